@@ -1,0 +1,57 @@
+package io.jstack.cli;
+
+import io.jstack.cli.internal.ErrorHandler;
+import io.jstack.cli.internal.VersionProvider;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code jstack} command: its verbs, global options and exit codes. */
+@Command(
+    name = "jstack",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Run compose-style multi-container stacks.",
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {CommandLine.HelpCommand.class, VersionCommand.class},
+    footer = {"", "Run 'jstack COMMAND --help' for more information on a command."})
+public final class Jstack {
+
+  @Option(
+      names = "--stacktrace",
+      scope = ScopeType.INHERIT,
+      description = "Print the stack trace of an error.")
+  boolean stacktrace;
+
+  /** Success. */
+  public static final int EXIT_OK = 0;
+
+  /** The command ran and failed. */
+  public static final int EXIT_FAILURE = 1;
+
+  /** The command line itself was wrong. */
+  public static final int EXIT_USAGE = 2;
+
+  /**
+   * Runs one command line and returns its exit code; everything is written to {@code out} and
+   * {@code err}.
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    return commandLine(out, err, env).execute(args);
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Jstack());
+    ErrorHandler handler = new ErrorHandler();
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(handler);
+    cl.setExecutionExceptionHandler(handler);
+    cl.setExitCodeExceptionMapper(handler);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+}

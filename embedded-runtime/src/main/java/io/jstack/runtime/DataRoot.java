@@ -1,0 +1,30 @@
+package io.jstack.runtime;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The embedded engine's data root: images, layers, containers and volumes live below it.
+ *
+ * <p>Chosen, in order, by {@code --data-root}, by {@code JSTACK_DATA_ROOT}, else {@code
+ * /var/lib/jstack}. The path is made absolute so that every process sharing a store agrees on it.
+ */
+public record DataRoot(Path path) {
+  public static final Path DEFAULT = Path.of("/var/lib/jstack");
+
+  public DataRoot {
+    path = path.toAbsolutePath().normalize();
+  }
+
+  /** Resolves the data root from a flag value (may be {@code null}) and the environment. */
+  public static DataRoot resolve(String flag, Map<String, String> env) {
+    if (flag != null && !flag.isBlank()) {
+      return new DataRoot(Path.of(flag));
+    }
+    String fromEnv = env.get("JSTACK_DATA_ROOT");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return new DataRoot(Path.of(fromEnv));
+    }
+    return new DataRoot(DEFAULT);
+  }
+}
