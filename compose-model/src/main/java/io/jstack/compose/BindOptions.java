@@ -1,0 +1,5 @@
+package io.jstack.compose;
+
+/** TEMPORARY placeholder. */
+public record BindOptions(
+    String propagation, boolean createHostPath, String recursive, String selinux) {}

@@ -1,0 +1,17 @@
+package io.jstack.compose;
+
+import io.jstack.compose.internal.load.Loader;
+
+/** Loads compose projects: the one entry point to the model. */
+public final class ComposeLoader {
+  private ComposeLoader() {}
+
+  /**
+   * Loads, interpolates, merges, normalises and validates the project that {@code options} select.
+   *
+   * @throws ComposeException with file, line, column and YAML path when anything is wrong
+   */
+  public static LoadedProject load(ProjectOptions options) {
+    return Loader.load(options);
+  }
+}

@@ -1,0 +1,4 @@
+package io.jstack.compose;
+
+/** Windows credential spec of a managed service account. */
+public record CredentialSpec(String config, String file, String registry) {}

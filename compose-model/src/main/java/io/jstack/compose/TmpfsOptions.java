@@ -1,0 +1,4 @@
+package io.jstack.compose;
+
+/** TEMPORARY placeholder. */
+public record TmpfsOptions(ByteSize size, Integer mode) {}

@@ -1,0 +1,6 @@
+package io.jstack.compose;
+
+import java.util.Map;
+
+/** TEMPORARY placeholder. */
+public record VolumeOptions(Map<String, String> labels, boolean nocopy, String subpath) {}

@@ -1,0 +1,259 @@
+package io.jstack.compose.internal.bind;
+
+import io.jstack.compose.ByteSize;
+import io.jstack.compose.ComposeException;
+import io.jstack.compose.internal.syntax.ByteSizes;
+import io.jstack.compose.internal.syntax.GoDuration;
+import io.jstack.compose.internal.syntax.SyntaxException;
+import io.jstack.compose.internal.yaml.ScalarKinds;
+import io.jstack.compose.internal.yaml.YNode;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Binds canonical (already normalised) YAML trees to the model's records, strictly: unknown keys
+ * and wrong types are errors that name the YAML path. Scalars written as strings are cast where
+ * Compose casts them after interpolation ({@code "8080"} for a number, {@code "true"} for a flag).
+ */
+public final class Binder {
+  private Binder() {}
+
+  /**
+   * Binds {@code node} to {@code type}.
+   *
+   * @throws ComposeException naming the path and location of the first node that does not fit
+   */
+  public static <T> T bind(YNode node, Class<T> type, String path) {
+    return type.cast(value(node, type, path, null));
+  }
+
+  private static Object value(YNode node, Type type, String path, String mapKey) {
+    Class<?> raw = raw(type);
+    if (node instanceof YNode.Scalar s && s.isNull() && !raw.isPrimitive()) {
+      return null;
+    }
+    if (raw == String.class) {
+      return string(node, path);
+    }
+    if (raw == Long.class || raw == long.class) {
+      return integer(node, path);
+    }
+    if (raw == Integer.class || raw == int.class) {
+      long v = integer(node, path);
+      if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+        throw error(node, path, "number " + v + " is out of range");
+      }
+      return (int) v;
+    }
+    if (raw == Double.class || raw == double.class) {
+      return decimal(node, path);
+    }
+    if (raw == Boolean.class || raw == boolean.class) {
+      return bool(node, path);
+    }
+    if (raw == Duration.class) {
+      String text = string(node, path);
+      try {
+        return GoDuration.parse(text);
+      } catch (SyntaxException e) {
+        throw error(node, path, e.getMessage());
+      }
+    }
+    if (raw == ByteSize.class) {
+      YNode.Scalar s = scalar(node, path, "a size such as 512m or 1g");
+      if (s.kind() == YNode.Kind.INT) {
+        return new ByteSize(ScalarKinds.parseInt(s.value()));
+      }
+      try {
+        return new ByteSize(ByteSizes.parse(s.value()));
+      } catch (SyntaxException e) {
+        throw error(node, path, e.getMessage());
+      }
+    }
+    if (raw == List.class) {
+      if (!(node instanceof YNode.Seq seq)) {
+        throw error(node, path, "must be a list, not " + YNode.describe(node));
+      }
+      Type item = typeArg(type, 0);
+      List<Object> out = new ArrayList<>(seq.items().size());
+      for (int i = 0; i < seq.items().size(); i++) {
+        out.add(value(seq.items().get(i), item, path + "[" + i + "]", null));
+      }
+      return Collections.unmodifiableList(out);
+    }
+    if (raw == Map.class) {
+      if (!(node instanceof YNode.Map map)) {
+        throw error(node, path, "must be a mapping, not " + YNode.describe(node));
+      }
+      Type item = typeArg(type, 1);
+      Map<String, Object> out = new TreeMap<>();
+      for (Map.Entry<String, YNode> e : map.entries().entrySet()) {
+        String childPath = PathNames.child(path, e.getKey());
+        out.put(e.getKey(), value(e.getValue(), item, childPath, e.getKey()));
+      }
+      return Collections.unmodifiableMap(out);
+    }
+    if (raw == Object.class) {
+      return PlainValues.of(node);
+    }
+    if (raw.isRecord()) {
+      return record(node, RecordShape.of(raw), path, mapKey);
+    }
+    throw new IllegalStateException("no binding for " + type + " at " + path);
+  }
+
+  private static Object record(YNode node, RecordShape shape, String path, String mapKey) {
+    if (!(node instanceof YNode.Map map)) {
+      throw error(node, path, "must be a mapping, not " + YNode.describe(node));
+    }
+    Object[] args = new Object[shape.components.size()];
+    boolean[] set = new boolean[args.length];
+    Map<String, Object> extensions = null;
+    for (Map.Entry<String, YNode> e : map.entries().entrySet()) {
+      String key = e.getKey();
+      RecordShape.Component c = shape.byKey.get(key);
+      if (c == null) {
+        if (key.startsWith("x-") && shape.extensions != null) {
+          if (extensions == null) {
+            extensions = new TreeMap<>();
+          }
+          extensions.put(key, PlainValues.of(e.getValue()));
+          continue;
+        }
+        throw new ComposeException(
+            map.locationOf(key),
+            path,
+            "additional property \""
+                + key
+                + "\" is not allowed"
+                + Suggestions.didYouMean(key, shape.byKey.keySet()));
+      }
+      args[c.index()] = value(e.getValue(), c.type(), PathNames.child(path, key), null);
+      set[c.index()] = true;
+    }
+    for (RecordShape.Component c : shape.components) {
+      if (c.mapKey()) {
+        args[c.index()] = mapKey;
+      } else if (c == shape.extensions) {
+        args[c.index()] = extensions == null ? Map.of() : Collections.unmodifiableMap(extensions);
+      } else if (!set[c.index()] || args[c.index()] == null) {
+        args[c.index()] = absent(c);
+      }
+    }
+    try {
+      return shape.constructor.invokeWithArguments(args);
+    } catch (ComposeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ComposeException(node.location(), path, e.getMessage());
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of a component the file did not set. */
+  private static Object absent(RecordShape.Component c) {
+    Class<?> raw = c.raw();
+    if (raw == boolean.class) {
+      return false;
+    }
+    if (raw == int.class) {
+      return 0;
+    }
+    if (raw == long.class) {
+      return 0L;
+    }
+    if (raw == double.class) {
+      return 0.0;
+    }
+    if (c.keepEmpty()) {
+      return null;
+    }
+    if (raw == List.class) {
+      return List.of();
+    }
+    if (raw == Map.class) {
+      return Map.of();
+    }
+    return null;
+  }
+
+  private static YNode.Scalar scalar(YNode node, String path, String expected) {
+    if (node instanceof YNode.Scalar s && !s.isNull()) {
+      return s;
+    }
+    throw error(node, path, "must be " + expected + ", not " + YNode.describe(node));
+  }
+
+  private static String string(YNode node, String path) {
+    YNode.Scalar s = scalar(node, path, "a string");
+    return s.value();
+  }
+
+  private static long integer(YNode node, String path) {
+    YNode.Scalar s = scalar(node, path, "an integer");
+    Long v = ScalarKinds.parseInt(s.value().trim());
+    if (v == null || s.kind() == YNode.Kind.FLOAT || s.kind() == YNode.Kind.BOOL) {
+      throw error(node, path, "must be an integer, not \"" + s.value() + "\"");
+    }
+    return v;
+  }
+
+  private static double decimal(YNode node, String path) {
+    YNode.Scalar s = scalar(node, path, "a number");
+    try {
+      if (s.kind() == YNode.Kind.BOOL) {
+        throw new NumberFormatException();
+      }
+      Long asInt = ScalarKinds.parseInt(s.value().trim());
+      return asInt != null ? asInt : Double.parseDouble(s.value().trim());
+    } catch (NumberFormatException e) {
+      throw error(node, path, "must be a number, not \"" + s.value() + "\"");
+    }
+  }
+
+  /** Booleans as Compose casts them: YAML's, plus the words Go's parser and YAML 1.1 accept. */
+  static boolean bool(YNode node, String path) {
+    YNode.Scalar s = scalar(node, path, "a boolean");
+    switch (s.value().trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "y", "on", "1", "t" -> {
+        return true;
+      }
+      case "false", "no", "n", "off", "0", "f" -> {
+        return false;
+      }
+      default -> throw error(node, path, "must be a boolean, not \"" + s.value() + "\"");
+    }
+  }
+
+  static ComposeException error(YNode node, String path, String problem) {
+    return new ComposeException(node.location(), path, problem);
+  }
+
+  private static Class<?> raw(Type type) {
+    if (type instanceof Class<?> c) {
+      return c;
+    }
+    return (Class<?>) ((ParameterizedType) type).getRawType();
+  }
+
+  private static Type typeArg(Type type, int i) {
+    return ((ParameterizedType) type).getActualTypeArguments()[i];
+  }
+
+  /** For tests: bind a map of records keyed by name. */
+  static <T> Map<String, T> bindMap(YNode.Map node, Class<T> type, String path) {
+    Map<String, T> out = new LinkedHashMap<>();
+    node.entries()
+        .forEach((k, v) -> out.put(k, type.cast(value(v, type, PathNames.child(path, k), k))));
+    return out;
+  }
+}

@@ -1,0 +1,114 @@
+package io.jstack.compose.internal.bind;
+
+import io.jstack.compose.KeepEmpty;
+import io.jstack.compose.Key;
+import io.jstack.compose.MapKey;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a model record maps to YAML: one entry per component, keyed by its snake_case name. Built
+ * once per record class.
+ */
+final class RecordShape {
+  static final String EXTENSIONS = "extensions";
+
+  private static final ClassValue<RecordShape> CACHE =
+      new ClassValue<>() {
+        @Override
+        protected RecordShape computeValue(Class<?> type) {
+          return new RecordShape(type);
+        }
+      };
+
+  /** One record component. */
+  record Component(
+      int index,
+      String javaName,
+      String key,
+      Type type,
+      Class<?> raw,
+      boolean mapKey,
+      boolean keepEmpty,
+      MethodHandle getter) {}
+
+  final Class<?> type;
+  final List<Component> components;
+  final Map<String, Component> byKey;
+  final Component extensions;
+  final Component mapKey;
+  final MethodHandle constructor;
+
+  private RecordShape(Class<?> type) {
+    this.type = type;
+    RecordComponent[] rc = type.getRecordComponents();
+    if (rc == null) {
+      throw new IllegalArgumentException(type + " is not a record");
+    }
+    List<Component> list = new ArrayList<>();
+    Map<String, Component> keys = new LinkedHashMap<>();
+    Component ext = null;
+    Component mk = null;
+    Class<?>[] params = new Class<?>[rc.length];
+    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+    try {
+      for (int i = 0; i < rc.length; i++) {
+        RecordComponent r = rc[i];
+        params[i] = r.getType();
+        Key k = r.getAnnotation(Key.class);
+        String key = k != null ? k.value() : snakeCase(r.getName());
+        Component c =
+            new Component(
+                i,
+                r.getName(),
+                key,
+                r.getGenericType(),
+                r.getType(),
+                r.isAnnotationPresent(MapKey.class),
+                r.isAnnotationPresent(KeepEmpty.class),
+                lookup.unreflect(r.getAccessor()));
+        list.add(c);
+        if (c.mapKey()) {
+          mk = c;
+        } else if (r.getName().equals(EXTENSIONS)) {
+          ext = c;
+        } else {
+          keys.put(key, c);
+        }
+      }
+      this.constructor = lookup.findConstructor(type, MethodType.methodType(void.class, params));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot bind " + type, e);
+    }
+    this.components = Collections.unmodifiableList(list);
+    this.byKey = Collections.unmodifiableMap(keys);
+    this.extensions = ext;
+    this.mapKey = mk;
+  }
+
+  static RecordShape of(Class<?> type) {
+    return CACHE.get(type);
+  }
+
+  /** {@code containerName} to {@code container_name}; digits stay with the word before them. */
+  static String snakeCase(String javaName) {
+    StringBuilder sb = new StringBuilder(javaName.length() + 4);
+    for (int i = 0; i < javaName.length(); i++) {
+      char c = javaName.charAt(i);
+      if (Character.isUpperCase(c)) {
+        sb.append('_').append(Character.toLowerCase(c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,58 @@
+package io.jstack.compose.internal.load;
+
+import io.jstack.compose.ComposeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Which compose files a project is made of: {@code -f}, else {@code COMPOSE_FILE}, else found. */
+final class ComposeFiles {
+  private ComposeFiles() {}
+
+  static List<Path> select(List<Path> given, Map<String, String> env, Path cwd, Path projectDir) {
+    if (!given.isEmpty()) {
+      List<Path> out = new ArrayList<>();
+      for (Path p : given) {
+        out.add(p.toString().equals("-") ? p : cwd.resolve(p).normalize());
+      }
+      return out;
+    }
+    String fromEnv = env.get("COMPOSE_FILE");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      String sep = env.getOrDefault("COMPOSE_PATH_SEPARATOR", ":");
+      List<Path> out = new ArrayList<>();
+      for (String f : fromEnv.split(java.util.regex.Pattern.quote(sep))) {
+        if (!f.isBlank()) {
+          out.add(projectDir.resolve(f.trim()).normalize());
+        }
+      }
+      return out;
+    }
+    for (Path dir = projectDir; dir != null; dir = dir.getParent()) {
+      for (String name : Loader.DEFAULT_FILES) {
+        Path candidate = dir.resolve(name);
+        if (Files.isRegularFile(candidate)) {
+          List<Path> out = new ArrayList<>();
+          out.add(candidate);
+          String stem = name.substring(0, name.lastIndexOf('.'));
+          for (String ext : List.of(".yaml", ".yml")) {
+            Path override = dir.resolve(stem + ".override" + ext);
+            if (Files.isRegularFile(override)) {
+              out.add(override);
+              break;
+            }
+          }
+          return out;
+        }
+      }
+    }
+    throw new ComposeException(
+        "no configuration file provided: not found (looked for "
+            + String.join(", ", Loader.DEFAULT_FILES)
+            + " in "
+            + projectDir
+            + " and its parents; name one with -f FILE)");
+  }
+}

@@ -1,0 +1,143 @@
+package io.jstack.compose.internal.load;
+
+import static io.jstack.compose.internal.load.Nodes.child;
+
+import io.jstack.compose.ComposeException;
+import io.jstack.compose.internal.bind.PlainValues;
+import io.jstack.compose.internal.yaml.YNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves {@code include:}: each entry is loaded as a project of its own (its own project
+ * directory and env file, its paths made absolute there) and its resources are added to the
+ * including document; a resource defined differently on both sides is an error.
+ */
+final class Includes {
+  private static final List<String> SECTIONS =
+      List.of("services", "networks", "volumes", "secrets", "configs", "models");
+
+  private Includes() {}
+
+  static YNode.Map apply(
+      YNode.Map doc,
+      Path file,
+      Path projectDir,
+      Loader loader,
+      Map<String, String> env,
+      List<Path> chain) {
+    YNode include = doc.get("include");
+    if (include == null) {
+      return doc;
+    }
+    doc = Nodes.without(doc, "include");
+    if (!(include instanceof YNode.Seq entries)) {
+      throw Nodes.error(include, "include", "must be a list, not " + YNode.describe(include));
+    }
+    Path baseDir = file.toString().equals("-") ? projectDir : file.toAbsolutePath().getParent();
+    List<Path> nextChain = new ArrayList<>(chain);
+    if (!file.toString().equals("-")) {
+      nextChain.add(file.toAbsolutePath().normalize());
+    }
+    for (int i = 0; i < entries.items().size(); i++) {
+      String path = "include[" + i + "]";
+      YNode entry = entries.items().get(i);
+      List<String> paths = new ArrayList<>();
+      List<String> envFiles = new ArrayList<>();
+      String dir = null;
+      if (entry instanceof YNode.Scalar s) {
+        paths.add(Nodes.text(s, path));
+      } else {
+        YNode.Map m = Nodes.map(entry, path);
+        for (String key : m.entries().keySet()) {
+          if (!List.of("path", "env_file", "project_directory").contains(key)) {
+            throw new ComposeException(
+                m.locationOf(key), path, "additional property \"" + key + "\" is not allowed");
+          }
+        }
+        paths.addAll(strings(m.get("path"), child(path, "path")));
+        envFiles.addAll(strings(m.get("env_file"), child(path, "env_file")));
+        if (m.get("project_directory") != null) {
+          dir = Nodes.text(m.get("project_directory"), child(path, "project_directory"));
+        }
+      }
+      if (paths.isEmpty()) {
+        throw Nodes.error(entry, path, "an include needs a path");
+      }
+      List<Path> files = paths.stream().map(p -> baseDir.resolve(p).normalize()).toList();
+      Path includedDir = dir != null ? baseDir.resolve(dir).normalize() : files.get(0).getParent();
+      List<Path> envPaths = envFiles.stream().map(p -> baseDir.resolve(p).normalize()).toList();
+      Map<String, String> includedEnv = new LinkedHashMap<>();
+      if (envPaths.isEmpty()) {
+        Path dotEnv = includedDir.resolve(".env");
+        if (Files.isRegularFile(dotEnv)) {
+          includedEnv.putAll(Environment.read(dotEnv, env, includedEnv));
+        }
+      } else {
+        for (Path e : envPaths) {
+          includedEnv.putAll(Environment.read(e, env, includedEnv));
+        }
+      }
+      includedEnv.putAll(env);
+
+      YNode.Map included = null;
+      for (Path f : files) {
+        String display = f.toString();
+        YNode.Map one =
+            new Loader.FileLoader(loader, includedEnv).file(f, display, includedDir, nextChain);
+        included = included == null ? one : Merger.documents(included, one);
+      }
+      included = Extends.resolve(included, loader, includedEnv, includedDir);
+      included = (YNode.Map) Merger.stripTags(included);
+      included = new Paths(includedDir, includedEnv).document(included);
+      doc = add(doc, included, path);
+    }
+    return doc;
+  }
+
+  private static YNode.Map add(YNode.Map doc, YNode.Map included, String includePath) {
+    for (String section : SECTIONS) {
+      YNode fromIncluded = included.get(section);
+      if (!(fromIncluded instanceof YNode.Map inc) || inc.entries().isEmpty()) {
+        continue;
+      }
+      YNode.Map mine =
+          doc.get(section) instanceof YNode.Map m ? m : YNode.Map.empty(doc.location());
+      Map<String, YNode> out = new LinkedHashMap<>(inc.entries());
+      for (Map.Entry<String, YNode> e : mine.entries().entrySet()) {
+        YNode theirs = inc.get(e.getKey());
+        if (theirs != null && !PlainValues.of(theirs).equals(PlainValues.of(e.getValue()))) {
+          throw new ComposeException(
+              mine.locationOf(e.getKey()),
+              child(section, e.getKey()),
+              "conflicts with the "
+                  + section.substring(0, section.length() - 1)
+                  + " of the same name imported by "
+                  + includePath
+                  + ": rename one of them");
+        }
+        out.put(e.getKey(), e.getValue());
+      }
+      doc = Nodes.with(doc, section, mine.withEntries(out));
+    }
+    return doc;
+  }
+
+  private static List<String> strings(YNode node, String path) {
+    if (node == null) {
+      return List.of();
+    }
+    if (node instanceof YNode.Seq seq) {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < seq.items().size(); i++) {
+        out.add(Nodes.text(seq.items().get(i), path + "[" + i + "]"));
+      }
+      return out;
+    }
+    return List.of(Nodes.text(node, path));
+  }
+}

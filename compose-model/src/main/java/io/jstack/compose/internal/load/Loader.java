@@ -1,0 +1,245 @@
+package io.jstack.compose.internal.load;
+
+import static io.jstack.compose.internal.load.Nodes.child;
+
+import io.jstack.compose.ComposeException;
+import io.jstack.compose.LoadedProject;
+import io.jstack.compose.Project;
+import io.jstack.compose.ProjectNames;
+import io.jstack.compose.ProjectOptions;
+import io.jstack.compose.Service;
+import io.jstack.compose.internal.bind.Binder;
+import io.jstack.compose.internal.yaml.YNode;
+import io.jstack.compose.internal.yaml.YNodes;
+import io.jstack.compose.internal.yaml.YamlReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads a project: finds the files, builds the environment, then for each file parses,
+ * interpolates, rewrites short syntax and resolves includes; merges the files; resolves extends;
+ * applies profiles; normalises; binds to records; validates.
+ */
+public final class Loader {
+  static final List<String> DEFAULT_FILES =
+      List.of("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml");
+
+  private final ProjectOptions options;
+  private final List<String> warnings = new ArrayList<>();
+  private final Set<String> unsetVariables = new TreeSet<>();
+
+  private Loader(ProjectOptions options) {
+    this.options = options;
+  }
+
+  /** Loads the project {@code options} select. */
+  public static LoadedProject load(ProjectOptions options) {
+    return new Loader(options).run();
+  }
+
+  /** A loaded document before binding, for {@code config --no-normalize}. */
+  public record Model(YNode.Map document, LoadedProject project) {}
+
+  /** Loads the project and keeps the merged document as it was before normalisation. */
+  public static Model loadModel(ProjectOptions options) {
+    Loader loader = new Loader(options);
+    LoadedProject p = loader.run();
+    return new Model(loader.merged, p);
+  }
+
+  private YNode.Map merged;
+
+  private LoadedProject run() {
+    Path cwd = options.workingDirectory().toAbsolutePath().normalize();
+    Map<String, String> process = options.environment();
+    Path provisionalDir =
+        options.projectDirectory() != null ? cwd.resolve(options.projectDirectory()) : cwd;
+    List<Path> envFiles = options.envFiles().stream().map(cwd::resolve).toList();
+
+    // COMPOSE_FILE may come from .env in the working directory, so look there first.
+    Map<String, String> env = Environment.resolve(process, envFiles, provisionalDir);
+    List<Path> files = ComposeFiles.select(options.files(), env, cwd, provisionalDir);
+    Path projectDir =
+        options.projectDirectory() != null
+            ? provisionalDir
+            : files.get(0).toString().equals("-") ? cwd : files.get(0).getParent();
+    if (!projectDir.equals(provisionalDir)) {
+      env = Environment.resolve(process, envFiles, projectDir);
+    }
+
+    Set<String> profiles = new LinkedHashSet<>(options.profiles());
+    String fromEnv = env.get("COMPOSE_PROFILES");
+    if (fromEnv != null) {
+      for (String p : fromEnv.split(",")) {
+        if (!p.isBlank()) {
+          profiles.add(p.trim());
+        }
+      }
+    }
+
+    Map<String, String> interpolationEnv = new LinkedHashMap<>(env);
+    String explicitName = options.projectName();
+    if (explicitName == null && env.get("COMPOSE_PROJECT_NAME") != null) {
+      explicitName = env.get("COMPOSE_PROJECT_NAME");
+    }
+    if (explicitName != null) {
+      String problem = ProjectNames.problem(explicitName);
+      if (!problem.isEmpty()) {
+        throw new ComposeException(problem);
+      }
+      interpolationEnv.put("COMPOSE_PROJECT_NAME", explicitName);
+    }
+
+    YNode.Map doc = null;
+    List<String> names = new ArrayList<>();
+    for (Path f : files) {
+      String display = display(f, cwd);
+      names.add(f.toString().equals("-") ? "-" : f.toAbsolutePath().normalize().toString());
+      YNode.Map one =
+          new FileLoader(this, interpolationEnv).file(f, display, projectDir, new ArrayList<>());
+      doc = doc == null ? one : Merger.documents(doc, one);
+    }
+    doc = Extends.resolve(doc, this, interpolationEnv, projectDir);
+    doc = (YNode.Map) Merger.stripTags(doc);
+
+    String name = explicitName;
+    if (name == null && YNode.text(doc.get("name")) != null) {
+      name = YNode.text(doc.get("name"));
+      String problem = ProjectNames.problem(name);
+      if (!problem.isEmpty()) {
+        throw new ComposeException(doc.locationOf("name"), "name", problem);
+      }
+    }
+    if (name == null) {
+      name =
+          ProjectNames.normalize(
+              projectDir.getFileName() == null ? "" : projectDir.getFileName().toString());
+      if (name.isEmpty()) {
+        throw new ComposeException(
+            "cannot derive a project name from the directory "
+                + projectDir
+                + ": give one with -p NAME or a top-level name:");
+      }
+    }
+    doc = Nodes.with(doc, "name", YNodes.string(name, doc.locationOf("name")));
+    this.merged = doc;
+
+    YNode.Map normalized = new Normalizer(name, projectDir, env, warnings).document(doc);
+    Project all = Binder.bind(normalized, Project.class, "");
+    Set<String> disabledNames = Profiles.disabled(all.services().values(), profiles);
+    Map<String, Service> active = new LinkedHashMap<>();
+    Map<String, Service> disabled = new LinkedHashMap<>();
+    all.services().forEach((k, v) -> (disabledNames.contains(k) ? disabled : active).put(k, v));
+    Project project = all.withServices(active);
+    Validator.validate(project, normalized, disabled);
+    for (String v : unsetVariables) {
+      warnings.add("The \"" + v + "\" variable is not set. Defaulting to a blank string.");
+    }
+    return new LoadedProject(project, projectDir, names, env, profiles, disabled, warnings);
+  }
+
+  void warn(String message) {
+    warnings.add(message);
+  }
+
+  Set<String> unsetVariables() {
+    return unsetVariables;
+  }
+
+  ProjectOptions options() {
+    return options;
+  }
+
+  static String display(Path f, Path cwd) {
+    if (f.toString().equals("-")) {
+      return "-";
+    }
+    Path abs = cwd.resolve(f).normalize();
+    return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+  }
+
+  static String read(Path f) {
+    try {
+      return Files.readString(f, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ComposeException("cannot read " + f + ": " + e.getMessage());
+    }
+  }
+
+  /** Reads, interpolates and canonicalises one file, with its includes merged in. */
+  static final class FileLoader {
+    private final Loader loader;
+    private final Map<String, String> env;
+
+    FileLoader(Loader loader, Map<String, String> env) {
+      this.loader = loader;
+      this.env = env;
+    }
+
+    YNode.Map file(Path f, String display, Path projectDir, List<Path> chain) {
+      String text;
+      if (f.toString().equals("-")) {
+        text = loader.options.stdin() == null ? "" : loader.options.stdin();
+      } else {
+        Path abs = f.toAbsolutePath().normalize();
+        if (chain.contains(abs)) {
+          throw new ComposeException(
+              "include cycle: "
+                  + String.join(" -> ", chain.stream().map(Path::toString).toList())
+                  + " -> "
+                  + abs);
+        }
+        if (!Files.isRegularFile(abs)) {
+          throw new ComposeException(
+              "compose file " + display + " not found: check the -f path or the include path");
+        }
+        text = read(abs);
+      }
+      YNode.Map doc = parse(text, display);
+      doc = Includes.apply(doc, f, projectDir, loader, env, chain);
+      return doc;
+    }
+
+    YNode.Map parse(String text, String display) {
+      List<YNode> docs = YamlReader.readAll(display, text);
+      YNode.Map merged = null;
+      for (YNode d : docs) {
+        if (Nodes.isNull(d)) {
+          continue;
+        }
+        if (!(d instanceof YNode.Map m)) {
+          throw Nodes.error(
+              d, "", "a compose file must be a mapping at the top, not " + YNode.describe(d));
+        }
+        if (m.get("version") != null) {
+          loader.warn(
+              display
+                  + ": the attribute `version` is obsolete, it will be ignored, please remove it"
+                  + " to avoid potential confusion");
+          m = Nodes.without(m, "version");
+        }
+        if (loader.options.interpolate()) {
+          m = (YNode.Map) new Interpolation(env, loader.unsetVariables).apply(m, "");
+        }
+        m = Canonical.document(m);
+        merged = merged == null ? m : Merger.documents(merged, m);
+      }
+      return merged == null
+          ? YNode.Map.empty(new io.jstack.compose.SourceLocation(display, 1, 1))
+          : merged;
+    }
+  }
+
+  static String servicePath(String name) {
+    return child("services", name);
+  }
+}
