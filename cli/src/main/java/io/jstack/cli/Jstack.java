@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -16,9 +17,22 @@ import picocli.CommandLine.ScopeType;
     versionProvider = VersionProvider.class,
     description = "Run compose-style multi-container stacks.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {CommandLine.HelpCommand.class, VersionCommand.class},
+    subcommands = {CommandLine.HelpCommand.class, ConfigCommand.class, VersionCommand.class},
     footer = {"", "Run 'jstack COMMAND --help' for more information on a command."})
 public final class Jstack {
+
+  @Mixin ProjectFlags project = new ProjectFlags();
+
+  private final Map<String, String> environment;
+
+  Jstack(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** The environment jstack was started with. */
+  Map<String, String> environment() {
+    return environment;
+  }
 
   @Option(
       names = "--stacktrace",
@@ -44,7 +58,7 @@ public final class Jstack {
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
-    CommandLine cl = new CommandLine(new Jstack());
+    CommandLine cl = new CommandLine(new Jstack(env));
     ErrorHandler handler = new ErrorHandler();
     cl.setOut(out);
     cl.setErr(err);

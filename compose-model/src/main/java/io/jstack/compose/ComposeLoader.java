@@ -1,5 +1,6 @@
 package io.jstack.compose;
 
+import io.jstack.compose.internal.bind.PlainValues;
 import io.jstack.compose.internal.load.Loader;
 
 /** Loads compose projects: the one entry point to the model. */
@@ -13,5 +14,15 @@ public final class ComposeLoader {
    */
   public static LoadedProject load(ProjectOptions options) {
     return Loader.load(options);
+  }
+
+  /**
+   * The merged, interpolated document before normalisation, as a plain tree (for {@code config
+   * --no-normalize}); the project is still loaded and validated in full.
+   *
+   * @throws ComposeException as {@link #load} does
+   */
+  public static Object loadUnnormalized(ProjectOptions options) {
+    return PlainValues.of(Loader.loadModel(options).document());
   }
 }

@@ -24,6 +24,14 @@ public final class ProjectWriter {
 
   /** The YAML text of {@code value} (a model record, or a plain tree). */
   public static String yaml(Object value) {
+    return yaml(value, true);
+  }
+
+  /**
+   * The YAML text of {@code value}; without {@code escapeDollars} a {@code $} is written as it is
+   * (for output that was not interpolated, where {@code ${VAR}} is still a template).
+   */
+  public static String yaml(Object value, boolean escapeDollars) {
     DumpSettings settings =
         DumpSettings.builder()
             .setDefaultFlowStyle(FlowStyle.BLOCK)
@@ -32,15 +40,20 @@ public final class ProjectWriter {
             .setIndentWithIndicator(true)
             .setWidth(Integer.MAX_VALUE)
             .build();
-    return new Dump(settings).dumpToString(Writer.toPlain(value, true));
+    return new Dump(settings).dumpToString(Writer.toPlain(value, escapeDollars));
   }
 
   /** The JSON text of {@code value} (a model record, or a plain tree). */
   public static String json(Object value) {
+    return json(value, true);
+  }
+
+  /** The JSON text of {@code value}, escaping {@code $} as {@link #yaml(Object, boolean)} does. */
+  public static String json(Object value, boolean escapeDollars) {
     DefaultPrettyPrinter printer = new DefaultPrettyPrinter();
     printer.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
     try {
-      return JSON.writer(printer).writeValueAsString(Writer.toPlain(value, true)) + "\n";
+      return JSON.writer(printer).writeValueAsString(Writer.toPlain(value, escapeDollars)) + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

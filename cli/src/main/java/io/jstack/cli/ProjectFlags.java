@@ -1,0 +1,70 @@
+package io.jstack.cli;
+
+import io.jstack.compose.ProjectOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The flags that select a project; given before or after the verb, as Docker Compose allows. */
+public final class ProjectFlags {
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Compose file; repeat to merge several ('-' reads standard input).")
+  List<Path> files = new ArrayList<>();
+
+  @Option(
+      names = {"-p", "--project-name"},
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
+      description = "Project name.")
+  String projectName;
+
+  @Option(
+      names = "--project-directory",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description = "Project directory (default: the first compose file's directory).")
+  Path projectDirectory;
+
+  @Option(
+      names = "--env-file",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Environment file for interpolation; repeatable (default: .env).")
+  List<Path> envFiles = new ArrayList<>();
+
+  @Option(
+      names = "--profile",
+      paramLabel = "PROFILE",
+      scope = ScopeType.INHERIT,
+      description = "Enable a profile; repeatable.")
+  List<String> profiles = new ArrayList<>();
+
+  /** The loader options these flags and {@code env} select, relative to the current directory. */
+  ProjectOptions toOptions(Map<String, String> env, InputStream stdin) {
+    Path cwd = Path.of(System.getProperty("user.dir"));
+    ProjectOptions o =
+        ProjectOptions.of(files, env, cwd)
+            .withProjectName(projectName)
+            .withProjectDirectory(projectDirectory)
+            .withEnvFiles(envFiles)
+            .withProfiles(profiles);
+    if (files.stream().anyMatch(f -> f.toString().equals("-"))) {
+      try {
+        o = o.withStdin(new String(stdin.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return o;
+  }
+}
