@@ -31,6 +31,9 @@ public final class ConfigHash {
     tree.remove("scale");
     tree.remove("depends_on");
     tree.remove("profiles");
+    // Env file values are already in environment; their paths do not change a container.
+    tree.remove("env_file");
+    tree.keySet().removeIf(k -> k.startsWith("x-"));
     if (tree.get("deploy") instanceof Map<?, ?> deploy) {
       @SuppressWarnings("unchecked")
       Map<String, Object> d = new TreeMap<>((Map<String, Object>) deploy);

@@ -46,11 +46,11 @@ public final class ProjectNames {
     if (isValid(name)) {
       return "";
     }
+    String suggestion = normalize(name);
     return "invalid project name \""
         + name
-        + "\": it must contain only lowercase letters, digits, dashes and underscores, and start"
-        + " with a letter or digit (try \""
-        + normalize(name)
-        + "\")";
+        + "\": must consist only of lowercase alphanumeric characters, hyphens, and underscores as"
+        + " well as start with a letter or number"
+        + (suggestion.isEmpty() ? "" : " (try \"" + suggestion + "\")");
   }
 }

@@ -1,4 +1,17 @@
 package io.jstack.compose;
 
-/** A resource limit; a file's single value ({@code nofile: 1024}) sets both. */
-public record Ulimit(long soft, long hard) {}
+/**
+ * A resource limit: either one value for both soft and hard ({@code nofile: 1024}, kept as {@code
+ * single} and written back the same way) or separate soft and hard values.
+ */
+public record Ulimit(Long single, Long soft, Long hard) {
+  /** The soft limit in force. */
+  public long effectiveSoft() {
+    return single != null ? single : soft == null ? 0 : soft;
+  }
+
+  /** The hard limit in force. */
+  public long effectiveHard() {
+    return single != null ? single : hard == null ? 0 : hard;
+  }
+}

@@ -31,7 +31,9 @@ class ProjectNamesTest {
 
   @org.junit.jupiter.api.Test
   void problem_suggestsTheNormalisedName() {
-    assertThat(ProjectNames.problem("My App")).contains("try \"myapp\"");
+    assertThat(ProjectNames.problem("My App"))
+        .contains("try \"myapp\"")
+        .startsWith("invalid project name \"My App\": must consist only of lowercase alphanumeric");
     assertThat(ProjectNames.problem("")).isEqualTo("project name must not be empty");
   }
 }

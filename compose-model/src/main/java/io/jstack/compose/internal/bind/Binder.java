@@ -2,6 +2,8 @@ package io.jstack.compose.internal.bind;
 
 import io.jstack.compose.ByteSize;
 import io.jstack.compose.ComposeException;
+import io.jstack.compose.FileMode;
+import io.jstack.compose.Ulimit;
 import io.jstack.compose.internal.syntax.ByteSizes;
 import io.jstack.compose.internal.syntax.GoDuration;
 import io.jstack.compose.internal.syntax.SyntaxException;
@@ -101,6 +103,19 @@ public final class Binder {
       }
       return Collections.unmodifiableMap(out);
     }
+    if (raw == FileMode.class) {
+      YNode.Scalar s = scalar(node, path, "an octal file mode such as 0440");
+      Long bits =
+          s.kind() == YNode.Kind.STRING ? octal(s.value()) : ScalarKinds.parseInt(s.value());
+      if (bits == null || bits < 0 || bits > 07777) {
+        throw error(
+            node, path, "invalid file mode \"" + s.value() + "\": use octal digits such as 0440");
+      }
+      return new FileMode(bits.intValue());
+    }
+    if (raw == Ulimit.class && node instanceof YNode.Scalar) {
+      return new Ulimit(integer(node, path), null, null);
+    }
     if (raw == Object.class) {
       return PlainValues.of(node);
     }
@@ -184,6 +199,19 @@ public final class Binder {
       return Map.of();
     }
     return null;
+  }
+
+  /** A mode written as text is octal, with or without a leading 0 or 0o. */
+  private static Long octal(String text) {
+    String t = text.trim();
+    if (t.startsWith("0o") || t.startsWith("0O")) {
+      t = t.substring(2);
+    }
+    try {
+      return Long.parseLong(t, 8);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static YNode.Scalar scalar(YNode node, String path, String expected) {

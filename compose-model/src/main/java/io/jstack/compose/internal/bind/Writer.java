@@ -1,6 +1,8 @@
 package io.jstack.compose.internal.bind;
 
 import io.jstack.compose.ByteSize;
+import io.jstack.compose.FileMode;
+import io.jstack.compose.Ulimit;
 import io.jstack.compose.internal.syntax.ByteSizes;
 import io.jstack.compose.internal.syntax.GoDuration;
 import java.time.Duration;
@@ -43,6 +45,12 @@ public final class Writer {
     }
     if (value instanceof ByteSize b) {
       return ByteSizes.format(b.bytes());
+    }
+    if (value instanceof FileMode m) {
+      return m.toString();
+    }
+    if (value instanceof Ulimit u && u.single() != null) {
+      return u.single();
     }
     if (value instanceof Number || value instanceof Boolean) {
       return value;

@@ -85,7 +85,8 @@ final class Canonical {
     return switch (key) {
       case "build" -> build(value, path);
       case "command", "entrypoint" -> command(value, path);
-      case "configs", "secrets" -> fileReferences(value, path);
+      case "configs" -> fileReferences(value, path, null);
+      case "secrets" -> fileReferences(value, path, "/run/secrets/");
       case "depends_on" -> dependsOn(value, path);
       case "devices" -> devices(value, path);
       case "dns", "dns_search", "tmpfs", "label_file" -> stringOrList(value, path);
@@ -146,7 +147,7 @@ final class Canonical {
             switch (k) {
               case "args" -> dict(v, child(path, k), true);
               case "labels", "additional_contexts" -> dict(v, child(path, k), false);
-              case "secrets" -> fileReferences(v, child(path, k));
+              case "secrets" -> fileReferences(v, child(path, k), null);
               case "extra_hosts" -> extraHosts(v, child(path, k));
               case "ulimits" -> ulimits(v, child(path, k));
               case "ssh" -> sshList(v, child(path, k));
@@ -271,14 +272,20 @@ final class Canonical {
     return changed ? m.withEntries(out) : m;
   }
 
-  private static YNode fileReferences(YNode value, String path) {
+  /** Short references become {@code {source: x}}; secrets get Compose's default target. */
+  private static YNode fileReferences(YNode value, String path, String defaultTargetDir) {
     YNode.Seq seq = seq(value, path);
     List<YNode> items = new ArrayList<>();
     for (YNode item : seq.items()) {
-      items.add(
+      YNode.Map m =
           item instanceof YNode.Scalar s
               ? YNodes.map(mapOf("source", YNodes.string(s.value(), s.location())), s.location())
-              : item);
+              : Nodes.map(item, path);
+      String source = YNode.text(m.get("source"));
+      if (defaultTargetDir != null && m.get("target") == null && source != null) {
+        m = Nodes.with(m, "target", YNodes.string(defaultTargetDir + source, m.location()));
+      }
+      items.add(m);
     }
     return withTag(YNodes.seq(items, seq.location()), seq.tag());
   }
@@ -381,6 +388,7 @@ final class Canonical {
         throw error(item, path + "[" + i + "]", e.getMessage());
       }
     }
+    items.sort(java.util.Comparator.comparing(YNode::text));
     return withTag(YNodes.seq(items, seq.location()), seq.tag());
   }
 
@@ -453,19 +461,7 @@ final class Canonical {
   }
 
   private static YNode ulimits(YNode value, String path) {
-    YNode.Map m = Nodes.map(value, path);
-    return Nodes.mapValues(
-        m,
-        path,
-        (k, v) -> {
-          if (v instanceof YNode.Scalar s && !s.isNull()) {
-            Map<String, YNode> both = new LinkedHashMap<>();
-            both.put("soft", s);
-            both.put("hard", s);
-            return YNodes.map(both, s.location());
-          }
-          return v;
-        });
+    return Nodes.map(value, path);
   }
 
   private static YNode volumes(YNode value, String path) {

@@ -51,7 +51,9 @@ final class Extends {
       List<String> cycle = new ArrayList<>(chain.subList(chain.indexOf(id), chain.size()));
       cycle.add(id);
       throw new ComposeException(
-          "extends cycle: " + String.join(" -> ", cycle) + ": a service cannot extend itself");
+          "circular reference in extends: "
+              + String.join(" -> ", cycle)
+              + ": a service cannot extend itself, directly or through others");
     }
     YNode node = services.get(name);
     YNode.Map svc = Nodes.mapOrEmpty(node, child("services", name));

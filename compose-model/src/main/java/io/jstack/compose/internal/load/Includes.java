@@ -3,7 +3,6 @@ package io.jstack.compose.internal.load;
 import static io.jstack.compose.internal.load.Nodes.child;
 
 import io.jstack.compose.ComposeException;
-import io.jstack.compose.internal.bind.PlainValues;
 import io.jstack.compose.internal.yaml.YNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +90,6 @@ final class Includes {
             new Loader.FileLoader(loader, includedEnv).file(f, display, includedDir, nextChain);
         included = included == null ? one : Merger.documents(included, one);
       }
-      included = Extends.resolve(included, loader, includedEnv, includedDir);
       included = (YNode.Map) Merger.stripTags(included);
       included = new Paths(includedDir, includedEnv).document(included);
       doc = add(doc, included, path);
@@ -99,32 +97,15 @@ final class Includes {
     return doc;
   }
 
+  /** The included resources are the base; the including document's own definitions merge over. */
   private static YNode.Map add(YNode.Map doc, YNode.Map included, String includePath) {
+    YNode.Map base = YNode.Map.empty(doc.location());
     for (String section : SECTIONS) {
-      YNode fromIncluded = included.get(section);
-      if (!(fromIncluded instanceof YNode.Map inc) || inc.entries().isEmpty()) {
-        continue;
+      if (included.get(section) instanceof YNode.Map inc && !inc.entries().isEmpty()) {
+        base = Nodes.with(base, section, inc);
       }
-      YNode.Map mine =
-          doc.get(section) instanceof YNode.Map m ? m : YNode.Map.empty(doc.location());
-      Map<String, YNode> out = new LinkedHashMap<>(inc.entries());
-      for (Map.Entry<String, YNode> e : mine.entries().entrySet()) {
-        YNode theirs = inc.get(e.getKey());
-        if (theirs != null && !PlainValues.of(theirs).equals(PlainValues.of(e.getValue()))) {
-          throw new ComposeException(
-              mine.locationOf(e.getKey()),
-              child(section, e.getKey()),
-              "conflicts with the "
-                  + section.substring(0, section.length() - 1)
-                  + " of the same name imported by "
-                  + includePath
-                  + ": rename one of them");
-        }
-        out.put(e.getKey(), e.getValue());
-      }
-      doc = Nodes.with(doc, section, mine.withEntries(out));
     }
-    return doc;
+    return Merger.documents(base, doc);
   }
 
   private static List<String> strings(YNode node, String path) {

@@ -108,7 +108,6 @@ public final class Loader {
           new FileLoader(this, interpolationEnv).file(f, display, projectDir, new ArrayList<>());
       doc = doc == null ? one : Merger.documents(doc, one);
     }
-    doc = Extends.resolve(doc, this, interpolationEnv, projectDir);
     doc = (YNode.Map) Merger.stripTags(doc);
 
     String name = explicitName;
@@ -193,7 +192,7 @@ public final class Loader {
         Path abs = f.toAbsolutePath().normalize();
         if (chain.contains(abs)) {
           throw new ComposeException(
-              "include cycle: "
+              "include cycle detected: "
                   + String.join(" -> ", chain.stream().map(Path::toString).toList())
                   + " -> "
                   + abs);
@@ -206,12 +205,18 @@ public final class Loader {
       }
       YNode.Map doc = parse(text, display);
       doc = Includes.apply(doc, f, projectDir, loader, env, chain);
-      return doc;
+      return Extends.resolve(doc, loader, env, projectDir);
     }
 
     YNode.Map parse(String text, String display) {
       List<YNode> docs = YamlReader.readAll(display, text);
       YNode.Map merged = null;
+      if (docs.isEmpty() || docs.stream().allMatch(Nodes::isNull)) {
+        throw new ComposeException(
+            new io.jstack.compose.SourceLocation(display, 1, 1),
+            "",
+            "empty compose file: add a services: section");
+      }
       for (YNode d : docs) {
         if (Nodes.isNull(d)) {
           continue;
@@ -230,8 +235,8 @@ public final class Loader {
         if (loader.options.interpolate()) {
           m = (YNode.Map) new Interpolation(env, loader.unsetVariables).apply(m, "");
         }
-        m = Canonical.document(m);
-        merged = merged == null ? m : Merger.documents(merged, m);
+        m = Merger.enforceUnicity(Canonical.document(m));
+        merged = merged == null ? m : Merger.enforceUnicity(Merger.documents(merged, m));
       }
       return merged == null
           ? YNode.Map.empty(new io.jstack.compose.SourceLocation(display, 1, 1))

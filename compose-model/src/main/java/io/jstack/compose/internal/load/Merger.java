@@ -37,6 +37,9 @@ final class Merger {
     if (base == null || Nodes.isNull(base)) {
       return override;
     }
+    if (Nodes.isNull(override) && !nullReplaces(path)) {
+      return base;
+    }
     if (base instanceof YNode.Map b && override instanceof YNode.Map o) {
       Map<String, YNode> out = new LinkedHashMap<>(b.entries());
       Map<String, io.jstack.compose.SourceLocation> keys = new LinkedHashMap<>(b.keyLocations());
@@ -56,7 +59,25 @@ final class Merger {
     if (base instanceof YNode.Seq b && override instanceof YNode.Seq o) {
       return sequences(b, o, path);
     }
-    return override;
+    if (base instanceof YNode.Scalar && override instanceof YNode.Scalar) {
+      return override;
+    }
+    throw Nodes.error(
+        override,
+        String.join(".", path),
+        "cannot override "
+            + String.join(".", path)
+            + ": "
+            + YNode.describe(override)
+            + " cannot replace "
+            + YNode.describe(base)
+            + " (use !override to replace it whole)");
+  }
+
+  /** Where a null value means something (a variable to take from the environment). */
+  private static boolean nullReplaces(List<String> path) {
+    return matches(path, "services", "*", "environment", "*")
+        || matches(path, "services", "*", "build", "args", "*");
   }
 
   private static YNode sequences(YNode.Seq base, YNode.Seq override, List<String> path) {
@@ -67,49 +88,131 @@ final class Merger {
     }
     Function<YNode, String> key = null;
     if (matches(path, "services", "*", "ports")) {
-      key = n -> keyOf(n, "host_ip", "published", "target", "protocol", "mode");
-    } else if (matches(path, "services", "*", "volumes")) {
-      key = n -> keyOf(n, "target");
-    } else if (matches(path, "services", "*", "secrets")
-        || matches(path, "services", "*", "configs")) {
-      key = n -> keyOf(n, "source", "target");
-    } else if (matches(path, "services", "*", "devices")) {
-      key = n -> keyOf(n, "target");
+      key =
+          n ->
+              n instanceof YNode.Map m
+                  ? textOr(m.get("host_ip"), "0.0.0.0")
+                      + ":"
+                      + textOr(m.get("published"), "")
+                      + ":"
+                      + textOr(m.get("target"), "")
+                      + "/"
+                      + textOr(m.get("protocol"), "tcp")
+                  : String.valueOf(YNode.text(n));
+    } else if (matches(path, "services", "*", "volumes")
+        || matches(path, "services", "*", "devices")) {
+      key =
+          n ->
+              n instanceof YNode.Map m
+                  ? textOr(m.get("target"), "")
+                  : String.valueOf(YNode.text(n));
+    } else if (matches(path, "services", "*", "secrets")) {
+      key = n -> fileTarget(n, "/run/secrets/");
+    } else if (matches(path, "services", "*", "configs")) {
+      key = n -> fileTarget(n, "/");
     } else if (matches(path, "services", "*", "env_file")) {
-      key = n -> keyOf(n, "path");
+      key =
+          n -> n instanceof YNode.Map m ? textOr(m.get("path"), "") : String.valueOf(YNode.text(n));
+    } else if (matches(path, "services", "*", "links")) {
+      key = n -> String.valueOf(YNode.text(n)).split("=", 2)[0];
+    } else if (matches(path, "services", "*", "cap_add")
+        || matches(path, "services", "*", "cap_drop")
+        || matches(path, "services", "*", "profiles")
+        || matches(path, "services", "*", "expose")
+        || matches(path, "services", "*", "extra_hosts")) {
+      key = n -> String.valueOf(YNode.text(n));
+    } else if (matches(path, "networks", "*", "ipam", "config")) {
+      key =
+          n ->
+              n instanceof YNode.Map m
+                  ? textOr(m.get("subnet"), "")
+                  : String.valueOf(YNode.text(n));
     }
     List<YNode> out = new ArrayList<>(base.items());
     if (key == null) {
       out.addAll(override.items());
-      return YNode.Seq.of(Canonical.distinct(out), override.location());
+      return YNode.Seq.of(out, override.location());
     }
-    Map<String, Integer> index = new LinkedHashMap<>();
-    for (int i = 0; i < out.size(); i++) {
-      index.put(key.apply(out.get(i)), i);
-    }
-    for (YNode item : override.items()) {
-      String k = key.apply(item);
-      Integer at = index.get(k);
-      if (at != null) {
-        out.set(at, merge(out.get(at), item, path));
-      } else {
-        index.put(k, out.size());
-        out.add(item);
-      }
-    }
-    return YNode.Seq.of(out, override.location());
+    return unique(out, override.items(), key, path);
   }
 
-  private static String keyOf(YNode node, String... fields) {
-    if (!(node instanceof YNode.Map m)) {
-      return String.valueOf(YNode.text(node));
+  /**
+   * Appends {@code more} to {@code out}; an item whose key is already there replaces it in place.
+   */
+  private static YNode.Seq unique(
+      List<YNode> out, List<YNode> more, Function<YNode, String> key, List<String> path) {
+    Map<String, Integer> index = new LinkedHashMap<>();
+    List<YNode> result = new ArrayList<>();
+    for (YNode item : out) {
+      put(result, index, key.apply(item), item, path, false);
     }
-    StringBuilder sb = new StringBuilder();
-    for (String f : fields) {
-      YNode v = m.get(f);
-      sb.append(v == null ? "" : YNode.text(v)).append('\u0000');
+    for (YNode item : more) {
+      put(result, index, key.apply(item), item, path, true);
     }
-    return sb.toString();
+    return YNode.Seq.of(result, null);
+  }
+
+  private static void put(
+      List<YNode> result,
+      Map<String, Integer> index,
+      String k,
+      YNode item,
+      List<String> path,
+      boolean merge) {
+    Integer at = index.get(k);
+    if (at == null) {
+      index.put(k, result.size());
+      result.add(item);
+    } else if (merge && path.get(0).equals("networks")) {
+      result.set(at, merge(result.get(at), item, path));
+    } else {
+      result.set(at, item);
+    }
+  }
+
+  private static String fileTarget(YNode n, String prefix) {
+    if (n instanceof YNode.Map m) {
+      String target = YNode.text(m.get("target"));
+      return target != null ? target : prefix + textOr(m.get("source"), "");
+    }
+    return prefix + YNode.text(n);
+  }
+
+  private static String textOr(YNode n, String fallback) {
+    String t = n == null ? null : YNode.text(n);
+    return t == null ? fallback : t;
+  }
+
+  /**
+   * Removes repeats from the lists Compose keys (ports, volumes, secrets...), a later item
+   * replacing an earlier one with the same key, as Compose does after every merge.
+   */
+  static YNode.Map enforceUnicity(YNode.Map doc) {
+    if (!(doc.get("services") instanceof YNode.Map services)) {
+      return doc;
+    }
+    YNode.Map fixed =
+        Nodes.mapValues(
+            services,
+            "services",
+            (name, svc) -> {
+              if (!(svc instanceof YNode.Map m)) {
+                return svc;
+              }
+              return Nodes.mapValues(
+                  m,
+                  "",
+                  (key, value) -> {
+                    if (!(value instanceof YNode.Seq seq) || value.tag() != null) {
+                      return value;
+                    }
+                    YNode.Seq empty = YNode.Seq.of(List.of(), seq.location());
+                    YNode.Seq merged =
+                        (YNode.Seq) sequences(empty, seq, List.of("services", name, key));
+                    return merged.items().size() == seq.items().size() ? seq : merged;
+                  });
+            });
+    return fixed == services ? doc : Nodes.with(doc, "services", fixed);
   }
 
   private static boolean matches(List<String> path, String... pattern) {

@@ -123,6 +123,7 @@ final class Normalizer {
       svc = Nodes.with(svc, "networks", YNodes.map(nets, svc.location()));
     }
     svc = environment(svc, path);
+    svc = labels(svc, path);
     if (svc.get("build") instanceof YNode.Map b
         && b.get("dockerfile") == null
         && b.get("dockerfile_inline") == null) {
@@ -154,7 +155,20 @@ final class Normalizer {
           continue;
         }
         SourceLocation at = f.location();
-        Environment.read(p, env, Map.of()).forEach((k, v) -> out.put(k, YNodes.string(v, at)));
+        Map<String, String> lookup = new LinkedHashMap<>();
+        if (environment != null) {
+          environment
+              .entries()
+              .forEach(
+                  (k, v) -> {
+                    if (YNode.text(v) != null) {
+                      lookup.put(k, YNode.text(v));
+                    }
+                  });
+        }
+        out.forEach((k, v) -> lookup.putIfAbsent(k, YNode.text(v)));
+        lookup.putAll(env);
+        Environment.read(p, lookup, Map.of()).forEach((k, v) -> out.put(k, YNodes.string(v, at)));
       }
     }
     if (environment == null && out.isEmpty()) {
@@ -174,6 +188,31 @@ final class Normalizer {
         });
     SourceLocation at = environment != null ? environment.location() : svc.location();
     return Nodes.with(svc, "environment", YNodes.map(resolved, at));
+  }
+
+  /** Label files under the service's own labels, later files over earlier ones. */
+  private YNode.Map labels(YNode.Map svc, String path) {
+    if (!(svc.get("label_file") instanceof YNode.Seq files) || files.items().isEmpty()) {
+      return svc;
+    }
+    Map<String, YNode> out = new LinkedHashMap<>();
+    for (int i = 0; i < files.items().size(); i++) {
+      YNode f = files.items().get(i);
+      String file = Nodes.text(f, child(path, "label_file") + "[" + i + "]");
+      Path p = Path.of(file);
+      if (!Files.isRegularFile(p)) {
+        throw new ComposeException(
+            f.location(),
+            child(path, "label_file") + "[" + i + "]",
+            "label file " + file + " not found: create it or remove it from label_file");
+      }
+      Environment.read(p, env, Map.of())
+          .forEach((k, v) -> out.put(k, YNodes.string(v, f.location())));
+    }
+    if (svc.get("labels") instanceof YNode.Map own) {
+      out.putAll(own.entries());
+    }
+    return Nodes.with(svc, "labels", YNodes.map(out, files.location()));
   }
 
   private YNode.Map implicitDependencies(YNode.Map svc) {
