@@ -97,6 +97,12 @@ final class ConfigCommand implements Callable<Integer> {
   public Integer call() {
     ProjectOptions options =
         root.project.toOptions(root.environment(), System.in).withInterpolation(!noInterpolate);
+    if (listProfiles) {
+      // Every profile counts, so that services needing a disabled one do not stop the listing.
+      List<String> all = new ArrayList<>(options.profiles());
+      all.add("*");
+      options = options.withProfiles(all);
+    }
     if (!noInterpolate && !noNormalize || quiet) {
       LoadedProject loaded = ComposeLoader.load(options);
       loaded.warnings().forEach(w -> spec.commandLine().getErr().println("jstack: warning: " + w));
