@@ -1,4 +1,0 @@
-package io.jstack.compose;
-
-/** TEMPORARY placeholder. */
-public record ImageOptions(String subpath) {}
