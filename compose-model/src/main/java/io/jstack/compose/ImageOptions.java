@@ -1,0 +1,8 @@
+package io.jstack.compose;
+
+/**
+ * The {@code image:} options of a service volume (compose-go {@code types.ServiceVolumeImage}).
+ *
+ * @param subpath the path inside the image to mount instead of its root; {@code null} when not set
+ */
+public record ImageOptions(String subpath) {}
