@@ -32,7 +32,9 @@ class CorpusTest {
   @ParameterizedTest
   @MethodSource("corpus")
   void loadsAndReloadsEqual(Path file) throws IOException {
-    Map<String, String> env = Map.of("HOME", "/home/user");
+    // The awesome-compose READMEs ask the user to set these; plex's volume spec is invalid without
+    // one (":/media/"), in Docker Compose as here.
+    Map<String, String> env = Map.of("HOME", "/home/user", "PLEX_MEDIA_PATH", "/srv/media");
     LoadedProject first =
         ComposeLoader.load(ProjectOptions.of(List.of(file), env, file.getParent()));
     assertThat(first.project().services()).isNotEmpty();

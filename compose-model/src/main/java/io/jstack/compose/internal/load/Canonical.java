@@ -382,8 +382,10 @@ final class Canonical {
       YNode item = seq.items().get(i);
       String text = Nodes.text(item, path + "[" + i + "]");
       try {
-        Map.Entry<String, String> e = ExtraHosts.parse(text);
-        items.add(YNodes.string(e.getKey() + "=" + e.getValue(), item.location()));
+        Map.Entry<String, List<String>> e = ExtraHosts.parse(text);
+        for (String address : e.getValue()) {
+          items.add(YNodes.string(ExtraHosts.format(e.getKey(), address), item.location()));
+        }
       } catch (SyntaxException e) {
         throw error(item, path + "[" + i + "]", e.getMessage());
       }
