@@ -45,7 +45,6 @@ public record Service(
     List<EnvFile> envFile,
     Map<String, String> environment,
     List<String> expose,
-    @Key("extends") Extends extendsFrom,
     List<String> externalLinks,
     List<String> extraHosts,
     List<DeviceRequest> gpus,

@@ -1,7 +1,6 @@
 package io.jstack.compose.internal.bind;
 
 import io.jstack.compose.KeepEmpty;
-import io.jstack.compose.Key;
 import io.jstack.compose.MapKey;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -63,8 +62,7 @@ final class RecordShape {
       for (int i = 0; i < rc.length; i++) {
         RecordComponent r = rc[i];
         params[i] = r.getType();
-        Key k = r.getAnnotation(Key.class);
-        String key = k != null ? k.value() : snakeCase(r.getName());
+        String key = snakeCase(r.getName());
         Component c =
             new Component(
                 i,
