@@ -52,6 +52,7 @@ public class ComposeException extends RuntimeException {
     if (yamlPath != null && !yamlPath.isEmpty()) {
       sb.append(yamlPath).append(": ");
     }
-    return sb.append(problem).toString();
+    // Keys and values quoted in a message may hold line breaks; the message stays on one line.
+    return sb.append(problem).toString().replace("\r", "\\r").replace("\n", "\\n");
   }
 }

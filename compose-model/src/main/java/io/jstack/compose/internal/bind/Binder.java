@@ -87,7 +87,12 @@ public final class Binder {
       Type item = typeArg(type, 0);
       List<Object> out = new ArrayList<>(seq.items().size());
       for (int i = 0; i < seq.items().size(); i++) {
-        out.add(value(seq.items().get(i), item, path + "[" + i + "]", null));
+        YNode n = seq.items().get(i);
+        if (n instanceof YNode.Scalar s && s.isNull()) {
+          throw error(
+              n, path + "[" + i + "]", "a list item cannot be empty: remove it or give it a value");
+        }
+        out.add(value(n, item, path + "[" + i + "]", null));
       }
       return Collections.unmodifiableList(out);
     }

@@ -139,7 +139,7 @@ public final class Loader {
     Map<String, Service> disabled = new LinkedHashMap<>();
     all.services().forEach((k, v) -> (disabledNames.contains(k) ? disabled : active).put(k, v));
     Project project = all.withServices(active);
-    Validator.validate(project, normalized, disabled);
+    Validator.validate(project, normalized, doc, disabled);
     for (String v : unsetVariables) {
       warnings.add("The \"" + v + "\" variable is not set. Defaulting to a blank string.");
     }

@@ -171,6 +171,9 @@ final class Paths {
   }
 
   static boolean isRemote(String context) {
+    if (context == null) {
+      return false;
+    }
     return context.contains("://")
         || context.startsWith("git@")
         || context.startsWith("github.com/")

@@ -35,14 +35,51 @@ final class Validator {
 
   private final Project project;
   private final YNode.Map doc;
+  private final YNode.Map written;
 
-  private Validator(Project project, YNode.Map doc) {
+  private Validator(Project project, YNode.Map doc, YNode.Map written) {
     this.project = project;
     this.doc = doc;
+    this.written = written;
   }
 
-  static void validate(Project project, YNode.Map doc, Map<String, Service> disabled) {
-    new Validator(project, doc).run(disabled);
+  /**
+   * Checks {@code project}; {@code doc} is the normalised document it was bound from and {@code
+   * written} the document before normalisation, whose paths errors name.
+   */
+  static void validate(
+      Project project, YNode.Map doc, YNode.Map written, Map<String, Service> disabled) {
+    new Validator(project, doc, written).run(disabled);
+  }
+
+  /**
+   * Where a dependency was written: under depends_on, or implied by links, volumes_from or a {@code
+   * service:} network, IPC or PID mode.
+   */
+  private List<String> dependencyOrigin(String service, String dep) {
+    YNode.Map svc =
+        written.get("services") instanceof YNode.Map m && m.get(service) instanceof YNode.Map s
+            ? s
+            : YNode.Map.empty(null);
+    if (svc.get("depends_on") instanceof YNode.Map d && d.get(dep) != null) {
+      return List.of(service, "depends_on", dep);
+    }
+    for (String key : List.of("links", "volumes_from")) {
+      if (svc.get(key) instanceof YNode.Seq seq) {
+        for (int i = 0; i < seq.items().size(); i++) {
+          String t = YNode.text(seq.items().get(i));
+          if (t != null && t.split(":", 2)[0].equals(dep)) {
+            return List.of(service, key, "[" + i + "]");
+          }
+        }
+      }
+    }
+    for (String key : List.of("network_mode", "ipc", "pid")) {
+      if (("service:" + dep).equals(YNode.text(svc.get(key)))) {
+        return List.of(service, key);
+      }
+    }
+    return List.of(service, "depends_on", dep);
   }
 
   private void run(Map<String, Service> disabled) {
@@ -65,16 +102,16 @@ final class Validator {
         .forEach(
             (dep, d) -> {
               check(
-                  CONDITIONS.contains(d.condition()),
+                  d != null && d.condition() != null && CONDITIONS.contains(d.condition()),
                   List.of(name, "depends_on", dep, "condition"),
                   "invalid condition \""
-                      + d.condition()
+                      + (d == null ? null : d.condition())
                       + "\": use one of "
                       + String.join(", ", sorted(CONDITIONS)));
               if (!project.services().containsKey(dep) && d.required()) {
                 Service off = disabled.get(dep);
                 throw fail(
-                    List.of(name, "depends_on", dep),
+                    dependencyOrigin(name, dep),
                     off != null
                         ? "service \""
                             + name
@@ -133,11 +170,11 @@ final class Validator {
           at,
           "invalid port: target must be 1-65535, not " + p.target());
       check(
-          p.protocol() == null || PROTOCOLS.contains(p.protocol()),
+          p.protocol() != null && PROTOCOLS.contains(p.protocol()),
           at,
           "invalid protocol \"" + p.protocol() + "\": use tcp, udp or sctp");
       check(
-          p.mode() == null || PORT_MODES.contains(p.mode()),
+          p.mode() != null && PORT_MODES.contains(p.mode()),
           at,
           "invalid mode \"" + p.mode() + "\": use ingress or host");
     }
