@@ -69,7 +69,10 @@ class ConfigCommandTest {
                 .out())
         .isEqualTo("db\ntools\nweb\n");
     assertThat(config("--profiles").out()).isEqualTo("data\ndebug\n");
-    assertThat(config("--volumes").out()).isEqualTo("data\n");
+    assertThat(
+            JstackTest.run("-f", compose.toString(), "--profile", "data", "config", "--volumes")
+                .out())
+        .isEqualTo("data\n");
     assertThat(
             JstackTest.run("-f", compose.toString(), "--profile", "data", "config", "--images")
                 .out())
