@@ -11,4 +11,22 @@ public class EngineException extends RuntimeException {
   public EngineException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The resource does not exist. */
+  public static class NotFound extends EngineException {
+    private static final long serialVersionUID = 1L;
+
+    public NotFound(String message) {
+      super(message);
+    }
+  }
+
+  /** The name is taken, or the resource is in a state that forbids the operation. */
+  public static class Conflict extends EngineException {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(String message) {
+      super(message);
+    }
+  }
 }

@@ -1,0 +1,177 @@
+package io.jstack.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container to create, in engine terms: the planner maps a compose service to this, and each
+ * engine maps this to its own API. Lists and maps are never null; other values are null when not
+ * set, so that the image's own defaults apply.
+ *
+ * @param command {@code null} keeps the image's command; empty clears it
+ * @param entrypoint {@code null} keeps the image's entrypoint; empty clears it
+ * @param env {@code KEY=VALUE} entries
+ * @param networkMode {@code bridge}, {@code host}, {@code none}, {@code container:ID}, or null when
+ *     {@code networks} decides
+ * @param networks network name to how the container attaches to it, in attachment order
+ */
+public record ContainerSpec(
+    String name,
+    String image,
+    Map<String, String> labels,
+    List<String> env,
+    List<String> command,
+    List<String> entrypoint,
+    String workingDir,
+    String user,
+    String hostname,
+    String domainname,
+    List<PortBinding> ports,
+    List<String> exposedPorts,
+    List<Mount> mounts,
+    List<String> volumesFrom,
+    String networkMode,
+    Map<String, NetworkAttachment> networks,
+    HealthSpec healthcheck,
+    RestartPolicy restartPolicy,
+    String stopSignal,
+    Duration stopTimeout,
+    Boolean init,
+    boolean privileged,
+    boolean readOnly,
+    boolean tty,
+    boolean stdinOpen,
+    List<String> capAdd,
+    List<String> capDrop,
+    List<String> securityOpt,
+    List<String> extraHosts,
+    List<String> dns,
+    List<String> dnsSearch,
+    List<String> dnsOptions,
+    Map<String, String> tmpfs,
+    Map<String, String> sysctls,
+    List<Ulimit> ulimits,
+    Resources resources,
+    String ipcMode,
+    String pidMode,
+    String utsMode,
+    String usernsMode,
+    String cgroupParent,
+    List<String> groupAdd,
+    List<Device> devices,
+    LogConfig logging,
+    String platform,
+    String runtime,
+    Map<String, String> storageOpt) {
+
+  public ContainerSpec {
+    labels = Map.copyOf(labels);
+    env = List.copyOf(env);
+    command = command == null ? null : List.copyOf(command);
+    entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+    ports = List.copyOf(ports);
+    exposedPorts = List.copyOf(exposedPorts);
+    mounts = List.copyOf(mounts);
+    volumesFrom = List.copyOf(volumesFrom);
+    networks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(networks));
+    capAdd = List.copyOf(capAdd);
+    capDrop = List.copyOf(capDrop);
+    securityOpt = List.copyOf(securityOpt);
+    extraHosts = List.copyOf(extraHosts);
+    dns = List.copyOf(dns);
+    dnsSearch = List.copyOf(dnsSearch);
+    dnsOptions = List.copyOf(dnsOptions);
+    tmpfs = Map.copyOf(tmpfs);
+    sysctls = Map.copyOf(sysctls);
+    ulimits = List.copyOf(ulimits);
+    groupAdd = List.copyOf(groupAdd);
+    devices = List.copyOf(devices);
+    storageOpt = Map.copyOf(storageOpt);
+  }
+
+  /** A minimal spec: a name, an image and labels; everything else the image's defaults. */
+  public static ContainerSpec of(String name, String image, Map<String, String> labels) {
+    return new ContainerSpec(
+        name, image, labels, List.of(), null, null, null, null, null, null, List.of(), List.of(),
+        List.of(), List.of(), null, Map.of(), null, null, null, null, null, false, false, false,
+        false, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        Map.of(), Map.of(), List.of(), null, null, null, null, null, null, List.of(), List.of(),
+        null, null, null, Map.of());
+  }
+
+  /** A port published on the host; {@code hostPort} null or empty means any free port. */
+  public record PortBinding(String hostIp, String hostPort, int containerPort, String protocol) {}
+
+  /**
+   * A mount: {@code bind} (host path), {@code volume} (named, or anonymous when {@code source} is
+   * null), {@code tmpfs}, or {@code image}.
+   */
+  public record Mount(
+      String type,
+      String source,
+      String target,
+      boolean readOnly,
+      String propagation,
+      boolean createHostPath,
+      boolean noCopy,
+      String subpath,
+      Long tmpfsSize,
+      Integer tmpfsMode) {}
+
+  /** How a container joins one network. */
+  public record NetworkAttachment(
+      List<String> aliases,
+      String ipv4Address,
+      String ipv6Address,
+      String macAddress,
+      Integer priority) {
+    public NetworkAttachment {
+      aliases = List.copyOf(aliases);
+    }
+  }
+
+  /**
+   * A healthcheck; {@code test} in Docker's form ({@code ["CMD-SHELL", "..."]}, {@code ["NONE"]}).
+   */
+  public record HealthSpec(
+      List<String> test,
+      Duration interval,
+      Duration timeout,
+      Integer retries,
+      Duration startPeriod,
+      Duration startInterval) {
+    public HealthSpec {
+      test = List.copyOf(test);
+    }
+  }
+
+  /** {@code no}, {@code always}, {@code on-failure} (with a maximum), {@code unless-stopped}. */
+  public record RestartPolicy(String name, int maximumRetryCount) {}
+
+  public record Ulimit(String name, long soft, long hard) {}
+
+  /** Limits; null means unlimited. */
+  public record Resources(
+      Long memoryBytes,
+      Long memoryReservationBytes,
+      Long memorySwapBytes,
+      Long memorySwappiness,
+      Long nanoCpus,
+      Long cpuShares,
+      Long cpuPeriod,
+      Long cpuQuota,
+      String cpusetCpus,
+      Long pidsLimit,
+      Long shmSizeBytes,
+      Boolean oomKillDisable,
+      Long oomScoreAdj) {}
+
+  public record Device(String hostPath, String containerPath, String permissions) {}
+
+  public record LogConfig(String driver, Map<String, String> options) {
+    public LogConfig {
+      options = Map.copyOf(options);
+    }
+  }
+}

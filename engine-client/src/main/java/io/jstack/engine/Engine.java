@@ -1,0 +1,95 @@
+package io.jstack.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What the planner needs from a container engine: containers, networks, volumes and images, found
+ * by label and changed one at a time. Implemented over Docker's Engine API, by jstack's embedded
+ * engine, and in memory for tests.
+ *
+ * <p>Every method may throw {@link EngineException}; {@link EngineException.NotFound} and {@link
+ * EngineException.Conflict} tell the two cases callers act on.
+ */
+public interface Engine {
+
+  /**
+   * For messages: which engine this is, e.g. {@code docker 27.5.1 at unix:///var/run/docker.sock}.
+   */
+  String describe();
+
+  /**
+   * Containers, in any state, carrying every label of {@code labels} (a value of "" matches any
+   * value).
+   */
+  List<ContainerInfo> containers(Map<String, String> labels);
+
+  /** The container with this id or name. */
+  Optional<ContainerInfo> container(String idOrName);
+
+  /**
+   * Creates a container without starting it and returns its id.
+   *
+   * @throws EngineException.Conflict when the name is taken
+   */
+  String createContainer(ContainerSpec spec);
+
+  /** Starts a created or stopped container; starting a running one does nothing. */
+  void startContainer(String id);
+
+  /**
+   * Sends {@code signal} (the image's or SIGTERM when null), then SIGKILL after {@code timeout}.
+   */
+  void stopContainer(String id, String signal, Duration timeout);
+
+  void killContainer(String id, String signal);
+
+  /** Removes a stopped container, and its anonymous volumes when {@code removeVolumes}. */
+  void removeContainer(String id, boolean removeVolumes);
+
+  /**
+   * @throws EngineException.Conflict when {@code newName} is taken
+   */
+  void renameContainer(String id, String newName);
+
+  /** Blocks until the container has exited and returns its exit code. */
+  int waitContainer(String id);
+
+  /** Networks carrying every label of {@code labels}. */
+  List<NetworkInfo> networks(Map<String, String> labels);
+
+  Optional<NetworkInfo> network(String name);
+
+  /**
+   * @throws EngineException.Conflict when a network of that name exists
+   */
+  void createNetwork(NetworkSpec spec);
+
+  void removeNetwork(String name);
+
+  /** Volumes carrying every label of {@code labels}. */
+  List<VolumeInfo> volumes(Map<String, String> labels);
+
+  Optional<VolumeInfo> volume(String name);
+
+  /**
+   * @throws EngineException.Conflict when a volume of that name exists
+   */
+  void createVolume(VolumeSpec spec);
+
+  void removeVolume(String name);
+
+  /** The local image {@code reference} names, if the engine has it. */
+  Optional<ImageInfo> image(String reference);
+
+  /** Pulls {@code reference}, reporting progress as it goes. */
+  void pullImage(String reference, Consumer<PullProgress> progress);
+
+  void removeImage(String reference);
+
+  /** Progress of a pull: one layer (or the whole image when {@code layer} is empty). */
+  record PullProgress(String reference, String layer, String status, long current, long total) {}
+}

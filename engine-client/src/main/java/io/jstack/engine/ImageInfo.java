@@ -1,0 +1,26 @@
+package io.jstack.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A local image: its id (the config digest), the names it has, and the parts of its config that
+ * container creation merges with the service's own settings.
+ */
+public record ImageInfo(
+    String id,
+    List<String> tags,
+    List<String> entrypoint,
+    List<String> command,
+    List<String> env,
+    String workingDir,
+    String user,
+    Map<String, String> labels) {
+  public ImageInfo {
+    tags = List.copyOf(tags);
+    entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+    command = command == null ? null : List.copyOf(command);
+    env = List.copyOf(env);
+    labels = Map.copyOf(labels);
+  }
+}

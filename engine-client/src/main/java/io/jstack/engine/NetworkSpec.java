@@ -1,0 +1,24 @@
+package io.jstack.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/** A network to create. */
+public record NetworkSpec(
+    String name,
+    String driver,
+    Map<String, String> driverOptions,
+    boolean internal,
+    boolean attachable,
+    boolean enableIpv6,
+    List<IpamPool> ipam,
+    Map<String, String> labels) {
+  public NetworkSpec {
+    driverOptions = Map.copyOf(driverOptions);
+    ipam = List.copyOf(ipam);
+    labels = Map.copyOf(labels);
+  }
+
+  /** An address pool; any part may be null. */
+  public record IpamPool(String subnet, String ipRange, String gateway) {}
+}
