@@ -1,0 +1,320 @@
+package io.jstack.planner;
+
+import io.jstack.compose.ConfigHash;
+import io.jstack.compose.DependsOn;
+import io.jstack.compose.Deploy;
+import io.jstack.compose.Healthcheck;
+import io.jstack.compose.PortConfig;
+import io.jstack.compose.Project;
+import io.jstack.compose.Service;
+import io.jstack.compose.ServiceNetwork;
+import io.jstack.compose.Ulimit;
+import io.jstack.compose.VolumeMount;
+import io.jstack.engine.ContainerSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Maps a compose service to the containers an engine creates for it. */
+public final class ContainerSpecs {
+  private ContainerSpecs() {}
+
+  /** Where a project's containers came from, recorded in their labels. */
+  public record Origin(String workingDir, List<String> configFiles) {
+    public Origin {
+      configFiles = List.copyOf(configFiles);
+    }
+  }
+
+  /** The image a service runs: its {@code image}, else the one {@code build} makes. */
+  public static String imageOf(Project project, Service s) {
+    return s.image() != null ? s.image() : project.name() + "-" + s.name();
+  }
+
+  /** The name of the service's {@code number}th container. */
+  public static String containerName(Project project, Service s, int number) {
+    return s.containerName() != null
+        ? s.containerName()
+        : ComposeLabels.containerName(project.name(), s.name(), number);
+  }
+
+  /**
+   * How many containers the service wants: the override, else scale, else deploy.replicas, else 1.
+   */
+  public static int replicas(Service s, Map<String, Integer> overrides) {
+    Integer o = overrides.get(s.name());
+    if (o != null) {
+      return o;
+    }
+    if (s.scale() != null) {
+      return s.scale();
+    }
+    if (s.deploy() != null && s.deploy().replicas() != null) {
+      return s.deploy().replicas();
+    }
+    return 1;
+  }
+
+  /** The labels Docker Compose puts on the service's {@code number}th container. */
+  public static Map<String, String> labels(
+      Project project, Service s, int number, String imageId, Origin origin) {
+    Map<String, String> labels = new TreeMap<>(s.labels());
+    labels.put(ComposeLabels.PROJECT, project.name());
+    labels.put(ComposeLabels.SERVICE, s.name());
+    labels.put(ComposeLabels.CONTAINER_NUMBER, Integer.toString(number));
+    labels.put(ComposeLabels.ONEOFF, "False");
+    labels.put(ComposeLabels.CONFIG_HASH, ConfigHash.of(s));
+    labels.put(ComposeLabels.DEPENDS_ON, dependsOnLabel(s));
+    labels.put(ComposeLabels.VERSION, ComposeLabels.COMPOSE_VERSION);
+    labels.put(ComposeLabels.WORKING_DIR, origin.workingDir());
+    labels.put(ComposeLabels.CONFIG_FILES, String.join(",", origin.configFiles()));
+    if (imageId != null) {
+      labels.put(ComposeLabels.IMAGE, imageId);
+    }
+    labels.put(ComposeLabels.JSTACK_CONFIG, ConfigHash.canonicalJson(s));
+    return labels;
+  }
+
+  /** {@code db:service_healthy:false,cache:service_started:true}, as Compose writes it. */
+  static String dependsOnLabel(Service s) {
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, DependsOn> e : s.dependsOn().entrySet()) {
+      parts.add(e.getKey() + ":" + e.getValue().condition() + ":" + e.getValue().restart());
+    }
+    return String.join(",", parts);
+  }
+
+  /** The spec of the service's container {@code name}. */
+  public static ContainerSpec spec(
+      Project project, Service s, String name, int number, String imageId, Origin origin) {
+    Map<String, ContainerSpec.NetworkAttachment> networks = new LinkedHashMap<>();
+    String networkMode = s.networkMode();
+    if (networkMode == null) {
+      List<Map.Entry<String, ServiceNetwork>> attached = new ArrayList<>(s.networks().entrySet());
+      // Higher priority first, then by name, as Docker Compose orders attachments.
+      attached.sort(
+          Comparator.<Map.Entry<String, ServiceNetwork>>comparingInt(
+                  e ->
+                      e.getValue() == null || e.getValue().priority() == null
+                          ? 0
+                          : -e.getValue().priority())
+              .thenComparing(Map.Entry::getKey));
+      for (Map.Entry<String, ServiceNetwork> e : attached) {
+        ServiceNetwork sn = e.getValue();
+        List<String> aliases = new ArrayList<>();
+        aliases.add(s.name());
+        aliases.add(name);
+        if (sn != null) {
+          aliases.addAll(sn.aliases());
+        }
+        String engineName = project.networks().get(e.getKey()).name();
+        networks.put(
+            engineName,
+            new ContainerSpec.NetworkAttachment(
+                aliases,
+                sn == null ? null : sn.ipv4Address(),
+                sn == null ? null : sn.ipv6Address(),
+                sn == null ? null : sn.macAddress(),
+                sn == null ? null : sn.priority()));
+      }
+    }
+    List<String> env = new ArrayList<>();
+    s.environment().forEach((k, v) -> env.add(v == null ? k : k + "=" + v));
+
+    return new ContainerSpec(
+        name,
+        imageOf(project, s),
+        labels(project, s, number, imageId, origin),
+        env,
+        s.command(),
+        s.entrypoint(),
+        s.workingDir(),
+        s.user(),
+        s.hostname(),
+        s.domainname(),
+        ports(s),
+        s.expose(),
+        mounts(project, s),
+        s.volumesFrom(),
+        networkMode,
+        networks,
+        health(s.healthcheck()),
+        restart(s),
+        s.stopSignal(),
+        s.stopGracePeriod(),
+        s.init(),
+        s.privileged(),
+        s.readOnly(),
+        s.tty(),
+        s.stdinOpen(),
+        s.capAdd(),
+        s.capDrop(),
+        s.securityOpt(),
+        s.extraHosts(),
+        s.dns(),
+        s.dnsSearch(),
+        s.dnsOpt(),
+        tmpfs(s),
+        s.sysctls(),
+        ulimits(s),
+        resources(s),
+        s.ipc(),
+        s.pid(),
+        s.uts(),
+        s.usernsMode(),
+        s.cgroupParent(),
+        s.groupAdd(),
+        s.devices().stream()
+            .map(d -> new ContainerSpec.Device(d.source(), d.target(), d.permissions()))
+            .toList(),
+        s.logging() == null
+            ? null
+            : new ContainerSpec.LogConfig(s.logging().driver(), s.logging().options()),
+        s.platform(),
+        s.runtime(),
+        s.storageOpt());
+  }
+
+  private static List<ContainerSpec.PortBinding> ports(Service s) {
+    List<ContainerSpec.PortBinding> out = new ArrayList<>();
+    for (PortConfig p : s.ports()) {
+      out.add(new ContainerSpec.PortBinding(p.hostIp(), p.published(), p.target(), p.protocol()));
+    }
+    return out;
+  }
+
+  private static List<ContainerSpec.Mount> mounts(Project project, Service s) {
+    List<ContainerSpec.Mount> out = new ArrayList<>();
+    for (VolumeMount v : s.volumes()) {
+      String source = v.source();
+      if ("volume".equals(v.type()) && source != null && project.volumes().containsKey(source)) {
+        source = project.volumes().get(source).name();
+      }
+      out.add(
+          new ContainerSpec.Mount(
+              v.type(),
+              source,
+              v.target(),
+              v.readOnly(),
+              v.bind() == null ? null : v.bind().propagation(),
+              v.bind() != null && v.bind().createHostPath(),
+              v.volume() != null && v.volume().nocopy(),
+              v.volume() != null
+                  ? v.volume().subpath()
+                  : v.image() != null ? v.image().subpath() : null,
+              v.tmpfs() == null || v.tmpfs().size() == null ? null : v.tmpfs().size().bytes(),
+              v.tmpfs() == null || v.tmpfs().mode() == null ? null : v.tmpfs().mode().bits()));
+    }
+    return out;
+  }
+
+  private static Map<String, String> tmpfs(Service s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String t : s.tmpfs()) {
+      int colon = t.indexOf(':');
+      out.put(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "" : t.substring(colon + 1));
+    }
+    return out;
+  }
+
+  private static ContainerSpec.HealthSpec health(Healthcheck h) {
+    if (h == null) {
+      return null;
+    }
+    if (h.disable()) {
+      return new ContainerSpec.HealthSpec(List.of("NONE"), null, null, null, null, null);
+    }
+    if (h.test() == null && h.interval() == null && h.timeout() == null && h.retries() == null) {
+      return null;
+    }
+    return new ContainerSpec.HealthSpec(
+        h.test() == null ? List.of() : h.test(),
+        h.interval(),
+        h.timeout(),
+        h.retries() == null ? null : h.retries().intValue(),
+        h.startPeriod(),
+        h.startInterval());
+  }
+
+  private static ContainerSpec.RestartPolicy restart(Service s) {
+    String r = s.restart();
+    if (r == null && s.deploy() != null && s.deploy().restartPolicy() != null) {
+      Deploy.RestartPolicy p = s.deploy().restartPolicy();
+      String cond = p.condition() == null ? "any" : p.condition();
+      int max = p.maxAttempts() == null ? 0 : p.maxAttempts().intValue();
+      return switch (cond) {
+        case "none" -> new ContainerSpec.RestartPolicy("no", 0);
+        case "on-failure" -> new ContainerSpec.RestartPolicy("on-failure", max);
+        default -> new ContainerSpec.RestartPolicy("always", 0);
+      };
+    }
+    if (r == null) {
+      return null;
+    }
+    if (r.startsWith("on-failure:")) {
+      return new ContainerSpec.RestartPolicy("on-failure", Integer.parseInt(r.substring(11)));
+    }
+    return new ContainerSpec.RestartPolicy(r, 0);
+  }
+
+  private static List<ContainerSpec.Ulimit> ulimits(Service s) {
+    List<ContainerSpec.Ulimit> out = new ArrayList<>();
+    for (Map.Entry<String, Ulimit> e : s.ulimits().entrySet()) {
+      out.add(
+          new ContainerSpec.Ulimit(
+              e.getKey(), e.getValue().effectiveSoft(), e.getValue().effectiveHard()));
+    }
+    return out;
+  }
+
+  private static ContainerSpec.Resources resources(Service s) {
+    Deploy.Limits limits =
+        s.deploy() != null && s.deploy().resources() != null
+            ? s.deploy().resources().limits()
+            : null;
+    Deploy.Reservations reservations =
+        s.deploy() != null && s.deploy().resources() != null
+            ? s.deploy().resources().reservations()
+            : null;
+    Long memory =
+        s.memLimit() != null
+            ? Long.valueOf(s.memLimit().bytes())
+            : limits != null && limits.memory() != null
+                ? Long.valueOf(limits.memory().bytes())
+                : null;
+    Long reservation =
+        s.memReservation() != null
+            ? Long.valueOf(s.memReservation().bytes())
+            : reservations != null && reservations.memory() != null
+                ? Long.valueOf(reservations.memory().bytes())
+                : null;
+    Double cpus = s.cpus() != null ? s.cpus() : limits != null ? limits.cpus() : null;
+    Long pids = s.pidsLimit() != null ? s.pidsLimit() : limits != null ? limits.pids() : null;
+    return new ContainerSpec.Resources(
+        memory,
+        reservation,
+        s.memswapLimit() == null ? null : s.memswapLimit().bytes(),
+        s.memSwappiness(),
+        cpus == null ? null : Math.round(cpus * 1e9),
+        s.cpuShares(),
+        s.cpuPeriod(),
+        s.cpuQuota(),
+        s.cpuset(),
+        pids,
+        s.shmSize() == null ? null : s.shmSize().bytes(),
+        s.oomKillDisable(),
+        s.oomScoreAdj());
+  }
+
+  /** The stop timeout to use: {@code -t} when given, else the service's grace period. */
+  static Duration stopTimeout(Service s, Duration override) {
+    if (override != null) {
+      return override;
+    }
+    return s.stopGracePeriod() != null ? s.stopGracePeriod() : Duration.ofSeconds(10);
+  }
+}

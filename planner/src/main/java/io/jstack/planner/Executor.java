@@ -1,0 +1,230 @@
+package io.jstack.planner;
+
+import io.jstack.engine.Engine;
+import io.jstack.planner.step.StepContext;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Runs a plan: each operation starts as soon as the operations it depends on are done, at most
+ * {@code parallel} engine calls at a time. On the first failure (or {@link Run#cancel()}) nothing
+ * new starts, running operations finish, and the result names what failed and what never ran.
+ */
+public final class Executor {
+  /**
+   * How to run.
+   *
+   * @param parallel the most engine operations at once; 0 for no bound
+   * @param pollInterval how often waiting operations look again
+   * @param waitTimeout how long waiting operations may wait in all; null for no limit
+   */
+  public record Options(int parallel, Duration pollInterval, Duration waitTimeout) {
+    public static Options defaults() {
+      return new Options(0, Duration.ofMillis(250), null);
+    }
+  }
+
+  /** How a run ended. */
+  public record Result(
+      List<PlanEvent.Failed> failures, List<Operation> notRun, Duration took, boolean cancelled) {
+    public Result {
+      failures = List.copyOf(failures);
+      notRun = List.copyOf(notRun);
+    }
+
+    public boolean succeeded() {
+      return failures.isEmpty() && !cancelled;
+    }
+  }
+
+  private Executor() {}
+
+  /**
+   * Starts running {@code plan} on {@code engine}; events go to {@code listener} as they happen.
+   */
+  public static Run start(Plan plan, Engine engine, Options options, Consumer<PlanEvent> listener) {
+    Run run = new Run(plan, engine, options, listener);
+    run.begin();
+    return run;
+  }
+
+  /** Runs {@code plan} to the end. */
+  public static Result run(Plan plan, Engine engine, Options options, Consumer<PlanEvent> listener)
+      throws InterruptedException {
+    return start(plan, engine, options, listener).await();
+  }
+
+  /** A plan being run. */
+  public static final class Run {
+    private final Plan plan;
+    private final Engine engine;
+    private final Consumer<PlanEvent> listener;
+    private final Semaphore permits;
+    private final StepContext context;
+    private final ExecutorService threads;
+    private final long started = System.nanoTime();
+
+    private final Object lock = new Object();
+    private final int[] pending;
+    private final Map<Integer, List<Integer>> dependents = new HashMap<>();
+    private final Map<Integer, Future<?>> running = new HashMap<>();
+    private final List<PlanEvent.Failed> failures = new ArrayList<>();
+    private final boolean[] done;
+    private boolean stopping;
+    private boolean cancelled;
+    private final AtomicInteger finished = new AtomicInteger();
+
+    Run(Plan plan, Engine engine, Options options, Consumer<PlanEvent> listener) {
+      this.plan = plan;
+      this.engine = engine;
+      this.listener = listener;
+      this.permits =
+          new Semaphore(options.parallel() <= 0 ? Integer.MAX_VALUE : options.parallel(), true);
+      long deadline =
+          options.waitTimeout() == null
+              ? Long.MAX_VALUE
+              : started + options.waitTimeout().toNanos();
+      this.context = new StepContext(options.pollInterval(), deadline);
+      this.threads =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "jstack-plan");
+                t.setDaemon(true);
+                return t;
+              });
+      int n = plan.size();
+      this.pending = new int[n + 1];
+      this.done = new boolean[n + 1];
+      for (Operation op : plan.operations()) {
+        pending[op.id()] = op.after().size();
+        for (int a : op.after()) {
+          dependents.computeIfAbsent(a, k -> new ArrayList<>()).add(op.id());
+        }
+      }
+    }
+
+    void begin() {
+      synchronized (lock) {
+        for (Operation op : plan.operations()) {
+          if (pending[op.id()] == 0) {
+            submit(op);
+          }
+        }
+        lock.notifyAll();
+      }
+    }
+
+    /** Stops starting operations; waiting ones are interrupted, engine calls finish. */
+    public void cancel() {
+      synchronized (lock) {
+        if (stopping && cancelled) {
+          return;
+        }
+        stopping = true;
+        cancelled = true;
+        for (Map.Entry<Integer, Future<?>> e : running.entrySet()) {
+          if (!plan.operations().get(e.getKey() - 1).step().usesEngine()) {
+            e.getValue().cancel(true);
+          }
+        }
+        lock.notifyAll();
+      }
+    }
+
+    /** Waits for the run to end. */
+    public Result await() throws InterruptedException {
+      synchronized (lock) {
+        while (!running.isEmpty() || (!stopping && finished.get() < plan.size())) {
+          lock.wait();
+        }
+      }
+      threads.shutdownNow();
+      List<Operation> notRun = new ArrayList<>();
+      for (Operation op : plan.operations()) {
+        if (!done[op.id()]) {
+          notRun.add(op);
+        }
+      }
+      notRun.removeIf(op -> failures.stream().anyMatch(f -> f.operation().id() == op.id()));
+      return new Result(failures, notRun, Duration.ofNanos(System.nanoTime() - started), cancelled);
+    }
+
+    private void submit(Operation op) {
+      running.put(op.id(), threads.submit(() -> execute(op)));
+    }
+
+    private void execute(Operation op) {
+      boolean engineCall = op.step().usesEngine();
+      long t0 = System.nanoTime();
+      Throwable failure = null;
+      Optional<String> skipped = Optional.empty();
+      boolean acquired = false;
+      try {
+        if (engineCall) {
+          permits.acquire();
+          acquired = true;
+        }
+        synchronized (lock) {
+          if (stopping) {
+            running.remove(op.id());
+            lock.notifyAll();
+            return;
+          }
+        }
+        listener.accept(new PlanEvent.Started(op));
+        t0 = System.nanoTime();
+        skipped = op.step().run(engine, context);
+      } catch (InterruptedException e) {
+        failure = cancelled ? null : e;
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      } finally {
+        if (acquired) {
+          permits.release();
+        }
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      synchronized (lock) {
+        running.remove(op.id());
+        if (failure != null) {
+          PlanEvent.Failed f = new PlanEvent.Failed(op, took, failure);
+          failures.add(f);
+          stopping = true;
+          listener.accept(f);
+        } else if (cancelled && !engineCall) {
+          // Interrupted wait: counts as not run.
+        } else {
+          done[op.id()] = true;
+          finished.incrementAndGet();
+          listener.accept(new PlanEvent.Finished(op, took, skipped.orElse(null)));
+          if (!stopping) {
+            Deque<Integer> ready = new ArrayDeque<>();
+            for (int d : dependents.getOrDefault(op.id(), Collections.emptyList())) {
+              if (--pending[d] == 0) {
+                ready.add(d);
+              }
+            }
+            for (int d : ready) {
+              submit(plan.operations().get(d - 1));
+            }
+          }
+        }
+        lock.notifyAll();
+      }
+    }
+  }
+}
