@@ -62,7 +62,9 @@ public final class Loader {
     Path cwd = options.workingDirectory().toAbsolutePath().normalize();
     Map<String, String> process = options.environment();
     Path provisionalDir =
-        options.projectDirectory() != null ? cwd.resolve(options.projectDirectory()) : cwd;
+        options.projectDirectory() != null
+            ? cwd.resolve(options.projectDirectory()).normalize()
+            : cwd;
     List<Path> envFiles = options.envFiles().stream().map(cwd::resolve).toList();
 
     // COMPOSE_FILE may come from .env in the working directory, so look there first.
@@ -87,9 +89,10 @@ public final class Loader {
     }
 
     Map<String, String> interpolationEnv = new LinkedHashMap<>(env);
-    String explicitName = options.projectName();
-    if (explicitName == null && env.get("COMPOSE_PROJECT_NAME") != null) {
-      explicitName = env.get("COMPOSE_PROJECT_NAME");
+    // An empty name (-p "", COMPOSE_PROJECT_NAME=) is no name, as in Docker Compose.
+    String explicitName = emptyToNull(options.projectName());
+    if (explicitName == null) {
+      explicitName = emptyToNull(env.get("COMPOSE_PROJECT_NAME"));
     }
     if (explicitName != null) {
       String problem = ProjectNames.problem(explicitName);
@@ -124,7 +127,7 @@ public final class Loader {
               projectDir.getFileName() == null ? "" : projectDir.getFileName().toString());
       if (name.isEmpty()) {
         throw new ComposeException(
-            "cannot derive a project name from the directory "
+            "project name must not be empty: none can be derived from the directory "
                 + projectDir
                 + ": give one with -p NAME or a top-level name:");
       }
@@ -144,6 +147,10 @@ public final class Loader {
       warnings.add("The \"" + v + "\" variable is not set. Defaulting to a blank string.");
     }
     return new LoadedProject(project, projectDir, names, env, profiles, disabled, warnings);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   void warn(String message) {
