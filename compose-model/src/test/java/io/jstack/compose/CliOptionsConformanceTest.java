@@ -290,6 +290,18 @@ class CliOptionsConformanceTest {
     }
 
     @Test
+    void severalEnvFiles_readIntoOneMap_aLaterLineSeesTheLatestValue(@TempDir Path dir) {
+      write(dir.resolve("a.env"), "X=from_a\nY=${X}\n");
+      write(dir.resolve("b.env"), "X=from_b\nZ=${X}\n");
+      write(dir.resolve("compose.yaml"), "services:\n  web:\n    image: ${Y}-${Z}\n");
+      LoadedProject p =
+          ComposeLoader.load(
+              ProjectOptions.of(List.of(Path.of("compose.yaml")), Map.of(), dir)
+                  .withEnvFiles(List.of(Path.of("a.env"), Path.of("b.env"))));
+      assertThat(p.project().services().get("web").image()).isEqualTo("from_a-from_b");
+    }
+
+    @Test
     void disabledDotEnv_isNotRead() {
       LoadedProject p =
           ComposeLoader.load(
