@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -210,206 +209,204 @@ class LoaderFixturesConformanceTest {
         .contains("dependency cycle detected: " + cycle);
   }
 
-  /** The include tests of §4.8, on {@code testdata/compose-include.yaml} and {@code subdir/}. */
-  @Nested
-  class Include {
-    private static final String INCLUDE_WITH_ENV_FILE =
-        """
-        name: 'test-include'
-        include:
-          - path: ./testdata/subdir/compose-test-extends-imported.yaml
-            env_file: ./testdata/subdir/extra.env
-        services:
-          foo:
-            image: busybox
-            depends_on:
-              - imported
-        """;
+  // The include tests of §4.8, on testdata/compose-include.yaml and subdir/.
 
-    /** TestLoadWithInclude. */
-    @Test
-    void loadWithInclude_includeEnvFileFeedsInterpolationOfTheIncludedFile() {
-      LoadedProject p = loadStdin(INCLUDE_WITH_ENV_FILE, loaderDir(), Map.of());
-      assertThat(p.project().services()).containsOnlyKeys("foo", "imported");
-      assertThat(Trees.of(service(p, "foo")))
-          .isEqualTo(
-              Trees.parse(
-                  """
-                  depends_on:
-                    imported:
-                      condition: service_started
-                      required: true
-                  image: busybox
-                  networks:
-                    default: null
-                  """));
-      assertThat(Trees.of(service(p, "imported")))
-          .isEqualTo(
-              Trees.parse(
-                  """
-                  container_name: extends
-                  env_file:
-                    - path: %s
-                      required: true
-                  environment:
-                    SOURCE: extends
-                  image: nginx
-                  networks:
-                    default: null
-                  volumes:
-                    - type: bind
-                      source: /opt/data
-                      target: /var/lib/mysql
-                      bind:
-                        create_host_path: true
-                  """
-                      .formatted(abs("testdata/subdir/extra.env"))));
-    }
+  private static final String INCLUDE_WITH_ENV_FILE =
+      """
+      name: 'test-include'
+      include:
+        - path: ./testdata/subdir/compose-test-extends-imported.yaml
+          env_file: ./testdata/subdir/extra.env
+      services:
+        foo:
+          image: busybox
+          depends_on:
+            - imported
+      """;
 
-    /** TestLoadWithInclude, second load. */
-    @Test
-    void loadWithInclude_projectEnvironmentBeatsTheIncludeEnvFile() {
-      LoadedProject p = loadStdin(INCLUDE_WITH_ENV_FILE, loaderDir(), Map.of("SOURCE", "override"));
-      assertThat(service(p, "imported").containerName()).isEqualTo("override");
-    }
+  /** TestLoadWithInclude. */
+  @Test
+  void loadWithInclude_includeEnvFileFeedsInterpolationOfTheIncludedFile() {
+    LoadedProject p = loadStdin(INCLUDE_WITH_ENV_FILE, loaderDir(), Map.of());
+    assertThat(p.project().services()).containsOnlyKeys("foo", "imported");
+    assertThat(Trees.of(service(p, "foo")))
+        .isEqualTo(
+            Trees.parse(
+                """
+                depends_on:
+                  imported:
+                    condition: service_started
+                    required: true
+                image: busybox
+                networks:
+                  default: null
+                """));
+    assertThat(Trees.of(service(p, "imported")))
+        .isEqualTo(
+            Trees.parse(
+                """
+                container_name: extends
+                env_file:
+                  - path: %s
+                    required: true
+                environment:
+                  SOURCE: extends
+                image: nginx
+                networks:
+                  default: null
+                volumes:
+                  - type: bind
+                    source: /opt/data
+                    target: /var/lib/mysql
+                    bind:
+                      create_host_path: true
+                """
+                    .formatted(abs("testdata/subdir/extra.env"))));
+  }
 
-    /** TestLoadWithIncludeOverride: a later -f file overrides an included service. */
-    @Test
-    void loadWithIncludeOverride_laterFileOverridesIncludedService() {
-      Path f0 =
-          write(
-              tmp.resolve("filename0.yml"),
-              """
-              name: 'test-include-override'
-              include:
-                - ./testdata/subdir/compose-test-extends-imported.yaml
-              """);
-      Path f1 =
-          write(
-              tmp.resolve("filename1.yml"),
-              """
-              services:
-                imported:
-                  image: overridden
-              """);
-      LoadedProject p = ComposeLoader.load(options(f0, f1).withProjectDirectory(loaderDir()));
-      assertThat(service(p, "imported").image()).isEqualTo("overridden");
-    }
+  /** TestLoadWithInclude, second load. */
+  @Test
+  void loadWithInclude_projectEnvironmentBeatsTheIncludeEnvFile() {
+    LoadedProject p = loadStdin(INCLUDE_WITH_ENV_FILE, loaderDir(), Map.of("SOURCE", "override"));
+    assertThat(service(p, "imported").containerName()).isEqualTo("override");
+  }
 
-    /** TestLoadWithMultipleInclude: the same file included twice, directly and indirectly. */
-    @Test
-    void loadWithMultipleInclude_sameServiceIncludedTwiceIsAllowed() {
-      LoadedProject p =
-          loadStdin(
-              """
-              name: 'test-multi-include'
-              include:
-                - path: ./testdata/subdir/compose-test-extends-imported.yaml
-                  env_file: ./testdata/subdir/extra.env
-                - path: ./testdata/compose-include.yaml
-              services:
-                foo:
-                  image: busybox
-                  depends_on:
-                    - imported
-              """,
-              loaderDir(),
-              Map.of("SOURCE", "override"));
-      assertThat(service(p, "imported").containerName()).isEqualTo("override");
-      assertThat(p.project().services()).containsOnlyKeys("foo", "imported", "bar");
-    }
+  /** TestLoadWithIncludeOverride: a later -f file overrides an included service. */
+  @Test
+  void loadWithIncludeOverride_laterFileOverridesIncludedService() {
+    Path f0 =
+        write(
+            tmp.resolve("filename0.yml"),
+            """
+            name: 'test-include-override'
+            include:
+              - ./testdata/subdir/compose-test-extends-imported.yaml
+            """);
+    Path f1 =
+        write(
+            tmp.resolve("filename1.yml"),
+            """
+            services:
+              imported:
+                image: overridden
+            """);
+    LoadedProject p = ComposeLoader.load(options(f0, f1).withProjectDirectory(loaderDir()));
+    assertThat(service(p, "imported").image()).isEqualTo("overridden");
+  }
 
-    /** TestLoadWithMultipleIncludeConflict: local definitions merge over included ones. */
-    @Test
-    void loadWithMultipleIncludeConflict_localDefinitionMergesOverTheIncludedOne() {
-      LoadedProject p =
-          loadStdin(
-              """
-              name: 'test-multi-include'
-              include:
-                - path: ./testdata/subdir/compose-test-extends-imported.yaml
-                  env_file: ./testdata/subdir/extra.env
-                - path: ./testdata/compose-include.yaml
-                  env_file: ./testdata/subdir/extra.env
-              services:
-                bar:
-                  image: busybox
-                  environment: !override
-                    - ZOT=QIX
-              """,
-              loaderDir(),
-              Map.of("SOURCE", "override"));
-      assertThat(Trees.of(service(p, "bar")))
-          .isEqualTo(
-              Trees.parse(
-                  """
-                  environment:
-                    ZOT: QIX
-                  image: busybox
-                  networks:
-                    default: null
-                  """));
-    }
+  /** TestLoadWithMultipleInclude: the same file included twice, directly and indirectly. */
+  @Test
+  void loadWithMultipleInclude_sameServiceIncludedTwiceIsAllowed() {
+    LoadedProject p =
+        loadStdin(
+            """
+            name: 'test-multi-include'
+            include:
+              - path: ./testdata/subdir/compose-test-extends-imported.yaml
+                env_file: ./testdata/subdir/extra.env
+              - path: ./testdata/compose-include.yaml
+            services:
+              foo:
+                image: busybox
+                depends_on:
+                  - imported
+            """,
+            loaderDir(),
+            Map.of("SOURCE", "override"));
+    assertThat(service(p, "imported").containerName()).isEqualTo("override");
+    assertThat(p.project().services()).containsOnlyKeys("foo", "imported", "bar");
+  }
 
-    /** TestIncludeRelative (§4.9): paths of the included file start from its own folder. */
-    @Test
-    void includeRelative_includedPathsResolveAgainstTheIncludedFolder() {
-      Path dir = TESTDATA.resolve("include");
-      LoadedProject p =
-          ComposeLoader.load(
-              options(Path.of("testdata/include/compose.yaml"))
-                  .withProjectDirectory(dir)
-                  .withProjectName("test-include-relative"));
-      Service included = service(p, "included");
-      assertThat(included.build().context()).isEqualTo(dir.toString());
-      assertThat(included.volumes().get(0).source()).isEqualTo(dir.toString());
-      assertThat(included.volumes().get(0).target()).isEqualTo("/mnt");
-    }
+  /** TestLoadWithMultipleIncludeConflict: local definitions merge over included ones. */
+  @Test
+  void loadWithMultipleIncludeConflict_localDefinitionMergesOverTheIncludedOne() {
+    LoadedProject p =
+        loadStdin(
+            """
+            name: 'test-multi-include'
+            include:
+              - path: ./testdata/subdir/compose-test-extends-imported.yaml
+                env_file: ./testdata/subdir/extra.env
+              - path: ./testdata/compose-include.yaml
+                env_file: ./testdata/subdir/extra.env
+            services:
+              bar:
+                image: busybox
+                environment: !override
+                  - ZOT=QIX
+            """,
+            loaderDir(),
+            Map.of("SOURCE", "override"));
+    assertThat(Trees.of(service(p, "bar")))
+        .isEqualTo(
+            Trees.parse(
+                """
+                environment:
+                  ZOT: QIX
+                image: busybox
+                networks:
+                  default: null
+                """));
+  }
 
-    /** TestIncludeWithProjectDirectory (§4.9): project_directory rebases the included paths. */
-    @Test
-    void includeWithProjectDirectory_includedPathsResolveAgainstProjectDirectory() {
-      LoadedProject p =
-          ComposeLoader.load(
-              options(Path.of("testdata/include/project-directory.yaml"))
-                  .withProjectDirectory(Path.of("testdata/include"))
-                  .withProjectName("test-load-project-directory"));
-      Service s = service(p, "service");
-      assertThat(s.build().context()).isEqualTo(abs("testdata/subdir"));
-      assertThat(s.volumes().get(0).source())
-          .isEqualTo(abs("testdata/subdir/compose-test-extends-imported.yaml"));
-      assertThat(s.envFile().get(0).path()).isEqualTo(abs("testdata/subdir/extra.env"));
-      assertThat(s.environment()).containsEntry("SOURCE", "extends");
-    }
+  /** TestIncludeRelative (§4.9): paths of the included file start from its own folder. */
+  @Test
+  void includeRelative_includedPathsResolveAgainstTheIncludedFolder() {
+    Path dir = TESTDATA.resolve("include");
+    LoadedProject p =
+        ComposeLoader.load(
+            options(Path.of("testdata/include/compose.yaml"))
+                .withProjectDirectory(dir)
+                .withProjectName("test-include-relative"));
+    Service included = service(p, "included");
+    assertThat(included.build().context()).isEqualTo(dir.toString());
+    assertThat(included.volumes().get(0).source()).isEqualTo(dir.toString());
+    assertThat(included.volumes().get(0).target()).isEqualTo("/mnt");
+  }
 
-    /** TestLoadIncludeExtendsCombined (§4.10): include, then extends inside the included file. */
-    @Test
-    void loadIncludeExtendsCombined_loadsWithPathsOfTheExtendedFile() {
-      LoadedProject p =
-          ComposeLoader.load(
-              options(Path.of("testdata/combined/compose.yaml"))
-                  .withProjectDirectory(Path.of("testdata/combined"))
-                  .withProjectName("test-load-combined"));
-      Service s = service(p, "service");
-      assertThat(s.build().context()).isEqualTo(abs("testdata/combined/dir"));
-      assertThat(s.build().dockerfile()).isEqualTo("Dockerfile");
-    }
+  /** TestIncludeWithProjectDirectory (§4.9): project_directory rebases the included paths. */
+  @Test
+  void includeWithProjectDirectory_includedPathsResolveAgainstProjectDirectory() {
+    LoadedProject p =
+        ComposeLoader.load(
+            options(Path.of("testdata/include/project-directory.yaml"))
+                .withProjectDirectory(Path.of("testdata/include"))
+                .withProjectName("test-load-project-directory"));
+    Service s = service(p, "service");
+    assertThat(s.build().context()).isEqualTo(abs("testdata/subdir"));
+    assertThat(s.volumes().get(0).source())
+        .isEqualTo(abs("testdata/subdir/compose-test-extends-imported.yaml"));
+    assertThat(s.envFile().get(0).path()).isEqualTo(abs("testdata/subdir/extra.env"));
+    assertThat(s.environment()).containsEntry("SOURCE", "extends");
+  }
 
-    /** TestIncludeWithExtends (§4.11): an included file whose service extends a sibling. */
-    @Test
-    void includeWithExtends_includedServiceExtendsItsSibling() {
-      LoadedProject p =
-          loadStdin(
-              """
-              name: test-include-with-extends
-              include:
-                - testdata/extends/nested.yaml
-              """,
-              loaderDir(),
-              Map.of());
-      assertThat(service(p, "with-build").build()).isNotNull();
-      assertThat(service(p, "with-build").build().context()).isEqualTo(abs("testdata/extends"));
-    }
+  /** TestLoadIncludeExtendsCombined (§4.10): include, then extends inside the included file. */
+  @Test
+  void loadIncludeExtendsCombined_loadsWithPathsOfTheExtendedFile() {
+    LoadedProject p =
+        ComposeLoader.load(
+            options(Path.of("testdata/combined/compose.yaml"))
+                .withProjectDirectory(Path.of("testdata/combined"))
+                .withProjectName("test-load-combined"));
+    Service s = service(p, "service");
+    assertThat(s.build().context()).isEqualTo(abs("testdata/combined/dir"));
+    assertThat(s.build().dockerfile()).isEqualTo("Dockerfile");
+  }
+
+  /** TestIncludeWithExtends (§4.11): an included file whose service extends a sibling. */
+  @Test
+  void includeWithExtends_includedServiceExtendsItsSibling() {
+    LoadedProject p =
+        loadStdin(
+            """
+            name: test-include-with-extends
+            include:
+              - testdata/extends/nested.yaml
+            """,
+            loaderDir(),
+            Map.of());
+    assertThat(service(p, "with-build").build()).isNotNull();
+    assertThat(service(p, "with-build").build().context()).isEqualTo(abs("testdata/extends"));
   }
 
   /** TestLoadWithLabelFile (§4.13), with the label files §0 says are missing. */

@@ -132,7 +132,45 @@ final class Normalizer {
           Nodes.with(
               svc, "build", Nodes.with(b, "dockerfile", YNodes.string("Dockerfile", b.location())));
     }
-    return implicitDependencies(svc);
+    svc = sortedExtraHosts(svc);
+    return implicitDependencies(dependencyDefaults(svc));
+  }
+
+  /**
+   * {@code condition: service_started} and {@code required: true} where a dependency omits them.
+   */
+  private static YNode.Map dependencyDefaults(YNode.Map svc) {
+    if (!(svc.get("depends_on") instanceof YNode.Map deps)) {
+      return svc;
+    }
+    return Nodes.with(
+        svc,
+        "depends_on",
+        Nodes.mapValues(deps, "", (k, v) -> Canonical.dependency(Nodes.mapOrEmpty(v, k))));
+  }
+
+  /**
+   * Extra hosts sorted, as compose-go keeps them (a map of host to addresses, written sorted), so
+   * that the order of merged files does not matter.
+   */
+  private static YNode.Map sortedExtraHosts(YNode.Map svc) {
+    svc = sortedList(svc, "extra_hosts");
+    if (svc.get("build") instanceof YNode.Map b) {
+      YNode.Map sorted = sortedList(b, "extra_hosts");
+      if (sorted != b) {
+        svc = Nodes.with(svc, "build", sorted);
+      }
+    }
+    return svc;
+  }
+
+  private static YNode.Map sortedList(YNode.Map m, String key) {
+    if (!(m.get(key) instanceof YNode.Seq seq) || seq.items().size() < 2) {
+      return m;
+    }
+    List<YNode> items = new java.util.ArrayList<>(seq.items());
+    items.sort(java.util.Comparator.comparing(n -> String.valueOf(YNode.text(n))));
+    return items.equals(seq.items()) ? m : Nodes.with(m, key, YNode.Seq.of(items, seq.location()));
   }
 
   /**
