@@ -129,6 +129,27 @@ class CliOptionsConformanceTest {
   }
 
   @Test
+  void composeProjectName_isInTheInterpolationEnvironment_howeverTheNameIsGiven(@TempDir Path dir) {
+    Path app = dir.resolve("My App");
+    write(app.resolve("compose.yaml"), "services:\n  web:\n    image: ${COMPOSE_PROJECT_NAME}\n");
+    write(app.resolve("named.yaml"), "name: from-file\nservices:\n  web:\n    image: x\n");
+    ProjectOptions o = ProjectOptions.of(List.of(Path.of("compose.yaml")), Map.of(), app);
+    assertThat(ComposeLoader.load(o).project().services().get("web").image()).isEqualTo("myapp");
+    assertThat(
+            ComposeLoader.load(
+                    ProjectOptions.of(
+                        List.of(Path.of("named.yaml"), Path.of("compose.yaml")), Map.of(), app))
+                .project()
+                .services()
+                .get("web")
+                .image())
+        .isEqualTo("from-file");
+    assertThat(
+            ComposeLoader.load(o.withProjectName("flag")).project().services().get("web").image())
+        .isEqualTo("flag");
+  }
+
+  @Test
   void projectNameFromWorkingDir_whenDotEnvIsNotLoaded() {
     // TestProjectNameFromWorkingDir loads no .env; COMPOSE_DISABLE_ENV_FILE is how one says so.
     assertThat(
