@@ -409,6 +409,43 @@ class LoaderFixturesConformanceTest {
     assertThat(service(p, "with-build").build().context()).isEqualTo(abs("testdata/extends"));
   }
 
+  /**
+   * §7.1: a long-syntax bind mapping defaults {@code create_host_path} to true; a long-syntax bind
+   * without one has no bind options. §7.2: the written model loads back equal, {@code
+   * create_host_path: false} and {@code required: false} included.
+   */
+  @Test
+  void bindLongSyntax_createHostPathDefault_andFalseValuesSurviveAReload() {
+    Path compose =
+        write(
+            tmp.resolve("compose.yaml"),
+            """
+            name: bind
+            services:
+              s:
+                image: x
+                volumes:
+                  - {type: bind, source: /a, target: /a, bind: {create_host_path: false}}
+                  - {type: bind, source: /b, target: /b, bind: {propagation: rshared}}
+                  - {type: bind, source: /c, target: /c}
+                env_file:
+                  - path: ./missing.env
+                    required: false
+            """);
+    Project first =
+        ComposeLoader.load(ProjectOptions.of(List.of(compose), Map.of(), tmp)).project();
+    List<VolumeMount> v = first.services().get("s").volumes();
+    assertThat(v.get(0).bind()).isEqualTo(new BindOptions(null, false, null, null));
+    assertThat(v.get(1).bind()).isEqualTo(new BindOptions("rshared", true, null, null));
+    assertThat(v.get(2).bind()).isNull();
+
+    Path out = write(tmp.resolve("out/compose.yaml"), ProjectWriter.yaml(first));
+    Project second =
+        ComposeLoader.load(ProjectOptions.of(List.of(out), Map.of(), tmp).withProjectDirectory(tmp))
+            .project();
+    assertThat(second).isEqualTo(first);
+  }
+
   /** TestLoadWithLabelFile (§4.13), with the label files §0 says are missing. */
   @Test
   void loadWithLabelFile_serviceLabelsOverLabelFiles() {

@@ -480,6 +480,15 @@ final class Canonical {
         } catch (SyntaxException e) {
           throw error(item, path + "[" + i + "]", e.getMessage());
         }
+      } else if (item instanceof YNode.Map m
+          && m.get("bind") instanceof YNode.Map bind
+          && !bind.entries().containsKey("create_host_path")) {
+        // compose-go's defaults: a bind mapping creates a missing host path unless it says not.
+        items.add(
+            Nodes.with(
+                m,
+                "bind",
+                Nodes.with(bind, "create_host_path", YNodes.bool(true, bind.location()))));
       } else {
         items.add(item);
       }
