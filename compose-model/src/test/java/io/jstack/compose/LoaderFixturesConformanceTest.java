@@ -176,6 +176,27 @@ class LoaderFixturesConformanceTest {
                 """));
   }
 
+  /** §4.4's rule: which build contexts are not paths. */
+  @ParameterizedTest
+  @CsvSource({
+    "https://github.com/docker/compose.git",
+    "http://example.com/ctx.tar.gz",
+    "git://example.com/repo.git",
+    "ssh://git@example.com/repo.git",
+    "github.com/docker/compose",
+    "git@github.com:docker/compose.git",
+    "service:base",
+  })
+  void remoteBuildContext_isNotResolved(String context) {
+    Path compose =
+        write(
+            tmp.resolve("compose.yaml"),
+            "services:\n  s:\n    build:\n      context: \"" + context + "\"\n");
+    Service s =
+        service(ComposeLoader.load(ProjectOptions.of(List.of(compose), Map.of(), tmp)), "s");
+    assertThat(s.build().context()).isEqualTo(context);
+  }
+
   /** TestEmptyFile (§4.5). */
   @Test
   void emptyFile_isRefused() {
@@ -347,6 +368,24 @@ class LoaderFixturesConformanceTest {
                 networks:
                   default: null
                 """));
+  }
+
+  /** §4.8: without env_file, an include reads its project directory's .env; the project wins. */
+  @Test
+  void include_withoutEnvFile_readsTheIncludedDotEnv_projectEnvironmentWins() {
+    write(tmp.resolve("sub/.env"), "TAG=from_included_dotenv\n");
+    write(tmp.resolve("sub/compose.yaml"), "services:\n  inc:\n    image: app:${TAG}\n");
+    Path main = write(tmp.resolve("compose.yaml"), "include:\n  - sub/compose.yaml\n");
+    ProjectOptions o =
+        ProjectOptions.of(List.of(main), Map.of("COMPOSE_DISABLE_ENV_FILE", "true"), tmp);
+    assertThat(service(ComposeLoader.load(o), "inc").image()).isEqualTo("app:from_included_dotenv");
+    assertThat(
+            service(
+                    ComposeLoader.load(
+                        ProjectOptions.of(List.of(main), Map.of("TAG", "from_project"), tmp)),
+                    "inc")
+                .image())
+        .isEqualTo("app:from_project");
   }
 
   /** TestIncludeRelative (§4.9): paths of the included file start from its own folder. */
