@@ -89,7 +89,7 @@ final class Canonical {
       case "secrets" -> fileReferences(value, path, "/run/secrets/");
       case "depends_on" -> dependsOn(value, path);
       case "devices" -> devices(value, path);
-      case "dns", "dns_search", "tmpfs", "label_file" -> stringOrList(value, path);
+      case "dns", "dns_opt", "dns_search", "tmpfs", "label_file" -> stringOrList(value, path);
       case "env_file" -> envFile(value, path);
       case "environment" -> dict(value, path, true);
       case "labels", "annotations", "sysctls", "storage_opt" -> dict(value, path, false);
@@ -308,11 +308,13 @@ final class Canonical {
       YNode.Map m = YNodes.map(out, value.location());
       return seq.tag() == null ? m : m.withTag(seq.tag());
     }
+    // The long form keeps only what it says: defaults are Normalizer's, after merging, so that
+    // {required: false} in an override does not reset the base's condition.
     YNode.Map m = Nodes.map(value, path);
-    return Nodes.mapValues(m, path, (k, v) -> dependency(Nodes.mapOrEmpty(v, child(path, k))));
+    return Nodes.mapValues(m, path, (k, v) -> Nodes.mapOrEmpty(v, child(path, k)));
   }
 
-  private static YNode dependency(YNode.Map m) {
+  static YNode.Map dependency(YNode.Map m) {
     if (!m.entries().containsKey("condition")) {
       m = Nodes.with(m, "condition", YNodes.string("service_started", m.location()));
     }
@@ -478,6 +480,15 @@ final class Canonical {
         } catch (SyntaxException e) {
           throw error(item, path + "[" + i + "]", e.getMessage());
         }
+      } else if (item instanceof YNode.Map m
+          && m.get("bind") instanceof YNode.Map bind
+          && !bind.entries().containsKey("create_host_path")) {
+        // compose-go's defaults: a bind mapping creates a missing host path unless it says not.
+        items.add(
+            Nodes.with(
+                m,
+                "bind",
+                Nodes.with(bind, "create_host_path", YNodes.bool(true, bind.location()))));
       } else {
         items.add(item);
       }

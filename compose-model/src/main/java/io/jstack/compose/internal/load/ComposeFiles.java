@@ -9,6 +9,13 @@ import java.util.Map;
 
 /** Which compose files a project is made of: {@code -f}, else {@code COMPOSE_FILE}, else found. */
 final class ComposeFiles {
+  static final List<String> OVERRIDE_FILES =
+      List.of(
+          "compose.override.yml",
+          "compose.override.yaml",
+          "docker-compose.override.yml",
+          "docker-compose.override.yaml");
+
   private ComposeFiles() {}
 
   static List<Path> select(List<Path> given, Map<String, String> env, Path cwd, Path projectDir) {
@@ -36,9 +43,10 @@ final class ComposeFiles {
         if (Files.isRegularFile(candidate)) {
           List<Path> out = new ArrayList<>();
           out.add(candidate);
-          String stem = name.substring(0, name.lastIndexOf('.'));
-          for (String ext : List.of(".yaml", ".yml")) {
-            Path override = dir.resolve(stem + ".override" + ext);
+          // The first override file found, whatever the main file is called (compose-go
+          // DefaultOverrideFileNames).
+          for (String o : OVERRIDE_FILES) {
+            Path override = dir.resolve(o);
             if (Files.isRegularFile(override)) {
               out.add(override);
               break;

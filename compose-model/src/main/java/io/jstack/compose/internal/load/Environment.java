@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The variables a project is interpolated with: the process environment over its env files. */
 final class Environment {
@@ -27,14 +28,14 @@ final class Environment {
     if (envFiles.isEmpty()) {
       Path dotEnv = projectDir.resolve(".env");
       if (!isTrue(process.get("COMPOSE_DISABLE_ENV_FILE")) && Files.isRegularFile(dotEnv)) {
-        fromFiles.putAll(read(dotEnv, process, fromFiles));
+        fromFiles = read(dotEnv, process, fromFiles);
       }
     } else {
       for (Path f : envFiles) {
         if (!Files.exists(f)) {
           throw new ComposeException("env file " + f + " not found: check the --env-file path");
         }
-        fromFiles.putAll(read(f, process, fromFiles));
+        fromFiles = read(f, process, fromFiles);
       }
     }
     Map<String, String> env = new LinkedHashMap<>(fromFiles);
@@ -42,9 +43,19 @@ final class Environment {
     return env;
   }
 
-  /** The variables of one env file; {@code ${VAR}} sees the process, then earlier files. */
+  /**
+   * {@code earlier} (the variables of the env files read before) overridden by those of {@code
+   * file}. {@code ${VAR}} resolves from {@code process}, then from {@code earlier} as this file has
+   * updated it so far, as compose-go reads a list of env files into one map.
+   */
   static Map<String, String> read(
       Path file, Map<String, String> process, Map<String, String> earlier) {
+    return read(file, earlier, name -> Optional.ofNullable(process.get(name)));
+  }
+
+  /** As {@link #read(Path, Map, Map)}, with {@code lookup} consulted before the files. */
+  static Map<String, String> read(
+      Path file, Map<String, String> earlier, Function<String, Optional<String>> lookup) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -52,11 +63,7 @@ final class Environment {
       throw new ComposeException("cannot read env file " + file + ": " + e.getMessage());
     }
     try {
-      return DotEnv.parse(
-          text,
-          name ->
-              Optional.ofNullable(process.get(name))
-                  .or(() -> Optional.ofNullable(earlier.get(name))));
+      return DotEnv.parse(text, earlier, lookup, name -> {});
     } catch (DotEnvException e) {
       throw new ComposeException(
           new io.jstack.compose.SourceLocation(file.toString(), e.line(), 1), "", e.getMessage());

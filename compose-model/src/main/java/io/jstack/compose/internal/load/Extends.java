@@ -63,9 +63,14 @@ final class Extends {
     }
     String path = child(child("services", name), "extends");
     YNode.Map ext = Nodes.map(extNode, path);
-    String baseName =
-        Nodes.text(
-            ext.get("service") == null ? extNode : ext.get("service"), child(path, "service"));
+    if (Nodes.isNull(ext.get("service"))) {
+      // compose-go's words, so that both tools' messages can be searched for alike.
+      throw Nodes.error(
+          extNode,
+          path,
+          "extends." + name + ".service is required: name the service to extend with service:");
+    }
+    String baseName = Nodes.text(ext.get("service"), child(path, "service"));
     List<String> nextChain = new ArrayList<>(chain);
     nextChain.add(id);
     YNode.Map base;

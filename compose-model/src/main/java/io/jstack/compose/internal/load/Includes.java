@@ -37,7 +37,10 @@ final class Includes {
     if (!(include instanceof YNode.Seq entries)) {
       throw Nodes.error(include, "include", "must be a list, not " + YNode.describe(include));
     }
-    Path baseDir = file.toString().equals("-") ? projectDir : file.toAbsolutePath().getParent();
+    // Relative include paths and env files start from the including project's directory, as
+    // every other relative path of that file does (compose-go resolves them with its working
+    // directory), not from the folder of the file when --project-directory points elsewhere.
+    Path baseDir = projectDir;
     List<Path> nextChain = new ArrayList<>(chain);
     if (!file.toString().equals("-")) {
       nextChain.add(file.toAbsolutePath().normalize());

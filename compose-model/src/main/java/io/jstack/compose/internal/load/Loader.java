@@ -62,7 +62,9 @@ public final class Loader {
     Path cwd = options.workingDirectory().toAbsolutePath().normalize();
     Map<String, String> process = options.environment();
     Path provisionalDir =
-        options.projectDirectory() != null ? cwd.resolve(options.projectDirectory()) : cwd;
+        options.projectDirectory() != null
+            ? cwd.resolve(options.projectDirectory()).normalize()
+            : cwd;
     List<Path> envFiles = options.envFiles().stream().map(cwd::resolve).toList();
 
     // COMPOSE_FILE may come from .env in the working directory, so look there first.
@@ -86,18 +88,28 @@ public final class Loader {
       }
     }
 
-    Map<String, String> interpolationEnv = new LinkedHashMap<>(env);
-    String explicitName = options.projectName();
-    if (explicitName == null && env.get("COMPOSE_PROJECT_NAME") != null) {
-      explicitName = env.get("COMPOSE_PROJECT_NAME");
+    // The name comes first, as in compose-go, so that files can use ${COMPOSE_PROJECT_NAME}
+    // whichever way it is given. An empty name (-p "", COMPOSE_PROJECT_NAME=) is no name.
+    String name = emptyToNull(options.projectName());
+    if (name == null) {
+      name = emptyToNull(env.get("COMPOSE_PROJECT_NAME"));
     }
-    if (explicitName != null) {
-      String problem = ProjectNames.problem(explicitName);
+    if (name != null) {
+      String problem = ProjectNames.problem(name);
       if (!problem.isEmpty()) {
         throw new ComposeException(problem);
       }
-      interpolationEnv.put("COMPOSE_PROJECT_NAME", explicitName);
+    } else {
+      name = nameFromFiles(files, cwd, env);
     }
+    if (name == null) {
+      // Refused only once the files are read, so that an empty file says so first.
+      name =
+          ProjectNames.normalize(
+              projectDir.getFileName() == null ? "" : projectDir.getFileName().toString());
+    }
+    Map<String, String> interpolationEnv = new LinkedHashMap<>(env);
+    interpolationEnv.put("COMPOSE_PROJECT_NAME", name);
 
     YNode.Map doc = null;
     List<String> names = new ArrayList<>();
@@ -110,24 +122,11 @@ public final class Loader {
     }
     doc = (YNode.Map) Merger.stripTags(doc);
 
-    String name = explicitName;
-    if (name == null && YNode.text(doc.get("name")) != null) {
-      name = YNode.text(doc.get("name"));
-      String problem = ProjectNames.problem(name);
-      if (!problem.isEmpty()) {
-        throw new ComposeException(doc.locationOf("name"), "name", problem);
-      }
-    }
-    if (name == null) {
-      name =
-          ProjectNames.normalize(
-              projectDir.getFileName() == null ? "" : projectDir.getFileName().toString());
-      if (name.isEmpty()) {
-        throw new ComposeException(
-            "cannot derive a project name from the directory "
-                + projectDir
-                + ": give one with -p NAME or a top-level name:");
-      }
+    if (name.isEmpty()) {
+      throw new ComposeException(
+          "project name must not be empty: none can be derived from the directory "
+              + projectDir
+              + ": give one with -p NAME or a top-level name:");
     }
     doc = Nodes.with(doc, "name", YNodes.string(name, doc.locationOf("name")));
     this.merged = doc;
@@ -144,6 +143,47 @@ public final class Loader {
       warnings.add("The \"" + v + "\" variable is not set. Defaulting to a blank string.");
     }
     return new LoadedProject(project, projectDir, names, env, profiles, disabled, warnings);
+  }
+
+  /**
+   * The top-level {@code name:} of the files (the last one set wins), interpolated, or {@code null}
+   * when none sets one.
+   *
+   * @throws ComposeException when it is not a valid project name
+   */
+  private String nameFromFiles(List<Path> files, Path cwd, Map<String, String> env) {
+    String name = null;
+    YNode at = null;
+    for (Path f : files) {
+      String display = display(f, cwd);
+      String text =
+          f.toString().equals("-")
+              ? options.stdin() == null ? "" : options.stdin()
+              : Files.isRegularFile(f) ? read(f) : "";
+      for (YNode d : YamlReader.readAll(display, text)) {
+        if (d instanceof YNode.Map m && YNode.text(m.get("name")) != null) {
+          YNode n = m.get("name");
+          if (options.interpolate()) {
+            n = new Interpolation(env, unsetVariables).apply(n, "name");
+          }
+          if (!YNode.text(n).isEmpty()) {
+            name = YNode.text(n);
+            at = d;
+          }
+        }
+      }
+    }
+    if (name != null) {
+      String problem = ProjectNames.problem(name);
+      if (!problem.isEmpty()) {
+        throw new ComposeException(((YNode.Map) at).locationOf("name"), "name", problem);
+      }
+    }
+    return name;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   void warn(String message) {

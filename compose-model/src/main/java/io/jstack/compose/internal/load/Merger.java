@@ -9,10 +9,13 @@ import java.util.function.Function;
 
 /**
  * Merges canonical compose documents the way Compose merges {@code -f} files (and a service into
- * the one it extends): mappings merge key by key, scalars are replaced, lists that Compose keys
- * (ports, volumes, secrets, configs, devices, env files) merge by their key, {@code command},
- * {@code entrypoint} and {@code healthcheck.test} are replaced, other lists are appended without
- * repeats. {@code !reset} removes what the base had; {@code !override} replaces it whole.
+ * the one it extends), as compose-go's {@code override} package: mappings merge key by key, scalars
+ * are replaced, lists that Compose keys (ports, volumes, secrets, configs, devices, env files,
+ * links, and the lists of unique values: capabilities, profiles, expose, extra hosts, DNS settings,
+ * tmpfs, build tags, network aliases) merge by their key, {@code command}, {@code entrypoint},
+ * {@code healthcheck.test}, each ulimit and a logging block with another driver are replaced, other
+ * lists are appended with repeats. {@code !reset} removes what the base had; {@code !override}
+ * replaces it whole.
  */
 final class Merger {
   static final String RESET = "!reset";
@@ -39,6 +42,9 @@ final class Merger {
     }
     if (Nodes.isNull(override) && !nullReplaces(path)) {
       return base;
+    }
+    if (replacedWhole(path, base, override)) {
+      return override;
     }
     if (base instanceof YNode.Map b && override instanceof YNode.Map o) {
       Map<String, YNode> out = new LinkedHashMap<>(b.entries());
@@ -72,6 +78,26 @@ final class Merger {
             + " cannot replace "
             + YNode.describe(base)
             + " (use !override to replace it whole)");
+  }
+
+  /**
+   * Values Compose replaces instead of merging: one ulimit ({@code nofile: {soft, hard}} is not
+   * merged with the base's soft and hard), and a logging block naming another driver (the base's
+   * options belong to the base's driver).
+   */
+  private static boolean replacedWhole(List<String> path, YNode base, YNode override) {
+    if (matches(path, "services", "*", "ulimits", "*")
+        || matches(path, "services", "*", "build", "ulimits", "*")) {
+      return true;
+    }
+    if (matches(path, "services", "*", "logging")
+        && base instanceof YNode.Map b
+        && override instanceof YNode.Map o) {
+      String baseDriver = YNode.text(b.get("driver"));
+      String driver = YNode.text(o.get("driver"));
+      return baseDriver != null && driver != null && !baseDriver.equals(driver);
+    }
+    return false;
   }
 
   /** Where a null value means something (a variable to take from the environment). */
@@ -119,7 +145,15 @@ final class Merger {
         || matches(path, "services", "*", "cap_drop")
         || matches(path, "services", "*", "profiles")
         || matches(path, "services", "*", "expose")
-        || matches(path, "services", "*", "extra_hosts")) {
+        || matches(path, "services", "*", "extra_hosts")
+        || matches(path, "services", "*", "build", "extra_hosts")
+        || matches(path, "services", "*", "build", "tags")
+        || matches(path, "services", "*", "dns")
+        || matches(path, "services", "*", "dns_opt")
+        || matches(path, "services", "*", "dns_search")
+        || matches(path, "services", "*", "tmpfs")
+        || matches(path, "services", "*", "networks", "*", "aliases")
+        || matches(path, "services", "*", "networks", "*", "link_local_ips")) {
       key = n -> String.valueOf(YNode.text(n));
     } else if (matches(path, "networks", "*", "ipam", "config")) {
       key =

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Completes a merged, canonical document with what depends on the project: absolute paths, the
@@ -131,13 +132,73 @@ final class Normalizer {
           Nodes.with(
               svc, "build", Nodes.with(b, "dockerfile", YNodes.string("Dockerfile", b.location())));
     }
-    return implicitDependencies(svc);
+    svc = sortedExtraHosts(svc);
+    return implicitDependencies(dependencyDefaults(svc));
   }
 
-  /** Env files under the service's own environment; bare keys from the project environment. */
+  /**
+   * {@code condition: service_started} and {@code required: true} where a dependency omits them.
+   */
+  private static YNode.Map dependencyDefaults(YNode.Map svc) {
+    if (!(svc.get("depends_on") instanceof YNode.Map deps)) {
+      return svc;
+    }
+    return Nodes.with(
+        svc,
+        "depends_on",
+        Nodes.mapValues(deps, "", (k, v) -> Canonical.dependency(Nodes.mapOrEmpty(v, k))));
+  }
+
+  /**
+   * Extra hosts sorted, as compose-go keeps them (a map of host to addresses, written sorted), so
+   * that the order of merged files does not matter.
+   */
+  private static YNode.Map sortedExtraHosts(YNode.Map svc) {
+    svc = sortedList(svc, "extra_hosts");
+    if (svc.get("build") instanceof YNode.Map b) {
+      YNode.Map sorted = sortedList(b, "extra_hosts");
+      if (sorted != b) {
+        svc = Nodes.with(svc, "build", sorted);
+      }
+    }
+    return svc;
+  }
+
+  private static YNode.Map sortedList(YNode.Map m, String key) {
+    if (!(m.get(key) instanceof YNode.Seq seq) || seq.items().size() < 2) {
+      return m;
+    }
+    List<YNode> items = new java.util.ArrayList<>(seq.items());
+    items.sort(java.util.Comparator.comparing(n -> String.valueOf(YNode.text(n))));
+    return items.equals(seq.items()) ? m : Nodes.with(m, key, YNode.Seq.of(items, seq.location()));
+  }
+
+  /**
+   * Env files under the service's own environment; bare keys from the project environment. As
+   * compose-go ({@code WithServicesEnvironmentResolved}): the files are read in order into one map,
+   * a later file or line overriding an earlier one; {@code ${VAR}} in them resolves from the
+   * project environment, then the service's {@code environment}, then what the files set so far;
+   * finally the service's {@code environment} overrides the files, also with keys left unset.
+   */
   private YNode.Map environment(YNode.Map svc, String path) {
     YNode.Map environment = svc.get("environment") instanceof YNode.Map m ? m : null;
-    Map<String, YNode> out = new LinkedHashMap<>();
+    Map<String, String> own = new LinkedHashMap<>();
+    if (environment != null) {
+      environment
+          .entries()
+          .forEach(
+              (k, v) -> {
+                String t = YNode.text(v);
+                if (t == null && Nodes.isNull(v)) {
+                  t = env.get(k);
+                }
+                if (t != null) {
+                  own.put(k, t);
+                }
+              });
+    }
+    Map<String, String> fromFiles = new LinkedHashMap<>();
+    Map<String, SourceLocation> where = new LinkedHashMap<>();
     if (svc.get("env_file") instanceof YNode.Seq files) {
       for (int i = 0; i < files.items().size(); i++) {
         YNode.Map f = (YNode.Map) files.items().get(i);
@@ -154,26 +215,26 @@ final class Normalizer {
           }
           continue;
         }
-        SourceLocation at = f.location();
-        Map<String, String> lookup = new LinkedHashMap<>();
-        if (environment != null) {
-          environment
-              .entries()
-              .forEach(
-                  (k, v) -> {
-                    if (YNode.text(v) != null) {
-                      lookup.put(k, YNode.text(v));
-                    }
-                  });
+        Map<String, String> before = fromFiles;
+        fromFiles =
+            Environment.read(
+                p,
+                before,
+                name ->
+                    Optional.ofNullable(env.get(name))
+                        .or(() -> Optional.ofNullable(own.get(name))));
+        for (Map.Entry<String, String> e : fromFiles.entrySet()) {
+          if (!e.getValue().equals(before.get(e.getKey()))) {
+            where.put(e.getKey(), f.location());
+          }
         }
-        out.forEach((k, v) -> lookup.putIfAbsent(k, YNode.text(v)));
-        lookup.putAll(env);
-        Environment.read(p, lookup, Map.of()).forEach((k, v) -> out.put(k, YNodes.string(v, at)));
       }
     }
-    if (environment == null && out.isEmpty()) {
+    if (environment == null && fromFiles.isEmpty()) {
       return svc;
     }
+    Map<String, YNode> out = new LinkedHashMap<>();
+    fromFiles.forEach((k, v) -> out.put(k, YNodes.string(v, where.get(k))));
     if (environment != null) {
       out.putAll(environment.entries());
     }
@@ -206,7 +267,10 @@ final class Normalizer {
             child(path, "label_file") + "[" + i + "]",
             "label file " + file + " not found: create it or remove it from label_file");
       }
-      Environment.read(p, env, Map.of())
+      // compose-go resolves ${VAR} in a label file from the labels of the files before it only.
+      Map<String, String> earlier = new LinkedHashMap<>();
+      out.forEach((k, v) -> earlier.put(k, YNode.text(v)));
+      Environment.read(p, earlier, Map.of())
           .forEach((k, v) -> out.put(k, YNodes.string(v, f.location())));
     }
     if (svc.get("labels") instanceof YNode.Map own) {
