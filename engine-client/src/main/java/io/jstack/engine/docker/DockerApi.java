@@ -1,0 +1,164 @@
+package io.jstack.engine.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstack.engine.EngineAddress;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.http.HttpRequest;
+import io.jstack.engine.http.HttpResponse;
+import io.jstack.engine.http.HttpTransport;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Docker Engine API at one address: version negotiation, JSON in and out, and engine errors
+ * turned into {@link EngineException}s that name the resource.
+ */
+final class DockerApi implements AutoCloseable {
+  /** The newest API version jstack speaks; older engines are spoken to in theirs. */
+  static final String MAX_VERSION = "1.43";
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final EngineAddress address;
+  private final HttpTransport transport;
+  private final String version;
+  private final String engineVersion;
+
+  DockerApi(EngineAddress address, HttpTransport transport) {
+    this.address = address;
+    this.transport = transport;
+    JsonNode v = getJsonUnversioned("/version");
+    String server = v.path("ApiVersion").asText(MAX_VERSION);
+    this.version = compare(server, MAX_VERSION) < 0 ? server : MAX_VERSION;
+    this.engineVersion = v.path("Version").asText("?");
+  }
+
+  String describe() {
+    return "docker " + engineVersion + " at " + address;
+  }
+
+  String apiVersion() {
+    return version;
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private JsonNode getJsonUnversioned(String path) {
+    try (HttpResponse r = transport.execute(HttpRequest.get(path))) {
+      byte[] body = r.bytes();
+      if (r.status() != 200) {
+        throw new EngineException(
+            "the engine at " + address + " answered " + r.status() + " to " + path);
+      }
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /** Sends a request to the versioned API and returns the open response (2xx only). */
+  HttpResponse send(HttpRequest request, String what) {
+    HttpRequest versioned =
+        new HttpRequest(
+            request.method(),
+            "/v" + version + request.path(),
+            request.headers(),
+            request.body(),
+            request.stream());
+    HttpResponse r;
+    try {
+      r = transport.execute(versioned);
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+    if (r.status() >= 200 && r.status() < 300) {
+      return r;
+    }
+    try (r) {
+      String message = message(r);
+      throw switch (r.status()) {
+        case 404 -> new EngineException.NotFound(what + ": " + message);
+        case 409 -> new EngineException.Conflict(what + ": " + message);
+        default -> new EngineException(what + " failed (" + r.status() + "): " + message);
+      };
+    }
+  }
+
+  /** Sends a request and reads a JSON answer (or null for an empty body). */
+  JsonNode json(HttpRequest request, String what) {
+    try (HttpResponse r = send(request, what)) {
+      byte[] body = r.bytes();
+      return body.length == 0 ? null : JSON.readTree(body);
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /** Sends a request whose answer does not matter. */
+  void call(HttpRequest request, String what) {
+    try (HttpResponse r = send(request, what)) {
+      r.bytes();
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  static byte[] bytes(Object tree) {
+    try {
+      return JSON.writeValueAsBytes(tree);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String message(HttpResponse r) {
+    try {
+      String text = r.text();
+      try {
+        JsonNode n = JSON.readTree(text);
+        if (n != null && n.has("message")) {
+          return n.get("message").asText();
+        }
+      } catch (IOException notJson) {
+        // Fall through to the raw text.
+      }
+      return text.strip();
+    } catch (IOException e) {
+      return "(no message)";
+    }
+  }
+
+  EngineException unreachable(IOException e) {
+    if (e instanceof InterruptedIOException) {
+      Thread.currentThread().interrupt();
+      return new EngineException("interrupted while talking to the engine at " + address, e);
+    }
+    return new EngineException(
+        e.getMessage()
+            + " (is Docker running? start dockerd, or point DOCKER_HOST at a running engine)",
+        e);
+  }
+
+  private static int compare(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int p = i < x.length ? Integer.parseInt(x[i]) : 0;
+      int q = i < y.length ? Integer.parseInt(y[i]) : 0;
+      if (p != q) {
+        return Integer.compare(p, q);
+      }
+    }
+    return 0;
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+}

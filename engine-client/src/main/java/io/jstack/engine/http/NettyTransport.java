@@ -1,0 +1,319 @@
+package io.jstack.engine.http;
+
+import io.jstack.engine.EngineAddress;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * HTTP/1.1 over a unix socket or TCP with Netty: one connection per request (cheap on a unix
+ * socket, and it lets a response stream for as long as it likes), reads paced by the reader of the
+ * body so that a slow consumer of an endless log does not fill memory.
+ */
+public final class NettyTransport implements HttpTransport {
+  private static final int CONNECT_TIMEOUT_MS = 10_000;
+  private static final Object END = new Object();
+
+  private final EngineAddress address;
+  private final EventLoopGroup group;
+  private final Class<? extends Channel> channelType;
+  private final SocketAddress remote;
+  private final String hostHeader;
+
+  public NettyTransport(EngineAddress address) {
+    this.address = address;
+    boolean epoll = Epoll.isAvailable();
+    if (address instanceof EngineAddress.Unix unix) {
+      if (!epoll) {
+        throw new IllegalStateException(
+            "unix sockets need Netty's epoll transport, which is unavailable here: "
+                + Epoll.unavailabilityCause());
+      }
+      this.channelType = EpollDomainSocketChannel.class;
+      this.remote = new DomainSocketAddress(unix.socket().toString());
+      this.hostHeader = "localhost";
+    } else {
+      EngineAddress.Tcp tcp = (EngineAddress.Tcp) address;
+      this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+      this.remote = new InetSocketAddress(tcp.host(), tcp.port());
+      this.hostHeader = tcp.host() + ":" + tcp.port();
+    }
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            1,
+            r -> {
+              Thread t = new Thread(r, "jstack-engine-io");
+              t.setDaemon(true);
+              return t;
+            },
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  @Override
+  public HttpResponse execute(HttpRequest request) throws IOException {
+    ResponseReader reader = new ResponseReader();
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(channelType)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+            .option(ChannelOption.AUTO_READ, false)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new HttpClientCodec(), reader);
+                  }
+                });
+    Channel channel;
+    try {
+      channel = b.connect(remote).sync().channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted connecting to " + address);
+    } catch (Exception e) {
+      throw new IOException(
+          "cannot connect to the engine at " + address + ": " + e.getMessage(), e);
+    }
+    reader.channel = channel;
+    send(channel, request);
+    channel.read();
+    try {
+      io.netty.handler.codec.http.HttpResponse head =
+          reader.head.get(CONNECT_TIMEOUT_MS * 6L, TimeUnit.MILLISECONDS);
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      head.headers()
+          .forEach(
+              e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+      return new HttpResponse(head.status().code(), headers, reader.body, channel::close);
+    } catch (InterruptedException e) {
+      channel.close();
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(
+          "interrupted waiting for " + request.method() + " " + request.path());
+    } catch (ExecutionException e) {
+      channel.close();
+      throw new IOException(
+          "the engine at "
+              + address
+              + " broke the connection during "
+              + request.method()
+              + " "
+              + request.path()
+              + ": "
+              + e.getCause().getMessage(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      channel.close();
+      throw new IOException(
+          "the engine at "
+              + address
+              + " did not answer "
+              + request.method()
+              + " "
+              + request.path()
+              + " within 60 s");
+    }
+  }
+
+  private void send(Channel channel, HttpRequest request) throws IOException {
+    HttpMethod method = HttpMethod.valueOf(request.method());
+    if (request.stream() == null) {
+      byte[] body = request.body() == null ? new byte[0] : request.body();
+      DefaultFullHttpRequest r =
+          new DefaultFullHttpRequest(
+              HttpVersion.HTTP_1_1, method, request.path(), Unpooled.wrappedBuffer(body));
+      headers(r, request);
+      r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      channel.writeAndFlush(r);
+      return;
+    }
+    DefaultHttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, request.path());
+    headers(r, request);
+    r.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    channel.write(r);
+    byte[] buf = new byte[64 * 1024];
+    try (InputStream in = request.stream()) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        channel
+            .writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(buf, 0, n)))
+            .syncUninterruptibly();
+      }
+    }
+    channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
+  private void headers(io.netty.handler.codec.http.HttpRequest r, HttpRequest request) {
+    r.headers().set(HttpHeaderNames.HOST, hostHeader);
+    r.headers().set(HttpHeaderNames.USER_AGENT, "jstack");
+    request.headers().forEach((k, v) -> r.headers().set(k, v));
+  }
+
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Hands the response head to the caller and the body to a stream that asks for more as it reads.
+   */
+  private static final class ResponseReader extends SimpleChannelInboundHandler<HttpObject> {
+    final CompletableFuture<io.netty.handler.codec.http.HttpResponse> head =
+        new CompletableFuture<>();
+    final LinkedBlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
+    volatile Channel channel;
+    final BodyStream body = new BodyStream(this);
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+      if (msg instanceof io.netty.handler.codec.http.HttpResponse r) {
+        head.complete(r);
+      }
+      if (msg instanceof HttpContent c) {
+        ByteBuf content = c.content();
+        if (content.isReadable()) {
+          byte[] bytes = new byte[content.readableBytes()];
+          content.readBytes(bytes);
+          chunks.add(bytes);
+        }
+        if (msg instanceof LastHttpContent) {
+          chunks.add(END);
+          ctx.close();
+          return;
+        }
+      }
+      if (!(msg instanceof HttpContent) || chunks.isEmpty()) {
+        ctx.read();
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      head.completeExceptionally(new IOException("connection closed before a response"));
+      chunks.add(END);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      head.completeExceptionally(cause);
+      chunks.add(cause);
+      ctx.close();
+    }
+  }
+
+  /** The body as an InputStream; each time it runs dry it asks the channel for more. */
+  private static final class BodyStream extends InputStream {
+    private final ResponseReader reader;
+    private byte[] current;
+    private int pos;
+    private boolean ended;
+
+    BodyStream(ResponseReader reader) {
+      this.reader = reader;
+    }
+
+    private boolean fill() throws IOException {
+      while (current == null || pos >= current.length) {
+        if (ended) {
+          return false;
+        }
+        Object next = reader.chunks.poll();
+        if (next == null) {
+          Channel ch = reader.channel;
+          if (ch != null && ch.isActive()) {
+            ch.read();
+          }
+          try {
+            next = reader.chunks.take();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted reading a response");
+          }
+        }
+        if (next == END) {
+          ended = true;
+          return false;
+        }
+        if (next instanceof Throwable t) {
+          ended = true;
+          throw new IOException("the connection to the engine broke: " + t.getMessage(), t);
+        }
+        current = (byte[]) next;
+        pos = 0;
+      }
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return fill() ? current[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, current.length - pos);
+      System.arraycopy(current, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return current == null ? 0 : current.length - pos;
+    }
+
+    @Override
+    public void close() {
+      Channel ch = reader.channel;
+      if (ch != null) {
+        ch.close();
+      }
+    }
+  }
+}
