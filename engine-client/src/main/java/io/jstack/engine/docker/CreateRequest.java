@@ -64,7 +64,6 @@ final class CreateRequest {
       nanos(hc, "StartInterval", h.startInterval());
       c.set("Healthcheck", hc);
     }
-    put(c, "Platform", null);
     c.set("HostConfig", host(s, firstNetwork));
     if (firstNetwork != null) {
       ObjectNode endpoints = F.objectNode();
