@@ -92,7 +92,7 @@ public final class ContainerSpecs {
   public static ContainerSpec spec(
       Project project, Service s, String name, int number, String imageId, Origin origin) {
     Map<String, ContainerSpec.NetworkAttachment> networks = new LinkedHashMap<>();
-    String networkMode = s.networkMode();
+    String networkMode = containerReference(project, s.networkMode());
     if (networkMode == null) {
       List<Map.Entry<String, ServiceNetwork>> attached = new ArrayList<>(s.networks().entrySet());
       // Higher priority first, then by name, as Docker Compose orders attachments.
@@ -139,7 +139,7 @@ public final class ContainerSpecs {
         ports(s),
         s.expose(),
         mounts(project, s),
-        s.volumesFrom(),
+        s.volumesFrom().stream().map(v -> volumesFrom(project, v)).toList(),
         networkMode,
         networks,
         health(s.healthcheck()),
@@ -162,8 +162,8 @@ public final class ContainerSpecs {
         s.sysctls(),
         ulimits(s),
         resources(s),
-        s.ipc(),
-        s.pid(),
+        containerReference(project, s.ipc()),
+        containerReference(project, s.pid()),
         s.uts(),
         s.usernsMode(),
         s.cgroupParent(),
@@ -177,6 +177,29 @@ public final class ContainerSpecs {
         s.platform(),
         s.runtime(),
         s.storageOpt());
+  }
+
+  /** {@code service:db} (a namespace to share) becomes {@code container:<project>-db-1}. */
+  static String containerReference(Project project, String mode) {
+    if (mode == null || !mode.startsWith("service:")) {
+      return mode;
+    }
+    Service target = project.services().get(mode.substring("service:".length()));
+    if (target == null) {
+      return mode;
+    }
+    return "container:" + containerName(project, target, 1);
+  }
+
+  /** {@code db:ro} becomes {@code <project>-db-1:ro}; {@code container:x:ro} becomes {@code x:ro}. */
+  static String volumesFrom(Project project, String spec) {
+    if (spec.startsWith("container:")) {
+      return spec.substring("container:".length());
+    }
+    String[] parts = spec.split(":", 2);
+    Service target = project.services().get(parts[0]);
+    String name = target == null ? parts[0] : containerName(project, target, 1);
+    return parts.length == 2 ? name + ":" + parts[1] : name;
   }
 
   private static List<ContainerSpec.PortBinding> ports(Service s) {

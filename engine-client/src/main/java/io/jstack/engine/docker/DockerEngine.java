@@ -1,0 +1,487 @@
+package io.jstack.engine.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.ContainerInfo;
+import io.jstack.engine.ContainerSpec;
+import io.jstack.engine.Engine;
+import io.jstack.engine.EngineAddress;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageInfo;
+import io.jstack.engine.NetworkInfo;
+import io.jstack.engine.NetworkSpec;
+import io.jstack.engine.VolumeInfo;
+import io.jstack.engine.VolumeSpec;
+import io.jstack.engine.http.HttpRequest;
+import io.jstack.engine.http.HttpResponse;
+import io.jstack.engine.http.HttpTransport;
+import io.jstack.engine.http.NettyTransport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** The engine SPI over Docker's Engine API (also Podman's Docker-compatible socket). */
+public final class DockerEngine implements Engine, AutoCloseable {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final DockerApi api;
+
+  /** Connects to the engine at {@code address} and negotiates the API version. */
+  public static DockerEngine connect(EngineAddress address) {
+    return new DockerEngine(address, new NettyTransport(address));
+  }
+
+  DockerEngine(EngineAddress address, HttpTransport transport) {
+    DockerApi a;
+    try {
+      a = new DockerApi(address, transport);
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+    this.api = a;
+  }
+
+  /** The negotiated API version, e.g. {@code 1.41}. */
+  public String apiVersion() {
+    return api.apiVersion();
+  }
+
+  DockerApi api() {
+    return api;
+  }
+
+  @Override
+  public String describe() {
+    return api.describe();
+  }
+
+  @Override
+  public void close() {
+    api.close();
+  }
+
+  // --- containers ---
+
+  @Override
+  public List<ContainerInfo> containers(Map<String, String> labels) {
+    JsonNode list =
+        api.json(
+            HttpRequest.get("/containers/json?all=1&filters=" + filters("label", labels)),
+            "list containers");
+    List<ContainerInfo> out = new ArrayList<>();
+    for (JsonNode c : list) {
+      out.add(summary(c));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<ContainerInfo> container(String idOrName) {
+    try {
+      return Optional.of(
+          inspected(
+              api.json(
+                  HttpRequest.get("/containers/" + DockerApi.encode(idOrName) + "/json"),
+                  "container " + idOrName)));
+    } catch (EngineException.NotFound e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public String createContainer(ContainerSpec spec) {
+    List<String> networks = new ArrayList<>(spec.networks().keySet());
+    String first = spec.networkMode() == null && !networks.isEmpty() ? networks.get(0) : null;
+    ObjectNode body = CreateRequest.of(spec, first);
+    JsonNode created =
+        api.json(
+            HttpRequest.postJson(
+                "/containers/create?name=" + DockerApi.encode(spec.name()), DockerApi.bytes(body)),
+            "create container " + spec.name());
+    String id = created.path("Id").asText();
+    // Older API versions attach one network at creation; the others are connected before start.
+    for (int i = 1; i < networks.size() && first != null; i++) {
+      String net = networks.get(i);
+      api.call(
+          HttpRequest.postJson(
+              "/networks/" + DockerApi.encode(net) + "/connect",
+              DockerApi.bytes(CreateRequest.connect(id, spec.networks().get(net)))),
+          "connect container " + spec.name() + " to network " + net);
+    }
+    return id;
+  }
+
+  @Override
+  public void startContainer(String id) {
+    api.call(
+        HttpRequest.post("/containers/" + DockerApi.encode(id) + "/start"),
+        "start container " + id);
+  }
+
+  @Override
+  public void stopContainer(String id, String signal, Duration timeout) {
+    StringBuilder q = new StringBuilder("/containers/" + DockerApi.encode(id) + "/stop?t=");
+    q.append(timeout == null ? 10 : timeout.toSeconds());
+    if (signal != null) {
+      q.append("&signal=").append(DockerApi.encode(signal));
+    }
+    api.call(HttpRequest.post(q.toString()), "stop container " + id);
+  }
+
+  @Override
+  public void killContainer(String id, String signal) {
+    api.call(
+        HttpRequest.post(
+            "/containers/"
+                + DockerApi.encode(id)
+                + "/kill?signal="
+                + DockerApi.encode(signal == null ? "SIGKILL" : signal)),
+        "kill container " + id);
+  }
+
+  @Override
+  public void removeContainer(String id, boolean removeVolumes) {
+    api.call(
+        HttpRequest.delete("/containers/" + DockerApi.encode(id) + "?v=" + (removeVolumes ? 1 : 0)),
+        "remove container " + id);
+  }
+
+  @Override
+  public void renameContainer(String id, String newName) {
+    api.call(
+        HttpRequest.post(
+            "/containers/" + DockerApi.encode(id) + "/rename?name=" + DockerApi.encode(newName)),
+        "rename container " + id + " to " + newName);
+  }
+
+  @Override
+  public int waitContainer(String id) {
+    JsonNode r =
+        api.json(
+            HttpRequest.post("/containers/" + DockerApi.encode(id) + "/wait"),
+            "wait for container " + id);
+    return r.path("StatusCode").asInt();
+  }
+
+  // --- networks ---
+
+  @Override
+  public List<NetworkInfo> networks(Map<String, String> labels) {
+    JsonNode list =
+        api.json(HttpRequest.get("/networks?filters=" + filters("label", labels)), "list networks");
+    List<NetworkInfo> out = new ArrayList<>();
+    for (JsonNode n : list) {
+      out.add(network(n));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<NetworkInfo> network(String name) {
+    try {
+      JsonNode n =
+          api.json(HttpRequest.get("/networks/" + DockerApi.encode(name)), "network " + name);
+      // Docker matches ids by prefix too; only an exact name or id counts.
+      if (!n.path("Name").asText().equals(name) && !n.path("Id").asText().equals(name)) {
+        return Optional.empty();
+      }
+      return Optional.of(network(n));
+    } catch (EngineException.NotFound e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void createNetwork(NetworkSpec spec) {
+    ObjectNode body = F.objectNode();
+    body.put("Name", spec.name());
+    body.put("CheckDuplicate", true);
+    body.put("Driver", spec.driver());
+    body.put("Internal", spec.internal());
+    body.put("Attachable", spec.attachable());
+    body.put("EnableIPv6", spec.enableIpv6());
+    ObjectNode opts = F.objectNode();
+    spec.driverOptions().forEach(opts::put);
+    body.set("Options", opts);
+    ObjectNode labels = F.objectNode();
+    spec.labels().forEach(labels::put);
+    body.set("Labels", labels);
+    if (!spec.ipam().isEmpty()) {
+      ArrayNode config = F.arrayNode();
+      for (NetworkSpec.IpamPool p : spec.ipam()) {
+        ObjectNode pool = F.objectNode();
+        if (p.subnet() != null) {
+          pool.put("Subnet", p.subnet());
+        }
+        if (p.ipRange() != null) {
+          pool.put("IPRange", p.ipRange());
+        }
+        if (p.gateway() != null) {
+          pool.put("Gateway", p.gateway());
+        }
+        config.add(pool);
+      }
+      body.set("IPAM", F.objectNode().put("Driver", "default").set("Config", config));
+    }
+    api.call(
+        HttpRequest.postJson("/networks/create", DockerApi.bytes(body)),
+        "create network " + spec.name());
+  }
+
+  @Override
+  public void removeNetwork(String name) {
+    api.call(HttpRequest.delete("/networks/" + DockerApi.encode(name)), "remove network " + name);
+  }
+
+  // --- volumes ---
+
+  @Override
+  public List<VolumeInfo> volumes(Map<String, String> labels) {
+    JsonNode r =
+        api.json(HttpRequest.get("/volumes?filters=" + filters("label", labels)), "list volumes");
+    List<VolumeInfo> out = new ArrayList<>();
+    for (JsonNode v : r.path("Volumes")) {
+      out.add(volume(v));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<VolumeInfo> volume(String name) {
+    try {
+      return Optional.of(
+          volume(
+              api.json(HttpRequest.get("/volumes/" + DockerApi.encode(name)), "volume " + name)));
+    } catch (EngineException.NotFound e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void createVolume(VolumeSpec spec) {
+    ObjectNode body = F.objectNode();
+    body.put("Name", spec.name());
+    body.put("Driver", spec.driver());
+    ObjectNode opts = F.objectNode();
+    spec.driverOptions().forEach(opts::put);
+    body.set("DriverOpts", opts);
+    ObjectNode labels = F.objectNode();
+    spec.labels().forEach(labels::put);
+    body.set("Labels", labels);
+    api.call(
+        HttpRequest.postJson("/volumes/create", DockerApi.bytes(body)),
+        "create volume " + spec.name());
+  }
+
+  @Override
+  public void removeVolume(String name) {
+    api.call(HttpRequest.delete("/volumes/" + DockerApi.encode(name)), "remove volume " + name);
+  }
+
+  // --- images ---
+
+  @Override
+  public Optional<ImageInfo> image(String reference) {
+    try {
+      JsonNode i =
+          api.json(
+              HttpRequest.get("/images/" + DockerApi.encode(reference) + "/json"),
+              "image " + reference);
+      JsonNode cfg = i.path("Config");
+      return Optional.of(
+          new ImageInfo(
+              i.path("Id").asText(),
+              strings(i.path("RepoTags")),
+              cfg.path("Entrypoint").isArray() ? strings(cfg.path("Entrypoint")) : null,
+              cfg.path("Cmd").isArray() ? strings(cfg.path("Cmd")) : null,
+              strings(cfg.path("Env")),
+              emptyToNull(cfg.path("WorkingDir").asText("")),
+              emptyToNull(cfg.path("User").asText("")),
+              labels(cfg.path("Labels"))));
+    } catch (EngineException.NotFound e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void pullImage(String reference, Consumer<PullProgress> progress) {
+    String[] nameTag = ImageReferences.split(reference);
+    String path =
+        "/images/create?fromImage="
+            + DockerApi.encode(nameTag[0])
+            + (nameTag[1] == null ? "" : "&tag=" + DockerApi.encode(nameTag[1]));
+    try (HttpResponse r = api.send(HttpRequest.post(path), "pull image " + reference);
+        BufferedReader lines =
+            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = DockerApi.JSON.readTree(line);
+        if (n.has("error")) {
+          throw new EngineException("pull image " + reference + ": " + n.path("error").asText());
+        }
+        JsonNode detail = n.path("progressDetail");
+        progress.accept(
+            new PullProgress(
+                reference,
+                n.path("id").asText(""),
+                n.path("status").asText(""),
+                detail.path("current").asLong(0),
+                detail.path("total").asLong(0)));
+      }
+    } catch (IOException e) {
+      throw api.unreachable(e);
+    }
+  }
+
+  @Override
+  public void removeImage(String reference) {
+    api.call(
+        HttpRequest.delete("/images/" + DockerApi.encode(reference)), "remove image " + reference);
+  }
+
+  // --- decoding ---
+
+  private static ContainerInfo summary(JsonNode c) {
+    String name = c.path("Names").path(0).asText("");
+    List<String> networks = new ArrayList<>();
+    c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
+    return new ContainerInfo(
+        c.path("Id").asText(),
+        name.startsWith("/") ? name.substring(1) : name,
+        c.path("Image").asText(),
+        c.path("ImageID").asText(),
+        labels(c.path("Labels")),
+        state(c.path("State").asText()),
+        healthFromStatus(c.path("Status").asText("")),
+        exitCodeFromStatus(c.path("Status").asText("")),
+        Instant.ofEpochSecond(c.path("Created").asLong()),
+        networks);
+  }
+
+  private static ContainerInfo inspected(JsonNode c) {
+    String name = c.path("Name").asText("");
+    JsonNode state = c.path("State");
+    List<String> networks = new ArrayList<>();
+    c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
+    String health = state.path("Health").path("Status").asText("");
+    return new ContainerInfo(
+        c.path("Id").asText(),
+        name.startsWith("/") ? name.substring(1) : name,
+        c.path("Config").path("Image").asText(),
+        c.path("Image").asText(),
+        labels(c.path("Config").path("Labels")),
+        state(state.path("Status").asText()),
+        switch (health) {
+          case "starting" -> ContainerInfo.Health.STARTING;
+          case "healthy" -> ContainerInfo.Health.HEALTHY;
+          case "unhealthy" -> ContainerInfo.Health.UNHEALTHY;
+          default -> ContainerInfo.Health.NONE;
+        },
+        state.path("ExitCode").asInt(),
+        parseInstant(c.path("Created").asText()),
+        networks);
+  }
+
+  private static ContainerInfo.State state(String s) {
+    return switch (s) {
+      case "running" -> ContainerInfo.State.RUNNING;
+      case "paused" -> ContainerInfo.State.PAUSED;
+      case "restarting" -> ContainerInfo.State.RESTARTING;
+      case "exited" -> ContainerInfo.State.EXITED;
+      case "dead" -> ContainerInfo.State.DEAD;
+      case "removing" -> ContainerInfo.State.REMOVING;
+      default -> ContainerInfo.State.CREATED;
+    };
+  }
+
+  private static ContainerInfo.Health healthFromStatus(String status) {
+    if (status.contains("(healthy)")) {
+      return ContainerInfo.Health.HEALTHY;
+    }
+    if (status.contains("(unhealthy)")) {
+      return ContainerInfo.Health.UNHEALTHY;
+    }
+    if (status.contains("(health: starting)")) {
+      return ContainerInfo.Health.STARTING;
+    }
+    return ContainerInfo.Health.NONE;
+  }
+
+  private static int exitCodeFromStatus(String status) {
+    // "Exited (137) 5 seconds ago"
+    int open = status.indexOf("Exited (");
+    if (open < 0) {
+      return 0;
+    }
+    int close = status.indexOf(')', open);
+    try {
+      return Integer.parseInt(status.substring(open + 8, close));
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static Instant parseInstant(String s) {
+    try {
+      return Instant.parse(s);
+    } catch (RuntimeException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  private static NetworkInfo network(JsonNode n) {
+    return new NetworkInfo(
+        n.path("Id").asText(),
+        n.path("Name").asText(),
+        n.path("Driver").asText(),
+        n.path("Internal").asBoolean(),
+        labels(n.path("Labels")));
+  }
+
+  private static VolumeInfo volume(JsonNode v) {
+    return new VolumeInfo(
+        v.path("Name").asText(), v.path("Driver").asText(), labels(v.path("Labels")));
+  }
+
+  static Map<String, String> labels(JsonNode n) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    if (n != null && n.isObject()) {
+      n.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+    }
+    return m;
+  }
+
+  private static List<String> strings(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    if (n != null && n.isArray()) {
+      n.forEach(x -> out.add(x.asText()));
+    }
+    return out;
+  }
+
+  private static String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
+  }
+
+  /** {@code {"label":["k=v", "k2"]}}, URL-encoded. */
+  static String filters(String kind, Map<String, String> labels) {
+    ObjectNode f = F.objectNode();
+    ArrayNode values = f.putArray(kind);
+    new java.util.TreeMap<>(labels).forEach((k, v) -> values.add(v.isEmpty() ? k : k + "=" + v));
+    return DockerApi.encode(f.toString());
+  }
+}
