@@ -1,5 +1,6 @@
 package io.jstack.cli;
 
+import io.jstack.cli.internal.Engines;
 import io.jstack.cli.internal.ErrorHandler;
 import io.jstack.cli.internal.VersionProvider;
 import java.io.PrintWriter;
@@ -17,11 +18,26 @@ import picocli.CommandLine.ScopeType;
     versionProvider = VersionProvider.class,
     description = "Run compose-style multi-container stacks.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {CommandLine.HelpCommand.class, ConfigCommand.class, VersionCommand.class},
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      ConfigCommand.class,
+      DownCommand.class,
+      LogsCommand.class,
+      PsCommand.class,
+      UpCommand.class,
+      VersionCommand.class
+    },
     footer = {"", "Run 'jstack COMMAND --help' for more information on a command."})
 public final class Jstack {
 
   @Mixin ProjectFlags project = new ProjectFlags();
+
+  @Option(
+      names = "--engine",
+      paramLabel = "docker|embedded",
+      scope = ScopeType.INHERIT,
+      description = "The engine to use (default: docker at DOCKER_HOST or /var/run/docker.sock).")
+  Engines.Kind engine = Engines.Kind.docker;
 
   private final Map<String, String> environment;
 

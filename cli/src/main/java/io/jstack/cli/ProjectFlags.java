@@ -10,42 +10,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
-/** The flags that select a project; given before or after the verb, as Docker Compose allows. */
+/** The flags that select a project; given before the verb, as Docker Compose takes them. */
 public final class ProjectFlags {
   @Option(
       names = {"-f", "--file"},
       paramLabel = "FILE",
-      scope = ScopeType.INHERIT,
       description = "Compose file; repeat to merge several ('-' reads standard input).")
   List<Path> files = new ArrayList<>();
 
   @Option(
       names = {"-p", "--project-name"},
       paramLabel = "NAME",
-      scope = ScopeType.INHERIT,
       description = "Project name.")
   String projectName;
 
   @Option(
       names = "--project-directory",
       paramLabel = "DIR",
-      scope = ScopeType.INHERIT,
       description = "Project directory (default: the first compose file's directory).")
   Path projectDirectory;
 
   @Option(
       names = "--env-file",
       paramLabel = "FILE",
-      scope = ScopeType.INHERIT,
       description = "Environment file for interpolation; repeatable (default: .env).")
   List<Path> envFiles = new ArrayList<>();
 
   @Option(
       names = "--profile",
       paramLabel = "PROFILE",
-      scope = ScopeType.INHERIT,
       description = "Enable a profile; repeatable.")
   List<String> profiles = new ArrayList<>();
 

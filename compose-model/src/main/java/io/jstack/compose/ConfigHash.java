@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * #canonicalJson(Service)}): the service as {@code jstack config --format json} prints it (keys
  * sorted, unset values left out, no {@code $} escaping, no whitespace), without the settings that
  * do not change a container: {@code build}, {@code pull_policy}, {@code scale}, {@code
- * deploy.replicas}, {@code depends_on} and {@code profiles} — the same exclusions as Docker
- * Compose — nor {@code x-*} extensions and {@code env_file} paths (their values are in {@code
+ * deploy.replicas}, {@code depends_on} and {@code profiles} — the same exclusions as Docker Compose
+ * — nor {@code x-*} extensions and {@code env_file} paths (their values are in {@code
  * environment}), which Compose leaves out too. The two tools' hashes differ (Compose hashes Go's
  * serialisation), so switching tools may recreate containers once.
  */

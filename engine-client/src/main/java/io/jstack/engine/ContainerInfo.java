@@ -12,6 +12,9 @@ import java.util.Map;
  * @param imageId the id of that image when the container was created
  * @param exitCode the last exit code; meaningful once {@code state} is {@link State#EXITED}
  * @param networks the networks it is attached to
+ * @param command the command it runs, as one line
+ * @param status the engine's own words for its state, e.g. {@code Up 5 minutes (healthy)}
+ * @param ports the ports it publishes on the host
  */
 public record ContainerInfo(
     String id,
@@ -23,10 +26,56 @@ public record ContainerInfo(
     Health health,
     int exitCode,
     Instant created,
-    List<String> networks) {
+    List<String> networks,
+    String command,
+    String status,
+    List<PublishedPort> ports) {
   public ContainerInfo {
     labels = Map.copyOf(labels);
     networks = List.copyOf(networks);
+    ports = List.copyOf(ports);
+  }
+
+  /** A container without command, status text or ports (the status is its state's name). */
+  public ContainerInfo(
+      String id,
+      String name,
+      String image,
+      String imageId,
+      Map<String, String> labels,
+      State state,
+      Health health,
+      int exitCode,
+      Instant created,
+      List<String> networks) {
+    this(
+        id,
+        name,
+        image,
+        imageId,
+        labels,
+        state,
+        health,
+        exitCode,
+        created,
+        networks,
+        "",
+        state.dockerName(),
+        List.of());
+  }
+
+  /** A port published on the host: {@code 0.0.0.0:8080->80/tcp}. */
+  public record PublishedPort(String hostIp, int hostPort, int containerPort, String protocol) {
+    @Override
+    public String toString() {
+      return (hostIp.contains(":") ? "[" + hostIp + "]" : hostIp)
+          + ":"
+          + hostPort
+          + "->"
+          + containerPort
+          + "/"
+          + protocol;
+    }
   }
 
   /** Container life-cycle states, as Docker names them. */

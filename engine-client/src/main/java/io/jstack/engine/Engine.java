@@ -58,6 +58,9 @@ public interface Engine {
   /** Blocks until the container has exited and returns its exit code. */
   int waitContainer(String id);
 
+  /** The container's output; the caller closes the stream. */
+  LogStream logs(String id, LogStream.Options options);
+
   /** Networks carrying every label of {@code labels}. */
   List<NetworkInfo> networks(Map<String, String> labels);
 

@@ -191,7 +191,9 @@ public final class ContainerSpecs {
     return "container:" + containerName(project, target, 1);
   }
 
-  /** {@code db:ro} becomes {@code <project>-db-1:ro}; {@code container:x:ro} becomes {@code x:ro}. */
+  /**
+   * {@code db:ro} becomes {@code <project>-db-1:ro}; {@code container:x:ro} becomes {@code x:ro}.
+   */
   static String volumesFrom(Project project, String spec) {
     if (spec.startsWith("container:")) {
       return spec.substring("container:".length());

@@ -82,6 +82,41 @@ public final class Planner {
     return new Down(options).plan();
   }
 
+  /**
+   * Stops the running containers of {@code services} (all when empty), dependents before what they
+   * depend on, without removing anything: {@code stop}, and Ctrl-C in an attached {@code up}.
+   *
+   * @param timeout {@code -t}, or null for each service's grace period
+   */
+  public Plan stop(List<String> services, java.time.Duration timeout) {
+    PlanBuilder plan = new PlanBuilder();
+    Map<String, List<Node>> stops = new HashMap<>();
+    List<String> reverse = new ArrayList<>(graph.order());
+    java.util.Collections.reverse(reverse);
+    for (String name : reverse) {
+      if (!services.isEmpty() && !services.contains(name)) {
+        continue;
+      }
+      Service s = project.services().get(name);
+      List<Node> after = new ArrayList<>();
+      graph.dependents(name).forEach(d -> after.addAll(stops.getOrDefault(d, List.of())));
+      List<Node> mine = new ArrayList<>();
+      for (ContainerInfo c : observed.containersOf(name)) {
+        if (c.isRunning()) {
+          mine.add(
+              plan.add(
+                  new StopContainer(
+                      c.name(), s.stopSignal(), ContainerSpecs.stopTimeout(s, timeout)),
+                  name,
+                  "stop",
+                  after));
+        }
+      }
+      stops.put(name, mine);
+    }
+    return plan.build();
+  }
+
   private final class Up {
     final UpOptions options;
     final PlanBuilder plan = new PlanBuilder();

@@ -10,6 +10,7 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.EngineAddress;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageInfo;
+import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
 import io.jstack.engine.VolumeInfo;
@@ -172,6 +173,27 @@ public final class DockerEngine implements Engine, AutoCloseable {
             HttpRequest.post("/containers/" + DockerApi.encode(id) + "/wait"),
             "wait for container " + id);
     return r.path("StatusCode").asInt();
+  }
+
+  @Override
+  public LogStream logs(String id, LogStream.Options o) {
+    JsonNode inspect =
+        api.json(
+            HttpRequest.get("/containers/" + DockerApi.encode(id) + "/json"), "container " + id);
+    boolean tty = inspect.path("Config").path("Tty").asBoolean(false);
+    StringBuilder q =
+        new StringBuilder("/containers/" + DockerApi.encode(id) + "/logs?stdout=1&stderr=1");
+    q.append("&follow=").append(o.follow() ? 1 : 0);
+    q.append("&timestamps=").append(o.timestamps() ? 1 : 0);
+    q.append("&tail=").append(o.tail() == null ? "all" : o.tail().toString());
+    if (o.since() != null) {
+      q.append("&since=").append(DockerApi.encode(o.since()));
+    }
+    if (o.until() != null) {
+      q.append("&until=").append(DockerApi.encode(o.until()));
+    }
+    HttpResponse r = api.send(HttpRequest.get(q.toString()), "logs of container " + id);
+    return new DockerLogStream(r, !tty, o.timestamps());
   }
 
   // --- networks ---
@@ -359,6 +381,17 @@ public final class DockerEngine implements Engine, AutoCloseable {
     String name = c.path("Names").path(0).asText("");
     List<String> networks = new ArrayList<>();
     c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
+    List<ContainerInfo.PublishedPort> ports = new ArrayList<>();
+    for (JsonNode p : c.path("Ports")) {
+      if (p.has("PublicPort")) {
+        ports.add(
+            new ContainerInfo.PublishedPort(
+                p.path("IP").asText("0.0.0.0"),
+                p.path("PublicPort").asInt(),
+                p.path("PrivatePort").asInt(),
+                p.path("Type").asText("tcp")));
+      }
+    }
     return new ContainerInfo(
         c.path("Id").asText(),
         name.startsWith("/") ? name.substring(1) : name,
@@ -369,7 +402,10 @@ public final class DockerEngine implements Engine, AutoCloseable {
         healthFromStatus(c.path("Status").asText("")),
         exitCodeFromStatus(c.path("Status").asText("")),
         Instant.ofEpochSecond(c.path("Created").asLong()),
-        networks);
+        networks,
+        c.path("Command").asText(""),
+        c.path("Status").asText(""),
+        ports);
   }
 
   private static ContainerInfo inspected(JsonNode c) {

@@ -7,6 +7,7 @@ import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageInfo;
+import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
 import io.jstack.engine.VolumeInfo;
@@ -187,6 +188,7 @@ public final class FakeEngine implements Engine {
     Health health = Health.NONE;
     int exitCode;
     Behaviour behaviour = Behaviour.DEFAULT;
+    final List<LogStream.Line> output = new ArrayList<>();
 
     /** Counts starts, so that events scheduled by an earlier run are ignored. */
     long runs;
@@ -382,6 +384,71 @@ public final class FakeEngine implements Engine {
       }
       exited(c, exitCode);
     }
+  }
+
+  /**
+   * Makes a container write a line, as if its process had printed it; not a mutating call.
+   *
+   * @throws EngineException.NotFound when it does not exist
+   */
+  public void write(String idOrName, LogStream.Source source, String text) {
+    synchronized (lock) {
+      Container c = require(idOrName);
+      c.output.add(new LogStream.Line(source, clock.now().toString(), text));
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * What the container wrote ({@link #write}); with {@code follow}, waits for more until it exits,
+   * is removed or the stream is closed. {@code since} and {@code until} are not modelled.
+   */
+  @Override
+  public LogStream logs(String id, LogStream.Options options) {
+    Objects.requireNonNull(options, "options");
+    final Container c;
+    final int start;
+    synchronized (lock) {
+      c = require(id);
+      start = options.tail() == null ? 0 : Math.max(0, c.output.size() - options.tail());
+    }
+    return new LogStream() {
+      private int next = start;
+      private boolean closed;
+
+      @Override
+      public Line next() {
+        synchronized (lock) {
+          while (true) {
+            if (closed) {
+              return null;
+            }
+            if (next < c.output.size()) {
+              Line l = c.output.get(next++);
+              return options.timestamps() ? l : new Line(l.source(), null, l.text());
+            }
+            boolean gone = containers.get(c.id) != c;
+            if (!options.follow() || gone || c.state != State.RUNNING) {
+              return null;
+            }
+            try {
+              lock.wait();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return null;
+            }
+          }
+        }
+      }
+
+      @Override
+      public void close() {
+        synchronized (lock) {
+          closed = true;
+          lock.notifyAll();
+        }
+      }
+    };
   }
 
   /**

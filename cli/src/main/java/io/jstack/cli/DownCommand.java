@@ -1,0 +1,116 @@
+package io.jstack.cli;
+
+import io.jstack.cli.internal.Progress;
+import io.jstack.compose.LoadedProject;
+import io.jstack.compose.ProjectWriter;
+import io.jstack.engine.Engine;
+import io.jstack.planner.DownOptions;
+import io.jstack.planner.Executor;
+import io.jstack.planner.ObservedState;
+import io.jstack.planner.Plan;
+import io.jstack.planner.PlanEvent;
+import io.jstack.planner.PlanFormat;
+import io.jstack.planner.Planner;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code jstack down}: stop and remove the project's containers and networks. */
+@Command(
+    name = "down",
+    description = "Stop and remove containers and networks (and volumes with -v).",
+    footer = {
+      "",
+      "Examples:",
+      "  jstack down -v               # also the volumes",
+      "  jstack down --dry-run"
+    })
+final class DownCommand extends ProjectCommand implements Callable<Integer> {
+  @Option(
+      names = {"-v", "--volumes"},
+      description = "Also remove named and anonymous volumes.")
+  boolean volumes;
+
+  @Option(
+      names = "--remove-orphans",
+      description = "Also remove containers of services no longer in the files.")
+  boolean removeOrphans;
+
+  @Option(
+      names = "--rmi",
+      paramLabel = "local|all",
+      description = "Also remove images: built ones (local), or all.")
+  String rmi;
+
+  @Option(
+      names = {"-t", "--timeout"},
+      paramLabel = "SECONDS",
+      description = "Stop timeout, over stop_grace_period.")
+  Integer timeout;
+
+  @Option(names = "--dry-run", description = "Print the plan and change nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--format",
+      paramLabel = "text|json",
+      description = "With --dry-run: the plan's format.")
+  String format = "text";
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "At most N engine operations at once.")
+  int parallel;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rmi != null && !List.of("local", "all").contains(rmi)) {
+      throw new ParameterException(spec.commandLine(), "--rmi takes local or all, not " + rmi);
+    }
+    LoadedProject loaded = load();
+    Engine engine = engine();
+    try {
+      ObservedState observed = ObservedState.read(engine, loaded.project());
+      Plan plan =
+          new Planner(
+                  loaded.project(), loaded.disabledServices().keySet(), observed, origin(loaded))
+              .down(
+                  new DownOptions(
+                      volumes,
+                      removeOrphans,
+                      rmi,
+                      timeout == null ? null : Duration.ofSeconds(timeout)));
+      plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
+      if (dryRun) {
+        out()
+            .print(
+                format.equals("json")
+                    ? ProjectWriter.json(PlanFormat.tree(plan))
+                    : PlanFormat.text(plan));
+        return Jstack.EXIT_OK;
+      }
+      if (plan.isEmpty()) {
+        out().println("nothing to do");
+        return Jstack.EXIT_OK;
+      }
+      Executor.Result result =
+          Executor.run(
+              plan,
+              engine,
+              new Executor.Options(parallel, Duration.ofMillis(200), null),
+              new Progress(out()));
+      if (!result.succeeded()) {
+        PlanEvent.Failed f = result.failures().get(0);
+        err().println("jstack: " + f.operation().describe() + " failed: " + f.cause().getMessage());
+        return Jstack.EXIT_FAILURE;
+      }
+      return Jstack.EXIT_OK;
+    } finally {
+      close(engine);
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package io.jstack.cli;
+
+import io.jstack.cli.internal.LogPrinter;
+import io.jstack.cli.internal.Progress;
+import io.jstack.cli.internal.Signals;
+import io.jstack.compose.LoadedProject;
+import io.jstack.compose.ProjectWriter;
+import io.jstack.engine.ContainerInfo;
+import io.jstack.engine.Engine;
+import io.jstack.planner.ComposeLabels;
+import io.jstack.planner.Executor;
+import io.jstack.planner.ObservedState;
+import io.jstack.planner.Plan;
+import io.jstack.planner.PlanEvent;
+import io.jstack.planner.PlanFormat;
+import io.jstack.planner.Planner;
+import io.jstack.planner.UpOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/** {@code jstack up}: converge the project to its compose files, then follow its logs or return. */
+@Command(
+    name = "up",
+    description = "Create and start containers.",
+    footer = {
+      "",
+      "Examples:",
+      "  jstack up -d                 # in the background",
+      "  jstack up -d --wait          # and wait until everything is running or healthy",
+      "  jstack up --dry-run          # print the plan, change nothing",
+      "  jstack up -d --scale web=3 web"
+    })
+final class UpCommand extends ProjectCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "SERVICE", description = "Only these services (and their dependencies).")
+  List<String> services = new ArrayList<>();
+
+  @Option(
+      names = {"-d", "--detach"},
+      description = "Run in the background and return.")
+  boolean detach;
+
+  @Option(
+      names = "--wait",
+      description = "Wait until services are running or healthy (implies -d).")
+  boolean waitReady;
+
+  @Option(
+      names = "--wait-timeout",
+      paramLabel = "SECONDS",
+      description = "How long --wait may wait.")
+  Integer waitTimeout;
+
+  @Option(names = "--force-recreate", description = "Recreate containers even if nothing changed.")
+  boolean forceRecreate;
+
+  @Option(
+      names = "--no-recreate",
+      description = "Keep existing containers even if their configuration changed.")
+  boolean noRecreate;
+
+  @Option(
+      names = "--remove-orphans",
+      description = "Remove containers of services no longer in the files.")
+  boolean removeOrphans;
+
+  @Option(
+      names = "--scale",
+      paramLabel = "SERVICE=NUM",
+      description = "Run NUM containers of SERVICE.")
+  List<String> scale = new ArrayList<>();
+
+  @Option(names = "--no-deps", description = "Do not start the services they depend on.")
+  boolean noDeps;
+
+  @Option(names = "--no-start", description = "Create, but do not start.")
+  boolean noStart;
+
+  @Option(
+      names = "--pull",
+      paramLabel = "always|missing|never",
+      description = "Pull images before running.")
+  String pull;
+
+  @Option(names = "--dry-run", description = "Print the plan and change nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--format",
+      paramLabel = "text|json",
+      description = "With --dry-run: the plan's format.")
+  String format = "text";
+
+  @Option(
+      names = {"-t", "--timeout"},
+      paramLabel = "SECONDS",
+      description = "Stop timeout when shutting down after Ctrl-C.")
+  Integer timeout;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "At most N engine operations at once.")
+  int parallel;
+
+  @Override
+  public Integer call() throws Exception {
+    if (forceRecreate && noRecreate) {
+      throw new ParameterException(
+          spec.commandLine(), "--force-recreate and --no-recreate cannot be combined");
+    }
+    if (pull != null && !List.of("always", "missing", "never").contains(pull)) {
+      throw new ParameterException(
+          spec.commandLine(), "--pull takes always, missing or never, not " + pull);
+    }
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ParameterException(
+          spec.commandLine(), "--format takes text or json, not " + format);
+    }
+    UpOptions options =
+        new UpOptions(
+            services,
+            forceRecreate,
+            noRecreate,
+            noDeps,
+            noStart,
+            removeOrphans,
+            scales(),
+            pull,
+            waitReady,
+            waitTimeout == null ? null : Duration.ofSeconds(waitTimeout));
+    LoadedProject loaded = load();
+    Engine engine = engine();
+    try {
+      Instant began = Instant.now();
+      ObservedState observed = ObservedState.read(engine, loaded.project());
+      Planner planner =
+          new Planner(
+              loaded.project(), loaded.disabledServices().keySet(), observed, origin(loaded));
+      Plan plan = planner.up(options);
+      plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
+      if (dryRun) {
+        out()
+            .print(
+                format.equals("json")
+                    ? ProjectWriter.json(PlanFormat.tree(plan))
+                    : PlanFormat.text(plan));
+        return Jstack.EXIT_OK;
+      }
+      if (plan.isEmpty()) {
+        out().println("nothing to do");
+      } else {
+        int code = run(engine, plan, options);
+        if (code != Jstack.EXIT_OK) {
+          return code;
+        }
+      }
+      if (detach || waitReady || noStart) {
+        return Jstack.EXIT_OK;
+      }
+      return attach(engine, loaded, began);
+    } finally {
+      close(engine);
+    }
+  }
+
+  private Map<String, Integer> scales() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (String s : scale) {
+      int eq = s.indexOf('=');
+      try {
+        m.put(s.substring(0, eq), Integer.parseInt(s.substring(eq + 1)));
+      } catch (RuntimeException e) {
+        throw new ParameterException(spec.commandLine(), "--scale takes SERVICE=NUM, not " + s);
+      }
+    }
+    return m;
+  }
+
+  /** Runs the plan with progress lines; Ctrl-C stops scheduling, a second one exits at once. */
+  private int run(Engine engine, Plan plan, UpOptions options) throws InterruptedException {
+    Executor.Options exec =
+        new Executor.Options(parallel, Duration.ofMillis(200), options.waitTimeout());
+    Executor.Run run = Executor.start(plan, engine, exec, new Progress(out()));
+    Executor.Result result;
+    Signals.Registration signals =
+        Signals.onInterrupt(
+            new Signals.Interrupt() {
+              @Override
+              public void graceful() {
+                err()
+                    .println(
+                        "jstack: stopping after the running operations (Ctrl-C again to quit now)");
+                err().flush();
+                run.cancel();
+              }
+
+              @Override
+              public void force() {
+                Runtime.getRuntime().halt(130);
+              }
+            });
+    try {
+      result = run.await();
+    } finally {
+      signals.close();
+    }
+    if (result.cancelled()) {
+      err().println("jstack: cancelled; " + result.notRun().size() + " operations did not run");
+      return 130;
+    }
+    if (!result.succeeded()) {
+      PlanEvent.Failed f = result.failures().get(0);
+      String service =
+          f.operation().service() == null ? "" : " (service " + f.operation().service() + ")";
+      err()
+          .println(
+              "jstack: "
+                  + f.operation().describe()
+                  + service
+                  + " failed: "
+                  + f.cause().getMessage());
+      return Jstack.EXIT_FAILURE;
+    }
+    return Jstack.EXIT_OK;
+  }
+
+  /** Follows the logs of the project's containers until they stop or Ctrl-C stops them. */
+  private int attach(Engine engine, LoadedProject loaded, Instant since) throws Exception {
+    List<ContainerInfo> containers = new ArrayList<>();
+    for (ContainerInfo c :
+        engine.containers(Map.of(ComposeLabels.PROJECT, loaded.project().name()))) {
+      String service = c.label(ComposeLabels.SERVICE);
+      if ((services.isEmpty() || services.contains(service)) && c.isRunning()) {
+        containers.add(c);
+      }
+    }
+    AtomicBoolean stopping = new AtomicBoolean();
+    LogPrinter printer = LogPrinter.forTerminal(out(), false, false, false);
+    Signals.Registration signals =
+        Signals.onInterrupt(
+            new Signals.Interrupt() {
+              @Override
+              public void graceful() {
+                stopping.set(true);
+                err().println("Gracefully stopping... (press Ctrl+C again to force)");
+                err().flush();
+                try {
+                  ObservedState now = ObservedState.read(engine, loaded.project());
+                  Plan stop =
+                      new Planner(
+                              loaded.project(),
+                              loaded.disabledServices().keySet(),
+                              now,
+                              origin(loaded))
+                          .stop(services, timeout == null ? null : Duration.ofSeconds(timeout));
+                  Executor.run(stop, engine, Executor.Options.defaults(), new Progress(out()));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+
+              @Override
+              public void force() {
+                Runtime.getRuntime().halt(130);
+              }
+            });
+    try {
+      printer.follow(engine, containers, since.getEpochSecond() + "", null, null);
+    } finally {
+      signals.close();
+    }
+    return stopping.get() ? 130 : Jstack.EXIT_OK;
+  }
+}

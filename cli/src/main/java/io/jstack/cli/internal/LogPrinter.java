@@ -1,0 +1,126 @@
+package io.jstack.cli.internal;
+
+import io.jstack.engine.ContainerInfo;
+import io.jstack.engine.Engine;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.LogStream;
+import io.jstack.planner.ComposeLabels;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Prints containers' output with Docker Compose's aligned, coloured prefixes: {@code web-1 | }. */
+public final class LogPrinter {
+  private static final String[] COLORS = {
+    "36", "33", "32", "35", "34", "31", "96", "93", "92", "95", "94", "91"
+  };
+
+  private final PrintWriter out;
+  private final boolean color;
+  private final boolean prefix;
+  private final boolean timestamps;
+
+  private LogPrinter(PrintWriter out, boolean color, boolean prefix, boolean timestamps) {
+    this.out = out;
+    this.color = color;
+    this.prefix = prefix;
+    this.timestamps = timestamps;
+  }
+
+  /** A printer that colours only when writing to a terminal and {@code noColor} is off. */
+  public static LogPrinter forTerminal(
+      PrintWriter out, boolean noColor, boolean noPrefix, boolean timestamps) {
+    boolean terminal = System.console() != null && System.getenv("NO_COLOR") == null;
+    return new LogPrinter(out, terminal && !noColor, !noPrefix, timestamps);
+  }
+
+  /** {@code web-1} for {@code demo-web-1}; a custom container name stays as it is. */
+  static String shortName(ContainerInfo c) {
+    String project = c.label(ComposeLabels.PROJECT);
+    String name = c.name();
+    return project != null && name.startsWith(project + "-")
+        ? name.substring(project.length() + 1)
+        : name;
+  }
+
+  private List<String> prefixes(List<ContainerInfo> containers) {
+    int width = 0;
+    for (ContainerInfo c : containers) {
+      width = Math.max(width, shortName(c).length());
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < containers.size(); i++) {
+      String p = String.format("%-" + width + "s  | ", shortName(containers.get(i)));
+      out.add(color ? "\u001b[" + COLORS[i % COLORS.length] + "m" + p + "\u001b[0m" : p);
+    }
+    return out;
+  }
+
+  /** Prints what each container has written, one container after the other. */
+  public void print(Engine engine, List<ContainerInfo> containers, LogStream.Options options) {
+    List<String> prefixes = prefixes(containers);
+    for (int i = 0; i < containers.size(); i++) {
+      try (LogStream s = engine.logs(containers.get(i).id(), options)) {
+        LogStream.Line line;
+        while ((line = s.next()) != null) {
+          print(prefixes.get(i), line);
+        }
+      } catch (EngineException.NotFound gone) {
+        // Removed meanwhile: nothing left to print.
+      }
+    }
+    out.flush();
+  }
+
+  /**
+   * Follows every container's output at once until all of them stop, interleaving lines as they
+   * come.
+   */
+  public void follow(
+      Engine engine, List<ContainerInfo> containers, String since, String until, Integer tail)
+      throws InterruptedException {
+    List<String> prefixes = prefixes(containers);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < containers.size(); i++) {
+      ContainerInfo c = containers.get(i);
+      String p = prefixes.get(i);
+      Thread t =
+          new Thread(
+              () -> {
+                try (LogStream s =
+                    engine.logs(
+                        c.id(), new LogStream.Options(true, tail, since, until, timestamps))) {
+                  LogStream.Line line;
+                  while ((line = s.next()) != null) {
+                    print(p, line);
+                  }
+                } catch (EngineException e) {
+                  // The container went away or the engine closed the stream: this follower ends.
+                }
+              },
+              "logs-" + c.name());
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    out.flush();
+  }
+
+  private void print(String p, LogStream.Line line) {
+    StringBuilder sb = new StringBuilder();
+    if (prefix) {
+      sb.append(p);
+    }
+    if (timestamps && line.timestamp() != null) {
+      sb.append(line.timestamp()).append(' ');
+    }
+    sb.append(line.text());
+    synchronized (out) {
+      out.println(sb);
+      out.flush();
+    }
+  }
+}

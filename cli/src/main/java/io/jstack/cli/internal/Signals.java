@@ -1,0 +1,77 @@
+package io.jstack.cli.internal;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Ctrl-C handled by jstack itself: the first press asks for a graceful stop, the second forces exit
+ * at once. JDK 17 runs shutdown hooks on SIGINT and blocks a second SIGINT meanwhile, so the
+ * handler is installed through {@code sun.misc.Signal}, reached by reflection so that the build
+ * stays free of warnings about internal APIs.
+ */
+public final class Signals {
+  private Signals() {}
+
+  /** Something that reacts to Ctrl-C. */
+  public interface Interrupt {
+    /** The first Ctrl-C: stop gracefully. */
+    void graceful();
+
+    /** The second Ctrl-C: give up now. */
+    void force();
+  }
+
+  /** An installed handler; closing it restores the previous ones. */
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Routes SIGINT (and SIGTERM) to {@code interrupt} until the returned handle is closed, then
+   * restores the previous handlers. Returns a no-op handle where signals cannot be handled.
+   */
+  public static Registration onInterrupt(Interrupt interrupt) {
+    try {
+      Class<?> signalClass = Class.forName("sun.misc.Signal");
+      Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+      Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+      AtomicInteger presses = new AtomicInteger();
+      InvocationHandler h =
+          (proxy, method, args) -> {
+            if (method.getName().equals("handle")) {
+              if (presses.incrementAndGet() == 1) {
+                interrupt.graceful();
+              } else {
+                interrupt.force();
+              }
+              return null;
+            }
+            return switch (method.getName()) {
+              case "hashCode" -> System.identityHashCode(proxy);
+              case "equals" -> proxy == args[0];
+              case "toString" -> "jstack Ctrl-C handler";
+              default -> null;
+            };
+          };
+      Object handler =
+          Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerClass}, h);
+      Object sigint = signalClass.getConstructor(String.class).newInstance("INT");
+      Object sigterm = signalClass.getConstructor(String.class).newInstance("TERM");
+      Object oldInt = handle.invoke(null, sigint, handler);
+      Object oldTerm = handle.invoke(null, sigterm, handler);
+      return () -> {
+        try {
+          handle.invoke(null, sigint, oldInt);
+          handle.invoke(null, sigterm, oldTerm);
+        } catch (ReflectiveOperationException e) {
+          // The old handlers stay replaced; the process is about to end anyway.
+        }
+      };
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return () -> {};
+    }
+  }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the examples' image, jstack-examples/busybox:latest, from Debian's busybox-static: a
+# root filesystem with busybox and its applets, a page under /www, and nothing else. No registry
+# is needed. Usage: examples/build-image.sh [docker]   (the embedded engine joins in a later issue)
+set -euo pipefail
+
+image=jstack-examples/busybox:latest
+engine=${1:-docker}
+
+if [[ ! -x /bin/busybox ]] || ! file -L /bin/busybox 2>/dev/null | grep -q static; then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "build-image: installing Debian's busybox-static" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null
+  else
+    echo "build-image: needs Debian's busybox-static: sudo apt-get install -y busybox-static" >&2
+    exit 1
+  fi
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root="$work/rootfs"
+mkdir -p "$root"/{bin,www,tmp,etc,proc,sys,dev}
+chmod 1777 "$root/tmp"
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do
+  [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
+done
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+cat >"$root/www/index.html" <<'HTML'
+<!doctype html>
+<title>hello from jstack</title>
+<h1>hello from jstack</h1>
+HTML
+tar --numeric-owner --owner=0 --group=0 -C "$root" -cf "$work/rootfs.tar" .
+
+case $engine in
+  docker)
+    docker import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' "$work/rootfs.tar" "$image" >/dev/null
+    echo "built $image on docker"
+    ;;
+  *)
+    echo "build-image: unknown engine $engine (use docker)" >&2
+    exit 2
+    ;;
+esac
