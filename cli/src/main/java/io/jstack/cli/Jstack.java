@@ -3,8 +3,10 @@ package io.jstack.cli;
 import io.jstack.cli.internal.Engines;
 import io.jstack.cli.internal.ErrorHandler;
 import io.jstack.cli.internal.VersionProvider;
+import io.jstack.engine.Engine;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,9 +42,16 @@ public final class Jstack {
   Engines.Kind engine = Engines.Kind.docker;
 
   private final Map<String, String> environment;
+  private final Function<Engines.Kind, Engine> engines;
 
-  Jstack(Map<String, String> environment) {
+  Jstack(Map<String, String> environment, Function<Engines.Kind, Engine> engines) {
     this.environment = Map.copyOf(environment);
+    this.engines = engines;
+  }
+
+  /** Connects to the engine {@code --engine} names. */
+  Engine openEngine() {
+    return engines.apply(engine);
   }
 
   /** The environment jstack was started with. */
@@ -70,11 +79,27 @@ public final class Jstack {
    * {@code err}.
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-    return commandLine(out, err, env).execute(args);
+    return run(args, out, err, env, kind -> Engines.open(kind, env));
   }
 
-  static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
-    CommandLine cl = new CommandLine(new Jstack(env));
+  /**
+   * As {@link #run(String[], PrintWriter, PrintWriter, Map)}, with the engines given (for tests).
+   */
+  static int run(
+      String[] args,
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Function<Engines.Kind, Engine> engines) {
+    return commandLine(out, err, env, engines).execute(args);
+  }
+
+  static CommandLine commandLine(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Function<Engines.Kind, Engine> engines) {
+    CommandLine cl = new CommandLine(new Jstack(env, engines));
     ErrorHandler handler = new ErrorHandler();
     cl.setOut(out);
     cl.setErr(err);

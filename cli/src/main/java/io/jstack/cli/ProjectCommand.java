@@ -1,6 +1,5 @@
 package io.jstack.cli;
 
-import io.jstack.cli.internal.Engines;
 import io.jstack.compose.ComposeLoader;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
@@ -35,7 +34,7 @@ abstract class ProjectCommand {
 
   /** Connects to the engine the global flags select. */
   Engine engine() {
-    return Engines.open(root.engine, root.environment());
+    return root.openEngine();
   }
 
   static ContainerSpecs.Origin origin(LoadedProject p) {

@@ -92,12 +92,7 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
         rows.forEach(c -> out().println(c.id()));
       } else if (format.equals("json")) {
         for (ContainerInfo c : rows) {
-          out()
-              .print(
-                  ProjectWriter.json(json(c, loaded.project().name()))
-                          .replaceAll("\\s*\\n\\s*", "")
-                          .replace("\":", "\": ")
-                      + "\n");
+          out().println(ProjectWriter.jsonLine(json(c, loaded.project().name())));
         }
       } else {
         table(rows);

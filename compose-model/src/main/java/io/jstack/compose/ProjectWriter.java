@@ -48,6 +48,15 @@ public final class ProjectWriter {
     return json(value, true);
   }
 
+  /** The JSON of {@code value} on one line, for line-oriented output ({@code ps --format json}). */
+  public static String jsonLine(Object value) {
+    try {
+      return new ObjectMapper().writeValueAsString(Writer.toPlain(value, false));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The JSON text of {@code value}, escaping {@code $} as {@link #yaml(Object, boolean)} does. */
   public static String json(Object value, boolean escapeDollars) {
     DefaultPrettyPrinter printer = new DefaultPrettyPrinter();

@@ -1,0 +1,182 @@
+package io.jstack.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.engine.ContainerInfo;
+import io.jstack.engine.LogStream;
+import io.jstack.engine.fake.FakeEngine;
+import io.jstack.planner.ComposeLabels;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** up, down, ps and logs through the CLI, against the in-memory engine. */
+class StackCommandsTest {
+  @TempDir Path dir;
+  FakeEngine engine;
+  Path compose;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    engine =
+        new FakeEngine()
+            .localImage("nginx:1.27", "sha256:ng")
+            .localImage("postgres:16", "sha256:pg");
+    compose = dir.resolve("compose.yaml");
+    Files.writeString(
+        compose,
+        """
+        name: demo
+        services:
+          db:
+            image: postgres:16
+          web:
+            image: nginx:1.27
+            depends_on: [db]
+            ports: ["8080:80"]
+        """);
+  }
+
+  JstackTest.Run jstack(String... args) {
+    List<String> all = new ArrayList<>(List.of("-f", compose.toString()));
+    all.addAll(List.of(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Jstack.run(
+            all.toArray(String[]::new),
+            new PrintWriter(out),
+            new PrintWriter(err),
+            Map.of(),
+            kind -> engine);
+    return new JstackTest.Run(code, out.toString(), err.toString());
+  }
+
+  List<ContainerInfo> containers() {
+    return engine.containers(Map.of(ComposeLabels.PROJECT, "demo"));
+  }
+
+  @Test
+  void up_createsAndStartsEverything_thenASecondUpDoesNothing() {
+    JstackTest.Run first = jstack("up", "-d");
+    assertThat(first.err()).isEmpty();
+    assertThat(first.code()).isZero();
+    assertThat(first.out())
+        .contains(" Network demo_default  Created")
+        .contains(" Container demo-db-1  Started")
+        .contains(" Container demo-web-1  Started");
+    assertThat(containers())
+        .extracting(ContainerInfo::name)
+        .containsExactlyInAnyOrder("demo-db-1", "demo-web-1");
+    assertThat(containers()).allMatch(c -> c.state() == ContainerInfo.State.RUNNING);
+
+    JstackTest.Run second = jstack("up", "-d");
+    assertThat(second.code()).isZero();
+    assertThat(second.out()).isEqualTo("nothing to do\n");
+  }
+
+  @Test
+  void upDryRun_printsThePlanAndChangesNothing() throws IOException {
+    JstackTest.Run r = jstack("up", "--dry-run");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .isEqualTo(
+            """
+            1. create network demo_default no network
+            2. create container demo-db-1 [db] no container; after 1
+            3. start container demo-db-1 [db] no container; after 2
+            4. create container demo-web-1 [web] no container; after 1
+            5. wait for db (service_started) [db] needed by web; after 3
+            6. start container demo-web-1 [web] no container; after 4, 5
+            """);
+    assertThat(engine.isEmpty()).isTrue();
+    JstackTest.Run json = jstack("up", "--dry-run", "--format", "json");
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertThat(tree.path("operations")).hasSize(6);
+    assertThat(tree.path("operations").path(0).path("action").asText()).isEqualTo("create network");
+    assertThat(tree.path("operations").path(5).path("after").toString()).isEqualTo("[4,5]");
+  }
+
+  @Test
+  void ps_listsTheProjectsContainers() {
+    jstack("up", "-d");
+    JstackTest.Run table = jstack("ps");
+    assertThat(table.out().lines().toList().get(0))
+        .startsWith("NAME")
+        .contains("SERVICE")
+        .contains("STATUS");
+    assertThat(table.out()).contains("demo-db-1").contains("demo-web-1");
+    assertThat(jstack("ps", "--services").out()).isEqualTo("db\nweb\n");
+    assertThat(jstack("ps", "-q").out().lines())
+        .hasSize(2)
+        .allMatch(l -> l.matches("[0-9a-f]{64}"));
+    assertThat(jstack("ps", "--format", "json").out().lines())
+        .hasSize(2)
+        .allMatch(l -> l.startsWith("{") && l.contains("\"Project\":\"demo\""));
+    engine.exit("demo-db-1", 3);
+    assertThat(jstack("ps", "--services").out()).isEqualTo("web\n");
+    assertThat(jstack("ps", "--status", "exited", "--services").out()).isEqualTo("db\n");
+  }
+
+  @Test
+  void logs_prefixesLinesWithTheContainer() {
+    jstack("up", "-d");
+    engine.write("demo-web-1", LogStream.Source.STDOUT, "GET / 200");
+    engine.write("demo-web-1", LogStream.Source.STDERR, "warning: slow");
+    engine.write("demo-db-1", LogStream.Source.STDOUT, "ready to accept connections");
+    assertThat(jstack("logs").out())
+        .isEqualTo(
+            "db-1   | ready to accept connections\nweb-1  | GET / 200\nweb-1  | warning: slow\n");
+    assertThat(jstack("logs", "--tail", "1", "web").out()).isEqualTo("web-1  | warning: slow\n");
+    assertThat(jstack("logs", "--no-log-prefix", "db").out())
+        .isEqualTo("ready to accept connections\n");
+    assertThat(jstack("logs", "nope").code()).isEqualTo(2);
+  }
+
+  @Test
+  void down_removesEverything() {
+    jstack("up", "-d");
+    JstackTest.Run r = jstack("down", "-v");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains(" Container demo-web-1  Removed")
+        .contains(" Network demo_default  Removed");
+    assertThat(engine.isEmpty()).isTrue();
+    assertThat(jstack("down").out()).isEqualTo("nothing to do\n");
+  }
+
+  @Test
+  void aFailedOperation_isOneLineNamingItsServiceAndCause() {
+    engine.failNext(
+        "createContainer", "demo-web-1", new io.jstack.engine.EngineException("disk full"));
+    JstackTest.Run r = jstack("up", "-d");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .isEqualTo("jstack: create container demo-web-1 (service web) failed: disk full\n");
+  }
+
+  @Test
+  void anUnreachableEngine_saysHowToStartOne() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Jstack.run(
+            new String[] {"-f", compose.toString(), "ps"},
+            new PrintWriter(out),
+            new PrintWriter(err),
+            Map.of("DOCKER_HOST", "unix://" + dir.resolve("no.sock")));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().lines()).hasSize(1);
+    assertThat(err.toString())
+        .startsWith("jstack: cannot connect to the engine at unix://" + dir.resolve("no.sock"))
+        .contains("start dockerd, or point DOCKER_HOST at a running engine");
+  }
+}
