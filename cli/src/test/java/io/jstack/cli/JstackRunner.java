@@ -1,0 +1,30 @@
+package io.jstack.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs jstack command lines in-process with a given environment, for integration tests. */
+public final class JstackRunner {
+  private final Map<String, String> env;
+
+  public JstackRunner(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** What one run printed, and its exit code. */
+  public record Run(int code, String out, String err) {}
+
+  /** Runs {@code base} followed by {@code args}. */
+  public Run run(String[] base, String... args) {
+    List<String> all = new ArrayList<>(List.of(base));
+    all.addAll(List.of(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Jstack.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err), env);
+    return new Run(code, out.toString(), err.toString());
+  }
+}
