@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
       CommandLine.HelpCommand.class,
+      BuildCommand.class,
       ConfigCommand.class,
       DownCommand.class,
       LogsCommand.class,

@@ -9,11 +9,13 @@ import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
 import io.jstack.planner.ComposeLabels;
 import io.jstack.planner.Executor;
+import io.jstack.planner.ImageBuilds;
 import io.jstack.planner.ObservedState;
 import io.jstack.planner.Plan;
 import io.jstack.planner.PlanEvent;
 import io.jstack.planner.PlanFormat;
 import io.jstack.planner.Planner;
+import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.UpOptions;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +93,12 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       description = "Pull images before running.")
   String pull;
 
+  @Option(names = "--build", description = "Build images before starting containers.")
+  boolean build;
+
+  @Option(names = "--no-build", description = "Do not build missing images.")
+  boolean noBuild;
+
   @Option(names = "--dry-run", description = "Print the plan and change nothing.")
   boolean dryRun;
 
@@ -139,9 +147,25 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
             waitReady,
             waitTimeout == null ? null : Duration.ofSeconds(waitTimeout));
     LoadedProject loaded = load();
+    for (String s : services) {
+      if (!loaded.project().services().containsKey(s)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "no such service: "
+                + s
+                + " (services: "
+                + String.join(", ", loaded.project().services().keySet())
+                + ")");
+      }
+    }
     Engine engine = engine();
     try {
       Instant began = Instant.now();
+      if (!dryRun && !noBuild) {
+        var selected = new ServiceGraphSelection(loaded.project()).select(services, noDeps);
+        var toBuild = ImageBuilds.needed(loaded.project(), engine, selected, build);
+        BuildCommand.build(engine, loaded, toBuild, false, false, Map.of(), false, out());
+      }
       ObservedState observed = ObservedState.read(engine, loaded.project());
       Planner planner =
           new Planner(
@@ -170,6 +194,18 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       return attach(engine, loaded, began);
     } finally {
       close(engine);
+    }
+  }
+
+  /** The services an {@code up} of {@code services} touches. */
+  private record ServiceGraphSelection(io.jstack.compose.Project project) {
+    java.util.Set<String> select(List<String> services, boolean noDeps) {
+      if (services.isEmpty()) {
+        return project.services().keySet();
+      }
+      return noDeps
+          ? new java.util.LinkedHashSet<>(services)
+          : ServiceGraph.of(project).withDependencies(services);
     }
   }
 

@@ -93,6 +93,14 @@ public interface Engine {
 
   void removeImage(String reference);
 
+  /**
+   * Builds an image from a local context and returns its id; {@code progress} gets the build's
+   * output lines.
+   *
+   * @throws EngineException with the build's own error message when a step fails
+   */
+  String buildImage(BuildSpec spec, Consumer<String> progress);
+
   /** Progress of a pull: one layer (or the whole image when {@code layer} is empty). */
   record PullProgress(String reference, String layer, String status, long current, long total) {}
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.BuildSpec;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.Engine;
@@ -373,6 +374,103 @@ public final class DockerEngine implements Engine, AutoCloseable {
   public void removeImage(String reference) {
     api.call(
         HttpRequest.delete("/images/" + DockerApi.encode(reference)), "remove image " + reference);
+  }
+
+  @Override
+  public String buildImage(BuildSpec spec, Consumer<String> progress) {
+    String dockerfile = spec.dockerfile() == null ? "Dockerfile" : spec.dockerfile();
+    String[] extra = null;
+    if (spec.dockerfileInline() != null) {
+      dockerfile = ".jstack-inline.Dockerfile";
+      extra = new String[] {dockerfile, spec.dockerfileInline()};
+    }
+    StringBuilder q = new StringBuilder("/build?rm=1&forcerm=1");
+    for (String tag : spec.tags()) {
+      q.append("&t=").append(DockerApi.encode(tag));
+    }
+    q.append("&dockerfile=").append(DockerApi.encode(dockerfile));
+    ObjectNode args = F.objectNode();
+    spec.args().forEach(args::put);
+    q.append("&buildargs=").append(DockerApi.encode(args.toString()));
+    ObjectNode labels = F.objectNode();
+    new java.util.TreeMap<>(spec.labels()).forEach(labels::put);
+    q.append("&labels=").append(DockerApi.encode(labels.toString()));
+    if (spec.target() != null) {
+      q.append("&target=").append(DockerApi.encode(spec.target()));
+    }
+    if (spec.noCache()) {
+      q.append("&nocache=1");
+    }
+    if (spec.pull()) {
+      q.append("&pull=1");
+    }
+    if (spec.network() != null) {
+      q.append("&networkmode=").append(DockerApi.encode(spec.network()));
+    }
+    if (spec.shmSizeBytes() != null) {
+      q.append("&shmsize=").append(spec.shmSizeBytes());
+    }
+    if (spec.platform() != null) {
+      q.append("&platform=").append(DockerApi.encode(spec.platform()));
+    }
+    java.io.PipedInputStream tar = new java.io.PipedInputStream(256 * 1024);
+    java.io.PipedOutputStream sink;
+    try {
+      sink = new java.io.PipedOutputStream(tar);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    String inlineName = dockerfile;
+    String[] inline = extra;
+    Thread writer =
+        new Thread(
+            () -> {
+              try (sink) {
+                ContextTar.write(spec.context(), inlineName, inline, sink);
+              } catch (IOException e) {
+                // The reader sees the stream end early and the engine reports the broken context.
+              }
+            },
+            "jstack-build-context");
+    writer.setDaemon(true);
+    writer.start();
+    String id = null;
+    String what = "build image " + (spec.tags().isEmpty() ? spec.context() : spec.tags().get(0));
+    try (HttpResponse r =
+            api.send(HttpRequest.postStream(q.toString(), "application/x-tar", tar), what);
+        BufferedReader lines =
+            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = DockerApi.JSON.readTree(line);
+        if (n.has("error")) {
+          throw new EngineException(what + " failed: " + n.path("error").asText().strip());
+        }
+        if (n.has("stream")) {
+          String text = n.path("stream").asText();
+          for (String l : text.split("\n")) {
+            if (!l.isBlank()) {
+              progress.accept(l);
+            }
+            if (l.startsWith("Successfully built ")) {
+              id = l.substring("Successfully built ".length()).strip();
+            }
+          }
+        }
+        if (n.path("aux").has("ID")) {
+          id = n.path("aux").path("ID").asText();
+        }
+      }
+    } catch (IOException e) {
+      throw api.unreachable(e);
+    }
+    if (id == null) {
+      throw new EngineException(what + " failed: the engine did not report an image id");
+    }
+    return image(spec.tags().isEmpty() ? id : spec.tags().get(0)).map(ImageInfo::id).orElse(id);
   }
 
   // --- decoding ---

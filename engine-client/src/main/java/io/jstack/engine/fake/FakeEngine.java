@@ -1,5 +1,6 @@
 package io.jstack.engine.fake;
 
+import io.jstack.engine.BuildSpec;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.ContainerInfo.Health;
 import io.jstack.engine.ContainerInfo.State;
@@ -1242,6 +1243,58 @@ public final class FakeEngine implements Engine {
         .filter(e -> e.getValue().equals(imageId))
         .map(Map.Entry::getKey)
         .toList();
+  }
+
+  /**
+   * "Builds" an image whose id depends on the Dockerfile's text, the build args, target and labels,
+   * so that changing any of them gives a new image, and tags it with every tag of the spec.
+   */
+  @Override
+  public String buildImage(BuildSpec spec, Consumer<String> progress) {
+    Objects.requireNonNull(spec, "spec");
+    String[] id = new String[1];
+    mutate(
+        "buildImage",
+        spec.tags().isEmpty() ? spec.context().toString() : spec.tags().get(0),
+        () -> {
+          String dockerfile;
+          try {
+            dockerfile =
+                spec.dockerfileInline() != null
+                    ? spec.dockerfileInline()
+                    : java.nio.file.Files.readString(
+                        spec.context()
+                            .resolve(spec.dockerfile() == null ? "Dockerfile" : spec.dockerfile()));
+          } catch (java.io.IOException e) {
+            throw new EngineException("build: cannot read the Dockerfile: " + e.getMessage());
+          }
+          String content =
+              dockerfile
+                  + "\0"
+                  + spec.args()
+                  + "\0"
+                  + spec.target()
+                  + "\0"
+                  + new java.util.TreeMap<>(spec.labels());
+          try {
+            id[0] =
+                "sha256:"
+                    + HexFormat.of()
+                        .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                .digest(content.getBytes(StandardCharsets.UTF_8)));
+          } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+          }
+          synchronized (lock) {
+            images.add(id[0]);
+            for (String tag : spec.tags()) {
+              tags.put(normalize(tag), id[0]);
+            }
+          }
+          progress.accept("Successfully built " + id[0]);
+        });
+    return id[0];
   }
 
   private ImageInfo imageInfo(String imageId) {

@@ -1,0 +1,34 @@
+package io.jstack.engine;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An image to build from a local context directory.
+ *
+ * @param dockerfile the Dockerfile's path relative to the context, or null for {@code Dockerfile}
+ * @param dockerfileInline the Dockerfile's text, over {@code dockerfile}, or null
+ * @param tags the names to give the image; the first is the one services run
+ */
+public record BuildSpec(
+    Path context,
+    String dockerfile,
+    String dockerfileInline,
+    List<String> tags,
+    Map<String, String> args,
+    String target,
+    Map<String, String> labels,
+    boolean noCache,
+    boolean pull,
+    String network,
+    Long shmSizeBytes,
+    List<String> extraHosts,
+    String platform) {
+  public BuildSpec {
+    tags = List.copyOf(tags);
+    args = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(args));
+    labels = Map.copyOf(labels);
+    extraHosts = List.copyOf(extraHosts);
+  }
+}
