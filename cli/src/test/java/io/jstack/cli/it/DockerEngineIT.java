@@ -1,0 +1,278 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jstack.engine.ContainerInfo;
+import io.jstack.engine.ContainerSpec;
+import io.jstack.engine.EngineAddress;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.LogStream;
+import io.jstack.engine.NetworkSpec;
+import io.jstack.engine.VolumeSpec;
+import io.jstack.engine.docker.DockerEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine SPI over the real dockerd, each effect checked with the docker CLI. */
+class DockerEngineIT {
+  static final String IMAGE = "jstack-examples/busybox:latest";
+  final String project = "engine-it-" + UUID.randomUUID().toString().substring(0, 8);
+  DockerEngine engine;
+
+  @BeforeAll
+  static void image() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @BeforeEach
+  void connect() {
+    engine = DockerEngine.connect(EngineAddress.fromEnvironment(System.getenv()));
+  }
+
+  @AfterEach
+  void cleanUp() {
+    engine.close();
+    Docker.removeProject(project);
+  }
+
+  Map<String, String> labels() {
+    return Map.of("com.docker.compose.project", project);
+  }
+
+  @Test
+  void networksAndVolumes_areCreatedListedAndRemoved() {
+    engine.createNetwork(
+        new NetworkSpec(
+            project + "_net", "bridge", Map.of(), true, false, false, List.of(), labels()));
+    engine.createVolume(new VolumeSpec(project + "_data", "local", Map.of(), labels()));
+    assertThat(Docker.lines("network", "inspect", "-f", "{{.Internal}}", project + "_net"))
+        .containsExactly("true");
+    assertThat(engine.networks(labels()))
+        .extracting(n -> n.name())
+        .containsExactly(project + "_net");
+    assertThat(engine.volumes(labels()))
+        .extracting(v -> v.name())
+        .containsExactly(project + "_data");
+    // Docker keeps an existing volume of the same name rather than failing.
+    engine.createVolume(new VolumeSpec(project + "_data", "local", Map.of(), labels()));
+    assertThat(engine.volumes(labels())).hasSize(1);
+    engine.removeNetwork(project + "_net");
+    engine.removeVolume(project + "_data");
+    assertThat(engine.network(project + "_net")).isEmpty();
+    assertThat(engine.volume(project + "_data")).isEmpty();
+    assertThatThrownBy(() -> engine.removeVolume(project + "_data"))
+        .isInstanceOf(EngineException.NotFound.class);
+  }
+
+  @Test
+  void container_lifecycle_logsAndExitCode() {
+    engine.createNetwork(
+        new NetworkSpec(
+            project + "_a", "bridge", Map.of(), false, false, false, List.of(), labels()));
+    engine.createNetwork(
+        new NetworkSpec(
+            project + "_b", "bridge", Map.of(), false, false, false, List.of(), labels()));
+    ContainerSpec base = ContainerSpec.of(project + "-job-1", IMAGE, labels());
+    java.util.LinkedHashMap<String, ContainerSpec.NetworkAttachment> nets =
+        new java.util.LinkedHashMap<>();
+    nets.put(
+        project + "_a",
+        new ContainerSpec.NetworkAttachment(List.of("job", "worker"), null, null, null, null));
+    nets.put(
+        project + "_b",
+        new ContainerSpec.NetworkAttachment(List.of("job"), null, null, null, null));
+    ContainerSpec spec =
+        new ContainerSpec(
+            base.name(),
+            IMAGE,
+            labels(),
+            List.of("GREETING=hi there"),
+            List.of("sh", "-c", "echo out $GREETING; echo err >&2; exit 3"),
+            null,
+            "/tmp",
+            null,
+            "jobhost",
+            null,
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            nets,
+            null,
+            null,
+            null,
+            Duration.ofSeconds(1),
+            null,
+            false,
+            false,
+            false,
+            false,
+            List.of(),
+            List.of("NET_RAW"),
+            List.of(),
+            List.of("db.local=10.1.2.3"),
+            List.of(),
+            List.of(),
+            List.of(),
+            Map.of(),
+            Map.of(),
+            List.of(new ContainerSpec.Ulimit("nofile", 1024, 2048)),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            Map.of());
+    String id = engine.createContainer(spec);
+    assertThat(
+            Docker.lines(
+                "inspect",
+                "-f",
+                "{{.Config.Hostname}} {{.Config.WorkingDir}} {{.HostConfig.CapDrop}}",
+                id))
+        .containsExactly("jobhost /tmp [NET_RAW]");
+    assertThat(
+            Docker.lines(
+                    "inspect",
+                    "-f",
+                    "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+                    id)
+                .get(0)
+                .trim()
+                .split(" "))
+        .containsExactlyInAnyOrder(project + "_a", project + "_b");
+    assertThat(Docker.lines("inspect", "-f", "{{.HostConfig.ExtraHosts}}", id))
+        .containsExactly("[db.local:10.1.2.3]");
+
+    engine.startContainer(id);
+    assertThat(engine.waitContainer(id)).isEqualTo(3);
+    ContainerInfo info = engine.container(project + "-job-1").orElseThrow();
+    assertThat(info.state()).isEqualTo(ContainerInfo.State.EXITED);
+    assertThat(info.exitCode()).isEqualTo(3);
+
+    List<LogStream.Line> lines = new ArrayList<>();
+    try (LogStream logs = engine.logs(id, LogStream.Options.all())) {
+      for (LogStream.Line l = logs.next(); l != null; l = logs.next()) {
+        lines.add(l);
+      }
+    }
+    assertThat(lines)
+        .containsExactlyInAnyOrder(
+            new LogStream.Line(LogStream.Source.STDOUT, null, "out hi there"),
+            new LogStream.Line(LogStream.Source.STDERR, null, "err"));
+
+    engine.renameContainer(id, project + "-renamed-1");
+    assertThat(Docker.lines("inspect", "-f", "{{.Name}}", id))
+        .containsExactly("/" + project + "-renamed-1");
+    assertThatThrownBy(
+            () -> engine.createContainer(ContainerSpec.of(project + "-renamed-1", IMAGE, labels())))
+        .isInstanceOf(EngineException.Conflict.class);
+    engine.removeContainer(id, true);
+    assertThat(engine.container(id)).isEmpty();
+  }
+
+  @Test
+  void publishedPorts_andStop() {
+    ContainerSpec base = ContainerSpec.of(project + "-web-1", IMAGE, labels());
+    ContainerSpec spec =
+        new ContainerSpec(
+            base.name(),
+            IMAGE,
+            labels(),
+            List.of(),
+            List.of("httpd", "-f", "-p", "8080", "-h", "/www"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(new ContainerSpec.PortBinding("127.0.0.1", "", 8080, "tcp")),
+            List.of(),
+            List.of(
+                new ContainerSpec.Mount(
+                    "tmpfs", null, "/scratch", false, null, false, false, null, 1L << 20, null)),
+            List.of(),
+            null,
+            Map.of(),
+            null,
+            null,
+            "SIGTERM",
+            Duration.ofSeconds(2),
+            null,
+            false,
+            false,
+            false,
+            false,
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            Map.of(),
+            Map.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            Map.of());
+    String id = engine.createContainer(spec);
+    engine.startContainer(id);
+    ContainerInfo listed =
+        engine.containers(labels()).stream()
+            .filter(c -> c.id().equals(id))
+            .findFirst()
+            .orElseThrow();
+    assertThat(listed.ports())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.hostIp()).isEqualTo("127.0.0.1");
+              assertThat(p.containerPort()).isEqualTo(8080);
+              assertThat(p.hostPort()).isPositive();
+            });
+    assertThat(listed.status()).startsWith("Up");
+    engine.stopContainer(id, null, Duration.ofSeconds(2));
+    assertThat(engine.container(id).orElseThrow().state()).isEqualTo(ContainerInfo.State.EXITED);
+  }
+
+  @Test
+  void missingThings_areNotFound() {
+    assertThat(engine.container("no-such-" + project)).isEmpty();
+    assertThat(engine.image("jstack-examples/no-such-image:nope")).isEmpty();
+    assertThatThrownBy(
+            () ->
+                engine.createContainer(
+                    ContainerSpec.of(
+                        project + "-x-1", "jstack-examples/no-such-image:nope", labels())))
+        .isInstanceOf(EngineException.NotFound.class)
+        .hasMessageContaining("no-such-image");
+  }
+}
