@@ -38,7 +38,8 @@ abstract class ProjectCommand {
   }
 
   static ContainerSpecs.Origin origin(LoadedProject p) {
-    return new ContainerSpecs.Origin(p.workingDirectory().toString(), p.configFiles());
+    return new ContainerSpecs.Origin(
+        p.workingDirectory().toString(), p.configFiles(), p.environment());
   }
 
   static void close(Engine engine) {

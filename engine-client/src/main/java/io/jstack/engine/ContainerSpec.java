@@ -63,7 +63,8 @@ public record ContainerSpec(
     LogConfig logging,
     String platform,
     String runtime,
-    Map<String, String> storageOpt) {
+    Map<String, String> storageOpt,
+    List<FileContent> files) {
 
   public ContainerSpec {
     labels = Map.copyOf(labels);
@@ -88,6 +89,152 @@ public record ContainerSpec(
     groupAdd = List.copyOf(groupAdd);
     devices = List.copyOf(devices);
     storageOpt = Map.copyOf(storageOpt);
+    files = List.copyOf(files);
+  }
+
+  /** As the canonical constructor, with no files to put into the container. */
+  public ContainerSpec(
+      String name,
+      String image,
+      Map<String, String> labels,
+      List<String> env,
+      List<String> command,
+      List<String> entrypoint,
+      String workingDir,
+      String user,
+      String hostname,
+      String domainname,
+      List<PortBinding> ports,
+      List<String> exposedPorts,
+      List<Mount> mounts,
+      List<String> volumesFrom,
+      String networkMode,
+      Map<String, NetworkAttachment> networks,
+      HealthSpec healthcheck,
+      RestartPolicy restartPolicy,
+      String stopSignal,
+      Duration stopTimeout,
+      Boolean init,
+      boolean privileged,
+      boolean readOnly,
+      boolean tty,
+      boolean stdinOpen,
+      List<String> capAdd,
+      List<String> capDrop,
+      List<String> securityOpt,
+      List<String> extraHosts,
+      List<String> dns,
+      List<String> dnsSearch,
+      List<String> dnsOptions,
+      Map<String, String> tmpfs,
+      Map<String, String> sysctls,
+      List<Ulimit> ulimits,
+      Resources resources,
+      String ipcMode,
+      String pidMode,
+      String utsMode,
+      String usernsMode,
+      String cgroupParent,
+      List<String> groupAdd,
+      List<Device> devices,
+      LogConfig logging,
+      String platform,
+      String runtime,
+      Map<String, String> storageOpt) {
+    this(
+        name,
+        image,
+        labels,
+        env,
+        command,
+        entrypoint,
+        workingDir,
+        user,
+        hostname,
+        domainname,
+        ports,
+        exposedPorts,
+        mounts,
+        volumesFrom,
+        networkMode,
+        networks,
+        healthcheck,
+        restartPolicy,
+        stopSignal,
+        stopTimeout,
+        init,
+        privileged,
+        readOnly,
+        tty,
+        stdinOpen,
+        capAdd,
+        capDrop,
+        securityOpt,
+        extraHosts,
+        dns,
+        dnsSearch,
+        dnsOptions,
+        tmpfs,
+        sysctls,
+        ulimits,
+        resources,
+        ipcMode,
+        pidMode,
+        utsMode,
+        usernsMode,
+        cgroupParent,
+        groupAdd,
+        devices,
+        logging,
+        platform,
+        runtime,
+        storageOpt,
+        List.of());
+  }
+
+  /**
+   * A file written into the container after it is created and before it starts (secrets and configs
+   * given inline or by an environment variable).
+   *
+   * @param path absolute path in the container
+   * @param uid owner, or null for root
+   * @param gid group, or null for root
+   */
+  public record FileContent(String path, byte[] content, int mode, String uid, String gid) {
+    public FileContent {
+      content = content.clone();
+    }
+
+    @Override
+    public byte[] content() {
+      return content.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FileContent f
+          && f.path.equals(path)
+          && java.util.Arrays.equals(f.content, content)
+          && f.mode == mode
+          && java.util.Objects.equals(f.uid, uid)
+          && java.util.Objects.equals(f.gid, gid);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(path, java.util.Arrays.hashCode(content), mode, uid, gid);
+    }
+
+    @Override
+    public String toString() {
+      return "FileContent["
+          + path
+          + ", "
+          + content.length
+          + " bytes, mode "
+          + Integer.toOctalString(mode)
+          + "]";
+    }
   }
 
   /** A minimal spec: a name, an image and labels; everything else the image's defaults. */

@@ -23,10 +23,19 @@ import java.util.TreeMap;
 public final class ContainerSpecs {
   private ContainerSpecs() {}
 
-  /** Where a project's containers came from, recorded in their labels. */
-  public record Origin(String workingDir, List<String> configFiles) {
+  /**
+   * Where a project's containers came from, recorded in their labels, and the environment the
+   * project was loaded with (for secrets and configs given by an environment variable).
+   */
+  public record Origin(
+      String workingDir, List<String> configFiles, Map<String, String> environment) {
     public Origin {
       configFiles = List.copyOf(configFiles);
+      environment = Map.copyOf(environment);
+    }
+
+    public Origin(String workingDir, List<String> configFiles) {
+      this(workingDir, configFiles, Map.of());
     }
   }
 
@@ -124,6 +133,8 @@ public final class ContainerSpecs {
     }
     List<String> env = new ArrayList<>();
     s.environment().forEach((k, v) -> env.add(v == null ? k : k + "=" + v));
+    List<ContainerSpec.Mount> allMounts = new ArrayList<>(mounts(project, s));
+    List<ContainerSpec.FileContent> files = files(project, s, origin, allMounts);
 
     return new ContainerSpec(
         name,
@@ -138,7 +149,7 @@ public final class ContainerSpecs {
         s.domainname(),
         ports(s),
         s.expose(),
-        mounts(project, s),
+        allMounts,
         s.volumesFrom().stream().map(v -> volumesFrom(project, v)).toList(),
         networkMode,
         networks,
@@ -176,7 +187,76 @@ public final class ContainerSpecs {
             : new ContainerSpec.LogConfig(s.logging().driver(), s.logging().options()),
         s.platform(),
         s.runtime(),
-        s.storageOpt());
+        s.storageOpt(),
+        files);
+  }
+
+  /** Where a secret or config appears: an absolute target, else below the kind's directory. */
+  private static String target(io.jstack.compose.FileReference r, String dir) {
+    String t = r.target() == null ? r.source() : r.target();
+    return t.startsWith("/") ? t : dir + t;
+  }
+
+  /**
+   * File secrets and configs are bind-mounted read-only (added to {@code mounts}); those given
+   * inline or by an environment variable are written into the container before it starts.
+   */
+  private static List<ContainerSpec.FileContent> files(
+      Project project, Service s, Origin origin, List<ContainerSpec.Mount> mounts) {
+    List<ContainerSpec.FileContent> out = new ArrayList<>();
+    for (int kind = 0; kind < 2; kind++) {
+      boolean secret = kind == 0;
+      List<io.jstack.compose.FileReference> refs = secret ? s.secrets() : s.configs();
+      Map<String, io.jstack.compose.FileObject> defs =
+          secret ? project.secrets() : project.configs();
+      for (io.jstack.compose.FileReference r : refs) {
+        io.jstack.compose.FileObject def = defs.get(r.source());
+        String path = target(r, secret ? "/run/secrets/" : "/");
+        String what = (secret ? "secret " : "config ") + r.source();
+        if (def == null) {
+          throw new PlanException("service \"" + s.name() + "\" uses undefined " + what);
+        }
+        if (def.external()) {
+          throw new PlanException(
+              "service \""
+                  + s.name()
+                  + "\" uses external "
+                  + what
+                  + ", which needs Docker Swarm:"
+                  + " use file:, environment: or content: instead");
+        }
+        if (def.file() != null) {
+          mounts.add(
+              new ContainerSpec.Mount(
+                  "bind", def.file(), path, true, null, false, false, null, null, null));
+          continue;
+        }
+        String text;
+        if (def.content() != null) {
+          text = def.content();
+        } else if (def.environment() != null) {
+          text = origin.environment().get(def.environment());
+          if (text == null) {
+            throw new PlanException(
+                what
+                    + " comes from the environment variable "
+                    + def.environment()
+                    + ", which is not set:"
+                    + " set it, or put it in the .env file");
+          }
+        } else {
+          throw new PlanException(what + " has neither file, environment nor content: give it one");
+        }
+        out.add(
+            new ContainerSpec.FileContent(
+                path,
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                r.mode() == null ? 0444 : r.mode().bits(),
+                r.uid(),
+                r.gid()));
+      }
+    }
+    return out;
   }
 
   /** {@code service:db} (a namespace to share) becomes {@code container:<project>-db-1}. */

@@ -121,7 +121,48 @@ public final class DockerEngine implements Engine, AutoCloseable {
               DockerApi.bytes(CreateRequest.connect(id, spec.networks().get(net)))),
           "connect container " + spec.name() + " to network " + net);
     }
+    if (!spec.files().isEmpty()) {
+      putFiles(id, spec);
+    }
     return id;
+  }
+
+  /** Writes the spec's files into the created container through the archive API. */
+  private void putFiles(String id, ContainerSpec spec) {
+    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    try {
+      java.util.Set<String> dirs = new java.util.TreeSet<>();
+      for (ContainerSpec.FileContent f : spec.files()) {
+        String rel = f.path().replaceFirst("^/+", "");
+        for (int i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) {
+          dirs.add(rel.substring(0, i));
+        }
+      }
+      for (String d : dirs) {
+        TarWriter.directory(tar, d, 0755);
+      }
+      for (ContainerSpec.FileContent f : spec.files()) {
+        TarWriter.file(
+            tar,
+            f.path().replaceFirst("^/+", ""),
+            f.mode(),
+            f.uid() == null ? 0 : Integer.parseInt(f.uid()),
+            f.gid() == null ? 0 : Integer.parseInt(f.gid()),
+            f.content());
+      }
+      TarWriter.end(tar);
+    } catch (IOException | NumberFormatException e) {
+      throw new EngineException(
+          "cannot prepare the files of container " + spec.name() + ": " + e.getMessage(), e);
+    }
+    api.call(
+        new HttpRequest(
+            "PUT",
+            "/containers/" + DockerApi.encode(id) + "/archive?path=%2F",
+            Map.of("Content-Type", "application/x-tar"),
+            tar.toByteArray(),
+            null),
+        "copy secrets and configs into container " + spec.name());
   }
 
   @Override
