@@ -264,6 +264,93 @@ class DockerEngineIT {
   }
 
   @Test
+  void hijackedExec_passesStdinThroughAndHalfCloses() throws Exception {
+    String id =
+        engine.createContainer(
+            new ContainerSpec(
+                project + "-cat-1",
+                IMAGE,
+                labels(),
+                List.of(),
+                List.of("sleep", "300"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                Map.of(),
+                null,
+                null,
+                "SIGKILL",
+                null,
+                null,
+                false,
+                false,
+                false,
+                false,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                Map.of()));
+    engine.startContainer(id);
+    try (io.jstack.engine.http.NettyTransport t =
+        new io.jstack.engine.http.NettyTransport(EngineAddress.fromEnvironment(System.getenv()))) {
+      String v = "/v" + engine.apiVersion();
+      String execId;
+      try (io.jstack.engine.http.HttpResponse r =
+          t.execute(
+              io.jstack.engine.http.HttpRequest.postJson(
+                  v + "/containers/" + id + "/exec",
+                  "{\"Cmd\":[\"tr\",\"a-z\",\"A-Z\"],\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true}"
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+        assertThat(r.status()).isEqualTo(201);
+        execId =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.text())
+                .path("Id")
+                .asText();
+      }
+      try (io.jstack.engine.http.HttpConnection c =
+          t.upgrade(
+              io.jstack.engine.http.HttpRequest.postJson(
+                  v + "/exec/" + execId + "/start",
+                  "{\"Detach\":false,\"Tty\":false}"
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+        c.output().write("shout\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        c.shutdownOutput();
+        byte[] all = c.input().readAllBytes();
+        // One multiplexed stdout frame: 8-byte header, then the payload.
+        assertThat(all[0]).isEqualTo((byte) 1);
+        assertThat(new String(all, 8, all.length - 8, java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo("SHOUT\n");
+      }
+    }
+  }
+
+  @Test
   void missingThings_areNotFound() {
     assertThat(engine.container("no-such-" + project)).isEmpty();
     assertThat(engine.image("jstack-examples/no-such-image:nope")).isEmpty();

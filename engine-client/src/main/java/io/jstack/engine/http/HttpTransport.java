@@ -14,6 +14,15 @@ public interface HttpTransport extends AutoCloseable {
    */
   HttpResponse execute(HttpRequest request) throws IOException;
 
+  /**
+   * Sends {@code request} asking to upgrade the connection ({@code Connection: Upgrade}, {@code
+   * Upgrade: tcp}) and, when the engine switches protocols, hands over the raw connection.
+   *
+   * @throws IOException when the engine cannot be reached, or answers without switching (the
+   *     message carries its status and body)
+   */
+  HttpConnection upgrade(HttpRequest request) throws IOException;
+
   /** Releases the transport's threads and connections. */
   @Override
   void close();

@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
@@ -91,12 +90,109 @@ public final class NettyTransport implements HttpTransport {
   @Override
   public HttpResponse execute(HttpRequest request) throws IOException {
     ResponseReader reader = new ResponseReader();
+    Channel channel = open(reader, request);
+    io.netty.handler.codec.http.HttpResponse head = awaitHead(reader, channel, request);
+    return new HttpResponse(head.status().code(), headers(head), reader.body, channel::close);
+  }
+
+  @Override
+  public HttpConnection upgrade(HttpRequest request) throws IOException {
+    ResponseReader reader = new ResponseReader();
+    HttpRequest asking = request.withHeader("Connection", "Upgrade").withHeader("Upgrade", "tcp");
+    Channel channel = open(reader, asking);
+    io.netty.handler.codec.http.HttpResponse head = awaitHead(reader, channel, asking);
+    if (head.status().code() != 101) {
+      String body;
+      try (HttpResponse r =
+          new HttpResponse(head.status().code(), headers(head), reader.body, channel::close)) {
+        body = r.text().strip();
+      }
+      throw new IOException(
+          request.method()
+              + " "
+              + request.path()
+              + " was not upgraded ("
+              + head.status().code()
+              + "): "
+              + body);
+    }
+    // From here on bytes go out as they are: drop the request encoder.
+    // Netty's codec removes itself on a switch of protocols; if it is still there, drop it.
+    HttpClientCodec codec = channel.pipeline().get(HttpClientCodec.class);
+    if (codec != null) {
+      channel.pipeline().remove(codec);
+    }
+    channel.config().setAutoRead(true);
+    return new HttpConnection() {
+      private final java.io.OutputStream out =
+          new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              io.netty.channel.ChannelFuture f =
+                  channel.writeAndFlush(Unpooled.copiedBuffer(b, off, len));
+              f.syncUninterruptibly();
+              if (!f.isSuccess()) {
+                throw new IOException("the connection broke: " + f.cause().getMessage(), f.cause());
+              }
+            }
+
+            @Override
+            public void close() throws IOException {
+              shutdownOutput();
+            }
+          };
+
+      @Override
+      public java.io.InputStream input() {
+        return reader.body;
+      }
+
+      @Override
+      public java.io.OutputStream output() {
+        return out;
+      }
+
+      @Override
+      public void shutdownOutput() throws IOException {
+        if (channel instanceof io.netty.channel.socket.DuplexChannel d
+            && d.isActive()
+            && !d.isOutputShutdown()) {
+          io.netty.channel.ChannelFuture f = d.shutdownOutput().syncUninterruptibly();
+          if (!f.isSuccess()) {
+            throw new IOException(
+                "cannot half-close the connection: " + f.cause().getMessage(), f.cause());
+          }
+        }
+      }
+
+      @Override
+      public void close() {
+        channel.close();
+      }
+    };
+  }
+
+  private static Map<String, List<String>> headers(io.netty.handler.codec.http.HttpResponse head) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    head.headers()
+        .forEach(
+            e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    return headers;
+  }
+
+  private Channel open(ResponseReader reader, HttpRequest request) throws IOException {
     Bootstrap b =
         new Bootstrap()
             .group(group)
             .channel(channelType)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
             .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -117,14 +213,13 @@ public final class NettyTransport implements HttpTransport {
     reader.channel = channel;
     send(channel, request);
     channel.read();
+    return channel;
+  }
+
+  private io.netty.handler.codec.http.HttpResponse awaitHead(
+      ResponseReader reader, Channel channel, HttpRequest request) throws IOException {
     try {
-      io.netty.handler.codec.http.HttpResponse head =
-          reader.head.get(CONNECT_TIMEOUT_MS * 6L, TimeUnit.MILLISECONDS);
-      Map<String, List<String>> headers = new LinkedHashMap<>();
-      head.headers()
-          .forEach(
-              e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-      return new HttpResponse(head.status().code(), headers, reader.body, channel::close);
+      return reader.head.get(CONNECT_TIMEOUT_MS * 6L, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       channel.close();
       Thread.currentThread().interrupt();
@@ -197,17 +292,36 @@ public final class NettyTransport implements HttpTransport {
   /**
    * Hands the response head to the caller and the body to a stream that asks for more as it reads.
    */
-  private static final class ResponseReader extends SimpleChannelInboundHandler<HttpObject> {
+  private static final class ResponseReader extends SimpleChannelInboundHandler<Object> {
     final CompletableFuture<io.netty.handler.codec.http.HttpResponse> head =
         new CompletableFuture<>();
     final LinkedBlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
     volatile Channel channel;
     final BodyStream body = new BodyStream(this);
 
+    volatile boolean upgraded;
+
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf raw) {
+        // After a protocol switch the codec passes bytes through as they are.
+        if (raw.isReadable()) {
+          byte[] bytes = new byte[raw.readableBytes()];
+          raw.readBytes(bytes);
+          chunks.add(bytes);
+        }
+        return;
+      }
       if (msg instanceof io.netty.handler.codec.http.HttpResponse r) {
         head.complete(r);
+        if (r.status().code() == 101) {
+          upgraded = true;
+          return;
+        }
+      }
+      if (upgraded && msg instanceof HttpContent) {
+        // The end of the 101 response itself; the raw stream follows.
+        return;
       }
       if (msg instanceof HttpContent c) {
         ByteBuf content = c.content();
@@ -225,6 +339,15 @@ public final class NettyTransport implements HttpTransport {
       if (!(msg instanceof HttpContent) || chunks.isEmpty()) {
         ctx.read();
       }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+        // The other side finished sending; ours may go on (half-closed connection).
+        chunks.add(END);
+      }
+      ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -106,6 +106,30 @@ abstract class HttpTransportContract {
   }
 
   @Test
+  void upgrade_givesARawHalfClosableConnection() throws IOException {
+    try (HttpConnection c = transport.upgrade(HttpRequest.post("/upgrade"))) {
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(c.input(), StandardCharsets.UTF_8));
+      c.output().write("hello\n".getBytes(StandardCharsets.UTF_8));
+      c.output().flush();
+      assertThat(in.readLine()).isEqualTo("HELLO");
+      c.output().write("again\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(in.readLine()).isEqualTo("AGAIN");
+      c.shutdownOutput();
+      assertThat(in.readLine()).isEqualTo("bye");
+      assertThat(in.readLine()).isNull();
+    }
+  }
+
+  @Test
+  void upgradeRefused_isAnIoErrorWithTheStatus() {
+    assertThatThrownBy(() -> transport.upgrade(HttpRequest.get("/missing")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("was not upgraded (404)")
+        .hasMessageContaining("no such thing");
+  }
+
+  @Test
   void manyRequestsInARow_eachGetTheirOwnAnswer() throws IOException {
     for (int i = 0; i < 50; i++) {
       byte[] b = ("n" + i).getBytes(StandardCharsets.UTF_8);

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * A small HTTP/1.1 server on the JDK's own channels (unix or TCP), written independently of the
  * client under test. Routes: {@code /echo} answers with the request body, {@code /stream} sends
  * three chunks and waits for {@link #release} before the last, {@code /big} sends 1 MiB, {@code
- * /missing} answers 404, {@code /hang} sends headers and then waits until the client goes away.
+ * /missing} answers 404, {@code /upgrade} switches protocols and echoes upper-cased until the
+ * client half-closes, {@code /hang} sends headers and then waits until the client goes away.
  */
 final class TestHttpServer implements AutoCloseable {
   final ServerSocketChannel server;
@@ -65,6 +66,22 @@ final class TestHttpServer implements AutoCloseable {
         case "/echo" ->
             respond(
                 out, 200, headers.getOrDefault("content-type", "application/octet-stream"), body);
+        case "/upgrade" -> {
+          out.write(
+              "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          // Echo upper-cased until the client half-closes, then say goodbye.
+          int c;
+          while ((c = in.read()) != -1) {
+            out.write(Character.toUpperCase(c));
+            if (c == '\n') {
+              out.flush();
+            }
+          }
+          out.write("bye\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        }
         case "/missing" ->
             respond(
                 out,
