@@ -281,6 +281,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       }
     }
     AtomicBoolean stopping = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     LogPrinter printer = LogPrinter.forTerminal(out(), false, false, false);
     Signals.Registration signals =
         Signals.onInterrupt(
@@ -302,6 +303,8 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
                   Executor.run(stop, engine, Executor.Options.defaults(), new Progress(out()));
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
+                } finally {
+                  stopped.countDown();
                 }
               }
 
@@ -315,6 +318,11 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
     } finally {
       signals.close();
     }
-    return stopping.get() ? 130 : Jstack.EXIT_OK;
+    if (stopping.get()) {
+      // The logs end as containers stop; let the stop finish reporting before returning.
+      stopped.await();
+      return 130;
+    }
+    return Jstack.EXIT_OK;
   }
 }

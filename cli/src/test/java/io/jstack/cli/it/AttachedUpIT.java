@@ -1,0 +1,98 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An attached {@code up} in its own process: it follows the logs, and Ctrl-C (SIGINT) stops the
+ * stack gracefully and ends the command.
+ */
+class AttachedUpIT {
+  @TempDir Path dir;
+  final String project = "attached-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void engine() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    Docker.removeProject(project);
+  }
+
+  @Test
+  void attachedUp_followsLogs_andCtrlCStopsTheStack() throws Exception {
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        """
+        services:
+          ticker:
+            image: jstack-examples/busybox:latest
+            init: true
+            command: ["sh", "-c", "i=0; while true; do i=$$((i+1)); echo tick $$i; sleep 0.2; done"]
+        """);
+    Process p =
+        new ProcessBuilder(
+                Docker.repo().resolve("jstack").toString(),
+                "--engine",
+                "docker",
+                "-p",
+                project,
+                "-f",
+                dir.resolve("compose.yaml").toString(),
+                "up")
+            .redirectErrorStream(true)
+            .start();
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                  lines.add(l);
+                }
+              } catch (java.io.IOException e) {
+                // The process ended.
+              }
+            });
+    reader.start();
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> lines.stream().anyMatch(l -> l.matches("ticker-1 +\\| tick 3")));
+      Docker.run(null, "kill", "-INT", Long.toString(p.pid()));
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", lines)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(130);
+      assertThat(String.join("\n", lines))
+          .contains("Gracefully stopping...")
+          .contains("Container " + project + "-ticker-1  Stopped");
+      assertThat(Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-ticker-1"))
+          .containsExactly("exited");
+    } finally {
+      p.destroyForcibly();
+      reader.join(5000);
+    }
+  }
+}
