@@ -333,12 +333,14 @@ class DockerEngineIT {
                 .path("Id")
                 .asText();
       }
-      try (io.jstack.engine.http.HttpConnection c =
-          t.upgrade(
-              io.jstack.engine.http.HttpRequest.postJson(
-                  v + "/exec/" + execId + "/start",
-                  "{\"Detach\":false,\"Tty\":false}"
-                      .getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+      try (io.jstack.engine.http.HttpResponse started =
+              t.execute(
+                  io.jstack.engine.http.HttpRequest.postJson(
+                          v + "/exec/" + execId + "/start",
+                          "{\"Detach\":false,\"Tty\":false}"
+                              .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                      .upgrading());
+          io.jstack.engine.http.HttpConnection c = started.connection()) {
         c.output().write("shout\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         c.shutdownOutput();
         byte[] all = c.input().readAllBytes();

@@ -36,6 +36,16 @@ public record HttpRequest(
     return new HttpRequest("POST", path, Map.of("Content-Type", contentType), null, body);
   }
 
+  /** This request, asking the engine to take the connection over ({@code Upgrade: tcp}). */
+  public HttpRequest upgrading() {
+    return withHeader("Connection", "Upgrade").withHeader("Upgrade", "tcp");
+  }
+
+  /** Whether this request asks for an upgrade. */
+  public boolean wantsUpgrade() {
+    return headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Upgrade"));
+  }
+
   public HttpRequest withHeader(String name, String value) {
     Map<String, String> h = new TreeMap<>(headers);
     h.put(name, value);

@@ -8,20 +8,33 @@ import java.util.Map;
 
 /**
  * An HTTP response: status, headers and a body that streams as the engine sends it. Closing it
- * closes the connection, which also ends an endless stream (logs, events).
+ * closes the connection, which also ends an endless stream (logs, events). After a switch of
+ * protocols (101) the raw connection is {@link #connection()}.
  */
 public final class HttpResponse implements AutoCloseable {
   private final int status;
   private final Map<String, List<String>> headers;
   private final InputStream body;
   private final AutoCloseable connection;
+  private final HttpConnection upgraded;
 
   public HttpResponse(
       int status, Map<String, List<String>> headers, InputStream body, AutoCloseable connection) {
+    this(status, headers, body, connection, null);
+  }
+
+  /** A response whose connection was taken over ({@code upgraded} may be null otherwise). */
+  public HttpResponse(
+      int status,
+      Map<String, List<String>> headers,
+      InputStream body,
+      AutoCloseable connection,
+      HttpConnection upgraded) {
     this.status = status;
     this.headers = Map.copyOf(headers);
     this.body = body;
     this.connection = connection;
+    this.upgraded = upgraded;
   }
 
   public int status() {
@@ -40,6 +53,19 @@ public final class HttpResponse implements AutoCloseable {
 
   public InputStream body() {
     return body;
+  }
+
+  /**
+   * The raw connection after a switch of protocols (status 101), when the request asked for one.
+   *
+   * @throws IllegalStateException when the response is not a switch of protocols
+   */
+  public HttpConnection connection() {
+    if (upgraded == null) {
+      throw new IllegalStateException(
+          "the engine answered " + status + ", not 101 Switching Protocols");
+    }
+    return upgraded;
   }
 
   /** Reads the whole body. */

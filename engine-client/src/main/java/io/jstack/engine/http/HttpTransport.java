@@ -8,20 +8,13 @@ import java.io.IOException;
  */
 public interface HttpTransport extends AutoCloseable {
   /**
-   * Sends {@code request}; the caller must close the response.
+   * Sends {@code request}; the caller must close the response. A request that asks for an upgrade
+   * ({@link HttpRequest#upgrading()}) gets, when the engine switches protocols (101), a response
+   * whose {@link HttpResponse#connection()} is the raw connection (Docker's attach and exec).
    *
    * @throws IOException when the engine cannot be reached or the connection breaks
    */
   HttpResponse execute(HttpRequest request) throws IOException;
-
-  /**
-   * Sends {@code request} asking to upgrade the connection ({@code Connection: Upgrade}, {@code
-   * Upgrade: tcp}) and, when the engine switches protocols, hands over the raw connection.
-   *
-   * @throws IOException when the engine cannot be reached, or answers without switching (the
-   *     message carries its status and body)
-   */
-  HttpConnection upgrade(HttpRequest request) throws IOException;
 
   /** Releases the transport's threads and connections. */
   @Override

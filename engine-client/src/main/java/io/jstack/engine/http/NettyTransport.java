@@ -92,30 +92,15 @@ public final class NettyTransport implements HttpTransport {
     ResponseReader reader = new ResponseReader();
     Channel channel = open(reader, request);
     io.netty.handler.codec.http.HttpResponse head = awaitHead(reader, channel, request);
-    return new HttpResponse(head.status().code(), headers(head), reader.body, channel::close);
+    if (!request.wantsUpgrade() || head.status().code() != 101) {
+      return new HttpResponse(head.status().code(), headers(head), reader.body, channel::close);
+    }
+    return new HttpResponse(
+        101, headers(head), reader.body, channel::close, takeOver(channel, reader));
   }
 
-  @Override
-  public HttpConnection upgrade(HttpRequest request) throws IOException {
-    ResponseReader reader = new ResponseReader();
-    HttpRequest asking = request.withHeader("Connection", "Upgrade").withHeader("Upgrade", "tcp");
-    Channel channel = open(reader, asking);
-    io.netty.handler.codec.http.HttpResponse head = awaitHead(reader, channel, asking);
-    if (head.status().code() != 101) {
-      String body;
-      try (HttpResponse r =
-          new HttpResponse(head.status().code(), headers(head), reader.body, channel::close)) {
-        body = r.text().strip();
-      }
-      throw new IOException(
-          request.method()
-              + " "
-              + request.path()
-              + " was not upgraded ("
-              + head.status().code()
-              + "): "
-              + body);
-    }
+  /** The raw connection after a switch of protocols. */
+  private HttpConnection takeOver(Channel channel, ResponseReader reader) {
     // From here on bytes go out as they are: drop the request encoder.
     // Netty's codec removes itself on a switch of protocols; if it is still there, drop it.
     HttpClientCodec codec = channel.pipeline().get(HttpClientCodec.class);

@@ -107,7 +107,9 @@ abstract class HttpTransportContract {
 
   @Test
   void upgrade_givesARawHalfClosableConnection() throws IOException {
-    try (HttpConnection c = transport.upgrade(HttpRequest.post("/upgrade"))) {
+    try (HttpResponse r = transport.execute(HttpRequest.post("/upgrade").upgrading());
+        HttpConnection c = r.connection()) {
+      assertThat(r.status()).isEqualTo(101);
       BufferedReader in =
           new BufferedReader(new InputStreamReader(c.input(), StandardCharsets.UTF_8));
       c.output().write("hello\n".getBytes(StandardCharsets.UTF_8));
@@ -122,11 +124,14 @@ abstract class HttpTransportContract {
   }
 
   @Test
-  void upgradeRefused_isAnIoErrorWithTheStatus() {
-    assertThatThrownBy(() -> transport.upgrade(HttpRequest.get("/missing")))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("was not upgraded (404)")
-        .hasMessageContaining("no such thing");
+  void upgradeRefused_isAnOrdinaryResponse() throws IOException {
+    try (HttpResponse r = transport.execute(HttpRequest.get("/missing").upgrading())) {
+      assertThat(r.status()).isEqualTo(404);
+      assertThat(r.text()).contains("no such thing");
+      assertThatThrownBy(r::connection)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("404");
+    }
   }
 
   @Test
