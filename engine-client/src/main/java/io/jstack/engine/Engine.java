@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  */
 public interface Engine {
 
+  /** What the engine says about itself. */
+  EngineInfo info();
+
   /**
    * For messages: which engine this is, e.g. {@code docker 27.5.1 at unix:///var/run/docker.sock}.
    */
@@ -84,6 +87,25 @@ public interface Engine {
   void createVolume(VolumeSpec spec);
 
   void removeVolume(String name);
+
+  /** The local images carrying every label of {@code labels}. */
+  List<ImageInfo> images(Map<String, String> labels);
+
+  /** Gives the image {@code source} the name {@code target} as well. */
+  void tagImage(String source, String target);
+
+  /**
+   * Loads images from a {@code docker save} archive.
+   *
+   * @return the names (or ids) of the images loaded
+   */
+  List<String> loadImages(java.io.InputStream archive);
+
+  /**
+   * Events from now on about resources carrying every label of {@code labels}; the caller closes
+   * it.
+   */
+  EventStream events(Map<String, String> labels);
 
   /** The local image {@code reference} names, if the engine has it. */
   Optional<ImageInfo> image(String reference);

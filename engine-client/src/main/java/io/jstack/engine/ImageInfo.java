@@ -15,7 +15,23 @@ public record ImageInfo(
     List<String> env,
     String workingDir,
     String user,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    long size,
+    java.time.Instant created) {
+
+  /** An image whose size and creation time are not known. */
+  public ImageInfo(
+      String id,
+      List<String> tags,
+      List<String> entrypoint,
+      List<String> command,
+      List<String> env,
+      String workingDir,
+      String user,
+      Map<String, String> labels) {
+    this(id, tags, entrypoint, command, env, workingDir, user, labels, 0, java.time.Instant.EPOCH);
+  }
+
   public ImageInfo {
     tags = List.copyOf(tags);
     entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);

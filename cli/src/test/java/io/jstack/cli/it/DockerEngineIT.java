@@ -353,6 +353,44 @@ class DockerEngineIT {
   }
 
   @Test
+  void images_tag_saveAndLoad_events_info() throws Exception {
+    assertThat(engine.info().version()).isNotBlank();
+    assertThat(engine.images(Map.of())).anySatisfy(i -> assertThat(i.tags()).contains(IMAGE));
+    String tag = "jstack-it/" + project + ":tagged";
+    engine.tagImage(IMAGE, tag);
+    try {
+      assertThat(engine.image(tag))
+          .get()
+          .extracting(i -> i.id())
+          .isEqualTo(engine.image(IMAGE).orElseThrow().id());
+      java.nio.file.Path archive = java.nio.file.Files.createTempFile("jstack-save", ".tar");
+      try {
+        assertThat(Docker.run(null, "docker", "save", "-o", archive.toString(), tag).code())
+            .isZero();
+        engine.removeImage(tag);
+        assertThat(engine.image(tag)).isEmpty();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(archive)) {
+          assertThat(engine.loadImages(in)).contains(tag);
+        }
+        assertThat(Docker.lines("image", "inspect", "-f", "{{.Id}}", tag)).hasSize(1);
+      } finally {
+        java.nio.file.Files.deleteIfExists(archive);
+      }
+    } finally {
+      Docker.run(null, "docker", "rmi", tag);
+    }
+
+    try (io.jstack.engine.EventStream events = engine.events(labels())) {
+      String id = engine.createContainer(ContainerSpec.of(project + "-ev-1", IMAGE, labels()));
+      io.jstack.engine.EventStream.Event e = events.next();
+      assertThat(e.type()).isEqualTo("container");
+      assertThat(e.action()).isEqualTo("create");
+      assertThat(e.id()).isEqualTo(id);
+      assertThat(e.attributes()).containsEntry("name", project + "-ev-1");
+    }
+  }
+
+  @Test
   void missingThings_areNotFound() {
     assertThat(engine.container("no-such-" + project)).isEmpty();
     assertThat(engine.image("jstack-examples/no-such-image:nope")).isEmpty();

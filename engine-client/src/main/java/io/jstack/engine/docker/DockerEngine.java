@@ -10,6 +10,8 @@ import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.Engine;
 import io.jstack.engine.EngineAddress;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.EngineInfo;
+import io.jstack.engine.EventStream;
 import io.jstack.engine.ImageInfo;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
@@ -66,6 +68,123 @@ public final class DockerEngine implements Engine, AutoCloseable {
   @Override
   public String describe() {
     return api.describe();
+  }
+
+  @Override
+  public EngineInfo info() {
+    JsonNode i = api.json(HttpRequest.get("/info"), "engine info");
+    return new EngineInfo(
+        "docker",
+        i.path("ServerVersion").asText(),
+        api.apiVersion(),
+        i.path("OperatingSystem").asText(),
+        i.path("Architecture").asText(),
+        i.path("NCPU").asInt(),
+        i.path("MemTotal").asLong());
+  }
+
+  @Override
+  public List<ImageInfo> images(Map<String, String> labels) {
+    JsonNode list =
+        api.json(
+            HttpRequest.get("/images/json?filters=" + filters("label", labels)), "list images");
+    List<ImageInfo> out = new ArrayList<>();
+    for (JsonNode i : list) {
+      out.add(
+          new ImageInfo(
+              i.path("Id").asText(),
+              strings(i.path("RepoTags")),
+              null,
+              null,
+              List.of(),
+              null,
+              null,
+              labels(i.path("Labels")),
+              i.path("Size").asLong(),
+              Instant.ofEpochSecond(i.path("Created").asLong())));
+    }
+    return out;
+  }
+
+  @Override
+  public void tagImage(String source, String target) {
+    String[] repoTag = ImageReferences.split(target);
+    api.call(
+        HttpRequest.post(
+            "/images/"
+                + DockerApi.encode(source)
+                + "/tag?repo="
+                + DockerApi.encode(repoTag[0])
+                + (repoTag[1] == null ? "" : "&tag=" + DockerApi.encode(repoTag[1]))),
+        "tag image " + source + " as " + target);
+  }
+
+  @Override
+  public List<String> loadImages(java.io.InputStream archive) {
+    List<String> loaded = new ArrayList<>();
+    try (HttpResponse r =
+            api.send(
+                HttpRequest.postStream("/images/load?quiet=1", "application/x-tar", archive),
+                "load images");
+        BufferedReader lines =
+            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = DockerApi.JSON.readTree(line);
+        if (n.has("error")) {
+          throw new EngineException("load images failed: " + n.path("error").asText());
+        }
+        String stream = n.path("stream").asText("");
+        for (String prefix : List.of("Loaded image: ", "Loaded image ID: ")) {
+          if (stream.startsWith(prefix)) {
+            loaded.add(stream.substring(prefix.length()).strip());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw api.unreachable(e);
+    }
+    return loaded;
+  }
+
+  @Override
+  public EventStream events(Map<String, String> labels) {
+    HttpResponse r =
+        api.send(HttpRequest.get("/events?filters=" + filters("label", labels)), "events");
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+    return new EventStream() {
+      @Override
+      public Event next() {
+        try {
+          String line;
+          while ((line = lines.readLine()) != null) {
+            if (line.isBlank()) {
+              continue;
+            }
+            JsonNode n = DockerApi.JSON.readTree(line);
+            JsonNode actor = n.path("Actor");
+            return new Event(
+                Instant.ofEpochSecond(0, n.path("timeNano").asLong()),
+                n.path("Type").asText(),
+                n.path("Action").asText(),
+                actor.path("ID").asText(),
+                labels(actor.path("Attributes")));
+          }
+          return null;
+        } catch (IOException e) {
+          return null;
+        }
+      }
+
+      @Override
+      public void close() {
+        r.close();
+      }
+    };
   }
 
   @Override

@@ -7,6 +7,8 @@ import io.jstack.engine.ContainerInfo.State;
 import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.EngineInfo;
+import io.jstack.engine.EventStream;
 import io.jstack.engine.ImageInfo;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
@@ -583,6 +585,7 @@ public final class FakeEngine implements Engine {
             containers.put(
                 id,
                 new Container(id, name, spec, imageId, clock.now(), attached, mounted, anonymous));
+            emit("container", "create", id, withName(spec.labels(), name));
             return id;
           }
         });
@@ -610,6 +613,7 @@ public final class FakeEngine implements Engine {
             long run = ++c.runs;
             c.behaviour = behaviour;
             c.state = State.RUNNING;
+            emit("container", "start", c.id, withName(c.spec.labels(), c.name));
             Health outcome = healthOutcome(c.spec, behaviour);
             if (outcome == Health.NONE) {
               c.health = Health.NONE;
@@ -693,6 +697,7 @@ public final class FakeEngine implements Engine {
                       + "\": container is running: stop it first, or force remove it");
             }
             containers.remove(c.id);
+            emit("container", "destroy", c.id, withName(c.spec.labels(), c.name));
             if (removeVolumes) {
               c.anonymousVolumes.forEach(volumes::remove);
             }
@@ -790,9 +795,10 @@ public final class FakeEngine implements Engine {
               throw new EngineException.Conflict("network with name " + name + " already exists");
             }
             String driver = spec.driver() == null ? "bridge" : spec.driver();
-            networks.put(
-                name,
-                new NetworkInfo(nextId("network"), name, driver, spec.internal(), spec.labels()));
+            NetworkInfo created =
+                new NetworkInfo(nextId("network"), name, driver, spec.internal(), spec.labels());
+            networks.put(name, created);
+            emit("network", "create", created.id(), withName(spec.labels(), name));
           }
         });
   }
@@ -825,6 +831,7 @@ public final class FakeEngine implements Engine {
                       + users);
             }
             networks.remove(network.name());
+            emit("network", "destroy", network.id(), withName(network.labels(), network.name()));
           }
         });
   }
@@ -1114,6 +1121,9 @@ public final class FakeEngine implements Engine {
   private void exited(Container c, int exitCode) {
     c.state = State.EXITED;
     c.exitCode = exitCode;
+    Map<String, String> attrs = withName(c.spec.labels(), c.name);
+    attrs.put("exitCode", Integer.toString(exitCode));
+    emit("container", "die", c.id, attrs);
     if (c.health != Health.NONE) {
       c.health = Health.UNHEALTHY; // as Docker reports once the health monitor stops
     }
@@ -1295,6 +1305,136 @@ public final class FakeEngine implements Engine {
           progress.accept("Successfully built " + id[0]);
         });
     return id[0];
+  }
+
+  private final List<EventStream.Event> events = new ArrayList<>();
+
+  private static Map<String, String> withName(Map<String, String> labels, String name) {
+    Map<String, String> m = new LinkedHashMap<>(labels);
+    m.put("name", name);
+    return m;
+  }
+
+  /** Records an event; callers hold the lock. */
+  private void emit(String type, String action, String id, Map<String, String> attributes) {
+    events.add(new EventStream.Event(clock.now(), type, action, id, attributes));
+    lock.notifyAll();
+  }
+
+  @Override
+  public EngineInfo info() {
+    return new EngineInfo(
+        "fake", "0", "1.41", "in memory", "none", Runtime.getRuntime().availableProcessors(), 0);
+  }
+
+  /**
+   * Local images (labels are not modelled: every label filter matches nothing but an empty one).
+   */
+  @Override
+  public List<ImageInfo> images(Map<String, String> labels) {
+    synchronized (lock) {
+      if (!labels.isEmpty()) {
+        return List.of();
+      }
+      return images.stream().sorted().map(this::imageInfo).toList();
+    }
+  }
+
+  @Override
+  public void tagImage(String source, String target) {
+    mutate(
+        "tagImage",
+        source,
+        () -> {
+          synchronized (lock) {
+            String id = localImageId(source);
+            if (id == null) {
+              throw new EngineException.NotFound("No such image: " + source);
+            }
+            tags.put(normalize(target), id);
+          }
+        });
+  }
+
+  /**
+   * Loads the images a {@code docker save} archive names in its {@code manifest.json} (their {@code
+   * Config} file name gives the id, {@code RepoTags} the names); layers are not kept.
+   */
+  @Override
+  public List<String> loadImages(java.io.InputStream archive) {
+    byte[] manifest;
+    try {
+      manifest = TarEntries.read(archive, "manifest.json");
+    } catch (java.io.IOException e) {
+      throw new EngineException("load images: cannot read the archive: " + e.getMessage());
+    }
+    if (manifest == null) {
+      throw new EngineException(
+          "load images: the archive has no manifest.json (is it a docker save archive?)");
+    }
+    List<String> loaded = new ArrayList<>();
+    try {
+      for (com.fasterxml.jackson.databind.JsonNode m :
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest)) {
+        String config = m.path("Config").asText();
+        String id = "sha256:" + config.replaceAll("^.*/", "").replace(".json", "");
+        synchronized (lock) {
+          images.add(id);
+          if (m.path("RepoTags").isEmpty()) {
+            loaded.add(id);
+          }
+          for (com.fasterxml.jackson.databind.JsonNode t : m.path("RepoTags")) {
+            tags.put(normalize(t.asText()), id);
+            loaded.add(t.asText());
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new EngineException("load images: manifest.json is not valid JSON: " + e.getMessage());
+    }
+    return loaded;
+  }
+
+  /** Events recorded from now on whose attributes carry every label of {@code labels}. */
+  @Override
+  public EventStream events(Map<String, String> labels) {
+    int start;
+    synchronized (lock) {
+      start = events.size();
+    }
+    return new EventStream() {
+      private int next = start;
+      private boolean closed;
+
+      @Override
+      public Event next() {
+        synchronized (lock) {
+          while (!closed) {
+            while (next < events.size()) {
+              Event e = events.get(next++);
+              if (matches(e.attributes(), labels)) {
+                return e;
+              }
+            }
+            try {
+              lock.wait();
+            } catch (InterruptedException ex) {
+              Thread.currentThread().interrupt();
+              return null;
+            }
+          }
+          return null;
+        }
+      }
+
+      @Override
+      public void close() {
+        synchronized (lock) {
+          closed = true;
+          lock.notifyAll();
+        }
+      }
+    };
   }
 
   private ImageInfo imageInfo(String imageId) {
