@@ -96,7 +96,7 @@ final class ConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ProjectOptions options =
-        root.project.toOptions(root.environment(), System.in).withInterpolation(!noInterpolate);
+        root.project.toOptions(root.environment(), root.stdin()).withInterpolation(!noInterpolate);
     if (listProfiles) {
       // Every profile counts, so that services needing a disabled one do not stop the listing.
       List<String> all = new ArrayList<>(options.profiles());

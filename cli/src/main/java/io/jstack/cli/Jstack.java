@@ -25,10 +25,21 @@ import picocli.CommandLine.ScopeType;
       BuildCommand.class,
       ConfigCommand.class,
       DownCommand.class,
+      ExecCommand.class,
+      ImagesCommand.class,
+      LifecycleCommands.Kill.class,
       LogsCommand.class,
+      LsCommand.class,
+      LifecycleCommands.Pause.class,
+      PortCommand.class,
       PsCommand.class,
+      LifecycleCommands.Restart.class,
+      LifecycleCommands.Start.class,
+      LifecycleCommands.Stop.class,
+      LifecycleCommands.Unpause.class,
       UpCommand.class,
-      VersionCommand.class
+      VersionCommand.class,
+      WaitCommand.class
     },
     footer = {"", "Run 'jstack COMMAND --help' for more information on a command."})
 public final class Jstack {
@@ -44,10 +55,20 @@ public final class Jstack {
 
   private final Map<String, String> environment;
   private final Function<Engines.Kind, Engine> engines;
+  private final java.io.InputStream stdin;
 
-  Jstack(Map<String, String> environment, Function<Engines.Kind, Engine> engines) {
+  Jstack(
+      Map<String, String> environment,
+      Function<Engines.Kind, Engine> engines,
+      java.io.InputStream stdin) {
     this.environment = Map.copyOf(environment);
     this.engines = engines;
+    this.stdin = stdin;
+  }
+
+  /** What jstack reads as its standard input ({@code -f -}, exec). */
+  java.io.InputStream stdin() {
+    return stdin;
   }
 
   /** Connects to the engine {@code --engine} names. */
@@ -80,7 +101,7 @@ public final class Jstack {
    * {@code err}.
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-    return run(args, out, err, env, kind -> Engines.open(kind, env));
+    return run(args, out, err, env, kind -> Engines.open(kind, env), System.in);
   }
 
   /**
@@ -91,16 +112,18 @@ public final class Jstack {
       PrintWriter out,
       PrintWriter err,
       Map<String, String> env,
-      Function<Engines.Kind, Engine> engines) {
-    return commandLine(out, err, env, engines).execute(args);
+      Function<Engines.Kind, Engine> engines,
+      java.io.InputStream stdin) {
+    return commandLine(out, err, env, engines, stdin).execute(args);
   }
 
   static CommandLine commandLine(
       PrintWriter out,
       PrintWriter err,
       Map<String, String> env,
-      Function<Engines.Kind, Engine> engines) {
-    CommandLine cl = new CommandLine(new Jstack(env, engines));
+      Function<Engines.Kind, Engine> engines,
+      java.io.InputStream stdin) {
+    CommandLine cl = new CommandLine(new Jstack(env, engines, stdin));
     ErrorHandler handler = new ErrorHandler();
     cl.setOut(out);
     cl.setErr(err);
@@ -108,6 +131,8 @@ public final class Jstack {
     cl.setExecutionExceptionHandler(handler);
     cl.setExitCodeExceptionMapper(handler);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // Everything after exec's SERVICE belongs to the command run in the container.
+    cl.getSubcommands().get("exec").setStopAtPositional(true);
     return cl;
   }
 }

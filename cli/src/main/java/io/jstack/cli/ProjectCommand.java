@@ -1,10 +1,18 @@
 package io.jstack.cli;
 
+import io.jstack.cli.internal.Progress;
 import io.jstack.compose.ComposeLoader;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
 import io.jstack.planner.ContainerSpecs;
+import io.jstack.planner.Executor;
+import io.jstack.planner.ObservedState;
+import io.jstack.planner.Plan;
+import io.jstack.planner.PlanEvent;
+import io.jstack.planner.Planner;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -26,7 +34,7 @@ abstract class ProjectCommand {
 
   /** Loads the project the global flags select; its warnings go to stderr. */
   LoadedProject load() {
-    LoadedProject p = ComposeLoader.load(root.project.toOptions(root.environment(), System.in));
+    LoadedProject p = ComposeLoader.load(root.project.toOptions(root.environment(), root.stdin()));
     p.warnings().forEach(w -> err().println("jstack: warning: " + w));
     err().flush();
     return p;
@@ -40,6 +48,58 @@ abstract class ProjectCommand {
   static ContainerSpecs.Origin origin(LoadedProject p) {
     return new ContainerSpecs.Origin(
         p.workingDirectory().toString(), p.configFiles(), p.environment());
+  }
+
+  /**
+   * Runs {@code plan} with progress lines and returns the exit code: 0, or 1 with the failed
+   * operation reported on one line.
+   */
+  int runPlan(Engine engine, Plan plan, int parallel) throws InterruptedException {
+    plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
+    Executor.Result result =
+        Executor.run(
+            plan,
+            engine,
+            new Executor.Options(parallel, Duration.ofMillis(200), null),
+            new Progress(out()));
+    if (!result.succeeded()) {
+      PlanEvent.Failed f = result.failures().get(0);
+      String service =
+          f.operation().service() == null ? "" : " (service " + f.operation().service() + ")";
+      err()
+          .println(
+              "jstack: "
+                  + f.operation().describe()
+                  + service
+                  + " failed: "
+                  + f.cause().getMessage());
+      return Jstack.EXIT_FAILURE;
+    }
+    return Jstack.EXIT_OK;
+  }
+
+  /** Refuses service names the project does not have, as a usage error. */
+  void requireServices(LoadedProject loaded, List<String> services) {
+    for (String s : services) {
+      if (!loaded.project().services().containsKey(s)) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "no such service: "
+                + s
+                + " (services: "
+                + String.join(", ", loaded.project().services().keySet())
+                + ")");
+      }
+    }
+  }
+
+  /** A planner for what the engine has of {@code loaded} now. */
+  static Planner planner(Engine engine, LoadedProject loaded) {
+    return new Planner(
+        loaded.project(),
+        loaded.disabledServices().keySet(),
+        ObservedState.read(engine, loaded.project()),
+        origin(loaded));
   }
 
   static void close(Engine engine) {

@@ -24,7 +24,13 @@ public final class JstackRunner {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        Jstack.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err), env);
+        Jstack.run(
+            all.toArray(String[]::new),
+            new PrintWriter(out),
+            new PrintWriter(err),
+            env,
+            kind -> io.jstack.cli.internal.Engines.open(kind, env),
+            java.io.InputStream.nullInputStream());
     return new Run(code, out.toString(), err.toString());
   }
 }

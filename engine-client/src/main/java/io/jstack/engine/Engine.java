@@ -58,6 +58,42 @@ public interface Engine {
    */
   void renameContainer(String id, String newName);
 
+  /** Freezes every process of a running container. */
+  void pauseContainer(String id);
+
+  /** Thaws a paused container. */
+  void unpauseContainer(String id);
+
+  /**
+   * Runs a command in a running container, feeding it {@code stdin} (may be null) and returning
+   * what it printed and its exit code.
+   */
+  ExecResult exec(String id, ExecSpec spec, byte[] stdin);
+
+  /**
+   * A command to run in a container.
+   *
+   * @param env {@code KEY=VALUE} entries added to the container's
+   * @param user as {@code user[:group]}, or null for the container's
+   * @param workingDir or null for the container's
+   * @param detach start it and return at once, keeping none of its output
+   */
+  record ExecSpec(
+      List<String> command,
+      List<String> env,
+      String user,
+      String workingDir,
+      boolean privileged,
+      boolean detach) {
+    public ExecSpec {
+      command = List.copyOf(command);
+      env = List.copyOf(env);
+    }
+  }
+
+  /** What an exec printed, and how it ended. */
+  record ExecResult(int exitCode, byte[] stdout, byte[] stderr) {}
+
   /** Blocks until the container has exited and returns its exit code. */
   int waitContainer(String id);
 

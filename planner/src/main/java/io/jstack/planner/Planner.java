@@ -83,6 +83,70 @@ public final class Planner {
   }
 
   /**
+   * Starts the stopped containers of {@code services} (all when empty), each after the services it
+   * depends on: {@code start}. Nothing is created.
+   */
+  public Plan start(List<String> services) {
+    PlanBuilder plan = new PlanBuilder();
+    Map<String, List<Node>> starts = new HashMap<>();
+    for (String name : graph.order()) {
+      if (!services.isEmpty() && !services.contains(name)) {
+        continue;
+      }
+      List<Node> after = new ArrayList<>();
+      graph.dependencies(name).forEach(d -> after.addAll(starts.getOrDefault(d, List.of())));
+      List<Node> mine = new ArrayList<>();
+      for (ContainerInfo c : observed.containersOf(name)) {
+        if (!c.isRunning()) {
+          mine.add(
+              plan.add(new io.jstack.planner.step.StartContainer(c.name()), name, "start", after));
+        }
+      }
+      starts.put(name, mine);
+    }
+    return plan.build();
+  }
+
+  /**
+   * Sends {@code signal} to every running container of {@code services}, all at once: {@code kill}.
+   */
+  public Plan kill(List<String> services, String signal) {
+    PlanBuilder plan = new PlanBuilder();
+    for (String name : graph.order()) {
+      if (services.isEmpty() || services.contains(name)) {
+        for (ContainerInfo c : observed.containersOf(name)) {
+          if (c.isRunning()) {
+            plan.add(new io.jstack.planner.step.KillContainer(c.name(), signal), name, "kill");
+          }
+        }
+      }
+    }
+    return plan.build();
+  }
+
+  /** Pauses (or unpauses) every container of {@code services}: {@code pause}, {@code unpause}. */
+  public Plan pause(List<String> services, boolean pause) {
+    PlanBuilder plan = new PlanBuilder();
+    for (String name : graph.order()) {
+      if (services.isEmpty() || services.contains(name)) {
+        for (ContainerInfo c : observed.containersOf(name)) {
+          boolean applies =
+              pause
+                  ? c.state() == ContainerInfo.State.RUNNING
+                  : c.state() == ContainerInfo.State.PAUSED;
+          if (applies) {
+            plan.add(
+                new io.jstack.planner.step.PauseContainer(c.name(), pause),
+                name,
+                pause ? "pause" : "unpause");
+          }
+        }
+      }
+    }
+    return plan.build();
+  }
+
+  /**
    * Stops the running containers of {@code services} (all when empty), dependents before what they
    * depend on, without removing anything: {@code stop}, and Ctrl-C in an attached {@code up}.
    *

@@ -50,6 +50,9 @@ public final class Progress implements Consumer<PlanEvent> {
       case "remove" -> new String[] {resource, "Removing", "Removed"};
       case "rename" -> new String[] {resource, "Renaming", "Renamed"};
       case "pull" -> new String[] {resource, "Pulling", "Pulled"};
+      case "kill" -> new String[] {resource, "Killing", "Killed"};
+      case "pause" -> new String[] {resource, "Pausing", "Paused"};
+      case "unpause" -> new String[] {resource, "Unpausing", "Unpaused"};
       case "wait" -> new String[] {"Service", "Waiting", "Ready"};
       default -> new String[] {resource, verb, "done"};
     };

@@ -76,7 +76,7 @@ final class DockerApi implements AutoCloseable {
     } catch (IOException e) {
       throw unreachable(e);
     }
-    if (r.status() >= 200 && r.status() < 300) {
+    if (r.status() >= 200 && r.status() < 300 || r.status() == 101 && request.wantsUpgrade()) {
       return r;
     }
     try (r) {

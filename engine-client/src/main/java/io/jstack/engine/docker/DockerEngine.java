@@ -328,6 +328,94 @@ public final class DockerEngine implements Engine, AutoCloseable {
   }
 
   @Override
+  public void pauseContainer(String id) {
+    api.call(
+        HttpRequest.post("/containers/" + DockerApi.encode(id) + "/pause"),
+        "pause container " + id);
+  }
+
+  @Override
+  public void unpauseContainer(String id) {
+    api.call(
+        HttpRequest.post("/containers/" + DockerApi.encode(id) + "/unpause"),
+        "unpause container " + id);
+  }
+
+  @Override
+  public ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
+    ObjectNode create = F.objectNode();
+    ArrayNode cmd = create.putArray("Cmd");
+    spec.command().forEach(cmd::add);
+    ArrayNode env = create.putArray("Env");
+    spec.env().forEach(env::add);
+    if (spec.user() != null) {
+      create.put("User", spec.user());
+    }
+    if (spec.workingDir() != null) {
+      create.put("WorkingDir", spec.workingDir());
+    }
+    create.put("Privileged", spec.privileged());
+    create.put("AttachStdin", stdin != null);
+    create.put("AttachStdout", true);
+    create.put("AttachStderr", true);
+    String what = "exec in container " + id;
+    String execId =
+        api.json(
+                HttpRequest.postJson(
+                    "/containers/" + DockerApi.encode(id) + "/exec", DockerApi.bytes(create)),
+                what)
+            .path("Id")
+            .asText();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    HttpRequest start =
+        HttpRequest.postJson(
+                "/exec/" + execId + "/start",
+                ("{\"Detach\":" + spec.detach() + ",\"Tty\":false}")
+                    .getBytes(StandardCharsets.UTF_8))
+            .upgrading();
+    if (spec.detach()) {
+      api.call(start, what);
+      return new ExecResult(0, new byte[0], new byte[0]);
+    }
+    try (HttpResponse r = api.send(start, what)) {
+      java.io.InputStream in;
+      if (r.status() == 101) {
+        io.jstack.engine.http.HttpConnection c = r.connection();
+        if (stdin != null) {
+          c.output().write(stdin);
+        }
+        c.shutdownOutput();
+        in = c.input();
+      } else {
+        in = r.body();
+      }
+      java.io.DataInputStream frames = new java.io.DataInputStream(in);
+      byte[] header = new byte[8];
+      while (true) {
+        try {
+          frames.readFully(header);
+        } catch (java.io.EOFException end) {
+          break;
+        }
+        int size =
+            ((header[4] & 0xff) << 24)
+                | ((header[5] & 0xff) << 16)
+                | ((header[6] & 0xff) << 8)
+                | (header[7] & 0xff);
+        byte[] payload = new byte[size];
+        frames.readFully(payload);
+        (header[0] == 2 ? err : out).write(payload);
+      }
+    } catch (IOException e) {
+      throw api.unreachable(e);
+    }
+    int code =
+        api.json(HttpRequest.get("/exec/" + execId + "/json"), what).path("ExitCode").asInt();
+    return new ExecResult(code, out.toByteArray(), err.toByteArray());
+  }
+
+  @Override
   public int waitContainer(String id) {
     JsonNode r =
         api.json(
@@ -491,7 +579,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
               strings(cfg.path("Env")),
               emptyToNull(cfg.path("WorkingDir").asText("")),
               emptyToNull(cfg.path("User").asText("")),
-              labels(cfg.path("Labels"))));
+              labels(cfg.path("Labels")),
+              i.path("Size").asLong(),
+              parseInstant(i.path("Created").asText())));
     } catch (EngineException.NotFound e) {
       return Optional.empty();
     }

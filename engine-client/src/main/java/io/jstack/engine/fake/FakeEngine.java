@@ -6,6 +6,8 @@ import io.jstack.engine.ContainerInfo.Health;
 import io.jstack.engine.ContainerInfo.State;
 import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.Engine;
+import io.jstack.engine.Engine.ExecResult;
+import io.jstack.engine.Engine.ExecSpec;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.EngineInfo;
 import io.jstack.engine.EventStream;
@@ -1308,6 +1310,72 @@ public final class FakeEngine implements Engine {
   }
 
   private final List<EventStream.Event> events = new ArrayList<>();
+  private final Map<String, java.util.function.Function<ExecSpec, ExecResult>> execs =
+      new HashMap<>();
+
+  /**
+   * What an exec of a command whose first word is {@code program} does in any container; an exec of
+   * another program exits 127 with "executable file not found", as Docker reports it.
+   */
+  public FakeEngine execBehaviour(
+      String program, java.util.function.Function<ExecSpec, ExecResult> behaviour) {
+    synchronized (lock) {
+      execs.put(program, behaviour);
+    }
+    return this;
+  }
+
+  @Override
+  public void pauseContainer(String id) {
+    mutateContainer(
+        "pauseContainer",
+        id,
+        () -> {
+          synchronized (lock) {
+            Container c = require(id);
+            if (c.state != State.RUNNING) {
+              throw notRunning(c);
+            }
+            c.state = State.PAUSED;
+          }
+        });
+  }
+
+  @Override
+  public void unpauseContainer(String id) {
+    mutateContainer(
+        "unpauseContainer",
+        id,
+        () -> {
+          synchronized (lock) {
+            Container c = require(id);
+            if (c.state != State.PAUSED) {
+              throw new EngineException.Conflict("Container " + c.id + " is not paused");
+            }
+            c.state = State.RUNNING;
+          }
+        });
+  }
+
+  @Override
+  public ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
+    java.util.function.Function<ExecSpec, ExecResult> behaviour;
+    synchronized (lock) {
+      Container c = require(id);
+      if (c.state != State.RUNNING) {
+        throw notRunning(c);
+      }
+      behaviour = execs.get(spec.command().isEmpty() ? "" : spec.command().get(0));
+    }
+    if (behaviour == null) {
+      return new ExecResult(
+          127,
+          new byte[0],
+          ("exec: \"" + spec.command().get(0) + "\": executable file not found in $PATH\n")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    return behaviour.apply(spec);
+  }
 
   private static Map<String, String> withName(Map<String, String> labels, String name) {
     Map<String, String> m = new LinkedHashMap<>(labels);

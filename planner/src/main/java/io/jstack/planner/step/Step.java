@@ -18,6 +18,8 @@ public sealed interface Step
         CreateContainer,
         StartContainer,
         StopContainer,
+        KillContainer,
+        PauseContainer,
         RemoveContainer,
         RenameContainer,
         AwaitService {

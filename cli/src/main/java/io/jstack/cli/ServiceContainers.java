@@ -1,0 +1,51 @@
+package io.jstack.cli;
+
+import io.jstack.engine.ContainerInfo;
+import io.jstack.engine.Engine;
+import io.jstack.planner.ComposeLabels;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** The containers of one service, by number, as several verbs pick them ({@code --index}). */
+final class ServiceContainers {
+  private ServiceContainers() {}
+
+  /** The containers of {@code service} in {@code project}, lowest number first. */
+  static List<ContainerInfo> of(Engine engine, String project, String service) {
+    return engine
+        .containers(Map.of(ComposeLabels.PROJECT, project, ComposeLabels.SERVICE, service))
+        .stream()
+        .filter(c -> !"True".equalsIgnoreCase(c.label(ComposeLabels.ONEOFF)))
+        .sorted(Comparator.comparingInt(ServiceContainers::number))
+        .toList();
+  }
+
+  /**
+   * The container numbered {@code index} of {@code service}.
+   *
+   * @throws IllegalArgumentException saying which containers there are, when there is no such one
+   */
+  static ContainerInfo pick(Engine engine, String project, String service, int index) {
+    for (ContainerInfo c : of(engine, project, service)) {
+      if (number(c) == index) {
+        return c;
+      }
+    }
+    throw new io.jstack.engine.EngineException(
+        "service \""
+            + service
+            + "\" has no container number "
+            + index
+            + ": start it with jstack up "
+            + service);
+  }
+
+  static int number(ContainerInfo c) {
+    try {
+      return Integer.parseInt(c.label(ComposeLabels.CONTAINER_NUMBER));
+    } catch (NumberFormatException e) {
+      return Integer.MAX_VALUE;
+    }
+  }
+}

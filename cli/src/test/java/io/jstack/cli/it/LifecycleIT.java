@@ -1,0 +1,112 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** stop, start, restart, kill, pause, unpause, exec, port, ls, images and wait on dockerd. */
+class LifecycleIT {
+  @TempDir Path dir;
+  final String project = "life-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void engine() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    Docker.removeProject(project);
+  }
+
+  String state(String service) {
+    return Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-" + service + "-1")
+        .get(0);
+  }
+
+  @Test
+  void lifecycleVerbs_changeWhatDockerSees() throws Exception {
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        """
+        services:
+          db:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            init: true
+          app:
+            image: jstack-examples/busybox:latest
+            command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+            init: true
+            ports: ["127.0.0.1::8080"]
+            depends_on: [db]
+        """);
+    JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
+    String[] base = {
+      "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
+    };
+    assertThat(jstack.run(base, "up", "-d").code()).isZero();
+
+    JstackRunner.Run stop = jstack.run(base, "stop", "-t", "2");
+    assertThat(stop.out()).contains(" Container " + project + "-app-1  Stopped");
+    assertThat(state("app")).isEqualTo("exited");
+    assertThat(state("db")).isEqualTo("exited");
+
+    assertThat(jstack.run(base, "start").code()).isZero();
+    assertThat(state("app")).isEqualTo("running");
+    String startedBefore =
+        Docker.lines("inspect", "-f", "{{.State.StartedAt}}", project + "-app-1").get(0);
+    assertThat(jstack.run(base, "restart", "-t", "2", "app").code()).isZero();
+    assertThat(Docker.lines("inspect", "-f", "{{.State.StartedAt}}", project + "-app-1").get(0))
+        .isNotEqualTo(startedBefore);
+
+    assertThat(jstack.run(base, "pause", "app").out()).contains("Paused");
+    assertThat(state("app")).isEqualTo("paused");
+    assertThat(jstack.run(base, "unpause", "app").out()).contains("Unpaused");
+    assertThat(state("app")).isEqualTo("running");
+
+    JstackRunner.Run exec =
+        jstack.run(
+            base,
+            "exec",
+            "-T",
+            "-e",
+            "X=forty-two",
+            "-w",
+            "/www",
+            "app",
+            "sh",
+            "-c",
+            "echo $X; pwd; echo oops >&2; exit 7");
+    assertThat(exec.code()).isEqualTo(7);
+    assertThat(exec.out()).isEqualTo("forty-two\n/www\n");
+    assertThat(exec.err()).isEqualTo("oops\n");
+
+    JstackRunner.Run port = jstack.run(base, "port", "app", "8080");
+    assertThat(port.code()).isZero();
+    String hostPort = Docker.lines("port", project + "-app-1", "8080/tcp").get(0);
+    assertThat(port.out().strip()).isEqualTo(hostPort);
+
+    assertThat(jstack.run(base, "ls").out()).containsPattern(project + " +running\\(2\\)");
+    assertThat(jstack.run(base, "images").out())
+        .contains(project + "-app-1")
+        .contains("jstack-examples/busybox");
+
+    assertThat(jstack.run(base, "kill", "-s", "SIGKILL", "app").out()).contains("Killed");
+    assertThat(state("app")).isEqualTo("exited");
+    JstackRunner.Run waited = jstack.run(base, "wait", "app");
+    assertThat(waited.out().strip()).isEqualTo("137");
+    assertThat(waited.code()).isEqualTo(137);
+  }
+}
