@@ -81,6 +81,10 @@ public final class Executor {
     private final int[] pending;
     private final Map<Integer, List<Integer>> dependents = new HashMap<>();
     private final Map<Integer, Future<?>> running = new HashMap<>();
+
+    /** The threads of the waits under way, for {@link #cancel()} to interrupt. */
+    private final Map<Integer, Thread> waiting = new HashMap<>();
+
     private final List<PlanEvent.Failed> failures = new ArrayList<>();
     private final boolean[] done;
     private boolean stopping;
@@ -135,11 +139,10 @@ public final class Executor {
         }
         stopping = true;
         cancelled = true;
-        for (Map.Entry<Integer, Future<?>> e : running.entrySet()) {
-          if (!plan.operations().get(e.getKey() - 1).step().usesEngine()) {
-            e.getValue().cancel(true);
-          }
-        }
+        // Not Future.cancel(true): a task cancelled before its thread picks it up never runs,
+        // so it would never leave running and await() would wait for ever. Operations that have
+        // not begun see stopping and end by themselves.
+        waiting.values().forEach(Thread::interrupt);
         lock.notifyAll();
       }
     }
@@ -183,6 +186,9 @@ public final class Executor {
             lock.notifyAll();
             return;
           }
+          if (!engineCall) {
+            waiting.put(op.id(), Thread.currentThread());
+          }
         }
         listener.accept(new PlanEvent.Started(op));
         t0 = System.nanoTime();
@@ -200,6 +206,7 @@ public final class Executor {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       synchronized (lock) {
         running.remove(op.id());
+        waiting.remove(op.id());
         if (failure != null) {
           PlanEvent.Failed f = new PlanEvent.Failed(op, took, failure);
           failures.add(f);

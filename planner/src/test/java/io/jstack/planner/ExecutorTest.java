@@ -15,7 +15,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -476,6 +480,49 @@ class ExecutorTest {
             cancelled
             """);
     assertThat(events.started()).containsExactly(1);
+  }
+
+  /**
+   * {@code cancel()} from another thread just as a wait is handed to a thread: the run still ends,
+   * cancelled. It used to hang about one time in three: {@code Future.cancel(true)} on a task that
+   * no thread had picked up yet kept it from ever running, so it never left the running set.
+   */
+  @Test
+  void cancel_racingTheStartOfAWait_alwaysEnds() throws Exception {
+    Project project = load(HEALTHY_DB);
+    for (int i = 0; i < 100; i++) {
+      FakeEngine engine =
+          new FakeEngine()
+              .localImage("postgres:16", POSTGRES)
+              .localImage("nginx:1.27", NGINX)
+              .localImage("redis:7", REDIS)
+              .behave("postgres:16", Behaviour.DEFAULT.withHealth(Health.STARTING, Duration.ZERO));
+      Plan plan = Runs.up(engine, project, UpOptions.defaults());
+      CompletableFuture<Executor.Run> started = new CompletableFuture<>();
+      Executor.Run run =
+          Executor.start(
+              plan,
+              engine,
+              options(0, null),
+              e -> {
+                // Finishing db's start hands the wait for db to a thread, right after this.
+                if (e instanceof PlanEvent.Finished && e.operation().id() == 5) {
+                  new Thread(() -> started.join().cancel(), "canceller").start();
+                }
+              });
+      started.complete(run);
+      FutureTask<Executor.Result> ending = new FutureTask<>(run::await);
+      new Thread(ending, "awaiter").start();
+      Executor.Result result;
+      try {
+        result = ending.get(5, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError("run " + i + " never ended after cancel()", e);
+      }
+      assertThat(result.cancelled()).isTrue();
+      assertThat(result.failures()).isEmpty();
+      assertThat(ids(result.notRun())).contains(7, 8);
+    }
   }
 
   @Test
