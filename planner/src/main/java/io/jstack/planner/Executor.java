@@ -170,16 +170,31 @@ public final class Executor {
     }
 
     private void execute(Operation op) {
+      boolean acquired = false;
+      try {
+        if (op.step().usesEngine()) {
+          permits.acquire();
+          acquired = true;
+        }
+        runAndRecord(op);
+      } catch (InterruptedException e) {
+        record(op, Duration.ZERO, cancelled ? null : e, Optional.empty());
+        Thread.currentThread().interrupt();
+      } finally {
+        // Only now, once the outcome is recorded: an operation that was waiting for this permit
+        // must see this one's failure as stopping, and not start after it.
+        if (acquired) {
+          permits.release();
+        }
+      }
+    }
+
+    private void runAndRecord(Operation op) {
       boolean engineCall = op.step().usesEngine();
       long t0 = System.nanoTime();
       Throwable failure = null;
       Optional<String> skipped = Optional.empty();
-      boolean acquired = false;
       try {
-        if (engineCall) {
-          permits.acquire();
-          acquired = true;
-        }
         synchronized (lock) {
           if (stopping) {
             running.remove(op.id());
@@ -198,12 +213,12 @@ public final class Executor {
         Thread.currentThread().interrupt();
       } catch (RuntimeException | Error e) {
         failure = e;
-      } finally {
-        if (acquired) {
-          permits.release();
-        }
       }
-      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      record(op, Duration.ofNanos(System.nanoTime() - t0), failure, skipped);
+    }
+
+    private void record(Operation op, Duration took, Throwable failure, Optional<String> skipped) {
+      boolean engineCall = op.step().usesEngine();
       synchronized (lock) {
         running.remove(op.id());
         waiting.remove(op.id());

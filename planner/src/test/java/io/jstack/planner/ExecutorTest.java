@@ -198,6 +198,47 @@ class ExecutorTest {
     assertThat(state("demo-b-1")).isEqualTo(State.CREATED);
   }
 
+  /**
+   * With {@code --parallel 1}, the first create to get the only permit fails; the other three were
+   * waiting for that permit and never begin. They used to, about one run in five: the failing
+   * operation gave its permit back before it recorded its failure, so the next one could start
+   * after the failure. Repeated, since it takes a race to show.
+   */
+  @Test
+  void engineFailure_withABound_startsNothingThatWasWaitingForAPermit()
+      throws InterruptedException {
+    Project project =
+        load(
+            """
+            name: demo
+            services:
+              a: {image: alpine:3}
+              b: {image: alpine:3}
+              c: {image: alpine:3}
+              d: {image: alpine:3}
+            """);
+    for (int i = 0; i < 200; i++) {
+      FakeEngine engine = new FakeEngine().localImage("alpine:3", ALPINE);
+      Plan plan = Runs.up(engine, project, UpOptions.defaults());
+      engine.failWhen(
+          (op, target) -> op.equals("createContainer"), () -> new EngineException("disk full"));
+      Runs.Events events = new Runs.Events();
+
+      Executor.Result result = Executor.run(plan, engine, options(1, null), events);
+
+      String run = "run " + i + ": ";
+      assertThat(result.failures()).as(run + "failures").hasSize(1);
+      PlanEvent.Failed failure = result.failures().get(0);
+      assertThat(failure.operation().describe()).startsWith("create container");
+      assertThat(failure.cause()).hasMessage("disk full");
+      assertThat(events.finished()).as(run + "finished").containsExactly(1);
+      assertThat(events.started()).as(run + "started").containsExactly(1, failure.operation().id());
+      assertThat(result.notRun()).hasSize(plan.size() - 2);
+      assertThat(engine.calls("createContainer")).as(run + "creates").hasSize(1);
+      assertThat(engine.peakInFlight()).isEqualTo(1);
+    }
+  }
+
   @Test
   void engineFailure_doesNotInterruptARunningWaitInAnIndependentBranch()
       throws InterruptedException {
