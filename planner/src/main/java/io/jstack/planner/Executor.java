@@ -81,6 +81,10 @@ public final class Executor {
     private final int[] pending;
     private final Map<Integer, List<Integer>> dependents = new HashMap<>();
     private final Map<Integer, Future<?>> running = new HashMap<>();
+
+    /** The threads of the waits under way, for {@link #cancel()} to interrupt. */
+    private final Map<Integer, Thread> waiting = new HashMap<>();
+
     private final List<PlanEvent.Failed> failures = new ArrayList<>();
     private final boolean[] done;
     private boolean stopping;
@@ -135,11 +139,10 @@ public final class Executor {
         }
         stopping = true;
         cancelled = true;
-        for (Map.Entry<Integer, Future<?>> e : running.entrySet()) {
-          if (!plan.operations().get(e.getKey() - 1).step().usesEngine()) {
-            e.getValue().cancel(true);
-          }
-        }
+        // Not Future.cancel(true): a task cancelled before its thread picks it up never runs,
+        // so it would never leave running and await() would wait for ever. Operations that have
+        // not begun see stopping and end by themselves.
+        waiting.values().forEach(Thread::interrupt);
         lock.notifyAll();
       }
     }
@@ -167,21 +170,39 @@ public final class Executor {
     }
 
     private void execute(Operation op) {
+      boolean acquired = false;
+      try {
+        if (op.step().usesEngine()) {
+          permits.acquire();
+          acquired = true;
+        }
+        runAndRecord(op);
+      } catch (InterruptedException e) {
+        record(op, Duration.ZERO, cancelled ? null : e, Optional.empty());
+        Thread.currentThread().interrupt();
+      } finally {
+        // Only now, once the outcome is recorded: an operation that was waiting for this permit
+        // must see this one's failure as stopping, and not start after it.
+        if (acquired) {
+          permits.release();
+        }
+      }
+    }
+
+    private void runAndRecord(Operation op) {
       boolean engineCall = op.step().usesEngine();
       long t0 = System.nanoTime();
       Throwable failure = null;
       Optional<String> skipped = Optional.empty();
-      boolean acquired = false;
       try {
-        if (engineCall) {
-          permits.acquire();
-          acquired = true;
-        }
         synchronized (lock) {
           if (stopping) {
             running.remove(op.id());
             lock.notifyAll();
             return;
+          }
+          if (!engineCall) {
+            waiting.put(op.id(), Thread.currentThread());
           }
         }
         listener.accept(new PlanEvent.Started(op));
@@ -192,14 +213,15 @@ public final class Executor {
         Thread.currentThread().interrupt();
       } catch (RuntimeException | Error e) {
         failure = e;
-      } finally {
-        if (acquired) {
-          permits.release();
-        }
       }
-      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      record(op, Duration.ofNanos(System.nanoTime() - t0), failure, skipped);
+    }
+
+    private void record(Operation op, Duration took, Throwable failure, Optional<String> skipped) {
+      boolean engineCall = op.step().usesEngine();
       synchronized (lock) {
         running.remove(op.id());
+        waiting.remove(op.id());
         if (failure != null) {
           PlanEvent.Failed f = new PlanEvent.Failed(op, took, failure);
           failures.add(f);

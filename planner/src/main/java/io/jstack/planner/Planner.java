@@ -32,6 +32,7 @@ import io.jstack.planner.step.StopContainer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +53,9 @@ public final class Planner {
   private final ServiceGraph graph;
   private final Set<String> knownServices;
 
+  /** The observed containers by service, in the observed order; looked up once per service. */
+  private final Map<String, List<ContainerInfo>> containersByService = new HashMap<>();
+
   /**
    * A planner for {@code project} against {@code observed}.
    *
@@ -65,6 +69,17 @@ public final class Planner {
     this.graph = ServiceGraph.of(project);
     this.knownServices = new TreeSet<>(project.services().keySet());
     this.knownServices.addAll(disabled);
+    for (ContainerInfo c : observed.containers()) {
+      String service = c.label(ComposeLabels.SERVICE);
+      if (service != null) {
+        containersByService.computeIfAbsent(service, k -> new ArrayList<>()).add(c);
+      }
+    }
+  }
+
+  /** What {@link ObservedState#containersOf} says, without a pass over every container. */
+  private List<ContainerInfo> containersOf(String service) {
+    return containersByService.getOrDefault(service, List.of());
   }
 
   /**
@@ -192,6 +207,7 @@ public final class Planner {
     final Map<String, Node> awaits = new HashMap<>();
     final Set<String> restarted = new LinkedHashSet<>();
     final List<String> selected;
+    final Set<String> selectedSet;
 
     Up(UpOptions options) {
       this.options = options;
@@ -212,6 +228,7 @@ public final class Planner {
                   ? new TreeSet<>(options.services())
                   : graph.withDependencies(options.services());
       this.selected = graph.order().stream().filter(chosen::contains).toList();
+      this.selectedSet = new HashSet<>(selected);
     }
 
     Plan plan() {
@@ -378,7 +395,7 @@ public final class Planner {
       int wanted = ContainerSpecs.replicas(s, options.scale());
       Map<Integer, ContainerInfo> existing = new TreeMap<>();
       List<ContainerInfo> extra = new ArrayList<>();
-      for (ContainerInfo c : observed.containersOf(name)) {
+      for (ContainerInfo c : containersOf(name)) {
         Integer number = number(c);
         if (number == null || existing.containsKey(number)) {
           extra.add(c);
@@ -498,7 +515,7 @@ public final class Planner {
       deps.add(first);
       for (Map.Entry<String, DependsOn> e : new TreeMap<>(s.dependsOn()).entrySet()) {
         String dep = e.getKey();
-        if (!selected.contains(dep)) {
+        if (!selectedSet.contains(dep)) {
           continue;
         }
         Service d = project.services().get(dep);
@@ -567,7 +584,7 @@ public final class Planner {
           continue;
         }
         List<Node> starts = new ArrayList<>();
-        for (ContainerInfo c : observed.containersOf(name)) {
+        for (ContainerInfo c : containersOf(name)) {
           if (!c.isRunning()) {
             continue;
           }
