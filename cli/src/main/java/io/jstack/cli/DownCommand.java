@@ -1,14 +1,11 @@
 package io.jstack.cli;
 
-import io.jstack.cli.internal.Progress;
 import io.jstack.compose.LoadedProject;
 import io.jstack.compose.ProjectWriter;
 import io.jstack.engine.Engine;
 import io.jstack.planner.DownOptions;
-import io.jstack.planner.Executor;
 import io.jstack.planner.ObservedState;
 import io.jstack.planner.Plan;
-import io.jstack.planner.PlanEvent;
 import io.jstack.planner.PlanFormat;
 import io.jstack.planner.Planner;
 import java.time.Duration;
@@ -97,18 +94,7 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
         out().println("nothing to do");
         return Jstack.EXIT_OK;
       }
-      Executor.Result result =
-          Executor.run(
-              plan,
-              engine,
-              new Executor.Options(parallel, Duration.ofMillis(200), null),
-              new Progress(out()));
-      if (!result.succeeded()) {
-        PlanEvent.Failed f = result.failures().get(0);
-        err().println("jstack: " + f.operation().describe() + " failed: " + f.cause().getMessage());
-        return Jstack.EXIT_FAILURE;
-      }
-      return Jstack.EXIT_OK;
+      return runPlan(engine, plan, parallel);
     } finally {
       close(engine);
     }

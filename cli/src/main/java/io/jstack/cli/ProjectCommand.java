@@ -55,7 +55,6 @@ abstract class ProjectCommand {
    * operation reported on one line.
    */
   int runPlan(Engine engine, Plan plan, int parallel) throws InterruptedException {
-    plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
     Executor.Result result =
         Executor.run(
             plan,

@@ -221,4 +221,56 @@ final class GatedEngine implements Engine {
   public void removeImage(String reference) {
     run("removeImage", reference, () -> engine.removeImage(reference));
   }
+
+  // Not mutating calls the tests order: passed straight on.
+
+  @Override
+  public io.jstack.engine.EngineInfo info() {
+    return engine.info();
+  }
+
+  @Override
+  public io.jstack.engine.LogStream logs(String id, io.jstack.engine.LogStream.Options options) {
+    return engine.logs(id, options);
+  }
+
+  @Override
+  public void pauseContainer(String id) {
+    engine.pauseContainer(id);
+  }
+
+  @Override
+  public void unpauseContainer(String id) {
+    engine.unpauseContainer(id);
+  }
+
+  @Override
+  public ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
+    return engine.exec(id, spec, stdin);
+  }
+
+  @Override
+  public List<ImageInfo> images(Map<String, String> labels) {
+    return engine.images(labels);
+  }
+
+  @Override
+  public void tagImage(String source, String target) {
+    engine.tagImage(source, target);
+  }
+
+  @Override
+  public List<String> loadImages(java.io.InputStream archive) {
+    return engine.loadImages(archive);
+  }
+
+  @Override
+  public io.jstack.engine.EventStream events(Map<String, String> labels) {
+    return engine.events(labels);
+  }
+
+  @Override
+  public String buildImage(io.jstack.engine.BuildSpec spec, Consumer<String> progress) {
+    return engine.buildImage(spec, progress);
+  }
 }
