@@ -50,6 +50,64 @@ class DockerEngineIT {
     return Map.of("com.docker.compose.project", project);
   }
 
+  /** A spec with the settings these tests vary; everything else the image's defaults. */
+  ContainerSpec spec(
+      String name,
+      List<String> command,
+      List<ContainerSpec.PortBinding> ports,
+      List<ContainerSpec.Mount> mounts,
+      String stopSignal) {
+    ContainerSpec b = ContainerSpec.of(name, IMAGE, labels());
+    return new ContainerSpec(
+        b.name(),
+        b.image(),
+        b.labels(),
+        b.env(),
+        command,
+        null,
+        null,
+        null,
+        null,
+        null,
+        ports,
+        List.of(),
+        mounts,
+        List.of(),
+        null,
+        Map.of(),
+        null,
+        null,
+        stopSignal,
+        Duration.ofSeconds(2),
+        null,
+        false,
+        false,
+        false,
+        false,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        Map.of(),
+        List.of(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        List.of(),
+        null,
+        null,
+        null,
+        Map.of());
+  }
+
   @Test
   void networksAndVolumes_areCreatedListedAndRemoved() {
     engine.createNetwork(
@@ -191,58 +249,15 @@ class DockerEngineIT {
 
   @Test
   void publishedPorts_andStop() {
-    ContainerSpec base = ContainerSpec.of(project + "-web-1", IMAGE, labels());
     ContainerSpec spec =
-        new ContainerSpec(
-            base.name(),
-            IMAGE,
-            labels(),
-            List.of(),
+        spec(
+            project + "-web-1",
             List.of("httpd", "-f", "-p", "8080", "-h", "/www"),
-            null,
-            null,
-            null,
-            null,
-            null,
             List.of(new ContainerSpec.PortBinding("127.0.0.1", "", 8080, "tcp")),
-            List.of(),
             List.of(
                 new ContainerSpec.Mount(
                     "tmpfs", null, "/scratch", false, null, false, false, null, 1L << 20, null)),
-            List.of(),
-            null,
-            Map.of(),
-            null,
-            null,
-            "SIGTERM",
-            Duration.ofSeconds(2),
-            null,
-            false,
-            false,
-            false,
-            false,
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            Map.of(),
-            Map.of(),
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            List.of(),
-            null,
-            null,
-            null,
-            Map.of());
+            "SIGTERM");
     String id = engine.createContainer(spec);
     engine.startContainer(id);
     ContainerInfo listed =
@@ -267,54 +282,7 @@ class DockerEngineIT {
   void hijackedExec_passesStdinThroughAndHalfCloses() throws Exception {
     String id =
         engine.createContainer(
-            new ContainerSpec(
-                project + "-cat-1",
-                IMAGE,
-                labels(),
-                List.of(),
-                List.of("sleep", "300"),
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                null,
-                Map.of(),
-                null,
-                null,
-                "SIGKILL",
-                null,
-                null,
-                false,
-                false,
-                false,
-                false,
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                List.of(),
-                Map.of(),
-                Map.of(),
-                List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                List.of(),
-                null,
-                null,
-                null,
-                Map.of()));
+            spec(project + "-cat-1", List.of("sleep", "300"), List.of(), List.of(), "SIGKILL"));
     engine.startContainer(id);
     try (io.jstack.engine.http.NettyTransport t =
         new io.jstack.engine.http.NettyTransport(EngineAddress.fromEnvironment(System.getenv()))) {
