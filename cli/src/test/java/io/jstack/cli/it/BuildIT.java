@@ -35,6 +35,15 @@ class BuildIT {
     for (String s : List.of("a", "b")) {
       Docker.run(null, "docker", "rmi", "-f", project + "-" + s);
     }
+    // The image a rebuild replaced is left untagged; it carries the project's label.
+    Docker.run(
+        null,
+        "docker",
+        "image",
+        "prune",
+        "-f",
+        "--filter",
+        "label=com.docker.compose.project=" + project);
   }
 
   @Test
