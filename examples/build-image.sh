@@ -33,11 +33,20 @@ cat >"$root/www/index.html" <<'HTML'
 <title>hello from jstack</title>
 <h1>hello from jstack</h1>
 HTML
-tar --numeric-owner --owner=0 --group=0 -C "$root" -cf "$work/rootfs.tar" .
+tar --numeric-owner --owner=0 --group=0 --sort=name --mtime=@0 -C "$root" -cf "$work/rootfs.tar" .
 
 case $engine in
   docker)
-    docker import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' "$work/rootfs.tar" "$image" >/dev/null
+    # The same content is not imported twice (each import would leave the old image dangling).
+    digest=$(sha256sum "$work/rootfs.tar" | cut -c1-64)
+    if [[ $(docker image inspect -f '{{index .Config.Labels "io.jstack.rootfs"}}' "$image" 2>/dev/null) == "$digest" ]]; then
+      echo "$image is up to date on docker"
+      exit 0
+    fi
+    old=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+    docker import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' --change "LABEL io.jstack.rootfs=$digest" \
+      "$work/rootfs.tar" "$image" >/dev/null
+    [[ -n $old ]] && docker rmi "$old" >/dev/null 2>&1 || true
     echo "built $image on docker"
     ;;
   *)
