@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       PortCommand.class,
       PsCommand.class,
       LifecycleCommands.Restart.class,
+      RunCommand.class,
       LifecycleCommands.Start.class,
       LifecycleCommands.Stop.class,
       LifecycleCommands.Unpause.class,
@@ -133,6 +134,7 @@ public final class Jstack {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     // Everything after exec's SERVICE belongs to the command run in the container.
     cl.getSubcommands().get("exec").setStopAtPositional(true);
+    cl.getSubcommands().get("run").setStopAtPositional(true);
     return cl;
   }
 }

@@ -259,6 +259,84 @@ public final class ContainerSpecs {
     return out;
   }
 
+  /**
+   * What {@code run} changes in a service's container: a one-off name and label, its own command or
+   * entrypoint, extra environment, user, directory, and the ports it publishes ({@code -p} always,
+   * the service's own only with {@code --service-ports}).
+   */
+  public record OneOff(
+      String name,
+      List<String> command,
+      List<String> entrypoint,
+      List<String> env,
+      String user,
+      String workingDir,
+      boolean servicePorts,
+      List<ContainerSpec.PortBinding> ports,
+      Map<String, String> labels) {
+    public OneOff {
+      command = command == null ? null : List.copyOf(command);
+      entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+      env = List.copyOf(env);
+      ports = List.copyOf(ports);
+      labels = Map.copyOf(labels);
+    }
+  }
+
+  /** The spec of a one-off container of {@code s} ({@code jstack run}). */
+  public static ContainerSpec oneOff(
+      Project project, Service s, String imageId, Origin origin, OneOff run) {
+    ContainerSpec base = spec(project, s, run.name(), 1, imageId, origin);
+    Map<String, String> labels = new TreeMap<>(base.labels());
+    labels.put(ComposeLabels.ONEOFF, "True");
+    labels.remove(ComposeLabels.CONTAINER_NUMBER);
+    labels.putAll(run.labels());
+    List<String> env = new ArrayList<>(base.env());
+    env.addAll(run.env());
+    List<ContainerSpec.PortBinding> ports =
+        new ArrayList<>(run.servicePorts() ? base.ports() : List.of());
+    ports.addAll(run.ports());
+    Map<String, Object> changes = new java.util.HashMap<>();
+    changes.put("labels", labels);
+    changes.put("env", env);
+    changes.put("ports", ports);
+    changes.put("restartPolicy", null);
+    if (run.command() != null) {
+      changes.put("command", run.command());
+    }
+    if (run.entrypoint() != null) {
+      changes.put("entrypoint", run.entrypoint());
+    }
+    if (run.user() != null) {
+      changes.put("user", run.user());
+    }
+    if (run.workingDir() != null) {
+      changes.put("workingDir", run.workingDir());
+    }
+    // A one-off keeps the service's networks and aliases, as Docker Compose's run does.
+    return with(base, changes);
+  }
+
+  /** A copy of {@code spec} with the named components replaced. */
+  private static ContainerSpec with(ContainerSpec spec, Map<String, Object> changes) {
+    java.lang.reflect.RecordComponent[] components = ContainerSpec.class.getRecordComponents();
+    Object[] args = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    try {
+      for (int i = 0; i < components.length; i++) {
+        String name = components[i].getName();
+        types[i] = components[i].getType();
+        args[i] =
+            changes.containsKey(name)
+                ? changes.get(name)
+                : components[i].getAccessor().invoke(spec);
+      }
+      return ContainerSpec.class.getDeclaredConstructor(types).newInstance(args);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot copy a container spec", e);
+    }
+  }
+
   /** {@code service:db} (a namespace to share) becomes {@code container:<project>-db-1}. */
   static String containerReference(Project project, String mode) {
     if (mode == null || !mode.startsWith("service:")) {

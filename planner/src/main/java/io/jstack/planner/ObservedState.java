@@ -24,9 +24,20 @@ public record ObservedState(
     List<ContainerInfo> containers,
     Map<String, NetworkInfo> networks,
     Map<String, VolumeInfo> volumes,
-    Map<String, Optional<ImageInfo>> images) {
+    Map<String, Optional<ImageInfo>> images,
+    List<ContainerInfo> oneOffs) {
+
+  /** A state without one-off ({@code run}) containers. */
+  public ObservedState(
+      List<ContainerInfo> containers,
+      Map<String, NetworkInfo> networks,
+      Map<String, VolumeInfo> volumes,
+      Map<String, Optional<ImageInfo>> images) {
+    this(containers, networks, volumes, images, List.of());
+  }
 
   public ObservedState {
+    oneOffs = List.copyOf(oneOffs);
     containers = List.copyOf(containers);
     networks = Map.copyOf(networks);
     volumes = Map.copyOf(volumes);
@@ -35,11 +46,14 @@ public record ObservedState(
 
   /** Reads what {@code engine} has of {@code project}. */
   public static ObservedState read(Engine engine, Project project) {
-    List<ContainerInfo> containers =
+    List<ContainerInfo> all =
         engine.containers(Map.of(ComposeLabels.PROJECT, project.name())).stream()
-            .filter(c -> !"True".equalsIgnoreCase(c.label(ComposeLabels.ONEOFF)))
             .sorted(Comparator.comparing(ContainerInfo::name))
             .toList();
+    List<ContainerInfo> containers =
+        all.stream().filter(c -> !"True".equalsIgnoreCase(c.label(ComposeLabels.ONEOFF))).toList();
+    List<ContainerInfo> oneOffs =
+        all.stream().filter(c -> "True".equalsIgnoreCase(c.label(ComposeLabels.ONEOFF))).toList();
     Map<String, NetworkInfo> networks = new TreeMap<>();
     engine
         .networks(Map.of(ComposeLabels.PROJECT, project.name()))
@@ -63,7 +77,7 @@ public record ObservedState(
     for (String ref : refs) {
       images.put(ref, engine.image(ref));
     }
-    return new ObservedState(containers, networks, volumes, images);
+    return new ObservedState(containers, networks, volumes, images, oneOffs);
   }
 
   /** The containers of {@code service}. */

@@ -689,6 +689,27 @@ public final class Planner {
         }
         stops.put(service, mine);
       }
+      // One-off (run) containers go with the project, as in Docker Compose.
+      for (ContainerInfo c : observed.oneOffs()) {
+        Node stop =
+            c.isRunning()
+                ? plan.add(
+                    new StopContainer(
+                        c.name(),
+                        null,
+                        options.timeout() == null
+                            ? java.time.Duration.ofSeconds(10)
+                            : options.timeout()),
+                    c.label(ComposeLabels.SERVICE),
+                    "one-off")
+                : null;
+        removals.add(
+            plan.add(
+                new RemoveContainer(c.name(), options.removeVolumes()),
+                c.label(ComposeLabels.SERVICE),
+                "one-off",
+                stop));
+      }
       if (!orphans.isEmpty()) {
         if (options.removeOrphans()) {
           for (ContainerInfo c : orphans) {

@@ -1,0 +1,105 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One-off containers: dependencies first, output and exit code, --rm, -d, and down removes them.
+ */
+class RunIT {
+  @TempDir Path dir;
+  final String project = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void engine() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    Docker.removeProject(project);
+  }
+
+  @Test
+  void run_startsDependencies_returnsTheExitCode_andIsCleanedUp() throws Exception {
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        """
+        services:
+          db:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            init: true
+          job:
+            image: jstack-examples/busybox:latest
+            command: ["echo", "default command"]
+            environment: {FROM_FILE: yes}
+            depends_on: [db]
+        """);
+    JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
+    String[] base = {
+      "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
+    };
+    String filter = "label=com.docker.compose.project=" + project;
+
+    JstackRunner.Run run =
+        jstack.run(
+            base,
+            "run",
+            "--rm",
+            "-T",
+            "-e",
+            "EXTRA=1",
+            "job",
+            "sh",
+            "-c",
+            "echo $FROM_FILE $EXTRA; exit 3");
+    assertThat(run.code()).as(run.err()).isEqualTo(3);
+    assertThat(run.out()).contains(" Container " + project + "-db-1  Started").contains("yes 1");
+    assertThat(
+            Docker.lines(
+                "ps",
+                "-aq",
+                "--filter",
+                filter,
+                "--filter",
+                "label=com.docker.compose.oneoff=True"))
+        .isEmpty();
+    assertThat(Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-db-1"))
+        .containsExactly("running");
+
+    JstackRunner.Run defaults = jstack.run(base, "run", "--rm", "-T", "--no-deps", "job");
+    assertThat(defaults.code()).isZero();
+    assertThat(defaults.out()).isEqualTo("default command\n");
+
+    JstackRunner.Run detached =
+        jstack.run(base, "run", "-d", "--name", project + "-debug", "job", "sleep", "600");
+    assertThat(detached.code()).as(detached.err()).isZero();
+    assertThat(detached.out().strip()).isEqualTo(project + "-debug");
+    assertThat(
+            Docker.lines(
+                "inspect",
+                "-f",
+                "{{index .Config.Labels \"com.docker.compose.oneoff\"}}",
+                project + "-debug"))
+        .containsExactly("True");
+    assertThat(jstack.run(base, "ps", "--services").out()).isEqualTo("db\n");
+
+    JstackRunner.Run down = jstack.run(base, "down", "-t", "1");
+    assertThat(down.code()).as(down.err()).isZero();
+    assertThat(Docker.lines("ps", "-aq", "--filter", filter)).isEmpty();
+    assertThat(Docker.lines("network", "ls", "-q", "--filter", filter)).isEmpty();
+  }
+}
