@@ -32,6 +32,8 @@ import picocli.CommandLine.ScopeType;
       LsCommand.class,
       LifecycleCommands.Pause.class,
       PortCommand.class,
+      PullPushCommands.Pull.class,
+      PullPushCommands.Push.class,
       PsCommand.class,
       LifecycleCommands.Restart.class,
       RunCommand.class,

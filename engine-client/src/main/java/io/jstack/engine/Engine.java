@@ -151,6 +151,9 @@ public interface Engine {
 
   void removeImage(String reference);
 
+  /** Pushes {@code reference} to its registry, reporting progress as it goes. */
+  void pushImage(String reference, Consumer<PullProgress> progress);
+
   /**
    * Builds an image from a local context and returns its id; {@code progress} gets the build's
    * output lines.

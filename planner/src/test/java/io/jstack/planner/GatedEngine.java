@@ -273,4 +273,9 @@ final class GatedEngine implements Engine {
   public String buildImage(io.jstack.engine.BuildSpec spec, Consumer<String> progress) {
     return engine.buildImage(spec, progress);
   }
+
+  @Override
+  public void pushImage(String reference, Consumer<PullProgress> progress) {
+    engine.pushImage(reference, progress);
+  }
 }

@@ -1408,6 +1408,25 @@ public final class FakeEngine implements Engine {
     }
   }
 
+  /** Copies a local image into the fake registry under its reference. */
+  @Override
+  public void pushImage(String reference, Consumer<PullProgress> progress) {
+    mutate(
+        "pushImage",
+        reference,
+        () -> {
+          synchronized (lock) {
+            String id = localImageId(reference);
+            if (id == null) {
+              throw new EngineException.NotFound(
+                  "An image does not exist locally with the tag: " + reference);
+            }
+            registry.put(normalize(reference), id);
+          }
+          progress.accept(new PullProgress(reference, "", "Pushed", 0, 0));
+        });
+  }
+
   @Override
   public void tagImage(String source, String target) {
     mutate(
