@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Benchmark: `up -d` then `down` of (a) a 10-service dependency chain and (b) 50 independent
+# services, jstack vs Debian's docker-compose 1.29 on the same dockerd and image, alternating,
+# ROUNDS rounds (default 5); medians and ratios. Each `up` is checked: every container running.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+rounds=${ROUNDS:-5}
+work=$(mktemp -d)
+cleanup() {
+  for p in benchchain benchwide; do
+    ids=$(docker ps -aq --filter "label=com.docker.compose.project=$p")
+    [[ -z $ids ]] || docker rm -f $ids >/dev/null
+    docker network rm "${p}_default" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$root/examples/build-image.sh" docker >/dev/null
+"$root/jstack" --version >/dev/null # build the launcher first; not timed
+
+mk() { # name count chain?
+  local dir="$work/$1" n=$2 chain=$3
+  mkdir -p "$dir"
+  {
+    echo "services:"
+    for i in $(seq 1 "$n"); do
+      echo "  s$i:"
+      echo "    image: jstack-examples/busybox:latest"
+      echo "    command: [\"sleep\", \"3600\"]"
+      echo "    init: true"
+      if [[ $chain == yes && $i -gt 1 ]]; then
+        echo "    depends_on: [s$((i - 1))]"
+      fi
+    done
+  } >"$dir/docker-compose.yml"
+}
+mk benchchain 10 yes
+mk benchwide 50 no
+
+ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
+running() { docker ps -q --filter "label=com.docker.compose.project=$1" --filter status=running | wc -l; }
+median() { tr ' ' '\n' | sort -n | awk 'NF {a[++n]=$1} END {print a[int((n+1)/2)]}'; }
+
+for stack in benchchain:10 benchwide:50; do
+  name=${stack%%:*}
+  count=${stack##*:}
+  dir="$work/$name"
+  declare -a jup=() jdown=() cup=() cdown=()
+  for r in $(seq 1 "$rounds"); do
+    cd "$dir"
+    jup+=("$(ms "$root/jstack" --engine docker up -d)")
+    [[ $(running "$name") -eq $count ]] || { echo "jstack up left $(running "$name")/$count running" >&2; exit 1; }
+    jdown+=("$(ms "$root/jstack" --engine docker down)")
+    cup+=("$(ms docker-compose up -d)")
+    [[ $(running "$name") -eq $count ]] || { echo "docker-compose up left $(running "$name")/$count running" >&2; exit 1; }
+    cdown+=("$(ms docker-compose down)")
+  done
+  ju=$(echo "${jup[*]}" | median)
+  jd=$(echo "${jdown[*]}" | median)
+  cu=$(echo "${cup[*]}" | median)
+  cd_=$(echo "${cdown[*]}" | median)
+  echo "$name ($count services, $rounds rounds): up -d  jstack ${ju} ms  docker-compose ${cu} ms  ratio $(awk -v a="$ju" -v b="$cu" 'BEGIN {printf "%.2f", a / b}')"
+  echo "$name ($count services, $rounds rounds): down   jstack ${jd} ms  docker-compose ${cd_} ms  ratio $(awk -v a="$jd" -v b="$cd_" 'BEGIN {printf "%.2f", a / b}')"
+  echo "  jstack up: ${jup[*]} | down: ${jdown[*]}"
+  echo "  docker-compose up: ${cup[*]} | down: ${cdown[*]}"
+  unset jup jdown cup cdown
+done
