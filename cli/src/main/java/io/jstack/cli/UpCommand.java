@@ -115,6 +115,37 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   Integer timeout;
 
   @Option(
+      names = "--abort-on-container-exit",
+      description = "Stop everything when any container stops.")
+  boolean abortOnContainerExit;
+
+  @Option(
+      names = "--abort-on-container-failure",
+      description = "Stop everything when a container exits non-zero.")
+  boolean abortOnContainerFailure;
+
+  @Option(
+      names = "--exit-code-from",
+      paramLabel = "SERVICE",
+      description = "Return this service's exit code (implies --abort-on-container-exit).")
+  String exitCodeFrom;
+
+  @Option(
+      names = "--attach",
+      paramLabel = "SERVICE",
+      description = "Show only these services' output; repeatable.")
+  List<String> attach = new ArrayList<>();
+
+  @Option(
+      names = "--no-attach",
+      paramLabel = "SERVICE",
+      description = "Do not show this service's output; repeatable.")
+  List<String> noAttach = new ArrayList<>();
+
+  @Option(names = "--timestamps", description = "Show timestamps in the output.")
+  boolean timestamps;
+
+  @Option(
       names = "--parallel",
       paramLabel = "N",
       description = "At most N engine operations at once.")
@@ -276,36 +307,47 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
     for (ContainerInfo c :
         engine.containers(Map.of(ComposeLabels.PROJECT, loaded.project().name()))) {
       String service = c.label(ComposeLabels.SERVICE);
-      if ((services.isEmpty() || services.contains(service)) && c.isRunning()) {
+      boolean selected = services.isEmpty() || services.contains(service);
+      boolean shown = (attach.isEmpty() || attach.contains(service)) && !noAttach.contains(service);
+      if (selected
+          && shown
+          && c.isRunning()
+          && !"True".equalsIgnoreCase(c.label(ComposeLabels.ONEOFF))) {
         containers.add(c);
       }
     }
     AtomicBoolean stopping = new AtomicBoolean();
     java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    LogPrinter printer = LogPrinter.forTerminal(out(), false, false, false);
+    Runnable stopStack =
+        () -> {
+          if (!stopping.compareAndSet(false, true)) {
+            return;
+          }
+          try {
+            ObservedState now = ObservedState.read(engine, loaded.project());
+            Plan stop =
+                new Planner(
+                        loaded.project(), loaded.disabledServices().keySet(), now, origin(loaded))
+                    .stop(services, timeout == null ? null : Duration.ofSeconds(timeout));
+            Executor.run(stop, engine, Executor.Options.defaults(), new Progress(out()));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            stopped.countDown();
+          }
+        };
+    boolean abortOnExit = abortOnContainerExit || exitCodeFrom != null;
+    java.util.concurrent.atomic.AtomicReference<String> aborted =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    LogPrinter printer = LogPrinter.forTerminal(out(), false, false, timestamps);
     Signals.Registration signals =
         Signals.onInterrupt(
             new Signals.Interrupt() {
               @Override
               public void graceful() {
-                stopping.set(true);
                 err().println("Gracefully stopping... (press Ctrl+C again to force)");
                 err().flush();
-                try {
-                  ObservedState now = ObservedState.read(engine, loaded.project());
-                  Plan stop =
-                      new Planner(
-                              loaded.project(),
-                              loaded.disabledServices().keySet(),
-                              now,
-                              origin(loaded))
-                          .stop(services, timeout == null ? null : Duration.ofSeconds(timeout));
-                  Executor.run(stop, engine, Executor.Options.defaults(), new Progress(out()));
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } finally {
-                  stopped.countDown();
-                }
+                stopStack.run();
               }
 
               @Override
@@ -314,14 +356,51 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
               }
             });
     try {
-      printer.follow(engine, containers, since.getEpochSecond() + "", null, null);
+      printer.follow(
+          engine,
+          containers,
+          since.getEpochSecond() + "",
+          null,
+          null,
+          ended -> {
+            if (stopping.get()) {
+              return;
+            }
+            int code = engine.container(ended.id()).map(ContainerInfo::exitCode).orElse(0);
+            out()
+                .println(
+                    io.jstack.cli.internal.LogPrinter.shortName(ended)
+                        + " exited with code "
+                        + code);
+            out().flush();
+            if (abortOnExit || abortOnContainerFailure && code != 0) {
+              aborted.compareAndSet(null, ended.name());
+              out().println("Aborting on container exit...");
+              out().flush();
+              // In this follower's thread, so that following ends only once the stack stopped.
+              stopStack.run();
+            }
+          });
     } finally {
       signals.close();
     }
     if (stopping.get()) {
       // The logs end as containers stop; let the stop finish reporting before returning.
       stopped.await();
-      return 130;
+      if (aborted.get() == null) {
+        return 130;
+      }
+    }
+    if (exitCodeFrom != null) {
+      for (ContainerInfo c :
+          engine.containers(
+              Map.of(
+                  ComposeLabels.PROJECT,
+                  loaded.project().name(),
+                  ComposeLabels.SERVICE,
+                  exitCodeFrom))) {
+        return c.exitCode();
+      }
     }
     return Jstack.EXIT_OK;
   }

@@ -35,7 +35,7 @@ public final class LogPrinter {
   }
 
   /** {@code web-1} for {@code demo-web-1}; a custom container name stays as it is. */
-  static String shortName(ContainerInfo c) {
+  public static String shortName(ContainerInfo c) {
     String project = c.label(ComposeLabels.PROJECT);
     String name = c.name();
     return project != null && name.startsWith(project + "-")
@@ -79,6 +79,21 @@ public final class LogPrinter {
   public void follow(
       Engine engine, List<ContainerInfo> containers, String since, String until, Integer tail)
       throws InterruptedException {
+    follow(engine, containers, since, until, tail, c -> {});
+  }
+
+  /**
+   * As {@link #follow(Engine, List, String, String, Integer)}, telling {@code ended} about each
+   * container whose output ends.
+   */
+  public void follow(
+      Engine engine,
+      List<ContainerInfo> containers,
+      String since,
+      String until,
+      Integer tail,
+      java.util.function.Consumer<ContainerInfo> ended)
+      throws InterruptedException {
     List<String> prefixes = prefixes(containers);
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < containers.size(); i++) {
@@ -97,6 +112,7 @@ public final class LogPrinter {
                 } catch (EngineException e) {
                   // The container went away or the engine closed the stream: this follower ends.
                 }
+                ended.accept(c);
               },
               "logs-" + c.name());
       t.setDaemon(true);

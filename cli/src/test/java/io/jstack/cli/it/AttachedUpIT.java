@@ -95,4 +95,41 @@ class AttachedUpIT {
       reader.join(5000);
     }
   }
+
+  @Test
+  void exitCodeFrom_stopsEverythingWhenTheJobEnds_andReturnsItsCode() throws Exception {
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        """
+        services:
+          app:
+            image: jstack-examples/busybox:latest
+            init: true
+            command: ["sh", "-c", "while true; do echo app-says; sleep 0.3; done"]
+          job:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "sleep 1; echo job done; exit 5"]
+        """);
+    io.jstack.cli.JstackRunner jstack =
+        new io.jstack.cli.JstackRunner(java.util.Map.of("PATH", System.getenv("PATH")));
+    io.jstack.cli.JstackRunner.Run up =
+        jstack.run(
+            new String[] {
+              "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
+            },
+            "up",
+            "--exit-code-from",
+            "job",
+            "--no-attach",
+            "app",
+            "--timestamps");
+    assertThat(up.code()).as(up.out() + up.err()).isEqualTo(5);
+    assertThat(up.out())
+        .containsPattern("job-1 +\\| \\d{4}-\\d\\d-\\d\\dT[^ ]+ job done")
+        .contains("job-1 exited with code 5")
+        .contains("Aborting on container exit...")
+        .doesNotContain("app-says");
+    assertThat(Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-app-1"))
+        .containsExactly("exited");
+  }
 }
