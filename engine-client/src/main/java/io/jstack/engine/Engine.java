@@ -58,6 +58,17 @@ public interface Engine {
    */
   void renameContainer(String id, String newName);
 
+  /** The processes running in a container, as {@code ps} shows them. */
+  Processes top(String id);
+
+  /** A process table: the column titles, then one row per process. */
+  record Processes(List<String> titles, List<List<String>> rows) {
+    public Processes {
+      titles = List.copyOf(titles);
+      rows = rows.stream().map(List::copyOf).toList();
+    }
+  }
+
   /** Freezes every process of a running container. */
   void pauseContainer(String id);
 

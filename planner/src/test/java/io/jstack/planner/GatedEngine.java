@@ -278,4 +278,9 @@ final class GatedEngine implements Engine {
   public void pushImage(String reference, Consumer<PullProgress> progress) {
     engine.pushImage(reference, progress);
   }
+
+  @Override
+  public Processes top(String id) {
+    return engine.top(id);
+  }
 }

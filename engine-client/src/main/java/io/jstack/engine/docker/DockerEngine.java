@@ -328,6 +328,19 @@ public final class DockerEngine implements Engine, AutoCloseable {
   }
 
   @Override
+  public Processes top(String id) {
+    JsonNode t =
+        api.json(
+            HttpRequest.get("/containers/" + DockerApi.encode(id) + "/top"),
+            "processes of container " + id);
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode p : t.path("Processes")) {
+      rows.add(strings(p));
+    }
+    return new Processes(strings(t.path("Titles")), rows);
+  }
+
+  @Override
   public void pauseContainer(String id) {
     api.call(
         HttpRequest.post("/containers/" + DockerApi.encode(id) + "/pause"),

@@ -1325,6 +1325,21 @@ public final class FakeEngine implements Engine {
     return this;
   }
 
+  /** One process: the container's command (or its image's, unknown here: "sh"). */
+  @Override
+  public Processes top(String id) {
+    synchronized (lock) {
+      Container c = require(id);
+      if (c.state != State.RUNNING) {
+        throw notRunning(c);
+      }
+      List<String> cmd =
+          c.spec.command() == null || c.spec.command().isEmpty() ? List.of("sh") : c.spec.command();
+      return new Processes(
+          List.of("UID", "PID", "CMD"), List.of(List.of("root", "1", String.join(" ", cmd))));
+    }
+  }
+
   @Override
   public void pauseContainer(String id) {
     mutateContainer(
