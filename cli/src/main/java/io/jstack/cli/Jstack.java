@@ -58,6 +58,13 @@ public final class Jstack {
       description = "The engine to use (default: docker at DOCKER_HOST or /var/run/docker.sock).")
   Engines.Kind engine = Engines.Kind.docker;
 
+  @Option(
+      names = "--progress",
+      paramLabel = "auto|tty|plain|quiet|json",
+      scope = ScopeType.INHERIT,
+      description = "How to show progress (default: auto, a live view on a terminal).")
+  io.jstack.cli.internal.ProgressView.Mode progress = io.jstack.cli.internal.ProgressView.Mode.auto;
+
   private final Map<String, String> environment;
   private final Function<Engines.Kind, Engine> engines;
   private final java.io.InputStream stdin;

@@ -1,6 +1,6 @@
 package io.jstack.cli;
 
-import io.jstack.cli.internal.Progress;
+import io.jstack.cli.internal.ProgressView;
 import io.jstack.compose.ComposeLoader;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
@@ -55,12 +55,12 @@ abstract class ProjectCommand {
    * operation reported on one line.
    */
   int runPlan(Engine engine, Plan plan, int parallel) throws InterruptedException {
-    Executor.Result result =
-        Executor.run(
-            plan,
-            engine,
-            new Executor.Options(parallel, Duration.ofMillis(200), null),
-            new Progress(out()));
+    Executor.Result result;
+    try (ProgressView view = progressView()) {
+      result =
+          Executor.run(
+              plan, engine, new Executor.Options(parallel, Duration.ofMillis(200), null), view);
+    }
     if (!result.succeeded()) {
       PlanEvent.Failed f = result.failures().get(0);
       String service =
@@ -75,6 +75,11 @@ abstract class ProjectCommand {
       return Jstack.EXIT_FAILURE;
     }
     return Jstack.EXIT_OK;
+  }
+
+  /** The progress view {@code --progress} selects. */
+  ProgressView progressView() {
+    return ProgressView.of(root.progress, out());
   }
 
   /** Refuses service names the project does not have, as a usage error. */

@@ -1,7 +1,7 @@
 package io.jstack.cli;
 
 import io.jstack.cli.internal.LogPrinter;
-import io.jstack.cli.internal.Progress;
+import io.jstack.cli.internal.ProgressView;
 import io.jstack.cli.internal.Signals;
 import io.jstack.compose.LoadedProject;
 import io.jstack.compose.ProjectWriter;
@@ -257,7 +257,8 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   private int run(Engine engine, Plan plan, UpOptions options) throws InterruptedException {
     Executor.Options exec =
         new Executor.Options(parallel, Duration.ofMillis(200), options.waitTimeout());
-    Executor.Run run = Executor.start(plan, engine, exec, new Progress(out()));
+    ProgressView view = progressView();
+    Executor.Run run = Executor.start(plan, engine, exec, view);
     Executor.Result result;
     Signals.Registration signals =
         Signals.onInterrupt(
@@ -280,6 +281,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       result = run.await();
     } finally {
       signals.close();
+      view.close();
     }
     if (result.cancelled()) {
       err().println("jstack: cancelled; " + result.notRun().size() + " operations did not run");
@@ -329,7 +331,9 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
                 new Planner(
                         loaded.project(), loaded.disabledServices().keySet(), now, origin(loaded))
                     .stop(services, timeout == null ? null : Duration.ofSeconds(timeout));
-            Executor.run(stop, engine, Executor.Options.defaults(), new Progress(out()));
+            try (ProgressView v = progressView()) {
+              Executor.run(stop, engine, Executor.Options.defaults(), v);
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           } finally {

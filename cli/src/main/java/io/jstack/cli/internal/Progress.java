@@ -34,7 +34,7 @@ public final class Progress implements Consumer<PlanEvent> {
   }
 
   /** {resource, doing, done} for an operation. */
-  private static String[] words(Operation op) {
+  static String[] words(Operation op) {
     String verb = op.step().verb();
     int space = verb.indexOf(' ');
     String action = space < 0 ? verb : verb.substring(0, space);

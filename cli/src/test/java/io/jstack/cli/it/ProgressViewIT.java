@@ -1,0 +1,93 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** On a terminal (tmux) up shows the live view; piped, the same command prints plain lines. */
+class ProgressViewIT {
+  @TempDir Path dir;
+  final String project = "progress-it-" + UUID.randomUUID().toString().substring(0, 8);
+  final String session = "jstack-" + project;
+
+  @BeforeAll
+  static void engine() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    Docker.run(null, "tmux", "kill-session", "-t", session);
+    Docker.removeProject(project);
+  }
+
+  @Test
+  void liveViewOnATerminal_plainLinesWhenPiped() throws Exception {
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        """
+        services:
+          a:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            init: true
+          b:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            init: true
+            depends_on: [a]
+        """);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path script = dir.resolve("jstack.sh");
+    Files.writeString(
+        script,
+        "#!/bin/sh\nexec '"
+            + java
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' io.jstack.cli.Main --engine docker -p "
+            + project
+            + " -f '"
+            + dir.resolve("compose.yaml")
+            + "' \"$@\"\n");
+    script.toFile().setExecutable(true);
+
+    assertThat(
+            Docker.run(null, "tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30")
+                .code())
+        .isZero();
+    Docker.run(null, "tmux", "send-keys", "-t", session, script + " up -d; echo EXIT=$?", "Enter");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(screen()).contains("EXIT=0"));
+    String screen = screen();
+    assertThat(screen)
+        .containsPattern("\\[\\+\\] Running 4/4 +\\d+\\.\\ds")
+        .containsPattern("✔ Container " + project + "-a-1 +Started +\\d+\\.\\ds")
+        .containsPattern("✔ Network " + project + "_default +Created");
+    // Redrawn in place: each resource appears once on the screen.
+    assertThat(screen.split("Container " + project + "-b-1", -1)).hasSize(2);
+
+    Docker.Result piped = Docker.run(null, "sh", "-c", script + " down | cat");
+    assertThat(piped.code()).isZero();
+    assertThat(piped.out())
+        .contains(" Container " + project + "-b-1  Stopping")
+        .contains(" Container " + project + "-b-1  Removed")
+        .doesNotContain("\u001b[");
+  }
+
+  private String screen() {
+    return Docker.run(null, "tmux", "capture-pane", "-t", session, "-p").out();
+  }
+}
