@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       CommandLine.HelpCommand.class,
       BuildCommand.class,
+      CompletionCommand.class,
       ConfigCommand.class,
       DownCommand.class,
       EventsCommand.class,

@@ -51,4 +51,27 @@ class JstackTest {
     assertThat(r.err().lines()).hasSize(1);
     assertThat(r.err()).startsWith("jstack: unknown flag '--bogus'");
   }
+
+  @Test
+  void completion_coversEveryVerbAndItsFlags() {
+    Run bash = run("completion", "bash");
+    assertThat(bash.code()).isZero();
+    assertThat(bash.out())
+        .contains("complete -F _complete_jstack")
+        .contains("exec")
+        .contains("--remove-orphans");
+    Run zsh = run("completion", "zsh");
+    assertThat(zsh.out())
+        .startsWith("#compdef jstack\nautoload -U +X bashcompinit && bashcompinit\n");
+  }
+
+  @Test
+  void helpOfAVerb_showsItsExamples() {
+    Run r = run("help", "up");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains("Usage: jstack up")
+        .contains("Examples:")
+        .contains("jstack up -d --wait");
+  }
 }
