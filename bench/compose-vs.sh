@@ -10,7 +10,7 @@ cleanup() {
   for p in benchchain benchwide; do
     ids=$(docker ps -aq --filter "label=com.docker.compose.project=$p")
     [[ -z $ids ]] || docker rm -f $ids >/dev/null
-    docker network rm "${p}_default" >/dev/null 2>&1 || true
+    for n in $(docker network ls -q --filter "name=${p}_default"); do docker network rm "$n" >/dev/null 2>&1 || true; done
   done
   rm -rf "$work"
 }
