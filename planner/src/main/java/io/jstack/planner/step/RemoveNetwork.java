@@ -4,8 +4,13 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
 import java.util.Optional;
 
-/** Removes a project network. */
+/**
+ * Removes a project network. dockerd may still count an endpoint of a container it has just
+ * removed, so "active endpoints" is retried a few times before it counts as a failure.
+ */
 public record RemoveNetwork(String name) implements Step {
+  private static final int ATTEMPTS = 10;
+
   @Override
   public String verb() {
     return "remove network";
@@ -17,12 +22,19 @@ public record RemoveNetwork(String name) implements Step {
   }
 
   @Override
-  public Optional<String> run(Engine engine, StepContext context) {
-    try {
-      engine.removeNetwork(name);
-    } catch (EngineException.NotFound e) {
-      return Optional.of("already gone");
+  public Optional<String> run(Engine engine, StepContext context) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        engine.removeNetwork(name);
+        return Optional.empty();
+      } catch (EngineException.NotFound e) {
+        return Optional.of("already gone");
+      } catch (EngineException e) {
+        if (attempt == ATTEMPTS || !String.valueOf(e.getMessage()).contains("active endpoints")) {
+          throw e;
+        }
+        Thread.sleep(context.pollInterval().toMillis());
+      }
     }
-    return Optional.empty();
   }
 }
