@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       BuildCommand.class,
       CompletionCommand.class,
       ConfigCommand.class,
+      CpCommand.class,
       DownCommand.class,
       EventsCommand.class,
       ExecCommand.class,

@@ -58,6 +58,15 @@ public interface Engine {
    */
   void renameContainer(String id, String newName);
 
+  /**
+   * The file or directory at {@code path} in the container, as a tar stream whose top entry is its
+   * name; the caller closes it.
+   */
+  java.io.InputStream copyFrom(String id, String path);
+
+  /** Unpacks the tar stream {@code archive} into the directory {@code dir} of the container. */
+  void copyTo(String id, String dir, java.io.InputStream archive);
+
   /** The processes running in a container, as {@code ps} shows them. */
   Processes top(String id);
 

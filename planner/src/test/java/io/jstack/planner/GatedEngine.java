@@ -283,4 +283,14 @@ final class GatedEngine implements Engine {
   public Processes top(String id) {
     return engine.top(id);
   }
+
+  @Override
+  public java.io.InputStream copyFrom(String id, String path) {
+    return engine.copyFrom(id, path);
+  }
+
+  @Override
+  public void copyTo(String id, String dir, java.io.InputStream archive) {
+    engine.copyTo(id, dir, archive);
+  }
 }

@@ -146,6 +146,24 @@ class LifecycleIT {
     assertThat(exec.out()).isEqualTo("forty-two\n/www\n");
     assertThat(exec.err()).isEqualTo("oops\n");
 
+    Path got = dir.resolve("out/page.html");
+    Files.createDirectories(got.getParent());
+    JstackRunner.Run cpOut = jstack.run(base, "cp", "app:/www/index.html", got.toString());
+    assertThat(cpOut.code()).as(cpOut.err()).isZero();
+    assertThat(Files.readString(got)).contains("hello from jstack");
+    Path site = Files.createDirectories(dir.resolve("site"));
+    Files.writeString(site.resolve("a.txt"), "from the host\n");
+    assertThat(jstack.run(base, "cp", site.toString(), "app:/tmp/").code()).isZero();
+    assertThat(
+            Docker.run(null, "docker", "exec", project + "-app-1", "cat", "/tmp/site/a.txt").out())
+        .isEqualTo("from the host\n");
+    assertThat(
+            jstack.run(base, "cp", site.resolve("a.txt").toString(), "app:/tmp/renamed.txt").code())
+        .isZero();
+    assertThat(
+            Docker.run(null, "docker", "exec", project + "-app-1", "cat", "/tmp/renamed.txt").out())
+        .isEqualTo("from the host\n");
+
     JstackRunner.Run port = jstack.run(base, "port", "app", "8080");
     assertThat(port.code()).isZero();
     String hostPort = Docker.lines("port", project + "-app-1", "8080/tcp").get(0);

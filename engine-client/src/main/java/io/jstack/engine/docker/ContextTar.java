@@ -1,5 +1,6 @@
 package io.jstack.engine.docker;
 
+import io.jstack.engine.TarWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -16,6 +16,7 @@ import io.jstack.engine.ImageInfo;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
+import io.jstack.engine.TarWriter;
 import io.jstack.engine.VolumeInfo;
 import io.jstack.engine.VolumeSpec;
 import io.jstack.engine.http.HttpRequest;
@@ -325,6 +326,33 @@ public final class DockerEngine implements Engine, AutoCloseable {
         HttpRequest.post(
             "/containers/" + DockerApi.encode(id) + "/rename?name=" + DockerApi.encode(newName)),
         "rename container " + id + " to " + newName);
+  }
+
+  @Override
+  public java.io.InputStream copyFrom(String id, String path) {
+    HttpResponse r =
+        api.send(
+            HttpRequest.get(
+                "/containers/" + DockerApi.encode(id) + "/archive?path=" + DockerApi.encode(path)),
+            "copy " + path + " out of container " + id);
+    return new java.io.FilterInputStream(r.body()) {
+      @Override
+      public void close() {
+        r.close();
+      }
+    };
+  }
+
+  @Override
+  public void copyTo(String id, String dir, java.io.InputStream archive) {
+    api.call(
+        new HttpRequest(
+            "PUT",
+            "/containers/" + DockerApi.encode(id) + "/archive?path=" + DockerApi.encode(dir),
+            Map.of("Content-Type", "application/x-tar"),
+            null,
+            archive),
+        "copy into " + dir + " of container " + id);
   }
 
   @Override

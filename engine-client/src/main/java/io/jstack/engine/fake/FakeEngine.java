@@ -1325,6 +1325,57 @@ public final class FakeEngine implements Engine {
     return this;
   }
 
+  private final Map<String, Map<String, byte[]>> files = new HashMap<>();
+
+  /** Regular files only: what {@link #copyTo} put there, by absolute path. */
+  @Override
+  public java.io.InputStream copyFrom(String id, String path) {
+    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    synchronized (lock) {
+      Container c = require(id);
+      Map<String, byte[]> mine = files.getOrDefault(c.id, Map.of());
+      String base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      String top = base.substring(base.lastIndexOf('/') + 1);
+      boolean found = false;
+      try {
+        for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(mine).entrySet()) {
+          if (f.getKey().equals(base)) {
+            io.jstack.engine.TarWriter.file(tar, top, 0644, 0, 0, f.getValue());
+            found = true;
+          } else if (f.getKey().startsWith(base + "/")) {
+            io.jstack.engine.TarWriter.file(
+                tar, top + f.getKey().substring(base.length()), 0644, 0, 0, f.getValue());
+            found = true;
+          }
+        }
+        io.jstack.engine.TarWriter.end(tar);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+      if (!found) {
+        throw new EngineException.NotFound(
+            "Could not find the file " + path + " in container " + c.name);
+      }
+    }
+    return new java.io.ByteArrayInputStream(tar.toByteArray());
+  }
+
+  @Override
+  public void copyTo(String id, String dir, java.io.InputStream archive) {
+    Map<String, byte[]> entries;
+    try {
+      entries = TarEntries.readAll(archive);
+    } catch (java.io.IOException e) {
+      throw new EngineException("copy: cannot read the archive: " + e.getMessage());
+    }
+    synchronized (lock) {
+      Container c = require(id);
+      Map<String, byte[]> mine = files.computeIfAbsent(c.id, k -> new HashMap<>());
+      String base = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+      entries.forEach((name, body) -> mine.put(base + "/" + name, body));
+    }
+  }
+
   /** One process: the container's command (or its image's, unknown here: "sh"). */
   @Override
   public Processes top(String id) {

@@ -1,34 +1,35 @@
-package io.jstack.engine.docker;
+package io.jstack.engine;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Writes tar entries (ustar, with PAX headers for long names) for the Engine API. */
-final class TarWriter {
-  static final int BLOCK = 512;
+/** Writes tar entries (ustar, with PAX headers for long names), as engines take files. */
+public final class TarWriter {
+  public static final int BLOCK = 512;
 
   private TarWriter() {}
 
   /** A regular file owned by {@code uid}:{@code gid}. */
-  static void file(OutputStream out, String name, int mode, int uid, int gid, byte[] body)
+  public static void file(OutputStream out, String name, int mode, int uid, int gid, byte[] body)
       throws IOException {
     entry(out, name, mode, uid, gid, body.length, '0', "");
     out.write(body);
     pad(out, body.length);
   }
 
-  static void directory(OutputStream out, String name, int mode) throws IOException {
+  public static void directory(OutputStream out, String name, int mode) throws IOException {
     entry(out, name.endsWith("/") ? name : name + "/", mode, 0, 0, 0, '5', "");
   }
 
   /** A header owned by root; the caller writes {@code size} bytes of content and pads. */
-  static void header(OutputStream out, String name, int mode, long size, char type, String link)
+  public static void header(
+      OutputStream out, String name, int mode, long size, char type, String link)
       throws IOException {
     entry(out, name, mode, 0, 0, size, type, link);
   }
 
-  static void end(OutputStream out) throws IOException {
+  public static void end(OutputStream out) throws IOException {
     out.write(new byte[BLOCK * 2]);
     out.flush();
   }
@@ -105,7 +106,7 @@ final class TarWriter {
     h[off + len - 1] = 0;
   }
 
-  static void pad(OutputStream out, long size) throws IOException {
+  public static void pad(OutputStream out, long size) throws IOException {
     int rest = (int) (size % BLOCK);
     if (rest != 0) {
       out.write(new byte[BLOCK - rest]);
