@@ -115,7 +115,21 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
                   }
                 });
         try {
-          printer.follow(engine, containers, sinceTs, untilTs, tailLines);
+          if (untilTs != null) {
+            printer.follow(engine, containers, sinceTs, untilTs, tailLines);
+          } else {
+            // Keeps following containers that start later, until Ctrl-C.
+            printer.followProject(
+                engine,
+                loaded.project().name(),
+                containers,
+                c ->
+                    !"True".equalsIgnoreCase(c.label(ComposeLabels.ONEOFF))
+                        && (services.isEmpty()
+                            || services.contains(c.label(ComposeLabels.SERVICE))),
+                sinceTs,
+                tailLines);
+          }
         } finally {
           signals.close();
         }

@@ -125,6 +125,75 @@ public final class LogPrinter {
     out.flush();
   }
 
+  /**
+   * Follows {@code containers} and, as long as it runs, every container of the project that starts
+   * later and that {@code wanted} accepts; it returns only when the thread is interrupted or the
+   * engine's event stream ends (Ctrl-C ends the process before that).
+   */
+  public void followProject(
+      Engine engine,
+      String project,
+      List<ContainerInfo> containers,
+      java.util.function.Predicate<ContainerInfo> wanted,
+      String since,
+      Integer tail) {
+    java.util.Set<String> followed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    int[] width = {0};
+    for (ContainerInfo c : containers) {
+      width[0] = Math.max(width[0], shortName(c).length());
+    }
+    // A container seen again (a restart) is followed from the moment it started, not replayed.
+    java.util.function.BiConsumer<ContainerInfo, String> start =
+        (c, from) -> {
+          if (!followed.add(c.id())) {
+            return;
+          }
+          width[0] = Math.max(width[0], shortName(c).length());
+          String p = String.format("%-" + width[0] + "s  | ", shortName(c));
+          String prefixText =
+              color
+                  ? "\u001b["
+                      + COLORS[(followed.size() - 1) % COLORS.length]
+                      + "m"
+                      + p
+                      + "\u001b[0m"
+                  : p;
+          Thread f =
+              new Thread(
+                  () -> {
+                    try (LogStream s =
+                        engine.logs(
+                            c.id(),
+                            new LogStream.Options(
+                                true,
+                                from == null ? tail : null,
+                                from == null ? since : from,
+                                null,
+                                timestamps))) {
+                      for (LogStream.Line line = s.next(); line != null; line = s.next()) {
+                        print(prefixText, line);
+                      }
+                    } catch (EngineException e) {
+                      // Gone, or the stream closed: this follower ends.
+                    }
+                    followed.remove(c.id());
+                  },
+                  "logs-" + c.name());
+          f.setDaemon(true);
+          f.start();
+        };
+    try (io.jstack.engine.EventStream events =
+        engine.events(java.util.Map.of(io.jstack.planner.ComposeLabels.PROJECT, project))) {
+      containers.forEach(c -> start.accept(c, null));
+      for (io.jstack.engine.EventStream.Event e = events.next(); e != null; e = events.next()) {
+        if (e.type().equals("container") && e.action().equals("start")) {
+          String from = Long.toString(e.time().getEpochSecond());
+          engine.container(e.id()).filter(wanted).ifPresent(c -> start.accept(c, from));
+        }
+      }
+    }
+  }
+
   private void print(String p, LogStream.Line line) {
     StringBuilder sb = new StringBuilder();
     if (prefix) {

@@ -1,0 +1,108 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackRunner;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** logs -f keeps following containers that start after it, without replaying restarted ones. */
+class LogsFollowIT {
+  @TempDir Path dir;
+  final String project = "logsf-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void engine() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @AfterEach
+  void cleanUp() {
+    Docker.removeProject(project);
+  }
+
+  @Test
+  void logsFollow_picksUpContainersThatStartLater() throws Exception {
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        """
+        services:
+          a:
+            image: jstack-examples/busybox:latest
+            init: true
+            command: ["sh", "-c", "echo a-first; sleep 3600"]
+          b:
+            image: jstack-examples/busybox:latest
+            init: true
+            command: ["sh", "-c", "echo b-hello; sleep 3600"]
+        """);
+    JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
+    String[] base = {
+      "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
+    };
+    assertThat(jstack.run(base, "up", "-d", "a").code()).isZero();
+
+    Process logs =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.jstack.cli.Main",
+                "--engine",
+                "docker",
+                "-p",
+                project,
+                "-f",
+                dir.resolve("compose.yaml").toString(),
+                "logs",
+                "-f")
+            .redirectErrorStream(true)
+            .start();
+    StringBuffer seen = new StringBuffer();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                  seen.append(l).append('\n');
+                }
+              } catch (java.io.IOException e) {
+                // The process ended.
+              }
+            });
+    reader.start();
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> seen.toString().contains("a-first"));
+      assertThat(jstack.run(base, "up", "-d", "b").code()).isZero();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> seen.toString().matches("(?s).*b-1 +\\| b-hello.*"));
+      assertThat(jstack.run(base, "restart", "-t", "1", "a").code()).isZero();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> seen.toString().split("a-first", -1).length == 3);
+      assertThat(seen.toString().split("a-first", -1)).as(seen.toString()).hasSize(3);
+    } finally {
+      logs.destroyForcibly();
+      reader.join(5000);
+    }
+  }
+}
