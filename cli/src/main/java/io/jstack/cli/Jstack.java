@@ -67,6 +67,13 @@ public final class Jstack {
       description = "How to show progress (default: auto, a live view on a terminal).")
   io.jstack.cli.internal.ProgressView.Mode progress = io.jstack.cli.internal.ProgressView.Mode.auto;
 
+  @Option(
+      names = "--ansi",
+      paramLabel = "auto|never|always",
+      scope = ScopeType.INHERIT,
+      description = "When to use colours and the live view (default: auto, on a terminal).")
+  io.jstack.cli.internal.LogPrinter.Ansi ansi = io.jstack.cli.internal.LogPrinter.Ansi.auto;
+
   private final Map<String, String> environment;
   private final Function<Engines.Kind, Engine> engines;
   private final java.io.InputStream stdin;

@@ -99,7 +99,7 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
         }
       }
       containers.sort(Comparator.comparing(ContainerInfo::name));
-      LogPrinter printer = LogPrinter.forTerminal(out(), noColor, noPrefix, timestamps);
+      LogPrinter printer = LogPrinter.forTerminal(out(), root.ansi, noColor, noPrefix, timestamps);
       if (follow) {
         Signals.Registration signals =
             Signals.onInterrupt(

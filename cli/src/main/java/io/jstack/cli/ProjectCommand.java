@@ -79,7 +79,7 @@ abstract class ProjectCommand {
 
   /** The progress view {@code --progress} selects. */
   ProgressView progressView() {
-    return ProgressView.of(root.progress, out());
+    return ProgressView.of(root.progress, root.ansi, out());
   }
 
   /** Refuses service names the project does not have, as a usage error. */

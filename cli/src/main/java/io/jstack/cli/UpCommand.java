@@ -343,7 +343,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
     boolean abortOnExit = abortOnContainerExit || exitCodeFrom != null;
     java.util.concurrent.atomic.AtomicReference<String> aborted =
         new java.util.concurrent.atomic.AtomicReference<>();
-    LogPrinter printer = LogPrinter.forTerminal(out(), false, false, timestamps);
+    LogPrinter printer = LogPrinter.forTerminal(out(), root.ansi, false, false, timestamps);
     Signals.Registration signals =
         Signals.onInterrupt(
             new Signals.Interrupt() {

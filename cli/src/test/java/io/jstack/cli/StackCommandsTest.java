@@ -180,4 +180,18 @@ class StackCommandsTest {
         .startsWith("jstack: cannot connect to the engine at unix://" + dir.resolve("no.sock"))
         .contains("start dockerd, or point DOCKER_HOST at a running engine");
   }
+
+  @Test
+  void ansi_decidesColoursAndTheLiveView() {
+    jstack("up", "-d");
+    engine.write("demo-web-1", LogStream.Source.STDOUT, "hello");
+    assertThat(jstack("logs", "web").out()).isEqualTo("web-1  | hello\n");
+    assertThat(jstack("--ansi", "always", "logs", "web").out())
+        .isEqualTo("\u001b[36mweb-1  | \u001b[0mhello\n");
+    assertThat(jstack("--ansi", "always", "logs", "--no-color", "web").out())
+        .isEqualTo("web-1  | hello\n");
+    JstackTest.Run live = jstack("--ansi", "always", "down");
+    assertThat(live.out()).contains("[+] Running").contains("\u001b[2K");
+    assertThat(jstack("--ansi", "never", "up", "-d").out()).doesNotContain("\u001b[");
+  }
 }

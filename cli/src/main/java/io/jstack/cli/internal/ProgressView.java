@@ -27,7 +27,14 @@ public abstract class ProgressView implements Consumer<PlanEvent>, AutoCloseable
 
   /** The view {@code mode} names, writing to {@code out}; {@code auto} picks tty on a terminal. */
   public static ProgressView of(Mode mode, PrintWriter out) {
-    Mode m = mode == Mode.auto ? (System.console() != null ? Mode.tty : Mode.plain) : mode;
+    return of(mode, LogPrinter.Ansi.auto, out);
+  }
+
+  /**
+   * The view {@code mode} names; {@code auto} is the live view only when {@code ansi} allows it.
+   */
+  public static ProgressView of(Mode mode, LogPrinter.Ansi ansi, PrintWriter out) {
+    Mode m = mode == Mode.auto ? (ansi.enabled() ? Mode.tty : Mode.plain) : mode;
     return switch (m) {
       case tty -> new Live(out);
       case quiet ->
