@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jgrapht.Graph;
@@ -89,12 +88,5 @@ public final class ServiceGraph {
 
   public boolean contains(String service) {
     return graph.containsVertex(service);
-  }
-
-  /** For tests: the edges as service to its dependencies. */
-  Map<String, Set<String>> edges() {
-    Map<String, Set<String>> m = new java.util.TreeMap<>();
-    order.forEach(s -> m.put(s, dependencies(s)));
-    return m;
   }
 }

@@ -14,7 +14,6 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -280,13 +279,5 @@ public final class Binder {
 
   private static Type typeArg(Type type, int i) {
     return ((ParameterizedType) type).getActualTypeArguments()[i];
-  }
-
-  /** For tests: bind a map of records keyed by name. */
-  static <T> Map<String, T> bindMap(YNode.Map node, Class<T> type, String path) {
-    Map<String, T> out = new LinkedHashMap<>();
-    node.entries()
-        .forEach((k, v) -> out.put(k, type.cast(value(v, type, PathNames.child(path, k), k))));
-    return out;
   }
 }

@@ -14,10 +14,8 @@ import io.jstack.compose.internal.yaml.YNode;
 import io.jstack.compose.internal.yaml.YNodes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Rewrites every short syntax of a compose document to its long form ({@code "8080:80"} to a port
@@ -558,18 +556,5 @@ final class Canonical {
       items.add(m);
     }
     return YNodes.seq(items, seq.location());
-  }
-
-  /** Items of a scalar list without repeats, first occurrence kept. */
-  static List<YNode> distinct(List<YNode> items) {
-    Set<String> seen = new LinkedHashSet<>();
-    List<YNode> out = new ArrayList<>();
-    for (YNode n : items) {
-      String t = YNode.text(n);
-      if (t == null || seen.add(t)) {
-        out.add(n);
-      }
-    }
-    return out;
   }
 }

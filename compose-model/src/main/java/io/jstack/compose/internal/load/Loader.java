@@ -1,7 +1,5 @@
 package io.jstack.compose.internal.load;
 
-import static io.jstack.compose.internal.load.Nodes.child;
-
 import io.jstack.compose.ComposeException;
 import io.jstack.compose.LoadedProject;
 import io.jstack.compose.Project;
@@ -282,9 +280,5 @@ public final class Loader {
           ? YNode.Map.empty(new io.jstack.compose.SourceLocation(display, 1, 1))
           : merged;
     }
-  }
-
-  static String servicePath(String name) {
-    return child("services", name);
   }
 }

@@ -151,20 +151,4 @@ public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
       case NULL -> "null";
     };
   }
-
-  /** Helper to build linked maps without repeating generics. */
-  static <V> LinkedHashMap<String, V> linked() {
-    return new LinkedHashMap<>();
-  }
-
-  /** The nodes of a tree in a stable order, for tests. */
-  static List<YNode> children(YNode node) {
-    if (node instanceof Map m) {
-      return List.copyOf(m.entries().values());
-    }
-    if (node instanceof Seq s) {
-      return s.items();
-    }
-    return List.of();
-  }
 }
