@@ -108,6 +108,34 @@ final class DockerApi implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a request whose answer is a stream of JSON objects (pull, push, build, load) and hands
+   * each to {@code each}; an object carrying {@code error} ends it with {@code errorPrefix: error}.
+   */
+  void stream(
+      HttpRequest request,
+      String what,
+      String errorPrefix,
+      java.util.function.Consumer<JsonNode> each) {
+    try (HttpResponse r = send(request, what);
+        java.io.BufferedReader lines =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = JSON.readTree(line);
+        if (n.has("error")) {
+          throw new EngineException(errorPrefix + ": " + n.path("error").asText().strip());
+        }
+        each.accept(n);
+      }
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
   static byte[] bytes(Object tree) {
     try {
       return JSON.writeValueAsBytes(tree);

@@ -123,31 +123,18 @@ public final class DockerEngine implements Engine, AutoCloseable {
   @Override
   public List<String> loadImages(java.io.InputStream archive) {
     List<String> loaded = new ArrayList<>();
-    try (HttpResponse r =
-            api.send(
-                HttpRequest.postStream("/images/load?quiet=1", "application/x-tar", archive),
-                "load images");
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = DockerApi.JSON.readTree(line);
-        if (n.has("error")) {
-          throw new EngineException("load images failed: " + n.path("error").asText());
-        }
-        String stream = n.path("stream").asText("");
-        for (String prefix : List.of("Loaded image: ", "Loaded image ID: ")) {
-          if (stream.startsWith(prefix)) {
-            loaded.add(stream.substring(prefix.length()).strip());
+    api.stream(
+        HttpRequest.postStream("/images/load?quiet=1", "application/x-tar", archive),
+        "load images",
+        "load images failed",
+        n -> {
+          String stream = n.path("stream").asText("");
+          for (String prefix : List.of("Loaded image: ", "Loaded image ID: ")) {
+            if (stream.startsWith(prefix)) {
+              loaded.add(stream.substring(prefix.length()).strip());
+            }
           }
-        }
-      }
-    } catch (IOException e) {
-      throw api.unreachable(e);
-    }
+        });
     return loaded;
   }
 
@@ -635,30 +622,22 @@ public final class DockerEngine implements Engine, AutoCloseable {
         "/images/create?fromImage="
             + DockerApi.encode(nameTag[0])
             + (nameTag[1] == null ? "" : "&tag=" + DockerApi.encode(nameTag[1]));
-    try (HttpResponse r = api.send(HttpRequest.post(path), "pull image " + reference);
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = DockerApi.JSON.readTree(line);
-        if (n.has("error")) {
-          throw new EngineException("pull image " + reference + ": " + n.path("error").asText());
-        }
-        JsonNode detail = n.path("progressDetail");
-        progress.accept(
-            new PullProgress(
-                reference,
-                n.path("id").asText(""),
-                n.path("status").asText(""),
-                detail.path("current").asLong(0),
-                detail.path("total").asLong(0)));
-      }
-    } catch (IOException e) {
-      throw api.unreachable(e);
-    }
+    api.stream(
+        HttpRequest.post(path),
+        "pull image " + reference,
+        "pull image " + reference,
+        n -> progress.accept(progressOf(reference, n)));
+  }
+
+  /** A pull's or push's progress object. */
+  private static PullProgress progressOf(String reference, JsonNode n) {
+    JsonNode detail = n.path("progressDetail");
+    return new PullProgress(
+        reference,
+        n.path("id").asText(""),
+        n.path("status").asText(""),
+        detail.path("current").asLong(0),
+        detail.path("total").asLong(0));
   }
 
   @Override
@@ -672,33 +651,11 @@ public final class DockerEngine implements Engine, AutoCloseable {
     // The engine wants credentials even when the registry needs none: an empty JSON object.
     String auth =
         java.util.Base64.getUrlEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));
-    try (HttpResponse r =
-            api.send(
-                HttpRequest.post(path).withHeader("X-Registry-Auth", auth),
-                "push image " + reference);
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = DockerApi.JSON.readTree(line);
-        if (n.has("error")) {
-          throw new EngineException("push image " + reference + ": " + n.path("error").asText());
-        }
-        JsonNode detail = n.path("progressDetail");
-        progress.accept(
-            new PullProgress(
-                reference,
-                n.path("id").asText(""),
-                n.path("status").asText(""),
-                detail.path("current").asLong(0),
-                detail.path("total").asLong(0)));
-      }
-    } catch (IOException e) {
-      throw api.unreachable(e);
-    }
+    api.stream(
+        HttpRequest.post(path).withHeader("X-Registry-Auth", auth),
+        "push image " + reference,
+        "push image " + reference,
+        n -> progress.accept(progressOf(reference, n)));
   }
 
   @Override
@@ -765,43 +722,31 @@ public final class DockerEngine implements Engine, AutoCloseable {
             "jstack-build-context");
     writer.setDaemon(true);
     writer.start();
-    String id = null;
+    String[] id = {null};
     String what = "build image " + (spec.tags().isEmpty() ? spec.context() : spec.tags().get(0));
-    try (HttpResponse r =
-            api.send(HttpRequest.postStream(q.toString(), "application/x-tar", tar), what);
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = DockerApi.JSON.readTree(line);
-        if (n.has("error")) {
-          throw new EngineException(what + " failed: " + n.path("error").asText().strip());
-        }
-        if (n.has("stream")) {
-          String text = n.path("stream").asText();
-          for (String l : text.split("\n")) {
+    api.stream(
+        HttpRequest.postStream(q.toString(), "application/x-tar", tar),
+        what,
+        what + " failed",
+        n -> {
+          for (String l : n.path("stream").asText("").split("\n")) {
             if (!l.isBlank()) {
               progress.accept(l);
             }
             if (l.startsWith("Successfully built ")) {
-              id = l.substring("Successfully built ".length()).strip();
+              id[0] = l.substring("Successfully built ".length()).strip();
             }
           }
-        }
-        if (n.path("aux").has("ID")) {
-          id = n.path("aux").path("ID").asText();
-        }
-      }
-    } catch (IOException e) {
-      throw api.unreachable(e);
-    }
-    if (id == null) {
+          if (n.path("aux").has("ID")) {
+            id[0] = n.path("aux").path("ID").asText();
+          }
+        });
+    if (id[0] == null) {
       throw new EngineException(what + " failed: the engine did not report an image id");
     }
-    return image(spec.tags().isEmpty() ? id : spec.tags().get(0)).map(ImageInfo::id).orElse(id);
+    return image(spec.tags().isEmpty() ? id[0] : spec.tags().get(0))
+        .map(ImageInfo::id)
+        .orElse(id[0]);
   }
 
   // --- decoding ---
