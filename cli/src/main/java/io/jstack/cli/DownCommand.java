@@ -1,13 +1,9 @@
 package io.jstack.cli;
 
 import io.jstack.compose.LoadedProject;
-import io.jstack.compose.ProjectWriter;
 import io.jstack.engine.Engine;
 import io.jstack.planner.DownOptions;
-import io.jstack.planner.ObservedState;
 import io.jstack.planner.Plan;
-import io.jstack.planner.PlanFormat;
-import io.jstack.planner.Planner;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -71,10 +67,8 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
     LoadedProject loaded = load();
     Engine engine = engine();
     try {
-      ObservedState observed = ObservedState.read(engine, loaded.project());
       Plan plan =
-          new Planner(
-                  loaded.project(), loaded.disabledServices().keySet(), observed, origin(loaded))
+          planner(engine, loaded)
               .down(
                   new DownOptions(
                       volumes,
@@ -83,11 +77,7 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
                       timeout == null ? null : Duration.ofSeconds(timeout)));
       plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
       if (dryRun) {
-        out()
-            .print(
-                format.equals("json")
-                    ? ProjectWriter.json(PlanFormat.tree(plan))
-                    : PlanFormat.text(plan));
+        printPlan(plan, format);
         return Jstack.EXIT_OK;
       }
       if (plan.isEmpty()) {

@@ -77,6 +77,15 @@ abstract class ProjectCommand {
     return Jstack.EXIT_OK;
   }
 
+  /** Prints a plan for {@code --dry-run}, as text or ({@code json}) as a JSON document. */
+  void printPlan(Plan plan, String format) {
+    out()
+        .print(
+            format.equals("json")
+                ? io.jstack.compose.ProjectWriter.json(io.jstack.planner.PlanFormat.tree(plan))
+                : io.jstack.planner.PlanFormat.text(plan));
+  }
+
   /** The progress view {@code --progress} selects. */
   ProgressView progressView() {
     return ProgressView.of(root.progress, root.ansi, out());

@@ -4,17 +4,13 @@ import io.jstack.cli.internal.LogPrinter;
 import io.jstack.cli.internal.ProgressView;
 import io.jstack.cli.internal.Signals;
 import io.jstack.compose.LoadedProject;
-import io.jstack.compose.ProjectWriter;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
 import io.jstack.planner.ComposeLabels;
 import io.jstack.planner.Executor;
 import io.jstack.planner.ImageBuilds;
-import io.jstack.planner.ObservedState;
 import io.jstack.planner.Plan;
 import io.jstack.planner.PlanEvent;
-import io.jstack.planner.PlanFormat;
-import io.jstack.planner.Planner;
 import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.UpOptions;
 import java.time.Duration;
@@ -178,37 +174,24 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
             waitReady,
             waitTimeout == null ? null : Duration.ofSeconds(waitTimeout));
     LoadedProject loaded = load();
-    for (String s : services) {
-      if (!loaded.project().services().containsKey(s)) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "no such service: "
-                + s
-                + " (services: "
-                + String.join(", ", loaded.project().services().keySet())
-                + ")");
-      }
-    }
+    requireServices(loaded, services);
     Engine engine = engine();
     try {
       Instant began = Instant.now();
       if (!dryRun && !noBuild) {
-        var selected = new ServiceGraphSelection(loaded.project()).select(services, noDeps);
+        java.util.Set<String> selected =
+            services.isEmpty()
+                ? loaded.project().services().keySet()
+                : noDeps
+                    ? new java.util.LinkedHashSet<>(services)
+                    : ServiceGraph.of(loaded.project()).withDependencies(services);
         var toBuild = ImageBuilds.needed(loaded.project(), engine, selected, build);
         BuildCommand.build(engine, loaded, toBuild, false, false, Map.of(), false, out());
       }
-      ObservedState observed = ObservedState.read(engine, loaded.project());
-      Planner planner =
-          new Planner(
-              loaded.project(), loaded.disabledServices().keySet(), observed, origin(loaded));
-      Plan plan = planner.up(options);
+      Plan plan = planner(engine, loaded).up(options);
       plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
       if (dryRun) {
-        out()
-            .print(
-                format.equals("json")
-                    ? ProjectWriter.json(PlanFormat.tree(plan))
-                    : PlanFormat.text(plan));
+        printPlan(plan, format);
         return Jstack.EXIT_OK;
       }
       if (plan.isEmpty()) {
@@ -225,18 +208,6 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       return attach(engine, loaded, began);
     } finally {
       close(engine);
-    }
-  }
-
-  /** The services an {@code up} of {@code services} touches. */
-  private record ServiceGraphSelection(io.jstack.compose.Project project) {
-    java.util.Set<String> select(List<String> services, boolean noDeps) {
-      if (services.isEmpty()) {
-        return project.services().keySet();
-      }
-      return noDeps
-          ? new java.util.LinkedHashSet<>(services)
-          : ServiceGraph.of(project).withDependencies(services);
     }
   }
 
@@ -326,10 +297,8 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
             return;
           }
           try {
-            ObservedState now = ObservedState.read(engine, loaded.project());
             Plan stop =
-                new Planner(
-                        loaded.project(), loaded.disabledServices().keySet(), now, origin(loaded))
+                planner(engine, loaded)
                     .stop(services, timeout == null ? null : Duration.ofSeconds(timeout));
             try (ProgressView v = progressView()) {
               Executor.run(stop, engine, Executor.Options.defaults(), v);
