@@ -493,11 +493,17 @@ public final class ContainerSpecs {
         s.oomScoreAdj());
   }
 
-  /** The stop timeout to use: {@code -t} when given, else the service's grace period. */
+  /** Docker Compose's stop timeout when neither {@code -t} nor {@code stop_grace_period} says. */
+  static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The stop timeout to use: {@code -t} when given, else the service's grace period, else the
+   * default. {@code s} is null for containers whose service is no longer in the model.
+   */
   static Duration stopTimeout(Service s, Duration override) {
     if (override != null) {
       return override;
     }
-    return s.stopGracePeriod() != null ? s.stopGracePeriod() : Duration.ofSeconds(10);
+    return s != null && s.stopGracePeriod() != null ? s.stopGracePeriod() : DEFAULT_STOP_TIMEOUT;
   }
 }

@@ -619,7 +619,7 @@ public final class Planner {
         Node stop =
             c.isRunning()
                 ? plan.add(
-                    new StopContainer(c.name(), null, java.time.Duration.ofSeconds(10)),
+                    new StopContainer(c.name(), null, ContainerSpecs.DEFAULT_STOP_TIMEOUT),
                     service,
                     "orphan")
                 : null;
@@ -668,11 +668,7 @@ public final class Planner {
                       new StopContainer(
                           c.name(),
                           s == null ? null : s.stopSignal(),
-                          s == null
-                              ? options.timeout() == null
-                                  ? java.time.Duration.ofSeconds(10)
-                                  : options.timeout()
-                              : ContainerSpecs.stopTimeout(s, options.timeout())),
+                          ContainerSpecs.stopTimeout(s, options.timeout())),
                       service,
                       "down",
                       after)
@@ -695,11 +691,7 @@ public final class Planner {
             c.isRunning()
                 ? plan.add(
                     new StopContainer(
-                        c.name(),
-                        null,
-                        options.timeout() == null
-                            ? java.time.Duration.ofSeconds(10)
-                            : options.timeout()),
+                        c.name(), null, ContainerSpecs.stopTimeout(null, options.timeout())),
                     c.label(ComposeLabels.SERVICE),
                     "one-off")
                 : null;
@@ -717,11 +709,7 @@ public final class Planner {
                 c.isRunning()
                     ? plan.add(
                         new StopContainer(
-                            c.name(),
-                            null,
-                            options.timeout() == null
-                                ? java.time.Duration.ofSeconds(10)
-                                : options.timeout()),
+                            c.name(), null, ContainerSpecs.stopTimeout(null, options.timeout())),
                         c.label(ComposeLabels.SERVICE),
                         "orphan")
                     : null;
