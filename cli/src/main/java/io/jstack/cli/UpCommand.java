@@ -282,10 +282,10 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       String service = c.label(ComposeLabels.SERVICE);
       boolean selected = services.isEmpty() || services.contains(service);
       boolean shown = (attach.isEmpty() || attach.contains(service)) && !noAttach.contains(service);
-      if (selected
-          && shown
-          && c.isRunning()
-          && !"True".equalsIgnoreCase(c.label(ComposeLabels.ONEOFF))) {
+      // A container that already exited was started by this up too (a one-shot command can end
+      // before attaching begins): its logs and exit code are shown as well.
+      boolean started = c.isRunning() || c.state() == ContainerInfo.State.EXITED;
+      if (selected && shown && started && !"True".equalsIgnoreCase(c.label(ComposeLabels.ONEOFF))) {
         containers.add(c);
       }
     }
