@@ -1,15 +1,16 @@
 package io.jstack.cli;
 
+import io.jstack.cli.internal.Tty;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
+import io.jstack.engine.Stdio;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code jstack exec}: run a command in a service's running container. */
@@ -19,13 +20,14 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Examples:",
+      "  jstack exec web sh",
       "  jstack exec -T web cat /etc/hostname",
       "  echo hi | jstack exec -T -e X=1 worker sh -c 'cat; echo $X'"
     })
 final class ExecCommand extends ProjectCommand implements Callable<Integer> {
   @Option(
       names = {"-T", "--no-TTY"},
-      description = "No pseudo-terminal (the only mode so far).")
+      description = "No pseudo-terminal, even when jstack runs in one.")
   boolean noTty;
 
   @Option(
@@ -72,30 +74,19 @@ final class ExecCommand extends ProjectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!noTty && System.console() != null) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "interactive terminals are not supported yet: add -T to run without one");
-    }
     LoadedProject loaded = load();
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
       ContainerInfo c = ServiceContainers.pick(engine, loaded.project().name(), service, index);
-      if (detach) {
-        engine.exec(
-            c.id(), new Engine.ExecSpec(command, env, user, workdir, privileged, true), null);
-        return Jstack.EXIT_OK;
+      Engine.ExecSpec exec = new Engine.ExecSpec(command, env, user, workdir, privileged, detach);
+      // As Docker Compose: a pseudo-terminal unless -T, -d, or jstack's input is no terminal.
+      try (Tty tty = noTty || detach ? null : Tty.raw().orElse(null)) {
+        out().flush();
+        err().flush();
+        Stdio stdio = root.stdio();
+        return engine.exec(c.id(), exec, new Stdio(stdio.in(), stdio.out(), stdio.err(), tty));
       }
-      byte[] stdin = System.console() == null ? root.stdin().readAllBytes() : null;
-      Engine.ExecResult r =
-          engine.exec(
-              c.id(), new Engine.ExecSpec(command, env, user, workdir, privileged, false), stdin);
-      out().print(new String(r.stdout(), java.nio.charset.StandardCharsets.UTF_8));
-      out().flush();
-      err().print(new String(r.stderr(), java.nio.charset.StandardCharsets.UTF_8));
-      err().flush();
-      return r.exitCode();
     } finally {
       close(engine);
     }

@@ -3,7 +3,9 @@ package io.jstack.cli;
 import io.jstack.cli.internal.Engines;
 import io.jstack.cli.internal.ErrorHandler;
 import io.jstack.cli.internal.VersionProvider;
+import io.jstack.cli.internal.WriterOutput;
 import io.jstack.engine.Engine;
+import io.jstack.engine.Stdio;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.function.Function;
@@ -76,20 +78,25 @@ public final class Jstack {
 
   private final Map<String, String> environment;
   private final Function<Engines.Kind, Engine> engines;
-  private final java.io.InputStream stdin;
+  private final Stdio stdio;
 
-  Jstack(
-      Map<String, String> environment,
-      Function<Engines.Kind, Engine> engines,
-      java.io.InputStream stdin) {
+  Jstack(Map<String, String> environment, Function<Engines.Kind, Engine> engines, Stdio stdio) {
     this.environment = Map.copyOf(environment);
     this.engines = engines;
-    this.stdin = stdin;
+    this.stdio = stdio;
   }
 
   /** What jstack reads as its standard input ({@code -f -}, exec). */
   java.io.InputStream stdin() {
-    return stdin;
+    return stdio.in();
+  }
+
+  /**
+   * jstack's standard input and its output as bytes, for what containers print ({@code exec},
+   * {@code run}); flush the command line's writers before writing here.
+   */
+  Stdio stdio() {
+    return stdio;
   }
 
   /** Connects to the engine {@code --engine} names. */
@@ -126,7 +133,8 @@ public final class Jstack {
   }
 
   /**
-   * As {@link #run(String[], PrintWriter, PrintWriter, Map)}, with the engines given (for tests).
+   * As {@link #run(String[], PrintWriter, PrintWriter, Map)}, with the engines and standard input
+   * given (for tests); what containers print goes to {@code out} and {@code err} too.
    */
   static int run(
       String[] args,
@@ -135,7 +143,14 @@ public final class Jstack {
       Map<String, String> env,
       Function<Engines.Kind, Engine> engines,
       java.io.InputStream stdin) {
-    return commandLine(out, err, env, engines, stdin).execute(args);
+    Stdio stdio = new Stdio(stdin, new WriterOutput(out), new WriterOutput(err), null);
+    return commandLine(out, err, env, engines, stdio).execute(args);
+  }
+
+  /** The process's own entry: bytes from containers go straight to its standard streams. */
+  static int runProcess(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    Stdio stdio = new Stdio(System.in, System.out, System.err, null);
+    return commandLine(out, err, env, kind -> Engines.open(kind, env), stdio).execute(args);
   }
 
   static CommandLine commandLine(
@@ -143,8 +158,8 @@ public final class Jstack {
       PrintWriter err,
       Map<String, String> env,
       Function<Engines.Kind, Engine> engines,
-      java.io.InputStream stdin) {
-    CommandLine cl = new CommandLine(new Jstack(env, engines, stdin));
+      Stdio stdio) {
+    CommandLine cl = new CommandLine(new Jstack(env, engines, stdio));
     ErrorHandler handler = new ErrorHandler();
     cl.setOut(out);
     cl.setErr(err);

@@ -10,7 +10,7 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = Jstack.run(args, out, err, System.getenv());
+    int code = Jstack.runProcess(args, out, err, System.getenv());
     out.flush();
     err.flush();
     System.exit(code);

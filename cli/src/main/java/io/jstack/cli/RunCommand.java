@@ -1,12 +1,12 @@
 package io.jstack.cli;
 
-import io.jstack.cli.internal.LogPrinter;
+import io.jstack.cli.internal.Tty;
 import io.jstack.compose.LoadedProject;
 import io.jstack.compose.Service;
-import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.Engine;
 import io.jstack.engine.ImageInfo;
+import io.jstack.engine.Stdio;
 import io.jstack.planner.ContainerSpecs;
 import io.jstack.planner.ImageBuilds;
 import io.jstack.planner.Plan;
@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Examples:",
+      "  jstack run --rm web sh",
       "  jstack run --rm -T migrate ./migrate.sh up",
       "  jstack run -d --name debug -e DEBUG=1 web sh -c 'sleep 600'"
     })
@@ -47,7 +48,7 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
 
   @Option(
       names = {"-T", "--no-TTY"},
-      description = "No pseudo-terminal (the only mode so far).")
+      description = "No pseudo-terminal, even when jstack runs in one.")
   boolean noTty;
 
   @Option(
@@ -106,11 +107,6 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!noTty && !detach && System.console() != null) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "interactive terminals are not supported yet: add -T to run without one");
-    }
     LoadedProject loaded = load();
     requireServices(loaded, List.of(service));
     Service s = loaded.project().services().get(service);
@@ -160,36 +156,44 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
                   + service
                   + "-run-"
                   + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(4);
-      ContainerSpec spec =
-          ContainerSpecs.oneOff(
-              loaded.project(),
-              s,
-              imageId,
-              origin(loaded),
-              new ContainerSpecs.OneOff(
-                  containerName,
-                  command.isEmpty() ? null : command,
-                  entrypoint == null ? null : List.of(entrypoint),
-                  env,
-                  user,
-                  workdir,
-                  servicePorts,
-                  ports(),
-                  keyValues(labels, "--label")));
-      String id = engine.createContainer(spec);
-      engine.startContainer(id);
-      if (detach) {
-        out().println(containerName);
-        return Jstack.EXIT_OK;
+      // As Docker Compose: attached, its input is jstack's, and a pseudo-terminal unless -T or
+      // jstack's input is no terminal.
+      try (Tty tty = noTty || detach ? null : Tty.raw().orElse(null)) {
+        ContainerSpec spec =
+            ContainerSpecs.oneOff(
+                loaded.project(),
+                s,
+                imageId,
+                origin(loaded),
+                new ContainerSpecs.OneOff(
+                    containerName,
+                    command.isEmpty() ? null : command,
+                    entrypoint == null ? null : List.of(entrypoint),
+                    env,
+                    user,
+                    workdir,
+                    servicePorts,
+                    ports(),
+                    keyValues(labels, "--label"),
+                    !detach,
+                    tty != null));
+        String id = engine.createContainer(spec);
+        if (detach) {
+          engine.startContainer(id);
+          out().println(containerName);
+          return Jstack.EXIT_OK;
+        }
+        out().flush();
+        err().flush();
+        Stdio stdio = root.stdio();
+        try {
+          return engine.startAttached(id, new Stdio(stdio.in(), stdio.out(), stdio.err(), tty));
+        } finally {
+          if (remove) {
+            engine.removeContainer(id, true);
+          }
+        }
       }
-      ContainerInfo info = engine.container(id).orElseThrow();
-      LogPrinter.forTerminal(out(), true, true, false)
-          .follow(engine, List.of(info), null, null, null);
-      int code = engine.waitContainer(id);
-      if (remove) {
-        engine.removeContainer(id, true);
-      }
-      return code;
     } finally {
       close(engine);
     }

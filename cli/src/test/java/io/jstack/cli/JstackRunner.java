@@ -19,6 +19,11 @@ public final class JstackRunner {
 
   /** Runs {@code base} followed by {@code args}. */
   public Run run(String[] base, String... args) {
+    return runWithInput(new byte[0], base, args);
+  }
+
+  /** Runs {@code base} followed by {@code args}, with {@code stdin} as its standard input. */
+  public Run runWithInput(byte[] stdin, String[] base, String... args) {
     List<String> all = new ArrayList<>(List.of(base));
     all.addAll(List.of(args));
     StringWriter out = new StringWriter();
@@ -30,7 +35,7 @@ public final class JstackRunner {
             new PrintWriter(err),
             env,
             kind -> io.jstack.cli.internal.Engines.open(kind, env),
-            java.io.InputStream.nullInputStream());
+            new java.io.ByteArrayInputStream(stdin));
     return new Run(code, out.toString(), err.toString());
   }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param networkMode {@code bridge}, {@code host}, {@code none}, {@code container:ID}, or null when
  *     {@code networks} decides
  * @param networks network name to how the container attaches to it, in attachment order
+ * @param stdinOnce the container's input closes when the first caller attached to it lets go
+ *     (one-off containers of {@code run})
  */
 public record ContainerSpec(
     String name,
@@ -42,6 +44,7 @@ public record ContainerSpec(
     boolean readOnly,
     boolean tty,
     boolean stdinOpen,
+    boolean stdinOnce,
     List<String> capAdd,
     List<String> capDrop,
     List<String> securityOpt,
@@ -167,6 +170,7 @@ public record ContainerSpec(
         readOnly,
         tty,
         stdinOpen,
+        false,
         capAdd,
         capDrop,
         securityOpt,

@@ -85,10 +85,34 @@ public interface Engine {
   void unpauseContainer(String id);
 
   /**
+   * Runs a command in a running container with its standard streams connected to {@code stdio} (a
+   * pseudo-terminal when {@code stdio.terminal()} is set) and returns its exit code once its output
+   * has ended; a detached exec returns 0 as soon as it has started.
+   */
+  int exec(String id, ExecSpec spec, Stdio stdio);
+
+  /**
    * Runs a command in a running container, feeding it {@code stdin} (may be null) and returning
    * what it printed and its exit code.
    */
-  ExecResult exec(String id, ExecSpec spec, byte[] stdin);
+  default ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code =
+        exec(
+            id,
+            spec,
+            new Stdio(
+                stdin == null ? null : new java.io.ByteArrayInputStream(stdin), out, err, null));
+    return new ExecResult(code, out.toByteArray(), err.toByteArray());
+  }
+
+  /**
+   * Starts a created container with its standard streams connected to {@code stdio}, attached
+   * before it starts so that nothing it prints is lost, and returns its exit code once it has
+   * exited. Input reaches it only when it was created with {@link ContainerSpec#stdinOpen()}.
+   */
+  int startAttached(String id, Stdio stdio);
 
   /**
    * A command to run in a container.

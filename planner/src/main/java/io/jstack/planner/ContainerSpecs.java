@@ -162,6 +162,7 @@ public final class ContainerSpecs {
         s.readOnly(),
         s.tty(),
         s.stdinOpen(),
+        false,
         s.capAdd(),
         s.capDrop(),
         s.securityOpt(),
@@ -262,7 +263,9 @@ public final class ContainerSpecs {
   /**
    * What {@code run} changes in a service's container: a one-off name and label, its own command or
    * entrypoint, extra environment, user, directory, and the ports it publishes ({@code -p} always,
-   * the service's own only with {@code --service-ports}).
+   * the service's own only with {@code --service-ports}). An {@code attached} one reads the
+   * caller's input until it ends, and gets a pseudo-terminal only when {@code tty}; a detached one
+   * keeps the service's {@code stdin_open} and {@code tty}.
    */
   public record OneOff(
       String name,
@@ -273,7 +276,9 @@ public final class ContainerSpecs {
       String workingDir,
       boolean servicePorts,
       List<ContainerSpec.PortBinding> ports,
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      boolean attached,
+      boolean tty) {
     public OneOff {
       command = command == null ? null : List.copyOf(command);
       entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
@@ -301,6 +306,11 @@ public final class ContainerSpecs {
     changes.put("env", env);
     changes.put("ports", ports);
     changes.put("restartPolicy", null);
+    if (run.attached()) {
+      changes.put("stdinOpen", true);
+      changes.put("stdinOnce", true);
+      changes.put("tty", run.tty());
+    }
     if (run.command() != null) {
       changes.put("command", run.command());
     }

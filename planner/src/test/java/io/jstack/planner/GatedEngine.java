@@ -245,8 +245,13 @@ final class GatedEngine implements Engine {
   }
 
   @Override
-  public ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
-    return engine.exec(id, spec, stdin);
+  public int exec(String id, ExecSpec spec, io.jstack.engine.Stdio stdio) {
+    return engine.exec(id, spec, stdio);
+  }
+
+  @Override
+  public int startAttached(String id, io.jstack.engine.Stdio stdio) {
+    return engine.startAttached(id, stdio);
   }
 
   @Override

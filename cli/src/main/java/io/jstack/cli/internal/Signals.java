@@ -34,38 +34,54 @@ public final class Signals {
    * restores the previous handlers. Returns a no-op handle where signals cannot be handled.
    */
   public static Registration onInterrupt(Interrupt interrupt) {
+    AtomicInteger presses = new AtomicInteger();
+    return handle(
+        () -> {
+          if (presses.incrementAndGet() == 1) {
+            interrupt.graceful();
+          } else {
+            interrupt.force();
+          }
+        },
+        "INT",
+        "TERM");
+  }
+
+  /**
+   * Runs {@code action} on each of the named signals (e.g. {@code WINCH}) until the returned handle
+   * is closed, then restores the previous handlers. Returns a no-op handle where signals cannot be
+   * handled.
+   */
+  public static Registration handle(Runnable action, String... signals) {
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
       Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-      AtomicInteger presses = new AtomicInteger();
       InvocationHandler h =
-          (proxy, method, args) -> {
-            if (method.getName().equals("handle")) {
-              if (presses.incrementAndGet() == 1) {
-                interrupt.graceful();
-              } else {
-                interrupt.force();
-              }
-              return null;
-            }
-            return switch (method.getName()) {
-              case "hashCode" -> System.identityHashCode(proxy);
-              case "equals" -> proxy == args[0];
-              case "toString" -> "jstack Ctrl-C handler";
-              default -> null;
-            };
-          };
+          (proxy, method, args) ->
+              switch (method.getName()) {
+                case "handle" -> {
+                  action.run();
+                  yield null;
+                }
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                case "toString" -> "jstack signal handler";
+                default -> null;
+              };
       Object handler =
           Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerClass}, h);
-      Object sigint = signalClass.getConstructor(String.class).newInstance("INT");
-      Object sigterm = signalClass.getConstructor(String.class).newInstance("TERM");
-      Object oldInt = handle.invoke(null, sigint, handler);
-      Object oldTerm = handle.invoke(null, sigterm, handler);
+      Object[] installed = new Object[signals.length];
+      Object[] previous = new Object[signals.length];
+      for (int i = 0; i < signals.length; i++) {
+        installed[i] = signalClass.getConstructor(String.class).newInstance(signals[i]);
+        previous[i] = handle.invoke(null, installed[i], handler);
+      }
       return () -> {
         try {
-          handle.invoke(null, sigint, oldInt);
-          handle.invoke(null, sigterm, oldTerm);
+          for (int i = 0; i < installed.length; i++) {
+            handle.invoke(null, installed[i], previous[i]);
+          }
         } catch (ReflectiveOperationException e) {
           // The old handlers stay replaced; the process is about to end anyway.
         }

@@ -44,9 +44,10 @@ final class CreateRequest {
     c.set("ExposedPorts", exposed);
     c.put("Tty", s.tty());
     c.put("OpenStdin", s.stdinOpen());
-    c.put("AttachStdin", false);
-    c.put("AttachStdout", !s.stdinOpen());
-    c.put("AttachStderr", !s.stdinOpen());
+    c.put("StdinOnce", s.stdinOnce());
+    c.put("AttachStdin", s.stdinOnce());
+    c.put("AttachStdout", !s.stdinOpen() || s.stdinOnce());
+    c.put("AttachStderr", !s.stdinOpen() || s.stdinOnce());
     put(c, "StopSignal", s.stopSignal());
     if (s.stopTimeout() != null) {
       c.put("StopTimeout", s.stopTimeout().toSeconds());

@@ -16,6 +16,7 @@ import io.jstack.engine.ImageInfo;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
+import io.jstack.engine.Stdio;
 import io.jstack.engine.TarWriter;
 import io.jstack.engine.VolumeInfo;
 import io.jstack.engine.VolumeSpec;
@@ -370,7 +371,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
   }
 
   @Override
-  public ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
+  public int exec(String id, ExecSpec spec, Stdio stdio) {
+    boolean tty = stdio.terminal() != null;
     ObjectNode create = F.objectNode();
     ArrayNode cmd = create.putArray("Cmd");
     spec.command().forEach(cmd::add);
@@ -383,9 +385,10 @@ public final class DockerEngine implements Engine, AutoCloseable {
       create.put("WorkingDir", spec.workingDir());
     }
     create.put("Privileged", spec.privileged());
-    create.put("AttachStdin", stdin != null);
-    create.put("AttachStdout", true);
-    create.put("AttachStderr", true);
+    create.put("Tty", tty);
+    create.put("AttachStdin", !spec.detach() && stdio.in() != null);
+    create.put("AttachStdout", !spec.detach());
+    create.put("AttachStderr", !spec.detach());
     String what = "exec in container " + id;
     String execId =
         api.json(
@@ -394,53 +397,100 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 what)
             .path("Id")
             .asText();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     HttpRequest start =
         HttpRequest.postJson(
                 "/exec/" + execId + "/start",
-                ("{\"Detach\":" + spec.detach() + ",\"Tty\":false}")
+                ("{\"Detach\":" + spec.detach() + ",\"Tty\":" + tty + "}")
                     .getBytes(StandardCharsets.UTF_8))
             .upgrading();
     if (spec.detach()) {
       api.call(start, what);
-      return new ExecResult(0, new byte[0], new byte[0]);
+      return 0;
     }
     try (HttpResponse r = api.send(start, what)) {
+      attached(r, stdio, tty, "/exec/" + execId + "/resize", what);
+    }
+    return api.json(HttpRequest.get("/exec/" + execId + "/json"), what).path("ExitCode").asInt();
+  }
+
+  @Override
+  public int startAttached(String id, Stdio stdio) {
+    String what = "attach to container " + id;
+    String path = "/containers/" + DockerApi.encode(id);
+    boolean tty =
+        api.json(HttpRequest.get(path + "/json"), what).path("Config").path("Tty").asBoolean();
+    HttpRequest attach =
+        HttpRequest.post(
+                path + "/attach?stream=1&stdout=1&stderr=1&stdin=" + (stdio.in() != null ? 1 : 0))
+            .upgrading();
+    try (HttpResponse r = api.send(attach, what)) {
+      startContainer(id);
+      attached(r, stdio, tty, tty && stdio.terminal() != null ? path + "/resize" : null, what);
+    }
+    return waitContainer(id);
+  }
+
+  /**
+   * Copies {@code stdio.in()} to an attached process (closing its input at the end) and its output
+   * to {@code stdio}, raw with a pseudo-terminal and demultiplexed without one, until the output
+   * ends; keeps the process's terminal as large as the caller's through {@code resizePath}.
+   */
+  private void attached(HttpResponse r, Stdio stdio, boolean tty, String resizePath, String what) {
+    if (resizePath != null && stdio.terminal() != null) {
+      java.util.function.Consumer<Stdio.Terminal.Size> resize =
+          size -> {
+            try {
+              api.call(
+                  HttpRequest.post(resizePath + "?h=" + size.rows() + "&w=" + size.columns()),
+                  what);
+            } catch (EngineException ended) {
+              // The process may have ended meanwhile; its size no longer matters.
+            }
+          };
+      resize.accept(stdio.terminal().size());
+      stdio.terminal().onResize(resize);
+    }
+    try {
       java.io.InputStream in;
       if (r.status() == 101) {
         io.jstack.engine.http.HttpConnection c = r.connection();
-        if (stdin != null) {
-          c.output().write(stdin);
+        if (stdio.in() == null) {
+          c.shutdownOutput();
+        } else {
+          Thread feeder = new Thread(() -> feed(stdio.in(), c), "jstack-stdin");
+          feeder.setDaemon(true);
+          feeder.start();
         }
-        c.shutdownOutput();
         in = c.input();
       } else {
         in = r.body();
       }
-      java.io.DataInputStream frames = new java.io.DataInputStream(in);
-      byte[] header = new byte[8];
-      while (true) {
-        try {
-          frames.readFully(header);
-        } catch (java.io.EOFException end) {
-          break;
+      if (tty) {
+        byte[] buffer = new byte[8192];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          stdio.out().write(buffer, 0, n);
+          stdio.out().flush();
         }
-        int size =
-            ((header[4] & 0xff) << 24)
-                | ((header[5] & 0xff) << 16)
-                | ((header[6] & 0xff) << 8)
-                | (header[7] & 0xff);
-        byte[] payload = new byte[size];
-        frames.readFully(payload);
-        (header[0] == 2 ? err : out).write(payload);
+      } else {
+        DockerLogStream.demultiplex(in, stdio.out(), stdio.err());
       }
     } catch (IOException e) {
       throw api.unreachable(e);
     }
-    int code =
-        api.json(HttpRequest.get("/exec/" + execId + "/json"), what).path("ExitCode").asInt();
-    return new ExecResult(code, out.toByteArray(), err.toByteArray());
+  }
+
+  /** Copies the caller's input to the process until it ends, then closes the process's input. */
+  private static void feed(java.io.InputStream in, io.jstack.engine.http.HttpConnection c) {
+    byte[] buffer = new byte[8192];
+    try {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        c.output().write(buffer, 0, n);
+        c.output().flush();
+      }
+      c.shutdownOutput();
+    } catch (IOException gone) {
+      // The process ended (or the caller's input failed): nothing more to send either way.
+    }
   }
 
   @Override

@@ -53,21 +53,13 @@ final class DockerLogStream implements LogStream {
     Source source = Source.STDOUT;
     byte[] payload;
     if (multiplexed) {
-      byte[] header = new byte[8];
-      try {
-        in.readFully(header);
-      } catch (EOFException e) {
+      Frame f = frame(in);
+      if (f == null) {
         finish();
         return;
       }
-      source = header[0] == 2 ? Source.STDERR : Source.STDOUT;
-      int size =
-          ((header[4] & 0xff) << 24)
-              | ((header[5] & 0xff) << 16)
-              | ((header[6] & 0xff) << 8)
-              | (header[7] & 0xff);
-      payload = new byte[size];
-      in.readFully(payload);
+      source = f.stderr() ? Source.STDERR : Source.STDOUT;
+      payload = f.payload();
     } else {
       byte[] buf = new byte[8192];
       int n = in.read(buf);
@@ -84,6 +76,39 @@ final class DockerLogStream implements LogStream {
       } else {
         acc.write(b);
       }
+    }
+  }
+
+  /** One frame of the multiplexed stream: its bytes, and whether they came from stderr. */
+  record Frame(boolean stderr, byte[] payload) {}
+
+  /** The next frame of a multiplexed stream, or null at its end. */
+  static Frame frame(DataInputStream in) throws IOException {
+    byte[] header = new byte[8];
+    try {
+      in.readFully(header);
+    } catch (EOFException e) {
+      return null;
+    }
+    int size =
+        ((header[4] & 0xff) << 24)
+            | ((header[5] & 0xff) << 16)
+            | ((header[6] & 0xff) << 8)
+            | (header[7] & 0xff);
+    byte[] payload = new byte[size];
+    in.readFully(payload);
+    return new Frame(header[0] == 2, payload);
+  }
+
+  /** Copies a multiplexed stream to {@code out} and {@code err} as it arrives, until it ends. */
+  static void demultiplex(
+      java.io.InputStream in, java.io.OutputStream out, java.io.OutputStream err)
+      throws IOException {
+    DataInputStream frames = new DataInputStream(in);
+    for (Frame f = frame(frames); f != null; f = frame(frames)) {
+      java.io.OutputStream to = f.stderr() ? err : out;
+      to.write(f.payload());
+      to.flush();
     }
   }
 

@@ -15,6 +15,7 @@ import io.jstack.engine.ImageInfo;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
+import io.jstack.engine.Stdio;
 import io.jstack.engine.VolumeInfo;
 import io.jstack.engine.VolumeSpec;
 import java.nio.charset.StandardCharsets;
@@ -1424,7 +1425,7 @@ public final class FakeEngine implements Engine {
   }
 
   @Override
-  public ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
+  public int exec(String id, ExecSpec spec, Stdio stdio) {
     java.util.function.Function<ExecSpec, ExecResult> behaviour;
     synchronized (lock) {
       Container c = require(id);
@@ -1433,14 +1434,42 @@ public final class FakeEngine implements Engine {
       }
       behaviour = execs.get(spec.command().isEmpty() ? "" : spec.command().get(0));
     }
-    if (behaviour == null) {
-      return new ExecResult(
-          127,
-          new byte[0],
-          ("exec: \"" + spec.command().get(0) + "\": executable file not found in $PATH\n")
-              .getBytes(StandardCharsets.UTF_8));
+    ExecResult r =
+        behaviour != null
+            ? behaviour.apply(spec)
+            : new ExecResult(
+                127,
+                new byte[0],
+                ("exec: \"" + spec.command().get(0) + "\": executable file not found in $PATH\n")
+                    .getBytes(StandardCharsets.UTF_8));
+    if (spec.detach()) {
+      return 0;
     }
-    return behaviour.apply(spec);
+    try {
+      stdio.out().write(r.stdout());
+      stdio.out().flush();
+      stdio.err().write(r.stderr());
+      stdio.err().flush();
+    } catch (java.io.IOException e) {
+      throw new EngineException("exec output could not be written: " + e.getMessage(), e);
+    }
+    return r.exitCode();
+  }
+
+  /** Starts the container and copies what it writes ({@link #write}) until it exits. */
+  @Override
+  public int startAttached(String id, Stdio stdio) {
+    startContainer(id);
+    try (LogStream log = logs(id, new LogStream.Options(true, null, null, null, false))) {
+      for (LogStream.Line l = log.next(); l != null; l = log.next()) {
+        java.io.OutputStream to = l.source() == LogStream.Source.STDERR ? stdio.err() : stdio.out();
+        to.write((l.text() + "\n").getBytes(StandardCharsets.UTF_8));
+        to.flush();
+      }
+    } catch (java.io.IOException e) {
+      throw new EngineException("container output could not be written: " + e.getMessage(), e);
+    }
+    return waitContainer(id);
   }
 
   private static Map<String, String> withName(Map<String, String> labels, String name) {

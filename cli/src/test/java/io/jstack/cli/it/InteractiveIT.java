@@ -1,0 +1,216 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackRunner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code exec} and {@code run} wired to the caller's streams on dockerd: piped input and binary
+ * output pass through unchanged, and on a terminal (tmux) they get a pseudo-terminal that follows
+ * the window's size, takes Ctrl-C, and gives the terminal back as it was.
+ */
+class InteractiveIT {
+  @TempDir Path dir;
+  final String project = "interactive-it-" + UUID.randomUUID().toString().substring(0, 8);
+  final String session = "jstack-" + project;
+  final JstackRunner jstack = new JstackRunner(Map.of());
+  String[] base;
+  Path script;
+
+  @BeforeAll
+  static void engine() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @BeforeEach
+  void stack() throws Exception {
+    Path compose = dir.resolve("compose.yaml");
+    Files.writeString(
+        compose,
+        """
+        services:
+          box:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            init: true
+        """);
+    base = new String[] {"--engine", "docker", "-p", project, "-f", compose.toString()};
+    JstackRunner.Run up = jstack.run(base, "up", "-d");
+    assertThat(up.code()).as(up.err()).isZero();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    script = dir.resolve("jstack.sh");
+    Files.writeString(
+        script,
+        "#!/bin/sh\nexec '"
+            + java
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' io.jstack.cli.Main "
+            + String.join(" ", base)
+            + " \"$@\"\n");
+    script.toFile().setExecutable(true);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    Docker.run(null, "tmux", "kill-session", "-t", session);
+    Docker.removeProject(project);
+  }
+
+  @Test
+  void execAndRun_passPipedInputAndBinaryOutputThrough() throws Exception {
+    byte[] data = new byte[200_000];
+    ThreadLocalRandom.current().nextBytes(data);
+    Path in = dir.resolve("in.bin");
+    Path out = dir.resolve("out.bin");
+    Files.write(in, data);
+    // Through the real process, so that bytes reach stdout with no text decoding.
+    Docker.Result cat =
+        Docker.run(null, "sh", "-c", script + " exec box cat < " + in + " > " + out);
+    assertThat(cat.code()).as(cat.err()).isZero();
+    assertThat(Files.readAllBytes(out)).isEqualTo(data);
+
+    JstackRunner.Run run =
+        jstack.runWithInput(
+            "one\ntwo\n".getBytes(StandardCharsets.UTF_8),
+            base,
+            "run",
+            "--rm",
+            "-T",
+            "box",
+            "sh",
+            "-c",
+            "wc -l; echo to-stderr >&2; exit 3");
+    assertThat(run.code()).isEqualTo(3);
+    assertThat(run.out().strip()).isEqualTo("2");
+    assertThat(run.err()).contains("to-stderr");
+    assertThat(
+            Docker.lines(
+                "ps",
+                "-a",
+                "-q",
+                "--filter",
+                "label=com.docker.compose.oneoff=True",
+                "--filter",
+                "label=com.docker.compose.project=" + project))
+        .isEmpty();
+  }
+
+  @Test
+  void execOnATerminal_getsAPseudoTerminalThatFollowsTheWindow() {
+    tmux(script + " exec box sh; echo EXIT=$?; stty -a | grep -c -- ' -echo '");
+    awaitScreen("/ #");
+    send("tty; stty size");
+    awaitScreen("/dev/pts/");
+    assertThat(screen()).containsPattern("\\n30 100\\s");
+    assertThat(
+            Docker.run(null, "tmux", "resize-window", "-t", session, "-x", "120", "-y", "40")
+                .code())
+        .isZero();
+    // The window's new size reaches the container (SIGWINCH, then the engine's resize call).
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              send("stty size");
+              assertThat(screen()).containsPattern("\\n40 120\\s");
+            });
+    send("exit 5");
+    awaitScreen("EXIT=5");
+    // The terminal got its echo back.
+    assertThat(screen()).containsPattern("EXIT=5\\s+0\\s");
+  }
+
+  @Test
+  void runOnATerminal_takesCtrlC_andRemovesItsContainer() {
+    tmux(script + " run --rm box sh; echo EXIT=$?");
+    awaitScreen("/ #");
+    send("sleep 300");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(docker("top")).contains("sleep 300"));
+    Docker.run(null, "tmux", "send-keys", "-t", session, "C-c");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(docker("top")).doesNotContain("sleep 300"));
+    send("echo after-$((20+22)); exit 4");
+    awaitScreen("EXIT=4");
+    assertThat(screen()).contains("after-42");
+    assertThat(
+            Docker.lines(
+                "ps",
+                "-a",
+                "-q",
+                "--filter",
+                "label=com.docker.compose.oneoff=True",
+                "--filter",
+                "label=com.docker.compose.project=" + project))
+        .isEmpty();
+  }
+
+  /**
+   * What {@code docker top} shows for the project's one-off container, or "" when there is none.
+   */
+  private String docker(String verb) {
+    var ids =
+        Docker.lines(
+            "ps",
+            "-q",
+            "--filter",
+            "label=com.docker.compose.oneoff=True",
+            "--filter",
+            "label=com.docker.compose.project=" + project);
+    return ids.isEmpty() ? "" : Docker.run(null, "docker", verb, ids.get(0)).out();
+  }
+
+  private void tmux(String command) {
+    Docker.Result r =
+        Docker.run(
+            null,
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "sh",
+            "-c",
+            command + "; sleep 600");
+    assertThat(r.code()).as(r.err()).isZero();
+    Docker.run(null, "tmux", "set-option", "-t", session, "status", "off");
+  }
+
+  private void send(String line) {
+    Docker.run(null, "tmux", "send-keys", "-t", session, line, "Enter");
+  }
+
+  private void awaitScreen(String text) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(screen()).contains(text));
+  }
+
+  private String screen() {
+    return Docker.run(null, "tmux", "capture-pane", "-t", session, "-p").out();
+  }
+}
