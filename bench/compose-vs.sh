@@ -2,12 +2,14 @@
 # Benchmark: `up -d` then `down` of (a) a 10-service dependency chain and (b) 50 independent
 # services, jstack vs Debian's docker-compose 1.29 on the same dockerd and image, alternating,
 # ROUNDS rounds (default 5); medians and ratios. Each `up` is checked: every container running.
+# Last, dockerd's own floor for the 50: create and start through its API with curl (no client
+# logic at all, 4 at a time), which bounds what any client on this dockerd can reach.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 rounds=${ROUNDS:-5}
 work=$(mktemp -d)
 cleanup() {
-  for p in benchchain benchwide; do
+  for p in benchchain benchwide benchfloor; do
     ids=$(docker ps -aq --filter "label=com.docker.compose.project=$p")
     [[ -z $ids ]] || docker rm -f $ids >/dev/null
     for n in $(docker network ls -q --filter "name=${p}_default"); do docker network rm "$n" >/dev/null 2>&1 || true; done
@@ -66,3 +68,22 @@ for stack in benchchain:10 benchwide:50; do
   echo "  docker-compose up: ${cup[*]} | down: ${cdown[*]}"
   unset jup jdown cup cdown
 done
+
+# dockerd's floor: the same 50 containers (on one network, with init), created and started by raw
+# API calls, 4 at a time.
+floor=()
+for r in $(seq 1 "$rounds"); do
+  docker network create benchfloor_default >/dev/null
+  s=$(date +%s%N)
+  seq 1 50 | xargs -P 4 -I{} sh -c 'curl -sf --unix-socket /var/run/docker.sock \
+      -H "Content-Type: application/json" \
+      -d "{\"Image\":\"jstack-examples/busybox:latest\",\"Cmd\":[\"sleep\",\"3600\"],\"Labels\":{\"com.docker.compose.project\":\"benchfloor\"},\"HostConfig\":{\"Init\":true,\"NetworkMode\":\"benchfloor_default\"}}" \
+      "http://engine/v1.41/containers/create?name=benchfloor-{}" >/dev/null &&
+    curl -sf --unix-socket /var/run/docker.sock -X POST "http://engine/v1.41/containers/benchfloor-{}/start"'
+  e=$(date +%s%N)
+  [[ $(running benchfloor) -eq 50 ]] || { echo "raw API left $(running benchfloor)/50 running" >&2; exit 1; }
+  floor+=($(((e - s) / 1000000)))
+  docker rm -f $(docker ps -aq --filter label=com.docker.compose.project=benchfloor) >/dev/null
+  docker network rm benchfloor_default >/dev/null
+done
+echo "dockerd floor (50 services, raw API create+start, 4 at a time): $(echo "${floor[*]}" | median) ms  (${floor[*]})"

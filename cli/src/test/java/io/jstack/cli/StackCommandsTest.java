@@ -178,6 +178,7 @@ class StackCommandsTest {
     assertThat(err.toString().lines()).hasSize(1);
     assertThat(err.toString())
         .startsWith("jstack: cannot connect to the engine at unix://" + dir.resolve("no.sock"))
+        .contains("no such socket")
         .contains("start dockerd, or point DOCKER_HOST at a running engine");
   }
 

@@ -192,8 +192,12 @@ public final class NettyTransport implements HttpTransport {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted connecting to " + address);
     } catch (Exception e) {
-      throw new IOException(
-          "cannot connect to the engine at " + address + ": " + e.getMessage(), e);
+      String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      if (address instanceof EngineAddress.Unix unix
+          && !java.nio.file.Files.exists(unix.socket())) {
+        why = "no such socket";
+      }
+      throw new IOException("cannot connect to the engine at " + address + ": " + why, e);
     }
     reader.channel = channel;
     send(channel, request);
