@@ -1,0 +1,115 @@
+package io.jstack.runtime.image.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The few file-system calls the JDK lacks, made through libc: device nodes and FIFOs ({@code
+ * mknod}), and extended attributes of any namespace on a path that is never followed if it is a
+ * symbolic link ({@code lsetxattr}). Device nodes and {@code trusted.*} attributes need root.
+ */
+public final class NativeFs {
+  private NativeFs() {}
+
+  /** A character device. */
+  public static final int S_IFCHR = 0020000;
+
+  /** A block device. */
+  public static final int S_IFBLK = 0060000;
+
+  /** A FIFO. */
+  public static final int S_IFIFO = 0010000;
+
+  private interface LibC extends Library {
+    int mknod(String path, int mode, long dev) throws LastErrorException;
+
+    int lsetxattr(String path, String name, byte[] value, long size, int flags)
+        throws LastErrorException;
+
+    long lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
+
+    int utimensat(int dirfd, String path, long[] times, int flags) throws LastErrorException;
+  }
+
+  private static final class Holder {
+    static final LibC LIBC = Native.load("c", LibC.class);
+  }
+
+  /**
+   * Makes a device node or FIFO at {@code path}; {@code type} is {@link #S_IFCHR}, {@link #S_IFBLK}
+   * or {@link #S_IFIFO}.
+   */
+  public static void mknod(Path path, int type, int permissions, int major, int minor)
+      throws IOException {
+    long dev =
+        ((long) (major & 0xfff) << 8)
+            | (minor & 0xff)
+            | ((long) (minor & ~0xff) << 12)
+            | ((long) (major & ~0xfff) << 32);
+    try {
+      Holder.LIBC.mknod(path.toString(), type | (permissions & 07777), dev);
+    } catch (LastErrorException e) {
+      throw new IOException("mknod " + path + ": " + strerror(e), e);
+    }
+  }
+
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+  /** Sets the access and modification times of {@code path} itself, never through a link. */
+  public static void setTimes(Path path, java.nio.file.attribute.FileTime time) throws IOException {
+    java.time.Instant t = time.toInstant();
+    long[] times = {t.getEpochSecond(), t.getNano(), t.getEpochSecond(), t.getNano()};
+    try {
+      Holder.LIBC.utimensat(AT_FDCWD, path.toString(), times, AT_SYMLINK_NOFOLLOW);
+    } catch (LastErrorException e) {
+      throw new IOException("setting the times of " + path + ": " + strerror(e), e);
+    }
+  }
+
+  /** Sets an extended attribute on {@code path} itself, never on what a symbolic link names. */
+  public static void setXattr(Path path, String name, byte[] value) throws IOException {
+    try {
+      Holder.LIBC.lsetxattr(path.toString(), name, value, value.length, 0);
+    } catch (LastErrorException e) {
+      throw new IOException(
+          "setting the attribute " + name + " on " + path + ": " + strerror(e), e);
+    }
+  }
+
+  /** The value of an extended attribute of {@code path} itself, or null when it has none. */
+  public static byte[] getXattr(Path path, String name) throws IOException {
+    byte[] buffer = new byte[65536];
+    try {
+      long n = Holder.LIBC.lgetxattr(path.toString(), name, buffer, buffer.length);
+      return java.util.Arrays.copyOf(buffer, (int) n);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == 61) { // ENODATA
+        return null;
+      }
+      throw new IOException(
+          "reading the attribute " + name + " of " + path + ": " + strerror(e), e);
+    }
+  }
+
+  /** The value of a text attribute, or null. */
+  public static String getXattrText(Path path, String name) throws IOException {
+    byte[] v = getXattr(path, name);
+    return v == null ? null : new String(v, StandardCharsets.UTF_8);
+  }
+
+  private static String strerror(LastErrorException e) {
+    return switch (e.getErrorCode()) {
+      case 1 -> "operation not permitted (needs root)";
+      case 2 -> "no such file or directory";
+      case 13 -> "permission denied";
+      case 17 -> "file exists";
+      case 95 -> "not supported by this file system";
+      default -> "errno " + e.getErrorCode();
+    };
+  }
+}
