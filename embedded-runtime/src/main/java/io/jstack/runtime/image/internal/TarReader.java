@@ -191,19 +191,25 @@ public final class TarReader {
     };
   }
 
+  /**
+   * Reads past the rest of the current entry. It reads rather than skips, so that a digest computed
+   * over the stream below sees every byte.
+   */
   private void skipRest() throws IOException {
-    long skip = remaining + padding;
+    discard(remaining + padding);
     remaining = 0;
     padding = 0;
-    while (skip > 0) {
-      long n = in.skip(skip);
-      if (n <= 0) {
-        if (in.read() < 0) {
-          throw new EOFException("the tar stream ends inside an entry");
-        }
-        n = 1;
+  }
+
+  private void discard(long count) throws IOException {
+    byte[] buffer = new byte[8192];
+    long left = count;
+    while (left > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n < 0) {
+        throw new EOFException("the tar stream ends inside an entry");
       }
-      skip -= n;
+      left -= n;
       offset += n;
     }
   }
@@ -217,9 +223,7 @@ public final class TarReader {
       throw new EOFException("the tar stream ends inside a header extension");
     }
     offset += size;
-    long pad = (BLOCK - size % BLOCK) % BLOCK;
-    in.skipNBytes(pad);
-    offset += pad;
+    discard((BLOCK - size % BLOCK) % BLOCK);
     return b;
   }
 

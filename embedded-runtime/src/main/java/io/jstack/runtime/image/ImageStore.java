@@ -1,0 +1,427 @@
+package io.jstack.runtime.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.image.internal.Digests;
+import io.jstack.runtime.image.internal.LayerUnpacker;
+import io.jstack.runtime.image.internal.Locks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The embedded engine's images on disk, below {@code <data root>/images}: verified blobs by sha256
+ * ({@code blobs/sha256/HEX}), layers unpacked for overlayfs by their uncompressed digest ({@code
+ * layers/sha256/HEX}), and tags ({@code tags.json}).
+ *
+ * <p>Safe for several processes at once and after a crash: everything is written to {@code tmp/}
+ * first, verified, then renamed into place, so a blob or layer is either whole or absent; the tag
+ * file changes under a file lock. Temporary files of processes that died are removed when a store
+ * opens.
+ */
+public final class ImageStore {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final int FORMAT = 1;
+
+  private final Path root;
+  private final Path blobs;
+  private final Path layers;
+  private final Path tmp;
+  private final Path tags;
+  private final Path lock;
+
+  private ImageStore(Path root) {
+    this.root = root;
+    this.blobs = root.resolve("blobs/sha256");
+    this.layers = root.resolve("layers/sha256");
+    this.tmp = root.resolve("tmp");
+    this.tags = root.resolve("tags.json");
+    this.lock = root.resolve("lock");
+  }
+
+  /** Opens (creating it if needed) the store of {@code dataRoot}. */
+  public static ImageStore open(DataRoot dataRoot) {
+    ImageStore s = new ImageStore(dataRoot.path().resolve("images"));
+    try {
+      Files.createDirectories(s.blobs);
+      Files.createDirectories(s.layers);
+      Files.createDirectories(s.tmp);
+      Path version = s.root.resolve("format");
+      if (!Files.exists(version)) {
+        s.writeAtomically(
+            version, String.valueOf(FORMAT).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      } else if (!Files.readString(version).strip().equals(String.valueOf(FORMAT))) {
+        throw new EngineException(
+            "the image store at "
+                + s.root
+                + " has format "
+                + Files.readString(version).strip()
+                + ", this jstack reads format "
+                + FORMAT
+                + ": use a matching jstack, or another --data-root");
+      }
+      s.removeStaleTemporaries();
+    } catch (IOException e) {
+      throw failure("open the image store at " + s.root, e);
+    }
+    return s;
+  }
+
+  /** Where the store lives. */
+  public Path root() {
+    return root;
+  }
+
+  /** Whether the blob is present (and so verified). */
+  public boolean hasBlob(String digest) {
+    return Files.isRegularFile(blobPath(digest));
+  }
+
+  /** The file of a present blob. */
+  public Path blobPath(String digest) {
+    return blobs.resolve(Digests.hex(digest));
+  }
+
+  /** A present blob's bytes. */
+  public byte[] readBlob(String digest) {
+    try {
+      return Files.readAllBytes(blobPath(digest));
+    } catch (IOException e) {
+      throw failure("read blob " + digest, e);
+    }
+  }
+
+  /**
+   * Stores {@code in} as the blob {@code digest}, after checking that its bytes have that digest
+   * (and {@code size} bytes, unless negative); an existing blob is kept.
+   *
+   * @throws EngineException when the content does not match, naming both digests
+   */
+  public void putBlob(String digest, long size, InputStream in) throws IOException {
+    Path target = blobPath(digest);
+    Path temp = newTemporary();
+    try {
+      MessageDigest md = Digests.sha256();
+      long n;
+      try (OutputStream out = Files.newOutputStream(temp);
+          DigestInputStream din = new DigestInputStream(in, md)) {
+        n = din.transferTo(out);
+      }
+      String actual = Digests.format(md.digest());
+      if (!actual.equals(digest)) {
+        throw new EngineException(
+            "blob "
+                + digest
+                + " arrived with the content of "
+                + actual
+                + ": the source is corrupt or was changed; retry, or check it");
+      }
+      if (size >= 0 && n != size) {
+        throw new EngineException(
+            "blob " + digest + " has " + n + " bytes, its manifest says " + size);
+      }
+      moveIntoPlace(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Stores bytes as a blob and returns their digest. */
+  public String putBlob(byte[] content) {
+    String digest = Digests.of(content);
+    try {
+      putBlob(digest, content.length, new java.io.ByteArrayInputStream(content));
+    } catch (IOException e) {
+      throw failure("store blob " + digest, e);
+    }
+    return digest;
+  }
+
+  /**
+   * The unpacked directory of the layer whose uncompressed digest is {@code diffId}, if present.
+   */
+  public Optional<Path> layer(String diffId) {
+    Path p = layers.resolve(Digests.hex(diffId));
+    return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  /**
+   * Unpacks the uncompressed tar stream {@code tar} as the layer {@code diffId} and returns its
+   * directory; a layer already present is kept and the stream left unread.
+   *
+   * @throws EngineException when the stream's digest is not {@code diffId} or an entry is unsafe
+   */
+  public Path putLayer(String diffId, InputStream tar) throws IOException {
+    Path target = layers.resolve(Digests.hex(diffId));
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    Path temp = newTemporary();
+    Files.createDirectory(temp);
+    try {
+      MessageDigest md = Digests.sha256();
+      DigestInputStream din = new DigestInputStream(tar, md);
+      LayerUnpacker.unpack(din, temp, LayerUnpacker.Limits.DEFAULT);
+      din.transferTo(OutputStream.nullOutputStream()); // tar padding after the end blocks
+      String actual = Digests.format(md.digest());
+      if (!actual.equals(diffId)) {
+        throw new EngineException(
+            "layer "
+                + diffId
+                + " unpacked to content with digest "
+                + actual
+                + ": the image is corrupt; pull it again");
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+        // Another process unpacked the same layer meanwhile; theirs is as good.
+      }
+      return target;
+    } catch (LayerUnpacker.UnsafeLayerException e) {
+      throw new EngineException(
+          "layer " + diffId + ": " + e.getMessage() + "; the image is unsafe to run", e);
+    } finally {
+      LayerUnpacker.removeTree(temp);
+    }
+  }
+
+  /** The manifest digest a tag points to. */
+  public Optional<String> resolve(ImageReference ref) {
+    if (ref.digest() != null) {
+      return hasBlob(ref.digest()) ? Optional.of(ref.digest()) : Optional.empty();
+    }
+    return Optional.ofNullable(tags().get(ref.toString()));
+  }
+
+  /** Every tag and the manifest digest it points to. */
+  public Map<String, String> tags() {
+    try {
+      if (!Files.exists(tags)) {
+        return Map.of();
+      }
+      Map<String, String> out = new TreeMap<>();
+      JSON.readTree(tags.toFile())
+          .properties()
+          .forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+      return out;
+    } catch (IOException e) {
+      throw failure("read the tags of " + root, e);
+    }
+  }
+
+  /** Points {@code ref} (a tag) at the stored manifest {@code manifestDigest}. */
+  public void tag(ImageReference ref, String manifestDigest) {
+    if (!hasBlob(manifestDigest)) {
+      throw new EngineException(
+          "cannot tag " + ref + ": manifest " + manifestDigest + " is not in the store");
+    }
+    updateTags(
+        t ->
+            t.put(
+                ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(), manifestDigest));
+  }
+
+  /** Removes a tag; returns whether it existed. */
+  public boolean untag(ImageReference ref) {
+    boolean[] had = {false};
+    updateTags(t -> had[0] = t.remove(ref.toString()) != null);
+    return had[0];
+  }
+
+  private void updateTags(java.util.function.Consumer<Map<String, String>> change) {
+    locked(
+        "update the tags of " + root,
+        () -> {
+          Map<String, String> t = new TreeMap<>(tags());
+          change.accept(t);
+          ObjectNode n = JSON.createObjectNode();
+          t.forEach(n::put);
+          writeAtomically(tags, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+          return null;
+        });
+  }
+
+  /** What runs under the store's lock. */
+  private interface Locked<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code body} holding the store's lock, against other threads and processes. */
+  private <T> T locked(String what, Locked<T> body) {
+    Locks.Lock held;
+    try {
+      held = Locks.exclusive(lock);
+    } catch (IOException e) {
+      throw failure(what, e);
+    }
+    try (held) {
+      return body.run();
+    } catch (IOException e) {
+      throw failure(what, e);
+    }
+  }
+
+  /** A stored image: its manifest, config and layers, as the manifest lists them. */
+  public record Image(
+      String manifestDigest,
+      String configDigest,
+      List<Layer> layers,
+      List<String> diffIds,
+      JsonNode config) {
+    public Image {
+      layers = List.copyOf(layers);
+      diffIds = List.copyOf(diffIds);
+    }
+  }
+
+  /** A layer as a manifest lists it. */
+  public record Layer(String digest, String mediaType, long size) {}
+
+  /** The image whose manifest (a single-platform one) is {@code manifestDigest}. */
+  public Image image(String manifestDigest) {
+    try {
+      JsonNode m = JSON.readTree(readBlob(manifestDigest));
+      String configDigest = m.path("config").path("digest").asText();
+      List<Layer> ls = new ArrayList<>();
+      for (JsonNode l : m.path("layers")) {
+        ls.add(
+            new Layer(
+                l.path("digest").asText(),
+                l.path("mediaType").asText(),
+                l.path("size").asLong(-1)));
+      }
+      JsonNode config = JSON.readTree(readBlob(configDigest));
+      List<String> diffIds = new ArrayList<>();
+      config.path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asText()));
+      if (diffIds.size() != ls.size()) {
+        throw new EngineException(
+            "image "
+                + manifestDigest
+                + " lists "
+                + ls.size()
+                + " layers but its config "
+                + diffIds.size()
+                + " diff_ids: the image is malformed");
+      }
+      return new Image(manifestDigest, configDigest, ls, diffIds, config);
+    } catch (IOException e) {
+      throw failure("read image " + manifestDigest, e);
+    }
+  }
+
+  /**
+   * Removes blobs and layers no tag reaches (and whatever the crashes of other processes left in
+   * {@code tmp/}); returns how many entries it removed.
+   */
+  public int collectGarbage() {
+    return locked(
+        "collect garbage in " + root,
+        () -> {
+          Set<String> keepBlobs = new HashSet<>();
+          Set<String> keepLayers = new HashSet<>();
+          for (String manifest : tags().values()) {
+            if (!hasBlob(manifest)) {
+              continue;
+            }
+            Image i = image(manifest);
+            keepBlobs.add(Digests.hex(manifest));
+            keepBlobs.add(Digests.hex(i.configDigest()));
+            i.layers().forEach(l -> keepBlobs.add(Digests.hex(l.digest())));
+            i.diffIds().forEach(d -> keepLayers.add(Digests.hex(d)));
+          }
+          int removed = 0;
+          try (DirectoryStream<Path> all = Files.newDirectoryStream(blobs)) {
+            for (Path p : all) {
+              if (!keepBlobs.contains(p.getFileName().toString())) {
+                Files.deleteIfExists(p);
+                removed++;
+              }
+            }
+          }
+          try (DirectoryStream<Path> all = Files.newDirectoryStream(layers)) {
+            for (Path p : all) {
+              if (!keepLayers.contains(p.getFileName().toString())) {
+                LayerUnpacker.removeTree(p);
+                removed++;
+              }
+            }
+          }
+          return removed + removeStaleTemporaries();
+        });
+  }
+
+  /** A fresh name in {@code tmp/}, tagged with this process's id. */
+  Path newTemporary() {
+    return tmp.resolve(
+        ProcessHandle.current().pid()
+            + "-"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+  }
+
+  /** Removes temporaries whose process is gone; returns how many. */
+  private int removeStaleTemporaries() throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(tmp)) {
+      for (Path p : all) {
+        String name = p.getFileName().toString();
+        int dash = name.indexOf('-');
+        long pid;
+        try {
+          pid = Long.parseLong(name.substring(0, Math.max(dash, 0)));
+        } catch (NumberFormatException e) {
+          pid = -1;
+        }
+        if (pid == ProcessHandle.current().pid()
+            || pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        LayerUnpacker.removeTree(p);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private void writeAtomically(Path target, byte[] content) throws IOException {
+    Path temp = newTemporary();
+    try {
+      Files.write(temp, content);
+      moveIntoPlace(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException(
+          "the store's tmp/ and " + target.getParent() + " must be on one file system", e);
+    }
+  }
+
+  private static EngineException failure(String what, IOException e) {
+    return new EngineException("could not " + what + ": " + e.getMessage(), e);
+  }
+}

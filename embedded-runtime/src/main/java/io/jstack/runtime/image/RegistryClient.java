@@ -1,0 +1,821 @@
+package io.jstack.runtime.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.image.internal.Digests;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Pulls images from and pushes them to registries that speak the OCI distribution API, into and out
+ * of an {@link ImageStore}. Every manifest, config and layer is checked against its digest, and
+ * every layer's uncompressed content against the config's {@code diff_ids}.
+ *
+ * <p>Auth: anonymous, Bearer tokens from the registry's {@code WWW-Authenticate} challenge, and
+ * basic credentials from {@code ~/.docker/config.json} ({@code auths}). Redirects are followed by
+ * hand so that credentials never go to another host. Plain HTTP only for loopback registries and
+ * those listed as insecure. Transient failures (I/O, 5xx, 429) are retried with back-off; layers
+ * download in parallel.
+ */
+public final class RegistryClient {
+  static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  private static final String ACCEPT =
+      String.join(", ", OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
+  private static final int ATTEMPTS = 4;
+
+  /**
+   * How to reach registries.
+   *
+   * @param insecure registries (host[:port]) to reach over plain HTTP besides loopback ones
+   * @param dockerConfig the {@code config.json} with credentials, or null for none
+   * @param platform {@code os/architecture[/variant]} to pick from multi-platform images
+   * @param parallelism layers fetched at once
+   * @param chunkSize blobs larger than this are uploaded in chunks of this size
+   */
+  public record Options(
+      Set<String> insecure, Path dockerConfig, String platform, int parallelism, long chunkSize) {
+    public Options {
+      insecure = Set.copyOf(insecure);
+    }
+
+    /** The host's platform, {@code ~/.docker/config.json}, 3 layers at once. */
+    public static Options defaults() {
+      return new Options(
+          Set.of(),
+          Path.of(System.getProperty("user.home"), ".docker", "config.json"),
+          hostPlatform(),
+          3,
+          16L << 20);
+    }
+
+    public Options withInsecure(Set<String> hosts) {
+      return new Options(hosts, dockerConfig, platform, parallelism, chunkSize);
+    }
+
+    public Options withChunkSize(long bytes) {
+      return new Options(insecure, dockerConfig, platform, parallelism, bytes);
+    }
+  }
+
+  /** A progress report: a blob's bytes so far, or a step of the image ({@code total} -1). */
+  public record Progress(String id, String status, long current, long total) {}
+
+  private final ImageStore store;
+  private final Options options;
+  private final Consumer<Progress> progress;
+  private final HttpClient http;
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+  public RegistryClient(ImageStore store, Options options, Consumer<Progress> progress) {
+    this.store = store;
+    this.options = options;
+    this.progress = progress;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(15))
+            .build();
+  }
+
+  /** The JVM's platform in OCI terms, e.g. {@code linux/amd64}. */
+  public static String hostPlatform() {
+    String arch = System.getProperty("os.arch");
+    return "linux/"
+        + switch (arch) {
+          case "amd64", "x86_64" -> "amd64";
+          case "aarch64", "arm64" -> "arm64";
+          case "x86", "i386" -> "386";
+          default -> arch;
+        };
+  }
+
+  // ---------------------------------------------------------------- pull
+
+  /**
+   * Pulls {@code ref} into the store (blobs, unpacked layers, and the tag when {@code ref} has one)
+   * and returns the digest of its platform manifest.
+   */
+  public String pull(ImageReference ref) {
+    Fetched top = fetchManifest(ref, ref.manifestReference(), ref.digest());
+    Fetched manifest = top;
+    if (top.mediaType().equals(OCI_INDEX) || top.mediaType().equals(DOCKER_LIST)) {
+      store.putBlob(top.body());
+      String chosen = choosePlatform(ref, top.json());
+      manifest = fetchManifest(ref, chosen, chosen);
+    }
+    String manifestDigest = store.putBlob(manifest.body());
+    JsonNode m = manifest.json();
+    String configDigest = m.path("config").path("digest").asText();
+    try {
+      fetchBlob(ref, configDigest, m.path("config").path("size").asLong(-1), "config");
+    } catch (IOException e) {
+      throw new EngineException("pulling the config of " + ref + " failed: " + e.getMessage(), e);
+    }
+    ImageStore.Image image = store.image(manifestDigest);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon());
+    try {
+      List<Future<Void>> work = new ArrayList<>();
+      for (int i = 0; i < image.layers().size(); i++) {
+        ImageStore.Layer layer = image.layers().get(i);
+        String diffId = image.diffIds().get(i);
+        work.add(
+            pool.submit(
+                () -> {
+                  if (store.layer(diffId).isEmpty()) {
+                    fetchBlob(ref, layer.digest(), layer.size(), short12(layer.digest()));
+                    unpack(layer, diffId);
+                  }
+                  progress.accept(new Progress(short12(layer.digest()), "Pull complete", -1, -1));
+                  return null;
+                }));
+      }
+      for (Future<Void> f : work) {
+        await(f);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    if (ref.tag() != null) {
+      store.tag(ref, manifestDigest);
+    }
+    progress.accept(new Progress(ref.toString(), "Digest: " + manifestDigest, -1, -1));
+    return manifestDigest;
+  }
+
+  private void unpack(ImageStore.Layer layer, String diffId) throws IOException {
+    progress.accept(new Progress(short12(layer.digest()), "Extracting", -1, -1));
+    try (InputStream raw = Files.newInputStream(store.blobPath(layer.digest()));
+        InputStream tar = decompress(layer.mediaType(), raw)) {
+      store.putLayer(diffId, tar);
+    }
+  }
+
+  /** The uncompressed stream of a layer blob, by its media type. */
+  static InputStream decompress(String mediaType, InputStream in) throws IOException {
+    if (mediaType.endsWith("gzip")) {
+      return new GZIPInputStream(in, 1 << 16);
+    }
+    if (mediaType.endsWith("zstd")) {
+      return new org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream(in);
+    }
+    if (mediaType.endsWith(".tar") || mediaType.endsWith("tar")) {
+      return in;
+    }
+    throw new EngineException(
+        "layers of type " + mediaType + " are not supported (gzip, zstd and plain tar are)");
+  }
+
+  private record Fetched(byte[] body, String mediaType, JsonNode json) {}
+
+  private Fetched fetchManifest(ImageReference ref, String reference, String expectedDigest) {
+    URI uri = api(ref, "/manifests/" + reference);
+    HttpResponse<byte[]> r =
+        send(
+            ref,
+            "pull",
+            () -> HttpRequest.newBuilder(uri).header("Accept", ACCEPT).GET(),
+            HttpResponse.BodyHandlers.ofByteArray(),
+            "manifest of " + ref);
+    byte[] body = r.body();
+    String digest = Digests.of(body);
+    if (expectedDigest != null && !digest.equals(expectedDigest)) {
+      throw new EngineException(
+          "the manifest "
+              + expectedDigest
+              + " of "
+              + ref
+              + " arrived with digest "
+              + digest
+              + ": the registry sent other content; check the registry");
+    }
+    Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
+    if (said.isPresent() && said.get().startsWith("sha256:") && !said.get().equals(digest)) {
+      throw new EngineException(
+          "the manifest of "
+              + ref
+              + " has digest "
+              + digest
+              + " but the registry says "
+              + said.get()
+              + ": check the registry");
+    }
+    JsonNode json;
+    try {
+      json = ImageStore.JSON.readTree(body);
+    } catch (IOException e) {
+      throw new EngineException("the manifest of " + ref + " is not JSON: " + e.getMessage(), e);
+    }
+    String type = json.path("mediaType").asText(r.headers().firstValue("Content-Type").orElse(""));
+    if (type.isEmpty()
+        || !(type.equals(OCI_INDEX)
+            || type.equals(DOCKER_LIST)
+            || type.equals(OCI_MANIFEST)
+            || type.equals(DOCKER_MANIFEST))) {
+      type = json.has("manifests") ? OCI_INDEX : OCI_MANIFEST;
+    }
+    return new Fetched(body, type, json);
+  }
+
+  private String choosePlatform(ImageReference ref, JsonNode index) {
+    String[] want = options.platform().split("/");
+    List<String> offered = new ArrayList<>();
+    for (JsonNode d : index.path("manifests")) {
+      JsonNode p = d.path("platform");
+      String os = p.path("os").asText();
+      String arch = p.path("architecture").asText();
+      String variant = p.path("variant").asText("");
+      offered.add(os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant));
+      if (os.equals(want[0])
+          && arch.equals(want[1])
+          && (want.length < 3 || variant.equals(want[2]))) {
+        return d.path("digest").asText();
+      }
+    }
+    throw new EngineException(
+        "image "
+            + ref
+            + " has no variant for "
+            + options.platform()
+            + " (it has "
+            + String.join(", ", offered)
+            + "): pick one with --platform");
+  }
+
+  private void fetchBlob(ImageReference ref, String digest, long size, String id)
+      throws IOException {
+    if (store.hasBlob(digest)) {
+      return;
+    }
+    Digests.hex(digest);
+    URI uri = api(ref, "/blobs/" + digest);
+    HttpResponse<InputStream> r =
+        send(
+            ref,
+            "pull",
+            () -> HttpRequest.newBuilder(uri).GET(),
+            HttpResponse.BodyHandlers.ofInputStream(),
+            "blob " + digest + " of " + ref);
+    long total = size >= 0 ? size : r.headers().firstValueAsLong("Content-Length").orElse(-1);
+    progress.accept(new Progress(id, "Downloading", 0, total));
+    try (InputStream body =
+        new Counting(r.body(), n -> progress.accept(new Progress(id, "Downloading", n, total)))) {
+      store.putBlob(digest, size, body);
+    }
+    progress.accept(new Progress(id, "Download complete", total, total));
+  }
+
+  // ---------------------------------------------------------------- push
+
+  /**
+   * Pushes the stored image {@code source} to {@code target}: every blob the registry lacks (one
+   * request when small, in chunks when large), then the manifest; returns the manifest digest.
+   */
+  public String push(ImageReference source, ImageReference target) {
+    String manifestDigest =
+        store
+            .resolve(source)
+            .orElseThrow(
+                () ->
+                    new EngineException(
+                        "no image " + source + " in the store: pull or load it first"));
+    ImageStore.Image image = store.image(manifestDigest);
+    List<String> blobs = new ArrayList<>();
+    image.layers().forEach(l -> blobs.add(l.digest()));
+    blobs.add(image.configDigest());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon());
+    try {
+      List<Future<Void>> work = new ArrayList<>();
+      for (String b : blobs) {
+        work.add(
+            pool.submit(
+                () -> {
+                  pushBlob(target, b);
+                  return null;
+                }));
+      }
+      for (Future<Void> f : work) {
+        await(f);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    byte[] manifest = store.readBlob(manifestDigest);
+    String type;
+    try {
+      type = ImageStore.JSON.readTree(manifest).path("mediaType").asText(OCI_MANIFEST);
+    } catch (IOException e) {
+      throw new EngineException("manifest " + manifestDigest + " is not JSON", e);
+    }
+    String tag = target.tag() != null ? target.tag() : manifestDigest;
+    URI uri = api(target, "/manifests/" + tag);
+    HttpResponse<byte[]> r =
+        send(
+            target,
+            "pull,push",
+            () ->
+                HttpRequest.newBuilder(uri)
+                    .header("Content-Type", type)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)),
+            HttpResponse.BodyHandlers.ofByteArray(),
+            "manifest of " + target);
+    Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
+    if (said.isPresent() && !said.get().equals(manifestDigest)) {
+      throw new EngineException(
+          "the registry stored the manifest of "
+              + target
+              + " as "
+              + said.get()
+              + ", not "
+              + manifestDigest);
+    }
+    progress.accept(new Progress(target.toString(), "Digest: " + manifestDigest, -1, -1));
+    return manifestDigest;
+  }
+
+  private void pushBlob(ImageReference target, String digest) throws IOException {
+    String id = short12(digest);
+    URI head = api(target, "/blobs/" + digest);
+    HttpResponse<Void> exists =
+        sendAllowing(
+            target,
+            "pull,push",
+            () -> HttpRequest.newBuilder(head).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+            HttpResponse.BodyHandlers.discarding(),
+            "blob " + digest,
+            Set.of(404));
+    if (exists.statusCode() == 200) {
+      progress.accept(new Progress(id, "Layer already exists", -1, -1));
+      return;
+    }
+    Path file = store.blobPath(digest);
+    long size = Files.size(file);
+    URI start = api(target, "/blobs/uploads/");
+    HttpResponse<Void> began =
+        send(
+            target,
+            "pull,push",
+            () -> HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()),
+            HttpResponse.BodyHandlers.discarding(),
+            "upload of " + digest);
+    URI location = location(start, began.headers(), "upload of " + digest);
+    progress.accept(new Progress(id, "Pushing", 0, size));
+    long chunk = options.chunkSize();
+    if (size > chunk) {
+      long offset = 0;
+      while (offset < size) {
+        long from = offset;
+        long len = Math.min(chunk, size - offset);
+        URI at = location;
+        HttpResponse<Void> patched =
+            send(
+                target,
+                "pull,push",
+                () ->
+                    HttpRequest.newBuilder(at)
+                        .header("Content-Type", "application/octet-stream")
+                        .header("Content-Range", from + "-" + (from + len - 1))
+                        .method(
+                            "PATCH",
+                            HttpRequest.BodyPublishers.fromPublisher(
+                                HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> slice(file, from, len)),
+                                len)),
+                HttpResponse.BodyHandlers.discarding(),
+                "upload of " + digest);
+        location = location(at, patched.headers(), "upload of " + digest);
+        offset += len;
+        progress.accept(new Progress(id, "Pushing", offset, size));
+      }
+      URI done = withDigest(location, digest);
+      send(
+          target,
+          "pull,push",
+          () -> HttpRequest.newBuilder(done).PUT(HttpRequest.BodyPublishers.noBody()),
+          HttpResponse.BodyHandlers.discarding(),
+          "upload of " + digest);
+    } else {
+      URI done = withDigest(location, digest);
+      send(
+          target,
+          "pull,push",
+          () ->
+              HttpRequest.newBuilder(done)
+                  .header("Content-Type", "application/octet-stream")
+                  .PUT(
+                      HttpRequest.BodyPublishers.fromPublisher(
+                          HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, 0, size)),
+                          size)),
+          HttpResponse.BodyHandlers.discarding(),
+          "upload of " + digest);
+    }
+    progress.accept(new Progress(id, "Pushed", size, size));
+  }
+
+  private static InputStream slice(Path file, long from, long len) {
+    try {
+      InputStream in = Files.newInputStream(file);
+      in.skipNBytes(from);
+      return new java.io.FilterInputStream(in) {
+        long left = len;
+
+        @Override
+        public int read() throws IOException {
+          if (left <= 0) {
+            return -1;
+          }
+          int b = super.read();
+          if (b >= 0) {
+            left--;
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int n) throws IOException {
+          if (left <= 0) {
+            return -1;
+          }
+          int r = super.read(b, off, (int) Math.min(n, left));
+          if (r > 0) {
+            left -= r;
+          }
+          return r;
+        }
+      };
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static URI location(URI base, HttpHeaders headers, String what) {
+    String loc =
+        headers
+            .firstValue("Location")
+            .orElseThrow(
+                () ->
+                    new EngineException(
+                        "the registry answered the " + what + " without a Location"));
+    return base.resolve(loc);
+  }
+
+  private static URI withDigest(URI location, String digest) {
+    String s = location.toString();
+    return URI.create(
+        s
+            + (s.contains("?") ? "&" : "?")
+            + "digest="
+            + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+  }
+
+  // ---------------------------------------------------------------- HTTP, auth, retries
+
+  private URI api(ImageReference ref, String path) {
+    String host = ref.apiHost();
+    return URI.create(scheme(host) + "://" + host + "/v2/" + ref.repository() + path);
+  }
+
+  private String scheme(String host) {
+    String bare =
+        host.startsWith("[")
+            ? host.substring(1, host.indexOf(']'))
+            : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+    boolean loopback = bare.equals("localhost") || bare.equals("::1") || bare.startsWith("127.");
+    return loopback || options.insecure().contains(host) ? "http" : "https";
+  }
+
+  private <T> HttpResponse<T> send(
+      ImageReference ref,
+      String actions,
+      java.util.function.Supplier<HttpRequest.Builder> request,
+      HttpResponse.BodyHandler<T> handler,
+      String what) {
+    return sendAllowing(ref, actions, request, handler, what, Set.of());
+  }
+
+  /**
+   * Sends a request with auth, redirects and retries; answers other than 2xx (or {@code allowed})
+   * become an {@link EngineException} naming {@code what} and the registry's error.
+   */
+  private <T> HttpResponse<T> sendAllowing(
+      ImageReference ref,
+      String actions,
+      java.util.function.Supplier<HttpRequest.Builder> request,
+      HttpResponse.BodyHandler<T> handler,
+      String what,
+      Set<Integer> allowed) {
+    String scopeKey = ref.apiHost() + "/" + ref.repository() + ":" + actions;
+    IOException last = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        sleep(250L << (attempt - 1));
+      }
+      try {
+        HttpRequest.Builder b = request.get().timeout(Duration.ofMinutes(10));
+        String auth = tokens.get(scopeKey);
+        if (auth != null) {
+          b.header("Authorization", auth);
+        }
+        HttpRequest req = b.build();
+        HttpResponse<T> r = followRedirects(req, handler);
+        if (r.statusCode() == 401 && auth == null) {
+          String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+          discard(r);
+          tokens.put(scopeKey, authorize(ref, challenge, actions));
+          attempt--; // the challenge is not a failure
+          continue;
+        }
+        if (r.statusCode() >= 500 || r.statusCode() == 429) {
+          last = new IOException(what + ": the registry answered " + r.statusCode());
+          discard(r);
+          continue;
+        }
+        if (r.statusCode() / 100 == 2 || allowed.contains(r.statusCode())) {
+          return r;
+        }
+        throw new EngineException(what + " failed: " + describe(ref, r));
+      } catch (IOException e) {
+        last = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EngineException("interrupted: " + what, e);
+      }
+    }
+    throw new EngineException(
+        what
+            + " failed after "
+            + ATTEMPTS
+            + " attempts: "
+            + last.getMessage()
+            + " (is the registry "
+            + ref.registry()
+            + " reachable?)",
+        last);
+  }
+
+  private <T> HttpResponse<T> followRedirects(HttpRequest req, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    HttpRequest current = req;
+    for (int hops = 0; hops < 6; hops++) {
+      HttpResponse<T> r = http.send(current, handler);
+      int s = r.statusCode();
+      if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
+        return r;
+      }
+      Optional<String> loc = r.headers().firstValue("Location");
+      discard(r);
+      if (loc.isEmpty()) {
+        return r;
+      }
+      URI next = current.uri().resolve(loc.get());
+      HttpRequest.Builder b = HttpRequest.newBuilder(next).timeout(Duration.ofMinutes(10));
+      boolean sameHost =
+          next.getHost().equalsIgnoreCase(current.uri().getHost())
+              && next.getPort() == current.uri().getPort();
+      current
+          .headers()
+          .map()
+          .forEach(
+              (k, vs) -> {
+                if (sameHost || !k.equalsIgnoreCase("Authorization")) {
+                  vs.forEach(v -> b.header(k, v));
+                }
+              });
+      // Blob redirects go to storage with GET (or HEAD); bodies are never re-sent.
+      b.method(
+          current.method().equals("HEAD") ? "HEAD" : "GET", HttpRequest.BodyPublishers.noBody());
+      current = b.build();
+    }
+    throw new IOException("too many redirects from " + req.uri());
+  }
+
+  private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+  /** The Authorization header value that answers a challenge. */
+  private String authorize(ImageReference ref, String challenge, String actions)
+      throws IOException, InterruptedException {
+    Optional<String> basic = credentials(ref.registry());
+    if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+      return "Basic " + basic.orElseThrow(() -> needsLogin(ref));
+    }
+    if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+      throw new EngineException(
+          "the registry "
+              + ref.registry()
+              + " asks for authentication jstack does not know: "
+              + challenge);
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    Matcher m = PARAM.matcher(challenge);
+    while (m.find()) {
+      params.put(m.group(1), m.group(2));
+    }
+    String realm = params.get("realm");
+    if (realm == null) {
+      throw new EngineException(
+          "the registry " + ref.registry() + " sent a Bearer challenge without a realm");
+    }
+    StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+    if (params.containsKey("service")) {
+      q.append("service=")
+          .append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8))
+          .append('&');
+    }
+    q.append("scope=")
+        .append(
+            URLEncoder.encode(
+                "repository:" + ref.repository() + ":" + actions, StandardCharsets.UTF_8));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofMinutes(1)).GET();
+    basic.ifPresent(c -> b.header("Authorization", "Basic " + c));
+    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() == 401 || r.statusCode() == 403) {
+      throw needsLogin(ref);
+    }
+    if (r.statusCode() / 100 != 2) {
+      throw new EngineException(
+          "the token service of " + ref.registry() + " answered " + r.statusCode());
+    }
+    JsonNode t = ImageStore.JSON.readTree(r.body());
+    String token =
+        t.hasNonNull("token") ? t.get("token").asText() : t.path("access_token").asText();
+    if (token.isEmpty()) {
+      throw new EngineException("the token service of " + ref.registry() + " gave no token");
+    }
+    return "Bearer " + token;
+  }
+
+  /** base64(user:password) for {@code registry} from the Docker config's {@code auths}. */
+  private Optional<String> credentials(String registry) {
+    Path config = options.dockerConfig();
+    if (config == null || !Files.isRegularFile(config)) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode auths = ImageStore.JSON.readTree(config.toFile()).path("auths");
+      for (var e : auths.properties()) {
+        String key = e.getKey().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+        boolean hub =
+            registry.equals(ImageReference.DOCKER_HUB)
+                && (key.equals("index.docker.io")
+                    || key.equals("docker.io")
+                    || key.equals("registry-1.docker.io"));
+        if (key.equals(registry) || hub) {
+          JsonNode a = e.getValue();
+          if (a.hasNonNull("auth")) {
+            return Optional.of(a.get("auth").asText());
+          }
+          if (a.hasNonNull("username")) {
+            return Optional.of(
+                Base64.getEncoder()
+                    .encodeToString(
+                        (a.get("username").asText() + ":" + a.path("password").asText())
+                            .getBytes(StandardCharsets.UTF_8)));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new EngineException(
+          "cannot read credentials from " + config + ": " + e.getMessage(), e);
+    }
+    return Optional.empty();
+  }
+
+  private static EngineException needsLogin(ImageReference ref) {
+    return new EngineException(
+        "the registry "
+            + ref.registry()
+            + " refused access to "
+            + ref.repository()
+            + ": add credentials for it to ~/.docker/config.json (docker login "
+            + ref.registry()
+            + ")");
+  }
+
+  private static String describe(ImageReference ref, HttpResponse<?> r) {
+    String body = "";
+    if (r.body() instanceof byte[] b) {
+      body = new String(b, StandardCharsets.UTF_8);
+    } else if (r.body() instanceof InputStream in) {
+      try (in) {
+        body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+      } catch (IOException ignored) {
+        // The status alone will do.
+      }
+    }
+    String message = body;
+    try {
+      JsonNode errors = ImageStore.JSON.readTree(body).path("errors");
+      if (errors.size() > 0) {
+        message =
+            errors.get(0).path("code").asText() + ": " + errors.get(0).path("message").asText();
+      }
+    } catch (IOException | RuntimeException notJson) {
+      // Keep the raw text.
+    }
+    String hint =
+        r.statusCode() == 404 ? " (does " + ref + " exist in " + ref.registry() + "?)" : "";
+    return r.statusCode() + (message.isBlank() ? "" : " " + message.strip()) + hint;
+  }
+
+  private static void discard(HttpResponse<?> r) {
+    if (r.body() instanceof InputStream in) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // Nothing to keep.
+      }
+    }
+  }
+
+  private static void await(Future<Void> f) {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof EngineException ee) {
+        throw ee;
+      }
+      throw new EngineException(c.getMessage(), c);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted", e);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon() {
+    return r -> {
+      Thread t = new Thread(r, "jstack-registry");
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  static String short12(String digest) {
+    return digest.startsWith("sha256:") && digest.length() >= 19 ? digest.substring(7, 19) : digest;
+  }
+
+  /** Counts bytes read and reports every 1 MiB. */
+  private static final class Counting extends java.io.FilterInputStream {
+    private final java.util.function.LongConsumer report;
+    private long n;
+    private long reported;
+
+    Counting(InputStream in, java.util.function.LongConsumer report) {
+      super(in);
+      this.report = report;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int r = super.read(b, off, len);
+      if (r > 0) {
+        n += r;
+        if (n - reported >= (1 << 20)) {
+          reported = n;
+          report.accept(n);
+        }
+      }
+      return r;
+    }
+  }
+}

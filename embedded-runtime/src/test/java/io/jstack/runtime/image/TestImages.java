@@ -1,0 +1,175 @@
+package io.jstack.runtime.image;
+
+import io.jstack.runtime.image.internal.Digests;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Test images built from Debian's busybox-static as OCI image layouts: a base layer (busybox, its
+ * applet symlinks, a hard link, a setuid file, /etc) and a second layer that whites out a file and
+ * makes a directory opaque.
+ */
+final class TestImages {
+  private TestImages() {}
+
+  /** What {@link #ociLayout} wrote. */
+  record Built(
+      String manifestDigest, String configDigest, String[] layerDigests, String[] diffIds) {}
+
+  static Built ociLayout(Path dir, String tag, int padMegabytes) throws IOException {
+    Files.createDirectories(dir.resolve("blobs/sha256"));
+    FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
+    byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
+    byte[] base =
+        tar(
+            out -> {
+              dir(out, "bin/", 0755, t);
+              file(out, "bin/busybox", 0755, busybox, t);
+              link(out, "bin/sh", "busybox", TarConstants.LF_SYMLINK, t);
+              link(out, "bin/ls", "/bin/busybox", TarConstants.LF_SYMLINK, t);
+              link(out, "bin/busybox-again", "bin/busybox", TarConstants.LF_LINK, t);
+              dir(out, "etc/", 0755, t);
+              file(
+                  out,
+                  "etc/passwd",
+                  0644,
+                  "root:x:0:0:root:/root:/bin/sh\n".getBytes(StandardCharsets.UTF_8),
+                  t);
+              file(out, "etc/motd", 0644, "hello\n".getBytes(StandardCharsets.UTF_8), t);
+              file(out, "usr/bin/su-ish", 04755, "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), t);
+              dir(out, "var/cache/", 0755, t);
+              file(out, "var/cache/old", 0644, "old".getBytes(StandardCharsets.UTF_8), t);
+              if (padMegabytes > 0) {
+                byte[] noise = new byte[padMegabytes << 20];
+                new java.util.Random(tag.hashCode()).nextBytes(noise);
+                file(out, "opt/noise.bin", 0644, noise, t);
+              }
+            });
+    byte[] top =
+        tar(
+            out -> {
+              file(out, "etc/.wh.motd", 0644, new byte[0], t);
+              file(out, "var/cache/.wh..wh..opq", 0644, new byte[0], t);
+              file(out, "var/cache/new", 0644, "new".getBytes(StandardCharsets.UTF_8), t);
+            });
+    byte[][] layers = {base, top};
+    String[] layerDigests = new String[2];
+    String[] diffIds = new String[2];
+    StringBuilder layerJson = new StringBuilder();
+    for (int i = 0; i < 2; i++) {
+      byte[] gz = gzip(layers[i]);
+      diffIds[i] = Digests.of(layers[i]);
+      layerDigests[i] = blob(dir, gz);
+      layerJson
+          .append(i == 0 ? "" : ",")
+          .append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
+          .append(layerDigests[i])
+          .append("\",\"size\":")
+          .append(gz.length)
+          .append('}');
+    }
+    byte[] config =
+        ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"sh\"],\"Env\":[\"PATH=/bin:/usr/bin\"]},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                + diffIds[0]
+                + "\",\""
+                + diffIds[1]
+                + "\"]},"
+                + "\"history\":[{\"created_by\":\"jstack test "
+                + tag
+                + "\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    String configDigest = blob(dir, config);
+    byte[] manifest =
+        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + configDigest
+                + "\",\"size\":"
+                + config.length
+                + "},"
+                + "\"layers\":["
+                + layerJson
+                + "]}")
+            .getBytes(StandardCharsets.UTF_8);
+    String manifestDigest = blob(dir, manifest);
+    Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    Files.writeString(
+        dir.resolve("index.json"),
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
+            + manifestDigest
+            + "\",\"size\":"
+            + manifest.length
+            + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\""
+            + tag
+            + "\"}}]}");
+    return new Built(manifestDigest, configDigest, layerDigests, diffIds);
+  }
+
+  private interface TarBody {
+    void write(TarArchiveOutputStream out) throws IOException;
+  }
+
+  private static byte[] tar(TarBody body) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(b)) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      body.write(out);
+    }
+    return b.toByteArray();
+  }
+
+  private static void dir(TarArchiveOutputStream out, String name, int mode, FileTime t)
+      throws IOException {
+    TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_DIR);
+    e.setMode(mode);
+    e.setLastModifiedTime(t);
+    out.putArchiveEntry(e);
+    out.closeArchiveEntry();
+  }
+
+  private static void file(
+      TarArchiveOutputStream out, String name, int mode, byte[] content, FileTime t)
+      throws IOException {
+    TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
+    e.setMode(mode);
+    e.setSize(content.length);
+    e.setLastModifiedTime(t);
+    out.putArchiveEntry(e);
+    out.write(content);
+    out.closeArchiveEntry();
+  }
+
+  private static void link(
+      TarArchiveOutputStream out, String name, String target, byte type, FileTime t)
+      throws IOException {
+    TarArchiveEntry e = new TarArchiveEntry(name, type);
+    e.setLinkName(target);
+    e.setMode(0777);
+    e.setLastModifiedTime(t);
+    out.putArchiveEntry(e);
+    out.closeArchiveEntry();
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(b)) {
+      gz.write(data);
+    }
+    return b.toByteArray();
+  }
+
+  private static String blob(Path dir, byte[] content) throws IOException {
+    String d = Digests.of(content);
+    Files.write(dir.resolve("blobs/sha256/" + d.substring(7)), content);
+    return d;
+  }
+}
