@@ -58,18 +58,7 @@ final class ImagesCommand extends ProjectCommand implements Callable<Integer> {
             });
       }
       if (!quiet) {
-        int[] w = new int[5];
-        rows.forEach(
-            r -> {
-              for (int i = 0; i < 5; i++) w[i] = Math.max(w[i], r[i].length());
-            });
-        for (String[] r : rows) {
-          StringBuilder sb = new StringBuilder();
-          for (int i = 0; i < 5; i++) {
-            sb.append(i == 4 ? r[i] : String.format("%-" + (w[i] + 3) + "s", r[i]));
-          }
-          out().println(sb.toString().stripTrailing());
-        }
+        io.jstack.cli.internal.Table.print(out(), rows.stream().map(List::of).toList());
       }
       out().flush();
       return Jstack.EXIT_OK;

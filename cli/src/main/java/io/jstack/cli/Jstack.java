@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       DownCommand.class,
       EventsCommand.class,
       ExecCommand.class,
+      ImageCommands.class,
       ImagesCommand.class,
       LifecycleCommands.Kill.class,
       LogsCommand.class,
@@ -107,6 +108,19 @@ public final class Jstack {
   /** The environment jstack was started with. */
   Map<String, String> environment() {
     return environment;
+  }
+
+  @Option(
+      names = "--data-root",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description =
+          "The embedded engine's data (default: $JSTACK_DATA_ROOT, else /var/lib/jstack).")
+  String dataRoot;
+
+  /** The embedded engine's data root, from --data-root, JSTACK_DATA_ROOT or the default. */
+  io.jstack.runtime.DataRoot dataRoot() {
+    return io.jstack.runtime.DataRoot.resolve(dataRoot, environment);
   }
 
   @Option(

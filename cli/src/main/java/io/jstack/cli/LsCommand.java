@@ -73,20 +73,10 @@ final class LsCommand implements Callable<Integer> {
         }
         out.println(ProjectWriter.jsonLine(list));
       } else {
-        int w0 = "NAME".length();
-        int w1 = "STATUS".length();
-        for (String[] r : rows) {
-          w0 = Math.max(w0, r[0].length());
-          w1 = Math.max(w1, r[1].length());
-        }
-        out.println(
-            String.format(
-                "%-" + (w0 + 3) + "s%-" + (w1 + 3) + "s%s", "NAME", "STATUS", "CONFIG FILES"));
-        for (String[] r : rows) {
-          out.println(
-              String.format("%-" + (w0 + 3) + "s%-" + (w1 + 3) + "s%s", r[0], r[1], r[2])
-                  .stripTrailing());
-        }
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("NAME", "STATUS", "CONFIG FILES"));
+        rows.forEach(r -> table.add(List.of(r)));
+        io.jstack.cli.internal.Table.print(out, table);
       }
       out.flush();
       return Jstack.EXIT_OK;

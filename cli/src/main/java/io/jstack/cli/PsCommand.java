@@ -150,19 +150,7 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
             String.join(", ", c.ports().stream().map(Object::toString).toList())
           });
     }
-    int[] widths = new int[7];
-    for (String[] l : lines) {
-      for (int i = 0; i < l.length; i++) {
-        widths[i] = Math.max(widths[i], l[i].length());
-      }
-    }
-    for (String[] l : lines) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < l.length; i++) {
-        sb.append(i == l.length - 1 ? l[i] : String.format("%-" + (widths[i] + 3) + "s", l[i]));
-      }
-      out().println(sb.toString().stripTrailing());
-    }
+    io.jstack.cli.internal.Table.print(out(), lines.stream().map(List::of).toList());
   }
 
   private static String abbreviate(String s, int max) {

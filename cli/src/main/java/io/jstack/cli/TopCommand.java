@@ -39,22 +39,7 @@ final class TopCommand extends ProjectCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         rows.add(p.titles());
         rows.addAll(p.rows());
-        int[] widths = new int[p.titles().size()];
-        for (List<String> r : rows) {
-          for (int i = 0; i < r.size() && i < widths.length; i++) {
-            widths[i] = Math.max(widths[i], r.get(i).length());
-          }
-        }
-        for (List<String> r : rows) {
-          StringBuilder sb = new StringBuilder();
-          for (int i = 0; i < r.size() && i < widths.length; i++) {
-            sb.append(
-                i == widths.length - 1
-                    ? r.get(i)
-                    : String.format("%-" + (widths[i] + 3) + "s", r.get(i)));
-          }
-          out().println(sb.toString().stripTrailing());
-        }
+        io.jstack.cli.internal.Table.print(out(), rows);
         out().println();
       }
       out().flush();

@@ -241,6 +241,31 @@ public final class ImageStore {
                 ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(), manifestDigest));
   }
 
+  /**
+   * Keeps an untagged image (one an archive loaded without a name) from garbage collection: it is
+   * listed under the key {@code @<digest>}.
+   */
+  public void keep(String manifestDigest) {
+    updateTags(t -> t.putIfAbsent("@" + manifestDigest, manifestDigest));
+  }
+
+  /** Removes every tag of the image {@code manifestDigest}; returns the keys removed. */
+  public List<String> forget(String manifestDigest) {
+    List<String> removed = new ArrayList<>();
+    updateTags(
+        t ->
+            t.entrySet()
+                .removeIf(
+                    e -> {
+                      boolean match = e.getValue().equals(manifestDigest);
+                      if (match) {
+                        removed.add(e.getKey());
+                      }
+                      return match;
+                    }));
+    return removed;
+  }
+
   /** Removes a tag; returns whether it existed. */
   public boolean untag(ImageReference ref) {
     boolean[] had = {false};

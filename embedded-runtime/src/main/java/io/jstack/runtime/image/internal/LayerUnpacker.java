@@ -52,7 +52,7 @@ public final class LayerUnpacker {
   public static final class UnsafeLayerException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    UnsafeLayerException(String entry, String why) {
+    public UnsafeLayerException(String entry, String why) {
       super("layer entry '" + entry + "' refused: " + why);
     }
   }
@@ -190,7 +190,7 @@ public final class LayerUnpacker {
   }
 
   /** The path's components, with "" and "." dropped; absolute names and ".." are refused. */
-  static List<String> components(String name) throws UnsafeLayerException {
+  public static List<String> components(String name) throws UnsafeLayerException {
     if (name.startsWith("/")) {
       throw new UnsafeLayerException(name, "its name is an absolute path");
     }
