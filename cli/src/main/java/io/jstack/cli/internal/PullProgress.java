@@ -18,6 +18,7 @@ public final class PullProgress implements Consumer<RegistryClient.Progress>, Au
   private final PrintWriter out;
   private final Map<String, String> rows = new LinkedHashMap<>();
   private final Map<String, String> last = new LinkedHashMap<>();
+  private final long started = System.nanoTime();
   private int drawn;
   private long lastDraw;
 
@@ -37,6 +38,7 @@ public final class PullProgress implements Consumer<RegistryClient.Progress>, Au
         Map<String, Object> m = new TreeMap<>();
         m.put("id", p.id());
         m.put("status", p.status());
+        m.put("time_ms", (System.nanoTime() - started) / 1_000_000);
         if (p.total() >= 0 || p.current() >= 0) {
           m.put("current", p.current());
           m.put("total", p.total());

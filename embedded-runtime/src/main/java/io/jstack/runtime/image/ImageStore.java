@@ -122,9 +122,14 @@ public final class ImageStore {
     try {
       MessageDigest md = Digests.sha256();
       long n;
-      try (OutputStream out = Files.newOutputStream(temp);
-          DigestInputStream din = new DigestInputStream(in, md)) {
-        n = din.transferTo(out);
+      try (OutputStream out = Files.newOutputStream(temp)) {
+        n = 0;
+        byte[] buffer = new byte[1 << 17];
+        for (int r = in.read(buffer); r >= 0; r = in.read(buffer)) {
+          md.update(buffer, 0, r);
+          out.write(buffer, 0, r);
+          n += r;
+        }
       }
       String actual = Digests.format(md.digest());
       if (!actual.equals(digest)) {
