@@ -27,6 +27,11 @@ final class LocalRegistry implements AutoCloseable {
   }
 
   static LocalRegistry start() throws IOException, InterruptedException {
+    return start("");
+  }
+
+  /** Starts one with {@code extraConfig} (YAML, e.g. an {@code auth:} section) appended. */
+  static LocalRegistry start(String extraConfig) throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -42,7 +47,8 @@ final class LocalRegistry implements AutoCloseable {
             + "}\n  delete: {enabled: true}\n"
             + "http: {addr: 127.0.0.1:"
             + port
-            + "}\n");
+            + "}\n"
+            + extraConfig);
     Process p =
         new ProcessBuilder("docker-registry", "serve", config.toString())
             .redirectErrorStream(true)
@@ -59,7 +65,7 @@ final class LocalRegistry implements AutoCloseable {
                     .timeout(Duration.ofSeconds(2))
                     .build(),
                 HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
+        if (r.statusCode() == 200 || r.statusCode() == 401) {
           return new LocalRegistry(host, p, dir);
         }
       } catch (IOException notYet) {
