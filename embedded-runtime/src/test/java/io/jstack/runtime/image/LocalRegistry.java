@@ -15,8 +15,8 @@ import java.time.Instant;
  * Debian's {@code docker-registry} serving on 127.0.0.1 (a free port) from a temporary directory,
  * for one test class; {@link #close()} stops it and removes its storage.
  */
-final class LocalRegistry implements AutoCloseable {
-  final String host;
+public final class LocalRegistry implements AutoCloseable {
+  public final String host;
   private final Process process;
   private final Path dir;
 
@@ -26,12 +26,12 @@ final class LocalRegistry implements AutoCloseable {
     this.dir = dir;
   }
 
-  static LocalRegistry start() throws IOException, InterruptedException {
+  public static LocalRegistry start() throws IOException, InterruptedException {
     return start("");
   }
 
   /** Starts one with {@code extraConfig} (YAML, e.g. an {@code auth:} section) appended. */
-  static LocalRegistry start(String extraConfig) throws IOException, InterruptedException {
+  public static LocalRegistry start(String extraConfig) throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();

@@ -18,14 +18,14 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * applet symlinks, a hard link, a setuid file, /etc) and a second layer that whites out a file and
  * makes a directory opaque.
  */
-final class TestImages {
+public final class TestImages {
   private TestImages() {}
 
   /** What {@link #ociLayout} wrote. */
-  record Built(
+  public record Built(
       String manifestDigest, String configDigest, String[] layerDigests, String[] diffIds) {}
 
-  static Built ociLayout(Path dir, String tag, int padMegabytes) throws IOException {
+  public static Built ociLayout(Path dir, String tag, int padMegabytes) throws IOException {
     Files.createDirectories(dir.resolve("blobs/sha256"));
     FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
