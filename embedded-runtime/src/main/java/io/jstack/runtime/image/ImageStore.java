@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -198,8 +197,12 @@ public final class ImageStore {
       }
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-        // Another process unpacked the same layer meanwhile; theirs is as good.
+      } catch (IOException raced) {
+        // rename(2) onto a directory another process put there meanwhile fails (ENOTEMPTY);
+        // theirs is the same verified content.
+        if (!Files.isDirectory(target)) {
+          throw raced;
+        }
       }
       return target;
     } catch (LayerUnpacker.UnsafeLayerException e) {

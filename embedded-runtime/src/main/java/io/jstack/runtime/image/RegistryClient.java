@@ -164,7 +164,7 @@ public final class RegistryClient {
                 }));
       }
       for (Future<Void> f : work) {
-        await(f);
+        await(f, "pulling " + ref);
       }
       work.clear();
       for (int i = 0; i < image.layers().size(); i++) {
@@ -181,7 +181,7 @@ public final class RegistryClient {
                 }));
       }
       for (Future<Void> f : work) {
-        await(f);
+        await(f, "unpacking " + ref);
       }
     } finally {
       pool.shutdownNow();
@@ -346,7 +346,7 @@ public final class RegistryClient {
                 }));
       }
       for (Future<Void> f : work) {
-        await(f);
+        await(f, "pushing to " + target);
       }
     } finally {
       pool.shutdownNow();
@@ -779,7 +779,8 @@ public final class RegistryClient {
     }
   }
 
-  private static void await(Future<Void> f) {
+  /** Waits for one transfer of {@code what}; failures other than ours say what was moving. */
+  private static void await(Future<Void> f, String what) {
     try {
       f.get();
     } catch (InterruptedException e) {
@@ -790,7 +791,8 @@ public final class RegistryClient {
       if (c instanceof EngineException ee) {
         throw ee;
       }
-      throw new EngineException(c.getMessage(), c);
+      throw new EngineException(
+          what + " failed: " + c.getMessage() + " (check the data root's disk and permissions)", c);
     }
   }
 

@@ -99,6 +99,23 @@ class KilledPullIT {
     System.out.println("killed " + killed + " pulls, " + finished + " finished before the kill");
   }
 
+  @Test
+  void twoProcessesPullingTheSameImageAtOnce_bothSucceed() throws Exception {
+    Path root = dir.resolve("shared");
+    for (int round = 0; round < 3; round++) {
+      Process a = startPull(root);
+      Process b = startPull(root);
+      assertThat(a.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(b.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(a.exitValue()).isZero();
+      assertThat(b.exitValue()).isZero();
+      checkConsistent(root);
+      assertThat(ImageStore.open(new DataRoot(root)).resolve(ImageReference.parse(image)))
+          .contains(built.manifestDigest());
+      LayerUnpacker.removeTree(root);
+    }
+  }
+
   private static Process startPull(Path root) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(

@@ -190,6 +190,45 @@ class RegistryClientTest {
   }
 
   @Test
+  void layersDecompressByMediaType_gzipZstdAndPlain() throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(layer);
+    }
+    byte[] zst = com.github.luben.zstd.Zstd.compress(layer);
+    assertThat(
+            RegistryClient.decompress(
+                    "application/vnd.oci.image.layer.v1.tar+gzip",
+                    new java.io.ByteArrayInputStream(gz.toByteArray()))
+                .readAllBytes())
+        .isEqualTo(layer);
+    assertThat(
+            RegistryClient.decompress(
+                    "application/vnd.oci.image.layer.v1.tar+zstd",
+                    new java.io.ByteArrayInputStream(zst))
+                .readAllBytes())
+        .isEqualTo(layer);
+    assertThat(
+            RegistryClient.decompress(
+                    "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    new java.io.ByteArrayInputStream(gz.toByteArray()))
+                .readAllBytes())
+        .isEqualTo(layer);
+    assertThat(
+            RegistryClient.decompress(
+                    "application/vnd.oci.image.layer.v1.tar",
+                    new java.io.ByteArrayInputStream(layer))
+                .readAllBytes())
+        .isEqualTo(layer);
+    assertThatThrownBy(
+            () ->
+                RegistryClient.decompress(
+                    "application/vnd.oci.image.layer.v1.tar+bzip2",
+                    new java.io.ByteArrayInputStream(layer)))
+        .hasMessageContaining("not supported (gzip, zstd and plain tar are)");
+  }
+
+  @Test
   void references_normaliseAsDockerDoes() {
     assertThat(ImageReference.parse("busybox")).hasToString("docker.io/library/busybox:latest");
     assertThat(ImageReference.parse("localhost:5000/a/b:1").apiHost()).isEqualTo("localhost:5000");

@@ -145,6 +145,51 @@ class RegistryIT {
   }
 
   @Test
+  void multiPlatformImage_picksTheHostsOrTheAskedPlatform() throws Exception {
+    String repo =
+        registry.host + "/it/multi-" + UUID.randomUUID().toString().substring(0, 8) + ":v1";
+    java.util.Map<String, String> digests =
+        TestImages.multiPlatform(dir.resolve("oci"), "v1", "amd64", "arm64");
+    skopeo(
+        "copy",
+        "--all",
+        "--dest-tls-verify=false",
+        "oci:" + dir.resolve("oci") + ":v1",
+        "docker://" + repo);
+    assertThat(skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + repo))
+        .contains(digests.get("arm64"));
+
+    RegistryClient.Options host = RegistryClient.Options.defaults();
+    ImageStore a = ImageStore.open(new DataRoot(dir.resolve("a")));
+    assertThat(new RegistryClient(a, host, e -> {}).pull(ImageReference.parse(repo)))
+        .isEqualTo(digests.get("amd64"));
+    assertThat(a.image(digests.get("amd64")).config().path("architecture").asText())
+        .isEqualTo("amd64");
+
+    RegistryClient.Options arm =
+        new RegistryClient.Options(
+            host.insecure(),
+            host.dockerConfig(),
+            "linux/arm64",
+            host.parallelism(),
+            host.chunkSize());
+    ImageStore b = ImageStore.open(new DataRoot(dir.resolve("b")));
+    assertThat(new RegistryClient(b, arm, e -> {}).pull(ImageReference.parse(repo)))
+        .isEqualTo(digests.get("arm64"));
+
+    RegistryClient.Options s390 =
+        new RegistryClient.Options(
+            host.insecure(),
+            host.dockerConfig(),
+            "linux/s390x",
+            host.parallelism(),
+            host.chunkSize());
+    assertThatThrownBy(() -> new RegistryClient(b, s390, e -> {}).pull(ImageReference.parse(repo)))
+        .hasMessageContaining(
+            "has no variant for linux/s390x (it has linux/amd64, linux/arm64): pick one with --platform");
+  }
+
+  @Test
   void unknownImage_failsNamingIt() {
     ImageStore store = ImageStore.open(new DataRoot(dir.resolve("root")));
     RegistryClient client = new RegistryClient(store, RegistryClient.Options.defaults(), e -> {});

@@ -26,6 +26,52 @@ public final class TestImages {
       String manifestDigest, String configDigest, String[] layerDigests, String[] diffIds) {}
 
   public static Built ociLayout(Path dir, String tag, int padMegabytes) throws IOException {
+    return ociLayout(dir, tag, padMegabytes, "amd64");
+  }
+
+  /**
+   * A multi-platform image: one manifest per architecture (same layers, own configs) under an image
+   * index that {@code tag} names; returns the index digest and each manifest's by arch.
+   */
+  public static java.util.Map<String, String> multiPlatform(
+      Path dir, String tag, String... architectures) throws IOException {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    StringBuilder entries = new StringBuilder();
+    for (String arch : architectures) {
+      Built b = ociLayout(dir, tag, 0, arch);
+      byte[] manifest =
+          Files.readAllBytes(dir.resolve("blobs/sha256/" + b.manifestDigest().substring(7)));
+      out.put(arch, b.manifestDigest());
+      entries
+          .append(entries.length() == 0 ? "" : ",")
+          .append("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"")
+          .append(b.manifestDigest())
+          .append("\",\"size\":")
+          .append(manifest.length)
+          .append(",\"platform\":{\"os\":\"linux\",\"architecture\":\"")
+          .append(arch)
+          .append("\"}}");
+    }
+    byte[] index =
+        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + entries
+                + "]}")
+            .getBytes(StandardCharsets.UTF_8);
+    String indexDigest = blob(dir, index);
+    out.put("index", indexDigest);
+    Files.writeString(
+        dir.resolve("index.json"),
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\""
+            + indexDigest
+            + "\",\"size\":"
+            + index.length
+            + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\""
+            + tag
+            + "\"}}]}");
+    return out;
+  }
+
+  static Built ociLayout(Path dir, String tag, int padMegabytes, String arch) throws IOException {
     Files.createDirectories(dir.resolve("blobs/sha256"));
     FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
@@ -78,7 +124,9 @@ public final class TestImages {
           .append('}');
     }
     byte[] config =
-        ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"sh\"],\"Env\":[\"PATH=/bin:/usr/bin\"]},"
+        ("{\"architecture\":\""
+                + arch
+                + "\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"sh\"],\"Env\":[\"PATH=/bin:/usr/bin\"]},"
                 + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
                 + diffIds[0]
                 + "\",\""
