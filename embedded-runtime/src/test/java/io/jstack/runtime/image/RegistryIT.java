@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.image.internal.NativeFs;
+import io.jstack.runtime.internal.NativeFs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

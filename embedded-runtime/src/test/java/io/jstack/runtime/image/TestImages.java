@@ -162,6 +162,44 @@ public final class TestImages {
     return new Built(manifestDigest, configDigest, layerDigests, diffIds);
   }
 
+  /**
+   * One layer with Debian's busybox-static, all its applets as links, /etc/passwd and /etc/group
+   * (root and nobody), and a sticky /tmp: enough to run shells in containers.
+   */
+  public static byte[] busyboxLayer() throws IOException {
+    FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
+    byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
+    Process list = new ProcessBuilder("/bin/busybox", "--list").start();
+    String[] applets =
+        new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n");
+    return tar(
+        out -> {
+          dir(out, "bin/", 0755, t);
+          file(out, "bin/busybox", 0755, busybox, t);
+          for (String a : applets) {
+            if (!a.isBlank() && !a.equals("busybox")) {
+              link(out, "bin/" + a.strip(), "busybox", TarConstants.LF_SYMLINK, t);
+            }
+          }
+          dir(out, "etc/", 0755, t);
+          file(
+              out,
+              "etc/passwd",
+              0644,
+              "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"
+                  .getBytes(StandardCharsets.UTF_8),
+              t);
+          file(
+              out,
+              "etc/group",
+              0644,
+              "root:x:0:\nnogroup:x:65534:\nwheel:x:10:nobody\n".getBytes(StandardCharsets.UTF_8),
+              t);
+          dir(out, "tmp/", 01777, t);
+          dir(out, "root/", 0700, t);
+        });
+  }
+
   private interface TarBody {
     void write(TarArchiveOutputStream out) throws IOException;
   }

@@ -1,5 +1,6 @@
 package io.jstack.runtime.image.internal;
 
+import io.jstack.runtime.internal.NativeFs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.jstack.runtime.image.internal;
+package io.jstack.runtime.internal;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The few file-system calls the JDK lacks, made through libc: device nodes and FIFOs ({@code
@@ -33,6 +34,11 @@ public final class NativeFs {
     long lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
 
     int utimensat(int dirfd, String path, long[] times, int flags) throws LastErrorException;
+
+    int mount(String source, String target, String type, long flags, String data)
+        throws LastErrorException;
+
+    int umount2(String target, int flags) throws LastErrorException;
   }
 
   private static final class Holder {
@@ -68,6 +74,44 @@ public final class NativeFs {
       Holder.LIBC.utimensat(AT_FDCWD, path.toString(), times, AT_SYMLINK_NOFOLLOW);
     } catch (LastErrorException e) {
       throw new IOException("setting the times of " + path + ": " + strerror(e), e);
+    }
+  }
+
+  private static final int MNT_DETACH = 2;
+
+  /** Mounts an overlay of {@code lower} (top layer first) with its writable {@code upper}. */
+  public static void mountOverlay(List<Path> lower, Path upper, Path work, Path target)
+      throws IOException {
+    StringBuilder lowers = new StringBuilder();
+    for (Path l : lower) {
+      String s = l.toString();
+      if (s.contains(",") || s.contains(":")) {
+        throw new IOException(
+            "layer path " + s + " holds ',' or ':', which overlayfs options cannot carry");
+      }
+      lowers.append(lowers.length() == 0 ? "" : ":").append(s);
+    }
+    String data = "lowerdir=" + lowers + ",upperdir=" + upper + ",workdir=" + work;
+    if (data.length() > 4000) {
+      throw new IOException(
+          "the image has too many layers for one overlay mount (" + lower.size() + ")");
+    }
+    try {
+      Holder.LIBC.mount("overlay", target.toString(), "overlay", 0, data);
+    } catch (LastErrorException e) {
+      throw new IOException("mounting the overlay at " + target + ": " + strerror(e), e);
+    }
+  }
+
+  /** Unmounts {@code target} (lazily when busy); a path that is not mounted is left alone. */
+  public static void unmount(Path target) throws IOException {
+    try {
+      Holder.LIBC.umount2(target.toString(), MNT_DETACH);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == 22 || e.getErrorCode() == 2) { // EINVAL: not a mount point
+        return;
+      }
+      throw new IOException("unmounting " + target + ": " + strerror(e), e);
     }
   }
 

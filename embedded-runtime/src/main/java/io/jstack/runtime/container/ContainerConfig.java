@@ -1,0 +1,69 @@
+package io.jstack.runtime.container;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container for the embedded engine to run: its image layers, its process, and the isolation and
+ * limits around it. Lists and maps are never null; other values are null when not set.
+ *
+ * @param id unique, [a-z0-9] (used in paths and cgroup names)
+ * @param layers the image's unpacked layers, bottom first
+ * @param args the process, after entrypoint and command were merged with the image's
+ * @param user {@code user[:group]} by name or number, resolved in the image; null for root
+ * @param networkMode {@code host} or {@code none}
+ * @param memoryBytes {@code mem_limit}
+ * @param cpus {@code cpus}, e.g. 0.5
+ * @param pidsLimit {@code pids_limit}
+ * @param shmBytes the size of {@code /dev/shm} (default 64 MiB)
+ * @param init run a static init as PID 1 that reaps zombies and forwards signals
+ */
+public record ContainerConfig(
+    String id,
+    String name,
+    List<Path> layers,
+    List<String> args,
+    List<String> env,
+    String workingDir,
+    String user,
+    String hostname,
+    String networkMode,
+    List<String> capAdd,
+    List<String> capDrop,
+    boolean privileged,
+    boolean readOnly,
+    boolean noNewPrivileges,
+    Long memoryBytes,
+    Double cpus,
+    Long pidsLimit,
+    Long shmBytes,
+    boolean init,
+    List<BindMount> mounts,
+    Map<String, String> sysctls) {
+  public ContainerConfig {
+    if (!id.matches("[a-z0-9][a-z0-9_.-]{0,127}")) {
+      throw new IllegalArgumentException(
+          "container id must be lower-case letters and digits: " + id);
+    }
+    layers = List.copyOf(layers);
+    args = List.copyOf(args);
+    env = List.copyOf(env);
+    capAdd = List.copyOf(capAdd);
+    capDrop = List.copyOf(capDrop);
+    mounts = List.copyOf(mounts);
+    sysctls = Map.copyOf(sysctls);
+  }
+
+  /** A host path or tmpfs mounted into the container. */
+  public record BindMount(String type, Path source, String target, boolean readOnly) {}
+
+  /**
+   * A container of {@code layers} running {@code args}, with every other setting Docker's default.
+   */
+  public static ContainerConfig of(String id, List<Path> layers, List<String> args) {
+    return new ContainerConfig(
+        id, id, layers, args, List.of(), null, null, null, "none", List.of(), List.of(), false,
+        false, false, null, null, null, null, false, List.of(), Map.of());
+  }
+}

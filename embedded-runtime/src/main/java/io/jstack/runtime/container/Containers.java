@@ -1,0 +1,357 @@
+package io.jstack.runtime.container;
+
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.container.internal.OciSpec;
+import io.jstack.runtime.container.internal.RootPaths;
+import io.jstack.runtime.container.internal.Users;
+import io.jstack.runtime.image.internal.LayerUnpacker;
+import io.jstack.runtime.internal.NativeFs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Containers on this host without a daemon: each is an overlayfs root over its image's layers, an
+ * OCI bundle, and a {@code conmon} process that holds its stdio, writes its log ({@code
+ * <RFC3339Nano> stdout|stderr F <line>}) and records its exit code, so that neither a container nor
+ * a line of its log is lost when jstack itself exits. Everything lives below {@code <data
+ * root>/containers/<id>}; runc's state below {@code <data root>/runtime/runc}.
+ */
+public final class Containers {
+  private final Path containers;
+  private final Path runcRoot;
+  private final RuntimeTools tools;
+
+  public Containers(DataRoot root, RuntimeTools tools) {
+    this.containers = root.path().resolve("containers");
+    this.runcRoot = root.path().resolve("runtime/runc");
+    this.tools = tools;
+  }
+
+  /** Where a container's files are. */
+  public Path dir(String id) {
+    return containers.resolve(id);
+  }
+
+  /** Its log, as conmon writes it. */
+  public Path logFile(String id) {
+    return dir(id).resolve("ctr.log");
+  }
+
+  /** The writable layer of its root filesystem: everything it wrote outside volumes. */
+  public Path upperDir(String id) {
+    return dir(id).resolve("upper");
+  }
+
+  /**
+   * Prepares a container: its overlay root, generated files and {@code config.json}. Nothing runs
+   * until {@link #start}.
+   *
+   * @throws EngineException when its user, group or working directory cannot be used
+   */
+  public void create(ContainerConfig c) {
+    Path dir = dir(c.id());
+    if (Files.exists(dir)) {
+      throw new EngineException.Conflict("a container with id " + c.id() + " already exists");
+    }
+    Path rootfs = dir.resolve("rootfs");
+    try {
+      Files.createDirectories(dir.resolve("upper"));
+      Files.createDirectories(dir.resolve("work"));
+      Files.createDirectories(rootfs);
+      Files.createDirectories(dir.resolve("exits"));
+      Files.createDirectories(dir.resolve("persist"));
+      Files.createDirectories(dir.resolve("sock"));
+      List<Path> lower = new ArrayList<>(c.layers());
+      java.util.Collections.reverse(lower);
+      NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
+      OciSpec.User user = Users.resolve(rootfs, c.user());
+      String cwd = c.workingDir() == null || c.workingDir().isEmpty() ? "/" : c.workingDir();
+      if (!cwd.startsWith("/")) {
+        throw new EngineException(
+            "working_dir " + cwd + " of container " + c.name() + " must be an absolute path");
+      }
+      Path resolved = RootPaths.resolve(rootfs, cwd);
+      if (resolved.startsWith(rootfs.resolve("proc"))
+          || resolved.startsWith(rootfs.resolve("sys"))) {
+        throw new EngineException(
+            "working_dir "
+                + cwd
+                + " of container "
+                + c.name()
+                + " leads into /proc or /sys, which jstack refuses");
+      }
+      String hostname =
+          c.hostname() == null ? c.id().substring(0, Math.min(12, c.id().length())) : c.hostname();
+      Path hosts = Files.writeString(dir.resolve("hosts"), hosts(c, hostname));
+      Path hostnameFile = Files.writeString(dir.resolve("hostname"), hostname + "\n");
+      Path resolv = dir.resolve("resolv.conf");
+      Path hostResolv = Path.of("/etc/resolv.conf");
+      Files.writeString(resolv, Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
+      OciSpec.Files files =
+          new OciSpec.Files(hosts, hostnameFile, resolv, c.init() ? tools.requireInit() : null);
+      byte[] spec = OciSpecJson.write(OciSpec.of(c, rootfs, user, files));
+      Files.write(dir.resolve("config.json"), spec);
+    } catch (IOException | RuntimeException e) {
+      try {
+        cleanUp(c.id());
+      } catch (IOException ignored) {
+        // The first failure is the one to report.
+      }
+      if (e instanceof EngineException ee) {
+        throw ee;
+      }
+      throw new EngineException(
+          "could not create container " + c.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String hosts(ContainerConfig c, String hostname) throws IOException {
+    if ("host".equals(c.networkMode())) {
+      Path h = Path.of("/etc/hosts");
+      return Files.isReadable(h) ? Files.readString(h) : "127.0.0.1\tlocalhost\n";
+    }
+    return "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t"
+        + hostname
+        + "\n";
+  }
+
+  /**
+   * Starts a created container under a new conmon and returns once its process runs.
+   *
+   * @throws EngineException with the runtime's own words when it cannot start
+   */
+  public void start(String id) {
+    Path dir = requireDir(id);
+    try {
+      Files.deleteIfExists(dir.resolve("exits").resolve(id));
+      Files.deleteIfExists(dir.resolve("pidfile"));
+      Files.createDirectories(runcRoot);
+      List<String> cmd =
+          List.of(
+              tools.conmon().toString(),
+              "--api-version",
+              "1",
+              "--cid",
+              id,
+              "--cuuid",
+              id,
+              "--name",
+              id,
+              "--runtime",
+              tools.runtime().toString(),
+              "--bundle",
+              dir.toString(),
+              "--log-path",
+              "k8s-file:" + logFile(id),
+              "--exit-dir",
+              dir.resolve("exits").toString(),
+              "--persist-dir",
+              dir.resolve("persist").toString(),
+              "--container-pidfile",
+              dir.resolve("pidfile").toString(),
+              "--conmon-pidfile",
+              dir.resolve("conmon.pid").toString(),
+              "--socket-dir-path",
+              dir.resolve("sock").toString(),
+              "--runtime-arg",
+              "--root=" + runcRoot,
+              "--runtime-arg",
+              "--log=" + dir.resolve("runc.log"));
+      Process conmon =
+          new ProcessBuilder(cmd)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(dir.resolve("conmon.err").toFile())
+              .start();
+      if (!conmon.waitFor(30, TimeUnit.SECONDS) || conmon.exitValue() != 0) {
+        throw new EngineException(
+            "conmon could not start container " + id + ": " + tail(dir.resolve("conmon.err")));
+      }
+      // conmon runs `runc create` in the background; the container pid file says it is done.
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (!nonEmpty(dir.resolve("pidfile"))) {
+        if (Files.exists(dir.resolve("exits").resolve(id)) || Instant.now().isAfter(deadline)) {
+          throw new EngineException(
+              "the runtime could not create container "
+                  + id
+                  + ": "
+                  + tail(dir.resolve("runc.log")));
+        }
+        Thread.sleep(2);
+      }
+      runc("start", id);
+    } catch (IOException e) {
+      throw new EngineException("could not start container " + id + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted starting container " + id, e);
+    }
+  }
+
+  /** Its exit code once it has exited (conmon's record), else empty. */
+  public OptionalInt exitCode(String id) {
+    Path f = dir(id).resolve("exits").resolve(id);
+    try {
+      String s = Files.exists(f) ? Files.readString(f).strip() : "";
+      return s.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(s));
+    } catch (IOException | NumberFormatException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  /** Waits up to {@code timeout} for it to exit; its exit code, or empty if still running. */
+  public OptionalInt waitExit(String id, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      OptionalInt code = exitCode(id);
+      if (code.isPresent() || Instant.now().isAfter(deadline)) {
+        return code;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return OptionalInt.empty();
+      }
+    }
+  }
+
+  /** Sends {@code signal} (e.g. {@code TERM}, {@code KILL}) to its process. */
+  public void kill(String id, String signal) {
+    runc("kill", id, signal);
+  }
+
+  /** Sends {@code signal}, then KILL after {@code grace}; returns the exit code. */
+  public int stop(String id, String signal, Duration grace) {
+    if (exitCode(id).isEmpty()) {
+      kill(id, signal == null ? "TERM" : signal);
+      if (waitExit(id, grace).isEmpty()) {
+        kill(id, "KILL");
+      }
+    }
+    return waitExit(id, Duration.ofSeconds(30))
+        .orElseThrow(() -> new EngineException("container " + id + " did not exit after SIGKILL"));
+  }
+
+  /**
+   * Removes a container and everything it had on this host: its process (killed), runc state,
+   * cgroups, overlay mount and files.
+   */
+  public void remove(String id) {
+    if (!Files.exists(dir(id))) {
+      return;
+    }
+    try {
+      if (Files.exists(dir(id).resolve("pidfile")) && exitCode(id).isEmpty()) {
+        try {
+          kill(id, "KILL");
+        } catch (EngineException gone) {
+          // Already stopped.
+        }
+        waitExit(id, Duration.ofSeconds(30));
+      }
+      cleanUp(id);
+    } catch (IOException e) {
+      throw new EngineException("could not remove container " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void cleanUp(String id) throws IOException {
+    Path dir = dir(id);
+    if (Files.isDirectory(runcRoot.resolve(id))) {
+      runcQuietly("delete", "--force", id);
+    }
+    waitForConmon(dir);
+    NativeFs.unmount(dir.resolve("rootfs"));
+    LayerUnpacker.removeTree(dir);
+  }
+
+  private static void waitForConmon(Path dir) {
+    try {
+      Path pidFile = dir.resolve("conmon.pid");
+      if (!Files.exists(pidFile)) {
+        return;
+      }
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      ProcessHandle.of(pid)
+          .ifPresent(
+              p -> {
+                try {
+                  p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception stillThere) {
+                  p.destroyForcibly();
+                }
+              });
+    } catch (IOException | NumberFormatException e) {
+      // No conmon to wait for.
+    }
+  }
+
+  private Path requireDir(String id) {
+    Path dir = dir(id);
+    if (!Files.isDirectory(dir)) {
+      throw new EngineException.NotFound("no such container: " + id);
+    }
+    return dir;
+  }
+
+  private void runc(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(tools.runtime().toString(), "--root=" + runcRoot));
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new EngineException("runc " + args[0] + " " + args[1] + " failed: " + out.strip());
+      }
+    } catch (IOException e) {
+      throw new EngineException("cannot run " + tools.runtime() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted running runc " + args[0], e);
+    }
+  }
+
+  private void runcQuietly(String... args) {
+    try {
+      runc(args);
+    } catch (EngineException ignored) {
+      // Best effort: the state may be gone already.
+    }
+  }
+
+  private static boolean nonEmpty(Path p) {
+    try {
+      return Files.size(p) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String tail(Path p) {
+    try {
+      List<String> lines = Files.exists(p) ? Files.readAllLines(p) : List.of();
+      return lines.isEmpty() ? "(no message)" : lines.get(lines.size() - 1);
+    } catch (IOException e) {
+      return "(no message)";
+    }
+  }
+
+  /** JSON for the bundle. */
+  private static final class OciSpecJson {
+    static byte[] write(com.fasterxml.jackson.databind.JsonNode n) throws IOException {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValueAsBytes(n);
+    }
+  }
+}

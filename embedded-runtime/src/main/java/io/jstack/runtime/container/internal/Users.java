@@ -1,0 +1,106 @@
+package io.jstack.runtime.container.internal;
+
+import io.jstack.engine.EngineException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Resolves a container's {@code user} ({@code name|uid[:group|gid]}) against the image's own {@code
+ * /etc/passwd} and {@code /etc/group}, read without leaving its root filesystem.
+ */
+public final class Users {
+  private Users() {}
+
+  public static OciSpec.User resolve(Path rootfs, String user) throws IOException {
+    String spec = user == null || user.isEmpty() ? "0" : user;
+    String name = spec;
+    String group = null;
+    int colon = spec.indexOf(':');
+    if (colon >= 0) {
+      name = spec.substring(0, colon);
+      group = spec.substring(colon + 1);
+    }
+    List<String[]> passwd = table(RootPaths.readIfFile(rootfs, "/etc/passwd"));
+    List<String[]> groups = table(RootPaths.readIfFile(rootfs, "/etc/group"));
+    long uid;
+    long gid;
+    String home = "/";
+    String[] entry = null;
+    for (String[] p : passwd) {
+      if (p.length >= 4 && (p[0].equals(name) || p[2].equals(name))) {
+        entry = p;
+        break;
+      }
+    }
+    if (entry != null) {
+      uid = Long.parseLong(entry[2]);
+      gid = Long.parseLong(entry[3]);
+      home = entry.length > 5 && !entry[5].isEmpty() ? entry[5] : "/";
+    } else if (name.matches("\\d+")) {
+      uid = Long.parseLong(name);
+      gid = uid == 0 ? 0 : uid;
+      home = uid == 0 ? "/root" : "/";
+    } else {
+      throw new EngineException(
+          "unable to find user "
+              + name
+              + ": no matching entries in the image's /etc/passwd; use a numeric uid or add the user to the image");
+    }
+    if (group != null) {
+      Long g = null;
+      for (String[] e : groups) {
+        if (e.length >= 3 && (e[0].equals(group) || e[2].equals(group))) {
+          g = Long.parseLong(e[2]);
+          break;
+        }
+      }
+      if (g == null && group.matches("\\d+")) {
+        g = Long.parseLong(group);
+      }
+      if (g == null) {
+        throw new EngineException(
+            "unable to find group "
+                + group
+                + ": no matching entries in the image's /etc/group; use a numeric gid");
+      }
+      gid = g;
+    }
+    List<Long> extra = new ArrayList<>();
+    String userName = entry != null ? entry[0] : null;
+    if (userName != null && group == null) {
+      for (String[] e : groups) {
+        if (e.length >= 4 && List.of(e[3].split(",")).contains(userName)) {
+          long g = Long.parseLong(e[2]);
+          if (g != gid && !extra.contains(g)) {
+            extra.add(g);
+          }
+        }
+      }
+    }
+    return new OciSpec.User(uid, gid, extra, home);
+  }
+
+  private static List<String[]> table(String content) {
+    List<String[]> out = new ArrayList<>();
+    if (content == null) {
+      return out;
+    }
+    for (String line : content.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.split(":", -1);
+      try {
+        if (f.length >= 3) {
+          Long.parseLong(f[2]);
+          out.add(f);
+        }
+      } catch (NumberFormatException malformed) {
+        // Skip lines that are not entries.
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,195 @@
+package io.jstack.runtime.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.TestImages;
+import io.jstack.runtime.image.internal.Digests;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Containers on Debian's runc under conmon, checked from inside: their own PID namespace, Docker's
+ * capability set (changed by cap_add and cap_drop), masked and read-only kernel paths, writes only
+ * in their upper directory, memory and pids limits enforced by cgroups. After each test nothing is
+ * left: no process, mount, cgroup, runc state or file.
+ */
+class IsolationIT {
+  @TempDir static Path dir;
+  static Path layer;
+  static Containers containers;
+  static DataRoot root;
+  final List<String> created = new ArrayList<>();
+
+  @BeforeAll
+  static void image() throws Exception {
+    root = new DataRoot(dir.resolve("data"));
+    byte[] tar = TestImages.busyboxLayer();
+    layer = ImageStore.open(root).putLayer(Digests.of(tar), new ByteArrayInputStream(tar));
+    containers = new Containers(root, RuntimeTools.detect());
+  }
+
+  @AfterEach
+  void removeAndCheckNothingLeaks() throws Exception {
+    for (String id : created) {
+      containers.remove(id);
+      assertThat(Files.readString(Path.of("/proc/mounts")))
+          .doesNotContain(containers.dir(id).toString());
+      assertThat(Path.of("/sys/fs/cgroup/memory/jstack", id)).doesNotExist();
+      assertThat(Path.of("/sys/fs/cgroup/pids/jstack", id)).doesNotExist();
+      assertThat(root.path().resolve("runtime/runc").resolve(id)).doesNotExist();
+      assertThat(containers.dir(id)).doesNotExist();
+      assertThat(
+              ProcessHandle.allProcesses()
+                  .map(p -> p.info().commandLine().orElse(""))
+                  .filter(c -> c.contains("--cid " + id))
+                  .toList())
+          .isEmpty();
+    }
+  }
+
+  private ContainerConfig config(String script) {
+    String id = "iso" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    created.add(id);
+    return ContainerConfig.of(id, List.of(layer), List.of("sh", "-c", script));
+  }
+
+  private static ContainerConfig with(ContainerConfig c, Map<String, Object> changes)
+      throws Exception {
+    var components = ContainerConfig.class.getRecordComponents();
+    Object[] args = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      types[i] = components[i].getType();
+      args[i] =
+          changes.containsKey(components[i].getName())
+              ? changes.get(components[i].getName())
+              : components[i].getAccessor().invoke(c);
+    }
+    return ContainerConfig.class.getDeclaredConstructor(types).newInstance(args);
+  }
+
+  /** Runs it to the end; its exit code and what it printed (stdout and stderr, in order). */
+  private record Ran(int code, String output) {}
+
+  private Ran run(ContainerConfig c) throws Exception {
+    containers.create(c);
+    containers.start(c.id());
+    int code = containers.waitExit(c.id(), Duration.ofSeconds(60)).orElseThrow();
+    String out =
+        Files.readAllLines(containers.logFile(c.id())).stream()
+            .map(l -> l.split(" ", 4)[3])
+            .collect(Collectors.joining("\n"));
+    return new Ran(code, out);
+  }
+
+  @Test
+  void defaults_areDockers() throws Exception {
+    ContainerConfig c =
+        config(
+            "grep CapEff /proc/self/status; ls /proc | grep -c '^[0-9]'; cat /proc/1/cmdline | tr '\\0' ' '; echo;"
+                + " [ -s /proc/kcore ] && echo kcore-readable || echo kcore-masked;"
+                + " (echo 1 > /proc/sys/vm/overcommit_memory) 2>&1;"
+                + " echo data > /written.txt; hostname; id -u; exit 3");
+    Ran r = run(c);
+
+    assertThat(r.code()).isEqualTo(3);
+    List<String> lines = r.output().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("CapEff:\t00000000a80425fb");
+    assertThat(Integer.parseInt(lines.get(1)))
+        .as("processes this container sees")
+        .isLessThanOrEqualTo(4);
+    assertThat(lines.get(2)).startsWith("sh -c grep CapEff");
+    assertThat(r.output()).contains("kcore-masked").contains("Read-only file system");
+    assertThat(lines).contains(c.id().substring(0, 12), "0");
+    assertThat(containers.upperDir(c.id()).resolve("written.txt")).hasContent("data");
+    assertThat(layer.resolve("written.txt")).doesNotExist();
+  }
+
+  @Test
+  void capAddAndDrop_changeTheSet() throws Exception {
+    ContainerConfig c =
+        with(
+            config("grep CapEff /proc/self/status"),
+            Map.of("capAdd", List.of("NET_ADMIN"), "capDrop", List.of("CHOWN")));
+    assertThat(run(c).output()).isEqualTo("CapEff:\t00000000a80435fa");
+  }
+
+  @Test
+  void memoryLimit_isEnforced() throws Exception {
+    ContainerConfig c =
+        with(
+            config(
+                "cat /sys/fs/cgroup/memory/memory.limit_in_bytes; head -c 200000000 /dev/zero | sort > /dev/null; echo survived"),
+            Map.of("memoryBytes", 32L << 20));
+    Ran r = run(c);
+    assertThat(r.output()).startsWith("33554432").doesNotContain("survived\n");
+    assertThat(r.output()).containsAnyOf("Killed", "memory");
+  }
+
+  @Test
+  void pidsLimit_isEnforced() throws Exception {
+    ContainerConfig c =
+        with(
+            config(
+                "cat /sys/fs/cgroup/pids/pids.max; for i in $(seq 1 20); do sleep 2 & done; wait; echo done"),
+            Map.of("pidsLimit", 8L));
+    Ran r = run(c);
+    assertThat(r.output()).startsWith("8").contains("can't fork");
+  }
+
+  @Test
+  void userFromTheImage_andInitAsPid1() throws Exception {
+    ContainerConfig c =
+        with(
+            config("id; cat /proc/1/cmdline | tr '\\0' ' '"),
+            Map.of("user", "nobody", "init", true));
+    Ran r = run(c);
+    assertThat(r.output())
+        .startsWith("uid=65534(nobody) gid=65534(nogroup) groups=10(wheel)");
+    assertThat(r.output()).contains("/sbin/jstack-init -- sh -c");
+  }
+
+  @Test
+  void unknownUserOrAWorkingDirInProc_areRefusedBeforeAnythingRuns() throws Exception {
+    ContainerConfig unknown = with(config("true"), Map.of("user", "ghost"));
+    assertThatThrownBy(() -> containers.create(unknown))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("unable to find user ghost");
+    assertThat(containers.dir(unknown.id())).doesNotExist();
+    ContainerConfig proc = with(config("true"), Map.of("workingDir", "/tmp/../proc/self"));
+    assertThatThrownBy(() -> containers.create(proc))
+        .hasMessageContaining("leads into /proc or /sys");
+  }
+
+  @Test
+  void stop_sendsTheSignalThenKills() throws Exception {
+    ContainerConfig c =
+        config("trap 'echo got-term; exit 143' TERM; while true; do sleep 0.1; done");
+    containers.create(c);
+    containers.start(c.id());
+    Thread.sleep(300);
+    assertThat(containers.stop(c.id(), "TERM", Duration.ofSeconds(5))).isEqualTo(143);
+    assertThat(Files.readString(containers.logFile(c.id()))).contains("stdout F got-term");
+
+    ContainerConfig stubborn = config("trap '' TERM; while true; do sleep 0.1; done");
+    containers.create(stubborn);
+    containers.start(stubborn.id());
+    Thread.sleep(300);
+    assertThat(containers.stop(stubborn.id(), "TERM", Duration.ofMillis(500))).isEqualTo(137);
+  }
+}
