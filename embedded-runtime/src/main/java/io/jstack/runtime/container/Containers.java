@@ -186,7 +186,7 @@ public final class Containers {
                   + ": "
                   + tail(dir.resolve("runc.log")));
         }
-        Thread.sleep(2);
+        Thread.sleep(1);
       }
       runc("start", id);
     } catch (IOException e) {
@@ -230,12 +230,23 @@ public final class Containers {
     runc("kill", id, signal);
   }
 
+  /** Sends a signal unless the container exited meanwhile (then runc has nothing to signal). */
+  private void signal(String id, String signal) {
+    try {
+      kill(id, signal);
+    } catch (EngineException e) {
+      if (waitExit(id, Duration.ofSeconds(1)).isEmpty()) {
+        throw e;
+      }
+    }
+  }
+
   /** Sends {@code signal}, then KILL after {@code grace}; returns the exit code. */
   public int stop(String id, String signal, Duration grace) {
     if (exitCode(id).isEmpty()) {
-      kill(id, signal == null ? "TERM" : signal);
+      signal(id, signal == null ? "TERM" : signal);
       if (waitExit(id, grace).isEmpty()) {
-        kill(id, "KILL");
+        signal(id, "KILL");
       }
     }
     return waitExit(id, Duration.ofSeconds(30))
