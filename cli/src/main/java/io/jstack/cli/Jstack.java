@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
       ConfigCommand.class,
       CpCommand.class,
       DownCommand.class,
+      EngineCommand.class,
       EventsCommand.class,
       ExecCommand.class,
       ImageCommands.class,

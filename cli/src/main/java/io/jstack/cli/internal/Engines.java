@@ -4,6 +4,15 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.EngineAddress;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.docker.DockerEngine;
+import io.jstack.runtime.DataRoot;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,10 +35,80 @@ public final class Engines {
    */
   public static Engine open(Kind kind, Map<String, String> env) {
     if (kind == Kind.embedded) {
-      throw new EngineException(
-          "the embedded engine is not part of this build yet: use --engine docker with a running"
-              + " dockerd (or set DOCKER_HOST)");
+      Path socket = embeddedSocket(env);
+      if (!answers(socket)) {
+        startEmbedded(socket, DataRoot.resolve(null, env));
+      }
+      return DockerEngine.connect(new EngineAddress.Unix(socket));
     }
     return DockerEngine.connect(EngineAddress.fromEnvironment(env));
+  }
+
+  /** The embedded engine's socket: {@code JSTACK_ENGINE_SOCKET}, else /run/jstack/engine.sock. */
+  public static Path embeddedSocket(Map<String, String> env) {
+    String s = env.get("JSTACK_ENGINE_SOCKET");
+    return Path.of(s != null && !s.isBlank() ? s : "/run/jstack/engine.sock");
+  }
+
+  /** Whether an engine answers on {@code socket}. */
+  public static boolean answers(Path socket) {
+    try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      return c.isConnected();
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  /**
+   * Starts the embedded engine detached from this process (its own session, no stdio of ours,
+   * output to {@code <data root>/engine.log}) and waits until it answers.
+   */
+  private static void startEmbedded(Path socket, DataRoot root) {
+    try {
+      Files.createDirectories(root.path());
+      Path log = root.path().resolve("engine.log");
+      String java =
+          ProcessHandle.current()
+              .info()
+              .command()
+              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "setsid",
+                  java,
+                  "-XX:+UseSerialGC",
+                  "-Dio.netty.jfr.enabled=false",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "io.jstack.cli.Main",
+                  "--data-root",
+                  root.path().toString(),
+                  "engine",
+                  "--socket",
+                  socket.toString()));
+      new ProcessBuilder(cmd)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectErrorStream(true)
+          .start();
+      Instant deadline = Instant.now().plusSeconds(20);
+      while (!answers(socket)) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new EngineException(
+              "the embedded engine did not start within 20 s; see its log: " + log);
+        }
+        Thread.sleep(25);
+      }
+    } catch (IOException e) {
+      throw new EngineException(
+          "cannot start the embedded engine: "
+              + e.getMessage()
+              + " (is setsid from util-linux installed?)",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted while starting the embedded engine", e);
+    }
   }
 }

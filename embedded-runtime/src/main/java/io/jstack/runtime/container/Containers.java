@@ -132,6 +132,11 @@ public final class Containers {
   public void start(String id) {
     Path dir = requireDir(id);
     try {
+      if (Files.isDirectory(runcRoot.resolve(id))) {
+        // A restart: the runtime's record of the last run goes first.
+        runcQuietly("delete", "--force", id);
+        waitForConmon(dir);
+      }
       Files.deleteIfExists(dir.resolve("exits").resolve(id));
       Files.deleteIfExists(dir.resolve("pidfile"));
       Files.createDirectories(runcRoot);

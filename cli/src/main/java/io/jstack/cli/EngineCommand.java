@@ -1,0 +1,153 @@
+package io.jstack.cli;
+
+import io.jstack.cli.internal.Engines;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.container.RuntimeTools;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.EngineServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jstack engine}: the embedded engine in the foreground, serving the Docker Engine API on
+ * its socket; {@code status}, {@code stop} and {@code logs} for the one the CLI starts on demand.
+ */
+@Command(
+    name = "engine",
+    description = "Run the embedded engine (the CLI starts it on demand), or manage it.",
+    subcommands = {EngineCommand.Status.class, EngineCommand.Stop.class, EngineCommand.Logs.class},
+    footer = {"", "Examples:", "  jstack engine status", "  jstack engine stop"})
+final class EngineCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      description =
+          "Where to serve (default: $JSTACK_ENGINE_SOCKET, else /run/jstack/engine.sock).")
+  Path socket;
+
+  @Override
+  public Integer call() throws Exception {
+    Jstack root = (Jstack) spec.root().userObject();
+    DataRoot dataRoot = root.dataRoot();
+    Path at = socket != null ? socket : Engines.embeddedSocket(root.environment());
+    EmbeddedEngine engine = new EmbeddedEngine(dataRoot, RuntimeTools.detect());
+    EngineServer server = EngineServer.start(engine, at);
+    Path pid = dataRoot.path().resolve("engine.pid");
+    Files.writeString(pid, ProcessHandle.current().pid() + "\n");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  try {
+                    Files.deleteIfExists(pid);
+                  } catch (IOException ignored) {
+                    // The next engine overwrites it.
+                  }
+                  stopped.countDown();
+                },
+                "jstack-engine-shutdown"));
+    spec.commandLine()
+        .getOut()
+        .println(
+            "jstack engine "
+                + ProcessHandle.current().pid()
+                + " serving unix://"
+                + at
+                + " (data root "
+                + dataRoot.path()
+                + ")");
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return Jstack.EXIT_OK;
+  }
+
+  @Command(name = "status", description = "Say whether the embedded engine runs.")
+  static final class Status implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Jstack root = (Jstack) spec.root().userObject();
+      Path at = Engines.embeddedSocket(root.environment());
+      if (Engines.answers(at)) {
+        spec.commandLine().getOut().println("running: unix://" + at + pidOf(root.dataRoot()));
+        return Jstack.EXIT_OK;
+      }
+      spec.commandLine()
+          .getOut()
+          .println("not running (the CLI starts it when a command needs it)");
+      return 3;
+    }
+  }
+
+  @Command(name = "stop", description = "Stop the embedded engine; containers keep running.")
+  static final class Stop implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      Jstack root = (Jstack) spec.root().userObject();
+      Path pidFile = root.dataRoot().path().resolve("engine.pid");
+      if (!Files.exists(pidFile)) {
+        spec.commandLine().getOut().println("not running");
+        return Jstack.EXIT_OK;
+      }
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      ProcessHandle.of(pid)
+          .ifPresent(
+              p -> {
+                p.destroy();
+                Instant deadline = Instant.now().plusSeconds(10);
+                while (p.isAlive() && Instant.now().isBefore(deadline)) {
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                }
+              });
+      spec.commandLine().getOut().println("stopped engine " + pid);
+      return Jstack.EXIT_OK;
+    }
+  }
+
+  @Command(name = "logs", description = "Print the embedded engine's log.")
+  static final class Logs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      Jstack root = (Jstack) spec.root().userObject();
+      Path log = root.dataRoot().path().resolve("engine.log");
+      if (!Files.exists(log)) {
+        throw new EngineException(
+            "no engine log at " + log + ": the engine has not run with this data root");
+      }
+      spec.commandLine().getOut().print(Files.readString(log));
+      spec.commandLine().getOut().flush();
+      return Jstack.EXIT_OK;
+    }
+  }
+
+  private static String pidOf(DataRoot root) {
+    try {
+      return " (pid " + Files.readString(root.path().resolve("engine.pid")).strip() + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

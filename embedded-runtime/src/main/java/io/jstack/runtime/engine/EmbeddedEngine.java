@@ -1,0 +1,396 @@
+package io.jstack.runtime.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.container.ContainerConfig;
+import io.jstack.runtime.container.Containers;
+import io.jstack.runtime.container.RuntimeTools;
+import io.jstack.runtime.image.ImageReference;
+import io.jstack.runtime.image.ImageStore;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * jstack's own engine: containers from the image store, run by {@link Containers}, remembered on
+ * disk so that a new engine process re-adopts what an earlier one started (conmon holds each
+ * container, so they outlive the engine). Networking so far: {@code host} and {@code none}.
+ */
+public final class EmbeddedEngine {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final int FORMAT = 1;
+
+  private final DataRoot root;
+  private final ImageStore images;
+  private final Containers containers;
+  private final Object lock = new Object();
+
+  public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
+    this.root = root;
+    this.images = ImageStore.open(root);
+    this.containers = new Containers(root, tools);
+  }
+
+  public ImageStore images() {
+    return images;
+  }
+
+  public Containers runtime() {
+    return containers;
+  }
+
+  public DataRoot dataRoot() {
+    return root;
+  }
+
+  /** A container's state, as Docker names it. */
+  public enum Status {
+    created,
+    running,
+    exited
+  }
+
+  /** A container's record with its live state. */
+  public record Container(
+      ContainerRecord record, Status status, int exitCode, Instant finishedAt) {}
+
+  /**
+   * Creates a container from a Docker API create body; returns its id.
+   *
+   * @throws EngineException.Conflict when the name is taken
+   */
+  public String create(String name, JsonNode body) {
+    JsonNode host = body.path("HostConfig");
+    String mode = host.path("NetworkMode").asText("");
+    if (!mode.equals("host") && !mode.equals("none")) {
+      throw new EngineException(
+          "container "
+              + name
+              + " wants network mode '"
+              + (mode.isEmpty() ? "default" : mode)
+              + "', but the embedded engine runs only network_mode: host or none so far (bridge networks come with a later jstack); use --engine docker for this stack");
+    }
+    String imageRef = body.path("Image").asText();
+    ImageReference ref = ImageReference.parse(imageRef);
+    String manifest =
+        images
+            .resolve(ref)
+            .orElseThrow(() -> new EngineException.NotFound("no such image: " + imageRef));
+    ImageStore.Image image = images.image(manifest);
+    synchronized (lock) {
+      for (Container c : list()) {
+        if (c.record().name().equals(name)) {
+          throw new EngineException.Conflict(
+              "the container name \"/"
+                  + name
+                  + "\" is already in use by container \""
+                  + c.record().id()
+                  + "\"");
+        }
+      }
+      String id = HexFormat.of().formatHex(random32());
+      ContainerConfig config = config(id, name, body, image);
+      containers.create(config);
+      ContainerRecord record =
+          new ContainerRecord(id, name, imageRef, image.configDigest(), Instant.now(), body, null);
+      write(record);
+      return id;
+    }
+  }
+
+  private ContainerConfig config(String id, String name, JsonNode body, ImageStore.Image image) {
+    JsonNode host = body.path("HostConfig");
+    JsonNode ic = image.config().path("config");
+    List<String> entrypoint =
+        body.path("Entrypoint").isArray()
+            ? strings(body.path("Entrypoint"))
+            : strings(ic.path("Entrypoint"));
+    List<String> cmd =
+        body.path("Cmd").isArray()
+            ? strings(body.path("Cmd"))
+            : body.path("Entrypoint").isArray() ? List.of() : strings(ic.path("Cmd"));
+    List<String> args = new ArrayList<>(entrypoint);
+    args.addAll(cmd);
+    if (args.isEmpty()) {
+      throw new EngineException(
+          "container " + name + " has no command: the image sets none and the service gives none");
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String e : strings(ic.path("Env"))) {
+      env.put(e.split("=", 2)[0], e);
+    }
+    for (String e : strings(body.path("Env"))) {
+      env.put(e.split("=", 2)[0], e);
+    }
+    List<Path> layers = new ArrayList<>();
+    for (String d : image.diffIds()) {
+      layers.add(
+          images
+              .layer(d)
+              .orElseThrow(
+                  () ->
+                      new EngineException(
+                          "layer "
+                              + d
+                              + " of image "
+                              + body.path("Image").asText()
+                              + " is missing: pull the image again")));
+    }
+    List<ContainerConfig.BindMount> mounts = new ArrayList<>();
+    for (String b : strings(host.path("Binds"))) {
+      String[] p = b.split(":");
+      mounts.add(
+          new ContainerConfig.BindMount(
+              "bind", Path.of(p[0]), p[1], p.length > 2 && p[2].contains("ro")));
+    }
+    for (JsonNode m : host.path("Mounts")) {
+      String type = m.path("Type").asText();
+      if (type.equals("bind")) {
+        mounts.add(
+            new ContainerConfig.BindMount(
+                "bind",
+                Path.of(m.path("Source").asText()),
+                m.path("Target").asText(),
+                m.path("ReadOnly").asBoolean()));
+      } else if (type.equals("tmpfs")) {
+        mounts.add(new ContainerConfig.BindMount("tmpfs", null, m.path("Target").asText(), false));
+      } else {
+        throw new EngineException(
+            "container "
+                + name
+                + " mounts a "
+                + type
+                + ", which the embedded engine does not support yet; use bind mounts or --engine docker");
+      }
+    }
+    Map<String, String> sysctls = new LinkedHashMap<>();
+    host.path("Sysctls").properties().forEach(e -> sysctls.put(e.getKey(), e.getValue().asText()));
+    boolean nnp =
+        strings(host.path("SecurityOpt")).stream()
+            .anyMatch(
+                s -> s.replace('=', ':').startsWith("no-new-privileges") && !s.endsWith("false"));
+    return new ContainerConfig(
+        id,
+        name,
+        layers,
+        args,
+        List.copyOf(env.values()),
+        emptyToNull(body.path("WorkingDir").asText(ic.path("WorkingDir").asText(""))),
+        emptyToNull(body.path("User").asText(ic.path("User").asText(""))),
+        emptyToNull(body.path("Hostname").asText("")),
+        host.path("NetworkMode").asText(),
+        strings(host.path("CapAdd")),
+        strings(host.path("CapDrop")),
+        host.path("Privileged").asBoolean(),
+        host.path("ReadonlyRootfs").asBoolean(),
+        nnp,
+        host.path("Memory").asLong(0) > 0 ? host.path("Memory").asLong() : null,
+        host.path("NanoCpus").asLong(0) > 0 ? host.path("NanoCpus").asLong() / 1e9 : null,
+        host.path("PidsLimit").asLong(0) > 0 ? host.path("PidsLimit").asLong() : null,
+        host.path("ShmSize").asLong(0) > 0 ? host.path("ShmSize").asLong() : null,
+        host.path("Init").asBoolean(false),
+        mounts,
+        sysctls);
+  }
+
+  /** Starts a created or exited container (an exited one gets a fresh run of its process). */
+  public void start(String idOrName) {
+    Container c = require(idOrName);
+    if (c.status() == Status.running) {
+      return;
+    }
+    containers.start(c.record().id());
+    ContainerRecord r = c.record();
+    write(
+        new ContainerRecord(
+            r.id(), r.name(), r.image(), r.imageId(), r.created(), r.request(), Instant.now()));
+  }
+
+  /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}. */
+  public void stop(String idOrName, String signal, Duration timeout) {
+    Container c = require(idOrName);
+    if (c.status() != Status.running) {
+      return;
+    }
+    String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
+    containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
+  }
+
+  public void kill(String idOrName, String signal) {
+    Container c = require(idOrName);
+    if (c.status() != Status.running) {
+      throw new EngineException.Conflict("container " + c.record().id() + " is not running");
+    }
+    containers.kill(c.record().id(), (signal == null ? "KILL" : signal).replaceFirst("^SIG", ""));
+  }
+
+  /** Removes a container; a running one only with {@code force}. */
+  public void remove(String idOrName, boolean force) {
+    Container c = require(idOrName);
+    if (c.status() == Status.running && !force) {
+      throw new EngineException.Conflict(
+          "cannot remove container "
+              + c.record().name()
+              + ": it is running; stop it first or force the removal");
+    }
+    containers.remove(c.record().id());
+  }
+
+  /** Blocks until it has exited; its exit code. */
+  public int await(String idOrName) {
+    Container c = require(idOrName);
+    if (c.status() == Status.created) {
+      throw new EngineException.Conflict("container " + c.record().id() + " has not started");
+    }
+    while (true) {
+      OptionalInt code = containers.waitExit(c.record().id(), Duration.ofHours(1));
+      if (code.isPresent()) {
+        return code.getAsInt();
+      }
+    }
+  }
+
+  /** Every container, with its state read anew from conmon's records. */
+  public List<Container> list() {
+    List<Container> out = new ArrayList<>();
+    Path dir = root.path().resolve("containers");
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+      for (Path p : all) {
+        read(p.resolve("record.json")).ifPresent(r -> out.add(withState(r)));
+      }
+    } catch (IOException e) {
+      throw new EngineException("cannot list containers in " + dir + ": " + e.getMessage(), e);
+    }
+    out.sort(java.util.Comparator.comparing((Container c) -> c.record().created()).reversed());
+    return out;
+  }
+
+  /** A container by id, id prefix or name. */
+  public Optional<Container> find(String idOrName) {
+    String key = idOrName.startsWith("/") ? idOrName.substring(1) : idOrName;
+    for (Container c : list()) {
+      if (c.record().id().equals(key) || c.record().name().equals(key)) {
+        return Optional.of(c);
+      }
+    }
+    if (key.length() >= 4) {
+      for (Container c : list()) {
+        if (c.record().id().startsWith(key)) {
+          return Optional.of(c);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Container require(String idOrName) {
+    return find(idOrName)
+        .orElseThrow(() -> new EngineException.NotFound("no such container: " + idOrName));
+  }
+
+  private Container withState(ContainerRecord r) {
+    Path dir = containers.dir(r.id());
+    OptionalInt code = containers.exitCode(r.id());
+    if (code.isPresent()) {
+      Instant finished = null;
+      try {
+        finished = Files.getLastModifiedTime(dir.resolve("exits").resolve(r.id())).toInstant();
+      } catch (IOException ignored) {
+        // Keep it unknown.
+      }
+      return new Container(r, Status.exited, code.getAsInt(), finished);
+    }
+    if (r.startedAt() != null && Files.exists(dir.resolve("pidfile"))) {
+      return new Container(r, Status.running, 0, null);
+    }
+    return new Container(r, Status.created, 0, null);
+  }
+
+  private void write(ContainerRecord r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("format", FORMAT);
+    n.put("id", r.id());
+    n.put("name", r.name());
+    n.put("image", r.image());
+    n.put("imageId", r.imageId());
+    n.put("created", r.created().toString());
+    if (r.startedAt() != null) {
+      n.put("startedAt", r.startedAt().toString());
+    }
+    n.set("request", r.request());
+    Path file = containers.dir(r.id()).resolve("record.json");
+    Path temp = file.resolveSibling("record.json.tmp");
+    try {
+      Files.write(temp, JSON.writeValueAsBytes(n));
+      Files.move(
+          temp,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new EngineException("cannot record container " + r.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<ContainerRecord> read(Path file) {
+    try {
+      if (!Files.exists(file)) {
+        return Optional.empty();
+      }
+      JsonNode n = JSON.readTree(file.toFile());
+      if (n.path("format").asInt() != FORMAT) {
+        throw new EngineException(
+            "container record "
+                + file
+                + " has format "
+                + n.path("format").asInt()
+                + "; this jstack reads "
+                + FORMAT);
+      }
+      return Optional.of(
+          new ContainerRecord(
+              n.path("id").asText(),
+              n.path("name").asText(),
+              n.path("image").asText(),
+              n.path("imageId").asText(),
+              Instant.parse(n.path("created").asText()),
+              n.path("request"),
+              n.hasNonNull("startedAt") ? Instant.parse(n.path("startedAt").asText()) : null));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  static List<String> strings(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    n.forEach(x -> out.add(x.asText()));
+    return out;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private static byte[] random32() {
+    byte[] b = new byte[32];
+    ThreadLocalRandom.current().nextBytes(b);
+    return b;
+  }
+}

@@ -1,0 +1,742 @@
+package io.jstack.runtime.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.image.ImageReference;
+import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.RegistryClient;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The embedded engine's Docker Engine API, served on a unix socket (mode 0660): the endpoints
+ * jstack's own engine client uses for containers with {@code network_mode: host} or {@code none},
+ * images and version negotiation. Every other endpoint answers 501 with a message naming it, never
+ * a wrong success. Requests run on their own threads, so a {@code wait} or a followed log holds no
+ * one else up.
+ */
+public final class EngineServer implements AutoCloseable {
+  /** The Docker API version this server speaks. */
+  public static final String API_VERSION = "1.41";
+
+  private final EmbeddedEngine engine;
+  private final Path socket;
+  private final EventLoopGroup group;
+  private final Channel channel;
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "jstack-engine-request");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private EngineServer(EmbeddedEngine engine, Path socket, EventLoopGroup group, Channel channel) {
+    this.engine = engine;
+    this.socket = socket;
+    this.group = group;
+    this.channel = channel;
+  }
+
+  /**
+   * Serves {@code engine} on {@code socket}. A socket file nobody answers on is replaced.
+   *
+   * @throws EngineException when another engine already answers there
+   */
+  public static EngineServer start(EmbeddedEngine engine, Path socket)
+      throws IOException, InterruptedException {
+    Files.createDirectories(socket.getParent());
+    if (Files.exists(socket)) {
+      if (answers(socket)) {
+        throw new EngineException(
+            "an engine already answers on " + socket + ": stop it first (jstack engine stop)");
+      }
+      Files.delete(socket);
+    }
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            1,
+            r -> {
+              Thread t = new Thread(r, "jstack-engine-io");
+              t.setDaemon(true);
+              return t;
+            },
+            EpollIoHandler.newFactory());
+    EngineServer[] self = new EngineServer[1];
+    Channel ch =
+        new ServerBootstrap()
+            .group(group)
+            .channel(EpollServerDomainSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel c) {
+                    c.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(256 << 20),
+                            new Handler(self));
+                  }
+                })
+            .bind(new DomainSocketAddress(socket.toString()))
+            .sync()
+            .channel();
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+    self[0] = new EngineServer(engine, socket, group, ch);
+    return self[0];
+  }
+
+  private static boolean answers(Path socket) {
+    try (java.nio.channels.SocketChannel c =
+        java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+      return c.isConnected();
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** Stops serving (containers keep running) and removes the socket. */
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    workers.shutdownNow();
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException ignored) {
+      // Nothing else to do.
+    }
+  }
+
+  private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final EngineServer[] server;
+
+    Handler(EngineServer[] server) {
+      this.server = server;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      req.retain();
+      server[0].workers.submit(
+          () -> {
+            try {
+              server[0].handle(ctx, req);
+            } catch (EngineException.NotFound e) {
+              server[0].error(ctx, HttpResponseStatus.NOT_FOUND, e.getMessage());
+            } catch (EngineException.Conflict e) {
+              server[0].error(ctx, HttpResponseStatus.CONFLICT, e.getMessage());
+            } catch (IllegalArgumentException e) {
+              server[0].error(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            } catch (RuntimeException | IOException e) {
+              server[0].error(
+                  ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
+            } finally {
+              req.release();
+            }
+          });
+    }
+  }
+
+  // ------------------------------------------------------------------ routing
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) throws IOException {
+    QueryStringDecoder q = new QueryStringDecoder(req.uri());
+    String raw = req.uri().split("\\?", 2)[0];
+    List<String> parts = new ArrayList<>();
+    for (String s : raw.split("/")) {
+      if (!s.isEmpty()) {
+        parts.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+      }
+    }
+    if (!parts.isEmpty() && parts.get(0).matches("v\\d+\\.\\d+")) {
+      parts.remove(0);
+    }
+    HttpMethod m = req.method();
+    String head = parts.isEmpty() ? "" : parts.get(0);
+    int n = parts.size();
+    if (head.equals("_ping")) {
+      text(ctx, HttpResponseStatus.OK, "OK");
+    } else if (head.equals("version") && n == 1) {
+      json(ctx, HttpResponseStatus.OK, version());
+    } else if (head.equals("info") && n == 1) {
+      json(ctx, HttpResponseStatus.OK, info());
+    } else if (head.equals("containers")) {
+      containers(ctx, req, q, m, parts);
+    } else if (head.equals("images")) {
+      images(ctx, q, m, parts);
+    } else if (head.equals("networks") && m.equals(HttpMethod.GET) && n == 1) {
+      json(ctx, HttpResponseStatus.OK, EmbeddedEngine.JSON.createArrayNode());
+    } else if (head.equals("volumes") && m.equals(HttpMethod.GET) && n == 1) {
+      ObjectNode v = EmbeddedEngine.JSON.createObjectNode();
+      v.putArray("Volumes");
+      json(ctx, HttpResponseStatus.OK, v);
+    } else {
+      unsupported(ctx, m, raw);
+    }
+  }
+
+  private void containers(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      QueryStringDecoder q,
+      HttpMethod m,
+      List<String> p) {
+    int n = p.size();
+    if (n == 2 && p.get(1).equals("json") && m.equals(HttpMethod.GET)) {
+      Map<String, List<String>> filters = filters(q);
+      boolean all = "1".equals(param(q, "all")) || "true".equals(param(q, "all"));
+      ArrayNode out = EmbeddedEngine.JSON.createArrayNode();
+      for (EmbeddedEngine.Container c : engine.list()) {
+        if ((all || c.status() == EmbeddedEngine.Status.running) && matches(c, filters)) {
+          out.add(summary(c));
+        }
+      }
+      json(ctx, HttpResponseStatus.OK, out);
+      return;
+    }
+    if (n == 2 && p.get(1).equals("create") && m.equals(HttpMethod.POST)) {
+      JsonNode body = body(req);
+      String name = param(q, "name");
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException("the jstack engine needs a container name (?name=)");
+      }
+      String id = engine.create(name, body);
+      ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
+      r.put("Id", id);
+      r.putArray("Warnings");
+      json(ctx, HttpResponseStatus.CREATED, r);
+      return;
+    }
+    if (n == 3) {
+      String id = p.get(1);
+      String verb = p.get(2);
+      if (m.equals(HttpMethod.GET) && verb.equals("json")) {
+        json(ctx, HttpResponseStatus.OK, inspect(engine.require(id)));
+      } else if (m.equals(HttpMethod.POST) && verb.equals("start")) {
+        boolean was = engine.require(id).status() == EmbeddedEngine.Status.running;
+        engine.start(id);
+        empty(ctx, was ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.NO_CONTENT);
+      } else if (m.equals(HttpMethod.POST) && verb.equals("stop")) {
+        String t = param(q, "t");
+        engine.stop(id, param(q, "signal"), Duration.ofSeconds(t == null ? 10 : Long.parseLong(t)));
+        empty(ctx, HttpResponseStatus.NO_CONTENT);
+      } else if (m.equals(HttpMethod.POST) && verb.equals("restart")) {
+        String t = param(q, "t");
+        engine.stop(id, null, Duration.ofSeconds(t == null ? 10 : Long.parseLong(t)));
+        engine.start(id);
+        empty(ctx, HttpResponseStatus.NO_CONTENT);
+      } else if (m.equals(HttpMethod.POST) && verb.equals("kill")) {
+        engine.kill(id, param(q, "signal"));
+        empty(ctx, HttpResponseStatus.NO_CONTENT);
+      } else if (m.equals(HttpMethod.POST) && verb.equals("wait")) {
+        ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
+        r.put("StatusCode", engine.await(id));
+        json(ctx, HttpResponseStatus.OK, r);
+      } else if (m.equals(HttpMethod.GET) && verb.equals("logs")) {
+        logs(ctx, engine.require(id), q);
+      } else {
+        unsupported(ctx, m, "/containers/{id}/" + verb);
+      }
+      return;
+    }
+    if (n == 2 && m.equals(HttpMethod.DELETE)) {
+      engine.remove(p.get(1), "1".equals(param(q, "force")) || "true".equals(param(q, "force")));
+      empty(ctx, HttpResponseStatus.NO_CONTENT);
+      return;
+    }
+    unsupported(ctx, m, "/" + String.join("/", p));
+  }
+
+  private void images(
+      ChannelHandlerContext ctx, QueryStringDecoder q, HttpMethod m, List<String> p) {
+    int n = p.size();
+    if (m.equals(HttpMethod.GET) && n >= 3 && p.get(n - 1).equals("json")) {
+      String ref = String.join("/", p.subList(1, n - 1));
+      json(ctx, HttpResponseStatus.OK, image(ref));
+      return;
+    }
+    if (m.equals(HttpMethod.POST) && n == 2 && p.get(1).equals("create")) {
+      String from = param(q, "fromImage");
+      String tag = param(q, "tag");
+      if (from == null) {
+        throw new IllegalArgumentException(
+            "importing images (fromSrc) is not supported by the jstack engine; pull with fromImage");
+      }
+      ImageReference ref =
+          ImageReference.parse(
+              from
+                  + (tag != null && !tag.isEmpty() && !from.contains("@")
+                      ? (tag.startsWith("sha256:") ? "@" + tag : ":" + tag)
+                      : ""));
+      streamJson(
+          ctx,
+          out -> {
+            new RegistryClient(
+                    engine.images(),
+                    RegistryClient.Options.defaults(),
+                    pr -> {
+                      ObjectNode e = EmbeddedEngine.JSON.createObjectNode();
+                      e.put("id", pr.id());
+                      e.put("status", pr.status());
+                      if (pr.total() > 0) {
+                        e.putObject("progressDetail")
+                            .put("current", pr.current())
+                            .put("total", pr.total());
+                      }
+                      out.accept(e);
+                    })
+                .pull(ref);
+            ObjectNode done = EmbeddedEngine.JSON.createObjectNode();
+            done.put("status", "Status: Downloaded newer image for " + ref);
+            out.accept(done);
+          });
+      return;
+    }
+    unsupported(ctx, m, "/" + String.join("/", p));
+  }
+
+  // ------------------------------------------------------------------ representations
+
+  private ObjectNode version() {
+    ObjectNode v = EmbeddedEngine.JSON.createObjectNode();
+    v.put("Version", "jstack-0.1.0");
+    v.put("ApiVersion", API_VERSION);
+    v.put("MinAPIVersion", "1.24");
+    v.put("Os", "linux");
+    v.put("Arch", RegistryClient.hostPlatform().split("/")[1]);
+    v.put("KernelVersion", System.getProperty("os.version"));
+    v.putArray("Components").addObject().put("Name", "jstack engine").put("Version", "0.1.0");
+    return v;
+  }
+
+  private ObjectNode info() {
+    ObjectNode i = EmbeddedEngine.JSON.createObjectNode();
+    List<EmbeddedEngine.Container> all = engine.list();
+    i.put("ID", "jstack");
+    i.put("Name", "jstack");
+    i.put("ServerVersion", "jstack-0.1.0");
+    i.put("OperatingSystem", "jstack embedded engine");
+    i.put("OSType", "linux");
+    i.put("Architecture", System.getProperty("os.arch"));
+    i.put("NCPU", Runtime.getRuntime().availableProcessors());
+    i.put("MemTotal", memTotal());
+    i.put("Containers", all.size());
+    i.put(
+        "ContainersRunning",
+        all.stream().filter(c -> c.status() == EmbeddedEngine.Status.running).count());
+    i.put("Images", engine.images().tags().size());
+    i.put("DockerRootDir", engine.dataRoot().path().toString());
+    i.put("CgroupDriver", "cgroupfs");
+    return i;
+  }
+
+  private static long memTotal() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (l.startsWith("MemTotal:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException ignored) {
+      // Unknown.
+    }
+    return 0;
+  }
+
+  private ObjectNode summary(EmbeddedEngine.Container c) {
+    ContainerRecord r = c.record();
+    ObjectNode s = EmbeddedEngine.JSON.createObjectNode();
+    s.put("Id", r.id());
+    s.putArray("Names").add("/" + r.name());
+    s.put("Image", r.image());
+    s.put("ImageID", r.imageId());
+    s.put("Command", String.join(" ", EmbeddedEngine.strings(r.request().path("Cmd"))));
+    s.put("Created", r.created().getEpochSecond());
+    s.put("State", c.status().name());
+    s.put("Status", status(c));
+    s.set(
+        "Labels",
+        r.request().path("Labels").isObject()
+            ? r.request().path("Labels")
+            : EmbeddedEngine.JSON.createObjectNode());
+    s.putArray("Ports");
+    s.putObject("NetworkSettings")
+        .putObject("Networks")
+        .putObject(r.request().path("HostConfig").path("NetworkMode").asText("none"));
+    return s;
+  }
+
+  private static String status(EmbeddedEngine.Container c) {
+    return switch (c.status()) {
+      case running -> "Up " + ago(c.record().startedAt());
+      case exited -> "Exited (" + c.exitCode() + ") " + ago(c.finishedAt()) + " ago";
+      case created -> "Created";
+    };
+  }
+
+  private static String ago(Instant t) {
+    if (t == null) {
+      return "Less than a second";
+    }
+    long s = Duration.between(t, Instant.now()).getSeconds();
+    return s < 1
+        ? "Less than a second"
+        : s < 60 ? s + " seconds" : s < 3600 ? (s / 60) + " minutes" : (s / 3600) + " hours";
+  }
+
+  private ObjectNode inspect(EmbeddedEngine.Container c) {
+    ContainerRecord r = c.record();
+    ObjectNode i = EmbeddedEngine.JSON.createObjectNode();
+    i.put("Id", r.id());
+    i.put("Name", "/" + r.name());
+    i.put("Created", r.created().toString());
+    i.put("Image", r.imageId());
+    ObjectNode config = i.putObject("Config");
+    for (String k :
+        List.of(
+            "Hostname",
+            "User",
+            "Env",
+            "Cmd",
+            "Entrypoint",
+            "WorkingDir",
+            "Labels",
+            "StopSignal",
+            "StopTimeout",
+            "Healthcheck",
+            "ExposedPorts")) {
+      if (r.request().has(k)) {
+        config.set(k, r.request().get(k));
+      }
+    }
+    config.put("Image", r.image());
+    config.put("Tty", false);
+    config.put("OpenStdin", false);
+    ObjectNode state = i.putObject("State");
+    state.put("Status", c.status().name());
+    state.put("Running", c.status() == EmbeddedEngine.Status.running);
+    state.put("Paused", false);
+    state.put("Restarting", false);
+    state.put("OOMKilled", false);
+    state.put("Dead", false);
+    state.put("ExitCode", c.exitCode());
+    state.put(
+        "StartedAt", r.startedAt() == null ? "0001-01-01T00:00:00Z" : r.startedAt().toString());
+    state.put(
+        "FinishedAt", c.finishedAt() == null ? "0001-01-01T00:00:00Z" : c.finishedAt().toString());
+    i.set("HostConfig", r.request().path("HostConfig"));
+    i.putObject("NetworkSettings")
+        .putObject("Networks")
+        .putObject(r.request().path("HostConfig").path("NetworkMode").asText("none"));
+    i.putArray("Mounts");
+    return i;
+  }
+
+  private ObjectNode image(String reference) {
+    ImageReference ref;
+    ImageStore store = engine.images();
+    String manifest = null;
+    String bare = reference.replaceFirst("^sha256:", "");
+    if (bare.matches("[0-9a-f]{12,64}")) {
+      for (String m : store.tags().values()) {
+        if (store.image(m).configDigest().substring(7).startsWith(bare)) {
+          manifest = m;
+        }
+      }
+    }
+    if (manifest == null) {
+      ref = ImageReference.parse(reference);
+      manifest =
+          store
+              .resolve(ref)
+              .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
+    }
+    ImageStore.Image img = store.image(manifest);
+    ObjectNode i = EmbeddedEngine.JSON.createObjectNode();
+    i.put("Id", img.configDigest());
+    ArrayNode tags = i.putArray("RepoTags");
+    String m = manifest;
+    store
+        .tags()
+        .forEach(
+            (k, v) -> {
+              if (v.equals(m) && !k.startsWith("@")) {
+                tags.add(k);
+              }
+            });
+    i.put("Created", img.config().path("created").asText(Instant.EPOCH.toString()));
+    i.put("Architecture", img.config().path("architecture").asText());
+    i.put("Os", img.config().path("os").asText());
+    i.put("Size", img.layers().stream().mapToLong(ImageStore.Layer::size).sum());
+    i.set("Config", img.config().path("config"));
+    return i;
+  }
+
+  // ------------------------------------------------------------------ logs
+
+  private void logs(ChannelHandlerContext ctx, EmbeddedEngine.Container c, QueryStringDecoder q) {
+    boolean follow = "1".equals(param(q, "follow")) || "true".equals(param(q, "follow"));
+    boolean timestamps =
+        "1".equals(param(q, "timestamps")) || "true".equals(param(q, "timestamps"));
+    boolean stdout = !"0".equals(param(q, "stdout"));
+    boolean stderr = !"0".equals(param(q, "stderr"));
+    String tailParam = param(q, "tail");
+    int tail = tailParam == null || tailParam.equals("all") ? -1 : Integer.parseInt(tailParam);
+    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.docker.multiplexed-stream");
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    ctx.writeAndFlush(head);
+    String id = c.record().id();
+    Path file = engine.runtime().logFile(id);
+    try {
+      List<String> first = Files.exists(file) ? Files.readAllLines(file) : List.of();
+      int from = tail < 0 ? 0 : Math.max(0, first.size() - tail);
+      long offset = Files.exists(file) ? Files.size(file) : 0;
+      for (String l : first.subList(from, first.size())) {
+        frame(ctx, l, stdout, stderr, timestamps);
+      }
+      while (follow && ctx.channel().isActive()) {
+        boolean exited = engine.runtime().exitCode(id).isPresent();
+        long size = Files.exists(file) ? Files.size(file) : 0;
+        if (size > offset) {
+          try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            f.seek(offset);
+            byte[] more = new byte[(int) (size - offset)];
+            f.readFully(more);
+            String text = new String(more, StandardCharsets.UTF_8);
+            int last = text.lastIndexOf('\n');
+            if (last >= 0) {
+              try (BufferedReader lines =
+                  new BufferedReader(new java.io.StringReader(text.substring(0, last + 1)))) {
+                for (String l = lines.readLine(); l != null; l = lines.readLine()) {
+                  frame(ctx, l, stdout, stderr, timestamps);
+                }
+              }
+              offset += text.substring(0, last + 1).getBytes(StandardCharsets.UTF_8).length;
+            }
+          }
+        } else if (exited) {
+          break;
+        } else {
+          Thread.sleep(50);
+        }
+      }
+    } catch (IOException e) {
+      // The client sees the stream end.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
+  /** One conmon log line ({@code <time> <stream> <F|P> <text>}) as a multiplexed frame. */
+  private static void frame(
+      ChannelHandlerContext ctx, String line, boolean stdout, boolean stderr, boolean timestamps) {
+    String[] f = line.split(" ", 4);
+    if (f.length < 3) {
+      return;
+    }
+    boolean err = f[1].equals("stderr");
+    if (err ? !stderr : !stdout) {
+      return;
+    }
+    String text = (f.length == 4 ? f[3] : "") + (f[2].equals("P") ? "" : "\n");
+    if (timestamps) {
+      text = f[0] + " " + text;
+    }
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    ByteBuf b = Unpooled.buffer(8 + payload.length);
+    b.writeByte(err ? 2 : 1)
+        .writeByte(0)
+        .writeByte(0)
+        .writeByte(0)
+        .writeInt(payload.length)
+        .writeBytes(payload);
+    ctx.writeAndFlush(new DefaultHttpContent(b)).awaitUninterruptibly();
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private interface Emitter {
+    void run(java.util.function.Consumer<JsonNode> out);
+  }
+
+  /** A streamed JSON answer (one object per line), ending with an error object on failure. */
+  private void streamJson(ChannelHandlerContext ctx, Emitter body) {
+    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    ctx.writeAndFlush(head);
+    java.util.function.Consumer<JsonNode> out =
+        n -> {
+          try {
+            byte[] line =
+                (EmbeddedEngine.JSON.writeValueAsString(n) + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    try {
+      body.run(out);
+    } catch (RuntimeException e) {
+      ObjectNode err = EmbeddedEngine.JSON.createObjectNode();
+      err.put("error", String.valueOf(e.getMessage()));
+      err.putObject("errorDetail").put("message", String.valueOf(e.getMessage()));
+      out.accept(err);
+    }
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
+  private static Map<String, List<String>> filters(QueryStringDecoder q) {
+    String f = param(q, "filters");
+    Map<String, List<String>> out = new java.util.HashMap<>();
+    if (f == null || f.isEmpty()) {
+      return out;
+    }
+    try {
+      EmbeddedEngine.JSON
+          .readTree(f)
+          .properties()
+          .forEach(
+              e -> {
+                List<String> values = new ArrayList<>();
+                if (e.getValue().isArray()) {
+                  e.getValue().forEach(v -> values.add(v.asText()));
+                } else {
+                  e.getValue().fieldNames().forEachRemaining(values::add);
+                }
+                out.put(e.getKey(), values);
+              });
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed filters: " + f);
+    }
+    return out;
+  }
+
+  private static boolean matches(EmbeddedEngine.Container c, Map<String, List<String>> filters) {
+    JsonNode labels = c.record().request().path("Labels");
+    for (String l : filters.getOrDefault("label", List.of())) {
+      int eq = l.indexOf('=');
+      String k = eq < 0 ? l : l.substring(0, eq);
+      if (!labels.has(k) || eq >= 0 && !labels.get(k).asText().equals(l.substring(eq + 1))) {
+        return false;
+      }
+    }
+    for (String name : filters.getOrDefault("name", List.of())) {
+      if (!c.record().name().contains(name.replaceFirst("^/", ""))) {
+        return false;
+      }
+    }
+    for (String status : filters.getOrDefault("status", List.of())) {
+      if (!c.status().name().equals(status)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String param(QueryStringDecoder q, String name) {
+    List<String> v = q.parameters().get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  private static JsonNode body(FullHttpRequest req) {
+    try {
+      return EmbeddedEngine.JSON.readTree(req.content().toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the request body is not JSON: " + e.getMessage());
+    }
+  }
+
+  private void unsupported(ChannelHandlerContext ctx, HttpMethod m, String path) {
+    error(
+        ctx,
+        HttpResponseStatus.NOT_IMPLEMENTED,
+        "the jstack engine does not support "
+            + m
+            + " "
+            + path
+            + " yet; use --engine docker for this");
+  }
+
+  void error(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+    ObjectNode e = EmbeddedEngine.JSON.createObjectNode();
+    e.put("message", message);
+    json(ctx, status, e);
+  }
+
+  private static void json(ChannelHandlerContext ctx, HttpResponseStatus status, JsonNode body) {
+    try {
+      send(ctx, status, "application/json", EmbeddedEngine.JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void text(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
+    send(ctx, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void empty(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    send(ctx, status, null, new byte[0]);
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx, HttpResponseStatus status, String type, byte[] body) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    if (type != null) {
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+    }
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    r.headers().set("Api-Version", API_VERSION);
+    ctx.writeAndFlush(r);
+  }
+}
