@@ -211,6 +211,16 @@ public final class EngineServer implements AutoCloseable {
       images(ctx, q, m, parts);
     } else if (head.equals("networks") && m.equals(HttpMethod.GET) && n == 1) {
       json(ctx, HttpResponseStatus.OK, EmbeddedEngine.JSON.createArrayNode());
+    } else if (head.equals("networks") && m.equals(HttpMethod.GET) && n == 2) {
+      error(ctx, HttpResponseStatus.NOT_FOUND, "No such network: " + parts.get(1));
+    } else if (head.equals("networks")
+        && m.equals(HttpMethod.POST)
+        && n == 2
+        && parts.get(1).equals("create")) {
+      error(
+          ctx,
+          HttpResponseStatus.NOT_IMPLEMENTED,
+          "the jstack engine runs containers with network_mode: host or none so far; bridge networks come with a later jstack: set network_mode on every service, or use --engine docker");
     } else if (head.equals("volumes") && m.equals(HttpMethod.GET) && n == 1) {
       ObjectNode v = EmbeddedEngine.JSON.createObjectNode();
       v.putArray("Volumes");

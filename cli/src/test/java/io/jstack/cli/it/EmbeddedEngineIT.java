@@ -1,0 +1,163 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded engine end to end, with no dockerd in the path of the stack: the CLI starts the
+ * engine on demand; containers survive {@code kill -9} of the engine and keep logging; the next
+ * command starts a new engine that shows the same containers and every line; {@code down} leaves no
+ * process, mount, cgroup, runc state or file. (dockerd only supplies the image via docker save.)
+ */
+class EmbeddedEngineIT {
+  @TempDir Path dir;
+  Map<String, String> env;
+  JstackRunner jstack;
+  String project = "embedded-it-" + UUID.randomUUID().toString().substring(0, 6);
+  String[] base;
+
+  @BeforeAll
+  static void image() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @BeforeEach
+  void stack() throws Exception {
+    env =
+        Map.of(
+            "JSTACK_DATA_ROOT",
+            dir.resolve("data").toString(),
+            "JSTACK_ENGINE_SOCKET",
+            dir.resolve("engine.sock").toString());
+    jstack = new JstackRunner(env);
+    Path archive = dir.resolve("busybox.tar");
+    assertThat(
+            Docker.run(
+                    null,
+                    "docker",
+                    "save",
+                    "-o",
+                    archive.toString(),
+                    "jstack-examples/busybox:latest")
+                .code())
+        .isZero();
+    assertThat(jstack.run(new String[0], "image", "load", "-i", archive.toString()).code())
+        .isZero();
+    StringBuilder compose = new StringBuilder("services:\n");
+    for (String s : List.of("one", "two", "three")) {
+      compose
+          .append("  ")
+          .append(s)
+          .append(":\n")
+          .append("    image: jstack-examples/busybox:latest\n")
+          .append("    network_mode: host\n")
+          .append("    init: true\n")
+          .append("    command: [\"sh\", \"-c\", \"i=0; while true; do i=$$((i+1)); echo ")
+          .append(s)
+          .append(" $$i; sleep 1; done\"]\n");
+    }
+    Files.writeString(dir.resolve("compose.yaml"), compose);
+    base =
+        new String[] {
+          "--engine", "embedded", "-p", project, "-f", dir.resolve("compose.yaml").toString()
+        };
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    jstack.run(base, "down", "-t", "1");
+    jstack.run(new String[0], "engine", "stop");
+  }
+
+  @Test
+  void containersOutliveAKilledEngine_andDownLeavesNothing() throws Exception {
+    JstackRunner.Run up = jstack.run(base, "up", "-d");
+    assertThat(up.code()).as(up.err()).isZero();
+    List<String> ids = jstack.run(base, "ps", "-q").out().lines().sorted().toList();
+    assertThat(ids).hasSize(3);
+    long firstEngine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+
+    ProcessHandle engine = ProcessHandle.of(firstEngine).orElseThrow();
+    engine.destroyForcibly(); // SIGKILL
+    engine.onExit().get();
+    Thread.sleep(2500);
+    // Nothing answers on the socket now, and the containers (held by conmon) still run.
+    assertThat(conmons(ids)).hasSize(3);
+
+    JstackRunner.Run ps = jstack.run(base, "ps", "-q");
+    assertThat(ps.code()).as(ps.err()).isZero();
+    assertThat(ps.out().lines().sorted().toList()).isEqualTo(ids);
+    long secondEngine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+    assertThat(secondEngine).isNotEqualTo(firstEngine);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              String logs = jstack.run(base, "logs", "one").out();
+              // One line a second, numbered: the ones written while no engine ran are all there.
+              int last =
+                  logs.lines()
+                      .filter(l -> l.contains("| one "))
+                      .mapToInt(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1)))
+                      .max()
+                      .orElse(0);
+              assertThat(last).isGreaterThanOrEqualTo(4);
+              for (int n = 1; n <= last; n++) {
+                assertThat(logs).contains("| one " + n + "\n");
+              }
+            });
+
+    JstackRunner.Run down = jstack.run(base, "down", "-t", "2");
+    assertThat(down.code()).as(down.err()).isZero();
+    assertThat(conmons(ids)).isEmpty();
+    assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(dir.toString());
+    assertThat(dir.resolve("data/containers")).isEmptyDirectory();
+    assertThat(dir.resolve("data/runtime/runc")).isEmptyDirectory();
+    for (String id : ids) {
+      assertThat(Path.of("/sys/fs/cgroup/memory/jstack").resolve(id)).doesNotExist();
+    }
+  }
+
+  @Test
+  void bridgeNetworks_areRefusedClearly() throws Exception {
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        "services:\n  web:\n    image: jstack-examples/busybox:latest\n    command: [\"sleep\", \"60\"]\n");
+    JstackRunner.Run up = jstack.run(base, "up", "-d");
+    assertThat(up.code()).isEqualTo(1);
+    assertThat(up.err().lines()).hasSize(1);
+    assertThat(up.err())
+        .contains("network_mode: host or none so far")
+        .contains("use --engine docker");
+  }
+
+  private static List<ProcessHandle> conmons(List<String> ids) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(
+                        c ->
+                            c.contains("conmon")
+                                && ids.stream().anyMatch(id -> c.contains("--cid " + id)))
+                    .orElse(false))
+        .toList();
+  }
+}
