@@ -39,10 +39,28 @@ public final class EmbeddedEngine {
   private final Containers containers;
   private final Object lock = new Object();
 
+  /** Every container's record by id, read from disk once, then kept in step with it. */
+  private final java.util.concurrent.ConcurrentHashMap<String, ContainerRecord> records =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.Set<String> reservedNames =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
     this.root = root;
     this.images = ImageStore.open(root);
     this.containers = new Containers(root, tools);
+    Path dir = root.path().resolve("containers");
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+        for (Path p : all) {
+          read(p.resolve("record.json")).ifPresent(r -> records.put(r.id(), r));
+        }
+      } catch (IOException e) {
+        throw new EngineException(
+            "cannot read the containers in " + dir + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   public ImageStore images() {
@@ -92,16 +110,22 @@ public final class EmbeddedEngine {
             .orElseThrow(() -> new EngineException.NotFound("no such image: " + imageRef));
     ImageStore.Image image = images.image(manifest);
     synchronized (lock) {
-      for (Container c : list()) {
-        if (c.record().name().equals(name)) {
+      for (ContainerRecord r : records.values()) {
+        if (r.name().equals(name)) {
           throw new EngineException.Conflict(
               "the container name \"/"
                   + name
                   + "\" is already in use by container \""
-                  + c.record().id()
+                  + r.id()
                   + "\"");
         }
       }
+      if (!reservedNames.add(name)) {
+        throw new EngineException.Conflict(
+            "the container name \"/" + name + "\" is being used by another create");
+      }
+    }
+    try {
       String id = HexFormat.of().formatHex(random32());
       ContainerConfig config = config(id, name, body, image);
       containers.create(config);
@@ -109,6 +133,8 @@ public final class EmbeddedEngine {
           new ContainerRecord(id, name, imageRef, image.configDigest(), Instant.now(), body, null);
       write(record);
       return id;
+    } finally {
+      reservedNames.remove(name);
     }
   }
 
@@ -248,6 +274,7 @@ public final class EmbeddedEngine {
               + ": it is running; stop it first or force the removal");
     }
     containers.remove(c.record().id());
+    records.remove(c.record().id());
   }
 
   /** Blocks until it has exited; its exit code. */
@@ -267,16 +294,8 @@ public final class EmbeddedEngine {
   /** Every container, with its state read anew from conmon's records. */
   public List<Container> list() {
     List<Container> out = new ArrayList<>();
-    Path dir = root.path().resolve("containers");
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
-      for (Path p : all) {
-        read(p.resolve("record.json")).ifPresent(r -> out.add(withState(r)));
-      }
-    } catch (IOException e) {
-      throw new EngineException("cannot list containers in " + dir + ": " + e.getMessage(), e);
+    for (ContainerRecord r : records.values()) {
+      out.add(withState(r));
     }
     out.sort(java.util.Comparator.comparing((Container c) -> c.record().created()).reversed());
     return out;
@@ -285,15 +304,19 @@ public final class EmbeddedEngine {
   /** A container by id, id prefix or name. */
   public Optional<Container> find(String idOrName) {
     String key = idOrName.startsWith("/") ? idOrName.substring(1) : idOrName;
-    for (Container c : list()) {
-      if (c.record().id().equals(key) || c.record().name().equals(key)) {
-        return Optional.of(c);
+    ContainerRecord exact = records.get(key);
+    if (exact != null) {
+      return Optional.of(withState(exact));
+    }
+    for (ContainerRecord r : records.values()) {
+      if (r.name().equals(key)) {
+        return Optional.of(withState(r));
       }
     }
     if (key.length() >= 4) {
-      for (Container c : list()) {
-        if (c.record().id().startsWith(key)) {
-          return Optional.of(c);
+      for (ContainerRecord r : records.values()) {
+        if (r.id().startsWith(key)) {
+          return Optional.of(withState(r));
         }
       }
     }
@@ -347,6 +370,7 @@ public final class EmbeddedEngine {
     } catch (IOException e) {
       throw new EngineException("cannot record container " + r.name() + ": " + e.getMessage(), e);
     }
+    records.put(r.id(), r);
   }
 
   private static Optional<ContainerRecord> read(Path file) {

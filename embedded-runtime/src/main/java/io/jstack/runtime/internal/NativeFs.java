@@ -39,6 +39,8 @@ public final class NativeFs {
         throws LastErrorException;
 
     int umount2(String target, int flags) throws LastErrorException;
+
+    int kill(int pid, int signal) throws LastErrorException;
   }
 
   private static final class Holder {
@@ -112,6 +114,19 @@ public final class NativeFs {
         return;
       }
       throw new IOException("unmounting " + target + ": " + strerror(e), e);
+    }
+  }
+
+  /** Sends signal number {@code signal} to process {@code pid}; false when it is gone. */
+  public static boolean kill(long pid, int signal) throws IOException {
+    try {
+      Holder.LIBC.kill((int) pid, signal);
+      return true;
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == 3) { // ESRCH
+        return false;
+      }
+      throw new IOException("kill " + pid + ": " + strerror(e), e);
     }
   }
 
