@@ -135,6 +135,57 @@ class EmbeddedEngineIT {
   }
 
   @Test
+  void volumesBindsAndPause() throws Exception {
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        """
+        services:
+          app:
+            image: jstack-examples/busybox:latest
+            network_mode: none
+            init: true
+            volumes:
+              - site:/www
+              - /scratch
+              - ./host:/host
+            command: ["sh", "-c", "cat /www/index.html; echo new > /www/new.txt; echo bound > /host/f; echo s > /scratch/s; while true; do sleep 1; done"]
+        volumes:
+          site: {}
+        """);
+    JstackRunner.Run up = jstack.run(base, "up", "-d");
+    assertThat(up.code()).as(up.err()).isZero();
+    Path volumes = dir.resolve("data/volumes");
+    Path site = volumes.resolve(project + "_site/_data");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              // The new named volume was filled from the image's /www first, then written to.
+              assertThat(site.resolve("index.html")).content().contains("hello from jstack");
+              assertThat(site.resolve("new.txt")).hasContent("new");
+              assertThat(dir.resolve("host/f")).hasContent("bound");
+            });
+    assertThat(jstack.run(base, "logs", "app").out()).contains("hello from jstack");
+    try (var all = Files.list(volumes)) {
+      assertThat(all.count()).as("the named and the anonymous volume").isEqualTo(2);
+    }
+
+    assertThat(jstack.run(base, "pause", "app").code()).isZero();
+    assertThat(jstack.run(base, "ps").out()).contains("(Paused)");
+    String id = jstack.run(base, "ps", "-q").out().strip();
+    assertThat(Path.of("/sys/fs/cgroup/freezer/jstack", id, "freezer.state")).hasContent("FROZEN");
+    assertThat(jstack.run(base, "unpause", "app").code()).isZero();
+    assertThat(Path.of("/sys/fs/cgroup/freezer/jstack", id, "freezer.state")).hasContent("THAWED");
+
+    JstackRunner.Run down = jstack.run(base, "down", "-v", "-t", "2");
+    assertThat(down.code()).as(down.err()).isZero();
+    try (var all = Files.list(volumes)) {
+      assertThat(all.toList()).as("down -v removes named and anonymous volumes").isEmpty();
+    }
+    assertThat(dir.resolve("host/f")).as("bind sources stay").exists();
+  }
+
+  @Test
   void bridgeNetworks_areRefusedClearly() throws Exception {
     Files.writeString(
         dir.resolve("compose.yaml"),

@@ -55,8 +55,13 @@ public record ContainerConfig(
     sysctls = Map.copyOf(sysctls);
   }
 
-  /** A host path or tmpfs mounted into the container. */
-  public record BindMount(String type, Path source, String target, boolean readOnly) {}
+  /**
+   * A host path ({@code bind}), a volume's data directory ({@code volume}) or a {@code tmpfs}
+   * mounted into the container. A volume with {@code populate} that is still empty first gets what
+   * the image has at {@code target}, as Docker fills a new volume.
+   */
+  public record BindMount(
+      String type, Path source, String target, boolean readOnly, boolean populate) {}
 
   /**
    * A container of {@code layers} running {@code args}, with every other setting Docker's default.

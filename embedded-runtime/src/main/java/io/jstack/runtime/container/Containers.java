@@ -74,6 +74,11 @@ public final class Containers {
       java.util.Collections.reverse(lower);
       NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
       OciSpec.User user = Users.resolve(rootfs, c.user());
+      for (ContainerConfig.BindMount m : c.mounts()) {
+        if (m.populate()) {
+          populate(RootPaths.resolve(rootfs, m.target()), m.source());
+        }
+      }
       String cwd = c.workingDir() == null || c.workingDir().isEmpty() ? "/" : c.workingDir();
       if (!cwd.startsWith("/")) {
         throw new EngineException(
@@ -112,6 +117,75 @@ public final class Containers {
       throw new EngineException(
           "could not create container " + c.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Copies what the image has at a volume's target into the volume when the volume is still empty:
+   * owners, modes and times kept, symbolic links copied as links, never followed.
+   */
+  private static void populate(Path from, Path volume) throws IOException {
+    if (!Files.isDirectory(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> inside = Files.list(volume)) {
+      if (inside.findAny().isPresent()) {
+        return;
+      }
+    }
+    Files.walkFileTree(
+        from,
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult preVisitDirectory(
+              Path d, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+            Path to = volume.resolve(from.relativize(d).toString());
+            Files.createDirectories(to);
+            copyOwnerAndMode(d, to);
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+            Path to = volume.resolve(from.relativize(f).toString());
+            if (a.isRegularFile() || a.isSymbolicLink()) {
+              Files.copy(
+                  f,
+                  to,
+                  java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
+                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
+              Files.setAttribute(
+                  to,
+                  "unix:uid",
+                  Files.getAttribute(f, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
+              Files.setAttribute(
+                  to,
+                  "unix:gid",
+                  Files.getAttribute(f, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
+              if (a.isRegularFile()) {
+                Files.setAttribute(to, "unix:mode", Files.getAttribute(f, "unix:mode"));
+              }
+            }
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static void copyOwnerAndMode(Path from, Path to) throws IOException {
+    Files.setAttribute(
+        to,
+        "unix:uid",
+        Files.getAttribute(from, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    Files.setAttribute(
+        to,
+        "unix:gid",
+        Files.getAttribute(from, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    Files.setAttribute(
+        to,
+        "unix:mode",
+        Files.getAttribute(from, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS));
   }
 
   private static String hosts(ContainerConfig c, String hostname) throws IOException {
@@ -262,8 +336,39 @@ public final class Containers {
     }
   }
 
+  /** Freezes every process of the container (the freezer cgroup). */
+  public void pause(String id) {
+    runc("pause", id);
+    try {
+      Files.writeString(dir(id).resolve("paused"), "");
+    } catch (IOException e) {
+      throw new EngineException(
+          "container " + id + " paused, but its state could not be recorded: " + e.getMessage(), e);
+    }
+  }
+
+  /** Thaws a paused container. */
+  public void resume(String id) {
+    runc("resume", id);
+    try {
+      Files.deleteIfExists(dir(id).resolve("paused"));
+    } catch (IOException e) {
+      throw new EngineException(
+          "container " + id + " resumed, but its state could not be recorded: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Whether it is paused (and still running). */
+  public boolean paused(String id) {
+    return Files.exists(dir(id).resolve("paused")) && exitCode(id).isEmpty();
+  }
+
   /** Sends {@code signal}, then KILL after {@code grace}; returns the exit code. */
   public int stop(String id, String signal, Duration grace) {
+    if (paused(id)) {
+      resume(id);
+    }
     if (exitCode(id).isEmpty()) {
       signal(id, signal == null ? "TERM" : signal);
       if (waitExit(id, grace).isEmpty()) {

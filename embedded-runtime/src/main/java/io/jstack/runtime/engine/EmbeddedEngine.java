@@ -2,6 +2,7 @@ package io.jstack.runtime.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
@@ -37,6 +38,11 @@ public final class EmbeddedEngine {
   private final DataRoot root;
   private final ImageStore images;
   private final Containers containers;
+  private final Volumes volumes;
+
+  /** Where a container's record lists the anonymous volumes made for it. */
+  static final String ANONYMOUS_VOLUMES = "JstackAnonymousVolumes";
+
   private final Object lock = new Object();
 
   /** Every container's record by id, read from disk once, then kept in step with it. */
@@ -50,6 +56,7 @@ public final class EmbeddedEngine {
     this.root = root;
     this.images = ImageStore.open(root);
     this.containers = new Containers(root, tools);
+    this.volumes = new Volumes(root);
     Path dir = root.path().resolve("containers");
     if (Files.isDirectory(dir)) {
       try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
@@ -71,6 +78,39 @@ public final class EmbeddedEngine {
     return containers;
   }
 
+  public Volumes volumes() {
+    return volumes;
+  }
+
+  /** Removes a volume, unless a container uses it. */
+  public void removeVolume(String name) {
+    for (ContainerRecord r : records.values()) {
+      if (r.request().toString().contains("\"" + name + "\"")) {
+        for (JsonNode m : r.request().path("HostConfig").path("Mounts")) {
+          if (m.path("Source").asText().equals(name)) {
+            throw new EngineException.Conflict(
+                "volume is in use by container "
+                    + r.id()
+                    + " ("
+                    + r.name()
+                    + "): remove the container first");
+          }
+        }
+        for (JsonNode v : r.request().path(ANONYMOUS_VOLUMES)) {
+          if (v.asText().equals(name)) {
+            throw new EngineException.Conflict(
+                "volume is in use by container "
+                    + r.id()
+                    + " ("
+                    + r.name()
+                    + "): remove the container first");
+          }
+        }
+      }
+    }
+    volumes.remove(name);
+  }
+
   public DataRoot dataRoot() {
     return root;
   }
@@ -79,12 +119,17 @@ public final class EmbeddedEngine {
   public enum Status {
     created,
     running,
+    paused,
     exited
   }
 
   /** A container's record with its live state. */
-  public record Container(
-      ContainerRecord record, Status status, int exitCode, Instant finishedAt) {}
+  public record Container(ContainerRecord record, Status status, int exitCode, Instant finishedAt) {
+    /** Running or paused: its process exists. */
+    public boolean alive() {
+      return status == Status.running || status == Status.paused;
+    }
+  }
 
   /**
    * Creates a container from a Docker API create body; returns its id.
@@ -127,10 +172,15 @@ public final class EmbeddedEngine {
     }
     try {
       String id = HexFormat.of().formatHex(random32());
-      ContainerConfig config = config(id, name, body, image);
+      List<String> anonymous = new ArrayList<>();
+      ContainerConfig config = config(id, name, body, image, anonymous);
       containers.create(config);
+      ObjectNode request = body.deepCopy();
+      ArrayNode anon = request.putArray(ANONYMOUS_VOLUMES);
+      anonymous.forEach(anon::add);
       ContainerRecord record =
-          new ContainerRecord(id, name, imageRef, image.configDigest(), Instant.now(), body, null);
+          new ContainerRecord(
+              id, name, imageRef, image.configDigest(), Instant.now(), request, null);
       write(record);
       return id;
     } finally {
@@ -138,7 +188,8 @@ public final class EmbeddedEngine {
     }
   }
 
-  private ContainerConfig config(String id, String name, JsonNode body, ImageStore.Image image) {
+  private ContainerConfig config(
+      String id, String name, JsonNode body, ImageStore.Image image, List<String> anonymous) {
     JsonNode host = body.path("HostConfig");
     JsonNode ic = image.config().path("config");
     List<String> entrypoint =
@@ -179,28 +230,60 @@ public final class EmbeddedEngine {
     List<ContainerConfig.BindMount> mounts = new ArrayList<>();
     for (String b : strings(host.path("Binds"))) {
       String[] p = b.split(":");
-      mounts.add(
-          new ContainerConfig.BindMount(
-              "bind", Path.of(p[0]), p[1], p.length > 2 && p[2].contains("ro")));
+      boolean ro = p.length > 2 && List.of(p[2].split(",")).contains("ro");
+      if (p[0].startsWith("/")) {
+        Path source = Path.of(p[0]);
+        try {
+          Files.createDirectories(source); // -v semantics: a missing host directory is created
+        } catch (IOException e) {
+          throw new EngineException(
+              "cannot create the bind source " + source + " of " + name + ": " + e.getMessage(), e);
+        }
+        mounts.add(new ContainerConfig.BindMount("bind", source, p[1], ro, false));
+      } else {
+        mounts.add(
+            new ContainerConfig.BindMount(
+                "volume", volumes.create(p[0], Map.of()).data(), p[1], ro, true));
+      }
     }
     for (JsonNode m : host.path("Mounts")) {
       String type = m.path("Type").asText();
-      if (type.equals("bind")) {
-        mounts.add(
-            new ContainerConfig.BindMount(
-                "bind",
-                Path.of(m.path("Source").asText()),
-                m.path("Target").asText(),
-                m.path("ReadOnly").asBoolean()));
-      } else if (type.equals("tmpfs")) {
-        mounts.add(new ContainerConfig.BindMount("tmpfs", null, m.path("Target").asText(), false));
-      } else {
-        throw new EngineException(
-            "container "
-                + name
-                + " mounts a "
-                + type
-                + ", which the embedded engine does not support yet; use bind mounts or --engine docker");
+      String target = m.path("Target").asText();
+      boolean ro = m.path("ReadOnly").asBoolean();
+      switch (type) {
+        case "bind" -> {
+          Path source = Path.of(m.path("Source").asText());
+          if (!Files.exists(source)) {
+            throw new EngineException(
+                "bind source "
+                    + source
+                    + " of container "
+                    + name
+                    + " does not exist: create it, or let the service's volume create it (create_host_path)");
+          }
+          mounts.add(new ContainerConfig.BindMount("bind", source, target, ro, false));
+        }
+        case "tmpfs" ->
+            mounts.add(new ContainerConfig.BindMount("tmpfs", null, target, false, false));
+        case "volume" -> {
+          String volume = m.path("Source").asText("");
+          if (volume.isEmpty()) {
+            volume = HexFormat.of().formatHex(random32());
+            anonymous.add(volume);
+            volumes.create(volume, Map.of("com.docker.volume.anonymous", ""));
+          }
+          boolean noCopy = m.path("VolumeOptions").path("NoCopy").asBoolean(false);
+          mounts.add(
+              new ContainerConfig.BindMount(
+                  "volume", volumes.create(volume, Map.of()).data(), target, ro, !noCopy));
+        }
+        default ->
+            throw new EngineException(
+                "container "
+                    + name
+                    + " mounts a "
+                    + type
+                    + ", which the embedded engine does not support yet; use --engine docker for it");
       }
     }
     Map<String, String> sysctls = new LinkedHashMap<>();
@@ -236,6 +319,9 @@ public final class EmbeddedEngine {
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */
   public void start(String idOrName) {
     Container c = require(idOrName);
+    if (c.status() == Status.paused) {
+      throw new EngineException.Conflict("cannot start a paused container, try unpause instead");
+    }
     if (c.status() == Status.running) {
       return;
     }
@@ -249,11 +335,27 @@ public final class EmbeddedEngine {
   /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}. */
   public void stop(String idOrName, String signal, Duration timeout) {
     Container c = require(idOrName);
-    if (c.status() != Status.running) {
+    if (!c.alive()) {
       return;
     }
     String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
+  }
+
+  /** Freezes ({@code pause}) or thaws a running container. */
+  public void pause(String idOrName, boolean pause) {
+    Container c = require(idOrName);
+    if (pause && c.status() != Status.running) {
+      throw new EngineException.Conflict("container " + c.record().id() + " is not running");
+    }
+    if (!pause && c.status() != Status.paused) {
+      throw new EngineException.Conflict("container " + c.record().id() + " is not paused");
+    }
+    if (pause) {
+      containers.pause(c.record().id());
+    } else {
+      containers.resume(c.record().id());
+    }
   }
 
   public void kill(String idOrName, String signal) {
@@ -264,10 +366,13 @@ public final class EmbeddedEngine {
     containers.kill(c.record().id(), (signal == null ? "KILL" : signal).replaceFirst("^SIG", ""));
   }
 
-  /** Removes a container; a running one only with {@code force}. */
-  public void remove(String idOrName, boolean force) {
+  /**
+   * Removes a container (a running one only with {@code force}), and with {@code removeVolumes} the
+   * anonymous volumes made for it.
+   */
+  public void remove(String idOrName, boolean force, boolean removeVolumes) {
     Container c = require(idOrName);
-    if (c.status() == Status.running && !force) {
+    if (c.alive() && !force) {
       throw new EngineException.Conflict(
           "cannot remove container "
               + c.record().name()
@@ -275,6 +380,11 @@ public final class EmbeddedEngine {
     }
     containers.remove(c.record().id());
     records.remove(c.record().id());
+    if (removeVolumes) {
+      for (JsonNode v : c.record().request().path(ANONYMOUS_VOLUMES)) {
+        volumes.find(v.asText()).ifPresent(x -> volumes.remove(x.name()));
+      }
+    }
   }
 
   /** Blocks until it has exited; its exit code. */
@@ -341,7 +451,7 @@ public final class EmbeddedEngine {
       return new Container(r, Status.exited, code.getAsInt(), finished);
     }
     if (r.startedAt() != null && Files.exists(dir.resolve("pidfile"))) {
-      return new Container(r, Status.running, 0, null);
+      return new Container(r, containers.paused(r.id()) ? Status.paused : Status.running, 0, null);
     }
     return new Container(r, Status.created, 0, null);
   }

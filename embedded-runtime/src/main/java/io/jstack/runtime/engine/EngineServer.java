@@ -221,10 +221,8 @@ public final class EngineServer implements AutoCloseable {
           ctx,
           HttpResponseStatus.NOT_IMPLEMENTED,
           "the jstack engine runs containers with network_mode: host or none so far; bridge networks come with a later jstack: set network_mode on every service, or use --engine docker");
-    } else if (head.equals("volumes") && m.equals(HttpMethod.GET) && n == 1) {
-      ObjectNode v = EmbeddedEngine.JSON.createObjectNode();
-      v.putArray("Volumes");
-      json(ctx, HttpResponseStatus.OK, v);
+    } else if (head.equals("volumes")) {
+      volumes(ctx, req, q, m, parts);
     } else {
       unsupported(ctx, m, raw);
     }
@@ -242,7 +240,7 @@ public final class EngineServer implements AutoCloseable {
       boolean all = "1".equals(param(q, "all")) || "true".equals(param(q, "all"));
       ArrayNode out = EmbeddedEngine.JSON.createArrayNode();
       for (EmbeddedEngine.Container c : engine.list()) {
-        if ((all || c.status() == EmbeddedEngine.Status.running) && matches(c, filters)) {
+        if ((all || c.alive()) && matches(c, filters)) {
           out.add(summary(c));
         }
       }
@@ -280,6 +278,9 @@ public final class EngineServer implements AutoCloseable {
         engine.stop(id, null, Duration.ofSeconds(t == null ? 10 : Long.parseLong(t)));
         engine.start(id);
         empty(ctx, HttpResponseStatus.NO_CONTENT);
+      } else if (m.equals(HttpMethod.POST) && (verb.equals("pause") || verb.equals("unpause"))) {
+        engine.pause(id, verb.equals("pause"));
+        empty(ctx, HttpResponseStatus.NO_CONTENT);
       } else if (m.equals(HttpMethod.POST) && verb.equals("kill")) {
         engine.kill(id, param(q, "signal"));
         empty(ctx, HttpResponseStatus.NO_CONTENT);
@@ -295,11 +296,84 @@ public final class EngineServer implements AutoCloseable {
       return;
     }
     if (n == 2 && m.equals(HttpMethod.DELETE)) {
-      engine.remove(p.get(1), "1".equals(param(q, "force")) || "true".equals(param(q, "force")));
+      engine.remove(p.get(1), truthy(param(q, "force")), truthy(param(q, "v")));
       empty(ctx, HttpResponseStatus.NO_CONTENT);
       return;
     }
     unsupported(ctx, m, "/" + String.join("/", p));
+  }
+
+  private void volumes(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      QueryStringDecoder q,
+      HttpMethod m,
+      List<String> p) {
+    int n = p.size();
+    if (m.equals(HttpMethod.GET) && n == 1) {
+      Map<String, List<String>> filters = filters(q);
+      ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
+      ArrayNode list = r.putArray("Volumes");
+      for (Volumes.Volume v : engine.volumes().list()) {
+        if (labelsMatch(v.labels(), filters.getOrDefault("label", List.of()))) {
+          list.add(volume(v));
+        }
+      }
+      r.putArray("Warnings");
+      json(ctx, HttpResponseStatus.OK, r);
+    } else if (m.equals(HttpMethod.POST) && n == 2 && p.get(1).equals("create")) {
+      JsonNode body = body(req);
+      String driver = body.path("Driver").asText("local");
+      if (!driver.isEmpty() && !driver.equals("local")) {
+        throw new IllegalArgumentException(
+            "volume driver " + driver + " is not supported by the jstack engine (only local)");
+      }
+      Map<String, String> labels = new java.util.TreeMap<>();
+      body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+      String name = body.path("Name").asText("");
+      if (name.isEmpty()) {
+        name = java.util.UUID.randomUUID().toString().replace("-", "");
+      }
+      json(ctx, HttpResponseStatus.CREATED, volume(engine.volumes().create(name, labels)));
+    } else if (m.equals(HttpMethod.GET) && n == 2) {
+      json(
+          ctx,
+          HttpResponseStatus.OK,
+          volume(
+              engine
+                  .volumes()
+                  .find(p.get(1))
+                  .orElseThrow(
+                      () -> new EngineException.NotFound("get " + p.get(1) + ": no such volume"))));
+    } else if (m.equals(HttpMethod.DELETE) && n == 2) {
+      engine.removeVolume(p.get(1));
+      empty(ctx, HttpResponseStatus.NO_CONTENT);
+    } else {
+      unsupported(ctx, m, "/" + String.join("/", p));
+    }
+  }
+
+  private static ObjectNode volume(Volumes.Volume v) {
+    ObjectNode o = EmbeddedEngine.JSON.createObjectNode();
+    o.put("Name", v.name());
+    o.put("Driver", "local");
+    o.put("Mountpoint", v.data().toString());
+    o.put("Scope", "local");
+    o.put("CreatedAt", v.created().toString());
+    ObjectNode l = o.putObject("Labels");
+    v.labels().forEach(l::put);
+    return o;
+  }
+
+  private static boolean labelsMatch(Map<String, String> labels, List<String> wanted) {
+    for (String l : wanted) {
+      int eq = l.indexOf('=');
+      String k = eq < 0 ? l : l.substring(0, eq);
+      if (!labels.containsKey(k) || eq >= 0 && !labels.get(k).equals(l.substring(eq + 1))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void images(
@@ -424,6 +498,7 @@ public final class EngineServer implements AutoCloseable {
   private static String status(EmbeddedEngine.Container c) {
     return switch (c.status()) {
       case running -> "Up " + ago(c.record().startedAt());
+      case paused -> "Up " + ago(c.record().startedAt()) + " (Paused)";
       case exited -> "Exited (" + c.exitCode() + ") " + ago(c.finishedAt()) + " ago";
       case created -> "Created";
     };
@@ -469,8 +544,8 @@ public final class EngineServer implements AutoCloseable {
     config.put("OpenStdin", false);
     ObjectNode state = i.putObject("State");
     state.put("Status", c.status().name());
-    state.put("Running", c.status() == EmbeddedEngine.Status.running);
-    state.put("Paused", false);
+    state.put("Running", c.alive());
+    state.put("Paused", c.status() == EmbeddedEngine.Status.paused);
     state.put("Restarting", false);
     state.put("OOMKilled", false);
     state.put("Dead", false);
@@ -690,6 +765,10 @@ public final class EngineServer implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  private static boolean truthy(String v) {
+    return "1".equals(v) || "true".equals(v);
   }
 
   private static String param(QueryStringDecoder q, String name) {

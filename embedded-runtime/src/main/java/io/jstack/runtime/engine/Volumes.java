@@ -1,0 +1,105 @@
+package io.jstack.runtime.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.image.internal.LayerUnpacker;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Named volumes of the embedded engine (the {@code local} driver): a directory each, {@code <data
+ * root>/volumes/<name>/_data}, with its labels beside it.
+ */
+public final class Volumes {
+  private final Path dir;
+
+  public Volumes(DataRoot root) {
+    this.dir = root.path().resolve("volumes");
+  }
+
+  /** A volume: its name, labels, where its data is, and when it was made. */
+  public record Volume(String name, Map<String, String> labels, Path data, Instant created) {}
+
+  /** Creates a volume (an existing one of that name is kept, as Docker does). */
+  public Volume create(String name, Map<String, String> labels) {
+    if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+      throw new IllegalArgumentException(
+          "invalid volume name " + name + ": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+    }
+    Optional<Volume> existing = find(name);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Path v = dir.resolve(name);
+    try {
+      Files.createDirectories(v.resolve("_data"));
+      ObjectNode meta = EmbeddedEngine.JSON.createObjectNode();
+      meta.put("created", Instant.now().toString());
+      ObjectNode l = meta.putObject("labels");
+      labels.forEach(l::put);
+      Path temp = v.resolve("meta.json.tmp");
+      Files.write(temp, EmbeddedEngine.JSON.writeValueAsBytes(meta));
+      Files.move(temp, v.resolve("meta.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new EngineException("cannot create volume " + name + ": " + e.getMessage(), e);
+    }
+    return find(name).orElseThrow();
+  }
+
+  public Optional<Volume> find(String name) {
+    Path meta = dir.resolve(name).resolve("meta.json");
+    if (name.contains("/") || !Files.isRegularFile(meta)) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode n = EmbeddedEngine.JSON.readTree(meta.toFile());
+      Map<String, String> labels = new TreeMap<>();
+      n.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+      return Optional.of(
+          new Volume(
+              name,
+              labels,
+              dir.resolve(name).resolve("_data"),
+              Instant.parse(n.path("created").asText())));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  public List<Volume> list() {
+    List<Volume> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+      for (Path p : all) {
+        find(p.getFileName().toString()).ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      throw new EngineException("cannot list volumes in " + dir + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** Removes a volume and its data. */
+  public void remove(String name) {
+    if (find(name).isEmpty()) {
+      throw new EngineException.NotFound("no such volume: " + name);
+    }
+    try {
+      LayerUnpacker.removeTree(dir.resolve(name));
+    } catch (IOException e) {
+      throw new EngineException("cannot remove volume " + name + ": " + e.getMessage(), e);
+    }
+  }
+}
