@@ -41,7 +41,13 @@ final class EngineCommand implements Callable<Integer> {
     Jstack root = (Jstack) spec.root().userObject();
     DataRoot dataRoot = root.dataRoot();
     Path at = socket != null ? socket : Engines.embeddedSocket(root.environment());
-    EmbeddedEngine engine = new EmbeddedEngine(dataRoot, RuntimeTools.detect());
+    RuntimeTools tools = RuntimeTools.detect();
+    Files.createDirectories(dataRoot.path().resolve("runtime"));
+    for (String warning : tools.probe(dataRoot.path().resolve("runtime"))) {
+      spec.commandLine().getErr().println("jstack engine: warning: " + warning);
+    }
+    spec.commandLine().getErr().flush();
+    EmbeddedEngine engine = new EmbeddedEngine(dataRoot, tools);
     EngineServer server = EngineServer.start(engine, at);
     Path pid = dataRoot.path().resolve("engine.pid");
     Files.writeString(pid, ProcessHandle.current().pid() + "\n");
