@@ -123,6 +123,12 @@ class EmbeddedEngineIT {
               }
             });
 
+    // --since and --until select by the time conmon stamped on each line.
+    List<String> all = jstack.run(base, "logs", "one").out().lines().toList();
+    List<String> recent = jstack.run(base, "logs", "--since", "2s", "one").out().lines().toList();
+    assertThat(recent).isNotEmpty().hasSizeLessThan(all.size()).isSubsetOf(all);
+    assertThat(jstack.run(base, "logs", "--until", "2000-01-01T00:00:00Z", "one").out()).isBlank();
+
     JstackRunner.Run down = jstack.run(base, "down", "-t", "2");
     assertThat(down.code()).as(down.err()).isZero();
     assertThat(conmons(ids)).isEmpty();

@@ -610,6 +610,8 @@ public final class EngineServer implements AutoCloseable {
         "1".equals(param(q, "timestamps")) || "true".equals(param(q, "timestamps"));
     boolean stdout = !"0".equals(param(q, "stdout"));
     boolean stderr = !"0".equals(param(q, "stderr"));
+    Instant since = unixTime(param(q, "since"));
+    Instant until = unixTime(param(q, "until"));
     String tailParam = param(q, "tail");
     int tail = tailParam == null || tailParam.equals("all") ? -1 : Integer.parseInt(tailParam);
     DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -623,7 +625,7 @@ public final class EngineServer implements AutoCloseable {
       int from = tail < 0 ? 0 : Math.max(0, first.size() - tail);
       long offset = Files.exists(file) ? Files.size(file) : 0;
       for (String l : first.subList(from, first.size())) {
-        frame(ctx, l, stdout, stderr, timestamps);
+        frame(ctx, l, stdout, stderr, timestamps, since, until);
       }
       while (follow && ctx.channel().isActive()) {
         boolean exited = engine.runtime().exitCode(id).isPresent();
@@ -639,7 +641,7 @@ public final class EngineServer implements AutoCloseable {
               try (BufferedReader lines =
                   new BufferedReader(new java.io.StringReader(text.substring(0, last + 1)))) {
                 for (String l = lines.readLine(); l != null; l = lines.readLine()) {
-                  frame(ctx, l, stdout, stderr, timestamps);
+                  frame(ctx, l, stdout, stderr, timestamps, since, until);
                 }
               }
               offset += text.substring(0, last + 1).getBytes(StandardCharsets.UTF_8).length;
@@ -661,10 +663,27 @@ public final class EngineServer implements AutoCloseable {
 
   /** One conmon log line ({@code <time> <stream> <F|P> <text>}) as a multiplexed frame. */
   private static void frame(
-      ChannelHandlerContext ctx, String line, boolean stdout, boolean stderr, boolean timestamps) {
+      ChannelHandlerContext ctx,
+      String line,
+      boolean stdout,
+      boolean stderr,
+      boolean timestamps,
+      Instant since,
+      Instant until) {
     String[] f = line.split(" ", 4);
     if (f.length < 3) {
       return;
+    }
+    if (since != null || until != null) {
+      Instant at;
+      try {
+        at = java.time.OffsetDateTime.parse(f[0]).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        return;
+      }
+      if (since != null && at.isBefore(since) || until != null && at.isAfter(until)) {
+        return;
+      }
     }
     boolean err = f[1].equals("stderr");
     if (err ? !stderr : !stdout) {
@@ -765,6 +784,21 @@ public final class EngineServer implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** A Docker API time ({@code seconds[.nanos]} since the epoch), or null. */
+  private static Instant unixTime(String v) {
+    if (v == null || v.isEmpty() || v.equals("0")) {
+      return null;
+    }
+    try {
+      java.math.BigDecimal d = new java.math.BigDecimal(v);
+      long seconds = d.longValue();
+      long nanos = d.subtract(java.math.BigDecimal.valueOf(seconds)).movePointRight(9).longValue();
+      return Instant.ofEpochSecond(seconds, nanos);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("since and until take seconds since the epoch, not " + v);
+    }
   }
 
   private static boolean truthy(String v) {
