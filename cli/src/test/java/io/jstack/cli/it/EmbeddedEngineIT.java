@@ -192,6 +192,54 @@ class EmbeddedEngineIT {
   }
 
   @Test
+  void configsSecretsAndCp() throws Exception {
+    Files.writeString(dir.resolve("token.txt"), "s3cret-token\n");
+    Files.writeString(
+        dir.resolve("compose.yaml"),
+        """
+        services:
+          app:
+            image: jstack-examples/busybox:latest
+            network_mode: none
+            init: true
+            configs:
+              - source: greeting
+                target: /etc/greeting
+            secrets:
+              - token
+            command: ["sh", "-c", "cat /etc/greeting; echo; cat /run/secrets/token; while true; do sleep 1; done"]
+        configs:
+          greeting:
+            content: "hello config"
+        secrets:
+          token:
+            file: ./token.txt
+        """);
+    JstackRunner.Run up = jstack.run(base, "up", "-d");
+    assertThat(up.code()).as(up.err()).isZero();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(jstack.run(base, "logs", "app").out())
+                    .contains("| hello config\n")
+                    .contains("| s3cret-token\n"));
+
+    Files.writeString(dir.resolve("in.txt"), "copied in");
+    JstackRunner.Run in = jstack.run(base, "cp", dir.resolve("in.txt").toString(), "app:/tmp/");
+    assertThat(in.code()).as(in.err()).isZero();
+    String id = jstack.run(base, "ps", "-q").out().strip();
+    assertThat(dir.resolve("data/containers").resolve(id).resolve("upper/tmp/in.txt"))
+        .hasContent("copied in");
+
+    Files.createDirectories(dir.resolve("out"));
+    JstackRunner.Run out =
+        jstack.run(base, "cp", "app:/etc/greeting", dir.resolve("out").toString() + "/");
+    assertThat(out.code()).as(out.err()).isZero();
+    assertThat(dir.resolve("out/greeting")).hasContent("hello config");
+  }
+
+  @Test
   void bridgeNetworks_areRefusedClearly() throws Exception {
     Files.writeString(
         dir.resolve("compose.yaml"),

@@ -342,6 +342,47 @@ public final class EmbeddedEngine {
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
   }
 
+  /**
+   * Where {@code path} of a container is on the host (resolved inside its root filesystem, never
+   * out of it).
+   *
+   * @throws EngineException.NotFound when nothing is there
+   */
+  public Path pathIn(String idOrName, String path) {
+    Container c = require(idOrName);
+    try {
+      Path p =
+          io.jstack.runtime.container.internal.RootPaths.resolve(
+              containers.dir(c.record().id()).resolve("rootfs"), path);
+      if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new EngineException.NotFound(
+            "Could not find the file " + path + " in container " + c.record().name());
+      }
+      return p;
+    } catch (IOException e) {
+      throw new EngineException(
+          "cannot resolve " + path + " in container " + c.record().name() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Unpacks the tar stream {@code archive} into directory {@code dir} of a container. */
+  public void copyTo(String idOrName, String dir, java.io.InputStream archive) {
+    Path target = pathIn(idOrName, dir);
+    if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException(
+          "the destination " + dir + " is not a directory in the container");
+    }
+    try {
+      io.jstack.runtime.image.internal.LayerUnpacker.extract(
+          archive, target, io.jstack.runtime.image.internal.LayerUnpacker.Limits.DEFAULT);
+    } catch (io.jstack.runtime.image.internal.LayerUnpacker.UnsafeLayerException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    } catch (IOException e) {
+      throw new EngineException("cannot copy into " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Freezes ({@code pause}) or thaws a running container. */
   public void pause(String idOrName, boolean pause) {
     Container c = require(idOrName);

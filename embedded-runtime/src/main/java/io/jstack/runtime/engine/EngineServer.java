@@ -288,6 +288,25 @@ public final class EngineServer implements AutoCloseable {
         ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
         r.put("StatusCode", engine.await(id));
         json(ctx, HttpResponseStatus.OK, r);
+      } else if (m.equals(HttpMethod.PUT) && verb.equals("archive")) {
+        String path = param(q, "path");
+        engine.copyTo(
+            id, path == null ? "/" : path, new io.netty.buffer.ByteBufInputStream(req.content()));
+        empty(ctx, HttpResponseStatus.OK);
+      } else if (m.equals(HttpMethod.GET) && verb.equals("archive")) {
+        String path = param(q, "path");
+        Path source = engine.pathIn(id, path == null ? "/" : path);
+        DefaultHttpResponse head =
+            new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-tar");
+        head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        ctx.writeAndFlush(head);
+        try (java.io.OutputStream out = new ChunkedOutput(ctx)) {
+          io.jstack.runtime.engine.internal.Archives.tar(source, out);
+        } catch (IOException e) {
+          // The client sees the stream end early.
+        }
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       } else if (m.equals(HttpMethod.GET) && verb.equals("logs")) {
         logs(ctx, engine.require(id), q);
       } else {
@@ -705,6 +724,46 @@ public final class EngineServer implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ plumbing
+
+  /** An output stream that sends what is written as HTTP chunks of up to 64 KiB. */
+  private static final class ChunkedOutput extends java.io.OutputStream {
+    private final ChannelHandlerContext ctx;
+    private final ByteBuf buffer = Unpooled.buffer(1 << 16);
+
+    ChunkedOutput(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.writeByte(b);
+      if (buffer.readableBytes() >= 1 << 16) {
+        flush();
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      buffer.writeBytes(b, off, len);
+      if (buffer.readableBytes() >= 1 << 16) {
+        flush();
+      }
+    }
+
+    @Override
+    public void flush() {
+      if (buffer.readableBytes() > 0) {
+        ctx.writeAndFlush(new DefaultHttpContent(buffer.copy())).awaitUninterruptibly();
+        buffer.clear();
+      }
+    }
+
+    @Override
+    public void close() {
+      flush();
+      buffer.release();
+    }
+  }
 
   private interface Emitter {
     void run(java.util.function.Consumer<JsonNode> out);

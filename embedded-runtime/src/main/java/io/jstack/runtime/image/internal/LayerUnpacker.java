@@ -66,6 +66,20 @@ public final class LayerUnpacker {
    * @throws IOException when the stream is not a valid tar or writing fails
    */
   public static Result unpack(InputStream tar, Path dir, Limits limits) throws IOException {
+    return unpack(tar, dir, limits, true);
+  }
+
+  /**
+   * As {@link #unpack(InputStream, Path, Limits)}, for copying files into a container ({@code cp},
+   * secrets): the same defences, but {@code .wh.} names are ordinary files, and {@code dir} may
+   * hold files already.
+   */
+  public static Result extract(InputStream tar, Path dir, Limits limits) throws IOException {
+    return unpack(tar, dir, limits, false);
+  }
+
+  private static Result unpack(InputStream tar, Path dir, Limits limits, boolean overlay)
+      throws IOException {
     Path root = dir.toRealPath();
     TarReader reader = new TarReader(tar);
     long entries = 0;
@@ -86,11 +100,11 @@ public final class LayerUnpacker {
       }
       Path parent = parentOf(root, parts, e.name());
       String base = parts.get(parts.size() - 1);
-      if (base.equals(OPAQUE)) {
+      if (overlay && base.equals(OPAQUE)) {
         NativeFs.setXattr(parent, "trusted.overlay.opaque", new byte[] {'y'});
         continue;
       }
-      if (base.startsWith(WHITEOUT)) {
+      if (overlay && base.startsWith(WHITEOUT)) {
         String hidden = base.substring(WHITEOUT.length());
         if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.contains("/")) {
           throw new UnsafeLayerException(e.name(), "it whites out '" + hidden + "'");

@@ -301,6 +301,35 @@ class LayerUnpackerTest {
   }
 
   @Test
+  void extractForCopyIn_keepsWhiteoutNamesAsFiles_andRefusesTheSameBreakouts() throws IOException {
+    Files.writeString(layer.resolve("kept.txt"), "already here");
+    LayerUnpacker.extract(
+        in(
+            new LayerTar()
+                .file(".wh.notes", 0644, "a file")
+                .file("dir/.wh..wh..opq", 0600, "also")
+                .bytes()),
+        layer,
+        LayerUnpacker.Limits.DEFAULT);
+    assertThat(layer.resolve(".wh.notes")).hasContent("a file");
+    assertThat(layer.resolve("dir/.wh..wh..opq")).hasContent("also");
+    assertThat(NativeFs.getXattr(layer.resolve("dir"), "trusted.overlay.opaque")).isNull();
+    assertThat(layer.resolve("kept.txt")).hasContent("already here");
+    assertThatThrownBy(
+            () ->
+                LayerUnpacker.extract(
+                    in(
+                        new LayerTar()
+                            .symlink("s", outside.toString())
+                            .file("s/victim", 0644, "pwned")
+                            .bytes()),
+                    layer,
+                    LayerUnpacker.Limits.DEFAULT))
+        .isInstanceOf(LayerUnpacker.UnsafeLayerException.class)
+        .hasMessageContaining("goes through the symbolic link 's'");
+  }
+
+  @Test
   void corruptHeader_isAnErrorNamingTheEntry() {
     byte[] tar = new LayerTar().file("etc/hosts", 0644, "x").bytes();
     tar[20] ^= 0x55;

@@ -1,0 +1,70 @@
+package io.jstack.runtime.engine.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/** What the archive API sends out of a container: a tar whose top entry is the path's name. */
+public final class Archives {
+  private Archives() {}
+
+  /** Writes {@code source} (a file, link or directory tree, links never followed) as a tar. */
+  public static void tar(Path source, OutputStream out) throws IOException {
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    Path base = source.getParent();
+    Files.walkFileTree(
+        source,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a)
+              throws IOException {
+            add(tar, base, d, a);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+            add(tar, base, f, a);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    tar.finish();
+    tar.flush();
+  }
+
+  private static void add(TarArchiveOutputStream tar, Path base, Path p, BasicFileAttributes a)
+      throws IOException {
+    String name = base.relativize(p).toString() + (a.isDirectory() ? "/" : "");
+    TarArchiveEntry e;
+    if (a.isSymbolicLink()) {
+      e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+      e.setLinkName(Files.readSymbolicLink(p).toString());
+    } else if (a.isDirectory()) {
+      e = new TarArchiveEntry(name, TarConstants.LF_DIR);
+    } else if (a.isRegularFile()) {
+      e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
+      e.setSize(a.size());
+    } else {
+      return; // devices, FIFOs and sockets stay behind, as docker cp leaves them
+    }
+    e.setMode((int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+    e.setUserId((int) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+    e.setGroupId((int) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+    e.setLastModifiedTime(a.lastModifiedTime());
+    tar.putArchiveEntry(e);
+    if (a.isRegularFile()) {
+      Files.copy(p, tar);
+    }
+    tar.closeArchiveEntry();
+  }
+}
