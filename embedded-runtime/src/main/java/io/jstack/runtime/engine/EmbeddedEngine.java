@@ -61,11 +61,68 @@ public final class EmbeddedEngine {
     if (Files.isDirectory(dir)) {
       try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
         for (Path p : all) {
-          read(p.resolve("record.json")).ifPresent(r -> records.put(r.id(), r));
+          read(p.resolve("record.json"))
+              .ifPresent(
+                  r -> {
+                    records.put(r.id(), r);
+                    if (r.startedAt() != null && containers.exitCode(r.id()).isPresent()) {
+                      announcedExits.add(r.id() + r.startedAt());
+                    }
+                  });
         }
       } catch (IOException e) {
         throw new EngineException(
             "cannot read the containers in " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Something that happened to a container, as Docker's events tell it. */
+  public record Event(Instant time, String action, String id, Map<String, String> attributes) {}
+
+  private final java.util.List<java.util.function.Consumer<Event>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.Set<String> announcedExits =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Calls {@code listener} with every event from now on, until the returned handle runs. */
+  public Runnable subscribe(java.util.function.Consumer<Event> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void emit(ContainerRecord r, String action, Map<String, String> extra) {
+    Map<String, String> attributes = new java.util.TreeMap<>();
+    r.request()
+        .path("Labels")
+        .properties()
+        .forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
+    attributes.put("name", r.name());
+    attributes.put("image", r.image());
+    attributes.putAll(extra);
+    Event e = new Event(Instant.now(), action, r.id(), attributes);
+    for (java.util.function.Consumer<Event> l : listeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException gone) {
+        listeners.remove(l);
+      }
+    }
+  }
+
+  /**
+   * Looks for containers that exited since the last look and announces each once ({@code die}, with
+   * its exit code): conmon records exits, this turns them into events.
+   */
+  public void announceExits() {
+    for (ContainerRecord r : records.values()) {
+      if (r.startedAt() == null || announcedExits.contains(r.id() + r.startedAt())) {
+        continue;
+      }
+      OptionalInt code = containers.exitCode(r.id());
+      if (code.isPresent()) {
+        announcedExits.add(r.id() + r.startedAt());
+        emit(r, "die", Map.of("exitCode", String.valueOf(code.getAsInt())));
       }
     }
   }
@@ -182,6 +239,7 @@ public final class EmbeddedEngine {
           new ContainerRecord(
               id, name, imageRef, image.configDigest(), Instant.now(), request, null);
       write(record);
+      emit(record, "create", Map.of());
       return id;
     } finally {
       reservedNames.remove(name);
@@ -327,9 +385,11 @@ public final class EmbeddedEngine {
     }
     containers.start(c.record().id());
     ContainerRecord r = c.record();
-    write(
+    ContainerRecord started =
         new ContainerRecord(
-            r.id(), r.name(), r.image(), r.imageId(), r.created(), r.request(), Instant.now()));
+            r.id(), r.name(), r.image(), r.imageId(), r.created(), r.request(), Instant.now());
+    write(started);
+    emit(started, "start", Map.of());
   }
 
   /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}. */
@@ -340,6 +400,8 @@ public final class EmbeddedEngine {
     }
     String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
+    announceExits();
+    emit(c.record(), "stop", Map.of());
   }
 
   /**
@@ -394,8 +456,10 @@ public final class EmbeddedEngine {
     }
     if (pause) {
       containers.pause(c.record().id());
+      emit(c.record(), "pause", Map.of());
     } else {
       containers.resume(c.record().id());
+      emit(c.record(), "unpause", Map.of());
     }
   }
 
@@ -404,7 +468,9 @@ public final class EmbeddedEngine {
     if (c.status() != Status.running) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
-    containers.kill(c.record().id(), (signal == null ? "KILL" : signal).replaceFirst("^SIG", ""));
+    String sig = (signal == null ? "KILL" : signal).replaceFirst("^SIG", "");
+    containers.kill(c.record().id(), sig);
+    emit(c.record(), "kill", Map.of("signal", sig));
   }
 
   /**
@@ -420,6 +486,8 @@ public final class EmbeddedEngine {
               + ": it is running; stop it first or force the removal");
     }
     containers.remove(c.record().id());
+    announceExits();
+    emit(c.record(), "destroy", Map.of());
     records.remove(c.record().id());
     if (removeVolumes) {
       for (JsonNode v : c.record().request().path(ANONYMOUS_VOLUMES)) {

@@ -205,6 +205,8 @@ public final class EngineServer implements AutoCloseable {
       json(ctx, HttpResponseStatus.OK, version());
     } else if (head.equals("info") && n == 1) {
       json(ctx, HttpResponseStatus.OK, info());
+    } else if (head.equals("events") && n == 1 && m.equals(HttpMethod.GET)) {
+      events(ctx, q);
     } else if (head.equals("containers")) {
       containers(ctx, req, q, m, parts);
     } else if (head.equals("images")) {
@@ -441,6 +443,62 @@ public final class EngineServer implements AutoCloseable {
       return;
     }
     unsupported(ctx, m, "/" + String.join("/", p));
+  }
+
+  /** Streams events as they happen (no history), filtered by label, type and container. */
+  private void events(ChannelHandlerContext ctx, QueryStringDecoder q) {
+    Map<String, List<String>> filters = filters(q);
+    Instant until = unixTime(param(q, "until"));
+    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    ctx.writeAndFlush(head);
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    ctx.channel().closeFuture().addListener(f -> closed.countDown());
+    Runnable unsubscribe =
+        engine.subscribe(
+            e -> {
+              if (!labelsMatch(e.attributes(), filters.getOrDefault("label", List.of()))
+                  || filters.containsKey("type") && !filters.get("type").contains("container")
+                  || filters.containsKey("container")
+                      && !filters.get("container").contains(e.id())
+                      && !filters.get("container").contains(e.attributes().get("name"))) {
+                return;
+              }
+              ObjectNode n = EmbeddedEngine.JSON.createObjectNode();
+              n.put("Type", "container");
+              n.put("Action", e.action());
+              n.put("status", e.action());
+              n.put("id", e.id());
+              ObjectNode actor = n.putObject("Actor");
+              actor.put("ID", e.id());
+              ObjectNode attrs = actor.putObject("Attributes");
+              e.attributes().forEach(attrs::put);
+              n.put("scope", "local");
+              n.put("time", e.time().getEpochSecond());
+              n.put("timeNano", e.time().getEpochSecond() * 1_000_000_000L + e.time().getNano());
+              try {
+                byte[] line =
+                    (EmbeddedEngine.JSON.writeValueAsString(n) + "\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+              } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+              }
+            });
+    try {
+      while (ctx.channel().isActive() && (until == null || Instant.now().isBefore(until))) {
+        engine.announceExits();
+        if (closed.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      unsubscribe.run();
+    }
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
   }
 
   // ------------------------------------------------------------------ representations
