@@ -142,27 +142,23 @@ public final class EmbeddedEngine {
   /** Removes a volume, unless a container uses it. */
   public void removeVolume(String name) {
     for (ContainerRecord r : records.values()) {
-      if (r.request().toString().contains("\"" + name + "\"")) {
-        for (JsonNode m : r.request().path("HostConfig").path("Mounts")) {
-          if (m.path("Source").asText().equals(name)) {
-            throw new EngineException.Conflict(
-                "volume is in use by container "
-                    + r.id()
-                    + " ("
-                    + r.name()
-                    + "): remove the container first");
-          }
-        }
-        for (JsonNode v : r.request().path(ANONYMOUS_VOLUMES)) {
-          if (v.asText().equals(name)) {
-            throw new EngineException.Conflict(
-                "volume is in use by container "
-                    + r.id()
-                    + " ("
-                    + r.name()
-                    + "): remove the container first");
-          }
-        }
+      boolean named = false;
+      for (JsonNode m : r.request().path("HostConfig").path("Mounts")) {
+        named |= m.path("Source").asText().equals(name);
+      }
+      for (JsonNode v : r.request().path(ANONYMOUS_VOLUMES)) {
+        named |= v.asText().equals(name);
+      }
+      for (String b : strings(r.request().path("HostConfig").path("Binds"))) {
+        named |= b.startsWith(name + ":");
+      }
+      if (named) {
+        throw new EngineException.Conflict(
+            "volume is in use by container "
+                + r.id()
+                + " ("
+                + r.name()
+                + "): remove the container first");
       }
     }
     volumes.remove(name);

@@ -298,11 +298,7 @@ public final class EngineServer implements AutoCloseable {
       } else if (m.equals(HttpMethod.GET) && verb.equals("archive")) {
         String path = param(q, "path");
         Path source = engine.pathIn(id, path == null ? "/" : path);
-        DefaultHttpResponse head =
-            new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-tar");
-        head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        ctx.writeAndFlush(head);
+        startChunked(ctx, "application/x-tar");
         try (java.io.OutputStream out = new ChunkedOutput(ctx)) {
           io.jstack.runtime.engine.internal.Archives.tar(source, out);
         } catch (IOException e) {
@@ -449,10 +445,7 @@ public final class EngineServer implements AutoCloseable {
   private void events(ChannelHandlerContext ctx, QueryStringDecoder q) {
     Map<String, List<String>> filters = filters(q);
     Instant until = unixTime(param(q, "until"));
-    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    ctx.writeAndFlush(head);
+    startChunked(ctx, "application/json");
     java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     ctx.channel().closeFuture().addListener(f -> closed.countDown());
     Runnable unsubscribe =
@@ -691,10 +684,7 @@ public final class EngineServer implements AutoCloseable {
     Instant until = unixTime(param(q, "until"));
     String tailParam = param(q, "tail");
     int tail = tailParam == null || tailParam.equals("all") ? -1 : Integer.parseInt(tailParam);
-    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.docker.multiplexed-stream");
-    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    ctx.writeAndFlush(head);
+    startChunked(ctx, "application/vnd.docker.multiplexed-stream");
     String id = c.record().id();
     Path file = engine.runtime().logFile(id);
     try {
@@ -783,6 +773,15 @@ public final class EngineServer implements AutoCloseable {
 
   // ------------------------------------------------------------------ plumbing
 
+  /** Sends the head of a 200 answer whose body follows in chunks (a stream). */
+  private static void startChunked(ChannelHandlerContext ctx, String contentType) {
+    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    head.headers().set("Api-Version", API_VERSION);
+    ctx.writeAndFlush(head);
+  }
+
   /** An output stream that sends what is written as HTTP chunks of up to 64 KiB. */
   private static final class ChunkedOutput extends java.io.OutputStream {
     private final ChannelHandlerContext ctx;
@@ -829,10 +828,7 @@ public final class EngineServer implements AutoCloseable {
 
   /** A streamed JSON answer (one object per line), ending with an error object on failure. */
   private void streamJson(ChannelHandlerContext ctx, Emitter body) {
-    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    ctx.writeAndFlush(head);
+    startChunked(ctx, "application/json");
     java.util.function.Consumer<JsonNode> out =
         n -> {
           try {

@@ -145,47 +145,29 @@ public final class RegistryClient {
       throw new EngineException("pulling the config of " + ref + " failed: " + e.getMessage(), e);
     }
     ImageStore.Image image = store.image(manifestDigest);
-    ExecutorService pool =
-        Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon());
-    try {
-      // Downloads first, all in parallel; then unpacking, also in parallel. Overlapping the two
-      // on a small machine slows the downloads without ending the pull sooner.
-      List<Future<Void>> work = new ArrayList<>();
-      for (int i = 0; i < image.layers().size(); i++) {
-        ImageStore.Layer layer = image.layers().get(i);
-        String diffId = image.diffIds().get(i);
-        work.add(
-            pool.submit(
-                () -> {
-                  if (store.layer(diffId).isEmpty()) {
-                    fetchBlob(ref, layer.digest(), layer.size(), short12(layer.digest()));
-                  }
-                  return null;
-                }));
-      }
-      for (Future<Void> f : work) {
-        await(f, "pulling " + ref);
-      }
-      work.clear();
-      for (int i = 0; i < image.layers().size(); i++) {
-        ImageStore.Layer layer = image.layers().get(i);
-        String diffId = image.diffIds().get(i);
-        work.add(
-            pool.submit(
-                () -> {
-                  if (store.layer(diffId).isEmpty()) {
-                    unpack(layer, diffId);
-                  }
-                  progress.accept(new Progress(short12(layer.digest()), "Pull complete", -1, -1));
-                  return null;
-                }));
-      }
-      for (Future<Void> f : work) {
-        await(f, "unpacking " + ref);
-      }
-    } finally {
-      pool.shutdownNow();
+    // Downloads first, all in parallel; then unpacking, also in parallel. Overlapping the two on
+    // a small machine slows the downloads without ending the pull sooner.
+    List<LayerTask> fetches = new ArrayList<>();
+    List<LayerTask> unpacks = new ArrayList<>();
+    for (int i = 0; i < image.layers().size(); i++) {
+      ImageStore.Layer layer = image.layers().get(i);
+      String diffId = image.diffIds().get(i);
+      fetches.add(
+          () -> {
+            if (store.layer(diffId).isEmpty()) {
+              fetchBlob(ref, layer.digest(), layer.size(), short12(layer.digest()));
+            }
+          });
+      unpacks.add(
+          () -> {
+            if (store.layer(diffId).isEmpty()) {
+              unpack(layer, diffId);
+            }
+            progress.accept(new Progress(short12(layer.digest()), "Pull complete", -1, -1));
+          });
     }
+    inParallel(fetches, "pulling " + ref);
+    inParallel(unpacks, "unpacking " + ref);
     if (ref.tag() != null) {
       store.tag(ref, manifestDigest);
     }
@@ -333,24 +315,11 @@ public final class RegistryClient {
     List<String> blobs = new ArrayList<>();
     image.layers().forEach(l -> blobs.add(l.digest()));
     blobs.add(image.configDigest());
-    ExecutorService pool =
-        Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon());
-    try {
-      List<Future<Void>> work = new ArrayList<>();
-      for (String b : blobs) {
-        work.add(
-            pool.submit(
-                () -> {
-                  pushBlob(target, b);
-                  return null;
-                }));
-      }
-      for (Future<Void> f : work) {
-        await(f, "pushing to " + target);
-      }
-    } finally {
-      pool.shutdownNow();
+    List<LayerTask> uploads = new ArrayList<>();
+    for (String b : blobs) {
+      uploads.add(() -> pushBlob(target, b));
     }
+    inParallel(uploads, "pushing to " + target);
     byte[] manifest = store.readBlob(manifestDigest);
     String type;
     try {
@@ -776,6 +745,33 @@ public final class RegistryClient {
       } catch (IOException ignored) {
         // Nothing to keep.
       }
+    }
+  }
+
+  /** One transfer of a blob or layer. */
+  private interface LayerTask {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code tasks}, {@code parallelism} at a time, and waits for all of them. */
+  private void inParallel(List<LayerTask> tasks, String what) {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon());
+    try {
+      List<Future<Void>> work = new ArrayList<>();
+      for (LayerTask t : tasks) {
+        work.add(
+            pool.submit(
+                () -> {
+                  t.run();
+                  return null;
+                }));
+      }
+      for (Future<Void> f : work) {
+        await(f, what);
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
