@@ -154,7 +154,9 @@ class EmbeddedEngineIT {
               - site:/www
               - /scratch
               - ./host:/host
-            command: ["sh", "-c", "cat /www/index.html; echo new > /www/new.txt; echo bound > /host/f; echo s > /scratch/s; while true; do sleep 1; done"]
+            ulimits:
+              nofile: {soft: 1000, hard: 2000}
+            command: ["sh", "-c", "cat /www/index.html; echo new > /www/new.txt; echo bound > /host/f; echo s > /scratch/s; echo nofile $(ulimit -n) $(ulimit -Hn); while true; do sleep 1; done"]
         volumes:
           site: {}
         """);
@@ -171,7 +173,12 @@ class EmbeddedEngineIT {
               assertThat(site.resolve("new.txt")).hasContent("new");
               assertThat(dir.resolve("host/f")).hasContent("bound");
             });
-    assertThat(jstack.run(base, "logs", "app").out()).contains("hello from jstack");
+    assertThat(jstack.run(base, "logs", "app").out())
+        .contains("hello from jstack")
+        .contains("nofile 1000 2000");
+    JstackRunner.Run top = jstack.run(base, "top", "app");
+    assertThat(top.code()).as(top.err()).isZero();
+    assertThat(top.out()).contains("UID").contains("/sbin/jstack-init -- sh -c");
     try (var all = Files.list(volumes)) {
       assertThat(all.count()).as("the named and the anonymous volume").isEqualTo(2);
     }

@@ -40,7 +40,8 @@ public record ContainerConfig(
     Long shmBytes,
     boolean init,
     List<BindMount> mounts,
-    Map<String, String> sysctls) {
+    Map<String, String> sysctls,
+    List<Ulimit> ulimits) {
   public ContainerConfig {
     if (!id.matches("[a-z0-9][a-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException(
@@ -53,7 +54,11 @@ public record ContainerConfig(
     capDrop = List.copyOf(capDrop);
     mounts = List.copyOf(mounts);
     sysctls = Map.copyOf(sysctls);
+    ulimits = List.copyOf(ulimits);
   }
+
+  /** A resource limit ({@code nofile}, {@code nproc}, ...) for the container's processes. */
+  public record Ulimit(String name, long soft, long hard) {}
 
   /**
    * A host path ({@code bind}), a volume's data directory ({@code volume}) or a {@code tmpfs}
@@ -69,6 +74,6 @@ public record ContainerConfig(
   public static ContainerConfig of(String id, List<Path> layers, List<String> args) {
     return new ContainerConfig(
         id, id, layers, args, List.of(), null, null, null, "none", List.of(), List.of(), false,
-        false, false, null, null, null, null, false, List.of(), Map.of());
+        false, false, null, null, null, null, false, List.of(), Map.of(), List.of());
   }
 }

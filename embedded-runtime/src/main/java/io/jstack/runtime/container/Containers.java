@@ -336,6 +336,28 @@ public final class Containers {
     }
   }
 
+  /** The host pids of the container's processes, from its cgroup (v1 pids controller, or v2). */
+  public List<Long> pids(String id) {
+    for (Path procs :
+        List.of(
+            Path.of("/sys/fs/cgroup/pids/jstack", id, "cgroup.procs"),
+            Path.of("/sys/fs/cgroup/jstack", id, "cgroup.procs"))) {
+      if (Files.isReadable(procs)) {
+        try {
+          return Files.readAllLines(procs).stream()
+              .filter(l -> !l.isBlank())
+              .map(l -> Long.parseLong(l.strip()))
+              .sorted()
+              .toList();
+        } catch (IOException | NumberFormatException e) {
+          throw new EngineException(
+              "cannot read the processes of container " + id + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return List.of();
+  }
+
   /** Freezes every process of the container (the freezer cgroup). */
   public void pause(String id) {
     runc("pause", id);

@@ -367,7 +367,18 @@ public final class EmbeddedEngine {
         host.path("ShmSize").asLong(0) > 0 ? host.path("ShmSize").asLong() : null,
         host.path("Init").asBoolean(false),
         mounts,
-        sysctls);
+        sysctls,
+        ulimits(host.path("Ulimits")));
+  }
+
+  private static List<ContainerConfig.Ulimit> ulimits(JsonNode list) {
+    List<ContainerConfig.Ulimit> out = new ArrayList<>();
+    for (JsonNode u : list) {
+      out.add(
+          new ContainerConfig.Ulimit(
+              u.path("Name").asText(), u.path("Soft").asLong(), u.path("Hard").asLong()));
+    }
+    return out;
   }
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */

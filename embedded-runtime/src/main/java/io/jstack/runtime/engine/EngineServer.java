@@ -280,6 +280,12 @@ public final class EngineServer implements AutoCloseable {
         engine.stop(id, null, Duration.ofSeconds(t == null ? 10 : Long.parseLong(t)));
         engine.start(id);
         empty(ctx, HttpResponseStatus.NO_CONTENT);
+      } else if (m.equals(HttpMethod.GET) && verb.equals("top")) {
+        EmbeddedEngine.Container c = engine.require(id);
+        if (!c.alive()) {
+          throw new EngineException.Conflict("container " + c.record().id() + " is not running");
+        }
+        json(ctx, HttpResponseStatus.OK, top(engine.runtime().pids(c.record().id())));
       } else if (m.equals(HttpMethod.POST) && (verb.equals("pause") || verb.equals("unpause"))) {
         engine.pause(id, verb.equals("pause"));
         empty(ctx, HttpResponseStatus.NO_CONTENT);
@@ -495,6 +501,51 @@ public final class EngineServer implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ representations
+
+  /** The processes as {@code ps -ef} shows them: UID PID PPID C STIME TTY TIME CMD. */
+  private static ObjectNode top(List<Long> pids) {
+    ObjectNode t = EmbeddedEngine.JSON.createObjectNode();
+    ArrayNode titles = t.putArray("Titles");
+    for (String s : List.of("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD")) {
+      titles.add(s);
+    }
+    ArrayNode rows = t.putArray("Processes");
+    java.time.format.DateTimeFormatter hm =
+        java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+            .withZone(java.time.ZoneId.systemDefault());
+    for (long pid : pids) {
+      ProcessHandle.Info info = ProcessHandle.of(pid).map(ProcessHandle::info).orElse(null);
+      if (info == null) {
+        continue;
+      }
+      String ppid = "0";
+      String cmd = info.commandLine().orElse(info.command().orElse("?"));
+      try {
+        for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+          if (l.startsWith("PPid:")) {
+            ppid = l.substring(5).strip();
+          }
+        }
+        byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
+        if (raw.length > 0) {
+          cmd = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        }
+      } catch (IOException gone) {
+        continue;
+      }
+      long cpu = info.totalCpuDuration().map(Duration::getSeconds).orElse(0L);
+      ArrayNode row = rows.addArray();
+      row.add(info.user().orElse("?"));
+      row.add(String.valueOf(pid));
+      row.add(ppid);
+      row.add("0");
+      row.add(info.startInstant().map(hm::format).orElse("?"));
+      row.add("?");
+      row.add(String.format("%02d:%02d:%02d", cpu / 3600, cpu / 60 % 60, cpu % 60));
+      row.add(cmd);
+    }
+    return t;
+  }
 
   private ObjectNode version() {
     ObjectNode v = EmbeddedEngine.JSON.createObjectNode();

@@ -167,6 +167,25 @@ public final class OciSpec {
           "move_mount",
           "open_tree");
 
+  static final List<String> RLIMITS =
+      List.of(
+          "RLIMIT_AS",
+          "RLIMIT_CORE",
+          "RLIMIT_CPU",
+          "RLIMIT_DATA",
+          "RLIMIT_FSIZE",
+          "RLIMIT_LOCKS",
+          "RLIMIT_MEMLOCK",
+          "RLIMIT_MSGQUEUE",
+          "RLIMIT_NICE",
+          "RLIMIT_NOFILE",
+          "RLIMIT_NPROC",
+          "RLIMIT_RSS",
+          "RLIMIT_RTPRIO",
+          "RLIMIT_RTTIME",
+          "RLIMIT_SIGPENDING",
+          "RLIMIT_STACK");
+
   /** The user a process runs as. */
   public record User(long uid, long gid, List<Long> additionalGids, String home) {}
 
@@ -209,11 +228,28 @@ public final class OciSpec {
       set.forEach(a::add);
     }
     ArrayNode rlimits = process.putArray("rlimits");
+    java.util.Map<String, long[]> limits = new java.util.LinkedHashMap<>();
     long nofile = Math.min(1_048_576L, HostLimits.hardNofile());
-    ObjectNode nf = rlimits.addObject();
-    nf.put("type", "RLIMIT_NOFILE");
-    nf.put("hard", nofile);
-    nf.put("soft", nofile);
+    limits.put("RLIMIT_NOFILE", new long[] {nofile, nofile});
+    for (ContainerConfig.Ulimit limit : c.ulimits()) {
+      String type = "RLIMIT_" + limit.name().toUpperCase(Locale.ROOT);
+      if (!RLIMITS.contains(type)) {
+        throw new IllegalArgumentException(
+            "unknown ulimit "
+                + limit.name()
+                + " (known: "
+                + String.join(", ", RLIMITS).replace("RLIMIT_", "").toLowerCase(Locale.ROOT)
+                + ")");
+      }
+      limits.put(type, new long[] {limit.soft(), limit.hard()});
+    }
+    limits.forEach(
+        (type, v) -> {
+          ObjectNode l = rlimits.addObject();
+          l.put("type", type);
+          l.put("soft", v[0]);
+          l.put("hard", v[1]);
+        });
     process.put("noNewPrivileges", c.noNewPrivileges());
     if (!c.privileged()) {
       process.put("apparmorProfile", "");
