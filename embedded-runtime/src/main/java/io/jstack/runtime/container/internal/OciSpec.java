@@ -323,6 +323,9 @@ public final class OciSpec {
       ns.addObject().put("type", "network");
     }
     linux.put("cgroupsPath", "/jstack/" + c.id());
+    // No mount events from the host reach the container (nor the reverse): with many containers,
+    // every new overlay would otherwise propagate into each of their namespaces.
+    linux.put("rootfsPropagation", "rprivate");
     ObjectNode resources = linux.putObject("resources");
     ArrayNode devices = resources.putArray("devices");
     device(devices, false, null, -1, -1, "rwm");
