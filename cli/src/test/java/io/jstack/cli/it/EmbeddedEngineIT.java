@@ -272,6 +272,43 @@ class EmbeddedEngineIT {
   }
 
   @Test
+  void up_pullsAMissingImageFromARegistry() throws Exception {
+    try (io.jstack.runtime.image.LocalRegistry registry =
+        io.jstack.runtime.image.LocalRegistry.start()) {
+      String image =
+          registry.host + "/it/busybox-" + UUID.randomUUID().toString().substring(0, 6) + ":1";
+      Path archive = dir.resolve("busybox.tar");
+      Docker.Result pushed =
+          Docker.run(
+              null,
+              "skopeo",
+              "--insecure-policy",
+              "copy",
+              "--dest-tls-verify=false",
+              "docker-archive:" + archive,
+              "docker://" + image);
+      assertThat(pushed.code()).as(pushed.err()).isZero();
+      Files.writeString(
+          dir.resolve("compose.yaml"),
+          "services:\n  app:\n    image: "
+              + image
+              + "\n    network_mode: none\n    init: true\n"
+              + "    command: [\"sh\", \"-c\", \"echo pulled-and-running; sleep 60\"]\n");
+      JstackRunner.Run up = jstack.run(base, "--progress", "plain", "up", "-d");
+      assertThat(up.code()).as(up.err()).isZero();
+      assertThat(up.out()).contains("Pulling").contains("Pulled");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(jstack.run(base, "logs", "app").out()).contains("pulled-and-running"));
+      assertThat(jstack.run(new String[0], "image", "ls").out())
+          .contains(image.substring(0, image.lastIndexOf(':')));
+      assertThat(jstack.run(base, "down", "-t", "1").code()).isZero();
+    }
+  }
+
+  @Test
   void bridgeNetworks_areRefusedClearly() throws Exception {
     Files.writeString(
         dir.resolve("compose.yaml"),
