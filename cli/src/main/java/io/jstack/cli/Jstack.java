@@ -8,7 +8,6 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.Stdio;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,10 +78,13 @@ public final class Jstack {
   io.jstack.cli.internal.LogPrinter.Ansi ansi = io.jstack.cli.internal.LogPrinter.Ansi.auto;
 
   private final Map<String, String> environment;
-  private final Function<Engines.Kind, Engine> engines;
+  private final java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines;
   private final Stdio stdio;
 
-  Jstack(Map<String, String> environment, Function<Engines.Kind, Engine> engines, Stdio stdio) {
+  Jstack(
+      Map<String, String> environment,
+      java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
+      Stdio stdio) {
     this.environment = Map.copyOf(environment);
     this.engines = engines;
     this.stdio = stdio;
@@ -103,7 +105,13 @@ public final class Jstack {
 
   /** Connects to the engine {@code --engine} names. */
   Engine openEngine() {
-    return engines.apply(engine);
+    Map<String, String> env = environment;
+    if (dataRoot != null && !dataRoot.isBlank()) {
+      // An embedded engine the CLI starts must use the data root of this command line.
+      env = new java.util.HashMap<>(environment);
+      env.put("JSTACK_DATA_ROOT", dataRoot().path().toString());
+    }
+    return engines.apply(engine, env);
   }
 
   /** The environment jstack was started with. */
@@ -144,7 +152,7 @@ public final class Jstack {
    * {@code err}.
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-    return run(args, out, err, env, kind -> Engines.open(kind, env), System.in);
+    return run(args, out, err, env, Engines::open, System.in);
   }
 
   /**
@@ -156,7 +164,7 @@ public final class Jstack {
       PrintWriter out,
       PrintWriter err,
       Map<String, String> env,
-      Function<Engines.Kind, Engine> engines,
+      java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
       java.io.InputStream stdin) {
     Stdio stdio = new Stdio(stdin, new WriterOutput(out), new WriterOutput(err), null);
     return commandLine(out, err, env, engines, stdio).execute(args);
@@ -165,14 +173,14 @@ public final class Jstack {
   /** The process's own entry: bytes from containers go straight to its standard streams. */
   static int runProcess(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
     Stdio stdio = new Stdio(System.in, System.out, System.err, null);
-    return commandLine(out, err, env, kind -> Engines.open(kind, env), stdio).execute(args);
+    return commandLine(out, err, env, Engines::open, stdio).execute(args);
   }
 
   static CommandLine commandLine(
       PrintWriter out,
       PrintWriter err,
       Map<String, String> env,
-      Function<Engines.Kind, Engine> engines,
+      java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
       Stdio stdio) {
     CommandLine cl = new CommandLine(new Jstack(env, engines, stdio));
     ErrorHandler handler = new ErrorHandler();

@@ -34,7 +34,7 @@ public final class JstackRunner {
             new PrintWriter(out),
             new PrintWriter(err),
             env,
-            kind -> io.jstack.cli.internal.Engines.open(kind, env),
+            io.jstack.cli.internal.Engines::open,
             new java.io.ByteArrayInputStream(stdin));
     return new Run(code, out.toString(), err.toString());
   }

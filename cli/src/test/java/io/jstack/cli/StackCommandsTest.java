@@ -56,7 +56,7 @@ class StackCommandsTest {
             new PrintWriter(out),
             new PrintWriter(err),
             Map.of(),
-            kind -> engine,
+            (kind, env) -> engine,
             java.io.InputStream.nullInputStream());
     return new JstackTest.Run(code, out.toString(), err.toString());
   }

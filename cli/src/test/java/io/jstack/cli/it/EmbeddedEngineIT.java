@@ -309,6 +309,25 @@ class EmbeddedEngineIT {
   }
 
   @Test
+  void dataRootFlag_reachesTheEngineTheCliStarts() {
+    JstackRunner flagOnly =
+        new JstackRunner(Map.of("JSTACK_ENGINE_SOCKET", dir.resolve("flag.sock").toString()));
+    String[] flags = {"--data-root", dir.resolve("flagged").toString()};
+    JstackRunner.Run ps =
+        flagOnly.run(
+            flags, "--engine", "embedded", "-f", dir.resolve("compose.yaml").toString(), "ps");
+    try {
+      assertThat(ps.code()).as(ps.err()).isZero();
+      assertThat(dir.resolve("flagged/engine.pid")).exists();
+      assertThat(dir.resolve("flagged/engine.log"))
+          .content()
+          .contains("data root " + dir.resolve("flagged"));
+    } finally {
+      flagOnly.run(flags, "engine", "stop");
+    }
+  }
+
+  @Test
   void bridgeNetworks_areRefusedClearly() throws Exception {
     Files.writeString(
         dir.resolve("compose.yaml"),
