@@ -4,12 +4,12 @@ import io.jstack.cli.internal.Tty;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
-import io.jstack.engine.Stdio;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,33 +25,7 @@ import picocli.CommandLine.Parameters;
       "  echo hi | jstack exec -T -e X=1 worker sh -c 'cat; echo $X'"
     })
 final class ExecCommand extends ProjectCommand implements Callable<Integer> {
-  @Option(
-      names = {"-T", "--no-TTY"},
-      description = "No pseudo-terminal, even when jstack runs in one.")
-  boolean noTty;
-
-  @Option(
-      names = {"-d", "--detach"},
-      description = "Run in the background.")
-  boolean detach;
-
-  @Option(
-      names = {"-e", "--env"},
-      paramLabel = "KEY=VALUE",
-      description = "An environment variable; repeatable.")
-  List<String> env = new ArrayList<>();
-
-  @Option(
-      names = {"-u", "--user"},
-      paramLabel = "USER",
-      description = "Run as this user.")
-  String user;
-
-  @Option(
-      names = {"-w", "--workdir"},
-      paramLabel = "DIR",
-      description = "Run in this directory.")
-  String workdir;
+  @Mixin ProcessOptions process = new ProcessOptions();
 
   @Option(
       names = "--index",
@@ -79,13 +53,11 @@ final class ExecCommand extends ProjectCommand implements Callable<Integer> {
     Engine engine = engine();
     try {
       ContainerInfo c = ServiceContainers.pick(engine, loaded.project().name(), service, index);
-      Engine.ExecSpec exec = new Engine.ExecSpec(command, env, user, workdir, privileged, detach);
-      // As Docker Compose: a pseudo-terminal unless -T, -d, or jstack's input is no terminal.
-      try (Tty tty = noTty || detach ? null : Tty.raw().orElse(null)) {
-        out().flush();
-        err().flush();
-        Stdio stdio = root.stdio();
-        return engine.exec(c.id(), exec, new Stdio(stdio.in(), stdio.out(), stdio.err(), tty));
+      Engine.ExecSpec exec =
+          new Engine.ExecSpec(
+              command, process.env, process.user, process.workdir, privileged, process.detach);
+      try (Tty tty = process.terminal()) {
+        return engine.exec(c.id(), exec, stdio(tty));
       }
     } finally {
       close(engine);

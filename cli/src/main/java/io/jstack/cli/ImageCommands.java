@@ -87,23 +87,14 @@ final class ImageCommands implements Callable<Integer> {
 
     /** A stored image by name, digest, or (a prefix of) its ID: its manifest digest. */
     String find(ImageStore store, String text) {
-      String bare = text.replaceFirst("^sha256:", "");
-      if (bare.matches("[0-9a-f]{6,64}")) {
-        for (String manifest : new LinkedHashSet<>(store.tags().values())) {
-          String id = store.image(manifest).configDigest().substring(7);
-          if (id.startsWith(bare) || manifest.substring(7).startsWith(bare)) {
-            return manifest;
-          }
-        }
-      }
-      ImageReference ref = reference(text);
+      ImageReference ref = ImageStore.isId(text) ? null : reference(text);
       return store
-          .resolve(ref)
+          .find(text)
           .orElseThrow(
               () ->
                   new EngineException(
                       "no image "
-                          + ref
+                          + (ref == null ? text : ref)
                           + " in the store at "
                           + store.root()
                           + ": pull or load it first"));
@@ -284,8 +275,7 @@ final class ImageCommands implements Callable<Integer> {
     public Integer call() {
       ImageStore store = store();
       for (String i : images) {
-        String bare = i.replaceFirst("^sha256:", "");
-        if (bare.matches("[0-9a-f]{6,64}")) {
+        if (ImageStore.isId(i)) {
           String manifest = find(store, i);
           store.forget(manifest).forEach(k -> out().println("Untagged: " + k));
           out().println("Deleted: " + manifest);

@@ -32,6 +32,17 @@ abstract class ProjectCommand {
     return spec.commandLine().getErr();
   }
 
+  /**
+   * jstack's own standard streams for a process to attach to, with {@code tty} (may be null) as its
+   * terminal; what the command printed so far is flushed first.
+   */
+  io.jstack.engine.Stdio stdio(io.jstack.cli.internal.Tty tty) {
+    out().flush();
+    err().flush();
+    io.jstack.engine.Stdio own = root.stdio();
+    return new io.jstack.engine.Stdio(own.in(), own.out(), own.err(), tty);
+  }
+
   /** Loads the project the global flags select; its warnings go to stderr. */
   LoadedProject load() {
     LoadedProject p = ComposeLoader.load(root.project.toOptions(root.environment(), root.stdin()));

@@ -6,7 +6,6 @@ import io.jstack.compose.Service;
 import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.Engine;
 import io.jstack.engine.ImageInfo;
-import io.jstack.engine.Stdio;
 import io.jstack.planner.ContainerSpecs;
 import io.jstack.planner.ImageBuilds;
 import io.jstack.planner.Plan;
@@ -22,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -38,24 +38,10 @@ import picocli.CommandLine.Parameters;
       "  jstack run -d --name debug -e DEBUG=1 web sh -c 'sleep 600'"
     })
 final class RunCommand extends ProjectCommand implements Callable<Integer> {
+  @Mixin ProcessOptions process = new ProcessOptions();
+
   @Option(names = "--rm", description = "Remove the container when it exits.")
   boolean remove;
-
-  @Option(
-      names = {"-d", "--detach"},
-      description = "Run in the background and print the container's name.")
-  boolean detach;
-
-  @Option(
-      names = {"-T", "--no-TTY"},
-      description = "No pseudo-terminal, even when jstack runs in one.")
-  boolean noTty;
-
-  @Option(
-      names = {"-e", "--env"},
-      paramLabel = "KEY=VALUE",
-      description = "An environment variable; repeatable.")
-  List<String> env = new ArrayList<>();
 
   @Option(
       names = {"-l", "--label"},
@@ -71,18 +57,6 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
 
   @Option(names = "--name", paramLabel = "NAME", description = "The container's name.")
   String name;
-
-  @Option(
-      names = {"-u", "--user"},
-      paramLabel = "USER",
-      description = "Run as this user.")
-  String user;
-
-  @Option(
-      names = {"-w", "--workdir"},
-      paramLabel = "DIR",
-      description = "Run in this directory.")
-  String workdir;
 
   @Option(
       names = {"-p", "--publish"},
@@ -156,9 +130,8 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
                   + service
                   + "-run-"
                   + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(4);
-      // As Docker Compose: attached, its input is jstack's, and a pseudo-terminal unless -T or
-      // jstack's input is no terminal.
-      try (Tty tty = noTty || detach ? null : Tty.raw().orElse(null)) {
+      // As Docker Compose: attached, its input is jstack's.
+      try (Tty tty = process.terminal()) {
         ContainerSpec spec =
             ContainerSpecs.oneOff(
                 loaded.project(),
@@ -169,25 +142,22 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
                     containerName,
                     command.isEmpty() ? null : command,
                     entrypoint == null ? null : List.of(entrypoint),
-                    env,
-                    user,
-                    workdir,
+                    process.env,
+                    process.user,
+                    process.workdir,
                     servicePorts,
                     ports(),
                     keyValues(labels, "--label"),
-                    !detach,
+                    !process.detach,
                     tty != null));
         String id = engine.createContainer(spec);
-        if (detach) {
+        if (process.detach) {
           engine.startContainer(id);
           out().println(containerName);
           return Jstack.EXIT_OK;
         }
-        out().flush();
-        err().flush();
-        Stdio stdio = root.stdio();
         try {
-          return engine.startAttached(id, new Stdio(stdio.in(), stdio.out(), stdio.err(), tty));
+          return engine.startAttached(id, stdio(tty));
         } finally {
           if (remove) {
             engine.removeContainer(id, true);

@@ -684,24 +684,11 @@ public final class EngineServer implements AutoCloseable {
   }
 
   private ObjectNode image(String reference) {
-    ImageReference ref;
     ImageStore store = engine.images();
-    String manifest = null;
-    String bare = reference.replaceFirst("^sha256:", "");
-    if (bare.matches("[0-9a-f]{12,64}")) {
-      for (String m : store.tags().values()) {
-        if (store.image(m).configDigest().substring(7).startsWith(bare)) {
-          manifest = m;
-        }
-      }
-    }
-    if (manifest == null) {
-      ref = ImageReference.parse(reference);
-      manifest =
-          store
-              .resolve(ref)
-              .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
-    }
+    String manifest =
+        store
+            .find(reference)
+            .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
     ImageStore.Image img = store.image(manifest);
     ObjectNode i = EmbeddedEngine.JSON.createObjectNode();
     i.put("Id", img.configDigest());

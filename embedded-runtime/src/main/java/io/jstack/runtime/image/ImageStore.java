@@ -221,6 +221,30 @@ public final class ImageStore {
     return Optional.ofNullable(tags().get(ref.toString()));
   }
 
+  /** Whether {@code text} looks like an image ID or digest (hex, 6 digits or more), not a name. */
+  public static boolean isId(String text) {
+    return text.replaceFirst("^sha256:", "").matches("[0-9a-f]{6,64}");
+  }
+
+  /**
+   * The manifest digest of the stored image {@code text} names: (a prefix of) its ID or manifest
+   * digest, else a reference.
+   *
+   * @throws IllegalArgumentException when {@code text} is neither an ID nor a valid reference
+   */
+  public Optional<String> find(String text) {
+    if (isId(text)) {
+      String bare = text.replaceFirst("^sha256:", "");
+      for (String manifest : new java.util.LinkedHashSet<>(tags().values())) {
+        if (image(manifest).configDigest().substring(7).startsWith(bare)
+            || manifest.substring(7).startsWith(bare)) {
+          return Optional.of(manifest);
+        }
+      }
+    }
+    return resolve(ImageReference.parse(text));
+  }
+
   /** Every tag and the manifest digest it points to. */
   public Map<String, String> tags() {
     try {
