@@ -84,6 +84,7 @@ class DockerEngineIT {
         false,
         false,
         false,
+        false,
         List.of(),
         List.of(),
         List.of(),
@@ -105,7 +106,8 @@ class DockerEngineIT {
         null,
         null,
         null,
-        Map.of());
+        Map.of(),
+        List.of());
   }
 
   @Test
@@ -177,6 +179,7 @@ class DockerEngineIT {
             false,
             false,
             false,
+            false,
             List.of(),
             List.of("NET_RAW"),
             List.of(),
@@ -198,7 +201,8 @@ class DockerEngineIT {
             null,
             null,
             null,
-            Map.of());
+            Map.of(),
+            List.of());
     String id = engine.createContainer(spec);
     assertThat(
             Docker.lines(

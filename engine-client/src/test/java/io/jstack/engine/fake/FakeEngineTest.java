@@ -91,6 +91,7 @@ class FakeEngineTest {
         b.readOnly(),
         b.tty(),
         b.stdinOpen(),
+        b.stdinOnce(),
         b.capAdd(),
         b.capDrop(),
         b.securityOpt(),
@@ -112,7 +113,8 @@ class FakeEngineTest {
         b.logging(),
         b.platform(),
         b.runtime(),
-        b.storageOpt());
+        b.storageOpt(),
+        b.files());
   }
 
   private static ContainerSpec withHealthcheck(String name, HealthSpec check) {
