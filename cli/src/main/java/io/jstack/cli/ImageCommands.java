@@ -123,10 +123,9 @@ final class ImageCommands implements Callable<Integer> {
 
     RegistryClient client(ImageStore store, PullProgress progress) {
       RegistryClient.Options o =
-          RegistryClient.Options.defaults().withInsecure(Set.copyOf(insecure));
-      o =
-          new RegistryClient.Options(
-              o.insecure(), o.dockerConfig(), platform, o.parallelism(), o.chunkSize());
+          RegistryClient.Options.defaults()
+              .withInsecure(Set.copyOf(insecure))
+              .withPlatform(platform);
       return new RegistryClient(store, o, progress);
     }
   }

@@ -6,8 +6,6 @@ import io.jstack.engine.EngineException;
 import io.jstack.engine.docker.DockerEngine;
 import io.jstack.runtime.DataRoot;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,11 +50,7 @@ public final class Engines {
 
   /** Whether an engine answers on {@code socket}. */
   public static boolean answers(Path socket) {
-    try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-      return c.isConnected();
-    } catch (IOException refused) {
-      return false;
-    }
+    return io.jstack.runtime.engine.EngineServer.answers(socket);
   }
 
   /**

@@ -320,16 +320,19 @@ public final class EmbeddedEngine {
         case "tmpfs" ->
             mounts.add(new ContainerConfig.BindMount("tmpfs", null, target, false, false));
         case "volume" -> {
-          String volume = m.path("Source").asText("");
-          if (volume.isEmpty()) {
-            volume = HexFormat.of().formatHex(random32());
-            anonymous.add(volume);
-            volumes.create(volume, Map.of("com.docker.volume.anonymous", ""));
+          String named = m.path("Source").asText("");
+          Volumes.Volume volume;
+          if (named.isEmpty()) {
+            volume =
+                volumes.create(
+                    HexFormat.of().formatHex(random32()),
+                    Map.of("com.docker.volume.anonymous", ""));
+            anonymous.add(volume.name());
+          } else {
+            volume = volumes.create(named, Map.of());
           }
           boolean noCopy = m.path("VolumeOptions").path("NoCopy").asBoolean(false);
-          mounts.add(
-              new ContainerConfig.BindMount(
-                  "volume", volumes.create(volume, Map.of()).data(), target, ro, !noCopy));
+          mounts.add(new ContainerConfig.BindMount("volume", volume.data(), target, ro, !noCopy));
         }
         default ->
             throw new EngineException(

@@ -126,7 +126,8 @@ public final class EngineServer implements AutoCloseable {
     return self[0];
   }
 
-  private static boolean answers(Path socket) {
+  /** Whether an engine answers on {@code socket}. */
+  public static boolean answers(Path socket) {
     try (java.nio.channels.SocketChannel c =
         java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
       return c.isConnected();

@@ -80,6 +80,14 @@ public final class RegistryClient {
       return new Options(hosts, dockerConfig, platform, parallelism, chunkSize);
     }
 
+    public Options withPlatform(String os) {
+      return new Options(insecure, dockerConfig, os, parallelism, chunkSize);
+    }
+
+    public Options withDockerConfig(Path config) {
+      return new Options(insecure, config, platform, parallelism, chunkSize);
+    }
+
     public Options withChunkSize(long bytes) {
       return new Options(insecure, dockerConfig, platform, parallelism, bytes);
     }

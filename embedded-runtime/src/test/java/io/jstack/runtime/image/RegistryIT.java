@@ -166,24 +166,12 @@ class RegistryIT {
     assertThat(a.image(digests.get("amd64")).config().path("architecture").asText())
         .isEqualTo("amd64");
 
-    RegistryClient.Options arm =
-        new RegistryClient.Options(
-            host.insecure(),
-            host.dockerConfig(),
-            "linux/arm64",
-            host.parallelism(),
-            host.chunkSize());
+    RegistryClient.Options arm = host.withPlatform("linux/arm64");
     ImageStore b = ImageStore.open(new DataRoot(dir.resolve("b")));
     assertThat(new RegistryClient(b, arm, e -> {}).pull(ImageReference.parse(repo)))
         .isEqualTo(digests.get("arm64"));
 
-    RegistryClient.Options s390 =
-        new RegistryClient.Options(
-            host.insecure(),
-            host.dockerConfig(),
-            "linux/s390x",
-            host.parallelism(),
-            host.chunkSize());
+    RegistryClient.Options s390 = host.withPlatform("linux/s390x");
     assertThatThrownBy(() -> new RegistryClient(b, s390, e -> {}).pull(ImageReference.parse(repo)))
         .hasMessageContaining(
             "has no variant for linux/s390x (it has linux/amd64, linux/arm64): pick one with --platform");

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -209,7 +208,7 @@ class TokenAuthIT {
                 .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8))
             + "\"}}}");
     RegistryClient.Options o = RegistryClient.Options.defaults();
-    o = new RegistryClient.Options(Set.of(), config, o.platform(), o.parallelism(), o.chunkSize());
+    o = o.withDockerConfig(config);
     ImageStore store = ImageStore.open(new DataRoot(dir.resolve("root-" + repo.hashCode())));
     RegistryClient client = new RegistryClient(store, o, p -> {});
     int before = issued.get();
@@ -237,13 +236,7 @@ class TokenAuthIT {
   @Test
   void withoutCredentials_theErrorSaysHowToLogIn() {
     RegistryClient.Options o = RegistryClient.Options.defaults();
-    o =
-        new RegistryClient.Options(
-            Set.of(),
-            dir.resolve("no-such-config.json"),
-            o.platform(),
-            o.parallelism(),
-            o.chunkSize());
+    o = o.withDockerConfig(dir.resolve("no-such-config.json"));
     RegistryClient client =
         new RegistryClient(ImageStore.open(new DataRoot(dir.resolve("root-anon"))), o, p -> {});
     assertThatThrownBy(
