@@ -7,6 +7,7 @@ import io.jstack.runtime.container.internal.RootPaths;
 import io.jstack.runtime.container.internal.Users;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import io.jstack.runtime.internal.NativeFs;
+import io.jstack.runtime.internal.Pty;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -276,6 +277,85 @@ public final class Containers {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted starting container " + id, e);
+    }
+  }
+
+  /**
+   * Starts {@code e} in a running container: the runtime's {@code exec} in the foreground, with
+   * pipes for its streams, or a host pseudo-terminal of {@code rows} × {@code columns} when {@code
+   * e.tty()}.
+   *
+   * @throws EngineException.Conflict when the container is not running
+   */
+  public ExecProcess exec(String id, ExecConfig e, int rows, int columns) {
+    Path dir = requireDir(id);
+    if (exitCode(id).isPresent() || !nonEmpty(dir.resolve("pidfile"))) {
+      throw new EngineException.Conflict("container " + id + " is not running");
+    }
+    if (paused(id)) {
+      throw new EngineException.Conflict(
+          "container " + id + " is paused, unpause the container before exec");
+    }
+    Path pidFile =
+        dir.resolve(
+            "exec-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                + ".pid");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                tools.runtime().toString(),
+                "--root=" + runcRoot,
+                "exec",
+                "--pid-file",
+                pidFile.toString()));
+    if (e.tty()) {
+      cmd.add("--tty");
+    }
+    if (e.workingDir() != null && !e.workingDir().isEmpty()) {
+      cmd.add("--cwd");
+      cmd.add(e.workingDir());
+    }
+    List<String> env = new ArrayList<>(e.env());
+    try {
+      if (e.user() != null && !e.user().isEmpty()) {
+        OciSpec.User u = Users.resolve(dir.resolve("rootfs"), e.user());
+        cmd.add("--user");
+        cmd.add(u.uid() + ":" + u.gid());
+        for (Long g : u.additionalGids()) {
+          cmd.add("--additional-gids");
+          cmd.add(String.valueOf(g));
+        }
+        if (env.stream().noneMatch(v -> v.startsWith("HOME="))) {
+          env.add("HOME=" + u.home());
+        }
+      }
+      for (String v : env) {
+        cmd.add("--env");
+        cmd.add(v);
+      }
+      cmd.add(id);
+      cmd.addAll(e.command());
+      if (!e.tty()) {
+        return new ExecProcess(new ProcessBuilder(cmd).start(), null, pidFile);
+      }
+      Pty pty = Pty.open(rows, columns);
+      try {
+        // The shell opens the terminal in the child: opened here, it could become the controlling
+        // terminal of an engine that leads its own session.
+        List<String> viaShell =
+            new ArrayList<>(
+                List.of("/bin/sh", "-c", "exec \"$@\" <>\"$JSTACK_PTY\" >&0 2>&0", "sh"));
+        viaShell.addAll(cmd);
+        ProcessBuilder pb = new ProcessBuilder(viaShell);
+        pb.environment().put("JSTACK_PTY", pty.slave().toString());
+        return new ExecProcess(pb.start(), pty, pidFile);
+      } catch (IOException | RuntimeException failed) {
+        pty.close();
+        throw failed;
+      }
+    } catch (IOException ex) {
+      throw new EngineException("cannot exec in container " + id + ": " + ex.getMessage(), ex);
     }
   }
 

@@ -8,6 +8,8 @@ import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
+import io.jstack.runtime.container.ExecConfig;
+import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
@@ -499,6 +501,7 @@ public final class EmbeddedEngine {
     announceExits();
     emit(c.record(), "destroy", Map.of());
     records.remove(c.record().id());
+    execs.values().removeIf(e -> e.containerId.equals(c.record().id()));
     if (removeVolumes) {
       for (JsonNode v : c.record().request().path(ANONYMOUS_VOLUMES)) {
         volumes.find(v.asText()).ifPresent(x -> volumes.remove(x.name()));
@@ -517,6 +520,180 @@ public final class EmbeddedEngine {
       if (code.isPresent()) {
         return code.getAsInt();
       }
+    }
+  }
+
+  /**
+   * A process started in a container by {@code exec}, as Docker's API knows it: made by one call,
+   * started by another, inspected for its exit code afterwards.
+   */
+  public static final class Exec {
+    private final String id;
+    private final String containerId;
+    private final ExecConfig config;
+    private final JsonNode request;
+    private ExecProcess process;
+    private Integer exitCode;
+
+    Exec(String id, String containerId, ExecConfig config, JsonNode request) {
+      this.id = id;
+      this.containerId = containerId;
+      this.config = config;
+      this.request = request;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public String containerId() {
+      return containerId;
+    }
+
+    public ExecConfig config() {
+      return config;
+    }
+
+    /** The create request as the client sent it. */
+    public JsonNode request() {
+      return request;
+    }
+
+    /** Its process once started, else null. */
+    public synchronized ExecProcess process() {
+      return process;
+    }
+
+    public synchronized boolean running() {
+      return process != null && exitCode == null;
+    }
+
+    /** Its exit code once it ended, else null. */
+    public synchronized Integer exitCode() {
+      return exitCode;
+    }
+
+    /** Waits for its process to end and records its exit code; the exit code. */
+    public int finish() {
+      ExecProcess p = process();
+      try {
+        int code = p.waitFor(java.time.Duration.ofDays(3650)).orElse(-1);
+        synchronized (this) {
+          if (exitCode == null) {
+            exitCode = code;
+          }
+          return exitCode;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+    }
+  }
+
+  private final Map<String, Exec> execs = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Makes an exec instance in a running container from a Docker API exec body; returns its id.
+   *
+   * @throws EngineException.Conflict when the container is not running
+   */
+  public String createExec(String idOrName, JsonNode body) {
+    Container c = require(idOrName);
+    if (c.status() == Status.paused) {
+      throw new EngineException.Conflict(
+          "container " + c.record().id() + " is paused, unpause the container before exec");
+    }
+    if (!c.alive()) {
+      throw new EngineException.Conflict("container " + c.record().id() + " is not running");
+    }
+    if (body.path("Privileged").asBoolean()) {
+      throw new UnsupportedOperationException(
+          "privileged exec is not supported by the jstack engine; use --engine docker for it");
+    }
+    ExecConfig config =
+        new ExecConfig(
+            strings(body.path("Cmd")),
+            strings(body.path("Env")),
+            emptyToNull(body.path("User").asText("")),
+            emptyToNull(body.path("WorkingDir").asText("")),
+            body.path("Tty").asBoolean());
+    String id = HexFormat.of().formatHex(random32());
+    execs.put(id, new Exec(id, c.record().id(), config, body));
+    emit(c.record(), "exec_create: " + String.join(" ", config.command()), Map.of("execID", id));
+    return id;
+  }
+
+  /**
+   * An exec instance by id.
+   *
+   * @throws EngineException.NotFound when there is none
+   */
+  public Exec exec(String id) {
+    Exec e = execs.get(id);
+    if (e == null) {
+      throw new EngineException.NotFound("No such exec instance: " + id);
+    }
+    return e;
+  }
+
+  /**
+   * Starts an exec instance with a terminal of {@code rows} × {@code columns} (if it has one). When
+   * {@code detach}, its output is dropped and its end recorded in the background; otherwise the
+   * caller reads its output to the end, then calls {@link Exec#finish} and {@link
+   * ExecProcess#release}.
+   */
+  public ExecProcess startExec(String id, boolean detach, int rows, int columns) {
+    Exec e = exec(id);
+    ExecProcess p;
+    synchronized (e) {
+      if (e.process != null) {
+        throw new EngineException.Conflict("exec instance " + id + " has already started");
+      }
+      p = containers.exec(e.containerId, e.config, rows, columns);
+      e.process = p;
+    }
+    records.computeIfPresent(
+        e.containerId,
+        (k, r) -> {
+          emit(r, "exec_start: " + String.join(" ", e.config.command()), Map.of("execID", id));
+          return r;
+        });
+    Thread watcher =
+        new Thread(
+            () -> {
+              if (detach) {
+                Thread errors = new Thread(() -> discard(p.errors()), "jstack-exec-errors");
+                errors.setDaemon(true);
+                errors.start();
+                discard(p.output());
+                try {
+                  errors.join();
+                } catch (InterruptedException interrupted) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              int code = e.finish();
+              if (detach) {
+                p.release();
+              }
+              ContainerRecord r = records.get(e.containerId);
+              if (r != null) {
+                emit(r, "exec_die", Map.of("execID", id, "exitCode", String.valueOf(code)));
+              }
+            },
+            "jstack-exec-" + id.substring(0, 12));
+    watcher.setDaemon(true);
+    watcher.start();
+    return p;
+  }
+
+  /** Reads {@code in} to its end, dropping what comes. */
+  private static void discard(java.io.InputStream in) {
+    try (in) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException ended) {
+      // Nothing more to read.
     }
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.runtime.container.ExecProcess;
+import io.jstack.runtime.engine.internal.Hijacked;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
@@ -33,7 +35,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -112,10 +113,9 @@ public final class EngineServer implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel c) {
                     c.pipeline()
-                        .addLast(
-                            new HttpServerCodec(),
-                            new HttpObjectAggregator(256 << 20),
-                            new Handler(self));
+                        .addLast("http", new HttpServerCodec())
+                        .addLast("aggregate", new HttpObjectAggregator(256 << 20))
+                        .addLast("api", new Handler(self));
                   }
                 })
             .bind(new DomainSocketAddress(socket.toString()))
@@ -163,10 +163,17 @@ public final class EngineServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       req.retain();
+      // Attach and exec take the connection over: nothing the client sends next is HTTP.
+      boolean mayHijack = req.headers().contains(HttpHeaderNames.UPGRADE);
+      if (mayHijack) {
+        ctx.channel().config().setAutoRead(false);
+      }
       server[0].workers.submit(
           () -> {
             try {
               server[0].handle(ctx, req);
+            } catch (UnsupportedOperationException e) {
+              server[0].error(ctx, HttpResponseStatus.NOT_IMPLEMENTED, e.getMessage());
             } catch (EngineException.NotFound e) {
               server[0].error(ctx, HttpResponseStatus.NOT_FOUND, e.getMessage());
             } catch (EngineException.Conflict e) {
@@ -178,6 +185,9 @@ public final class EngineServer implements AutoCloseable {
                   ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
             } finally {
               req.release();
+              if (mayHijack && ctx.pipeline().get("api") != null) {
+                ctx.channel().config().setAutoRead(true);
+              }
             }
           });
     }
@@ -226,6 +236,8 @@ public final class EngineServer implements AutoCloseable {
           "the jstack engine runs containers with network_mode: host or none so far; bridge networks come with a later jstack: set network_mode on every service, or use --engine docker");
     } else if (head.equals("volumes")) {
       volumes(ctx, req, q, m, parts);
+    } else if (head.equals("exec") && n == 3) {
+      exec(ctx, req, q, m, parts.get(1), parts.get(2));
     } else {
       unsupported(ctx, m, raw);
     }
@@ -314,6 +326,12 @@ public final class EngineServer implements AutoCloseable {
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       } else if (m.equals(HttpMethod.GET) && verb.equals("logs")) {
         logs(ctx, engine.require(id), q);
+      } else if (m.equals(HttpMethod.POST) && verb.equals("exec")) {
+        ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
+        r.put("Id", engine.createExec(id, body(req)));
+        json(ctx, HttpResponseStatus.CREATED, r);
+      } else if (m.equals(HttpMethod.POST) && verb.equals("attach")) {
+        attach(ctx, req, engine.require(id), q);
       } else {
         unsupported(ctx, m, "/containers/{id}/" + verb);
       }
@@ -325,6 +343,203 @@ public final class EngineServer implements AutoCloseable {
       return;
     }
     unsupported(ctx, m, "/" + String.join("/", p));
+  }
+
+  // ------------------------------------------------------------------ exec and attach
+
+  private void exec(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      QueryStringDecoder q,
+      HttpMethod m,
+      String id,
+      String verb) {
+    EmbeddedEngine.Exec e = engine.exec(id);
+    if (m.equals(HttpMethod.GET) && verb.equals("json")) {
+      json(ctx, HttpResponseStatus.OK, execInspect(e));
+    } else if (m.equals(HttpMethod.POST) && verb.equals("resize")) {
+      ExecProcess p = e.process();
+      if (p == null) {
+        throw new EngineException.Conflict("exec instance " + id + " has not started");
+      }
+      try {
+        p.resize(intParam(q, "h"), intParam(q, "w"));
+      } catch (IOException ex) {
+        throw new EngineException("cannot resize exec " + id + ": " + ex.getMessage(), ex);
+      }
+      empty(ctx, HttpResponseStatus.CREATED);
+    } else if (m.equals(HttpMethod.POST) && verb.equals("start")) {
+      JsonNode body =
+          req.content().isReadable() ? body(req) : EmbeddedEngine.JSON.createObjectNode();
+      JsonNode size = body.path("ConsoleSize");
+      int rows = size.size() == 2 ? size.get(0).asInt() : 24;
+      int columns = size.size() == 2 ? size.get(1).asInt() : 80;
+      boolean detach = body.path("Detach").asBoolean();
+      ExecProcess p = engine.startExec(id, detach, rows, columns);
+      if (detach) {
+        empty(ctx, HttpResponseStatus.OK);
+        return;
+      }
+      boolean stdin = e.request().path("AttachStdin").asBoolean();
+      if (!stdin && !p.tty()) {
+        try {
+          p.input().close();
+        } catch (IOException ignored) {
+          // It has no input either way.
+        }
+      }
+      try (Hijacked out =
+          Hijacked.take(
+              ctx, req, p.tty() ? Hijacked.RAW : Hijacked.MULTIPLEXED, stdin ? p.input() : null)) {
+        Thread errors = null;
+        if (!p.tty()) {
+          errors = new Thread(() -> out.copy(p.errors(), Hijacked.STDERR), "jstack-exec-stderr");
+          errors.setDaemon(true);
+          errors.start();
+        }
+        out.copy(p.output(), p.tty() ? Hijacked.TERMINAL : Hijacked.STDOUT);
+        if (errors != null) {
+          errors.join();
+        }
+        // Recorded before the client sees the end, so its next inspect has the exit code.
+        e.finish();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      } finally {
+        p.release();
+      }
+    } else {
+      unsupported(ctx, m, "/exec/{id}/" + verb);
+    }
+  }
+
+  private static ObjectNode execInspect(EmbeddedEngine.Exec e) {
+    ObjectNode i = EmbeddedEngine.JSON.createObjectNode();
+    i.put("ID", e.id());
+    i.put("Running", e.running());
+    if (e.exitCode() == null) {
+      i.putNull("ExitCode");
+    } else {
+      i.put("ExitCode", e.exitCode());
+    }
+    ObjectNode pc = i.putObject("ProcessConfig");
+    pc.put("tty", e.config().tty());
+    pc.put("entrypoint", e.config().command().get(0));
+    ArrayNode args = pc.putArray("arguments");
+    e.config().command().subList(1, e.config().command().size()).forEach(args::add);
+    pc.put("privileged", false);
+    pc.put("user", e.config().user() == null ? "" : e.config().user());
+    i.put("OpenStdin", e.request().path("AttachStdin").asBoolean());
+    i.put("OpenStdout", e.request().path("AttachStdout").asBoolean(true));
+    i.put("OpenStderr", e.request().path("AttachStderr").asBoolean(true));
+    i.put("CanRemove", false);
+    i.put("ContainerID", e.containerId());
+    i.put("DetachKeys", "");
+    ExecProcess p = e.process();
+    i.put("Pid", p == null ? 0 : p.pid());
+    return i;
+  }
+
+  /**
+   * Streams a container's output from now until it exits (its log, as conmon writes it): what
+   * {@code docker run} and {@code docker start -a} attach to. Its input is not attached: the jstack
+   * engine keeps no stdin open for a container.
+   */
+  private void attach(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      EmbeddedEngine.Container c,
+      QueryStringDecoder q) {
+    if (c.record().request().path("OpenStdin").asBoolean()
+        || c.record().request().path("Tty").asBoolean()) {
+      throw new UnsupportedOperationException(
+          "attaching to a container's input or terminal is not supported by the jstack engine yet: use exec -it, or --engine docker");
+    }
+    boolean stdout = truthy(param(q, "stdout"));
+    boolean stderr = truthy(param(q, "stderr"));
+    boolean replay = truthy(param(q, "logs"));
+    String id = c.record().id();
+    Path file = engine.runtime().logFile(id);
+    // The run to follow: the current one if it runs, else the next one to start.
+    boolean running = c.alive();
+    Instant startedAt = c.record().startedAt();
+    try (Hijacked out = Hijacked.take(ctx, req, Hijacked.MULTIPLEXED, null)) {
+      long offset = replay ? 0 : size(file);
+      while (out.open()) {
+        EmbeddedEngine.Container now = engine.find(id).orElse(null);
+        boolean thisRun =
+            now != null
+                && now.record().startedAt() != null
+                && (running || !java.util.Objects.equals(now.record().startedAt(), startedAt));
+        boolean ended = now == null || thisRun && now.status() == EmbeddedEngine.Status.exited;
+        long before = offset;
+        offset = sendLog(file, offset, l -> send(out, l, stdout, stderr));
+        if (offset == before) {
+          if (ended) {
+            break;
+          }
+          Thread.sleep(20);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void send(Hijacked out, String line, boolean stdout, boolean stderr) {
+    Frame f = Frame.of(line, stdout, stderr, false, null, null);
+    if (f != null) {
+      out.send(f.stream(), f.payload(), 0, f.payload().length);
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Passes each whole line of conmon's log from byte {@code offset} on to {@code line}; the offset
+   * after the last whole line.
+   */
+  private static long sendLog(Path file, long offset, java.util.function.Consumer<String> line) {
+    long size = size(file);
+    if (size <= offset) {
+      return offset;
+    }
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+      f.seek(offset);
+      byte[] more = new byte[(int) Math.min(size - offset, 8 << 20)];
+      f.readFully(more);
+      int last = more.length - 1;
+      while (last >= 0 && more[last] != '\n') {
+        last--;
+      }
+      if (last < 0) {
+        return offset;
+      }
+      int start = 0;
+      for (int i = 0; i <= last; i++) {
+        if (more[i] == '\n') {
+          line.accept(new String(more, start, i - start, StandardCharsets.UTF_8));
+          start = i + 1;
+        }
+      }
+      return offset + last + 1;
+    } catch (IOException e) {
+      return offset;
+    }
+  }
+
+  private static int intParam(QueryStringDecoder q, String name) {
+    try {
+      return Integer.parseInt(param(q, name));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, not " + param(q, name));
+    }
   }
 
   private void volumes(
@@ -714,100 +929,90 @@ public final class EngineServer implements AutoCloseable {
   // ------------------------------------------------------------------ logs
 
   private void logs(ChannelHandlerContext ctx, EmbeddedEngine.Container c, QueryStringDecoder q) {
-    boolean follow = "1".equals(param(q, "follow")) || "true".equals(param(q, "follow"));
-    boolean timestamps =
-        "1".equals(param(q, "timestamps")) || "true".equals(param(q, "timestamps"));
+    boolean follow = truthy(param(q, "follow"));
+    boolean timestamps = truthy(param(q, "timestamps"));
     boolean stdout = !"0".equals(param(q, "stdout"));
     boolean stderr = !"0".equals(param(q, "stderr"));
     Instant since = unixTime(param(q, "since"));
     Instant until = unixTime(param(q, "until"));
     String tailParam = param(q, "tail");
     int tail = tailParam == null || tailParam.equals("all") ? -1 : Integer.parseInt(tailParam);
-    startChunked(ctx, "application/vnd.docker.multiplexed-stream");
+    startChunked(ctx, Hijacked.MULTIPLEXED);
     String id = c.record().id();
     Path file = engine.runtime().logFile(id);
-    try {
-      List<String> first = Files.exists(file) ? Files.readAllLines(file) : List.of();
-      int from = tail < 0 ? 0 : Math.max(0, first.size() - tail);
-      long offset = Files.exists(file) ? Files.size(file) : 0;
-      for (String l : first.subList(from, first.size())) {
-        frame(ctx, l, stdout, stderr, timestamps, since, until);
-      }
-      while (follow && ctx.channel().isActive()) {
-        boolean exited = engine.runtime().exitCode(id).isPresent();
-        long size = Files.exists(file) ? Files.size(file) : 0;
-        if (size > offset) {
-          try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
-            f.seek(offset);
-            byte[] more = new byte[(int) (size - offset)];
-            f.readFully(more);
-            String text = new String(more, StandardCharsets.UTF_8);
-            int last = text.lastIndexOf('\n');
-            if (last >= 0) {
-              try (BufferedReader lines =
-                  new BufferedReader(new java.io.StringReader(text.substring(0, last + 1)))) {
-                for (String l = lines.readLine(); l != null; l = lines.readLine()) {
-                  frame(ctx, l, stdout, stderr, timestamps, since, until);
-                }
-              }
-              offset += text.substring(0, last + 1).getBytes(StandardCharsets.UTF_8).length;
-            }
+    java.util.function.Consumer<String> send =
+        l -> {
+          Frame f = Frame.of(l, stdout, stderr, timestamps, since, until);
+          if (f != null) {
+            ByteBuf b = Unpooled.buffer(8 + f.payload().length);
+            b.writeByte(f.stream()).writeByte(0).writeByte(0).writeByte(0);
+            b.writeInt(f.payload().length).writeBytes(f.payload());
+            ctx.writeAndFlush(new DefaultHttpContent(b)).awaitUninterruptibly();
           }
-        } else if (exited) {
-          break;
-        } else {
+        };
+    try {
+      long offset = 0;
+      if (tail >= 0) {
+        List<String> lines = new ArrayList<>();
+        offset = sendLog(file, 0, lines::add);
+        lines.subList(Math.max(0, lines.size() - tail), lines.size()).forEach(send);
+      }
+      while (ctx.channel().isActive()) {
+        boolean exited = engine.runtime().exitCode(id).isPresent();
+        long before = offset;
+        offset = sendLog(file, offset, send);
+        if (offset == before) {
+          if (!follow || exited) {
+            break;
+          }
           Thread.sleep(50);
         }
       }
-    } catch (IOException e) {
-      // The client sees the stream end.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
   }
 
-  /** One conmon log line ({@code <time> <stream> <F|P> <text>}) as a multiplexed frame. */
-  private static void frame(
-      ChannelHandlerContext ctx,
-      String line,
-      boolean stdout,
-      boolean stderr,
-      boolean timestamps,
-      Instant since,
-      Instant until) {
-    String[] f = line.split(" ", 4);
-    if (f.length < 3) {
-      return;
-    }
-    if (since != null || until != null) {
-      Instant at;
-      try {
-        at = java.time.OffsetDateTime.parse(f[0]).toInstant();
-      } catch (java.time.format.DateTimeParseException e) {
-        return;
+  /** One conmon log line as Docker frames it: its stream (1 or 2) and its bytes. */
+  private record Frame(int stream, byte[] payload) {
+    /**
+     * The frame of one conmon log line ({@code <time> <stream> <F|P> <text>}); null when the line
+     * is filtered out or malformed.
+     */
+    static Frame of(
+        String line,
+        boolean stdout,
+        boolean stderr,
+        boolean timestamps,
+        Instant since,
+        Instant until) {
+      String[] f = line.split(" ", 4);
+      if (f.length < 3) {
+        return null;
       }
-      if (since != null && at.isBefore(since) || until != null && at.isAfter(until)) {
-        return;
+      if (since != null || until != null) {
+        Instant at;
+        try {
+          at = java.time.OffsetDateTime.parse(f[0]).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+          return null;
+        }
+        if (since != null && at.isBefore(since) || until != null && at.isAfter(until)) {
+          return null;
+        }
       }
+      boolean err = f[1].equals("stderr");
+      if (err ? !stderr : !stdout) {
+        return null;
+      }
+      String text = (f.length == 4 ? f[3] : "") + (f[2].equals("P") ? "" : "\n");
+      if (timestamps) {
+        text = f[0] + " " + text;
+      }
+      return new Frame(
+          err ? Hijacked.STDERR : Hijacked.STDOUT, text.getBytes(StandardCharsets.UTF_8));
     }
-    boolean err = f[1].equals("stderr");
-    if (err ? !stderr : !stdout) {
-      return;
-    }
-    String text = (f.length == 4 ? f[3] : "") + (f[2].equals("P") ? "" : "\n");
-    if (timestamps) {
-      text = f[0] + " " + text;
-    }
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    ByteBuf b = Unpooled.buffer(8 + payload.length);
-    b.writeByte(err ? 2 : 1)
-        .writeByte(0)
-        .writeByte(0)
-        .writeByte(0)
-        .writeInt(payload.length)
-        .writeBytes(payload);
-    ctx.writeAndFlush(new DefaultHttpContent(b)).awaitUninterruptibly();
   }
 
   // ------------------------------------------------------------------ plumbing

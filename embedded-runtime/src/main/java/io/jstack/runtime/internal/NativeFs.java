@@ -161,7 +161,7 @@ public final class NativeFs {
     return v == null ? null : new String(v, StandardCharsets.UTF_8);
   }
 
-  private static String strerror(LastErrorException e) {
+  static String strerror(LastErrorException e) {
     return switch (e.getErrorCode()) {
       case 1 -> "operation not permitted (needs root)";
       case 2 -> "no such file or directory";

@@ -1,0 +1,129 @@
+package io.jstack.runtime.container;
+
+import io.jstack.runtime.internal.NativeFs;
+import io.jstack.runtime.internal.Pty;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process started in a running container besides its own ({@code exec}): the runtime's {@code
+ * exec} in the foreground, whose exit code is the process's. Without a terminal its standard
+ * streams are pipes to it; with one, a host pseudo-terminal whose size the runtime copies to the
+ * container's terminal on {@code SIGWINCH}.
+ */
+public final class ExecProcess {
+  private static final int SIGWINCH = 28;
+
+  private final Process runtime;
+  private final Pty pty;
+  private final java.nio.file.Path pidFile;
+
+  ExecProcess(Process runtime, Pty pty, java.nio.file.Path pidFile) {
+    this.runtime = runtime;
+    this.pty = pty;
+    this.pidFile = pidFile;
+  }
+
+  /** Whether it has a terminal (then its output and errors are one stream). */
+  public boolean tty() {
+    return pty != null;
+  }
+
+  /** What it writes to its standard output (with a terminal: everything it shows). */
+  public InputStream output() {
+    if (pty == null) {
+      return runtime.getInputStream();
+    }
+    return new InputStream() {
+      private final byte[] one = new byte[1];
+
+      @Override
+      public int read() throws IOException {
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return pty.read(b, off, len);
+      }
+    };
+  }
+
+  /** What it writes to its standard error; empty with a terminal. */
+  public InputStream errors() {
+    return pty == null ? runtime.getErrorStream() : InputStream.nullInputStream();
+  }
+
+  /** Its standard input; closing it ends the input (without a terminal). */
+  public OutputStream input() {
+    if (pty == null) {
+      return runtime.getOutputStream();
+    }
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        pty.write(b, off, len);
+      }
+    };
+  }
+
+  /** Resizes its terminal; nothing without one. */
+  public void resize(int rows, int columns) throws IOException {
+    if (pty != null) {
+      pty.resize(rows, columns);
+      if (runtime.isAlive()) {
+        NativeFs.kill(runtime.pid(), SIGWINCH);
+      }
+    }
+  }
+
+  /** Waits up to {@code timeout} for it to end; its exit code (128 + signal if killed). */
+  public OptionalInt waitFor(Duration timeout) throws InterruptedException {
+    if (!runtime.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(runtime.exitValue());
+  }
+
+  /** The runtime process's pid on the host. */
+  public long pid() {
+    return runtime.pid();
+  }
+
+  /**
+   * Kills it, if it still runs: the runtime's {@code exec} passes the signal on to the process in
+   * the container.
+   */
+  public void kill() {
+    try {
+      String pid = java.nio.file.Files.readString(pidFile).strip();
+      if (!pid.isEmpty() && runtime.isAlive()) {
+        NativeFs.kill(Long.parseLong(pid), 9);
+      }
+    } catch (IOException | NumberFormatException notStarted) {
+      // No process in the container yet: ending the runtime's exec is enough.
+    }
+    runtime.destroyForcibly();
+  }
+
+  /** Releases its terminal, once its output has been read to the end. */
+  public void release() {
+    if (pty != null) {
+      pty.close();
+    }
+    try {
+      java.nio.file.Files.deleteIfExists(pidFile);
+    } catch (IOException ignored) {
+      // A stale pid file in the container's directory goes with the container.
+    }
+  }
+}
