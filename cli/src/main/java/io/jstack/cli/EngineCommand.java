@@ -49,6 +49,7 @@ final class EngineCommand implements Callable<Integer> {
     spec.commandLine().getErr().flush();
     EmbeddedEngine engine = new EmbeddedEngine(dataRoot, tools);
     EngineServer server = EngineServer.start(engine, at);
+    engine.supervise(java.time.Duration.ofMillis(200));
     Path pid = dataRoot.path().resolve("engine.pid");
     Files.writeString(pid, ProcessHandle.current().pid() + "\n");
     CountDownLatch stopped = new CountDownLatch(1);
@@ -56,6 +57,7 @@ final class EngineCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  engine.stopSupervising();
                   server.close();
                   try {
                     Files.deleteIfExists(pid);

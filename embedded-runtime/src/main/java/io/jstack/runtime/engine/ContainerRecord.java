@@ -9,6 +9,10 @@ import java.time.Instant;
  *
  * @param request the Docker API create body ({@code Config} fields, {@code HostConfig})
  * @param imageId the image's config digest
+ * @param startedAt when its last run started; null before the first
+ * @param restartCount how often its restart policy started it again
+ * @param stoppedByUser whether its last run was ended by stop or kill (then no restart policy
+ *     starts it again until somebody starts it)
  */
 public record ContainerRecord(
     String id,
@@ -17,4 +21,27 @@ public record ContainerRecord(
     String imageId,
     Instant created,
     JsonNode request,
-    Instant startedAt) {}
+    Instant startedAt,
+    int restartCount,
+    boolean stoppedByUser) {
+
+  /** This record for a run that started at {@code at}, by the user or by its restart policy. */
+  ContainerRecord started(Instant at, boolean byPolicy) {
+    return new ContainerRecord(
+        id,
+        name,
+        image,
+        imageId,
+        created,
+        request,
+        at,
+        byPolicy ? restartCount + 1 : restartCount,
+        false);
+  }
+
+  /** This record once the user stopped it. */
+  ContainerRecord stopped() {
+    return new ContainerRecord(
+        id, name, image, imageId, created, request, startedAt, restartCount, true);
+  }
+}

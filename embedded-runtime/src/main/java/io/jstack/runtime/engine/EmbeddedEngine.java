@@ -41,6 +41,7 @@ public final class EmbeddedEngine {
   private final ImageStore images;
   private final Containers containers;
   private final Volumes volumes;
+  private final Supervisor supervisor = new Supervisor(this);
 
   /** Where a container's record lists the anonymous volumes made for it. */
   static final String ANONYMOUS_VOLUMES = "JstackAnonymousVolumes";
@@ -93,7 +94,7 @@ public final class EmbeddedEngine {
     return () -> listeners.remove(listener);
   }
 
-  private void emit(ContainerRecord r, String action, Map<String, String> extra) {
+  void emit(ContainerRecord r, String action, Map<String, String> extra) {
     Map<String, String> attributes = new java.util.TreeMap<>();
     r.request()
         .path("Labels")
@@ -125,8 +126,33 @@ public final class EmbeddedEngine {
       if (code.isPresent()) {
         announcedExits.add(r.id() + r.startedAt());
         emit(r, "die", Map.of("exitCode", String.valueOf(code.getAsInt())));
+        supervisor.exited(records.getOrDefault(r.id(), r), code.getAsInt());
       }
     }
+  }
+
+  /**
+   * Starts looking after the containers on its own, every {@code period}: exits become events,
+   * restart policies start containers again (also those that ended while no engine ran), and
+   * healthchecks run. For the engine process; without it the engine only does what it is asked.
+   */
+  public void supervise(Duration period) {
+    supervisor.watch(period);
+  }
+
+  /** Stops looking after the containers (they keep running). */
+  public void stopSupervising() {
+    supervisor.close();
+  }
+
+  /** Its health ({@code State.Health}), if it has a healthcheck and runs. */
+  public Optional<JsonNode> health(String id) {
+    return Optional.ofNullable(supervisor.health(id)).map(Health::json);
+  }
+
+  /** Whether its restart policy is about to start it again. */
+  public boolean restarting(String id) {
+    return supervisor.restarting(id);
   }
 
   public ImageStore images() {
@@ -231,11 +257,12 @@ public final class EmbeddedEngine {
       ContainerConfig config = config(id, name, body, image, anonymous);
       containers.create(config);
       ObjectNode request = body.deepCopy();
+      Health.inherit(request, image.config().path("config").path("Healthcheck"));
       ArrayNode anon = request.putArray(ANONYMOUS_VOLUMES);
       anonymous.forEach(anon::add);
       ContainerRecord record =
           new ContainerRecord(
-              id, name, imageRef, image.configDigest(), Instant.now(), request, null);
+              id, name, imageRef, image.configDigest(), Instant.now(), request, null, 0, false);
       write(record);
       emit(record, "create", Map.of());
       return id;
@@ -395,22 +422,31 @@ public final class EmbeddedEngine {
     if (c.status() == Status.running) {
       return;
     }
-    containers.start(c.record().id());
-    ContainerRecord r = c.record();
-    ContainerRecord started =
-        new ContainerRecord(
-            r.id(), r.name(), r.image(), r.imageId(), r.created(), r.request(), Instant.now());
+    supervisor.cancelRestart(c.record().id());
+    run(c.record(), false);
+  }
+
+  /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
+  void run(ContainerRecord r, boolean byPolicy) {
+    containers.start(r.id());
+    ContainerRecord started = r.started(Instant.now(), byPolicy);
     write(started);
     emit(started, "start", Map.of());
+    supervisor.started(started);
   }
 
   /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}. */
   public void stop(String idOrName, String signal, Duration timeout) {
     Container c = require(idOrName);
     if (!c.alive()) {
+      if (supervisor.restarting(c.record().id())) {
+        supervisor.cancelRestart(c.record().id());
+        write(c.record().stopped());
+      }
       return;
     }
     String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
+    write(c.record().stopped());
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
     announceExits();
     emit(c.record(), "stop", Map.of());
@@ -481,6 +517,7 @@ public final class EmbeddedEngine {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
     String sig = (signal == null ? "KILL" : signal).replaceFirst("^SIG", "");
+    write(c.record().stopped());
     containers.kill(c.record().id(), sig);
     emit(c.record(), "kill", Map.of("signal", sig));
   }
@@ -497,6 +534,7 @@ public final class EmbeddedEngine {
               + c.record().name()
               + ": it is running; stop it first or force the removal");
     }
+    supervisor.forget(c.record().id());
     containers.remove(c.record().id());
     announceExits();
     emit(c.record(), "destroy", Map.of());
@@ -763,6 +801,8 @@ public final class EmbeddedEngine {
     if (r.startedAt() != null) {
       n.put("startedAt", r.startedAt().toString());
     }
+    n.put("restartCount", r.restartCount());
+    n.put("stoppedByUser", r.stoppedByUser());
     n.set("request", r.request());
     Path file = containers.dir(r.id()).resolve("record.json");
     Path temp = file.resolveSibling("record.json.tmp");
@@ -802,7 +842,9 @@ public final class EmbeddedEngine {
               n.path("imageId").asText(),
               Instant.parse(n.path("created").asText()),
               n.path("request"),
-              n.hasNonNull("startedAt") ? Instant.parse(n.path("startedAt").asText()) : null));
+              n.hasNonNull("startedAt") ? Instant.parse(n.path("startedAt").asText()) : null,
+              n.path("restartCount").asInt(),
+              n.path("stoppedByUser").asBoolean()));
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -832,9 +832,19 @@ public final class EngineServer implements AutoCloseable {
     return s;
   }
 
-  private static String status(EmbeddedEngine.Container c) {
+  private String status(EmbeddedEngine.Container c) {
+    String id = c.record().id();
+    if (c.status() == EmbeddedEngine.Status.exited && engine.restarting(id)) {
+      return "Restarting (" + c.exitCode() + ") " + ago(c.finishedAt()) + " ago";
+    }
+    String health =
+        engine
+            .health(id)
+            .map(h -> h.path("Status").asText())
+            .map(h -> h.equals("starting") ? " (health: starting)" : " (" + h + ")")
+            .orElse("");
     return switch (c.status()) {
-      case running -> "Up " + ago(c.record().startedAt());
+      case running -> "Up " + ago(c.record().startedAt()) + health;
       case paused -> "Up " + ago(c.record().startedAt()) + " (Paused)";
       case exited -> "Exited (" + c.exitCode() + ") " + ago(c.finishedAt()) + " ago";
       case created -> "Created";
@@ -883,7 +893,7 @@ public final class EngineServer implements AutoCloseable {
     state.put("Status", c.status().name());
     state.put("Running", c.alive());
     state.put("Paused", c.status() == EmbeddedEngine.Status.paused);
-    state.put("Restarting", false);
+    state.put("Restarting", engine.restarting(r.id()));
     state.put("OOMKilled", false);
     state.put("Dead", false);
     state.put("ExitCode", c.exitCode());
@@ -891,6 +901,8 @@ public final class EngineServer implements AutoCloseable {
         "StartedAt", r.startedAt() == null ? "0001-01-01T00:00:00Z" : r.startedAt().toString());
     state.put(
         "FinishedAt", c.finishedAt() == null ? "0001-01-01T00:00:00Z" : c.finishedAt().toString());
+    engine.health(r.id()).ifPresent(h -> state.set("Health", h));
+    i.put("RestartCount", r.restartCount());
     i.set("HostConfig", r.request().path("HostConfig"));
     i.putObject("NetworkSettings")
         .putObject("Networks")

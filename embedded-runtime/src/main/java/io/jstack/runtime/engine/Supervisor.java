@@ -1,0 +1,280 @@
+package io.jstack.runtime.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.container.ExecConfig;
+import io.jstack.runtime.container.ExecProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the engine does for running containers on its own: it notices exits (conmon records them),
+ * starts containers again as their restart policy says (with Docker's back-off: 100 ms, doubling up
+ * to a minute, back to 100 ms after a run of 10 s), and runs their healthchecks.
+ */
+final class Supervisor implements AutoCloseable {
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+  private static final Duration STABLE_RUN = Duration.ofSeconds(10);
+
+  private final EmbeddedEngine engine;
+  private final ScheduledExecutorService timer =
+      Executors.newScheduledThreadPool(
+          1,
+          r -> {
+            Thread t = new Thread(r, "jstack-engine-supervisor");
+            t.setDaemon(true);
+            return t;
+          });
+  private final ExecutorService probes =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "jstack-engine-health");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final Map<String, Health> health = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledFuture<?>> restarts = new ConcurrentHashMap<>();
+  private final Map<String, Duration> backoff = new ConcurrentHashMap<>();
+  private volatile boolean watching;
+
+  Supervisor(EmbeddedEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Starts looking for exits every {@code period}, and takes over the containers an earlier engine
+   * left: healthchecks of those running, restart policies of those that ended meanwhile.
+   */
+  void watch(Duration period) {
+    watching = true;
+    for (EmbeddedEngine.Container c : engine.list()) {
+      if (c.alive()) {
+        started(c.record());
+      } else if (c.status() == EmbeddedEngine.Status.exited) {
+        exited(c.record(), c.exitCode());
+      }
+    }
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            engine.announceExits();
+          } catch (RuntimeException e) {
+            // Looked for again next time.
+          }
+        },
+        period.toMillis(),
+        period.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Its health, if it has a healthcheck and runs. */
+  Health health(String id) {
+    return health.get(id);
+  }
+
+  /** Whether its restart policy is about to start it again. */
+  boolean restarting(String id) {
+    return restarts.containsKey(id);
+  }
+
+  // ------------------------------------------------------------------ restarts
+
+  /** A run of {@code r} ended with {@code code}: its restart policy may start it again. */
+  void exited(ContainerRecord r, int code) {
+    health.remove(r.id());
+    if (!watching || r.stoppedByUser()) {
+      return;
+    }
+    JsonNode policy = r.request().path("HostConfig").path("RestartPolicy");
+    String name = policy.path("Name").asText("no");
+    int max = policy.path("MaximumRetryCount").asInt();
+    boolean again =
+        switch (name) {
+          case "always", "unless-stopped" -> true;
+          case "on-failure" -> code != 0 && (max <= 0 || r.restartCount() < max);
+          default -> false;
+        };
+    if (!again) {
+      return;
+    }
+    Instant started = r.startedAt() == null ? Instant.now() : r.startedAt();
+    boolean stable = Duration.between(started, Instant.now()).compareTo(STABLE_RUN) >= 0;
+    Duration delay =
+        stable
+            ? FIRST_BACKOFF
+            : backoff.merge(
+                r.id(),
+                FIRST_BACKOFF,
+                (was, first) ->
+                    was.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                        ? MAX_BACKOFF
+                        : was.multipliedBy(2));
+    if (stable) {
+      backoff.put(r.id(), FIRST_BACKOFF);
+    }
+    Instant runToRestart = r.startedAt();
+    restarts.compute(
+        r.id(),
+        (id, pending) -> {
+          if (pending != null) {
+            pending.cancel(false);
+          }
+          return timer.schedule(
+              () -> restart(id, runToRestart), delay.toMillis(), TimeUnit.MILLISECONDS);
+        });
+  }
+
+  private void restart(String id, Instant runToRestart) {
+    restarts.remove(id);
+    EmbeddedEngine.Container c = engine.find(id).orElse(null);
+    if (c == null
+        || c.status() != EmbeddedEngine.Status.exited
+        || c.record().stoppedByUser()
+        || !java.util.Objects.equals(c.record().startedAt(), runToRestart)) {
+      return; // removed, stopped or started by somebody meanwhile
+    }
+    try {
+      engine.run(c.record(), true);
+    } catch (EngineException e) {
+      // Counts as a failed run: the policy decides again, after a longer wait.
+      exited(c.record().started(c.record().startedAt(), true), -1);
+    }
+  }
+
+  /** Somebody started, stopped or removed it: a pending restart is off. */
+  void cancelRestart(String id) {
+    ScheduledFuture<?> pending = restarts.remove(id);
+    if (pending != null) {
+      pending.cancel(false);
+    }
+  }
+
+  /** It is gone. */
+  void forget(String id) {
+    cancelRestart(id);
+    health.remove(id);
+    backoff.remove(id);
+  }
+
+  // ------------------------------------------------------------------ health
+
+  /** A run of {@code r} started: its healthcheck, if any, begins. */
+  void started(ContainerRecord r) {
+    Health.Check check = Health.Check.of(r.request().path("Healthcheck"));
+    if (check == null) {
+      health.remove(r.id());
+      return;
+    }
+    Health h = new Health(check, r.startedAt() == null ? Instant.now() : r.startedAt());
+    health.put(r.id(), h);
+    schedule(r.id(), h);
+  }
+
+  private void schedule(String id, Health h) {
+    timer.schedule(
+        () -> probes.execute(() -> probe(id, h)),
+        h.nextDelay(Instant.now()).toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void probe(String id, Health h) {
+    if (health.get(id) != h) {
+      return; // a later run, or none
+    }
+    Instant start = Instant.now();
+    Health.Result result;
+    try {
+      ExecProcess p =
+          engine
+              .runtime()
+              .exec(id, new ExecConfig(h.check().command(), List.of(), null, null, false), 0, 0);
+      try {
+        p.input().close();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread errors = new Thread(() -> keep(p.errors(), output), "jstack-health-stderr");
+        errors.setDaemon(true);
+        errors.start();
+        keep(p.output(), output);
+        OptionalInt code = p.waitFor(h.check().timeout());
+        if (code.isEmpty()) {
+          p.kill();
+          result =
+              new Health.Result(
+                  start,
+                  Instant.now(),
+                  -1,
+                  "Health check exceeded timeout ("
+                      + h.check().timeout().toMillis() / 1000.0
+                      + "s)");
+        } else {
+          errors.join();
+          String text;
+          synchronized (output) {
+            text = output.toString(StandardCharsets.UTF_8);
+          }
+          result = new Health.Result(start, Instant.now(), code.getAsInt(), text);
+        }
+      } finally {
+        p.release();
+      }
+    } catch (EngineException e) {
+      if (health.get(id) != h) {
+        return; // it stopped meanwhile
+      }
+      result = new Health.Result(start, Instant.now(), -1, String.valueOf(e.getMessage()));
+    } catch (IOException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      result = new Health.Result(start, Instant.now(), -1, String.valueOf(e.getMessage()));
+    }
+    if (health.get(id) != h) {
+      return;
+    }
+    String changed = h.record(result);
+    if (changed != null) {
+      engine
+          .find(id)
+          .ifPresent(c -> engine.emit(c.record(), "health_status: " + changed, Map.of()));
+    }
+    schedule(id, h);
+  }
+
+  /** Appends what {@code in} gives to {@code out}, up to Docker's 4 KiB; reads the rest away. */
+  private static void keep(InputStream in, ByteArrayOutputStream out) {
+    byte[] buffer = new byte[4096];
+    try (in) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        synchronized (out) {
+          int room = Health.MAX_OUTPUT - out.size();
+          if (room > 0) {
+            out.write(buffer, 0, Math.min(room, n));
+          }
+        }
+      }
+    } catch (IOException ended) {
+      // Nothing more to read.
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    probes.shutdownNow();
+  }
+}
