@@ -359,6 +359,24 @@ public final class Containers {
     }
   }
 
+  /**
+   * What the running container uses now (its cgroups).
+   *
+   * @throws EngineException.Conflict when it does not run
+   */
+  public Usage usage(String id) {
+    requireDir(id);
+    try {
+      return Usage.of(id);
+    } catch (IOException | NumberFormatException e) {
+      if (exitCode(id).isPresent()) {
+        throw new EngineException.Conflict("container " + id + " is not running");
+      }
+      throw new EngineException(
+          "cannot read the usage of container " + id + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Its exit code once it has exited (conmon's record), else empty. */
   public OptionalInt exitCode(String id) {
     Path f = dir(id).resolve("exits").resolve(id);

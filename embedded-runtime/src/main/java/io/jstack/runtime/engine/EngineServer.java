@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.ExecProcess;
+import io.jstack.runtime.container.Usage;
 import io.jstack.runtime.engine.internal.Hijacked;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
@@ -248,7 +249,8 @@ public final class EngineServer implements AutoCloseable {
       FullHttpRequest req,
       QueryStringDecoder q,
       HttpMethod m,
-      List<String> p) {
+      List<String> p)
+      throws IOException {
     int n = p.size();
     if (n == 2 && p.get(1).equals("json") && m.equals(HttpMethod.GET)) {
       Map<String, List<String>> filters = filters(q);
@@ -326,6 +328,8 @@ public final class EngineServer implements AutoCloseable {
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       } else if (m.equals(HttpMethod.GET) && verb.equals("logs")) {
         logs(ctx, engine.require(id), q);
+      } else if (m.equals(HttpMethod.GET) && verb.equals("stats")) {
+        stats(ctx, engine.require(id), q);
       } else if (m.equals(HttpMethod.POST) && verb.equals("exec")) {
         ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
         r.put("Id", engine.createExec(id, body(req)));
@@ -343,6 +347,97 @@ public final class EngineServer implements AutoCloseable {
       return;
     }
     unsupported(ctx, m, "/" + String.join("/", p));
+  }
+
+  // ------------------------------------------------------------------ stats
+
+  /**
+   * Docker's stats of a running container from its cgroups: one object ({@code stream=false}, with
+   * the CPU figures of half a second earlier for rates, none with {@code one-shot}), or one a
+   * second until it stops.
+   */
+  private void stats(ChannelHandlerContext ctx, EmbeddedEngine.Container c, QueryStringDecoder q)
+      throws IOException {
+    String id = c.record().id();
+    boolean stream = !"0".equals(param(q, "stream")) && !"false".equals(param(q, "stream"));
+    if (!c.alive()) {
+      throw new EngineException.Conflict("container " + id + " is not running");
+    }
+    try {
+      Usage before = truthy(param(q, "one-shot")) ? null : engine.runtime().usage(id);
+      if (!stream) {
+        if (before != null) {
+          Thread.sleep(500);
+        }
+        json(ctx, HttpResponseStatus.OK, stats(c, engine.runtime().usage(id), before));
+        return;
+      }
+      startChunked(ctx, "application/json");
+      while (ctx.channel().isActive() && engine.runtime().exitCode(id).isEmpty()) {
+        Thread.sleep(1000);
+        Usage now = engine.runtime().usage(id);
+        byte[] line =
+            (EmbeddedEngine.JSON.writeValueAsString(stats(c, now, before)) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)))
+            .awaitUninterruptibly();
+        before = now;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (EngineException e) {
+      if (!stream) {
+        throw e;
+      }
+      // It stopped while streaming: the stream ends.
+    }
+    if (stream) {
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+  }
+
+  private static ObjectNode stats(EmbeddedEngine.Container c, Usage now, Usage before) {
+    ObjectNode s = EmbeddedEngine.JSON.createObjectNode();
+    s.put("name", "/" + c.record().name());
+    s.put("id", c.record().id());
+    s.put("read", now.read().toString());
+    s.put("preread", before == null ? "0001-01-01T00:00:00Z" : before.read().toString());
+    s.putObject("pids_stats").put("current", now.pids()).put("limit", now.pidsLimit());
+    s.put("num_procs", 0);
+    s.putObject("blkio_stats");
+    s.putObject("storage_stats");
+    s.set("cpu_stats", cpu(now));
+    s.set(
+        "precpu_stats",
+        before == null
+            ? EmbeddedEngine.JSON
+                .createObjectNode()
+                .set("cpu_usage", EmbeddedEngine.JSON.createObjectNode().put("total_usage", 0))
+            : cpu(before));
+    ObjectNode m = s.putObject("memory_stats");
+    m.put("usage", now.memoryUsage());
+    m.put("max_usage", now.memoryMaxUsage());
+    m.put("limit", now.memoryLimit());
+    ObjectNode ms = m.putObject("stats");
+    now.memoryStat().forEach(ms::put);
+    return s;
+  }
+
+  private static ObjectNode cpu(Usage u) {
+    ObjectNode cpu = EmbeddedEngine.JSON.createObjectNode();
+    ObjectNode usage = cpu.putObject("cpu_usage");
+    usage.put("total_usage", u.cpuNanos());
+    ArrayNode per = usage.putArray("percpu_usage");
+    u.perCpuNanos().forEach(per::add);
+    usage.put("usage_in_kernelmode", u.kernelNanos());
+    usage.put("usage_in_usermode", u.userNanos());
+    cpu.put("system_cpu_usage", u.systemNanos());
+    cpu.put("online_cpus", u.onlineCpus());
+    cpu.putObject("throttling_data")
+        .put("periods", 0)
+        .put("throttled_periods", 0)
+        .put("throttled_time", 0);
+    return cpu;
   }
 
   // ------------------------------------------------------------------ exec and attach
@@ -785,7 +880,7 @@ public final class EngineServer implements AutoCloseable {
     i.put("OSType", "linux");
     i.put("Architecture", System.getProperty("os.arch"));
     i.put("NCPU", Runtime.getRuntime().availableProcessors());
-    i.put("MemTotal", memTotal());
+    i.put("MemTotal", io.jstack.runtime.container.Usage.hostMemory());
     i.put("Containers", all.size());
     i.put(
         "ContainersRunning",
@@ -794,19 +889,6 @@ public final class EngineServer implements AutoCloseable {
     i.put("DockerRootDir", engine.dataRoot().path().toString());
     i.put("CgroupDriver", "cgroupfs");
     return i;
-  }
-
-  private static long memTotal() {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (l.startsWith("MemTotal:")) {
-          return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException ignored) {
-      // Unknown.
-    }
-    return 0;
   }
 
   private ObjectNode summary(EmbeddedEngine.Container c) {
