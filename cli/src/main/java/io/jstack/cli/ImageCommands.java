@@ -338,7 +338,7 @@ final class ImageCommands implements Callable<Integer> {
           out()
               .println(
                   l.reference() != null
-                      ? "Loaded image: " + l.reference()
+                      ? "Loaded image: " + l.reference().familiar()
                       : "Loaded image ID: " + store.image(l.manifestDigest()).configDigest());
         }
       }

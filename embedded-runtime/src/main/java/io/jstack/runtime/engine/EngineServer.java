@@ -7,6 +7,7 @@ import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.Usage;
 import io.jstack.runtime.engine.internal.Hijacked;
+import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
@@ -222,7 +223,7 @@ public final class EngineServer implements AutoCloseable {
     } else if (head.equals("containers")) {
       containers(ctx, req, q, m, parts);
     } else if (head.equals("images")) {
-      images(ctx, q, m, parts);
+      images(ctx, req, q, m, parts);
     } else if (head.equals("networks") && m.equals(HttpMethod.GET) && n == 1) {
       json(ctx, HttpResponseStatus.OK, EmbeddedEngine.JSON.createArrayNode());
     } else if (head.equals("networks") && m.equals(HttpMethod.GET) && n == 2) {
@@ -711,8 +712,36 @@ public final class EngineServer implements AutoCloseable {
   }
 
   private void images(
-      ChannelHandlerContext ctx, QueryStringDecoder q, HttpMethod m, List<String> p) {
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      QueryStringDecoder q,
+      HttpMethod m,
+      List<String> p) {
     int n = p.size();
+    if (m.equals(HttpMethod.GET) && n == 2 && p.get(1).equals("json")) {
+      json(ctx, HttpResponseStatus.OK, imageList());
+      return;
+    }
+    if (m.equals(HttpMethod.POST) && n == 2 && p.get(1).equals("load")) {
+      ImageStore store = engine.images();
+      streamJson(
+          ctx,
+          out -> {
+            for (ImageArchives.Loaded l :
+                ImageArchives.load(
+                    store, new io.netty.buffer.ByteBufInputStream(req.content()), null)) {
+              ObjectNode line = EmbeddedEngine.JSON.createObjectNode();
+              line.put(
+                  "stream",
+                  (l.reference() != null
+                          ? "Loaded image: " + l.reference().familiar()
+                          : "Loaded image ID: " + store.image(l.manifestDigest()).configDigest())
+                      + "\n");
+              out.accept(line);
+            }
+          });
+      return;
+    }
     if (m.equals(HttpMethod.GET) && n >= 3 && p.get(n - 1).equals("json")) {
       String ref = String.join("/", p.subList(1, n - 1));
       json(ctx, HttpResponseStatus.OK, image(ref));
@@ -991,6 +1020,46 @@ public final class EngineServer implements AutoCloseable {
         .putObject(r.request().path("HostConfig").path("NetworkMode").asText("none"));
     i.putArray("Mounts");
     return i;
+  }
+
+  /** Docker's image list: one entry per stored image, with its names. */
+  private ArrayNode imageList() {
+    ImageStore store = engine.images();
+    Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+    store
+        .tags()
+        .forEach(
+            (k, v) -> {
+              List<String> tags = names.computeIfAbsent(v, x -> new ArrayList<>());
+              if (!k.startsWith("@")) {
+                tags.add(k);
+              }
+            });
+    ArrayNode out = EmbeddedEngine.JSON.createArrayNode();
+    names.forEach(
+        (manifest, tags) -> {
+          ImageStore.Image img = store.image(manifest);
+          ObjectNode i = out.addObject();
+          i.put("Id", img.configDigest());
+          i.put("ParentId", "");
+          ArrayNode rt = i.putArray("RepoTags");
+          tags.stream().filter(t -> !t.contains("@")).forEach(rt::add);
+          ArrayNode rd = i.putArray("RepoDigests");
+          tags.stream().filter(t -> t.contains("@")).forEach(rd::add);
+          Instant created;
+          try {
+            created = Instant.parse(img.config().path("created").asText(Instant.EPOCH.toString()));
+          } catch (java.time.format.DateTimeParseException e) {
+            created = Instant.EPOCH;
+          }
+          i.put("Created", created.getEpochSecond());
+          i.put("Size", img.layers().stream().mapToLong(ImageStore.Layer::size).sum());
+          i.put("SharedSize", -1);
+          i.put("Containers", -1);
+          JsonNode labels = img.config().path("config").path("Labels");
+          i.set("Labels", labels.isObject() ? labels : EmbeddedEngine.JSON.createObjectNode());
+        });
+    return out;
   }
 
   private ObjectNode image(String reference) {

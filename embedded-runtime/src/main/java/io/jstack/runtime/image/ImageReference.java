@@ -92,6 +92,19 @@ public record ImageReference(String registry, String repository, String tag, Str
     return new ImageReference(registry, repository, newTag, null);
   }
 
+  /**
+   * The short form Docker shows: without {@code docker.io/}, and without {@code library/} for
+   * official images.
+   */
+  public String familiar() {
+    String full = toString();
+    if (!registry.equals(DOCKER_HUB)) {
+      return full;
+    }
+    String rest = full.substring(DOCKER_HUB.length() + 1);
+    return rest.startsWith("library/") ? rest.substring("library/".length()) : rest;
+  }
+
   /** The full form: {@code registry/repository[:tag][@digest]}. */
   @Override
   public String toString() {
