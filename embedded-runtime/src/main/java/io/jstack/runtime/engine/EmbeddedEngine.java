@@ -217,7 +217,11 @@ public final class EmbeddedEngine {
    *
    * @throws EngineException.Conflict when the name is taken
    */
-  public String create(String name, JsonNode body) {
+  public String create(String requestedName, JsonNode body) {
+    String name =
+        requestedName != null
+            ? requestedName
+            : "jstack_" + HexFormat.of().formatHex(random32()).substring(0, 12);
     JsonNode host = body.path("HostConfig");
     String mode = host.path("NetworkMode").asText("");
     if (!mode.equals("host") && !mode.equals("none")) {
@@ -547,16 +551,71 @@ public final class EmbeddedEngine {
     }
   }
 
-  /** Blocks until it has exited; its exit code. */
-  public int await(String idOrName) {
-    Container c = require(idOrName);
-    if (c.status() == Status.created) {
-      throw new EngineException.Conflict("container " + c.record().id() + " has not started");
+  /** What {@link #await} waits for, as Docker's wait conditions name it. */
+  public enum WaitFor {
+    /** Returns at once unless it runs, else when it exits. */
+    NOT_RUNNING,
+    /** The end of its next (or current) run. */
+    NEXT_EXIT,
+    /** Its removal (after it exits). */
+    REMOVED;
+
+    /** The condition named {@code not-running}, {@code next-exit} or {@code removed}. */
+    public static WaitFor of(String name) {
+      return switch (name) {
+        case "not-running" -> NOT_RUNNING;
+        case "next-exit" -> NEXT_EXIT;
+        case "removed" -> REMOVED;
+        default ->
+            throw new IllegalArgumentException(
+                "wait condition must be not-running, next-exit or removed, not " + name);
+      };
     }
+  }
+
+  /** Blocks until {@code condition} holds; the exit code of its last run (0 if it never ran). */
+  public int await(String idOrName, WaitFor condition) {
+    Container c = require(idOrName);
+    String id = c.record().id();
+    boolean wasRunning = c.alive();
+    Instant run = c.record().startedAt();
+    int code = c.exitCode();
     while (true) {
-      OptionalInt code = containers.waitExit(c.record().id(), Duration.ofHours(1));
-      if (code.isPresent()) {
-        return code.getAsInt();
+      Optional<Container> now = find(id);
+      if (now.isEmpty()) {
+        return code;
+      }
+      Container x = now.get();
+      boolean thisRunEnded =
+          x.status() == Status.exited
+              && (wasRunning || !java.util.Objects.equals(x.record().startedAt(), run));
+      if (x.status() == Status.exited) {
+        code = x.exitCode();
+      }
+      switch (condition) {
+        case NOT_RUNNING -> {
+          if (!x.alive() && (!wasRunning || thisRunEnded)) {
+            return x.exitCode();
+          }
+        }
+        case NEXT_EXIT -> {
+          if (thisRunEnded) {
+            return x.exitCode();
+          }
+        }
+        case REMOVED -> {
+          // Only its absence ends this wait.
+        }
+      }
+      if (x.alive()) {
+        containers.waitExit(id, Duration.ofMillis(200));
+      } else {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return code;
+        }
       }
     }
   }

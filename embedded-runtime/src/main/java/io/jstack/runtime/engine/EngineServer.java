@@ -268,10 +268,7 @@ public final class EngineServer implements AutoCloseable {
     if (n == 2 && p.get(1).equals("create") && m.equals(HttpMethod.POST)) {
       JsonNode body = body(req);
       String name = param(q, "name");
-      if (name == null || name.isEmpty()) {
-        throw new IllegalArgumentException("the jstack engine needs a container name (?name=)");
-      }
-      String id = engine.create(name, body);
+      String id = engine.create(name == null || name.isEmpty() ? null : name, body);
       ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
       r.put("Id", id);
       r.putArray("Warnings");
@@ -309,9 +306,21 @@ public final class EngineServer implements AutoCloseable {
         engine.kill(id, param(q, "signal"));
         empty(ctx, HttpResponseStatus.NO_CONTENT);
       } else if (m.equals(HttpMethod.POST) && verb.equals("wait")) {
+        String condition = param(q, "condition");
+        EmbeddedEngine.WaitFor until =
+            condition == null || condition.isEmpty()
+                ? EmbeddedEngine.WaitFor.NOT_RUNNING
+                : EmbeddedEngine.WaitFor.of(condition);
+        engine.require(id);
+        // The head goes first, as Docker's does: clients start the container once they see it.
+        startChunked(ctx, "application/json");
         ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
-        r.put("StatusCode", engine.await(id));
-        json(ctx, HttpResponseStatus.OK, r);
+        r.put("StatusCode", engine.await(id, until));
+        r.putNull("Error");
+        ctx.write(
+            new DefaultHttpContent(
+                Unpooled.wrappedBuffer(EmbeddedEngine.JSON.writeValueAsBytes(r))));
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       } else if (m.equals(HttpMethod.PUT) && verb.equals("archive")) {
         String path = param(q, "path");
         engine.copyTo(

@@ -97,7 +97,21 @@ final class Supervisor implements AutoCloseable {
   /** A run of {@code r} ended with {@code code}: its restart policy may start it again. */
   void exited(ContainerRecord r, int code) {
     health.remove(r.id());
-    if (!watching || r.stoppedByUser()) {
+    if (!watching) {
+      return;
+    }
+    if (r.request().path("HostConfig").path("AutoRemove").asBoolean()) {
+      timer.execute(
+          () -> {
+            try {
+              engine.remove(r.id(), true, true);
+            } catch (EngineException gone) {
+              // Removed by somebody else.
+            }
+          });
+      return;
+    }
+    if (r.stoppedByUser()) {
       return;
     }
     JsonNode policy = r.request().path("HostConfig").path("RestartPolicy");
