@@ -36,6 +36,13 @@ final class EngineCommand implements Callable<Integer> {
           "Where to serve (default: $JSTACK_ENGINE_SOCKET, else /run/jstack/engine.sock).")
   Path socket;
 
+  @Option(
+      names = "--group",
+      paramLabel = "GROUP",
+      description =
+          "The group that may use the socket besides root (default: jstack, if that group exists).")
+  String group;
+
   @Override
   public Integer call() throws Exception {
     Jstack root = (Jstack) spec.root().userObject();
@@ -48,7 +55,19 @@ final class EngineCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().flush();
     EmbeddedEngine engine = new EmbeddedEngine(dataRoot, tools);
-    EngineServer server = EngineServer.start(engine, at);
+    String socketGroup = group != null ? group : groupExists("jstack") ? "jstack" : null;
+    java.io.PrintWriter log = spec.commandLine().getOut();
+    EngineServer server =
+        EngineServer.start(
+            engine,
+            at,
+            socketGroup,
+            line -> {
+              synchronized (log) {
+                log.println(Instant.now() + " " + line);
+                log.flush();
+              }
+            });
     engine.supervise(java.time.Duration.ofMillis(200));
     Path pid = dataRoot.path().resolve("engine.pid");
     Files.writeString(pid, ProcessHandle.current().pid() + "\n");
@@ -156,6 +175,17 @@ final class EngineCommand implements Callable<Integer> {
       return " (pid " + Files.readString(root.path().resolve("engine.pid")).strip() + ")";
     } catch (IOException e) {
       return "";
+    }
+  }
+
+  private static boolean groupExists(String name) {
+    try {
+      java.nio.file.FileSystems.getDefault()
+          .getUserPrincipalLookupService()
+          .lookupPrincipalByGroupName(name);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 }

@@ -88,6 +88,22 @@ public final class EngineServer implements AutoCloseable {
    */
   public static EngineServer start(EmbeddedEngine engine, Path socket)
       throws IOException, InterruptedException {
+    return start(engine, socket, null, line -> {});
+  }
+
+  /**
+   * Serves {@code engine} on {@code socket}, which root and {@code socketGroup} (if not null) may
+   * use; tells {@code log} which user each new client process is ({@code SO_PEERCRED}).
+   *
+   * @throws EngineException when another engine already answers there, or the group is unknown
+   */
+  public static EngineServer start(
+      EmbeddedEngine engine,
+      Path socket,
+      String socketGroup,
+      java.util.function.Consumer<String> log)
+      throws IOException, InterruptedException {
+    java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     Files.createDirectories(socket.getParent());
     if (Files.exists(socket)) {
       if (answers(socket)) {
@@ -114,6 +130,22 @@ public final class EngineServer implements AutoCloseable {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel c) {
+                    if (c instanceof io.netty.channel.epoll.EpollDomainSocketChannel d) {
+                      try {
+                        io.netty.channel.unix.PeerCredentials who = d.peerCredentials();
+                        if (seen.add(who.pid())) {
+                          log.accept(
+                              "client pid "
+                                  + who.pid()
+                                  + " uid "
+                                  + who.uid()
+                                  + " connected to "
+                                  + socket);
+                        }
+                      } catch (IOException unknown) {
+                        log.accept("a client whose credentials cannot be read connected");
+                      }
+                    }
                     c.pipeline()
                         .addLast("http", new HttpServerCodec())
                         .addLast("aggregate", new HttpObjectAggregator(256 << 20))
@@ -124,6 +156,25 @@ public final class EngineServer implements AutoCloseable {
             .sync()
             .channel();
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+    if (socketGroup != null) {
+      try {
+        Files.getFileAttributeView(socket, java.nio.file.attribute.PosixFileAttributeView.class)
+            .setGroup(
+                socket
+                    .getFileSystem()
+                    .getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(socketGroup));
+      } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+        ch.close().sync();
+        group.shutdownGracefully();
+        throw new EngineException(
+            "group "
+                + socketGroup
+                + " does not exist: create it (groupadd "
+                + socketGroup
+                + ") or choose another with --group");
+      }
+    }
     self[0] = new EngineServer(engine, socket, group, ch);
     return self[0];
   }
