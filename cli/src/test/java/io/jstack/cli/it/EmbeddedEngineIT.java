@@ -10,11 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded engine end to end, with no dockerd in the path of the stack: the CLI starts the
@@ -22,43 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * command starts a new engine that shows the same containers and every line; {@code down} leaves no
  * process, mount, cgroup, runc state or file. (dockerd only supplies the image via docker save.)
  */
-class EmbeddedEngineIT {
-  @TempDir Path dir;
-  Map<String, String> env;
-  JstackRunner jstack;
-  String project = "embedded-it-" + UUID.randomUUID().toString().substring(0, 6);
-  String[] base;
-
-  @BeforeAll
-  static void image() {
-    Docker.requireEngine();
-    Docker.Result built =
-        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
-    assertThat(built.code()).as(built.err()).isZero();
-  }
-
+class EmbeddedEngineIT extends EmbeddedStackFixture {
   @BeforeEach
-  void stack() throws Exception {
-    env =
-        Map.of(
-            "JSTACK_DATA_ROOT",
-            dir.resolve("data").toString(),
-            "JSTACK_ENGINE_SOCKET",
-            dir.resolve("engine.sock").toString());
-    jstack = new JstackRunner(env);
-    Path archive = dir.resolve("busybox.tar");
-    assertThat(
-            Docker.run(
-                    null,
-                    "docker",
-                    "save",
-                    "-o",
-                    archive.toString(),
-                    "jstack-examples/busybox:latest")
-                .code())
-        .isZero();
-    assertThat(jstack.run(new String[0], "image", "load", "-i", archive.toString()).code())
-        .isZero();
+  void counters() throws Exception {
     StringBuilder compose = new StringBuilder("services:\n");
     for (String s : List.of("one", "two", "three")) {
       compose
@@ -72,17 +35,7 @@ class EmbeddedEngineIT {
           .append(s)
           .append(" $$i; sleep 1; done\"]\n");
     }
-    Files.writeString(dir.resolve("compose.yaml"), compose);
-    base =
-        new String[] {
-          "--engine", "embedded", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-        };
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    jstack.run(base, "down", "-t", "1");
-    jstack.run(new String[0], "engine", "stop");
+    compose(compose.toString());
   }
 
   @Test

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 class InteractiveIT {
   @TempDir Path dir;
   final String project = "interactive-it-" + UUID.randomUUID().toString().substring(0, 8);
-  final String session = "jstack-" + project;
   final JstackRunner jstack = new JstackRunner(Map.of());
   String[] base;
   Path script;
+  Tmux tmux;
 
   @BeforeAll
   static void engine() {
@@ -53,23 +53,14 @@ class InteractiveIT {
     base = new String[] {"--engine", "docker", "-p", project, "-f", compose.toString()};
     JstackRunner.Run up = jstack.run(base, "up", "-d");
     assertThat(up.code()).as(up.err()).isZero();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    script = dir.resolve("jstack.sh");
-    Files.writeString(
-        script,
-        "#!/bin/sh\nexec '"
-            + java
-            + "' -cp '"
-            + System.getProperty("java.class.path")
-            + "' io.jstack.cli.Main "
-            + String.join(" ", base)
-            + " \"$@\"\n");
-    script.toFile().setExecutable(true);
+    script = Tmux.jstackScript(dir, Map.of(), base);
   }
 
   @AfterEach
   void cleanUp() {
-    Docker.run(null, "tmux", "kill-session", "-t", session);
+    if (tmux != null) {
+      tmux.close();
+    }
     Docker.removeProject(project);
   }
 
@@ -114,45 +105,45 @@ class InteractiveIT {
 
   @Test
   void execOnATerminal_getsAPseudoTerminalThatFollowsTheWindow() {
-    tmux(script + " exec box sh; echo EXIT=$?; stty -a | grep -c -- ' -echo '");
-    awaitScreen("/ #");
-    send("tty; stty size");
-    awaitScreen("/dev/pts/");
-    assertThat(screen()).containsPattern("\\n30 100\\s");
-    assertThat(
-            Docker.run(null, "tmux", "resize-window", "-t", session, "-x", "120", "-y", "40")
-                .code())
-        .isZero();
+    tmux =
+        Tmux.start(
+            "jstack-" + project,
+            script + " exec box sh; echo EXIT=$?; stty -a | grep -c -- ' -echo '");
+    tmux.awaitScreen("/ #");
+    tmux.send("tty; stty size");
+    tmux.awaitScreen("/dev/pts/");
+    assertThat(tmux.screen()).containsPattern("\\n30 100\\s");
+    tmux.resize(120, 40);
     // The window's new size reaches the container (SIGWINCH, then the engine's resize call).
     Awaitility.await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () -> {
-              send("stty size");
-              assertThat(screen()).containsPattern("\\n40 120\\s");
+              tmux.send("stty size");
+              assertThat(tmux.screen()).containsPattern("\\n40 120\\s");
             });
-    send("exit 5");
-    awaitScreen("EXIT=5");
+    tmux.send("exit 5");
+    tmux.awaitScreen("EXIT=5");
     // The terminal got its echo back.
-    assertThat(screen()).containsPattern("EXIT=5\\s+0\\s");
+    assertThat(tmux.screen()).containsPattern("EXIT=5\\s+0\\s");
   }
 
   @Test
   void runOnATerminal_takesCtrlC_andRemovesItsContainer() {
-    tmux(script + " run --rm box sh; echo EXIT=$?");
-    awaitScreen("/ #");
-    send("sleep 300");
+    tmux = Tmux.start("jstack-" + project, script + " run --rm box sh; echo EXIT=$?");
+    tmux.awaitScreen("/ #");
+    tmux.send("sleep 300");
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(docker("top")).contains("sleep 300"));
-    Docker.run(null, "tmux", "send-keys", "-t", session, "C-c");
+    tmux.keys("C-c");
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(docker("top")).doesNotContain("sleep 300"));
-    send("echo after-$((20+22)); exit 4");
-    awaitScreen("EXIT=4");
-    assertThat(screen()).contains("after-42");
+    tmux.send("echo after-$((20+22)); exit 4");
+    tmux.awaitScreen("EXIT=4");
+    assertThat(tmux.screen()).contains("after-42");
     assertThat(
             Docker.lines(
                 "ps",
@@ -178,39 +169,5 @@ class InteractiveIT {
             "--filter",
             "label=com.docker.compose.project=" + project);
     return ids.isEmpty() ? "" : Docker.run(null, "docker", verb, ids.get(0)).out();
-  }
-
-  private void tmux(String command) {
-    Docker.Result r =
-        Docker.run(
-            null,
-            "tmux",
-            "new-session",
-            "-d",
-            "-s",
-            session,
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "sh",
-            "-c",
-            command + "; sleep 600");
-    assertThat(r.code()).as(r.err()).isZero();
-    Docker.run(null, "tmux", "set-option", "-t", session, "status", "off");
-  }
-
-  private void send(String line) {
-    Docker.run(null, "tmux", "send-keys", "-t", session, line, "Enter");
-  }
-
-  private void awaitScreen(String text) {
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(screen()).contains(text));
-  }
-
-  private String screen() {
-    return Docker.run(null, "tmux", "capture-pane", "-t", session, "-p").out();
   }
 }

@@ -126,6 +126,9 @@ public final class EngineServer implements AutoCloseable {
         new ServerBootstrap()
             .group(group)
             .channel(EpollServerDomainSocketChannel.class)
+            // Attach and exec clients end their input with a half-close while output still comes:
+            // allowed from the start, since the switch to raw bytes may come after it.
+            .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -209,17 +212,36 @@ public final class EngineServer implements AutoCloseable {
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final EngineServer[] server;
 
+    /** Requests being answered on this connection, and whether its client ended its side. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    private volatile boolean inputEnded;
+
     Handler(EngineServer[] server) {
       this.server = server;
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+        // A plain HTTP client that ended its side gets its answers, then the connection ends.
+        inputEnded = true;
+        if (inFlight.get() == 0) {
+          ctx.close();
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       req.retain();
+      inFlight.incrementAndGet();
       // Attach and exec take the connection over: nothing the client sends next is HTTP.
       boolean mayHijack = req.headers().contains(HttpHeaderNames.UPGRADE);
       if (mayHijack) {
-        ctx.channel().config().setAutoRead(false);
+        Hijacked.detach(ctx.channel());
       }
       server[0].workers.submit(
           () -> {
@@ -238,8 +260,8 @@ public final class EngineServer implements AutoCloseable {
                   ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
             } finally {
               req.release();
-              if (mayHijack && ctx.pipeline().get("api") != null) {
-                ctx.channel().config().setAutoRead(true);
+              if (inFlight.decrementAndGet() == 0 && inputEnded && !mayHijack) {
+                ctx.close();
               }
             }
           });
@@ -546,7 +568,10 @@ public final class EngineServer implements AutoCloseable {
       }
       try (Hijacked out =
           Hijacked.take(
-              ctx, req, p.tty() ? Hijacked.RAW : Hijacked.MULTIPLEXED, stdin ? p.input() : null)) {
+              ctx.channel(),
+              req,
+              p.tty() ? Hijacked.RAW : Hijacked.MULTIPLEXED,
+              stdin ? p.input() : null)) {
         Thread errors = null;
         if (!p.tty()) {
           errors = new Thread(() -> out.copy(p.errors(), Hijacked.STDERR), "jstack-exec-stderr");
@@ -619,7 +644,7 @@ public final class EngineServer implements AutoCloseable {
     // The run to follow: the current one if it runs, else the next one to start.
     boolean running = c.alive();
     Instant startedAt = c.record().startedAt();
-    try (Hijacked out = Hijacked.take(ctx, req, Hijacked.MULTIPLEXED, null)) {
+    try (Hijacked out = Hijacked.take(ctx.channel(), req, Hijacked.MULTIPLEXED, null)) {
       long offset = replay ? 0 : size(file);
       while (out.open()) {
         EmbeddedEngine.Container now = engine.find(id).orElse(null);
@@ -1433,6 +1458,11 @@ public final class EngineServer implements AutoCloseable {
 
   private static void send(
       ChannelHandlerContext ctx, HttpResponseStatus status, String type, byte[] body) {
+    if (ctx.pipeline().get("http") == null) {
+      // A request that could have taken the connection over, answered plainly.
+      Hijacked.answer(ctx.channel(), status, type, body);
+      return;
+    }
     FullHttpResponse r =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     if (type != null) {

@@ -221,9 +221,11 @@ final class Supervisor implements AutoCloseable {
         p.input().close();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         Thread errors = new Thread(() -> keep(p.errors(), output), "jstack-health-stderr");
-        errors.setDaemon(true);
-        errors.start();
-        keep(p.output(), output);
+        Thread out = new Thread(() -> keep(p.output(), output), "jstack-health-stdout");
+        for (Thread t : List.of(errors, out)) {
+          t.setDaemon(true);
+          t.start();
+        }
         OptionalInt code = p.waitFor(h.check().timeout());
         if (code.isEmpty()) {
           p.kill();
@@ -236,7 +238,8 @@ final class Supervisor implements AutoCloseable {
                       + h.check().timeout().toMillis() / 1000.0
                       + "s)");
         } else {
-          errors.join();
+          errors.join(1000);
+          out.join(1000);
           String text;
           synchronized (output) {
             text = output.toString(StandardCharsets.UTF_8);

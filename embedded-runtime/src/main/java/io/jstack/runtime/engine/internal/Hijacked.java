@@ -7,13 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannelConfig;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,38 +44,98 @@ public final class Hijacked implements AutoCloseable {
   }
 
   /**
-   * Answers {@code request} with an upgrade (or a plain 200 when it did not ask for one) and takes
-   * the connection over, replacing the pipeline's HTTP handlers ({@code http}, {@code aggregate}
-   * and {@code api}). The connection should have stopped reading when the request came, so that
-   * nothing the client sent after it is taken for HTTP.
+   * Takes the HTTP handlers ({@code http}, {@code aggregate}, {@code api}) off {@code ch} as a
+   * request that may take the connection over arrives, and holds back whatever the client sent
+   * after it: those bytes are the process's input, not HTTP, even when they came in the same read
+   * as the request. From then on the request is answered either by {@link #take} or by {@link
+   * #answer}. Call on the channel's event loop, from the {@code api} handler.
+   */
+  public static void detach(Channel ch) {
+    // Reading goes on (the hold keeps what comes): toggling reads off and on again after the
+    // client's half-close would make epoll drop the connection.
+    ch.pipeline().replace("api", "hold", new Hold());
+    ch.pipeline().remove("aggregate");
+    // The decoder hands what it has not decoded yet to the next handler: the hold.
+    ch.pipeline().remove("http");
+  }
+
+  /**
+   * Answers a detached request plainly (an error, or a start that detaches), then closes the
+   * connection.
+   */
+  public static void answer(
+      Channel ch, HttpResponseStatus status, String contentType, byte[] body) {
+    StringBuilder head =
+        new StringBuilder("HTTP/1.1 ")
+            .append(status.code())
+            .append(' ')
+            .append(status.reasonPhrase())
+            .append("\r\n");
+    if (contentType != null) {
+      head.append("Content-Type: ").append(contentType).append("\r\n");
+    }
+    head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
+    ByteBuf b = Unpooled.buffer();
+    b.writeCharSequence(head, java.nio.charset.StandardCharsets.US_ASCII);
+    b.writeBytes(body);
+    ch.writeAndFlush(b).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+  }
+
+  /** What the client sent while held: its bytes, and whether it ended its side. */
+  private static final class Hold extends ChannelInboundHandlerAdapter {
+    private final java.util.List<Object> held = new java.util.ArrayList<>();
+    private boolean inputEnded;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      held.add(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        inputEnded = true;
+      } else {
+        ctx.fireUserEventTriggered(evt);
+      }
+    }
+
+    void replay(Channel ch) {
+      held.forEach(ch.pipeline()::fireChannelRead);
+      held.clear();
+      if (inputEnded) {
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+      }
+    }
+  }
+
+  /**
+   * Answers a {@link #detach detached} request with an upgrade (or a plain 200 when it did not ask
+   * for one) and takes the connection over: what the client sent since goes to {@code input}. The
+   * connection must allow half-closure, so that a client that ends its input at once still gets the
+   * output.
    *
    * @param input where the client's bytes go, closed when the client ends its side; null to drop
    *     them
    */
   public static Hijacked take(
-      ChannelHandlerContext ctx, HttpRequest request, String contentType, OutputStream input) {
+      Channel ch, HttpRequest request, String contentType, OutputStream input) {
     boolean upgrade = request.headers().contains(HttpHeaderNames.UPGRADE);
-    DefaultHttpResponse head =
-        new DefaultHttpResponse(
-            HttpVersion.HTTP_1_1,
-            upgrade ? HttpResponseStatus.SWITCHING_PROTOCOLS : HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    if (upgrade) {
-      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-      head.headers().set(HttpHeaderNames.UPGRADE, "tcp");
-    }
-    Channel ch = ctx.channel();
+    String head =
+        (upgrade ? "HTTP/1.1 101 UPGRADED\r\n" : "HTTP/1.1 200 OK\r\n")
+            + "Content-Type: "
+            + contentType
+            + "\r\n"
+            + (upgrade ? "Connection: Upgrade\r\nUpgrade: tcp\r\n" : "")
+            + "\r\n";
     ChannelPromise switched = ch.newPromise();
-    ctx.writeAndFlush(head)
+    ch.writeAndFlush(Unpooled.copiedBuffer(head, java.nio.charset.StandardCharsets.US_ASCII))
         .addListener(
             f -> {
               try {
-                // The input handler first: removing the decoder hands it any bytes already read.
-                ch.pipeline().replace("api", "raw", new Input(input));
-                ch.pipeline().remove("aggregate");
-                ch.pipeline().remove("http");
-                ((DuplexChannelConfig) ch.config()).setAllowHalfClosure(true);
-                ch.config().setAutoRead(true);
+                Hold hold = (Hold) ch.pipeline().get("hold");
+                ch.pipeline().replace("hold", "raw", new Input(input));
+                hold.replay(ch);
                 switched.setSuccess();
               } catch (RuntimeException e) {
                 switched.setFailure(e);
@@ -162,7 +218,11 @@ public final class Hijacked implements AutoCloseable {
         return;
       }
       // Read no more until the process took these: a slow reader slows the client, not memory.
-      ctx.channel().config().setAutoRead(false);
+      // (Once the client has ended its side nothing more comes, and reads are left alone.)
+      boolean throttle = !((io.netty.channel.socket.DuplexChannel) ctx.channel()).isInputShutdown();
+      if (throttle) {
+        ctx.channel().config().setAutoRead(false);
+      }
       writer.execute(
           () -> {
             try {
@@ -171,7 +231,17 @@ public final class Hijacked implements AutoCloseable {
             } catch (IOException gone) {
               // The process stopped reading; the rest is dropped.
             } finally {
-              ctx.channel().config().setAutoRead(true);
+              if (throttle) {
+                ctx.channel()
+                    .eventLoop()
+                    .execute(
+                        () -> {
+                          if (!((io.netty.channel.socket.DuplexChannel) ctx.channel())
+                              .isInputShutdown()) {
+                            ctx.channel().config().setAutoRead(true);
+                          }
+                        });
+              }
             }
           });
     }

@@ -1,0 +1,303 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.cli.JstackRunner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a running stack needs day to day, on the embedded engine: healthchecks, restart policies
+ * (also across a killed engine), exec with and without a terminal, stats, and logs that lose no
+ * line while the engine is killed.
+ */
+class EmbeddedDayToDayIT extends EmbeddedStackFixture {
+
+  @Test
+  void healthchecks_healthyUnhealthyTimeoutAndStartPeriod() throws Exception {
+    compose(
+        """
+        services:
+          ready:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            command: ["sleep", "600"]
+            healthcheck:
+              test: ["CMD-SHELL", "test -f /tmp/ready && echo ready-now"]
+              interval: 300ms
+              start_period: 60s
+              start_interval: 200ms
+              retries: 1
+          failing:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            command: ["sleep", "600"]
+            healthcheck:
+              test: ["CMD", "sh", "-c", "echo nope >&2; exit 1"]
+              interval: 200ms
+              retries: 2
+          slow:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            command: ["sleep", "600"]
+            healthcheck:
+              test: ["CMD", "sleep", "30"]
+              interval: 200ms
+              timeout: 300ms
+              retries: 1
+        """);
+    ok("up", "-d");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode h = inspect("failing").path("State").path("Health");
+              assertThat(h.path("Status").asText()).isEqualTo("unhealthy");
+              assertThat(h.path("FailingStreak").asInt()).isGreaterThanOrEqualTo(2);
+              assertThat(h.path("Log").get(0).path("ExitCode").asInt()).isEqualTo(1);
+              assertThat(h.path("Log").get(0).path("Output").asText()).isEqualTo("nope\n");
+            });
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode h = inspect("slow").path("State").path("Health");
+              assertThat(h.path("Status").asText()).isEqualTo("unhealthy");
+              assertThat(h.path("Log").get(0).path("Output").asText()).contains("exceeded timeout");
+            });
+    // Within its start period, failures do not count: it stays "starting", its streak at 0.
+    JsonNode starting = inspect("ready").path("State").path("Health");
+    assertThat(starting.path("Status").asText()).isEqualTo("starting");
+    assertThat(starting.path("FailingStreak").asInt()).isZero();
+    assertThat(starting.path("Log").size()).isPositive();
+    assertThat(ok("ps").out()).contains("(health: starting)").contains("(unhealthy)");
+    // up --wait uses it: an unhealthy service fails the wait, a healthy one ends it.
+    JstackRunner.Run waitFailing = jstack.run(base, "up", "-d", "--wait", "failing");
+    assertThat(waitFailing.code()).isEqualTo(1);
+    ok("exec", "-T", "ready", "touch", "/tmp/ready");
+    ok("up", "-d", "--wait", "--wait-timeout", "20", "ready");
+    JsonNode healthy = inspect("ready").path("State").path("Health");
+    assertThat(healthy.path("Status").asText()).isEqualTo("healthy");
+    assertThat(healthy.path("Log").get(healthy.path("Log").size() - 1).path("Output").asText())
+        .isEqualTo("ready-now\n");
+    assertThat(ok("ps").out()).contains("(healthy)");
+  }
+
+  @Test
+  void restartPolicies_eachOne_andAcrossAKilledEngine() throws Exception {
+    compose(
+        """
+        services:
+          never:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            restart: "no"
+            command: ["sh", "-c", "echo run; exit 1"]
+          limited:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            restart: on-failure:2
+            command: ["sh", "-c", "echo run; exit 3"]
+          always:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            restart: always
+            command: ["sh", "-c", "echo run; sleep 0.3; exit 0"]
+          unless:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            restart: unless-stopped
+            command: ["sh", "-c", "echo run; sleep 4; exit 1"]
+          stopped:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            restart: always
+            command: ["sleep", "600"]
+        """);
+    ok("up", "-d");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(inspect("limited").path("RestartCount").asInt()).isEqualTo(2);
+              assertThat(inspect("limited").path("State").path("Status").asText())
+                  .isEqualTo("exited");
+              assertThat(inspect("always").path("RestartCount").asInt()).isGreaterThanOrEqualTo(2);
+            });
+    assertThat(runs("limited")).isEqualTo(3);
+    assertThat(inspect("limited").path("State").path("ExitCode").asInt()).isEqualTo(3);
+    assertThat(inspect("never").path("RestartCount").asInt()).isZero();
+    assertThat(runs("never")).isEqualTo(1);
+
+    // A stop is not undone by the policy, neither now nor by the next engine.
+    ok("stop", "-t", "1", "stopped");
+    Thread.sleep(1000);
+    assertThat(inspect("stopped").path("State").path("Running").asBoolean()).isFalse();
+
+    // unless-stopped exits after 4 s: let that happen while no engine runs.
+    int before = inspect("unless").path("RestartCount").asInt();
+    long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+    ProcessHandle handle = ProcessHandle.of(engine).orElseThrow();
+    handle.destroyForcibly();
+    handle.onExit().get();
+    Thread.sleep(5000);
+    ok("ps"); // starts a new engine, which applies the policies of what ended meanwhile
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(inspect("unless").path("RestartCount").asInt()).isGreaterThan(before);
+              assertThat(inspect("unless").path("State").path("Running").asBoolean()).isTrue();
+            });
+    assertThat(inspect("stopped").path("State").path("Running").asBoolean()).isFalse();
+    assertThat(inspect("stopped").path("RestartCount").asInt()).isZero();
+  }
+
+  /** How many runs of {@code service} printed "run". */
+  private long runs(String service) {
+    return ok("logs", service).out().lines().filter(l -> l.endsWith("| run")).count();
+  }
+
+  @Test
+  void exec_envUserWorkdirStdinDetachedAndExitCode() throws Exception {
+    compose(
+        """
+        services:
+          box:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            init: true
+            environment:
+              FROM_SERVICE: service-value
+            command: ["sleep", "600"]
+        """);
+    ok("up", "-d");
+    JstackRunner.Run r =
+        jstack.runWithInput(
+            "one\ntwo\n".getBytes(StandardCharsets.UTF_8),
+            base,
+            "exec",
+            "-T",
+            "-u",
+            "nobody",
+            "-w",
+            "/tmp",
+            "-e",
+            "EXTRA=extra-value",
+            "box",
+            "sh",
+            "-c",
+            "wc -l; id -u; pwd; echo $FROM_SERVICE $EXTRA $HOME; echo to-stderr >&2; exit 7");
+    assertThat(r.code()).isEqualTo(7);
+    assertThat(r.out().lines().toList())
+        .containsExactly("2", "65534", "/tmp", "service-value extra-value /nonexistent");
+    assertThat(r.err()).contains("to-stderr");
+
+    ok("exec", "-d", "box", "sh", "-c", "sleep 0.5; echo detached > /tmp/mark");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(ok("exec", "-T", "box", "cat", "/tmp/mark").out())
+                    .isEqualTo("detached\n"));
+    JstackRunner.Run unknown = jstack.run(base, "exec", "-T", "-u", "no-such-user", "box", "true");
+    assertThat(unknown.code()).isNotZero();
+    assertThat(unknown.err()).contains("no-such-user");
+  }
+
+  @Test
+  void execOnATerminal_followsTheWindow() throws Exception {
+    compose(
+        """
+        services:
+          box:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            command: ["sleep", "600"]
+        """);
+    ok("up", "-d");
+    try (Tmux tmux =
+        Tmux.start(
+            "jstack-" + project,
+            Tmux.jstackScript(dir, env, base) + " exec box sh; echo EXIT=$?")) {
+      tmux.awaitScreen("/ #");
+      tmux.send("tty; stty size");
+      tmux.awaitScreen("/dev/pts/");
+      assertThat(tmux.screen()).containsPattern("\\n30 100\\s");
+      tmux.resize(120, 40);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                tmux.send("stty size");
+                assertThat(tmux.screen()).containsPattern("\\n40 120\\s");
+              });
+      tmux.send("exit 5");
+      tmux.awaitScreen("EXIT=5");
+    }
+  }
+
+  @Test
+  void stats_comeFromTheContainersCgroups() throws Exception {
+    compose(
+        """
+        services:
+          box:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            mem_limit: 64m
+            pids_limit: 50
+            command: ["sh", "-c", "while true; do :; done"]
+        """);
+    ok("up", "-d");
+    JsonNode s = api("/containers/" + project + "-box-1/stats?stream=0");
+    assertThat(s.path("memory_stats").path("limit").asLong()).isEqualTo(64L << 20);
+    assertThat(s.path("memory_stats").path("usage").asLong()).isPositive();
+    assertThat(s.path("pids_stats").path("current").asInt()).isEqualTo(1);
+    assertThat(s.path("pids_stats").path("limit").asInt()).isEqualTo(50);
+    long cpu = s.path("cpu_stats").path("cpu_usage").path("total_usage").asLong();
+    long before = s.path("precpu_stats").path("cpu_usage").path("total_usage").asLong();
+    long system =
+        s.path("cpu_stats").path("system_cpu_usage").asLong()
+            - s.path("precpu_stats").path("system_cpu_usage").asLong();
+    // A busy loop: about one CPU of the host's two over the half second between the samples.
+    assertThat(cpu - before).isGreaterThan(100_000_000L);
+    assertThat((double) (cpu - before) / system).isBetween(0.2, 0.75);
+  }
+
+  @Test
+  void logs_loseNoLine_whileTheEngineIsKilledTwice() throws Exception {
+    compose(
+        """
+        services:
+          writer:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            command: ["sh", "-c", "for c in $$(seq 0 199); do seq $$((c*500+1)) $$((c*500+500)); sleep 0.05; done"]
+        """);
+    ok("up", "-d");
+    for (int kill = 0; kill < 2; kill++) {
+      Thread.sleep(1500);
+      long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+      ProcessHandle handle = ProcessHandle.of(engine).orElseThrow();
+      handle.destroyForcibly();
+      handle.onExit().get();
+      Thread.sleep(1000);
+      assertThat(ok("ps", "-q").out()).isNotBlank(); // a new engine; the writer still runs
+    }
+    assertThat(jstack.run(base, "wait", "writer").code()).isZero();
+    List<String> lines = ok("logs", "--no-log-prefix", "writer").out().lines().toList();
+    assertThat(lines).hasSize(100_000);
+    for (int i = 0; i < lines.size(); i++) {
+      if (!lines.get(i).equals(String.valueOf(i + 1))) {
+        throw new AssertionError("line " + (i + 1) + " is " + lines.get(i));
+      }
+    }
+  }
+}

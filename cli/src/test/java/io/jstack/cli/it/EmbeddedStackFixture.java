@@ -1,0 +1,100 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstack.cli.JstackRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stack on the embedded engine for integration tests: a data root and engine socket of its own
+ * (in a temporary directory), the examples' busybox image loaded into its store (dockerd only
+ * supplies it, through docker save), and after each test {@code down} and the engine stopped.
+ */
+abstract class EmbeddedStackFixture {
+  @TempDir Path dir;
+  Map<String, String> env;
+  JstackRunner jstack;
+  final String project = "embedded-it-" + UUID.randomUUID().toString().substring(0, 6);
+  String[] base;
+
+  @BeforeAll
+  static void image() {
+    Docker.requireEngine();
+    Docker.Result built =
+        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
+    assertThat(built.code()).as(built.err()).isZero();
+  }
+
+  @BeforeEach
+  void engineWithImage() throws Exception {
+    env =
+        Map.of(
+            "JSTACK_DATA_ROOT",
+            dir.resolve("data").toString(),
+            "JSTACK_ENGINE_SOCKET",
+            socket().toString());
+    jstack = new JstackRunner(env);
+    Path archive = dir.resolve("busybox.tar");
+    assertThat(
+            Docker.run(
+                    null,
+                    "docker",
+                    "save",
+                    "-o",
+                    archive.toString(),
+                    "jstack-examples/busybox:latest")
+                .code())
+        .isZero();
+    assertThat(jstack.run(new String[0], "image", "load", "-i", archive.toString()).code())
+        .isZero();
+    base =
+        new String[] {
+          "--engine", "embedded", "-p", project, "-f", dir.resolve("compose.yaml").toString()
+        };
+  }
+
+  @AfterEach
+  void downAndStopTheEngine() {
+    jstack.run(base, "down", "-t", "1");
+    jstack.run(new String[0], "engine", "stop");
+  }
+
+  Path socket() {
+    return dir.resolve("engine.sock");
+  }
+
+  /** Writes the stack's compose file. */
+  void compose(String yaml) throws Exception {
+    Files.writeString(dir.resolve("compose.yaml"), yaml);
+  }
+
+  /** Runs {@code args} on the stack; fails the test unless it exits 0. */
+  JstackRunner.Run ok(String... args) {
+    JstackRunner.Run r = jstack.run(base, args);
+    assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  /** {@code GET path} of the engine's Docker API, as JSON. */
+  JsonNode api(String path) throws Exception {
+    Docker.Result r =
+        Docker.run(
+            null, "curl", "-sS", "--unix-socket", socket().toString(), "http://engine" + path);
+    assertThat(r.code()).as(r.err()).isZero();
+    return new ObjectMapper().readTree(r.out());
+  }
+
+  /** Docker's inspect of the stack's container for {@code service}. */
+  JsonNode inspect(String service) throws Exception {
+    return api("/containers/" + project + "-" + service + "-1/json");
+  }
+}

@@ -1,0 +1,107 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+
+/**
+ * A terminal for tests: a detached tmux session of 100 × 30 running one shell command, which the
+ * test types into and reads back from the screen.
+ */
+final class Tmux implements AutoCloseable {
+  private final String session;
+
+  private Tmux(String session) {
+    this.session = session;
+  }
+
+  /** Starts {@code command} in a new session named {@code session} (kept open after it ends). */
+  static Tmux start(String session, String command) {
+    Docker.Result r =
+        Docker.run(
+            null,
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "sh",
+            "-c",
+            command + "; sleep 600");
+    assertThat(r.code()).as(r.err()).isZero();
+    Docker.run(null, "tmux", "set-option", "-t", session, "status", "off");
+    return new Tmux(session);
+  }
+
+  /**
+   * A script that runs jstack's CLI from the test class path with {@code env} and {@code base}
+   * arguments first, for a terminal to run: a real process, whose streams are the terminal.
+   */
+  static Path jstackScript(Path dir, Map<String, String> env, String... base) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    StringBuilder s = new StringBuilder("#!/bin/sh\n");
+    env.forEach((k, v) -> s.append("export ").append(k).append("='").append(v).append("'\n"));
+    s.append("exec '")
+        .append(java)
+        .append("' -cp '")
+        .append(System.getProperty("java.class.path"))
+        .append("' io.jstack.cli.Main ")
+        .append(String.join(" ", base))
+        .append(" \"$@\"\n");
+    Path script = dir.resolve("jstack.sh");
+    Files.writeString(script, s);
+    assertThat(script.toFile().setExecutable(true)).isTrue();
+    return script;
+  }
+
+  /** Types {@code line} and Enter. */
+  void send(String line) {
+    Docker.run(null, "tmux", "send-keys", "-t", session, line, "Enter");
+  }
+
+  /** Presses keys, e.g. {@code C-c}. */
+  void keys(String keys) {
+    Docker.run(null, "tmux", "send-keys", "-t", session, keys);
+  }
+
+  /** Resizes the window (the program in it sees SIGWINCH). */
+  void resize(int columns, int rows) {
+    Docker.Result r =
+        Docker.run(
+            null,
+            "tmux",
+            "resize-window",
+            "-t",
+            session,
+            "-x",
+            String.valueOf(columns),
+            "-y",
+            String.valueOf(rows));
+    assertThat(r.code()).as(r.err()).isZero();
+  }
+
+  /** Waits up to 30 s for {@code text} on the screen. */
+  void awaitScreen(String text) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(screen()).contains(text));
+  }
+
+  /** What the screen shows. */
+  String screen() {
+    return Docker.run(null, "tmux", "capture-pane", "-t", session, "-p").out();
+  }
+
+  @Override
+  public void close() {
+    Docker.run(null, "tmux", "kill-session", "-t", session);
+  }
+}
