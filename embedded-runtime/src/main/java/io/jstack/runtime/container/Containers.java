@@ -1,5 +1,8 @@
 package io.jstack.runtime.container;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.internal.OciSpec;
@@ -296,48 +299,52 @@ public final class Containers {
       throw new EngineException.Conflict(
           "container " + id + " is paused, unpause the container before exec");
     }
-    Path pidFile =
-        dir.resolve(
-            "exec-"
-                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
-                + ".pid");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                tools.runtime().toString(),
-                "--root=" + runcRoot,
-                "exec",
-                "--pid-file",
-                pidFile.toString()));
-    if (e.tty()) {
-      cmd.add("--tty");
-    }
-    if (e.workingDir() != null && !e.workingDir().isEmpty()) {
-      cmd.add("--cwd");
-      cmd.add(e.workingDir());
-    }
-    List<String> env = new ArrayList<>(e.env());
+    String name =
+        "exec-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    Path pidFile = dir.resolve(name + ".pid");
+    Path processFile = dir.resolve(name + ".json");
     try {
+      // The container's own process, changed where the exec asks: the same capabilities,
+      // limits and security settings, as Docker's exec has.
+      ObjectMapper json = new ObjectMapper();
+      ObjectNode process =
+          (ObjectNode) json.readTree(dir.resolve("config.json").toFile()).path("process");
+      process.put("terminal", e.tty());
+      ArrayNode args = process.putArray("args");
+      e.command().forEach(args::add);
+      if (e.workingDir() != null && !e.workingDir().isEmpty()) {
+        process.put("cwd", e.workingDir());
+      }
+      java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+      process.path("env").forEach(v -> env.put(v.asText().split("=", 2)[0], v.asText()));
       if (e.user() != null && !e.user().isEmpty()) {
         OciSpec.User u = Users.resolve(dir.resolve("rootfs"), e.user());
-        cmd.add("--user");
-        cmd.add(u.uid() + ":" + u.gid());
-        for (Long g : u.additionalGids()) {
-          cmd.add("--additional-gids");
-          cmd.add(String.valueOf(g));
-        }
-        if (env.stream().noneMatch(v -> v.startsWith("HOME="))) {
-          env.add("HOME=" + u.home());
-        }
+        ObjectNode user = process.putObject("user");
+        user.put("uid", u.uid());
+        user.put("gid", u.gid());
+        ArrayNode gids = user.putArray("additionalGids");
+        u.additionalGids().forEach(gids::add);
+        env.put("HOME", "HOME=" + u.home());
       }
-      for (String v : env) {
-        cmd.add("--env");
-        cmd.add(v);
+      for (String v : e.env()) {
+        env.put(v.split("=", 2)[0], v);
       }
-      cmd.add(id);
-      cmd.addAll(e.command());
+      ArrayNode envs = process.putArray("env");
+      env.values().forEach(envs::add);
+      Files.write(processFile, json.writeValueAsBytes(process));
+      List<String> cmd =
+          List.of(
+              tools.runtime().toString(),
+              "--root=" + runcRoot,
+              "exec",
+              "--pid-file",
+              pidFile.toString(),
+              "--process",
+              processFile.toString(),
+              id);
+      List<Path> files = List.of(pidFile, processFile);
       if (!e.tty()) {
-        return new ExecProcess(new ProcessBuilder(cmd).start(), null, pidFile);
+        return new ExecProcess(new ProcessBuilder(cmd).start(), null, files);
       }
       Pty pty = Pty.open(rows, columns);
       try {
@@ -349,7 +356,7 @@ public final class Containers {
         viaShell.addAll(cmd);
         ProcessBuilder pb = new ProcessBuilder(viaShell);
         pb.environment().put("JSTACK_PTY", pty.slave().toString());
-        return new ExecProcess(pb.start(), pty, pidFile);
+        return new ExecProcess(pb.start(), pty, files);
       } catch (IOException | RuntimeException failed) {
         pty.close();
         throw failed;
@@ -579,7 +586,7 @@ public final class Containers {
   private Path requireDir(String id) {
     Path dir = dir(id);
     if (!Files.isDirectory(dir)) {
-      throw new EngineException.NotFound("no such container: " + id);
+      throw new EngineException.NotFound("No such container: " + id);
     }
     return dir;
   }

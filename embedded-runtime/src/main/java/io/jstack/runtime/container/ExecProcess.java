@@ -21,11 +21,16 @@ public final class ExecProcess {
   private final Process runtime;
   private final Pty pty;
   private final java.nio.file.Path pidFile;
+  private final java.util.List<java.nio.file.Path> files;
 
-  ExecProcess(Process runtime, Pty pty, java.nio.file.Path pidFile) {
+  /**
+   * @param files the runtime's files for it, its pid file first: removed on {@link #release}
+   */
+  ExecProcess(Process runtime, Pty pty, java.util.List<java.nio.file.Path> files) {
     this.runtime = runtime;
     this.pty = pty;
-    this.pidFile = pidFile;
+    this.pidFile = files.get(0);
+    this.files = files;
   }
 
   /** Whether it has a terminal (then its output and errors are one stream). */
@@ -120,10 +125,12 @@ public final class ExecProcess {
     if (pty != null) {
       pty.close();
     }
-    try {
-      java.nio.file.Files.deleteIfExists(pidFile);
-    } catch (IOException ignored) {
-      // A stale pid file in the container's directory goes with the container.
+    for (java.nio.file.Path f : files) {
+      try {
+        java.nio.file.Files.deleteIfExists(f);
+      } catch (IOException ignored) {
+        // A stale file in the container's directory goes with the container.
+      }
     }
   }
 }

@@ -167,6 +167,59 @@ public final class EmbeddedEngine {
     return volumes;
   }
 
+  /**
+   * Removes an image name, or with an ID every name of that image, as {@code docker rmi} does: an
+   * image a container uses keeps its last name unless {@code force}, and is then kept unnamed.
+   * Returns Docker's answer: what was untagged and deleted.
+   *
+   * @throws EngineException.NotFound when there is no such image
+   * @throws EngineException.Conflict when a container uses it and {@code force} is not set
+   */
+  public ArrayNode removeImage(String reference, boolean force) {
+    String manifest =
+        images
+            .find(reference)
+            .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
+    String configDigest = images.image(manifest).configDigest();
+    List<String> names = new ArrayList<>();
+    images
+        .tags()
+        .forEach(
+            (k, v) -> {
+              if (v.equals(manifest) && !k.startsWith("@")) {
+                names.add(k);
+              }
+            });
+    boolean byId = ImageStore.isId(reference);
+    Optional<ContainerRecord> user =
+        records.values().stream().filter(r -> r.imageId().equals(configDigest)).findFirst();
+    if (user.isPresent() && !force && (byId || names.size() <= 1)) {
+      throw new EngineException.Conflict(
+          "conflict: unable to remove repository reference \""
+              + reference
+              + "\" (must force) - container "
+              + user.get().id().substring(0, 12)
+              + " is using its referenced image "
+              + configDigest.substring("sha256:".length(), "sha256:".length() + 12));
+    }
+    ArrayNode out = JSON.createArrayNode();
+    if (byId) {
+      images.forget(manifest).forEach(k -> out.addObject().put("Untagged", k));
+    } else {
+      ImageReference ref = ImageReference.parse(reference);
+      images.untag(ref);
+      out.addObject().put("Untagged", ref.familiar());
+    }
+    boolean named = images.tags().values().stream().anyMatch(manifest::equals);
+    if (!named && user.isPresent()) {
+      images.keep(manifest); // its layers are under a container's root file system
+    } else if (!named) {
+      out.addObject().put("Deleted", configDigest);
+    }
+    images.collectGarbage();
+    return out;
+  }
+
   /** Removes a volume, unless a container uses it. */
   public void removeVolume(String name) {
     for (ContainerRecord r : records.values()) {
@@ -262,6 +315,8 @@ public final class EmbeddedEngine {
       containers.create(config);
       ObjectNode request = body.deepCopy();
       Health.inherit(request, image.config().path("config").path("Healthcheck"));
+      ArrayNode line = request.putArray(COMMAND_LINE);
+      commandLine(body, image.config().path("config")).forEach(line::add);
       ArrayNode anon = request.putArray(ANONYMOUS_VOLUMES);
       anonymous.forEach(anon::add);
       ContainerRecord record =
@@ -275,20 +330,38 @@ public final class EmbeddedEngine {
     }
   }
 
+  /**
+   * The process a create request runs: its entrypoint and command, each from the image unless the
+   * request sets it (a request's entrypoint also drops the image's command).
+   */
+  private static List<String> commandLine(JsonNode body, JsonNode imageConfig) {
+    List<String> entrypoint =
+        body.path("Entrypoint").isArray()
+            ? strings(body.path("Entrypoint"))
+            : strings(imageConfig.path("Entrypoint"));
+    List<String> cmd =
+        body.path("Cmd").isArray()
+            ? strings(body.path("Cmd"))
+            : body.path("Entrypoint").isArray() ? List.of() : strings(imageConfig.path("Cmd"));
+    List<String> args = new ArrayList<>(entrypoint);
+    args.addAll(cmd);
+    return args;
+  }
+
+  /** Where a container's record keeps the command line it runs. */
+  static final String COMMAND_LINE = "JstackCommandLine";
+
+  /** The command line a container runs (entrypoint and command). */
+  public List<String> command(ContainerRecord r) {
+    JsonNode line = r.request().path(COMMAND_LINE);
+    return line.isArray() ? strings(line) : strings(r.request().path("Cmd"));
+  }
+
   private ContainerConfig config(
       String id, String name, JsonNode body, ImageStore.Image image, List<String> anonymous) {
     JsonNode host = body.path("HostConfig");
     JsonNode ic = image.config().path("config");
-    List<String> entrypoint =
-        body.path("Entrypoint").isArray()
-            ? strings(body.path("Entrypoint"))
-            : strings(ic.path("Entrypoint"));
-    List<String> cmd =
-        body.path("Cmd").isArray()
-            ? strings(body.path("Cmd"))
-            : body.path("Entrypoint").isArray() ? List.of() : strings(ic.path("Cmd"));
-    List<String> args = new ArrayList<>(entrypoint);
-    args.addAll(cmd);
+    List<String> args = commandLine(body, ic);
     if (args.isEmpty()) {
       throw new EngineException(
           "container " + name + " has no command: the image sets none and the service gives none");
@@ -828,7 +901,7 @@ public final class EmbeddedEngine {
 
   public Container require(String idOrName) {
     return find(idOrName)
-        .orElseThrow(() -> new EngineException.NotFound("no such container: " + idOrName));
+        .orElseThrow(() -> new EngineException.NotFound("No such container: " + idOrName));
   }
 
   private Container withState(ContainerRecord r) {

@@ -311,6 +311,9 @@ public final class EngineServer implements AutoCloseable {
           "the jstack engine runs containers with network_mode: host or none so far; bridge networks come with a later jstack: set network_mode on every service, or use --engine docker");
     } else if (head.equals("volumes")) {
       volumes(ctx, req, q, m, parts);
+    } else if (head.equals("plugins") && n == 3 && m.equals(HttpMethod.GET)) {
+      // The jstack engine has no plugins; docker inspect asks here for names it found nowhere else.
+      error(ctx, HttpResponseStatus.NOT_FOUND, "plugin " + parts.get(1) + " not found");
     } else if (head.equals("exec") && n == 3) {
       exec(ctx, req, q, m, parts.get(1), parts.get(2));
     } else {
@@ -804,7 +807,14 @@ public final class EngineServer implements AutoCloseable {
       List<String> p) {
     int n = p.size();
     if (m.equals(HttpMethod.GET) && n == 2 && p.get(1).equals("json")) {
-      json(ctx, HttpResponseStatus.OK, imageList());
+      json(ctx, HttpResponseStatus.OK, imageList(filters(q).getOrDefault("reference", List.of())));
+      return;
+    }
+    if (m.equals(HttpMethod.DELETE) && n >= 2) {
+      json(
+          ctx,
+          HttpResponseStatus.OK,
+          engine.removeImage(String.join("/", p.subList(1, n)), truthy(param(q, "force"))));
       return;
     }
     if (m.equals(HttpMethod.POST) && n == 2 && p.get(1).equals("load")) {
@@ -1012,7 +1022,7 @@ public final class EngineServer implements AutoCloseable {
     s.putArray("Names").add("/" + r.name());
     s.put("Image", r.image());
     s.put("ImageID", r.imageId());
-    s.put("Command", String.join(" ", EmbeddedEngine.strings(r.request().path("Cmd"))));
+    s.put("Command", command(engine.command(r)));
     s.put("Created", r.created().getEpochSecond());
     s.put("State", c.status().name());
     s.put("Status", status(c));
@@ -1026,6 +1036,15 @@ public final class EngineServer implements AutoCloseable {
         .putObject("Networks")
         .putObject(r.request().path("HostConfig").path("NetworkMode").asText("none"));
     return s;
+  }
+
+  /** A container's command line as Docker lists it: arguments with spaces in single quotes. */
+  private static String command(List<String> args) {
+    List<String> shown = new ArrayList<>();
+    for (String a : args) {
+      shown.add(a.contains(" ") ? "'" + a + "'" : a);
+    }
+    return String.join(" ", shown);
   }
 
   private String status(EmbeddedEngine.Container c) {
@@ -1107,8 +1126,23 @@ public final class EngineServer implements AutoCloseable {
     return i;
   }
 
+  /**
+   * Whether the {@code reference} filter (a name, with a tag or not) names the stored {@code tag}.
+   */
+  private static boolean sameImageName(String reference, String tag) {
+    try {
+      ImageReference want = ImageReference.parse(reference);
+      ImageReference have = ImageReference.parse(tag);
+      return want.registry().equals(have.registry())
+          && want.repository().equals(have.repository())
+          && (!reference.contains(":") || java.util.Objects.equals(want.tag(), have.tag()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** Docker's image list: one entry per stored image, with its names. */
-  private ArrayNode imageList() {
+  private ArrayNode imageList(List<String> references) {
     ImageStore store = engine.images();
     Map<String, List<String>> names = new java.util.LinkedHashMap<>();
     store
@@ -1123,6 +1157,11 @@ public final class EngineServer implements AutoCloseable {
     ArrayNode out = EmbeddedEngine.JSON.createArrayNode();
     names.forEach(
         (manifest, tags) -> {
+          if (!references.isEmpty()
+              && tags.stream()
+                  .noneMatch(t -> references.stream().anyMatch(r -> sameImageName(r, t)))) {
+            return;
+          }
           ImageStore.Image img = store.image(manifest);
           ObjectNode i = out.addObject();
           i.put("Id", img.configDigest());
@@ -1379,7 +1418,14 @@ public final class EngineServer implements AutoCloseable {
       }
     }
     for (String name : filters.getOrDefault("name", List.of())) {
-      if (!c.record().name().contains(name.replaceFirst("^/", ""))) {
+      // A regular expression over the name with its leading slash, as Docker matches it.
+      boolean found;
+      try {
+        found = java.util.regex.Pattern.compile(name).matcher("/" + c.record().name()).find();
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw new IllegalArgumentException("the name filter is not a regular expression: " + name);
+      }
+      if (!found) {
         return false;
       }
     }

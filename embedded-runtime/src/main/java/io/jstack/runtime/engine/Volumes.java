@@ -94,7 +94,7 @@ public final class Volumes {
   /** Removes a volume and its data. */
   public void remove(String name) {
     if (find(name).isEmpty()) {
-      throw new EngineException.NotFound("no such volume: " + name);
+      throw new EngineException.NotFound("get " + name + ": no such volume");
     }
     try {
       LayerUnpacker.removeTree(dir.resolve(name));

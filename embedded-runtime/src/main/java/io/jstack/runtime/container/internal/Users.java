@@ -40,7 +40,7 @@ public final class Users {
       home = entry.length > 5 && !entry[5].isEmpty() ? entry[5] : "/";
     } else if (name.matches("\\d+")) {
       uid = Long.parseLong(name);
-      gid = uid == 0 ? 0 : uid;
+      gid = 0; // as Docker does for a uid the image does not know
       home = uid == 0 ? "/root" : "/";
     } else {
       throw new EngineException(
@@ -67,13 +67,14 @@ public final class Users {
       }
       gid = g;
     }
-    List<Long> extra = new ArrayList<>();
+    // Docker's processes always have their primary group among their supplementary ones.
+    List<Long> extra = new ArrayList<>(List.of(gid));
     String userName = entry != null ? entry[0] : null;
     if (userName != null && group == null) {
       for (String[] e : groups) {
         if (e.length >= 4 && List.of(e[3].split(",")).contains(userName)) {
           long g = Long.parseLong(e[2]);
-          if (g != gid && !extra.contains(g)) {
+          if (!extra.contains(g)) {
             extra.add(g);
           }
         }
