@@ -181,12 +181,13 @@ public final class EmbeddedEngine {
             .find(reference)
             .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
     String configDigest = images.image(manifest).configDigest();
+    // Docker counts the names of the image (its config), whichever manifest they came with.
     List<String> names = new ArrayList<>();
     images
         .tags()
         .forEach(
             (k, v) -> {
-              if (v.equals(manifest) && !k.startsWith("@")) {
+              if (!k.startsWith("@") && images.image(v).configDigest().equals(configDigest)) {
                 names.add(k);
               }
             });
