@@ -1,0 +1,48 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.runtime.image.LocalRegistry;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The docker CLI, a client nobody here wrote, against the jstack engine's socket: {@code
+ * src/test/sh/docker-cli-compat.sh} runs each command Docker users reach for (version, info, ps,
+ * images, run, logs, inspect, exec, stop, rm, pull, load, volumes) on dockerd and on the jstack
+ * engine and compares exit codes and output.
+ */
+class DockerCliCompatIT extends EmbeddedStackFixture {
+  @Test
+  void dockerCommands_behaveAsOnDockerd() throws Exception {
+    compose("services:\n  idle:\n    image: jstack-examples/busybox:latest\n");
+    ok("ps"); // starts the engine
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      Docker.Result pushed =
+          Docker.run(
+              null,
+              "skopeo",
+              "--insecure-policy",
+              "copy",
+              "-q",
+              "--dest-tls-verify=false",
+              "docker-archive:" + dir.resolve("busybox.tar"),
+              "docker://" + registry.host + "/compat/busybox:v1");
+      assertThat(pushed.code()).as(pushed.err()).isZero();
+      Docker.Result compat =
+          Docker.run(
+              null,
+              "bash",
+              Docker.repo().resolve("cli/src/test/sh/docker-cli-compat.sh").toString(),
+              socket().toString(),
+              registry.host);
+      System.out.println(compat.out());
+      assertThat(compat.code()).as(compat.out() + compat.err()).isZero();
+      assertThat(compat.out())
+          .contains("ok   run-rm")
+          .contains("ok   exec-stdin")
+          .contains("ok   pulled-id")
+          .contains("ok   loaded-id")
+          .doesNotContain("DIFF");
+    }
+  }
+}
