@@ -244,6 +244,61 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
   }
 
   @Test
+  void runOnATerminal_andWithPipedInput() throws Exception {
+    compose(
+        """
+        services:
+          box:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            command: ["sleep", "600"]
+        """);
+    JstackRunner.Run piped =
+        jstack.runWithInput(
+            "one\ntwo\n".getBytes(StandardCharsets.UTF_8),
+            base,
+            "run",
+            "--rm",
+            "-T",
+            "box",
+            "sh",
+            "-c",
+            "wc -l; echo to-stderr >&2; exit 3");
+    assertThat(piped.code()).isEqualTo(3);
+    assertThat(piped.out().strip()).isEqualTo("2");
+    assertThat(piped.err()).contains("to-stderr");
+    try (Tmux tmux =
+        Tmux.start(
+            "jstack-" + project,
+            Tmux.jstackScript(dir, env, base) + " run --rm box sh; echo EXIT=$?")) {
+      tmux.awaitScreen("/ #");
+      tmux.send("tty; stty size");
+      tmux.awaitScreen("/dev/pts/");
+      assertThat(tmux.screen()).containsPattern("\\n30 100\\s");
+      tmux.resize(120, 40);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                tmux.send("stty size");
+                assertThat(tmux.screen()).containsPattern("\\n40 120\\s");
+              });
+      // Ctrl-C reaches the container's terminal: the shell's child stops, the shell goes on.
+      tmux.send("sleep 300");
+      Thread.sleep(500);
+      tmux.keys("C-c");
+      tmux.send("echo after-$((20+22)); exit 4");
+      tmux.awaitScreen("EXIT=4");
+      assertThat(tmux.screen()).contains("after-42");
+    }
+    // --rm: the one-off container is gone.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(api("/containers/json?all=1")).isEmpty());
+  }
+
+  @Test
   void stats_comeFromTheContainersCgroups() throws Exception {
     compose(
         """

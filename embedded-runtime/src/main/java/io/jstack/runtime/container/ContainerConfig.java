@@ -41,7 +41,8 @@ public record ContainerConfig(
     boolean init,
     List<BindMount> mounts,
     Map<String, String> sysctls,
-    List<Ulimit> ulimits) {
+    List<Ulimit> ulimits,
+    Console console) {
   public ContainerConfig {
     if (!id.matches("[a-z0-9][a-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException(
@@ -55,6 +56,15 @@ public record ContainerConfig(
     mounts = List.copyOf(mounts);
     sysctls = Map.copyOf(sysctls);
     ulimits = List.copyOf(ulimits);
+  }
+
+  /**
+   * How the container's process meets a user: a terminal ({@code tty}), an input kept open for
+   * attaching clients ({@code stdin}), closed when the first one leaves ({@code stdinOnce}).
+   */
+  public record Console(boolean tty, boolean stdin, boolean stdinOnce) {
+    /** Neither: output to the log only, no input. */
+    public static final Console NONE = new Console(false, false, false);
   }
 
   /** A resource limit ({@code nofile}, {@code nproc}, ...) for the container's processes. */
@@ -73,7 +83,28 @@ public record ContainerConfig(
    */
   public static ContainerConfig of(String id, List<Path> layers, List<String> args) {
     return new ContainerConfig(
-        id, id, layers, args, List.of(), null, null, null, "none", List.of(), List.of(), false,
-        false, false, null, null, null, null, false, List.of(), Map.of(), List.of());
+        id,
+        id,
+        layers,
+        args,
+        List.of(),
+        null,
+        null,
+        null,
+        "none",
+        List.of(),
+        List.of(),
+        false,
+        false,
+        false,
+        null,
+        null,
+        null,
+        null,
+        false,
+        List.of(),
+        Map.of(),
+        List.of(),
+        Console.NONE);
   }
 }

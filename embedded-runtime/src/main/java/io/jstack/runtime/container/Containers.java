@@ -34,10 +34,26 @@ public final class Containers {
   private final Path runcRoot;
   private final RuntimeTools tools;
 
+  /**
+   * Where conmon puts each container's attach socket (as a link to its directory): a socket's
+   * address holds 108 bytes, so the data root's own {@code s} when that is short enough.
+   */
+  private final Path socketDir;
+
   public Containers(DataRoot root, RuntimeTools tools) {
     this.containers = root.path().resolve("containers");
     this.runcRoot = root.path().resolve("runtime/runc");
     this.tools = tools;
+    Path own = root.path().resolve("s");
+    this.socketDir =
+        own.toString().length() + 1 + 64 + "/attach".length() < 100
+            ? own
+            : Path.of(
+                "/run/jstack/s-"
+                    + io.jstack.runtime.image.internal.Digests.hex(
+                            io.jstack.runtime.image.internal.Digests.of(
+                                root.path().toString().getBytes(StandardCharsets.UTF_8)))
+                        .substring(0, 12));
   }
 
   /** Where a container's files are. */
@@ -73,7 +89,6 @@ public final class Containers {
       Files.createDirectories(rootfs);
       Files.createDirectories(dir.resolve("exits"));
       Files.createDirectories(dir.resolve("persist"));
-      Files.createDirectories(dir.resolve("sock"));
       List<Path> lower = new ArrayList<>(c.layers());
       java.util.Collections.reverse(lower);
       NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
@@ -109,6 +124,13 @@ public final class Containers {
           new OciSpec.Files(hosts, hostnameFile, resolv, c.init() ? tools.requireInit() : null);
       byte[] spec = OciSpecJson.write(OciSpec.of(c, rootfs, user, files));
       Files.write(dir.resolve("config.json"), spec);
+      if (!c.console().equals(ContainerConfig.Console.NONE)) {
+        Files.writeString(
+            dir.resolve("console"),
+            (c.console().tty() ? "tty " : "")
+                + (c.console().stdin() ? "stdin " : "")
+                + (c.console().stdinOnce() ? "once" : ""));
+      }
     } catch (IOException | RuntimeException e) {
       try {
         cleanUp(c.id());
@@ -208,6 +230,15 @@ public final class Containers {
    * @throws EngineException with the runtime's own words when it cannot start
    */
   public void start(String id) {
+    start(id, socket -> {});
+  }
+
+  /**
+   * Starts a created container under a new conmon; a container with a terminal or an open input
+   * ({@link ContainerConfig.Console}) first has its attach socket passed to {@code beforeRun}, so
+   * that clients attached there see everything its process prints.
+   */
+  public void start(String id, java.util.function.Consumer<Path> beforeRun) {
     Path dir = requireDir(id);
     try {
       if (Files.isDirectory(runcRoot.resolve(id))) {
@@ -218,40 +249,55 @@ public final class Containers {
       Files.deleteIfExists(dir.resolve("exits").resolve(id));
       Files.deleteIfExists(dir.resolve("pidfile"));
       Files.createDirectories(runcRoot);
+      Files.createDirectories(socketDir);
+      String console =
+          Files.exists(dir.resolve("console")) ? Files.readString(dir.resolve("console")) : "";
       List<String> cmd =
-          List.of(
-              tools.conmon().toString(),
-              "--api-version",
-              "1",
-              "--cid",
-              id,
-              "--cuuid",
-              id,
-              "--name",
-              id,
-              "--runtime",
-              tools.runtime().toString(),
-              "--bundle",
-              dir.toString(),
-              "--log-path",
-              "k8s-file:" + logFile(id),
-              "--exit-dir",
-              dir.resolve("exits").toString(),
-              "--persist-dir",
-              dir.resolve("persist").toString(),
-              "--container-pidfile",
-              dir.resolve("pidfile").toString(),
-              "--conmon-pidfile",
-              dir.resolve("conmon.pid").toString(),
-              "--socket-dir-path",
-              dir.resolve("sock").toString(),
-              // Else conmon sync(2)s every file system when a container exits: seconds on a busy
-              // disk, for each container of a down. Its log lines are written before that anyway.
-              "--no-sync-log",
-              "--runtime-arg",
-              "--root=" + runcRoot,
-              "--runtime-arg",
-              "--log=" + dir.resolve("runc.log"));
+          new ArrayList<>(
+              List.of(
+                  tools.conmon().toString(),
+                  "--api-version",
+                  "1",
+                  "--cid",
+                  id,
+                  "--cuuid",
+                  id,
+                  "--name",
+                  id,
+                  "--runtime",
+                  tools.runtime().toString(),
+                  "--bundle",
+                  dir.toString(),
+                  "--log-path",
+                  "k8s-file:" + logFile(id),
+                  "--exit-dir",
+                  dir.resolve("exits").toString(),
+                  "--persist-dir",
+                  dir.resolve("persist").toString(),
+                  "--container-pidfile",
+                  dir.resolve("pidfile").toString(),
+                  "--conmon-pidfile",
+                  dir.resolve("conmon.pid").toString(),
+                  "--socket-dir-path",
+                  socketDir.toString(),
+                  // Else conmon sync(2)s every file system when a container exits: seconds on a
+                  // busy
+                  // disk, for each container of a down. Its log lines are written before that
+                  // anyway.
+                  "--no-sync-log",
+                  "--runtime-arg",
+                  "--root=" + runcRoot,
+                  "--runtime-arg",
+                  "--log=" + dir.resolve("runc.log")));
+      if (console.contains("tty")) {
+        cmd.add("--terminal");
+      }
+      if (console.contains("stdin")) {
+        cmd.add("--stdin");
+        if (!console.contains("once")) {
+          cmd.add("--leave-stdin-open");
+        }
+      }
       Process conmon =
           new ProcessBuilder(cmd)
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -273,6 +319,9 @@ public final class Containers {
                   + tail(dir.resolve("runc.log")));
         }
         Thread.sleep(1);
+      }
+      if (!console.isEmpty()) {
+        beforeRun.accept(attachSocket(id));
       }
       runc("start", id);
     } catch (IOException e) {
@@ -381,6 +430,29 @@ public final class Containers {
       }
       throw new EngineException(
           "cannot read the usage of container " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Its attach socket (conmon's, while it runs a container with a terminal or an open input):
+   * packets of output, each led by its stream (2 stdout, 3 stderr), and input the other way.
+   */
+  public Path attachSocket(String id) {
+    return dir(id).resolve("attach");
+  }
+
+  /** Resizes its terminal (through conmon's control FIFO); nothing if it has none or ended. */
+  public void resize(String id, int rows, int columns) {
+    Path ctl = dir(id).resolve("ctl");
+    if (rows <= 0 || columns <= 0 || exitCode(id).isPresent() || !Files.exists(ctl)) {
+      return;
+    }
+    try {
+      Files.writeString(
+          ctl, "1 " + rows + " " + columns + "\n", java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new EngineException(
+          "cannot resize the terminal of container " + id + ": " + e.getMessage(), e);
     }
   }
 
@@ -538,6 +610,7 @@ public final class Containers {
       runcQuietly("delete", "--force", id);
     }
     waitForConmon(dir);
+    Files.deleteIfExists(socketDir.resolve(id));
     NativeFs.unmount(dir.resolve("rootfs"));
     LayerUnpacker.removeTree(dir);
   }

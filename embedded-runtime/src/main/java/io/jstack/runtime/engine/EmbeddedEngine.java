@@ -13,6 +13,7 @@ import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.internal.SeqPacket;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -478,7 +479,11 @@ public final class EmbeddedEngine {
         host.path("Init").asBoolean(false),
         mounts,
         sysctls,
-        ulimits(host.path("Ulimits")));
+        ulimits(host.path("Ulimits")),
+        new ContainerConfig.Console(
+            body.path("Tty").asBoolean(),
+            body.path("OpenStdin").asBoolean(),
+            body.path("StdinOnce").asBoolean()));
   }
 
   private static List<ContainerConfig.Ulimit> ulimits(JsonNode list) {
@@ -506,7 +511,7 @@ public final class EmbeddedEngine {
 
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
-    containers.start(r.id());
+    containers.start(r.id(), socket -> connectWaiting(r.id(), socket));
     ContainerRecord started = r.started(Instant.now(), byPolicy);
     write(started);
     emit(started, "start", Map.of());
@@ -865,6 +870,45 @@ public final class EmbeddedEngine {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     } catch (IOException ended) {
       // Nothing more to read.
+    }
+  }
+
+  private final Map<String, List<java.util.concurrent.CompletableFuture<SeqPacket>>> attaching =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Attaches to the console of a container with a terminal or an open input: at once if it runs,
+   * else as it next starts, before its process prints anything. The caller closes the socket.
+   */
+  public java.util.concurrent.CompletableFuture<SeqPacket> attach(String idOrName) {
+    Container c = require(idOrName);
+    String id = c.record().id();
+    java.util.concurrent.CompletableFuture<SeqPacket> f =
+        new java.util.concurrent.CompletableFuture<>();
+    if (c.alive()) {
+      try {
+        f.complete(SeqPacket.connect(containers.attachSocket(id)));
+      } catch (IOException e) {
+        f.completeExceptionally(e);
+      }
+      return f;
+    }
+    attaching.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+    return f;
+  }
+
+  private void connectWaiting(String id, Path socket) {
+    List<java.util.concurrent.CompletableFuture<SeqPacket>> waiting = attaching.remove(id);
+    for (java.util.concurrent.CompletableFuture<SeqPacket> f :
+        waiting == null ? List.<java.util.concurrent.CompletableFuture<SeqPacket>>of() : waiting) {
+      try {
+        SeqPacket s = SeqPacket.connect(socket);
+        if (!f.complete(s)) {
+          s.close(); // the client went away meanwhile
+        }
+      } catch (IOException e) {
+        f.completeExceptionally(e);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
+import io.jstack.runtime.internal.SeqPacket;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -420,6 +421,11 @@ public final class EngineServer implements AutoCloseable {
         ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
         r.put("Id", engine.createExec(id, body(req)));
         json(ctx, HttpResponseStatus.CREATED, r);
+      } else if (m.equals(HttpMethod.POST) && verb.equals("resize")) {
+        engine
+            .runtime()
+            .resize(engine.require(id).record().id(), intParam(q, "h"), intParam(q, "w"));
+        empty(ctx, HttpResponseStatus.OK);
       } else if (m.equals(HttpMethod.POST) && verb.equals("attach")) {
         attach(ctx, req, engine.require(id), q);
       } else {
@@ -636,8 +642,8 @@ public final class EngineServer implements AutoCloseable {
       QueryStringDecoder q) {
     if (c.record().request().path("OpenStdin").asBoolean()
         || c.record().request().path("Tty").asBoolean()) {
-      throw new UnsupportedOperationException(
-          "attaching to a container's input or terminal is not supported by the jstack engine yet: use exec -it, or --engine docker");
+      attachConsole(ctx, req, c, q);
+      return;
     }
     boolean stdout = truthy(param(q, "stdout"));
     boolean stderr = truthy(param(q, "stderr"));
@@ -667,6 +673,93 @@ public final class EngineServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Attaches to the console of a container with a terminal or an open input (conmon's attach
+   * socket): its output as it comes, the client's bytes to its input, the client's half-close ends
+   * its input.
+   */
+  private void attachConsole(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      EmbeddedEngine.Container c,
+      QueryStringDecoder q) {
+    boolean tty = c.record().request().path("Tty").asBoolean();
+    boolean stdin = truthy(param(q, "stdin")) && c.record().request().path("OpenStdin").asBoolean();
+    boolean stdout = truthy(param(q, "stdout"));
+    boolean stderr = truthy(param(q, "stderr"));
+    java.util.concurrent.CompletableFuture<SeqPacket> socket = engine.attach(c.record().id());
+    java.io.OutputStream input =
+        !stdin
+            ? null
+            : new java.io.OutputStream() {
+              @Override
+              public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+              }
+
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                SeqPacket s = connected(socket);
+                for (int at = off; at < off + len; at += 8192) {
+                  s.write(b, at, Math.min(8192, off + len - at));
+                }
+              }
+
+              @Override
+              public void close() throws IOException {
+                connected(socket).shutdownOutput();
+              }
+            };
+    try (Hijacked out =
+        Hijacked.take(ctx.channel(), req, tty ? Hijacked.RAW : Hijacked.MULTIPLEXED, input)) {
+      SeqPacket s = null;
+      while (s == null && out.open()) {
+        try {
+          s = socket.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException notYet) {
+          // It has not started yet.
+        } catch (java.util.concurrent.ExecutionException e) {
+          return;
+        }
+      }
+      if (s == null) {
+        return;
+      }
+      try (SeqPacket attached = s) {
+        byte[] packet = new byte[8193];
+        for (int n = attached.read(packet); n > 0; n = attached.read(packet)) {
+          boolean err = packet[0] == 3;
+          if (err ? stderr : stdout) {
+            out.send(
+                tty ? Hijacked.TERMINAL : err ? Hijacked.STDERR : Hijacked.STDOUT,
+                packet,
+                1,
+                n - 1);
+          }
+        }
+      } catch (IOException ended) {
+        // Its console closed.
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      socket.cancel(false);
+    }
+  }
+
+  private static SeqPacket connected(java.util.concurrent.CompletableFuture<SeqPacket> socket)
+      throws IOException {
+    try {
+      return socket.get();
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.CancellationException e) {
+      throw new IOException("the container's console is gone", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
     }
   }
 
@@ -1102,8 +1195,9 @@ public final class EngineServer implements AutoCloseable {
       }
     }
     config.put("Image", r.image());
-    config.put("Tty", false);
-    config.put("OpenStdin", false);
+    config.put("Tty", r.request().path("Tty").asBoolean());
+    config.put("OpenStdin", r.request().path("OpenStdin").asBoolean());
+    config.put("StdinOnce", r.request().path("StdinOnce").asBoolean());
     ObjectNode state = i.putObject("State");
     state.put("Status", c.status().name());
     state.put("Running", c.alive());

@@ -204,7 +204,7 @@ public final class OciSpec {
         c.hostname() == null ? c.id().substring(0, Math.min(12, c.id().length())) : c.hostname());
 
     ObjectNode process = spec.putObject("process");
-    process.put("terminal", false);
+    process.put("terminal", c.console().tty());
     ObjectNode u = process.putObject("user");
     u.put("uid", user.uid());
     u.put("gid", user.gid());
