@@ -161,7 +161,7 @@ class IsolationIT {
             Map.of("user", "nobody", "init", true));
     Ran r = run(c);
     assertThat(r.output())
-        .startsWith("uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup),10(wheel)");
+        .startsWith("uid=65534(nobody) gid=65534(nogroup) groups=10(wheel),65534(nogroup)");
     assertThat(r.output()).contains("/sbin/jstack-init -- sh -c");
   }
 
