@@ -16,6 +16,11 @@ class DockerCliCompatIT extends EmbeddedStackFixture {
   void dockerCommands_behaveAsOnDockerd() throws Exception {
     compose("services:\n  idle:\n    image: jstack-examples/busybox:latest\n");
     ok("ps"); // starts the engine
+    // Only root and the socket's group may connect; the engine logs who did (SO_PEERCRED).
+    assertThat(java.nio.file.Files.getPosixFilePermissions(socket()))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+    assertThat(java.nio.file.Files.readString(dir.resolve("data/engine.log")))
+        .containsPattern("client pid \\d+ uid 0 connected to " + socket());
     try (LocalRegistry registry = LocalRegistry.start()) {
       Docker.Result pushed =
           Docker.run(
