@@ -65,6 +65,26 @@ public record RuntimeTools(Path runtime, Path conmon, Path init) {
     if (init == null) {
       return warnings;
     }
+    // A runtime that ran a container on this kernel still does: the check runs again only when
+    // the runtime binary or the kernel changed.
+    Path verdict = scratch.resolve("runtime-checked");
+    String key;
+    try {
+      key =
+          runtime
+              + " "
+              + Files.size(runtime)
+              + " "
+              + Files.getLastModifiedTime(runtime).toMillis()
+              + " "
+              + Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip()
+              + "\n";
+      if (Files.exists(verdict) && Files.readString(verdict).equals(key)) {
+        return warnings;
+      }
+    } catch (java.io.IOException e) {
+      key = null;
+    }
     Path bundle = scratch.resolve("probe-" + ProcessHandle.current().pid());
     try {
       java.nio.file.Files.createDirectories(bundle.resolve("rootfs/proc"));
@@ -90,6 +110,9 @@ public record RuntimeTools(Path runtime, Path conmon, Path init) {
               "jstack-probe-" + ProcessHandle.current().pid()),
           scratch,
           "run");
+      if (key != null) {
+        Files.writeString(verdict, key);
+      }
     } catch (java.io.IOException e) {
       throw new EngineException(
           "cannot prepare the runtime check in " + scratch + ": " + e.getMessage(), e);

@@ -186,9 +186,28 @@ class IsolationIT {
         .isEmpty();
     assertThat(Path.of("/sys/fs/cgroup/memory/jstack", "probe-" + ProcessHandle.current().pid()))
         .doesNotExist();
+    // Only the verdict is left: the next engine on this kernel skips the throw-away container.
     try (var left = Files.list(scratch)) {
-      assertThat(left.toList()).isEmpty();
+      assertThat(left.toList()).containsExactly(scratch.resolve("runtime-checked"));
     }
+    assertThat(Files.readString(scratch.resolve("runtime-checked")))
+        .startsWith(tools.runtime() + " ")
+        .contains(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip());
+    // Through a runc that notes each call: a second probe asks only for its version.
+    Path noting = dir.resolve("noting-runc");
+    Files.writeString(
+        noting,
+        "#!/bin/sh\necho \"$1\" >> "
+            + dir.resolve("calls")
+            + "\nexec "
+            + tools.runtime()
+            + " \"$@\"\n");
+    assertThat(noting.toFile().setExecutable(true)).isTrue();
+    RuntimeTools spied = new RuntimeTools(noting, tools.conmon(), tools.init());
+    assertThat(spied.probe(scratch)).isEmpty();
+    assertThat(spied.probe(scratch)).isEmpty();
+    assertThat(Files.readAllLines(dir.resolve("calls")))
+        .containsExactly("--version", "--root", "--version");
 
     Path refusing = dir.resolve("refusing-runtime");
     Files.writeString(
