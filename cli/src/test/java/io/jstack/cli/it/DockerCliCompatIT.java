@@ -22,17 +22,7 @@ class DockerCliCompatIT extends EmbeddedStackFixture {
     assertThat(java.nio.file.Files.readString(dir.resolve("data/engine.log")))
         .containsPattern("client pid \\d+ uid 0 connected to " + socket());
     try (LocalRegistry registry = LocalRegistry.start()) {
-      Docker.Result pushed =
-          Docker.run(
-              null,
-              "skopeo",
-              "--insecure-policy",
-              "copy",
-              "-q",
-              "--dest-tls-verify=false",
-              "docker-archive:" + dir.resolve("busybox.tar"),
-              "docker://" + registry.host + "/compat/busybox:v1");
-      assertThat(pushed.code()).as(pushed.err()).isZero();
+      push(registry.host + "/compat/busybox:v1");
       Docker.Result compat =
           Docker.run(
               null,

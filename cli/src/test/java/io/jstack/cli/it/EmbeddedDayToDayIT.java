@@ -225,19 +225,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
         Tmux.start(
             "jstack-" + project,
             Tmux.jstackScript(dir, env, base) + " exec box sh; echo EXIT=$?")) {
-      tmux.awaitScreen("/ #");
-      tmux.send("tty; stty size");
-      tmux.awaitScreen("/dev/pts/");
-      assertThat(tmux.screen()).containsPattern("\\n30 100\\s");
-      tmux.resize(120, 40);
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofSeconds(1))
-          .untilAsserted(
-              () -> {
-                tmux.send("stty size");
-                assertThat(tmux.screen()).containsPattern("\\n40 120\\s");
-              });
+      tmux.shellFollowsTheWindow();
       tmux.send("exit 5");
       tmux.awaitScreen("EXIT=5");
     }
@@ -271,19 +259,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
         Tmux.start(
             "jstack-" + project,
             Tmux.jstackScript(dir, env, base) + " run --rm box sh; echo EXIT=$?")) {
-      tmux.awaitScreen("/ #");
-      tmux.send("tty; stty size");
-      tmux.awaitScreen("/dev/pts/");
-      assertThat(tmux.screen()).containsPattern("\\n30 100\\s");
-      tmux.resize(120, 40);
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofSeconds(1))
-          .untilAsserted(
-              () -> {
-                tmux.send("stty size");
-                assertThat(tmux.screen()).containsPattern("\\n40 120\\s");
-              });
+      tmux.shellFollowsTheWindow();
       // Ctrl-C reaches the container's terminal: the shell's child stops, the shell goes on.
       tmux.send("sleep 300");
       Thread.sleep(500);

@@ -230,17 +230,7 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
         io.jstack.runtime.image.LocalRegistry.start()) {
       String image =
           registry.host + "/it/busybox-" + UUID.randomUUID().toString().substring(0, 6) + ":1";
-      Path archive = dir.resolve("busybox.tar");
-      Docker.Result pushed =
-          Docker.run(
-              null,
-              "skopeo",
-              "--insecure-policy",
-              "copy",
-              "--dest-tls-verify=false",
-              "docker-archive:" + archive,
-              "docker://" + image);
-      assertThat(pushed.code()).as(pushed.err()).isZero();
+      push(image);
       Files.writeString(
           dir.resolve("compose.yaml"),
           "services:\n  app:\n    image: "

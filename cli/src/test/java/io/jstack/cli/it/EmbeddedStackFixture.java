@@ -84,6 +84,21 @@ abstract class EmbeddedStackFixture {
     return r;
   }
 
+  /** Pushes the busybox image (with skopeo, from its docker save archive) as {@code image}. */
+  void push(String image) {
+    Docker.Result pushed =
+        Docker.run(
+            null,
+            "skopeo",
+            "--insecure-policy",
+            "copy",
+            "-q",
+            "--dest-tls-verify=false",
+            "docker-archive:" + dir.resolve("busybox.tar"),
+            "docker://" + image);
+    assertThat(pushed.code()).as(pushed.err()).isZero();
+  }
+
   /** {@code GET path} of the engine's Docker API, as JSON. */
   JsonNode api(String path) throws Exception {
     Docker.Result r =

@@ -109,20 +109,7 @@ class InteractiveIT {
         Tmux.start(
             "jstack-" + project,
             script + " exec box sh; echo EXIT=$?; stty -a | grep -c -- ' -echo '");
-    tmux.awaitScreen("/ #");
-    tmux.send("tty; stty size");
-    tmux.awaitScreen("/dev/pts/");
-    assertThat(tmux.screen()).containsPattern("\\n30 100\\s");
-    tmux.resize(120, 40);
-    // The window's new size reaches the container (SIGWINCH, then the engine's resize call).
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(
-            () -> {
-              tmux.send("stty size");
-              assertThat(tmux.screen()).containsPattern("\\n40 120\\s");
-            });
+    tmux.shellFollowsTheWindow();
     tmux.send("exit 5");
     tmux.awaitScreen("EXIT=5");
     // The terminal got its echo back.

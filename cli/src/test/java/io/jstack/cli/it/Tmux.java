@@ -62,6 +62,27 @@ final class Tmux implements AutoCloseable {
     return script;
   }
 
+  /**
+   * Checks, in the busybox shell this session runs in a container, that it has a terminal of the
+   * window's size (100 × 30) that follows the window when it grows to 120 × 40.
+   */
+  void shellFollowsTheWindow() {
+    awaitScreen("/ #");
+    send("tty; stty size");
+    awaitScreen("/dev/pts/");
+    assertThat(screen()).containsPattern("\\n30 100\\s");
+    resize(120, 40);
+    // The window's new size reaches the container (SIGWINCH, then the engine's resize call).
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              send("stty size");
+              assertThat(screen()).containsPattern("\\n40 120\\s");
+            });
+  }
+
   /** Types {@code line} and Enter. */
   void send(String line) {
     Docker.run(null, "tmux", "send-keys", "-t", session, line, "Enter");

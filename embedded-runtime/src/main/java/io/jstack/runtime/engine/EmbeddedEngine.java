@@ -13,6 +13,7 @@ import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.internal.Daemons;
 import io.jstack.runtime.internal.SeqPacket;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -835,32 +836,27 @@ public final class EmbeddedEngine {
           emit(r, "exec_start: " + String.join(" ", e.config.command()), Map.of("execID", id));
           return r;
         });
-    Thread watcher =
-        new Thread(
-            () -> {
-              if (detach) {
-                Thread errors = new Thread(() -> discard(p.errors()), "jstack-exec-errors");
-                errors.setDaemon(true);
-                errors.start();
-                discard(p.output());
-                try {
-                  errors.join();
-                } catch (InterruptedException interrupted) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-              int code = e.finish();
-              if (detach) {
-                p.release();
-              }
-              ContainerRecord r = records.get(e.containerId);
-              if (r != null) {
-                emit(r, "exec_die", Map.of("execID", id, "exitCode", String.valueOf(code)));
-              }
-            },
-            "jstack-exec-" + id.substring(0, 12));
-    watcher.setDaemon(true);
-    watcher.start();
+    Daemons.start(
+        "jstack-exec-" + id.substring(0, 12),
+        () -> {
+          if (detach) {
+            Thread errors = Daemons.start("jstack-exec-errors", () -> discard(p.errors()));
+            discard(p.output());
+            try {
+              errors.join();
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          int code = e.finish();
+          if (detach) {
+            p.release();
+          }
+          ContainerRecord r = records.get(e.containerId);
+          if (r != null) {
+            emit(r, "exec_die", Map.of("execID", id, "exitCode", String.valueOf(code)));
+          }
+        });
     return p;
   }
 

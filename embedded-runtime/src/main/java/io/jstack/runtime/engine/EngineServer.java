@@ -11,6 +11,7 @@ import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
+import io.jstack.runtime.internal.Daemons;
 import io.jstack.runtime.internal.SeqPacket;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -68,12 +69,7 @@ public final class EngineServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel channel;
   private final ExecutorService workers =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "jstack-engine-request");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(Daemons.named("jstack-engine-request"));
 
   private EngineServer(EmbeddedEngine engine, Path socket, EventLoopGroup group, Channel channel) {
     this.engine = engine;
@@ -115,13 +111,7 @@ public final class EngineServer implements AutoCloseable {
     }
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
-            1,
-            r -> {
-              Thread t = new Thread(r, "jstack-engine-io");
-              t.setDaemon(true);
-              return t;
-            },
-            EpollIoHandler.newFactory());
+            1, Daemons.named("jstack-engine-io"), EpollIoHandler.newFactory());
     EngineServer[] self = new EngineServer[1];
     Channel ch =
         new ServerBootstrap()
@@ -583,9 +573,7 @@ public final class EngineServer implements AutoCloseable {
               stdin ? p.input() : null)) {
         Thread errors = null;
         if (!p.tty()) {
-          errors = new Thread(() -> out.copy(p.errors(), Hijacked.STDERR), "jstack-exec-stderr");
-          errors.setDaemon(true);
-          errors.start();
+          errors = Daemons.start("jstack-exec-stderr", () -> out.copy(p.errors(), Hijacked.STDERR));
         }
         out.copy(p.output(), p.tty() ? Hijacked.TERMINAL : Hijacked.STDOUT);
         if (errors != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.ExecConfig;
 import io.jstack.runtime.container.ExecProcess;
+import io.jstack.runtime.internal.Daemons;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,20 +33,9 @@ final class Supervisor implements AutoCloseable {
 
   private final EmbeddedEngine engine;
   private final ScheduledExecutorService timer =
-      Executors.newScheduledThreadPool(
-          1,
-          r -> {
-            Thread t = new Thread(r, "jstack-engine-supervisor");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newScheduledThreadPool(1, Daemons.named("jstack-engine-supervisor"));
   private final ExecutorService probes =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "jstack-engine-health");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(Daemons.named("jstack-engine-health"));
 
   private final Map<String, Health> health = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> restarts = new ConcurrentHashMap<>();
@@ -220,12 +210,8 @@ final class Supervisor implements AutoCloseable {
       try {
         p.input().close();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread errors = new Thread(() -> keep(p.errors(), output), "jstack-health-stderr");
-        Thread out = new Thread(() -> keep(p.output(), output), "jstack-health-stdout");
-        for (Thread t : List.of(errors, out)) {
-          t.setDaemon(true);
-          t.start();
-        }
+        Thread errors = Daemons.start("jstack-health-stderr", () -> keep(p.errors(), output));
+        Thread out = Daemons.start("jstack-health-stdout", () -> keep(p.output(), output));
         OptionalInt code = p.waitFor(h.check().timeout());
         if (code.isEmpty()) {
           p.kill();

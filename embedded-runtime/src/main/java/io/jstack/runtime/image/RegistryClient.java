@@ -3,6 +3,7 @@ package io.jstack.runtime.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.image.internal.Digests;
+import io.jstack.runtime.internal.Daemons;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -764,7 +765,8 @@ public final class RegistryClient {
   /** Runs {@code tasks}, {@code parallelism} at a time, and waits for all of them. */
   private void inParallel(List<LayerTask> tasks, String what) {
     ExecutorService pool =
-        Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon());
+        Executors.newFixedThreadPool(
+            Math.max(1, options.parallelism()), Daemons.named("jstack-registry"));
     try {
       List<Future<Void>> work = new ArrayList<>();
       for (LayerTask t : tasks) {
@@ -807,14 +809,6 @@ public final class RegistryClient {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted", e);
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon() {
-    return r -> {
-      Thread t = new Thread(r, "jstack-registry");
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   static String short12(String digest) {

@@ -1,5 +1,6 @@
 package io.jstack.runtime.engine.internal;
 
+import io.jstack.runtime.internal.Daemons;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -197,12 +198,7 @@ public final class Hijacked implements AutoCloseable {
       this.writer =
           sink == null
               ? null
-              : Executors.newSingleThreadExecutor(
-                  r -> {
-                    Thread t = new Thread(r, "jstack-engine-input");
-                    t.setDaemon(true);
-                    return t;
-                  });
+              : Executors.newSingleThreadExecutor(Daemons.named("jstack-engine-input"));
     }
 
     @Override
