@@ -18,6 +18,11 @@ import java.util.Map;
  * @param pidsLimit {@code pids_limit}
  * @param shmBytes the size of {@code /dev/shm} (default 64 MiB)
  * @param init run a static init as PID 1 that reaps zombies and forwards signals
+ * @param networkMode {@code host}, {@code none}, or {@code netns:<path>} to join a network
+ *     namespace the engine set up
+ * @param hostsEntries lines for {@code /etc/hosts} after localhost's: the container's own addresses
+ *     and {@code extra_hosts}
+ * @param resolvConf the container's {@code /etc/resolv.conf}; null for the host's
  */
 public record ContainerConfig(
     String id,
@@ -42,7 +47,9 @@ public record ContainerConfig(
     List<BindMount> mounts,
     Map<String, String> sysctls,
     List<Ulimit> ulimits,
-    Console console) {
+    Console console,
+    List<String> hostsEntries,
+    String resolvConf) {
   public ContainerConfig {
     if (!id.matches("[a-z0-9][a-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException(
@@ -56,6 +63,14 @@ public record ContainerConfig(
     mounts = List.copyOf(mounts);
     sysctls = Map.copyOf(sysctls);
     ulimits = List.copyOf(ulimits);
+    hostsEntries = List.copyOf(hostsEntries);
+  }
+
+  /** The network namespace to join, for a network mode {@code netns:<path>}; else null. */
+  public String networkNamespace() {
+    return networkMode != null && networkMode.startsWith("netns:")
+        ? networkMode.substring(6)
+        : null;
   }
 
   /**
@@ -105,6 +120,8 @@ public record ContainerConfig(
         List.of(),
         Map.of(),
         List.of(),
-        Console.NONE);
+        Console.NONE,
+        List.of(),
+        null);
   }
 }

@@ -119,7 +119,11 @@ public final class Containers {
       Path hostnameFile = Files.writeString(dir.resolve("hostname"), hostname + "\n");
       Path resolv = dir.resolve("resolv.conf");
       Path hostResolv = Path.of("/etc/resolv.conf");
-      Files.writeString(resolv, Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
+      Files.writeString(
+          resolv,
+          c.resolvConf() != null
+              ? c.resolvConf()
+              : Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
       OciSpec.Files files =
           new OciSpec.Files(hosts, hostnameFile, resolv, c.init() ? tools.requireInit() : null);
       byte[] spec = OciSpecJson.write(OciSpec.of(c, rootfs, user, files));
@@ -217,11 +221,18 @@ public final class Containers {
   private static String hosts(ContainerConfig c, String hostname) throws IOException {
     if ("host".equals(c.networkMode())) {
       Path h = Path.of("/etc/hosts");
-      return Files.isReadable(h) ? Files.readString(h) : "127.0.0.1\tlocalhost\n";
+      StringBuilder own =
+          new StringBuilder(Files.isReadable(h) ? Files.readString(h) : "127.0.0.1\tlocalhost\n");
+      c.hostsEntries().forEach(l -> own.append(l).append('\n'));
+      return own.toString();
     }
-    return "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t"
-        + hostname
-        + "\n";
+    StringBuilder h =
+        new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+    if (c.hostsEntries().stream().noneMatch(l -> l.endsWith("\t" + hostname))) {
+      h.append("127.0.0.1\t").append(hostname).append('\n');
+    }
+    c.hostsEntries().forEach(l -> h.append(l).append('\n'));
+    return h.toString();
   }
 
   /**

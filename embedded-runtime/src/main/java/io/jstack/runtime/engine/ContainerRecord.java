@@ -39,6 +39,12 @@ public record ContainerRecord(
         false);
   }
 
+  /** This record with another request (its networks changed). */
+  ContainerRecord withRequest(JsonNode changed) {
+    return new ContainerRecord(
+        id, name, image, imageId, created, changed, startedAt, restartCount, stoppedByUser);
+  }
+
   /** This record once the user stopped it. */
   ContainerRecord stopped() {
     return new ContainerRecord(

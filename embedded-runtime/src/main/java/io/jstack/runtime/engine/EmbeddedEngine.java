@@ -15,6 +15,11 @@ import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.internal.Daemons;
 import io.jstack.runtime.internal.SeqPacket;
+import io.jstack.runtime.network.Ipam;
+import io.jstack.runtime.network.Network;
+import io.jstack.runtime.network.Networks;
+import io.jstack.runtime.network.Plumbing;
+import io.jstack.runtime.network.Subnet;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -43,6 +48,7 @@ public final class EmbeddedEngine {
   private final ImageStore images;
   private final Containers containers;
   private final Volumes volumes;
+  private final Networks networks;
   private final Supervisor supervisor = new Supervisor(this);
 
   /** Where a container's record lists the anonymous volumes made for it. */
@@ -62,6 +68,7 @@ public final class EmbeddedEngine {
     this.images = ImageStore.open(root);
     this.containers = new Containers(root, tools);
     this.volumes = new Volumes(root);
+    this.networks = new Networks(root);
     Path dir = root.path().resolve("containers");
     if (Files.isDirectory(dir)) {
       try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
@@ -139,6 +146,7 @@ public final class EmbeddedEngine {
    * healthchecks run. For the engine process; without it the engine only does what it is asked.
    */
   public void supervise(Duration period) {
+    networks.restore();
     supervisor.watch(period);
   }
 
@@ -223,6 +231,296 @@ public final class EmbeddedEngine {
     return out;
   }
 
+  // ------------------------------------------------------------------ networks
+
+  /**
+   * Where a container's record keeps its endpoints: by network id, the network's name, the
+   * container's address there, its aliases and its device in the container ({@code ethN}).
+   */
+  static final String ENDPOINTS = "JstackEndpoints";
+
+  private final Object addressLock = new Object();
+
+  /** Addresses handed out to creates not yet recorded, as {@code <network id>/<address>}. */
+  private final java.util.Set<String> pendingAddresses =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  public Networks networks() {
+    return networks;
+  }
+
+  /** The network namespace of a container on bridge networks ({@code /run/netns/<this>}). */
+  static String namespace(String id) {
+    return "jstack-" + id.substring(0, 12);
+  }
+
+  /**
+   * The endpoints a create request asks for: its network mode's network (Docker's default network,
+   * {@code bridge}, for {@code default}) and those of {@code NetworkingConfig}.
+   */
+  private ObjectNode endpoints(String name, JsonNode body) {
+    String mode = body.path("HostConfig").path("NetworkMode").asText("");
+    ObjectNode out = JSON.createObjectNode();
+    if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
+      return out;
+    }
+    JsonNode configs = body.path("NetworkingConfig").path("EndpointsConfig");
+    Map<String, JsonNode> wanted = new LinkedHashMap<>();
+    String first = mode.isEmpty() || mode.equals("default") ? "bridge" : mode;
+    wanted.put(first, configs.path(first));
+    configs.properties().forEach(e -> wanted.putIfAbsent(e.getKey(), e.getValue()));
+    try {
+      wanted.forEach(
+          (net, config) -> {
+            Network n = net.equals("bridge") ? defaultNetwork() : networks.require(net);
+            endpoint(out, n, config);
+          });
+    } catch (RuntimeException e) {
+      settle(out);
+      throw e;
+    }
+    return out;
+  }
+
+  /** Docker's default network, {@code bridge}: made on first use. */
+  private Network defaultNetwork() {
+    synchronized (addressLock) {
+      return networks
+          .find("bridge")
+          .orElseGet(
+              () ->
+                  networks.create(
+                      "bridge",
+                      Optional.empty(),
+                      Optional.empty(),
+                      Optional.empty(),
+                      false,
+                      1500,
+                      Map.of()));
+    }
+  }
+
+  /** Adds an endpoint on {@code n} to {@code endpoints}, with a free address. */
+  private void endpoint(ObjectNode endpoints, Network n, JsonNode config) {
+    if (endpoints.has(n.id())) {
+      throw new EngineException.Conflict(
+          "endpoint with name " + n.name() + " already exists in network " + n.name());
+    }
+    String requested = config.path("IPAMConfig").path("IPv4Address").asText("");
+    long address;
+    synchronized (addressLock) {
+      java.util.Set<Long> taken = new java.util.HashSet<>();
+      taken.add(n.gateway());
+      for (ContainerRecord r : records.values()) {
+        String a = r.request().path(ENDPOINTS).path(n.id()).path("IPAddress").asText("");
+        if (!a.isEmpty()) {
+          taken.add(Subnet.parseAddress(a));
+        }
+      }
+      for (String p : pendingAddresses) {
+        if (p.startsWith(n.id() + "/")) {
+          taken.add(Long.parseLong(p.substring(n.id().length() + 1)));
+        }
+      }
+      address =
+          Ipam.address(
+              n.subnet(),
+              n.ipRange(),
+              requested.isEmpty() ? Optional.empty() : Optional.of(Subnet.parseAddress(requested)),
+              taken);
+      pendingAddresses.add(n.id() + "/" + address);
+    }
+    int device = 0;
+    for (JsonNode e : endpoints) {
+      device = Math.max(device, e.path("Device").asInt() + 1);
+    }
+    ObjectNode e = endpoints.putObject(n.id());
+    e.put("Name", n.name());
+    e.put("IPAddress", Subnet.address(address));
+    e.put("Device", device);
+    e.put("EndpointID", HexFormat.of().formatHex(random32()));
+    e.set(
+        "Aliases",
+        config.path("Aliases").isArray() ? config.path("Aliases") : JSON.createArrayNode());
+  }
+
+  /** Forgets the addresses of {@code endpoints} as pending (recorded now, or given up). */
+  private void settle(JsonNode endpoints) {
+    endpoints
+        .properties()
+        .forEach(
+            e ->
+                pendingAddresses.remove(
+                    e.getKey()
+                        + "/"
+                        + Subnet.parseAddress(e.getValue().path("IPAddress").asText())));
+  }
+
+  /** The network mode for the runtime: {@code netns:<path>} for bridge networks. */
+  private String networkMode(String id, String name, JsonNode request) {
+    String mode = request.path("HostConfig").path("NetworkMode").asText("");
+    if (mode.equals("host") || mode.equals("none")) {
+      return mode;
+    }
+    if (mode.startsWith("container:")) {
+      Container other = require(mode.substring("container:".length()));
+      String otherMode = other.record().request().path("HostConfig").path("NetworkMode").asText("");
+      if (otherMode.equals("host")) {
+        return "host";
+      }
+      if (other.record().request().path(ENDPOINTS).size() == 0) {
+        throw new IllegalArgumentException(
+            "container "
+                + name
+                + " wants the network of "
+                + other.record().name()
+                + ", which has none to share; give that one a network");
+      }
+      return "netns:/run/netns/" + namespace(other.record().id());
+    }
+    return "netns:/run/netns/" + namespace(id);
+  }
+
+  /** {@code /etc/hosts} lines: the container's own address and its {@code extra_hosts}. */
+  private static List<String> hostsEntries(String id, JsonNode request) {
+    List<String> lines = new ArrayList<>();
+    String hostname = request.path("Hostname").asText("");
+    for (JsonNode e : request.path(ENDPOINTS)) {
+      lines.add(
+          e.path("IPAddress").asText()
+              + "	"
+              + (hostname.isEmpty() ? id.substring(0, 12) : hostname));
+      break;
+    }
+    for (String extra : strings(request.path("HostConfig").path("ExtraHosts"))) {
+      int colon = extra.lastIndexOf(':');
+      if (colon > 0) {
+        lines.add(extra.substring(colon + 1) + "	" + extra.substring(0, colon));
+      }
+    }
+    return lines;
+  }
+
+  /** A container on bridge networks asks the engine's DNS, on its first network's gateway. */
+  private String resolvConf(JsonNode request) {
+    for (Map.Entry<String, JsonNode> e : request.path(ENDPOINTS).properties()) {
+      Network n = networks.require(e.getKey());
+      return "nameserver " + Subnet.address(n.gateway()) + "\noptions ndots:0\n";
+    }
+    return null;
+  }
+
+  /**
+   * Sets up a container's network namespace before its process starts: the namespace, and a veth
+   * pair on each network's bridge. What is there already (an earlier run's) stays.
+   */
+  private void plug(ContainerRecord r) {
+    JsonNode endpoints = r.request().path(ENDPOINTS);
+    if (endpoints.size() == 0) {
+      return;
+    }
+    String ns = namespace(r.id());
+    if (!Files.exists(Path.of("/run/netns", ns))) {
+      Plumbing.createNamespace(ns);
+    }
+    boolean first = true;
+    for (Map.Entry<String, JsonNode> e : endpoints.properties()) {
+      plug(r.id(), networks.require(e.getKey()), e.getValue(), first);
+      first = false;
+    }
+  }
+
+  private void plug(String id, Network n, JsonNode endpoint, boolean defaultRoute) {
+    String hostEnd = "jv" + id.substring(0, 9) + endpoint.path("Device").asInt();
+    if (Plumbing.exists(hostEnd)) {
+      return;
+    }
+    Plumbing.connect(
+        namespace(id),
+        n.bridge(),
+        hostEnd,
+        "eth" + endpoint.path("Device").asInt(),
+        n.subnet(),
+        Subnet.parseAddress(endpoint.path("IPAddress").asText()),
+        n.gateway(),
+        n.mtu(),
+        defaultRoute);
+  }
+
+  /**
+   * Connects a container to a network (Compose does so for every network after the first, before
+   * start); a running one gets its new interface at once.
+   */
+  public void connect(String network, String container, JsonNode endpointConfig) {
+    Network n = networks.require(network);
+    Container c = require(container);
+    ContainerRecord r = c.record();
+    if (r.request().path(ENDPOINTS).size() == 0) {
+      throw new IllegalArgumentException(
+          "container "
+              + r.name()
+              + " has no bridge network to add "
+              + n.name()
+              + " to (its network mode is "
+              + r.request().path("HostConfig").path("NetworkMode").asText("none")
+              + ")");
+    }
+    ObjectNode request = r.request().deepCopy();
+    ObjectNode endpoints = (ObjectNode) request.get(ENDPOINTS);
+    endpoint(endpoints, n, endpointConfig);
+    try {
+      write(r.withRequest(request));
+    } finally {
+      settle(endpoints);
+    }
+    if (c.alive()) {
+      plug(r.id(), n, endpoints.get(n.id()), false);
+    }
+    emit(r, "connect", Map.of("network", n.name()));
+  }
+
+  /** Takes a container off a network. */
+  public void disconnect(String network, String container) {
+    Network n = networks.require(network);
+    ContainerRecord r = require(container).record();
+    JsonNode endpoint = r.request().path(ENDPOINTS).path(n.id());
+    if (endpoint.isMissingNode()) {
+      throw new EngineException.NotFound(
+          "container " + r.name() + " is not connected to network " + n.name());
+    }
+    ObjectNode request = r.request().deepCopy();
+    ((ObjectNode) request.get(ENDPOINTS)).remove(n.id());
+    write(r.withRequest(request));
+    Plumbing.deleteLink("jv" + r.id().substring(0, 9) + endpoint.path("Device").asInt());
+    emit(r, "disconnect", Map.of("network", n.name()));
+  }
+
+  /** The containers with an endpoint on {@code n}. */
+  public List<ContainerRecord> attachedTo(Network n) {
+    return records.values().stream().filter(r -> r.request().path(ENDPOINTS).has(n.id())).toList();
+  }
+
+  /**
+   * Removes a network, unless a container is attached to it.
+   *
+   * @throws EngineException.Conflict naming a container that uses it
+   */
+  public void removeNetwork(String idOrName) {
+    Network n = networks.require(idOrName);
+    List<ContainerRecord> users = attachedTo(n);
+    if (!users.isEmpty()) {
+      throw new EngineException.Conflict(
+          "error while removing network: network "
+              + n.name()
+              + " id "
+              + n.id()
+              + " has active endpoints (container "
+              + users.get(0).name()
+              + ")");
+    }
+    networks.remove(n);
+  }
+
   /** Removes a volume, unless a container uses it. */
   public void removeVolume(String name) {
     for (ContainerRecord r : records.values()) {
@@ -278,16 +576,6 @@ public final class EmbeddedEngine {
         requestedName != null
             ? requestedName
             : "jstack_" + HexFormat.of().formatHex(random32()).substring(0, 12);
-    JsonNode host = body.path("HostConfig");
-    String mode = host.path("NetworkMode").asText("");
-    if (!mode.equals("host") && !mode.equals("none")) {
-      throw new EngineException(
-          "container "
-              + name
-              + " wants network mode '"
-              + (mode.isEmpty() ? "default" : mode)
-              + "', but the embedded engine runs only network_mode: host or none so far (bridge networks come with a later jstack); use --engine docker for this stack");
-    }
     String imageRef = body.path("Image").asText();
     ImageReference ref = ImageReference.parse(imageRef);
     String manifest =
@@ -311,12 +599,13 @@ public final class EmbeddedEngine {
             "the container name \"/" + name + "\" is being used by another create");
       }
     }
+    ObjectNode request = body.deepCopy();
     try {
       String id = HexFormat.of().formatHex(random32());
       List<String> anonymous = new ArrayList<>();
-      ContainerConfig config = config(id, name, body, image, anonymous);
+      request.set(ENDPOINTS, endpoints(name, body));
+      ContainerConfig config = config(id, name, request, image, anonymous);
       containers.create(config);
-      ObjectNode request = body.deepCopy();
       Health.inherit(request, image.config().path("config").path("Healthcheck"));
       ArrayNode line = request.putArray(COMMAND_LINE);
       commandLine(body, image.config().path("config")).forEach(line::add);
@@ -329,6 +618,7 @@ public final class EmbeddedEngine {
       emit(record, "create", Map.of());
       return id;
     } finally {
+      settle(request.path(ENDPOINTS));
       reservedNames.remove(name);
     }
   }
@@ -467,7 +757,7 @@ public final class EmbeddedEngine {
         emptyToNull(body.path("WorkingDir").asText(ic.path("WorkingDir").asText(""))),
         emptyToNull(body.path("User").asText(ic.path("User").asText(""))),
         emptyToNull(body.path("Hostname").asText("")),
-        host.path("NetworkMode").asText(),
+        networkMode(id, name, body),
         strings(host.path("CapAdd")),
         strings(host.path("CapDrop")),
         host.path("Privileged").asBoolean(),
@@ -484,7 +774,9 @@ public final class EmbeddedEngine {
         new ContainerConfig.Console(
             body.path("Tty").asBoolean(),
             body.path("OpenStdin").asBoolean(),
-            body.path("StdinOnce").asBoolean()));
+            body.path("StdinOnce").asBoolean()),
+        hostsEntries(id, body),
+        resolvConf(body));
   }
 
   private static List<ContainerConfig.Ulimit> ulimits(JsonNode list) {
@@ -512,6 +804,7 @@ public final class EmbeddedEngine {
 
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
+    plug(r);
     containers.start(r.id(), socket -> connectWaiting(r.id(), socket));
     ContainerRecord started = r.started(Instant.now(), byPolicy);
     write(started);
@@ -620,6 +913,9 @@ public final class EmbeddedEngine {
     }
     supervisor.forget(c.record().id());
     containers.remove(c.record().id());
+    if (c.record().request().path(ENDPOINTS).size() > 0) {
+      Plumbing.deleteNamespace(namespace(c.record().id()));
+    }
     announceExits();
     emit(c.record(), "destroy", Map.of());
     records.remove(c.record().id());

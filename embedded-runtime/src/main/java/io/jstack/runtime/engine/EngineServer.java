@@ -13,6 +13,8 @@ import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
 import io.jstack.runtime.internal.Daemons;
 import io.jstack.runtime.internal.SeqPacket;
+import io.jstack.runtime.network.Network;
+import io.jstack.runtime.network.Subnet;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -288,18 +290,8 @@ public final class EngineServer implements AutoCloseable {
       containers(ctx, req, q, m, parts);
     } else if (head.equals("images")) {
       images(ctx, req, q, m, parts);
-    } else if (head.equals("networks") && m.equals(HttpMethod.GET) && n == 1) {
-      json(ctx, HttpResponseStatus.OK, EmbeddedEngine.JSON.createArrayNode());
-    } else if (head.equals("networks") && m.equals(HttpMethod.GET) && n == 2) {
-      error(ctx, HttpResponseStatus.NOT_FOUND, "No such network: " + parts.get(1));
-    } else if (head.equals("networks")
-        && m.equals(HttpMethod.POST)
-        && n == 2
-        && parts.get(1).equals("create")) {
-      error(
-          ctx,
-          HttpResponseStatus.NOT_IMPLEMENTED,
-          "the jstack engine runs containers with network_mode: host or none so far; bridge networks come with a later jstack: set network_mode on every service, or use --engine docker");
+    } else if (head.equals("networks")) {
+      networks(ctx, req, q, m, parts);
     } else if (head.equals("volumes")) {
       volumes(ctx, req, q, m, parts);
     } else if (head.equals("plugins") && n == 3 && m.equals(HttpMethod.GET)) {
@@ -807,6 +799,143 @@ public final class EngineServer implements AutoCloseable {
     }
   }
 
+  // ------------------------------------------------------------------ networks
+
+  private void networks(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      QueryStringDecoder q,
+      HttpMethod m,
+      List<String> p) {
+    int n = p.size();
+    if (m.equals(HttpMethod.GET) && n == 1) {
+      Map<String, List<String>> filters = filters(q);
+      ArrayNode out = EmbeddedEngine.JSON.createArrayNode();
+      for (Network net : engine.networks().list()) {
+        if (labelsMatch(net.labels(), filters.getOrDefault("label", List.of()))
+            && filters.getOrDefault("name", List.of()).stream()
+                .allMatch(x -> net.name().contains(x))) {
+          out.add(network(net));
+        }
+      }
+      json(ctx, HttpResponseStatus.OK, out);
+    } else if (m.equals(HttpMethod.POST) && n == 2 && p.get(1).equals("create")) {
+      JsonNode body = body(req);
+      String driver = body.path("Driver").asText("bridge");
+      if (!driver.isEmpty() && !driver.equals("bridge")) {
+        throw new IllegalArgumentException(
+            "network driver " + driver + " is not supported by the jstack engine (only bridge)");
+      }
+      JsonNode pool = body.path("IPAM").path("Config").path(0);
+      Map<String, String> labels = new java.util.TreeMap<>();
+      body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+      String mtu = body.path("Options").path("com.docker.network.driver.mtu").asText("1500");
+      Network net =
+          engine
+              .networks()
+              .create(
+                  body.path("Name").asText(),
+                  optional(pool.path("Subnet")).map(Subnet::parse),
+                  optional(pool.path("Gateway")).map(Subnet::parseAddress),
+                  optional(pool.path("IPRange")).map(Subnet::parse),
+                  body.path("Internal").asBoolean(),
+                  Integer.parseInt(mtu),
+                  labels);
+      ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
+      r.put("Id", net.id());
+      r.put("Warning", "");
+      json(ctx, HttpResponseStatus.CREATED, r);
+    } else if (m.equals(HttpMethod.GET) && n == 2) {
+      json(ctx, HttpResponseStatus.OK, network(engine.networks().require(p.get(1))));
+    } else if (m.equals(HttpMethod.DELETE) && n == 2) {
+      engine.removeNetwork(p.get(1));
+      empty(ctx, HttpResponseStatus.NO_CONTENT);
+    } else if (m.equals(HttpMethod.POST) && n == 3 && p.get(2).equals("connect")) {
+      JsonNode body = body(req);
+      engine.connect(p.get(1), body.path("Container").asText(), body.path("EndpointConfig"));
+      empty(ctx, HttpResponseStatus.OK);
+    } else if (m.equals(HttpMethod.POST) && n == 3 && p.get(2).equals("disconnect")) {
+      JsonNode body = body(req);
+      engine.disconnect(p.get(1), body.path("Container").asText());
+      empty(ctx, HttpResponseStatus.OK);
+    } else {
+      unsupported(ctx, m, "/" + String.join("/", p));
+    }
+  }
+
+  private static java.util.Optional<String> optional(JsonNode text) {
+    String s = text.asText("");
+    return s.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(s);
+  }
+
+  /** Docker's inspect of a network. */
+  private ObjectNode network(Network net) {
+    ObjectNode o = EmbeddedEngine.JSON.createObjectNode();
+    o.put("Name", net.name());
+    o.put("Id", net.id());
+    o.put("Created", net.created().toString());
+    o.put("Scope", "local");
+    o.put("Driver", "bridge");
+    o.put("EnableIPv6", false);
+    ObjectNode ipam = o.putObject("IPAM");
+    ipam.put("Driver", "default");
+    ipam.putNull("Options");
+    ObjectNode pool = ipam.putArray("Config").addObject();
+    pool.put("Subnet", net.subnet().toString());
+    pool.put("Gateway", Subnet.address(net.gateway()));
+    net.ipRange().ifPresent(r -> pool.put("IPRange", r.toString()));
+    o.put("Internal", net.internal());
+    o.put("Attachable", true);
+    o.put("Ingress", false);
+    o.putObject("ConfigFrom").put("Network", "");
+    o.put("ConfigOnly", false);
+    ObjectNode containers = o.putObject("Containers");
+    for (ContainerRecord r : engine.attachedTo(net)) {
+      JsonNode e = r.request().path(EmbeddedEngine.ENDPOINTS).path(net.id());
+      ObjectNode c = containers.putObject(r.id());
+      c.put("Name", r.name());
+      c.put("EndpointID", e.path("EndpointID").asText());
+      c.put("MacAddress", "");
+      c.put("IPv4Address", e.path("IPAddress").asText() + "/" + net.subnet().prefix());
+      c.put("IPv6Address", "");
+    }
+    ObjectNode options = o.putObject("Options");
+    options.put("com.docker.network.bridge.name", net.bridge());
+    options.put("com.docker.network.driver.mtu", String.valueOf(net.mtu()));
+    ObjectNode labels = o.putObject("Labels");
+    net.labels().forEach(labels::put);
+    return o;
+  }
+
+  /** Docker's {@code NetworkSettings.Networks} of a container. */
+  private ObjectNode endpoints(ContainerRecord r) {
+    ObjectNode out = EmbeddedEngine.JSON.createObjectNode();
+    String mode = r.request().path("HostConfig").path("NetworkMode").asText("none");
+    if (r.request().path(EmbeddedEngine.ENDPOINTS).size() == 0) {
+      out.putObject(mode.startsWith("container:") ? "none" : mode);
+      return out;
+    }
+    r.request()
+        .path(EmbeddedEngine.ENDPOINTS)
+        .properties()
+        .forEach(
+            e -> {
+              Network net = engine.networks().find(e.getKey()).orElse(null);
+              JsonNode ep = e.getValue();
+              ObjectNode o = out.putObject(ep.path("Name").asText());
+              o.putNull("IPAMConfig");
+              o.putNull("Links");
+              o.set("Aliases", ep.path("Aliases"));
+              o.put("NetworkID", e.getKey());
+              o.put("EndpointID", ep.path("EndpointID").asText());
+              o.put("Gateway", net == null ? "" : Subnet.address(net.gateway()));
+              o.put("IPAddress", ep.path("IPAddress").asText());
+              o.put("IPPrefixLen", net == null ? 0 : net.subnet().prefix());
+              o.put("MacAddress", "");
+            });
+    return out;
+  }
+
   private void volumes(
       ChannelHandlerContext ctx,
       FullHttpRequest req,
@@ -1113,9 +1242,7 @@ public final class EngineServer implements AutoCloseable {
             ? r.request().path("Labels")
             : EmbeddedEngine.JSON.createObjectNode());
     s.putArray("Ports");
-    s.putObject("NetworkSettings")
-        .putObject("Networks")
-        .putObject(r.request().path("HostConfig").path("NetworkMode").asText("none"));
+    s.putObject("NetworkSettings").set("Networks", endpoints(r));
     return s;
   }
 
@@ -1201,9 +1328,13 @@ public final class EngineServer implements AutoCloseable {
     engine.health(r.id()).ifPresent(h -> state.set("Health", h));
     i.put("RestartCount", r.restartCount());
     i.set("HostConfig", r.request().path("HostConfig"));
-    i.putObject("NetworkSettings")
-        .putObject("Networks")
-        .putObject(r.request().path("HostConfig").path("NetworkMode").asText("none"));
+    ObjectNode settings = i.putObject("NetworkSettings");
+    ObjectNode networks = endpoints(r);
+    settings.set("Networks", networks);
+    JsonNode first = networks.elements().hasNext() ? networks.elements().next() : null;
+    settings.put("IPAddress", first == null ? "" : first.path("IPAddress").asText(""));
+    settings.put("Gateway", first == null ? "" : first.path("Gateway").asText(""));
+    settings.putObject("Ports");
     i.putArray("Mounts");
     return i;
   }

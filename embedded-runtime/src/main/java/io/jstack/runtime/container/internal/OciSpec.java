@@ -319,7 +319,9 @@ public final class OciSpec {
     for (String t : List.of("pid", "ipc", "uts", "mount")) {
       ns.addObject().put("type", t);
     }
-    if (!"host".equals(c.networkMode())) {
+    if (c.networkNamespace() != null) {
+      ns.addObject().put("type", "network").put("path", c.networkNamespace());
+    } else if (!"host".equals(c.networkMode())) {
       ns.addObject().put("type", "network");
     }
     linux.put("cgroupsPath", "/jstack/" + c.id());

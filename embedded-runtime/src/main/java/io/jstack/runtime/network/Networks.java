@@ -1,0 +1,229 @@
+package io.jstack.runtime.network;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.DataRoot;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The embedded engine's bridge networks, one file each below {@code <data root>/networks} (with a
+ * format version), each with its bridge and firewall rules on the host. A network outlives the
+ * engine process; {@link #restore} puts back what a reboot took away.
+ */
+public final class Networks {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int FORMAT = 1;
+
+  private final Path dir;
+  private final Map<String, Network> byId = new ConcurrentHashMap<>();
+
+  public Networks(DataRoot root) {
+    this.dir = root.path().resolve("networks");
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "*.json")) {
+        for (Path p : all) {
+          Network n = read(p);
+          byId.put(n.id(), n);
+        }
+      } catch (IOException e) {
+        throw new EngineException("cannot read the networks in " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Every network. */
+  public List<Network> list() {
+    List<Network> out = new ArrayList<>(byId.values());
+    out.sort(java.util.Comparator.comparing(Network::created));
+    return out;
+  }
+
+  /** A network by name, id or id prefix (of at least 4 digits). */
+  public Optional<Network> find(String idOrName) {
+    Network exact = byId.get(idOrName);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    for (Network n : byId.values()) {
+      if (n.name().equals(idOrName)) {
+        return Optional.of(n);
+      }
+    }
+    if (idOrName.length() >= 4) {
+      for (Network n : byId.values()) {
+        if (n.id().startsWith(idOrName)) {
+          return Optional.of(n);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A network by name or id.
+   *
+   * @throws EngineException.NotFound when there is none
+   */
+  public Network require(String idOrName) {
+    return find(idOrName)
+        .orElseThrow(() -> new EngineException.NotFound("network " + idOrName + " not found"));
+  }
+
+  /**
+   * Creates a network: its subnet (given, or the first free default one), bridge and rules.
+   *
+   * @throws EngineException.Conflict when the name is taken
+   * @throws IllegalArgumentException when the addresses asked for cannot be used
+   */
+  public synchronized Network create(
+      String name,
+      Optional<Subnet> subnet,
+      Optional<Long> gateway,
+      Optional<Subnet> ipRange,
+      boolean internal,
+      int mtu,
+      Map<String, String> labels) {
+    if (find(name).filter(n -> n.name().equals(name)).isPresent()) {
+      throw new EngineException.Conflict("network with name " + name + " already exists");
+    }
+    List<Subnet> inUse = new ArrayList<>();
+    try {
+      inUse.addAll(HostNetwork.subnetsInUse());
+    } catch (IOException e) {
+      throw new EngineException("cannot read this host's routes: " + e.getMessage(), e);
+    }
+    byId.values().forEach(n -> inUse.add(n.subnet()));
+    // The host's routes include our own bridges' subnets, which the other networks cover already.
+    Subnet chosen = Ipam.allocate(subnet, inUse);
+    long gw = Ipam.gateway(chosen, gateway);
+    if (ipRange.isPresent() && !chosen.covers(ipRange.get())) {
+      throw new IllegalArgumentException(
+          "ip_range " + ipRange.get() + " does not lie within subnet " + chosen);
+    }
+    String id = HexFormat.of().formatHex(random32());
+    Network n =
+        new Network(
+            id,
+            name,
+            chosen,
+            gw,
+            ipRange,
+            internal,
+            mtu,
+            labels,
+            Instant.now(),
+            Firewall.BRIDGE_PREFIX + id.substring(0, 11));
+    try {
+      up(n);
+      write(n);
+    } catch (RuntimeException e) {
+      down(n);
+      throw e;
+    }
+    byId.put(id, n);
+    return n;
+  }
+
+  /** Removes a network's bridge, rules and file. The caller checks that no container uses it. */
+  public synchronized void remove(Network n) {
+    down(n);
+    try {
+      Files.deleteIfExists(dir.resolve(n.id() + ".json"));
+    } catch (IOException e) {
+      throw new EngineException("cannot remove network " + n.name() + ": " + e.getMessage(), e);
+    }
+    byId.remove(n.id());
+  }
+
+  /** Puts back the bridge and rules of every network (a reboot takes them away). */
+  public void restore() {
+    for (Network n : byId.values()) {
+      up(n);
+    }
+  }
+
+  private static void up(Network n) {
+    Plumbing.createBridge(n.bridge(), n.subnet(), n.gateway(), n.mtu());
+    Firewall.addNetwork(n.bridge(), n.subnet(), n.internal());
+  }
+
+  private static void down(Network n) {
+    Firewall.removeNetwork(n.bridge(), n.subnet(), n.internal());
+    Plumbing.deleteLink(n.bridge());
+  }
+
+  private void write(Network n) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("format", FORMAT);
+    o.put("id", n.id());
+    o.put("name", n.name());
+    o.put("subnet", n.subnet().toString());
+    o.put("gateway", Subnet.address(n.gateway()));
+    n.ipRange().ifPresent(r -> o.put("ipRange", r.toString()));
+    o.put("internal", n.internal());
+    o.put("mtu", n.mtu());
+    ObjectNode labels = o.putObject("labels");
+    n.labels().forEach(labels::put);
+    o.put("created", n.created().toString());
+    o.put("bridge", n.bridge());
+    try {
+      Files.createDirectories(dir);
+      Path temp = dir.resolve(n.id() + ".json.tmp");
+      Files.write(temp, JSON.writeValueAsBytes(o));
+      Files.move(
+          temp,
+          dir.resolve(n.id() + ".json"),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new EngineException("cannot record network " + n.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Network read(Path file) throws IOException {
+    JsonNode o = JSON.readTree(file.toFile());
+    if (o.path("format").asInt() != FORMAT) {
+      throw new EngineException(
+          "network record "
+              + file
+              + " has format "
+              + o.path("format").asInt()
+              + "; this jstack reads "
+              + FORMAT);
+    }
+    Map<String, String> labels = new java.util.TreeMap<>();
+    o.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return new Network(
+        o.path("id").asText(),
+        o.path("name").asText(),
+        Subnet.parse(o.path("subnet").asText()),
+        Subnet.parseAddress(o.path("gateway").asText()),
+        o.hasNonNull("ipRange")
+            ? Optional.of(Subnet.parse(o.path("ipRange").asText()))
+            : Optional.empty(),
+        o.path("internal").asBoolean(),
+        o.path("mtu").asInt(1500),
+        labels,
+        Instant.parse(o.path("created").asText()),
+        o.path("bridge").asText());
+  }
+
+  private static byte[] random32() {
+    byte[] b = new byte[32];
+    ThreadLocalRandom.current().nextBytes(b);
+    return b;
+  }
+}
