@@ -15,6 +15,7 @@ import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.internal.Daemons;
 import io.jstack.runtime.internal.SeqPacket;
+import io.jstack.runtime.network.DnsServer;
 import io.jstack.runtime.network.Ipam;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.Networks;
@@ -147,12 +148,19 @@ public final class EmbeddedEngine {
    */
   public void supervise(Duration period) {
     networks.restore();
+    dns = DnsServer.start(this::lookup, DnsServer.upstreams(System.getenv()));
+    for (Network n : networks.list()) {
+      dns.listen(n.gateway(), 53);
+    }
     supervisor.watch(period);
   }
 
   /** Stops looking after the containers (they keep running). */
   public void stopSupervising() {
     supervisor.close();
+    if (dns != null) {
+      dns.close();
+    }
   }
 
   /** Its health ({@code State.Health}), if it has a healthcheck and runs. */
@@ -249,6 +257,75 @@ public final class EmbeddedEngine {
     return networks;
   }
 
+  /** The DNS server of bridge networks, once the engine supervises; else null. */
+  private volatile DnsServer dns;
+
+  /**
+   * Creates a bridge network (see {@link Networks#create}); its DNS answers at once when the engine
+   * supervises.
+   */
+  public Network createNetwork(
+      String name,
+      Optional<Subnet> subnet,
+      Optional<Long> gateway,
+      Optional<Subnet> ipRange,
+      boolean internal,
+      int mtu,
+      Map<String, String> labels) {
+    Network n = networks.create(name, subnet, gateway, ipRange, internal, mtu, labels);
+    if (dns != null) {
+      try {
+        dns.listen(n.gateway(), 53);
+      } catch (EngineException e) {
+        networks.remove(n);
+        throw e;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * What a name means to the container at {@code client} (asking the DNS of the network whose
+   * gateway is {@code server}): the addresses of the running containers on the networks it shares
+   * with them whose name, service, alias or short id it is.
+   */
+  List<Long> lookup(long client, long server, String name) {
+    java.util.Set<String> scope = new java.util.HashSet<>();
+    for (ContainerRecord r : records.values()) {
+      for (JsonNode e : r.request().path(ENDPOINTS)) {
+        if (Subnet.parseAddress(e.path("IPAddress").asText()) == client) {
+          r.request().path(ENDPOINTS).fieldNames().forEachRemaining(scope::add);
+        }
+      }
+    }
+    if (scope.isEmpty()) {
+      networks.list().stream().filter(n -> n.gateway() == server).forEach(n -> scope.add(n.id()));
+    }
+    List<Long> out = new ArrayList<>();
+    for (ContainerRecord r : records.values()) {
+      String service = r.request().path("Labels").path("com.docker.compose.service").asText("");
+      boolean named =
+          r.name().equalsIgnoreCase(name)
+              || service.equalsIgnoreCase(name)
+              || r.id().startsWith(name) && name.length() >= 12
+              || r.request().path("Hostname").asText("").equalsIgnoreCase(name);
+      for (Map.Entry<String, JsonNode> e : r.request().path(ENDPOINTS).properties()) {
+        if (!scope.contains(e.getKey())) {
+          continue;
+        }
+        boolean aliased = false;
+        for (JsonNode a : e.getValue().path("Aliases")) {
+          aliased |= a.asText().equalsIgnoreCase(name);
+        }
+        if ((named || aliased) && withState(r).alive()) {
+          out.add(Subnet.parseAddress(e.getValue().path("IPAddress").asText()));
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
   /** The network namespace of a container on bridge networks ({@code /run/netns/<this>}). */
   static String namespace(String id) {
     return "jstack-" + id.substring(0, 12);
@@ -289,7 +366,7 @@ public final class EmbeddedEngine {
           .find("bridge")
           .orElseGet(
               () ->
-                  networks.create(
+                  createNetwork(
                       "bridge",
                       Optional.empty(),
                       Optional.empty(),
@@ -517,6 +594,9 @@ public final class EmbeddedEngine {
               + " has active endpoints (container "
               + users.get(0).name()
               + ")");
+    }
+    if (dns != null) {
+      dns.unlisten(n.gateway());
     }
     networks.remove(n);
   }

@@ -831,16 +831,14 @@ public final class EngineServer implements AutoCloseable {
       body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
       String mtu = body.path("Options").path("com.docker.network.driver.mtu").asText("1500");
       Network net =
-          engine
-              .networks()
-              .create(
-                  body.path("Name").asText(),
-                  optional(pool.path("Subnet")).map(Subnet::parse),
-                  optional(pool.path("Gateway")).map(Subnet::parseAddress),
-                  optional(pool.path("IPRange")).map(Subnet::parse),
-                  body.path("Internal").asBoolean(),
-                  Integer.parseInt(mtu),
-                  labels);
+          engine.createNetwork(
+              body.path("Name").asText(),
+              optional(pool.path("Subnet")).map(Subnet::parse),
+              optional(pool.path("Gateway")).map(Subnet::parseAddress),
+              optional(pool.path("IPRange")).map(Subnet::parse),
+              body.path("Internal").asBoolean(),
+              Integer.parseInt(mtu),
+              labels);
       ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
       r.put("Id", net.id());
       r.put("Warning", "");
