@@ -95,7 +95,11 @@ public final class Containers {
       OciSpec.User user = Users.resolve(rootfs, c.user());
       for (ContainerConfig.BindMount m : c.mounts()) {
         if (m.populate()) {
-          populate(RootPaths.resolve(rootfs, m.target()), m.source());
+          // Containers created together may share a new volume: one fills it, the others see it
+          // filled.
+          synchronized (POPULATING.computeIfAbsent(m.source(), k -> new Object())) {
+            populate(RootPaths.resolve(rootfs, m.target()), m.source());
+          }
         }
       }
       String cwd = c.workingDir() == null || c.workingDir().isEmpty() ? "/" : c.workingDir();
@@ -153,6 +157,9 @@ public final class Containers {
    * Copies what the image has at a volume's target into the volume when the volume is still empty:
    * owners, modes and times kept, symbolic links copied as links, never followed.
    */
+  private static final java.util.Map<Path, Object> POPULATING =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static void populate(Path from, Path volume) throws IOException {
     if (!Files.isDirectory(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;

@@ -20,6 +20,7 @@ import io.jstack.runtime.network.Ipam;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.Networks;
 import io.jstack.runtime.network.Plumbing;
+import io.jstack.runtime.network.PortProxy;
 import io.jstack.runtime.network.Subnet;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -152,12 +153,25 @@ public final class EmbeddedEngine {
     for (Network n : networks.list()) {
       dns.listen(n.gateway(), 53);
     }
+    for (Container c : list()) {
+      if (c.alive()) {
+        try {
+          publish(c.record());
+        } catch (EngineException e) {
+          // Its port is someone else's now; the container runs on, unpublished.
+          System.err.println("jstack engine: " + e.getMessage());
+        }
+      }
+    }
     supervisor.watch(period);
   }
 
   /** Stops looking after the containers (they keep running). */
   public void stopSupervising() {
     supervisor.close();
+    if (ports != null) {
+      ports.close();
+    }
     if (dns != null) {
       dns.close();
     }
@@ -601,6 +615,107 @@ public final class EmbeddedEngine {
     networks.remove(n);
   }
 
+  // ------------------------------------------------------------------ published ports
+
+  /** Where a container's record keeps its published ports, with the host ports they got. */
+  static final String PORTS = "JstackPorts";
+
+  private PortProxy ports;
+
+  private synchronized PortProxy ports() {
+    if (ports == null) {
+      ports = new PortProxy();
+    }
+    return ports;
+  }
+
+  /**
+   * Opens the published ports of a container on bridge networks (its first network's address is the
+   * target), each on the host port it had before if it had one; returns them as the record keeps
+   * them.
+   *
+   * @throws EngineException when a host port is taken (then none stays open)
+   */
+  private ArrayNode publish(ContainerRecord r) {
+    ArrayNode out = JSON.createArrayNode();
+    JsonNode endpoints = r.request().path(ENDPOINTS);
+    if (endpoints.size() == 0) {
+      return out;
+    }
+    long target = Subnet.parseAddress(endpoints.elements().next().path("IPAddress").asText());
+    JsonNode before = r.request().path(PORTS);
+    int i = 0;
+    try {
+      for (Map.Entry<String, JsonNode> e :
+          r.request().path("HostConfig").path("PortBindings").properties()) {
+        String[] portAndProtocol = e.getKey().split("/", 2);
+        int containerPort = Integer.parseInt(portAndProtocol[0]);
+        String protocol = portAndProtocol.length > 1 ? portAndProtocol[1] : "tcp";
+        for (JsonNode b : e.getValue()) {
+          String hostIp = b.path("HostIp").asText("");
+          String hostPort = b.path("HostPort").asText("");
+          int had = before.path(i).path("HostPort").asInt(0);
+          int bound =
+              bind(
+                  r.id(),
+                  protocol,
+                  hostIp,
+                  had > 0 ? String.valueOf(had) : hostPort,
+                  containerPort,
+                  target);
+          ObjectNode p = out.addObject();
+          p.put("Protocol", protocol);
+          p.put("HostIp", hostIp.isEmpty() ? "0.0.0.0" : hostIp);
+          p.put("HostPort", bound);
+          p.put("ContainerPort", containerPort);
+          i++;
+        }
+      }
+    } catch (RuntimeException e) {
+      unpublish(r.id());
+      throw e;
+    }
+    return out;
+  }
+
+  /** Binds one host port: a number, a range {@code a-b} (the first free), or empty for any. */
+  private int bind(
+      String owner,
+      String protocol,
+      String hostIp,
+      String hostPort,
+      int containerPort,
+      long target) {
+    int from = 0;
+    int to = 0;
+    if (!hostPort.isEmpty()) {
+      String[] range = hostPort.split("-", 2);
+      from = Integer.parseInt(range[0].strip());
+      to = range.length > 1 ? Integer.parseInt(range[1].strip()) : from;
+    }
+    EngineException last = null;
+    for (int port = from; port <= to; port++) {
+      try {
+        return ports()
+            .open(owner, new PortProxy.Binding(protocol, hostIp, port, containerPort), target);
+      } catch (EngineException taken) {
+        last = taken;
+      }
+    }
+    throw last;
+  }
+
+  private void unpublish(String id) {
+    if (ports != null) {
+      ports.closeAll(id);
+    }
+  }
+
+  /** A run of a container ended: its published ports close. */
+  void ended(String id) {
+    unpublish(id);
+  }
+
   /** Removes a volume, unless a container uses it. */
   public void removeVolume(String name) {
     for (ContainerRecord r : records.values()) {
@@ -885,8 +1000,16 @@ public final class EmbeddedEngine {
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
     plug(r);
-    containers.start(r.id(), socket -> connectWaiting(r.id(), socket));
-    ContainerRecord started = r.started(Instant.now(), byPolicy);
+    JsonNode published = publish(r);
+    try {
+      containers.start(r.id(), socket -> connectWaiting(r.id(), socket));
+    } catch (RuntimeException e) {
+      unpublish(r.id());
+      throw e;
+    }
+    ContainerRecord started =
+        r.withRequest(((ObjectNode) r.request().deepCopy()).set(PORTS, published))
+            .started(Instant.now(), byPolicy);
     write(started);
     emit(started, "start", Map.of());
     supervisor.started(started);
@@ -904,6 +1027,7 @@ public final class EmbeddedEngine {
     }
     String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
     write(c.record().stopped());
+    unpublish(c.record().id());
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
     announceExits();
     emit(c.record(), "stop", Map.of());
@@ -992,6 +1116,7 @@ public final class EmbeddedEngine {
               + ": it is running; stop it first or force the removal");
     }
     supervisor.forget(c.record().id());
+    unpublish(c.record().id());
     containers.remove(c.record().id());
     if (c.record().request().path(ENDPOINTS).size() > 0) {
       Plumbing.deleteNamespace(namespace(c.record().id()));

@@ -1239,7 +1239,17 @@ public final class EngineServer implements AutoCloseable {
         r.request().path("Labels").isObject()
             ? r.request().path("Labels")
             : EmbeddedEngine.JSON.createObjectNode());
-    s.putArray("Ports");
+    ArrayNode ports = s.putArray("Ports");
+    if (c.alive()) {
+      for (JsonNode p : r.request().path(EmbeddedEngine.PORTS)) {
+        ports
+            .addObject()
+            .put("IP", p.path("HostIp").asText())
+            .put("PrivatePort", p.path("ContainerPort").asInt())
+            .put("PublicPort", p.path("HostPort").asInt())
+            .put("Type", p.path("Protocol").asText());
+      }
+    }
     s.putObject("NetworkSettings").set("Networks", endpoints(r));
     return s;
   }
@@ -1332,7 +1342,16 @@ public final class EngineServer implements AutoCloseable {
     JsonNode first = networks.elements().hasNext() ? networks.elements().next() : null;
     settings.put("IPAddress", first == null ? "" : first.path("IPAddress").asText(""));
     settings.put("Gateway", first == null ? "" : first.path("Gateway").asText(""));
-    settings.putObject("Ports");
+    ObjectNode ports = settings.putObject("Ports");
+    if (c.alive()) {
+      for (JsonNode p : r.request().path(EmbeddedEngine.PORTS)) {
+        ports
+            .withArray("/" + p.path("ContainerPort").asInt() + "~1" + p.path("Protocol").asText())
+            .addObject()
+            .put("HostIp", p.path("HostIp").asText())
+            .put("HostPort", String.valueOf(p.path("HostPort").asInt()));
+      }
+    }
     i.putArray("Mounts");
     return i;
   }

@@ -167,7 +167,8 @@ public final class DnsServer implements AutoCloseable {
     group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  private static InetAddress inet(long address) {
+  /** The {@link InetAddress} of an IPv4 address number. */
+  static InetAddress inet(long address) {
     try {
       return InetAddress.getByAddress(
           new byte[] {
