@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,6 +36,13 @@ final class EngineCommand implements Callable<Integer> {
       description =
           "Where to serve (default: $JSTACK_ENGINE_SOCKET, else /run/jstack/engine.sock).")
   Path socket;
+
+  @Option(
+      names = "--dns-upstream",
+      paramLabel = "HOST:PORT[,...]",
+      description =
+          "Where the DNS of bridge networks asks names it does not know (default: $JSTACK_DNS_UPSTREAM, else the host's resolvers).")
+  String dnsUpstream;
 
   @Option(
       names = "--group",
@@ -68,7 +76,12 @@ final class EngineCommand implements Callable<Integer> {
                 log.flush();
               }
             });
-    engine.supervise(java.time.Duration.ofMillis(200));
+    Map<String, String> dnsEnv = new java.util.HashMap<>(System.getenv());
+    if (dnsUpstream != null) {
+      dnsEnv.put("JSTACK_DNS_UPSTREAM", dnsUpstream);
+    }
+    engine.supervise(
+        java.time.Duration.ofMillis(200), io.jstack.runtime.network.DnsServer.upstreams(dnsEnv));
     Path pid = dataRoot.path().resolve("engine.pid");
     Files.writeString(pid, ProcessHandle.current().pid() + "\n");
     CountDownLatch stopped = new CountDownLatch(1);

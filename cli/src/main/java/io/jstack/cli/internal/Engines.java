@@ -35,7 +35,7 @@ public final class Engines {
     if (kind == Kind.embedded) {
       Path socket = embeddedSocket(env);
       if (!answers(socket)) {
-        startEmbedded(socket, DataRoot.resolve(null, env));
+        startEmbedded(socket, DataRoot.resolve(null, env), env.get("JSTACK_DNS_UPSTREAM"));
       }
       return DockerEngine.connect(new EngineAddress.Unix(socket));
     }
@@ -57,7 +57,7 @@ public final class Engines {
    * Starts the embedded engine detached from this process (its own session, no stdio of ours,
    * output to {@code <data root>/engine.log}) and waits until it answers.
    */
-  private static void startEmbedded(Path socket, DataRoot root) {
+  private static void startEmbedded(Path socket, DataRoot root, String dnsUpstream) {
     try {
       Files.createDirectories(root.path());
       Path log = root.path().resolve("engine.log");
@@ -81,6 +81,9 @@ public final class Engines {
                   "engine",
                   "--socket",
                   socket.toString()));
+      if (dnsUpstream != null && !dnsUpstream.isBlank()) {
+        cmd.addAll(List.of("--dns-upstream", dnsUpstream));
+      }
       new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -145,11 +145,13 @@ public final class EmbeddedEngine {
   /**
    * Starts looking after the containers on its own, every {@code period}: exits become events,
    * restart policies start containers again (also those that ended while no engine ran), and
-   * healthchecks run. For the engine process; without it the engine only does what it is asked.
+   * healthchecks run; bridge networks get their DNS (asking {@code dnsUpstreams} what it does not
+   * know) and running containers their published ports back. For the engine process; without it the
+   * engine only does what it is asked.
    */
-  public void supervise(Duration period) {
+  public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
-    dns = DnsServer.start(this::lookup, DnsServer.upstreams(System.getenv()));
+    dns = DnsServer.start(this::lookup, dnsUpstreams);
     for (Network n : networks.list()) {
       dns.listen(n.gateway(), 53);
     }

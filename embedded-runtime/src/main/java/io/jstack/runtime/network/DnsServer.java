@@ -264,8 +264,12 @@ public final class DnsServer implements AutoCloseable {
               byte[] buffer = new byte[4096];
               java.net.DatagramPacket reply = new java.net.DatagramPacket(buffer, buffer.length);
               s.receive(reply);
-              ch.writeAndFlush(
-                  new DatagramPacket(Unpooled.copiedBuffer(buffer, 0, reply.getLength()), client));
+              // Past the response encoder (it takes DNS messages only): the answer as it came.
+              ch.pipeline()
+                  .firstContext()
+                  .writeAndFlush(
+                      new DatagramPacket(
+                          Unpooled.copiedBuffer(buffer, 0, reply.getLength()), client));
               return;
             } catch (java.io.IOException tryNext) {
               // Silent or unreachable: the next one.

@@ -1,0 +1,267 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackRunner;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bridge networks on the embedded engine, with no dockerd in the stack's path: examples/hello as on
+ * dockerd (published port, a service reached by name, healthcheck), also after the engine is
+ * killed; compose-spec's DifferentNetworks shape; replicas behind one name; names the engine does
+ * not know asked of a fake upstream resolver on 127.0.0.1. Afterwards no bridge, veth, namespace or
+ * firewall rule is left.
+ */
+class EmbeddedNetworksIT extends EmbeddedStackFixture {
+
+  Set<String> before;
+
+  @BeforeEach
+  void networkingBefore() throws Exception {
+    before = jstackNetworking();
+  }
+
+  @AfterEach
+  void nothingLeft() throws Exception {
+    downAndStopTheEngine();
+    assertThat(jstackNetworking()).isSubsetOf(before);
+  }
+
+  /** jstack's links, namespaces and firewall rules on the host now. */
+  private static Set<String> jstackNetworking() throws Exception {
+    Set<String> out = new HashSet<>();
+    for (String l : run("ip", "-o", "link", "show").lines().toList()) {
+      String name = l.split(":\\s+", 3)[1].split("@")[0];
+      if (name.startsWith("jst-") || name.startsWith("jv")) {
+        out.add("link " + name);
+      }
+    }
+    run("ip", "netns", "list")
+        .lines()
+        .filter(l -> l.startsWith("jstack-"))
+        .forEach(l -> out.add("netns " + l.split(" ")[0]));
+    run("iptables-save")
+        .lines()
+        .filter(l -> l.contains("JSTACK") || l.contains("jst-"))
+        .forEach(l -> out.add("rule " + l));
+    return out;
+  }
+
+  @Test
+  void helloExample_asOnDockerd_andAfterTheEngineIsKilled() throws Exception {
+    int port = freePort();
+    Map<String, String> withPort = new HashMap<>(env);
+    withPort.put("HELLO_PORT", String.valueOf(port));
+    jstack = new JstackRunner(withPort);
+    base =
+        new String[] {
+          "--engine",
+          "embedded",
+          "-p",
+          project,
+          "-f",
+          Docker.repo().resolve("examples/hello/compose.yaml").toString()
+        };
+    ok("up", "-d", "--wait");
+    assertThat(get(port)).contains("hello from jstack");
+    String ps = ok("ps").out();
+    assertThat(ps).contains("(healthy)").contains("0.0.0.0:" + port + "->8080/tcp");
+    assertThat(ok("port", "web", "8080").out().strip()).isEqualTo("0.0.0.0:" + port);
+    // The client reaches web by its service name (the engine's DNS), and logs what it got.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(ok("logs", "client").out()).contains("| <h1>hello from jstack</h1>"));
+
+    long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+    ProcessHandle handle = ProcessHandle.of(engine).orElseThrow();
+    handle.destroyForcibly();
+    handle.onExit().get();
+    ok("ps"); // the next engine rebinds the port and serves DNS again
+    assertThat(get(port)).contains("hello from jstack");
+    assertThat(ok("exec", "-T", "client", "nslookup", "web").out())
+        .containsPattern("Address: \\d+\\.\\d+\\.\\d+\\.\\d+\\n");
+
+    ok("down", "-v", "-t", "1");
+    assertThat(dir.resolve("data/containers")).isEmptyDirectory();
+    assertThat(dir.resolve("data/networks")).isEmptyDirectory();
+  }
+
+  @Test
+  void differentNetworks_areIsolated_andAServiceOnBothReachesBoth() throws Exception {
+    compose(
+        """
+        services:
+          a:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "echo from-a > /tmp/i; httpd -f -p 8080 -h /tmp"]
+            networks: [one]
+          b:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "echo from-b > /tmp/i; httpd -f -p 8080 -h /tmp"]
+            networks: [two]
+          both:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "600"]
+            networks: [one, two]
+        networks:
+          one: {}
+          two: {}
+        """);
+    ok("up", "-d");
+    String b = inspect("b").path("NetworkSettings").path("IPAddress").asText();
+    assertThat(fetch("both", "a")).isEqualTo("from-a");
+    assertThat(fetch("both", "b")).isEqualTo("from-b");
+    // a and b share no network: not by name, not even by address.
+    assertThat(jstack.run(base, "exec", "-T", "a", "nslookup", "b").out()).contains("NXDOMAIN");
+    assertThat(fetch("a", b)).isEmpty();
+    assertThat(fetch("both", b)).isEqualTo("from-b");
+  }
+
+  @Test
+  void replicas_allAnswerToOneName() throws Exception {
+    compose(
+        """
+        services:
+          web:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "hostname > /tmp/i; httpd -f -p 8080 -h /tmp"]
+          client:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "600"]
+        """);
+    ok("up", "-d", "--scale", "web=3");
+    String lookup = ok("exec", "-T", "client", "nslookup", "web").out();
+    Set<String> addresses = new HashSet<>();
+    lookup
+        .lines()
+        .filter(l -> l.startsWith("Address: "))
+        .forEach(l -> addresses.add(l.substring(9)));
+    assertThat(addresses).hasSize(3);
+    // The order rotates: a client that asks again and again, and takes the first address it is
+    // given (glibc's getaddrinfo would sort them), reaches every replica.
+    Set<String> answered = new HashSet<>();
+    for (int i = 0; i < 30 && answered.size() < 3; i++) {
+      answered.add(fetch("client", "$(nslookup web | awk '/^Address: /{print $2; exit}')"));
+    }
+    assertThat(answered).hasSize(3);
+  }
+
+  @Test
+  void otherNames_goToTheUpstreamResolver() throws Exception {
+    try (DatagramSocket fake = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      Thread resolver = fakeResolver(fake);
+      Map<String, String> upstream = new HashMap<>(env);
+      upstream.put("JSTACK_DNS_UPSTREAM", "127.0.0.1:" + fake.getLocalPort());
+      jstack = new JstackRunner(upstream);
+      compose(
+          """
+          services:
+            box:
+              image: jstack-examples/busybox:latest
+              command: ["sleep", "600"]
+          """);
+      ok("up", "-d");
+      String answer = ok("exec", "-T", "box", "nslookup", "far.example.test").out();
+      assertThat(answer).contains("Address: 192.0.2.77");
+      resolver.interrupt();
+    }
+  }
+
+  /** What {@code GET /i} on {@code host}:8080 gives, asked from {@code service}; "" if nothing. */
+  private String fetch(String service, String host) {
+    return jstack
+        .run(
+            base,
+            "exec",
+            "-T",
+            service,
+            "sh",
+            "-c",
+            "printf 'GET /i HTTP/1.0\\r\\n\\r\\n' | nc -w 2 " + host + " 8080 | tail -n 1")
+        .out()
+        .strip();
+  }
+
+  private static String get(int port) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String run(String... cmd) throws Exception {
+    return Docker.run(null, cmd).out();
+  }
+
+  /**
+   * A resolver that knows one answer: every A question gets {@code 192.0.2.77} (an address for
+   * documentation; nothing ever goes there), other questions no data.
+   */
+  private static Thread fakeResolver(DatagramSocket socket) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[512];
+              while (!socket.isClosed()) {
+                try {
+                  DatagramPacket q = new DatagramPacket(buffer, buffer.length);
+                  socket.receive(q);
+                  byte[] reply = answer(java.util.Arrays.copyOf(q.getData(), q.getLength()));
+                  socket.send(new DatagramPacket(reply, reply.length, q.getSocketAddress()));
+                } catch (java.io.IOException closed) {
+                  return;
+                }
+              }
+            },
+            "fake-resolver");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static byte[] answer(byte[] query) {
+    int end = 12;
+    while (query[end] != 0) {
+      end += (query[end] & 0xff) + 1;
+    }
+    int type = (query[end + 1] & 0xff) << 8 | (query[end + 2] & 0xff);
+    int questionEnd = end + 5;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(query, 0, 2); // the id
+    out.writeBytes(
+        new byte[] {(byte) 0x81, (byte) 0x80, 0, 1, 0, (byte) (type == 1 ? 1 : 0), 0, 0, 0, 0});
+    out.write(query, 12, questionEnd - 12);
+    if (type == 1) {
+      out.writeBytes(
+          new byte[] {(byte) 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, (byte) 192, 0, 2, 77});
+    }
+    return out.toByteArray();
+  }
+}
