@@ -271,16 +271,15 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
   }
 
   @Test
-  void bridgeNetworks_areRefusedClearly() throws Exception {
+  void otherNetworkDrivers_areRefusedClearly() throws Exception {
     Files.writeString(
         dir.resolve("compose.yaml"),
-        "services:\n  web:\n    image: jstack-examples/busybox:latest\n    command: [\"sleep\", \"60\"]\n");
+        "services:\n  web:\n    image: jstack-examples/busybox:latest\n    command: [\"sleep\", \"60\"]\n"
+            + "    networks: [mesh]\nnetworks:\n  mesh:\n    driver: overlay\n");
     JstackRunner.Run up = jstack.run(base, "up", "-d");
     assertThat(up.code()).isEqualTo(1);
     assertThat(up.err().lines()).hasSize(1);
-    assertThat(up.err())
-        .contains("network_mode: host or none so far")
-        .contains("use --engine docker");
+    assertThat(up.err()).contains("network driver overlay is not supported by the jstack engine");
   }
 
   private static List<ProcessHandle> conmons(List<String> ids) {
