@@ -105,6 +105,43 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
   }
 
   @Test
+  void debiansDockerCompose_runsHelloAgainstTheEngineSocket() throws Exception {
+    compose("services:\n  idle:\n    image: jstack-examples/busybox:latest\n");
+    ok("ps"); // starts the engine
+    int port = freePort();
+    String[] compose = {
+      "env",
+      "DOCKER_HOST=unix://" + socket(),
+      "HELLO_PORT=" + port,
+      "docker-compose",
+      "-p",
+      project,
+      "-f",
+      Docker.repo().resolve("examples/hello/compose.yaml").toString()
+    };
+    try {
+      Docker.Result up = Docker.run(null, with(compose, "up", "-d"));
+      assertThat(up.code()).as(up.err()).isZero();
+      String ps = Docker.run(null, with(compose, "ps")).out();
+      assertThat(ps)
+          .contains(project + "_web_1")
+          .contains("Up (healthy)")
+          .contains("0.0.0.0:" + port + "->8080/tcp");
+      assertThat(get(port)).contains("hello from jstack");
+    } finally {
+      Docker.Result down = Docker.run(null, with(compose, "down", "-v", "-t", "1"));
+      assertThat(down.code()).as(down.err()).isZero();
+    }
+    assertThat(dir.resolve("data/networks")).isEmptyDirectory();
+  }
+
+  private static String[] with(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
+  }
+
+  @Test
   void differentNetworks_areIsolated_andAServiceOnBothReachesBoth() throws Exception {
     compose(
         """

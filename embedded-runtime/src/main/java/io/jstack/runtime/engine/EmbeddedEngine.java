@@ -351,7 +351,7 @@ public final class EmbeddedEngine {
    * The endpoints a create request asks for: its network mode's network (Docker's default network,
    * {@code bridge}, for {@code default}) and those of {@code NetworkingConfig}.
    */
-  private ObjectNode endpoints(String name, JsonNode body) {
+  private ObjectNode endpoints(String id, String name, JsonNode body) {
     String mode = body.path("HostConfig").path("NetworkMode").asText("");
     ObjectNode out = JSON.createObjectNode();
     if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
@@ -366,7 +366,7 @@ public final class EmbeddedEngine {
       wanted.forEach(
           (net, config) -> {
             Network n = net.equals("bridge") ? defaultNetwork() : networks.require(net);
-            endpoint(out, n, config);
+            endpoint(out, n, config, id.substring(0, 12));
           });
     } catch (RuntimeException e) {
       settle(out);
@@ -394,7 +394,7 @@ public final class EmbeddedEngine {
   }
 
   /** Adds an endpoint on {@code n} to {@code endpoints}, with a free address. */
-  private void endpoint(ObjectNode endpoints, Network n, JsonNode config) {
+  private void endpoint(ObjectNode endpoints, Network n, JsonNode config, String shortId) {
     if (endpoints.has(n.id())) {
       throw new EngineException.Conflict(
           "endpoint with name " + n.name() + " already exists in network " + n.name());
@@ -432,9 +432,18 @@ public final class EmbeddedEngine {
     e.put("IPAddress", Subnet.address(address));
     e.put("Device", device);
     e.put("EndpointID", HexFormat.of().formatHex(random32()));
-    e.set(
-        "Aliases",
-        config.path("Aliases").isArray() ? config.path("Aliases") : JSON.createArrayNode());
+    ArrayNode aliases = e.putArray("Aliases");
+    config.path("Aliases").forEach(aliases::add);
+    // Docker adds the short id on user-defined networks; docker-compose 1.x looks for it.
+    if (!n.name().equals("bridge")) {
+      aliases.add(shortId);
+    }
+  }
+
+  /** Whether a container has a network namespace of its own on bridge networks. */
+  private static boolean bridged(JsonNode request) {
+    String mode = request.path("HostConfig").path("NetworkMode").asText("");
+    return !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
   }
 
   /** Forgets the addresses of {@code endpoints} as pending (recorded now, or given up). */
@@ -509,7 +518,7 @@ public final class EmbeddedEngine {
    */
   private void plug(ContainerRecord r) {
     JsonNode endpoints = r.request().path(ENDPOINTS);
-    if (endpoints.size() == 0) {
+    if (!bridged(r.request())) {
       return;
     }
     String ns = namespace(r.id());
@@ -548,7 +557,7 @@ public final class EmbeddedEngine {
     Network n = networks.require(network);
     Container c = require(container);
     ContainerRecord r = c.record();
-    if (r.request().path(ENDPOINTS).size() == 0) {
+    if (!bridged(r.request())) {
       throw new IllegalArgumentException(
           "container "
               + r.name()
@@ -559,8 +568,8 @@ public final class EmbeddedEngine {
               + ")");
     }
     ObjectNode request = r.request().deepCopy();
-    ObjectNode endpoints = (ObjectNode) request.get(ENDPOINTS);
-    endpoint(endpoints, n, endpointConfig);
+    ObjectNode endpoints = request.withObject("/" + ENDPOINTS);
+    endpoint(endpoints, n, endpointConfig, r.id().substring(0, 12));
     try {
       write(r.withRequest(request));
     } finally {
@@ -800,7 +809,7 @@ public final class EmbeddedEngine {
     try {
       String id = HexFormat.of().formatHex(random32());
       List<String> anonymous = new ArrayList<>();
-      request.set(ENDPOINTS, endpoints(name, body));
+      request.set(ENDPOINTS, endpoints(id, name, body));
       ContainerConfig config = config(id, name, request, image, anonymous);
       containers.create(config);
       Health.inherit(request, image.config().path("config").path("Healthcheck"));
@@ -1120,7 +1129,7 @@ public final class EmbeddedEngine {
     supervisor.forget(c.record().id());
     unpublish(c.record().id());
     containers.remove(c.record().id());
-    if (c.record().request().path(ENDPOINTS).size() > 0) {
+    if (bridged(c.record().request())) {
       Plumbing.deleteNamespace(namespace(c.record().id()));
     }
     announceExits();
