@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the examples' image, jstack-examples/busybox:latest, from Debian's busybox-static: a
 # root filesystem with busybox and its applets, a page under /www, and nothing else. No registry
-# is needed. Usage: examples/build-image.sh [docker]   (the embedded engine joins in a later issue)
+# is needed. Usage: examples/build-image.sh [embedded|docker]   (default: embedded, jstack's own
+# image store, loaded through `jstack image load` from an archive this script writes)
 set -euo pipefail
 
 image=jstack-examples/busybox:latest
-engine=${1:-docker}
+engine=${1:-embedded}
+repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 
 if [[ ! -x /bin/busybox ]] || ! file -L /bin/busybox 2>/dev/null | grep -q static; then
   if [[ $(id -u) -eq 0 ]]; then
@@ -49,8 +51,23 @@ case $engine in
     [[ -n $old ]] && docker rmi "$old" >/dev/null 2>&1 || true
     echo "built $image on docker"
     ;;
+  embedded)
+    # A `docker save` archive: the layer, its config and a manifest naming the image.
+    layer=$(sha256sum "$work/rootfs.tar" | cut -c1-64)
+    mkdir -p "$work/archive/$layer"
+    cp "$work/rootfs.tar" "$work/archive/$layer/layer.tar"
+    printf '{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z","config":{"Cmd":["sh"],"Env":["PATH=/bin"],"Labels":{"io.jstack.rootfs":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+      "$layer" "$layer" >"$work/config.json"
+    config=$(sha256sum "$work/config.json" | cut -c1-64)
+    cp "$work/config.json" "$work/archive/$config.json"
+    printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]' "$config" "$image" "$layer" \
+      >"$work/archive/manifest.json"
+    tar -C "$work/archive" -cf "$work/image.tar" .
+    "$repo/jstack" image load -i "$work/image.tar" >/dev/null
+    echo "built $image for the embedded engine"
+    ;;
   *)
-    echo "build-image: unknown engine $engine (use docker)" >&2
+    echo "build-image: unknown engine $engine (use embedded or docker)" >&2
     exit 2
     ;;
 esac

@@ -60,8 +60,9 @@ public final class Jstack {
       names = "--engine",
       paramLabel = "docker|embedded",
       scope = ScopeType.INHERIT,
-      description = "The engine to use (default: docker at DOCKER_HOST or /var/run/docker.sock).")
-  Engines.Kind engine = Engines.Kind.docker;
+      description =
+          "The engine to use (default: docker when DOCKER_HOST is set, else jstack's embedded engine, which the CLI starts on demand).")
+  Engines.Kind engine;
 
   @Option(
       names = "--progress",
@@ -111,7 +112,11 @@ public final class Jstack {
       env = new java.util.HashMap<>(environment);
       env.put("JSTACK_DATA_ROOT", dataRoot().path().toString());
     }
-    return engines.apply(engine, env);
+    Engines.Kind kind =
+        engine != null
+            ? engine
+            : environment.containsKey("DOCKER_HOST") ? Engines.Kind.docker : Engines.Kind.embedded;
+    return engines.apply(kind, env);
   }
 
   /** The environment jstack was started with. */

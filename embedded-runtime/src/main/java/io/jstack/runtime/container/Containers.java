@@ -35,10 +35,13 @@ public final class Containers {
   private final RuntimeTools tools;
 
   /**
-   * Where conmon puts each container's attach socket (as a link to its directory): a socket's
-   * address holds 108 bytes, so the data root's own {@code s} when that is short enough.
+   * Where conmon puts each container's attach socket (as a link to its directory, named by the
+   * first {@value #CUUID} digits of its id): a socket's address holds 108 bytes, so below the data
+   * root when that is short enough.
    */
   private final Path socketDir;
+
+  private static final int CUUID = 24;
 
   public Containers(DataRoot root, RuntimeTools tools) {
     this.containers = root.path().resolve("containers");
@@ -46,7 +49,7 @@ public final class Containers {
     this.tools = tools;
     Path own = root.path().resolve("s");
     this.socketDir =
-        own.toString().length() + 1 + 64 + "/attach".length() < 100
+        own.toString().length() + 1 + CUUID + "/attach".length() < 100
             ? own
             : Path.of(
                 "/run/jstack/s-"
@@ -279,7 +282,7 @@ public final class Containers {
                   "--cid",
                   id,
                   "--cuuid",
-                  id,
+                  id.substring(0, Math.min(CUUID, id.length())),
                   "--name",
                   id,
                   "--runtime",
@@ -628,7 +631,7 @@ public final class Containers {
       runcQuietly("delete", "--force", id);
     }
     waitForConmon(dir);
-    Files.deleteIfExists(socketDir.resolve(id));
+    Files.deleteIfExists(socketDir.resolve(id.substring(0, Math.min(CUUID, id.length()))));
     NativeFs.unmount(dir.resolve("rootfs"));
     LayerUnpacker.removeTree(dir);
   }
