@@ -158,6 +158,10 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
             image: jstack-examples/busybox:latest
             command: ["sleep", "600"]
             networks: [one, two]
+          beside-a:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "600"]
+            network_mode: "service:a"
         networks:
           one: {}
           two: {}
@@ -170,6 +174,8 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
     assertThat(jstack.run(base, "exec", "-T", "a", "nslookup", "b").out()).contains("NXDOMAIN");
     assertThat(fetch("a", b)).isEmpty();
     assertThat(fetch("both", b)).isEqualTo("from-b");
+    // network_mode service:a shares a's namespace: a's server is on its loopback.
+    assertThat(fetch("beside-a", "127.0.0.1")).isEqualTo("from-a");
   }
 
   @Test

@@ -30,6 +30,8 @@ class NetworkPlumbingIT {
   final List<Process> servers = new ArrayList<>();
   Subnet a;
   Subnet b;
+  boolean internalB;
+  String outsideLink;
 
   @AfterEach
   void cleanUp() throws Exception {
@@ -41,7 +43,10 @@ class NetworkPlumbingIT {
       Firewall.removeNetwork(bridgeA, a, false);
     }
     if (b != null) {
-      Firewall.removeNetwork(bridgeB, b, false);
+      Firewall.removeNetwork(bridgeB, b, internalB);
+    }
+    if (outsideLink != null) {
+      Plumbing.deleteLink(outsideLink);
     }
     Plumbing.deleteLink(bridgeA);
     Plumbing.deleteLink(bridgeB);
@@ -86,6 +91,69 @@ class NetworkPlumbingIT {
     assertThat(ask(two, oneAddress)).isEqualTo("nc: timed out");
     // The served namespaces still answer: the empty answers were the firewall, not a dead server.
     assertThat(ask(three, oneAddress)).isEqualTo("from-one");
+  }
+
+  @Test
+  void anInternalNetwork_hasNoWayOut_whileAnotherGoesOutMasqueraded() throws Exception {
+    List<Subnet> used = new ArrayList<>(HostNetwork.subnetsInUse());
+    a = Ipam.allocate(Optional.empty(), used);
+    used.add(a);
+    b = Ipam.allocate(Optional.empty(), used);
+    used.add(b);
+    // "Outside": a namespace behind a plain veth pair on the host, not a jstack network.
+    Subnet outside = Ipam.allocate(Optional.empty(), used);
+    outsideLink = "jvo" + tag;
+    String away = namespace("away");
+    run(
+        "ip",
+        "link",
+        "add",
+        "name",
+        outsideLink,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
+        away);
+    run(
+        "ip",
+        "addr",
+        "add",
+        Subnet.address(outside.host(1)) + "/" + outside.prefix(),
+        "dev",
+        outsideLink);
+    run("ip", "link", "set", "dev", outsideLink, "up");
+    run(
+        "ip",
+        "-n",
+        away,
+        "addr",
+        "add",
+        Subnet.address(outside.host(2)) + "/" + outside.prefix(),
+        "dev",
+        "eth0");
+    run("ip", "-n", away, "link", "set", "dev", "eth0", "up");
+    serve(away, "from-outside");
+
+    long gatewayA = Ipam.gateway(a, Optional.empty());
+    long gatewayB = Ipam.gateway(b, Optional.empty());
+    Plumbing.createBridge(bridgeA, a, gatewayA, 1500);
+    Plumbing.createBridge(bridgeB, b, gatewayB, 1500);
+    Firewall.addNetwork(bridgeA, a, false);
+    Firewall.addNetwork(bridgeB, b, true);
+    internalB = true;
+    String open = namespace("open");
+    String closed = namespace("closed");
+    Plumbing.connect(open, bridgeA, "jv5" + tag, "eth0", a, a.host(2), gatewayA, 1500, true);
+    Plumbing.connect(closed, bridgeB, "jv6" + tag, "eth0", b, b.host(2), gatewayB, 1500, true);
+
+    // The outside sees the open network's traffic come from the host (masqueraded): it needs no
+    // route back into the network.
+    assertThat(ask(open, outside.host(2))).isEqualTo("from-outside");
+    assertThat(ask(closed, outside.host(2))).isEqualTo("nc: timed out");
+    assertThat(ask(open, outside.host(2))).isEqualTo("from-outside");
   }
 
   private String namespace(String name) {
