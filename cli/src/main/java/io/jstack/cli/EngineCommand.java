@@ -63,6 +63,18 @@ final class EngineCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().flush();
     EmbeddedEngine engine = new EmbeddedEngine(dataRoot, tools);
+    if (EngineServer.answers(at)) {
+      throw new EngineException(
+          "an engine already answers on " + at + ": stop it first (jstack engine stop)");
+    }
+    // Networks, DNS and published ports are back before the socket answers: a client that finds
+    // the engine finds them too.
+    Map<String, String> dnsEnv = new java.util.HashMap<>(System.getenv());
+    if (dnsUpstream != null) {
+      dnsEnv.put("JSTACK_DNS_UPSTREAM", dnsUpstream);
+    }
+    engine.supervise(
+        java.time.Duration.ofMillis(200), io.jstack.runtime.network.DnsServer.upstreams(dnsEnv));
     String socketGroup = group != null ? group : groupExists("jstack") ? "jstack" : null;
     java.io.PrintWriter log = spec.commandLine().getOut();
     EngineServer server =
@@ -76,12 +88,6 @@ final class EngineCommand implements Callable<Integer> {
                 log.flush();
               }
             });
-    Map<String, String> dnsEnv = new java.util.HashMap<>(System.getenv());
-    if (dnsUpstream != null) {
-      dnsEnv.put("JSTACK_DNS_UPSTREAM", dnsUpstream);
-    }
-    engine.supervise(
-        java.time.Duration.ofMillis(200), io.jstack.runtime.network.DnsServer.upstreams(dnsEnv));
     Path pid = dataRoot.path().resolve("engine.pid");
     Files.writeString(pid, ProcessHandle.current().pid() + "\n");
     CountDownLatch stopped = new CountDownLatch(1);

@@ -522,26 +522,27 @@ public final class EmbeddedEngine {
       return;
     }
     String ns = namespace(r.id());
-    if (!Files.exists(Path.of("/run/netns", ns))) {
-      Plumbing.createNamespace(ns);
-    }
+    boolean create = !Files.exists(Path.of("/run/netns", ns));
+    // A namespace kept from an earlier run keeps its links: only those missing are made.
+    java.util.Set<String> existing = create ? java.util.Set.of() : Plumbing.links();
+    List<Plumbing.Link> links = new ArrayList<>();
     boolean first = true;
     for (Map.Entry<String, JsonNode> e : endpoints.properties()) {
-      plug(r.id(), networks.require(e.getKey()), e.getValue(), first);
+      Plumbing.Link l = link(r.id(), networks.require(e.getKey()), e.getValue(), first);
+      if (!existing.contains(l.hostEnd())) {
+        links.add(l);
+      }
       first = false;
     }
+    Plumbing.plug(ns, create, links);
   }
 
-  private void plug(String id, Network n, JsonNode endpoint, boolean defaultRoute) {
-    String hostEnd = "jv" + id.substring(0, 9) + endpoint.path("Device").asInt();
-    if (Plumbing.exists(hostEnd)) {
-      return;
-    }
-    Plumbing.connect(
-        namespace(id),
+  private static Plumbing.Link link(String id, Network n, JsonNode endpoint, boolean defaultRoute) {
+    int device = endpoint.path("Device").asInt();
+    return new Plumbing.Link(
         n.bridge(),
-        hostEnd,
-        "eth" + endpoint.path("Device").asInt(),
+        "jv" + id.substring(0, 9) + device,
+        "eth" + device,
         n.subnet(),
         Subnet.parseAddress(endpoint.path("IPAddress").asText()),
         n.gateway(),
@@ -576,7 +577,8 @@ public final class EmbeddedEngine {
       settle(endpoints);
     }
     if (c.alive()) {
-      plug(r.id(), n, endpoints.get(n.id()), false);
+      Plumbing.plug(
+          namespace(r.id()), false, List.of(link(r.id(), n, endpoints.get(n.id()), false)));
     }
     emit(r, "connect", Map.of("network", n.name()));
   }

@@ -51,12 +51,6 @@ public final class Plumbing {
     }
   }
 
-  /** Creates network namespace {@code name} ({@code /run/netns/<name>}) with its loopback up. */
-  public static void createNamespace(String name) {
-    ip("netns", "add", name);
-    ip("-n", name, "link", "set", "dev", "lo", "up");
-  }
-
   /** Deletes a network namespace; nothing if it is gone. Its veth ends go with it. */
   public static void deleteNamespace(String name) {
     if (java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", name))) {
@@ -64,13 +58,8 @@ public final class Plumbing {
     }
   }
 
-  /**
-   * Connects namespace {@code namespace} to bridge {@code bridge}: a veth pair whose host end
-   * {@code hostEnd} joins the bridge and whose other end is {@code device} in the namespace, with
-   * {@code address}, and the default route through {@code gateway} when {@code defaultRoute}.
-   */
-  public static void connect(
-      String namespace,
+  /** One veth pair to make: from {@code bridge} into a namespace, as its {@code device}. */
+  public record Link(
       String bridge,
       String hostEnd,
       String device,
@@ -78,36 +67,85 @@ public final class Plumbing {
       long address,
       long gateway,
       int mtu,
-      boolean defaultRoute) {
-    ip(
-        "link",
-        "add",
-        "name",
-        hostEnd,
-        "mtu",
-        String.valueOf(mtu),
-        "type",
-        "veth",
-        "peer",
-        "name",
-        device,
-        "mtu",
-        String.valueOf(mtu),
-        "netns",
-        namespace);
-    ip("link", "set", "dev", hostEnd, "master", bridge, "up");
-    ip(
-        "-n",
-        namespace,
-        "addr",
-        "add",
-        Subnet.address(address) + "/" + subnet.prefix(),
-        "dev",
-        device);
-    ip("-n", namespace, "link", "set", "dev", device, "up");
-    if (defaultRoute) {
-      ip("-n", namespace, "route", "add", "default", "via", Subnet.address(gateway));
+      boolean defaultRoute) {}
+
+  /**
+   * Makes a container's network namespace {@code namespace} (when {@code create}) with its loopback
+   * up, and {@code links} into it: two {@code ip -batch} runs, one on the host side and one in the
+   * namespace, whatever their number.
+   */
+  public static void plug(String namespace, boolean create, List<Link> links) {
+    List<String> host = new ArrayList<>();
+    List<String> inside = new ArrayList<>();
+    if (create) {
+      host.add("netns add " + namespace);
+      inside.add("link set dev lo up");
     }
+    for (Link l : links) {
+      host.add(
+          "link add name "
+              + l.hostEnd()
+              + " mtu "
+              + l.mtu()
+              + " type veth peer name "
+              + l.device()
+              + " mtu "
+              + l.mtu()
+              + " netns "
+              + namespace);
+      host.add("link set dev " + l.hostEnd() + " master " + l.bridge() + " up");
+      inside.add(
+          "addr add "
+              + Subnet.address(l.address())
+              + "/"
+              + l.subnet().prefix()
+              + " dev "
+              + l.device());
+      inside.add("link set dev " + l.device() + " up");
+      if (l.defaultRoute()) {
+        inside.add("route add default via " + Subnet.address(l.gateway()));
+      }
+    }
+    batch(List.of(), host);
+    batch(List.of("-n", namespace), inside);
+  }
+
+  /** Runs {@code lines} through {@code ip [options] -batch -}; nothing for none. */
+  private static void batch(List<String> options, List<String> lines) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    List<String> cmd = new ArrayList<>(List.of("ip"));
+    cmd.addAll(options);
+    cmd.addAll(List.of("-batch", "-"));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      try (java.io.OutputStream in = p.getOutputStream()) {
+        in.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new EngineException(
+            String.join(" ", cmd) + " failed: " + out.strip().replace('\n', ' '));
+      }
+    } catch (IOException e) {
+      throw missingIp(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted running " + String.join(" ", cmd), e);
+    }
+  }
+
+  /** The names of the host's links now. */
+  public static java.util.Set<String> links() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (String l : run(List.of("-o", "link", "show")).lines().toList()) {
+      String[] f = l.split(":\\s+", 3);
+      if (f.length > 1) {
+        out.add(f[1].split("@")[0]);
+      }
+    }
+    return out;
   }
 
   private static void ip(String... args) {

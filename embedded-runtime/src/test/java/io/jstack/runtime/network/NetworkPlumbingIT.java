@@ -74,10 +74,26 @@ class NetworkPlumbingIT {
     String three = namespace("three");
     long oneAddress = a.host(2);
     long twoAddress = b.host(2);
-    Plumbing.connect(one, bridgeA, "jv1" + tag, "eth0", a, oneAddress, gatewayA, 1500, true);
-    Plumbing.connect(two, bridgeB, "jv2" + tag, "eth0", b, twoAddress, gatewayB, 1500, true);
-    Plumbing.connect(three, bridgeA, "jv3" + tag, "eth0", a, a.host(3), gatewayA, 1500, true);
-    Plumbing.connect(three, bridgeB, "jv4" + tag, "eth1", b, b.host(3), gatewayB, 1500, false);
+    Plumbing.plug(
+        one,
+        false,
+        List.of(
+            new Plumbing.Link(bridgeA, "jv1" + tag, "eth0", a, oneAddress, gatewayA, 1500, true)));
+    Plumbing.plug(
+        two,
+        false,
+        List.of(
+            new Plumbing.Link(bridgeB, "jv2" + tag, "eth0", b, twoAddress, gatewayB, 1500, true)));
+    Plumbing.plug(
+        three,
+        false,
+        List.of(
+            new Plumbing.Link(bridgeA, "jv3" + tag, "eth0", a, a.host(3), gatewayA, 1500, true)));
+    Plumbing.plug(
+        three,
+        false,
+        List.of(
+            new Plumbing.Link(bridgeB, "jv4" + tag, "eth1", b, b.host(3), gatewayB, 1500, false)));
     assertThat(run("ip", "-n", three, "-o", "addr", "show"))
         .contains(Subnet.address(a.host(3)) + "/" + a.prefix())
         .contains(Subnet.address(b.host(3)) + "/" + b.prefix());
@@ -146,8 +162,16 @@ class NetworkPlumbingIT {
     internalB = true;
     String open = namespace("open");
     String closed = namespace("closed");
-    Plumbing.connect(open, bridgeA, "jv5" + tag, "eth0", a, a.host(2), gatewayA, 1500, true);
-    Plumbing.connect(closed, bridgeB, "jv6" + tag, "eth0", b, b.host(2), gatewayB, 1500, true);
+    Plumbing.plug(
+        open,
+        false,
+        List.of(
+            new Plumbing.Link(bridgeA, "jv5" + tag, "eth0", a, a.host(2), gatewayA, 1500, true)));
+    Plumbing.plug(
+        closed,
+        false,
+        List.of(
+            new Plumbing.Link(bridgeB, "jv6" + tag, "eth0", b, b.host(2), gatewayB, 1500, true)));
 
     // The outside sees the open network's traffic come from the host (masqueraded): it needs no
     // route back into the network.
@@ -158,7 +182,7 @@ class NetworkPlumbingIT {
 
   private String namespace(String name) {
     String ns = "jstack-it-" + name + "-" + tag;
-    Plumbing.createNamespace(ns);
+    Plumbing.plug(ns, true, List.of());
     namespaces.add(ns);
     return ns;
   }
