@@ -2,6 +2,7 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.cli.JstackRunner;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -176,6 +177,96 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
     assertThat(fetch("both", b)).isEqualTo("from-b");
     // network_mode service:a shares a's namespace: a's server is on its loopback.
     assertThat(fetch("beside-a", "127.0.0.1")).isEqualTo("from-a");
+  }
+
+  @Test
+  void ipamAliasesMtuExtraHostsExternalNetworksAndARandomPort() throws Exception {
+    compose("services:\n  idle:\n    image: jstack-examples/busybox:latest\n");
+    ok("ps"); // starts the engine
+    // An external network, made beforehand through the engine's API as `docker network create`.
+    Docker.Result made =
+        Docker.run(
+            null,
+            "curl",
+            "-sS",
+            "--unix-socket",
+            socket().toString(),
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            "{\"Name\":\"" + project + "-outer\",\"Driver\":\"bridge\"}",
+            "http://engine/networks/create");
+    assertThat(made.out()).contains("\"Id\"");
+    try {
+      compose(
+          """
+          services:
+            fixed:
+              image: jstack-examples/busybox:latest
+              command: ["sh", "-c", "hostname > /tmp/i; httpd -f -p 8080 -h /tmp"]
+              ports: ["8080"]
+              extra_hosts: ["somewhere.test:10.9.8.7"]
+              networks:
+                inner:
+                  ipv4_address: 10.123.0.50
+                  aliases: [nickname]
+            ranged:
+              image: jstack-examples/busybox:latest
+              command: ["sleep", "600"]
+              networks: [inner, outer]
+          networks:
+            inner:
+              driver_opts:
+                com.docker.network.driver.mtu: "1400"
+              ipam:
+                config:
+                  - subnet: 10.123.0.0/24
+                    gateway: 10.123.0.254
+                    ip_range: 10.123.0.128/25
+            outer:
+              external: true
+              name: %s-outer
+          """
+              .formatted(project));
+      ok("up", "-d");
+      JsonNode fixed = inspect("fixed").path("NetworkSettings").path("Networks");
+      assertThat(fixed.path(project + "_inner").path("IPAddress").asText())
+          .isEqualTo("10.123.0.50");
+      assertThat(fixed.path(project + "_inner").path("Gateway").asText()).isEqualTo("10.123.0.254");
+      String ranged =
+          inspect("ranged")
+              .path("NetworkSettings")
+              .path("Networks")
+              .path(project + "_inner")
+              .path("IPAddress")
+              .asText();
+      assertThat(Integer.parseInt(ranged.substring(ranged.lastIndexOf('.') + 1)))
+          .isGreaterThanOrEqualTo(128);
+      assertThat(inspect("ranged").path("NetworkSettings").path("Networks").has(project + "-outer"))
+          .isTrue();
+      assertThat(ok("exec", "-T", "ranged", "cat", "/sys/class/net/eth0/mtu").out().strip())
+          .isEqualTo("1400");
+      assertThat(fetch("ranged", "nickname")).isNotEmpty();
+      assertThat(ok("exec", "-T", "fixed", "cat", "/etc/hosts").out())
+          .contains("10.9.8.7\tsomewhere.test");
+      // No published port given: a free one, which `port` tells and which answers.
+      String published = ok("port", "fixed", "8080").out().strip();
+      int port = Integer.parseInt(published.substring(published.lastIndexOf(':') + 1));
+      assertThat(port).isPositive();
+      assertThat(get(port)).isNotBlank();
+      ok("down", "-t", "1");
+    } finally {
+      Docker.run(
+          null,
+          "curl",
+          "-sS",
+          "-X",
+          "DELETE",
+          "--unix-socket",
+          socket().toString(),
+          "http://engine/networks/" + project + "-outer");
+    }
+    assertThat(dir.resolve("data/networks")).isEmptyDirectory();
   }
 
   @Test
