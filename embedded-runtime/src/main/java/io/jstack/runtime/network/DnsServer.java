@@ -145,7 +145,7 @@ public final class DnsServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted starting the DNS server", e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // bind failures come as checked native errors
       throw new EngineException(
           "cannot serve DNS on " + Subnet.address(address) + ":" + port + ": " + e.getMessage(), e);
     }

@@ -81,7 +81,7 @@ public final class PortProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted publishing port " + b.hostPort(), e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // bind failures come as checked native errors
       throw new EngineException(
           "cannot publish "
               + ip
