@@ -18,6 +18,7 @@ import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.DnsServer;
 import io.jstack.runtime.network.Ipam;
 import io.jstack.runtime.network.Network;
+import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Networks;
 import io.jstack.runtime.network.Plumbing;
 import io.jstack.runtime.network.PortProxy;
@@ -280,15 +281,8 @@ public final class EmbeddedEngine {
    * Creates a bridge network (see {@link Networks#create}); its DNS answers at once when the engine
    * supervises.
    */
-  public Network createNetwork(
-      String name,
-      Optional<Subnet> subnet,
-      Optional<Long> gateway,
-      Optional<Subnet> ipRange,
-      boolean internal,
-      int mtu,
-      Map<String, String> labels) {
-    Network n = networks.create(name, subnet, gateway, ipRange, internal, mtu, labels);
+  public Network createNetwork(NetworkRequest request) {
+    Network n = networks.create(request);
     if (dns != null) {
       try {
         dns.listen(n.gateway(), 53);
@@ -378,18 +372,7 @@ public final class EmbeddedEngine {
   /** Docker's default network, {@code bridge}: made on first use. */
   private Network defaultNetwork() {
     synchronized (addressLock) {
-      return networks
-          .find("bridge")
-          .orElseGet(
-              () ->
-                  createNetwork(
-                      "bridge",
-                      Optional.empty(),
-                      Optional.empty(),
-                      Optional.empty(),
-                      false,
-                      1500,
-                      Map.of()));
+      return networks.find("bridge").orElseGet(() -> createNetwork(NetworkRequest.named("bridge")));
     }
   }
 

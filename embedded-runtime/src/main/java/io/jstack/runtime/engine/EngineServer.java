@@ -14,6 +14,7 @@ import io.jstack.runtime.image.RegistryClient;
 import io.jstack.runtime.internal.Daemons;
 import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.Network;
+import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Subnet;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -832,13 +833,14 @@ public final class EngineServer implements AutoCloseable {
       String mtu = body.path("Options").path("com.docker.network.driver.mtu").asText("1500");
       Network net =
           engine.createNetwork(
-              body.path("Name").asText(),
-              optional(pool.path("Subnet")).map(Subnet::parse),
-              optional(pool.path("Gateway")).map(Subnet::parseAddress),
-              optional(pool.path("IPRange")).map(Subnet::parse),
-              body.path("Internal").asBoolean(),
-              Integer.parseInt(mtu),
-              labels);
+              new NetworkRequest(
+                  body.path("Name").asText(),
+                  optional(pool.path("Subnet")).map(Subnet::parse),
+                  optional(pool.path("Gateway")).map(Subnet::parseAddress),
+                  optional(pool.path("IPRange")).map(Subnet::parse),
+                  body.path("Internal").asBoolean(),
+                  Integer.parseInt(mtu),
+                  labels));
       ObjectNode r = EmbeddedEngine.JSON.createObjectNode();
       r.put("Id", net.id());
       r.put("Warning", "");

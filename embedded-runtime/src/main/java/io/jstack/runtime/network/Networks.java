@@ -88,14 +88,8 @@ public final class Networks {
    * @throws EngineException.Conflict when the name is taken
    * @throws IllegalArgumentException when the addresses asked for cannot be used
    */
-  public synchronized Network create(
-      String name,
-      Optional<Subnet> subnet,
-      Optional<Long> gateway,
-      Optional<Subnet> ipRange,
-      boolean internal,
-      int mtu,
-      Map<String, String> labels) {
+  public synchronized Network create(NetworkRequest request) {
+    String name = request.name();
     if (find(name).filter(n -> n.name().equals(name)).isPresent()) {
       throw new EngineException.Conflict("network with name " + name + " already exists");
     }
@@ -107,8 +101,9 @@ public final class Networks {
     }
     byId.values().forEach(n -> inUse.add(n.subnet()));
     // The host's routes include our own bridges' subnets, which the other networks cover already.
-    Subnet chosen = Ipam.allocate(subnet, inUse);
-    long gw = Ipam.gateway(chosen, gateway);
+    Subnet chosen = Ipam.allocate(request.subnet(), inUse);
+    long gw = Ipam.gateway(chosen, request.gateway());
+    Optional<Subnet> ipRange = request.ipRange();
     if (ipRange.isPresent() && !chosen.covers(ipRange.get())) {
       throw new IllegalArgumentException(
           "ip_range " + ipRange.get() + " does not lie within subnet " + chosen);
@@ -121,9 +116,9 @@ public final class Networks {
             chosen,
             gw,
             ipRange,
-            internal,
-            mtu,
-            labels,
+            request.internal(),
+            request.mtu(),
+            request.labels(),
             Instant.now(),
             Firewall.BRIDGE_PREFIX + id.substring(0, 11));
     try {
