@@ -175,9 +175,16 @@ public record ContainerSpec(
       String ipv4Address,
       String ipv6Address,
       String macAddress,
-      Integer priority) {
+      Integer priority,
+      List<String> links) {
     public NetworkAttachment {
       aliases = List.copyOf(aliases);
+      links = List.copyOf(links);
+    }
+
+    /** An attachment with these aliases and nothing else set. */
+    public static NetworkAttachment aliased(List<String> aliases) {
+      return new NetworkAttachment(aliases, null, null, null, null, List.of());
     }
   }
 

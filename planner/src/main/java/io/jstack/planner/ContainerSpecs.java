@@ -128,7 +128,8 @@ public final class ContainerSpecs {
                 sn == null ? null : sn.ipv4Address(),
                 sn == null ? null : sn.ipv6Address(),
                 sn == null ? null : sn.macAddress(),
-                sn == null ? null : sn.priority()));
+                sn == null ? null : sn.priority(),
+                links(project, s)));
       }
     }
     List<String> env = new ArrayList<>();
@@ -515,5 +516,20 @@ public final class ContainerSpecs {
       return override;
     }
     return s != null && s.stopGracePeriod() != null ? s.stopGracePeriod() : DEFAULT_STOP_TIMEOUT;
+  }
+
+  /**
+   * {@code links} as Docker's endpoint links ({@code <container>:<alias>}): each names the first
+   * container of the linked service, under the alias (the service's name if none is given).
+   */
+  private static List<String> links(Project project, Service s) {
+    List<String> out = new ArrayList<>();
+    for (String link : s.links()) {
+      int colon = link.indexOf(':');
+      String service = colon < 0 ? link : link.substring(0, colon);
+      String alias = colon < 0 ? link : link.substring(colon + 1);
+      out.add(project.name() + "-" + service + "-1:" + alias);
+    }
+    return out;
   }
 }

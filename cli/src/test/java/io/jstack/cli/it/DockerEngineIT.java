@@ -146,12 +146,8 @@ class DockerEngineIT {
     ContainerSpec base = ContainerSpec.of(project + "-job-1", IMAGE, labels());
     java.util.LinkedHashMap<String, ContainerSpec.NetworkAttachment> nets =
         new java.util.LinkedHashMap<>();
-    nets.put(
-        project + "_a",
-        new ContainerSpec.NetworkAttachment(List.of("job", "worker"), null, null, null, null));
-    nets.put(
-        project + "_b",
-        new ContainerSpec.NetworkAttachment(List.of("job"), null, null, null, null));
+    nets.put(project + "_a", ContainerSpec.NetworkAttachment.aliased(List.of("job", "worker")));
+    nets.put(project + "_b", ContainerSpec.NetworkAttachment.aliased(List.of("job")));
     ContainerSpec spec =
         new ContainerSpec(
             base.name(),

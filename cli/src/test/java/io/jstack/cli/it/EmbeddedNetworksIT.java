@@ -159,6 +159,7 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
             image: jstack-examples/busybox:latest
             command: ["sleep", "600"]
             networks: [one, two]
+            links: ["a:backend"]
           beside-a:
             image: jstack-examples/busybox:latest
             command: ["sleep", "600"]
@@ -175,6 +176,10 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
     assertThat(jstack.run(base, "exec", "-T", "a", "nslookup", "b").out()).contains("NXDOMAIN");
     assertThat(fetch("a", b)).isEmpty();
     assertThat(fetch("both", b)).isEqualTo("from-b");
+    // A link's alias names the linked service for the linking one only.
+    assertThat(fetch("both", "backend")).isEqualTo("from-a");
+    assertThat(jstack.run(base, "exec", "-T", "a", "nslookup", "backend").out())
+        .contains("NXDOMAIN");
     // network_mode service:a shares a's namespace: a's server is on its loopback.
     assertThat(fetch("beside-a", "127.0.0.1")).isEqualTo("from-a");
   }

@@ -301,12 +301,24 @@ public final class EmbeddedEngine {
    */
   List<Long> lookup(long client, long server, String name) {
     java.util.Set<String> scope = new java.util.HashSet<>();
+    // A link of the asker ("<container>:<alias>") makes the alias name that container.
+    String linked = null;
     for (ContainerRecord r : records.values()) {
       for (JsonNode e : r.request().path(ENDPOINTS)) {
         if (Subnet.parseAddress(e.path("IPAddress").asText()) == client) {
           r.request().path(ENDPOINTS).fieldNames().forEachRemaining(scope::add);
+          for (JsonNode link : e.path("Links")) {
+            String l = link.asText();
+            int colon = l.lastIndexOf(':');
+            if (colon > 0 && l.substring(colon + 1).equalsIgnoreCase(name)) {
+              linked = l.substring(0, colon).replaceFirst("^/", "");
+            }
+          }
         }
       }
+    }
+    if (linked != null) {
+      name = linked.toLowerCase(java.util.Locale.ROOT);
     }
     if (scope.isEmpty()) {
       networks.list().stream().filter(n -> n.gateway() == server).forEach(n -> scope.add(n.id()));
@@ -417,6 +429,8 @@ public final class EmbeddedEngine {
     e.put("EndpointID", HexFormat.of().formatHex(random32()));
     ArrayNode aliases = e.putArray("Aliases");
     config.path("Aliases").forEach(aliases::add);
+    ArrayNode links = e.putArray("Links");
+    config.path("Links").forEach(links::add);
     // Docker adds the short id on user-defined networks; docker-compose 1.x looks for it.
     if (!n.name().equals("bridge")) {
       aliases.add(shortId);

@@ -95,6 +95,9 @@ final class CreateRequest {
       e.set("IPAMConfig", ipam);
     }
     put(e, "MacAddress", a.macAddress());
+    if (!a.links().isEmpty()) {
+      e.set("Links", strings(a.links()));
+    }
     return e;
   }
 

@@ -124,7 +124,7 @@ class FakeEngineTest {
   private static ContainerSpec onNetworks(String name, String... networks) {
     Map<String, NetworkAttachment> attachments = new java.util.LinkedHashMap<>();
     for (String n : networks) {
-      attachments.put(n, new NetworkAttachment(List.of(name), null, null, null, null));
+      attachments.put(n, NetworkAttachment.aliased(List.of(name)));
     }
     return spec(spec(name), null, attachments, List.of(), null);
   }
