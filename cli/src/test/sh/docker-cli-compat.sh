@@ -90,6 +90,9 @@ check pull pull -q "$registry/compat/busybox:v1"
 check pulled-id image inspect -f '{{.Id}}' "$registry/compat/busybox:v1"
 
 check run-rm run --rm --network host "$image" sh -c 'echo out; echo err >&2; exit 3'
+check run-default-network run --rm "$image" sh -c 'ip -o -4 route | grep -c default; exit 4'
+printf 'one\ntwo\n' >"$work/lines"
+STDIN_FILE="$work/lines" check run-stdin run -i --rm "$image" wc -l
 check run-rm-gone ps -a --filter "name=^/$name-run$" --format '{{.Names}}'
 check run-named run --name "$name-run" --network host "$image" sh -c 'echo one; echo two; exit 5'
 check ps-a ps -a --filter "name=^/$name-run$" --format '{{.Names}} {{.Image}} {{.Command}} {{.Status}}'

@@ -63,8 +63,22 @@ abstract class EmbeddedStackFixture {
   }
 
   @AfterEach
-  void downAndStopTheEngine() {
+  void downAndStopTheEngine() throws Exception {
     jstack.run(base, "down", "-t", "1");
+    // Networks outlive the engine (Docker's do too); this engine's go with its data root.
+    if (java.nio.file.Files.exists(socket())) {
+      for (JsonNode n : api("/networks")) {
+        Docker.run(
+            null,
+            "curl",
+            "-sS",
+            "-X",
+            "DELETE",
+            "--unix-socket",
+            socket().toString(),
+            "http://engine/networks/" + n.path("Id").asText());
+      }
+    }
     jstack.run(new String[0], "engine", "stop");
   }
 

@@ -365,9 +365,15 @@ public final class EmbeddedEngine {
     }
     JsonNode configs = body.path("NetworkingConfig").path("EndpointsConfig");
     Map<String, JsonNode> wanted = new LinkedHashMap<>();
+    // "default" is Docker's name for its default network, "bridge".
     String first = mode.isEmpty() || mode.equals("default") ? "bridge" : mode;
-    wanted.put(first, configs.path(first));
-    configs.properties().forEach(e -> wanted.putIfAbsent(e.getKey(), e.getValue()));
+    wanted.put(first, configs.path(mode.isEmpty() ? first : mode));
+    configs
+        .properties()
+        .forEach(
+            e ->
+                wanted.putIfAbsent(
+                    e.getKey().equals("default") ? "bridge" : e.getKey(), e.getValue()));
     try {
       wanted.forEach(
           (net, config) -> {
