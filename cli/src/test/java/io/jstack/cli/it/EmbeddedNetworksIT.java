@@ -189,19 +189,12 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
     compose("services:\n  idle:\n    image: jstack-examples/busybox:latest\n");
     ok("ps"); // starts the engine
     // An external network, made beforehand through the engine's API as `docker network create`.
-    Docker.Result made =
-        Docker.run(
-            null,
-            "curl",
-            "-sS",
-            "--unix-socket",
-            socket().toString(),
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            "{\"Name\":\"" + project + "-outer\",\"Driver\":\"bridge\"}",
-            "http://engine/networks/create");
-    assertThat(made.out()).contains("\"Id\"");
+    String made =
+        apiCall(
+            "POST",
+            "/networks/create",
+            "{\"Name\":\"" + project + "-outer\",\"Driver\":\"bridge\"}");
+    assertThat(made).contains("\"Id\"");
     try {
       compose(
           """
@@ -261,15 +254,7 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
       assertThat(get(port)).isNotBlank();
       ok("down", "-t", "1");
     } finally {
-      Docker.run(
-          null,
-          "curl",
-          "-sS",
-          "-X",
-          "DELETE",
-          "--unix-socket",
-          socket().toString(),
-          "http://engine/networks/" + project + "-outer");
+      apiCall("DELETE", "/networks/" + project + "-outer", null);
     }
     assertThat(dir.resolve("data/networks")).isEmptyDirectory();
   }

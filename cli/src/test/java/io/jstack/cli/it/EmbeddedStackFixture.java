@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -68,15 +69,7 @@ abstract class EmbeddedStackFixture {
     // Networks outlive the engine (Docker's do too); this engine's go with its data root.
     if (java.nio.file.Files.exists(socket())) {
       for (JsonNode n : api("/networks")) {
-        Docker.run(
-            null,
-            "curl",
-            "-sS",
-            "-X",
-            "DELETE",
-            "--unix-socket",
-            socket().toString(),
-            "http://engine/networks/" + n.path("Id").asText());
+        apiCall("DELETE", "/networks/" + n.path("Id").asText(), null);
       }
     }
     jstack.run(new String[0], "engine", "stop");
@@ -120,6 +113,22 @@ abstract class EmbeddedStackFixture {
             null, "curl", "-sS", "--unix-socket", socket().toString(), "http://engine" + path);
     assertThat(r.code()).as(r.err()).isZero();
     return new ObjectMapper().readTree(r.out());
+  }
+
+  /**
+   * {@code method path} of the engine's Docker API with a JSON body (or none); what it answered.
+   */
+  String apiCall(String method, String path, String json) {
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of("curl", "-sS", "-X", method, "--unix-socket", socket().toString()));
+    if (json != null) {
+      cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", json));
+    }
+    cmd.add("http://engine" + path);
+    Docker.Result r = Docker.run(null, cmd.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.out();
   }
 
   /** Docker's inspect of the stack's container for {@code service}. */
