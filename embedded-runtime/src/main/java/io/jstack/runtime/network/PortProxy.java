@@ -230,12 +230,23 @@ public final class PortProxy implements AutoCloseable {
 
   /** UDP: a socket to the container per client address, its answers sent back from the port. */
   private final class UdpRelay extends ChannelInboundHandlerAdapter {
+    /** A client quiet this long loses its socket to the container (the next datagram makes one). */
+    private static final int IDLE_SECONDS = 120;
+
     private final InetSocketAddress target;
     private final Map<InetSocketAddress, io.netty.channel.ChannelFuture> sessions =
         new ConcurrentHashMap<>();
 
     UdpRelay(InetSocketAddress target) {
       this.target = target;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      ctx.channel()
+          .closeFuture()
+          .addListener(f -> sessions.values().forEach(s -> s.channel().close()));
+      ctx.fireChannelActive();
     }
 
     @Override
@@ -250,18 +261,32 @@ public final class PortProxy implements AutoCloseable {
                 .group(listener.eventLoop())
                 .channel(EpollDatagramChannel.class)
                 .handler(
-                    new ChannelInboundHandlerAdapter() {
+                    new ChannelInitializer<Channel>() {
                       @Override
-                      public void channelRead(ChannelHandlerContext c, Object answer) {
-                        DatagramPacket a = (DatagramPacket) answer;
-                        listener.writeAndFlush(new DatagramPacket(a.content(), client));
+                      protected void initChannel(Channel c) {
+                        c.pipeline()
+                            .addLast(
+                                new io.netty.handler.timeout.IdleStateHandler(0, 0, IDLE_SECONDS),
+                                new ChannelInboundHandlerAdapter() {
+                                  @Override
+                                  public void channelRead(ChannelHandlerContext x, Object answer) {
+                                    DatagramPacket a = (DatagramPacket) answer;
+                                    listener.writeAndFlush(new DatagramPacket(a.content(), client));
+                                  }
+
+                                  @Override
+                                  public void userEventTriggered(
+                                      ChannelHandlerContext x, Object evt) {
+                                    if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+                                      sessions.remove(client);
+                                      x.close();
+                                    }
+                                  }
+                                });
                       }
                     })
                 .connect(target);
         sessions.put(client, session);
-        listener
-            .closeFuture()
-            .addListener(f -> sessions.values().forEach(s -> s.channel().close()));
       }
       io.netty.buffer.ByteBuf content = p.content();
       session.addListener(
