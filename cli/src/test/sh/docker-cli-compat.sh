@@ -15,6 +15,7 @@ image=jstack-examples/busybox:latest
 tag=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 name="compat-$tag"
 volume="compat-vol-$tag"
+network="compat-net-$tag"
 loaded="compat-loaded/busybox:$tag"
 work=$(mktemp -d)
 failures=0
@@ -23,6 +24,7 @@ cleanup() {
   for h in "$dockerd_host" "$jstack_host"; do
     DOCKER_HOST=$h docker rm -f "$name-run" "$name-d" "$name-x" >/dev/null 2>&1
     DOCKER_HOST=$h docker volume rm "$volume" >/dev/null 2>&1
+    DOCKER_HOST=$h docker network rm "$network" >/dev/null 2>&1
     DOCKER_HOST=$h docker rmi "$loaded" "$registry/compat/busybox:v1" >/dev/null 2>&1
   done
   rm -rf "$work"
@@ -124,6 +126,14 @@ check volume-create volume create "$volume"
 check volume-ls volume ls --filter "name=$volume" --format '{{.Name}} {{.Driver}}'
 check volume-rm volume rm "$volume"
 check volume-rm-again volume rm "$volume"
+
+for h in "$dockerd_host" "$jstack_host"; do
+  DOCKER_HOST=$h docker network create "$network" >/dev/null
+done
+check network-ls network ls --filter "name=$network" --format '{{.Name}} {{.Driver}} {{.Scope}}'
+check network-run run --rm --network "$network" --name "$name-n" "$image" sh -c 'nslookup '"$name-n"' >/dev/null && echo resolved'
+check network-rm network rm "$network"
+check network-rm-again network rm "$network"
 
 DOCKER_HOST=$dockerd_host docker tag "$image" "$loaded"
 DOCKER_HOST=$dockerd_host docker save -o "$work/image.tar" "$loaded"
