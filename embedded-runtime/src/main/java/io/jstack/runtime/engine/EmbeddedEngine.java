@@ -1133,6 +1133,13 @@ public final class EmbeddedEngine {
     }
     supervisor.forget(c.record().id());
     unpublish(c.record().id());
+    // A wait for its removal may not have seen it exit: its exit code stays known a while.
+    OptionalInt ended = containers.exitCode(c.record().id());
+    if (ended.isPresent()) {
+      synchronized (removedExitCodes) {
+        removedExitCodes.put(c.record().id(), ended.getAsInt());
+      }
+    }
     containers.remove(c.record().id());
     if (bridged(c.record().request())) {
       Plumbing.deleteNamespace(namespace(c.record().id()));
@@ -1147,6 +1154,15 @@ public final class EmbeddedEngine {
       }
     }
   }
+
+  /** The exit codes of the last containers removed, for waits that see them only gone. */
+  private final Map<String, Integer> removedExitCodes =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+          return size() > 256;
+        }
+      };
 
   /** What {@link #await} waits for, as Docker's wait conditions name it. */
   public enum WaitFor {
@@ -1180,7 +1196,9 @@ public final class EmbeddedEngine {
     while (true) {
       Optional<Container> now = find(id);
       if (now.isEmpty()) {
-        return code;
+        synchronized (removedExitCodes) {
+          return removedExitCodes.getOrDefault(id, code);
+        }
       }
       Container x = now.get();
       boolean thisRunEnded =
