@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * root>/containers/<id>}; runc's state below {@code <data root>/runtime/runc}.
  */
 public final class Containers {
+  /** Bundles and exec process files; a mapper is costly to make, and it is thread-safe. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Path containers;
   private final Path runcRoot;
   private final RuntimeTools tools;
@@ -133,7 +136,9 @@ public final class Containers {
               : Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
       OciSpec.Files files =
           new OciSpec.Files(hosts, hostnameFile, resolv, c.init() ? tools.requireInit() : null);
-      byte[] spec = OciSpecJson.write(OciSpec.of(c, rootfs, user, files));
+      byte[] spec =
+          JSON.writerWithDefaultPrettyPrinter()
+              .writeValueAsBytes(OciSpec.of(c, rootfs, user, files));
       Files.write(dir.resolve("config.json"), spec);
       if (!c.console().equals(ContainerConfig.Console.NONE)) {
         Files.writeString(
@@ -376,9 +381,8 @@ public final class Containers {
     try {
       // The container's own process, changed where the exec asks: the same capabilities,
       // limits and security settings, as Docker's exec has.
-      ObjectMapper json = new ObjectMapper();
       ObjectNode process =
-          (ObjectNode) json.readTree(dir.resolve("config.json").toFile()).path("process");
+          (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile()).path("process");
       process.put("terminal", e.tty());
       ArrayNode args = process.putArray("args");
       e.command().forEach(args::add);
@@ -401,7 +405,7 @@ public final class Containers {
       }
       ArrayNode envs = process.putArray("env");
       env.values().forEach(envs::add);
-      Files.write(processFile, json.writeValueAsBytes(process));
+      Files.write(processFile, JSON.writeValueAsBytes(process));
       List<String> cmd =
           List.of(
               tools.runtime().toString(),
@@ -724,15 +728,6 @@ public final class Containers {
       return lines.isEmpty() ? "(no message)" : lines.get(lines.size() - 1);
     } catch (IOException e) {
       return "(no message)";
-    }
-  }
-
-  /** JSON for the bundle. */
-  private static final class OciSpecJson {
-    static byte[] write(com.fasterxml.jackson.databind.JsonNode n) throws IOException {
-      return new com.fasterxml.jackson.databind.ObjectMapper()
-          .writerWithDefaultPrettyPrinter()
-          .writeValueAsBytes(n);
     }
   }
 }

@@ -490,17 +490,17 @@ public final class EmbeddedEngine {
   private static List<String> hostsEntries(String id, JsonNode request) {
     List<String> lines = new ArrayList<>();
     String hostname = request.path("Hostname").asText("");
-    for (JsonNode e : request.path(ENDPOINTS)) {
+    JsonNode first = firstEndpoint(request);
+    if (first != null) {
       lines.add(
-          e.path("IPAddress").asText()
-              + "	"
+          first.path("IPAddress").asText()
+              + "\t"
               + (hostname.isEmpty() ? id.substring(0, 12) : hostname));
-      break;
     }
     for (String extra : strings(request.path("HostConfig").path("ExtraHosts"))) {
       int colon = extra.lastIndexOf(':');
       if (colon > 0) {
-        lines.add(extra.substring(colon + 1) + "	" + extra.substring(0, colon));
+        lines.add(extra.substring(colon + 1) + "\t" + extra.substring(0, colon));
       }
     }
     return lines;
@@ -508,11 +508,18 @@ public final class EmbeddedEngine {
 
   /** A container on bridge networks asks the engine's DNS, on its first network's gateway. */
   private String resolvConf(JsonNode request) {
-    for (Map.Entry<String, JsonNode> e : request.path(ENDPOINTS).properties()) {
-      Network n = networks.require(e.getKey());
-      return "nameserver " + Subnet.address(n.gateway()) + "\noptions ndots:0\n";
+    JsonNode first = firstEndpoint(request);
+    if (first == null) {
+      return null;
     }
-    return null;
+    Network n = networks.require(first.path("Name").asText());
+    return "nameserver " + Subnet.address(n.gateway()) + "\noptions ndots:0\n";
+  }
+
+  /** A request's first endpoint (its network mode's network), or null without one. */
+  private static JsonNode firstEndpoint(JsonNode request) {
+    JsonNode endpoints = request.path(ENDPOINTS);
+    return endpoints.size() == 0 ? null : endpoints.elements().next();
   }
 
   /**
@@ -654,11 +661,11 @@ public final class EmbeddedEngine {
    */
   private ArrayNode publish(ContainerRecord r) {
     ArrayNode out = JSON.createArrayNode();
-    JsonNode endpoints = r.request().path(ENDPOINTS);
-    if (endpoints.size() == 0) {
+    JsonNode first = firstEndpoint(r.request());
+    if (first == null) {
       return out;
     }
-    long target = Subnet.parseAddress(endpoints.elements().next().path("IPAddress").asText());
+    long target = Subnet.parseAddress(first.path("IPAddress").asText());
     JsonNode before = r.request().path(PORTS);
     int i = 0;
     try {
