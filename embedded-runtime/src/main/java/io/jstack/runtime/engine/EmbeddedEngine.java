@@ -547,11 +547,16 @@ public final class EmbeddedEngine {
     Plumbing.plug(ns, create, links);
   }
 
+  /** The host end of a container's veth pair for its device {@code ethN}. */
+  private static String hostEnd(String id, int device) {
+    return "jv" + id.substring(0, 9) + device;
+  }
+
   private static Plumbing.Link link(String id, Network n, JsonNode endpoint, boolean defaultRoute) {
     int device = endpoint.path("Device").asInt();
     return new Plumbing.Link(
         n.bridge(),
-        "jv" + id.substring(0, 9) + device,
+        hostEnd(id, device),
         "eth" + device,
         n.subnet(),
         Subnet.parseAddress(endpoint.path("IPAddress").asText()),
@@ -605,7 +610,7 @@ public final class EmbeddedEngine {
     ObjectNode request = r.request().deepCopy();
     ((ObjectNode) request.get(ENDPOINTS)).remove(n.id());
     write(r.withRequest(request));
-    Plumbing.deleteLink("jv" + r.id().substring(0, 9) + endpoint.path("Device").asInt());
+    Plumbing.deleteLink(hostEnd(r.id(), endpoint.path("Device").asInt()));
     emit(r, "disconnect", Map.of("network", n.name()));
   }
 
@@ -728,15 +733,11 @@ public final class EmbeddedEngine {
     throw last;
   }
 
-  private void unpublish(String id) {
+  /** Closes a container's published ports (its run ended, or it is stopped or removed). */
+  void unpublish(String id) {
     if (ports != null) {
       ports.closeAll(id);
     }
-  }
-
-  /** A run of a container ended: its published ports close. */
-  void ended(String id) {
-    unpublish(id);
   }
 
   /** Removes a volume, unless a container uses it. */

@@ -87,7 +87,7 @@ final class Supervisor implements AutoCloseable {
   /** A run of {@code r} ended with {@code code}: its restart policy may start it again. */
   void exited(ContainerRecord r, int code) {
     health.remove(r.id());
-    engine.ended(r.id());
+    engine.unpublish(r.id());
     if (!watching) {
       return;
     }

@@ -29,13 +29,17 @@ public final class Plumbing {
 
   /** Deletes a link (a bridge, or a veth pair by either end); nothing if it is gone. */
   public static void deleteLink(String name) {
-    if (exists(name)) {
+    try {
       ip("link", "delete", "dev", name);
+    } catch (EngineException e) {
+      if (!e.getMessage().contains("Cannot find device")) {
+        throw e;
+      }
     }
   }
 
   /** Whether link {@code name} exists on the host. */
-  public static boolean exists(String name) {
+  private static boolean exists(String name) {
     try {
       return new ProcessBuilder("ip", "link", "show", "dev", name)
               .redirectErrorStream(true)
