@@ -63,6 +63,16 @@ public final class Docker {
     }
   }
 
+  /** Requires a Docker engine, with the examples' image built on it (examples/build-image.sh). */
+  public static void requireExampleImage() {
+    requireEngine();
+    Result built = run(null, repo().resolve("examples/build-image.sh").toString(), "docker");
+    if (built.code() != 0) {
+      throw new IllegalStateException(
+          "examples/build-image.sh docker failed: " + built.err().strip());
+    }
+  }
+
   /** Removes every container, network and volume labelled with {@code project}. */
   public static void removeProject(String project) {
     String filter = "label=com.docker.compose.project=" + project;

@@ -29,10 +29,7 @@ class DockerEngineIT {
 
   @BeforeAll
   static void image() {
-    Docker.requireEngine();
-    Docker.Result built =
-        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
-    assertThat(built.code()).as(built.err()).isZero();
+    Docker.requireExampleImage();
   }
 
   @BeforeEach

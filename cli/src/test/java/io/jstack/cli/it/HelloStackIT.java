@@ -27,10 +27,7 @@ class HelloStackIT {
 
   @BeforeAll
   static void engine() {
-    Docker.requireEngine();
-    Docker.Result built =
-        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
-    assertThat(built.code()).as(built.err()).isZero();
+    Docker.requireExampleImage();
   }
 
   @AfterEach

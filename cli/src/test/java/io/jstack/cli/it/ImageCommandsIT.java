@@ -23,10 +23,7 @@ class ImageCommandsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Docker.requireEngine();
-    Docker.Result built =
-        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
-    assertThat(built.code()).as(built.err()).isZero();
+    Docker.requireExampleImage();
     registry = LocalRegistry.start();
   }
 

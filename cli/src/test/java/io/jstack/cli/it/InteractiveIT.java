@@ -32,10 +32,7 @@ class InteractiveIT {
 
   @BeforeAll
   static void engine() {
-    Docker.requireEngine();
-    Docker.Result built =
-        Docker.run(null, Docker.repo().resolve("examples/build-image.sh").toString(), "docker");
-    assertThat(built.code()).as(built.err()).isZero();
+    Docker.requireExampleImage();
   }
 
   @BeforeEach
