@@ -1163,6 +1163,25 @@ public final class EmbeddedEngine {
     }
   }
 
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> readers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Somebody streams a container's output (an attached client): its auto-removal waits until the
+   * returned handle runs, so that the client reads its log to the end.
+   */
+  public Runnable reading(String id) {
+    readers
+        .computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger())
+        .incrementAndGet();
+    return () -> readers.computeIfPresent(id, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+  }
+
+  /** Whether somebody streams its output now. */
+  boolean beingRead(String id) {
+    return readers.containsKey(id);
+  }
+
   /** The exit codes of the last containers removed, for waits that see them only gone. */
   private final Map<String, Integer> removedExitCodes =
       new LinkedHashMap<>(16, 0.75f, false) {

@@ -634,6 +634,7 @@ public final class EngineServer implements AutoCloseable {
     // The run to follow: the current one if it runs, else the next one to start.
     boolean running = c.alive();
     Instant startedAt = c.record().startedAt();
+    Runnable done = engine.reading(id);
     try (Hijacked out = Hijacked.take(ctx.channel(), req, Hijacked.MULTIPLEXED, null)) {
       long offset = replay ? 0 : size(file);
       while (out.open()) {
@@ -654,6 +655,8 @@ public final class EngineServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      done.run();
     }
   }
 

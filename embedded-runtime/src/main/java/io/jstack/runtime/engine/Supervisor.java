@@ -92,14 +92,7 @@ final class Supervisor implements AutoCloseable {
       return;
     }
     if (r.request().path("HostConfig").path("AutoRemove").asBoolean()) {
-      timer.execute(
-          () -> {
-            try {
-              engine.remove(r.id(), true, true);
-            } catch (EngineException gone) {
-              // Removed by somebody else.
-            }
-          });
+      removeOnceRead(r.id(), java.time.Instant.now().plusSeconds(10));
       return;
     }
     if (r.stoppedByUser()) {
@@ -158,6 +151,22 @@ final class Supervisor implements AutoCloseable {
     } catch (EngineException e) {
       // Counts as a failed run: the policy decides again, after a longer wait.
       exited(c.record().started(c.record().startedAt(), true), -1);
+    }
+  }
+
+  /**
+   * Removes an auto-removed container once nobody streams its output any more (an attached client
+   * reads its log to the end first), or at {@code deadline}.
+   */
+  private void removeOnceRead(String id, java.time.Instant deadline) {
+    if (engine.beingRead(id) && java.time.Instant.now().isBefore(deadline)) {
+      timer.schedule(() -> removeOnceRead(id, deadline), 20, TimeUnit.MILLISECONDS);
+      return;
+    }
+    try {
+      engine.remove(id, true, true);
+    } catch (EngineException gone) {
+      // Removed by somebody else.
     }
   }
 
