@@ -195,9 +195,34 @@ public final class Jstack {
     cl.setExecutionExceptionHandler(handler);
     cl.setExitCodeExceptionMapper(handler);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    addHelpOptions(cl);
+    // picocli's help command puts a header before its usage: every command's help starts with it.
+    CommandLine.Model.UsageMessageSpec help =
+        cl.getSubcommands().get("help").getCommandSpec().usageMessage();
+    help.description(help.header());
+    help.header(new String[0]);
+    help.synopsisHeading("Usage: ");
     // Everything after exec's SERVICE belongs to the command run in the container.
     cl.getSubcommands().get("exec").setStopAtPositional(true);
     cl.getSubcommands().get("run").setStopAtPositional(true);
     return cl;
+  }
+
+  /**
+   * Gives every command and subcommand {@code -h} and {@code --help}, which print its own usage on
+   * standard output and exit 0 (as {@code docker compose up --help} does).
+   */
+  private static void addHelpOptions(CommandLine cl) {
+    CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+    if (spec.findOption("--help") == null) {
+      spec.addOption(
+          CommandLine.Model.OptionSpec.builder("-h", "--help")
+              .usageHelp(true)
+              .description("Show this help message and exit.")
+              .build());
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      addHelpOptions(sub);
+    }
   }
 }

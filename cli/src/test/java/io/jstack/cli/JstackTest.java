@@ -35,6 +35,58 @@ class JstackTest {
   }
 
   @Test
+  void everyCommand_answersHelpAndH_withItsOwnUsage() {
+    java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+    commandPaths(
+        Jstack.commandLine(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()),
+            Map.of(),
+            (kind, env) -> {
+              throw new AssertionError("--help must not open an engine");
+            },
+            null),
+        new java.util.ArrayList<>(),
+        paths);
+    // The walk itself is checked: the verbs and the nested commands the bug report names.
+    assertThat(paths)
+        .contains(
+            java.util.List.of("up"),
+            java.util.List.of("image", "push"),
+            java.util.List.of("engine", "status"))
+        .hasSizeGreaterThan(30);
+    for (java.util.List<String> path : paths) {
+      for (String flag : new String[] {"--help", "-h"}) {
+        java.util.List<String> args = new java.util.ArrayList<>(path);
+        args.add(flag);
+        Run r = run(args.toArray(String[]::new));
+        String line = "jstack " + String.join(" ", args);
+        assertThat(r.code()).as(line + ": " + r.err()).isZero();
+        assertThat(r.err()).as(line).isEmpty();
+        assertThat(r.out())
+            .as(line)
+            .startsWith("Usage: jstack " + String.join(" ", path) + (path.isEmpty() ? "" : " "));
+      }
+    }
+  }
+
+  private static void commandPaths(
+      picocli.CommandLine cl,
+      java.util.List<String> path,
+      java.util.List<java.util.List<String>> out) {
+    out.add(java.util.List.copyOf(path));
+    for (var sub : cl.getSubcommands().entrySet()) {
+      // Aliases name the same command again.
+      if (!sub.getKey().equals(sub.getValue().getCommandName())) {
+        continue;
+      }
+      path.add(sub.getKey());
+      commandPaths(sub.getValue(), path, out);
+      path.remove(path.size() - 1);
+    }
+  }
+
+  @Test
   void unknownVerb_isAOneLineUsageErrorWithAHint() {
     Run r = run("verzion");
     assertThat(r.code()).isEqualTo(2);
