@@ -1,5 +1,6 @@
 package io.jstack.cli;
 
+import io.jstack.cli.internal.EngineProcess;
 import io.jstack.cli.internal.Engines;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
@@ -56,6 +57,9 @@ final class EngineCommand implements Callable<Integer> {
     Jstack root = (Jstack) spec.root().userObject();
     DataRoot dataRoot = root.dataRoot();
     Path at = socket != null ? socket : Engines.embeddedSocket(root.environment());
+    if (!EngineProcess.settled()) {
+      return runSettled(dataRoot, at);
+    }
     RuntimeTools tools = RuntimeTools.detect();
     Files.createDirectories(dataRoot.path().resolve("runtime"));
     for (String warning : tools.probe(dataRoot.path().resolve("runtime"))) {
@@ -118,6 +122,34 @@ final class EngineCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     stopped.await();
     return Jstack.EXIT_OK;
+  }
+
+  /**
+   * Runs the engine again as a child working in {@code /} with the daemon's umask (a JVM can change
+   * neither), passing signals on and returning its exit code.
+   */
+  private int runSettled(DataRoot dataRoot, Path at) throws IOException, InterruptedException {
+    Process child =
+        EngineProcess.builder(dataRoot, at, dnsUpstream, group, false).inheritIO().start();
+    Thread forward =
+        new Thread(
+            () -> {
+              child.destroy();
+              try {
+                child.waitFor();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "jstack-engine-forward");
+    Runtime.getRuntime().addShutdownHook(forward);
+    int code = child.waitFor();
+    try {
+      Runtime.getRuntime().removeShutdownHook(forward);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running: it has waited for the child already.
+    }
+    return code;
   }
 
   @Command(name = "status", description = "Say whether the embedded engine runs.")

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,43 +52,32 @@ public final class Engines {
   }
 
   /**
-   * Starts the embedded engine detached from this process (its own session, no stdio of ours,
-   * output to {@code <data root>/engine.log}) and waits until it answers.
+   * Starts the embedded engine detached from this process (its own session, no stdio of ours, in
+   * {@code /}, output to {@code <data root>/engine.log}) and waits until it answers.
    */
   private static void startEmbedded(Path socket, DataRoot root, String dnsUpstream) {
     try {
       Files.createDirectories(root.path());
       Path log = root.path().resolve("engine.log");
-      String java =
-          ProcessHandle.current()
-              .info()
-              .command()
-              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  "setsid",
-                  java,
-                  "-XX:+UseSerialGC",
-                  "-Dio.netty.jfr.enabled=false",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "io.jstack.cli.Main",
-                  "--data-root",
-                  root.path().toString(),
-                  "engine",
-                  "--socket",
-                  socket.toString()));
-      if (dnsUpstream != null && !dnsUpstream.isBlank()) {
-        cmd.addAll(List.of("--dns-upstream", dnsUpstream));
-      }
-      new ProcessBuilder(cmd)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .redirectErrorStream(true)
-          .start();
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
+      Process engine =
+          EngineProcess.builder(root, socket, dnsUpstream, null, true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectErrorStream(true)
+              .start();
       Instant deadline = Instant.now().plusSeconds(20);
       while (!answers(socket)) {
+        if (!engine.isAlive() && !answers(socket)) {
+          throw new EngineException(
+              "the embedded engine exited (code "
+                  + engine.exitValue()
+                  + ") before it answered: "
+                  + lastLine(log, logStart)
+                  + " (whole log: "
+                  + log
+                  + ")");
+        }
         if (Instant.now().isAfter(deadline)) {
           throw new EngineException(
               "the embedded engine did not start within 20 s; see its log: " + log);
@@ -106,6 +93,22 @@ public final class Engines {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted while starting the embedded engine", e);
+    }
+  }
+
+  /** The last line {@code log} got after {@code from}, or what to look at when there is none. */
+  private static String lastLine(Path log, long from) {
+    try {
+      byte[] all = Files.readAllBytes(log);
+      String added =
+          new String(
+              all,
+              (int) Math.min(from, all.length),
+              (int) (all.length - Math.min(from, all.length)),
+              java.nio.charset.StandardCharsets.UTF_8);
+      return added.strip().lines().reduce((a, b) -> b).orElse("it printed nothing");
+    } catch (IOException e) {
+      return "its log cannot be read (" + e.getMessage() + ")";
     }
   }
 }

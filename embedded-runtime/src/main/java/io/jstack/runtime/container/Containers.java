@@ -9,6 +9,7 @@ import io.jstack.runtime.container.internal.OciSpec;
 import io.jstack.runtime.container.internal.RootPaths;
 import io.jstack.runtime.container.internal.Users;
 import io.jstack.runtime.image.internal.LayerUnpacker;
+import io.jstack.runtime.internal.Children;
 import io.jstack.runtime.internal.NativeFs;
 import io.jstack.runtime.internal.Pty;
 import java.io.IOException;
@@ -325,7 +326,7 @@ public final class Containers {
         }
       }
       Process conmon =
-          new ProcessBuilder(cmd)
+          Children.of(cmd)
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(dir.resolve("conmon.err").toFile())
@@ -418,7 +419,7 @@ public final class Containers {
               id);
       List<Path> files = List.of(pidFile, processFile);
       if (!e.tty()) {
-        return new ExecProcess(new ProcessBuilder(cmd).start(), null, files);
+        return new ExecProcess(Children.of(cmd).start(), null, files);
       }
       Pty pty = Pty.open(rows, columns);
       try {
@@ -428,7 +429,7 @@ public final class Containers {
             new ArrayList<>(
                 List.of("/bin/sh", "-c", "exec \"$@\" <>\"$JSTACK_PTY\" >&0 2>&0", "sh"));
         viaShell.addAll(cmd);
-        ProcessBuilder pb = new ProcessBuilder(viaShell);
+        ProcessBuilder pb = Children.of(viaShell);
         pb.environment().put("JSTACK_PTY", pty.slave().toString());
         return new ExecProcess(pb.start(), pty, files);
       } catch (IOException | RuntimeException failed) {
@@ -693,7 +694,7 @@ public final class Containers {
     List<String> cmd = new ArrayList<>(List.of(tools.runtime().toString(), "--root=" + runcRoot));
     cmd.addAll(List.of(args));
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Process p = Children.of(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
         throw new EngineException("runc " + args[0] + " " + args[1] + " failed: " + out.strip());

@@ -1,6 +1,7 @@
 package io.jstack.runtime.container;
 
 import io.jstack.engine.EngineException;
+import io.jstack.runtime.internal.Children;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -129,7 +130,7 @@ public record RuntimeTools(Path runtime, Path conmon, Path init) {
   private String run(List<String> cmd, Path scratch, String what) {
     try {
       Process p =
-          new ProcessBuilder(cmd)
+          Children.of(cmd)
               .redirectErrorStream(true)
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();

@@ -1,6 +1,7 @@
 package io.jstack.runtime.network;
 
 import io.jstack.engine.EngineException;
+import io.jstack.runtime.internal.Children;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ public final class Firewall {
     List<String> cmd = new ArrayList<>(List.of("iptables", "-w"));
     cmd.addAll(args);
     try {
-      return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      return Children.of(cmd).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new EngineException(
           "bridge networks need iptables, which cannot run: apt-get install -y iptables ("

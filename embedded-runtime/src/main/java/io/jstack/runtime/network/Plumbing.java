@@ -1,6 +1,7 @@
 package io.jstack.runtime.network;
 
 import io.jstack.engine.EngineException;
+import io.jstack.runtime.internal.Children;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class Plumbing {
   /** Whether link {@code name} exists on the host. */
   private static boolean exists(String name) {
     try {
-      return new ProcessBuilder("ip", "link", "show", "dev", name)
+      return Children.of("ip", "link", "show", "dev", name)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start()
@@ -123,7 +124,7 @@ public final class Plumbing {
     cmd.addAll(options);
     cmd.addAll(List.of("-batch", "-"));
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Process p = Children.of(cmd).redirectErrorStream(true).start();
       try (java.io.OutputStream in = p.getOutputStream()) {
         in.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
       }
@@ -160,7 +161,7 @@ public final class Plumbing {
     List<String> cmd = new ArrayList<>(List.of("ip"));
     cmd.addAll(args);
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Process p = Children.of(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
         throw new EngineException(String.join(" ", cmd) + " failed: " + out.strip());

@@ -1,0 +1,149 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine the CLI starts on demand is a daemon: it depends on neither the directory nor the
+ * umask of the command that started it.
+ */
+class EngineDaemonIT extends EmbeddedStackFixture {
+
+  @Test
+  void engine_keepsWorking_afterTheDirectoryItWasStartedFromIsDeleted() throws Exception {
+    // The fixture's image load started an engine from this JVM: this test starts its own.
+    assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();
+    compose(
+        """
+        services:
+          a:
+            image: jstack-examples/busybox:latest
+            init: true
+            command: ["sleep", "3600"]
+        """);
+    Path caller = Files.createDirectories(dir.resolve("caller"));
+    Files.copy(dir.resolve("compose.yaml"), caller.resolve("compose.yaml"));
+
+    // A caller in its own directory, with a umask that would make the engine's files private.
+    Run ps = cli(caller, "077", "--engine", "embedded", "-p", project, "ps");
+    assertThat(ps.code()).as(ps.out()).isZero();
+    long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+
+    deleteTree(caller);
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Run up =
+        cli(
+            elsewhere,
+            null,
+            "--engine",
+            "embedded",
+            "-p",
+            project,
+            "-f",
+            dir.resolve("compose.yaml").toString(),
+            "up",
+            "-d");
+    assertThat(up.code()).as(up.out()).isZero();
+    assertThat(inspect("a").path("State").path("Running").asBoolean()).isTrue();
+    assertThat(Files.readSymbolicLink(Path.of("/proc/" + engine + "/cwd"))).isEqualTo(Path.of("/"));
+    assertThat(umask(engine)).isEqualTo("0022");
+
+    // The container's monitor works in / too, and the engine is the one the first caller started.
+    List<Long> monitors = conmonsUnder(dir.resolve("data"));
+    assertThat(monitors).isNotEmpty();
+    for (long conmon : monitors) {
+      assertThat(Files.readSymbolicLink(Path.of("/proc/" + conmon + "/cwd")))
+          .isEqualTo(Path.of("/"));
+    }
+    assertThat(Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip()))
+        .isEqualTo(engine);
+  }
+
+  @Test
+  void engineInTheForeground_runsFromRootWithUmask022_andStopsWithItsParent() throws Exception {
+    assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();
+    Path caller = Files.createDirectories(dir.resolve("fg"));
+    Process fg =
+        JstackProcess.builderWithUmask(
+                caller,
+                env,
+                "077",
+                "--data-root",
+                dir.resolve("data").toString(),
+                "engine",
+                "--socket",
+                socket().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("fg.log").toFile())
+            .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!io.jstack.cli.internal.Engines.answers(socket())) {
+        assertThat(fg.isAlive()).as(Files.readString(dir.resolve("fg.log"))).isTrue();
+        assertThat(System.nanoTime()).as("the engine answers within 30 s").isLessThan(deadline);
+        Thread.sleep(25);
+      }
+      long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+      assertThat(Files.readSymbolicLink(Path.of("/proc/" + engine + "/cwd")))
+          .isEqualTo(Path.of("/"));
+      assertThat(umask(engine)).isEqualTo("0022");
+      // Stopping the process its caller started stops the engine.
+      fg.destroy();
+      assertThat(fg.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(ProcessHandle.of(engine).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(io.jstack.cli.internal.Engines.answers(socket())).isFalse();
+    } finally {
+      fg.destroyForcibly();
+    }
+  }
+
+  private record Run(int code, String out) {}
+
+  private Run cli(Path in, String umask, String... args) throws Exception {
+    Process p =
+        JstackProcess.builderWithUmask(in, env, umask, args).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return new Run(p.exitValue(), out);
+  }
+
+  private static String umask(long pid) throws Exception {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        .filter(l -> l.startsWith("Umask:"))
+        .map(l -> l.substring("Umask:".length()).strip())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The conmon processes whose command line names {@code dataRoot}. */
+  private static List<Long> conmonsUnder(Path dataRoot) {
+    List<Long> out = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              String cmd = p.info().commandLine().orElse("");
+              if (p.info().command().orElse("").endsWith("/conmon")
+                  && cmd.contains(dataRoot.toString())) {
+                out.add(p.pid());
+              }
+            });
+    return out;
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
