@@ -85,6 +85,84 @@ class ImageCommandsIT {
   }
 
   @Test
+  void pushAfterAPullThatFoundEveryLayerStored_keepsThePulledDigest() throws Exception {
+    // A loaded archive puts the layer in the store by its diff_id, with no compressed blob.
+    Path classic = dir.resolve("classic.tar");
+    assertThat(
+            Docker.run(
+                    null,
+                    "docker",
+                    "save",
+                    "-o",
+                    classic.toString(),
+                    "jstack-examples/busybox:latest")
+                .code())
+        .isZero();
+    JstackRunner j = jstack();
+    JstackRunner.Run load = j.run(none(), "image", "load", "-i", classic.toString());
+    assertThat(load.code()).as(load.err()).isZero();
+    String configDigest =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(j.run(none(), "image", "inspect", "jstack-examples/busybox:latest").out())
+            .path(0)
+            .path("Id")
+            .asText();
+
+    // skopeo pushes it gzipped: the pull finds the layer unpacked already.
+    String repo = registry.host + "/it/loaded-" + UUID.randomUUID().toString().substring(0, 8);
+    skopeo(
+        "copy", "--dest-tls-verify=false", "docker-archive:" + classic, "docker://" + repo + ":v1");
+    JstackRunner.Run pull = j.run(none(), "--progress", "plain", "image", "pull", repo + ":v1");
+    assertThat(pull.code()).as(pull.err()).isZero();
+    String pulled = pull.out().replaceAll("(?s).*Digest: (sha256:[0-9a-f]{64}).*", "$1");
+    assertThat(pulled).startsWith("sha256:");
+    assertThat(skopeo("inspect", "--tls-verify=false", "docker://" + repo + ":v1"))
+        .contains(pulled);
+
+    String again = repo + "-again:v2";
+    assertThat(j.run(none(), "image", "tag", repo + ":v1", again).code()).isZero();
+    JstackRunner.Run push = j.run(none(), "image", "push", again);
+    assertThat(push.code()).as(push.err()).isZero();
+    assertThat(push.out()).endsWith("\nv2: digest: " + pulled + "\n");
+    assertThat(skopeo("inspect", "--tls-verify=false", "docker://" + again)).contains(pulled);
+    skopeo(
+        "copy",
+        "--src-tls-verify=false",
+        "docker://" + again,
+        "oci:" + dir.resolve("again") + ":x");
+
+    // The loaded image itself, which has no compressed blob, is pushed gzipped: its config (so its
+    // ID) is unchanged, and skopeo reads it back.
+    String loaded = repo + "-loaded:v3";
+    JstackRunner.Run pushLoaded =
+        j.run(none(), "image", "push", "jstack-examples/busybox:latest", loaded);
+    assertThat(pushLoaded.code()).as(pushLoaded.err()).isZero();
+    String raw = skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + loaded);
+    assertThat(raw).contains("tar+gzip").doesNotContain("layer.v1.tar\"").contains(configDigest);
+    assertThat(
+            skopeo("inspect", "--config", "--tls-verify=false", "docker://" + loaded)
+                .replaceAll("\\s", ""))
+        .contains("\"diff_ids\":[\"sha256:");
+    skopeo(
+        "copy",
+        "--src-tls-verify=false",
+        "docker://" + loaded,
+        "oci:" + dir.resolve("loaded") + ":x");
+    // The same layer compresses to the same blob: a second push finds it there.
+    JstackRunner.Run second =
+        j.run(
+            none(),
+            "--progress",
+            "plain",
+            "image",
+            "push",
+            "jstack-examples/busybox:latest",
+            loaded);
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.out()).contains("Layer already exists").doesNotContain("Pushed");
+  }
+
+  @Test
   void loadFromDocker_saveIntoDocker() {
     Path classic = dir.resolve("classic.tar");
     assertThat(

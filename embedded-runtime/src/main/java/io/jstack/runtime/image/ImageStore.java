@@ -149,6 +149,36 @@ public final class ImageStore {
     }
   }
 
+  /** A stored blob: its digest and size. */
+  public record Blob(String digest, long size) {}
+
+  /** Writes a blob's content to a stream. */
+  @FunctionalInterface
+  public interface BlobWriter {
+    /** Writes the whole content to {@code out} (which the store closes). */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** Stores what {@code writer} writes as a blob, whose digest is known only once written. */
+  public Blob writeBlob(BlobWriter writer) throws IOException {
+    Path temp = newTemporary();
+    try {
+      MessageDigest md = Digests.sha256();
+      long size;
+      try (OutputStream file = Files.newOutputStream(temp);
+          java.security.DigestOutputStream out = new java.security.DigestOutputStream(file, md)) {
+        writer.writeTo(out);
+        out.flush();
+        size = Files.size(temp);
+      }
+      String digest = Digests.format(md.digest());
+      moveIntoPlace(temp, blobPath(digest));
+      return new Blob(digest, size);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
   /** Stores bytes as a blob and returns their digest. */
   public String putBlob(byte[] content) {
     String digest = Digests.of(content);

@@ -1,6 +1,7 @@
 package io.jstack.runtime.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.internal.Daemons;
@@ -31,6 +32,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Pulls images from and pushes them to registries that speak the OCI distribution API, into and out
@@ -161,12 +163,9 @@ public final class RegistryClient {
     for (int i = 0; i < image.layers().size(); i++) {
       ImageStore.Layer layer = image.layers().get(i);
       String diffId = image.diffIds().get(i);
-      fetches.add(
-          () -> {
-            if (store.layer(diffId).isEmpty()) {
-              fetchBlob(ref, layer.digest(), layer.size(), short12(layer.digest()));
-            }
-          });
+      // Every blob the manifest names is stored, even for a layer already unpacked (from another
+      // image, or a load): a push of this image sends the same manifest, so the same blobs.
+      fetches.add(() -> fetchBlob(ref, layer.digest(), layer.size(), short12(layer.digest())));
       unpacks.add(
           () -> {
             if (store.layer(diffId).isEmpty()) {
@@ -320,6 +319,7 @@ public final class RegistryClient {
                 () ->
                     new EngineException(
                         "no image " + source + " in the store: pull or load it first"));
+    manifestDigest = compressed(store.image(manifestDigest), target);
     ImageStore.Image image = store.image(manifestDigest);
     List<String> blobs = new ArrayList<>();
     image.layers().forEach(l -> blobs.add(l.digest()));
@@ -360,6 +360,59 @@ public final class RegistryClient {
     }
     progress.accept(new Progress(target.toString(), "Digest: " + manifestDigest, -1, -1));
     return manifestDigest;
+  }
+
+  /**
+   * The manifest to push for {@code image}: its own when every layer is compressed, else one whose
+   * uncompressed layers (a loaded {@code docker save} archive's) are gzipped into the store, as
+   * {@code docker push} does. gzip here writes no time or name, so the same layer compresses to the
+   * same blob at every push.
+   */
+  private String compressed(ImageStore.Image image, ImageReference target) {
+    ObjectNode manifest;
+    try {
+      manifest = (ObjectNode) ImageStore.JSON.readTree(store.readBlob(image.manifestDigest()));
+    } catch (IOException | ClassCastException e) {
+      throw new EngineException("manifest " + image.manifestDigest() + " is not a JSON object", e);
+    }
+    List<LayerTask> compressions = new ArrayList<>();
+    for (JsonNode node : manifest.path("layers")) {
+      ObjectNode layer = (ObjectNode) node;
+      String type = layer.path("mediaType").asText();
+      if (!type.endsWith("tar")) {
+        continue;
+      }
+      String digest = layer.path("digest").asText();
+      compressions.add(
+          () -> {
+            progress.accept(new Progress(short12(digest), "Compressing", -1, -1));
+            ImageStore.Blob gz;
+            try (InputStream in = Files.newInputStream(store.blobPath(digest))) {
+              gz =
+                  store.writeBlob(
+                      out -> {
+                        GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
+                        in.transferTo(gzip);
+                        gzip.finish();
+                      });
+            }
+            // Each task changes its own layer; the join below publishes the changes.
+            layer.put(
+                "mediaType",
+                type.startsWith("application/vnd.docker.") ? type + ".gzip" : type + "+gzip");
+            layer.put("digest", gz.digest());
+            layer.put("size", gz.size());
+          });
+    }
+    if (compressions.isEmpty()) {
+      return image.manifestDigest();
+    }
+    inParallel(compressions, "compressing the layers of " + target);
+    try {
+      return store.putBlob(ImageStore.JSON.writeValueAsBytes(manifest));
+    } catch (IOException e) {
+      throw new EngineException("cannot write the manifest of " + target, e);
+    }
   }
 
   private void pushBlob(ImageReference target, String digest) throws IOException {
