@@ -44,6 +44,21 @@ class ExamplesTest {
     assertThat(p.project().services().values()).allMatch(s -> s.image() != null);
   }
 
+  /** Users copy examples: each service stops on SIGTERM at once, through an init as PID 1. */
+  @ParameterizedTest
+  @MethodSource("stacks")
+  void everyService_hasAnInit(Path dir) {
+    Map<String, Service> services = load(dir).project().services();
+    assertThat(services).isNotEmpty();
+    assertThat(
+            services.entrySet().stream()
+                .filter(e -> !Boolean.TRUE.equals(e.getValue().init()))
+                .map(Map.Entry::getKey)
+                .toList())
+        .as(dir + ": services without init: true")
+        .isEmpty();
+  }
+
   @Test
   void hello_showsTheMainFeatures() {
     LoadedProject p = load(examples().resolve("hello"));

@@ -100,8 +100,15 @@ class HelloStackIT {
         .contains(project + "-client-1")
         .contains(project + "-worker-1");
 
+    // Every service has an init, so each stops on SIGTERM: down with the default 10 s timeout
+    // is quick.
+    long started = System.nanoTime();
     JstackRunner.Run down = jstack.run(base, "down", "-v");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertThat(down.code()).as(down.err()).isZero();
+    assertThat(took)
+        .as("down of examples/hello on dockerd")
+        .isLessThanOrEqualTo(Duration.ofSeconds(2));
     String filter = "label=com.docker.compose.project=" + project;
     assertThat(Docker.lines("ps", "-aq", "--filter", filter)).isEmpty();
     assertThat(Docker.lines("network", "ls", "-q", "--filter", filter)).isEmpty();
