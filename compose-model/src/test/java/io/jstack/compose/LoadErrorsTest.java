@@ -44,7 +44,11 @@ class LoadErrorsTest {
           required var     | services:\\n  web:\\n    image: ${TAG:?set TAG to the release} | compose.yaml:3:12: services.web.image: required variable TAG is missing a value: set TAG to the release
           unknown tag      | services:\\n  web: !bogus {} | compose.yaml:2:8: unsupported YAML tag !bogus (Compose knows !reset and !override)
           bad project name | name: My App\\nservices:\\n  web:\\n    image: a | compose.yaml:1:1: name: invalid project name "My App": must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number (try "myapp")
-          replicas         | services:\\n  web:\\n    image: a\\n    container_name: w\\n    scale: 2 | compose.yaml:4:5: services.web.container_name: service "web" has container_name set and 2 replicas: a container name must be unique, so remove container_name or use one replica
+          replicas         | services:\\n  web:\\n    image: a\\n    container_name: web-one\\n    scale: 2 | compose.yaml:4:5: services.web.container_name: service "web" has container_name set and 2 replicas: a container name must be unique, so remove container_name or use one replica
+          service name     | services:\\n  ../x:\\n    image: a | compose.yaml:2:3: services["../x"]: invalid service name "../x": only [a-zA-Z0-9._-] are allowed (the Compose specification's rule)
+          control in name  | services:\\n  "a\\x01b":\\n    image: a | compose.yaml:2:3: services["a\\x01b"]: invalid service name "a\\x01b": only [a-zA-Z0-9._-] are allowed (the Compose specification's rule)
+          container name   | services:\\n  web:\\n    image: a\\n    container_name: ../../etc | compose.yaml:4:5: services.web.container_name: invalid container_name "../../etc": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at least two of them (Docker's rule for container names)
+          short container  | services:\\n  web:\\n    image: a\\n    container_name: w | compose.yaml:4:5: services.web.container_name: invalid container_name "w": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at least two of them (Docker's rule for container names)
           cycle            | services:\\n  a:\\n    image: x\\n    depends_on: [b]\\n  b:\\n    image: x\\n    depends_on: [a] | compose.yaml:4:5: services.a.depends_on: dependency cycle detected: a -> b -> a: remove one of these depends_on entries
           """)
   void errorsNameThePlace(String what, String yaml, String expected) throws IOException {

@@ -29,4 +29,13 @@ public class EngineException extends RuntimeException {
       super(message);
     }
   }
+
+  /** The request names or holds something the engine refuses as given (a bad name, a bad value). */
+  public static class InvalidArgument extends EngineException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidArgument(String message) {
+      super(message);
+    }
+  }
 }

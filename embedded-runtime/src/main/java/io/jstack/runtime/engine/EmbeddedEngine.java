@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
@@ -793,7 +794,7 @@ public final class EmbeddedEngine {
   public String create(String requestedName, JsonNode body) {
     String name =
         requestedName != null
-            ? requestedName
+            ? Names.container(requestedName)
             : "jstack_" + HexFormat.of().formatHex(random32()).substring(0, 12);
     String imageRef = body.path("Image").asText();
     ImageReference ref = ImageReference.parse(imageRef);

@@ -247,7 +247,7 @@ public final class EngineServer implements AutoCloseable {
               server[0].error(ctx, HttpResponseStatus.NOT_FOUND, e.getMessage());
             } catch (EngineException.Conflict e) {
               server[0].error(ctx, HttpResponseStatus.CONFLICT, e.getMessage());
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | EngineException.InvalidArgument e) {
               server[0].error(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             } catch (RuntimeException | IOException e) {
               server[0].error(

@@ -3,6 +3,7 @@ package io.jstack.runtime.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.IOException;
@@ -32,10 +33,7 @@ public final class Volumes {
 
   /** Creates a volume (an existing one of that name is kept, as Docker does). */
   public Volume create(String name, Map<String, String> labels) {
-    if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
-      throw new IllegalArgumentException(
-          "invalid volume name " + name + ": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-    }
+    Names.volume(name);
     Optional<Volume> existing = find(name);
     if (existing.isPresent()) {
       return existing.get();
@@ -57,8 +55,11 @@ public final class Volumes {
   }
 
   public Optional<Volume> find(String name) {
+    if (!Names.isVolume(name)) {
+      return Optional.empty(); // no volume can have it; nor may it reach outside volumes/
+    }
     Path meta = dir.resolve(name).resolve("meta.json");
-    if (name.contains("/") || !Files.isRegularFile(meta)) {
+    if (!Files.isRegularFile(meta)) {
       return Optional.empty();
     }
     try {

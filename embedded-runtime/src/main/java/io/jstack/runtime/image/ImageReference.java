@@ -44,8 +44,11 @@ public record ImageReference(String registry, String repository, String tag, Str
       tag = rest.substring(colon + 1);
       rest = rest.substring(0, colon);
       if (!TAG.matcher(tag).matches()) {
-        throw invalid(text, "the tag '" + tag + "' is not valid");
+        throw invalid(text, "the tag '" + io.jstack.engine.Names.printable(tag) + "' is not valid");
       }
+    }
+    if (rest.length() > 255) {
+      throw invalid(text, "repository name must not be more than 255 characters");
     }
     String registry = DOCKER_HUB;
     int first = rest.indexOf('/');
@@ -60,7 +63,11 @@ public record ImageReference(String registry, String repository, String tag, Str
       rest = "library/" + rest;
     }
     if (!REPOSITORY.matcher(rest).matches()) {
-      throw invalid(text, "the repository '" + rest + "' must be lower-case path components");
+      throw invalid(
+          text,
+          "the repository '"
+              + io.jstack.engine.Names.printable(rest)
+              + "' must be lower-case path components");
     }
     if (tag == null && digest == null) {
       tag = "latest";
@@ -71,7 +78,7 @@ public record ImageReference(String registry, String repository, String tag, Str
   private static IllegalArgumentException invalid(String text, String why) {
     return new IllegalArgumentException(
         "invalid image reference '"
-            + text
+            + io.jstack.engine.Names.printable(text)
             + "': "
             + why
             + " (expected [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST])");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -86,10 +87,11 @@ public final class Networks {
    * Creates a network: its subnet (given, or the first free default one), bridge and rules.
    *
    * @throws EngineException.Conflict when the name is taken
+   * @throws EngineException.InvalidArgument when the name is not one a network may have
    * @throws IllegalArgumentException when the addresses asked for cannot be used
    */
   public synchronized Network create(NetworkRequest request) {
-    String name = request.name();
+    String name = Names.network(request.name());
     if (find(name).filter(n -> n.name().equals(name)).isPresent()) {
       throw new EngineException.Conflict("network with name " + name + " already exists");
     }

@@ -41,7 +41,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * An in-memory {@link Engine} for tests: fast, thread-safe, and strict the way Docker is, so that
@@ -82,7 +81,6 @@ public final class FakeEngine implements Engine {
   /** How long a container whose spec has a healthcheck stays STARTING, unless configured. */
   public static final Duration DEFAULT_HEALTH_DELAY = Duration.ofMillis(20);
 
-  private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
   private static final Set<String> BUILT_IN_NETWORK_MODES =
       Set.of("bridge", "host", "none", "default");
   private static final int KILLED = 137;
@@ -788,7 +786,7 @@ public final class FakeEngine implements Engine {
   @Override
   public void createNetwork(NetworkSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    String name = Objects.requireNonNull(spec.name(), "spec.name");
+    String name = io.jstack.engine.Names.network(Objects.requireNonNull(spec.name(), "spec.name"));
     mutate(
         "createNetwork",
         name,
@@ -860,7 +858,7 @@ public final class FakeEngine implements Engine {
   @Override
   public void createVolume(VolumeSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    String name = Objects.requireNonNull(spec.name(), "spec.name");
+    String name = io.jstack.engine.Names.volume(Objects.requireNonNull(spec.name(), "spec.name"));
     mutate(
         "createVolume",
         name,
@@ -1224,10 +1222,7 @@ public final class FakeEngine implements Engine {
   }
 
   private static void requireValidName(String name) {
-    if (!CONTAINER_NAME.matcher(name).matches()) {
-      throw new EngineException(
-          "Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-    }
+    io.jstack.engine.Names.container(name);
   }
 
   private static boolean isSigkill(String signal) {

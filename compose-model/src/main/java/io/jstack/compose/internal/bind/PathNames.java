@@ -10,7 +10,8 @@ public final class PathNames {
 
   /** The path of {@code key} below {@code parent}. */
   public static String child(String parent, String key) {
-    String k = PLAIN.matcher(key).matches() ? key : "\"" + key.replace("\"", "\\\"") + "\"";
+    String k =
+        PLAIN.matcher(key).matches() ? key : "\"" + printable(key).replace("\"", "\\\"") + "\"";
     if (parent.isEmpty()) {
       return k;
     }
@@ -20,5 +21,13 @@ public final class PathNames {
   /** The path of item {@code index} of the list at {@code parent}. */
   public static String item(String parent, int index) {
     return parent + "[" + index + "]";
+  }
+
+  /** {@code s} with control characters shown as {@code \xNN}, so that a message stays one line. */
+  public static String printable(String s) {
+    return s.codePoints()
+        .mapToObj(
+            c -> Character.isISOControl(c) ? String.format("\\x%02x", c) : Character.toString(c))
+        .collect(java.util.stream.Collectors.joining());
   }
 }

@@ -8,6 +8,7 @@ import io.jstack.compose.Project;
 import io.jstack.compose.Service;
 import io.jstack.compose.SourceLocation;
 import io.jstack.compose.VolumeMount;
+import io.jstack.compose.internal.bind.PathNames;
 import io.jstack.compose.internal.yaml.YNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,8 @@ final class Validator {
       Pattern.compile(
           "always|never|missing|if_not_present|build|refresh|daily|weekly|every_[0-9]+[smhdw]");
   private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp");
+  private static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
+  private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
   private static final Set<String> PORT_MODES = Set.of("ingress", "host");
   private static final Set<String> VOLUME_TYPES =
       Set.of("bind", "volume", "tmpfs", "npipe", "cluster", "image");
@@ -91,6 +94,20 @@ final class Validator {
 
   private void service(Service s, Map<String, Service> disabled) {
     String name = s.name();
+    check(
+        SERVICE_NAME.matcher(name).matches(),
+        List.of(name),
+        "invalid service name \""
+            + PathNames.printable(name)
+            + "\": only [a-zA-Z0-9._-] are allowed (the Compose specification's rule)");
+    if (s.containerName() != null) {
+      check(
+          CONTAINER_NAME.matcher(s.containerName()).matches(),
+          List.of(name, "container_name"),
+          "invalid container_name \""
+              + PathNames.printable(s.containerName())
+              + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at least two of them (Docker's rule for container names)");
+    }
     if (s.image() == null && s.build() == null && s.provider() == null) {
       throw fail(
           List.of(name),
