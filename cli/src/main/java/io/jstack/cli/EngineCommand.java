@@ -4,9 +4,9 @@ import io.jstack.cli.internal.EngineProcess;
 import io.jstack.cli.internal.Engines;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.api.EngineServer;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.engine.EngineServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,19 +81,28 @@ final class EngineCommand implements Callable<Integer> {
         java.time.Duration.ofMillis(200), io.jstack.runtime.network.DnsServer.upstreams(dnsEnv));
     String socketGroup = group != null ? group : groupExists("jstack") ? "jstack" : null;
     java.io.PrintWriter log = spec.commandLine().getOut();
-    EngineServer server =
-        EngineServer.start(
-            engine,
-            at,
-            socketGroup,
-            line -> {
-              synchronized (log) {
-                log.println(Instant.now() + " " + line);
-                log.flush();
-              }
-            });
+    // The pid file is in place before the socket answers: whoever finds the engine can stop it.
     Path pid = dataRoot.path().resolve("engine.pid");
-    Files.writeString(pid, ProcessHandle.current().pid() + "\n");
+    Path pidTemp = dataRoot.path().resolve("engine.pid.tmp");
+    Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
+    Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    EngineServer server;
+    try {
+      server =
+          EngineServer.start(
+              engine,
+              at,
+              socketGroup,
+              line -> {
+                synchronized (log) {
+                  log.println(Instant.now() + " " + line);
+                  log.flush();
+                }
+              });
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(pid);
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

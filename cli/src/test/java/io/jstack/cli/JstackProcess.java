@@ -24,16 +24,22 @@ public final class JstackProcess {
   /** As {@link #builder}, with the process's umask set to {@code umask} (octal; null: ours). */
   public static ProcessBuilder builderWithUmask(
       Path dir, Map<String, String> env, String umask, String... args) {
+    return builder(dir, env, umask, List.of(), args);
+  }
+
+  /**
+   * As {@link #builder}, with the process's umask set to {@code umask} (octal; null: ours) and
+   * {@code jvmOptions} before the main class (a heap cap, say).
+   */
+  public static ProcessBuilder builder(
+      Path dir, Map<String, String> env, String umask, List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     if (umask != null) {
       cmd.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
     }
-    cmd.addAll(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.jstack.cli.Main"));
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.jstack.cli.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     if (dir != null) {

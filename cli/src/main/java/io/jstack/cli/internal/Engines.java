@@ -48,7 +48,7 @@ public final class Engines {
 
   /** Whether an engine answers on {@code socket}. */
   public static boolean answers(Path socket) {
-    return io.jstack.runtime.engine.EngineServer.answers(socket);
+    return io.jstack.runtime.api.EngineServer.answers(socket);
   }
 
   /**

@@ -25,6 +25,16 @@ public record ContainerRecord(
     int restartCount,
     boolean stoppedByUser) {
 
+  /** Its endpoints on bridge networks, by network id ({@code Name}, {@code IPAddress}, ...). */
+  public JsonNode endpoints() {
+    return request.path(EmbeddedEngine.ENDPOINTS);
+  }
+
+  /** Its published ports ({@code HostIp}, {@code HostPort}, {@code ContainerPort}, ...). */
+  public JsonNode publishedPorts() {
+    return request.path(EmbeddedEngine.PORTS);
+  }
+
   /** This record for a run that started at {@code at}, by the user or by its restart policy. */
   ContainerRecord started(Instant at, boolean byPolicy) {
     return new ContainerRecord(

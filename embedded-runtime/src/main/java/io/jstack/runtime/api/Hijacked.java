@@ -1,4 +1,4 @@
-package io.jstack.runtime.engine.internal;
+package io.jstack.runtime.api;
 
 import io.jstack.runtime.internal.Daemons;
 import io.netty.buffer.ByteBuf;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and 2 for stderr); what the client sends goes to the process's input, which ends when the client
  * half-closes or goes.
  */
-public final class Hijacked implements AutoCloseable {
+final class Hijacked implements AutoCloseable {
   /** Docker's content type for a terminal's bytes. */
   public static final String RAW = "application/vnd.docker.raw-stream";
 
@@ -45,19 +45,20 @@ public final class Hijacked implements AutoCloseable {
   }
 
   /**
-   * Takes the HTTP handlers ({@code http}, {@code aggregate}, {@code api}) off {@code ch} as a
-   * request that may take the connection over arrives, and holds back whatever the client sent
-   * after it: those bytes are the process's input, not HTTP, even when they came in the same read
-   * as the request. From then on the request is answered either by {@link #take} or by {@link
-   * #answer}. Call on the channel's event loop, from the {@code api} handler.
+   * Takes the HTTP handlers (see {@link Connection}) off {@code ch} as a request that may take the
+   * connection over arrives, and holds back whatever the client sent after it: those bytes are the
+   * process's input, not HTTP, even when they came in the same read as the request. From then on
+   * the request is answered either by {@link #take} or by {@link #answer}. Call on the channel's
+   * event loop, from the {@code api} handler.
    */
   public static void detach(Channel ch) {
     // Reading goes on (the hold keeps what comes): toggling reads off and on again after the
     // client's half-close would make epoll drop the connection.
-    ch.pipeline().replace("api", "hold", new Hold());
-    ch.pipeline().remove("aggregate");
+    ch.pipeline().replace(Connection.API, "hold", new Hold());
+    ch.pipeline().remove(Connection.AGGREGATE);
+    ch.pipeline().remove(Connection.BODIES);
     // The decoder hands what it has not decoded yet to the next handler: the hold.
-    ch.pipeline().remove("http");
+    ch.pipeline().remove(Connection.HTTP);
   }
 
   /**

@@ -1,0 +1,157 @@
+package io.jstack.runtime.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.internal.Archives;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /containers}: list, create, inspect, the lifecycle, wait, top and file copies. */
+final class ContainerRoutes {
+  private final EmbeddedEngine engine;
+  private final ContainerJson json;
+
+  ContainerRoutes(EmbeddedEngine engine) {
+    this.engine = engine;
+    this.json = new ContainerJson(engine);
+  }
+
+  void register(Router r) {
+    r.add(HttpMethod.GET, "/containers/json", this::list)
+        .add(HttpMethod.POST, "/containers/create", this::create)
+        .add(
+            HttpMethod.GET,
+            "/containers/{id}/json",
+            x -> x.json(HttpResponseStatus.OK, json.inspect(engine.require(x.path("id")))))
+        .add(HttpMethod.POST, "/containers/{id}/start", this::start)
+        .add(HttpMethod.POST, "/containers/{id}/stop", this::stop)
+        .add(HttpMethod.POST, "/containers/{id}/restart", this::restart)
+        .add(HttpMethod.GET, "/containers/{id}/top", this::top)
+        .add(HttpMethod.POST, "/containers/{id}/pause", x -> pause(x, true))
+        .add(HttpMethod.POST, "/containers/{id}/unpause", x -> pause(x, false))
+        .add(HttpMethod.POST, "/containers/{id}/kill", this::kill)
+        .add(HttpMethod.POST, "/containers/{id}/wait", this::await)
+        .addStreaming(HttpMethod.PUT, "/containers/{id}/archive", this::copyTo)
+        .add(HttpMethod.GET, "/containers/{id}/archive", this::copyFrom)
+        .add(HttpMethod.POST, "/containers/{id}/resize", this::resize)
+        .add(HttpMethod.DELETE, "/containers/{id}", this::remove);
+  }
+
+  private void list(Exchange x) {
+    Map<String, List<String>> filters = x.filters();
+    boolean all = x.flag("all");
+    ArrayNode out = Exchange.JSON.createArrayNode();
+    for (EmbeddedEngine.Container c : engine.list()) {
+      if ((all || c.alive()) && Filters.matches(c, filters)) {
+        out.add(json.summary(c));
+      }
+    }
+    x.json(HttpResponseStatus.OK, out);
+  }
+
+  private void create(Exchange x) {
+    String name = x.param("name");
+    String id = engine.create(name == null || name.isEmpty() ? null : name, x.json());
+    ObjectNode r = Exchange.JSON.createObjectNode();
+    r.put("Id", id);
+    r.putArray("Warnings");
+    x.json(HttpResponseStatus.CREATED, r);
+  }
+
+  private void start(Exchange x) {
+    String id = x.path("id");
+    boolean was = engine.require(id).status() == EmbeddedEngine.Status.running;
+    engine.start(id);
+    x.empty(was ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.NO_CONTENT);
+  }
+
+  private static Duration timeout(Exchange x) {
+    String t = x.param("t");
+    return Duration.ofSeconds(t == null ? 10 : Long.parseLong(t));
+  }
+
+  private void stop(Exchange x) {
+    engine.stop(x.path("id"), x.param("signal"), timeout(x));
+    x.empty(HttpResponseStatus.NO_CONTENT);
+  }
+
+  private void restart(Exchange x) {
+    engine.stop(x.path("id"), null, timeout(x));
+    engine.start(x.path("id"));
+    x.empty(HttpResponseStatus.NO_CONTENT);
+  }
+
+  private void top(Exchange x) {
+    EmbeddedEngine.Container c = engine.require(x.path("id"));
+    if (!c.alive()) {
+      throw new EngineException.Conflict("container " + c.record().id() + " is not running");
+    }
+    x.json(HttpResponseStatus.OK, ContainerJson.top(engine.runtime().pids(c.record().id())));
+  }
+
+  private void pause(Exchange x, boolean pause) {
+    engine.pause(x.path("id"), pause);
+    x.empty(HttpResponseStatus.NO_CONTENT);
+  }
+
+  private void kill(Exchange x) {
+    engine.kill(x.path("id"), x.param("signal"));
+    x.empty(HttpResponseStatus.NO_CONTENT);
+  }
+
+  private void await(Exchange x) throws IOException {
+    String id = x.path("id");
+    String condition = x.param("condition");
+    EmbeddedEngine.WaitFor until =
+        condition == null || condition.isEmpty()
+            ? EmbeddedEngine.WaitFor.NOT_RUNNING
+            : EmbeddedEngine.WaitFor.of(condition);
+    engine.require(id);
+    // The head goes first, as Docker's does: clients start the container once they see it.
+    x.startChunked("application/json");
+    ObjectNode r = Exchange.JSON.createObjectNode();
+    r.put("StatusCode", engine.await(id, until));
+    r.putNull("Error");
+    x.chunk(Unpooled.wrappedBuffer(Exchange.JSON.writeValueAsBytes(r)));
+    x.end();
+  }
+
+  private void copyTo(Exchange x) {
+    String path = x.param("path");
+    engine.copyTo(x.path("id"), path == null ? "/" : path, x.body());
+    x.empty(HttpResponseStatus.OK);
+  }
+
+  private void copyFrom(Exchange x) {
+    String path = x.param("path");
+    Path source = engine.pathIn(x.path("id"), path == null ? "/" : path);
+    x.startChunked("application/x-tar");
+    try (OutputStream out = x.chunks()) {
+      Archives.tar(source, out);
+    } catch (IOException e) {
+      // The client sees the stream end early.
+    }
+    x.end();
+  }
+
+  private void resize(Exchange x) {
+    engine
+        .runtime()
+        .resize(engine.require(x.path("id")).record().id(), x.intParam("h"), x.intParam("w"));
+    x.empty(HttpResponseStatus.OK);
+  }
+
+  private void remove(Exchange x) {
+    engine.remove(x.path("id"), x.flag("force"), x.flag("v"));
+    x.empty(HttpResponseStatus.NO_CONTENT);
+  }
+}

@@ -1,0 +1,183 @@
+package io.jstack.runtime.api;
+
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.internal.Daemons;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.PeerCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The embedded engine's Docker Engine API, served on a unix socket (mode 0660): the socket and its
+ * lifecycle. What each path does is in the route classes of this package ({@code *Routes}), over
+ * the engine's own types; an endpoint the engine lacks answers 501 naming itself, never a wrong
+ * success.
+ */
+public final class EngineServer implements AutoCloseable {
+  /** The Docker API version this server speaks. */
+  public static final String API_VERSION = "1.41";
+
+  private final Path socket;
+  private final EventLoopGroup group;
+  private final Channel channel;
+  private final ExecutorService workers;
+
+  private EngineServer(
+      Path socket, EventLoopGroup group, Channel channel, ExecutorService workers) {
+    this.socket = socket;
+    this.group = group;
+    this.channel = channel;
+    this.workers = workers;
+  }
+
+  /** The routes of every resource the API serves, over {@code engine}. */
+  static Router routes(EmbeddedEngine engine) {
+    Router r = new Router();
+    new SystemRoutes(engine).register(r);
+    new ContainerRoutes(engine).register(r);
+    new LogRoutes(engine).register(r);
+    new StatsRoutes(engine).register(r);
+    new ExecRoutes(engine).register(r);
+    new ImageRoutes(engine).register(r);
+    new NetworkRoutes(engine).register(r);
+    new VolumeRoutes(engine).register(r);
+    return r;
+  }
+
+  /**
+   * Serves {@code engine} on {@code socket}. A socket file nobody answers on is replaced.
+   *
+   * @throws EngineException when another engine already answers there
+   */
+  public static EngineServer start(EmbeddedEngine engine, Path socket)
+      throws IOException, InterruptedException {
+    return start(engine, socket, null, line -> {});
+  }
+
+  /**
+   * Serves {@code engine} on {@code socket}, which root and {@code socketGroup} (if not null) may
+   * use; tells {@code log} which user each new client process is ({@code SO_PEERCRED}).
+   *
+   * @throws EngineException when another engine already answers there, or the group is unknown
+   */
+  public static EngineServer start(
+      EmbeddedEngine engine, Path socket, String socketGroup, Consumer<String> log)
+      throws IOException, InterruptedException {
+    Files.createDirectories(socket.getParent());
+    if (Files.exists(socket)) {
+      if (answers(socket)) {
+        throw new EngineException(
+            "an engine already answers on " + socket + ": stop it first (jstack engine stop)");
+      }
+      Files.delete(socket);
+    }
+    Router router = routes(engine);
+    ExecutorService workers = Executors.newCachedThreadPool(Daemons.named("jstack-engine-request"));
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            1, Daemons.named("jstack-engine-io"), EpollIoHandler.newFactory());
+    Channel ch =
+        new ServerBootstrap()
+            .group(group)
+            .channel(EpollServerDomainSocketChannel.class)
+            // Attach and exec clients end their input with a half-close while output still comes:
+            // allowed from the start, since the switch to raw bytes may come after it.
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel c) {
+                    if (c instanceof EpollDomainSocketChannel d) {
+                      try {
+                        PeerCredentials who = d.peerCredentials();
+                        if (seen.add(who.pid())) {
+                          log.accept(
+                              "client pid "
+                                  + who.pid()
+                                  + " uid "
+                                  + who.uid()
+                                  + " connected to "
+                                  + socket);
+                        }
+                      } catch (IOException unknown) {
+                        log.accept("a client whose credentials cannot be read connected");
+                      }
+                    }
+                    Connection.install(c, router, workers);
+                  }
+                })
+            .bind(new DomainSocketAddress(socket.toString()))
+            .sync()
+            .channel();
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+    if (socketGroup != null) {
+      try {
+        Files.getFileAttributeView(socket, PosixFileAttributeView.class)
+            .setGroup(
+                socket
+                    .getFileSystem()
+                    .getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(socketGroup));
+      } catch (UserPrincipalNotFoundException e) {
+        ch.close().sync();
+        group.shutdownGracefully();
+        workers.shutdownNow();
+        throw new EngineException(
+            "group "
+                + socketGroup
+                + " does not exist: create it (groupadd "
+                + socketGroup
+                + ") or choose another with --group");
+      }
+    }
+    return new EngineServer(socket, group, ch, workers);
+  }
+
+  /** Whether an engine answers on {@code socket}. */
+  public static boolean answers(Path socket) {
+    try (java.nio.channels.SocketChannel c =
+        java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+      return c.isConnected();
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** Stops serving (containers keep running) and removes the socket. */
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownNow();
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException ignored) {
+      // Nothing else to do.
+    }
+  }
+}

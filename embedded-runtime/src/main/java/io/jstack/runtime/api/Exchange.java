@@ -1,0 +1,310 @@
+package io.jstack.runtime.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One request and its answer: the path parameters and query of the request, its body (whole or as
+ * it arrives), and the ways to answer it (a JSON value, a stream of chunks, an error).
+ */
+final class Exchange {
+  /** The API's JSON mapper: requests are read and answers written with it. */
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ChannelHandlerContext ctx;
+  private final HttpRequest request;
+  private final Map<String, String> path;
+  private final QueryStringDecoder query;
+  private final InputStream body;
+
+  Exchange(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      Map<String, String> path,
+      QueryStringDecoder query,
+      InputStream body) {
+    this.ctx = ctx;
+    this.request = request;
+    this.path = path;
+    this.query = query;
+    this.body = body;
+  }
+
+  // ------------------------------------------------------------------ the request
+
+  HttpMethod method() {
+    return request.method();
+  }
+
+  /** The request's head, for answers that take the connection over. */
+  HttpRequest request() {
+    return request;
+  }
+
+  Channel channel() {
+    return ctx.channel();
+  }
+
+  /** The path parameter {@code name} of the route. */
+  String path(String name) {
+    String v = path.get(name);
+    if (v == null) {
+      throw new IllegalStateException("the route has no parameter " + name);
+    }
+    return v;
+  }
+
+  /** The query parameter {@code name}, or null. */
+  String param(String name) {
+    List<String> v = query.parameters().get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** Whether the query parameter {@code name} is {@code 1} or {@code true}. */
+  boolean flag(String name) {
+    String v = param(name);
+    return "1".equals(v) || "true".equals(v);
+  }
+
+  /** The query parameter {@code name} as a number. */
+  int intParam(String name) {
+    try {
+      return Integer.parseInt(param(name));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, not " + param(name));
+    }
+  }
+
+  /** A Docker API time ({@code seconds[.nanos]} since the epoch) in {@code name}, or null. */
+  Instant time(String name) {
+    String v = param(name);
+    if (v == null || v.isEmpty() || v.equals("0")) {
+      return null;
+    }
+    try {
+      java.math.BigDecimal d = new java.math.BigDecimal(v);
+      long seconds = d.longValue();
+      long nanos = d.subtract(java.math.BigDecimal.valueOf(seconds)).movePointRight(9).longValue();
+      return Instant.ofEpochSecond(seconds, nanos);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("since and until take seconds since the epoch, not " + v);
+    }
+  }
+
+  /** The {@code filters} parameter: each filter's values. */
+  Map<String, List<String>> filters() {
+    String f = param("filters");
+    Map<String, List<String>> out = new HashMap<>();
+    if (f == null || f.isEmpty()) {
+      return out;
+    }
+    try {
+      JSON.readTree(f)
+          .properties()
+          .forEach(
+              e -> {
+                List<String> values = new ArrayList<>();
+                if (e.getValue().isArray()) {
+                  e.getValue().forEach(v -> values.add(v.asText()));
+                } else {
+                  e.getValue().fieldNames().forEachRemaining(values::add);
+                }
+                out.put(e.getKey(), values);
+              });
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed filters: " + f);
+    }
+    return out;
+  }
+
+  /** The request body as it arrives (streamed routes) or as it arrived. */
+  InputStream body() {
+    return body;
+  }
+
+  /** The request body as JSON; an empty body is an empty object. */
+  JsonNode json() {
+    try {
+      byte[] bytes = body.readAllBytes();
+      if (bytes.length == 0) {
+        return JSON.createObjectNode();
+      }
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the request body is not JSON: " + e.getMessage());
+    }
+  }
+
+  // ------------------------------------------------------------------ answers
+
+  void json(HttpResponseStatus status, JsonNode value) {
+    try {
+      send(status, "application/json", JSON.writeValueAsBytes(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void text(HttpResponseStatus status, String body) {
+    send(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void empty(HttpResponseStatus status) {
+    send(status, null, new byte[0]);
+  }
+
+  /** Docker's error answer: {@code {"message": ...}}. */
+  void error(HttpResponseStatus status, String message) {
+    ObjectNode e = JSON.createObjectNode();
+    e.put("message", message);
+    json(status, e);
+  }
+
+  /** 501, naming what is not supported. */
+  void unsupported(String what) {
+    error(
+        HttpResponseStatus.NOT_IMPLEMENTED,
+        "the jstack engine does not support "
+            + method()
+            + " "
+            + what
+            + " yet; use --engine docker for this");
+  }
+
+  private void send(HttpResponseStatus status, String type, byte[] bytes) {
+    if (ctx.pipeline().get(Connection.HTTP) == null) {
+      // A request that could have taken the connection over, answered plainly.
+      Hijacked.answer(ctx.channel(), status, type, bytes);
+      return;
+    }
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    if (type != null) {
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+    }
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    r.headers().set("Api-Version", EngineServer.API_VERSION);
+    ctx.writeAndFlush(r);
+  }
+
+  /** Sends the head of a 200 answer whose body follows in chunks (a stream). */
+  void startChunked(String contentType) {
+    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    head.headers().set("Api-Version", EngineServer.API_VERSION);
+    ctx.writeAndFlush(head);
+  }
+
+  /** Sends one chunk and waits until it is written (so a slow client slows the sender). */
+  void chunk(ByteBuf bytes) {
+    ctx.writeAndFlush(new DefaultHttpContent(bytes)).awaitUninterruptibly();
+  }
+
+  /** Sends one chunk without waiting for it. */
+  void chunkLater(byte[] bytes) {
+    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+  }
+
+  /** Ends a chunked answer. */
+  void end() {
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
+  /** Whether the client is still connected. */
+  boolean open() {
+    return ctx.channel().isActive();
+  }
+
+  /** An output stream that sends what is written as chunks of up to 64 KiB. */
+  OutputStream chunks() {
+    return new OutputStream() {
+      private final ByteBuf buffer = Unpooled.buffer(1 << 16);
+
+      @Override
+      public void write(int b) {
+        buffer.writeByte(b);
+        if (buffer.readableBytes() >= 1 << 16) {
+          flush();
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        buffer.writeBytes(b, off, len);
+        if (buffer.readableBytes() >= 1 << 16) {
+          flush();
+        }
+      }
+
+      @Override
+      public void flush() {
+        if (buffer.readableBytes() > 0) {
+          chunk(buffer.copy());
+          buffer.clear();
+        }
+      }
+
+      @Override
+      public void close() {
+        flush();
+        buffer.release();
+      }
+    };
+  }
+
+  /** Writes a streamed JSON answer's values. */
+  interface Emitter {
+    void run(Consumer<JsonNode> out);
+  }
+
+  /** A streamed JSON answer (one object per line), ending with an error object on failure. */
+  void streamJson(Emitter body) {
+    startChunked("application/json");
+    Consumer<JsonNode> out =
+        n -> {
+          try {
+            chunkLater((JSON.writeValueAsString(n) + "\r\n").getBytes(StandardCharsets.UTF_8));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        };
+    try {
+      body.run(out);
+    } catch (RuntimeException e) {
+      ObjectNode err = JSON.createObjectNode();
+      err.put("error", ApiErrors.message(e));
+      err.putObject("errorDetail").put("message", ApiErrors.message(e));
+      out.accept(err);
+    }
+    end();
+  }
+}

@@ -1,0 +1,189 @@
+package io.jstack.runtime.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.image.ImageArchives;
+import io.jstack.runtime.image.ImageReference;
+import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.RegistryClient;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** {@code /images}: list, inspect, remove, pull ({@code create}) and load (streamed). */
+final class ImageRoutes {
+  private final EmbeddedEngine engine;
+
+  ImageRoutes(EmbeddedEngine engine) {
+    this.engine = engine;
+  }
+
+  void register(Router r) {
+    r.add(
+            HttpMethod.GET,
+            "/images/json",
+            x ->
+                x.json(
+                    HttpResponseStatus.OK, list(x.filters().getOrDefault("reference", List.of()))))
+        .addStreaming(HttpMethod.POST, "/images/load", this::load)
+        .add(HttpMethod.POST, "/images/create", this::pull)
+        .add(
+            HttpMethod.GET,
+            "/images/{name*}/json",
+            x -> x.json(HttpResponseStatus.OK, inspect(x.path("name"))))
+        .add(
+            HttpMethod.DELETE,
+            "/images/{name*}",
+            x ->
+                x.json(HttpResponseStatus.OK, engine.removeImage(x.path("name"), x.flag("force"))));
+  }
+
+  /** A {@code docker save} or OCI archive, read as it arrives (it may be larger than memory). */
+  private void load(Exchange x) {
+    ImageStore store = engine.images();
+    x.streamJson(
+        out -> {
+          for (ImageArchives.Loaded l : ImageArchives.load(store, x.body(), null)) {
+            ObjectNode line = Exchange.JSON.createObjectNode();
+            line.put(
+                "stream",
+                (l.reference() != null
+                        ? "Loaded image: " + l.reference().familiar()
+                        : "Loaded image ID: " + store.image(l.manifestDigest()).configDigest())
+                    + "\n");
+            out.accept(line);
+          }
+        });
+  }
+
+  private void pull(Exchange x) {
+    String from = x.param("fromImage");
+    String tag = x.param("tag");
+    if (from == null) {
+      throw new IllegalArgumentException(
+          "importing images (fromSrc) is not supported by the jstack engine; pull with fromImage");
+    }
+    ImageReference ref =
+        ImageReference.parse(
+            from
+                + (tag != null && !tag.isEmpty() && !from.contains("@")
+                    ? (tag.startsWith("sha256:") ? "@" + tag : ":" + tag)
+                    : ""));
+    x.streamJson(
+        out -> {
+          new RegistryClient(
+                  engine.images(),
+                  RegistryClient.Options.defaults(),
+                  pr -> {
+                    ObjectNode e = Exchange.JSON.createObjectNode();
+                    e.put("id", pr.id());
+                    e.put("status", pr.status());
+                    if (pr.total() > 0) {
+                      e.putObject("progressDetail")
+                          .put("current", pr.current())
+                          .put("total", pr.total());
+                    }
+                    out.accept(e);
+                  })
+              .pull(ref);
+          ObjectNode done = Exchange.JSON.createObjectNode();
+          done.put("status", "Status: Downloaded newer image for " + ref);
+          out.accept(done);
+        });
+  }
+
+  /**
+   * Whether the {@code reference} filter (a name, with a tag or not) names the stored {@code tag}.
+   */
+  private static boolean sameImageName(String reference, String tag) {
+    try {
+      ImageReference want = ImageReference.parse(reference);
+      ImageReference have = ImageReference.parse(tag);
+      return want.registry().equals(have.registry())
+          && want.repository().equals(have.repository())
+          && (!reference.contains(":") || Objects.equals(want.tag(), have.tag()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Docker's image list: one entry per stored image, with its names. */
+  private ArrayNode list(List<String> references) {
+    ImageStore store = engine.images();
+    Map<String, List<String>> names = new LinkedHashMap<>();
+    store
+        .tags()
+        .forEach(
+            (k, v) -> {
+              List<String> tags = names.computeIfAbsent(v, n -> new ArrayList<>());
+              if (!k.startsWith("@")) {
+                tags.add(k);
+              }
+            });
+    ArrayNode out = Exchange.JSON.createArrayNode();
+    names.forEach(
+        (manifest, tags) -> {
+          if (!references.isEmpty()
+              && tags.stream()
+                  .noneMatch(t -> references.stream().anyMatch(r -> sameImageName(r, t)))) {
+            return;
+          }
+          ImageStore.Image img = store.image(manifest);
+          ObjectNode i = out.addObject();
+          i.put("Id", img.configDigest());
+          i.put("ParentId", "");
+          ArrayNode rt = i.putArray("RepoTags");
+          tags.stream().filter(t -> !t.contains("@")).forEach(rt::add);
+          ArrayNode rd = i.putArray("RepoDigests");
+          tags.stream().filter(t -> t.contains("@")).forEach(rd::add);
+          Instant created;
+          try {
+            created = Instant.parse(img.config().path("created").asText(Instant.EPOCH.toString()));
+          } catch (DateTimeParseException e) {
+            created = Instant.EPOCH;
+          }
+          i.put("Created", created.getEpochSecond());
+          i.put("Size", img.layers().stream().mapToLong(ImageStore.Layer::size).sum());
+          i.put("SharedSize", -1);
+          i.put("Containers", -1);
+          JsonNode labels = img.config().path("config").path("Labels");
+          i.set("Labels", labels.isObject() ? labels : Exchange.JSON.createObjectNode());
+        });
+    return out;
+  }
+
+  private ObjectNode inspect(String reference) {
+    ImageStore store = engine.images();
+    String manifest =
+        store
+            .find(reference)
+            .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
+    ImageStore.Image img = store.image(manifest);
+    ObjectNode i = Exchange.JSON.createObjectNode();
+    i.put("Id", img.configDigest());
+    ArrayNode tags = i.putArray("RepoTags");
+    store
+        .tags()
+        .forEach(
+            (k, v) -> {
+              if (v.equals(manifest) && !k.startsWith("@")) {
+                tags.add(k);
+              }
+            });
+    i.put("Created", img.config().path("created").asText(Instant.EPOCH.toString()));
+    i.put("Architecture", img.config().path("architecture").asText());
+    i.put("Os", img.config().path("os").asText());
+    i.put("Size", img.layers().stream().mapToLong(ImageStore.Layer::size).sum());
+    i.set("Config", img.config().path("config"));
+    return i;
+  }
+}

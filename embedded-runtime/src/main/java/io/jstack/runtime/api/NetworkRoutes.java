@@ -1,0 +1,137 @@
+package io.jstack.runtime.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.runtime.engine.ContainerRecord;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.network.Network;
+import io.jstack.runtime.network.NetworkRequest;
+import io.jstack.runtime.network.Subnet;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** {@code /networks}: bridge networks, and containers connected to them and disconnected. */
+final class NetworkRoutes {
+  private final EmbeddedEngine engine;
+
+  NetworkRoutes(EmbeddedEngine engine) {
+    this.engine = engine;
+  }
+
+  void register(Router r) {
+    r.add(HttpMethod.GET, "/networks", this::list)
+        .add(HttpMethod.POST, "/networks/create", this::create)
+        .add(
+            HttpMethod.GET,
+            "/networks/{id}",
+            x -> x.json(HttpResponseStatus.OK, inspect(engine.networks().require(x.path("id")))))
+        .add(HttpMethod.DELETE, "/networks/{id}", this::remove)
+        .add(HttpMethod.POST, "/networks/{id}/connect", this::connect)
+        .add(HttpMethod.POST, "/networks/{id}/disconnect", this::disconnect);
+  }
+
+  private void list(Exchange x) {
+    Map<String, List<String>> filters = x.filters();
+    ArrayNode out = Exchange.JSON.createArrayNode();
+    for (Network net : engine.networks().list()) {
+      if (Filters.labelsMatch(net.labels(), filters.getOrDefault("label", List.of()))
+          && filters.getOrDefault("name", List.of()).stream()
+              .allMatch(n -> net.name().contains(n))) {
+        out.add(inspect(net));
+      }
+    }
+    x.json(HttpResponseStatus.OK, out);
+  }
+
+  private void create(Exchange x) {
+    JsonNode body = x.json();
+    String driver = body.path("Driver").asText("bridge");
+    if (!driver.isEmpty() && !driver.equals("bridge")) {
+      throw new IllegalArgumentException(
+          "network driver " + driver + " is not supported by the jstack engine (only bridge)");
+    }
+    JsonNode pool = body.path("IPAM").path("Config").path(0);
+    Map<String, String> labels = new TreeMap<>();
+    body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    String mtu = body.path("Options").path("com.docker.network.driver.mtu").asText("1500");
+    Network net =
+        engine.createNetwork(
+            new NetworkRequest(
+                body.path("Name").asText(),
+                optional(pool.path("Subnet")).map(Subnet::parse),
+                optional(pool.path("Gateway")).map(Subnet::parseAddress),
+                optional(pool.path("IPRange")).map(Subnet::parse),
+                body.path("Internal").asBoolean(),
+                Integer.parseInt(mtu),
+                labels));
+    ObjectNode r = Exchange.JSON.createObjectNode();
+    r.put("Id", net.id());
+    r.put("Warning", "");
+    x.json(HttpResponseStatus.CREATED, r);
+  }
+
+  private void remove(Exchange x) {
+    engine.removeNetwork(x.path("id"));
+    x.empty(HttpResponseStatus.NO_CONTENT);
+  }
+
+  private void connect(Exchange x) {
+    JsonNode body = x.json();
+    engine.connect(x.path("id"), body.path("Container").asText(), body.path("EndpointConfig"));
+    x.empty(HttpResponseStatus.OK);
+  }
+
+  private void disconnect(Exchange x) {
+    engine.disconnect(x.path("id"), x.json().path("Container").asText());
+    x.empty(HttpResponseStatus.OK);
+  }
+
+  private static Optional<String> optional(JsonNode text) {
+    String s = text.asText("");
+    return s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+
+  /** Docker's inspect of a network. */
+  private ObjectNode inspect(Network net) {
+    ObjectNode o = Exchange.JSON.createObjectNode();
+    o.put("Name", net.name());
+    o.put("Id", net.id());
+    o.put("Created", net.created().toString());
+    o.put("Scope", "local");
+    o.put("Driver", "bridge");
+    o.put("EnableIPv6", false);
+    ObjectNode ipam = o.putObject("IPAM");
+    ipam.put("Driver", "default");
+    ipam.putNull("Options");
+    ObjectNode pool = ipam.putArray("Config").addObject();
+    pool.put("Subnet", net.subnet().toString());
+    pool.put("Gateway", Subnet.address(net.gateway()));
+    net.ipRange().ifPresent(r -> pool.put("IPRange", r.toString()));
+    o.put("Internal", net.internal());
+    o.put("Attachable", true);
+    o.put("Ingress", false);
+    o.putObject("ConfigFrom").put("Network", "");
+    o.put("ConfigOnly", false);
+    ObjectNode containers = o.putObject("Containers");
+    for (ContainerRecord r : engine.attachedTo(net)) {
+      JsonNode e = r.endpoints().path(net.id());
+      ObjectNode c = containers.putObject(r.id());
+      c.put("Name", r.name());
+      c.put("EndpointID", e.path("EndpointID").asText());
+      c.put("MacAddress", "");
+      c.put("IPv4Address", e.path("IPAddress").asText() + "/" + net.subnet().prefix());
+      c.put("IPv6Address", "");
+    }
+    ObjectNode options = o.putObject("Options");
+    options.put("com.docker.network.bridge.name", net.bridge());
+    options.put("com.docker.network.driver.mtu", String.valueOf(net.mtu()));
+    ObjectNode labels = o.putObject("Labels");
+    net.labels().forEach(labels::put);
+    return o;
+  }
+}
