@@ -1,0 +1,2 @@
+/** How a plan is built (PlanBuilder) and what counts as a changed configuration (ConfigDiff). */
+package io.jstack.planner.internal;
