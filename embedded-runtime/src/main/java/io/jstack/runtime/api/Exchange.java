@@ -163,6 +163,27 @@ final class Exchange {
     }
   }
 
+  /** The {@code Labels} object of a create body, as a map. */
+  static Map<String, String> labels(JsonNode body) {
+    Map<String, String> labels = new java.util.TreeMap<>();
+    body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return labels;
+  }
+
+  /** Refuses a create body whose {@code Driver} is another than {@code supported}. */
+  static void requireDriver(JsonNode body, String kind, String supported) {
+    String driver = body.path("Driver").asText(supported);
+    if (!driver.isEmpty() && !driver.equals(supported)) {
+      throw new IllegalArgumentException(
+          kind
+              + " driver "
+              + driver
+              + " is not supported by the jstack engine (only "
+              + supported
+              + ")");
+    }
+  }
+
   // ------------------------------------------------------------------ answers
 
   void json(HttpResponseStatus status, JsonNode value) {

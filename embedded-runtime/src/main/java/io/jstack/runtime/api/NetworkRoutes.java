@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /** {@code /networks}: bridge networks, and containers connected to them and disconnected. */
 final class NetworkRoutes {
@@ -50,14 +49,9 @@ final class NetworkRoutes {
 
   private void create(Exchange x) {
     JsonNode body = x.json();
-    String driver = body.path("Driver").asText("bridge");
-    if (!driver.isEmpty() && !driver.equals("bridge")) {
-      throw new IllegalArgumentException(
-          "network driver " + driver + " is not supported by the jstack engine (only bridge)");
-    }
+    Exchange.requireDriver(body, "network", "bridge");
     JsonNode pool = body.path("IPAM").path("Config").path(0);
-    Map<String, String> labels = new TreeMap<>();
-    body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> labels = Exchange.labels(body);
     String mtu = body.path("Options").path("com.docker.network.driver.mtu").asText("1500");
     Network net =
         engine.createNetwork(

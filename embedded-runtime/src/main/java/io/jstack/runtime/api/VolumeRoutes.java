@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /** {@code /volumes}: local volumes. */
@@ -43,13 +42,8 @@ final class VolumeRoutes {
 
   private void create(Exchange x) {
     JsonNode body = x.json();
-    String driver = body.path("Driver").asText("local");
-    if (!driver.isEmpty() && !driver.equals("local")) {
-      throw new IllegalArgumentException(
-          "volume driver " + driver + " is not supported by the jstack engine (only local)");
-    }
-    Map<String, String> labels = new TreeMap<>();
-    body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    Exchange.requireDriver(body, "volume", "local");
+    Map<String, String> labels = Exchange.labels(body);
     String name = body.path("Name").asText("");
     if (name.isEmpty()) {
       name = UUID.randomUUID().toString().replace("-", "");
