@@ -17,6 +17,7 @@ import io.jstack.engine.VolumeSpec;
 import io.jstack.planner.internal.ConfigDiff;
 import io.jstack.planner.internal.PlanBuilder;
 import io.jstack.planner.internal.PlanBuilder.Node;
+import io.jstack.planner.internal.ServiceSettings;
 import io.jstack.planner.step.AwaitService;
 import io.jstack.planner.step.CreateContainer;
 import io.jstack.planner.step.CreateNetwork;
@@ -185,7 +186,7 @@ public final class Planner {
           mine.add(
               plan.add(
                   new StopContainer(
-                      c.name(), s.stopSignal(), ContainerSpecs.stopTimeout(s, timeout)),
+                      c.name(), s.stopSignal(), ServiceSettings.stopTimeout(s, timeout)),
                   name,
                   "stop",
                   after));
@@ -619,7 +620,7 @@ public final class Planner {
         Node stop =
             c.isRunning()
                 ? plan.add(
-                    new StopContainer(c.name(), null, ContainerSpecs.DEFAULT_STOP_TIMEOUT),
+                    new StopContainer(c.name(), null, ServiceSettings.DEFAULT_STOP_TIMEOUT),
                     service,
                     "orphan")
                 : null;
@@ -668,7 +669,7 @@ public final class Planner {
                       new StopContainer(
                           c.name(),
                           s == null ? null : s.stopSignal(),
-                          ContainerSpecs.stopTimeout(s, options.timeout())),
+                          ServiceSettings.stopTimeout(s, options.timeout())),
                       service,
                       "down",
                       after)
@@ -691,7 +692,7 @@ public final class Planner {
             c.isRunning()
                 ? plan.add(
                     new StopContainer(
-                        c.name(), null, ContainerSpecs.stopTimeout(null, options.timeout())),
+                        c.name(), null, ServiceSettings.stopTimeout(null, options.timeout())),
                     c.label(ComposeLabels.SERVICE),
                     "one-off")
                 : null;
@@ -709,7 +710,7 @@ public final class Planner {
                 c.isRunning()
                     ? plan.add(
                         new StopContainer(
-                            c.name(), null, ContainerSpecs.stopTimeout(null, options.timeout())),
+                            c.name(), null, ServiceSettings.stopTimeout(null, options.timeout())),
                         c.label(ComposeLabels.SERVICE),
                         "orphan")
                     : null;
@@ -759,7 +760,7 @@ public final class Planner {
   }
 
   private StopContainer stop(Service s, String container) {
-    return new StopContainer(container, s.stopSignal(), ContainerSpecs.stopTimeout(s, null));
+    return new StopContainer(container, s.stopSignal(), ServiceSettings.stopTimeout(s, null));
   }
 
   private static Integer number(ContainerInfo c) {
