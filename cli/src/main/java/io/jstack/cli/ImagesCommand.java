@@ -4,6 +4,7 @@ import io.jstack.compose.LoadedProject;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
 import io.jstack.engine.ImageInfo;
+import io.jstack.engine.ImageReference;
 import io.jstack.planner.ComposeLabels;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,7 @@ final class ImagesCommand extends ProjectCommand implements Callable<Integer> {
           continue;
         }
         Optional<ImageInfo> image = engine.image(c.imageId());
-        String ref = c.image();
-        int colon = ref.lastIndexOf(':');
-        boolean tagged = colon > ref.lastIndexOf('/');
+        String[] repositoryAndTag = repositoryAndTag(c.image());
         String id = c.imageId().replaceFirst("^sha256:", "");
         if (quiet) {
           out().println(id);
@@ -51,8 +50,8 @@ final class ImagesCommand extends ProjectCommand implements Callable<Integer> {
         rows.add(
             new String[] {
               c.name(),
-              tagged ? ref.substring(0, colon) : ref,
-              tagged ? ref.substring(colon + 1) : "latest",
+              repositoryAndTag[0],
+              repositoryAndTag[1],
               id.substring(0, Math.min(12, id.length())),
               size == 0 ? "" : String.format("%.1fMB", size / 1e6)
             });
@@ -65,5 +64,20 @@ final class ImagesCommand extends ProjectCommand implements Callable<Integer> {
     } finally {
       close(engine);
     }
+  }
+
+  /**
+   * The REPOSITORY and TAG columns for a container's image: its short name, and its tag ({@code
+   * latest} when none is written, {@code <none>} for a digest); what the parser refuses shows as it
+   * is, without a tag.
+   */
+  static String[] repositoryAndTag(String image) {
+    ImageReference ref;
+    try {
+      ref = ImageReference.parse(image);
+    } catch (IllegalArgumentException e) {
+      return new String[] {image, "<none>"};
+    }
+    return new String[] {ref.familiarName(), ref.tag() == null ? "<none>" : ref.tag()};
   }
 }

@@ -54,57 +54,14 @@ class DockerEngineIT {
       List<ContainerSpec.PortBinding> ports,
       List<ContainerSpec.Mount> mounts,
       String stopSignal) {
-    ContainerSpec b = ContainerSpec.of(name, IMAGE, labels());
-    return new ContainerSpec(
-        b.name(),
-        b.image(),
-        b.labels(),
-        b.env(),
-        command,
-        null,
-        null,
-        null,
-        null,
-        null,
-        ports,
-        List.of(),
-        mounts,
-        List.of(),
-        null,
-        Map.of(),
-        null,
-        null,
-        stopSignal,
-        Duration.ofSeconds(2),
-        null,
-        false,
-        false,
-        false,
-        false,
-        false,
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        Map.of(),
-        Map.of(),
-        List.of(),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        List.of(),
-        null,
-        null,
-        null,
-        Map.of(),
-        List.of());
+    return ContainerSpec.builder(name, IMAGE)
+        .labels(labels())
+        .command(command)
+        .ports(ports)
+        .mounts(mounts)
+        .stopSignal(stopSignal)
+        .stopTimeout(Duration.ofSeconds(2))
+        .build();
   }
 
   @Test
@@ -146,56 +103,18 @@ class DockerEngineIT {
     nets.put(project + "_a", ContainerSpec.NetworkAttachment.aliased(List.of("job", "worker")));
     nets.put(project + "_b", ContainerSpec.NetworkAttachment.aliased(List.of("job")));
     ContainerSpec spec =
-        new ContainerSpec(
-            base.name(),
-            IMAGE,
-            labels(),
-            List.of("GREETING=hi there"),
-            List.of("sh", "-c", "echo out $GREETING; echo err >&2; exit 3"),
-            null,
-            "/tmp",
-            null,
-            "jobhost",
-            null,
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            null,
-            nets,
-            null,
-            null,
-            null,
-            Duration.ofSeconds(1),
-            null,
-            false,
-            false,
-            false,
-            false,
-            false,
-            List.of(),
-            List.of("NET_RAW"),
-            List.of(),
-            List.of("db.local=10.1.2.3"),
-            List.of(),
-            List.of(),
-            List.of(),
-            Map.of(),
-            Map.of(),
-            List.of(new ContainerSpec.Ulimit("nofile", 1024, 2048)),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            List.of(),
-            null,
-            null,
-            null,
-            Map.of(),
-            List.of());
+        ContainerSpec.builder(base.name(), IMAGE)
+            .labels(labels())
+            .env(List.of("GREETING=hi there"))
+            .command(List.of("sh", "-c", "echo out $GREETING; echo err >&2; exit 3"))
+            .workingDir("/tmp")
+            .hostname("jobhost")
+            .networks(nets)
+            .stopTimeout(Duration.ofSeconds(1))
+            .capDrop(List.of("NET_RAW"))
+            .extraHosts(List.of("db.local=10.1.2.3"))
+            .ulimits(List.of(new ContainerSpec.Ulimit("nofile", 1024, 2048)))
+            .build();
     String id = engine.createContainer(spec);
     assertThat(
             Docker.lines(

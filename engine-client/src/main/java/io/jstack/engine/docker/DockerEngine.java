@@ -110,14 +110,14 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
   @Override
   public void tagImage(String source, String target) {
-    String[] repoTag = ImageReferences.split(target);
+    RepoTag repoTag = RepoTag.of(target);
     api.call(
         HttpRequest.post(
             "/images/"
                 + DockerApi.encode(source)
                 + "/tag?repo="
-                + DockerApi.encode(repoTag[0])
-                + (repoTag[1] == null ? "" : "&tag=" + DockerApi.encode(repoTag[1]))),
+                + DockerApi.encode(repoTag.repository())
+                + (repoTag.tag() == null ? "" : "&tag=" + DockerApi.encode(repoTag.tag()))),
         "tag image " + source + " as " + target);
   }
 
@@ -667,11 +667,11 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
   @Override
   public void pullImage(String reference, Consumer<PullProgress> progress) {
-    String[] nameTag = ImageReferences.split(reference);
+    RepoTag repoTag = RepoTag.of(reference);
     String path =
         "/images/create?fromImage="
-            + DockerApi.encode(nameTag[0])
-            + (nameTag[1] == null ? "" : "&tag=" + DockerApi.encode(nameTag[1]));
+            + DockerApi.encode(repoTag.repository())
+            + (repoTag.tag() == null ? "" : "&tag=" + DockerApi.encode(repoTag.tag()));
     api.stream(
         HttpRequest.post(path),
         "pull image " + reference,
@@ -692,12 +692,12 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
   @Override
   public void pushImage(String reference, Consumer<PullProgress> progress) {
-    String[] nameTag = ImageReferences.split(reference);
+    RepoTag repoTag = RepoTag.of(reference);
     String path =
         "/images/"
-            + DockerApi.encode(nameTag[0])
+            + DockerApi.encode(repoTag.repository())
             + "/push"
-            + (nameTag[1] == null ? "" : "?tag=" + DockerApi.encode(nameTag[1]));
+            + (repoTag.tag() == null ? "" : "?tag=" + DockerApi.encode(repoTag.tag()));
     // The engine wants credentials even when the registry needs none: an empty JSON object.
     String auth =
         java.util.Base64.getUrlEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));

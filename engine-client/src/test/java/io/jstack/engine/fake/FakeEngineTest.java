@@ -64,57 +64,12 @@ class FakeEngineTest {
       Map<String, NetworkAttachment> networks,
       List<Mount> mounts,
       HealthSpec healthcheck) {
-    ContainerSpec b = base;
-    return new ContainerSpec(
-        b.name(),
-        b.image(),
-        b.labels(),
-        b.env(),
-        b.command(),
-        b.entrypoint(),
-        b.workingDir(),
-        b.user(),
-        b.hostname(),
-        b.domainname(),
-        b.ports(),
-        b.exposedPorts(),
-        mounts,
-        b.volumesFrom(),
-        networkMode,
-        networks,
-        healthcheck,
-        b.restartPolicy(),
-        b.stopSignal(),
-        b.stopTimeout(),
-        b.init(),
-        b.privileged(),
-        b.readOnly(),
-        b.tty(),
-        b.stdinOpen(),
-        b.stdinOnce(),
-        b.capAdd(),
-        b.capDrop(),
-        b.securityOpt(),
-        b.extraHosts(),
-        b.dns(),
-        b.dnsSearch(),
-        b.dnsOptions(),
-        b.tmpfs(),
-        b.sysctls(),
-        b.ulimits(),
-        b.resources(),
-        b.ipcMode(),
-        b.pidMode(),
-        b.utsMode(),
-        b.usernsMode(),
-        b.cgroupParent(),
-        b.groupAdd(),
-        b.devices(),
-        b.logging(),
-        b.platform(),
-        b.runtime(),
-        b.storageOpt(),
-        b.files());
+    return base.toBuilder()
+        .networkMode(networkMode)
+        .networks(networks)
+        .mounts(mounts)
+        .healthcheck(healthcheck)
+        .build();
   }
 
   private static ContainerSpec withHealthcheck(String name, HealthSpec check) {
