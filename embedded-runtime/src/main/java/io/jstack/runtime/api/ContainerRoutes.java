@@ -95,7 +95,7 @@ final class ContainerRoutes {
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
-    x.json(HttpResponseStatus.OK, ContainerJson.top(engine.runtime().pids(c.record().id())));
+    x.json(HttpResponseStatus.OK, ContainerJson.top(engine.containers().pids(c.record().id())));
   }
 
   private void pause(Exchange x, boolean pause) {
@@ -145,7 +145,7 @@ final class ContainerRoutes {
 
   private void resize(Exchange x) {
     engine
-        .runtime()
+        .containers()
         .resize(engine.require(x.path("id")).record().id(), x.intParam("h"), x.intParam("w"));
     x.empty(HttpResponseStatus.OK);
   }

@@ -53,7 +53,7 @@ final class LogRoutes {
     int tail = tailParam == null || tailParam.equals("all") ? -1 : Integer.parseInt(tailParam);
     x.startChunked(Hijacked.MULTIPLEXED);
     String id = c.record().id();
-    Path file = engine.runtime().logFile(id);
+    Path file = engine.containers().logFile(id);
     Consumer<String> send =
         l -> {
           Frame f = Frame.of(l, stdout, stderr, timestamps, since, until);
@@ -72,7 +72,7 @@ final class LogRoutes {
         lines.subList(Math.max(0, lines.size() - tail), lines.size()).forEach(send);
       }
       while (x.open()) {
-        boolean exited = engine.runtime().exitCode(id).isPresent();
+        boolean exited = engine.containers().exitCode(id).isPresent();
         long before = offset;
         offset = sendLog(file, offset, send);
         if (offset == before) {
@@ -104,7 +104,7 @@ final class LogRoutes {
     boolean stderr = x.flag("stderr");
     boolean replay = x.flag("logs");
     String id = c.record().id();
-    Path file = engine.runtime().logFile(id);
+    Path file = engine.containers().logFile(id);
     // The run to follow: the current one if it runs, else the next one to start.
     boolean running = c.alive();
     Instant startedAt = c.record().startedAt();

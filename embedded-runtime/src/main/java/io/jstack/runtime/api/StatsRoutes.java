@@ -35,18 +35,18 @@ final class StatsRoutes {
       throw new EngineException.Conflict("container " + id + " is not running");
     }
     try {
-      Usage before = x.flag("one-shot") ? null : engine.runtime().usage(id);
+      Usage before = x.flag("one-shot") ? null : engine.containers().usage(id);
       if (!stream) {
         if (before != null) {
           Thread.sleep(500);
         }
-        x.json(HttpResponseStatus.OK, stats(c, engine.runtime().usage(id), before));
+        x.json(HttpResponseStatus.OK, stats(c, engine.containers().usage(id), before));
         return;
       }
       x.startChunked("application/json");
-      while (x.open() && engine.runtime().exitCode(id).isEmpty()) {
+      while (x.open() && engine.containers().exitCode(id).isEmpty()) {
         Thread.sleep(1000);
-        Usage now = engine.runtime().usage(id);
+        Usage now = engine.containers().usage(id);
         byte[] line =
             (Exchange.JSON.writeValueAsString(stats(c, now, before)) + "\n")
                 .getBytes(StandardCharsets.UTF_8);

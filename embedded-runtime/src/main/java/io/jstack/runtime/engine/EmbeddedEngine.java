@@ -195,7 +195,8 @@ public final class EmbeddedEngine {
     return images;
   }
 
-  public Containers runtime() {
+  /** The runc and conmon layer that runs the containers' processes. */
+  public Containers containers() {
     return containers;
   }
 

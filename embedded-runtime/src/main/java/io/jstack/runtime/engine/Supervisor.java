@@ -215,7 +215,7 @@ final class Supervisor implements AutoCloseable {
     try {
       ExecProcess p =
           engine
-              .runtime()
+              .containers()
               .exec(id, new ExecConfig(h.check().command(), List.of(), null, null, false), 0, 0);
       try {
         p.input().close();
