@@ -3,6 +3,7 @@ package io.jstack.runtime.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.internal.Archives;
 import io.netty.buffer.Unpooled;
@@ -50,7 +51,7 @@ final class ContainerRoutes {
     Map<String, List<String>> filters = x.filters();
     boolean all = x.flag("all");
     ArrayNode out = Exchange.JSON.createArrayNode();
-    for (EmbeddedEngine.Container c : engine.list()) {
+    for (Container c : engine.list()) {
       if ((all || c.alive()) && Filters.matches(c, filters)) {
         out.add(json.summary(c));
       }
@@ -69,7 +70,7 @@ final class ContainerRoutes {
 
   private void start(Exchange x) {
     String id = x.path("id");
-    boolean was = engine.require(id).status() == EmbeddedEngine.Status.running;
+    boolean was = engine.require(id).status() == Container.Status.running;
     engine.start(id);
     x.empty(was ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.NO_CONTENT);
   }
@@ -91,7 +92,7 @@ final class ContainerRoutes {
   }
 
   private void top(Exchange x) {
-    EmbeddedEngine.Container c = engine.require(x.path("id"));
+    Container c = engine.require(x.path("id"));
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }

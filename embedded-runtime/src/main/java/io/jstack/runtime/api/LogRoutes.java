@@ -1,5 +1,6 @@
 package io.jstack.runtime.api;
 
+import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.internal.SeqPacket;
 import io.netty.buffer.ByteBuf;
@@ -42,7 +43,7 @@ final class LogRoutes {
   }
 
   private void logs(Exchange x) {
-    EmbeddedEngine.Container c = engine.require(x.path("id"));
+    Container c = engine.require(x.path("id"));
     boolean follow = x.flag("follow");
     boolean timestamps = x.flag("timestamps");
     boolean stdout = !"0".equals(x.param("stdout"));
@@ -94,7 +95,7 @@ final class LogRoutes {
    * engine keeps no stdin open for a container.
    */
   private void attach(Exchange x) {
-    EmbeddedEngine.Container c = engine.require(x.path("id"));
+    Container c = engine.require(x.path("id"));
     if (c.record().request().path("OpenStdin").asBoolean()
         || c.record().request().path("Tty").asBoolean()) {
       attachConsole(x, c);
@@ -112,12 +113,12 @@ final class LogRoutes {
     try (Hijacked out = Hijacked.take(x.channel(), x.request(), Hijacked.MULTIPLEXED, null)) {
       long offset = replay ? 0 : size(file);
       while (out.open()) {
-        EmbeddedEngine.Container now = engine.find(id).orElse(null);
+        Container now = engine.find(id).orElse(null);
         boolean thisRun =
             now != null
                 && now.record().startedAt() != null
                 && (running || !Objects.equals(now.record().startedAt(), startedAt));
-        boolean ended = now == null || thisRun && now.status() == EmbeddedEngine.Status.exited;
+        boolean ended = now == null || thisRun && now.status() == Container.Status.exited;
         long before = offset;
         offset = sendLog(file, offset, l -> send(out, l, stdout, stderr));
         if (offset == before) {
@@ -139,7 +140,7 @@ final class LogRoutes {
    * socket): its output as it comes, the client's bytes to its input, the client's half-close ends
    * its input.
    */
-  private void attachConsole(Exchange x, EmbeddedEngine.Container c) {
+  private void attachConsole(Exchange x, Container c) {
     boolean tty = c.record().request().path("Tty").asBoolean();
     boolean stdin = x.flag("stdin") && c.record().request().path("OpenStdin").asBoolean();
     boolean stdout = x.flag("stdout");

@@ -1,7 +1,6 @@
 package io.jstack.runtime.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
@@ -25,19 +24,16 @@ import io.jstack.runtime.network.Plumbing;
 import io.jstack.runtime.network.PortProxy;
 import io.jstack.runtime.network.Subnet;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * jstack's own engine: containers from the image store, run by {@link Containers}, remembered on
@@ -45,9 +41,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * container, so they outlive the engine). Networking so far: {@code host} and {@code none}.
  */
 public final class EmbeddedEngine {
-  static final ObjectMapper JSON = new ObjectMapper();
-  private static final int FORMAT = 1;
-
   private final DataRoot root;
   private final ImageStore images;
   private final Containers containers;
@@ -58,14 +51,7 @@ public final class EmbeddedEngine {
   /** Where a container's record lists the anonymous volumes made for it. */
   static final String ANONYMOUS_VOLUMES = "JstackAnonymousVolumes";
 
-  private final Object lock = new Object();
-
-  /** Every container's record by id, read from disk once, then kept in step with it. */
-  private final java.util.concurrent.ConcurrentHashMap<String, ContainerRecord> records =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private final java.util.Set<String> reservedNames =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ContainerStore store;
 
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
     this.root = root;
@@ -73,22 +59,10 @@ public final class EmbeddedEngine {
     this.containers = new Containers(root, tools);
     this.volumes = new Volumes(root);
     this.networks = new Networks(root);
-    Path dir = root.path().resolve("containers");
-    if (Files.isDirectory(dir)) {
-      try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
-        for (Path p : all) {
-          read(p.resolve("record.json"))
-              .ifPresent(
-                  r -> {
-                    records.put(r.id(), r);
-                    if (r.startedAt() != null && containers.exitCode(r.id()).isPresent()) {
-                      announcedExits.add(r.id() + r.startedAt());
-                    }
-                  });
-        }
-      } catch (IOException e) {
-        throw new EngineException(
-            "cannot read the containers in " + dir + ": " + e.getMessage(), e);
+    this.store = new ContainerStore(root, containers);
+    for (ContainerRecord r : store.records()) {
+      if (r.startedAt() != null && containers.exitCode(r.id()).isPresent()) {
+        announcedExits.add(r.id() + r.startedAt());
       }
     }
   }
@@ -131,7 +105,7 @@ public final class EmbeddedEngine {
    * its exit code): conmon records exits, this turns them into events.
    */
   public void announceExits() {
-    for (ContainerRecord r : records.values()) {
+    for (ContainerRecord r : store.records()) {
       if (r.startedAt() == null || announcedExits.contains(r.id() + r.startedAt())) {
         continue;
       }
@@ -139,7 +113,7 @@ public final class EmbeddedEngine {
       if (code.isPresent()) {
         announcedExits.add(r.id() + r.startedAt());
         emit(r, "die", Map.of("exitCode", String.valueOf(code.getAsInt())));
-        supervisor.exited(records.getOrDefault(r.id(), r), code.getAsInt());
+        supervisor.exited(store.record(r.id()).orElse(r), code.getAsInt());
       }
     }
   }
@@ -230,7 +204,7 @@ public final class EmbeddedEngine {
             });
     boolean byId = ImageStore.isId(reference);
     Optional<ContainerRecord> user =
-        records.values().stream().filter(r -> r.imageId().equals(configDigest)).findFirst();
+        store.records().stream().filter(r -> r.imageId().equals(configDigest)).findFirst();
     if (user.isPresent() && !force && (byId || names.size() <= 1)) {
       throw new EngineException.Conflict(
           "conflict: unable to remove repository reference \""
@@ -240,7 +214,7 @@ public final class EmbeddedEngine {
               + " is using its referenced image "
               + configDigest.substring("sha256:".length(), "sha256:".length() + 12));
     }
-    ArrayNode out = JSON.createArrayNode();
+    ArrayNode out = Json.MAPPER.createArrayNode();
     if (byId) {
       images.forget(manifest).forEach(k -> out.addObject().put("Untagged", k));
     } else {
@@ -305,7 +279,7 @@ public final class EmbeddedEngine {
     java.util.Set<String> scope = new java.util.HashSet<>();
     // A link of the asker ("<container>:<alias>") makes the alias name that container.
     String linked = null;
-    for (ContainerRecord r : records.values()) {
+    for (ContainerRecord r : store.records()) {
       for (JsonNode e : r.request().path(ENDPOINTS)) {
         if (Subnet.parseAddress(e.path("IPAddress").asText()) == client) {
           r.request().path(ENDPOINTS).fieldNames().forEachRemaining(scope::add);
@@ -326,7 +300,7 @@ public final class EmbeddedEngine {
       networks.list().stream().filter(n -> n.gateway() == server).forEach(n -> scope.add(n.id()));
     }
     List<Long> out = new ArrayList<>();
-    for (ContainerRecord r : records.values()) {
+    for (ContainerRecord r : store.records()) {
       String service = r.request().path("Labels").path("com.docker.compose.service").asText("");
       boolean named =
           r.name().equalsIgnoreCase(name)
@@ -341,7 +315,7 @@ public final class EmbeddedEngine {
         for (JsonNode a : e.getValue().path("Aliases")) {
           aliased |= a.asText().equalsIgnoreCase(name);
         }
-        if ((named || aliased) && withState(r).alive()) {
+        if ((named || aliased) && store.withState(r).alive()) {
           out.add(Subnet.parseAddress(e.getValue().path("IPAddress").asText()));
         }
       }
@@ -361,7 +335,7 @@ public final class EmbeddedEngine {
    */
   private ObjectNode endpoints(String id, String name, JsonNode body) {
     String mode = body.path("HostConfig").path("NetworkMode").asText("");
-    ObjectNode out = JSON.createObjectNode();
+    ObjectNode out = Json.MAPPER.createObjectNode();
     if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
       return out;
     }
@@ -407,7 +381,7 @@ public final class EmbeddedEngine {
     synchronized (addressLock) {
       java.util.Set<Long> taken = new java.util.HashSet<>();
       taken.add(n.gateway());
-      for (ContainerRecord r : records.values()) {
+      for (ContainerRecord r : store.records()) {
         String a = r.request().path(ENDPOINTS).path(n.id()).path("IPAddress").asText("");
         if (!a.isEmpty()) {
           taken.add(Subnet.parseAddress(a));
@@ -434,7 +408,7 @@ public final class EmbeddedEngine {
     e.put("Name", n.name());
     e.put("IPAddress", Subnet.address(address));
     e.put("Device", device);
-    e.put("EndpointID", HexFormat.of().formatHex(random32()));
+    e.put("EndpointID", Json.randomId());
     ArrayNode aliases = e.putArray("Aliases");
     config.path("Aliases").forEach(aliases::add);
     ArrayNode links = e.putArray("Links");
@@ -499,7 +473,7 @@ public final class EmbeddedEngine {
               + "\t"
               + (hostname.isEmpty() ? id.substring(0, 12) : hostname));
     }
-    for (String extra : strings(request.path("HostConfig").path("ExtraHosts"))) {
+    for (String extra : Json.strings(request.path("HostConfig").path("ExtraHosts"))) {
       int colon = extra.lastIndexOf(':');
       if (colon > 0) {
         lines.add(extra.substring(colon + 1) + "\t" + extra.substring(0, colon));
@@ -589,7 +563,7 @@ public final class EmbeddedEngine {
     ObjectNode endpoints = request.withObject("/" + ENDPOINTS);
     endpoint(endpoints, n, endpointConfig, r.id().substring(0, 12));
     try {
-      write(r.withRequest(request));
+      store.write(r.withRequest(request));
     } finally {
       settle(endpoints);
     }
@@ -611,14 +585,14 @@ public final class EmbeddedEngine {
     }
     ObjectNode request = r.request().deepCopy();
     ((ObjectNode) request.get(ENDPOINTS)).remove(n.id());
-    write(r.withRequest(request));
+    store.write(r.withRequest(request));
     Plumbing.deleteLink(hostEnd(r.id(), endpoint.path("Device").asInt()));
     emit(r, "disconnect", Map.of("network", n.name()));
   }
 
   /** The containers with an endpoint on {@code n}. */
   public List<ContainerRecord> attachedTo(Network n) {
-    return records.values().stream().filter(r -> r.request().path(ENDPOINTS).has(n.id())).toList();
+    return store.records().stream().filter(r -> r.request().path(ENDPOINTS).has(n.id())).toList();
   }
 
   /**
@@ -667,7 +641,7 @@ public final class EmbeddedEngine {
    * @throws EngineException when a host port is taken (then none stays open)
    */
   private ArrayNode publish(ContainerRecord r) {
-    ArrayNode out = JSON.createArrayNode();
+    ArrayNode out = Json.MAPPER.createArrayNode();
     JsonNode first = firstEndpoint(r.request());
     if (first == null) {
       return out;
@@ -744,7 +718,7 @@ public final class EmbeddedEngine {
 
   /** Removes a volume, unless a container uses it. */
   public void removeVolume(String name) {
-    for (ContainerRecord r : records.values()) {
+    for (ContainerRecord r : store.records()) {
       boolean named = false;
       for (JsonNode m : r.request().path("HostConfig").path("Mounts")) {
         named |= m.path("Source").asText().equals(name);
@@ -752,7 +726,7 @@ public final class EmbeddedEngine {
       for (JsonNode v : r.request().path(ANONYMOUS_VOLUMES)) {
         named |= v.asText().equals(name);
       }
-      for (String b : strings(r.request().path("HostConfig").path("Binds"))) {
+      for (String b : Json.strings(r.request().path("HostConfig").path("Binds"))) {
         named |= b.startsWith(name + ":");
       }
       if (named) {
@@ -771,22 +745,6 @@ public final class EmbeddedEngine {
     return root;
   }
 
-  /** A container's state, as Docker names it. */
-  public enum Status {
-    created,
-    running,
-    paused,
-    exited
-  }
-
-  /** A container's record with its live state. */
-  public record Container(ContainerRecord record, Status status, int exitCode, Instant finishedAt) {
-    /** Running or paused: its process exists. */
-    public boolean alive() {
-      return status == Status.running || status == Status.paused;
-    }
-  }
-
   /**
    * Creates a container from a Docker API create body; returns its id.
    *
@@ -796,7 +754,7 @@ public final class EmbeddedEngine {
     String name =
         requestedName != null
             ? Names.container(requestedName)
-            : "jstack_" + HexFormat.of().formatHex(random32()).substring(0, 12);
+            : "jstack_" + Json.randomId().substring(0, 12);
     String imageRef = body.path("Image").asText();
     ImageReference ref = ImageReference.parse(imageRef);
     String manifest =
@@ -804,25 +762,10 @@ public final class EmbeddedEngine {
             .resolve(ref)
             .orElseThrow(() -> new EngineException.NotFound("no such image: " + imageRef));
     ImageStore.Image image = images.image(manifest);
-    synchronized (lock) {
-      for (ContainerRecord r : records.values()) {
-        if (r.name().equals(name)) {
-          throw new EngineException.Conflict(
-              "the container name \"/"
-                  + name
-                  + "\" is already in use by container \""
-                  + r.id()
-                  + "\"");
-        }
-      }
-      if (!reservedNames.add(name)) {
-        throw new EngineException.Conflict(
-            "the container name \"/" + name + "\" is being used by another create");
-      }
-    }
+    store.reserve(name);
     ObjectNode request = body.deepCopy();
     try {
-      String id = HexFormat.of().formatHex(random32());
+      String id = Json.randomId();
       List<String> anonymous = new ArrayList<>();
       request.set(ENDPOINTS, endpoints(id, name, body));
       ContainerConfig config = config(id, name, request, image, anonymous);
@@ -835,12 +778,12 @@ public final class EmbeddedEngine {
       ContainerRecord record =
           new ContainerRecord(
               id, name, imageRef, image.configDigest(), Instant.now(), request, null, 0, false);
-      write(record);
+      store.write(record);
       emit(record, "create", Map.of());
       return id;
     } finally {
       settle(request.path(ENDPOINTS));
-      reservedNames.remove(name);
+      store.release(name);
     }
   }
 
@@ -851,12 +794,12 @@ public final class EmbeddedEngine {
   private static List<String> commandLine(JsonNode body, JsonNode imageConfig) {
     List<String> entrypoint =
         body.path("Entrypoint").isArray()
-            ? strings(body.path("Entrypoint"))
-            : strings(imageConfig.path("Entrypoint"));
+            ? Json.strings(body.path("Entrypoint"))
+            : Json.strings(imageConfig.path("Entrypoint"));
     List<String> cmd =
         body.path("Cmd").isArray()
-            ? strings(body.path("Cmd"))
-            : body.path("Entrypoint").isArray() ? List.of() : strings(imageConfig.path("Cmd"));
+            ? Json.strings(body.path("Cmd"))
+            : body.path("Entrypoint").isArray() ? List.of() : Json.strings(imageConfig.path("Cmd"));
     List<String> args = new ArrayList<>(entrypoint);
     args.addAll(cmd);
     return args;
@@ -868,7 +811,7 @@ public final class EmbeddedEngine {
   /** The command line a container runs (entrypoint and command). */
   public List<String> command(ContainerRecord r) {
     JsonNode line = r.request().path(COMMAND_LINE);
-    return line.isArray() ? strings(line) : strings(r.request().path("Cmd"));
+    return line.isArray() ? Json.strings(line) : Json.strings(r.request().path("Cmd"));
   }
 
   private ContainerConfig config(
@@ -881,10 +824,10 @@ public final class EmbeddedEngine {
           "container " + name + " has no command: the image sets none and the service gives none");
     }
     Map<String, String> env = new LinkedHashMap<>();
-    for (String e : strings(ic.path("Env"))) {
+    for (String e : Json.strings(ic.path("Env"))) {
       env.put(e.split("=", 2)[0], e);
     }
-    for (String e : strings(body.path("Env"))) {
+    for (String e : Json.strings(body.path("Env"))) {
       env.put(e.split("=", 2)[0], e);
     }
     List<Path> layers = new ArrayList<>();
@@ -902,7 +845,7 @@ public final class EmbeddedEngine {
                               + " is missing: pull the image again")));
     }
     List<ContainerConfig.BindMount> mounts = new ArrayList<>();
-    for (String b : strings(host.path("Binds"))) {
+    for (String b : Json.strings(host.path("Binds"))) {
       String[] p = b.split(":");
       boolean ro = p.length > 2 && List.of(p[2].split(",")).contains("ro");
       if (p[0].startsWith("/")) {
@@ -943,10 +886,7 @@ public final class EmbeddedEngine {
           String named = m.path("Source").asText("");
           Volumes.Volume volume;
           if (named.isEmpty()) {
-            volume =
-                volumes.create(
-                    HexFormat.of().formatHex(random32()),
-                    Map.of("com.docker.volume.anonymous", ""));
+            volume = volumes.create(Json.randomId(), Map.of("com.docker.volume.anonymous", ""));
             anonymous.add(volume.name());
           } else {
             volume = volumes.create(named, Map.of());
@@ -966,7 +906,7 @@ public final class EmbeddedEngine {
     Map<String, String> sysctls = new LinkedHashMap<>();
     host.path("Sysctls").properties().forEach(e -> sysctls.put(e.getKey(), e.getValue().asText()));
     boolean nnp =
-        strings(host.path("SecurityOpt")).stream()
+        Json.strings(host.path("SecurityOpt")).stream()
             .anyMatch(
                 s -> s.replace('=', ':').startsWith("no-new-privileges") && !s.endsWith("false"));
     return new ContainerConfig(
@@ -975,12 +915,12 @@ public final class EmbeddedEngine {
         layers,
         args,
         List.copyOf(env.values()),
-        emptyToNull(body.path("WorkingDir").asText(ic.path("WorkingDir").asText(""))),
-        emptyToNull(body.path("User").asText(ic.path("User").asText(""))),
-        emptyToNull(body.path("Hostname").asText("")),
+        Json.emptyToNull(body.path("WorkingDir").asText(ic.path("WorkingDir").asText(""))),
+        Json.emptyToNull(body.path("User").asText(ic.path("User").asText(""))),
+        Json.emptyToNull(body.path("Hostname").asText("")),
         networkMode(id, name, body),
-        strings(host.path("CapAdd")),
-        strings(host.path("CapDrop")),
+        Json.strings(host.path("CapAdd")),
+        Json.strings(host.path("CapDrop")),
         host.path("Privileged").asBoolean(),
         host.path("ReadonlyRootfs").asBoolean(),
         nnp,
@@ -1013,10 +953,10 @@ public final class EmbeddedEngine {
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */
   public void start(String idOrName) {
     Container c = require(idOrName);
-    if (c.status() == Status.paused) {
+    if (c.status() == Container.Status.paused) {
       throw new EngineException.Conflict("cannot start a paused container, try unpause instead");
     }
-    if (c.status() == Status.running) {
+    if (c.status() == Container.Status.running) {
       return;
     }
     supervisor.cancelRestart(c.record().id());
@@ -1036,7 +976,7 @@ public final class EmbeddedEngine {
     ContainerRecord started =
         r.withRequest(((ObjectNode) r.request().deepCopy()).set(PORTS, published))
             .started(Instant.now(), byPolicy);
-    write(started);
+    store.write(started);
     emit(started, "start", Map.of());
     supervisor.started(started);
   }
@@ -1047,12 +987,12 @@ public final class EmbeddedEngine {
     if (!c.alive()) {
       if (supervisor.restarting(c.record().id())) {
         supervisor.cancelRestart(c.record().id());
-        write(c.record().stopped());
+        store.write(c.record().stopped());
       }
       return;
     }
     String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
-    write(c.record().stopped());
+    store.write(c.record().stopped());
     unpublish(c.record().id());
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
     announceExits();
@@ -1103,10 +1043,10 @@ public final class EmbeddedEngine {
   /** Freezes ({@code pause}) or thaws a running container. */
   public void pause(String idOrName, boolean pause) {
     Container c = require(idOrName);
-    if (pause && c.status() != Status.running) {
+    if (pause && c.status() != Container.Status.running) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
-    if (!pause && c.status() != Status.paused) {
+    if (!pause && c.status() != Container.Status.paused) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not paused");
     }
     if (pause) {
@@ -1120,11 +1060,11 @@ public final class EmbeddedEngine {
 
   public void kill(String idOrName, String signal) {
     Container c = require(idOrName);
-    if (c.status() != Status.running) {
+    if (c.status() != Container.Status.running) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
     String sig = (signal == null ? "KILL" : signal).replaceFirst("^SIG", "");
-    write(c.record().stopped());
+    store.write(c.record().stopped());
     containers.kill(c.record().id(), sig);
     emit(c.record(), "kill", Map.of("signal", sig));
   }
@@ -1156,7 +1096,7 @@ public final class EmbeddedEngine {
     }
     announceExits();
     emit(c.record(), "destroy", Map.of());
-    records.remove(c.record().id());
+    store.forget(c.record().id());
     execs.values().removeIf(e -> e.containerId.equals(c.record().id()));
     if (removeVolumes) {
       for (JsonNode v : c.record().request().path(ANONYMOUS_VOLUMES)) {
@@ -1231,9 +1171,9 @@ public final class EmbeddedEngine {
       }
       Container x = now.get();
       boolean thisRunEnded =
-          x.status() == Status.exited
+          x.status() == Container.Status.exited
               && (wasRunning || !java.util.Objects.equals(x.record().startedAt(), run));
-      if (x.status() == Status.exited) {
+      if (x.status() == Container.Status.exited) {
         code = x.exitCode();
       }
       switch (condition) {
@@ -1341,7 +1281,7 @@ public final class EmbeddedEngine {
    */
   public String createExec(String idOrName, JsonNode body) {
     Container c = require(idOrName);
-    if (c.status() == Status.paused) {
+    if (c.status() == Container.Status.paused) {
       throw new EngineException.Conflict(
           "container " + c.record().id() + " is paused, unpause the container before exec");
     }
@@ -1354,12 +1294,12 @@ public final class EmbeddedEngine {
     }
     ExecConfig config =
         new ExecConfig(
-            strings(body.path("Cmd")),
-            strings(body.path("Env")),
-            emptyToNull(body.path("User").asText("")),
-            emptyToNull(body.path("WorkingDir").asText("")),
+            Json.strings(body.path("Cmd")),
+            Json.strings(body.path("Env")),
+            Json.emptyToNull(body.path("User").asText("")),
+            Json.emptyToNull(body.path("WorkingDir").asText("")),
             body.path("Tty").asBoolean());
-    String id = HexFormat.of().formatHex(random32());
+    String id = Json.randomId();
     execs.put(id, new Exec(id, c.record().id(), config, body));
     emit(c.record(), "exec_create: " + String.join(" ", config.command()), Map.of("execID", id));
     return id;
@@ -1394,12 +1334,14 @@ public final class EmbeddedEngine {
       p = containers.exec(e.containerId, e.config, rows, columns);
       e.process = p;
     }
-    records.computeIfPresent(
-        e.containerId,
-        (k, r) -> {
-          emit(r, "exec_start: " + String.join(" ", e.config.command()), Map.of("execID", id));
-          return r;
-        });
+    store
+        .record(e.containerId)
+        .ifPresent(
+            r ->
+                emit(
+                    r,
+                    "exec_start: " + String.join(" ", e.config.command()),
+                    Map.of("execID", id)));
     Daemons.start(
         "jstack-exec-" + id.substring(0, 12),
         () -> {
@@ -1416,10 +1358,10 @@ public final class EmbeddedEngine {
           if (detach) {
             p.release();
           }
-          ContainerRecord r = records.get(e.containerId);
-          if (r != null) {
-            emit(r, "exec_die", Map.of("execID", id, "exitCode", String.valueOf(code)));
-          }
+          store
+              .record(e.containerId)
+              .ifPresent(
+                  r -> emit(r, "exec_die", Map.of("execID", id, "exitCode", String.valueOf(code))));
         });
     return p;
   }
@@ -1472,134 +1414,22 @@ public final class EmbeddedEngine {
     }
   }
 
-  /** Every container, with its state read anew from conmon's records. */
+  /** Every container, newest first, with its state read anew from conmon's records. */
   public List<Container> list() {
-    List<Container> out = new ArrayList<>();
-    for (ContainerRecord r : records.values()) {
-      out.add(withState(r));
-    }
-    out.sort(java.util.Comparator.comparing((Container c) -> c.record().created()).reversed());
-    return out;
+    return store.list();
   }
 
-  /** A container by id, id prefix or name. */
+  /** A container by id, name (with or without its leading slash) or id prefix of 4 or more. */
   public Optional<Container> find(String idOrName) {
-    String key = idOrName.startsWith("/") ? idOrName.substring(1) : idOrName;
-    ContainerRecord exact = records.get(key);
-    if (exact != null) {
-      return Optional.of(withState(exact));
-    }
-    for (ContainerRecord r : records.values()) {
-      if (r.name().equals(key)) {
-        return Optional.of(withState(r));
-      }
-    }
-    if (key.length() >= 4) {
-      for (ContainerRecord r : records.values()) {
-        if (r.id().startsWith(key)) {
-          return Optional.of(withState(r));
-        }
-      }
-    }
-    return Optional.empty();
+    return store.find(idOrName);
   }
 
+  /**
+   * A container by id, name or id prefix.
+   *
+   * @throws EngineException.NotFound when there is none
+   */
   public Container require(String idOrName) {
-    return find(idOrName)
-        .orElseThrow(() -> new EngineException.NotFound("No such container: " + idOrName));
-  }
-
-  private Container withState(ContainerRecord r) {
-    Path dir = containers.dir(r.id());
-    OptionalInt code = containers.exitCode(r.id());
-    if (code.isPresent()) {
-      Instant finished = null;
-      try {
-        finished = Files.getLastModifiedTime(dir.resolve("exits").resolve(r.id())).toInstant();
-      } catch (IOException ignored) {
-        // Keep it unknown.
-      }
-      return new Container(r, Status.exited, code.getAsInt(), finished);
-    }
-    if (r.startedAt() != null && Files.exists(dir.resolve("pidfile"))) {
-      return new Container(r, containers.paused(r.id()) ? Status.paused : Status.running, 0, null);
-    }
-    return new Container(r, Status.created, 0, null);
-  }
-
-  private void write(ContainerRecord r) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("format", FORMAT);
-    n.put("id", r.id());
-    n.put("name", r.name());
-    n.put("image", r.image());
-    n.put("imageId", r.imageId());
-    n.put("created", r.created().toString());
-    if (r.startedAt() != null) {
-      n.put("startedAt", r.startedAt().toString());
-    }
-    n.put("restartCount", r.restartCount());
-    n.put("stoppedByUser", r.stoppedByUser());
-    n.set("request", r.request());
-    Path file = containers.dir(r.id()).resolve("record.json");
-    Path temp = file.resolveSibling("record.json.tmp");
-    try {
-      Files.write(temp, JSON.writeValueAsBytes(n));
-      Files.move(
-          temp,
-          file,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new EngineException("cannot record container " + r.name() + ": " + e.getMessage(), e);
-    }
-    records.put(r.id(), r);
-  }
-
-  private static Optional<ContainerRecord> read(Path file) {
-    try {
-      if (!Files.exists(file)) {
-        return Optional.empty();
-      }
-      JsonNode n = JSON.readTree(file.toFile());
-      if (n.path("format").asInt() != FORMAT) {
-        throw new EngineException(
-            "container record "
-                + file
-                + " has format "
-                + n.path("format").asInt()
-                + "; this jstack reads "
-                + FORMAT);
-      }
-      return Optional.of(
-          new ContainerRecord(
-              n.path("id").asText(),
-              n.path("name").asText(),
-              n.path("image").asText(),
-              n.path("imageId").asText(),
-              Instant.parse(n.path("created").asText()),
-              n.path("request"),
-              n.hasNonNull("startedAt") ? Instant.parse(n.path("startedAt").asText()) : null,
-              n.path("restartCount").asInt(),
-              n.path("stoppedByUser").asBoolean()));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  static List<String> strings(JsonNode n) {
-    List<String> out = new ArrayList<>();
-    n.forEach(x -> out.add(x.asText()));
-    return out;
-  }
-
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
-  }
-
-  private static byte[] random32() {
-    byte[] b = new byte[32];
-    ThreadLocalRandom.current().nextBytes(b);
-    return b;
+    return store.require(idOrName);
   }
 }

@@ -52,10 +52,10 @@ final class Supervisor implements AutoCloseable {
    */
   void watch(Duration period) {
     watching = true;
-    for (EmbeddedEngine.Container c : engine.list()) {
+    for (Container c : engine.list()) {
       if (c.alive()) {
         started(c.record());
-      } else if (c.status() == EmbeddedEngine.Status.exited) {
+      } else if (c.status() == Container.Status.exited) {
         exited(c.record(), c.exitCode());
       }
     }
@@ -139,9 +139,9 @@ final class Supervisor implements AutoCloseable {
 
   private void restart(String id, Instant runToRestart) {
     restarts.remove(id);
-    EmbeddedEngine.Container c = engine.find(id).orElse(null);
+    Container c = engine.find(id).orElse(null);
     if (c == null
-        || c.status() != EmbeddedEngine.Status.exited
+        || c.status() != Container.Status.exited
         || c.record().stoppedByUser()
         || !java.util.Objects.equals(c.record().startedAt(), runToRestart)) {
       return; // removed, stopped or started by somebody meanwhile
