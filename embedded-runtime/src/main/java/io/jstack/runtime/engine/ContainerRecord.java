@@ -32,7 +32,7 @@ public record ContainerRecord(
 
   /** Its published ports ({@code HostIp}, {@code HostPort}, {@code ContainerPort}, ...). */
   public JsonNode publishedPorts() {
-    return request.path(EmbeddedEngine.PORTS);
+    return request.path(PublishedPorts.RECORD_KEY);
   }
 
   /** This record for a run that started at {@code at}, by the user or by its restart policy. */

@@ -21,7 +21,6 @@ import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Networks;
 import io.jstack.runtime.network.Plumbing;
-import io.jstack.runtime.network.PortProxy;
 import io.jstack.runtime.network.Subnet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +51,8 @@ public final class EmbeddedEngine {
   static final String ANONYMOUS_VOLUMES = "JstackAnonymousVolumes";
 
   private final ContainerStore store;
+  private final Events events;
+  private final PublishedPorts ports = new PublishedPorts();
 
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
     this.root = root;
@@ -60,44 +61,12 @@ public final class EmbeddedEngine {
     this.volumes = new Volumes(root);
     this.networks = new Networks(root);
     this.store = new ContainerStore(root, containers);
-    for (ContainerRecord r : store.records()) {
-      if (r.startedAt() != null && containers.exitCode(r.id()).isPresent()) {
-        announcedExits.add(r.id() + r.startedAt());
-      }
-    }
+    this.events = new Events(store, containers, supervisor);
   }
-
-  /** Something that happened to a container, as Docker's events tell it. */
-  public record Event(Instant time, String action, String id, Map<String, String> attributes) {}
-
-  private final java.util.List<java.util.function.Consumer<Event>> listeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final java.util.Set<String> announcedExits =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Calls {@code listener} with every event from now on, until the returned handle runs. */
   public Runnable subscribe(java.util.function.Consumer<Event> listener) {
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
-  }
-
-  void emit(ContainerRecord r, String action, Map<String, String> extra) {
-    Map<String, String> attributes = new java.util.TreeMap<>();
-    r.request()
-        .path("Labels")
-        .properties()
-        .forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
-    attributes.put("name", r.name());
-    attributes.put("image", r.image());
-    attributes.putAll(extra);
-    Event e = new Event(Instant.now(), action, r.id(), attributes);
-    for (java.util.function.Consumer<Event> l : listeners) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException gone) {
-        listeners.remove(l);
-      }
-    }
+    return events.subscribe(listener);
   }
 
   /**
@@ -105,17 +74,15 @@ public final class EmbeddedEngine {
    * its exit code): conmon records exits, this turns them into events.
    */
   public void announceExits() {
-    for (ContainerRecord r : store.records()) {
-      if (r.startedAt() == null || announcedExits.contains(r.id() + r.startedAt())) {
-        continue;
-      }
-      OptionalInt code = containers.exitCode(r.id());
-      if (code.isPresent()) {
-        announcedExits.add(r.id() + r.startedAt());
-        emit(r, "die", Map.of("exitCode", String.valueOf(code.getAsInt())));
-        supervisor.exited(store.record(r.id()).orElse(r), code.getAsInt());
-      }
-    }
+    events.announceExits();
+  }
+
+  Events events() {
+    return events;
+  }
+
+  PublishedPorts ports() {
+    return ports;
   }
 
   /**
@@ -134,7 +101,7 @@ public final class EmbeddedEngine {
     for (Container c : list()) {
       if (c.alive()) {
         try {
-          publish(c.record());
+          ports.publish(c.record());
         } catch (EngineException e) {
           // Its port is someone else's now; the container runs on, unpublished.
           System.err.println("jstack engine: " + e.getMessage());
@@ -147,9 +114,7 @@ public final class EmbeddedEngine {
   /** Stops looking after the containers (they keep running). */
   public void stopSupervising() {
     supervisor.close();
-    if (ports != null) {
-      ports.close();
-    }
+    ports.close();
     if (dns != null) {
       dns.close();
     }
@@ -571,7 +536,7 @@ public final class EmbeddedEngine {
       Plumbing.plug(
           namespace(r.id()), false, List.of(link(r.id(), n, endpoints.get(n.id()), false)));
     }
-    emit(r, "connect", Map.of("network", n.name()));
+    events.emit(r, "connect", Map.of("network", n.name()));
   }
 
   /** Takes a container off a network. */
@@ -587,7 +552,7 @@ public final class EmbeddedEngine {
     ((ObjectNode) request.get(ENDPOINTS)).remove(n.id());
     store.write(r.withRequest(request));
     Plumbing.deleteLink(hostEnd(r.id(), endpoint.path("Device").asInt()));
-    emit(r, "disconnect", Map.of("network", n.name()));
+    events.emit(r, "disconnect", Map.of("network", n.name()));
   }
 
   /** The containers with an endpoint on {@code n}. */
@@ -617,103 +582,6 @@ public final class EmbeddedEngine {
       dns.unlisten(n.gateway());
     }
     networks.remove(n);
-  }
-
-  // ------------------------------------------------------------------ published ports
-
-  /** Where a container's record keeps its published ports, with the host ports they got. */
-  static final String PORTS = "JstackPorts";
-
-  private PortProxy ports;
-
-  private synchronized PortProxy ports() {
-    if (ports == null) {
-      ports = new PortProxy();
-    }
-    return ports;
-  }
-
-  /**
-   * Opens the published ports of a container on bridge networks (its first network's address is the
-   * target), each on the host port it had before if it had one; returns them as the record keeps
-   * them.
-   *
-   * @throws EngineException when a host port is taken (then none stays open)
-   */
-  private ArrayNode publish(ContainerRecord r) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    JsonNode first = firstEndpoint(r.request());
-    if (first == null) {
-      return out;
-    }
-    long target = Subnet.parseAddress(first.path("IPAddress").asText());
-    JsonNode before = r.request().path(PORTS);
-    int i = 0;
-    try {
-      for (Map.Entry<String, JsonNode> e :
-          r.request().path("HostConfig").path("PortBindings").properties()) {
-        String[] portAndProtocol = e.getKey().split("/", 2);
-        int containerPort = Integer.parseInt(portAndProtocol[0]);
-        String protocol = portAndProtocol.length > 1 ? portAndProtocol[1] : "tcp";
-        for (JsonNode b : e.getValue()) {
-          String hostIp = b.path("HostIp").asText("");
-          String hostPort = b.path("HostPort").asText("");
-          int had = before.path(i).path("HostPort").asInt(0);
-          int bound =
-              bind(
-                  r.id(),
-                  protocol,
-                  hostIp,
-                  had > 0 ? String.valueOf(had) : hostPort,
-                  containerPort,
-                  target);
-          ObjectNode p = out.addObject();
-          p.put("Protocol", protocol);
-          p.put("HostIp", hostIp.isEmpty() ? "0.0.0.0" : hostIp);
-          p.put("HostPort", bound);
-          p.put("ContainerPort", containerPort);
-          i++;
-        }
-      }
-    } catch (RuntimeException e) {
-      unpublish(r.id());
-      throw e;
-    }
-    return out;
-  }
-
-  /** Binds one host port: a number, a range {@code a-b} (the first free), or empty for any. */
-  private int bind(
-      String owner,
-      String protocol,
-      String hostIp,
-      String hostPort,
-      int containerPort,
-      long target) {
-    int from = 0;
-    int to = 0;
-    if (!hostPort.isEmpty()) {
-      String[] range = hostPort.split("-", 2);
-      from = Integer.parseInt(range[0].strip());
-      to = range.length > 1 ? Integer.parseInt(range[1].strip()) : from;
-    }
-    EngineException last = null;
-    for (int port = from; port <= to; port++) {
-      try {
-        return ports()
-            .open(owner, new PortProxy.Binding(protocol, hostIp, port, containerPort), target);
-      } catch (EngineException taken) {
-        last = taken;
-      }
-    }
-    throw last;
-  }
-
-  /** Closes a container's published ports (its run ended, or it is stopped or removed). */
-  void unpublish(String id) {
-    if (ports != null) {
-      ports.closeAll(id);
-    }
   }
 
   /** Removes a volume, unless a container uses it. */
@@ -779,7 +647,7 @@ public final class EmbeddedEngine {
           new ContainerRecord(
               id, name, imageRef, image.configDigest(), Instant.now(), request, null, 0, false);
       store.write(record);
-      emit(record, "create", Map.of());
+      events.emit(record, "create", Map.of());
       return id;
     } finally {
       settle(request.path(ENDPOINTS));
@@ -966,18 +834,19 @@ public final class EmbeddedEngine {
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
     plug(r);
-    JsonNode published = publish(r);
+    JsonNode published = ports.publish(r);
     try {
       containers.start(r.id(), socket -> connectWaiting(r.id(), socket));
     } catch (RuntimeException e) {
-      unpublish(r.id());
+      ports.unpublish(r.id());
       throw e;
     }
     ContainerRecord started =
-        r.withRequest(((ObjectNode) r.request().deepCopy()).set(PORTS, published))
+        r.withRequest(
+                ((ObjectNode) r.request().deepCopy()).set(PublishedPorts.RECORD_KEY, published))
             .started(Instant.now(), byPolicy);
     store.write(started);
-    emit(started, "start", Map.of());
+    events.emit(started, "start", Map.of());
     supervisor.started(started);
   }
 
@@ -993,10 +862,10 @@ public final class EmbeddedEngine {
     }
     String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
     store.write(c.record().stopped());
-    unpublish(c.record().id());
+    ports.unpublish(c.record().id());
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
     announceExits();
-    emit(c.record(), "stop", Map.of());
+    events.emit(c.record(), "stop", Map.of());
   }
 
   /**
@@ -1051,10 +920,10 @@ public final class EmbeddedEngine {
     }
     if (pause) {
       containers.pause(c.record().id());
-      emit(c.record(), "pause", Map.of());
+      events.emit(c.record(), "pause", Map.of());
     } else {
       containers.resume(c.record().id());
-      emit(c.record(), "unpause", Map.of());
+      events.emit(c.record(), "unpause", Map.of());
     }
   }
 
@@ -1066,7 +935,7 @@ public final class EmbeddedEngine {
     String sig = (signal == null ? "KILL" : signal).replaceFirst("^SIG", "");
     store.write(c.record().stopped());
     containers.kill(c.record().id(), sig);
-    emit(c.record(), "kill", Map.of("signal", sig));
+    events.emit(c.record(), "kill", Map.of("signal", sig));
   }
 
   /**
@@ -1082,7 +951,7 @@ public final class EmbeddedEngine {
               + ": it is running; stop it first or force the removal");
     }
     supervisor.forget(c.record().id());
-    unpublish(c.record().id());
+    ports.unpublish(c.record().id());
     // A wait for its removal may not have seen it exit: its exit code stays known a while.
     OptionalInt ended = containers.exitCode(c.record().id());
     if (ended.isPresent()) {
@@ -1095,7 +964,7 @@ public final class EmbeddedEngine {
       Plumbing.deleteNamespace(namespace(c.record().id()));
     }
     announceExits();
-    emit(c.record(), "destroy", Map.of());
+    events.emit(c.record(), "destroy", Map.of());
     store.forget(c.record().id());
     execs.values().removeIf(e -> e.containerId.equals(c.record().id()));
     if (removeVolumes) {
@@ -1301,7 +1170,8 @@ public final class EmbeddedEngine {
             body.path("Tty").asBoolean());
     String id = Json.randomId();
     execs.put(id, new Exec(id, c.record().id(), config, body));
-    emit(c.record(), "exec_create: " + String.join(" ", config.command()), Map.of("execID", id));
+    events.emit(
+        c.record(), "exec_create: " + String.join(" ", config.command()), Map.of("execID", id));
     return id;
   }
 
@@ -1338,7 +1208,7 @@ public final class EmbeddedEngine {
         .record(e.containerId)
         .ifPresent(
             r ->
-                emit(
+                events.emit(
                     r,
                     "exec_start: " + String.join(" ", e.config.command()),
                     Map.of("execID", id)));
@@ -1361,7 +1231,9 @@ public final class EmbeddedEngine {
           store
               .record(e.containerId)
               .ifPresent(
-                  r -> emit(r, "exec_die", Map.of("execID", id, "exitCode", String.valueOf(code))));
+                  r ->
+                      events.emit(
+                          r, "exec_die", Map.of("execID", id, "exitCode", String.valueOf(code))));
         });
     return p;
   }

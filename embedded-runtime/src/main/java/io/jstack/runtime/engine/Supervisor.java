@@ -87,7 +87,7 @@ final class Supervisor implements AutoCloseable {
   /** A run of {@code r} ended with {@code code}: its restart policy may start it again. */
   void exited(ContainerRecord r, int code) {
     health.remove(r.id());
-    engine.unpublish(r.id());
+    engine.ports().unpublish(r.id());
     if (!watching) {
       return;
     }
@@ -263,7 +263,7 @@ final class Supervisor implements AutoCloseable {
     if (changed != null) {
       engine
           .find(id)
-          .ifPresent(c -> engine.emit(c.record(), "health_status: " + changed, Map.of()));
+          .ifPresent(c -> engine.events().emit(c.record(), "health_status: " + changed, Map.of()));
     }
     schedule(id, h);
   }
