@@ -15,13 +15,9 @@ import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.internal.Daemons;
 import io.jstack.runtime.internal.SeqPacket;
-import io.jstack.runtime.network.DnsServer;
-import io.jstack.runtime.network.Ipam;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Networks;
-import io.jstack.runtime.network.Plumbing;
-import io.jstack.runtime.network.Subnet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +49,8 @@ public final class EmbeddedEngine {
   private final ContainerStore store;
   private final Events events;
   private final PublishedPorts ports = new PublishedPorts();
+  private final ContainerDns dns;
+  private final NetworkAttachments attachments;
 
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
     this.root = root;
@@ -62,6 +60,8 @@ public final class EmbeddedEngine {
     this.networks = new Networks(root);
     this.store = new ContainerStore(root, containers);
     this.events = new Events(store, containers, supervisor);
+    this.dns = new ContainerDns(networks, store);
+    this.attachments = new NetworkAttachments(networks, store, events, dns);
   }
 
   /** Calls {@code listener} with every event from now on, until the returned handle runs. */
@@ -94,10 +94,7 @@ public final class EmbeddedEngine {
    */
   public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
-    dns = DnsServer.start(this::lookup, dnsUpstreams);
-    for (Network n : networks.list()) {
-      dns.listen(n.gateway(), 53);
-    }
+    dns.serve(dnsUpstreams);
     for (Container c : list()) {
       if (c.alive()) {
         try {
@@ -115,9 +112,7 @@ public final class EmbeddedEngine {
   public void stopSupervising() {
     supervisor.close();
     ports.close();
-    if (dns != null) {
-      dns.close();
-    }
+    dns.close();
   }
 
   /** Its health ({@code State.Health}), if it has a healthcheck and runs. */
@@ -197,313 +192,16 @@ public final class EmbeddedEngine {
     return out;
   }
 
-  // ------------------------------------------------------------------ networks
-
-  /**
-   * Where a container's record keeps its endpoints: by network id, the network's name, the
-   * container's address there, its aliases and its device in the container ({@code ethN}).
-   */
-  static final String ENDPOINTS = "JstackEndpoints";
-
-  private final Object addressLock = new Object();
-
-  /** Addresses handed out to creates not yet recorded, as {@code <network id>/<address>}. */
-  private final java.util.Set<String> pendingAddresses =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-
   public Networks networks() {
     return networks;
   }
-
-  /** The DNS server of bridge networks, once the engine supervises; else null. */
-  private volatile DnsServer dns;
 
   /**
    * Creates a bridge network (see {@link Networks#create}); its DNS answers at once when the engine
    * supervises.
    */
   public Network createNetwork(NetworkRequest request) {
-    Network n = networks.create(request);
-    if (dns != null) {
-      try {
-        dns.listen(n.gateway(), 53);
-      } catch (EngineException e) {
-        networks.remove(n);
-        throw e;
-      }
-    }
-    return n;
-  }
-
-  /**
-   * What a name means to the container at {@code client} (asking the DNS of the network whose
-   * gateway is {@code server}): the addresses of the running containers on the networks it shares
-   * with them whose name, service, alias or short id it is.
-   */
-  List<Long> lookup(long client, long server, String name) {
-    java.util.Set<String> scope = new java.util.HashSet<>();
-    // A link of the asker ("<container>:<alias>") makes the alias name that container.
-    String linked = null;
-    for (ContainerRecord r : store.records()) {
-      for (JsonNode e : r.request().path(ENDPOINTS)) {
-        if (Subnet.parseAddress(e.path("IPAddress").asText()) == client) {
-          r.request().path(ENDPOINTS).fieldNames().forEachRemaining(scope::add);
-          for (JsonNode link : e.path("Links")) {
-            String l = link.asText();
-            int colon = l.lastIndexOf(':');
-            if (colon > 0 && l.substring(colon + 1).equalsIgnoreCase(name)) {
-              linked = l.substring(0, colon).replaceFirst("^/", "");
-            }
-          }
-        }
-      }
-    }
-    if (linked != null) {
-      name = linked.toLowerCase(java.util.Locale.ROOT);
-    }
-    if (scope.isEmpty()) {
-      networks.list().stream().filter(n -> n.gateway() == server).forEach(n -> scope.add(n.id()));
-    }
-    List<Long> out = new ArrayList<>();
-    for (ContainerRecord r : store.records()) {
-      String service = r.request().path("Labels").path("com.docker.compose.service").asText("");
-      boolean named =
-          r.name().equalsIgnoreCase(name)
-              || service.equalsIgnoreCase(name)
-              || r.id().startsWith(name) && name.length() >= 12
-              || r.request().path("Hostname").asText("").equalsIgnoreCase(name);
-      for (Map.Entry<String, JsonNode> e : r.request().path(ENDPOINTS).properties()) {
-        if (!scope.contains(e.getKey())) {
-          continue;
-        }
-        boolean aliased = false;
-        for (JsonNode a : e.getValue().path("Aliases")) {
-          aliased |= a.asText().equalsIgnoreCase(name);
-        }
-        if ((named || aliased) && store.withState(r).alive()) {
-          out.add(Subnet.parseAddress(e.getValue().path("IPAddress").asText()));
-        }
-      }
-    }
-    out.sort(null);
-    return out;
-  }
-
-  /** The network namespace of a container on bridge networks ({@code /run/netns/<this>}). */
-  static String namespace(String id) {
-    return "jstack-" + id.substring(0, 12);
-  }
-
-  /**
-   * The endpoints a create request asks for: its network mode's network (Docker's default network,
-   * {@code bridge}, for {@code default}) and those of {@code NetworkingConfig}.
-   */
-  private ObjectNode endpoints(String id, String name, JsonNode body) {
-    String mode = body.path("HostConfig").path("NetworkMode").asText("");
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
-      return out;
-    }
-    JsonNode configs = body.path("NetworkingConfig").path("EndpointsConfig");
-    Map<String, JsonNode> wanted = new LinkedHashMap<>();
-    // "default" is Docker's name for its default network, "bridge".
-    String first = mode.isEmpty() || mode.equals("default") ? "bridge" : mode;
-    wanted.put(first, configs.path(mode.isEmpty() ? first : mode));
-    configs
-        .properties()
-        .forEach(
-            e ->
-                wanted.putIfAbsent(
-                    e.getKey().equals("default") ? "bridge" : e.getKey(), e.getValue()));
-    try {
-      wanted.forEach(
-          (net, config) -> {
-            Network n = net.equals("bridge") ? defaultNetwork() : networks.require(net);
-            endpoint(out, n, config, id.substring(0, 12));
-          });
-    } catch (RuntimeException e) {
-      settle(out);
-      throw e;
-    }
-    return out;
-  }
-
-  /** Docker's default network, {@code bridge}: made on first use. */
-  private Network defaultNetwork() {
-    synchronized (addressLock) {
-      return networks.find("bridge").orElseGet(() -> createNetwork(NetworkRequest.named("bridge")));
-    }
-  }
-
-  /** Adds an endpoint on {@code n} to {@code endpoints}, with a free address. */
-  private void endpoint(ObjectNode endpoints, Network n, JsonNode config, String shortId) {
-    if (endpoints.has(n.id())) {
-      throw new EngineException.Conflict(
-          "endpoint with name " + n.name() + " already exists in network " + n.name());
-    }
-    String requested = config.path("IPAMConfig").path("IPv4Address").asText("");
-    long address;
-    synchronized (addressLock) {
-      java.util.Set<Long> taken = new java.util.HashSet<>();
-      taken.add(n.gateway());
-      for (ContainerRecord r : store.records()) {
-        String a = r.request().path(ENDPOINTS).path(n.id()).path("IPAddress").asText("");
-        if (!a.isEmpty()) {
-          taken.add(Subnet.parseAddress(a));
-        }
-      }
-      for (String p : pendingAddresses) {
-        if (p.startsWith(n.id() + "/")) {
-          taken.add(Long.parseLong(p.substring(n.id().length() + 1)));
-        }
-      }
-      address =
-          Ipam.address(
-              n.subnet(),
-              n.ipRange(),
-              requested.isEmpty() ? Optional.empty() : Optional.of(Subnet.parseAddress(requested)),
-              taken);
-      pendingAddresses.add(n.id() + "/" + address);
-    }
-    int device = 0;
-    for (JsonNode e : endpoints) {
-      device = Math.max(device, e.path("Device").asInt() + 1);
-    }
-    ObjectNode e = endpoints.putObject(n.id());
-    e.put("Name", n.name());
-    e.put("IPAddress", Subnet.address(address));
-    e.put("Device", device);
-    e.put("EndpointID", Json.randomId());
-    ArrayNode aliases = e.putArray("Aliases");
-    config.path("Aliases").forEach(aliases::add);
-    ArrayNode links = e.putArray("Links");
-    config.path("Links").forEach(links::add);
-    // Docker adds the short id on user-defined networks; docker-compose 1.x looks for it.
-    if (!n.name().equals("bridge")) {
-      aliases.add(shortId);
-    }
-  }
-
-  /** Whether a container has a network namespace of its own on bridge networks. */
-  private static boolean bridged(JsonNode request) {
-    String mode = request.path("HostConfig").path("NetworkMode").asText("");
-    return !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
-  }
-
-  /** Forgets the addresses of {@code endpoints} as pending (recorded now, or given up). */
-  private void settle(JsonNode endpoints) {
-    endpoints
-        .properties()
-        .forEach(
-            e ->
-                pendingAddresses.remove(
-                    e.getKey()
-                        + "/"
-                        + Subnet.parseAddress(e.getValue().path("IPAddress").asText())));
-  }
-
-  /** The network mode for the runtime: {@code netns:<path>} for bridge networks. */
-  private String networkMode(String id, String name, JsonNode request) {
-    String mode = request.path("HostConfig").path("NetworkMode").asText("");
-    if (mode.equals("host") || mode.equals("none")) {
-      return mode;
-    }
-    if (mode.startsWith("container:")) {
-      Container other = require(mode.substring("container:".length()));
-      String otherMode = other.record().request().path("HostConfig").path("NetworkMode").asText("");
-      if (otherMode.equals("host")) {
-        return "host";
-      }
-      if (other.record().request().path(ENDPOINTS).size() == 0) {
-        throw new IllegalArgumentException(
-            "container "
-                + name
-                + " wants the network of "
-                + other.record().name()
-                + ", which has none to share; give that one a network");
-      }
-      return "netns:/run/netns/" + namespace(other.record().id());
-    }
-    return "netns:/run/netns/" + namespace(id);
-  }
-
-  /** {@code /etc/hosts} lines: the container's own address and its {@code extra_hosts}. */
-  private static List<String> hostsEntries(String id, JsonNode request) {
-    List<String> lines = new ArrayList<>();
-    String hostname = request.path("Hostname").asText("");
-    JsonNode first = firstEndpoint(request);
-    if (first != null) {
-      lines.add(
-          first.path("IPAddress").asText()
-              + "\t"
-              + (hostname.isEmpty() ? id.substring(0, 12) : hostname));
-    }
-    for (String extra : Json.strings(request.path("HostConfig").path("ExtraHosts"))) {
-      int colon = extra.lastIndexOf(':');
-      if (colon > 0) {
-        lines.add(extra.substring(colon + 1) + "\t" + extra.substring(0, colon));
-      }
-    }
-    return lines;
-  }
-
-  /** A container on bridge networks asks the engine's DNS, on its first network's gateway. */
-  private String resolvConf(JsonNode request) {
-    JsonNode first = firstEndpoint(request);
-    if (first == null) {
-      return null;
-    }
-    Network n = networks.require(first.path("Name").asText());
-    return "nameserver " + Subnet.address(n.gateway()) + "\noptions ndots:0\n";
-  }
-
-  /** A request's first endpoint (its network mode's network), or null without one. */
-  private static JsonNode firstEndpoint(JsonNode request) {
-    JsonNode endpoints = request.path(ENDPOINTS);
-    return endpoints.size() == 0 ? null : endpoints.elements().next();
-  }
-
-  /**
-   * Sets up a container's network namespace before its process starts: the namespace, and a veth
-   * pair on each network's bridge. What is there already (an earlier run's) stays.
-   */
-  private void plug(ContainerRecord r) {
-    JsonNode endpoints = r.request().path(ENDPOINTS);
-    if (!bridged(r.request())) {
-      return;
-    }
-    String ns = namespace(r.id());
-    boolean create = !Files.exists(Path.of("/run/netns", ns));
-    // A namespace kept from an earlier run keeps its links: only those missing are made.
-    java.util.Set<String> existing = create ? java.util.Set.of() : Plumbing.links();
-    List<Plumbing.Link> links = new ArrayList<>();
-    boolean first = true;
-    for (Map.Entry<String, JsonNode> e : endpoints.properties()) {
-      Plumbing.Link l = link(r.id(), networks.require(e.getKey()), e.getValue(), first);
-      if (!existing.contains(l.hostEnd())) {
-        links.add(l);
-      }
-      first = false;
-    }
-    Plumbing.plug(ns, create, links);
-  }
-
-  /** The host end of a container's veth pair for its device {@code ethN}. */
-  private static String hostEnd(String id, int device) {
-    return "jv" + id.substring(0, 9) + device;
-  }
-
-  private static Plumbing.Link link(String id, Network n, JsonNode endpoint, boolean defaultRoute) {
-    int device = endpoint.path("Device").asInt();
-    return new Plumbing.Link(
-        n.bridge(),
-        hostEnd(id, device),
-        "eth" + device,
-        n.subnet(),
-        Subnet.parseAddress(endpoint.path("IPAddress").asText()),
-        n.gateway(),
-        n.mtu(),
-        defaultRoute);
+    return attachments.createNetwork(request);
   }
 
   /**
@@ -511,53 +209,17 @@ public final class EmbeddedEngine {
    * start); a running one gets its new interface at once.
    */
   public void connect(String network, String container, JsonNode endpointConfig) {
-    Network n = networks.require(network);
-    Container c = require(container);
-    ContainerRecord r = c.record();
-    if (!bridged(r.request())) {
-      throw new IllegalArgumentException(
-          "container "
-              + r.name()
-              + " has no bridge network to add "
-              + n.name()
-              + " to (its network mode is "
-              + r.request().path("HostConfig").path("NetworkMode").asText("none")
-              + ")");
-    }
-    ObjectNode request = r.request().deepCopy();
-    ObjectNode endpoints = request.withObject("/" + ENDPOINTS);
-    endpoint(endpoints, n, endpointConfig, r.id().substring(0, 12));
-    try {
-      store.write(r.withRequest(request));
-    } finally {
-      settle(endpoints);
-    }
-    if (c.alive()) {
-      Plumbing.plug(
-          namespace(r.id()), false, List.of(link(r.id(), n, endpoints.get(n.id()), false)));
-    }
-    events.emit(r, "connect", Map.of("network", n.name()));
+    attachments.connect(network, container, endpointConfig);
   }
 
   /** Takes a container off a network. */
   public void disconnect(String network, String container) {
-    Network n = networks.require(network);
-    ContainerRecord r = require(container).record();
-    JsonNode endpoint = r.request().path(ENDPOINTS).path(n.id());
-    if (endpoint.isMissingNode()) {
-      throw new EngineException.NotFound(
-          "container " + r.name() + " is not connected to network " + n.name());
-    }
-    ObjectNode request = r.request().deepCopy();
-    ((ObjectNode) request.get(ENDPOINTS)).remove(n.id());
-    store.write(r.withRequest(request));
-    Plumbing.deleteLink(hostEnd(r.id(), endpoint.path("Device").asInt()));
-    events.emit(r, "disconnect", Map.of("network", n.name()));
+    attachments.disconnect(network, container);
   }
 
   /** The containers with an endpoint on {@code n}. */
   public List<ContainerRecord> attachedTo(Network n) {
-    return store.records().stream().filter(r -> r.request().path(ENDPOINTS).has(n.id())).toList();
+    return attachments.attachedTo(n);
   }
 
   /**
@@ -566,22 +228,7 @@ public final class EmbeddedEngine {
    * @throws EngineException.Conflict naming a container that uses it
    */
   public void removeNetwork(String idOrName) {
-    Network n = networks.require(idOrName);
-    List<ContainerRecord> users = attachedTo(n);
-    if (!users.isEmpty()) {
-      throw new EngineException.Conflict(
-          "error while removing network: network "
-              + n.name()
-              + " id "
-              + n.id()
-              + " has active endpoints (container "
-              + users.get(0).name()
-              + ")");
-    }
-    if (dns != null) {
-      dns.unlisten(n.gateway());
-    }
-    networks.remove(n);
+    attachments.removeNetwork(idOrName);
   }
 
   /** Removes a volume, unless a container uses it. */
@@ -635,7 +282,7 @@ public final class EmbeddedEngine {
     try {
       String id = Json.randomId();
       List<String> anonymous = new ArrayList<>();
-      request.set(ENDPOINTS, endpoints(id, name, body));
+      request.set(NetworkAttachments.ENDPOINTS, attachments.endpoints(id, name, body));
       ContainerConfig config = config(id, name, request, image, anonymous);
       containers.create(config);
       Health.inherit(request, image.config().path("config").path("Healthcheck"));
@@ -650,7 +297,7 @@ public final class EmbeddedEngine {
       events.emit(record, "create", Map.of());
       return id;
     } finally {
-      settle(request.path(ENDPOINTS));
+      attachments.settle(request.path(NetworkAttachments.ENDPOINTS));
       store.release(name);
     }
   }
@@ -786,7 +433,7 @@ public final class EmbeddedEngine {
         Json.emptyToNull(body.path("WorkingDir").asText(ic.path("WorkingDir").asText(""))),
         Json.emptyToNull(body.path("User").asText(ic.path("User").asText(""))),
         Json.emptyToNull(body.path("Hostname").asText("")),
-        networkMode(id, name, body),
+        attachments.networkMode(id, name, body),
         Json.strings(host.path("CapAdd")),
         Json.strings(host.path("CapDrop")),
         host.path("Privileged").asBoolean(),
@@ -804,8 +451,8 @@ public final class EmbeddedEngine {
             body.path("Tty").asBoolean(),
             body.path("OpenStdin").asBoolean(),
             body.path("StdinOnce").asBoolean()),
-        hostsEntries(id, body),
-        resolvConf(body));
+        NetworkAttachments.hostsEntries(id, body),
+        attachments.resolvConf(body));
   }
 
   private static List<ContainerConfig.Ulimit> ulimits(JsonNode list) {
@@ -833,7 +480,7 @@ public final class EmbeddedEngine {
 
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
-    plug(r);
+    attachments.plug(r);
     JsonNode published = ports.publish(r);
     try {
       containers.start(r.id(), socket -> connectWaiting(r.id(), socket));
@@ -842,8 +489,7 @@ public final class EmbeddedEngine {
       throw e;
     }
     ContainerRecord started =
-        r.withRequest(
-                ((ObjectNode) r.request().deepCopy()).set(PublishedPorts.RECORD_KEY, published))
+        r.withRequest(((ObjectNode) r.request().deepCopy()).set(PublishedPorts.PORTS, published))
             .started(Instant.now(), byPolicy);
     store.write(started);
     events.emit(started, "start", Map.of());
@@ -960,9 +606,7 @@ public final class EmbeddedEngine {
       }
     }
     containers.remove(c.record().id());
-    if (bridged(c.record().request())) {
-      Plumbing.deleteNamespace(namespace(c.record().id()));
-    }
+    attachments.unplug(c.record());
     announceExits();
     events.emit(c.record(), "destroy", Map.of());
     store.forget(c.record().id());

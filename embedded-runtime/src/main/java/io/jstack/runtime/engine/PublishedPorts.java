@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class PublishedPorts implements AutoCloseable {
   /** Where a container's record keeps its published ports, with the host ports they got. */
-  static final String RECORD_KEY = "JstackPorts";
+  static final String PORTS = "JstackPorts";
 
   private PortProxy ports;
 
@@ -49,7 +49,7 @@ final class PublishedPorts implements AutoCloseable {
     }
     JsonNode first = r.endpoints().elements().next();
     long target = Subnet.parseAddress(first.path("IPAddress").asText());
-    JsonNode before = r.request().path(RECORD_KEY);
+    JsonNode before = r.request().path(PORTS);
     int i = 0;
     try {
       for (Map.Entry<String, JsonNode> e :
