@@ -8,12 +8,10 @@ import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
-import io.jstack.runtime.container.ExecConfig;
 import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.image.ImageReference;
 import io.jstack.runtime.image.ImageStore;
-import io.jstack.runtime.internal.Daemons;
 import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
@@ -29,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * jstack's own engine: containers from the image store, run by {@link Containers}, remembered on
@@ -52,6 +51,8 @@ public final class EmbeddedEngine {
   private final ContainerDns dns;
   private final NetworkAttachments attachments;
   private final CreateDecoder decoder;
+  private final ExecSessions execs;
+  private final Consoles consoles;
 
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
     this.root = root;
@@ -64,6 +65,8 @@ public final class EmbeddedEngine {
     this.dns = new ContainerDns(networks, store);
     this.attachments = new NetworkAttachments(networks, store, events, dns);
     this.decoder = new CreateDecoder(images, volumes, attachments);
+    this.execs = new ExecSessions(store, containers, events);
+    this.consoles = new Consoles(store, containers);
   }
 
   /** Calls {@code listener} with every event from now on, until the returned handle runs. */
@@ -331,7 +334,7 @@ public final class EmbeddedEngine {
     attachments.plug(r);
     JsonNode published = ports.publish(r);
     try {
-      containers.start(r.id(), socket -> connectWaiting(r.id(), socket));
+      containers.start(r.id(), socket -> consoles.connectWaiting(r.id(), socket));
     } catch (RuntimeException e) {
       ports.unpublish(r.id());
       throw e;
@@ -458,31 +461,12 @@ public final class EmbeddedEngine {
     announceExits();
     events.emit(c.record(), "destroy", Map.of());
     store.forget(c.record().id());
-    execs.values().removeIf(e -> e.containerId.equals(c.record().id()));
+    execs.forget(c.record().id());
     if (removeVolumes) {
       for (JsonNode v : c.record().request().path(ANONYMOUS_VOLUMES)) {
         volumes.find(v.asText()).ifPresent(x -> volumes.remove(x.name()));
       }
     }
-  }
-
-  private final Map<String, java.util.concurrent.atomic.AtomicInteger> readers =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Somebody streams a container's output (an attached client): its auto-removal waits until the
-   * returned handle runs, so that the client reads its log to the end.
-   */
-  public Runnable reading(String id) {
-    readers
-        .computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger())
-        .incrementAndGet();
-    return () -> readers.computeIfPresent(id, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
-  }
-
-  /** Whether somebody streams its output now. */
-  boolean beingRead(String id) {
-    return readers.containsKey(id);
   }
 
   /** The exit codes of the last containers removed, for waits that see them only gone. */
@@ -566,74 +550,25 @@ public final class EmbeddedEngine {
   }
 
   /**
-   * A process started in a container by {@code exec}, as Docker's API knows it: made by one call,
-   * started by another, inspected for its exit code afterwards.
+   * Somebody streams a container's output (an attached client): its auto-removal waits until the
+   * returned handle runs, so that the client reads its log to the end.
    */
-  public static final class Exec {
-    private final String id;
-    private final String containerId;
-    private final ExecConfig config;
-    private final JsonNode request;
-    private ExecProcess process;
-    private Integer exitCode;
-
-    Exec(String id, String containerId, ExecConfig config, JsonNode request) {
-      this.id = id;
-      this.containerId = containerId;
-      this.config = config;
-      this.request = request;
-    }
-
-    public String id() {
-      return id;
-    }
-
-    public String containerId() {
-      return containerId;
-    }
-
-    public ExecConfig config() {
-      return config;
-    }
-
-    /** The create request as the client sent it. */
-    public JsonNode request() {
-      return request;
-    }
-
-    /** Its process once started, else null. */
-    public synchronized ExecProcess process() {
-      return process;
-    }
-
-    public synchronized boolean running() {
-      return process != null && exitCode == null;
-    }
-
-    /** Its exit code once it ended, else null. */
-    public synchronized Integer exitCode() {
-      return exitCode;
-    }
-
-    /** Waits for its process to end and records its exit code; the exit code. */
-    public int finish() {
-      ExecProcess p = process();
-      try {
-        int code = p.waitFor(java.time.Duration.ofDays(3650)).orElse(-1);
-        synchronized (this) {
-          if (exitCode == null) {
-            exitCode = code;
-          }
-          return exitCode;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return -1;
-      }
-    }
+  public Runnable reading(String id) {
+    return consoles.reading(id);
   }
 
-  private final Map<String, Exec> execs = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Whether somebody streams its output now. */
+  boolean beingRead(String id) {
+    return consoles.beingRead(id);
+  }
+
+  /**
+   * Attaches to the console of a container with a terminal or an open input: at once if it runs,
+   * else as it next starts, before its process prints anything. The caller closes the socket.
+   */
+  public CompletableFuture<SeqPacket> attach(String idOrName) {
+    return consoles.attach(idOrName);
+  }
 
   /**
    * Makes an exec instance in a running container from a Docker API exec body; returns its id.
@@ -641,30 +576,7 @@ public final class EmbeddedEngine {
    * @throws EngineException.Conflict when the container is not running
    */
   public String createExec(String idOrName, JsonNode body) {
-    Container c = require(idOrName);
-    if (c.status() == Container.Status.paused) {
-      throw new EngineException.Conflict(
-          "container " + c.record().id() + " is paused, unpause the container before exec");
-    }
-    if (!c.alive()) {
-      throw new EngineException.Conflict("container " + c.record().id() + " is not running");
-    }
-    if (body.path("Privileged").asBoolean()) {
-      throw new UnsupportedOperationException(
-          "privileged exec is not supported by the jstack engine; use --engine docker for it");
-    }
-    ExecConfig config =
-        new ExecConfig(
-            Json.strings(body.path("Cmd")),
-            Json.strings(body.path("Env")),
-            Json.emptyToNull(body.path("User").asText("")),
-            Json.emptyToNull(body.path("WorkingDir").asText("")),
-            body.path("Tty").asBoolean());
-    String id = Json.randomId();
-    execs.put(id, new Exec(id, c.record().id(), config, body));
-    events.emit(
-        c.record(), "exec_create: " + String.join(" ", config.command()), Map.of("execID", id));
-    return id;
+    return execs.createExec(idOrName, body);
   }
 
   /**
@@ -673,11 +585,7 @@ public final class EmbeddedEngine {
    * @throws EngineException.NotFound when there is none
    */
   public Exec exec(String id) {
-    Exec e = execs.get(id);
-    if (e == null) {
-      throw new EngineException.NotFound("No such exec instance: " + id);
-    }
-    return e;
+    return execs.exec(id);
   }
 
   /**
@@ -687,95 +595,7 @@ public final class EmbeddedEngine {
    * ExecProcess#release}.
    */
   public ExecProcess startExec(String id, boolean detach, int rows, int columns) {
-    Exec e = exec(id);
-    ExecProcess p;
-    synchronized (e) {
-      if (e.process != null) {
-        throw new EngineException.Conflict("exec instance " + id + " has already started");
-      }
-      p = containers.exec(e.containerId, e.config, rows, columns);
-      e.process = p;
-    }
-    store
-        .record(e.containerId)
-        .ifPresent(
-            r ->
-                events.emit(
-                    r,
-                    "exec_start: " + String.join(" ", e.config.command()),
-                    Map.of("execID", id)));
-    Daemons.start(
-        "jstack-exec-" + id.substring(0, 12),
-        () -> {
-          if (detach) {
-            Thread errors = Daemons.start("jstack-exec-errors", () -> discard(p.errors()));
-            discard(p.output());
-            try {
-              errors.join();
-            } catch (InterruptedException interrupted) {
-              Thread.currentThread().interrupt();
-            }
-          }
-          int code = e.finish();
-          if (detach) {
-            p.release();
-          }
-          store
-              .record(e.containerId)
-              .ifPresent(
-                  r ->
-                      events.emit(
-                          r, "exec_die", Map.of("execID", id, "exitCode", String.valueOf(code))));
-        });
-    return p;
-  }
-
-  /** Reads {@code in} to its end, dropping what comes. */
-  private static void discard(java.io.InputStream in) {
-    try (in) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    } catch (IOException ended) {
-      // Nothing more to read.
-    }
-  }
-
-  private final Map<String, List<java.util.concurrent.CompletableFuture<SeqPacket>>> attaching =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Attaches to the console of a container with a terminal or an open input: at once if it runs,
-   * else as it next starts, before its process prints anything. The caller closes the socket.
-   */
-  public java.util.concurrent.CompletableFuture<SeqPacket> attach(String idOrName) {
-    Container c = require(idOrName);
-    String id = c.record().id();
-    java.util.concurrent.CompletableFuture<SeqPacket> f =
-        new java.util.concurrent.CompletableFuture<>();
-    if (c.alive()) {
-      try {
-        f.complete(SeqPacket.connect(containers.attachSocket(id)));
-      } catch (IOException e) {
-        f.completeExceptionally(e);
-      }
-      return f;
-    }
-    attaching.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
-    return f;
-  }
-
-  private void connectWaiting(String id, Path socket) {
-    List<java.util.concurrent.CompletableFuture<SeqPacket>> waiting = attaching.remove(id);
-    for (java.util.concurrent.CompletableFuture<SeqPacket> f :
-        waiting == null ? List.<java.util.concurrent.CompletableFuture<SeqPacket>>of() : waiting) {
-      try {
-        SeqPacket s = SeqPacket.connect(socket);
-        if (!f.complete(s)) {
-          s.close(); // the client went away meanwhile
-        }
-      } catch (IOException e) {
-        f.completeExceptionally(e);
-      }
-    }
+    return execs.startExec(id, detach, rows, columns);
   }
 
   /** Every container, newest first, with its state read anew from conmon's records. */
