@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.engine.internal.Archives;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
@@ -112,10 +113,8 @@ final class ContainerRoutes {
   private void await(Exchange x) throws IOException {
     String id = x.path("id");
     String condition = x.param("condition");
-    EmbeddedEngine.WaitFor until =
-        condition == null || condition.isEmpty()
-            ? EmbeddedEngine.WaitFor.NOT_RUNNING
-            : EmbeddedEngine.WaitFor.of(condition);
+    WaitFor until =
+        condition == null || condition.isEmpty() ? WaitFor.NOT_RUNNING : WaitFor.of(condition);
     engine.require(id);
     // The head goes first, as Docker's does: clients start the container once they see it.
     x.startChunked("application/json");

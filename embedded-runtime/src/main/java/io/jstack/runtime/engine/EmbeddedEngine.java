@@ -16,13 +16,11 @@ import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Networks;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +30,14 @@ import java.util.concurrent.CompletableFuture;
 /**
  * jstack's own engine: containers from the image store, run by {@link Containers}, remembered on
  * disk so that a new engine process re-adopts what an earlier one started (conmon holds each
- * container, so they outlive the engine). Networking so far: {@code host} and {@code none}.
+ * container, so they outlive the engine); on the host's network, none, or bridge networks.
+ *
+ * <p>This class is the wiring and the containers' life cycle (create, start, stop, kill, pause,
+ * remove); the rest is in small services it delegates to: {@link ContainerStore} (the records),
+ * {@link Events}, {@link NetworkAttachments} and {@link ContainerDns}, {@link PublishedPorts},
+ * {@link CreateDecoder} (Docker's create body into a {@link ContainerConfig}), {@link
+ * ExecSessions}, {@link Consoles}, {@link Waits}, {@link ContainerFiles}, {@link Removals}, and the
+ * {@link Supervisor} (exits, restart policies, healthchecks).
  */
 public final class EmbeddedEngine {
   private final DataRoot root;
@@ -53,6 +58,9 @@ public final class EmbeddedEngine {
   private final CreateDecoder decoder;
   private final ExecSessions execs;
   private final Consoles consoles;
+  private final Waits waits;
+  private final ContainerFiles files;
+  private final Removals removals;
 
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
     this.root = root;
@@ -67,6 +75,9 @@ public final class EmbeddedEngine {
     this.decoder = new CreateDecoder(images, volumes, attachments);
     this.execs = new ExecSessions(store, containers, events);
     this.consoles = new Consoles(store, containers);
+    this.waits = new Waits(store, containers);
+    this.files = new ContainerFiles(store, containers);
+    this.removals = new Removals(store, images, volumes);
   }
 
   /** Calls {@code listener} with every event from now on, until the returned handle runs. */
@@ -152,49 +163,16 @@ public final class EmbeddedEngine {
    * @throws EngineException.Conflict when a container uses it and {@code force} is not set
    */
   public ArrayNode removeImage(String reference, boolean force) {
-    String manifest =
-        images
-            .find(reference)
-            .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
-    String configDigest = images.image(manifest).configDigest();
-    // Docker counts the names of the image (its config), whichever manifest they came with.
-    List<String> names = new ArrayList<>();
-    images
-        .tags()
-        .forEach(
-            (k, v) -> {
-              if (!k.startsWith("@") && images.image(v).configDigest().equals(configDigest)) {
-                names.add(k);
-              }
-            });
-    boolean byId = ImageStore.isId(reference);
-    Optional<ContainerRecord> user =
-        store.records().stream().filter(r -> r.imageId().equals(configDigest)).findFirst();
-    if (user.isPresent() && !force && (byId || names.size() <= 1)) {
-      throw new EngineException.Conflict(
-          "conflict: unable to remove repository reference \""
-              + reference
-              + "\" (must force) - container "
-              + user.get().id().substring(0, 12)
-              + " is using its referenced image "
-              + configDigest.substring("sha256:".length(), "sha256:".length() + 12));
-    }
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (byId) {
-      images.forget(manifest).forEach(k -> out.addObject().put("Untagged", k));
-    } else {
-      ImageReference ref = ImageReference.parse(reference);
-      images.untag(ref);
-      out.addObject().put("Untagged", ref.familiar());
-    }
-    boolean named = images.tags().values().stream().anyMatch(manifest::equals);
-    if (!named && user.isPresent()) {
-      images.keep(manifest); // its layers are under a container's root file system
-    } else if (!named) {
-      out.addObject().put("Deleted", configDigest);
-    }
-    images.collectGarbage();
-    return out;
+    return removals.image(reference, force);
+  }
+
+  /**
+   * Removes a volume, unless a container uses it.
+   *
+   * @throws EngineException.Conflict naming a container that uses it
+   */
+  public void removeVolume(String name) {
+    removals.volume(name);
   }
 
   public Networks networks() {
@@ -234,31 +212,6 @@ public final class EmbeddedEngine {
    */
   public void removeNetwork(String idOrName) {
     attachments.removeNetwork(idOrName);
-  }
-
-  /** Removes a volume, unless a container uses it. */
-  public void removeVolume(String name) {
-    for (ContainerRecord r : store.records()) {
-      boolean named = false;
-      for (JsonNode m : r.request().path("HostConfig").path("Mounts")) {
-        named |= m.path("Source").asText().equals(name);
-      }
-      for (JsonNode v : r.request().path(ANONYMOUS_VOLUMES)) {
-        named |= v.asText().equals(name);
-      }
-      for (String b : Json.strings(r.request().path("HostConfig").path("Binds"))) {
-        named |= b.startsWith(name + ":");
-      }
-      if (named) {
-        throw new EngineException.Conflict(
-            "volume is in use by container "
-                + r.id()
-                + " ("
-                + r.name()
-                + "): remove the container first");
-      }
-    }
-    volumes.remove(name);
   }
 
   public DataRoot dataRoot() {
@@ -372,38 +325,12 @@ public final class EmbeddedEngine {
    * @throws EngineException.NotFound when nothing is there
    */
   public Path pathIn(String idOrName, String path) {
-    Container c = require(idOrName);
-    try {
-      Path p =
-          io.jstack.runtime.container.internal.RootPaths.resolve(
-              containers.dir(c.record().id()).resolve("rootfs"), path);
-      if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        throw new EngineException.NotFound(
-            "Could not find the file " + path + " in container " + c.record().name());
-      }
-      return p;
-    } catch (IOException e) {
-      throw new EngineException(
-          "cannot resolve " + path + " in container " + c.record().name() + ": " + e.getMessage(),
-          e);
-    }
+    return files.pathIn(idOrName, path);
   }
 
   /** Unpacks the tar stream {@code archive} into directory {@code dir} of a container. */
-  public void copyTo(String idOrName, String dir, java.io.InputStream archive) {
-    Path target = pathIn(idOrName, dir);
-    if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new IllegalArgumentException(
-          "the destination " + dir + " is not a directory in the container");
-    }
-    try {
-      io.jstack.runtime.image.internal.LayerUnpacker.extract(
-          archive, target, io.jstack.runtime.image.internal.LayerUnpacker.Limits.DEFAULT);
-    } catch (io.jstack.runtime.image.internal.LayerUnpacker.UnsafeLayerException e) {
-      throw new IllegalArgumentException(e.getMessage());
-    } catch (IOException e) {
-      throw new EngineException("cannot copy into " + dir + ": " + e.getMessage(), e);
-    }
+  public void copyTo(String idOrName, String dir, InputStream archive) {
+    files.copyTo(idOrName, dir, archive);
   }
 
   /** Freezes ({@code pause}) or thaws a running container. */
@@ -451,11 +378,7 @@ public final class EmbeddedEngine {
     ports.unpublish(c.record().id());
     // A wait for its removal may not have seen it exit: its exit code stays known a while.
     OptionalInt ended = containers.exitCode(c.record().id());
-    if (ended.isPresent()) {
-      synchronized (removedExitCodes) {
-        removedExitCodes.put(c.record().id(), ended.getAsInt());
-      }
-    }
+    waits.removed(c.record().id(), ended);
     containers.remove(c.record().id());
     attachments.unplug(c.record());
     announceExits();
@@ -469,84 +392,9 @@ public final class EmbeddedEngine {
     }
   }
 
-  /** The exit codes of the last containers removed, for waits that see them only gone. */
-  private final Map<String, Integer> removedExitCodes =
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-          return size() > 256;
-        }
-      };
-
-  /** What {@link #await} waits for, as Docker's wait conditions name it. */
-  public enum WaitFor {
-    /** Returns at once unless it runs, else when it exits. */
-    NOT_RUNNING,
-    /** The end of its next (or current) run. */
-    NEXT_EXIT,
-    /** Its removal (after it exits). */
-    REMOVED;
-
-    /** The condition named {@code not-running}, {@code next-exit} or {@code removed}. */
-    public static WaitFor of(String name) {
-      return switch (name) {
-        case "not-running" -> NOT_RUNNING;
-        case "next-exit" -> NEXT_EXIT;
-        case "removed" -> REMOVED;
-        default ->
-            throw new IllegalArgumentException(
-                "wait condition must be not-running, next-exit or removed, not " + name);
-      };
-    }
-  }
-
   /** Blocks until {@code condition} holds; the exit code of its last run (0 if it never ran). */
   public int await(String idOrName, WaitFor condition) {
-    Container c = require(idOrName);
-    String id = c.record().id();
-    boolean wasRunning = c.alive();
-    Instant run = c.record().startedAt();
-    int code = c.exitCode();
-    while (true) {
-      Optional<Container> now = find(id);
-      if (now.isEmpty()) {
-        synchronized (removedExitCodes) {
-          return removedExitCodes.getOrDefault(id, code);
-        }
-      }
-      Container x = now.get();
-      boolean thisRunEnded =
-          x.status() == Container.Status.exited
-              && (wasRunning || !java.util.Objects.equals(x.record().startedAt(), run));
-      if (x.status() == Container.Status.exited) {
-        code = x.exitCode();
-      }
-      switch (condition) {
-        case NOT_RUNNING -> {
-          if (!x.alive() && (!wasRunning || thisRunEnded)) {
-            return x.exitCode();
-          }
-        }
-        case NEXT_EXIT -> {
-          if (thisRunEnded) {
-            return x.exitCode();
-          }
-        }
-        case REMOVED -> {
-          // Only its absence ends this wait.
-        }
-      }
-      if (x.alive()) {
-        containers.waitExit(id, Duration.ofMillis(200));
-      } else {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return code;
-        }
-      }
-    }
+    return waits.await(idOrName, condition);
   }
 
   /**
