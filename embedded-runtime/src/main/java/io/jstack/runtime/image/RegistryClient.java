@@ -18,19 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -103,7 +97,7 @@ public final class RegistryClient {
   private final Options options;
   private final Consumer<Progress> progress;
   private final HttpClient http;
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final RegistryAuth auth;
 
   public RegistryClient(ImageStore store, Options options, Consumer<Progress> progress) {
     this.store = store;
@@ -119,6 +113,7 @@ public final class RegistryClient {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(15))
             .build();
+    this.auth = new RegistryAuth(http, options.dockerConfig());
   }
 
   /** The JVM's platform in OCI terms, e.g. {@code linux/amd64}. */
@@ -594,16 +589,16 @@ public final class RegistryClient {
       }
       try {
         HttpRequest.Builder b = request.get().timeout(Duration.ofMinutes(10));
-        String auth = tokens.get(scopeKey);
-        if (auth != null) {
-          b.header("Authorization", auth);
+        String authorization = auth.header(scopeKey);
+        if (authorization != null) {
+          b.header("Authorization", authorization);
         }
         HttpRequest req = b.build();
         HttpResponse<T> r = followRedirects(req, handler);
-        if (r.statusCode() == 401 && auth == null) {
+        if (r.statusCode() == 401 && authorization == null) {
           String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
           discard(r);
-          tokens.put(scopeKey, authorize(ref, challenge, actions));
+          auth.answer(scopeKey, ref, challenge, actions);
           attempt--; // the challenge is not a failure
           continue;
         }
@@ -669,109 +664,6 @@ public final class RegistryClient {
       current = b.build();
     }
     throw new IOException("too many redirects from " + req.uri());
-  }
-
-  private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-
-  /** The Authorization header value that answers a challenge. */
-  private String authorize(ImageReference ref, String challenge, String actions)
-      throws IOException, InterruptedException {
-    Optional<String> basic = credentials(ref.registry());
-    if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-      return "Basic " + basic.orElseThrow(() -> needsLogin(ref));
-    }
-    if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
-      throw new EngineException(
-          "the registry "
-              + ref.registry()
-              + " asks for authentication jstack does not know: "
-              + challenge);
-    }
-    Map<String, String> params = new LinkedHashMap<>();
-    Matcher m = PARAM.matcher(challenge);
-    while (m.find()) {
-      params.put(m.group(1), m.group(2));
-    }
-    String realm = params.get("realm");
-    if (realm == null) {
-      throw new EngineException(
-          "the registry " + ref.registry() + " sent a Bearer challenge without a realm");
-    }
-    StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-    if (params.containsKey("service")) {
-      q.append("service=")
-          .append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8))
-          .append('&');
-    }
-    q.append("scope=")
-        .append(
-            URLEncoder.encode(
-                "repository:" + ref.repository() + ":" + actions, StandardCharsets.UTF_8));
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofMinutes(1)).GET();
-    basic.ifPresent(c -> b.header("Authorization", "Basic " + c));
-    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() == 401 || r.statusCode() == 403) {
-      throw needsLogin(ref);
-    }
-    if (r.statusCode() / 100 != 2) {
-      throw new EngineException(
-          "the token service of " + ref.registry() + " answered " + r.statusCode());
-    }
-    JsonNode t = ImageStore.JSON.readTree(r.body());
-    String token =
-        t.hasNonNull("token") ? t.get("token").asText() : t.path("access_token").asText();
-    if (token.isEmpty()) {
-      throw new EngineException("the token service of " + ref.registry() + " gave no token");
-    }
-    return "Bearer " + token;
-  }
-
-  /** base64(user:password) for {@code registry} from the Docker config's {@code auths}. */
-  private Optional<String> credentials(String registry) {
-    Path config = options.dockerConfig();
-    if (config == null || !Files.isRegularFile(config)) {
-      return Optional.empty();
-    }
-    try {
-      JsonNode auths = ImageStore.JSON.readTree(config.toFile()).path("auths");
-      for (var e : auths.properties()) {
-        String key = e.getKey().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
-        boolean hub =
-            registry.equals(ImageReference.DOCKER_HUB)
-                && (key.equals("index.docker.io")
-                    || key.equals("docker.io")
-                    || key.equals("registry-1.docker.io"));
-        if (key.equals(registry) || hub) {
-          JsonNode a = e.getValue();
-          if (a.hasNonNull("auth")) {
-            return Optional.of(a.get("auth").asText());
-          }
-          if (a.hasNonNull("username")) {
-            return Optional.of(
-                Base64.getEncoder()
-                    .encodeToString(
-                        (a.get("username").asText() + ":" + a.path("password").asText())
-                            .getBytes(StandardCharsets.UTF_8)));
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new EngineException(
-          "cannot read credentials from " + config + ": " + e.getMessage(), e);
-    }
-    return Optional.empty();
-  }
-
-  private static EngineException needsLogin(ImageReference ref) {
-    return new EngineException(
-        "the registry "
-            + ref.registry()
-            + " refused access to "
-            + ref.repository()
-            + ": add credentials for it to ~/.docker/config.json (docker login "
-            + ref.registry()
-            + ")");
   }
 
   private static String describe(ImageReference ref, HttpResponse<?> r) {
