@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * jstack's own engine: containers from the image store, run by {@link Containers}, remembered on
@@ -81,7 +82,7 @@ public final class EmbeddedEngine {
   }
 
   /** Calls {@code listener} with every event from now on, until the returned handle runs. */
-  public Runnable subscribe(java.util.function.Consumer<Event> listener) {
+  public Runnable subscribe(Consumer<Event> listener) {
     return events.subscribe(listener);
   }
 
@@ -93,10 +94,12 @@ public final class EmbeddedEngine {
     events.announceExits();
   }
 
+  /** The events, for the supervisor (health changes). */
   Events events() {
     return events;
   }
 
+  /** The published ports, for the supervisor (a run ended). */
   PublishedPorts ports() {
     return ports;
   }
