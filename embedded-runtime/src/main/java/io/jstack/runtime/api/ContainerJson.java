@@ -3,6 +3,7 @@ package io.jstack.runtime.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.ContainerRecord;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.network.Network;
@@ -27,7 +28,7 @@ final class ContainerJson {
   }
 
   /** An entry of {@code GET /containers/json}. */
-  ObjectNode summary(EmbeddedEngine.Container c) {
+  ObjectNode summary(Container c) {
     ContainerRecord r = c.record();
     ObjectNode s = Exchange.JSON.createObjectNode();
     s.put("Id", r.id());
@@ -67,9 +68,9 @@ final class ContainerJson {
     return String.join(" ", shown);
   }
 
-  private String status(EmbeddedEngine.Container c) {
+  private String status(Container c) {
     String id = c.record().id();
-    if (c.status() == EmbeddedEngine.Status.exited && engine.restarting(id)) {
+    if (c.status() == Container.Status.exited && engine.restarting(id)) {
       return "Restarting (" + c.exitCode() + ") " + ago(c.finishedAt()) + " ago";
     }
     String health =
@@ -97,7 +98,7 @@ final class ContainerJson {
   }
 
   /** {@code GET /containers/{id}/json}. */
-  ObjectNode inspect(EmbeddedEngine.Container c) {
+  ObjectNode inspect(Container c) {
     ContainerRecord r = c.record();
     ObjectNode i = Exchange.JSON.createObjectNode();
     i.put("Id", r.id());
@@ -129,7 +130,7 @@ final class ContainerJson {
     ObjectNode state = i.putObject("State");
     state.put("Status", c.status().name());
     state.put("Running", c.alive());
-    state.put("Paused", c.status() == EmbeddedEngine.Status.paused);
+    state.put("Paused", c.status() == Container.Status.paused);
     state.put("Restarting", engine.restarting(r.id()));
     state.put("OOMKilled", false);
     state.put("Dead", false);

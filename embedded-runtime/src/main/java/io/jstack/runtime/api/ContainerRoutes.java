@@ -3,7 +3,9 @@ package io.jstack.runtime.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.engine.internal.Archives;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
@@ -50,7 +52,7 @@ final class ContainerRoutes {
     Map<String, List<String>> filters = x.filters();
     boolean all = x.flag("all");
     ArrayNode out = Exchange.JSON.createArrayNode();
-    for (EmbeddedEngine.Container c : engine.list()) {
+    for (Container c : engine.list()) {
       if ((all || c.alive()) && Filters.matches(c, filters)) {
         out.add(json.summary(c));
       }
@@ -69,7 +71,7 @@ final class ContainerRoutes {
 
   private void start(Exchange x) {
     String id = x.path("id");
-    boolean was = engine.require(id).status() == EmbeddedEngine.Status.running;
+    boolean was = engine.require(id).status() == Container.Status.running;
     engine.start(id);
     x.empty(was ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.NO_CONTENT);
   }
@@ -91,11 +93,11 @@ final class ContainerRoutes {
   }
 
   private void top(Exchange x) {
-    EmbeddedEngine.Container c = engine.require(x.path("id"));
+    Container c = engine.require(x.path("id"));
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
-    x.json(HttpResponseStatus.OK, ContainerJson.top(engine.runtime().pids(c.record().id())));
+    x.json(HttpResponseStatus.OK, ContainerJson.top(engine.containers().pids(c.record().id())));
   }
 
   private void pause(Exchange x, boolean pause) {
@@ -111,10 +113,8 @@ final class ContainerRoutes {
   private void await(Exchange x) throws IOException {
     String id = x.path("id");
     String condition = x.param("condition");
-    EmbeddedEngine.WaitFor until =
-        condition == null || condition.isEmpty()
-            ? EmbeddedEngine.WaitFor.NOT_RUNNING
-            : EmbeddedEngine.WaitFor.of(condition);
+    WaitFor until =
+        condition == null || condition.isEmpty() ? WaitFor.NOT_RUNNING : WaitFor.of(condition);
     engine.require(id);
     // The head goes first, as Docker's does: clients start the container once they see it.
     x.startChunked("application/json");
@@ -145,7 +145,7 @@ final class ContainerRoutes {
 
   private void resize(Exchange x) {
     engine
-        .runtime()
+        .containers()
         .resize(engine.require(x.path("id")).record().id(), x.intParam("h"), x.intParam("w"));
     x.empty(HttpResponseStatus.OK);
   }

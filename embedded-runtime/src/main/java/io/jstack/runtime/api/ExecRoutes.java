@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.Exec;
 import io.jstack.runtime.internal.Daemons;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -51,7 +52,7 @@ final class ExecRoutes {
 
   private void start(Exchange x) {
     String id = x.path("id");
-    EmbeddedEngine.Exec e = engine.exec(id);
+    Exec e = engine.exec(id);
     JsonNode body = x.json();
     JsonNode size = body.path("ConsoleSize");
     int rows = size.size() == 2 ? size.get(0).asInt() : 24;
@@ -93,7 +94,7 @@ final class ExecRoutes {
     }
   }
 
-  private static ObjectNode inspect(EmbeddedEngine.Exec e) {
+  private static ObjectNode inspect(Exec e) {
     ObjectNode i = Exchange.JSON.createObjectNode();
     i.put("ID", e.id());
     i.put("Running", e.running());

@@ -1,7 +1,7 @@
 package io.jstack.runtime.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.Container;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -26,7 +26,7 @@ final class Filters {
   /**
    * Whether container {@code c} passes the {@code label}, {@code name} and {@code status} filters.
    */
-  static boolean matches(EmbeddedEngine.Container c, Map<String, List<String>> filters) {
+  static boolean matches(Container c, Map<String, List<String>> filters) {
     JsonNode labels = c.record().request().path("Labels");
     for (String l : filters.getOrDefault("label", List.of())) {
       int eq = l.indexOf('=');

@@ -1,5 +1,6 @@
 package io.jstack.runtime.api;
 
+import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.internal.SeqPacket;
 import io.netty.buffer.ByteBuf;
@@ -42,7 +43,7 @@ final class LogRoutes {
   }
 
   private void logs(Exchange x) {
-    EmbeddedEngine.Container c = engine.require(x.path("id"));
+    Container c = engine.require(x.path("id"));
     boolean follow = x.flag("follow");
     boolean timestamps = x.flag("timestamps");
     boolean stdout = !"0".equals(x.param("stdout"));
@@ -53,7 +54,7 @@ final class LogRoutes {
     int tail = tailParam == null || tailParam.equals("all") ? -1 : Integer.parseInt(tailParam);
     x.startChunked(Hijacked.MULTIPLEXED);
     String id = c.record().id();
-    Path file = engine.runtime().logFile(id);
+    Path file = engine.containers().logFile(id);
     Consumer<String> send =
         l -> {
           Frame f = Frame.of(l, stdout, stderr, timestamps, since, until);
@@ -72,7 +73,7 @@ final class LogRoutes {
         lines.subList(Math.max(0, lines.size() - tail), lines.size()).forEach(send);
       }
       while (x.open()) {
-        boolean exited = engine.runtime().exitCode(id).isPresent();
+        boolean exited = engine.containers().exitCode(id).isPresent();
         long before = offset;
         offset = sendLog(file, offset, send);
         if (offset == before) {
@@ -94,7 +95,7 @@ final class LogRoutes {
    * engine keeps no stdin open for a container.
    */
   private void attach(Exchange x) {
-    EmbeddedEngine.Container c = engine.require(x.path("id"));
+    Container c = engine.require(x.path("id"));
     if (c.record().request().path("OpenStdin").asBoolean()
         || c.record().request().path("Tty").asBoolean()) {
       attachConsole(x, c);
@@ -104,7 +105,7 @@ final class LogRoutes {
     boolean stderr = x.flag("stderr");
     boolean replay = x.flag("logs");
     String id = c.record().id();
-    Path file = engine.runtime().logFile(id);
+    Path file = engine.containers().logFile(id);
     // The run to follow: the current one if it runs, else the next one to start.
     boolean running = c.alive();
     Instant startedAt = c.record().startedAt();
@@ -112,12 +113,12 @@ final class LogRoutes {
     try (Hijacked out = Hijacked.take(x.channel(), x.request(), Hijacked.MULTIPLEXED, null)) {
       long offset = replay ? 0 : size(file);
       while (out.open()) {
-        EmbeddedEngine.Container now = engine.find(id).orElse(null);
+        Container now = engine.find(id).orElse(null);
         boolean thisRun =
             now != null
                 && now.record().startedAt() != null
                 && (running || !Objects.equals(now.record().startedAt(), startedAt));
-        boolean ended = now == null || thisRun && now.status() == EmbeddedEngine.Status.exited;
+        boolean ended = now == null || thisRun && now.status() == Container.Status.exited;
         long before = offset;
         offset = sendLog(file, offset, l -> send(out, l, stdout, stderr));
         if (offset == before) {
@@ -139,7 +140,7 @@ final class LogRoutes {
    * socket): its output as it comes, the client's bytes to its input, the client's half-close ends
    * its input.
    */
-  private void attachConsole(Exchange x, EmbeddedEngine.Container c) {
+  private void attachConsole(Exchange x, Container c) {
     boolean tty = c.record().request().path("Tty").asBoolean();
     boolean stdin = x.flag("stdin") && c.record().request().path("OpenStdin").asBoolean();
     boolean stdout = x.flag("stdout");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.Usage;
+import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
@@ -28,25 +29,25 @@ final class StatsRoutes {
    * with {@code one-shot}), or one a second until it stops.
    */
   private void stats(Exchange x) throws IOException {
-    EmbeddedEngine.Container c = engine.require(x.path("id"));
+    Container c = engine.require(x.path("id"));
     String id = c.record().id();
     boolean stream = !"0".equals(x.param("stream")) && !"false".equals(x.param("stream"));
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + id + " is not running");
     }
     try {
-      Usage before = x.flag("one-shot") ? null : engine.runtime().usage(id);
+      Usage before = x.flag("one-shot") ? null : engine.containers().usage(id);
       if (!stream) {
         if (before != null) {
           Thread.sleep(500);
         }
-        x.json(HttpResponseStatus.OK, stats(c, engine.runtime().usage(id), before));
+        x.json(HttpResponseStatus.OK, stats(c, engine.containers().usage(id), before));
         return;
       }
       x.startChunked("application/json");
-      while (x.open() && engine.runtime().exitCode(id).isEmpty()) {
+      while (x.open() && engine.containers().exitCode(id).isEmpty()) {
         Thread.sleep(1000);
-        Usage now = engine.runtime().usage(id);
+        Usage now = engine.containers().usage(id);
         byte[] line =
             (Exchange.JSON.writeValueAsString(stats(c, now, before)) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
@@ -66,7 +67,7 @@ final class StatsRoutes {
     }
   }
 
-  private static ObjectNode stats(EmbeddedEngine.Container c, Usage now, Usage before) {
+  private static ObjectNode stats(Container c, Usage now, Usage before) {
     ObjectNode s = Exchange.JSON.createObjectNode();
     s.put("name", "/" + c.record().name());
     s.put("id", c.record().id());

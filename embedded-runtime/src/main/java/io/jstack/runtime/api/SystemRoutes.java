@@ -2,6 +2,7 @@ package io.jstack.runtime.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.runtime.container.Usage;
+import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.image.RegistryClient;
 import io.netty.handler.codec.http.HttpMethod;
@@ -51,7 +52,7 @@ final class SystemRoutes {
 
   private ObjectNode info() {
     ObjectNode i = Exchange.JSON.createObjectNode();
-    List<EmbeddedEngine.Container> all = engine.list();
+    List<Container> all = engine.list();
     i.put("ID", "jstack");
     i.put("Name", "jstack");
     i.put("ServerVersion", "jstack-0.1.0");
@@ -63,7 +64,7 @@ final class SystemRoutes {
     i.put("Containers", all.size());
     i.put(
         "ContainersRunning",
-        all.stream().filter(c -> c.status() == EmbeddedEngine.Status.running).count());
+        all.stream().filter(c -> c.status() == Container.Status.running).count());
     i.put("Images", engine.images().tags().size());
     i.put("DockerRootDir", engine.dataRoot().path().toString());
     i.put("CgroupDriver", "cgroupfs");

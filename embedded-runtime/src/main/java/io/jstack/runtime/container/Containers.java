@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.container.internal.Bundles;
 import io.jstack.runtime.container.internal.OciSpec;
-import io.jstack.runtime.container.internal.RootPaths;
 import io.jstack.runtime.container.internal.Users;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import io.jstack.runtime.internal.Children;
@@ -89,65 +89,8 @@ public final class Containers {
     if (Files.exists(dir)) {
       throw new EngineException.Conflict("a container with id " + c.id() + " already exists");
     }
-    Path rootfs = dir.resolve("rootfs");
     try {
-      Files.createDirectories(dir.resolve("upper"));
-      Files.createDirectories(dir.resolve("work"));
-      Files.createDirectories(rootfs);
-      Files.createDirectories(dir.resolve("exits"));
-      Files.createDirectories(dir.resolve("persist"));
-      List<Path> lower = new ArrayList<>(c.layers());
-      java.util.Collections.reverse(lower);
-      NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
-      OciSpec.User user = Users.resolve(rootfs, c.user());
-      for (ContainerConfig.BindMount m : c.mounts()) {
-        if (m.populate()) {
-          // Containers created together may share a new volume: one fills it, the others see it
-          // filled.
-          synchronized (POPULATING.computeIfAbsent(m.source(), k -> new Object())) {
-            populate(RootPaths.resolve(rootfs, m.target()), m.source());
-          }
-        }
-      }
-      String cwd = c.workingDir() == null || c.workingDir().isEmpty() ? "/" : c.workingDir();
-      if (!cwd.startsWith("/")) {
-        throw new EngineException(
-            "working_dir " + cwd + " of container " + c.name() + " must be an absolute path");
-      }
-      Path resolved = RootPaths.resolve(rootfs, cwd);
-      if (resolved.startsWith(rootfs.resolve("proc"))
-          || resolved.startsWith(rootfs.resolve("sys"))) {
-        throw new EngineException(
-            "working_dir "
-                + cwd
-                + " of container "
-                + c.name()
-                + " leads into /proc or /sys, which jstack refuses");
-      }
-      String hostname =
-          c.hostname() == null ? c.id().substring(0, Math.min(12, c.id().length())) : c.hostname();
-      Path hosts = Files.writeString(dir.resolve("hosts"), hosts(c, hostname));
-      Path hostnameFile = Files.writeString(dir.resolve("hostname"), hostname + "\n");
-      Path resolv = dir.resolve("resolv.conf");
-      Path hostResolv = Path.of("/etc/resolv.conf");
-      Files.writeString(
-          resolv,
-          c.resolvConf() != null
-              ? c.resolvConf()
-              : Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
-      OciSpec.Files files =
-          new OciSpec.Files(hosts, hostnameFile, resolv, c.init() ? tools.requireInit() : null);
-      byte[] spec =
-          JSON.writerWithDefaultPrettyPrinter()
-              .writeValueAsBytes(OciSpec.of(c, rootfs, user, files));
-      Files.write(dir.resolve("config.json"), spec);
-      if (!c.console().equals(ContainerConfig.Console.NONE)) {
-        Files.writeString(
-            dir.resolve("console"),
-            (c.console().tty() ? "tty " : "")
-                + (c.console().stdin() ? "stdin " : "")
-                + (c.console().stdinOnce() ? "once" : ""));
-      }
+      Bundles.prepare(dir, c, tools::requireInit);
     } catch (IOException | RuntimeException e) {
       try {
         cleanUp(c.id());
@@ -160,95 +103,6 @@ public final class Containers {
       throw new EngineException(
           "could not create container " + c.name() + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Copies what the image has at a volume's target into the volume when the volume is still empty:
-   * owners, modes and times kept, symbolic links copied as links, never followed.
-   */
-  private static final java.util.Map<Path, Object> POPULATING =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private static void populate(Path from, Path volume) throws IOException {
-    if (!Files.isDirectory(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> inside = Files.list(volume)) {
-      if (inside.findAny().isPresent()) {
-        return;
-      }
-    }
-    Files.walkFileTree(
-        from,
-        new java.nio.file.SimpleFileVisitor<>() {
-          @Override
-          public java.nio.file.FileVisitResult preVisitDirectory(
-              Path d, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
-            Path to = volume.resolve(from.relativize(d).toString());
-            Files.createDirectories(to);
-            copyOwnerAndMode(d, to);
-            return java.nio.file.FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public java.nio.file.FileVisitResult visitFile(
-              Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
-            Path to = volume.resolve(from.relativize(f).toString());
-            if (a.isRegularFile() || a.isSymbolicLink()) {
-              Files.copy(
-                  f,
-                  to,
-                  java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
-                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
-              Files.setAttribute(
-                  to,
-                  "unix:uid",
-                  Files.getAttribute(f, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS),
-                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
-              Files.setAttribute(
-                  to,
-                  "unix:gid",
-                  Files.getAttribute(f, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS),
-                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
-              if (a.isRegularFile()) {
-                Files.setAttribute(to, "unix:mode", Files.getAttribute(f, "unix:mode"));
-              }
-            }
-            return java.nio.file.FileVisitResult.CONTINUE;
-          }
-        });
-  }
-
-  private static void copyOwnerAndMode(Path from, Path to) throws IOException {
-    Files.setAttribute(
-        to,
-        "unix:uid",
-        Files.getAttribute(from, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    Files.setAttribute(
-        to,
-        "unix:gid",
-        Files.getAttribute(from, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    Files.setAttribute(
-        to,
-        "unix:mode",
-        Files.getAttribute(from, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS));
-  }
-
-  private static String hosts(ContainerConfig c, String hostname) throws IOException {
-    if ("host".equals(c.networkMode())) {
-      Path h = Path.of("/etc/hosts");
-      StringBuilder own =
-          new StringBuilder(Files.isReadable(h) ? Files.readString(h) : "127.0.0.1\tlocalhost\n");
-      c.hostsEntries().forEach(l -> own.append(l).append('\n'));
-      return own.toString();
-    }
-    StringBuilder h =
-        new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-    if (c.hostsEntries().stream().noneMatch(l -> l.endsWith("\t" + hostname))) {
-      h.append("127.0.0.1\t").append(hostname).append('\n');
-    }
-    c.hostsEntries().forEach(l -> h.append(l).append('\n'));
-    return h.toString();
   }
 
   /**

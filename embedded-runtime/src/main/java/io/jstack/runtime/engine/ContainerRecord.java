@@ -27,12 +27,12 @@ public record ContainerRecord(
 
   /** Its endpoints on bridge networks, by network id ({@code Name}, {@code IPAddress}, ...). */
   public JsonNode endpoints() {
-    return request.path(EmbeddedEngine.ENDPOINTS);
+    return request.path(NetworkAttachments.ENDPOINTS);
   }
 
   /** Its published ports ({@code HostIp}, {@code HostPort}, {@code ContainerPort}, ...). */
   public JsonNode publishedPorts() {
-    return request.path(EmbeddedEngine.PORTS);
+    return request.path(PublishedPorts.PORTS);
   }
 
   /** This record for a run that started at {@code at}, by the user or by its restart policy. */

@@ -35,7 +35,7 @@ final class Health {
 
     /** The check of a create request's {@code Healthcheck}, or null when it has none. */
     static Check of(JsonNode hc) {
-      List<String> test = EmbeddedEngine.strings(hc.path("Test"));
+      List<String> test = Json.strings(hc.path("Test"));
       if (test.isEmpty() || test.get(0).equals("NONE")) {
         return null;
       }
@@ -142,7 +142,7 @@ final class Health {
 
   /** Docker's {@code State.Health}. */
   synchronized ObjectNode json() {
-    ObjectNode h = EmbeddedEngine.JSON.createObjectNode();
+    ObjectNode h = Json.MAPPER.createObjectNode();
     h.put("Status", status);
     h.put("FailingStreak", failingStreak);
     ArrayNode results = h.putArray("Log");

@@ -52,10 +52,10 @@ final class Supervisor implements AutoCloseable {
    */
   void watch(Duration period) {
     watching = true;
-    for (EmbeddedEngine.Container c : engine.list()) {
+    for (Container c : engine.list()) {
       if (c.alive()) {
         started(c.record());
-      } else if (c.status() == EmbeddedEngine.Status.exited) {
+      } else if (c.status() == Container.Status.exited) {
         exited(c.record(), c.exitCode());
       }
     }
@@ -87,7 +87,7 @@ final class Supervisor implements AutoCloseable {
   /** A run of {@code r} ended with {@code code}: its restart policy may start it again. */
   void exited(ContainerRecord r, int code) {
     health.remove(r.id());
-    engine.unpublish(r.id());
+    engine.ports().unpublish(r.id());
     if (!watching) {
       return;
     }
@@ -139,9 +139,9 @@ final class Supervisor implements AutoCloseable {
 
   private void restart(String id, Instant runToRestart) {
     restarts.remove(id);
-    EmbeddedEngine.Container c = engine.find(id).orElse(null);
+    Container c = engine.find(id).orElse(null);
     if (c == null
-        || c.status() != EmbeddedEngine.Status.exited
+        || c.status() != Container.Status.exited
         || c.record().stoppedByUser()
         || !java.util.Objects.equals(c.record().startedAt(), runToRestart)) {
       return; // removed, stopped or started by somebody meanwhile
@@ -215,7 +215,7 @@ final class Supervisor implements AutoCloseable {
     try {
       ExecProcess p =
           engine
-              .runtime()
+              .containers()
               .exec(id, new ExecConfig(h.check().command(), List.of(), null, null, false), 0, 0);
       try {
         p.input().close();
@@ -263,7 +263,7 @@ final class Supervisor implements AutoCloseable {
     if (changed != null) {
       engine
           .find(id)
-          .ifPresent(c -> engine.emit(c.record(), "health_status: " + changed, Map.of()));
+          .ifPresent(c -> engine.events().emit(c.record(), "health_status: " + changed, Map.of()));
     }
     schedule(id, h);
   }

@@ -41,12 +41,12 @@ public final class Volumes {
     Path v = dir.resolve(name);
     try {
       Files.createDirectories(v.resolve("_data"));
-      ObjectNode meta = EmbeddedEngine.JSON.createObjectNode();
+      ObjectNode meta = Json.MAPPER.createObjectNode();
       meta.put("created", Instant.now().toString());
       ObjectNode l = meta.putObject("labels");
       labels.forEach(l::put);
       Path temp = v.resolve("meta.json.tmp");
-      Files.write(temp, EmbeddedEngine.JSON.writeValueAsBytes(meta));
+      Files.write(temp, Json.MAPPER.writeValueAsBytes(meta));
       Files.move(temp, v.resolve("meta.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new EngineException("cannot create volume " + name + ": " + e.getMessage(), e);
@@ -63,7 +63,7 @@ public final class Volumes {
       return Optional.empty();
     }
     try {
-      JsonNode n = EmbeddedEngine.JSON.readTree(meta.toFile());
+      JsonNode n = Json.MAPPER.readTree(meta.toFile());
       Map<String, String> labels = new TreeMap<>();
       n.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
       return Optional.of(

@@ -9,28 +9,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -52,7 +44,6 @@ public final class RegistryClient {
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   private static final String ACCEPT =
       String.join(", ", OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
-  private static final int ATTEMPTS = 4;
 
   /**
    * How to reach registries.
@@ -102,23 +93,13 @@ public final class RegistryClient {
   private final ImageStore store;
   private final Options options;
   private final Consumer<Progress> progress;
-  private final HttpClient http;
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final RegistryHttp registry;
 
   public RegistryClient(ImageStore store, Options options, Consumer<Progress> progress) {
     this.store = store;
     this.options = options;
     this.progress = progress;
-    // The JDK client reads 16 KiB at a time by default; layers stream a quarter faster with 128.
-    if (System.getProperty("jdk.httpclient.bufsize") == null) {
-      System.setProperty("jdk.httpclient.bufsize", String.valueOf(128 << 10));
-    }
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(15))
-            .build();
+    this.registry = new RegistryHttp(options);
   }
 
   /** The JVM's platform in OCI terms, e.g. {@code linux/amd64}. */
@@ -209,9 +190,9 @@ public final class RegistryClient {
   private record Fetched(byte[] body, String mediaType, JsonNode json) {}
 
   private Fetched fetchManifest(ImageReference ref, String reference, String expectedDigest) {
-    URI uri = api(ref, "/manifests/" + reference);
+    URI uri = registry.api(ref, "/manifests/" + reference);
     HttpResponse<byte[]> r =
-        send(
+        registry.send(
             ref,
             "pull",
             () -> HttpRequest.newBuilder(uri).header("Accept", ACCEPT).GET(),
@@ -288,9 +269,9 @@ public final class RegistryClient {
       return;
     }
     Digests.hex(digest);
-    URI uri = api(ref, "/blobs/" + digest);
+    URI uri = registry.api(ref, "/blobs/" + digest);
     HttpResponse<InputStream> r =
-        send(
+        registry.send(
             ref,
             "pull",
             () -> HttpRequest.newBuilder(uri).GET(),
@@ -337,9 +318,9 @@ public final class RegistryClient {
       throw new EngineException("manifest " + manifestDigest + " is not JSON", e);
     }
     String tag = target.tag() != null ? target.tag() : manifestDigest;
-    URI uri = api(target, "/manifests/" + tag);
+    URI uri = registry.api(target, "/manifests/" + tag);
     HttpResponse<byte[]> r =
-        send(
+        registry.send(
             target,
             "pull,push",
             () ->
@@ -417,9 +398,9 @@ public final class RegistryClient {
 
   private void pushBlob(ImageReference target, String digest) throws IOException {
     String id = short12(digest);
-    URI head = api(target, "/blobs/" + digest);
+    URI head = registry.api(target, "/blobs/" + digest);
     HttpResponse<Void> exists =
-        sendAllowing(
+        registry.sendAllowing(
             target,
             "pull,push",
             () -> HttpRequest.newBuilder(head).method("HEAD", HttpRequest.BodyPublishers.noBody()),
@@ -432,9 +413,9 @@ public final class RegistryClient {
     }
     Path file = store.blobPath(digest);
     long size = Files.size(file);
-    URI start = api(target, "/blobs/uploads/");
+    URI start = registry.api(target, "/blobs/uploads/");
     HttpResponse<Void> began =
-        send(
+        registry.send(
             target,
             "pull,push",
             () -> HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()),
@@ -450,7 +431,7 @@ public final class RegistryClient {
         long len = Math.min(chunk, size - offset);
         URI at = location;
         HttpResponse<Void> patched =
-            send(
+            registry.send(
                 target,
                 "pull,push",
                 () ->
@@ -470,7 +451,7 @@ public final class RegistryClient {
         progress.accept(new Progress(id, "Pushing", offset, size));
       }
       URI done = withDigest(location, digest);
-      send(
+      registry.send(
           target,
           "pull,push",
           () -> HttpRequest.newBuilder(done).PUT(HttpRequest.BodyPublishers.noBody()),
@@ -478,7 +459,7 @@ public final class RegistryClient {
           "upload of " + digest);
     } else {
       URI done = withDigest(location, digest);
-      send(
+      registry.send(
           target,
           "pull,push",
           () ->
@@ -550,266 +531,6 @@ public final class RegistryClient {
             + URLEncoder.encode(digest, StandardCharsets.UTF_8));
   }
 
-  // ---------------------------------------------------------------- HTTP, auth, retries
-
-  private URI api(ImageReference ref, String path) {
-    String host = ref.apiHost();
-    return URI.create(scheme(host) + "://" + host + "/v2/" + ref.repository() + path);
-  }
-
-  private String scheme(String host) {
-    String bare =
-        host.startsWith("[")
-            ? host.substring(1, host.indexOf(']'))
-            : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
-    boolean loopback = bare.equals("localhost") || bare.equals("::1") || bare.startsWith("127.");
-    return loopback || options.insecure().contains(host) ? "http" : "https";
-  }
-
-  private <T> HttpResponse<T> send(
-      ImageReference ref,
-      String actions,
-      java.util.function.Supplier<HttpRequest.Builder> request,
-      HttpResponse.BodyHandler<T> handler,
-      String what) {
-    return sendAllowing(ref, actions, request, handler, what, Set.of());
-  }
-
-  /**
-   * Sends a request with auth, redirects and retries; answers other than 2xx (or {@code allowed})
-   * become an {@link EngineException} naming {@code what} and the registry's error.
-   */
-  private <T> HttpResponse<T> sendAllowing(
-      ImageReference ref,
-      String actions,
-      java.util.function.Supplier<HttpRequest.Builder> request,
-      HttpResponse.BodyHandler<T> handler,
-      String what,
-      Set<Integer> allowed) {
-    String scopeKey = ref.apiHost() + "/" + ref.repository() + ":" + actions;
-    IOException last = null;
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt > 0) {
-        sleep(250L << (attempt - 1));
-      }
-      try {
-        HttpRequest.Builder b = request.get().timeout(Duration.ofMinutes(10));
-        String auth = tokens.get(scopeKey);
-        if (auth != null) {
-          b.header("Authorization", auth);
-        }
-        HttpRequest req = b.build();
-        HttpResponse<T> r = followRedirects(req, handler);
-        if (r.statusCode() == 401 && auth == null) {
-          String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
-          discard(r);
-          tokens.put(scopeKey, authorize(ref, challenge, actions));
-          attempt--; // the challenge is not a failure
-          continue;
-        }
-        if (r.statusCode() >= 500 || r.statusCode() == 429) {
-          last = new IOException(what + ": the registry answered " + r.statusCode());
-          discard(r);
-          continue;
-        }
-        if (r.statusCode() / 100 == 2 || allowed.contains(r.statusCode())) {
-          return r;
-        }
-        throw new EngineException(what + " failed: " + describe(ref, r));
-      } catch (IOException e) {
-        last = e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new EngineException("interrupted: " + what, e);
-      }
-    }
-    throw new EngineException(
-        what
-            + " failed after "
-            + ATTEMPTS
-            + " attempts: "
-            + last.getMessage()
-            + " (is the registry "
-            + ref.registry()
-            + " reachable?)",
-        last);
-  }
-
-  private <T> HttpResponse<T> followRedirects(HttpRequest req, HttpResponse.BodyHandler<T> handler)
-      throws IOException, InterruptedException {
-    HttpRequest current = req;
-    for (int hops = 0; hops < 6; hops++) {
-      HttpResponse<T> r = http.send(current, handler);
-      int s = r.statusCode();
-      if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
-        return r;
-      }
-      Optional<String> loc = r.headers().firstValue("Location");
-      discard(r);
-      if (loc.isEmpty()) {
-        return r;
-      }
-      URI next = current.uri().resolve(loc.get());
-      HttpRequest.Builder b = HttpRequest.newBuilder(next).timeout(Duration.ofMinutes(10));
-      boolean sameHost =
-          next.getHost().equalsIgnoreCase(current.uri().getHost())
-              && next.getPort() == current.uri().getPort();
-      current
-          .headers()
-          .map()
-          .forEach(
-              (k, vs) -> {
-                if (sameHost || !k.equalsIgnoreCase("Authorization")) {
-                  vs.forEach(v -> b.header(k, v));
-                }
-              });
-      // Blob redirects go to storage with GET (or HEAD); bodies are never re-sent.
-      b.method(
-          current.method().equals("HEAD") ? "HEAD" : "GET", HttpRequest.BodyPublishers.noBody());
-      current = b.build();
-    }
-    throw new IOException("too many redirects from " + req.uri());
-  }
-
-  private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-
-  /** The Authorization header value that answers a challenge. */
-  private String authorize(ImageReference ref, String challenge, String actions)
-      throws IOException, InterruptedException {
-    Optional<String> basic = credentials(ref.registry());
-    if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-      return "Basic " + basic.orElseThrow(() -> needsLogin(ref));
-    }
-    if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
-      throw new EngineException(
-          "the registry "
-              + ref.registry()
-              + " asks for authentication jstack does not know: "
-              + challenge);
-    }
-    Map<String, String> params = new LinkedHashMap<>();
-    Matcher m = PARAM.matcher(challenge);
-    while (m.find()) {
-      params.put(m.group(1), m.group(2));
-    }
-    String realm = params.get("realm");
-    if (realm == null) {
-      throw new EngineException(
-          "the registry " + ref.registry() + " sent a Bearer challenge without a realm");
-    }
-    StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-    if (params.containsKey("service")) {
-      q.append("service=")
-          .append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8))
-          .append('&');
-    }
-    q.append("scope=")
-        .append(
-            URLEncoder.encode(
-                "repository:" + ref.repository() + ":" + actions, StandardCharsets.UTF_8));
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofMinutes(1)).GET();
-    basic.ifPresent(c -> b.header("Authorization", "Basic " + c));
-    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() == 401 || r.statusCode() == 403) {
-      throw needsLogin(ref);
-    }
-    if (r.statusCode() / 100 != 2) {
-      throw new EngineException(
-          "the token service of " + ref.registry() + " answered " + r.statusCode());
-    }
-    JsonNode t = ImageStore.JSON.readTree(r.body());
-    String token =
-        t.hasNonNull("token") ? t.get("token").asText() : t.path("access_token").asText();
-    if (token.isEmpty()) {
-      throw new EngineException("the token service of " + ref.registry() + " gave no token");
-    }
-    return "Bearer " + token;
-  }
-
-  /** base64(user:password) for {@code registry} from the Docker config's {@code auths}. */
-  private Optional<String> credentials(String registry) {
-    Path config = options.dockerConfig();
-    if (config == null || !Files.isRegularFile(config)) {
-      return Optional.empty();
-    }
-    try {
-      JsonNode auths = ImageStore.JSON.readTree(config.toFile()).path("auths");
-      for (var e : auths.properties()) {
-        String key = e.getKey().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
-        boolean hub =
-            registry.equals(ImageReference.DOCKER_HUB)
-                && (key.equals("index.docker.io")
-                    || key.equals("docker.io")
-                    || key.equals("registry-1.docker.io"));
-        if (key.equals(registry) || hub) {
-          JsonNode a = e.getValue();
-          if (a.hasNonNull("auth")) {
-            return Optional.of(a.get("auth").asText());
-          }
-          if (a.hasNonNull("username")) {
-            return Optional.of(
-                Base64.getEncoder()
-                    .encodeToString(
-                        (a.get("username").asText() + ":" + a.path("password").asText())
-                            .getBytes(StandardCharsets.UTF_8)));
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new EngineException(
-          "cannot read credentials from " + config + ": " + e.getMessage(), e);
-    }
-    return Optional.empty();
-  }
-
-  private static EngineException needsLogin(ImageReference ref) {
-    return new EngineException(
-        "the registry "
-            + ref.registry()
-            + " refused access to "
-            + ref.repository()
-            + ": add credentials for it to ~/.docker/config.json (docker login "
-            + ref.registry()
-            + ")");
-  }
-
-  private static String describe(ImageReference ref, HttpResponse<?> r) {
-    String body = "";
-    if (r.body() instanceof byte[] b) {
-      body = new String(b, StandardCharsets.UTF_8);
-    } else if (r.body() instanceof InputStream in) {
-      try (in) {
-        body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-      } catch (IOException ignored) {
-        // The status alone will do.
-      }
-    }
-    String message = body;
-    try {
-      JsonNode errors = ImageStore.JSON.readTree(body).path("errors");
-      if (errors.size() > 0) {
-        message =
-            errors.get(0).path("code").asText() + ": " + errors.get(0).path("message").asText();
-      }
-    } catch (IOException | RuntimeException notJson) {
-      // Keep the raw text.
-    }
-    String hint =
-        r.statusCode() == 404 ? " (does " + ref + " exist in " + ref.registry() + "?)" : "";
-    return r.statusCode() + (message.isBlank() ? "" : " " + message.strip()) + hint;
-  }
-
-  private static void discard(HttpResponse<?> r) {
-    if (r.body() instanceof InputStream in) {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // Nothing to keep.
-      }
-    }
-  }
-
   /** One transfer of a blob or layer. */
   private interface LayerTask {
     void run() throws IOException;
@@ -852,15 +573,6 @@ public final class RegistryClient {
       }
       throw new EngineException(
           what + " failed: " + c.getMessage() + " (check the data root's disk and permissions)", c);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted", e);
     }
   }
 

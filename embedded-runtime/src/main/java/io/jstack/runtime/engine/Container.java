@@ -1,0 +1,26 @@
+package io.jstack.runtime.engine;
+
+import java.time.Instant;
+
+/**
+ * A container's record with its live state, as conmon's records tell it when it was read.
+ *
+ * @param exitCode the exit code of its last run, when {@link Status#exited}; else 0
+ * @param finishedAt when its last run ended, when {@link Status#exited} and known; else null
+ */
+public record Container(
+    ContainerRecord record, Container.Status status, int exitCode, Instant finishedAt) {
+
+  /** A container's state, as Docker names it. */
+  public enum Status {
+    created,
+    running,
+    paused,
+    exited
+  }
+
+  /** Running or paused: its process exists. */
+  public boolean alive() {
+    return status == Status.running || status == Status.paused;
+  }
+}

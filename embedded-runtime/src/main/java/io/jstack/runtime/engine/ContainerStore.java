@@ -1,0 +1,230 @@
+package io.jstack.runtime.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.container.Containers;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The containers the engine knows, by id: each one's record is {@code containers/<id>/record.json}
+ * (with a format version), read once when the engine starts, then kept in step with the file, which
+ * is written whole to {@code record.json.tmp} and moved over it (a crash leaves the old record or
+ * the new one). Their live state comes from conmon's records ({@code exits/<id>}, {@code pidfile})
+ * each time a container is looked up. Names are reserved while a create is under way, so that two
+ * creates never get the same name.
+ */
+final class ContainerStore {
+  private static final int FORMAT = 1;
+
+  private final Containers containers;
+  private final Map<String, ContainerRecord> records = new ConcurrentHashMap<>();
+  private final Set<String> reservedNames = ConcurrentHashMap.newKeySet();
+  private final Object lock = new Object();
+
+  /**
+   * Reads the records under {@code root}.
+   *
+   * @throws EngineException when the directory of containers cannot be read, or a record has
+   *     another format
+   */
+  ContainerStore(DataRoot root, Containers containers) {
+    this.containers = containers;
+    Path dir = root.path().resolve("containers");
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+        for (Path p : all) {
+          read(p.resolve("record.json")).ifPresent(r -> records.put(r.id(), r));
+        }
+      } catch (IOException e) {
+        throw new EngineException(
+            "cannot read the containers in " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Every record, in no order. */
+  Collection<ContainerRecord> records() {
+    return records.values();
+  }
+
+  /** The record of the container with exactly this id. */
+  Optional<ContainerRecord> record(String id) {
+    return Optional.ofNullable(records.get(id));
+  }
+
+  /**
+   * Keeps {@code name} for a create under way, until {@link #release}.
+   *
+   * @throws EngineException.Conflict when a container has it, or another create keeps it
+   */
+  void reserve(String name) {
+    synchronized (lock) {
+      for (ContainerRecord r : records.values()) {
+        if (r.name().equals(name)) {
+          throw new EngineException.Conflict(
+              "the container name \"/"
+                  + name
+                  + "\" is already in use by container \""
+                  + r.id()
+                  + "\"");
+        }
+      }
+      if (!reservedNames.add(name)) {
+        throw new EngineException.Conflict(
+            "the container name \"/" + name + "\" is being used by another create");
+      }
+    }
+  }
+
+  /** The create that reserved {@code name} ended (its record is written, or it failed). */
+  void release(String name) {
+    reservedNames.remove(name);
+  }
+
+  /** Every container, newest first, with its state read anew from conmon's records. */
+  List<Container> list() {
+    List<Container> out = new ArrayList<>();
+    for (ContainerRecord r : records.values()) {
+      out.add(withState(r));
+    }
+    out.sort(Comparator.comparing((Container c) -> c.record().created()).reversed());
+    return out;
+  }
+
+  /** A container by id, name (with or without its leading slash) or id prefix of 4 or more. */
+  Optional<Container> find(String idOrName) {
+    String key = idOrName.startsWith("/") ? idOrName.substring(1) : idOrName;
+    ContainerRecord exact = records.get(key);
+    if (exact != null) {
+      return Optional.of(withState(exact));
+    }
+    for (ContainerRecord r : records.values()) {
+      if (r.name().equals(key)) {
+        return Optional.of(withState(r));
+      }
+    }
+    if (key.length() >= 4) {
+      for (ContainerRecord r : records.values()) {
+        if (r.id().startsWith(key)) {
+          return Optional.of(withState(r));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A container by id, name or id prefix.
+   *
+   * @throws EngineException.NotFound when there is none
+   */
+  Container require(String idOrName) {
+    return find(idOrName)
+        .orElseThrow(() -> new EngineException.NotFound("No such container: " + idOrName));
+  }
+
+  /** {@code r} with its live state. */
+  Container withState(ContainerRecord r) {
+    Path dir = containers.dir(r.id());
+    OptionalInt code = containers.exitCode(r.id());
+    if (code.isPresent()) {
+      Instant finished = null;
+      try {
+        finished = Files.getLastModifiedTime(dir.resolve("exits").resolve(r.id())).toInstant();
+      } catch (IOException ignored) {
+        // Keep it unknown.
+      }
+      return new Container(r, Container.Status.exited, code.getAsInt(), finished);
+    }
+    if (r.startedAt() != null && Files.exists(dir.resolve("pidfile"))) {
+      return new Container(
+          r,
+          containers.paused(r.id()) ? Container.Status.paused : Container.Status.running,
+          0,
+          null);
+    }
+    return new Container(r, Container.Status.created, 0, null);
+  }
+
+  /**
+   * Writes {@code r} to its container's directory, then keeps it.
+   *
+   * @throws EngineException when it cannot be written
+   */
+  void write(ContainerRecord r) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("format", FORMAT);
+    n.put("id", r.id());
+    n.put("name", r.name());
+    n.put("image", r.image());
+    n.put("imageId", r.imageId());
+    n.put("created", r.created().toString());
+    if (r.startedAt() != null) {
+      n.put("startedAt", r.startedAt().toString());
+    }
+    n.put("restartCount", r.restartCount());
+    n.put("stoppedByUser", r.stoppedByUser());
+    n.set("request", r.request());
+    Path file = containers.dir(r.id()).resolve("record.json");
+    Path temp = file.resolveSibling("record.json.tmp");
+    try {
+      Files.write(temp, Json.MAPPER.writeValueAsBytes(n));
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new EngineException("cannot record container " + r.name() + ": " + e.getMessage(), e);
+    }
+    records.put(r.id(), r);
+  }
+
+  /** Forgets a removed container (its directory went with it). */
+  void forget(String id) {
+    records.remove(id);
+  }
+
+  private static Optional<ContainerRecord> read(Path file) {
+    try {
+      if (!Files.exists(file)) {
+        return Optional.empty();
+      }
+      JsonNode n = Json.MAPPER.readTree(file.toFile());
+      if (n.path("format").asInt() != FORMAT) {
+        throw new EngineException(
+            "container record "
+                + file
+                + " has format "
+                + n.path("format").asInt()
+                + "; this jstack reads "
+                + FORMAT);
+      }
+      return Optional.of(
+          new ContainerRecord(
+              n.path("id").asText(),
+              n.path("name").asText(),
+              n.path("image").asText(),
+              n.path("imageId").asText(),
+              Instant.parse(n.path("created").asText()),
+              n.path("request"),
+              n.hasNonNull("startedAt") ? Instant.parse(n.path("startedAt").asText()) : null,
+              n.path("restartCount").asInt(),
+              n.path("stoppedByUser").asBoolean()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}

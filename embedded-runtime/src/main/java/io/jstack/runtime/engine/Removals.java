@@ -1,0 +1,104 @@
+package io.jstack.runtime.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.image.ImageReference;
+import io.jstack.runtime.image.ImageStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The removal of images and volumes, which Docker refuses (or limits) while a container uses them.
+ */
+final class Removals {
+  private final ContainerStore store;
+  private final ImageStore images;
+  private final Volumes volumes;
+
+  Removals(ContainerStore store, ImageStore images, Volumes volumes) {
+    this.store = store;
+    this.images = images;
+    this.volumes = volumes;
+  }
+
+  /**
+   * Removes an image name, or with an ID every name of that image, as {@code docker rmi} does: an
+   * image a container uses keeps its last name unless {@code force}, and is then kept unnamed.
+   * Returns Docker's answer: what was untagged and deleted.
+   *
+   * @throws EngineException.NotFound when there is no such image
+   * @throws EngineException.Conflict when a container uses it and {@code force} is not set
+   */
+  ArrayNode image(String reference, boolean force) {
+    String manifest =
+        images
+            .find(reference)
+            .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
+    String configDigest = images.image(manifest).configDigest();
+    // Docker counts the names of the image (its config), whichever manifest they came with.
+    List<String> names = new ArrayList<>();
+    images
+        .tags()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("@") && images.image(v).configDigest().equals(configDigest)) {
+                names.add(k);
+              }
+            });
+    boolean byId = ImageStore.isId(reference);
+    Optional<ContainerRecord> user =
+        store.records().stream().filter(r -> r.imageId().equals(configDigest)).findFirst();
+    if (user.isPresent() && !force && (byId || names.size() <= 1)) {
+      throw new EngineException.Conflict(
+          "conflict: unable to remove repository reference \""
+              + reference
+              + "\" (must force) - container "
+              + user.get().id().substring(0, 12)
+              + " is using its referenced image "
+              + configDigest.substring("sha256:".length(), "sha256:".length() + 12));
+    }
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    if (byId) {
+      images.forget(manifest).forEach(k -> out.addObject().put("Untagged", k));
+    } else {
+      ImageReference ref = ImageReference.parse(reference);
+      images.untag(ref);
+      out.addObject().put("Untagged", ref.familiar());
+    }
+    boolean named = images.tags().values().stream().anyMatch(manifest::equals);
+    if (!named && user.isPresent()) {
+      images.keep(manifest); // its layers are under a container's root file system
+    } else if (!named) {
+      out.addObject().put("Deleted", configDigest);
+    }
+    images.collectGarbage();
+    return out;
+  }
+
+  /** Removes a volume, unless a container uses it. */
+  void volume(String name) {
+    for (ContainerRecord r : store.records()) {
+      boolean named = false;
+      for (JsonNode m : r.request().path("HostConfig").path("Mounts")) {
+        named |= m.path("Source").asText().equals(name);
+      }
+      for (JsonNode v : r.request().path(EmbeddedEngine.ANONYMOUS_VOLUMES)) {
+        named |= v.asText().equals(name);
+      }
+      for (String b : Json.strings(r.request().path("HostConfig").path("Binds"))) {
+        named |= b.startsWith(name + ":");
+      }
+      if (named) {
+        throw new EngineException.Conflict(
+            "volume is in use by container "
+                + r.id()
+                + " ("
+                + r.name()
+                + "): remove the container first");
+      }
+    }
+    volumes.remove(name);
+  }
+}
