@@ -63,6 +63,25 @@ public final class EmbeddedEngine {
   private final ContainerFiles files;
   private final Removals removals;
 
+  /**
+   * A container's lifecycle changes one at a time: a start, stop, kill or removal never interleaves
+   * with a restart its policy makes (a restart racing down left its root mounted).
+   */
+  private final Object[] lifecycle = new Object[64];
+
+  {
+    for (int i = 0; i < lifecycle.length; i++) {
+      lifecycle[i] = new Object();
+    }
+  }
+
+  /** Runs {@code change} while no other lifecycle change of container {@code id} runs. */
+  void changing(String id, Runnable change) {
+    synchronized (lifecycle[Math.floorMod(id.hashCode(), lifecycle.length)]) {
+      change.run();
+    }
+  }
+
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
     this.root = root;
     this.images = ImageStore.open(root);
@@ -274,15 +293,21 @@ public final class EmbeddedEngine {
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */
   public void start(String idOrName) {
-    Container c = require(idOrName);
-    if (c.status() == Container.Status.paused) {
-      throw new EngineException.Conflict("cannot start a paused container, try unpause instead");
-    }
-    if (c.status() == Container.Status.running) {
-      return;
-    }
-    supervisor.cancelRestart(c.record().id());
-    run(c.record(), false);
+    String id = require(idOrName).record().id();
+    changing(
+        id,
+        () -> {
+          Container c = require(id);
+          if (c.status() == Container.Status.paused) {
+            throw new EngineException.Conflict(
+                "cannot start a paused container, try unpause instead");
+          }
+          if (c.status() == Container.Status.running) {
+            return;
+          }
+          supervisor.cancelRestart(id);
+          run(c.record(), false);
+        });
   }
 
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
@@ -305,7 +330,11 @@ public final class EmbeddedEngine {
 
   /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}. */
   public void stop(String idOrName, String signal, Duration timeout) {
-    Container c = require(idOrName);
+    String id = require(idOrName).record().id();
+    changing(id, () -> stopNow(require(id), signal, timeout));
+  }
+
+  private void stopNow(Container c, String signal, Duration timeout) {
     if (!c.alive()) {
       if (supervisor.restarting(c.record().id())) {
         supervisor.cancelRestart(c.record().id());
@@ -355,7 +384,11 @@ public final class EmbeddedEngine {
   }
 
   public void kill(String idOrName, String signal) {
-    Container c = require(idOrName);
+    String id = require(idOrName).record().id();
+    changing(id, () -> killNow(require(id), signal));
+  }
+
+  private void killNow(Container c, String signal) {
     if (c.status() != Container.Status.running) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
@@ -370,7 +403,11 @@ public final class EmbeddedEngine {
    * anonymous volumes made for it.
    */
   public void remove(String idOrName, boolean force, boolean removeVolumes) {
-    Container c = require(idOrName);
+    String id = require(idOrName).record().id();
+    changing(id, () -> removeNow(require(id), force, removeVolumes));
+  }
+
+  private void removeNow(Container c, boolean force, boolean removeVolumes) {
     if (c.alive() && !force) {
       throw new EngineException.Conflict(
           "cannot remove container "

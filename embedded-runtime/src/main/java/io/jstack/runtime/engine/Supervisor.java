@@ -138,20 +138,26 @@ final class Supervisor implements AutoCloseable {
   }
 
   private void restart(String id, Instant runToRestart) {
-    restarts.remove(id);
-    Container c = engine.find(id).orElse(null);
-    if (c == null
-        || c.status() != Container.Status.exited
-        || c.record().stoppedByUser()
-        || !java.util.Objects.equals(c.record().startedAt(), runToRestart)) {
-      return; // removed, stopped or started by somebody meanwhile
-    }
-    try {
-      engine.run(c.record(), true);
-    } catch (EngineException e) {
-      // Counts as a failed run: the policy decides again, after a longer wait.
-      exited(c.record().started(c.record().startedAt(), true), -1);
-    }
+    // Under the container's lifecycle lock, and pending until then: a stop or removal that comes
+    // meanwhile cancels it and waits, or finds it done.
+    engine.changing(
+        id,
+        () -> {
+          restarts.remove(id);
+          Container c = engine.find(id).orElse(null);
+          if (c == null
+              || c.status() != Container.Status.exited
+              || c.record().stoppedByUser()
+              || !java.util.Objects.equals(c.record().startedAt(), runToRestart)) {
+            return; // removed, stopped or started by somebody meanwhile
+          }
+          try {
+            engine.run(c.record(), true);
+          } catch (EngineException e) {
+            // Counts as a failed run: the policy decides again, after a longer wait.
+            exited(c.record().started(c.record().startedAt(), true), -1);
+          }
+        });
   }
 
   /**
