@@ -3,6 +3,7 @@ package io.jstack.runtime.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.NothingLeft;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +33,7 @@ class KilledPullIT {
   static String image;
   static TestImages.Built built;
   @TempDir static Path dir;
+  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
 
   @BeforeAll
   static void push() throws Exception {
