@@ -44,10 +44,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </ul>
  *
  * <p>Test classes run one after another, so in CI a difference is this test's. On a machine where
- * someone else runs containers at the same time, what provably belongs to another data root (a live
- * conmon's container, an engine's networks) is left out of the comparison. The check waits up to
- * {@value #SETTLE_SECONDS} s for the host to settle (a process exiting, a namespace going) before
- * it fails.
+ * someone else runs tests at the same time, what provably belongs to them is left out of the
+ * comparison: a container of a live conmon or a network of a live engine with another data root, a
+ * file that a process named (a registry's directory) which is neither the test's nor a child of
+ * this JVM. The check waits up to {@value #SETTLE_SECONDS} s for the host to settle (a process
+ * exiting, a namespace going) before it fails.
  */
 public final class NothingLeft implements BeforeEachCallback, AfterEachCallback {
   static final int SETTLE_SECONDS = 5;
@@ -89,29 +90,33 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
     }
   }
 
-  /** What a test may leave behind, and ids that belong to other data roots. */
-  record Snapshot(Set<String> items, Set<String> foreignIds) {
+  /**
+   * What a test may leave behind; and what others hold: container and network ids of other data
+   * roots, and the command lines of processes that are neither the test's nor this JVM's children.
+   */
+  record Snapshot(Set<String> items, Set<String> foreignIds, Set<String> foreignCommands) {
     static Snapshot take(Path scope) {
-      Set<String> items = new TreeSet<>();
-      Set<String> foreign = new TreeSet<>();
-      processes(scope, items, foreign);
-      mounts(scope, items);
-      cgroups(items);
-      networking(items);
-      files(items);
-      return new Snapshot(items, foreign);
+      Snapshot s = new Snapshot(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+      processes(scope, s);
+      mounts(scope, s.items);
+      cgroups(s.items);
+      networking(s.items);
+      files(s.items);
+      return s;
     }
 
     /** Empty when {@code after} holds the same items, else what was added and what went. */
     String differenceTo(Snapshot after) {
-      Set<String> foreign = new TreeSet<>(foreignIds);
-      foreign.addAll(after.foreignIds);
+      Snapshot others =
+          new Snapshot(Set.of(), new TreeSet<>(foreignIds), new TreeSet<>(foreignCommands));
+      others.foreignIds.addAll(after.foreignIds);
+      others.foreignCommands.addAll(after.foreignCommands);
       Set<String> added = new TreeSet<>(after.items);
       added.removeAll(items);
-      added.removeIf(i -> isForeign(i, foreign));
+      added.removeIf(others::holds);
       Set<String> gone = new TreeSet<>(items);
       gone.removeAll(after.items);
-      gone.removeIf(i -> isForeign(i, foreign));
+      gone.removeIf(others::holds);
       StringBuilder b = new StringBuilder();
       added.forEach(i -> b.append("  left behind: ").append(i).append('\n'));
       gone.forEach(i -> b.append("  taken away:  ").append(i).append('\n'));
@@ -119,17 +124,25 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
     }
 
     /**
-     * Whether {@code item} names one of {@code ids}: containers' cgroups and namespaces carry their
-     * id, veths its first 9 characters, bridges (and their rules) a network id's first 11.
+     * Whether {@code item} is someone else's: it names one of their ids (containers' cgroups and
+     * namespaces carry their id, veths its first 9 characters, bridges and their rules a network
+     * id's first 11), or it is a file one of their processes names (another test's registry).
      */
-    private static boolean isForeign(String item, Set<String> ids) {
-      return ids.stream().anyMatch(id -> id.length() >= 9 && item.contains(id.substring(0, 9)));
+    private boolean holds(String item) {
+      if (foreignIds.stream()
+          .anyMatch(id -> id.length() >= 9 && item.contains(id.substring(0, 9)))) {
+        return true;
+      }
+      String file = item.startsWith("file ") ? item.substring("file ".length()) : null;
+      return file != null && foreignCommands.stream().anyMatch(c -> c.contains(file));
     }
   }
 
-  private static void processes(Path scope, Set<String> items, Set<String> foreign) {
+  private static void processes(Path scope, Snapshot s) {
     String in = scope.toString();
     long self = ProcessHandle.current().pid();
+    Set<Long> children = new java.util.HashSet<>();
+    ProcessHandle.current().descendants().forEach(p -> children.add(p.pid()));
     try (Stream<Path> all = Files.list(Path.of("/proc"))) {
       for (Path p : (Iterable<Path>) all::iterator) {
         String name = p.getFileName().toString();
@@ -143,9 +156,10 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
         String line = String.join(" ", args);
         String cwd = link(p.resolve("cwd"));
         if (line.contains(in) || cwd.startsWith(in + "/") || cwd.equals(in)) {
-          items.add("process " + name + " " + abbreviate(line));
-        } else {
-          ownedElsewhere(args, foreign);
+          s.items.add("process " + name + " " + abbreviate(line));
+        } else if (!children.contains(Long.parseLong(name))) {
+          s.foreignCommands.add(line);
+          ownedElsewhere(args, s.foreignIds);
         }
       }
     } catch (IOException e) {
