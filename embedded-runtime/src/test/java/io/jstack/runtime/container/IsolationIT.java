@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -230,18 +231,32 @@ class IsolationIT {
 
   @Test
   void stop_sendsTheSignalThenKills() throws Exception {
+    // Each says when its trap is set: a signal sent before that would not show what stop does.
     ContainerConfig c =
-        config("trap 'echo got-term; exit 143' TERM; while true; do sleep 0.1; done");
+        config("trap 'echo got-term; exit 143' TERM; echo trapped; while true; do sleep 0.1; done");
     containers.create(c);
     containers.start(c.id());
-    Thread.sleep(300);
+    awaitLine(c.id(), "trapped");
     assertThat(containers.stop(c.id(), "TERM", Duration.ofSeconds(5))).isEqualTo(143);
     assertThat(Files.readString(containers.logFile(c.id()))).contains("stdout F got-term");
 
-    ContainerConfig stubborn = config("trap '' TERM; while true; do sleep 0.1; done");
+    ContainerConfig stubborn =
+        config("trap 'echo got-term' TERM; echo trapped; while true; do sleep 0.1; done");
     containers.create(stubborn);
     containers.start(stubborn.id());
-    Thread.sleep(300);
+    awaitLine(stubborn.id(), "trapped");
+    // It gets TERM, says so and carries on; after the timeout, KILL ends it.
     assertThat(containers.stop(stubborn.id(), "TERM", Duration.ofMillis(500))).isEqualTo(137);
+    assertThat(Files.readString(containers.logFile(stubborn.id()))).contains("stdout F got-term");
+  }
+
+  /** Waits until container {@code id} has logged {@code line}. */
+  private void awaitLine(String id, String line) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Files.exists(containers.logFile(id))
+                    && Files.readString(containers.logFile(id)).contains(" F " + line + "\n"));
   }
 }
