@@ -6,11 +6,13 @@ import io.jstack.runtime.NothingLeft;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -208,7 +210,10 @@ class NetworkPlumbingIT {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start());
-    Thread.sleep(200);
+    // Listening once it answers on its own loopback.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ask(ns, Subnet.parseAddress("127.0.0.1")).equals(text));
   }
 
   /** What the server at {@code address}:7000 says to a client in {@code ns}, or nc's complaint. */
