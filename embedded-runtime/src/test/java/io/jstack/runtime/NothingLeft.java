@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,7 +78,7 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
       if (difference.isEmpty() || System.nanoTime() > deadline) {
         break;
       }
-      Thread.sleep(Duration.ofMillis(200).toMillis());
+      Thread.sleep(200);
     }
     if (!difference.isEmpty()) {
       throw new AssertionError(
