@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -193,20 +194,29 @@ final class EngineCommand implements Callable<Integer> {
         return Jstack.EXIT_OK;
       }
       long pid = Long.parseLong(Files.readString(pidFile).strip());
-      ProcessHandle.of(pid)
-          .ifPresent(
-              p -> {
-                p.destroy();
-                Instant deadline = Instant.now().plusSeconds(10);
-                while (p.isAlive() && Instant.now().isBefore(deadline)) {
-                  try {
-                    Thread.sleep(20);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                  }
-                }
-              });
+      Optional<ProcessHandle> engine = ProcessHandle.of(pid);
+      if (engine.isPresent()) {
+        ProcessHandle p = engine.get();
+        p.destroy();
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (p.isAlive() && Instant.now().isBefore(deadline)) {
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while waiting for engine " + pid + " to stop");
+          }
+        }
+        if (p.isAlive()) {
+          throw new EngineException(
+              "engine "
+                  + pid
+                  + " is still running 10 s after it was asked to stop; see "
+                  + root.dataRoot().path().resolve("engine.log")
+                  + ", or end it with kill -9 "
+                  + pid);
+        }
+      }
       spec.commandLine().getOut().println("stopped engine " + pid);
       return Jstack.EXIT_OK;
     }

@@ -136,20 +136,22 @@ class ConfigCommandTest {
 
   @Test
   void config_output_reloadsToTheSameOutput() throws IOException {
-    String first = JstackTest.run("-f", compose.toString(), "--profile", "data", "config").out();
+    Run first = JstackTest.run("-f", compose.toString(), "--profile", "data", "config");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out()).contains("services:").contains("image: postgres");
     Path again = dir.resolve("again.yaml");
-    Files.writeString(again, first);
-    String second =
+    Files.writeString(again, first.out());
+    Run second =
         JstackTest.run(
-                "-f",
-                again.toString(),
-                "--project-directory",
-                dir.toString(),
-                "--profile",
-                "data",
-                "config")
-            .out();
-    assertThat(second).isEqualTo(first);
+            "-f",
+            again.toString(),
+            "--project-directory",
+            dir.toString(),
+            "--profile",
+            "data",
+            "config");
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
   }
 
   @Test

@@ -37,7 +37,9 @@ class DockerCliCompatIT extends EmbeddedStackFixture {
           .contains("ok   exec-stdin")
           .contains("ok   pulled-id")
           .contains("ok   loaded-id")
-          .doesNotContain("DIFF");
+          .contains("ok   exec-missing")
+          .doesNotContain("DIFF")
+          .doesNotContain("FAIL");
     }
   }
 }

@@ -19,8 +19,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,42 +26,9 @@ import org.junit.jupiter.api.Test;
  * dockerd (published port, a service reached by name, healthcheck), also after the engine is
  * killed; compose-spec's DifferentNetworks shape; replicas behind one name; names the engine does
  * not know asked of a fake upstream resolver on 127.0.0.1. Afterwards no bridge, veth, namespace or
- * firewall rule is left.
+ * firewall rule is left (the fixture's {@link io.jstack.runtime.NothingLeft}).
  */
 class EmbeddedNetworksIT extends EmbeddedStackFixture {
-
-  Set<String> before;
-
-  @BeforeEach
-  void networkingBefore() throws Exception {
-    before = jstackNetworking();
-  }
-
-  @AfterEach
-  void nothingLeft() throws Exception {
-    downAndStopTheEngine();
-    assertThat(jstackNetworking()).isSubsetOf(before);
-  }
-
-  /** jstack's links, namespaces and firewall rules on the host now. */
-  private static Set<String> jstackNetworking() throws Exception {
-    Set<String> out = new HashSet<>();
-    for (String l : run("ip", "-o", "link", "show").lines().toList()) {
-      String name = l.split(":\\s+", 3)[1].split("@")[0];
-      if (name.startsWith("jst-") || name.startsWith("jv")) {
-        out.add("link " + name);
-      }
-    }
-    run("ip", "netns", "list")
-        .lines()
-        .filter(l -> l.startsWith("jstack-"))
-        .forEach(l -> out.add("netns " + l.split(" ")[0]));
-    run("iptables-save")
-        .lines()
-        .filter(l -> l.contains("JSTACK") || l.contains("jst-"))
-        .forEach(l -> out.add("rule " + l));
-    return out;
-  }
 
   @Test
   void helloExample_asOnDockerd_andAfterTheEngineIsKilled() throws Exception {
@@ -344,10 +309,6 @@ class EmbeddedNetworksIT extends EmbeddedStackFixture {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  private static String run(String... cmd) throws Exception {
-    return Docker.run(null, cmd).out();
   }
 
   /**

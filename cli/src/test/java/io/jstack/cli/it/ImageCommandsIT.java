@@ -3,6 +3,7 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
+import io.jstack.runtime.NothingLeft;
 import io.jstack.runtime.image.LocalRegistry;
 import io.jstack.runtime.image.TestImages;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageCommandsIT {
   static LocalRegistry registry;
   @TempDir Path dir;
+  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
 
   @BeforeAll
   static void start() throws Exception {

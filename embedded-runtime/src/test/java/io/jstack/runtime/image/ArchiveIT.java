@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.NothingLeft;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ArchiveIT {
   static final String IMAGE = "jstack-examples/busybox:latest";
   @TempDir Path dir;
+  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
 
   @BeforeAll
   static void image() throws Exception {

@@ -3,9 +3,14 @@ package io.jstack.runtime.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.NothingLeft;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.image.internal.LayerUnpacker;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -14,23 +19,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A pull killed ({@code SIGKILL}) at random moments, 20 times over one data root, never leaves a
- * corrupt blob, a half-unpacked layer or a tag whose image is incomplete, and the next pull
- * succeeds.
+ * A pull killed ({@code SIGKILL}) at random moments after its first blob bytes arrived, 20 times
+ * over one data root, never leaves a corrupt blob, a half-unpacked layer or a tag whose image is
+ * incomplete, and the next pull succeeds.
  */
 class KilledPullIT {
   static LocalRegistry registry;
   static String image;
   static TestImages.Built built;
   @TempDir static Path dir;
+  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
 
   @BeforeAll
   static void push() throws Exception {
@@ -60,11 +68,14 @@ class KilledPullIT {
 
   @Test
   void killedAtRandomMoments_neverLeavesACorruptOrHalfVisibleImage() throws Exception {
-    // How long a whole pull takes here (JVM start included), so that kills land inside one.
+    // How long a whole pull takes here from its first blob bytes: kills land in its first half
+    // (a pull that resumes after a kill has less left to do).
+    Pull timing = new Pull(dir.resolve("timing"));
+    assertThat(timing.awaitReceiving()).as(timing.said()).isTrue();
     long t0 = System.nanoTime();
-    Process whole = startPull(dir.resolve("timing"));
-    assertThat(whole.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    int span = (int) Math.max(200, (System.nanoTime() - t0) / 1_000_000);
+    assertThat(timing.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(timing.process.exitValue()).as(timing.said()).isZero();
+    int span = (int) Math.max(100, (System.nanoTime() - t0) / 1_000_000);
     LayerUnpacker.removeTree(dir.resolve("timing"));
 
     Path root = dir.resolve("root");
@@ -72,23 +83,32 @@ class KilledPullIT {
     int killed = 0;
     int finished = 0;
     for (int round = 0; killed < 20 && round < 60; round++) {
-      Process pull = startPull(root);
-      long delay = 50 + random.nextInt(span);
-      boolean done = pull.waitFor(delay, TimeUnit.MILLISECONDS);
-      if (done) {
-        assertThat(pull.exitValue()).isZero();
-        finished++;
-      } else {
-        pull.destroyForcibly().waitFor();
-        killed++;
+      Pull pull = new Pull(root);
+      // Only a kill after blob bytes arrived tests what a pull leaves (one while the JVM starts or
+      // the manifest comes tests nothing). A pull that finds every blob stored already never says
+      // it receives, and is let finish.
+      if (pull.awaitReceiving()
+          && !pull.process.waitFor(random.nextInt(span / 2), TimeUnit.MILLISECONDS)) {
+        pull.process.destroyForcibly().waitFor();
       }
-      checkConsistent(root);
-      if (done) {
+      assertThat(pull.process.waitFor(120, TimeUnit.SECONDS)).as("the pull ends").isTrue();
+      String said = pull.said();
+      if (pull.process.exitValue() == 128 + 9 && !said.contains(PullMain.PULLED)) {
+        if (said.contains(PullMain.RECEIVING)) {
+          killed++;
+        }
+        checkConsistent(root);
+      } else {
+        assertThat(pull.process.exitValue()).as(said).isIn(0, 128 + 9);
+        finished++;
+        checkConsistent(root);
         // Start over, so that later kills land in the middle of a pull again.
         LayerUnpacker.removeTree(root);
       }
     }
-    assertThat(killed).as("kills that landed mid-pull").isGreaterThanOrEqualTo(20);
+    assertThat(killed)
+        .as("kills that landed after a blob's first bytes arrived, before the pull ended")
+        .isGreaterThanOrEqualTo(20);
 
     Process last = startPull(root);
     assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -113,6 +133,61 @@ class KilledPullIT {
       assertThat(ImageStore.open(new DataRoot(root)).resolve(ImageReference.parse(image)))
           .contains(built.manifestDigest());
       LayerUnpacker.removeTree(root);
+    }
+  }
+
+  /** A pull in a process of its own, and what it has printed so far. */
+  private static final class Pull {
+    final Process process;
+    private final StringBuffer said = new StringBuffer();
+    private final CountDownLatch receiving = new CountDownLatch(1);
+    private final Thread reader;
+
+    Pull(Path root) throws Exception {
+      process =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  PullMain.class.getName(),
+                  root.toString(),
+                  image)
+              .redirectErrorStream(true)
+              .start();
+      reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    said.append(l).append('\n');
+                    if (l.equals(PullMain.RECEIVING)) {
+                      receiving.countDown();
+                    }
+                  }
+                } catch (IOException ended) {
+                  // Killed: nothing more to read.
+                }
+                receiving.countDown();
+              },
+              "pull-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** Waits until blob bytes arrived (true) or the process ended without saying so (false). */
+    boolean awaitReceiving() throws InterruptedException {
+      assertThat(receiving.await(120, TimeUnit.SECONDS)).as("the pull said something").isTrue();
+      return said().contains(PullMain.RECEIVING + "\n");
+    }
+
+    /** What it printed; once it has ended, everything it printed. */
+    String said() throws InterruptedException {
+      if (!process.isAlive()) {
+        reader.join(10_000);
+      }
+      return said.toString();
     }
   }
 

@@ -37,6 +37,7 @@ class RegistryClientTest {
   final List<String> storageAuth = new CopyOnWriteArrayList<>();
   final Map<String, byte[]> storageContent = new ConcurrentHashMap<>();
   final AtomicInteger failuresToServe = new AtomicInteger();
+  final AtomicInteger failuresServed = new AtomicInteger();
   byte[] layer;
   byte[] config;
   byte[] manifest;
@@ -79,6 +80,7 @@ class RegistryClientTest {
         ex -> {
           storageAuth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
           if (failuresToServe.getAndDecrement() > 0) {
+            failuresServed.incrementAndGet();
             reply(ex, 503, new byte[0]);
             return;
           }
@@ -179,6 +181,11 @@ class RegistryClientTest {
     ImageStore store = ImageStore.open(new DataRoot(dir.resolve("root")));
     assertThat(client(store).pull(ImageReference.parse(registryHost + "/team/app:v1")))
         .isEqualTo(Digests.of(manifest));
+    // The pull met both failures: the storage server answered 503 twice, then the config and the
+    // layer.
+    assertThat(failuresServed).as("503s served").hasValue(2);
+    assertThat(storageAuth).as("requests the storage server answered").hasSize(4);
+    assertThat(store.layer(Digests.of(layer))).isPresent();
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.NothingLeft;
 import java.io.FileInputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +43,7 @@ class TokenAuthIT {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
+  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
   static HttpServer tokens;
   static LocalRegistry registry;
   static final AtomicInteger issued = new AtomicInteger();
