@@ -3,18 +3,24 @@
 # (NETWORK=host, the default) or all on one bridge network (NETWORK=bridge, Compose's default one),
 # jstack on its embedded engine (runc + conmon, no dockerd in the path) vs Debian's
 # docker-compose 1.29 on dockerd, same image content, alternating, ROUNDS rounds (default 5);
-# medians and ratios. Each `up` is checked: 50 containers running. Target: jstack >= 4x faster up.
+# medians and ratios; whole process against whole process (jstack's CLI with its engine already
+# running, as dockerd is). Every timed command must succeed; each `up` is checked by its effect
+# (50 containers running), each `down` too (no container and no project network left).
+# Target: jstack >= 4x faster up.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+source "$root/bench/lib.sh"
 rounds=${ROUNDS:-5}
 network=${NETWORK:-host}
 [[ $network == host || $network == bridge ]] || { echo "NETWORK is host or bridge" >&2; exit 2; }
 work=$(mktemp -d)
+# A project named for this run: another run's containers on the same dockerd are not counted.
+project=benchembedded$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export JSTACK_DATA_ROOT=$work/data JSTACK_ENGINE_SOCKET=$work/engine.sock
 cleanup() {
-  (cd "$work/benchembedded" 2>/dev/null && "$root/jstack" --engine embedded down -t 1 >/dev/null 2>&1) || true
+  (cd "$work/$project" 2>/dev/null && "$root/jstack" --engine embedded down -t 1 >/dev/null 2>&1) || true
   "$root/jstack" engine stop >/dev/null 2>&1 || true
-  ids=$(docker ps -aq --filter label=com.docker.compose.project=benchembedded)
+  ids=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
   [[ -z $ids ]] || docker rm -f $ids >/dev/null
   rm -rf "$work"
 }
@@ -23,33 +29,51 @@ trap cleanup EXIT
 "$root/examples/build-image.sh" docker >/dev/null
 "$root/jstack" --version >/dev/null # build the launcher first; not timed
 docker save jstack-examples/busybox:latest | "$root/jstack" image load >/dev/null
-mkdir -p "$work/benchembedded"
+mkdir -p "$work/$project"
 {
   echo "services:"
   for i in $(seq 1 50); do
     printf '  s%d:\n    image: jstack-examples/busybox:latest\n    command: ["sleep", "3600"]\n    init: true\n' "$i"
     [[ $network == bridge ]] || printf '    network_mode: host\n'
   done
-} >"$work/benchembedded/docker-compose.yml"
-cd "$work/benchembedded"
+} >"$work/$project/docker-compose.yml"
+cd "$work/$project"
 "$root/jstack" engine status >/dev/null 2>&1 || "$root/jstack" --engine embedded ps >/dev/null # start the engine; not timed
 
-ms() { local s e; s=$(date +%s%N); "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
-median() { tr ' ' '\n' | sort -n | awk 'NF {a[++n]=$1} END {print a[int((n+1)/2)]}'; }
+engine_api() { curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" "http://engine$1"; }
+# jstack_running N: the engine has exactly N containers, all running.
+jstack_running() {
+  local all up
+  all=$(engine_api '/containers/json?all=1' | grep -o '"Id"' | wc -l)
+  up=$(engine_api '/containers/json' | grep -o '"Id"' | wc -l)
+  [[ $all -eq $1 && $up -eq $1 ]] || { echo "the engine has $up of $all containers running, not $1" >&2; return 1; }
+}
+# jstack_nothing_left: no container and no network of the project on the engine.
+jstack_nothing_left() {
+  jstack_running 0 && ! engine_api /networks | grep -q "$project"
+}
+docker_running() {
+  [[ $(docker ps -q --filter "label=com.docker.compose.project=$project" --filter status=running | wc -l) -eq 50 &&
+    $(docker ps -aq --filter "label=com.docker.compose.project=$project" | wc -l) -eq 50 ]]
+}
+docker_nothing_left() {
+  [[ -z $(docker ps -aq --filter "label=com.docker.compose.project=$project") &&
+    -z $(docker network ls -q --filter "name=^${project}_default$") ]]
+}
 jup=() jdown=() cup=() cdown=()
 for r in $(seq 1 "$rounds"); do
-  jup+=("$(ms "$root/jstack" --engine embedded up -d)")
-  up=$("$root/jstack" --engine embedded ps | grep -c ' Up ' || true)
-  [[ $up -eq 50 ]] || { echo "jstack up left $up/50 running" >&2; exit 1; }
-  jdown+=("$(ms "$root/jstack" --engine embedded down)")
-  cup+=("$(ms docker-compose up -d)")
-  up=$(docker ps -q --filter label=com.docker.compose.project=benchembedded --filter status=running | wc -l)
-  [[ $up -eq 50 ]] || { echo "docker-compose up left $up/50 running" >&2; exit 1; }
-  cdown+=("$(ms docker-compose down)")
+  timed jup "$root/jstack" --engine embedded up -d
+  verify "jstack up did not leave 50 containers running" jstack_running 50
+  timed jdown "$root/jstack" --engine embedded down
+  verify "jstack down left containers or the network" jstack_nothing_left
+  timed cup docker-compose up -d
+  verify "docker-compose up did not leave 50 containers running" docker_running
+  timed cdown docker-compose down
+  verify "docker-compose down left containers or the network" docker_nothing_left
 done
-ju=$(echo "${jup[*]}" | median) jd=$(echo "${jdown[*]}" | median)
-cu=$(echo "${cup[*]}" | median) cd_=$(echo "${cdown[*]}" | median)
-echo "50 services, $network network, $rounds rounds: up -d  jstack embedded ${ju} ms  docker-compose+dockerd ${cu} ms  speed-up $(awk -v a="$cu" -v b="$ju" 'BEGIN {printf "%.1fx", a / b}')"
-echo "50 services, $network network, $rounds rounds: down   jstack embedded ${jd} ms  docker-compose+dockerd ${cd_} ms  speed-up $(awk -v a="$cd_" -v b="$jd" 'BEGIN {printf "%.1fx", a / b}')"
+ju=$(median "${jup[@]}") jd=$(median "${jdown[@]}")
+cu=$(median "${cup[@]}") cd_=$(median "${cdown[@]}")
+echo "50 services, $network network, $rounds rounds, whole process vs whole process: up -d  jstack embedded ${ju} ms  docker-compose+dockerd ${cu} ms  speed-up $(awk -v a="$cu" -v b="$ju" 'BEGIN {printf "%.1fx", a / b}')"
+echo "50 services, $network network, $rounds rounds, whole process vs whole process: down   jstack embedded ${jd} ms  docker-compose+dockerd ${cd_} ms  speed-up $(awk -v a="$cd_" -v b="$jd" 'BEGIN {printf "%.1fx", a / b}')"
 echo "  jstack up: ${jup[*]} | down: ${jdown[*]}"
 echo "  docker-compose up: ${cup[*]} | down: ${cdown[*]}"

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Benchmark: pulling a 200 MB, 5-layer image from Debian's docker-registry on 127.0.0.1.
-# jstack's fetch-and-verify (every layer downloaded and its sha256 checked) against
-# `skopeo copy docker://... dir:` (the same work), alternating, ROUNDS rounds (default 5);
-# jstack's unpacking (after the last download ends) and its whole pull reported separately.
-# Medians and the ratio. The image is built locally (incompressible data, docker build FROM scratch).
+# Benchmark: pulling a 200 MB, 5-layer image from Debian's docker-registry on 127.0.0.1, whole
+# process against whole process and the same work on both sides (download, check every blob's
+# digest, unpack the layers into a store for overlayfs): `jstack image pull` (JVM start included)
+# against `skopeo copy docker://... containers-storage:` (containers/storage's overlay driver,
+# Podman's store), alternating, ROUNDS rounds (default 5); medians and the ratio. For information
+# only, with no ratio: `skopeo copy ... dir:` (download and check, no unpacking; whole process), and
+# jstack's own phases by its own clock (inside the process, no JVM start), which no peer reports.
+# Every timed command must succeed and leave the whole image in its store. The image is built
+# locally (incompressible data, docker build FROM scratch).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+source "$root/bench/lib.sh"
 rounds=${ROUNDS:-5}
 work=$(mktemp -d)
 registry_pid=
 cleanup() {
   [[ -z $registry_pid ]] || kill "$registry_pid" 2>/dev/null || true
   docker rmi -f jstack-bench/big:1 >/dev/null 2>&1 || true
-  rm -rf "$work"
+  remove "$work"
 }
 trap cleanup EXIT
 
@@ -38,28 +43,42 @@ skopeo --insecure-policy copy -q --dest-tls-verify=false "docker-archive:$work/b
 rm -f "$work/big.tar" "$work"/ctx/part*
 
 "$root/jstack" --version >/dev/null # build the launcher first; not timed
-ms() { local s e; s=$(date +%s%N); "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
-median() { tr ' ' '\n' | sort -n | awk 'NF {a[++n]=$1} END {print a[int((n+1)/2)]}'; }
+storage="containers-storage:[overlay@$work/cs/root+$work/cs/run]bench/big:1"
+# layers_in_storage: the whole image is in containers/storage, its 5 layers with it.
+layers_in_storage() {
+  local n
+  n=$(skopeo inspect "$storage" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["Layers"]))')
+  [[ $n -eq 5 ]] || { echo "containers-storage holds $n layers of 5" >&2; return 1; }
+}
+# layers_in_jstack: jstack's store has the image tagged and its 5 layers unpacked.
+layers_in_jstack() {
+  "$root/jstack" --data-root "$work/store" image inspect "$image" >/dev/null &&
+    [[ $(ls "$work/store/images/layers/sha256" | wc -l) -eq 5 ]]
+}
+# layers_in_dir: skopeo's dir: copy has the manifest and the 5 layers (and the config).
+layers_in_dir() { [[ -f $work/dir/manifest.json && $(ls "$work/dir" | grep -c '^[0-9a-f]\{64\}$') -eq 6 ]]; }
 
-sk=() jf=() ju=() jt=()
+jt=() st=() sd=() jf=() ju=() jvm=()
 for r in $(seq 1 "$rounds"); do
-  rm -rf "$work/dir" "$work/store"
-  sk+=("$(ms skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$image" "dir:$work/dir")")
-  total=$(ms "$root/jstack" --data-root "$work/store" --progress json image pull "$image")
-  # The moment the last layer was downloaded and verified, and the end of the pull, from the
-  # pull's own clock (so the JVM's start-up is not counted in either).
-  fetched=$(grep '"Download complete"' "$work/out" | sed 's/.*"time_ms":\([0-9]*\).*/\1/' | sort -n | tail -n 1)
-  ended=$(grep '"Digest: ' "$work/out" | sed 's/.*"time_ms":\([0-9]*\).*/\1/')
-  [[ -n $fetched && -n $ended ]] || { echo "no timings in jstack's output" >&2; cat "$work/out" >&2; exit 1; }
-  [[ $(ls "$work/store/images/layers/sha256" | wc -l) -eq 5 ]] || { echo "jstack did not unpack 5 layers" >&2; exit 1; }
+  remove "$work/store"
+  remove "$work/cs"
+  remove "$work/dir"
+  timed jt "$root/jstack" --data-root "$work/store" --progress json image pull "$image"
+  verify "jstack's store does not hold the whole image" layers_in_jstack
+  # The moment the last layer was downloaded and verified, and the end of the pull, by the pull's
+  # own clock (inside the process: no JVM start-up in either).
+  fetched=$(grep '"Download complete"' "$work/timed.out" | sed 's/.*"time_ms":\([0-9]*\).*/\1/' | sort -n | tail -n 1)
+  ended=$(grep '"Digest: ' "$work/timed.out" | sed 's/.*"time_ms":\([0-9]*\).*/\1/')
+  [[ -n $fetched && -n $ended ]] || { echo "no timings in jstack's output" >&2; cat "$work/timed.out" >&2; exit 1; }
   jf+=("$fetched")
   ju+=($((ended - fetched)))
-  jt+=("$total")
+  timed st skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$image" "$storage"
+  verify "containers-storage does not hold the whole image" layers_in_storage
+  timed sd skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$image" "dir:$work/dir"
+  verify "skopeo's dir: copy is not whole" layers_in_dir
+  timed jvm "$root/jstack" --version
 done
-s=$(echo "${sk[*]}" | median)
-f=$(echo "${jf[*]}" | median)
-u=$(echo "${ju[*]}" | median)
-t=$(echo "${jt[*]}" | median)
-echo "image-pull (200 MB, 5 layers, $rounds rounds): fetch+verify jstack ${f} ms  skopeo copy to dir: ${s} ms  ratio $(awk -v a="$f" -v b="$s" 'BEGIN {printf "%.2f", a / b}')"
-echo "  jstack unpacking after the last download: ${u} ms; whole jstack image pull (process, JVM start included): ${t} ms"
-echo "  skopeo: ${sk[*]} | jstack fetch: ${jf[*]} | unpack tail: ${ju[*]} | total: ${jt[*]}"
+t=$(median "${jt[@]}") s=$(median "${st[@]}") d=$(median "${sd[@]}")
+echo "image-pull (200 MB, 5 layers, $rounds rounds), whole process vs whole process, download + verify + unpack into a store: jstack image pull ${t} ms  skopeo copy to containers-storage (overlay) ${s} ms  ratio $(ratio "$t" "$s")"
+echo "  for information, no ratio: skopeo copy to dir: (download + verify, no unpacking; whole process) ${d} ms; inside the jstack process (its own clock, no JVM start): download + verify $(median "${jf[@]}") ms, then unpacking $(median "${ju[@]}") ms; jstack --version (JVM start-up) $(median "${jvm[@]}") ms"
+echo "  jstack: ${jt[*]} | skopeo containers-storage: ${st[*]} | skopeo dir: ${sd[*]} | jstack in-process download: ${jf[*]} | unpack: ${ju[*]}"

@@ -4,10 +4,12 @@
 #    published port (127.0.0.1) and straight from the container's address; ROUNDS rounds
 #    (default 5), medians, and the proxy's share of the direct throughput (target >= 50%);
 #  - DNS queries per second for a service name, a bounded run from the host against the network's
-#    gateway (bench/DnsQps.java: 20,000 queries, 32 in flight).
+#    gateway (bench/DnsQps.java: 20,000 queries, 32 in flight), counting only correct answers (the
+#    right ID, NOERROR, the container's address); any other answer fails the bench.
 # Everything is made in a temporary data root and removed at the end. Needs the launcher's JDK.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+source "$root/bench/lib.sh"
 rounds=${ROUNDS:-5}
 work=$(mktemp -d)
 export JSTACK_DATA_ROOT=$work/data JSTACK_ENGINE_SOCKET=$work/engine.sock
@@ -34,24 +36,21 @@ gateway=$(inspect | sed -n 's/.*"Gateway":"\([0-9.]*\)".*/\1/p' | head -n 1)
 [[ -n $address && -n $gateway ]] || { echo "no address for the container" >&2; exit 1; }
 
 bytes=$((65536 * 4096))
-# Milliseconds to read the whole stream from host:port (bash's /dev/tcp), checking its size.
-read_ms() {
-  local s e got
-  s=$(date +%s%N)
+# read_all HOST PORT: reads the whole stream from HOST:PORT (bash's /dev/tcp); fails unless it is
+# all there.
+read_all() {
+  local got
   got=$(exec 3<>"/dev/tcp/$1/$2"; cat <&3 | wc -c)
-  e=$(date +%s%N)
-  [[ $got -eq $bytes ]] || { echo "read $got of $bytes bytes from $1:$2" >&2; exit 1; }
-  echo $(((e - s) / 1000000))
+  [[ $got -eq $bytes ]] || { echo "read $got of $bytes bytes from $1:$2" >&2; return 1; }
 }
-median() { tr ' ' '\n' | sort -n | awk 'NF {a[++n]=$1} END {print a[int((n+1)/2)]}'; }
 proxied=() direct=()
 for r in $(seq 1 "$rounds"); do
-  proxied+=("$(read_ms 127.0.0.1 "$port")")
-  direct+=("$(read_ms "$address" 9000)")
+  timed proxied read_all 127.0.0.1 "$port"
+  timed direct read_all "$address" 9000
 done
-p=$(echo "${proxied[*]}" | median) d=$(echo "${direct[*]}" | median)
+p=$(median "${proxied[@]}") d=$(median "${direct[@]}")
 mib=$((bytes / 1048576))
 echo "published port, $mib MiB, $rounds rounds: through the proxy ${p} ms ($(awk -v b="$mib" -v t="$p" 'BEGIN {printf "%.0f", b / t * 1000}') MiB/s), direct ${d} ms ($(awk -v b="$mib" -v t="$d" 'BEGIN {printf "%.0f", b / t * 1000}') MiB/s), proxy/direct throughput $(awk -v p="$p" -v d="$d" 'BEGIN {printf "%.0f%%", d / p * 100}')"
 echo "  proxy: ${proxied[*]} | direct: ${direct[*]}"
 
-java "$root/bench/DnsQps.java" "$gateway" source 20000 32
+java "$root/bench/DnsQps.java" "$gateway" source "$address" 20000 32

@@ -1,0 +1,51 @@
+# What the benchmark scripts share (sourced, never run). A timed command runs in this shell, not in
+# $(...) where set -e does not reach: its exit status is checked, and a failure stops the bench
+# with the command's output instead of counting as a fast run. The caller sets $work.
+
+# timed ARRAY COMMAND...: runs COMMAND (its output to $work/timed.out) and appends its wall time in
+# milliseconds to the array named ARRAY; exits the bench if COMMAND fails.
+timed() {
+  local -n into=$1
+  shift
+  local s e rc=0
+  s=$(date +%s%N)
+  "$@" >"$work/timed.out" 2>&1 || rc=$?
+  e=$(date +%s%N)
+  if ((rc != 0)); then
+    echo "bench: '$*' failed (exit $rc); its output:" >&2
+    tail -n 30 "$work/timed.out" >&2
+    exit 1
+  fi
+  into+=($(((e - s) / 1000000)))
+}
+
+# verify WHAT COMMAND...: the effect of what was timed; exits the bench, saying WHAT, unless
+# COMMAND succeeds.
+verify() {
+  local what=$1
+  shift
+  if ! "$@"; then
+    echo "bench: $what" >&2
+    exit 1
+  fi
+}
+
+# median NUMBER...: the median (the lower middle one of an even count).
+median() {
+  printf '%s\n' "$@" | sort -n | awk 'NF {a[++n]=$1} END {print a[int((n+1)/2)]}'
+}
+
+# ratio A B: A / B with two decimals.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'
+}
+
+# remove DIR: DIR and everything in it, what is mounted below it first (containers/storage mounts
+# its overlay home, a container its root).
+remove() {
+  local m
+  for m in $(awk -v d="$1" '$2 == d || index($2, d "/") == 1 {print $2}' /proc/mounts | sort -r); do
+    umount "$m"
+  done
+  rm -rf "$1"
+}
