@@ -1,4 +1,4 @@
-package io.jstack.engine.fake;
+package io.jstack.engine.testing;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +18,8 @@ import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
 import io.jstack.engine.VolumeInfo;
 import io.jstack.engine.VolumeSpec;
-import io.jstack.engine.fake.FakeEngine.Behaviour;
-import io.jstack.engine.fake.FakeEngine.Call;
+import io.jstack.engine.testing.FakeEngine.Behaviour;
+import io.jstack.engine.testing.FakeEngine.Call;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
