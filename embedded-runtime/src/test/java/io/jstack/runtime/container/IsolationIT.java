@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jstack.engine.EngineException;
+import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.image.ImageStore;
-import io.jstack.runtime.image.TestImages;
 import io.jstack.runtime.image.internal.Digests;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

@@ -2,6 +2,8 @@ package io.jstack.runtime.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.engine.testing.image.LocalRegistry;
+import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.image.internal.LayerUnpacker;

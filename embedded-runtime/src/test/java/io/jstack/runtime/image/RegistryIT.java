@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.testing.image.LocalRegistry;
+import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.internal.NativeFs;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,15 @@
-package io.jstack.runtime.image;
+package io.jstack.engine.testing.image;
 
-import io.jstack.runtime.image.internal.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -71,7 +73,9 @@ public final class TestImages {
     return out;
   }
 
-  static Built ociLayout(Path dir, String tag, int padMegabytes, String arch) throws IOException {
+  /** {@link #ociLayout(Path, String, int)} for the architecture {@code arch}. */
+  public static Built ociLayout(Path dir, String tag, int padMegabytes, String arch)
+      throws IOException {
     Files.createDirectories(dir.resolve("blobs/sha256"));
     FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
@@ -113,7 +117,7 @@ public final class TestImages {
     StringBuilder layerJson = new StringBuilder();
     for (int i = 0; i < 2; i++) {
       byte[] gz = gzip(layers[i]);
-      diffIds[i] = Digests.of(layers[i]);
+      diffIds[i] = digest(layers[i]);
       layerDigests[i] = blob(dir, gz);
       layerJson
           .append(i == 0 ? "" : ",")
@@ -253,8 +257,18 @@ public final class TestImages {
     return b.toByteArray();
   }
 
+  /** The content's digest as an OCI descriptor names it: {@code sha256:} and 64 hex digits. */
+  public static String digest(byte[] content) {
+    try {
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
   private static String blob(Path dir, byte[] content) throws IOException {
-    String d = Digests.of(content);
+    String d = digest(content);
     Files.write(dir.resolve("blobs/sha256/" + d.substring(7)), content);
     return d;
   }
