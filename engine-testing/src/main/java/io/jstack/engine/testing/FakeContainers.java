@@ -5,6 +5,7 @@ import io.jstack.engine.ContainerInfo.Health;
 import io.jstack.engine.ContainerInfo.State;
 import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.LogStream;
 import io.jstack.engine.Names;
 import io.jstack.engine.VolumeInfo;
 import io.jstack.engine.testing.FakeEngine.Behaviour;
@@ -33,6 +34,9 @@ final class FakeContainers {
   private final Map<String, Behaviour> imageBehaviours = new HashMap<>();
 
   /** Guarded by the state's lock. */
+  private final Map<List<String>, Behaviour> commandBehaviours = new HashMap<>();
+
+  /** Guarded by the state's lock. */
   private final Map<String, Behaviour> nameBehaviours = new HashMap<>();
 
   private volatile Duration healthDelay = FakeEngine.DEFAULT_HEALTH_DELAY;
@@ -49,6 +53,12 @@ final class FakeContainers {
   void behave(String image, Behaviour behaviour) {
     synchronized (state.lock) {
       imageBehaviours.put(FakeState.normalize(image), behaviour);
+    }
+  }
+
+  void behaveCommand(List<String> command, Behaviour behaviour) {
+    synchronized (state.lock) {
+      commandBehaviours.put(List.copyOf(command), behaviour);
     }
   }
 
@@ -79,8 +89,7 @@ final class FakeContainers {
    * Creates the container; a null name gets a generated one.
    *
    * @throws EngineException.InvalidArgument when the name is not a valid container name
-   * @throws EngineException.NotFound when the image is not local ("No such image: x"), or a network
-   *     it joins does not exist
+   * @throws EngineException.NotFound when the image is not local ("No such image: x")
    */
   String create(ContainerSpec spec) {
     Objects.requireNonNull(spec, "spec");
@@ -101,11 +110,11 @@ final class FakeContainers {
             if (imageId == null) {
               throw new EngineException.NotFound("No such image: " + spec.image());
             }
+            // As dockerd does, the networks it joins are looked up when it starts, not now.
             List<String> attached =
                 !spec.networks().isEmpty()
                     ? List.copyOf(spec.networks().keySet())
                     : List.of(spec.networkMode() == null ? "bridge" : spec.networkMode());
-            attached.forEach(this::requireNetwork);
             List<String> mounted = new ArrayList<>();
             List<String> anonymous = new ArrayList<>();
             for (ContainerSpec.Mount mount : spec.mounts()) {
@@ -128,7 +137,7 @@ final class FakeContainers {
                 id,
                 new FakeContainer(
                     id, name, spec, imageId, state.clock.now(), attached, mounted, anonymous));
-            state.emit("container", "create", id, FakeState.withName(spec.labels(), name));
+            state.emit("container", "create", id, attributes(spec, name));
             return id;
           }
         });
@@ -138,7 +147,8 @@ final class FakeContainers {
    * Starts a created or exited container, per its {@link Behaviour}; starting a running one does
    * nothing. Its exit code stays the last one until it exits again.
    *
-   * @throws EngineException.NotFound when it does not exist, or one of its networks no longer does
+   * @throws EngineException.NotFound when it does not exist, or a network it joins (or the
+   *     container whose network it shares) does not
    */
   void start(String id) {
     faults.mutateContainer(
@@ -155,7 +165,11 @@ final class FakeContainers {
             long run = ++c.runs;
             c.behaviour = behaviour;
             c.state = State.RUNNING;
-            state.emit("container", "start", c.id, FakeState.withName(c.spec.labels(), c.name));
+            state.emit("container", "start", c.id, attributes(c.spec, c.name));
+            for (LogStream.Line line : behaviour.output()) {
+              c.output.add(
+                  new LogStream.Line(line.source(), state.clock.now().toString(), line.text()));
+            }
             Health outcome = healthOutcome(c.spec, behaviour);
             if (outcome == Health.NONE) {
               c.health = Health.NONE;
@@ -173,9 +187,9 @@ final class FakeContainers {
   }
 
   /**
-   * Stops a running container at once: exit code 0, or 137 when its {@link Behaviour} ignores the
-   * stop signal, the signal is SIGKILL, or the timeout is zero. Stopping a container that is not
-   * running does nothing.
+   * Stops a running or paused container at once: exit code 0, or 137 when its {@link Behaviour}
+   * ignores the stop signal, the signal is SIGKILL, or the timeout is zero. Stopping a container
+   * that is not running does nothing.
    */
   void stop(String id, String signal, Duration timeout) {
     faults.mutateContainer(
@@ -184,20 +198,27 @@ final class FakeContainers {
         () -> {
           synchronized (state.lock) {
             FakeContainer c = state.require(id);
-            if (c.state != State.RUNNING) {
+            if (c.state != State.RUNNING && c.state != State.PAUSED) {
               return;
             }
+            String sent = signal != null ? signal : c.spec.stopSignal();
+            killed(c, sent == null ? "SIGTERM" : sent);
+            // A paused one is thawed to take the signal, as dockerd does.
             boolean killed =
                 c.behaviour.ignoresStopSignal()
                     || isSigkill(signal)
                     || (timeout != null && timeout.isZero());
+            if (killed && !isSigkill(sent)) {
+              killed(c, "SIGKILL");
+            }
             exited(c, killed ? KILLED : 0);
+            state.emit("container", "stop", c.id, attributes(c.spec, c.name));
           }
         });
   }
 
   /**
-   * Kills a running container: it exits with 137, whatever the signal.
+   * Kills a running (or paused) container: it exits with 137, whatever the signal.
    *
    * @throws EngineException.Conflict when it is not running
    */
@@ -208,9 +229,10 @@ final class FakeContainers {
         () -> {
           synchronized (state.lock) {
             FakeContainer c = state.require(id);
-            if (c.state != State.RUNNING) {
+            if (c.state != State.RUNNING && c.state != State.PAUSED) {
               throw FakeState.notRunning(c);
             }
+            killed(c, signal == null ? "SIGKILL" : signal);
             exited(c, KILLED);
           }
         });
@@ -220,7 +242,7 @@ final class FakeContainers {
    * Removes a container that is not running, and with {@code removeVolumes} the anonymous volumes
    * created for it.
    *
-   * @throws EngineException.Conflict when it is running ("stop it first")
+   * @throws EngineException.Conflict when it is running ("stop it first") or paused
    */
   void remove(String id, boolean removeVolumes) {
     faults.mutateContainer(
@@ -235,8 +257,15 @@ final class FakeContainers {
                       + c.name
                       + "\": container is running: stop it first, or force remove it");
             }
+            if (c.state == State.PAUSED) {
+              throw new EngineException.Conflict(
+                  "You cannot remove a paused container "
+                      + c.id
+                      + ". Unpause and then stop the container before attempting removal or force"
+                      + " remove");
+            }
             state.containers.remove(c.id);
-            state.emit("container", "destroy", c.id, FakeState.withName(c.spec.labels(), c.name));
+            state.emit("container", "destroy", c.id, attributes(c.spec, c.name));
             if (removeVolumes) {
               c.anonymousVolumes.forEach(state.volumes::remove);
             }
@@ -246,7 +275,8 @@ final class FakeContainers {
   }
 
   /**
-   * @throws EngineException when {@code newName} is its current name or not a valid name
+   * @throws EngineException.InvalidArgument when {@code newName} is its current name or not a valid
+   *     name
    * @throws EngineException.Conflict when {@code newName} is taken
    */
   void rename(String id, String newName) {
@@ -259,8 +289,8 @@ final class FakeContainers {
             FakeContainer c = state.require(id);
             Names.container(name);
             if (c.name.equals(name)) {
-              throw new EngineException(
-                  "Renaming a container with the same name as its current name: " + name);
+              throw new EngineException.InvalidArgument(
+                  "Renaming a container with the same name as its current name");
             }
             FakeContainer holder = state.byName(name);
             if (holder != null) {
@@ -294,7 +324,8 @@ final class FakeContainers {
           synchronized (state.lock) {
             FakeContainer c = state.require(id);
             if (c.state != State.PAUSED) {
-              throw new EngineException.Conflict("Container " + c.id + " is not paused");
+              // dockerd 20.10 answers 500 (409 since 23.0).
+              throw new EngineException("Container " + c.id + " is not paused");
             }
             c.state = State.RUNNING;
           }
@@ -302,24 +333,22 @@ final class FakeContainers {
   }
 
   /**
-   * Returns at once with the exit code of an exited container; otherwise blocks until the container
-   * next exits.
+   * Returns at once with the exit code of a container that is not running (0 for one that never
+   * ran), as dockerd's wait for "not-running" does; otherwise blocks until the container next
+   * exits.
    *
-   * @throws EngineException.NotFound when it does not exist, or is removed before it exits
+   * @throws EngineException.NotFound when it does not exist
    * @throws EngineException when the waiting thread is interrupted (its interrupt flag is set)
    */
   int await(String id) {
     synchronized (state.lock) {
       FakeContainer c = state.require(id);
-      if (c.state == State.EXITED) {
+      if (c.state == State.EXITED || c.state == State.CREATED) {
         return c.exitCode;
       }
+      // A running or paused container cannot be removed before it exits: no need to check.
       long exits = c.exits;
       while (c.exits == exits) {
-        if (state.containers.get(c.id) != c) {
-          throw new EngineException.NotFound(
-              "No such container: " + c.name + " (removed while waiting for it to exit)");
-        }
         try {
           state.lock.wait();
         } catch (InterruptedException e) {
@@ -373,7 +402,7 @@ final class FakeContainers {
   private void exited(FakeContainer c, int exitCode) {
     c.state = State.EXITED;
     c.exitCode = exitCode;
-    Map<String, String> attrs = FakeState.withName(c.spec.labels(), c.name);
+    Map<String, String> attrs = attributes(c.spec, c.name);
     attrs.put("exitCode", Integer.toString(exitCode));
     state.emit("container", "die", c.id, attrs);
     if (c.health != Health.NONE) {
@@ -387,6 +416,10 @@ final class FakeContainers {
     Behaviour byName = nameBehaviours.get(c.name);
     if (byName != null) {
       return byName;
+    }
+    Behaviour byCommand = c.spec.command() == null ? null : commandBehaviours.get(c.spec.command());
+    if (byCommand != null) {
+      return byCommand;
     }
     return imageBehaviours.getOrDefault(FakeState.normalize(c.spec.image()), Behaviour.DEFAULT);
   }
@@ -423,6 +456,35 @@ final class FakeContainers {
             + "\" is already in use by container \""
             + holder.id
             + "\". You have to remove (or rename) that container to be able to reuse that name.");
+  }
+
+  /** A container event's attributes, as dockerd's: the labels, the image and the name. */
+  private static Map<String, String> attributes(ContainerSpec spec, String name) {
+    Map<String, String> attributes = FakeState.withName(spec.labels(), name);
+    attributes.put("image", spec.image());
+    return attributes;
+  }
+
+  /** The "kill" event dockerd sends when it signals a container, with the signal's number. */
+  private void killed(FakeContainer c, String signal) {
+    Map<String, String> attrs = attributes(c.spec, c.name);
+    attrs.put("signal", signalNumber(signal));
+    state.emit("container", "kill", c.id, attrs);
+  }
+
+  private static String signalNumber(String signal) {
+    String name = signal.toUpperCase(java.util.Locale.ROOT);
+    name = name.startsWith("SIG") ? name.substring(3) : name;
+    return switch (name) {
+      case "HUP" -> "1";
+      case "INT" -> "2";
+      case "QUIT" -> "3";
+      case "KILL" -> "9";
+      case "USR1" -> "10";
+      case "USR2" -> "12";
+      case "TERM" -> "15";
+      default -> signal;
+    };
   }
 
   private static boolean isSigkill(String signal) {

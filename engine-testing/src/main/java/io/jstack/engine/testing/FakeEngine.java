@@ -17,22 +17,27 @@ import java.util.function.Supplier;
  *
  * <p><b>Containers</b> have 64-hex-digit ids (deterministic: the n-th id of every fake engine is
  * the same) and unique names; they go {@code created → running → exited}. Creating one needs its
- * image locally and its networks to exist; named volumes it mounts are created when missing, and
- * anonymous ones are created for it. What a running container does by itself — exit after a while,
- * pass or fail its healthcheck, ignore its stop signal — is a {@link Behaviour}, set per image
- * ({@link #behave}) or per container name ({@link #behaveContainer}). Without one, a container runs
- * until stopped, and one whose spec has a healthcheck goes {@code STARTING → HEALTHY} after {@link
- * #healthDelay}. Timed events run on an {@link EngineClock}: {@link ManualClock} makes them instant
- * and deterministic. Restart policies are not modelled.
+ * image locally, and the networks it joins must exist when it starts (as in Docker, not when it is
+ * created); named volumes it mounts are created when missing, and anonymous ones are created for
+ * it. What a running container does by itself — exit after a while, pass or fail its healthcheck,
+ * ignore its stop signal, print — is a {@link Behaviour}, set per image ({@link #behave}), per
+ * command ({@link #behaveCommand}) or per container name ({@link #behaveContainer}). Without one, a
+ * container runs until stopped, and one whose spec has a healthcheck goes {@code STARTING →
+ * HEALTHY} after {@link #healthDelay}. Timed events run on an {@link EngineClock}: {@link
+ * ManualClock} makes them instant and deterministic. Restart policies are not modelled.
  *
  * <p><b>Networks and volumes</b> are created and removed by name. As in Docker, a network cannot be
- * removed while a running container is attached (a stopped one then fails to start), and a volume
- * cannot be removed while any container, running or not, mounts it.
+ * removed while a running container is attached (a stopped one then fails to start), a volume
+ * cannot be removed while any container, running or not, mounts it, and creating a volume that
+ * exists keeps it as it is.
  *
  * <p><b>Images</b> are found locally by reference ({@code nginx}, {@code nginx:latest} and {@code
  * docker.io/library/nginx:latest} are one image) or id. {@link #pullImage} fetches what was put "in
- * the registry" with {@link #registry}; {@link #localImage} puts an image straight into the local
- * store.
+ * the registry" with {@link #registry} or pushed; {@link #localImage} puts an image straight into
+ * the local store. Images keep the labels they were loaded or built with; no other config.
+ *
+ * <p>Where Docker's answers differ by version, the fake answers as dockerd 20.10 (Debian 12's, the
+ * reference of the engine contract suite) does.
  *
  * <p><b>Instrumentation</b>: every mutating call (the Engine methods that change something, named
  * by their method names: {@code createContainer}, {@code startContainer}, {@code stopContainer},
@@ -70,20 +75,34 @@ public final class FakeEngine extends InMemoryEngine {
    * @param healthAfter null for the engine's {@link FakeEngine#healthDelay}
    * @param ignoresStopSignal when true, {@code stopContainer} ends it with SIGKILL, exit code 137,
    *     as a shell script running as PID 1 ignores SIGTERM
+   * @param output the lines it prints as it starts, every time it starts (their timestamps are
+   *     ignored: each gets the clock's time then)
    */
   public record Behaviour(
       Duration exitAfter,
       int exitCode,
       Health health,
       Duration healthAfter,
-      boolean ignoresStopSignal) {
+      boolean ignoresStopSignal,
+      List<LogStream.Line> output) {
 
-    /** Runs until stopped, honours its stop signal; the spec decides its health. */
+    /** Runs until stopped, honours its stop signal, prints nothing; the spec decides its health. */
     public static final Behaviour DEFAULT = new Behaviour(null, 0, null, null, false);
 
     public Behaviour {
       FakeState.requireNonNegative(exitAfter, "exitAfter");
       FakeState.requireNonNegative(healthAfter, "healthAfter");
+      output = List.copyOf(output);
+    }
+
+    /** A behaviour that prints nothing. */
+    public Behaviour(
+        Duration exitAfter,
+        int exitCode,
+        Health health,
+        Duration healthAfter,
+        boolean ignoresStopSignal) {
+      this(exitAfter, exitCode, health, healthAfter, ignoresStopSignal, List.of());
     }
 
     /** A one-shot job: exits by itself {@code delay} after it starts, with {@code exitCode}. */
@@ -108,12 +127,20 @@ public final class FakeEngine extends InMemoryEngine {
           exitCode,
           Objects.requireNonNull(outcome, "outcome"),
           delay,
-          ignoresStopSignal);
+          ignoresStopSignal,
+          output);
     }
 
     /** This behaviour, but ignoring its stop signal, so that stopping it kills it (exit 137). */
     public Behaviour ignoringStopSignal() {
-      return new Behaviour(exitAfter, exitCode, health, healthAfter, true);
+      return new Behaviour(exitAfter, exitCode, health, healthAfter, true, output);
+    }
+
+    /** This behaviour, printing {@code text} (one line) on {@code source} as it starts. */
+    public Behaviour printing(LogStream.Source source, String text) {
+      List<LogStream.Line> more = new java.util.ArrayList<>(output);
+      more.add(new LogStream.Line(Objects.requireNonNull(source, "source"), null, text));
+      return new Behaviour(exitAfter, exitCode, health, healthAfter, ignoresStopSignal, more);
     }
   }
 
@@ -188,6 +215,16 @@ public final class FakeEngine extends InMemoryEngine {
    */
   public FakeEngine behave(String image, Behaviour behaviour) {
     containers.behave(image, Objects.requireNonNull(behaviour, "behaviour"));
+    return this;
+  }
+
+  /**
+   * Containers whose spec's command is {@code command} behave as {@code behaviour} from their next
+   * start, over a behaviour set for their image and unless {@link #behaveContainer} set one for
+   * their name: how a test says what a program does, as the fake runs none.
+   */
+  public FakeEngine behaveCommand(List<String> command, Behaviour behaviour) {
+    containers.behaveCommand(command, Objects.requireNonNull(behaviour, "behaviour"));
     return this;
   }
 

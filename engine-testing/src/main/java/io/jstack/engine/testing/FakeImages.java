@@ -47,22 +47,21 @@ final class FakeImages {
     }
   }
 
-  /** The local image a reference or id names; its tags, and no config of its own. */
+  /** The local image a reference or id names: its tags and labels; no config besides. */
   Optional<ImageInfo> image(String reference) {
     synchronized (state.lock) {
       return Optional.ofNullable(state.localImageId(reference)).map(this::imageInfo);
     }
   }
 
-  /**
-   * Local images (labels are not modelled: every label filter matches nothing but an empty one).
-   */
+  /** Local images carrying every label of {@code labels}, by id. */
   List<ImageInfo> images(Map<String, String> labels) {
     synchronized (state.lock) {
-      if (!labels.isEmpty()) {
-        return List.of();
-      }
-      return state.images.stream().sorted().map(this::imageInfo).toList();
+      return state.images.stream()
+          .sorted()
+          .filter(id -> FakeState.matches(state.imageLabels.getOrDefault(id, Map.of()), labels))
+          .map(this::imageInfo)
+          .toList();
     }
   }
 
@@ -133,7 +132,8 @@ final class FakeImages {
           synchronized (state.lock) {
             String id = state.localImageId(reference);
             if (id == null) {
-              throw new EngineException.NotFound(
+              // dockerd answers 200 and says it in the stream: a plain EngineException.
+              throw new EngineException(
                   "An image does not exist locally with the tag: " + reference);
             }
             state.registry.put(FakeState.normalize(reference), id);
@@ -200,6 +200,7 @@ final class FakeImages {
               }
               state.tags.values().removeIf(imageId::equals);
               state.images.remove(imageId);
+              state.imageLabels.remove(imageId);
             } else {
               state.tags.remove(ref);
             }
@@ -208,27 +209,42 @@ final class FakeImages {
   }
 
   /**
-   * Loads the images a {@code docker save} archive names in its {@code manifest.json} (their {@code
-   * Config} file name gives the id, {@code RepoTags} the names); layers are not kept.
+   * Loads the images a {@code docker save} archive names in its {@code manifest.json}: their {@code
+   * Config} file name gives the id, {@code RepoTags} the names, the config its labels; layers are
+   * not kept.
    */
   List<String> loadImages(InputStream archive) {
-    byte[] manifest;
+    Map<String, byte[]> files;
     try {
-      manifest = TarEntries.read(archive, "manifest.json");
+      files = TarEntries.readAll(archive);
     } catch (IOException e) {
       throw new EngineException("load images: cannot read the archive: " + e.getMessage());
     }
+    byte[] manifest = files.get("manifest.json");
     if (manifest == null) {
       throw new EngineException(
           "load images: the archive has no manifest.json (is it a docker save archive?)");
     }
     List<String> loaded = new ArrayList<>();
     try {
-      for (JsonNode m : new ObjectMapper().readTree(manifest)) {
+      ObjectMapper json = new ObjectMapper();
+      for (JsonNode m : json.readTree(manifest)) {
         String config = m.path("Config").asText();
         String id = "sha256:" + config.replaceAll("^.*/", "").replace(".json", "");
+        Map<String, String> labels = new TreeMap<>();
+        byte[] configFile = files.get(config);
+        if (configFile != null) {
+          json.readTree(configFile)
+              .path("config")
+              .path("Labels")
+              .properties()
+              .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        }
         synchronized (state.lock) {
           state.images.add(id);
+          if (!labels.isEmpty()) {
+            state.imageLabels.put(id, Map.copyOf(labels));
+          }
           if (m.path("RepoTags").isEmpty()) {
             loaded.add(id);
           }
@@ -246,7 +262,8 @@ final class FakeImages {
 
   /**
    * "Builds" an image whose id depends on the Dockerfile's text, the build args, target and labels,
-   * so that changing any of them gives a new image, and tags it with every tag of the spec.
+   * so that changing any of them gives a new image, with the spec's labels, and tags it with every
+   * tag of the spec.
    */
   String buildImage(BuildSpec spec, Consumer<String> progress) {
     Objects.requireNonNull(spec, "spec");
@@ -277,6 +294,9 @@ final class FakeImages {
           id[0] = "sha256:" + FakeState.sha256Hex(content);
           synchronized (state.lock) {
             state.images.add(id[0]);
+            if (!spec.labels().isEmpty()) {
+              state.imageLabels.put(id[0], Map.copyOf(spec.labels()));
+            }
             for (String tag : spec.tags()) {
               state.tags.put(FakeState.normalize(tag), id[0]);
             }
@@ -288,7 +308,14 @@ final class FakeImages {
 
   private ImageInfo imageInfo(String imageId) {
     return new ImageInfo(
-        imageId, state.tagsOf(imageId), null, null, List.of(), null, null, Map.of());
+        imageId,
+        state.tagsOf(imageId),
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        state.imageLabels.getOrDefault(imageId, Map.of()));
   }
 
   /** A normalized reference without its tag or digest. */

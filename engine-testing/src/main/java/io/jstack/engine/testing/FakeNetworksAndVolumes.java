@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The fake engine's networks and volumes, created and removed by name. As in Docker, a network
- * cannot be removed while a running container is attached, and a volume cannot be removed while any
- * container, running or not, mounts it.
+ * cannot be removed while a running container is attached, a volume cannot be removed while any
+ * container, running or not, mounts it, and creating a volume that exists keeps it.
  */
 final class FakeNetworksAndVolumes {
   private final FakeState state;
@@ -59,14 +59,14 @@ final class FakeNetworksAndVolumes {
                 new NetworkInfo(
                     state.nextId("network"), name, driver, spec.internal(), spec.labels());
             state.networks.put(name, created);
-            state.emit("network", "create", created.id(), FakeState.withName(spec.labels(), name));
+            state.emit("network", "create", created.id(), attributes(created));
           }
         });
   }
 
   /**
    * @throws EngineException.NotFound when there is no such network
-   * @throws EngineException.Conflict when a running container is attached to it
+   * @throws EngineException when a running container is attached to it ("has active endpoints")
    */
   void removeNetwork(String name) {
     faults.mutate(
@@ -84,20 +84,24 @@ final class FakeNetworksAndVolumes {
                     .map(c -> c.name)
                     .toList();
             if (!users.isEmpty()) {
-              throw new EngineException.Conflict(
+              // dockerd answers 403 Forbidden: no Conflict, a plain EngineException.
+              throw new EngineException(
                   "error while removing network: network "
                       + network.name()
+                      + " id "
+                      + network.id()
                       + " has active endpoints "
                       + users);
             }
             state.networks.remove(network.name());
-            state.emit(
-                "network",
-                "destroy",
-                network.id(),
-                FakeState.withName(network.labels(), network.name()));
+            state.emit("network", "destroy", network.id(), attributes(network));
           }
         });
+  }
+
+  /** A network event's attributes, as dockerd's: its name and type, never its labels. */
+  private static Map<String, String> attributes(NetworkInfo network) {
+    return Map.of("name", network.name(), "type", network.driver());
   }
 
   List<VolumeInfo> volumes(Map<String, String> labels) {
@@ -115,7 +119,10 @@ final class FakeNetworksAndVolumes {
     }
   }
 
-  /** Creates the volume; a null driver means {@code local}. */
+  /**
+   * Creates the volume; a null driver means {@code local}. A volume of that name is kept as it is,
+   * labels and all, as dockerd does.
+   */
   void createVolume(VolumeSpec spec) {
     Objects.requireNonNull(spec, "spec");
     String name = Names.volume(Objects.requireNonNull(spec.name(), "spec.name"));
@@ -125,7 +132,7 @@ final class FakeNetworksAndVolumes {
         () -> {
           synchronized (state.lock) {
             if (state.volumes.containsKey(name)) {
-              throw new EngineException.Conflict("volume " + name + " already exists");
+              return;
             }
             String driver = spec.driver() == null ? "local" : spec.driver();
             state.volumes.put(name, new VolumeInfo(name, driver, spec.labels()));

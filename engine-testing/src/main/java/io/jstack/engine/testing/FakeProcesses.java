@@ -47,14 +47,7 @@ final class FakeProcesses {
       }
       behaviour = execs.get(spec.command().isEmpty() ? "" : spec.command().get(0));
     }
-    ExecResult r =
-        behaviour != null
-            ? behaviour.apply(spec)
-            : new ExecResult(
-                127,
-                new byte[0],
-                ("exec: \"" + spec.command().get(0) + "\": executable file not found in $PATH\n")
-                    .getBytes(StandardCharsets.UTF_8));
+    ExecResult r = behaviour != null ? behaviour.apply(spec) : notFound(spec.command().get(0));
     if (spec.detach()) {
       return 0;
     }
@@ -67,6 +60,20 @@ final class FakeProcesses {
       throw new EngineException("exec output could not be written: " + e.getMessage(), e);
     }
     return r.exitCode();
+  }
+
+  /**
+   * What dockerd 20.10 answers for a program the container does not have: the runtime's message on
+   * the standard output, exit code 126 (since Docker 23.0: 127).
+   */
+  private static ExecResult notFound(String program) {
+    return new ExecResult(
+        126,
+        ("OCI runtime exec failed: exec failed: unable to start container process: exec: \""
+                + program
+                + "\": executable file not found in $PATH: unknown\r\n")
+            .getBytes(StandardCharsets.UTF_8),
+        new byte[0]);
   }
 
   /** One process: the container's command (or its image's, unknown here: "sh"). */

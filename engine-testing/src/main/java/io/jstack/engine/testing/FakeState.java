@@ -35,6 +35,10 @@ final class FakeState {
   final Map<String, VolumeInfo> volumes = new LinkedHashMap<>();
   final Set<String> images = new LinkedHashSet<>();
   final Map<String, String> tags = new LinkedHashMap<>();
+
+  /** The labels of each image that has any (loaded with them, or built), by id. */
+  final Map<String, Map<String, String>> imageLabels = new HashMap<>();
+
   final Map<String, String> registry = new HashMap<>();
   final List<EventStream.Event> events = new ArrayList<>();
   private long sequence;

@@ -201,7 +201,7 @@ abstract class InMemoryEngine implements Engine {
     networksAndVolumes.removeVolume(name);
   }
 
-  /** Local images (labels are not modelled: a label filter matches nothing). */
+  /** Local images carrying the labels (they were loaded or built with). */
   @Override
   public List<ImageInfo> images(Map<String, String> labels) {
     return images.images(labels);
@@ -212,7 +212,7 @@ abstract class InMemoryEngine implements Engine {
     images.tagImage(source, target);
   }
 
-  /** Reads the archive's {@code manifest.json} only; layers are not kept. */
+  /** Reads the archive's {@code manifest.json} and image configs; layers are not kept. */
   @Override
   public List<String> loadImages(InputStream archive) {
     return images.loadImages(archive);
@@ -224,7 +224,7 @@ abstract class InMemoryEngine implements Engine {
     return streams.events(labels);
   }
 
-  /** Its tags, and no config of its own. */
+  /** Its tags and labels, and no other config. */
   @Override
   public Optional<ImageInfo> image(String reference) {
     return images.image(reference);
