@@ -1,5 +1,8 @@
 package io.jstack.engine.testing.image;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +19,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * Test images built from Debian's busybox-static as OCI image layouts: a base layer (busybox, its
+ * Test images built from Debian's busybox-static: as OCI image layouts, a base layer (busybox, its
  * applet symlinks, a hard link, a setuid file, /etc) and a second layer that whites out a file and
- * makes a directory opaque.
+ * makes a directory opaque; as {@code docker save} archives, one layer to run shells from.
  */
 public final class TestImages {
   private TestImages() {}
@@ -164,6 +167,62 @@ public final class TestImages {
             + tag
             + "\"}}]}");
     return new Built(manifestDigest, configDigest, layerDigests, diffIds);
+  }
+
+  /**
+   * A {@code docker save} archive of one image named {@code tag}: a {@link #busyboxLayer()}, and a
+   * config with {@code labels}, command {@code sh} and a history naming the tag (so that each tag
+   * gives an image of its own id). Every engine loads it: dockerd, jstack's engine, the fake (which
+   * reads its manifest and config).
+   */
+  public static byte[] dockerArchive(String tag, java.util.Map<String, String> labels)
+      throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    byte[] layer = busyboxLayer();
+    String diffId = digest(layer);
+    ObjectNode config = json.createObjectNode();
+    config.put("architecture", hostArchitecture());
+    config.put("os", "linux");
+    config.put("created", "2024-01-02T03:04:05Z");
+    ObjectNode run = config.putObject("config");
+    run.putArray("Cmd").add("sh");
+    run.putArray("Env").add("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+    ObjectNode labelNode = run.putObject("Labels");
+    new java.util.TreeMap<>(labels).forEach(labelNode::put);
+    ObjectNode rootfs = config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    rootfs.putArray("diff_ids").add(diffId);
+    config
+        .putArray("history")
+        .addObject()
+        .put("created", "2024-01-02T03:04:05Z")
+        .put("created_by", "jstack test " + tag);
+    byte[] configBytes = json.writeValueAsBytes(config);
+    String configFile = digest(configBytes).substring("sha256:".length()) + ".json";
+    String layerFile = diffId.substring("sha256:".length()) + "/layer.tar";
+    ArrayNode manifest = json.createArrayNode();
+    ObjectNode entry = manifest.addObject();
+    entry.put("Config", configFile);
+    entry.putArray("RepoTags").add(tag);
+    entry.putArray("Layers").add(layerFile);
+    FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
+    return tar(
+        out -> {
+          file(out, configFile, 0644, configBytes, t);
+          dir(out, layerFile.substring(0, layerFile.indexOf('/') + 1), 0755, t);
+          file(out, layerFile, 0644, layer, t);
+          file(out, "manifest.json", 0644, json.writeValueAsBytes(manifest), t);
+        });
+  }
+
+  /** The host's architecture as images name it ({@code amd64}, {@code arm64}). */
+  private static String hostArchitecture() {
+    String arch = System.getProperty("os.arch");
+    return switch (arch) {
+      case "x86_64", "amd64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      default -> arch;
+    };
   }
 
   /**
