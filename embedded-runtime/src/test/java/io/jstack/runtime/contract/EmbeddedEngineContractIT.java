@@ -14,6 +14,7 @@ import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +94,7 @@ class EmbeddedEngineContractIT extends EngineContract {
         new ProcessBuilder("docker", "save", "-o", archive.toString(), busyboxImage())
             .redirectErrorStream(true)
             .start();
-    String said = new String(save.getInputStream().readAllBytes());
+    String said = new String(save.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (save.waitFor() != 0) {
       throw new AssertionError(
           "docker save " + busyboxImage() + " failed (build it: examples/build-image.sh): " + said);
@@ -123,10 +124,12 @@ class EmbeddedEngineContractIT extends EngineContract {
   @Override
   protected void stopEngine(Engine engine) throws Exception {
     try {
-      for (NetworkInfo n : engine.networks(Map.of())) {
-        engine.removeNetwork(n.id());
+      if (engine != null) {
+        for (NetworkInfo n : engine.networks(Map.of())) {
+          engine.removeNetwork(n.id());
+        }
+        super.stopEngine(engine);
       }
-      super.stopEngine(engine);
     } finally {
       try {
         if (server != null) {
@@ -139,7 +142,9 @@ class EmbeddedEngineContractIT extends EngineContract {
           registry.close();
         }
       } finally {
-        LayerUnpacker.removeTree(dir);
+        if (dir != null) {
+          LayerUnpacker.removeTree(dir);
+        }
       }
     }
   }

@@ -68,7 +68,10 @@ public abstract class ContractFixture {
   /** Starts (or connects to) the engine under test; called once, before the first scenario. */
   protected abstract Engine startEngine() throws Exception;
 
-  /** Stops what {@link #startEngine} started; called once after the last scenario. */
+  /**
+   * Stops what {@link #startEngine} started; called once after the last scenario, also when the
+   * start failed part way ({@code engine} is then null).
+   */
   protected void stopEngine(Engine engine) throws Exception {
     if (engine instanceof AutoCloseable c) {
       c.close();
@@ -109,6 +112,9 @@ public abstract class ContractFixture {
   @AfterAll
   final void finish() throws Exception {
     try {
+      if (raw == null) {
+        return; // it did not start: every scenario failed already
+      }
       assertThat(scratch.leftovers(raw)).as("what the run left on " + engineName()).isEmpty();
       Set<String> exempt = new TreeSet<>();
       knownFailures.keySet().forEach(s -> exempt.addAll(covered(scenario(s))));

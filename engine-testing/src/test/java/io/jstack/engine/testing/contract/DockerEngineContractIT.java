@@ -33,7 +33,9 @@ class DockerEngineContractIT extends EngineContract {
     try {
       super.stopEngine(engine);
     } finally {
-      registry.close();
+      if (registry != null) {
+        registry.close();
+      }
     }
   }
 
