@@ -63,6 +63,7 @@ public abstract class ContainerScenarios extends ContractFixture {
 
     engine.startContainer(id);
     assertThat(state(id)).isEqualTo(State.RUNNING);
+    awaitReady(id, 1);
     engine.startContainer(id); // a running one: nothing happens
     assertThat(state(id)).isEqualTo(State.RUNNING);
 
@@ -75,6 +76,7 @@ public abstract class ContainerScenarios extends ContractFixture {
 
     engine.startContainer(name);
     assertThat(state(id)).isEqualTo(State.RUNNING);
+    awaitReady(id, 2);
     engine.killContainer(id, "SIGKILL");
     Awaitility.await().atMost(BLOCKING).until(() -> state(id) == State.EXITED);
     assertThat(engine.container(id).orElseThrow().exitCode()).isEqualTo(137);
@@ -207,6 +209,7 @@ public abstract class ContainerScenarios extends ContractFixture {
         .hasMessageContaining("is not running");
 
     engine.startContainer(id);
+    awaitReady(id, 1);
     assertThatThrownBy(() -> engine.removeContainer(id, false))
         .isInstanceOf(EngineException.Conflict.class);
     // dockerd answers 500 up to 20.10 (so DockerEngine says EngineException), 409 since 23.0.

@@ -34,6 +34,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,11 +237,34 @@ public abstract class ContractFixture {
     return name;
   }
 
-  /** Creates and starts a container of the run; returns its id. */
+  /**
+   * Creates and starts a container of the run, and for a program that runs until stopped waits
+   * until it is ready (below); returns its id.
+   */
   String started(Program program, String what) {
     String id = engine.createContainer(spec(scratch.name(what), program));
     engine.startContainer(id);
+    if (program.exitCode() == null) {
+      awaitReady(id, 1);
+    }
     return id;
+  }
+
+  /**
+   * Waits until a container running {@link Program#SERVE} has said {@code ready} {@code starts}
+   * times: then its shell has set its trap, and it exits 0 on SIGTERM (before, SIGTERM to PID 1 is
+   * ignored, and a stop ends with SIGKILL after its timeout).
+   */
+  void awaitReady(String id, int starts) {
+    Awaitility.await()
+        .atMost(BLOCKING)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                lines(id, LogStream.Options.all()).stream()
+                        .filter(l -> l.text().equals("ready"))
+                        .count()
+                    >= starts);
   }
 
   State state(String id) {

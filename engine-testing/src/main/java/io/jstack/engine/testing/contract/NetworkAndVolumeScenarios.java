@@ -55,6 +55,7 @@ public abstract class NetworkAndVolumeScenarios extends ProcessScenarios {
     String name = scratch.name("member");
     String id = engine.createContainer(onNetwork(spec(name, Program.SERVE), net));
     engine.startContainer(id);
+    awaitReady(id, 1);
 
     assertThat(engine.container(id).orElseThrow().networks()).containsExactly(net);
     // dockerd answers 403 Forbidden, which DockerEngine reports as an EngineException.

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,11 +110,18 @@ public abstract class ProcessScenarios extends ContainerScenarios {
   void top_listsTheProcesses_withTheirCommands() {
     String id = started(Program.SERVE, "top");
 
-    Processes p = engine.top(id);
-
-    assertThat(p.titles()).contains("PID", "CMD");
-    int cmd = p.titles().indexOf("CMD");
-    assertThat(p.rows()).isNotEmpty().anySatisfy(row -> assertThat(row.get(cmd)).startsWith("sh"));
+    // Just started, its process may still be the runtime's (runc init) for a moment.
+    Awaitility.await()
+        .atMost(BLOCKING)
+        .untilAsserted(
+            () -> {
+              Processes p = engine.top(id);
+              assertThat(p.titles()).contains("PID", "CMD");
+              int cmd = p.titles().indexOf("CMD");
+              assertThat(p.rows())
+                  .isNotEmpty()
+                  .anySatisfy(row -> assertThat(row.get(cmd)).startsWith("sh"));
+            });
   }
 
   @Test
