@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * the local store. Images keep the labels they were loaded or built with; no other config.
  *
  * <p>Where Docker's answers differ by version, the fake answers as dockerd 20.10 (Debian 12's, the
- * reference of the engine contract suite) does.
+ * reference of the engine contract suite) does; but its anonymous volumes carry the label Docker 23
+ * puts on them ({@link #ANONYMOUS_VOLUME_LABEL}; 20.10 puts none), as jstack's engine does.
  *
  * <p><b>Instrumentation</b>: every mutating call (the Engine methods that change something, named
  * by their method names: {@code createContainer}, {@code startContainer}, {@code stopContainer},
@@ -57,7 +58,7 @@ import java.util.function.Supplier;
  */
 public final class FakeEngine extends InMemoryEngine {
 
-  /** The label Docker puts on the anonymous volumes it creates for containers. */
+  /** The label Docker (since 23.0) puts on the anonymous volumes it creates for containers. */
   public static final String ANONYMOUS_VOLUME_LABEL = "com.docker.volume.anonymous";
 
   /** How long a container whose spec has a healthcheck stays STARTING, unless configured. */
