@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.LogStream;
-import io.jstack.engine.fake.FakeEngine;
+import io.jstack.engine.testing.FakeEngine;
 import io.jstack.planner.ComposeLabels;
 import java.io.IOException;
 import java.io.PrintWriter;

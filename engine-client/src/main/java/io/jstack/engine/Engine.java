@@ -44,7 +44,8 @@ public interface Engine {
   void startContainer(String id);
 
   /**
-   * Sends {@code signal} (the image's or SIGTERM when null), then SIGKILL after {@code timeout}.
+   * Sends {@code signal} (the image's or SIGTERM when null), then SIGKILL after {@code timeout};
+   * stopping a container that is not running does nothing.
    */
   void stopContainer(String id, String signal, Duration timeout);
 
@@ -161,9 +162,7 @@ public interface Engine {
 
   Optional<VolumeInfo> volume(String name);
 
-  /**
-   * @throws EngineException.Conflict when a volume of that name exists
-   */
+  /** Creates a volume; when one of that name exists, it is kept as it is (as dockerd does). */
   void createVolume(VolumeSpec spec);
 
   void removeVolume(String name);

@@ -4,7 +4,7 @@ import io.jstack.compose.ComposeLoader;
 import io.jstack.compose.Project;
 import io.jstack.compose.ProjectOptions;
 import io.jstack.engine.Engine;
-import io.jstack.engine.fake.FakeEngine;
+import io.jstack.engine.testing.FakeEngine;
 import io.jstack.planner.step.AwaitService;
 import io.jstack.planner.step.CreateContainer;
 import io.jstack.planner.step.CreateNetwork;

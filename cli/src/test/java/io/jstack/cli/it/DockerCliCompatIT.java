@@ -2,7 +2,7 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jstack.runtime.image.LocalRegistry;
+import io.jstack.engine.testing.image.LocalRegistry;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -244,8 +244,8 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
 
   @Test
   void up_pullsAMissingImageFromARegistry() throws Exception {
-    try (io.jstack.runtime.image.LocalRegistry registry =
-        io.jstack.runtime.image.LocalRegistry.start()) {
+    try (io.jstack.engine.testing.image.LocalRegistry registry =
+        io.jstack.engine.testing.image.LocalRegistry.start()) {
       String image =
           registry.host + "/it/busybox-" + UUID.randomUUID().toString().substring(0, 6) + ":1";
       push(image);

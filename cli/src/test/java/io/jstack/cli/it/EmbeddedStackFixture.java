@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstack.cli.JstackRunner;
 import io.jstack.cli.internal.Engines;
-import io.jstack.runtime.NothingLeft;
+import io.jstack.engine.testing.NothingLeft;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

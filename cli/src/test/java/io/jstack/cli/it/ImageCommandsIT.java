@@ -3,9 +3,9 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
-import io.jstack.runtime.NothingLeft;
-import io.jstack.runtime.image.LocalRegistry;
-import io.jstack.runtime.image.TestImages;
+import io.jstack.engine.testing.NothingLeft;
+import io.jstack.engine.testing.image.LocalRegistry;
+import io.jstack.engine.testing.image.TestImages;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;

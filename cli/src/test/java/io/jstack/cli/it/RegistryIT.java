@@ -3,6 +3,7 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
+import io.jstack.engine.testing.image.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,9 +46,8 @@ class RegistryIT {
 
   @Test
   void push_thenPull_thenUpPullsWhatIsMissing() throws Exception {
-    Path storage = Files.createDirectories(dir.resolve("registry"));
-    registry = new LocalRegistry(storage);
-    image = registry.host() + "/" + project + "/app:1";
+    registry = LocalRegistry.start();
+    image = registry.host + "/" + project + "/app:1";
     Files.createDirectories(dir.resolve("app"));
     Files.writeString(
         dir.resolve("app/Dockerfile"),

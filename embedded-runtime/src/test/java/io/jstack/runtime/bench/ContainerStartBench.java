@@ -2,12 +2,12 @@ package io.jstack.runtime.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.image.ImageStore;
-import io.jstack.runtime.image.TestImages;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.ByteArrayInputStream;

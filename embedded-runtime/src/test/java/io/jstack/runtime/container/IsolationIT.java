@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jstack.engine.EngineException;
+import io.jstack.engine.testing.NothingLeft;
+import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.NothingLeft;
 import io.jstack.runtime.image.ImageStore;
-import io.jstack.runtime.image.TestImages;
 import io.jstack.runtime.image.internal.Digests;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jstack.engine.EngineException;
+import io.jstack.engine.testing.NothingLeft;
+import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.NothingLeft;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

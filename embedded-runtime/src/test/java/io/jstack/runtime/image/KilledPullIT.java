@@ -2,8 +2,10 @@ package io.jstack.runtime.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.engine.testing.NothingLeft;
+import io.jstack.engine.testing.image.LocalRegistry;
+import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.NothingLeft;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.BufferedReader;

@@ -2,7 +2,7 @@ package io.jstack.runtime.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jstack.runtime.NothingLeft;
+import io.jstack.engine.testing.NothingLeft;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -63,6 +63,10 @@ final class DockerApi implements AutoCloseable {
 
   /** Sends a request to the versioned API and returns the open response (2xx only). */
   HttpResponse send(HttpRequest request, String what) {
+    return send(request, what, false);
+  }
+
+  private HttpResponse send(HttpRequest request, String what, boolean notModifiedIsDone) {
     HttpRequest versioned =
         new HttpRequest(
             request.method(),
@@ -76,7 +80,9 @@ final class DockerApi implements AutoCloseable {
     } catch (IOException e) {
       throw unreachable(e);
     }
-    if (r.status() >= 200 && r.status() < 300 || r.status() == 101 && request.wantsUpgrade()) {
+    if (r.status() >= 200 && r.status() < 300
+        || r.status() == 101 && request.wantsUpgrade()
+        || r.status() == 304 && notModifiedIsDone) {
       return r;
     }
     try (r) {
@@ -103,6 +109,18 @@ final class DockerApi implements AutoCloseable {
   /** Sends a request whose answer does not matter. */
   void call(HttpRequest request, String what) {
     try (HttpResponse r = send(request, what)) {
+      r.bytes();
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /**
+   * Sends a request that puts a resource in a state, for which the engine's 304 (Not Modified: it
+   * is in that state already, e.g. a running container asked to start) means done, as 2xx does.
+   */
+  void change(HttpRequest request, String what) {
+    try (HttpResponse r = send(request, what, true)) {
       r.bytes();
     } catch (IOException e) {
       throw unreachable(e);

@@ -273,13 +273,15 @@ public final class DockerEngine implements Engine, AutoCloseable {
         "copy secrets and configs into container " + spec.name());
   }
 
+  /** A running container stays as it is (dockerd answers 304). */
   @Override
   public void startContainer(String id) {
-    api.call(
+    api.change(
         HttpRequest.post("/containers/" + DockerApi.encode(id) + "/start"),
         "start container " + id);
   }
 
+  /** A container that is not running stays as it is (dockerd answers 304). */
   @Override
   public void stopContainer(String id, String signal, Duration timeout) {
     StringBuilder q = new StringBuilder("/containers/" + DockerApi.encode(id) + "/stop?t=");
@@ -287,7 +289,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
     if (signal != null) {
       q.append("&signal=").append(DockerApi.encode(signal));
     }
-    api.call(HttpRequest.post(q.toString()), "stop container " + id);
+    api.change(HttpRequest.post(q.toString()), "stop container " + id);
   }
 
   @Override

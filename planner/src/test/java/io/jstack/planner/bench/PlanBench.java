@@ -3,7 +3,7 @@ package io.jstack.planner.bench;
 import io.jstack.compose.ComposeLoader;
 import io.jstack.compose.Project;
 import io.jstack.compose.ProjectOptions;
-import io.jstack.engine.fake.FakeEngine;
+import io.jstack.engine.testing.FakeEngine;
 import io.jstack.planner.ContainerSpecs;
 import io.jstack.planner.Executor;
 import io.jstack.planner.ObservedState;

@@ -1,4 +1,4 @@
-package io.jstack.runtime;
+package io.jstack.engine.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.jstack.engine.fake;
+package io.jstack.engine.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

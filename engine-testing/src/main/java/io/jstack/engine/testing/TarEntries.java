@@ -1,34 +1,12 @@
-package io.jstack.engine.fake;
+package io.jstack.engine.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Finds one file in a tar stream (ustar; long names are not needed for manifest.json). */
+/** Reads the files of a tar stream (ustar; long names are not needed for what the fake reads). */
 final class TarEntries {
   private TarEntries() {}
-
-  /** The content of the entry named {@code name} (or {@code ./name}), or null if there is none. */
-  static byte[] read(InputStream in, String name) throws IOException {
-    byte[] header = new byte[512];
-    while (in.readNBytes(header, 0, 512) == 512) {
-      if (header[0] == 0) {
-        return null;
-      }
-      String entry = text(header, 0, 100);
-      long size =
-          Long.parseLong(
-              text(header, 124, 12).trim().isEmpty() ? "0" : text(header, 124, 12).trim(), 8);
-      long padded = (size + 511) / 512 * 512;
-      if (entry.equals(name) || entry.equals("./" + name)) {
-        byte[] body = in.readNBytes((int) size);
-        in.skipNBytes(padded - size);
-        return body;
-      }
-      in.skipNBytes(padded);
-    }
-    return null;
-  }
 
   /** Every regular file of the stream, by its name without a leading {@code ./}. */
   static java.util.Map<String, byte[]> readAll(InputStream in) throws IOException {

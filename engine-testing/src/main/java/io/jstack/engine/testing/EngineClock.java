@@ -1,4 +1,4 @@
-package io.jstack.engine.fake;
+package io.jstack.engine.testing;
 
 import java.time.Duration;
 import java.time.Instant;

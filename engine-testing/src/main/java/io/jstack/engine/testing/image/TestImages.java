@@ -1,22 +1,27 @@
-package io.jstack.runtime.image;
+package io.jstack.engine.testing.image;
 
-import io.jstack.runtime.image.internal.Digests;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * Test images built from Debian's busybox-static as OCI image layouts: a base layer (busybox, its
+ * Test images built from Debian's busybox-static: as OCI image layouts, a base layer (busybox, its
  * applet symlinks, a hard link, a setuid file, /etc) and a second layer that whites out a file and
- * makes a directory opaque.
+ * makes a directory opaque; as {@code docker save} archives, one layer to run shells from.
  */
 public final class TestImages {
   private TestImages() {}
@@ -71,7 +76,9 @@ public final class TestImages {
     return out;
   }
 
-  static Built ociLayout(Path dir, String tag, int padMegabytes, String arch) throws IOException {
+  /** {@link #ociLayout(Path, String, int)} for the architecture {@code arch}. */
+  public static Built ociLayout(Path dir, String tag, int padMegabytes, String arch)
+      throws IOException {
     Files.createDirectories(dir.resolve("blobs/sha256"));
     FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
@@ -113,7 +120,7 @@ public final class TestImages {
     StringBuilder layerJson = new StringBuilder();
     for (int i = 0; i < 2; i++) {
       byte[] gz = gzip(layers[i]);
-      diffIds[i] = Digests.of(layers[i]);
+      diffIds[i] = digest(layers[i]);
       layerDigests[i] = blob(dir, gz);
       layerJson
           .append(i == 0 ? "" : ",")
@@ -160,6 +167,62 @@ public final class TestImages {
             + tag
             + "\"}}]}");
     return new Built(manifestDigest, configDigest, layerDigests, diffIds);
+  }
+
+  /**
+   * A {@code docker save} archive of one image named {@code tag}: a {@link #busyboxLayer()}, and a
+   * config with {@code labels}, command {@code sh} and a history naming the tag (so that each tag
+   * gives an image of its own id). Every engine loads it: dockerd, jstack's engine, the fake (which
+   * reads its manifest and config).
+   */
+  public static byte[] dockerArchive(String tag, java.util.Map<String, String> labels)
+      throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    byte[] layer = busyboxLayer();
+    String diffId = digest(layer);
+    ObjectNode config = json.createObjectNode();
+    config.put("architecture", hostArchitecture());
+    config.put("os", "linux");
+    config.put("created", "2024-01-02T03:04:05Z");
+    ObjectNode run = config.putObject("config");
+    run.putArray("Cmd").add("sh");
+    run.putArray("Env").add("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+    ObjectNode labelNode = run.putObject("Labels");
+    new java.util.TreeMap<>(labels).forEach(labelNode::put);
+    ObjectNode rootfs = config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    rootfs.putArray("diff_ids").add(diffId);
+    config
+        .putArray("history")
+        .addObject()
+        .put("created", "2024-01-02T03:04:05Z")
+        .put("created_by", "jstack test " + tag);
+    byte[] configBytes = json.writeValueAsBytes(config);
+    String configFile = digest(configBytes).substring("sha256:".length()) + ".json";
+    String layerFile = diffId.substring("sha256:".length()) + "/layer.tar";
+    ArrayNode manifest = json.createArrayNode();
+    ObjectNode entry = manifest.addObject();
+    entry.put("Config", configFile);
+    entry.putArray("RepoTags").add(tag);
+    entry.putArray("Layers").add(layerFile);
+    FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
+    return tar(
+        out -> {
+          file(out, configFile, 0644, configBytes, t);
+          dir(out, layerFile.substring(0, layerFile.indexOf('/') + 1), 0755, t);
+          file(out, layerFile, 0644, layer, t);
+          file(out, "manifest.json", 0644, json.writeValueAsBytes(manifest), t);
+        });
+  }
+
+  /** The host's architecture as images name it ({@code amd64}, {@code arm64}). */
+  private static String hostArchitecture() {
+    String arch = System.getProperty("os.arch");
+    return switch (arch) {
+      case "x86_64", "amd64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      default -> arch;
+    };
   }
 
   /**
@@ -253,8 +316,18 @@ public final class TestImages {
     return b.toByteArray();
   }
 
+  /** The content's digest as an OCI descriptor names it: {@code sha256:} and 64 hex digits. */
+  public static String digest(byte[] content) {
+    try {
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
   private static String blob(Path dir, byte[] content) throws IOException {
-    String d = Digests.of(content);
+    String d = digest(content);
     Files.write(dir.resolve("blobs/sha256/" + d.substring(7)), content);
     return d;
   }

@@ -1,4 +1,4 @@
-package io.jstack.engine.fake;
+package io.jstack.engine.testing;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +18,8 @@ import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
 import io.jstack.engine.VolumeInfo;
 import io.jstack.engine.VolumeSpec;
-import io.jstack.engine.fake.FakeEngine.Behaviour;
-import io.jstack.engine.fake.FakeEngine.Call;
+import io.jstack.engine.testing.FakeEngine.Behaviour;
+import io.jstack.engine.testing.FakeEngine.Call;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +70,70 @@ class FakeEngineTest {
         .mounts(mounts)
         .healthcheck(healthcheck)
         .build();
+  }
+
+  private static ContainerSpec withCommand(String name, List<String> command) {
+    ContainerSpec b = spec(name);
+    return new ContainerSpec(
+        b.name(),
+        b.image(),
+        b.labels(),
+        b.env(),
+        command,
+        b.entrypoint(),
+        b.workingDir(),
+        b.user(),
+        b.hostname(),
+        b.domainname(),
+        b.ports(),
+        b.exposedPorts(),
+        b.mounts(),
+        b.volumesFrom(),
+        b.networkMode(),
+        b.networks(),
+        b.healthcheck(),
+        b.restartPolicy(),
+        b.stopSignal(),
+        b.stopTimeout(),
+        b.init(),
+        b.privileged(),
+        b.readOnly(),
+        b.tty(),
+        b.stdinOpen(),
+        b.stdinOnce(),
+        b.capAdd(),
+        b.capDrop(),
+        b.securityOpt(),
+        b.extraHosts(),
+        b.dns(),
+        b.dnsSearch(),
+        b.dnsOptions(),
+        b.tmpfs(),
+        b.sysctls(),
+        b.ulimits(),
+        b.resources(),
+        b.ipcMode(),
+        b.pidMode(),
+        b.utsMode(),
+        b.usernsMode(),
+        b.cgroupParent(),
+        b.groupAdd(),
+        b.devices(),
+        b.logging(),
+        b.platform(),
+        b.runtime(),
+        b.storageOpt(),
+        b.files());
+  }
+
+  private List<String> logs(String id) {
+    List<String> lines = new ArrayList<>();
+    try (io.jstack.engine.LogStream s = engine.logs(id, io.jstack.engine.LogStream.Options.all())) {
+      for (io.jstack.engine.LogStream.Line l = s.next(); l != null; l = s.next()) {
+        lines.add(l.text());
+      }
+    }
+    return lines;
   }
 
   private static ContainerSpec withHealthcheck(String name, HealthSpec check) {
@@ -233,8 +297,10 @@ class FakeEngineTest {
     }
 
     @Test
-    void create_onAMissingNetwork_isNotFound_andNetworksAreTheSpecsKeysInOrder() {
-      assertThatThrownBy(() -> engine.createContainer(onNetworks("web", "demo_front")))
+    void create_onAMissingNetwork_startIsNotFound_andNetworksAreTheSpecsKeysInOrder() {
+      // As dockerd: the container is created, and starting it finds the network missing.
+      String missing = engine.createContainer(onNetworks("lost", "demo_front"));
+      assertThatThrownBy(() -> engine.startContainer(missing))
           .isInstanceOf(EngineException.NotFound.class)
           .hasMessage("network demo_front not found");
 
@@ -251,10 +317,10 @@ class FakeEngineTest {
           engine.createContainer(spec(spec("beta"), "container:alpha", Map.of(), List.of(), null));
       assertThat(info(host).networks()).containsExactly("host");
       assertThat(info(shared).networks()).containsExactly("container:alpha");
-      assertThatThrownBy(
-              () ->
-                  engine.createContainer(
-                      spec(spec("gamma"), "container:nope", Map.of(), List.of(), null)))
+      // As dockerd: the container is created, and starting it finds the other one missing.
+      String orphan =
+          engine.createContainer(spec(spec("gamma"), "container:nope", Map.of(), List.of(), null));
+      assertThatThrownBy(() -> engine.startContainer(orphan))
           .isInstanceOf(EngineException.NotFound.class)
           .hasMessageContaining("nope");
     }
@@ -367,7 +433,7 @@ class FakeEngineTest {
           .isInstanceOf(EngineException.Conflict.class)
           .hasMessageContaining("\"db\" is already in use");
       assertThatThrownBy(() -> engine.renameContainer(web, "web"))
-          .isInstanceOf(EngineException.class)
+          .isInstanceOf(EngineException.InvalidArgument.class)
           .hasMessageContaining("same name");
 
       engine.renameContainer(web, "web_old");
@@ -425,12 +491,13 @@ class FakeEngineTest {
     }
 
     @Test
-    void waitContainer_onACreatedContainer_waitsForItToRunAndExit() throws Exception {
+    void waitContainer_onACreatedContainer_returnsAtOnce_asDockerdDoes() throws Exception {
       engine.behave("nginx", Behaviour.exitsAfter(Duration.ofSeconds(1), 4));
       String id = engine.createContainer(spec("job"));
-      Waiter<Integer> waiter = onThread("waiter", () -> engine.waitContainer(id)).parked();
+      assertThat(engine.waitContainer(id)).isZero(); // not running: dockerd's wait returns
 
       engine.startContainer(id);
+      Waiter<Integer> waiter = onThread("waiter", () -> engine.waitContainer(id)).parked();
       clock.advance(Duration.ofSeconds(1));
 
       assertThat(waiter.result().get(5, SECONDS)).isEqualTo(4);
@@ -448,19 +515,22 @@ class FakeEngineTest {
     }
 
     @Test
-    void waitContainer_onAContainerRemovedBeforeItExits_isNotFound() {
-      String id = engine.createContainer(spec("web"));
+    void waitContainer_onAContainerStoppedAndRemoved_getsItsExitCode_andAfterIsNotFound()
+        throws Exception {
+      // As dockerd: a running or paused container cannot be removed before it exits.
+      String id = started(spec("web"));
       Waiter<Integer> waiter = onThread("waiter", () -> engine.waitContainer(id)).parked();
+      engine.pauseContainer(id);
+      assertThatThrownBy(() -> engine.removeContainer(id, false))
+          .isInstanceOf(EngineException.Conflict.class)
+          .hasMessageContaining("paused");
 
+      engine.stopContainer(id, null, TEN_SECONDS); // a paused one is stopped too
       engine.removeContainer(id, false);
 
-      eventually()
-          .untilAsserted(
-              () ->
-                  assertThat(waiter.result())
-                      .failsWithin(Duration.ZERO)
-                      .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                      .withCauseInstanceOf(EngineException.NotFound.class));
+      assertThat(waiter.result().get(5, SECONDS)).isZero();
+      assertThatThrownBy(() -> engine.waitContainer(id))
+          .isInstanceOf(EngineException.NotFound.class);
     }
 
     @Test
@@ -619,6 +689,45 @@ class FakeEngineTest {
     }
 
     @Test
+    void aBehaviourByCommand_winsOverOneByImage_andWhatItPrintsIsInTheLogsOfEveryStart() {
+      engine.behave("nginx", Behaviour.exitsAfter(Duration.ofSeconds(1), 1));
+      List<String> job = List.of("sh", "-c", "echo done; exit 5");
+      engine.behaveCommand(
+          job,
+          Behaviour.exitsAfter(Duration.ZERO, 5)
+              .printing(io.jstack.engine.LogStream.Source.STDOUT, "done"));
+      String id = engine.createContainer(withCommand("job", job));
+
+      engine.startContainer(id);
+      assertThat(info(id).exitCode()).isEqualTo(5);
+      engine.startContainer(id);
+
+      assertThat(logs(id)).containsExactly("done", "done");
+      String other = started(spec("other"));
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(info(other).exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void stopAndKill_ofAPausedContainer_endIt_asDockerdDoes() {
+      String stopped = started(spec("stopped"));
+      String killed = started(spec("killed"));
+      engine.pauseContainer(stopped);
+      engine.pauseContainer(killed);
+
+      engine.stopContainer(stopped, null, TEN_SECONDS); // thawed, it takes its stop signal
+      engine.killContainer(killed, "SIGKILL");
+
+      assertThat(info(stopped).state()).isEqualTo(State.EXITED);
+      assertThat(info(stopped).exitCode()).isZero();
+      assertThat(info(killed).state()).isEqualTo(State.EXITED);
+      assertThat(info(killed).exitCode()).isEqualTo(137);
+      assertThatThrownBy(() -> engine.unpauseContainer(stopped))
+          .isInstanceOf(EngineException.class)
+          .hasMessageContaining("is not paused");
+    }
+
+    @Test
     void behaviours_rejectNegativeDelays() {
       assertThatThrownBy(() -> Behaviour.exitsAfter(Duration.ofSeconds(-1), 0))
           .isInstanceOf(IllegalArgumentException.class);
@@ -699,7 +808,8 @@ class FakeEngineTest {
       String id = started(onNetworks("web", "net"));
 
       assertThatThrownBy(() -> engine.removeNetwork("net"))
-          .isInstanceOf(EngineException.Conflict.class)
+          .isInstanceOf(EngineException.class) // dockerd: 403, no Conflict
+          .isNotInstanceOf(EngineException.Conflict.class)
           .hasMessageContaining("net")
           .hasMessageContaining("active endpoints")
           .hasMessageContaining("web");
@@ -729,11 +839,11 @@ class FakeEngineTest {
     }
 
     @Test
-    void volume_nameClash_isAConflict_andUnknownIsNotFound() {
-      engine.createVolume(volume("data", Map.of()));
-      assertThatThrownBy(() -> engine.createVolume(volume("data", Map.of())))
-          .isInstanceOf(EngineException.Conflict.class)
-          .hasMessageContaining("data");
+    void volume_nameClash_keepsTheExistingOne_andUnknownIsNotFound() {
+      engine.createVolume(volume("data", Map.of("first", "yes")));
+      engine.createVolume(volume("data", Map.of("second", "yes"))); // as dockerd: no error
+      assertThat(engine.volume("data")).map(VolumeInfo::labels).contains(Map.of("first", "yes"));
+      assertThat(engine.volumes(Map.of())).hasSize(1);
       assertThatThrownBy(() -> engine.removeVolume("nope"))
           .isInstanceOf(EngineException.NotFound.class)
           .hasMessageContaining("nope");
@@ -887,6 +997,46 @@ class FakeEngineTest {
       assertThatThrownBy(() -> engine.removeImage("nope"))
           .isInstanceOf(EngineException.NotFound.class)
           .hasMessage("No such image: nope");
+    }
+
+    @Test
+    void builtImages_keepTheirLabels_andImagesFilterOnThem() throws Exception {
+      java.nio.file.Path context = java.nio.file.Files.createTempDirectory("fake-build-");
+      try {
+        io.jstack.engine.BuildSpec spec =
+            new io.jstack.engine.BuildSpec(
+                context,
+                null,
+                "FROM nginx\n",
+                List.of("web:built"),
+                Map.of(),
+                null,
+                Map.of("tier", "front"),
+                false,
+                false,
+                null,
+                null,
+                List.of(),
+                null);
+        String id = engine.buildImage(spec, line -> {});
+
+        assertThat(engine.image("web:built"))
+            .map(i -> i.labels())
+            .contains(Map.of("tier", "front"));
+        assertThat(engine.images(Map.of("tier", ""))).extracting(i -> i.id()).containsExactly(id);
+        assertThat(engine.images(Map.of("tier", "back"))).isEmpty();
+        assertThat(engine.images(Map.of())).hasSize(2);
+      } finally {
+        java.nio.file.Files.delete(context);
+      }
+    }
+
+    @Test
+    void push_ofAnImageThatIsNotLocal_failsAsDockerdSaysIt() {
+      assertThatThrownBy(() -> engine.pushImage("registry.test/nope:1", p -> {}))
+          .isInstanceOf(EngineException.class)
+          .isNotInstanceOf(EngineException.NotFound.class)
+          .hasMessageContaining("does not exist locally");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.jstack.engine.fake;
+package io.jstack.engine.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +43,49 @@ class FakeEngineEventsTest {
               "container start demo-app-1 ",
               "container die demo-app-1 4",
               "container destroy demo-app-1 ");
+    }
+  }
+
+  @Test
+  void events_ofKillAndStop_andNetworks_areDockerds() {
+    Map<String, String> mine = Map.of("com.docker.compose.project", "demo");
+    try (EventStream events = engine.events(Map.of())) {
+      engine.createNetwork(
+          new io.jstack.engine.NetworkSpec(
+              "demo_default", null, Map.of(), false, false, false, List.of(), mine));
+      String id = engine.createContainer(ContainerSpec.of("demo-app-1", "busybox:latest", mine));
+      engine.startContainer(id);
+      engine.stopContainer(id, null, java.time.Duration.ofSeconds(10));
+      engine.startContainer(id);
+      engine.killContainer(id, "SIGKILL");
+      List<String> seen = new ArrayList<>();
+      for (int i = 0; i < 9; i++) {
+        EventStream.Event e = events.next();
+        seen.add(
+            e.type()
+                + " "
+                + e.action()
+                + " "
+                + e.attributes()
+                    .getOrDefault("signal", e.attributes().getOrDefault("exitCode", "")));
+        if (i == 0) {
+          // A network event carries its name and type, never its labels (dockerd's).
+          assertThat(e.attributes()).isEqualTo(Map.of("name", "demo_default", "type", "bridge"));
+        } else {
+          assertThat(e.attributes()).containsEntry("image", "busybox:latest");
+        }
+      }
+      assertThat(seen)
+          .containsExactly(
+              "network create ",
+              "container create ",
+              "container start ",
+              "container kill 15",
+              "container die 0",
+              "container stop ",
+              "container start ",
+              "container kill 9",
+              "container die 137");
     }
   }
 

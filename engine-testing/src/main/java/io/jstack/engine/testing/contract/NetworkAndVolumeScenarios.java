@@ -1,0 +1,120 @@
+package io.jstack.engine.testing.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jstack.engine.ContainerSpec;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.NetworkInfo;
+import io.jstack.engine.VolumeInfo;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The contract's scenarios about networks and volumes, and containers that use them. */
+public abstract class NetworkAndVolumeScenarios extends ProcessScenarios {
+
+  // ---------------------------------------------------------------- networks and volumes
+
+  @Test
+  @Covers({"createNetwork", "network", "networks", "removeNetwork"})
+  void networks_createFindListAndRemove_andTheirErrors() {
+    String front = scratch.name("front");
+    String back = scratch.name("back");
+    engine.createNetwork(network(front, false, Map.of("role", "front")));
+    engine.createNetwork(network(back, true, Map.of("role", "back")));
+
+    NetworkInfo f = engine.network(front).orElseThrow();
+    assertThat(f.name()).isEqualTo(front);
+    assertThat(f.driver()).isEqualTo("bridge");
+    assertThat(f.internal()).isFalse();
+    assertThat(f.labels()).containsAllEntriesOf(scratch.labels()).containsEntry("role", "front");
+    assertThat(engine.network(f.id())).map(NetworkInfo::name).contains(front);
+    assertThat(engine.network(back)).map(NetworkInfo::internal).contains(true);
+    assertThat(networkNames(Map.of())).containsExactlyInAnyOrder(front, back);
+    assertThat(networkNames(Map.of("role", "back"))).containsExactly(back);
+    assertThat(networkNames(Map.of("role", "none"))).isEmpty();
+    assertThat(engine.network(scratch.name("absent"))).isEmpty();
+
+    assertThatThrownBy(() -> engine.createNetwork(network(front, false, Map.of())))
+        .isInstanceOf(EngineException.Conflict.class)
+        .hasMessageContaining(front);
+    engine.removeNetwork(front);
+    engine.removeNetwork(back);
+    assertThat(engine.network(front)).isEmpty();
+    assertThatThrownBy(() -> engine.removeNetwork(front))
+        .isInstanceOf(EngineException.NotFound.class)
+        .hasMessageContaining(front);
+  }
+
+  @Test
+  @Covers({"createNetwork", "createContainer", "container", "removeNetwork", "stopContainer"})
+  void aNetwork_withARunningContainer_cannotBeRemoved_andAStoppedOneThenCannotStart() {
+    String net = scratch.name("net");
+    engine.createNetwork(network(net, false, Map.of()));
+    String name = scratch.name("member");
+    String id = engine.createContainer(onNetwork(spec(name, Program.SERVE), net));
+    engine.startContainer(id);
+    awaitReady(id, 1);
+
+    assertThat(engine.container(id).orElseThrow().networks()).containsExactly(net);
+    // dockerd answers 403 Forbidden, which DockerEngine reports as an EngineException.
+    assertThatThrownBy(() -> engine.removeNetwork(net))
+        .isInstanceOf(EngineException.class)
+        .isNotInstanceOf(EngineException.NotFound.class)
+        .hasMessageContaining("active endpoints");
+
+    engine.stopContainer(id, null, STOP_TIMEOUT);
+    engine.removeNetwork(net); // a stopped container holds no endpoint
+    assertThatThrownBy(() -> engine.startContainer(id))
+        .isInstanceOf(EngineException.NotFound.class)
+        .hasMessageContaining("not found");
+  }
+
+  @Test
+  @Covers({"createVolume", "volume", "volumes", "removeVolume"})
+  void volumes_createFindListAndRemove_andCreatingAnExistingOneKeepsIt() {
+    String data = scratch.name("data");
+    String logs = scratch.name("logs");
+    engine.createVolume(volume(data, Map.of("role", "data")));
+    engine.createVolume(volume(logs, Map.of("role", "logs")));
+
+    VolumeInfo v = engine.volume(data).orElseThrow();
+    assertThat(v.name()).isEqualTo(data);
+    assertThat(v.driver()).isEqualTo("local");
+    assertThat(v.labels()).containsAllEntriesOf(scratch.labels()).containsEntry("role", "data");
+    assertThat(volumeNames(Map.of())).containsExactlyInAnyOrder(data, logs);
+    assertThat(volumeNames(Map.of("role", "logs"))).containsExactly(logs);
+    assertThat(engine.volume(scratch.name("absent"))).isEmpty();
+
+    engine.createVolume(volume(data, Map.of("role", "other")));
+    assertThat(engine.volume(data).orElseThrow().labels()).containsEntry("role", "data");
+
+    engine.removeVolume(data);
+    engine.removeVolume(logs);
+    assertThat(engine.volume(data)).isEmpty();
+    assertThatThrownBy(() -> engine.removeVolume(data))
+        .isInstanceOf(EngineException.NotFound.class)
+        .hasMessageContaining(data);
+  }
+
+  @Test
+  @Covers({"createContainer", "volume", "removeVolume", "removeContainer"})
+  void aMountedVolume_isCreatedIfMissing_andCannotBeRemovedWhileAContainerMountsIt() {
+    String data = scratch.name("mounted");
+    scratch.volume(data);
+    String name = scratch.name("mounter");
+    List<ContainerSpec.Mount> mounts =
+        List.of(volumeMount(data, "/data"), volumeMount(null, "/scratch"));
+    String id = engine.createContainer(Specs.with(spec(name, Program.SERVE), "mounts", mounts));
+
+    assertThat(engine.volume(data)).map(VolumeInfo::name).contains(data);
+    assertThatThrownBy(() -> engine.removeVolume(data))
+        .isInstanceOf(EngineException.Conflict.class)
+        .hasMessageContaining("in use");
+
+    engine.removeContainer(id, true);
+    engine.removeVolume(data);
+    assertThat(engine.volume(data)).isEmpty();
+  }
+}

@@ -1,0 +1,140 @@
+package io.jstack.engine.testing.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jstack.engine.Engine.ExecResult;
+import io.jstack.engine.Engine.ExecSpec;
+import io.jstack.engine.Engine.Processes;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.LogStream;
+import io.jstack.engine.LogStream.Line;
+import io.jstack.engine.LogStream.Source;
+import io.jstack.engine.Stdio;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract's scenarios about what runs in containers: their output (logs, attach), exec, the
+ * process table, and files copied in and out.
+ */
+public abstract class ProcessScenarios extends ContainerScenarios {
+
+  // ---------------------------------------------------------------- output and processes
+
+  @Test
+  @Covers({"logs", "waitContainer"})
+  void logs_ofAnExitedContainer_bothStreams_tailAndTimestamps() {
+    String id = started(Program.SPEAK_AND_EXIT_3, "speaker");
+    assertThat(blocking(() -> engine.waitContainer(id))).isEqualTo(3);
+    assertThat(engine.container(id).orElseThrow().exitCode()).isEqualTo(3);
+
+    assertThat(lines(id, LogStream.Options.all()))
+        .containsExactlyInAnyOrder(
+            new Line(Source.STDOUT, null, "out"), new Line(Source.STDERR, null, "err"));
+    assertThat(lines(id, new LogStream.Options(false, 1, null, null, false)))
+        .singleElement()
+        .satisfies(l -> assertThat(l.text()).isIn("out", "err"));
+    assertThat(lines(id, new LogStream.Options(false, null, null, null, true)))
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(OffsetDateTime.parse(l.timestamp())).isNotNull());
+  }
+
+  @Test
+  @Covers({"logs", "stopContainer"})
+  void logs_followed_endWhenTheContainerStops() {
+    String id = started(Program.SERVE, "followed");
+    try (LogStream followed =
+        engine.logs(id, new LogStream.Options(true, null, null, null, false))) {
+      assertThat(blocking(followed::next)).isEqualTo(new Line(Source.STDOUT, null, "ready"));
+      engine.stopContainer(id, null, STOP_TIMEOUT);
+      assertThat(blocking(followed::next)).as("the stream ends with the container").isNull();
+    }
+  }
+
+  @Test
+  @Covers({"startAttached"})
+  void startAttached_copiesBothStreams_andReturnsTheExitCode() {
+    String id = engine.createContainer(spec(scratch.name("attached"), Program.SPEAK_AND_EXIT_3));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code = blocking(() -> engine.startAttached(id, new Stdio(null, out, err, null)));
+
+    assertThat(code).isEqualTo(3);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("out\n");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("err\n");
+  }
+
+  @Test
+  @Covers({"exec(String,ExecSpec,byte[])", "exec(String,ExecSpec,Stdio)"})
+  void exec_runsInARunningContainer_withItsOutputAndExitCode() {
+    String id = started(Program.SERVE, "exec");
+
+    for (ExecProgram p : ExecProgram.all()) {
+      ExecResult r = blocking(() -> engine.exec(id, p.spec(), (byte[]) null));
+      assertThat(r.exitCode()).as(String.join(" ", p.spec().command())).isEqualTo(p.exitCode());
+      assertThat(new String(r.stdout(), StandardCharsets.UTF_8)).isEqualTo(p.stdout());
+      assertThat(new String(r.stderr(), StandardCharsets.UTF_8)).isEqualTo(p.stderr());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ExecSpec detached = new ExecSpec(List.of("sleep", "1"), List.of(), null, null, false, true);
+    assertThat(blocking(() -> engine.exec(id, detached, new Stdio(null, out, out, null)))).isZero();
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
+  @Covers({"exec(String,ExecSpec,byte[])"})
+  void exec_ofAProgramTheContainerLacks_saysSo() {
+    String id = started(Program.SERVE, "nothere");
+
+    ExecResult missing = blocking(() -> engine.exec(id, ExecProgram.MISSING, (byte[]) null));
+    // 126 up to Docker 20.10, 127 since 23.0; the runtime's message, on either stream.
+    assertThat(missing.exitCode()).isIn(126, 127);
+    assertThat(
+            new String(missing.stdout(), StandardCharsets.UTF_8)
+                + new String(missing.stderr(), StandardCharsets.UTF_8))
+        .contains("executable file not found");
+  }
+
+  @Test
+  @Covers({"top"})
+  void top_listsTheProcesses_withTheirCommands() {
+    String id = started(Program.SERVE, "top");
+
+    // Just started, its process may still be the runtime's (runc init) for a moment.
+    Awaitility.await()
+        .atMost(BLOCKING)
+        .untilAsserted(
+            () -> {
+              Processes p = engine.top(id);
+              assertThat(p.titles()).contains("PID", "CMD");
+              int cmd = p.titles().indexOf("CMD");
+              assertThat(p.rows())
+                  .isNotEmpty()
+                  .anySatisfy(row -> assertThat(row.get(cmd)).startsWith("sh"));
+            });
+  }
+
+  @Test
+  @Covers({"copyTo", "copyFrom"})
+  void copy_intoAndOutOfAContainer_asTarStreams() throws IOException {
+    String id = started(Program.SERVE, "copy");
+
+    engine.copyTo(id, "/tmp", new ByteArrayInputStream(tar("greeting.txt", "hello\n")));
+
+    try (InputStream copied = engine.copyFrom(id, "/tmp/greeting.txt")) {
+      assertThat(untar(copied)).containsExactly(Map.entry("greeting.txt", "hello\n"));
+    }
+    assertThatThrownBy(() -> engine.copyFrom(id, "/tmp/absent.txt").close())
+        .isInstanceOf(EngineException.NotFound.class);
+  }
+}
