@@ -36,7 +36,7 @@ public final class LocalRegistry implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Path dir = Files.createTempDirectory("jstack-registry-");
+    Path dir = io.jstack.runtime.NothingLeft.temporaryDirectory("registry");
     Path config = dir.resolve("config.yml");
     Files.writeString(
         config,
