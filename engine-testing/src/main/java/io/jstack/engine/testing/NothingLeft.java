@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -44,19 +46,36 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Test classes run one after another, so in CI a difference is this test's. On a machine where
  * someone else runs tests at the same time, what provably belongs to them is left out of the
- * comparison: a container of a live conmon or a network of a live engine with another data root, a
- * file that a process named (a registry's directory) which is neither the test's nor a child of
- * this JVM. The check waits up to {@value #SETTLE_SECONDS} s for the host to settle (a process
- * exiting, a namespace going) before it fails.
+ * comparison: a container of a live conmon or a network of a live engine with another data root,
+ * the runtime probe's cgroup of another process, a file that a process which is neither the test's
+ * nor a child of this JVM names, and another JVM's {@link #temporaryDirectory}. What cannot be told
+ * apart (say, the cgroup of another JVM's container between its exit and its removal) still counts:
+ * run again, or alone. The check waits up to {@value #SETTLE_SECONDS} s for the host to settle (a
+ * process exiting, a namespace going) before it fails.
  */
 public final class NothingLeft implements BeforeEachCallback, AfterEachCallback {
   static final int SETTLE_SECONDS = 5;
+
+  /** The cgroup RuntimeTools' probe makes, named by the probing process. */
+  private static final Pattern PROBE = Pattern.compile("^cgroup .*/jstack/probe-(\\d+)$");
+
+  /** A temporary directory named by the JVM that made it ({@link #temporaryDirectory}). */
+  private static final Pattern MADE_BY = Pattern.compile("^file /tmp/jstack-[a-z]+-(\\d+)-");
 
   private final Supplier<Path> scope;
   private Snapshot before;
 
   private NothingLeft(Supplier<Path> scope) {
     this.scope = scope;
+  }
+
+  /**
+   * A new directory in /tmp named {@code jstack-<what>-<this JVM's pid>-...}, so that the check of
+   * a test in another JVM (someone else's run on the same machine) knows it is not its own.
+   */
+  public static Path temporaryDirectory(String what) throws IOException {
+    return Files.createTempDirectory(
+        Path.of("/tmp"), "jstack-" + what + "-" + ProcessHandle.current().pid() + "-");
   }
 
   /** Checks around each test, {@code scope} (read when the test starts) being its own directory. */
@@ -93,9 +112,13 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
    * What a test may leave behind; and what others hold: container and network ids of other data
    * roots, and the command lines of processes that are neither the test's nor this JVM's children.
    */
-  record Snapshot(Set<String> items, Set<String> foreignIds, Set<String> foreignCommands) {
+  record Snapshot(
+      Set<String> items,
+      Set<String> foreignIds,
+      Set<String> foreignCommands,
+      Set<Long> foreignPids) {
     static Snapshot take(Path scope) {
-      Snapshot s = new Snapshot(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+      Snapshot s = new Snapshot(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
       processes(scope, s);
       mounts(scope, s.items);
       cgroups(s.items);
@@ -107,9 +130,14 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
     /** Empty when {@code after} holds the same items, else what was added and what went. */
     String differenceTo(Snapshot after) {
       Snapshot others =
-          new Snapshot(Set.of(), new TreeSet<>(foreignIds), new TreeSet<>(foreignCommands));
+          new Snapshot(
+              Set.of(),
+              new TreeSet<>(foreignIds),
+              new TreeSet<>(foreignCommands),
+              new TreeSet<>(foreignPids));
       others.foreignIds.addAll(after.foreignIds);
       others.foreignCommands.addAll(after.foreignCommands);
+      others.foreignPids.addAll(after.foreignPids);
       Set<String> added = new TreeSet<>(after.items);
       added.removeAll(items);
       added.removeIf(i -> others.holds(i) || others.needChains(i, after.items));
@@ -125,11 +153,20 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
     /**
      * Whether {@code item} is someone else's: it names one of their ids (containers' cgroups and
      * namespaces carry their id, veths its first 9 characters, bridges and their rules a network
-     * id's first 11), or it is a file one of their processes names (another test's registry).
+     * id's first 11); it is the runtime probe's cgroup of one of their processes; or it is a file
+     * one of their processes names, or another JVM's temporary directory.
      */
     private boolean holds(String item) {
       if (foreignIds.stream()
           .anyMatch(id -> id.length() >= 9 && item.contains(id.substring(0, 9)))) {
+        return true;
+      }
+      Matcher probe = PROBE.matcher(item);
+      if (probe.find() && foreignPids.contains(Long.parseLong(probe.group(1)))) {
+        return true;
+      }
+      Matcher madeBy = MADE_BY.matcher(item);
+      if (madeBy.find() && Long.parseLong(madeBy.group(1)) != ProcessHandle.current().pid()) {
         return true;
       }
       String file = item.startsWith("file ") ? item.substring("file ".length()) : null;
@@ -168,6 +205,7 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
           s.items.add("process " + name + " " + abbreviate(line));
         } else if (!children.contains(Long.parseLong(name))) {
           s.foreignCommands.add(line);
+          s.foreignPids.add(Long.parseLong(name));
           ownedElsewhere(args, s.foreignIds);
         }
       }
@@ -279,16 +317,13 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
     } catch (IOException e) {
       throw new IllegalStateException("cannot list " + fs + ": " + e.getMessage(), e);
     }
+    // runc makes each container's cgroup right below jstack; a listing, unlike a walk, carries on
+    // when one goes while it looks.
     for (Path parent : parents) {
-      if (!Files.isDirectory(parent)) {
-        continue;
-      }
-      try (Stream<Path> all = Files.walk(parent)) {
-        all.filter(p -> !p.equals(parent) && Files.isDirectory(p))
-            .forEach(p -> items.add("cgroup " + fs.relativize(p)));
-      } catch (IOException | java.io.UncheckedIOException gone) {
-        // A cgroup went while we looked: the next look sees it gone.
-        items.add("cgroup " + fs.relativize(parent) + " (changing)");
+      try (Stream<Path> all = Files.list(parent)) {
+        all.filter(Files::isDirectory).forEach(p -> items.add("cgroup " + fs.relativize(p)));
+      } catch (IOException notThere) {
+        // No jstack cgroup in this hierarchy.
       }
     }
   }

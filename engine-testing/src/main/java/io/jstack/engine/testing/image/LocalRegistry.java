@@ -1,5 +1,6 @@
 package io.jstack.engine.testing.image;
 
+import io.jstack.engine.testing.NothingLeft;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -51,7 +52,7 @@ public final class LocalRegistry implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Path dir = Files.createTempDirectory("jstack-registry-");
+    Path dir = NothingLeft.temporaryDirectory("registry");
     Path config = dir.resolve("config.yml");
     Files.writeString(
         config,
