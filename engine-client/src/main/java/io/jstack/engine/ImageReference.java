@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
  * characters with its registry; a tag is {@code [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}}; a digest is
  * {@code sha256:} and 64 hex digits.
  *
- * <p>The one parser of image references outside the embedded engine, which has its own copy ({@code
- * io.jstack.runtime.image.ImageReference}) that behaves the same until it moves onto this.
+ * <p>The one parser of image references, for the client, the CLI and the embedded engine alike.
  *
  * @param registry the registry host (and port), {@code docker.io} for Docker Hub
  * @param repository the repository path within the registry

@@ -3,7 +3,7 @@ package io.jstack.runtime.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.jstack.engine.EngineException;
-import io.jstack.runtime.image.ImageReference;
+import io.jstack.engine.ImageReference;
 import io.jstack.runtime.image.ImageStore;
 import java.util.ArrayList;
 import java.util.List;

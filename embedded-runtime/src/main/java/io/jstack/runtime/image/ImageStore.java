@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.image.internal.LayerUnpacker;

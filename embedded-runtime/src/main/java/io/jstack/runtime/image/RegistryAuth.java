@@ -2,6 +2,7 @@ package io.jstack.runtime.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

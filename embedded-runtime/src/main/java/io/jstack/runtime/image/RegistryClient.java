@@ -3,6 +3,7 @@ package io.jstack.runtime.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.internal.Daemons;
 import java.io.IOException;

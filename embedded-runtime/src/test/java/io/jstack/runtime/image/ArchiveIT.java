@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
 import io.jstack.engine.testing.NothingLeft;
 import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;

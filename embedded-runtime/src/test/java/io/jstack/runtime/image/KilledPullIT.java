@@ -2,6 +2,7 @@ package io.jstack.runtime.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.engine.ImageReference;
 import io.jstack.engine.testing.NothingLeft;
 import io.jstack.engine.testing.image.LocalRegistry;
 import io.jstack.engine.testing.image.TestImages;

@@ -1,5 +1,6 @@
 package io.jstack.runtime.image;
 
+import io.jstack.engine.ImageReference;
 import io.jstack.runtime.DataRoot;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.image.internal.Digests;
 import java.io.ByteArrayOutputStream;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
 import io.jstack.engine.testing.NothingLeft;
 import io.jstack.engine.testing.image.LocalRegistry;
 import io.jstack.engine.testing.image.TestImages;

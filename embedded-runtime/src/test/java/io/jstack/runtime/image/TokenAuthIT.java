@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
 import io.jstack.engine.testing.NothingLeft;
 import io.jstack.engine.testing.image.LocalRegistry;
 import io.jstack.engine.testing.image.TestImages;
