@@ -90,17 +90,7 @@ class ImageCommandsIT {
   @Test
   void pushAfterAPullThatFoundEveryLayerStored_keepsThePulledDigest() throws Exception {
     // A loaded archive puts the layer in the store by its diff_id, with no compressed blob.
-    Path classic = dir.resolve("classic.tar");
-    assertThat(
-            Docker.run(
-                    null,
-                    "docker",
-                    "save",
-                    "-o",
-                    classic.toString(),
-                    "jstack-examples/busybox:latest")
-                .code())
-        .isZero();
+    Path classic = savedExampleImage();
     JstackRunner j = jstack();
     JstackRunner.Run load = j.run(none(), "image", "load", "-i", classic.toString());
     assertThat(load.code()).as(load.err()).isZero();
@@ -167,17 +157,7 @@ class ImageCommandsIT {
 
   @Test
   void loadFromDocker_saveIntoDocker() {
-    Path classic = dir.resolve("classic.tar");
-    assertThat(
-            Docker.run(
-                    null,
-                    "docker",
-                    "save",
-                    "-o",
-                    classic.toString(),
-                    "jstack-examples/busybox:latest")
-                .code())
-        .isZero();
+    Path classic = savedExampleImage();
     JstackRunner j = jstack();
     JstackRunner.Run load = j.run(none(), "image", "load", "-i", classic.toString());
     assertThat(load.code()).as(load.err()).isZero();
@@ -216,6 +196,16 @@ class ImageCommandsIT {
         j.run(none(), "image", "load", "-i", dir.resolve("nope.tar").toString());
     assertThat(noArchive.code()).isEqualTo(2);
     assertThat(noArchive.err()).contains("no such archive");
+  }
+
+  /** The examples' image as {@code docker save} writes it (dockerd supplies it). */
+  private Path savedExampleImage() {
+    Path classic = dir.resolve("classic.tar");
+    Docker.Result saved =
+        Docker.run(
+            null, "docker", "save", "-o", classic.toString(), "jstack-examples/busybox:latest");
+    assertThat(saved.code()).as(saved.err()).isZero();
+    return classic;
   }
 
   private static String skopeo(String... args) {

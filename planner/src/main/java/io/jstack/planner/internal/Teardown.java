@@ -111,38 +111,12 @@ public final class Teardown {
     }
     // One-off (run) containers go with the project, as in Docker Compose.
     for (ContainerInfo c : observed.oneOffs()) {
-      Node stop =
-          c.isRunning()
-              ? plan.add(
-                  new StopContainer(
-                      c.name(), null, ServiceSettings.stopTimeout(null, options.timeout())),
-                  c.label(ComposeLabels.SERVICE),
-                  "one-off")
-              : null;
-      removals.add(
-          plan.add(
-              new RemoveContainer(c.name(), options.removeVolumes()),
-              c.label(ComposeLabels.SERVICE),
-              "one-off",
-              stop));
+      removals.add(stopAndRemove(c, "one-off"));
     }
     if (!orphans.isEmpty()) {
       if (options.removeOrphans()) {
         for (ContainerInfo c : orphans) {
-          Node stop =
-              c.isRunning()
-                  ? plan.add(
-                      new StopContainer(
-                          c.name(), null, ServiceSettings.stopTimeout(null, options.timeout())),
-                      c.label(ComposeLabels.SERVICE),
-                      "orphan")
-                  : null;
-          removals.add(
-              plan.add(
-                  new RemoveContainer(c.name(), options.removeVolumes()),
-                  c.label(ComposeLabels.SERVICE),
-                  "orphan",
-                  stop));
+          removals.add(stopAndRemove(c, "orphan"));
         }
       } else {
         plan.warn(
@@ -179,5 +153,22 @@ public final class Teardown {
       }
     }
     return plan.build();
+  }
+
+  /** Stops {@code c} if it runs, then removes it; {@code why} is the plan's reason for both. */
+  private Node stopAndRemove(ContainerInfo c, String why) {
+    Node stop =
+        c.isRunning()
+            ? plan.add(
+                new StopContainer(
+                    c.name(), null, ServiceSettings.stopTimeout(null, options.timeout())),
+                c.label(ComposeLabels.SERVICE),
+                why)
+            : null;
+    return plan.add(
+        new RemoveContainer(c.name(), options.removeVolumes()),
+        c.label(ComposeLabels.SERVICE),
+        why,
+        stop);
   }
 }
