@@ -62,7 +62,8 @@ final class ContainerRoutes {
 
   private void create(Exchange x) {
     String name = x.param("name");
-    String id = engine.create(name == null || name.isEmpty() ? null : name, x.json());
+    String id =
+        engine.create(name == null || name.isEmpty() ? null : name, CreateBody.settings(x.json()));
     ObjectNode r = Exchange.JSON.createObjectNode();
     r.put("Id", id);
     r.putArray("Warnings");

@@ -1,8 +1,8 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.ContainerConfig;
+import io.jstack.runtime.image.ImageConfig;
 import io.jstack.runtime.image.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one decoder of Docker's create body into the runtime's {@link ContainerConfig}: the command
- * line and environment over the image's, its layers, mounts (binds, tmpfs, named and anonymous
- * volumes), limits, capabilities and console, and its network mode, hosts and resolv.conf entries
- * (from {@link NetworkAttachments}).
+ * What a container runs, from what it was created with and its image: the runtime's {@link
+ * ContainerConfig} (the command line and environment over the image's, its layers, mounts (binds,
+ * tmpfs, named and anonymous volumes), limits, capabilities and console, and its network mode,
+ * hosts and resolv.conf entries from {@link NetworkAttachments}).
  */
 final class CreateDecoder {
   private final ImageStore images;
@@ -30,45 +30,38 @@ final class CreateDecoder {
   }
 
   /**
-   * The process a create request runs: its entrypoint and command, each from the image unless the
-   * request sets it (a request's entrypoint also drops the image's command).
+   * The process a container runs: its entrypoint and command, each from the image unless it sets
+   * its own (its own entrypoint also drops the image's command).
    */
-  static List<String> commandLine(JsonNode body, JsonNode imageConfig) {
-    List<String> entrypoint =
-        body.path("Entrypoint").isArray()
-            ? Json.strings(body.path("Entrypoint"))
-            : Json.strings(imageConfig.path("Entrypoint"));
-    List<String> cmd =
-        body.path("Cmd").isArray()
-            ? Json.strings(body.path("Cmd"))
-            : body.path("Entrypoint").isArray() ? List.of() : Json.strings(imageConfig.path("Cmd"));
-    List<String> args = new ArrayList<>(entrypoint);
-    args.addAll(cmd);
+  static List<String> commandLine(ContainerSettings s, ImageConfig image) {
+    List<String> args =
+        new ArrayList<>(s.entrypoint() != null ? s.entrypoint() : image.entrypoint());
+    args.addAll(s.cmd() != null ? s.cmd() : s.entrypoint() != null ? List.of() : image.cmd());
     return args;
   }
 
   /**
-   * The configuration of container {@code id} named {@code name} from {@code body}, a create body
-   * with its endpoints already chosen, and its image; named volumes it mounts are created, and the
-   * names of the anonymous volumes made for it are added to {@code anonymous}.
+   * The configuration of container {@code r} (its endpoints chosen) from its image; named volumes
+   * it mounts are created, and the names of the anonymous volumes made for it are added to {@code
+   * anonymous}.
    *
    * @throws EngineException when it has no command, a layer of its image is missing, a bind source
    *     is missing or cannot be created, or it mounts what the engine does not support
    */
-  ContainerConfig decode(
-      String id, String name, JsonNode body, ImageStore.Image image, List<String> anonymous) {
-    JsonNode host = body.path("HostConfig");
-    JsonNode ic = image.config().path("config");
-    List<String> args = commandLine(body, ic);
-    if (args.isEmpty()) {
+  ContainerConfig decode(ContainerRecord r, ImageStore.Image image, List<String> anonymous) {
+    ContainerSettings s = r.settings();
+    ContainerSettings.Host host = s.host();
+    ImageConfig ic = image.defaults();
+    String name = r.name();
+    if (r.commandLine().isEmpty()) {
       throw new EngineException(
           "container " + name + " has no command: the image sets none and the service gives none");
     }
     Map<String, String> env = new LinkedHashMap<>();
-    for (String e : Json.strings(ic.path("Env"))) {
+    for (String e : ic.env()) {
       env.put(e.split("=", 2)[0], e);
     }
-    for (String e : Json.strings(body.path("Env"))) {
+    for (String e : s.env()) {
       env.put(e.split("=", 2)[0], e);
     }
     List<Path> layers = new ArrayList<>();
@@ -82,11 +75,11 @@ final class CreateDecoder {
                           "layer "
                               + d
                               + " of image "
-                              + body.path("Image").asText()
+                              + s.image()
                               + " is missing: pull the image again")));
     }
     List<ContainerConfig.BindMount> mounts = new ArrayList<>();
-    for (String b : Json.strings(host.path("Binds"))) {
+    for (String b : host.binds()) {
       String[] p = b.split(":");
       boolean ro = p.length > 2 && List.of(p[2].split(",")).contains("ro");
       if (p[0].startsWith("/")) {
@@ -104,13 +97,10 @@ final class CreateDecoder {
                 "volume", volumes.create(p[0], Map.of()).data(), p[1], ro, true));
       }
     }
-    for (JsonNode m : host.path("Mounts")) {
-      String type = m.path("Type").asText();
-      String target = m.path("Target").asText();
-      boolean ro = m.path("ReadOnly").asBoolean();
-      switch (type) {
+    for (ContainerSettings.Mount m : host.mounts()) {
+      switch (m.type()) {
         case "bind" -> {
-          Path source = Path.of(m.path("Source").asText());
+          Path source = Path.of(m.source());
           if (!Files.exists(source)) {
             throw new EngineException(
                 "bind source "
@@ -119,75 +109,57 @@ final class CreateDecoder {
                     + name
                     + " does not exist: create it, or let the service's volume create it (create_host_path)");
           }
-          mounts.add(new ContainerConfig.BindMount("bind", source, target, ro, false));
+          mounts.add(
+              new ContainerConfig.BindMount("bind", source, m.target(), m.readOnly(), false));
         }
         case "tmpfs" ->
-            mounts.add(new ContainerConfig.BindMount("tmpfs", null, target, false, false));
+            mounts.add(new ContainerConfig.BindMount("tmpfs", null, m.target(), false, false));
         case "volume" -> {
-          String named = m.path("Source").asText("");
           Volumes.Volume volume;
-          if (named.isEmpty()) {
+          if (m.source().isEmpty()) {
             volume = volumes.create(Json.randomId(), Map.of("com.docker.volume.anonymous", ""));
             anonymous.add(volume.name());
           } else {
-            volume = volumes.create(named, Map.of());
+            volume = volumes.create(m.source(), Map.of());
           }
-          boolean noCopy = m.path("VolumeOptions").path("NoCopy").asBoolean(false);
-          mounts.add(new ContainerConfig.BindMount("volume", volume.data(), target, ro, !noCopy));
+          mounts.add(
+              new ContainerConfig.BindMount(
+                  "volume", volume.data(), m.target(), m.readOnly(), !m.noCopy()));
         }
         default ->
             throw new EngineException(
                 "container "
                     + name
                     + " mounts a "
-                    + type
+                    + m.type()
                     + ", which the embedded engine does not support yet; use --engine docker for it");
       }
     }
-    Map<String, String> sysctls = new LinkedHashMap<>();
-    host.path("Sysctls").properties().forEach(e -> sysctls.put(e.getKey(), e.getValue().asText()));
-    boolean nnp =
-        Json.strings(host.path("SecurityOpt")).stream()
-            .anyMatch(
-                s -> s.replace('=', ':').startsWith("no-new-privileges") && !s.endsWith("false"));
     return new ContainerConfig(
-        id,
+        r.id(),
         name,
         layers,
-        args,
+        r.commandLine(),
         List.copyOf(env.values()),
-        Json.emptyToNull(body.path("WorkingDir").asText(ic.path("WorkingDir").asText(""))),
-        Json.emptyToNull(body.path("User").asText(ic.path("User").asText(""))),
-        Json.emptyToNull(body.path("Hostname").asText("")),
-        attachments.networkMode(id, name, body),
-        Json.strings(host.path("CapAdd")),
-        Json.strings(host.path("CapDrop")),
-        host.path("Privileged").asBoolean(),
-        host.path("ReadonlyRootfs").asBoolean(),
-        nnp,
-        host.path("Memory").asLong(0) > 0 ? host.path("Memory").asLong() : null,
-        host.path("NanoCpus").asLong(0) > 0 ? host.path("NanoCpus").asLong() / 1e9 : null,
-        host.path("PidsLimit").asLong(0) > 0 ? host.path("PidsLimit").asLong() : null,
-        host.path("ShmSize").asLong(0) > 0 ? host.path("ShmSize").asLong() : null,
-        host.path("Init").asBoolean(false),
+        s.workingDir() != null ? s.workingDir() : ic.workingDir(),
+        s.user() != null ? s.user() : ic.user(),
+        s.hostname(),
+        attachments.networkMode(r),
+        host.capAdd(),
+        host.capDrop(),
+        host.privileged(),
+        host.readonlyRootfs(),
+        host.noNewPrivileges(),
+        host.memory() > 0 ? host.memory() : null,
+        host.nanoCpus() > 0 ? host.nanoCpus() / 1e9 : null,
+        host.pidsLimit() > 0 ? host.pidsLimit() : null,
+        host.shmSize() > 0 ? host.shmSize() : null,
+        Boolean.TRUE.equals(host.init()),
         mounts,
-        sysctls,
-        ulimits(host.path("Ulimits")),
-        new ContainerConfig.Console(
-            body.path("Tty").asBoolean(),
-            body.path("OpenStdin").asBoolean(),
-            body.path("StdinOnce").asBoolean()),
-        NetworkAttachments.hostsEntries(id, body),
-        attachments.resolvConf(body));
-  }
-
-  private static List<ContainerConfig.Ulimit> ulimits(JsonNode list) {
-    List<ContainerConfig.Ulimit> out = new ArrayList<>();
-    for (JsonNode u : list) {
-      out.add(
-          new ContainerConfig.Ulimit(
-              u.path("Name").asText(), u.path("Soft").asLong(), u.path("Hard").asLong()));
-    }
-    return out;
+        host.sysctls(),
+        host.ulimits(),
+        s.console(),
+        NetworkAttachments.hostsEntries(r),
+        attachments.resolvConf(r));
   }
 }

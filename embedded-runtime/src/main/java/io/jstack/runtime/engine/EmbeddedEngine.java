@@ -1,8 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
 import io.jstack.engine.Names;
@@ -11,6 +8,7 @@ import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.RuntimeTools;
+import io.jstack.runtime.image.Healthcheck;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.Network;
@@ -47,9 +45,6 @@ public final class EmbeddedEngine {
   private final Volumes volumes;
   private final Networks networks;
   private final Supervisor supervisor = new Supervisor(this);
-
-  /** Where a container's record lists the anonymous volumes made for it. */
-  static final String ANONYMOUS_VOLUMES = "JstackAnonymousVolumes";
 
   private final ContainerStore store;
   private final Events events;
@@ -153,9 +148,9 @@ public final class EmbeddedEngine {
     dns.close();
   }
 
-  /** Its health ({@code State.Health}), if it has a healthcheck and runs. */
-  public Optional<JsonNode> health(String id) {
-    return Optional.ofNullable(supervisor.health(id)).map(Health::json);
+  /** Its health, if it has a healthcheck and runs. */
+  public Optional<Health.State> health(String id) {
+    return Optional.ofNullable(supervisor.health(id)).map(Health::state);
   }
 
   /** Whether its restart policy is about to start it again. */
@@ -179,12 +174,12 @@ public final class EmbeddedEngine {
   /**
    * Removes an image name, or with an ID every name of that image, as {@code docker rmi} does: an
    * image a container uses keeps its last name unless {@code force}, and is then kept unnamed.
-   * Returns Docker's answer: what was untagged and deleted.
+   * Returns what was untagged and deleted.
    *
    * @throws EngineException.NotFound when there is no such image
    * @throws EngineException.Conflict when a container uses it and {@code force} is not set
    */
-  public ArrayNode removeImage(String reference, boolean force) {
+  public ImageRemoval removeImage(String reference, boolean force) {
     return removals.image(reference, force);
   }
 
@@ -213,8 +208,9 @@ public final class EmbeddedEngine {
    * Connects a container to a network (Compose does so for every network after the first, before
    * start); a running one gets its new interface at once.
    */
-  public void connect(String network, String container, JsonNode endpointConfig) {
-    attachments.connect(network, container, endpointConfig);
+  public void connect(
+      String network, String container, ContainerSettings.EndpointRequest endpoint) {
+    attachments.connect(network, container, endpoint);
   }
 
   /** Takes a container off a network. */
@@ -241,16 +237,17 @@ public final class EmbeddedEngine {
   }
 
   /**
-   * Creates a container from a Docker API create body; returns its id.
+   * Creates a container; returns its id.
    *
    * @throws EngineException.Conflict when the name is taken
+   * @throws EngineException.NotFound when its image is not here
    */
-  public String create(String requestedName, JsonNode body) {
+  public String create(String requestedName, ContainerSettings requested) {
     String name =
         requestedName != null
             ? Names.container(requestedName)
             : "jstack_" + Json.randomId().substring(0, 12);
-    String imageRef = body.path("Image").asText();
+    String imageRef = requested.image();
     ImageReference ref = ImageReference.parse(imageRef);
     String manifest =
         images
@@ -258,37 +255,41 @@ public final class EmbeddedEngine {
             .orElseThrow(() -> new EngineException.NotFound("no such image: " + imageRef));
     ImageStore.Image image = images.image(manifest);
     store.reserve(name);
-    ObjectNode request = body.deepCopy();
+    Map<String, Endpoint> endpoints = Map.of();
     try {
       String id = Json.randomId();
-      List<String> anonymous = new ArrayList<>();
-      request.set(NetworkAttachments.ENDPOINTS, attachments.endpoints(id, name, body));
-      ContainerConfig config = decoder.decode(id, name, request, image, anonymous);
-      containers.create(config);
-      Health.inherit(request, image.config().path("config").path("Healthcheck"));
-      ArrayNode line = request.putArray(COMMAND_LINE);
-      CreateDecoder.commandLine(body, image.config().path("config")).forEach(line::add);
-      ArrayNode anon = request.putArray(ANONYMOUS_VOLUMES);
-      anonymous.forEach(anon::add);
-      ContainerRecord record =
+      Healthcheck own = requested.healthcheck();
+      Healthcheck fromImage = image.defaults().healthcheck();
+      ContainerSettings settings =
+          fromImage == null
+              ? requested
+              : requested.withHealthcheck(own == null ? fromImage : own.over(fromImage));
+      endpoints = attachments.endpoints(id, settings);
+      ContainerRecord planned =
           new ContainerRecord(
-              id, name, imageRef, image.configDigest(), Instant.now(), request, null, 0, false);
+              id,
+              name,
+              imageRef,
+              image.configDigest(),
+              Instant.now(),
+              settings,
+              CreateDecoder.commandLine(settings, image.defaults()),
+              endpoints,
+              List.of(),
+              List.of(),
+              null,
+              0,
+              false);
+      List<String> anonymous = new ArrayList<>();
+      containers.create(decoder.decode(planned, image, anonymous));
+      ContainerRecord record = planned.withAnonymousVolumes(anonymous);
       store.write(record);
       events.emit(record, "create", Map.of());
       return id;
     } finally {
-      attachments.settle(request.path(NetworkAttachments.ENDPOINTS));
+      attachments.settle(endpoints);
       store.release(name);
     }
-  }
-
-  /** Where a container's record keeps the command line it runs. */
-  static final String COMMAND_LINE = "JstackCommandLine";
-
-  /** The command line a container runs (entrypoint and command). */
-  public List<String> command(ContainerRecord r) {
-    JsonNode line = r.request().path(COMMAND_LINE);
-    return line.isArray() ? Json.strings(line) : Json.strings(r.request().path("Cmd"));
   }
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */
@@ -313,16 +314,14 @@ public final class EmbeddedEngine {
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
     attachments.plug(r);
-    JsonNode published = ports.publish(r);
+    List<PublishedPort> published = ports.publish(r);
     try {
       containers.start(r.id(), socket -> consoles.connectWaiting(r.id(), socket));
     } catch (RuntimeException e) {
       ports.unpublish(r.id());
       throw e;
     }
-    ContainerRecord started =
-        r.withRequest(((ObjectNode) r.request().deepCopy()).set(PublishedPorts.PORTS, published))
-            .started(Instant.now(), byPolicy);
+    ContainerRecord started = r.started(Instant.now(), byPolicy, published);
     store.write(started);
     events.emit(started, "start", Map.of());
     supervisor.started(started);
@@ -336,13 +335,16 @@ public final class EmbeddedEngine {
 
   private void stopNow(Container c, String signal, Duration timeout) {
     if (!c.alive()) {
-      if (supervisor.restarting(c.record().id())) {
-        supervisor.cancelRestart(c.record().id());
+      // Ended, maybe with a restart pending, or with its exit not yet seen by the supervisor (which
+      // would then start it again): either way the user's stop holds.
+      supervisor.cancelRestart(c.record().id());
+      if (!c.record().stoppedByUser()) {
         store.write(c.record().stopped());
       }
       return;
     }
-    String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
+    String own = c.record().settings().stopSignal();
+    String sig = signal != null ? signal : own != null ? own : "TERM";
     store.write(c.record().stopped());
     ports.unpublish(c.record().id());
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
@@ -426,8 +428,8 @@ public final class EmbeddedEngine {
     store.forget(c.record().id());
     execs.forget(c.record().id());
     if (removeVolumes) {
-      for (JsonNode v : c.record().request().path(ANONYMOUS_VOLUMES)) {
-        volumes.find(v.asText()).ifPresent(x -> volumes.remove(x.name()));
+      for (String v : c.record().anonymousVolumes()) {
+        volumes.find(v).ifPresent(x -> volumes.remove(x.name()));
       }
     }
   }
@@ -459,12 +461,12 @@ public final class EmbeddedEngine {
   }
 
   /**
-   * Makes an exec instance in a running container from a Docker API exec body; returns its id.
+   * Makes an exec instance in a running container; returns its id.
    *
    * @throws EngineException.Conflict when the container is not running
    */
-  public String createExec(String idOrName, JsonNode body) {
-    return execs.createExec(idOrName, body);
+  public String createExec(String idOrName, ExecRequest request) {
+    return execs.createExec(idOrName, request);
   }
 
   /**

@@ -48,10 +48,7 @@ final class Events {
    */
   void emit(ContainerRecord r, String action, Map<String, String> extra) {
     Map<String, String> attributes = new TreeMap<>();
-    r.request()
-        .path("Labels")
-        .properties()
-        .forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
+    attributes.putAll(r.labels());
     attributes.put("name", r.name());
     attributes.put("image", r.image());
     attributes.putAll(extra);

@@ -380,6 +380,11 @@ public final class ImageStore {
       layers = List.copyOf(layers);
       diffIds = List.copyOf(diffIds);
     }
+
+    /** The defaults it gives its containers. */
+    public ImageConfig defaults() {
+      return ImageConfig.of(config);
+    }
   }
 
   /** A layer as a manifest lists it. */
