@@ -47,7 +47,6 @@ class ArchitectureTest {
   static final Set<String> NOT_YET_TYPED =
       Set.of(
           "io.jstack.runtime.engine",
-          "io.jstack.runtime.container",
           "io.jstack.runtime.network",
           "io.jstack.planner.internal",
           "io.jstack.cli");
