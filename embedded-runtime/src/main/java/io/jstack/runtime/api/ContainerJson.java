@@ -104,9 +104,7 @@ final class ContainerJson {
     i.put("Name", "/" + r.name());
     i.put("Created", r.created().toString());
     i.put("Image", r.imageId());
-    ObjectNode config = CreateBody.config(r.settings());
-    config.put("Image", r.image());
-    i.set("Config", config);
+    i.set("Config", CreateBody.config(r.settings(), r.image()));
     ObjectNode state = i.putObject("State");
     state.put("Status", c.status().name());
     state.put("Running", c.alive());

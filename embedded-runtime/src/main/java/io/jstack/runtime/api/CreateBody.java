@@ -140,34 +140,38 @@ final class CreateBody {
         body.path("AttachStderr").asBoolean(true));
   }
 
-  /** Inspect's {@code Config}, less its {@code Image} (the name the client gave). */
-  static ObjectNode config(ContainerSettings s) {
+  /**
+   * Inspect's {@code Config}, its fields in Docker's order, with {@code Image} (the name the client
+   * gave) after {@code Healthcheck}.
+   */
+  static ObjectNode config(ContainerSettings s, String image) {
     ObjectNode c = Exchange.JSON.createObjectNode();
     put(c, "Hostname", s.hostname());
     put(c, "Domainname", s.domainname());
     put(c, "User", s.user());
+    ObjectNode exposed = c.putObject("ExposedPorts");
+    s.exposedPorts().forEach(exposed::putObject);
+    c.put("Tty", s.console().tty());
+    c.put("OpenStdin", s.console().stdin());
+    c.put("StdinOnce", s.console().stdinOnce());
     c.set("Env", strings(s.env()));
     if (s.cmd() != null) {
       c.set("Cmd", strings(s.cmd()));
     }
+    if (s.healthcheck() != null) {
+      c.set("Healthcheck", s.healthcheck().json());
+    }
+    c.put("Image", image);
+    put(c, "WorkingDir", s.workingDir());
     if (s.entrypoint() != null) {
       c.set("Entrypoint", strings(s.entrypoint()));
     }
-    put(c, "WorkingDir", s.workingDir());
     ObjectNode labels = c.putObject("Labels");
     s.labels().forEach(labels::put);
     put(c, "StopSignal", s.stopSignal());
     if (s.stopTimeout() != null) {
       c.put("StopTimeout", s.stopTimeout());
     }
-    if (s.healthcheck() != null) {
-      c.set("Healthcheck", s.healthcheck().json());
-    }
-    ObjectNode exposed = c.putObject("ExposedPorts");
-    s.exposedPorts().forEach(p -> exposed.putObject(p));
-    c.put("Tty", s.console().tty());
-    c.put("OpenStdin", s.console().stdin());
-    c.put("StdinOnce", s.console().stdinOnce());
     return c;
   }
 

@@ -1,14 +1,11 @@
 package io.jstack.runtime.engine;
 
 import io.jstack.engine.EngineException;
-import io.jstack.engine.ImageReference;
-import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.RuntimeTools;
-import io.jstack.runtime.image.Healthcheck;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.Network;
@@ -18,7 +15,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +30,9 @@ import java.util.function.Consumer;
  * <p>This class is the wiring and the containers' life cycle (create, start, stop, kill, pause,
  * remove); the rest is in small services it delegates to: {@link ContainerStore} (the records),
  * {@link Events}, {@link NetworkAttachments} and {@link ContainerDns}, {@link PublishedPorts},
- * {@link CreateDecoder} (Docker's create body into a {@link ContainerConfig}), {@link
- * ExecSessions}, {@link Consoles}, {@link Waits}, {@link ContainerFiles}, {@link Removals}, and the
- * {@link Supervisor} (exits, restart policies, healthchecks).
+ * {@link Creations} (a record and the runtime's {@link ContainerConfig} from what a create asks),
+ * {@link ExecSessions}, {@link Consoles}, {@link Waits}, {@link ContainerFiles}, {@link Removals},
+ * and the {@link Supervisor} (exits, restart policies, healthchecks).
  */
 public final class EmbeddedEngine {
   private final DataRoot root;
@@ -51,7 +47,7 @@ public final class EmbeddedEngine {
   private final PublishedPorts ports = new PublishedPorts();
   private final ContainerDns dns;
   private final NetworkAttachments attachments;
-  private final CreateDecoder decoder;
+  private final Creations creations;
   private final ExecSessions execs;
   private final Consoles consoles;
   private final Waits waits;
@@ -87,7 +83,7 @@ public final class EmbeddedEngine {
     this.events = new Events(store, containers, supervisor);
     this.dns = new ContainerDns(networks, store);
     this.attachments = new NetworkAttachments(networks, store, events, dns);
-    this.decoder = new CreateDecoder(images, volumes, attachments);
+    this.creations = new Creations(images, volumes, attachments, store, containers, events);
     this.execs = new ExecSessions(store, containers, events);
     this.consoles = new Consoles(store, containers);
     this.waits = new Waits(store, containers);
@@ -243,53 +239,7 @@ public final class EmbeddedEngine {
    * @throws EngineException.NotFound when its image is not here
    */
   public String create(String requestedName, ContainerSettings requested) {
-    String name =
-        requestedName != null
-            ? Names.container(requestedName)
-            : "jstack_" + Json.randomId().substring(0, 12);
-    String imageRef = requested.image();
-    ImageReference ref = ImageReference.parse(imageRef);
-    String manifest =
-        images
-            .resolve(ref)
-            .orElseThrow(() -> new EngineException.NotFound("no such image: " + imageRef));
-    ImageStore.Image image = images.image(manifest);
-    store.reserve(name);
-    Map<String, Endpoint> endpoints = Map.of();
-    try {
-      String id = Json.randomId();
-      Healthcheck own = requested.healthcheck();
-      Healthcheck fromImage = image.defaults().healthcheck();
-      ContainerSettings settings =
-          fromImage == null
-              ? requested
-              : requested.withHealthcheck(own == null ? fromImage : own.over(fromImage));
-      endpoints = attachments.endpoints(id, settings);
-      ContainerRecord planned =
-          new ContainerRecord(
-              id,
-              name,
-              imageRef,
-              image.configDigest(),
-              Instant.now(),
-              settings,
-              CreateDecoder.commandLine(settings, image.defaults()),
-              endpoints,
-              List.of(),
-              List.of(),
-              null,
-              0,
-              false);
-      List<String> anonymous = new ArrayList<>();
-      containers.create(decoder.decode(planned, image, anonymous));
-      ContainerRecord record = planned.withAnonymousVolumes(anonymous);
-      store.write(record);
-      events.emit(record, "create", Map.of());
-      return id;
-    } finally {
-      attachments.settle(endpoints);
-      store.release(name);
-    }
+    return creations.create(requestedName, requested);
   }
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */

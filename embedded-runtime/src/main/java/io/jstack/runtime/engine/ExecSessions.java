@@ -52,7 +52,7 @@ final class ExecSessions {
           "privileged exec is not supported by the jstack engine; use --engine docker for it");
     }
     ExecConfig config = request.process();
-    String id = Json.randomId();
+    String id = Ids.random();
     execs.put(id, new Exec(id, c.record().id(), request));
     events.emit(
         c.record(), "exec_create: " + String.join(" ", config.command()), Map.of("execID", id));

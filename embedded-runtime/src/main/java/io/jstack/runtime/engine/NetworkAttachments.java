@@ -154,7 +154,7 @@ final class NetworkAttachments {
       aliases.add(shortId);
     }
     return new Endpoint(
-        n.name(), Subnet.address(address), device, Json.randomId(), aliases, config.links());
+        n.name(), Subnet.address(address), device, Ids.random(), aliases, config.links());
   }
 
   /**

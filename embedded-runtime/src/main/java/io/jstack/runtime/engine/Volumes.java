@@ -26,6 +26,9 @@ public final class Volumes {
     this.dir = root.path().resolve("volumes");
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** A volume's {@code meta.json}. */
   private record Meta(String created, Map<String, String> labels) {}
 
@@ -43,7 +46,7 @@ public final class Volumes {
     try {
       Files.createDirectories(v.resolve("_data"));
       Path temp = v.resolve("meta.json.tmp");
-      Files.write(temp, Json.MAPPER.writeValueAsBytes(new Meta(Instant.now().toString(), labels)));
+      Files.write(temp, MAPPER.writeValueAsBytes(new Meta(Instant.now().toString(), labels)));
       Files.move(temp, v.resolve("meta.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new EngineException("cannot create volume " + name + ": " + e.getMessage(), e);
@@ -60,7 +63,7 @@ public final class Volumes {
       return Optional.empty();
     }
     try {
-      Meta m = Json.MAPPER.readValue(meta.toFile(), Meta.class);
+      Meta m = MAPPER.readValue(meta.toFile(), Meta.class);
       return Optional.of(
           new Volume(
               name,

@@ -1,32 +1,106 @@
 package io.jstack.runtime.engine;
 
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
+import io.jstack.engine.Names;
 import io.jstack.runtime.container.ContainerConfig;
+import io.jstack.runtime.container.Containers;
+import io.jstack.runtime.image.Healthcheck;
 import io.jstack.runtime.image.ImageConfig;
 import io.jstack.runtime.image.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a container runs, from what it was created with and its image: the runtime's {@link
- * ContainerConfig} (the command line and environment over the image's, its layers, mounts (binds,
- * tmpfs, named and anonymous volumes), limits, capabilities and console, and its network mode,
- * hosts and resolv.conf entries from {@link NetworkAttachments}).
+ * The creation of containers: a name reserved, the healthcheck completed from the image's, the
+ * endpoints chosen, and what the container runs from what it asks and its image, the runtime's
+ * {@link ContainerConfig} (the command line and environment over the image's, its layers, mounts
+ * (binds, tmpfs, named and anonymous volumes), limits, capabilities and console, and its network
+ * mode, hosts and resolv.conf entries from {@link NetworkAttachments}); then its record.
  */
-final class CreateDecoder {
+final class Creations {
   private final ImageStore images;
   private final Volumes volumes;
   private final NetworkAttachments attachments;
+  private final ContainerStore store;
+  private final Containers containers;
+  private final Events events;
 
-  CreateDecoder(ImageStore images, Volumes volumes, NetworkAttachments attachments) {
+  Creations(
+      ImageStore images,
+      Volumes volumes,
+      NetworkAttachments attachments,
+      ContainerStore store,
+      Containers containers,
+      Events events) {
     this.images = images;
     this.volumes = volumes;
     this.attachments = attachments;
+    this.store = store;
+    this.containers = containers;
+    this.events = events;
+  }
+
+  /**
+   * Creates a container; returns its id.
+   *
+   * @throws EngineException.Conflict when the name is taken
+   * @throws EngineException.NotFound when its image is not here
+   */
+  public String create(String requestedName, ContainerSettings requested) {
+    String name =
+        requestedName != null
+            ? Names.container(requestedName)
+            : "jstack_" + Ids.random().substring(0, 12);
+    String imageRef = requested.image();
+    ImageReference ref = ImageReference.parse(imageRef);
+    String manifest =
+        images
+            .resolve(ref)
+            .orElseThrow(() -> new EngineException.NotFound("no such image: " + imageRef));
+    ImageStore.Image image = images.image(manifest);
+    store.reserve(name);
+    Map<String, Endpoint> endpoints = Map.of();
+    try {
+      String id = Ids.random();
+      Healthcheck own = requested.healthcheck();
+      Healthcheck fromImage = image.defaults().healthcheck();
+      ContainerSettings settings =
+          fromImage == null
+              ? requested
+              : requested.withHealthcheck(own == null ? fromImage : own.over(fromImage));
+      endpoints = attachments.endpoints(id, settings);
+      ContainerRecord planned =
+          new ContainerRecord(
+              id,
+              name,
+              imageRef,
+              image.configDigest(),
+              Instant.now(),
+              settings,
+              commandLine(settings, image.defaults()),
+              endpoints,
+              List.of(),
+              List.of(),
+              null,
+              0,
+              false);
+      List<String> anonymous = new ArrayList<>();
+      containers.create(decode(planned, image, anonymous));
+      ContainerRecord record = planned.withAnonymousVolumes(anonymous);
+      store.write(record);
+      events.emit(record, "create", Map.of());
+      return id;
+    } finally {
+      attachments.settle(endpoints);
+      store.release(name);
+    }
   }
 
   /**
@@ -48,7 +122,8 @@ final class CreateDecoder {
    * @throws EngineException when it has no command, a layer of its image is missing, a bind source
    *     is missing or cannot be created, or it mounts what the engine does not support
    */
-  ContainerConfig decode(ContainerRecord r, ImageStore.Image image, List<String> anonymous) {
+  private ContainerConfig decode(
+      ContainerRecord r, ImageStore.Image image, List<String> anonymous) {
     ContainerSettings s = r.settings();
     ContainerSettings.Host host = s.host();
     ImageConfig ic = image.defaults();
@@ -117,7 +192,7 @@ final class CreateDecoder {
         case "volume" -> {
           Volumes.Volume volume;
           if (m.source().isEmpty()) {
-            volume = volumes.create(Json.randomId(), Map.of("com.docker.volume.anonymous", ""));
+            volume = volumes.create(Ids.random(), Map.of("com.docker.volume.anonymous", ""));
             anonymous.add(volume.name());
           } else {
             volume = volumes.create(m.source(), Map.of());
