@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Signal names as Compose files and the Docker API give them, and their Linux numbers. */
-final class Signals {
+public final class Signals {
   private Signals() {}
 
   private static final Map<String, Integer> NUMBERS =
@@ -42,7 +42,7 @@ final class Signals {
           Map.entry("SYS", 31));
 
   /** {@code TERM}, {@code SIGTERM} or {@code 15} → 15; null for what it does not know. */
-  static Integer number(String signal) {
+  public static Integer number(String signal) {
     if (signal == null) {
       return null;
     }

@@ -6,6 +6,7 @@ import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.RuntimeTools;
+import io.jstack.runtime.container.Signals;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.Network;
@@ -341,13 +342,20 @@ public final class EmbeddedEngine {
   }
 
   private void killNow(Container c, String signal) {
-    if (c.status() != Container.Status.running) {
+    if (!c.alive()) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
     String sig = (signal == null ? "KILL" : signal).replaceFirst("^SIG", "");
     store.write(c.record().stopped());
     containers.kill(c.record().id(), sig);
-    events.emit(c.record(), "kill", Map.of("signal", sig));
+    Integer number = Signals.number(sig);
+    if (c.status() == Container.Status.paused && Integer.valueOf(9).equals(number)) {
+      // A frozen process dies of SIGKILL only once thawed (runc thaws it too).
+      containers.resume(c.record().id());
+    }
+    // Docker's kill event gives the signal's number.
+    events.emit(
+        c.record(), "kill", Map.of("signal", number == null ? sig : String.valueOf(number)));
   }
 
   /**
@@ -371,9 +379,17 @@ public final class EmbeddedEngine {
     // A wait for its removal may not have seen it exit: its exit code stays known a while.
     OptionalInt ended = containers.exitCode(c.record().id());
     waits.removed(c.record().id(), ended);
-    containers.remove(c.record().id());
-    attachments.unplug(c.record());
+    // Its die comes before its destroy, as Docker's: an exit nobody announced yet is announced
+    // now, and a forced removal kills it first.
     announceExits();
+    if (c.alive()) {
+      events.emit(c.record(), "kill", Map.of("signal", "9"));
+    }
+    containers.remove(c.record().id());
+    if (c.alive()) {
+      events.emit(c.record(), "die", Map.of("exitCode", "137"));
+    }
+    attachments.unplug(c.record());
     events.emit(c.record(), "destroy", Map.of());
     store.forget(c.record().id());
     execs.forget(c.record().id());

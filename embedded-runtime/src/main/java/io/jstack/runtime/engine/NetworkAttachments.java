@@ -236,7 +236,19 @@ final class NetworkAttachments {
     List<Plumbing.Link> links = new ArrayList<>();
     boolean first = true;
     for (Map.Entry<String, Endpoint> e : r.endpoints().entrySet()) {
-      Plumbing.Link l = link(r.id(), networks.require(e.getKey()), e.getValue(), first);
+      Network n =
+          networks
+              .find(e.getKey())
+              .orElseThrow(
+                  () ->
+                      new EngineException.NotFound(
+                          "network "
+                              + e.getValue().network()
+                              + " of container "
+                              + r.name()
+                              + " not found: it was removed; recreate the container (up"
+                              + " --force-recreate) or connect it to another network"));
+      Plumbing.Link l = link(r.id(), n, e.getValue(), first);
       if (!existing.contains(l.hostEnd())) {
         links.add(l);
       }
@@ -311,9 +323,15 @@ final class NetworkAttachments {
     events.emit(r, "disconnect", Map.of("network", n.name()));
   }
 
-  /** The containers with an endpoint on {@code n}. */
+  /**
+   * The running (or paused) containers with an endpoint on {@code n}: a stopped one keeps its
+   * endpoint in its record, but holds none on the network, as with Docker.
+   */
   List<ContainerRecord> attachedTo(Network n) {
-    return store.records().stream().filter(r -> r.endpoints().containsKey(n.id())).toList();
+    return store.records().stream()
+        .filter(r -> r.endpoints().containsKey(n.id()))
+        .filter(r -> store.withState(r).alive())
+        .toList();
   }
 
   /**
