@@ -90,6 +90,24 @@ public record ContainerRecord(
         stoppedByUser);
   }
 
+  /** This record under another name. */
+  ContainerRecord withName(String changed) {
+    return new ContainerRecord(
+        id,
+        changed,
+        image,
+        imageId,
+        created,
+        settings,
+        commandLine,
+        endpoints,
+        publishedPorts,
+        anonymousVolumes,
+        startedAt,
+        restartCount,
+        stoppedByUser);
+  }
+
   /** This record with the anonymous volumes made for it. */
   ContainerRecord withAnonymousVolumes(List<String> made) {
     return new ContainerRecord(

@@ -1,6 +1,7 @@
 package io.jstack.runtime.engine;
 
 import io.jstack.engine.EngineException;
+import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
@@ -316,6 +317,33 @@ public final class EmbeddedEngine {
   /** Unpacks the tar stream {@code archive} into directory {@code dir} of a container. */
   public void copyTo(String idOrName, String dir, InputStream archive) {
     files.copyTo(idOrName, dir, archive);
+  }
+
+  /**
+   * Gives a container another name; its DNS name changes with it.
+   *
+   * @throws EngineException.InvalidArgument when the name is its own, or not a container name
+   * @throws EngineException.Conflict when another container has it
+   */
+  public void rename(String idOrName, String newName) {
+    String id = require(idOrName).record().id();
+    String name = Names.container(newName);
+    changing(
+        id,
+        () -> {
+          ContainerRecord r = require(id).record();
+          if (r.name().equals(name)) {
+            throw new EngineException.InvalidArgument(
+                "Renaming a container with the same name as its current name");
+          }
+          store.reserve(name);
+          try {
+            store.write(r.withName(name));
+          } finally {
+            store.release(name);
+          }
+          events.emit(r.withName(name), "rename", Map.of("oldName", "/" + r.name()));
+        });
   }
 
   /** Freezes ({@code pause}) or thaws a running container. */

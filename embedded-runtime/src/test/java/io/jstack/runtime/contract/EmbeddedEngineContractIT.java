@@ -36,9 +36,6 @@ class EmbeddedEngineContractIT extends EngineContract {
   static final Map<String, String> KNOWN_DIFFERENCES =
       Map.ofEntries(
           Map.entry(
-              "rename_movesTheName_andRefusesATakenOrTheSameName",
-              "POST /containers/{id}/rename answers 501: the engine cannot rename a container"),
-          Map.entry(
               "aContainerOnAMissingNetwork_isCreated_butDoesNotStart",
               "creating a container on a missing network is NotFound; dockerd creates it and"
                   + " refuses to start it"),
