@@ -187,7 +187,8 @@ class RecordUpgradeIT extends EmbeddedStackFixture {
   private static String resource(String name) throws Exception {
     try (InputStream in =
         Objects.requireNonNull(
-            RecordUpgradeIT.class.getResourceAsStream("/upgrade/" + name), name)) {
+            RecordUpgradeIT.class.getResourceAsStream("/io/jstack/engine/testing/upgrade/" + name),
+            name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

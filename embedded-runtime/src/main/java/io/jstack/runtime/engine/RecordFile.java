@@ -31,6 +31,8 @@ public final class RecordFile {
 
   private record Stored(int format, ContainerRecord container) {}
 
+  private record Format(int format) {}
+
   private RecordFile() {}
 
   /** A record file that is not one (cut short, or not JSON). */
@@ -57,22 +59,27 @@ public final class RecordFile {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
+    // The format first: another format's container may not bind to this one's types.
+    int format;
     Stored s;
     try {
-      s = MAPPER.readValue(file.toFile(), Stored.class);
+      byte[] bytes = Files.readAllBytes(file);
+      format = MAPPER.readValue(bytes, Format.class).format();
+      s = format == FORMAT ? MAPPER.readValue(bytes, Stored.class) : null;
     } catch (IOException | RuntimeException e) {
       throw new Unreadable("cannot read container record " + file + ": " + e.getMessage(), e);
     }
-    if (s.format() != FORMAT || s.container() == null) {
+    if (s == null || s.container() == null) {
       throw new EngineException(
           "container record "
               + file
               + " has format "
-              + s.format()
+              + format
               + "; this jstack reads "
               + FORMAT
-              + (s.format() < FORMAT
-                  ? ": start the engine (jstack engine start), which upgrades it"
+              + (format < FORMAT
+                  ? ": restart the engine (jstack engine stop; the next command starts it), which"
+                      + " upgrades it"
                   : ": use the jstack that wrote it"));
     }
     return Optional.of(s.container());
