@@ -72,8 +72,8 @@ final class Events {
         continue;
       }
       OptionalInt code = containers.exitCode(r.id());
-      if (code.isPresent()) {
-        announcedExits.add(r.id() + r.startedAt());
+      // add() decides: of two threads that see the same exit, one announces it.
+      if (code.isPresent() && announcedExits.add(r.id() + r.startedAt())) {
         emit(r, "die", Map.of("exitCode", String.valueOf(code.getAsInt())));
         supervisor.exited(store.record(r.id()).orElse(r), code.getAsInt());
       }
