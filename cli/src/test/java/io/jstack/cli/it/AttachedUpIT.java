@@ -2,17 +2,12 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.jstack.cli.JstackProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,48 +43,27 @@ class AttachedUpIT {
             init: true
             command: ["sh", "-c", "i=0; while true; do i=$$((i+1)); echo tick $$i; sleep 0.2; done"]
         """);
-    Process p =
-        new ProcessBuilder(
-                Docker.repo().resolve("jstack").toString(),
-                "--engine",
-                "docker",
-                "-p",
-                project,
-                "-f",
-                dir.resolve("compose.yaml").toString(),
-                "up")
-            .redirectErrorStream(true)
-            .start();
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                  lines.add(l);
-                }
-              } catch (java.io.IOException e) {
-                // The process ended.
-              }
-            });
-    reader.start();
-    try {
+    try (JstackProcess.Running up =
+        JstackProcess.start(
+            Map.of(),
+            "--engine",
+            "docker",
+            "-p",
+            project,
+            "-f",
+            dir.resolve("compose.yaml").toString(),
+            "up")) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(120))
-          .until(() -> lines.stream().anyMatch(l -> l.matches("ticker-1 +\\| tick 3")));
-      Docker.run(null, "kill", "-INT", Long.toString(p.pid()));
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", lines)).isTrue();
-      assertThat(p.exitValue()).isEqualTo(130);
-      assertThat(String.join("\n", lines))
+          .until(() -> up.lines().stream().anyMatch(l -> l.matches("ticker-1 +\\| tick 3")));
+      Docker.run(null, "kill", "-INT", Long.toString(up.pid()));
+      assertThat(up.waitFor(Duration.ofSeconds(60))).as(up.output()).isTrue();
+      assertThat(up.exitValue()).isEqualTo(130);
+      assertThat(up.output())
           .contains("Gracefully stopping...")
           .contains("Container " + project + "-ticker-1  Stopped");
       assertThat(Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-ticker-1"))
           .containsExactly("exited");
-    } finally {
-      p.destroyForcibly();
-      reader.join(5000);
     }
   }
 

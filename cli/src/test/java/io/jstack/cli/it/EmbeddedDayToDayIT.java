@@ -3,6 +3,7 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
 import io.jstack.cli.internal.Engines;
 import java.nio.charset.StandardCharsets;
@@ -242,7 +243,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
     try (Tmux tmux =
         Tmux.start(
             "jstack-" + project,
-            Tmux.jstackScript(dir, env, base) + " exec box sh; echo EXIT=$?")) {
+            JstackProcess.script(dir, env, base) + " exec box sh; echo EXIT=$?")) {
       tmux.shellFollowsTheWindow();
       tmux.send("exit 5");
       tmux.awaitScreen("EXIT=5");
@@ -276,7 +277,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
     try (Tmux tmux =
         Tmux.start(
             "jstack-" + project,
-            Tmux.jstackScript(dir, env, base) + " run --rm box sh; echo EXIT=$?")) {
+            JstackProcess.script(dir, env, base) + " run --rm box sh; echo EXIT=$?")) {
       tmux.shellFollowsTheWindow();
       // Ctrl-C reaches the container's terminal: the shell's child stops, the shell goes on.
       tmux.send("sleep 300");

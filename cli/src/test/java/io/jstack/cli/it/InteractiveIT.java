@@ -2,6 +2,7 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class InteractiveIT {
     base = new String[] {"--engine", "docker", "-p", project, "-f", compose.toString()};
     JstackRunner.Run up = jstack.run(base, "up", "-d");
     assertThat(up.code()).as(up.err()).isZero();
-    script = Tmux.jstackScript(dir, Map.of(), base);
+    script = JstackProcess.script(dir, Map.of(), base);
   }
 
   @AfterEach

@@ -2,6 +2,7 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,51 +69,26 @@ class LifecycleIT {
         .contains("httpd");
 
     // events runs until Ctrl-C: a process of its own, ended once it has reported a restart.
-    Process events =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.jstack.cli.Main",
-                "--engine",
-                "docker",
-                "-p",
-                project,
-                "-f",
-                dir.resolve("compose.yaml").toString(),
-                "events",
-                "--json")
-            .redirectErrorStream(true)
-            .start();
-    StringBuffer seen = new StringBuffer();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (var r =
-                  new java.io.BufferedReader(
-                      new java.io.InputStreamReader(
-                          events.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                  seen.append(l).append('\n');
-                }
-              } catch (java.io.IOException e) {
-                // The process ended.
-              }
-            });
-    reader.start();
-    try {
+    try (JstackProcess.Running events =
+        JstackProcess.start(
+            Map.of(),
+            "--engine",
+            "docker",
+            "-p",
+            project,
+            "-f",
+            dir.resolve("compose.yaml").toString(),
+            "events",
+            "--json")) {
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 assertThat(jstack.run(base, "restart", "-t", "1", "db").code()).isZero();
-                assertThat(seen.toString())
+                assertThat(events.output())
                     .contains("\"action\":\"start\"")
                     .contains("\"service\":\"db\"");
               });
-    } finally {
-      events.destroyForcibly();
-      reader.join(5000);
     }
 
     String startedBefore =

@@ -2,10 +2,8 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,65 +59,40 @@ class LogsFollowIT {
     };
     assertThat(jstack.run(base, "up", "-d", "a").code()).isZero();
 
-    Process logs =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.jstack.cli.Main",
-                "--engine",
-                "docker",
-                "-p",
-                project,
-                "-f",
-                dir.resolve("compose.yaml").toString(),
-                "logs",
-                "-f")
-            .redirectErrorStream(true)
-            .start();
-    StringBuffer seen = new StringBuffer();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                  seen.append(l).append('\n');
-                }
-              } catch (java.io.IOException e) {
-                // The process ended.
-              }
-            });
-    reader.start();
-    try {
+    try (JstackProcess.Running logs =
+        JstackProcess.start(
+            Map.of(),
+            "--engine",
+            "docker",
+            "-p",
+            project,
+            "-f",
+            dir.resolve("compose.yaml").toString(),
+            "logs",
+            "-f")) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> linesOf("a", seen).contains("a-run-1-later"));
+          .until(() -> linesOf("a", logs).contains("a-run-1-later"));
       assertThat(jstack.run(base, "up", "-d", "b").code()).isZero();
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> linesOf("b", seen).contains("b-hello"));
+          .until(() -> linesOf("b", logs).contains("b-hello"));
       assertThat(jstack.run(base, "restart", "-t", "1", "a").code()).isZero();
       // The second run's last line comes after anything a replay of the first run would show.
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> linesOf("a", seen).contains("a-run-2-later"));
-      assertThat(linesOf("a", seen))
-          .as(seen.toString())
+          .until(() -> linesOf("a", logs).contains("a-run-2-later"));
+      assertThat(linesOf("a", logs))
+          .as(logs.output())
           .containsExactly("a-run-1", "a-run-1-later", "a-run-2", "a-run-2-later");
-      assertThat(linesOf("b", seen)).as(seen.toString()).containsExactly("b-hello");
-    } finally {
-      logs.destroyForcibly();
-      reader.join(5000);
+      assertThat(linesOf("b", logs)).as(logs.output()).containsExactly("b-hello");
     }
   }
 
   /** The lines {@code logs -f} printed for {@code service}'s container, without their prefix. */
-  private static List<String> linesOf(String service, StringBuffer seen) {
+  private static List<String> linesOf(String service, JstackProcess.Running logs) {
     Pattern line = Pattern.compile("^" + service + "-1 +\\| (.*)$");
-    return seen.toString()
-        .lines()
+    return logs.lines().stream()
         .map(line::matcher)
         .filter(Matcher::matches)
         .map(m -> m.group(1))

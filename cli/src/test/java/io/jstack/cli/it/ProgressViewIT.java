@@ -2,9 +2,11 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.cli.JstackProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -45,20 +47,16 @@ class ProgressViewIT {
             init: true
             depends_on: [a]
         """);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path script = dir.resolve("jstack.sh");
-    Files.writeString(
-        script,
-        "#!/bin/sh\nexec '"
-            + java
-            + "' -cp '"
-            + System.getProperty("java.class.path")
-            + "' io.jstack.cli.Main --engine docker -p "
-            + project
-            + " -f '"
-            + dir.resolve("compose.yaml")
-            + "' \"$@\"\n");
-    script.toFile().setExecutable(true);
+    Path script =
+        JstackProcess.script(
+            dir,
+            Map.of(),
+            "--engine",
+            "docker",
+            "-p",
+            project,
+            "-f",
+            dir.resolve("compose.yaml").toString());
 
     assertThat(
             Docker.run(null, "tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30")
