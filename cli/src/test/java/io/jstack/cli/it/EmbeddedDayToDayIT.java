@@ -3,7 +3,6 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
 import io.jstack.cli.internal.Engines;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a running stack needs day to day, on the embedded engine: healthchecks, restart policies
- * (also across a killed engine), exec with and without a terminal, stats, and logs that lose no
- * line while the engine is killed.
+ * (also across a killed engine), exec's flags, stats, and logs that lose no line while the engine
+ * is killed. (exec and run on a terminal and with piped input: {@link InteractiveIT}, on each
+ * engine.)
  */
 class EmbeddedDayToDayIT extends EmbeddedStackFixture {
 
@@ -227,87 +227,6 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
     JstackRunner.Run unknown = jstack.run(base, "exec", "-T", "-u", "no-such-user", "box", "true");
     assertThat(unknown.code()).isNotZero();
     assertThat(unknown.err()).contains("no-such-user");
-  }
-
-  @Test
-  void execOnATerminal_followsTheWindow() throws Exception {
-    compose(
-        """
-        services:
-          box:
-            image: jstack-examples/busybox:latest
-            network_mode: host
-            command: ["sleep", "600"]
-        """);
-    ok("up", "-d");
-    try (Tmux tmux =
-        Tmux.start(
-            "jstack-" + project,
-            JstackProcess.script(dir, env, base) + " exec box sh; echo EXIT=$?")) {
-      tmux.shellFollowsTheWindow();
-      tmux.send("exit 5");
-      tmux.awaitScreen("EXIT=5");
-    }
-  }
-
-  @Test
-  void runOnATerminal_andWithPipedInput() throws Exception {
-    compose(
-        """
-        services:
-          box:
-            image: jstack-examples/busybox:latest
-            network_mode: host
-            command: ["sleep", "600"]
-        """);
-    JstackRunner.Run piped =
-        jstack.runWithInput(
-            "one\ntwo\n".getBytes(StandardCharsets.UTF_8),
-            base,
-            "run",
-            "--rm",
-            "-T",
-            "box",
-            "sh",
-            "-c",
-            "wc -l; echo to-stderr >&2; exit 3");
-    assertThat(piped.code()).isEqualTo(3);
-    assertThat(piped.out().strip()).isEqualTo("2");
-    assertThat(piped.err()).contains("to-stderr");
-    try (Tmux tmux =
-        Tmux.start(
-            "jstack-" + project,
-            JstackProcess.script(dir, env, base) + " run --rm box sh; echo EXIT=$?")) {
-      tmux.shellFollowsTheWindow();
-      // Ctrl-C reaches the container's terminal: the shell's child stops, the shell goes on.
-      tmux.send("sleep 300");
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> commandsInTheOneOff().contains("sleep 300"));
-      tmux.keys("C-c");
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(commandsInTheOneOff()).doesNotContain("sleep 300"));
-      assertThat(commandsInTheOneOff()).contains("sh");
-      tmux.send("echo after-$((20+22)); exit 4");
-      tmux.awaitScreen("EXIT=4");
-      assertThat(tmux.screen()).contains("after-42");
-    }
-    // --rm: the one-off container is gone.
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(api("/containers/json?all=1")).isEmpty());
-  }
-
-  /** The commands running in the one container that runs (a one-off), as top shows them. */
-  private List<String> commandsInTheOneOff() throws Exception {
-    JsonNode running = api("/containers/json");
-    assertThat(running).hasSize(1);
-    List<String> commands = new java.util.ArrayList<>();
-    JsonNode top = api("/containers/" + running.get(0).path("Id").asText() + "/top");
-    int cmd = top.path("Titles").size() - 1;
-    top.path("Processes").forEach(p -> commands.add(p.get(cmd).asText()));
-    return commands;
   }
 
   @Test
