@@ -218,31 +218,6 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
   }
 
   @Test
-  void attachedUp_followsLogsAndEvents_exitCodeFrom() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
-        """
-        services:
-          job:
-            image: jstack-examples/busybox:latest
-            network_mode: none
-            command: ["sh", "-c", "echo working; sleep 1; echo done; exit 3"]
-          side:
-            image: jstack-examples/busybox:latest
-            network_mode: none
-            init: true
-            command: ["sh", "-c", "while true; do echo side; sleep 0.5; done"]
-        """);
-    JstackRunner.Run up = jstack.run(base, "up", "--exit-code-from", "job", "-t", "2");
-    assertThat(up.code()).as(up.err()).isEqualTo(3);
-    assertThat(up.out())
-        .contains("job-1   | working")
-        .contains("job-1   | done")
-        .contains("side-1  | side");
-    assertThat(jstack.run(base, "ps", "-a").out()).contains("Exited (3)");
-  }
-
-  @Test
   void up_pullsAMissingImageFromARegistry() throws Exception {
     try (io.jstack.engine.testing.image.LocalRegistry registry =
         io.jstack.engine.testing.image.LocalRegistry.start()) {
