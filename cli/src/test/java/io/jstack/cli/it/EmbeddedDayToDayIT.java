@@ -145,10 +145,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
     // unless-stopped exits 4 s into each run: let that happen while no engine runs.
     String unless = inspect("unless").path("Id").asText();
     int before = inspect("unless").path("RestartCount").asInt();
-    long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
-    ProcessHandle handle = ProcessHandle.of(engine).orElseThrow();
-    handle.destroyForcibly();
-    handle.onExit().get();
+    stack.killTheEngine();
     // conmon records the exit; nobody acts on it until an engine runs again.
     Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> exitRecorded(unless));
     assertThat(Engines.answers(socket())).as("no engine runs").isFalse();
@@ -319,10 +316,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
       Awaitility.await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> lines(log) >= sinceLastKill + 1000);
-      long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
-      ProcessHandle handle = ProcessHandle.of(engine).orElseThrow();
-      handle.destroyForcibly();
-      handle.onExit().get();
+      stack.killTheEngine();
       long atKill = lines(log);
       assertThat(atKill).as("lines written when the engine was killed").isLessThan(100_000);
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lines(log) >= atKill + 1000);

@@ -45,12 +45,9 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
     assertThat(up.code()).as(up.err()).isZero();
     List<String> ids = jstack.run(base, "ps", "-q").out().lines().sorted().toList();
     assertThat(ids).hasSize(3);
-    long firstEngine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
     String one = inspect("one").path("Id").asText();
 
-    ProcessHandle engine = ProcessHandle.of(firstEngine).orElseThrow();
-    engine.destroyForcibly(); // SIGKILL
-    engine.onExit().get();
+    long firstEngine = stack.killTheEngine();
     // Nothing answers on the socket now, and the containers (held by conmon) still run: each
     // writes two more lines (one a second) to its log.
     assertThat(Engines.answers(socket())).isFalse();
@@ -73,7 +70,7 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
     JstackRunner.Run ps = jstack.run(base, "ps", "-q");
     assertThat(ps.code()).as(ps.err()).isZero();
     assertThat(ps.out().lines().sorted().toList()).isEqualTo(ids);
-    long secondEngine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+    long secondEngine = stack.enginePid();
     assertThat(secondEngine).isNotEqualTo(firstEngine);
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
@@ -167,54 +164,6 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
       assertThat(all.toList()).as("down -v removes named and anonymous volumes").isEmpty();
     }
     assertThat(dir.resolve("host/f")).as("bind sources stay").exists();
-  }
-
-  @Test
-  void configsSecretsAndCp() throws Exception {
-    Files.writeString(dir.resolve("token.txt"), "s3cret-token\n");
-    Files.writeString(
-        dir.resolve("compose.yaml"),
-        """
-        services:
-          app:
-            image: jstack-examples/busybox:latest
-            network_mode: none
-            init: true
-            configs:
-              - source: greeting
-                target: /etc/greeting
-            secrets:
-              - token
-            command: ["sh", "-c", "cat /etc/greeting; echo; cat /run/secrets/token; while true; do sleep 1; done"]
-        configs:
-          greeting:
-            content: "hello config"
-        secrets:
-          token:
-            file: ./token.txt
-        """);
-    JstackRunner.Run up = jstack.run(base, "up", "-d");
-    assertThat(up.code()).as(up.err()).isZero();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(jstack.run(base, "logs", "app").out())
-                    .contains("| hello config\n")
-                    .contains("| s3cret-token\n"));
-
-    Files.writeString(dir.resolve("in.txt"), "copied in");
-    JstackRunner.Run in = jstack.run(base, "cp", dir.resolve("in.txt").toString(), "app:/tmp/");
-    assertThat(in.code()).as(in.err()).isZero();
-    String id = jstack.run(base, "ps", "-q").out().strip();
-    assertThat(dir.resolve("data/containers").resolve(id).resolve("upper/tmp/in.txt"))
-        .hasContent("copied in");
-
-    Files.createDirectories(dir.resolve("out"));
-    JstackRunner.Run out =
-        jstack.run(base, "cp", "app:/etc/greeting", dir.resolve("out").toString() + "/");
-    assertThat(out.code()).as(out.err()).isZero();
-    assertThat(dir.resolve("out/greeting")).hasContent("hello config");
   }
 
   @Test

@@ -35,7 +35,7 @@ class EngineDaemonIT extends EmbeddedStackFixture {
     // A caller in its own directory, with a umask that would make the engine's files private.
     Run ps = cli(caller, "077", "--engine", "embedded", "-p", project, "ps");
     assertThat(ps.code()).as(ps.out()).isZero();
-    long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+    long engine = stack.enginePid();
 
     deleteTree(caller);
     Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
@@ -63,8 +63,7 @@ class EngineDaemonIT extends EmbeddedStackFixture {
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + conmon + "/cwd")))
           .isEqualTo(Path.of("/"));
     }
-    assertThat(Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip()))
-        .isEqualTo(engine);
+    assertThat(stack.enginePid()).isEqualTo(engine);
   }
 
   @Test
@@ -88,7 +87,7 @@ class EngineDaemonIT extends EmbeddedStackFixture {
         assertThat(System.nanoTime()).as("the engine answers within 30 s").isLessThan(deadline);
         Thread.sleep(25);
       }
-      long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+      long engine = stack.enginePid();
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + engine + "/cwd")))
           .isEqualTo(Path.of("/"));
       assertThat(umask(engine)).isEqualTo("0022");

@@ -130,6 +130,23 @@ final class EngineStack implements AutoCloseable {
     return JstackProcess.start(env, all.toArray(String[]::new));
   }
 
+  /** The pid of the embedded engine that serves the stack now (its data root's engine.pid). */
+  long enginePid() throws IOException {
+    return Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+  }
+
+  /**
+   * Kills the embedded engine (SIGKILL) and waits until it has ended (the containers, held by
+   * conmon, run on); the next command starts a new one. Returns the killed engine's pid.
+   */
+  long killTheEngine() throws Exception {
+    long pid = enginePid();
+    ProcessHandle engine = ProcessHandle.of(pid).orElseThrow();
+    engine.destroyForcibly();
+    engine.onExit().get();
+    return pid;
+  }
+
   /** The socket of the engine's Docker API. */
   Path socket() {
     if (engine == EngineKind.EMBEDDED) {

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -106,10 +105,7 @@ class HelloStackIT {
         .contains(project + "-worker-1");
 
     if (engine == EngineKind.EMBEDDED) {
-      long pid = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
-      ProcessHandle killed = ProcessHandle.of(pid).orElseThrow();
-      killed.destroyForcibly();
-      killed.onExit().get();
+      stack.killTheEngine();
       assertThat(Engines.answers(stack.socket())).isFalse();
       stack.ok("ps"); // the next engine rebinds the port and serves DNS again
       assertThat(get(port).body()).contains("hello from jstack");
