@@ -6,37 +6,48 @@ import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** stop, start, restart, kill, pause, unpause, exec, port, ls, images and wait on dockerd. */
+/**
+ * stop, start, restart, top, events, kill, pause, unpause, exec, cp, port, ls, images and wait, on
+ * each engine, each checked with the docker CLI against it.
+ */
 class LifecycleIT {
   @TempDir Path dir;
   final String project = "life-it-" + UUID.randomUUID().toString().substring(0, 8);
+  EngineStack stack;
 
   @BeforeAll
-  static void engine() {
+  static void image() {
     Docker.requireExampleImage();
   }
 
   @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
+  void cleanUp() throws Exception {
+    if (stack != null) {
+      stack.close();
+    }
   }
 
   String state(String service) {
-    return Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-" + service + "-1")
-        .get(0);
+    return inspect("{{.State.Status}}", service);
   }
 
-  @Test
-  void lifecycleVerbs_changeWhatDockerSees() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
+  /** {@code docker inspect -f format} of the stack's container for {@code service}. */
+  String inspect(String format, String service) {
+    return stack.dockerLines("inspect", "-f", format, project + "-" + service + "-1").get(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void lifecycleVerbs_changeWhatDockerSees(EngineKind engine) throws Exception {
+    stack = EngineStack.on(engine, dir, project);
+    stack.compose(
         """
         services:
           db:
@@ -50,10 +61,8 @@ class LifecycleIT {
             ports: ["127.0.0.1::8080"]
             depends_on: [db]
         """);
-    JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
-    String[] base = {
-      "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-    };
+    JstackRunner jstack = stack.jstack;
+    String[] base = stack.base;
     assertThat(jstack.run(base, "up", "-d").code()).isZero();
 
     JstackRunner.Run stop = jstack.run(base, "stop", "-t", "2");
@@ -69,17 +78,7 @@ class LifecycleIT {
         .contains("httpd");
 
     // events runs until Ctrl-C: a process of its own, ended once it has reported a restart.
-    try (JstackProcess.Running events =
-        JstackProcess.start(
-            Map.of(),
-            "--engine",
-            "docker",
-            "-p",
-            project,
-            "-f",
-            dir.resolve("compose.yaml").toString(),
-            "events",
-            "--json")) {
+    try (JstackProcess.Running events = stack.start("events", "--json")) {
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(60))
           .untilAsserted(
@@ -91,11 +90,9 @@ class LifecycleIT {
               });
     }
 
-    String startedBefore =
-        Docker.lines("inspect", "-f", "{{.State.StartedAt}}", project + "-app-1").get(0);
+    String startedBefore = inspect("{{.State.StartedAt}}", "app");
     assertThat(jstack.run(base, "restart", "-t", "2", "app").code()).isZero();
-    assertThat(Docker.lines("inspect", "-f", "{{.State.StartedAt}}", project + "-app-1").get(0))
-        .isNotEqualTo(startedBefore);
+    assertThat(inspect("{{.State.StartedAt}}", "app")).isNotEqualTo(startedBefore);
 
     assertThat(jstack.run(base, "pause", "app").out()).contains("Paused");
     assertThat(state("app")).isEqualTo("paused");
@@ -127,19 +124,17 @@ class LifecycleIT {
     Path site = Files.createDirectories(dir.resolve("site"));
     Files.writeString(site.resolve("a.txt"), "from the host\n");
     assertThat(jstack.run(base, "cp", site.toString(), "app:/tmp/").code()).isZero();
-    assertThat(
-            Docker.run(null, "docker", "exec", project + "-app-1", "cat", "/tmp/site/a.txt").out())
+    assertThat(stack.docker("exec", project + "-app-1", "cat", "/tmp/site/a.txt").out())
         .isEqualTo("from the host\n");
     assertThat(
             jstack.run(base, "cp", site.resolve("a.txt").toString(), "app:/tmp/renamed.txt").code())
         .isZero();
-    assertThat(
-            Docker.run(null, "docker", "exec", project + "-app-1", "cat", "/tmp/renamed.txt").out())
+    assertThat(stack.docker("exec", project + "-app-1", "cat", "/tmp/renamed.txt").out())
         .isEqualTo("from the host\n");
 
     JstackRunner.Run port = jstack.run(base, "port", "app", "8080");
     assertThat(port.code()).isZero();
-    String hostPort = Docker.lines("port", project + "-app-1", "8080/tcp").get(0);
+    String hostPort = stack.dockerLines("port", project + "-app-1", "8080/tcp").get(0);
     assertThat(port.out().strip()).isEqualTo(hostPort);
 
     assertThat(jstack.run(base, "ls").out()).containsPattern(project + " +running\\(2\\)");
