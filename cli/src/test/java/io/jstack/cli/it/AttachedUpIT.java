@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,27 +14,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * gracefully and ends the command (in a process of its own), and {@code --exit-code-from} ends it
  * with the job's exit code.
  */
-class AttachedUpIT {
-  @TempDir Path dir;
-  final String project = "attached-it-" + UUID.randomUUID().toString().substring(0, 8);
-  EngineStack stack;
-
-  @BeforeAll
-  static void image() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+class AttachedUpIT extends OnEachEngine {
 
   @ParameterizedTest
   @EnumSource(EngineKind.class)
   void attachedUp_followsLogs_andCtrlCStopsTheStack(EngineKind engine) throws Exception {
-    stack = EngineStack.on(engine, dir, project);
+    on(engine);
     stack.compose(
         """
         services:
@@ -67,7 +47,7 @@ class AttachedUpIT {
   @EnumSource(EngineKind.class)
   void exitCodeFrom_stopsEverythingWhenTheJobEnds_andReturnsItsCode(EngineKind engine)
       throws Exception {
-    stack = EngineStack.on(engine, dir, project);
+    on(engine);
     stack.compose(
         """
         services:
@@ -94,7 +74,7 @@ class AttachedUpIT {
   @ParameterizedTest
   @EnumSource(EngineKind.class)
   void attachedUp_followsLogsAndEvents_exitCodeFrom(EngineKind engine) throws Exception {
-    stack = EngineStack.on(engine, dir, project);
+    on(engine);
     stack.compose(
         """
         services:

@@ -1,7 +1,5 @@
 package io.jstack.cli.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Path;
@@ -56,26 +54,14 @@ abstract class EmbeddedStackFixture {
     stack.compose(yaml);
   }
 
-  /** Runs {@code args} on the stack (with the runner and arguments the test may have changed). */
+  /** Runs {@code args} on the stack (with the runner the test may have changed); must exit 0. */
   JstackRunner.Run ok(String... args) {
-    JstackRunner.Run r = jstack.run(base, args);
-    assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
-    return r;
+    return EngineStack.ok(jstack, base, args);
   }
 
   /** Pushes the busybox image (with skopeo, from its docker save archive) as {@code image}. */
   void push(String image) {
-    Docker.Result pushed =
-        Docker.run(
-            null,
-            "skopeo",
-            "--insecure-policy",
-            "copy",
-            "-q",
-            "--dest-tls-verify=false",
-            "docker-archive:" + dir.resolve("busybox.tar"),
-            "docker://" + image);
-    assertThat(pushed.code()).as(pushed.err()).isZero();
+    stack.push(image);
   }
 
   JsonNode api(String path) throws Exception {

@@ -41,6 +41,10 @@ final class EngineStack implements AutoCloseable {
   /** On the embedded engine, the check that the host is as the test found it; else null. */
   private NothingLeft nothingLeft;
 
+  private boolean closed;
+
+  private final List<AutoCloseable> onClose = new ArrayList<>();
+
   private EngineStack(
       EngineKind engine, Path dir, String project, Path composeFile, Map<String, String> env) {
     this.engine = engine;
@@ -97,13 +101,39 @@ final class EngineStack implements AutoCloseable {
   }
 
   private void loadTheExampleImage() {
-    Path archive = dir.resolve("busybox.tar");
-    Docker.Result saved =
-        Docker.run(
-            null, "docker", "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
-    assertThat(saved.code()).as(saved.err()).isZero();
-    JstackRunner.Run loaded = jstack.run(new String[0], "image", "load", "-i", archive.toString());
+    JstackRunner.Run loaded =
+        jstack.run(new String[0], "image", "load", "-i", exampleImageArchive().toString());
     assertThat(loaded.code()).as(loaded.err()).isZero();
+  }
+
+  /** The examples' busybox image as dockerd saves it, in the test's directory. */
+  private Path exampleImageArchive() {
+    Path archive = dir.resolve("busybox.tar");
+    if (!Files.exists(archive)) {
+      Docker.Result saved =
+          Docker.run(
+              null, "docker", "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
+      assertThat(saved.code()).as(saved.err()).isZero();
+    }
+    return archive;
+  }
+
+  /**
+   * Pushes the examples' busybox image (with skopeo, from its docker save archive) as {@code
+   * image}.
+   */
+  void push(String image) {
+    Docker.Result pushed =
+        Docker.run(
+            null,
+            "skopeo",
+            "--insecure-policy",
+            "copy",
+            "-q",
+            "--dest-tls-verify=false",
+            "docker-archive:" + exampleImageArchive(),
+            "docker://" + image);
+    assertThat(pushed.code()).as(pushed.err()).isZero();
   }
 
   /** Writes the stack's compose file. */
@@ -118,6 +148,11 @@ final class EngineStack implements AutoCloseable {
 
   /** Runs {@code args} on the stack; fails the test unless it exits 0. */
   JstackRunner.Run ok(String... args) {
+    return ok(jstack, base, args);
+  }
+
+  /** Runs {@code base} and {@code args} with {@code jstack}; fails the test unless it exits 0. */
+  static JstackRunner.Run ok(JstackRunner jstack, String[] base, String... args) {
     JstackRunner.Run r = jstack.run(base, args);
     assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
     return r;
@@ -232,26 +267,58 @@ final class EngineStack implements AutoCloseable {
   }
 
   /**
-   * Removes what the test left (see the class comment); on the embedded engine, then checks that
-   * the host is as the test found it.
+   * Has {@code step} run when the stack closes: after its project is removed, before the check that
+   * nothing is left (steps run in the reverse order of these calls).
+   */
+  void onClose(AutoCloseable step) {
+    onClose.add(0, step);
+  }
+
+  /**
+   * Removes what the test left (see the class comment), runs the steps given to {@link #onClose},
+   * and on the embedded engine then checks that the host is as the test found it. Every part runs
+   * even when one before it failed; the first failure is thrown, the others suppressed in it.
    */
   @Override
   public void close() throws IOException {
-    if (engine == EngineKind.DOCKER) {
-      Docker.removeProject(project);
+    if (closed) {
       return;
     }
-    try {
-      takeDown();
-    } catch (IOException | RuntimeException | Error e) {
+    closed = true;
+    List<Exception> failures = new ArrayList<>();
+    List<Error> errors = new ArrayList<>();
+    List<AutoCloseable> steps = new ArrayList<>();
+    steps.add(engine == EngineKind.DOCKER ? () -> Docker.removeProject(project) : this::takeDown);
+    steps.addAll(onClose);
+    if (nothingLeft != null) {
+      steps.add(this::checkNothingLeft);
+    }
+    for (AutoCloseable step : steps) {
       try {
-        checkNothingLeft();
-      } catch (RuntimeException | Error also) {
-        e.addSuppressed(also);
+        step.close();
+      } catch (Exception e) {
+        failures.add(e);
+      } catch (Error e) {
+        errors.add(e);
       }
+    }
+    List<Throwable> all = new ArrayList<>(errors);
+    all.addAll(failures);
+    if (all.isEmpty()) {
+      return;
+    }
+    Throwable first = all.get(0);
+    all.subList(1, all.size()).forEach(first::addSuppressed);
+    if (first instanceof Error e) {
       throw e;
     }
-    checkNothingLeft();
+    if (first instanceof IOException e) {
+      throw e;
+    }
+    if (first instanceof RuntimeException e) {
+      throw e;
+    }
+    throw new IllegalStateException("the stack's clean-up failed", first);
   }
 
   private void checkNothingLeft() {

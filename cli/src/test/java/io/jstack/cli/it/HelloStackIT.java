@@ -14,11 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,30 +23,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * through the engine's Docker API and docker-compose; on the embedded engine, with no dockerd in
  * the stack's path, also after the engine is killed.
  */
-class HelloStackIT {
-  @TempDir Path dir;
-  final String project = "hello-it-" + UUID.randomUUID().toString().substring(0, 8);
+class HelloStackIT extends OnEachEngine {
   final Path compose = Docker.repo().resolve("examples/hello/compose.yaml");
-  EngineStack stack;
-
-  @BeforeAll
-  static void image() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(EngineKind.class)
   void hello_upWaitServesTheSite_logsPsInterop_thenDownLeavesNothing(EngineKind engine)
       throws Exception {
     int port = freePort();
-    stack = EngineStack.on(engine, dir, project, compose, Map.of("HELLO_PORT", "" + port));
+    on(engine, compose, Map.of("HELLO_PORT", "" + port));
 
     JstackRunner.Run up = stack.run("up", "-d", "--wait");
     assertThat(up.code()).as(up.err()).isZero();

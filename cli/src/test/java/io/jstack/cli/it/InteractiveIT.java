@@ -11,12 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,21 +22,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * binary output pass through unchanged, and on a terminal (tmux) they get a pseudo-terminal that
  * follows the window's size, takes Ctrl-C, and gives the terminal back as it was.
  */
-class InteractiveIT {
-  @TempDir Path dir;
-  final String project = "interactive-it-" + UUID.randomUUID().toString().substring(0, 8);
-  EngineStack stack;
+class InteractiveIT extends OnEachEngine {
   Path script;
   Tmux tmux;
 
-  @BeforeAll
-  static void image() {
-    Docker.requireExampleImage();
-  }
-
   /** Brings up one idle service on {@code engine}, and writes a script that runs jstack on it. */
   void up(EngineKind engine) throws Exception {
-    stack = EngineStack.on(engine, dir, project);
+    on(engine);
     stack.compose(
         """
         services:
@@ -52,13 +41,11 @@ class InteractiveIT {
     script = JstackProcess.script(dir, stack.env, stack.base);
   }
 
+  /** Runs before the stack's removal (a subclass's {@code @AfterEach} runs first). */
   @AfterEach
-  void cleanUp() throws Exception {
+  void closeTheTerminal() {
     if (tmux != null) {
       tmux.close();
-    }
-    if (stack != null) {
-      stack.close();
     }
   }
 

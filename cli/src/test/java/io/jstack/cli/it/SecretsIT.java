@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,33 +14,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Secrets and configs reach the container, on each engine: files bind-mounted read-only, the rest
  * written in; and cp copies files in and out.
  */
-class SecretsIT {
-  @TempDir Path dir;
-  final String project = "secrets-it-" + UUID.randomUUID().toString().substring(0, 8);
-  EngineStack stack;
-
-  @BeforeAll
-  static void image() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+class SecretsIT extends OnEachEngine {
 
   @ParameterizedTest
   @EnumSource(EngineKind.class)
   void secretsAndConfigs_areVisibleWhereComposeputsThem(EngineKind engine) throws Exception {
-    stack =
-        EngineStack.on(
-            engine,
-            dir,
-            project,
-            dir.resolve("compose.yaml"),
-            Map.of("API_TOKEN", "token-from-env"));
+    on(engine, dir.resolve("compose.yaml"), Map.of("API_TOKEN", "token-from-env"));
     Files.writeString(dir.resolve("db-password.txt"), "s3cret-from-file\n");
     stack.compose(
         """
@@ -92,7 +66,7 @@ class SecretsIT {
   @ParameterizedTest
   @EnumSource(EngineKind.class)
   void configsSecretsAndCp(EngineKind engine) throws Exception {
-    stack = EngineStack.on(engine, dir, project);
+    on(engine);
     Files.writeString(dir.resolve("token.txt"), "s3cret-token\n");
     stack.compose(
         """
