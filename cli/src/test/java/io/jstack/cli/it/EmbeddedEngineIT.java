@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,33 +163,6 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
       assertThat(all.toList()).as("down -v removes named and anonymous volumes").isEmpty();
     }
     assertThat(dir.resolve("host/f")).as("bind sources stay").exists();
-  }
-
-  @Test
-  void up_pullsAMissingImageFromARegistry() throws Exception {
-    try (io.jstack.engine.testing.image.LocalRegistry registry =
-        io.jstack.engine.testing.image.LocalRegistry.start()) {
-      String image =
-          registry.host + "/it/busybox-" + UUID.randomUUID().toString().substring(0, 6) + ":1";
-      push(image);
-      Files.writeString(
-          dir.resolve("compose.yaml"),
-          "services:\n  app:\n    image: "
-              + image
-              + "\n    network_mode: none\n    init: true\n"
-              + "    command: [\"sh\", \"-c\", \"echo pulled-and-running; sleep 60\"]\n");
-      JstackRunner.Run up = jstack.run(base, "--progress", "plain", "up", "-d");
-      assertThat(up.code()).as(up.err()).isZero();
-      assertThat(up.out()).contains("Pulling").contains("Pulled");
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(
-              () ->
-                  assertThat(jstack.run(base, "logs", "app").out()).contains("pulled-and-running"));
-      assertThat(jstack.run(new String[0], "image", "ls").out())
-          .contains(image.substring(0, image.lastIndexOf(':')));
-      assertThat(jstack.run(base, "down", "-t", "1").code()).isZero();
-    }
   }
 
   @Test
