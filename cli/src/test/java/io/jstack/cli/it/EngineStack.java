@@ -218,47 +218,47 @@ final class EngineStack implements AutoCloseable {
     return dockerLines(args.toArray(String[]::new));
   }
 
+  /** What a Docker API answered: its HTTP status and its body. */
+  record ApiAnswer(int status, String body) {}
+
+  /**
+   * {@code method path} of the Docker API on {@code socket}, the path sent as written (no {@code
+   * ..} folded), with a JSON body or none; fails the test when nothing answers.
+   */
+  static ApiAnswer call(Path socket, String method, String path, String json) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-sS",
+                "--path-as-is",
+                "-X",
+                method,
+                "--unix-socket",
+                socket.toString(),
+                "-w",
+                "\n%{http_code}"));
+    if (json != null) {
+      cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", json));
+    }
+    cmd.add("http://engine" + path);
+    Docker.Result r = Docker.run(null, cmd.toArray(String[]::new));
+    assertThat(r.code()).as(method + " " + path + ": " + r.err()).isZero();
+    int cut = r.out().lastIndexOf('\n');
+    return new ApiAnswer(
+        Integer.parseInt(r.out().substring(cut + 1).strip()), r.out().substring(0, cut).strip());
+  }
+
   /** {@code GET path} of the engine's Docker API, as JSON. */
   JsonNode api(String path) throws IOException {
-    Docker.Result r =
-        Docker.run(
-            null, "curl", "-sS", "--unix-socket", socket().toString(), "http://engine" + path);
-    assertThat(r.code()).as(r.err()).isZero();
-    return new ObjectMapper().readTree(r.out());
+    return new ObjectMapper().readTree(call(socket(), "GET", path, null).body());
   }
 
   /**
    * {@code method path} of the engine's Docker API with a JSON body (or none); what it answered.
    */
   String apiCall(String method, String path, String json) {
-    List<String> cmd =
-        new ArrayList<>(List.of("curl", "-sS", "-X", method, "--unix-socket", socket().toString()));
-    if (json != null) {
-      cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", json));
-    }
-    cmd.add("http://engine" + path);
-    Docker.Result r = Docker.run(null, cmd.toArray(String[]::new));
-    assertThat(r.code()).as(r.err()).isZero();
-    return r.out();
-  }
-
-  /** The HTTP status the engine's Docker API answers {@code method path} with. */
-  private String apiStatus(String method, String path) {
-    Docker.Result r =
-        Docker.run(
-            null,
-            "curl",
-            "-sS",
-            "-X",
-            method,
-            "--unix-socket",
-            socket().toString(),
-            "-w",
-            "%{http_code}",
-            "-o",
-            "/dev/null",
-            "http://engine" + path);
-    return r.code() == 0 ? r.out().strip() : "nothing (curl: " + r.err().strip() + ")";
+    return call(socket(), method, path, json).body();
   }
 
   /** Docker's inspect of the stack's container for {@code service}. */
@@ -343,9 +343,13 @@ final class EngineStack implements AutoCloseable {
     if (Engines.answers(socket())) {
       for (JsonNode n : api("/networks")) {
         String id = n.path("Id").asText();
-        String status = apiStatus("DELETE", "/networks/" + id);
-        if (!status.startsWith("2")) {
-          failed.add("DELETE /networks/" + id + " answered " + status);
+        try {
+          ApiAnswer deleted = call(socket(), "DELETE", "/networks/" + id, null);
+          if (deleted.status() / 100 != 2) {
+            failed.add("DELETE /networks/" + id + " answered " + deleted);
+          }
+        } catch (AssertionError noAnswer) {
+          failed.add("DELETE /networks/" + id + ": " + noAnswer.getMessage());
         }
       }
     }
