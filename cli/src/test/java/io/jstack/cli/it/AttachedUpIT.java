@@ -31,7 +31,11 @@ class AttachedUpIT extends OnEachEngine {
     try (JstackProcess.Running up = stack.start("up")) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(120))
-          .until(() -> up.lines().stream().anyMatch(l -> l.matches("ticker-1 +\\| tick 3")));
+          .untilAsserted(
+              () ->
+                  assertThat(up.lines())
+                      .as(up.output())
+                      .anyMatch(l -> l.matches("ticker-1 +\\| tick 3")));
       Docker.run(null, "kill", "-INT", Long.toString(up.pid()));
       assertThat(up.waitFor(Duration.ofSeconds(60))).as(up.output()).isTrue();
       assertThat(up.exitValue()).isEqualTo(130);
