@@ -18,11 +18,12 @@ import java.util.regex.Pattern;
 public record Dockerfile(String syntax, char escape, String check, List<Instruction> instructions) {
   /**
    * The syntax images that select jstack's frontend: docker/dockerfile:1 and its 1.x tags, with or
-   * without docker.io/ and a digest. Labs tags add features jstack does not have.
+   * without docker.io/ and a digest; untagged and latest are 1.x too. Labs tags add features jstack
+   * does not have.
    */
   private static final Pattern BUILT_IN =
       Pattern.compile(
-          "^(docker\\.io/)?docker/dockerfile:1(\\.\\d+){0,2}(@sha256:[0-9a-f]{64})?$");
+          "^(docker\\.io/)?docker/dockerfile(:1(\\.\\d+){0,2}|:latest)?(@sha256:[0-9a-f]{64})?$");
 
   public Dockerfile {
     instructions = List.copyOf(instructions);
