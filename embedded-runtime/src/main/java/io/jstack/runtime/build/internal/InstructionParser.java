@@ -75,7 +75,11 @@ public final class InstructionParser {
           for (String m : mounts) {
             // Values with variables are checked once substituted, in the build plan.
             if (m.indexOf('$') < 0) {
-              MountSpec.parse(m, v -> v);
+              try {
+                MountSpec.parse(m, v -> v);
+              } catch (LexException e) {
+                throw DockerfileException.at(line, e.getMessage(), StageExpander.MOUNT_DOCS);
+              }
             }
           }
           String network = flags.string("network", "default");

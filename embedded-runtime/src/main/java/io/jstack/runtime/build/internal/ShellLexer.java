@@ -279,7 +279,11 @@ public final class ShellLexer {
       }
       String name = processName();
       int ch = next();
-      String chs = ch == EOF ? "" : new String(Character.toChars(ch));
+      if (ch == EOF) {
+        // BuildKit says "unsupported modifier" here; the brace is what is missing.
+        throw new LexException("syntax error: missing '}'");
+      }
+      String chs = new String(Character.toChars(ch));
       if (ch == '}') {
         String value = getEnv(name);
         if (value == null && skipUnsetEnv) {
@@ -295,7 +299,7 @@ public final class ShellLexer {
         nullIsUnset = true;
         ch = next();
         chs += ch == EOF ? "" : new String(Character.toChars(ch));
-      } else if ("+-?#%".indexOf(ch) < 0 || ch == EOF) {
+      } else if ("+-?#%".indexOf(ch) < 0) {
         throw new LexException("unsupported modifier (" + chs + ") in substitution");
       }
       boolean patternOp = ch == '#' || ch == '%';
