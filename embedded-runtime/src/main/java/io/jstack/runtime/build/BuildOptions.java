@@ -11,9 +11,9 @@ import java.util.function.Function;
  * @param buildPlatform the platform the build runs on, {@code os/arch[/variant]}
  * @param targetPlatform the platform the image is for, {@code os/arch[/variant]}
  * @param target the stage asked for, which TARGETSTAGE holds; empty for the last stage
- * @param imageEnv the {@code KEY=value} environment of a base image, by reference; variables of
- *     the base image are visible to substitution in its stages. Until images are resolved it may
- *     return an empty list.
+ * @param imageEnv the {@code KEY=value} environment of a base image, by reference; variables of the
+ *     base image are visible to substitution in its stages. Until images are resolved it may return
+ *     an empty list.
  */
 public record BuildOptions(
     Map<String, String> buildArgs,

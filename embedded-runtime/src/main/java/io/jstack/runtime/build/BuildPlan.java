@@ -13,11 +13,11 @@ import java.util.TreeSet;
 
 /**
  * A Dockerfile's stages in order, with variables substituted and build arguments scoped as
- * BuildKit's frontend does ({@code frontend/dockerfile/dockerfile2llb/convert.go}): ARGs before
- * the first FROM are global and only FROM lines see them, unless a stage declares them again;
- * build arguments override ARG defaults; a later ENV overrides an ARG; the platform ARGs
- * (BUILDPLATFORM, TARGETARCH, ...) are predefined globals; the proxy arguments (HTTP_PROXY, ...)
- * reach RUN without an ARG.
+ * BuildKit's frontend does ({@code frontend/dockerfile/dockerfile2llb/convert.go}): ARGs before the
+ * first FROM are global and only FROM lines see them, unless a stage declares them again; build
+ * arguments override ARG defaults; a later ENV overrides an ARG; the platform ARGs (BUILDPLATFORM,
+ * TARGETARCH, ...) are predefined globals; the proxy arguments (HTTP_PROXY, ...) reach RUN without
+ * an ARG.
  *
  * @param stages the stages in the order written
  * @param globalArgs the global ARGs and predefined platform ARGs with their final values
@@ -133,7 +133,8 @@ public record BuildPlan(
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(buildArgs).entrySet()) {
       if (PROXY_ARGS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
         proxy.put(e.getKey(), e.getValue());
-      } else if (!consumed.contains(e.getKey()) && !predefinedArgs(options).containsKey(e.getKey())) {
+      } else if (!consumed.contains(e.getKey())
+          && !predefinedArgs(options).containsKey(e.getKey())) {
         unused.add(e.getKey());
       }
     }
@@ -171,7 +172,11 @@ public record BuildPlan(
   }
 
   private static String substitute(
-      ShellLexer lex, String word, Map<String, String> env, Map<String, String> reads, Instruction in) {
+      ShellLexer lex,
+      String word,
+      Map<String, String> env,
+      Map<String, String> reads,
+      Instruction in) {
     try {
       ShellLexer.Result r = lex.process(word, env);
       if (reads != null) {

@@ -45,10 +45,12 @@ public final class DockerIgnore {
    * @throws DockerfileException naming the line of a malformed pattern
    */
   public static DockerIgnore parse(String text, String file) {
-    String[] lines = text.startsWith("\uFEFF") ? text.substring(1).split("\n", -1) : text.split("\n", -1);
+    String[] lines =
+        text.startsWith("\uFEFF") ? text.substring(1).split("\n", -1) : text.split("\n", -1);
     List<String> patterns = new ArrayList<>();
     for (int n = 0; n < lines.length; n++) {
-      String line = lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
+      String line =
+          lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
       if (line.startsWith("#")) {
         continue;
       }
@@ -71,7 +73,10 @@ public final class DockerIgnore {
         PatternMatcher.of(List.of(pattern));
       } catch (LexException e) {
         throw new DockerfileException(
-            file, n + 1, e.getMessage(), "fix the pattern; see https://docs.docker.com/build/concepts/context/#dockerignore-files");
+            file,
+            n + 1,
+            e.getMessage(),
+            "fix the pattern; see https://docs.docker.com/build/concepts/context/#dockerignore-files");
       }
       patterns.add(pattern);
     }

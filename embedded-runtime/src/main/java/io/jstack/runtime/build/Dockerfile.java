@@ -58,7 +58,10 @@ public record Dockerfile(String syntax, char escape, String check, List<Instruct
   private static int syntaxLine(String text) {
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
-      if (lines[i].replaceAll("\\s", "").toLowerCase(java.util.Locale.ROOT).startsWith("#syntax=")) {
+      if (lines[i]
+          .replaceAll("\\s", "")
+          .toLowerCase(java.util.Locale.ROOT)
+          .startsWith("#syntax=")) {
         return i + 1;
       }
     }

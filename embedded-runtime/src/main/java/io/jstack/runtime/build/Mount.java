@@ -1,8 +1,8 @@
 package io.jstack.runtime.build;
 
 /**
- * One {@code RUN --mount=...} after substitution, with BuildKit's defaults filled in
- * (moby/buildkit {@code frontend/dockerfile/instructions/commands_runmount.go}).
+ * One {@code RUN --mount=...} after substitution, with BuildKit's defaults filled in (moby/buildkit
+ * {@code frontend/dockerfile/instructions/commands_runmount.go}).
  *
  * @param type bind (the default), cache, tmpfs, secret or ssh
  * @param from the stage or image a bind or cache mount takes its files from; empty for the context

@@ -62,7 +62,8 @@ class BuildPlanTest {
     assertThat(p.stages().get(0).name()).isEqualTo("build");
     Step run = p.stages().get(0).steps().get(1);
     assertThat(run.buildArgs())
-        .containsExactly(Map.entry("a3", "box-foo"), Map.entry("a4", "123 456"), Map.entry("a1", "foo bar"));
+        .containsExactly(
+            Map.entry("a3", "box-foo"), Map.entry("a4", "123 456"), Map.entry("a1", "foo bar"));
     // RUN's command is left for the shell.
     assertThat(((Instruction.Run) run.instruction()).command().args())
         .containsExactly("echo -n \"$a1:$a3:$a4\" > /out");
@@ -92,9 +93,11 @@ class BuildPlanTest {
             + "RUN echo -n $HTTP_PROXY::$NO_PROXY::$FOO::$BAR::$BAZ > /out\n";
     BuildPlan p =
         plan(df, Map.of("FOO", "foocontents", "http_proxy", "hpvalue", "NO_PROXY", "npvalue"));
-    assertThat(p.proxyEnv()).containsExactly(Map.entry("NO_PROXY", "npvalue"), Map.entry("http_proxy", "hpvalue"));
+    assertThat(p.proxyEnv())
+        .containsExactly(Map.entry("NO_PROXY", "npvalue"), Map.entry("http_proxy", "hpvalue"));
     assertThat(p.stages().get(0).steps().get(3).buildArgs())
-        .containsExactly(Map.entry("FOO", "foocontents"), Map.entry("BAR", ""), Map.entry("BAZ", "bazcontent"));
+        .containsExactly(
+            Map.entry("FOO", "foocontents"), Map.entry("BAR", ""), Map.entry("BAZ", "bazcontent"));
     assertThat(p.unusedBuildArgs()).isEmpty();
   }
 
@@ -114,10 +117,12 @@ class BuildPlanTest {
       BuildPlan p = plan(df, c.getKey());
       assertThat(p.stages().get(0).base()).isEqualTo(new Stage.Base.Image("busybox"));
       assertThat(step(p, 0, 1))
-          .isEqualTo(new Instruction.Env(4, List.of(new Instruction.KeyValue("my_arg", c.getValue()[0]))));
+          .isEqualTo(
+              new Instruction.Env(4, List.of(new Instruction.KeyValue("my_arg", c.getValue()[0]))));
       assertThat(step(p, 0, 2))
           .isEqualTo(
-              new Instruction.Env(5, List.of(new Instruction.KeyValue("my_trimmed_arg", c.getValue()[1]))));
+              new Instruction.Env(
+                  5, List.of(new Instruction.KeyValue("my_trimmed_arg", c.getValue()[1]))));
       // RUN's key holds the ARG with the value the environment gives it.
       assertThat(p.stages().get(0).steps().get(3).buildArgs())
           .containsExactly(Map.entry("my_arg", c.getValue()[0]));
@@ -131,7 +136,10 @@ class BuildPlanTest {
     assertThat(step(p, 0, 1))
         .isEqualTo(
             new Instruction.Env(
-                3, List.of(new Instruction.KeyValue("abc", "bye"), new Instruction.KeyValue("def", "hello"))));
+                3,
+                List.of(
+                    new Instruction.KeyValue("abc", "bye"),
+                    new Instruction.KeyValue("def", "hello"))));
     assertThat(step(p, 0, 2))
         .isEqualTo(new Instruction.Env(4, List.of(new Instruction.KeyValue("ghi", "bye"))));
   }
@@ -139,7 +147,8 @@ class BuildPlanTest {
   @Test
   void globalArgWithoutRedeclaration_isEmptyInTheStage() {
     BuildPlan p = plan("ARG V=1\nFROM a\nLABEL v=\"[$V]\"\n", Map.of());
-    assertThat(step(p, 0, 0)).isEqualTo(new Instruction.Label(3, List.of(new Instruction.KeyValue("v", "[]"))));
+    assertThat(step(p, 0, 0))
+        .isEqualTo(new Instruction.Label(3, List.of(new Instruction.KeyValue("v", "[]"))));
     assertThat(p.stages().get(0).steps().get(0).buildArgs()).isEmpty();
   }
 
@@ -195,20 +204,27 @@ class BuildPlanTest {
             + "RUN --mount=type=cache,target=$D,id=c-$U echo $P\n";
     BuildPlan p = plan(df, Map.of());
     List<Step> s = p.stages().get(0).steps();
-    assertThat(s.get(1).instruction()).isEqualTo(new Instruction.Expose(3, List.of("80", "801/udp")));
+    assertThat(s.get(1).instruction())
+        .isEqualTo(new Instruction.Expose(3, List.of("80", "801/udp")));
     assertThat(s.get(2).instruction()).isEqualTo(new Instruction.User(4, "app"));
     assertThat(s.get(3).instruction()).isEqualTo(new Instruction.Volume(5, List.of("/data", "/x")));
     assertThat(s.get(4).instruction()).isEqualTo(new Instruction.StopSignal(6, "SIGapp"));
     Instruction.Copy copy = (Instruction.Copy) s.get(5).instruction();
-    assertThat(List.of(copy.chown(), copy.chmod(), copy.from(), copy.sources().get(0), copy.destination()))
+    assertThat(
+            List.of(
+                copy.chown(), copy.chmod(), copy.from(), copy.sources().get(0), copy.destination()))
         .containsExactly("app", "080", "stage", "src-80", "/d/app");
     assertThat(s.get(5).buildArgs()).containsOnlyKeys("P", "U");
     Instruction.Add add = (Instruction.Add) s.get(6).instruction();
-    assertThat(List.of(add.checksum(), add.sources().get(0))).containsExactly("sha256:80", "https://x/80");
+    assertThat(List.of(add.checksum(), add.sources().get(0)))
+        .containsExactly("sha256:80", "https://x/80");
     // Not substituted by the frontend.
-    assertThat(((Instruction.Cmd) s.get(7).instruction()).command().args()).containsExactly("echo $P");
-    assertThat(((Instruction.Entrypoint) s.get(8).instruction()).command().args()).containsExactly("$P");
-    assertThat(((Instruction.Healthcheck) s.get(9).instruction()).test()).containsExactly("CMD-SHELL", "check $P");
+    assertThat(((Instruction.Cmd) s.get(7).instruction()).command().args())
+        .containsExactly("echo $P");
+    assertThat(((Instruction.Entrypoint) s.get(8).instruction()).command().args())
+        .containsExactly("$P");
+    assertThat(((Instruction.Healthcheck) s.get(9).instruction()).test())
+        .containsExactly("CMD-SHELL", "check $P");
     assertThat(((Instruction.Onbuild) s.get(10).instruction()).expression()).isEqualTo("RUN $P");
     assertThat(((Instruction.Maintainer) s.get(11).instruction()).name()).isEqualTo("$U");
     assertThat(((Instruction.Shell) s.get(12).instruction()).shell()).containsExactly("$U");
@@ -229,7 +245,9 @@ class BuildPlanTest {
             + "RUN <<EOF\necho $NAME\nEOF\n";
     BuildPlan p = plan(df, Map.of());
     Instruction.Copy copy = (Instruction.Copy) step(p, 0, 1);
-    assertThat(copy.inline()).extracting(Heredoc::text).containsExactly("hi \"me\"\n", "hi $NAME\n");
+    assertThat(copy.inline())
+        .extracting(Heredoc::text)
+        .containsExactly("hi \"me\"\n", "hi $NAME\n");
     Instruction.Run run = (Instruction.Run) step(p, 0, 2);
     assertThat(run.heredocs().get(0).text()).isEqualTo("echo $NAME\n");
   }
@@ -254,7 +272,8 @@ class BuildPlanTest {
         .hasMessageStartingWith("Dockerfile:2: empty platform value from expression $P;");
     assertThatThrownBy(() -> plan("FROM a\nWORKDIR ${X\n", Map.of()))
         .hasMessageStartingWith("Dockerfile:2: syntax error: missing '}' in WORKDIR;");
-    assertThatThrownBy(() -> plan("FROM a\nARG T\nRUN --mount=type=$T,target=/x true\n", Map.of("T", "nfs")))
+    assertThatThrownBy(
+            () -> plan("FROM a\nARG T\nRUN --mount=type=$T,target=/x true\n", Map.of("T", "nfs")))
         .hasMessage(
             "Dockerfile:3: unsupported mount type \"nfs\" (use bind, cache, tmpfs, secret or ssh);"
                 + " see https://docs.docker.com/reference/dockerfile/#run---mount");
@@ -262,7 +281,8 @@ class BuildPlanTest {
 
   @Test
   void unusedBuildArgs_areReported() {
-    BuildPlan p = plan("ARG A\nFROM a\nARG B\n", Map.of("A", "1", "B", "2", "C", "3", "TARGETARCH", "arm64"));
+    BuildPlan p =
+        plan("ARG A\nFROM a\nARG B\n", Map.of("A", "1", "B", "2", "C", "3", "TARGETARCH", "arm64"));
     assertThat(p.unusedBuildArgs()).containsExactly("C");
     assertThat(p.globalArgs()).containsEntry("TARGETARCH", "arm64").containsEntry("A", "1");
   }

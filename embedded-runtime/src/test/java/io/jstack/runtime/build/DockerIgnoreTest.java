@@ -23,8 +23,10 @@ class DockerIgnoreTest {
   @Test
   void parse_cleansPathsAndKeepsIndentedHashesAsPatterns() {
     DockerIgnore ignore =
-        DockerIgnore.parse("\uFEFF./node_modules/\r\n  #not-a-comment\nbuild//out/../bin\n/\n", ".dockerignore");
-    assertThat(ignore.patterns()).containsExactly("node_modules", "#not-a-comment", "build/bin", "/");
+        DockerIgnore.parse(
+            "\uFEFF./node_modules/\r\n  #not-a-comment\nbuild//out/../bin\n/\n", ".dockerignore");
+    assertThat(ignore.patterns())
+        .containsExactly("node_modules", "#not-a-comment", "build/bin", "/");
   }
 
   @Test
@@ -61,7 +63,8 @@ class DockerIgnoreTest {
     assertThat(plain.canSkipDirectory("node_modules")).isTrue();
     assertThat(plain.canSkipDirectory("src")).isFalse();
 
-    DockerIgnore prefixException = DockerIgnore.parse("build\n!build/keep/me.txt\n", ".dockerignore");
+    DockerIgnore prefixException =
+        DockerIgnore.parse("build\n!build/keep/me.txt\n", ".dockerignore");
     assertThat(prefixException.canSkipDirectory("build")).isFalse();
     assertThat(prefixException.excludes("build/keep/me.txt")).isFalse();
     assertThat(prefixException.excludes("build/other")).isTrue();

@@ -51,19 +51,26 @@ class DockerfileTest {
 
   @Test
   void cmdEntrypointShell_keepTheirForm() {
-    assertThat(only("CMD [\"a\", \"b\"]")).isEqualTo(new Instruction.Cmd(2, Command.exec(List.of("a", "b"))));
-    assertThat(only("ENTRYPOINT exec top -b")).isEqualTo(new Instruction.Entrypoint(2, Command.shell("exec top -b")));
+    assertThat(only("CMD [\"a\", \"b\"]"))
+        .isEqualTo(new Instruction.Cmd(2, Command.exec(List.of("a", "b"))));
+    assertThat(only("ENTRYPOINT exec top -b"))
+        .isEqualTo(new Instruction.Entrypoint(2, Command.shell("exec top -b")));
     assertThat(only("SHELL [\"powershell\", \"-command\"]"))
         .isEqualTo(new Instruction.Shell(2, List.of("powershell", "-command")));
   }
 
   @Test
   void envLabelArgMaintainer() {
-    assertThat(only("ENV A=1 B=\"x y\"")).isEqualTo(
-        new Instruction.Env(2, List.of(new Instruction.KeyValue("A", "1"), new Instruction.KeyValue("B", "\"x y\""))));
+    assertThat(only("ENV A=1 B=\"x y\""))
+        .isEqualTo(
+            new Instruction.Env(
+                2,
+                List.of(
+                    new Instruction.KeyValue("A", "1"), new Instruction.KeyValue("B", "\"x y\""))));
     assertThat(only("ENV A  hello world"))
         .isEqualTo(new Instruction.Env(2, List.of(new Instruction.KeyValue("A", "hello world"))));
-    assertThat(only("LABEL a.b=c")).isEqualTo(new Instruction.Label(2, List.of(new Instruction.KeyValue("a.b", "c"))));
+    assertThat(only("LABEL a.b=c"))
+        .isEqualTo(new Instruction.Label(2, List.of(new Instruction.KeyValue("a.b", "c"))));
     assertThat(only("ARG A B=2 C="))
         .isEqualTo(
             new Instruction.Arg(
@@ -72,13 +79,16 @@ class DockerfileTest {
                     new Instruction.ArgDefinition("A", null),
                     new Instruction.ArgDefinition("B", "2"),
                     new Instruction.ArgDefinition("C", ""))));
-    assertThat(only("MAINTAINER Jane <j@x>")).isEqualTo(new Instruction.Maintainer(2, "Jane <j@x>"));
+    assertThat(only("MAINTAINER Jane <j@x>"))
+        .isEqualTo(new Instruction.Maintainer(2, "Jane <j@x>"));
   }
 
   @Test
   void exposeVolumeUserWorkdirStopsignal() {
-    assertThat(only("EXPOSE 80 443/tcp")).isEqualTo(new Instruction.Expose(2, List.of("80", "443/tcp")));
-    assertThat(only("VOLUME [\"/a\", \"/b\"]")).isEqualTo(new Instruction.Volume(2, List.of("/a", "/b")));
+    assertThat(only("EXPOSE 80 443/tcp"))
+        .isEqualTo(new Instruction.Expose(2, List.of("80", "443/tcp")));
+    assertThat(only("VOLUME [\"/a\", \"/b\"]"))
+        .isEqualTo(new Instruction.Volume(2, List.of("/a", "/b")));
     assertThat(only("VOLUME /a /b")).isEqualTo(new Instruction.Volume(2, List.of("/a", "/b")));
     assertThat(only("USER app:app")).isEqualTo(new Instruction.User(2, "app:app"));
     assertThat(only("WORKDIR /my dir")).isEqualTo(new Instruction.Workdir(2, "/my dir"));
@@ -88,11 +98,18 @@ class DockerfileTest {
   /** Cases of parser/testfiles/health and instructions/parse_test.go TestHealthCheckCmd. */
   @Test
   void healthcheck_formsAndDurations() {
-    assertThat(only("HEALTHCHECK --interval=5s --timeout=3s --retries=3 \\\n  CMD /app/check.sh --quiet"))
+    assertThat(
+            only(
+                "HEALTHCHECK --interval=5s --timeout=3s --retries=3 \\\n  CMD /app/check.sh --quiet"))
         .isEqualTo(
             new Instruction.Healthcheck(
-                2, List.of("CMD-SHELL", "/app/check.sh --quiet"), Duration.ofSeconds(5), Duration.ofSeconds(3),
-                Duration.ZERO, Duration.ZERO, 3));
+                2,
+                List.of("CMD-SHELL", "/app/check.sh --quiet"),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(3),
+                Duration.ZERO,
+                Duration.ZERO,
+                3));
     assertThat(((Instruction.Healthcheck) only("HEALTHCHECK   CMD   hello world")).test())
         .containsExactly("CMD-SHELL", "hello world");
     assertThat(((Instruction.Healthcheck) only("HEALTHCHECK --timeout=3s CMD [\"foo\"]")).test())
@@ -117,14 +134,26 @@ class DockerfileTest {
 
   @Test
   void copyAndAdd_flagsSourcesAndHeredocs() {
-    assertThat(only("COPY --from=build --chown=app:app --chmod=755 --link --exclude=*.md --exclude=x"
-            + " --parents a b /dst/"))
+    assertThat(
+            only(
+                "COPY --from=build --chown=app:app --chmod=755 --link --exclude=*.md --exclude=x"
+                    + " --parents a b /dst/"))
         .isEqualTo(
             new Instruction.Copy(
-                2, List.of("a", "b"), List.of(), "/dst/", "build", "app:app", "755", true,
-                List.of("*.md", "x"), true));
+                2,
+                List.of("a", "b"),
+                List.of(),
+                "/dst/",
+                "build",
+                "app:app",
+                "755",
+                true,
+                List.of("*.md", "x"),
+                true));
     assertThat(only("COPY [\"a b\", \"/c\"]"))
-        .isEqualTo(new Instruction.Copy(2, List.of("a b"), List.of(), "/c", "", "", "", false, List.of(), false));
+        .isEqualTo(
+            new Instruction.Copy(
+                2, List.of("a b"), List.of(), "/c", "", "", "", false, List.of(), false));
     Instruction.Copy c = (Instruction.Copy) only("COPY <<-EOF x /dst\n\tline\n\tEOF");
     assertThat(c.sources()).containsExactly("x");
     assertThat(c.inline()).containsExactly(new Heredoc("EOF", "\tline\n", true, true, 0));
@@ -132,12 +161,23 @@ class DockerfileTest {
     assertThat(only("ADD --checksum=sha256:abc --keep-git-dir=true https://x/y.tgz /z"))
         .isEqualTo(
             new Instruction.Add(
-                2, List.of("https://x/y.tgz"), List.of(), "/z", "", "", false, List.of(), "sha256:abc", true, null));
+                2,
+                List.of("https://x/y.tgz"),
+                List.of(),
+                "/z",
+                "",
+                "",
+                false,
+                List.of(),
+                "sha256:abc",
+                true,
+                null));
   }
 
   @Test
   void lineNumbers_areKept() {
-    Dockerfile df = Dockerfile.parse("# syntax=docker/dockerfile:1\n\nFROM a\nRUN a \\\n  b\n\nCMD c\n");
+    Dockerfile df =
+        Dockerfile.parse("# syntax=docker/dockerfile:1\n\nFROM a\nRUN a \\\n  b\n\nCMD c\n");
     assertThat(df.instructions()).extracting(Instruction::line).containsExactly(3, 4, 7);
     assertThat(df.syntax()).isEqualTo("docker/dockerfile:1");
   }
@@ -157,7 +197,8 @@ class DockerfileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"docker/dockerfile:1-labs", "tonistiigi/dockerfile:x", "docker/dockerfile:2"})
+  @ValueSource(
+      strings = {"docker/dockerfile:1-labs", "tonistiigi/dockerfile:x", "docker/dockerfile:2"})
   void otherSyntaxImages_areRefused(String image) {
     assertThat(error("# syntax=" + image + "\nFROM a\n"))
         .isEqualTo(
@@ -212,7 +253,8 @@ class DockerfileTest {
         "RUN --mount=type=tmpfs,target=/x,sharing=locked x | Dockerfile:2: invalid cache sharing set for tmpfs mount; see https://docs.docker.com/reference/dockerfile/#run---mount",
       })
   void errors_areOneLineWithTheLineAndAFix(String instruction, String expected) {
-    String message = error("FROM busybox\n" + instruction.replace("<NL>", "\n").replace("<BS>", "\\"));
+    String message =
+        error("FROM busybox\n" + instruction.replace("<NL>", "\n").replace("<BS>", "\\"));
     assertThat(message).doesNotContain("\n").startsWith(expected);
   }
 

@@ -46,7 +46,9 @@ final class CopyAdd {
       }
       Heredoc body = byName.get(marker.name());
       String content = body == null ? "" : body.content();
-      inline.add(new Heredoc(marker.name(), content, marker.expand(), marker.chomp(), marker.fileDescriptor()));
+      inline.add(
+          new Heredoc(
+              marker.name(), content, marker.expand(), marker.chomp(), marker.fileDescriptor()));
     }
     String chown = flags.string("chown", "");
     String chmod = flags.string("chmod", "");
@@ -54,11 +56,28 @@ final class CopyAdd {
     List<String> excludes = flags.strings("exclude", List.of());
     if (copy) {
       return new Instruction.Copy(
-          raw.line(), sources, inline, dest, flags.string("from", ""), chown, chmod, link, excludes,
+          raw.line(),
+          sources,
+          inline,
+          dest,
+          flags.string("from", ""),
+          chown,
+          chmod,
+          link,
+          excludes,
           flags.bool("parents", false));
     }
     return new Instruction.Add(
-        raw.line(), sources, inline, dest, chown, chmod, link, excludes, flags.string("checksum", ""),
-        flags.optionalBool("keep-git-dir"), flags.optionalBool("unpack"));
+        raw.line(),
+        sources,
+        inline,
+        dest,
+        chown,
+        chmod,
+        link,
+        excludes,
+        flags.string("checksum", ""),
+        flags.optionalBool("keep-git-dir"),
+        flags.optionalBool("unpack"));
   }
 }

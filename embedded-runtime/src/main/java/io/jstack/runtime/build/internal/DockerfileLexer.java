@@ -21,12 +21,14 @@ public final class DockerfileLexer {
   /** The parser directives BuildKit knows; any other {@code # key=value} ends the directives. */
   private static final Set<String> DIRECTIVES = Set.of("syntax", "escape", "check");
 
-  private static final Pattern DIRECTIVE = Pattern.compile("^([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
+  private static final Pattern DIRECTIVE =
+      Pattern.compile("^([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
   private static final Pattern HEREDOC = Pattern.compile("^(\\d*)<<(-?)\\s*([^<]*)$");
   private static final Set<String> HEREDOC_INSTRUCTIONS = Set.of("add", "copy", "run");
 
   /** The lines parsed and the directives found. */
-  public record Result(List<RawInstruction> instructions, Map<String, String> directives, char escape) {
+  public record Result(
+      List<RawInstruction> instructions, Map<String, String> directives, char escape) {
     public Result {
       instructions = List.copyOf(instructions);
       directives = Map.copyOf(directives);
@@ -102,7 +104,9 @@ public final class DockerfileLexer {
                 "unterminated heredoc " + doc.name(),
                 "end it with a line holding only " + doc.name());
           }
-          docs.add(new Heredoc(doc.name(), content.toString(), doc.expand(), doc.chomp(), doc.fileDescriptor()));
+          docs.add(
+              new Heredoc(
+                  doc.name(), content.toString(), doc.expand(), doc.chomp(), doc.fileDescriptor()));
         }
         node = node.withHeredocs(docs);
       }
@@ -223,13 +227,15 @@ public final class DockerfileLexer {
     if (node.keyword().equalsIgnoreCase("onbuild") && node.trigger() != null) {
       target = node.trigger();
     }
-    return HEREDOC_INSTRUCTIONS.contains(target.keyword().toLowerCase(Locale.ROOT)) && !target.json();
+    return HEREDOC_INSTRUCTIONS.contains(target.keyword().toLowerCase(Locale.ROOT))
+        && !target.json();
   }
 
   private static List<Heredoc> heredocsFromLine(String line, int lineNo) {
     List<String> words;
     try {
-      words = ShellLexer.of('\\').rawQuotes().rawEscapes().skipUnsetEnv().processWords(line, Map.of());
+      words =
+          ShellLexer.of('\\').rawQuotes().rawEscapes().skipUnsetEnv().processWords(line, Map.of());
     } catch (LexException e) {
       // BuildKit ignores this error; an instruction that lexes badly has no heredocs.
       return List.of();

@@ -63,8 +63,7 @@ final class Flags {
       String name = flagName.substring(2);
       Type type = declared.get(name);
       if (type == null) {
-        throw new FlagException(
-            "unknown flag: " + flagName, keyword + " accepts " + accepted());
+        throw new FlagException("unknown flag: " + flagName, keyword + " accepts " + accepted());
       }
       if (type != Type.STRINGS && values.containsKey(name)) {
         throw new FlagException(
@@ -74,7 +73,8 @@ final class Flags {
         case BOOL -> {
           if (hasValue && value.isEmpty()) {
             throw new FlagException(
-                "missing a value on flag: " + flagName, "write " + flagName + " or " + flagName + "=false");
+                "missing a value on flag: " + flagName,
+                "write " + flagName + " or " + flagName + "=false");
           }
           String v = value.toLowerCase(Locale.ROOT);
           if (!v.isEmpty() && !v.equals("true") && !v.equals("false")) {

@@ -22,7 +22,13 @@ final class Healthchecks {
       }
       // BuildKit does not read the flags of HEALTHCHECK NONE.
       return new Instruction.Healthcheck(
-          raw.line(), List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
+          raw.line(),
+          List.of("NONE"),
+          Duration.ZERO,
+          Duration.ZERO,
+          Duration.ZERO,
+          Duration.ZERO,
+          0);
     }
     flags
         .string("interval")
@@ -47,7 +53,8 @@ final class Healthchecks {
       try {
         retries = Integer.parseInt(r);
       } catch (NumberFormatException e) {
-        throw new LexException("strconv.ParseInt: parsing \"" + r + "\": invalid syntax (--retries)");
+        throw new LexException(
+            "strconv.ParseInt: parsing \"" + r + "\": invalid syntax (--retries)");
       }
       if (retries < 0) {
         throw new LexException("--retries cannot be negative (" + retries + ")");

@@ -18,8 +18,23 @@ import java.util.regex.Pattern;
 public final class InstructionParser {
   static final List<String> KEYWORDS =
       List.of(
-          "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
-          "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
+          "ADD",
+          "ARG",
+          "CMD",
+          "COPY",
+          "ENTRYPOINT",
+          "ENV",
+          "EXPOSE",
+          "FROM",
+          "HEALTHCHECK",
+          "LABEL",
+          "MAINTAINER",
+          "ONBUILD",
+          "RUN",
+          "SHELL",
+          "STOPSIGNAL",
+          "USER",
+          "VOLUME",
           "WORKDIR");
   private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
 
@@ -41,8 +56,7 @@ public final class InstructionParser {
   }
 
   private static String fixFor(String keyword) {
-    return "see https://docs.docker.com/reference/dockerfile/#"
-        + keyword.toLowerCase(Locale.ROOT);
+    return "see https://docs.docker.com/reference/dockerfile/#" + keyword.toLowerCase(Locale.ROOT);
   }
 
   private static Instruction typed(RawInstruction raw) {
@@ -84,11 +98,13 @@ public final class InstructionParser {
           }
           String network = flags.string("network", "default");
           if (!List.of("default", "none", "host").contains(network)) {
-            throw new LexException("invalid network mode \"" + network + "\" (use default, none or host)");
+            throw new LexException(
+                "invalid network mode \"" + network + "\" (use default, none or host)");
           }
           String security = flags.string("security", "sandbox");
           if (!List.of("sandbox", "insecure").contains(security)) {
-            throw new LexException("security " + security + " is not valid (use sandbox or insecure)");
+            throw new LexException(
+                "security " + security + " is not valid (use sandbox or insecure)");
           }
           return new Instruction.Run(line, command(raw), mounts, network, security, raw.heredocs());
         }
@@ -157,7 +173,9 @@ public final class InstructionParser {
         return CopyAdd.parse(raw, flags);
       default:
         throw DockerfileException.at(
-            line, "unknown instruction: " + raw.keyword(), "use one of " + String.join(", ", KEYWORDS));
+            line,
+            "unknown instruction: " + raw.keyword(),
+            "use one of " + String.join(", ", KEYWORDS));
     }
   }
 
@@ -215,7 +233,8 @@ public final class InstructionParser {
       throw new LexException(trigger + " isn't allowed as an ONBUILD trigger");
     }
     StringBuilder expression =
-        new StringBuilder(Pattern.compile("(?i)^\\s*ONBUILD\\s*").matcher(raw.original()).replaceAll(""));
+        new StringBuilder(
+            Pattern.compile("(?i)^\\s*ONBUILD\\s*").matcher(raw.original()).replaceAll(""));
     for (Heredoc doc : raw.heredocs()) {
       expression.append('\n').append(doc.content()).append(doc.name());
     }

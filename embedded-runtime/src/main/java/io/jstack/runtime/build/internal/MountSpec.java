@@ -57,8 +57,8 @@ public final class MountSpec {
             }
             required = true;
           }
-          default -> throw new LexException(
-              "invalid field '" + field + "' must be a key=value pair");
+          default ->
+              throw new LexException("invalid field '" + field + "' must be a key=value pair");
         }
         continue;
       }
@@ -184,7 +184,8 @@ public final class MountSpec {
         i++;
         while (true) {
           if (i >= s.length()) {
-            throw new LexException("failed to parse csv mounts: extraneous or missing \" in quoted-field");
+            throw new LexException(
+                "failed to parse csv mounts: extraneous or missing \" in quoted-field");
           }
           char c = s.charAt(i++);
           if (c == '"') {
@@ -198,7 +199,8 @@ public final class MountSpec {
           f.append(c);
         }
         if (i < s.length() && s.charAt(i) != ',') {
-          throw new LexException("failed to parse csv mounts: extraneous or missing \" in quoted-field");
+          throw new LexException(
+              "failed to parse csv mounts: extraneous or missing \" in quoted-field");
         }
       } else {
         while (i < s.length() && s.charAt(i) != ',') {

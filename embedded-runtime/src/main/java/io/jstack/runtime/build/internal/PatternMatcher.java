@@ -134,8 +134,8 @@ public final class PatternMatcher {
   }
 
   /**
-   * Per-pattern results for a directory, handed to its children while walking; {@link #NONE} at
-   * the root.
+   * Per-pattern results for a directory, handed to its children while walking; {@link #NONE} at the
+   * root.
    */
   public record MatchInfo(boolean[] parentMatched) {
     public static final MatchInfo NONE = new MatchInfo(new boolean[0]);

@@ -4,8 +4,8 @@ import io.jstack.runtime.build.Heredoc;
 import java.util.List;
 
 /**
- * One instruction as the line parser leaves it, before flags are checked and words typed: BuildKit's
- * {@code parser.Node} for one instruction.
+ * One instruction as the line parser leaves it, before flags are checked and words typed:
+ * BuildKit's {@code parser.Node} for one instruction.
  *
  * @param keyword as written (case kept, for messages)
  * @param flags the leading {@code --name=value} words, quotes and escapes removed

@@ -63,7 +63,8 @@ public final class ShellLexer {
   }
 
   /** The outcome of one word: the substituted text, its split words and the variables looked up. */
-  public record Result(String word, List<String> words, Set<String> matched, Set<String> unmatched) {
+  public record Result(
+      String word, List<String> words, Set<String> matched, Set<String> unmatched) {
     public Result {
       words = List.copyOf(words);
       matched = Set.copyOf(matched);

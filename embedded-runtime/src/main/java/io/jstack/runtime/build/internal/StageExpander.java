@@ -16,10 +16,10 @@ import java.util.function.UnaryOperator;
 /**
  * Substitutes the instructions of one stage in order, as BuildKit's {@code dockerfile2llb}
  * dispatches them: the stage's environment (base image, ENV, ARGs with values) feeds the
- * substitution of ENV, LABEL, ARG defaults, COPY/ADD sources, destination and --chown/--chmod,
- * ADD --checksum, heredoc sources whose delimiter was not quoted, WORKDIR, USER, VOLUME, EXPOSE,
- * STOPSIGNAL and RUN --mount values. RUN's command, CMD, ENTRYPOINT, SHELL, HEALTHCHECK,
- * MAINTAINER and ONBUILD are left as written: the shell, or a later build, reads them.
+ * substitution of ENV, LABEL, ARG defaults, COPY/ADD sources, destination and --chown/--chmod, ADD
+ * --checksum, heredoc sources whose delimiter was not quoted, WORKDIR, USER, VOLUME, EXPOSE,
+ * STOPSIGNAL and RUN --mount values. RUN's command, CMD, ENTRYPOINT, SHELL, HEALTHCHECK, MAINTAINER
+ * and ONBUILD are left as written: the shell, or a later build, reads them.
  */
 public final class StageExpander {
   static final String MOUNT_DOCS = "see https://docs.docker.com/reference/dockerfile/#run---mount";
@@ -29,12 +29,13 @@ public final class StageExpander {
   private final Map<String, String> buildArgs;
   private final Set<String> consumed;
   private final Map<String, String> env;
+
   /** BuildKit's {@code d.buildArgs}: the ARGs declared in scope, value null when it has none. */
   private final LinkedHashMap<String, String> args;
 
   /**
-   * A stage starting from {@code env} with {@code args} in scope (both inherited from a base
-   * stage, or the image's environment and none).
+   * A stage starting from {@code env} with {@code args} in scope (both inherited from a base stage,
+   * or the image's environment and none).
    *
    * @param consumed collects the build arguments an ARG takes a value from
    */
@@ -93,14 +94,30 @@ public final class StageExpander {
       checkFrom(c);
       out =
           new Instruction.Copy(
-              c.line(), map(c.sources(), x), inline(c.inline(), read, in), x.apply(c.destination()),
-              c.from(), x.apply(c.chown()), x.apply(c.chmod()), c.link(), c.excludes(), c.parents());
+              c.line(),
+              map(c.sources(), x),
+              inline(c.inline(), read, in),
+              x.apply(c.destination()),
+              c.from(),
+              x.apply(c.chown()),
+              x.apply(c.chmod()),
+              c.link(),
+              c.excludes(),
+              c.parents());
     } else if (in instanceof Instruction.Add a) {
       out =
           new Instruction.Add(
-              a.line(), map(a.sources(), x), inline(a.inline(), read, in), x.apply(a.destination()),
-              x.apply(a.chown()), x.apply(a.chmod()), a.link(), a.excludes(), x.apply(a.checksum()),
-              a.keepGitDir(), a.unpack());
+              a.line(),
+              map(a.sources(), x),
+              inline(a.inline(), read, in),
+              x.apply(a.destination()),
+              x.apply(a.chown()),
+              x.apply(a.chmod()),
+              a.link(),
+              a.excludes(),
+              x.apply(a.checksum()),
+              a.keepGitDir(),
+              a.unpack());
     } else if (in instanceof Instruction.Workdir w) {
       out = new Instruction.Workdir(w.line(), x.apply(w.path()));
     } else if (in instanceof Instruction.User u) {
@@ -180,8 +197,7 @@ public final class StageExpander {
       }
       // Heredoc bodies are substituted without quote processing, with \ as escape token.
       ShellLexer raw = ShellLexer.of('\\').skipProcessQuotes();
-      String text =
-          guard(in, () -> withReads(raw.process(d.text(), env), read).word());
+      String text = guard(in, () -> withReads(raw.process(d.text(), env), read).word());
       out.add(new Heredoc(d.name(), text, true, false, d.fileDescriptor()));
     }
     return out;

@@ -5,11 +5,11 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The modifiers of {@code ${NAME<op>word}} once the word is read: defaults, alternatives,
- * required values, prefix and suffix removal and pattern replacement, with BuildKit's semantics
- * ({@code frontend/dockerfile/shell/lex.go} {@code processDollar}). Patterns are shell wildcards
- * ({@code *} and {@code ?}, no bracket expressions), converted to regular expressions as BuildKit's
- * {@code convertShellPatternToRegex} does.
+ * The modifiers of {@code ${NAME<op>word}} once the word is read: defaults, alternatives, required
+ * values, prefix and suffix removal and pattern replacement, with BuildKit's semantics ({@code
+ * frontend/dockerfile/shell/lex.go} {@code processDollar}). Patterns are shell wildcards ({@code *}
+ * and {@code ?}, no bracket expressions), converted to regular expressions as BuildKit's {@code
+ * convertShellPatternToRegex} does.
  */
 final class Substitution {
   private Substitution() {}
@@ -26,10 +26,12 @@ final class Substitution {
         return !set || (nullIsUnset && empty) ? "" : word;
       case '?':
         if (!set) {
-          throw new LexException(name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
+          throw new LexException(
+              name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
         }
         if (nullIsUnset && empty) {
-          throw new LexException(name + ": " + (word.isEmpty() ? "is not allowed to be empty" : word));
+          throw new LexException(
+              name + ": " + (word.isEmpty() ? "is not allowed to be empty" : word));
         }
         return value;
       case '#':

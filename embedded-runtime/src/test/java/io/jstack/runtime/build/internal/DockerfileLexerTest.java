@@ -91,19 +91,25 @@ class DockerfileLexerTest {
         .containsExactly(new Heredoc("NOEXPAND", "\tdon't expand $NAME\n", false, true, 0));
     assertThat(in.get(9).heredocs().get(0).content())
         .isEqualTo("# internal comment\necho foo bar # trailing comment\n");
-    assertThat(in.get(10).heredocs()).containsExactly(new Heredoc("MOUNT", "echo hello\n", true, false, 0));
+    assertThat(in.get(10).heredocs())
+        .containsExactly(new Heredoc("MOUNT", "echo hello\n", true, false, 0));
     assertThat(in.get(11).heredocs())
         .containsExactly(
             new Heredoc("FILE1", "content 1\n", true, false, 0),
             new Heredoc("FILE2", "content 2\n", true, false, 0));
     assertThat(in.get(12).heredocs())
-        .containsExactly(new Heredoc("X", "Y\n", true, false, 0), new Heredoc("Y", "X\n", true, false, 0));
+        .containsExactly(
+            new Heredoc("X", "Y\n", true, false, 0), new Heredoc("Y", "X\n", true, false, 0));
     assertThat(in.get(13).heredocs())
         .containsExactly(new Heredoc("COMPLEX", "print('hello world')\n", true, false, 0));
-    assertThat(in.get(14).heredocs()).containsExactly(new Heredoc("eof", "echo foo\n", false, false, 0));
-    assertThat(in.get(15).heredocs()).containsExactly(new Heredoc("eo'f", "echo foo\n", true, false, 0));
-    assertThat(in.get(16).heredocs()).containsExactly(new Heredoc("eo'f", "echo foo\n", false, false, 0));
-    assertThat(in.get(17).heredocs()).containsExactly(new Heredoc("one two", "echo bar\n", false, false, 0));
+    assertThat(in.get(14).heredocs())
+        .containsExactly(new Heredoc("eof", "echo foo\n", false, false, 0));
+    assertThat(in.get(15).heredocs())
+        .containsExactly(new Heredoc("eo'f", "echo foo\n", true, false, 0));
+    assertThat(in.get(16).heredocs())
+        .containsExactly(new Heredoc("eo'f", "echo foo\n", false, false, 0));
+    assertThat(in.get(17).heredocs())
+        .containsExactly(new Heredoc("one two", "echo bar\n", false, false, 0));
     assertThat(in.get(18).heredocs()).containsExactly(new Heredoc("$EOF", "", true, false, 0));
     assertThat(in.get(19).heredocs()).containsExactly(new Heredoc("EOF", "", true, false, 0));
     assertThat(in).hasSize(20);
@@ -155,12 +161,14 @@ class DockerfileLexerTest {
   /** testfiles/escape-with-syntax and escape-nonewline: the backtick continues lines. */
   @Test
   void backtickEscape_continuesLinesAndKeepsBackslashes() {
-    DockerfileLexer.Result r = DockerfileLexer.lex("# syntax = docker/dockerfile\n# escape = `\n\nFROM `\n    image\n");
+    DockerfileLexer.Result r =
+        DockerfileLexer.lex("# syntax = docker/dockerfile\n# escape = `\n\nFROM `\n    image\n");
     assertThat(r.escape()).isEqualTo('`');
     assertThat(r.directives()).containsEntry("syntax", "docker/dockerfile");
     assertThat(r.instructions().get(0).args()).containsExactly("image");
     List<RawInstruction> in =
-        lex("# escape = `\n# no blank line\nFROM image\nLABEL maintainer foo@bar.com\nENV GOPATH `\n\\go\n");
+        lex(
+            "# escape = `\n# no blank line\nFROM image\nLABEL maintainer foo@bar.com\nENV GOPATH `\n\\go\n");
     assertThat(in.get(2).args()).containsExactly("GOPATH", "\\go", "");
   }
 
@@ -177,7 +185,8 @@ class DockerfileLexerTest {
   /** testfiles/continue-at-eof: a continuation on the last line ends the instruction. */
   @Test
   void continuationAtEndOfFile_endsTheInstruction() {
-    assertThat(lex("FROM alpine:3.5\n\nRUN something \\").get(1).args()).containsExactly("something");
+    assertThat(lex("FROM alpine:3.5\n\nRUN something \\").get(1).args())
+        .containsExactly("something");
   }
 
   /** testfiles/escapes. */
@@ -190,7 +199,8 @@ class DockerfileLexerTest {
                 + "CMD [ \"\\/usr\\\\\\\"/bin/znc\", \"-f\", \"-r\" ]\n");
     assertThat(in.get(1).args())
         .containsExactly("maintainer", "Erik \\\\Hollensbe <erik@hollensbe.org>\\\"", "");
-    assertThat(in.get(2).args()).containsExactly("apt-get \\update &&   apt-get \\\"install znc -y");
+    assertThat(in.get(2).args())
+        .containsExactly("apt-get \\update &&   apt-get \\\"install znc -y");
     assertThat(in.get(3).args()).containsExactly("\\conf\\\\\"", "/.znc");
     assertThat(in.get(4).args()).containsExactly("/usr\\\"/bin/znc", "-f", "-r");
   }
@@ -256,9 +266,11 @@ class DockerfileLexerTest {
   /** parser_test.go TestParseWords. */
   @Test
   void words_keepQuotesAndEscapes() {
-    assertThat(LineParsers.words("foo bar 'abc xyz'", '\\')).containsExactly("foo", "bar", "'abc xyz'");
+    assertThat(LineParsers.words("foo bar 'abc xyz'", '\\'))
+        .containsExactly("foo", "bar", "'abc xyz'");
     assertThat(LineParsers.words("foo\\ bar", '\\')).containsExactly("foo\\ bar");
-    assertThat(LineParsers.words("föo bàr \"âbc xÿz\"", '\\')).containsExactly("föo", "bàr", "\"âbc xÿz\"");
+    assertThat(LineParsers.words("föo bàr \"âbc xÿz\"", '\\'))
+        .containsExactly("föo", "bàr", "\"âbc xÿz\"");
   }
 
   /** directives_test.go: directives only at the top, each once, escape only \ or `. */
@@ -266,10 +278,13 @@ class DockerfileLexerTest {
   void directives_onlyAtTheTopAndOnce() {
     DockerfileLexer.Result r =
         DockerfileLexer.lex("# syntax=docker/dockerfile:1\n# check=skip=all\nFROM a\n# escape=`\n");
-    assertThat(r.directives()).containsEntry("syntax", "docker/dockerfile:1").containsEntry("check", "skip=all");
+    assertThat(r.directives())
+        .containsEntry("syntax", "docker/dockerfile:1")
+        .containsEntry("check", "skip=all");
     assertThat(r.escape()).isEqualTo('\\');
     assertThatThrownBy(() -> DockerfileLexer.lex("# escape=`\n# escape=\\\nFROM a\n"))
-        .hasMessage("Dockerfile:2: only one escape parser directive can be used; remove the repeated one");
+        .hasMessage(
+            "Dockerfile:2: only one escape parser directive can be used; remove the repeated one");
     assertThatThrownBy(() -> DockerfileLexer.lex("# escape=x\nFROM a\n"))
         .hasMessageStartingWith("Dockerfile:1: invalid escape token 'x' does not match ` or \\;");
     // An unknown directive ends the directives.

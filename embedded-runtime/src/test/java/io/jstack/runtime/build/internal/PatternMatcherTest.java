@@ -100,7 +100,9 @@ class PatternMatcherTest {
             "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
             false),
         Arguments.of(
-            List.of("**", "!dist/*.whl"), "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", false),
+            List.of("**", "!dist/*.whl"),
+            "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+            false),
         // The single-pattern tests at the top of patternmatcher_test.go.
         Arguments.of(List.of("*"), "fileutils.go", true),
         Arguments.of(List.of("*.go"), "fileutils.go", true),
@@ -135,7 +137,8 @@ class PatternMatcherTest {
       String[] dirs = parent.split("/", -1);
       for (int i = 0; i < dirs.length; i++) {
         info =
-            pm.matchesUsingParentResults(String.join("/", List.of(dirs).subList(0, i + 1)), info).info();
+            pm.matchesUsingParentResults(String.join("/", List.of(dirs).subList(0, i + 1)), info)
+                .info();
       }
     }
     assertThat(pm.matchesUsingParentResults(path, info).matched()).isEqualTo(expected);
@@ -191,14 +194,29 @@ class PatternMatcherTest {
   @ParameterizedTest(name = "{0} on {1} -> {2}")
   @MethodSource("goMatchCases")
   void goFilepathMatchCases(String pattern, String path, boolean expected) {
-    assertThat(PatternMatcher.of(List.of(pattern)).matchesOrParentMatches(path)).isEqualTo(expected);
+    assertThat(PatternMatcher.of(List.of(pattern)).matchesOrParentMatches(path))
+        .isEqualTo(expected);
   }
 
-  /** TestMatch's ErrBadPattern cases, TestSingleExclamationError and TestMatchesWithMalformedPatterns. */
+  /**
+   * TestMatch's ErrBadPattern cases, TestSingleExclamationError and
+   * TestMatchesWithMalformedPatterns.
+   */
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "[]a]", "[-]", "[x-]", "[-x]", "\\", "[a-b-c]", "[", "[^", "[^bc", "a[", "!", "[Local-Only]/"
+        "[]a]",
+        "[-]",
+        "[x-]",
+        "[-x]",
+        "\\",
+        "[a-b-c]",
+        "[",
+        "[^",
+        "[^bc",
+        "a[",
+        "!",
+        "[Local-Only]/"
       })
   void malformedPatterns_areRefused(String pattern) {
     assertThatThrownBy(() -> PatternMatcher.of(List.of(pattern))).isInstanceOf(LexException.class);
@@ -207,7 +225,8 @@ class PatternMatcherTest {
   /** TestCleanPatterns*: blank patterns are dropped, patterns are trimmed and cleaned. */
   @Test
   void patterns_areTrimmedCleanedAndBlankOnesDropped() {
-    PatternMatcher pm = PatternMatcher.of(List.of("docs", "config", "", "  !docs/README.md  ", "a/./b/../c/"));
+    PatternMatcher pm =
+        PatternMatcher.of(List.of("docs", "config", "", "  !docs/README.md  ", "a/./b/../c/"));
     assertThat(pm.patterns()).containsExactly("docs", "config", "!docs/README.md", "a/c");
     assertThat(pm.hasExclusions()).isTrue();
     assertThat(PatternMatcher.of(List.of("docs")).hasExclusions()).isFalse();

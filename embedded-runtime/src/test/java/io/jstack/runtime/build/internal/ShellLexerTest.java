@@ -113,7 +113,8 @@ class ShellLexerTest {
       """;
 
   static Stream<Arguments> envVarCases() {
-    return ENV_VAR_CASES.lines()
+    return ENV_VAR_CASES
+        .lines()
         .map(l -> l.split("\\|", 2))
         .map(p -> Arguments.of(p[0].strip(), p[1].strip()));
   }
@@ -156,7 +157,8 @@ class ShellLexerTest {
     assertThat(LEX.processWords("hello\"\\\\there\"", env)).containsExactly("hello\\there");
     assertThat(LEX.processWords("hello'\\\\there'", env)).containsExactly("hello\\\\there");
     assertThat(LEX.processWords("hello'$there'", env)).containsExactly("hello$there");
-    assertThatThrownBy(() -> LEX.processWords("hello\" there", env)).isInstanceOf(LexException.class);
+    assertThatThrownBy(() -> LEX.processWords("hello\" there", env))
+        .isInstanceOf(LexException.class);
   }
 
   /** TestShellParser4Words's second mode: RawQuotes and SkipUnsetEnv, as heredoc detection uses. */
@@ -197,8 +199,11 @@ class ShellLexerTest {
     assertThat(LEX.processWord("${FOO+aaa} ${BAR+bbb} ${BAZ+ccc}", fooBar)).isEqualTo("aaa bbb ");
     assertThat(LEX.processWord("${FOO:+aaa} ${BAR:+bbb} ${BAZ:+ccc}", fooBar)).isEqualTo("aaa  ");
     assertThat(LEX.processWord("${BAR?bbb}", fooBar)).isEmpty();
-    for (String bad : List.of("${BAZ?ccc}", "${BAR:?bbb}", "${BAZ:?}", "${FOO=aaa}", "${FOO=:aaa}")) {
-      assertThatThrownBy(() -> LEX.processWord(bad, fooBar)).as(bad).isInstanceOf(LexException.class);
+    for (String bad :
+        List.of("${BAZ?ccc}", "${BAR:?bbb}", "${BAZ:?}", "${FOO=aaa}", "${FOO=:aaa}")) {
+      assertThatThrownBy(() -> LEX.processWord(bad, fooBar))
+          .as(bad)
+          .isInstanceOf(LexException.class);
     }
   }
 
@@ -220,10 +225,14 @@ class ShellLexerTest {
         Arguments.of("${FOO%}", "xxyy", "", "xxyy"),
         Arguments.of("${FOO%%$BAR}", "xxyy", "BAR=", "xxyy"),
         Arguments.of(
-            "${FOO/$NEEDLE/.} - ${FOO//$NEEDLE/.}", "/foo*/*/*.txt", "NEEDLE=\\*/",
+            "${FOO/$NEEDLE/.} - ${FOO//$NEEDLE/.}",
+            "/foo*/*/*.txt",
+            "NEEDLE=\\*/",
             "/foo.*/*.txt - /foo..*.txt"),
         Arguments.of(
-            "${FOO/$NEEDLE/} - ${FOO//$NEEDLE/}", "/tmp/tmp/bar.txt", "NEEDLE=/tmp",
+            "${FOO/$NEEDLE/} - ${FOO//$NEEDLE/}",
+            "/tmp/tmp/bar.txt",
+            "NEEDLE=/tmp",
             "/tmp/bar.txt - /bar.txt"),
         Arguments.of(
             "${FOO/$NEEDLE/$REPLACEMENT} - ${FOO//$NEEDLE/$REPLACEMENT}", "/a/foo/b/c.txt",
@@ -251,7 +260,8 @@ class ShellLexerTest {
   @Test
   void patternModifiers_rejectColonFormsAndMissingSeparators() {
     // lex_test.go TestProcessWithMatches expectedErr cases.
-    for (String bad : List.of("${FOO:#}", "${FOO:##}", "${FOO:%}", "${FOO:%%}", "${FOO//ww}", "${FOO//}")) {
+    for (String bad :
+        List.of("${FOO:#}", "${FOO:##}", "${FOO:%}", "${FOO:%%}", "${FOO//ww}", "${FOO//}")) {
       assertThatThrownBy(() -> LEX.processWord(bad, Map.of("FOO", "xxyy")))
           .as(bad)
           .isInstanceOf(LexException.class);
@@ -288,7 +298,8 @@ class ShellLexerTest {
     assertThat(Substitution.toRegex("*", true, true).pattern()).isEqualTo("^.*");
     assertThat(Substitution.toRegex("\\*", true, true).pattern()).isEqualTo("^\\*");
     for (String bad : List.of("\\", "\\x", "\\\\\\")) {
-      assertThatThrownBy(() -> Substitution.toRegex(bad, true, true)).isInstanceOf(LexException.class);
+      assertThatThrownBy(() -> Substitution.toRegex(bad, true, true))
+          .isInstanceOf(LexException.class);
     }
   }
 
@@ -296,6 +307,7 @@ class ShellLexerTest {
   void backtickEscape_escapesLikeBackslash() {
     ShellLexer tick = ShellLexer.of('`');
     assertThat(tick.processWord("a`$B c\\d", Map.of("B", "x"))).isEqualTo("a$B c\\d");
-    assertThat(tick.processWords("a` b", Map.of())).isEqualTo(new ArrayList<>(Arrays.asList("a b")));
+    assertThat(tick.processWords("a` b", Map.of()))
+        .isEqualTo(new ArrayList<>(Arrays.asList("a b")));
   }
 }
