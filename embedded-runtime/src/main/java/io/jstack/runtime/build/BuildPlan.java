@@ -184,10 +184,7 @@ public record BuildPlan(
       }
       return r.word();
     } catch (io.jstack.runtime.build.internal.LexException e) {
-      throw DockerfileException.at(
-          in.line(),
-          e.getMessage() + " in " + in.keyword(),
-          "check the quotes and ${...} forms, or escape $ as \\$");
+      throw StageExpander.substitutionError(in, e);
     }
   }
 

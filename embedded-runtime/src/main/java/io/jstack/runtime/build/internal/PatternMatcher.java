@@ -113,19 +113,12 @@ public final class PatternMatcher {
    */
   public boolean matchesOrParentMatches(String file) {
     boolean matched = false;
-    String parent = Paths.dir(file);
-    String[] parentDirs = parent.split("/", -1);
     for (Entry p : patterns) {
       // An inclusion cannot change a match, nor an exclusion a non-match.
       if (p.exclusion != matched) {
         continue;
       }
-      boolean match = p.matches(file);
-      if (!match && !parent.equals(".")) {
-        for (int i = 0; i < parentDirs.length && !match; i++) {
-          match = p.matches(String.join("/", java.util.Arrays.copyOfRange(parentDirs, 0, i + 1)));
-        }
-      }
+      boolean match = p.matches(file) || parentMatches(p, file);
       if (match) {
         matched = !p.exclusion;
       }
@@ -162,16 +155,8 @@ public final class PatternMatcher {
         if (p.exclusion != matched) {
           continue;
         }
-        match = p.matches(file);
-        if (!match && parentMatched.length == 0) {
-          String dir = Paths.dir(file);
-          if (!dir.equals(".")) {
-            String[] dirs = dir.split("/", -1);
-            for (int j = 0; j < dirs.length && !match; j++) {
-              match = p.matches(String.join("/", java.util.Arrays.copyOfRange(dirs, 0, j + 1)));
-            }
-          }
-        }
+        // Without the parent's results, the parents are checked here.
+        match = p.matches(file) || (parentMatched.length == 0 && parentMatches(p, file));
       }
       info[i] = match;
       if (match) {
@@ -179,6 +164,21 @@ public final class PatternMatcher {
       }
     }
     return new Result(matched, new MatchInfo(info));
+  }
+
+  /** Whether {@code p} matches one of the directories {@code file} is in. */
+  private static boolean parentMatches(Entry p, String file) {
+    String parent = Paths.dir(file);
+    if (parent.equals(".")) {
+      return false;
+    }
+    String[] dirs = parent.split("/", -1);
+    for (int i = 0; i < dirs.length; i++) {
+      if (p.matches(String.join("/", java.util.Arrays.copyOfRange(dirs, 0, i + 1)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Entry compile(String pattern, boolean exclusion) {

@@ -236,10 +236,15 @@ public final class StageExpander {
     try {
       return work.get();
     } catch (LexException e) {
-      throw DockerfileException.at(
-          in.line(),
-          e.getMessage() + " in " + in.keyword(),
-          "check the quotes and ${...} forms, or escape $ as \\$");
+      throw substitutionError(in, e);
     }
+  }
+
+  /** The error for a word of {@code in} that cannot be substituted. */
+  public static DockerfileException substitutionError(Instruction in, LexException e) {
+    return DockerfileException.at(
+        in.line(),
+        e.getMessage() + " in " + in.keyword(),
+        "check the quotes and ${...} forms, or escape $ as \\$");
   }
 }
