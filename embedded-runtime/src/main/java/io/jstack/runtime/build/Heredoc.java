@@ -14,6 +14,6 @@ public record Heredoc(
 
   /** The content with leading tabs removed when {@code chomp} is set. */
   public String text() {
-    return chomp ? content.replaceAll("(?m)^\t+", "") : content;
+    return chomp ? content.replaceAll("(?md)^\t+", "") : content;
   }
 }

@@ -35,9 +35,4 @@ public record RawInstruction(
     RawInstruction t = trigger == null ? null : trigger.withHeredocs(docs);
     return new RawInstruction(keyword, flags, args, json, original, docs, line, t);
   }
-
-  RawInstruction atLine(int at) {
-    RawInstruction t = trigger == null ? null : trigger.atLine(at);
-    return new RawInstruction(keyword, flags, args, json, original, heredocs, at, t);
-  }
 }
