@@ -156,8 +156,7 @@ class DockerfileTest {
                 2, List.of("a b"), List.of(), "/c", "", "", "", false, List.of(), false));
     Instruction.Copy c = (Instruction.Copy) only("COPY <<-EOF x /dst\n\tline\n\tEOF");
     assertThat(c.sources()).containsExactly("x");
-    assertThat(c.inline()).containsExactly(new Heredoc("EOF", "\tline\n", true, true, 0));
-    assertThat(c.inline().get(0).text()).isEqualTo("line\n");
+    assertThat(c.inline()).containsExactly(new Heredoc("EOF", "line\n", true, true, 0));
     assertThat(only("ADD --checksum=sha256:abc --keep-git-dir=true https://x/y.tgz /z"))
         .isEqualTo(
             new Instruction.Add(
@@ -172,6 +171,48 @@ class DockerfileTest {
                 "sha256:abc",
                 true,
                 null));
+  }
+
+  /** instructions/parse_heredoc_test.go TestCopyHeredoc. */
+  @Test
+  void copyHeredocs_asBuildKitsTestCopyHeredoc() {
+    assertThat(((Instruction.Copy) only("COPY <<EOF /bar\nEOF")).inline())
+        .containsExactly(new Heredoc("EOF", "", true, false, 0));
+    assertThat(((Instruction.Copy) only("COPY <<-EOF /bar\n\tTESTING\nEOF")).inline())
+        .extracting(Heredoc::text)
+        .containsExactly("TESTING\n");
+    assertThat(((Instruction.Copy) only("COPY <<'EOF' /bar\nTESTING\nEOF")).inline())
+        .containsExactly(new Heredoc("EOF", "TESTING\n", false, false, 0));
+    Instruction.Copy two =
+        (Instruction.Copy)
+            only(
+                "COPY <<EOF1 <<EOF2 /bar\nthis is the first file\nEOF1\nthis is the second file\nEOF2");
+    assertThat(two.inline())
+        .extracting(Heredoc::name, Heredoc::text)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("EOF1", "this is the first file\n"),
+            org.assertj.core.groups.Tuple.tuple("EOF2", "this is the second file\n"));
+    Instruction.Copy mixed =
+        (Instruction.Copy) only("COPY <<EOF foo.txt /bar\nthis is inline\nEOF");
+    assertThat(mixed.sources()).containsExactly("foo.txt");
+    assertThat(mixed.inline()).extracting(Heredoc::text).containsExactly("this is inline\n");
+    assertThat(((Instruction.Copy) only("COPY <<EOF /quotes\n\"quotes\"\nEOF")).inline())
+        .extracting(Heredoc::text)
+        .containsExactly("\"quotes\"\n");
+  }
+
+  /** instructions/parse_heredoc_test.go TestRunHeredoc: the command keeps the marker. */
+  @Test
+  void runHeredocs_asBuildKitsTestRunHeredoc() {
+    Instruction.Run a = (Instruction.Run) only("RUN <<EOF\nls /\nwhoami\nEOF");
+    assertThat(a.command()).isEqualTo(Command.shell("<<EOF"));
+    assertThat(a.heredocs()).containsExactly(new Heredoc("EOF", "ls /\nwhoami\n", true, false, 0));
+    Instruction.Run b =
+        (Instruction.Run) only("RUN <<'EOF' | python\nprint(\"hello\")\nprint(\"world\")\nEOF");
+    assertThat(b.command()).isEqualTo(Command.shell("<<'EOF' | python"));
+    assertThat(b.heredocs().get(0).content()).isEqualTo("print(\"hello\")\nprint(\"world\")\n");
+    Instruction.Run c = (Instruction.Run) only("RUN <<-EOF\n\techo test\nEOF");
+    assertThat(c.heredocs()).containsExactly(new Heredoc("EOF", "\techo test\n", true, true, 0));
   }
 
   @Test

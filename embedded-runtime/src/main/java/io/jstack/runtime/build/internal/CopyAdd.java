@@ -45,7 +45,8 @@ final class CopyAdd {
         continue;
       }
       Heredoc body = byName.get(marker.name());
-      String content = body == null ? "" : body.content();
+      // As BuildKit's parseSourcesAndDest, a source's leading tabs are removed here, for <<-.
+      String content = body == null ? "" : body.text();
       inline.add(
           new Heredoc(
               marker.name(), content, marker.expand(), marker.chomp(), marker.fileDescriptor()));
