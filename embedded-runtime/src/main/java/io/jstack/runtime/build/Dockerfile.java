@@ -14,8 +14,14 @@ import java.util.regex.Pattern;
  * @param syntax the {@code # syntax=} value, empty when not given
  * @param escape the escape token, {@code \} or {@code `}
  * @param check the {@code # check=} value, empty when not given
+ * @param warnings what BuildKit warns about while parsing (empty continuation lines), one line each
  */
-public record Dockerfile(String syntax, char escape, String check, List<Instruction> instructions) {
+public record Dockerfile(
+    String syntax,
+    char escape,
+    String check,
+    List<Instruction> instructions,
+    List<String> warnings) {
   /**
    * The syntax images that select jstack's frontend: docker/dockerfile:1 and its 1.x tags, with or
    * without docker.io/ and a digest; untagged and latest are 1.x too. Labs tags add features jstack
@@ -27,6 +33,7 @@ public record Dockerfile(String syntax, char escape, String check, List<Instruct
 
   public Dockerfile {
     instructions = List.copyOf(instructions);
+    warnings = List.copyOf(warnings);
   }
 
   /**
@@ -52,7 +59,11 @@ public record Dockerfile(String syntax, char escape, String check, List<Instruct
       out.add(InstructionParser.parse(raw));
     }
     return new Dockerfile(
-        syntax, lexed.escape(), lexed.directives().getOrDefault("check", ""), out);
+        syntax,
+        lexed.escape(),
+        lexed.directives().getOrDefault("check", ""),
+        out,
+        lexed.warnings());
   }
 
   private static int syntaxLine(String text) {

@@ -28,14 +28,19 @@ public final class DockerfileLexer {
 
   /** The lines parsed and the directives found. */
   public record Result(
-      List<RawInstruction> instructions, Map<String, String> directives, char escape) {
+      List<RawInstruction> instructions,
+      Map<String, String> directives,
+      char escape,
+      List<String> warnings) {
     public Result {
       instructions = List.copyOf(instructions);
       directives = Map.copyOf(directives);
+      warnings = List.copyOf(warnings);
     }
   }
 
   private final Map<String, String> directives = new java.util.LinkedHashMap<>();
+  private final List<String> warnings = new ArrayList<>();
   private boolean directivesDone;
   private char escape = '\\';
   private Pattern continuation = continuationFor('\\');
@@ -68,17 +73,30 @@ public final class DockerfileLexer {
         continue;
       }
       StringBuilder buf = new StringBuilder(processed);
+      boolean emptyContinuation = false;
       while (!end[0] && i < lines.size()) {
         String next = lines.get(i++);
         String p = processLine(next, false, current + 1);
         current++;
-        if (isComment(next) || isEmptyContinuationLine(p)) {
-          // BuildKit only warns about empty continuation lines.
+        if (isComment(next)) {
+          continue;
+        }
+        if (isEmptyContinuationLine(p)) {
+          emptyContinuation = true;
           continue;
         }
         buf.append(trimContinuation(p, end));
       }
       String line = buf.toString();
+      if (emptyContinuation) {
+        // BuildKit warns, and says these will become errors.
+        warnings.add(
+            "Dockerfile:"
+                + current
+                + ": empty continuation line found in: "
+                + line
+                + "; remove the empty lines inside the instruction");
+      }
       RawInstruction node = parseLine(line, start);
       if (canContainHeredoc(node) && line.contains("<<")) {
         List<Heredoc> docs = new ArrayList<>();
@@ -116,7 +134,7 @@ public final class DockerfileLexer {
       throw DockerfileException.at(
           Math.max(current, 1), "the file has no instructions", "start it with a FROM instruction");
     }
-    return new Result(out, directives, escape);
+    return new Result(out, directives, escape, warnings);
   }
 
   private static List<String> splitKeepingEndings(String text) {

@@ -153,6 +153,10 @@ class DockerfileLexerTest {
             + "RUN non-indented \\\n# this is a comment\n   after-comment\n"
             + "RUN indented \\\n    # this is an indented comment\n    comment\n";
     List<RawInstruction> in = lex(df);
+    assertThat(DockerfileLexer.lex(df).warnings())
+        .containsExactly(
+            "Dockerfile:6: empty continuation line found in: RUN something     following     more;"
+                + " remove the empty lines inside the instruction");
     assertThat(in.get(1).args()).containsExactly("something     following     more");
     assertThat(in.get(2).args()).containsExactly("non-indented    after-comment");
     assertThat(in.get(3).args()).containsExactly("indented     comment");
