@@ -144,6 +144,42 @@ class BuildPlanTest {
         .isEqualTo(new Instruction.Env(4, List.of(new Instruction.KeyValue("ghi", "bye"))));
   }
 
+  /** docs.docker.com/reference/dockerfile/#scope: an ARG applies from its line on. */
+  @Test
+  void argScope_startsAtItsLineAndEndsWithTheStage() {
+    String df =
+        "FROM busybox\nUSER ${username:-some_user}\nARG username\nUSER $username\n"
+            + "FROM busybox\nUSER x$username\n";
+    BuildPlan p = plan(df, Map.of("username", "what_user"));
+    assertThat(step(p, 0, 0)).isEqualTo(new Instruction.User(2, "some_user"));
+    assertThat(step(p, 0, 2)).isEqualTo(new Instruction.User(4, "what_user"));
+    assertThat(step(p, 1, 0)).isEqualTo(new Instruction.User(6, "x"));
+  }
+
+  /** docs.docker.com/reference/dockerfile/#using-arg-variables: ENV overrides an ARG. */
+  @Test
+  void envOverridesArg_asTheReferenceShows() {
+    String fixed =
+        "FROM ubuntu\nARG CONT_IMG_VER\nENV CONT_IMG_VER=v1.0.0\nRUN echo $CONT_IMG_VER\n";
+    assertThat(
+            plan(fixed, Map.of("CONT_IMG_VER", "v2.0.1"))
+                .stages()
+                .get(0)
+                .steps()
+                .get(2)
+                .buildArgs())
+        .containsExactly(Map.entry("CONT_IMG_VER", "v1.0.0"));
+    String defaulted =
+        "FROM ubuntu\nARG CONT_IMG_VER\nENV CONT_IMG_VER=${CONT_IMG_VER:-v1.0.0}\n"
+            + "RUN echo $CONT_IMG_VER\n";
+    assertThat(step(plan(defaulted, Map.of("CONT_IMG_VER", "v2.0.1")), 0, 1))
+        .isEqualTo(
+            new Instruction.Env(3, List.of(new Instruction.KeyValue("CONT_IMG_VER", "v2.0.1"))));
+    assertThat(step(plan(defaulted, Map.of()), 0, 1))
+        .isEqualTo(
+            new Instruction.Env(3, List.of(new Instruction.KeyValue("CONT_IMG_VER", "v1.0.0"))));
+  }
+
   @Test
   void globalArgWithoutRedeclaration_isEmptyInTheStage() {
     BuildPlan p = plan("ARG V=1\nFROM a\nLABEL v=\"[$V]\"\n", Map.of());
