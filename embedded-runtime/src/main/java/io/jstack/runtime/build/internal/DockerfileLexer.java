@@ -67,14 +67,15 @@ public final class DockerfileLexer {
       String processed = processLine(raw, true, current + 1);
       current++;
       int start = current;
-      boolean[] end = new boolean[1];
-      processed = trimContinuation(processed, end);
-      if (end[0] && processed.isEmpty()) {
+      Continued first = trimContinuation(processed);
+      boolean ends = first.ends();
+      processed = first.text();
+      if (ends && processed.isEmpty()) {
         continue;
       }
       StringBuilder buf = new StringBuilder(processed);
       boolean emptyContinuation = false;
-      while (!end[0] && i < lines.size()) {
+      while (!ends && i < lines.size()) {
         String next = lines.get(i++);
         String p = processLine(next, false, current + 1);
         current++;
@@ -85,7 +86,9 @@ public final class DockerfileLexer {
           emptyContinuation = true;
           continue;
         }
-        buf.append(trimContinuation(p, end));
+        Continued joined = trimContinuation(p);
+        ends = joined.ends();
+        buf.append(joined.text());
       }
       String line = buf.toString();
       if (emptyContinuation) {
@@ -198,14 +201,16 @@ public final class DockerfileLexer {
     return Pattern.compile("(" + notE + ")" + e + "[ \t]*$|^" + e + "[ \t]*$");
   }
 
-  private String trimContinuation(String line, boolean[] end) {
+  /** A line without its continuation token; {@code ends} when it had none. */
+  private record Continued(String text, boolean ends) {}
+
+  private Continued trimContinuation(String line) {
     Matcher m = continuation.matcher(line);
     if (m.find()) {
-      end[0] = false;
-      return line.substring(0, m.start()) + (m.group(1) == null ? "" : m.group(1));
+      return new Continued(
+          line.substring(0, m.start()) + (m.group(1) == null ? "" : m.group(1)), false);
     }
-    end[0] = true;
-    return line;
+    return new Continued(line, true);
   }
 
   static String stripNewline(String s) {

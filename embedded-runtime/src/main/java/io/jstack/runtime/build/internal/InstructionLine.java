@@ -17,9 +17,9 @@ final class InstructionLine {
     List<String> flags = List.of();
     String args = "";
     if (cmdline.length == 2) {
-      int[] restAt = new int[1];
-      flags = extractFlags(cmdline[1], escape, restAt);
-      args = cmdline[1].substring(restAt[0]).strip();
+      FlagWords split = extractFlags(cmdline[1], escape);
+      flags = split.flags();
+      args = split.rest().strip();
     }
     boolean json = false;
     List<String> parsed;
@@ -56,6 +56,9 @@ final class InstructionLine {
     return new RawInstruction(keyword, flags, parsed, json, line, List.of(), lineNo, trigger);
   }
 
+  /** The flag words of an instruction and the arguments after them. */
+  record FlagWords(List<String> flags, String rest) {}
+
   /** HEALTHCHECK: a type word (CMD or NONE), then a command like CMD's. */
   private static LineParsers.Parsed healthConfig(String rest) {
     int sep = 0;
@@ -77,11 +80,10 @@ final class InstructionLine {
   }
 
   /**
-   * The leading {@code --flag} words with quotes and escapes removed; {@code restAt[0]} is set to
-   * where the arguments begin. A lone {@code --} ends the flags (BuildKit's {@code
-   * extractBuilderFlags}).
+   * The leading {@code --flag} words with quotes and escapes removed, and the text after them. A
+   * lone {@code --} ends the flags (BuildKit's {@code extractBuilderFlags}).
    */
-  static List<String> extractFlags(String line, char escape, int[] restAt) {
+  static FlagWords extractFlags(String line, char escape) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     boolean inWord = false;
@@ -98,8 +100,7 @@ final class InstructionLine {
           continue;
         }
         if (ch != '-' || pos + 1 == line.length() || line.charAt(pos + 1) != '-') {
-          restAt[0] = pos;
-          return words;
+          return new FlagWords(words, line.substring(pos));
         }
         inWord = true;
       }
@@ -115,8 +116,7 @@ final class InstructionLine {
           String w = word.toString();
           inWord = false;
           if (w.equals("--")) {
-            restAt[0] = pos;
-            return words;
+            return new FlagWords(words, line.substring(pos));
           }
           if (blankOk || !w.isEmpty()) {
             words.add(w);
@@ -153,7 +153,6 @@ final class InstructionLine {
       }
       word.append(ch);
     }
-    restAt[0] = line.length();
-    return words;
+    return new FlagWords(words, "");
   }
 }

@@ -114,11 +114,9 @@ public final class MountSpec {
     }
     boolean fileInfoAllowed = type.equals("secret") || type.equals("ssh") || type.equals("cache");
     if (!fileInfoAllowed) {
-      for (String[] f :
-          new String[][] {{"mode", "" + mode}, {"uid", "" + uid}, {"gid", "" + gid}}) {
-        if (!f[1].equals("-1")) {
-          throw new LexException(f[0] + " not allowed for \"" + type + "\" type mounts");
-        }
+      String given = mode >= 0 ? "mode" : uid >= 0 ? "uid" : gid >= 0 ? "gid" : null;
+      if (given != null) {
+        throw new LexException(given + " not allowed for \"" + type + "\" type mounts");
       }
     }
     if (roAuto) {
