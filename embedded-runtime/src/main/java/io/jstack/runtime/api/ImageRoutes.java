@@ -116,7 +116,9 @@ final class ImageRoutes {
       ImageReference have = ImageReference.parse(tag);
       return want.registry().equals(have.registry())
           && want.repository().equals(have.repository())
-          && (!reference.contains(":") || Objects.equals(want.tag(), have.tag()));
+          // A tag follows the last slash: the colon of a registry's port is none.
+          && (reference.lastIndexOf(':') <= reference.lastIndexOf('/')
+              || Objects.equals(want.tag(), have.tag()));
     } catch (IllegalArgumentException e) {
       return false;
     }
