@@ -38,7 +38,7 @@ final class ApiClient implements AutoCloseable {
   }
 
   /** An answer, read whole. */
-  record Answer(int status, String contentType, byte[] bytes) {
+  record Answer(int status, String contentType, String apiVersion, byte[] bytes) {
     String text() {
       return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -82,7 +82,7 @@ final class ApiClient implements AutoCloseable {
   Answer send(HttpRequest request) {
     try (HttpResponse r = transport.execute(request)) {
       byte[] body = request.method().equals("HEAD") ? new byte[0] : r.bytes();
-      return new Answer(r.status(), r.header("Content-Type"), body);
+      return new Answer(r.status(), r.header("Content-Type"), r.header("Api-Version"), body);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
