@@ -45,8 +45,8 @@ final class LogRoutes {
     Container c = engine.require(x.path("id"));
     boolean follow = x.flag("follow");
     boolean timestamps = x.flag("timestamps");
-    boolean stdout = !"0".equals(x.param("stdout"));
-    boolean stderr = !"0".equals(x.param("stderr"));
+    boolean stdout = x.flag("stdout", true);
+    boolean stderr = x.flag("stderr", true);
     Instant since = x.time("since");
     Instant until = x.time("until");
     String tailParam = x.param("tail");

@@ -30,7 +30,7 @@ final class StatsRoutes {
   private void stats(Exchange x) throws IOException {
     Container c = engine.require(x.path("id"));
     String id = c.record().id();
-    boolean stream = !"0".equals(x.param("stream")) && !"false".equals(x.param("stream"));
+    boolean stream = x.flag("stream", true);
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + id + " is not running");
     }

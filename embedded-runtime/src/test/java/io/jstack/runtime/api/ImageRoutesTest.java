@@ -22,8 +22,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Real HTTP against fakes; a route that hangs fails the test instead. */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ImageRoutesTest {
   private static final String ALPINE = "docker.io/library/alpine:3";
   private static final String APP = "registry:5000/team/app:1";

@@ -18,8 +18,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Real HTTP against fakes; a route that hangs fails the test instead. */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LogAndStatsRoutesTest {
   /** A log as conmon writes it: time, stream, F (full line) or P (partial), text. */
   private static final String LOG =
@@ -91,6 +94,15 @@ class LogAndStatsRoutesTest {
   }
 
   @Test
+  void logs_readTheStreamsAsDockerReadsABoolean() {
+    // docker-java sends stdout=true&stderr=false for the output alone.
+    assertThat(frames(api.get("/containers/db/logs?stdout=true&stderr=false")))
+        .containsExactly("1:hello\n", "1:part", "1:ial\n");
+    assertThat(frames(api.get("/containers/db/logs?stdout=False&stderr=True")))
+        .containsExactly("2:oops\n");
+  }
+
+  @Test
   void logs_tailTimestampsAndSince() {
     assertThat(frames(api.get("/containers/db/logs?tail=2"))).containsExactly("1:part", "1:ial\n");
     assertThat(frames(api.get("/containers/db/logs?tail=0"))).isEmpty();
@@ -109,23 +121,26 @@ class LogAndStatsRoutesTest {
         .isEqualTo("since and until take seconds since the epoch, not yesterday");
   }
 
+  private static Usage usage() {
+    return new Usage(
+        Instant.parse("2026-01-02T03:06:00Z"),
+        5_000_000,
+        List.of(3_000_000L, 2_000_000L),
+        4_000_000,
+        1_000_000,
+        900_000_000,
+        2,
+        64 << 20,
+        80 << 20,
+        1L << 30,
+        Map.of("cache", 4096L),
+        7,
+        0);
+  }
+
   @Test
   void stats_oneShot_answersDockersStatsObject() {
-    engine.usage =
-        new Usage(
-            Instant.parse("2026-01-02T03:06:00Z"),
-            5_000_000,
-            List.of(3_000_000L, 2_000_000L),
-            4_000_000,
-            1_000_000,
-            900_000_000,
-            2,
-            64 << 20,
-            80 << 20,
-            1L << 30,
-            Map.of("cache", 4096L),
-            7,
-            0);
+    engine.usage = usage();
 
     ApiClient.Answer a = api.get("/containers/web/stats?stream=false&one-shot=true");
 
@@ -147,6 +162,17 @@ class LogAndStatsRoutesTest {
     assertThat(memory.path("usage").asLong()).isEqualTo(64 << 20);
     assertThat(memory.path("limit").asLong()).isEqualTo(1L << 30);
     assertThat(memory.path("stats").path("cache").asLong()).isEqualTo(4096);
+  }
+
+  @Test
+  void stats_streamFalse_asDockerPySendsIt_answersOneObject() {
+    engine.usage = usage();
+
+    ApiClient.Answer a = api.get("/containers/web/stats?stream=False&one-shot=True");
+
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.contentType()).isEqualTo("application/json");
+    assertThat(a.json().path("id").asText()).isEqualTo("web-id");
   }
 
   @Test

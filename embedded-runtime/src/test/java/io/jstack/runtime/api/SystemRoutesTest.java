@@ -18,8 +18,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Real HTTP against fakes; a route that hangs fails the test instead. */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SystemRoutesTest {
   private static final Instant AT = Instant.parse("2026-01-02T03:04:05.123456789Z");
 
