@@ -293,11 +293,6 @@ final class EngineBackend
   }
 
   @Override
-  public int images() {
-    return engine.images().tags().size();
-  }
-
-  @Override
   public Path dataRoot() {
     return engine.dataRoot().path();
   }

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** What {@link SystemRoutes} needs of the engine: what {@code info} counts, and the events. */
+/**
+ * What {@link SystemRoutes} needs of the engine: what {@code info} tells (with the images of an
+ * {@link ImageService}), and the events.
+ */
 interface SystemService {
   /** Every container. */
   List<Container> containers();
-
-  /** How many image names (and kept unnamed images) there are. */
-  int images();
 
   /** Where the engine keeps its data. */
   Path dataRoot();

@@ -25,11 +25,6 @@ final class FakeSystem implements SystemService {
   }
 
   @Override
-  public int images() {
-    return 0;
-  }
-
-  @Override
   public Path dataRoot() {
     return Path.of("/var/lib/jstack");
   }
