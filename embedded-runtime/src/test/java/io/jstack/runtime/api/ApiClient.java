@@ -79,6 +79,11 @@ final class ApiClient implements AutoCloseable {
         HttpRequest.postJson(path, json.replace('\'', '"').getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Sends {@code request}, for an answer read as it comes; the caller closes it. */
+  HttpResponse open(HttpRequest request) throws IOException {
+    return transport.execute(request);
+  }
+
   Answer send(HttpRequest request) {
     try (HttpResponse r = transport.execute(request)) {
       byte[] body = request.method().equals("HEAD") ? new byte[0] : r.bytes();

@@ -16,12 +16,17 @@ import io.jstack.runtime.engine.PublishedPort;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.Subnet;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -521,6 +526,26 @@ class ContainerRoutesTest {
     assertThat(noHeight.status()).isEqualTo(400);
     assertThat(noHeight.message()).isEqualTo("h must be a number, not null");
     assertThat(engine.calls).containsExactly("resize web-id 40x120");
+  }
+
+  @Test
+  void archive_get_streamsThePathAsATar() throws IOException {
+    Path etc = Files.createDirectories(dir.resolve("rootfs/etc"));
+    Files.writeString(etc.resolve("hostname"), "web\n");
+    engine.paths.put("web:/etc", etc);
+
+    ApiClient.Answer a = api.get("/containers/web/archive?path=/etc");
+
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.contentType()).isEqualTo("application/x-tar");
+    List<String> entries = new ArrayList<>();
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new ByteArrayInputStream(a.bytes()))) {
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        entries.add(e.getName() + (e.isFile() ? " " + new String(tar.readAllBytes()) : ""));
+      }
+    }
+    assertThat(entries).containsExactly("etc/", "etc/hostname web\n");
   }
 
   @Test

@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Containers in memory, for the container, log and stats routes: answers from the containers it was
@@ -29,9 +29,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class FakeContainers implements ContainerService, LogService, StatsService {
   private final Map<String, Container> byId = new LinkedHashMap<>();
-  final List<String> calls = new ArrayList<>();
+  final List<String> calls = new CopyOnWriteArrayList<>();
   final Map<String, Health.State> health = new HashMap<>();
   final Map<String, Network> networks = new HashMap<>();
+
+  /** Where paths inside containers are on the host, by {@code <name>:<path>}. */
+  final Map<String, Path> paths = new HashMap<>();
 
   /** What the last create asked for. */
   String createdName;
@@ -149,7 +152,11 @@ final class FakeContainers implements ContainerService, LogService, StatsService
 
   @Override
   public Path pathIn(String idOrName, String path) {
-    throw new EngineException.NotFound("no " + path + " in " + idOrName);
+    Path p = paths.get(require(idOrName).record().name() + ":" + path);
+    if (p == null) {
+      throw new EngineException.NotFound("no " + path + " in " + idOrName);
+    }
+    return p;
   }
 
   @Override

@@ -2,15 +2,20 @@ package io.jstack.runtime.api;
 
 import static io.jstack.runtime.api.Fixtures.container;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.engine.http.HttpRequest;
+import io.jstack.engine.http.HttpResponse;
 import io.jstack.runtime.container.Usage;
 import io.jstack.runtime.engine.Container;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +116,36 @@ class LogAndStatsRoutesTest {
     long since = Instant.parse("2026-01-02T03:05:02Z").getEpochSecond();
     assertThat(frames(api.get("/containers/db/logs?since=" + since + ".5")))
         .containsExactly("1:part", "1:ial\n");
+  }
+
+  @Test
+  void attach_replaysTheLogOverTheConnectionTakenOver_untilTheRunEnds() throws IOException {
+    List<String> frames = new ArrayList<>();
+    try (HttpResponse r =
+        api.open(
+            HttpRequest.post("/containers/web/attach?stream=1&stdout=1&stderr=1&logs=1")
+                .upgrading())) {
+      assertThat(r.status()).isEqualTo(101);
+      DataInputStream in = new DataInputStream(r.connection().input());
+      for (int i = 0; i < 4; i++) {
+        int stream = in.readInt() >>> 24;
+        byte[] payload = new byte[in.readInt()];
+        in.readFully(payload);
+        frames.add(stream + ":" + new String(payload, StandardCharsets.UTF_8));
+      }
+      assertThat(engine.calls)
+          .as("its auto-removal waits for the reader")
+          .contains("reading web-id");
+      engine.with(container("web", Container.Status.exited, Map.of()));
+      assertThat(in.read()).as("the run ended: so does the stream").isEqualTo(-1);
+    }
+
+    assertThat(frames).containsExactly("1:hello\n", "2:oops\n", "1:part", "1:ial\n");
+    // The reader lets go once the connection is closed, which the client may see first.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(engine.calls).containsExactly("reading web-id", "read web-id"));
   }
 
   @Test
