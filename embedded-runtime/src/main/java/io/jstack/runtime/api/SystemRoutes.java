@@ -72,7 +72,7 @@ final class SystemRoutes {
     return i;
   }
 
-  /** Streams events as they happen (no history), filtered by label, type and container. */
+  /** Streams events as they happen (no history), filtered by label, type, container and event. */
   private void events(Exchange x) {
     Map<String, List<String>> filters = x.filters();
     Instant until = x.time("until");
@@ -84,6 +84,7 @@ final class SystemRoutes {
             e -> {
               if (!Filters.labelsMatch(e.attributes(), filters.getOrDefault("label", List.of()))
                   || filters.containsKey("type") && !filters.get("type").contains("container")
+                  || !Filters.actionMatches(e.action(), filters.getOrDefault("event", List.of()))
                   || filters.containsKey("container")
                       && !filters.get("container").contains(e.id())
                       && !filters.get("container").contains(e.attributes().get("name"))) {

@@ -132,7 +132,31 @@ class SystemRoutesTest {
   }
 
   @Test
-  void events_filteredByLabelTypeAndContainer() {
+  void events_filteredByHealthStatus_matchTheStatusEventsOfEachState() {
+    engine.events.add(new Event(AT, "health_status: healthy", "web-id", Map.of("name", "web")));
+    engine.events.add(new Event(AT, "health_status: unhealthy", "db-id", Map.of("name", "db")));
+    engine.events.add(new Event(AT, "start", "x-id", Map.of("name", "x")));
+
+    assertThat(
+            ids(
+                api.get(
+                    "/events?until="
+                        + until()
+                        + "&filters="
+                        + filters("{'event':['health_status']}"))))
+        .containsExactly("web-id", "db-id");
+    assertThat(
+            ids(
+                api.get(
+                    "/events?until="
+                        + until()
+                        + "&filters="
+                        + filters("{'event':['health_status: unhealthy']}"))))
+        .containsExactly("db-id");
+  }
+
+  @Test
+  void events_filteredByLabelTypeContainerAndEvent() {
     engine.events.add(new Event(AT, "start", "web-id", Map.of("name", "web", "app", "shop")));
     engine.events.add(new Event(AT, "die", "db-id", Map.of("name", "db", "app", "shop")));
     engine.events.add(new Event(AT, "stop", "x-id", Map.of("name", "x")));
@@ -143,11 +167,16 @@ class SystemRoutesTest {
         ids(
             api.get(
                 "/events?until=" + until() + "&filters=" + filters("{'container':['db','x-id']}")));
+    List<String> dies =
+        ids(
+            api.get(
+                "/events?until=" + until() + "&filters=" + filters("{'event':['die','kill']}")));
     List<String> images =
         ids(api.get("/events?until=" + until() + "&filters=" + filters("{'type':['image']}")));
 
     assertThat(byLabel).containsExactly("web-id", "db-id");
     assertThat(byName).containsExactly("db-id", "x-id");
+    assertThat(dies).containsExactly("db-id");
     assertThat(images).isEmpty();
   }
 
