@@ -483,6 +483,19 @@ class ContainerRoutesTest {
   }
 
   @Test
+  void rename_is204_needsANewName_andATakenOneIs409() {
+    assertThat(api.post("/containers/web/rename?name=shop-web").status()).isEqualTo(204);
+    ApiClient.Answer nameless = api.post("/containers/web/rename");
+    engine.failWith(new EngineException.Conflict("the name db is taken"));
+    ApiClient.Answer taken = api.post("/containers/web/rename?name=db");
+
+    assertThat(nameless.status()).isEqualTo(400);
+    assertThat(nameless.message()).isEqualTo("the rename needs a new name (?name=...)");
+    assertThat(taken.status()).isEqualTo(409);
+    assertThat(engine.calls).containsExactly("rename web to shop-web", "rename web to db");
+  }
+
+  @Test
   void wait_answersTheExitCode_forTheConditionAsked() {
     engine.exitCode = 7;
 
