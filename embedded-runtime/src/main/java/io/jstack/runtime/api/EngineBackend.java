@@ -226,6 +226,23 @@ final class EngineBackend
   }
 
   @Override
+  public void tag(String source, ImageReference target) {
+    String manifest =
+        engine
+            .images()
+            .find(source)
+            .orElseThrow(
+                () -> new io.jstack.engine.EngineException.NotFound("No such image: " + source));
+    engine.images().tag(target, manifest);
+  }
+
+  @Override
+  public String push(ImageReference ref, Consumer<RegistryClient.Progress> progress) {
+    return new RegistryClient(engine.images(), RegistryClient.Options.defaults(), progress)
+        .push(ref, ref);
+  }
+
+  @Override
   public void save(List<ImageReference> refs, java.io.OutputStream out) {
     ImageArchives.save(engine.images(), refs, out);
   }

@@ -342,8 +342,25 @@ final class Exchange {
   /** A streamed JSON answer (one object per line), ending with an error object on failure. */
   void streamJson(Emitter body) {
     startChunked("application/json");
+    streamJsonFrom(body, true);
+  }
+
+  /**
+   * A streamed JSON answer whose head goes with its first line: a failure before any line (a pull
+   * of an image the registry lacks) is answered with its own status, as dockerd does.
+   */
+  void streamJsonOnceItBegins(Emitter body) {
+    streamJsonFrom(body, false);
+  }
+
+  private void streamJsonFrom(Emitter body, boolean headSent) {
+    boolean[] started = {headSent};
     Consumer<JsonNode> out =
         n -> {
+          if (!started[0]) {
+            started[0] = true;
+            startChunked("application/json");
+          }
           try {
             chunkLater((JSON.writeValueAsString(n) + "\r\n").getBytes(StandardCharsets.UTF_8));
           } catch (IOException e) {
@@ -353,10 +370,16 @@ final class Exchange {
     try {
       body.run(out);
     } catch (RuntimeException e) {
+      if (!started[0]) {
+        throw e;
+      }
       ObjectNode err = JSON.createObjectNode();
       err.put("error", ApiErrors.message(e));
       err.putObject("errorDetail").put("message", ApiErrors.message(e));
       out.accept(err);
+    }
+    if (!started[0]) {
+      startChunked("application/json");
     }
     end();
   }

@@ -33,10 +33,15 @@ final class ImageRoutes {
             "/images/json",
             x ->
                 x.json(
-                    HttpResponseStatus.OK, list(x.filters().getOrDefault("reference", List.of()))))
+                    HttpResponseStatus.OK,
+                    list(
+                        x.filters().getOrDefault("reference", List.of()),
+                        x.filters().getOrDefault("label", List.of()))))
         .addStreaming(HttpMethod.POST, "/images/load", this::load)
         .add(HttpMethod.POST, "/images/create", this::pull)
         .add(HttpMethod.POST, "/commit", this::commit)
+        .add(HttpMethod.POST, "/images/{name*}/tag", this::tag)
+        .add(HttpMethod.POST, "/images/{name*}/push", this::push)
         .add(HttpMethod.GET, "/images/get", x -> save(x, x.params("names")))
         .add(HttpMethod.GET, "/images/{name*}/get", x -> save(x, List.of(x.path("name"))))
         .add(
@@ -99,6 +104,70 @@ final class ImageRoutes {
     x.end();
   }
 
+  /** {@code docker tag}: {@code ?repo=NAME&tag=TAG} for the image in the path. */
+  private void tag(Exchange x) {
+    String repo = x.param("repo");
+    if (repo == null || repo.isEmpty()) {
+      throw new EngineException.InvalidArgument("tag needs a repository (?repo=...)");
+    }
+    String tag = x.param("tag");
+    ImageReference target =
+        ImageReference.parse(repo + (tag == null || tag.isEmpty() ? "" : ":" + tag));
+    images.tag(x.path("name"), target);
+    x.empty(HttpResponseStatus.CREATED);
+  }
+
+  /**
+   * {@code docker push}: the image named in the path (with {@code ?tag=}), to its registry; as
+   * dockerd, failures come in the stream.
+   */
+  private void push(Exchange x) {
+    String tag = x.param("tag");
+    String name = x.path("name");
+    ImageReference ref =
+        ImageReference.parse(name + (tag == null || tag.isEmpty() ? "" : ":" + tag));
+    x.streamJson(
+        out -> {
+          out.accept(
+              Exchange.JSON
+                  .createObjectNode()
+                  .put(
+                      "status",
+                      "The push refers to repository ["
+                          + ref.registry()
+                          + "/"
+                          + ref.repository()
+                          + "]"));
+          if (images.findImage(ref.toString()).isEmpty()) {
+            throw new EngineException.NotFound(
+                "An image does not exist locally with the tag: " + ref.familiarName());
+          }
+          String digest =
+              images.push(
+                  ref,
+                  pr -> {
+                    if (pr.status().startsWith("Digest: ")) {
+                      return;
+                    }
+                    ObjectNode e = Exchange.JSON.createObjectNode();
+                    e.put("status", pr.status());
+                    e.put("id", pr.id());
+                    if (pr.total() > 0) {
+                      e.putObject("progressDetail")
+                          .put("current", pr.current())
+                          .put("total", pr.total());
+                    }
+                    out.accept(e);
+                  });
+          String shown = ref.tag() == null ? "latest" : ref.tag();
+          out.accept(Exchange.JSON.createObjectNode().put("status", shown + ": digest: " + digest));
+          ObjectNode aux = Exchange.JSON.createObjectNode();
+          aux.putObject("progressDetail");
+          aux.putObject("aux").put("Tag", shown).put("Digest", digest);
+          out.accept(aux);
+        });
+  }
+
   /** {@code POST /commit}: a container's changes as a new image ({@code docker commit}). */
   private void commit(Exchange x) {
     String container = x.param("container");
@@ -147,7 +216,7 @@ final class ImageRoutes {
                 + (tag != null && !tag.isEmpty() && !from.contains("@")
                     ? (tag.startsWith("sha256:") ? "@" + tag : ":" + tag)
                     : ""));
-    x.streamJson(
+    x.streamJsonOnceItBegins(
         out -> {
           images.pull(
               ref,
@@ -186,7 +255,18 @@ final class ImageRoutes {
   }
 
   /** Docker's image list: one entry per stored image, with its names. */
-  private ArrayNode list(List<String> references) {
+  /** The short form Docker lists a stored name in ({@code busybox:latest}, {@code team/app:1}). */
+  private static String familiar(String stored) {
+    String rest =
+        stored.startsWith(ImageReference.DOCKER_HUB + "/")
+            ? stored.substring(ImageReference.DOCKER_HUB.length() + 1)
+            : stored;
+    return stored.equals(rest) || !rest.startsWith("library/")
+        ? rest
+        : rest.substring("library/".length());
+  }
+
+  private ArrayNode list(List<String> references, List<String> labelFilters) {
     Map<String, List<String>> names = new LinkedHashMap<>();
     images
         .tags()
@@ -206,13 +286,19 @@ final class ImageRoutes {
             return;
           }
           ImageStore.Image img = images.image(manifest);
+          JsonNode labels = img.config().path("config").path("Labels");
+          Map<String, String> labelMap = new LinkedHashMap<>();
+          labels.properties().forEach(e -> labelMap.put(e.getKey(), e.getValue().asText()));
+          if (!Filters.labelsMatch(labelMap, labelFilters)) {
+            return;
+          }
           ObjectNode i = out.addObject();
           i.put("Id", img.configDigest());
           i.put("ParentId", "");
           ArrayNode rt = i.putArray("RepoTags");
-          tags.stream().filter(t -> !t.contains("@")).forEach(rt::add);
+          tags.stream().filter(t -> !t.contains("@")).map(ImageRoutes::familiar).forEach(rt::add);
           ArrayNode rd = i.putArray("RepoDigests");
-          tags.stream().filter(t -> t.contains("@")).forEach(rd::add);
+          tags.stream().filter(t -> t.contains("@")).map(ImageRoutes::familiar).forEach(rd::add);
           Instant created;
           try {
             created = Instant.parse(img.config().path("created").asText(Instant.EPOCH.toString()));
@@ -223,7 +309,6 @@ final class ImageRoutes {
           i.put("Size", img.layers().stream().mapToLong(ImageStore.Layer::size).sum());
           i.put("SharedSize", -1);
           i.put("Containers", -1);
-          JsonNode labels = img.config().path("config").path("Labels");
           i.set("Labels", labels.isObject() ? labels : Exchange.JSON.createObjectNode());
         });
     return out;
@@ -238,12 +323,13 @@ final class ImageRoutes {
     ObjectNode i = Exchange.JSON.createObjectNode();
     i.put("Id", img.configDigest());
     ArrayNode tags = i.putArray("RepoTags");
+    ArrayNode digests = i.putArray("RepoDigests");
     images
         .tags()
         .forEach(
             (k, v) -> {
               if (v.equals(manifest) && !k.startsWith("@")) {
-                tags.add(k);
+                (k.contains("@") ? digests : tags).add(familiar(k));
               }
             });
     i.put("Created", img.config().path("created").asText(Instant.EPOCH.toString()));

@@ -22,6 +22,19 @@ interface ImageService {
   /** The manifest digest of the image {@code reference} (a name, an ID or its prefix) names. */
   Optional<String> findImage(String reference);
 
+  /**
+   * Gives the image {@code source} names (an ID or a name) the name {@code target}.
+   *
+   * @throws io.jstack.engine.EngineException.NotFound when there is no such image
+   */
+  void tag(String source, ImageReference target);
+
+  /**
+   * Pushes the stored image {@code ref} to its registry, telling {@code progress} how it goes;
+   * returns its manifest digest.
+   */
+  String push(ImageReference ref, Consumer<RegistryClient.Progress> progress);
+
   /** Removes a name, or with an ID every name, as {@code docker rmi} does. */
   ImageRemoval removeImage(String reference, boolean force);
 

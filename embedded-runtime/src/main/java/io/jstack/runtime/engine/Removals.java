@@ -47,6 +47,12 @@ final class Removals {
               }
             });
     boolean byId = ImageStore.isId(reference);
+    if (byId && !force && names.stream().filter(n -> !n.contains("@")).count() > 1) {
+      throw new EngineException.Conflict(
+          "conflict: unable to delete "
+              + configDigest.substring("sha256:".length(), "sha256:".length() + 12)
+              + " (must be forced) - image is referenced in multiple repositories");
+    }
     Optional<ContainerRecord> user =
         store.records().stream().filter(r -> r.imageId().equals(configDigest)).findFirst();
     if (user.isPresent() && !force && (byId || names.size() <= 1)) {

@@ -106,7 +106,10 @@ final class RegistryHttp {
         if (r.statusCode() / 100 == 2 || allowed.contains(r.statusCode())) {
           return r;
         }
-        throw new EngineException(what + " failed: " + describe(ref, r));
+        String failed = what + " failed: " + describe(ref, r);
+        throw r.statusCode() == 404
+            ? new EngineException.NotFound(failed)
+            : new EngineException(failed);
       } catch (IOException e) {
         last = e;
       } catch (InterruptedException e) {

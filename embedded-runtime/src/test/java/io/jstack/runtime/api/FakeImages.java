@@ -83,6 +83,23 @@ final class FakeImages implements ImageService {
   }
 
   @Override
+  public void tag(String source, ImageReference target) {
+    calls.add("tag " + source + " " + target);
+    String manifest = findImage(source).orElse(null);
+    if (manifest == null) {
+      throw new EngineException.NotFound("No such image: " + source);
+    }
+    tags.put(target.toString(), manifest);
+  }
+
+  @Override
+  public String push(ImageReference ref, Consumer<RegistryClient.Progress> report) {
+    calls.add("push " + ref);
+    report.accept(new RegistryClient.Progress("l0", "Pushed", 5, 5));
+    return "sha256:pushed";
+  }
+
+  @Override
   public void save(List<ImageReference> refs, java.io.OutputStream out) {
     calls.add("save " + refs);
     try {

@@ -101,9 +101,9 @@ class ImageRoutesTest {
             .filter(i -> i.path("Id").asText().equals("sha256:c1"))
             .findFirst()
             .orElseThrow();
-    assertThat(alpine.path("RepoTags").toString()).isEqualTo("[\"" + ALPINE + "\"]");
-    assertThat(alpine.path("RepoDigests").toString())
-        .isEqualTo("[\"docker.io/library/alpine@sha256:m1\"]");
+    // In the short form Docker lists them in.
+    assertThat(alpine.path("RepoTags").toString()).isEqualTo("[\"alpine:3\"]");
+    assertThat(alpine.path("RepoDigests").toString()).isEqualTo("[\"alpine@sha256:m1\"]");
     assertThat(alpine.path("Created").asLong()).isEqualTo(1767323045L);
     assertThat(alpine.path("Size").asLong()).isEqualTo(123);
     assertThat(alpine.path("Labels").path("maintainer").asText()).isEqualTo("me");
@@ -228,7 +228,8 @@ class ImageRoutesTest {
   }
 
   @Test
-  void pull_thatFails_endsTheStreamWithAnErrorObject() {
+  void pull_thatFailsPartWay_endsTheStreamWithAnErrorObject() {
+    engine.progress = List.of(new RegistryClient.Progress("l0", "Downloading", 1, 10));
     engine.pullFailure = new EngineException.NotFound("manifest unknown: alpine:9");
 
     ApiClient.Answer a = api.post("/images/create?fromImage=alpine&tag=9");
@@ -238,6 +239,16 @@ class ImageRoutesTest {
     assertThat(last.path("error").asText()).isEqualTo("manifest unknown: alpine:9");
     assertThat(last.path("errorDetail").path("message").asText())
         .isEqualTo("manifest unknown: alpine:9");
+  }
+
+  @Test
+  void pull_thatFailsBeforeAnyProgress_isAnsweredWithItsStatus_asDockerd() {
+    engine.pullFailure = new EngineException.NotFound("manifest unknown: alpine:9");
+
+    ApiClient.Answer a = api.post("/images/create?fromImage=alpine&tag=9");
+
+    assertThat(a.status()).isEqualTo(404);
+    assertThat(a.message()).isEqualTo("manifest unknown: alpine:9");
   }
 
   @Test
@@ -310,5 +321,43 @@ class ImageRoutesTest {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().path("message").asText()).contains("nope:1");
     assertThat(engine.calls).hasSize(2);
+  }
+
+  @Test
+  void list_byLabel_keepsTheImagesWithTheLabel() {
+    String label = URLEncoder.encode("{\"label\":[\"maintainer=me\"]}", StandardCharsets.UTF_8);
+    String absent = URLEncoder.encode("{\"label\":[\"maintainer=you\"]}", StandardCharsets.UTF_8);
+
+    assertThat(api.get("/images/json?filters=" + label).json().findValuesAsText("Id"))
+        .containsExactly("sha256:c1");
+    assertThat(api.get("/images/json?filters=" + absent).json()).isEmpty();
+  }
+
+  @Test
+  void tag_namesTheImage_andAnUnknownOneIs404() {
+    ApiClient.Answer a = api.post("/v1.41/images/" + APP + "/tag?repo=team/other&tag=2");
+
+    assertThat(a.status()).isEqualTo(201);
+    assertThat(engine.tags).containsEntry("docker.io/team/other:2", "sha256:m2");
+    assertThat(api.post("/images/nope:1/tag?repo=x").status()).isEqualTo(404);
+    assertThat(api.post("/images/" + APP + "/tag").status()).as("no repo").isEqualTo(400);
+  }
+
+  @Test
+  void push_streamsItsProgress_thenTheDigest_andAnImageNotHereFailsInTheStream() {
+    List<JsonNode> lines = lines(api.post("/images/registry:5000/team/app/push?tag=1"));
+
+    assertThat(lines.get(0).path("status").asText())
+        .isEqualTo("The push refers to repository [registry:5000/team/app]");
+    assertThat(lines.get(1).path("status").asText()).isEqualTo("Pushed");
+    assertThat(lines.get(2).path("status").asText()).isEqualTo("1: digest: sha256:pushed");
+    assertThat(lines.get(3).path("aux").path("Digest").asText()).isEqualTo("sha256:pushed");
+    assertThat(engine.calls).containsExactly("push " + APP);
+
+    ApiClient.Answer missing = api.post("/images/registry:5000/team/none/push?tag=1");
+    assertThat(missing.status()).isEqualTo(200);
+    List<JsonNode> failed = lines(missing);
+    assertThat(failed.get(failed.size() - 1).path("error").asText())
+        .isEqualTo("An image does not exist locally with the tag: registry:5000/team/none");
   }
 }

@@ -40,22 +40,6 @@ class EmbeddedEngineContractIT extends EngineContract {
               "creating a container on a missing network is NotFound; dockerd creates it and"
                   + " refuses to start it"),
           Map.entry(
-              "images_loadFindListAndRemove",
-              "an image's RepoTags are in full form (docker.io/jstack-contract/...:1) where dockerd"
-                  + " gives the familiar one (jstack-contract/...:1), and GET /images/json ignores"
-                  + " the label filter (every image is listed)"),
-          Map.entry(
-              "tagImage_addsAName_andRemovingOneUntagsUnlessItIsTheLastOfAnImageInUse",
-              "POST /images/{name}/tag answers 501: the engine cannot tag an image"),
-          Map.entry(
-              "push_thenPull_throughARegistry",
-              "POST /images/{name}/tag and /push answer 501: the image can be neither named for"
-                  + " the registry nor pushed"),
-          Map.entry(
-              "pull_ofAReferenceTheRegistryLacks_isNotFound",
-              "the registry's 404 comes in the pull's stream (a plain EngineException) where"
-                  + " dockerd answers 404 (NotFound)"),
-          Map.entry(
               "build_fromADockerfile_givesATaggedImageWithTheLabels",
               "POST /build answers 501: the engine does not build images"));
 
