@@ -17,13 +17,15 @@ tag=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 name="compat-$tag"
 volume="compat-vol-$tag"
 network="compat-net-$tag"
+committed="compat-committed/busybox:$tag"
 loaded="compat-loaded/busybox:$tag"
 work=$(mktemp -d)
 failures=0
 
 cleanup() {
   for h in "$dockerd_host" "$jstack_host"; do
-    DOCKER_HOST=$h docker rm -f "$name-run" "$name-d" "$name-x" >/dev/null 2>&1
+    DOCKER_HOST=$h docker rm -f "$name-run" "$name-d" "$name-x" "$name-c" "$name-c2" >/dev/null 2>&1
+    DOCKER_HOST=$h docker rmi "$committed" "$committed-2" >/dev/null 2>&1
     DOCKER_HOST=$h docker volume rm "$volume" >/dev/null 2>&1
     DOCKER_HOST=$h docker network rm "$network" >/dev/null 2>&1
     DOCKER_HOST=$h docker rmi "$loaded" "$registry/compat/busybox:v1" >/dev/null 2>&1
@@ -183,6 +185,20 @@ must env DOCKER_HOST="$dockerd_host" docker save -o "$work/image.tar" "$loaded"
 must env DOCKER_HOST="$dockerd_host" docker rmi "$loaded"
 check load load -i "$work/image.tar"
 check loaded-id image inspect -f '{{.Id}}' "$loaded"
+
+both run -d --name "$name-c" --network host "$image" sleep 600
+check rename rename "$name-c" "$name-c2"
+check renamed ps -a --filter "name=^/$name-c2$" --format '{{.Names}} {{.Image}}'
+check_refused 'No such container' rename-gone rename "$name-c" "$name-c3"
+both exec "$name-c2" sh -c 'echo changed > /changed.txt; rm /bin/vi'
+both commit -m compat "$name-c2" "$committed"
+check_exit 1 committed run --rm --network host "$committed" sh -c 'cat /changed.txt; ls /bin/vi 2>&1'
+check committed-config image inspect -f '{{.Config.Cmd}} {{.Comment}} {{len .RootFS.Layers}}' "$committed"
+check tag tag "$committed" "$committed-2"
+check tagged image inspect -f '{{len .RepoTags}}' "$committed"
+check rmi-tag rmi "$committed-2"
+both save -o "$work/committed.tar" "$committed"
+check rm-c rm -f "$name-c2"
 
 if ((failures)); then
   echo "$failures docker command(s) failed or behave differently on the jstack engine"

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The docker CLI, a client nobody here wrote, against the jstack engine's socket: {@code
  * src/test/sh/docker-cli-compat.sh} runs each command Docker users reach for (version, info, ps,
- * images, run, logs, inspect, exec, stop, rm, pull, load, volumes) on dockerd and on the jstack
- * engine and compares exit codes and output.
+ * images, run, logs, inspect, exec, stop, rm, rename, commit, tag, rmi, save, pull, load, volumes,
+ * networks) on dockerd and on the jstack engine and compares exit codes and output.
  */
 class DockerCliCompatIT extends EmbeddedStackFixture {
   @Test
