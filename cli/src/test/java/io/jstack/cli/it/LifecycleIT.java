@@ -124,13 +124,7 @@ class LifecycleIT extends OnEachEngine {
         .contains("jstack-examples/busybox");
 
     assertThat(jstack.run(base, "kill", "-s", "SIGKILL", "app").out()).contains("Killed");
-    if (engine == EngineKind.EMBEDDED) {
-      // dockerd answers a kill with SIGKILL once the container has ended (moby's daemon/kill.go);
-      // the embedded engine once the signal is sent, so its exit is seen a little later.
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(10))
-          .until(() -> state("app").equals("exited"));
-    }
+    // Both engines answer a kill with SIGKILL once the container has ended (moby's daemon/kill.go).
     assertThat(state("app")).isEqualTo("exited");
     JstackRunner.Run waited = jstack.run(base, "wait", "app");
     assertThat(waited.out().strip()).isEqualTo("137");

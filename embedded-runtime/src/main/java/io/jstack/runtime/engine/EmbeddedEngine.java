@@ -386,6 +386,20 @@ public final class EmbeddedEngine {
     // Docker's kill event gives the signal's number.
     events.emit(
         c.record(), "kill", Map.of("signal", number == null ? sig : String.valueOf(number)));
+    if (Integer.valueOf(9).equals(number)) {
+      // As dockerd, a SIGKILL returns once the container is dead (within a bound): a client's next
+      // look finds it exited.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (containers.exitCode(c.record().id()).isEmpty() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      announceExits();
+    }
   }
 
   /**
