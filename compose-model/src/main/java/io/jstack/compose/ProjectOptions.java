@@ -3,6 +3,7 @@ package io.jstack.compose;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What selects and shapes a project, as the {@code -f}, {@code -p}, {@code --project-directory},
@@ -21,14 +22,14 @@ import java.util.Map;
  */
 public record ProjectOptions(
     List<Path> files,
-    String projectName,
-    Path projectDirectory,
+    @Nullable String projectName,
+    @Nullable Path projectDirectory,
     List<Path> envFiles,
     List<String> profiles,
     Map<String, String> environment,
     Path workingDirectory,
     boolean interpolate,
-    String stdin) {
+    @Nullable String stdin) {
   public ProjectOptions {
     files = List.copyOf(files);
     envFiles = List.copyOf(envFiles);
