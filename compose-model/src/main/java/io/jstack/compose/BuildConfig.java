@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /** How to build a service's image ({@code build:}), long form. */
 public record BuildConfig(
-    @Nullable String context,
+    String context,
     @Nullable String dockerfile,
     @Nullable String dockerfileInline,
     List<String> entitlements,

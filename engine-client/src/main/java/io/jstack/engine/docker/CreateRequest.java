@@ -7,6 +7,7 @@ import io.jstack.engine.ContainerSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The body of {@code POST /containers/create} for a {@link ContainerSpec}. */
 final class CreateRequest {
@@ -18,7 +19,7 @@ final class CreateRequest {
    * The create body; {@code firstNetwork} is the one network attached at creation (older APIs take
    * only one), or null.
    */
-  static ObjectNode of(ContainerSpec s, String firstNetwork) {
+  static ObjectNode of(ContainerSpec s, @Nullable String firstNetwork) {
     ObjectNode c = F.objectNode();
     put(c, "Hostname", s.hostname());
     put(c, "Domainname", s.domainname());
@@ -82,7 +83,7 @@ final class CreateRequest {
     return n;
   }
 
-  private static ObjectNode endpoint(ContainerSpec.NetworkAttachment a) {
+  private static ObjectNode endpoint(ContainerSpec.@Nullable NetworkAttachment a) {
     ObjectNode e = F.objectNode();
     if (a == null) {
       return e;
@@ -101,7 +102,7 @@ final class CreateRequest {
     return e;
   }
 
-  private static ObjectNode host(ContainerSpec s, String firstNetwork) {
+  private static ObjectNode host(ContainerSpec s, @Nullable String firstNetwork) {
     ObjectNode h = F.objectNode();
     ArrayNode binds = F.arrayNode();
     ArrayNode mounts = F.arrayNode();

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Docker Engine API at one address: version negotiation, JSON in and out, and engine errors
@@ -97,7 +98,7 @@ final class DockerApi implements AutoCloseable {
   }
 
   /** Sends a request and reads a JSON answer (or null for an empty body). */
-  JsonNode json(HttpRequest request, String what) {
+  @Nullable JsonNode json(HttpRequest request, String what) {
     try (HttpResponse r = send(request, what)) {
       byte[] body = r.bytes();
       return body.length == 0 ? null : JSON.readTree(body);
