@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * container ({@code target}), owner and mode.
  */
 public record FileReference(
-    @Nullable String source,
+    String source,
     @Nullable String target,
     @Nullable String uid,
     @Nullable String gid,
