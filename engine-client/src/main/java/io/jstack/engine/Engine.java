@@ -50,7 +50,7 @@ public interface Engine {
    */
   void stopContainer(String id, @Nullable String signal, Duration timeout);
 
-  void killContainer(String id, String signal);
+  void killContainer(String id, @Nullable String signal);
 
   /** Removes a stopped container, and its anonymous volumes when {@code removeVolumes}. */
   void removeContainer(String id, boolean removeVolumes);

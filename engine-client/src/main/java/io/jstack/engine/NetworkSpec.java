@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /** A network to create. */
 public record NetworkSpec(
     String name,
-    String driver,
+    @Nullable String driver,
     Map<String, String> driverOptions,
     boolean internal,
     boolean attachable,
