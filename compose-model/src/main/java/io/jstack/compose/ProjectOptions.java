@@ -43,7 +43,7 @@ public record ProjectOptions(
         files, null, null, List.of(), List.of(), environment, cwd, true, null);
   }
 
-  public ProjectOptions withProjectName(String name) {
+  public ProjectOptions withProjectName(@Nullable String name) {
     return new ProjectOptions(
         files,
         name,
@@ -56,7 +56,7 @@ public record ProjectOptions(
         stdin);
   }
 
-  public ProjectOptions withProjectDirectory(Path dir) {
+  public ProjectOptions withProjectDirectory(@Nullable Path dir) {
     return new ProjectOptions(
         files,
         projectName,

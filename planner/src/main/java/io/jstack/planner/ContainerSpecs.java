@@ -163,11 +163,11 @@ public final class ContainerSpecs {
    */
   public record OneOff(
       String name,
-      List<String> command,
-      List<String> entrypoint,
+      @Nullable List<String> command,
+      @Nullable List<String> entrypoint,
       List<String> env,
-      String user,
-      String workingDir,
+      @Nullable String user,
+      @Nullable String workingDir,
       boolean servicePorts,
       List<ContainerSpec.PortBinding> ports,
       Map<String, String> labels,
