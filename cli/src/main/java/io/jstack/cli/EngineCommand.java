@@ -5,8 +5,10 @@ import io.jstack.cli.internal.Engines;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.api.EngineServer;
+import io.jstack.runtime.api.RecordUpgrade;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.RecordFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +70,16 @@ final class EngineCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("jstack engine: warning: " + warning);
     }
     spec.commandLine().getErr().flush();
+    int upgraded = RecordUpgrade.upgrade(dataRoot);
+    if (upgraded > 0) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "jstack engine: upgraded "
+                  + upgraded
+                  + " container record(s) to format "
+                  + RecordFile.FORMAT);
+    }
     EmbeddedEngine engine = new EmbeddedEngine(dataRoot, tools);
     if (EngineServer.answers(at)) {
       throw new EngineException(

@@ -97,8 +97,8 @@ class ContainerSpecTest {
     for (RecordComponent c : COMPONENTS) {
       Object value = c.getAccessor().invoke(b);
       assertThat(value).as(c.getName()).isNotEqualTo(c.getAccessor().invoke(a));
-      ContainerSpec.Builder builder = a.toBuilder();
-      ContainerSpec.Builder.class.getMethod(c.getName(), c.getType()).invoke(builder, value);
+      ContainerSpecBuilder builder = a.toBuilder();
+      ContainerSpecBuilder.class.getMethod(c.getName(), c.getType()).invoke(builder, value);
 
       ContainerSpec changed = builder.build();
 
@@ -117,7 +117,7 @@ class ContainerSpecTest {
     Map<String, NetworkAttachment> networks = new LinkedHashMap<>();
     networks.put("front", NetworkAttachment.aliased(List.of("web")));
     networks.put("back", NetworkAttachment.aliased(List.of("web")));
-    ContainerSpec.Builder builder =
+    ContainerSpecBuilder builder =
         ContainerSpec.builder("demo-web-1", "nginx").env(env).networks(networks);
 
     ContainerSpec spec = builder.build();

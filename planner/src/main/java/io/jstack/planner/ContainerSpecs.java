@@ -5,6 +5,7 @@ import io.jstack.compose.DependsOn;
 import io.jstack.compose.Project;
 import io.jstack.compose.Service;
 import io.jstack.engine.ContainerSpec;
+import io.jstack.engine.ContainerSpecBuilder;
 import io.jstack.planner.internal.ServiceSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,7 +196,7 @@ public final class ContainerSpecs {
     List<ContainerSpec.PortBinding> ports =
         new ArrayList<>(run.servicePorts() ? base.ports() : List.of());
     ports.addAll(run.ports());
-    ContainerSpec.Builder spec =
+    ContainerSpecBuilder spec =
         base.toBuilder().labels(labels).env(env).ports(ports).restartPolicy(null);
     if (run.attached()) {
       spec.stdinOpen(true).stdinOnce(true).tty(run.tty());

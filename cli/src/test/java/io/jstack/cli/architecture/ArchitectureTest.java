@@ -40,17 +40,11 @@ class ArchitectureTest {
           "io.jstack.runtime.container.internal");
 
   /**
-   * Packages that still read or write untyped JSON, each to lose it (the embedded engine keeps the
-   * create body as its state until its record is typed). A package that no longer uses the tree
-   * types must leave this list, so that it only shrinks.
+   * Packages that still read or write untyped JSON, each to lose it. A package that no longer uses
+   * the tree types must leave this list, so that it only shrinks.
    */
   static final Set<String> NOT_YET_TYPED =
-      Set.of(
-          "io.jstack.runtime.engine",
-          "io.jstack.runtime.container",
-          "io.jstack.runtime.network",
-          "io.jstack.planner.internal",
-          "io.jstack.cli");
+      Set.of("io.jstack.runtime.network", "io.jstack.planner.internal", "io.jstack.cli");
 
   static JavaClasses classes;
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.ContainerRecord;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.Health;
+import io.jstack.runtime.engine.PublishedPort;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.Subnet;
 import java.io.IOException;
@@ -35,24 +37,21 @@ final class ContainerJson {
     s.putArray("Names").add("/" + r.name());
     s.put("Image", r.image());
     s.put("ImageID", r.imageId());
-    s.put("Command", command(engine.command(r)));
+    s.put("Command", command(r.commandLine()));
     s.put("Created", r.created().getEpochSecond());
     s.put("State", c.status().name());
     s.put("Status", status(c));
-    s.set(
-        "Labels",
-        r.request().path("Labels").isObject()
-            ? r.request().path("Labels")
-            : Exchange.JSON.createObjectNode());
+    ObjectNode labels = s.putObject("Labels");
+    r.labels().forEach(labels::put);
     ArrayNode ports = s.putArray("Ports");
     if (c.alive()) {
-      for (JsonNode p : r.publishedPorts()) {
+      for (PublishedPort p : r.publishedPorts()) {
         ports
             .addObject()
-            .put("IP", p.path("HostIp").asText())
-            .put("PrivatePort", p.path("ContainerPort").asInt())
-            .put("PublicPort", p.path("HostPort").asInt())
-            .put("Type", p.path("Protocol").asText());
+            .put("IP", p.hostIp())
+            .put("PrivatePort", p.containerPort())
+            .put("PublicPort", p.hostPort())
+            .put("Type", p.protocol());
       }
     }
     s.putObject("NetworkSettings").set("Networks", endpoints(r));
@@ -76,7 +75,7 @@ final class ContainerJson {
     String health =
         engine
             .health(id)
-            .map(h -> h.path("Status").asText())
+            .map(Health.State::status)
             .map(h -> h.equals("starting") ? " (health: starting)" : " (" + h + ")")
             .orElse("");
     return switch (c.status()) {
@@ -105,28 +104,7 @@ final class ContainerJson {
     i.put("Name", "/" + r.name());
     i.put("Created", r.created().toString());
     i.put("Image", r.imageId());
-    ObjectNode config = i.putObject("Config");
-    for (String k :
-        List.of(
-            "Hostname",
-            "User",
-            "Env",
-            "Cmd",
-            "Entrypoint",
-            "WorkingDir",
-            "Labels",
-            "StopSignal",
-            "StopTimeout",
-            "Healthcheck",
-            "ExposedPorts")) {
-      if (r.request().has(k)) {
-        config.set(k, r.request().get(k));
-      }
-    }
-    config.put("Image", r.image());
-    config.put("Tty", r.request().path("Tty").asBoolean());
-    config.put("OpenStdin", r.request().path("OpenStdin").asBoolean());
-    config.put("StdinOnce", r.request().path("StdinOnce").asBoolean());
+    i.set("Config", CreateBody.config(r.settings(), r.image()));
     ObjectNode state = i.putObject("State");
     state.put("Status", c.status().name());
     state.put("Running", c.alive());
@@ -139,9 +117,9 @@ final class ContainerJson {
         "StartedAt", r.startedAt() == null ? "0001-01-01T00:00:00Z" : r.startedAt().toString());
     state.put(
         "FinishedAt", c.finishedAt() == null ? "0001-01-01T00:00:00Z" : c.finishedAt().toString());
-    engine.health(r.id()).ifPresent(h -> state.set("Health", h));
+    engine.health(r.id()).ifPresent(h -> state.set("Health", health(h)));
     i.put("RestartCount", r.restartCount());
-    i.set("HostConfig", r.request().path("HostConfig"));
+    i.set("HostConfig", CreateBody.hostConfig(r.settings().host()));
     ObjectNode settings = i.putObject("NetworkSettings");
     ObjectNode networks = endpoints(r);
     settings.set("Networks", networks);
@@ -150,40 +128,55 @@ final class ContainerJson {
     settings.put("Gateway", first == null ? "" : first.path("Gateway").asText(""));
     ObjectNode ports = settings.putObject("Ports");
     if (c.alive()) {
-      for (JsonNode p : r.publishedPorts()) {
+      for (PublishedPort p : r.publishedPorts()) {
         ports
-            .withArray("/" + p.path("ContainerPort").asInt() + "~1" + p.path("Protocol").asText())
+            .withArray("/" + p.containerPort() + "~1" + p.protocol())
             .addObject()
-            .put("HostIp", p.path("HostIp").asText())
-            .put("HostPort", String.valueOf(p.path("HostPort").asInt()));
+            .put("HostIp", p.hostIp())
+            .put("HostPort", String.valueOf(p.hostPort()));
       }
     }
     i.putArray("Mounts");
     return i;
   }
 
+  /** Docker's {@code State.Health}. */
+  private static ObjectNode health(Health.State h) {
+    ObjectNode o = Exchange.JSON.createObjectNode();
+    o.put("Status", h.status());
+    o.put("FailingStreak", h.failingStreak());
+    ArrayNode results = o.putArray("Log");
+    for (Health.Result r : h.log()) {
+      results
+          .addObject()
+          .put("Start", r.start().toString())
+          .put("End", r.end().toString())
+          .put("ExitCode", r.exitCode())
+          .put("Output", r.output());
+    }
+    return o;
+  }
+
   /** Docker's {@code NetworkSettings.Networks} of a container. */
   ObjectNode endpoints(ContainerRecord r) {
     ObjectNode out = Exchange.JSON.createObjectNode();
-    String mode = r.request().path("HostConfig").path("NetworkMode").asText("none");
-    if (r.endpoints().size() == 0) {
-      out.putObject(mode.startsWith("container:") ? "none" : mode);
+    String mode = r.settings().host().networkMode();
+    if (r.endpoints().isEmpty()) {
+      out.putObject(mode.isEmpty() || mode.startsWith("container:") ? "none" : mode);
       return out;
     }
     r.endpoints()
-        .properties()
         .forEach(
-            e -> {
-              Network net = engine.networks().find(e.getKey()).orElse(null);
-              JsonNode ep = e.getValue();
-              ObjectNode o = out.putObject(ep.path("Name").asText());
+            (id, ep) -> {
+              Network net = engine.networks().find(id).orElse(null);
+              ObjectNode o = out.putObject(ep.network());
               o.putNull("IPAMConfig");
               o.putNull("Links");
-              o.set("Aliases", ep.path("Aliases"));
-              o.put("NetworkID", e.getKey());
-              o.put("EndpointID", ep.path("EndpointID").asText());
+              ep.aliases().forEach(o.putArray("Aliases")::add);
+              o.put("NetworkID", id);
+              o.put("EndpointID", ep.endpointId());
               o.put("Gateway", net == null ? "" : Subnet.address(net.gateway()));
-              o.put("IPAddress", ep.path("IPAddress").asText());
+              o.put("IPAddress", ep.address());
               o.put("IPPrefixLen", net == null ? 0 : net.subnet().prefix());
               o.put("MacAddress", "");
             });

@@ -41,6 +41,7 @@ final class ContainerRoutes {
         .add(HttpMethod.POST, "/containers/{id}/pause", x -> pause(x, true))
         .add(HttpMethod.POST, "/containers/{id}/unpause", x -> pause(x, false))
         .add(HttpMethod.POST, "/containers/{id}/kill", this::kill)
+        .add(HttpMethod.POST, "/containers/{id}/rename", this::rename)
         .add(HttpMethod.POST, "/containers/{id}/wait", this::await)
         .addStreaming(HttpMethod.PUT, "/containers/{id}/archive", this::copyTo)
         .add(HttpMethod.GET, "/containers/{id}/archive", this::copyFrom)
@@ -62,7 +63,8 @@ final class ContainerRoutes {
 
   private void create(Exchange x) {
     String name = x.param("name");
-    String id = engine.create(name == null || name.isEmpty() ? null : name, x.json());
+    String id =
+        engine.create(name == null || name.isEmpty() ? null : name, CreateBody.settings(x.json()));
     ObjectNode r = Exchange.JSON.createObjectNode();
     r.put("Id", id);
     r.putArray("Warnings");
@@ -107,6 +109,15 @@ final class ContainerRoutes {
 
   private void kill(Exchange x) {
     engine.kill(x.path("id"), x.param("signal"));
+    x.empty(HttpResponseStatus.NO_CONTENT);
+  }
+
+  private void rename(Exchange x) {
+    String name = x.param("name");
+    if (name == null || name.isEmpty()) {
+      throw new EngineException.InvalidArgument("the rename needs a new name (?name=...)");
+    }
+    engine.rename(x.path("id"), name);
     x.empty(HttpResponseStatus.NO_CONTENT);
   }
 

@@ -32,7 +32,7 @@ final class ExecRoutes {
 
   private void create(Exchange x) {
     ObjectNode r = Exchange.JSON.createObjectNode();
-    r.put("Id", engine.createExec(x.path("id"), x.json()));
+    r.put("Id", engine.createExec(x.path("id"), CreateBody.exec(x.json())));
     x.json(HttpResponseStatus.CREATED, r);
   }
 
@@ -63,7 +63,7 @@ final class ExecRoutes {
       x.empty(HttpResponseStatus.OK);
       return;
     }
-    boolean stdin = e.request().path("AttachStdin").asBoolean();
+    boolean stdin = e.request().attachStdin();
     if (!stdin && !p.tty()) {
       try {
         p.input().close();
@@ -110,9 +110,9 @@ final class ExecRoutes {
     e.config().command().subList(1, e.config().command().size()).forEach(args::add);
     pc.put("privileged", false);
     pc.put("user", e.config().user() == null ? "" : e.config().user());
-    i.put("OpenStdin", e.request().path("AttachStdin").asBoolean());
-    i.put("OpenStdout", e.request().path("AttachStdout").asBoolean(true));
-    i.put("OpenStderr", e.request().path("AttachStderr").asBoolean(true));
+    i.put("OpenStdin", e.request().attachStdin());
+    i.put("OpenStdout", e.request().attachStdout());
+    i.put("OpenStderr", e.request().attachStderr());
     i.put("CanRemove", false);
     i.put("ContainerID", e.containerId());
     i.put("DetachKeys", "");

@@ -1,6 +1,5 @@
 package io.jstack.runtime.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.runtime.engine.Container;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +26,8 @@ final class Filters {
    * Whether container {@code c} passes the {@code label}, {@code name} and {@code status} filters.
    */
   static boolean matches(Container c, Map<String, List<String>> filters) {
-    JsonNode labels = c.record().request().path("Labels");
-    for (String l : filters.getOrDefault("label", List.of())) {
-      int eq = l.indexOf('=');
-      String k = eq < 0 ? l : l.substring(0, eq);
-      if (!labels.has(k) || eq >= 0 && !labels.get(k).asText().equals(l.substring(eq + 1))) {
-        return false;
-      }
+    if (!labelsMatch(c.record().labels(), filters.getOrDefault("label", List.of()))) {
+      return false;
     }
     for (String name : filters.getOrDefault("name", List.of())) {
       // A regular expression over the name with its leading slash, as Docker matches it.

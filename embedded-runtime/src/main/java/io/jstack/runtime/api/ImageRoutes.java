@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.ImageRemoval;
 import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
@@ -44,7 +45,17 @@ final class ImageRoutes {
             HttpMethod.DELETE,
             "/images/{name*}",
             x ->
-                x.json(HttpResponseStatus.OK, engine.removeImage(x.path("name"), x.flag("force"))));
+                x.json(
+                    HttpResponseStatus.OK,
+                    removal(engine.removeImage(x.path("name"), x.flag("force")))));
+  }
+
+  /** Docker's answer to an image removal: what was untagged, then what was deleted. */
+  private static ArrayNode removal(ImageRemoval r) {
+    ArrayNode out = Exchange.JSON.createArrayNode();
+    r.untagged().forEach(k -> out.addObject().put("Untagged", k));
+    r.deleted().ifPresent(d -> out.addObject().put("Deleted", d));
+    return out;
   }
 
   /** A {@code docker save} or OCI archive, read as it arrives (it may be larger than memory). */

@@ -96,8 +96,7 @@ final class LogRoutes {
    */
   private void attach(Exchange x) {
     Container c = engine.require(x.path("id"));
-    if (c.record().request().path("OpenStdin").asBoolean()
-        || c.record().request().path("Tty").asBoolean()) {
+    if (c.record().settings().console().stdin() || c.record().settings().console().tty()) {
       attachConsole(x, c);
       return;
     }
@@ -141,8 +140,8 @@ final class LogRoutes {
    * its input.
    */
   private void attachConsole(Exchange x, Container c) {
-    boolean tty = c.record().request().path("Tty").asBoolean();
-    boolean stdin = x.flag("stdin") && c.record().request().path("OpenStdin").asBoolean();
+    boolean tty = c.record().settings().console().tty();
+    boolean stdin = x.flag("stdin") && c.record().settings().console().stdin();
     boolean stdout = x.flag("stdout");
     boolean stderr = x.flag("stderr");
     CompletableFuture<SeqPacket> socket = engine.attach(c.record().id());

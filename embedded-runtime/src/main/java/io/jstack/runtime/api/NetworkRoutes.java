@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.runtime.engine.ContainerRecord;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.Endpoint;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Subnet;
@@ -76,7 +77,10 @@ final class NetworkRoutes {
 
   private void connect(Exchange x) {
     JsonNode body = x.json();
-    engine.connect(x.path("id"), body.path("Container").asText(), body.path("EndpointConfig"));
+    engine.connect(
+        x.path("id"),
+        body.path("Container").asText(),
+        CreateBody.endpoint(body.path("EndpointConfig")));
     x.empty(HttpResponseStatus.OK);
   }
 
@@ -113,12 +117,12 @@ final class NetworkRoutes {
     o.put("ConfigOnly", false);
     ObjectNode containers = o.putObject("Containers");
     for (ContainerRecord r : engine.attachedTo(net)) {
-      JsonNode e = r.endpoints().path(net.id());
+      Endpoint e = r.endpoints().get(net.id());
       ObjectNode c = containers.putObject(r.id());
       c.put("Name", r.name());
-      c.put("EndpointID", e.path("EndpointID").asText());
+      c.put("EndpointID", e.endpointId());
       c.put("MacAddress", "");
-      c.put("IPv4Address", e.path("IPAddress").asText() + "/" + net.subnet().prefix());
+      c.put("IPv4Address", e.address() + "/" + net.subnet().prefix());
       c.put("IPv6Address", "");
     }
     ObjectNode options = o.putObject("Options");

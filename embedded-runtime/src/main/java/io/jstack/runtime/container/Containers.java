@@ -1,19 +1,13 @@
 package io.jstack.runtime.container;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.internal.Bundles;
-import io.jstack.runtime.container.internal.OciSpec;
-import io.jstack.runtime.container.internal.Users;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import io.jstack.runtime.internal.Children;
 import io.jstack.runtime.internal.NativeFs;
 import io.jstack.runtime.internal.Pty;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Containers on this host without a daemon: each is an overlayfs root over its image's layers, an
@@ -29,38 +22,22 @@ import java.util.concurrent.TimeUnit;
  * <RFC3339Nano> stdout|stderr F <line>}) and records its exit code, so that neither a container nor
  * a line of its log is lost when jstack itself exits. Everything lives below {@code <data
  * root>/containers/<id>}; runc's state below {@code <data root>/runtime/runc}.
+ *
+ * <p>This class keeps each container's lifecycle and reads its state from the files conmon and the
+ * runtime leave; launching conmon is {@link Conmon}'s, running the runtime {@link Runc}'s, and the
+ * bundle and exec processes {@link Bundles}'.
  */
 public final class Containers {
-  /** Bundles and exec process files; a mapper is costly to make, and it is thread-safe. */
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Path containers;
-  private final Path runcRoot;
   private final RuntimeTools tools;
-
-  /**
-   * Where conmon puts each container's attach socket (as a link to its directory, named by the
-   * first {@value #CUUID} digits of its id): a socket's address holds 108 bytes, so below the data
-   * root when that is short enough.
-   */
-  private final Path socketDir;
-
-  private static final int CUUID = 24;
+  private final Runc runc;
+  private final Conmon conmon;
 
   public Containers(DataRoot root, RuntimeTools tools) {
     this.containers = root.path().resolve("containers");
-    this.runcRoot = root.path().resolve("runtime/runc");
     this.tools = tools;
-    Path own = root.path().resolve("s");
-    this.socketDir =
-        own.toString().length() + 1 + CUUID + "/attach".length() < 100
-            ? own
-            : Path.of(
-                "/run/jstack/s-"
-                    + io.jstack.runtime.image.internal.Digests.hex(
-                            io.jstack.runtime.image.internal.Digests.of(
-                                root.path().toString().getBytes(StandardCharsets.UTF_8)))
-                        .substring(0, 12));
+    this.runc = new Runc(tools, root.path().resolve("runtime/runc"));
+    this.conmon = new Conmon(root, tools, runc);
   }
 
   /** Where a container's files are. */
@@ -122,89 +99,17 @@ public final class Containers {
   public void start(String id, java.util.function.Consumer<Path> beforeRun) {
     Path dir = requireDir(id);
     try {
-      if (Files.isDirectory(runcRoot.resolve(id))) {
+      if (runc.hasState(id)) {
         // A restart: the runtime's record of the last run goes first.
-        runcQuietly("delete", "--force", id);
-        waitForConmon(dir);
+        runc.runQuietly("delete", "--force", id);
+        Conmon.waitForExit(dir);
       }
       Files.deleteIfExists(dir.resolve("exits").resolve(id));
       Files.deleteIfExists(dir.resolve("pidfile"));
-      Files.createDirectories(runcRoot);
-      Files.createDirectories(socketDir);
-      String console =
-          Files.exists(dir.resolve("console")) ? Files.readString(dir.resolve("console")) : "";
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  tools.conmon().toString(),
-                  "--api-version",
-                  "1",
-                  "--cid",
-                  id,
-                  "--cuuid",
-                  id.substring(0, Math.min(CUUID, id.length())),
-                  "--name",
-                  id,
-                  "--runtime",
-                  tools.runtime().toString(),
-                  "--bundle",
-                  dir.toString(),
-                  "--log-path",
-                  "k8s-file:" + logFile(id),
-                  "--exit-dir",
-                  dir.resolve("exits").toString(),
-                  "--persist-dir",
-                  dir.resolve("persist").toString(),
-                  "--container-pidfile",
-                  dir.resolve("pidfile").toString(),
-                  "--conmon-pidfile",
-                  dir.resolve("conmon.pid").toString(),
-                  "--socket-dir-path",
-                  socketDir.toString(),
-                  // Else conmon sync(2)s every file system when a container exits: seconds on a
-                  // busy
-                  // disk, for each container of a down. Its log lines are written before that
-                  // anyway.
-                  "--no-sync-log",
-                  "--runtime-arg",
-                  "--root=" + runcRoot,
-                  "--runtime-arg",
-                  "--log=" + dir.resolve("runc.log")));
-      if (console.contains("tty")) {
-        cmd.add("--terminal");
-      }
-      if (console.contains("stdin")) {
-        cmd.add("--stdin");
-        if (!console.contains("once")) {
-          cmd.add("--leave-stdin-open");
-        }
-      }
-      Process conmon =
-          Children.of(cmd)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(dir.resolve("conmon.err").toFile())
-              .start();
-      if (!conmon.waitFor(30, TimeUnit.SECONDS) || conmon.exitValue() != 0) {
-        throw new EngineException(
-            "conmon could not start container " + id + ": " + tail(dir.resolve("conmon.err")));
-      }
-      // conmon runs `runc create` in the background; the container pid file says it is done.
-      Instant deadline = Instant.now().plusSeconds(30);
-      while (!nonEmpty(dir.resolve("pidfile"))) {
-        if (Files.exists(dir.resolve("exits").resolve(id)) || Instant.now().isAfter(deadline)) {
-          throw new EngineException(
-              "the runtime could not create container "
-                  + id
-                  + ": "
-                  + tail(dir.resolve("runc.log")));
-        }
-        Thread.sleep(1);
-      }
-      if (!console.isEmpty()) {
+      if (conmon.launch(id, dir, logFile(id))) {
         beforeRun.accept(attachSocket(id));
       }
-      runc("start", id);
+      runc.run("start", id);
     } catch (IOException e) {
       throw new EngineException("could not start container " + id + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -222,7 +127,7 @@ public final class Containers {
    */
   public ExecProcess exec(String id, ExecConfig e, int rows, int columns) {
     Path dir = requireDir(id);
-    if (exitCode(id).isPresent() || !nonEmpty(dir.resolve("pidfile"))) {
+    if (exitCode(id).isPresent() || !Conmon.created(dir)) {
       throw new EngineException.Conflict("container " + id + " is not running");
     }
     if (paused(id)) {
@@ -234,43 +139,8 @@ public final class Containers {
     Path pidFile = dir.resolve(name + ".pid");
     Path processFile = dir.resolve(name + ".json");
     try {
-      // The container's own process, changed where the exec asks: the same capabilities,
-      // limits and security settings, as Docker's exec has.
-      ObjectNode process =
-          (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile()).path("process");
-      process.put("terminal", e.tty());
-      ArrayNode args = process.putArray("args");
-      e.command().forEach(args::add);
-      if (e.workingDir() != null && !e.workingDir().isEmpty()) {
-        process.put("cwd", e.workingDir());
-      }
-      java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
-      process.path("env").forEach(v -> env.put(v.asText().split("=", 2)[0], v.asText()));
-      if (e.user() != null && !e.user().isEmpty()) {
-        OciSpec.User u = Users.resolve(dir.resolve("rootfs"), e.user());
-        ObjectNode user = process.putObject("user");
-        user.put("uid", u.uid());
-        user.put("gid", u.gid());
-        ArrayNode gids = user.putArray("additionalGids");
-        u.additionalGids().forEach(gids::add);
-        env.put("HOME", "HOME=" + u.home());
-      }
-      for (String v : e.env()) {
-        env.put(v.split("=", 2)[0], v);
-      }
-      ArrayNode envs = process.putArray("env");
-      env.values().forEach(envs::add);
-      Files.write(processFile, JSON.writeValueAsBytes(process));
-      List<String> cmd =
-          List.of(
-              tools.runtime().toString(),
-              "--root=" + runcRoot,
-              "exec",
-              "--pid-file",
-              pidFile.toString(),
-              "--process",
-              processFile.toString(),
-              id);
+      Bundles.writeExecProcess(dir, e, processFile);
+      List<String> cmd = runc.execCommand(id, pidFile, processFile);
       List<Path> files = List.of(pidFile, processFile);
       if (!e.tty()) {
         return new ExecProcess(Children.of(cmd).start(), null, files);
@@ -372,7 +242,7 @@ public final class Containers {
   public void kill(String id, String signal) {
     Integer number = Signals.number(signal);
     Path pidFile = dir(id).resolve("pidfile");
-    if (number != null && exitCode(id).isEmpty() && nonEmpty(pidFile)) {
+    if (number != null && exitCode(id).isEmpty() && Conmon.created(dir(id))) {
       try {
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         if (NativeFs.kill(pid, number)) {
@@ -382,7 +252,7 @@ public final class Containers {
         // Let runc try.
       }
     }
-    runc("kill", id, signal);
+    runc.run("kill", id, signal);
   }
 
   /** Sends a signal unless the container exited meanwhile (then runc has nothing to signal). */
@@ -420,7 +290,7 @@ public final class Containers {
 
   /** Freezes every process of the container (the freezer cgroup). */
   public void pause(String id) {
-    runc("pause", id);
+    runc.run("pause", id);
     try {
       Files.writeString(dir(id).resolve("paused"), "");
     } catch (IOException e) {
@@ -431,7 +301,7 @@ public final class Containers {
 
   /** Thaws a paused container. */
   public void resume(String id) {
-    runc("resume", id);
+    runc.run("resume", id);
     try {
       Files.deleteIfExists(dir(id).resolve("paused"));
     } catch (IOException e) {
@@ -486,54 +356,13 @@ public final class Containers {
 
   private void cleanUp(String id) throws IOException {
     Path dir = dir(id);
-    if (Files.isDirectory(runcRoot.resolve(id))) {
-      runcQuietly("delete", "--force", id);
+    if (runc.hasState(id)) {
+      runc.runQuietly("delete", "--force", id);
     }
-    waitForConmon(dir);
-    Files.deleteIfExists(socketDir.resolve(id.substring(0, Math.min(CUUID, id.length()))));
+    Conmon.waitForExit(dir);
+    conmon.removeSocketLink(id);
     NativeFs.unmount(dir.resolve("rootfs"));
     LayerUnpacker.removeTree(dir);
-  }
-
-  /**
-   * Waits (up to 10 s) for the container's conmon to end. A conmon that has ended but is not yet
-   * reaped (a zombie, until the host's init collects it) counts as ended.
-   */
-  private static void waitForConmon(Path dir) {
-    long pid;
-    try {
-      Path pidFile = dir.resolve("conmon.pid");
-      if (!Files.exists(pidFile)) {
-        return;
-      }
-      pid = Long.parseLong(Files.readString(pidFile).strip());
-    } catch (IOException | NumberFormatException e) {
-      return; // no conmon to wait for
-    }
-    Instant deadline = Instant.now().plusSeconds(10);
-    while (running(pid)) {
-      if (Instant.now().isAfter(deadline)) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        return;
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  /** Whether {@code pid} is a live process (not gone, not a zombie). */
-  private static boolean running(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      int close = stat.lastIndexOf(')');
-      return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) != 'Z';
-    } catch (IOException gone) {
-      return false;
-    }
   }
 
   private Path requireDir(String id) {
@@ -542,47 +371,5 @@ public final class Containers {
       throw new EngineException.NotFound("No such container: " + id);
     }
     return dir;
-  }
-
-  private void runc(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(tools.runtime().toString(), "--root=" + runcRoot));
-    cmd.addAll(List.of(args));
-    try {
-      Process p = Children.of(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new EngineException("runc " + args[0] + " " + args[1] + " failed: " + out.strip());
-      }
-    } catch (IOException e) {
-      throw new EngineException("cannot run " + tools.runtime() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted running runc " + args[0], e);
-    }
-  }
-
-  private void runcQuietly(String... args) {
-    try {
-      runc(args);
-    } catch (EngineException ignored) {
-      // Best effort: the state may be gone already.
-    }
-  }
-
-  private static boolean nonEmpty(Path p) {
-    try {
-      return Files.size(p) > 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static String tail(Path p) {
-    try {
-      List<String> lines = Files.exists(p) ? Files.readAllLines(p) : List.of();
-      return lines.isEmpty() ? "(no message)" : lines.get(lines.size() - 1);
-    } catch (IOException e) {
-      return "(no message)";
-    }
   }
 }

@@ -96,7 +96,19 @@ public final class ExecProcess {
     if (!runtime.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       return OptionalInt.empty();
     }
-    return OptionalInt.of(runtime.exitValue());
+    int code = runtime.exitValue();
+    // The runtime fails with 255 when the process cannot start (most often: no such program);
+    // Docker (since 23.0) answers 127 then, as a shell does.
+    return OptionalInt.of(code == 255 && !started() ? 127 : code);
+  }
+
+  /** Whether the process started in the container (the runtime wrote its pid). */
+  private boolean started() {
+    try {
+      return !java.nio.file.Files.readString(pidFile).isBlank();
+    } catch (IOException notWritten) {
+      return false;
+    }
   }
 
   /** The runtime process's pid on the host. */

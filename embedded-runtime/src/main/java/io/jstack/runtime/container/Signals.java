@@ -5,7 +5,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Signal names as Compose files and the Docker API give them, and their Linux numbers. */
-final class Signals {
+public final class Signals {
   private Signals() {}
 
   private static final Map<String, Integer> NUMBERS =
@@ -43,7 +43,7 @@ final class Signals {
           Map.entry("SYS", 31));
 
   /** {@code TERM}, {@code SIGTERM} or {@code 15} → 15; null for what it does not know. */
-  static @Nullable Integer number(@Nullable String signal) {
+  public static @Nullable Integer number(@Nullable String signal) {
     if (signal == null) {
       return null;
     }

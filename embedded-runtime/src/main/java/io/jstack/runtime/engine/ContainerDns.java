@@ -1,6 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.runtime.network.DnsServer;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.Networks;
@@ -70,11 +69,10 @@ final class ContainerDns implements AutoCloseable {
     // A link of the asker ("<container>:<alias>") makes the alias name that container.
     String linked = null;
     for (ContainerRecord r : store.records()) {
-      for (JsonNode e : r.request().path(NetworkAttachments.ENDPOINTS)) {
-        if (Subnet.parseAddress(e.path("IPAddress").asText()) == client) {
-          r.request().path(NetworkAttachments.ENDPOINTS).fieldNames().forEachRemaining(scope::add);
-          for (JsonNode link : e.path("Links")) {
-            String l = link.asText();
+      for (Endpoint e : r.endpoints().values()) {
+        if (Subnet.parseAddress(e.address()) == client) {
+          scope.addAll(r.endpoints().keySet());
+          for (String l : e.links()) {
             int colon = l.lastIndexOf(':');
             if (colon > 0 && l.substring(colon + 1).equalsIgnoreCase(name)) {
               linked = l.substring(0, colon).replaceFirst("^/", "");
@@ -91,23 +89,22 @@ final class ContainerDns implements AutoCloseable {
     }
     List<Long> out = new ArrayList<>();
     for (ContainerRecord r : store.records()) {
-      String service = r.request().path("Labels").path("com.docker.compose.service").asText("");
+      String service = r.labels().getOrDefault("com.docker.compose.service", "");
       boolean named =
           r.name().equalsIgnoreCase(name)
               || service.equalsIgnoreCase(name)
               || r.id().startsWith(name) && name.length() >= 12
-              || r.request().path("Hostname").asText("").equalsIgnoreCase(name);
-      for (Map.Entry<String, JsonNode> e :
-          r.request().path(NetworkAttachments.ENDPOINTS).properties()) {
+              || name.equalsIgnoreCase(r.settings().hostname());
+      for (Map.Entry<String, Endpoint> e : r.endpoints().entrySet()) {
         if (!scope.contains(e.getKey())) {
           continue;
         }
         boolean aliased = false;
-        for (JsonNode a : e.getValue().path("Aliases")) {
-          aliased |= a.asText().equalsIgnoreCase(name);
+        for (String a : e.getValue().aliases()) {
+          aliased |= a.equalsIgnoreCase(name);
         }
         if ((named || aliased) && store.withState(r).alive()) {
-          out.add(Subnet.parseAddress(e.getValue().path("IPAddress").asText()));
+          out.add(Subnet.parseAddress(e.getValue().address()));
         }
       }
     }

@@ -1,14 +1,22 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * What the engine keeps on disk about a container ({@code containers/<id>/record.json}, with a
- * format version): the create request as the client sent it, and what the engine decided.
+ * What the engine keeps on disk about a container ({@code containers/<id>/record.json}, see {@link
+ * RecordFile}): what it was created with, and what the engine decided for it.
  *
- * @param request the Docker API create body ({@code Config} fields, {@code HostConfig})
+ * @param image the image as the client named it
  * @param imageId the image's config digest
+ * @param commandLine the process it runs: its entrypoint and command, over the image's
+ * @param endpoints its endpoints on bridge networks, by network id, its network mode's first
+ * @param publishedPorts the ports it published on its last run, with the host ports they got
+ * @param anonymousVolumes the volumes made for it at create (removed with it on request)
  * @param startedAt when its last run started; null before the first
  * @param restartCount how often its restart policy started it again
  * @param stoppedByUser whether its last run was ended by stop or kill (then no restart policy
@@ -20,44 +28,119 @@ public record ContainerRecord(
     String image,
     String imageId,
     Instant created,
-    JsonNode request,
+    ContainerSettings settings,
+    List<String> commandLine,
+    Map<String, Endpoint> endpoints,
+    List<PublishedPort> publishedPorts,
+    List<String> anonymousVolumes,
     Instant startedAt,
     int restartCount,
     boolean stoppedByUser) {
 
-  /** Its endpoints on bridge networks, by network id ({@code Name}, {@code IPAddress}, ...). */
-  public JsonNode endpoints() {
-    return request.path(NetworkAttachments.ENDPOINTS);
+  public ContainerRecord {
+    commandLine = List.copyOf(commandLine);
+    endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+    publishedPorts = List.copyOf(publishedPorts);
+    anonymousVolumes = List.copyOf(anonymousVolumes);
   }
 
-  /** Its published ports ({@code HostIp}, {@code HostPort}, {@code ContainerPort}, ...). */
-  public JsonNode publishedPorts() {
-    return request.path(PublishedPorts.PORTS);
+  /** Its first endpoint (its network mode's network), if it has one. */
+  public Optional<Endpoint> firstEndpoint() {
+    return endpoints.values().stream().findFirst();
+  }
+
+  /** Its labels. */
+  public Map<String, String> labels() {
+    return settings.labels();
   }
 
   /** This record for a run that started at {@code at}, by the user or by its restart policy. */
-  ContainerRecord started(Instant at, boolean byPolicy) {
+  ContainerRecord started(Instant at, boolean byPolicy, List<PublishedPort> published) {
     return new ContainerRecord(
         id,
         name,
         image,
         imageId,
         created,
-        request,
+        settings,
+        commandLine,
+        endpoints,
+        published,
+        anonymousVolumes,
         at,
         byPolicy ? restartCount + 1 : restartCount,
         false);
   }
 
-  /** This record with another request (its networks changed). */
-  ContainerRecord withRequest(JsonNode changed) {
+  /** This record with other endpoints (its networks changed). */
+  ContainerRecord withEndpoints(Map<String, Endpoint> changed) {
     return new ContainerRecord(
-        id, name, image, imageId, created, changed, startedAt, restartCount, stoppedByUser);
+        id,
+        name,
+        image,
+        imageId,
+        created,
+        settings,
+        commandLine,
+        changed,
+        publishedPorts,
+        anonymousVolumes,
+        startedAt,
+        restartCount,
+        stoppedByUser);
+  }
+
+  /** This record under another name. */
+  ContainerRecord withName(String changed) {
+    return new ContainerRecord(
+        id,
+        changed,
+        image,
+        imageId,
+        created,
+        settings,
+        commandLine,
+        endpoints,
+        publishedPorts,
+        anonymousVolumes,
+        startedAt,
+        restartCount,
+        stoppedByUser);
+  }
+
+  /** This record with the anonymous volumes made for it. */
+  ContainerRecord withAnonymousVolumes(List<String> made) {
+    return new ContainerRecord(
+        id,
+        name,
+        image,
+        imageId,
+        created,
+        settings,
+        commandLine,
+        endpoints,
+        publishedPorts,
+        made,
+        startedAt,
+        restartCount,
+        stoppedByUser);
   }
 
   /** This record once the user stopped it. */
   ContainerRecord stopped() {
     return new ContainerRecord(
-        id, name, image, imageId, created, request, startedAt, restartCount, true);
+        id,
+        name,
+        image,
+        imageId,
+        created,
+        settings,
+        commandLine,
+        endpoints,
+        publishedPorts,
+        anonymousVolumes,
+        startedAt,
+        restartCount,
+        true);
   }
 }

@@ -1,7 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.Containers;
@@ -9,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,16 +19,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The containers the engine knows, by id: each one's record is {@code containers/<id>/record.json}
- * (with a format version), read once when the engine starts, then kept in step with the file, which
- * is written whole to {@code record.json.tmp} and moved over it (a crash leaves the old record or
- * the new one). Their live state comes from conmon's records ({@code exits/<id>}, {@code pidfile})
- * each time a container is looked up. Names are reserved while a create is under way, so that two
- * creates never get the same name.
+ * The containers the engine knows, by id: each one's {@link RecordFile} is read once when the
+ * engine starts, then kept in step with the file. Their live state comes from conmon's records
+ * ({@code exits/<id>}, {@code pidfile}) each time a container is looked up. Names are reserved
+ * while a create is under way, so that two creates never get the same name.
  */
 final class ContainerStore {
-  private static final int FORMAT = 1;
-
   private final Containers containers;
   private final Map<String, ContainerRecord> records = new ConcurrentHashMap<>();
   private final Set<String> reservedNames = ConcurrentHashMap.newKeySet();
@@ -49,7 +42,12 @@ final class ContainerStore {
     if (Files.isDirectory(dir)) {
       try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
         for (Path p : all) {
-          read(p.resolve("record.json")).ifPresent(r -> records.put(r.id(), r));
+          try {
+            RecordFile.read(RecordFile.in(p)).ifPresent(r -> records.put(r.id(), r));
+          } catch (RecordFile.Unreadable e) {
+            // Docker, too, skips a container it cannot read, and says so.
+            System.err.println("jstack engine: skipping a container: " + e.getMessage());
+          }
         }
       } catch (IOException e) {
         throw new EngineException(
@@ -168,63 +166,12 @@ final class ContainerStore {
    * @throws EngineException when it cannot be written
    */
   void write(ContainerRecord r) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("format", FORMAT);
-    n.put("id", r.id());
-    n.put("name", r.name());
-    n.put("image", r.image());
-    n.put("imageId", r.imageId());
-    n.put("created", r.created().toString());
-    if (r.startedAt() != null) {
-      n.put("startedAt", r.startedAt().toString());
-    }
-    n.put("restartCount", r.restartCount());
-    n.put("stoppedByUser", r.stoppedByUser());
-    n.set("request", r.request());
-    Path file = containers.dir(r.id()).resolve("record.json");
-    Path temp = file.resolveSibling("record.json.tmp");
-    try {
-      Files.write(temp, Json.MAPPER.writeValueAsBytes(n));
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new EngineException("cannot record container " + r.name() + ": " + e.getMessage(), e);
-    }
+    RecordFile.write(containers.dir(r.id()), r);
     records.put(r.id(), r);
   }
 
   /** Forgets a removed container (its directory went with it). */
   void forget(String id) {
     records.remove(id);
-  }
-
-  private static Optional<ContainerRecord> read(Path file) {
-    try {
-      if (!Files.exists(file)) {
-        return Optional.empty();
-      }
-      JsonNode n = Json.MAPPER.readTree(file.toFile());
-      if (n.path("format").asInt() != FORMAT) {
-        throw new EngineException(
-            "container record "
-                + file
-                + " has format "
-                + n.path("format").asInt()
-                + "; this jstack reads "
-                + FORMAT);
-      }
-      return Optional.of(
-          new ContainerRecord(
-              n.path("id").asText(),
-              n.path("name").asText(),
-              n.path("image").asText(),
-              n.path("imageId").asText(),
-              Instant.parse(n.path("created").asText()),
-              n.path("request"),
-              n.hasNonNull("startedAt") ? Instant.parse(n.path("startedAt").asText()) : null,
-              n.path("restartCount").asInt(),
-              n.path("stoppedByUser").asBoolean()));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -1,16 +1,13 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
-import io.jstack.engine.ImageReference;
 import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.RuntimeTools;
+import io.jstack.runtime.container.Signals;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.Network;
@@ -20,7 +17,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,9 +32,9 @@ import java.util.function.Consumer;
  * <p>This class is the wiring and the containers' life cycle (create, start, stop, kill, pause,
  * remove); the rest is in small services it delegates to: {@link ContainerStore} (the records),
  * {@link Events}, {@link NetworkAttachments} and {@link ContainerDns}, {@link PublishedPorts},
- * {@link CreateDecoder} (Docker's create body into a {@link ContainerConfig}), {@link
- * ExecSessions}, {@link Consoles}, {@link Waits}, {@link ContainerFiles}, {@link Removals}, and the
- * {@link Supervisor} (exits, restart policies, healthchecks).
+ * {@link Creations} (a record and the runtime's {@link ContainerConfig} from what a create asks),
+ * {@link ExecSessions}, {@link Consoles}, {@link Waits}, {@link ContainerFiles}, {@link Removals},
+ * and the {@link Supervisor} (exits, restart policies, healthchecks).
  */
 public final class EmbeddedEngine {
   private final DataRoot root;
@@ -48,15 +44,12 @@ public final class EmbeddedEngine {
   private final Networks networks;
   private final Supervisor supervisor = new Supervisor(this);
 
-  /** Where a container's record lists the anonymous volumes made for it. */
-  static final String ANONYMOUS_VOLUMES = "JstackAnonymousVolumes";
-
   private final ContainerStore store;
   private final Events events;
   private final PublishedPorts ports = new PublishedPorts();
   private final ContainerDns dns;
   private final NetworkAttachments attachments;
-  private final CreateDecoder decoder;
+  private final Creations creations;
   private final ExecSessions execs;
   private final Consoles consoles;
   private final Waits waits;
@@ -92,7 +85,7 @@ public final class EmbeddedEngine {
     this.events = new Events(store, containers, supervisor);
     this.dns = new ContainerDns(networks, store);
     this.attachments = new NetworkAttachments(networks, store, events, dns);
-    this.decoder = new CreateDecoder(images, volumes, attachments);
+    this.creations = new Creations(images, volumes, attachments, store, containers, events);
     this.execs = new ExecSessions(store, containers, events);
     this.consoles = new Consoles(store, containers);
     this.waits = new Waits(store, containers);
@@ -153,9 +146,9 @@ public final class EmbeddedEngine {
     dns.close();
   }
 
-  /** Its health ({@code State.Health}), if it has a healthcheck and runs. */
-  public Optional<JsonNode> health(String id) {
-    return Optional.ofNullable(supervisor.health(id)).map(Health::json);
+  /** Its health, if it has a healthcheck and runs. */
+  public Optional<Health.State> health(String id) {
+    return Optional.ofNullable(supervisor.health(id)).map(Health::state);
   }
 
   /** Whether its restart policy is about to start it again. */
@@ -179,12 +172,12 @@ public final class EmbeddedEngine {
   /**
    * Removes an image name, or with an ID every name of that image, as {@code docker rmi} does: an
    * image a container uses keeps its last name unless {@code force}, and is then kept unnamed.
-   * Returns Docker's answer: what was untagged and deleted.
+   * Returns what was untagged and deleted.
    *
    * @throws EngineException.NotFound when there is no such image
    * @throws EngineException.Conflict when a container uses it and {@code force} is not set
    */
-  public ArrayNode removeImage(String reference, boolean force) {
+  public ImageRemoval removeImage(String reference, boolean force) {
     return removals.image(reference, force);
   }
 
@@ -213,8 +206,9 @@ public final class EmbeddedEngine {
    * Connects a container to a network (Compose does so for every network after the first, before
    * start); a running one gets its new interface at once.
    */
-  public void connect(String network, String container, JsonNode endpointConfig) {
-    attachments.connect(network, container, endpointConfig);
+  public void connect(
+      String network, String container, ContainerSettings.EndpointRequest endpoint) {
+    attachments.connect(network, container, endpoint);
   }
 
   /** Takes a container off a network. */
@@ -241,54 +235,13 @@ public final class EmbeddedEngine {
   }
 
   /**
-   * Creates a container from a Docker API create body; returns its id.
+   * Creates a container; returns its id.
    *
    * @throws EngineException.Conflict when the name is taken
+   * @throws EngineException.NotFound when its image is not here
    */
-  public String create(String requestedName, JsonNode body) {
-    String name =
-        requestedName != null
-            ? Names.container(requestedName)
-            : "jstack_" + Json.randomId().substring(0, 12);
-    String imageRef = body.path("Image").asText();
-    ImageReference ref = ImageReference.parse(imageRef);
-    String manifest =
-        images
-            .resolve(ref)
-            .orElseThrow(() -> new EngineException.NotFound("no such image: " + imageRef));
-    ImageStore.Image image = images.image(manifest);
-    store.reserve(name);
-    ObjectNode request = body.deepCopy();
-    try {
-      String id = Json.randomId();
-      List<String> anonymous = new ArrayList<>();
-      request.set(NetworkAttachments.ENDPOINTS, attachments.endpoints(id, name, body));
-      ContainerConfig config = decoder.decode(id, name, request, image, anonymous);
-      containers.create(config);
-      Health.inherit(request, image.config().path("config").path("Healthcheck"));
-      ArrayNode line = request.putArray(COMMAND_LINE);
-      CreateDecoder.commandLine(body, image.config().path("config")).forEach(line::add);
-      ArrayNode anon = request.putArray(ANONYMOUS_VOLUMES);
-      anonymous.forEach(anon::add);
-      ContainerRecord record =
-          new ContainerRecord(
-              id, name, imageRef, image.configDigest(), Instant.now(), request, null, 0, false);
-      store.write(record);
-      events.emit(record, "create", Map.of());
-      return id;
-    } finally {
-      attachments.settle(request.path(NetworkAttachments.ENDPOINTS));
-      store.release(name);
-    }
-  }
-
-  /** Where a container's record keeps the command line it runs. */
-  static final String COMMAND_LINE = "JstackCommandLine";
-
-  /** The command line a container runs (entrypoint and command). */
-  public List<String> command(ContainerRecord r) {
-    JsonNode line = r.request().path(COMMAND_LINE);
-    return line.isArray() ? Json.strings(line) : Json.strings(r.request().path("Cmd"));
+  public String create(String requestedName, ContainerSettings requested) {
+    return creations.create(requestedName, requested);
   }
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */
@@ -313,16 +266,14 @@ public final class EmbeddedEngine {
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
     attachments.plug(r);
-    JsonNode published = ports.publish(r);
+    List<PublishedPort> published = ports.publish(r);
     try {
       containers.start(r.id(), socket -> consoles.connectWaiting(r.id(), socket));
     } catch (RuntimeException e) {
       ports.unpublish(r.id());
       throw e;
     }
-    ContainerRecord started =
-        r.withRequest(((ObjectNode) r.request().deepCopy()).set(PublishedPorts.PORTS, published))
-            .started(Instant.now(), byPolicy);
+    ContainerRecord started = r.started(Instant.now(), byPolicy, published);
     store.write(started);
     events.emit(started, "start", Map.of());
     supervisor.started(started);
@@ -336,13 +287,16 @@ public final class EmbeddedEngine {
 
   private void stopNow(Container c, String signal, Duration timeout) {
     if (!c.alive()) {
-      if (supervisor.restarting(c.record().id())) {
-        supervisor.cancelRestart(c.record().id());
+      // Ended, maybe with a restart pending, or with its exit not yet seen by the supervisor (which
+      // would then start it again): either way the user's stop holds.
+      supervisor.cancelRestart(c.record().id());
+      if (!c.record().stoppedByUser()) {
         store.write(c.record().stopped());
       }
       return;
     }
-    String sig = signal != null ? signal : c.record().request().path("StopSignal").asText("TERM");
+    String own = c.record().settings().stopSignal();
+    String sig = signal != null ? signal : own != null ? own : "TERM";
     store.write(c.record().stopped());
     ports.unpublish(c.record().id());
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
@@ -363,6 +317,33 @@ public final class EmbeddedEngine {
   /** Unpacks the tar stream {@code archive} into directory {@code dir} of a container. */
   public void copyTo(String idOrName, String dir, InputStream archive) {
     files.copyTo(idOrName, dir, archive);
+  }
+
+  /**
+   * Gives a container another name; its DNS name changes with it.
+   *
+   * @throws EngineException.InvalidArgument when the name is its own, or not a container name
+   * @throws EngineException.Conflict when another container has it
+   */
+  public void rename(String idOrName, String newName) {
+    String id = require(idOrName).record().id();
+    String name = Names.container(newName);
+    changing(
+        id,
+        () -> {
+          ContainerRecord r = require(id).record();
+          if (r.name().equals(name)) {
+            throw new EngineException.InvalidArgument(
+                "Renaming a container with the same name as its current name");
+          }
+          store.reserve(name);
+          try {
+            store.write(r.withName(name));
+          } finally {
+            store.release(name);
+          }
+          events.emit(r.withName(name), "rename", Map.of("oldName", "/" + r.name()));
+        });
   }
 
   /** Freezes ({@code pause}) or thaws a running container. */
@@ -389,13 +370,20 @@ public final class EmbeddedEngine {
   }
 
   private void killNow(Container c, String signal) {
-    if (c.status() != Container.Status.running) {
+    if (!c.alive()) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
     String sig = (signal == null ? "KILL" : signal).replaceFirst("^SIG", "");
     store.write(c.record().stopped());
     containers.kill(c.record().id(), sig);
-    events.emit(c.record(), "kill", Map.of("signal", sig));
+    Integer number = Signals.number(sig);
+    if (c.status() == Container.Status.paused && Integer.valueOf(9).equals(number)) {
+      // A frozen process dies of SIGKILL only once thawed (runc thaws it too).
+      containers.resume(c.record().id());
+    }
+    // Docker's kill event gives the signal's number.
+    events.emit(
+        c.record(), "kill", Map.of("signal", number == null ? sig : String.valueOf(number)));
   }
 
   /**
@@ -419,15 +407,23 @@ public final class EmbeddedEngine {
     // A wait for its removal may not have seen it exit: its exit code stays known a while.
     OptionalInt ended = containers.exitCode(c.record().id());
     waits.removed(c.record().id(), ended);
-    containers.remove(c.record().id());
-    attachments.unplug(c.record());
+    // Its die comes before its destroy, as Docker's: an exit nobody announced yet is announced
+    // now, and a forced removal kills it first.
     announceExits();
+    if (c.alive()) {
+      events.emit(c.record(), "kill", Map.of("signal", "9"));
+    }
+    containers.remove(c.record().id());
+    if (c.alive()) {
+      events.emit(c.record(), "die", Map.of("exitCode", "137"));
+    }
+    attachments.unplug(c.record());
     events.emit(c.record(), "destroy", Map.of());
     store.forget(c.record().id());
     execs.forget(c.record().id());
     if (removeVolumes) {
-      for (JsonNode v : c.record().request().path(ANONYMOUS_VOLUMES)) {
-        volumes.find(v.asText()).ifPresent(x -> volumes.remove(x.name()));
+      for (String v : c.record().anonymousVolumes()) {
+        volumes.find(v).ifPresent(x -> volumes.remove(x.name()));
       }
     }
   }
@@ -459,12 +455,12 @@ public final class EmbeddedEngine {
   }
 
   /**
-   * Makes an exec instance in a running container from a Docker API exec body; returns its id.
+   * Makes an exec instance in a running container; returns its id.
    *
    * @throws EngineException.Conflict when the container is not running
    */
-  public String createExec(String idOrName, JsonNode body) {
-    return execs.createExec(idOrName, body);
+  public String createExec(String idOrName, ExecRequest request) {
+    return execs.createExec(idOrName, request);
   }
 
   /**

@@ -48,10 +48,7 @@ final class Events {
    */
   void emit(ContainerRecord r, String action, Map<String, String> extra) {
     Map<String, String> attributes = new TreeMap<>();
-    r.request()
-        .path("Labels")
-        .properties()
-        .forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
+    attributes.putAll(r.labels());
     attributes.put("name", r.name());
     attributes.put("image", r.image());
     attributes.putAll(extra);
@@ -75,8 +72,8 @@ final class Events {
         continue;
       }
       OptionalInt code = containers.exitCode(r.id());
-      if (code.isPresent()) {
-        announcedExits.add(r.id() + r.startedAt());
+      // add() decides: of two threads that see the same exit, one announces it.
+      if (code.isPresent() && announcedExits.add(r.id() + r.startedAt())) {
         emit(r, "die", Map.of("exitCode", String.valueOf(code.getAsInt())));
         supervisor.exited(store.record(r.id()).orElse(r), code.getAsInt());
       }

@@ -1,6 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.runtime.container.ExecConfig;
 import io.jstack.runtime.container.ExecProcess;
 import java.time.Duration;
@@ -13,14 +12,14 @@ public final class Exec {
   private final String id;
   private final String containerId;
   private final ExecConfig config;
-  private final JsonNode request;
+  private final ExecRequest request;
   private ExecProcess process;
   private Integer exitCode;
 
-  Exec(String id, String containerId, ExecConfig config, JsonNode request) {
+  Exec(String id, String containerId, ExecRequest request) {
     this.id = id;
     this.containerId = containerId;
-    this.config = config;
+    this.config = request.process();
     this.request = request;
   }
 
@@ -36,8 +35,8 @@ public final class Exec {
     return config;
   }
 
-  /** The create request as the client sent it. */
-  public JsonNode request() {
+  /** What the client asked for. */
+  public ExecRequest request() {
     return request;
   }
 

@@ -1,6 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.container.ExecConfig;
@@ -35,11 +34,11 @@ final class ExecSessions {
   }
 
   /**
-   * Makes an exec instance in a running container from a Docker API exec body; returns its id.
+   * Makes an exec instance in a running container; returns its id.
    *
    * @throws EngineException.Conflict when the container is not running
    */
-  String createExec(String idOrName, JsonNode body) {
+  String createExec(String idOrName, ExecRequest request) {
     Container c = store.require(idOrName);
     if (c.status() == Container.Status.paused) {
       throw new EngineException.Conflict(
@@ -48,19 +47,13 @@ final class ExecSessions {
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
-    if (body.path("Privileged").asBoolean()) {
+    if (request.privileged()) {
       throw new UnsupportedOperationException(
           "privileged exec is not supported by the jstack engine; use --engine docker for it");
     }
-    ExecConfig config =
-        new ExecConfig(
-            Json.strings(body.path("Cmd")),
-            Json.strings(body.path("Env")),
-            Json.emptyToNull(body.path("User").asText("")),
-            Json.emptyToNull(body.path("WorkingDir").asText("")),
-            body.path("Tty").asBoolean());
-    String id = Json.randomId();
-    execs.put(id, new Exec(id, c.record().id(), config, body));
+    ExecConfig config = request.process();
+    String id = Ids.random();
+    execs.put(id, new Exec(id, c.record().id(), request));
     events.emit(
         c.record(), "exec_create: " + String.join(" ", config.command()), Map.of("execID", id));
     return id;

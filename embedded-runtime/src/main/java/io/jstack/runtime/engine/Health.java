@@ -1,8 +1,6 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.runtime.image.Healthcheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -15,7 +13,7 @@ import java.util.List;
  * timeout}; {@code retries} failures in a row make it unhealthy, a success healthy, and failures
  * within the start period do not count. Keeps the last five results for inspect.
  */
-final class Health {
+public final class Health {
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DEFAULT_START_INTERVAL = Duration.ofSeconds(5);
@@ -33,9 +31,12 @@ final class Health {
       Duration startInterval,
       int retries) {
 
-    /** The check of a create request's {@code Healthcheck}, or null when it has none. */
-    static Check of(JsonNode hc) {
-      List<String> test = Json.strings(hc.path("Test"));
+    /** The check a container's healthcheck runs, or null when it has none. */
+    static Check of(Healthcheck hc) {
+      if (hc == null) {
+        return null;
+      }
+      List<String> test = hc.test();
       if (test.isEmpty() || test.get(0).equals("NONE")) {
         return null;
       }
@@ -51,45 +52,22 @@ final class Health {
       if (command.isEmpty()) {
         return null;
       }
-      int retries = hc.path("Retries").asInt();
       return new Check(
           command,
-          duration(hc, "Interval", DEFAULT_INTERVAL),
-          duration(hc, "Timeout", DEFAULT_TIMEOUT),
-          duration(hc, "StartPeriod", Duration.ZERO),
-          duration(hc, "StartInterval", DEFAULT_START_INTERVAL),
-          retries > 0 ? retries : DEFAULT_RETRIES);
+          orElse(hc.interval(), DEFAULT_INTERVAL),
+          orElse(hc.timeout(), DEFAULT_TIMEOUT),
+          orElse(hc.startPeriod(), Duration.ZERO),
+          orElse(hc.startInterval(), DEFAULT_START_INTERVAL),
+          hc.retries() > 0 ? hc.retries() : DEFAULT_RETRIES);
     }
 
-    private static Duration duration(JsonNode hc, String field, Duration otherwise) {
-      long nanos = hc.path(field).asLong();
-      return nanos > 0 ? Duration.ofNanos(nanos) : otherwise;
+    private static Duration orElse(Duration d, Duration otherwise) {
+      return d.isNegative() || d.isZero() ? otherwise : d;
     }
-  }
-
-  /**
-   * Completes a create request's {@code Healthcheck} from the image's, as Docker does: the image's
-   * test when the request has none, and each unset duration or count from the image.
-   */
-  static void inherit(ObjectNode request, JsonNode fromImage) {
-    if (fromImage.isMissingNode() || fromImage.isNull()) {
-      return;
-    }
-    JsonNode own = request.path("Healthcheck");
-    ObjectNode merged = own.isObject() ? ((ObjectNode) own).deepCopy() : request.objectNode();
-    if (merged.path("Test").size() == 0 && fromImage.has("Test")) {
-      merged.set("Test", fromImage.get("Test"));
-    }
-    for (String f : List.of("Interval", "Timeout", "StartPeriod", "StartInterval", "Retries")) {
-      if (merged.path(f).asLong() == 0 && fromImage.path(f).asLong() != 0) {
-        merged.set(f, fromImage.get(f));
-      }
-    }
-    request.set("Healthcheck", merged);
   }
 
   /** One probe's result, as inspect shows it. */
-  record Result(Instant start, Instant end, int exitCode, String output) {}
+  public record Result(Instant start, Instant end, int exitCode, String output) {}
 
   private final Check check;
   private final Instant started;
@@ -140,19 +118,18 @@ final class Health {
     return status;
   }
 
-  /** Docker's {@code State.Health}. */
-  synchronized ObjectNode json() {
-    ObjectNode h = Json.MAPPER.createObjectNode();
-    h.put("Status", status);
-    h.put("FailingStreak", failingStreak);
-    ArrayNode results = h.putArray("Log");
-    for (Result r : log) {
-      ObjectNode o = results.addObject();
-      o.put("Start", r.start().toString());
-      o.put("End", r.end().toString());
-      o.put("ExitCode", r.exitCode());
-      o.put("Output", r.output());
+  /**
+   * Where a container's health stands: {@code starting}, {@code healthy} or {@code unhealthy}, its
+   * failures in a row, and its last five probes.
+   */
+  public record State(String status, int failingStreak, List<Result> log) {
+    public State {
+      log = List.copyOf(log);
     }
-    return h;
+  }
+
+  /** Where it stands now. */
+  synchronized State state() {
+    return new State(status, failingStreak, List.copyOf(log));
   }
 }

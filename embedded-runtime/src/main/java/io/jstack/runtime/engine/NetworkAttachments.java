@@ -1,8 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.network.Ipam;
 import io.jstack.runtime.network.Network;
@@ -25,12 +22,6 @@ import java.util.Optional;
  * and {@code resolv.conf} entries of a container.
  */
 final class NetworkAttachments {
-  /**
-   * Where a container's record keeps its endpoints: by network id, the network's name, the
-   * container's address there, its aliases and its device in the container ({@code ethN}).
-   */
-  static final String ENDPOINTS = "JstackEndpoints";
-
   private final Networks networks;
   private final ContainerStore store;
   private final Events events;
@@ -51,7 +42,7 @@ final class NetworkAttachments {
 
   /** Removes the network namespace of a container on bridge networks (it is removed). */
   void unplug(ContainerRecord r) {
-    if (bridged(r.request())) {
+    if (r.settings().bridged()) {
       Plumbing.deleteNamespace(namespace(r.id()));
     }
   }
@@ -77,31 +68,30 @@ final class NetworkAttachments {
   }
 
   /**
-   * The endpoints a create request asks for: its network mode's network (Docker's default network,
-   * {@code bridge}, for {@code default}) and those of {@code NetworkingConfig}.
+   * The endpoints a container asks for, by network id, each with a free address (pending until
+   * {@link #settle}): its network mode's network (Docker's default network, {@code bridge}, for
+   * {@code default}) and those it names.
    */
-  ObjectNode endpoints(String id, String name, JsonNode body) {
-    String mode = body.path("HostConfig").path("NetworkMode").asText("");
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
+  Map<String, Endpoint> endpoints(String id, ContainerSettings s) {
+    String mode = s.host().networkMode();
+    Map<String, Endpoint> out = new LinkedHashMap<>();
+    if (!s.bridged()) {
       return out;
     }
-    JsonNode configs = body.path("NetworkingConfig").path("EndpointsConfig");
-    Map<String, JsonNode> wanted = new LinkedHashMap<>();
+    Map<String, ContainerSettings.EndpointRequest> configs = s.networks();
+    Map<String, ContainerSettings.EndpointRequest> wanted = new LinkedHashMap<>();
     // "default" is Docker's name for its default network, "bridge".
     String first = mode.isEmpty() || mode.equals("default") ? "bridge" : mode;
-    wanted.put(first, configs.path(mode.isEmpty() ? first : mode));
-    configs
-        .properties()
-        .forEach(
-            e ->
-                wanted.putIfAbsent(
-                    e.getKey().equals("default") ? "bridge" : e.getKey(), e.getValue()));
+    wanted.put(
+        first,
+        configs.getOrDefault(
+            mode.isEmpty() ? first : mode, ContainerSettings.EndpointRequest.NONE));
+    configs.forEach((k, v) -> wanted.putIfAbsent(k.equals("default") ? "bridge" : k, v));
     try {
       wanted.forEach(
           (net, config) -> {
             Network n = net.equals("bridge") ? defaultNetwork() : networks.require(net);
-            endpoint(out, n, config, id.substring(0, 12));
+            out.put(n.id(), endpoint(out, n, config, id.substring(0, 12)));
           });
     } catch (RuntimeException e) {
       settle(out);
@@ -117,21 +107,28 @@ final class NetworkAttachments {
     }
   }
 
-  /** Adds an endpoint on {@code n} to {@code endpoints}, with a free address. */
-  private void endpoint(ObjectNode endpoints, Network n, JsonNode config, String shortId) {
-    if (endpoints.has(n.id())) {
+  /**
+   * A new endpoint on {@code n} beside {@code endpoints}, with a free address (pending until {@link
+   * #settle}).
+   */
+  private Endpoint endpoint(
+      Map<String, Endpoint> endpoints,
+      Network n,
+      ContainerSettings.EndpointRequest config,
+      String shortId) {
+    if (endpoints.containsKey(n.id())) {
       throw new EngineException.Conflict(
           "endpoint with name " + n.name() + " already exists in network " + n.name());
     }
-    String requested = config.path("IPAMConfig").path("IPv4Address").asText("");
+    String requested = config.ipv4Address() == null ? "" : config.ipv4Address();
     long address;
     synchronized (addressLock) {
       java.util.Set<Long> taken = new java.util.HashSet<>();
       taken.add(n.gateway());
       for (ContainerRecord r : store.records()) {
-        String a = r.request().path(ENDPOINTS).path(n.id()).path("IPAddress").asText("");
-        if (!a.isEmpty()) {
-          taken.add(Subnet.parseAddress(a));
+        Endpoint e = r.endpoints().get(n.id());
+        if (e != null) {
+          taken.add(Subnet.parseAddress(e.address()));
         }
       }
       for (String p : pendingAddresses) {
@@ -148,79 +145,63 @@ final class NetworkAttachments {
       pendingAddresses.add(n.id() + "/" + address);
     }
     int device = 0;
-    for (JsonNode e : endpoints) {
-      device = Math.max(device, e.path("Device").asInt() + 1);
+    for (Endpoint e : endpoints.values()) {
+      device = Math.max(device, e.device() + 1);
     }
-    ObjectNode e = endpoints.putObject(n.id());
-    e.put("Name", n.name());
-    e.put("IPAddress", Subnet.address(address));
-    e.put("Device", device);
-    e.put("EndpointID", Json.randomId());
-    ArrayNode aliases = e.putArray("Aliases");
-    config.path("Aliases").forEach(aliases::add);
-    ArrayNode links = e.putArray("Links");
-    config.path("Links").forEach(links::add);
+    List<String> aliases = new ArrayList<>(config.aliases());
     // Docker adds the short id on user-defined networks; docker-compose 1.x looks for it.
     if (!n.name().equals("bridge")) {
       aliases.add(shortId);
     }
+    return new Endpoint(
+        n.name(), Subnet.address(address), device, Ids.random(), aliases, config.links());
   }
 
-  /** Whether a container has a network namespace of its own on bridge networks. */
-  private static boolean bridged(JsonNode request) {
-    String mode = request.path("HostConfig").path("NetworkMode").asText("");
-    return !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
-  }
-
-  /** Forgets the addresses of {@code endpoints} as pending (recorded now, or given up). */
-  void settle(JsonNode endpoints) {
-    endpoints
-        .properties()
-        .forEach(
-            e ->
-                pendingAddresses.remove(
-                    e.getKey()
-                        + "/"
-                        + Subnet.parseAddress(e.getValue().path("IPAddress").asText())));
+  /**
+   * Forgets the addresses of {@code endpoints}, by network id, as pending (recorded now, or given
+   * up).
+   */
+  void settle(Map<String, Endpoint> endpoints) {
+    endpoints.forEach(
+        (network, e) -> pendingAddresses.remove(network + "/" + Subnet.parseAddress(e.address())));
   }
 
   /** The network mode for the runtime: {@code netns:<path>} for bridge networks. */
-  String networkMode(String id, String name, JsonNode request) {
-    String mode = request.path("HostConfig").path("NetworkMode").asText("");
+  String networkMode(ContainerRecord r) {
+    String mode = r.settings().host().networkMode();
     if (mode.equals("host") || mode.equals("none")) {
       return mode;
     }
     if (mode.startsWith("container:")) {
       Container other = store.require(mode.substring("container:".length()));
-      String otherMode = other.record().request().path("HostConfig").path("NetworkMode").asText("");
-      if (otherMode.equals("host")) {
+      if (other.record().settings().host().networkMode().equals("host")) {
         return "host";
       }
-      if (other.record().request().path(ENDPOINTS).size() == 0) {
+      if (other.record().endpoints().isEmpty()) {
         throw new IllegalArgumentException(
             "container "
-                + name
+                + r.name()
                 + " wants the network of "
                 + other.record().name()
                 + ", which has none to share; give that one a network");
       }
       return "netns:/run/netns/" + namespace(other.record().id());
     }
-    return "netns:/run/netns/" + namespace(id);
+    return "netns:/run/netns/" + namespace(r.id());
   }
 
   /** {@code /etc/hosts} lines: the container's own address and its {@code extra_hosts}. */
-  static List<String> hostsEntries(String id, JsonNode request) {
+  static List<String> hostsEntries(ContainerRecord r) {
     List<String> lines = new ArrayList<>();
-    String hostname = request.path("Hostname").asText("");
-    JsonNode first = firstEndpoint(request);
-    if (first != null) {
-      lines.add(
-          first.path("IPAddress").asText()
-              + "\t"
-              + (hostname.isEmpty() ? id.substring(0, 12) : hostname));
-    }
-    for (String extra : Json.strings(request.path("HostConfig").path("ExtraHosts"))) {
+    String hostname = r.settings().hostname();
+    r.firstEndpoint()
+        .ifPresent(
+            first ->
+                lines.add(
+                    first.address()
+                        + "\t"
+                        + (hostname == null ? r.id().substring(0, 12) : hostname)));
+    for (String extra : r.settings().host().extraHosts()) {
       int colon = extra.lastIndexOf(':');
       if (colon > 0) {
         lines.add(extra.substring(colon + 1) + "\t" + extra.substring(0, colon));
@@ -229,20 +210,15 @@ final class NetworkAttachments {
     return lines;
   }
 
-  /** A container on bridge networks asks the engine's DNS, on its first network's gateway. */
-  String resolvConf(JsonNode request) {
-    JsonNode first = firstEndpoint(request);
-    if (first == null) {
-      return null;
-    }
-    Network n = networks.require(first.path("Name").asText());
-    return "nameserver " + Subnet.address(n.gateway()) + "\noptions ndots:0\n";
-  }
-
-  /** A request's first endpoint (its network mode's network), or null without one. */
-  private static JsonNode firstEndpoint(JsonNode request) {
-    JsonNode endpoints = request.path(ENDPOINTS);
-    return endpoints.size() == 0 ? null : endpoints.elements().next();
+  /**
+   * A container on bridge networks asks the engine's DNS, on its first network's gateway; null
+   * without a bridge network.
+   */
+  String resolvConf(ContainerRecord r) {
+    return r.firstEndpoint()
+        .map(first -> networks.require(first.network()))
+        .map(n -> "nameserver " + Subnet.address(n.gateway()) + "\noptions ndots:0\n")
+        .orElse(null);
   }
 
   /**
@@ -250,8 +226,7 @@ final class NetworkAttachments {
    * pair on each network's bridge. What is there already (an earlier run's) stays.
    */
   void plug(ContainerRecord r) {
-    JsonNode endpoints = r.request().path(ENDPOINTS);
-    if (!bridged(r.request())) {
+    if (!r.settings().bridged()) {
       return;
     }
     String ns = namespace(r.id());
@@ -260,8 +235,20 @@ final class NetworkAttachments {
     java.util.Set<String> existing = create ? java.util.Set.of() : Plumbing.links();
     List<Plumbing.Link> links = new ArrayList<>();
     boolean first = true;
-    for (Map.Entry<String, JsonNode> e : endpoints.properties()) {
-      Plumbing.Link l = link(r.id(), networks.require(e.getKey()), e.getValue(), first);
+    for (Map.Entry<String, Endpoint> e : r.endpoints().entrySet()) {
+      Network n =
+          networks
+              .find(e.getKey())
+              .orElseThrow(
+                  () ->
+                      new EngineException.NotFound(
+                          "network "
+                              + e.getValue().network()
+                              + " of container "
+                              + r.name()
+                              + " not found: it was removed; recreate the container (up"
+                              + " --force-recreate) or connect it to another network"));
+      Plumbing.Link l = link(r.id(), n, e.getValue(), first);
       if (!existing.contains(l.hostEnd())) {
         links.add(l);
       }
@@ -275,14 +262,14 @@ final class NetworkAttachments {
     return "jv" + id.substring(0, 9) + device;
   }
 
-  private static Plumbing.Link link(String id, Network n, JsonNode endpoint, boolean defaultRoute) {
-    int device = endpoint.path("Device").asInt();
+  private static Plumbing.Link link(String id, Network n, Endpoint endpoint, boolean defaultRoute) {
+    int device = endpoint.device();
     return new Plumbing.Link(
         n.bridge(),
         hostEnd(id, device),
         "eth" + device,
         n.subnet(),
-        Subnet.parseAddress(endpoint.path("IPAddress").asText()),
+        Subnet.parseAddress(endpoint.address()),
         n.gateway(),
         n.mtu(),
         defaultRoute);
@@ -292,31 +279,30 @@ final class NetworkAttachments {
    * Connects a container to a network (Compose does so for every network after the first, before
    * start); a running one gets its new interface at once.
    */
-  void connect(String network, String container, JsonNode endpointConfig) {
+  void connect(String network, String container, ContainerSettings.EndpointRequest config) {
     Network n = networks.require(network);
     Container c = store.require(container);
     ContainerRecord r = c.record();
-    if (!bridged(r.request())) {
+    if (!r.settings().bridged()) {
       throw new IllegalArgumentException(
           "container "
               + r.name()
               + " has no bridge network to add "
               + n.name()
               + " to (its network mode is "
-              + r.request().path("HostConfig").path("NetworkMode").asText("none")
+              + r.settings().host().networkMode()
               + ")");
     }
-    ObjectNode request = r.request().deepCopy();
-    ObjectNode endpoints = request.withObject("/" + ENDPOINTS);
-    endpoint(endpoints, n, endpointConfig, r.id().substring(0, 12));
+    Map<String, Endpoint> endpoints = new LinkedHashMap<>(r.endpoints());
+    Endpoint added = endpoint(endpoints, n, config, r.id().substring(0, 12));
+    endpoints.put(n.id(), added);
     try {
-      store.write(r.withRequest(request));
+      store.write(r.withEndpoints(endpoints));
     } finally {
-      settle(endpoints);
+      settle(Map.of(n.id(), added));
     }
     if (c.alive()) {
-      Plumbing.plug(
-          namespace(r.id()), false, List.of(link(r.id(), n, endpoints.get(n.id()), false)));
+      Plumbing.plug(namespace(r.id()), false, List.of(link(r.id(), n, added, false)));
     }
     events.emit(r, "connect", Map.of("network", n.name()));
   }
@@ -325,21 +311,27 @@ final class NetworkAttachments {
   void disconnect(String network, String container) {
     Network n = networks.require(network);
     ContainerRecord r = store.require(container).record();
-    JsonNode endpoint = r.request().path(ENDPOINTS).path(n.id());
-    if (endpoint.isMissingNode()) {
+    Endpoint endpoint = r.endpoints().get(n.id());
+    if (endpoint == null) {
       throw new EngineException.NotFound(
           "container " + r.name() + " is not connected to network " + n.name());
     }
-    ObjectNode request = r.request().deepCopy();
-    ((ObjectNode) request.get(ENDPOINTS)).remove(n.id());
-    store.write(r.withRequest(request));
-    Plumbing.deleteLink(hostEnd(r.id(), endpoint.path("Device").asInt()));
+    Map<String, Endpoint> endpoints = new LinkedHashMap<>(r.endpoints());
+    endpoints.remove(n.id());
+    store.write(r.withEndpoints(endpoints));
+    Plumbing.deleteLink(hostEnd(r.id(), endpoint.device()));
     events.emit(r, "disconnect", Map.of("network", n.name()));
   }
 
-  /** The containers with an endpoint on {@code n}. */
+  /**
+   * The running (or paused) containers with an endpoint on {@code n}: a stopped one keeps its
+   * endpoint in its record, but holds none on the network, as with Docker.
+   */
   List<ContainerRecord> attachedTo(Network n) {
-    return store.records().stream().filter(r -> r.request().path(ENDPOINTS).has(n.id())).toList();
+    return store.records().stream()
+        .filter(r -> r.endpoints().containsKey(n.id()))
+        .filter(r -> store.withState(r).alive())
+        .toList();
   }
 
   /**

@@ -1,12 +1,10 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.network.PortProxy;
 import io.jstack.runtime.network.Subnet;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The published ports of containers on bridge networks: each is a host port that a {@link
@@ -15,9 +13,6 @@ import java.util.Map;
  * restart) gets the same ones.
  */
 final class PublishedPorts implements AutoCloseable {
-  /** Where a container's record keeps its published ports, with the host ports they got. */
-  static final String PORTS = "JstackPorts";
-
   private PortProxy ports;
 
   /** Closes every published port (the engine stops; its containers run on, unpublished). */
@@ -42,40 +37,32 @@ final class PublishedPorts implements AutoCloseable {
    *
    * @throws EngineException when a host port is taken (then none stays open)
    */
-  ArrayNode publish(ContainerRecord r) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (r.endpoints().size() == 0) {
+  List<PublishedPort> publish(ContainerRecord r) {
+    List<PublishedPort> out = new ArrayList<>();
+    if (r.endpoints().isEmpty()) {
       return out;
     }
-    JsonNode first = r.endpoints().elements().next();
-    long target = Subnet.parseAddress(first.path("IPAddress").asText());
-    JsonNode before = r.request().path(PORTS);
+    long target = Subnet.parseAddress(r.firstEndpoint().orElseThrow().address());
+    List<PublishedPort> before = r.publishedPorts();
     int i = 0;
     try {
-      for (Map.Entry<String, JsonNode> e :
-          r.request().path("HostConfig").path("PortBindings").properties()) {
-        String[] portAndProtocol = e.getKey().split("/", 2);
-        int containerPort = Integer.parseInt(portAndProtocol[0]);
-        String protocol = portAndProtocol.length > 1 ? portAndProtocol[1] : "tcp";
-        for (JsonNode b : e.getValue()) {
-          String hostIp = b.path("HostIp").asText("");
-          String hostPort = b.path("HostPort").asText("");
-          int had = before.path(i).path("HostPort").asInt(0);
-          int bound =
-              bind(
-                  r.id(),
-                  protocol,
-                  hostIp,
-                  had > 0 ? String.valueOf(had) : hostPort,
-                  containerPort,
-                  target);
-          ObjectNode p = out.addObject();
-          p.put("Protocol", protocol);
-          p.put("HostIp", hostIp.isEmpty() ? "0.0.0.0" : hostIp);
-          p.put("HostPort", bound);
-          p.put("ContainerPort", containerPort);
-          i++;
-        }
+      for (ContainerSettings.PortBinding b : r.settings().host().portBindings()) {
+        int had = i < before.size() ? before.get(i).hostPort() : 0;
+        int bound =
+            bind(
+                r.id(),
+                b.protocol(),
+                b.hostIp(),
+                had > 0 ? String.valueOf(had) : b.hostPort(),
+                b.containerPort(),
+                target);
+        out.add(
+            new PublishedPort(
+                b.protocol(),
+                b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp(),
+                bound,
+                b.containerPort()));
+        i++;
       }
     } catch (RuntimeException e) {
       unpublish(r.id());

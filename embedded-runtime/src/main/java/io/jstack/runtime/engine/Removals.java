@@ -1,7 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
 import io.jstack.runtime.image.ImageStore;
@@ -13,6 +11,7 @@ import java.util.Optional;
  * The removal of images and volumes, which Docker refuses (or limits) while a container uses them.
  */
 final class Removals {
+
   private final ContainerStore store;
   private final ImageStore images;
   private final Volumes volumes;
@@ -26,12 +25,12 @@ final class Removals {
   /**
    * Removes an image name, or with an ID every name of that image, as {@code docker rmi} does: an
    * image a container uses keeps its last name unless {@code force}, and is then kept unnamed.
-   * Returns Docker's answer: what was untagged and deleted.
+   * Returns what was untagged and deleted.
    *
    * @throws EngineException.NotFound when there is no such image
    * @throws EngineException.Conflict when a container uses it and {@code force} is not set
    */
-  ArrayNode image(String reference, boolean force) {
+  ImageRemoval image(String reference, boolean force) {
     String manifest =
         images
             .find(reference)
@@ -59,35 +58,34 @@ final class Removals {
               + " is using its referenced image "
               + configDigest.substring("sha256:".length(), "sha256:".length() + 12));
     }
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    List<String> untagged = new ArrayList<>();
     if (byId) {
-      images.forget(manifest).forEach(k -> out.addObject().put("Untagged", k));
+      untagged.addAll(images.forget(manifest));
     } else {
       ImageReference ref = ImageReference.parse(reference);
       images.untag(ref);
-      out.addObject().put("Untagged", ref.familiar());
+      untagged.add(ref.familiar());
     }
+    Optional<String> deleted = Optional.empty();
     boolean named = images.tags().values().stream().anyMatch(manifest::equals);
     if (!named && user.isPresent()) {
       images.keep(manifest); // its layers are under a container's root file system
     } else if (!named) {
-      out.addObject().put("Deleted", configDigest);
+      deleted = Optional.of(configDigest);
     }
     images.collectGarbage();
-    return out;
+    return new ImageRemoval(untagged, deleted);
   }
 
   /** Removes a volume, unless a container uses it. */
   void volume(String name) {
     for (ContainerRecord r : store.records()) {
       boolean named = false;
-      for (JsonNode m : r.request().path("HostConfig").path("Mounts")) {
-        named |= m.path("Source").asText().equals(name);
+      for (ContainerSettings.Mount m : r.settings().host().mounts()) {
+        named |= m.type().equals("volume") && m.source().equals(name);
       }
-      for (JsonNode v : r.request().path(EmbeddedEngine.ANONYMOUS_VOLUMES)) {
-        named |= v.asText().equals(name);
-      }
-      for (String b : Json.strings(r.request().path("HostConfig").path("Binds"))) {
+      named |= r.anonymousVolumes().contains(name);
+      for (String b : r.settings().host().binds()) {
         named |= b.startsWith(name + ":");
       }
       if (named) {

@@ -1,6 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.ExecConfig;
 import io.jstack.runtime.container.ExecProcess;
@@ -91,16 +90,15 @@ final class Supervisor implements AutoCloseable {
     if (!watching) {
       return;
     }
-    if (r.request().path("HostConfig").path("AutoRemove").asBoolean()) {
+    if (r.settings().host().autoRemove()) {
       removeOnceRead(r.id(), java.time.Instant.now().plusSeconds(10));
       return;
     }
     if (r.stoppedByUser()) {
       return;
     }
-    JsonNode policy = r.request().path("HostConfig").path("RestartPolicy");
-    String name = policy.path("Name").asText("no");
-    int max = policy.path("MaximumRetryCount").asInt();
+    String name = r.settings().host().restartPolicy();
+    int max = r.settings().host().maximumRetryCount();
     boolean again =
         switch (name) {
           case "always", "unless-stopped" -> true;
@@ -155,7 +153,8 @@ final class Supervisor implements AutoCloseable {
             engine.run(c.record(), true);
           } catch (EngineException e) {
             // Counts as a failed run: the policy decides again, after a longer wait.
-            exited(c.record().started(c.record().startedAt(), true), -1);
+            exited(
+                c.record().started(c.record().startedAt(), true, c.record().publishedPorts()), -1);
           }
         });
   }
@@ -195,7 +194,7 @@ final class Supervisor implements AutoCloseable {
 
   /** A run of {@code r} started: its healthcheck, if any, begins. */
   void started(ContainerRecord r) {
-    Health.Check check = Health.Check.of(r.request().path("Healthcheck"));
+    Health.Check check = Health.Check.of(r.settings().healthcheck());
     if (check == null) {
       health.remove(r.id());
       return;

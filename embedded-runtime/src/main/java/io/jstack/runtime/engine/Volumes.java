@@ -1,7 +1,5 @@
 package io.jstack.runtime.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
@@ -28,6 +26,12 @@ public final class Volumes {
     this.dir = root.path().resolve("volumes");
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** A volume's {@code meta.json}. */
+  private record Meta(String created, Map<String, String> labels) {}
+
   /** A volume: its name, labels, where its data is, and when it was made. */
   public record Volume(String name, Map<String, String> labels, Path data, Instant created) {}
 
@@ -41,12 +45,8 @@ public final class Volumes {
     Path v = dir.resolve(name);
     try {
       Files.createDirectories(v.resolve("_data"));
-      ObjectNode meta = Json.MAPPER.createObjectNode();
-      meta.put("created", Instant.now().toString());
-      ObjectNode l = meta.putObject("labels");
-      labels.forEach(l::put);
       Path temp = v.resolve("meta.json.tmp");
-      Files.write(temp, Json.MAPPER.writeValueAsBytes(meta));
+      Files.write(temp, MAPPER.writeValueAsBytes(new Meta(Instant.now().toString(), labels)));
       Files.move(temp, v.resolve("meta.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new EngineException("cannot create volume " + name + ": " + e.getMessage(), e);
@@ -63,15 +63,13 @@ public final class Volumes {
       return Optional.empty();
     }
     try {
-      JsonNode n = Json.MAPPER.readTree(meta.toFile());
-      Map<String, String> labels = new TreeMap<>();
-      n.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+      Meta m = MAPPER.readValue(meta.toFile(), Meta.class);
       return Optional.of(
           new Volume(
               name,
-              labels,
+              new TreeMap<>(m.labels() == null ? Map.of() : m.labels()),
               dir.resolve(name).resolve("_data"),
-              Instant.parse(n.path("created").asText())));
+              Instant.parse(m.created())));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

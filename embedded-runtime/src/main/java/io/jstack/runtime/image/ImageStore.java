@@ -8,7 +8,7 @@ import io.jstack.engine.ImageReference;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.image.internal.Digests;
 import io.jstack.runtime.image.internal.LayerUnpacker;
-import io.jstack.runtime.image.internal.Locks;
+import io.jstack.runtime.internal.Locks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -379,6 +379,11 @@ public final class ImageStore {
     public Image {
       layers = List.copyOf(layers);
       diffIds = List.copyOf(diffIds);
+    }
+
+    /** The defaults it gives its containers. */
+    public ImageConfig defaults() {
+      return ImageConfig.of(config);
     }
   }
 

@@ -4,25 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
-import io.jstack.runtime.image.internal.Digests;
-import io.jstack.runtime.internal.Daemons;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -37,14 +29,16 @@ import java.util.zip.GZIPOutputStream;
  * hand so that credentials never go to another host. Plain HTTP only for loopback registries and
  * those listed as insecure. Transient failures (I/O, 5xx, 429) are retried with back-off; layers
  * download in parallel.
+ *
+ * <p>This class holds the steps of a pull and a push; the registry calls are its collaborators':
+ * {@link ManifestPuller}, {@link BlobPuller}, {@link BlobPusher}, over {@link RegistryHttp} and
+ * {@link RegistryAuth}, run a few at a time by {@link ParallelTransfers}.
  */
 public final class RegistryClient {
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
   static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-  private static final String ACCEPT =
-      String.join(", ", OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
 
   /**
    * How to reach registries.
@@ -95,12 +89,18 @@ public final class RegistryClient {
   private final Options options;
   private final Consumer<Progress> progress;
   private final RegistryHttp registry;
+  private final ManifestPuller manifestPuller;
+  private final BlobPuller blobPuller;
+  private final BlobPusher blobPusher;
 
   public RegistryClient(ImageStore store, Options options, Consumer<Progress> progress) {
     this.store = store;
     this.options = options;
     this.progress = progress;
     this.registry = new RegistryHttp(options);
+    this.manifestPuller = new ManifestPuller(registry);
+    this.blobPuller = new BlobPuller(registry, store, progress);
+    this.blobPusher = new BlobPusher(registry, store, options.chunkSize(), progress);
   }
 
   /** The JVM's platform in OCI terms, e.g. {@code linux/amd64}. */
@@ -122,32 +122,33 @@ public final class RegistryClient {
    * and returns the digest of its platform manifest.
    */
   public String pull(ImageReference ref) {
-    Fetched top = fetchManifest(ref, ref.manifestReference(), ref.digest());
-    Fetched manifest = top;
-    if (top.mediaType().equals(OCI_INDEX) || top.mediaType().equals(DOCKER_LIST)) {
+    ManifestPuller.Pulled top = manifestPuller.pull(ref, ref.manifestReference(), ref.digest());
+    ManifestPuller.Pulled manifest = top;
+    if (top.isIndex()) {
       store.putBlob(top.body());
-      String chosen = choosePlatform(ref, top.json());
-      manifest = fetchManifest(ref, chosen, chosen);
+      String chosen = ManifestPuller.choosePlatform(ref, top.json(), options.platform());
+      manifest = manifestPuller.pull(ref, chosen, chosen);
     }
     String manifestDigest = store.putBlob(manifest.body());
     JsonNode m = manifest.json();
     String configDigest = m.path("config").path("digest").asText();
     try {
-      fetchBlob(ref, configDigest, m.path("config").path("size").asLong(-1), "config");
+      blobPuller.pull(ref, configDigest, m.path("config").path("size").asLong(-1), "config");
     } catch (IOException e) {
       throw new EngineException("pulling the config of " + ref + " failed: " + e.getMessage(), e);
     }
     ImageStore.Image image = store.image(manifestDigest);
     // Downloads first, all in parallel; then unpacking, also in parallel. Overlapping the two on
     // a small machine slows the downloads without ending the pull sooner.
-    List<LayerTask> fetches = new ArrayList<>();
-    List<LayerTask> unpacks = new ArrayList<>();
+    List<ParallelTransfers.Transfer> fetches = new ArrayList<>();
+    List<ParallelTransfers.Transfer> unpacks = new ArrayList<>();
     for (int i = 0; i < image.layers().size(); i++) {
       ImageStore.Layer layer = image.layers().get(i);
       String diffId = image.diffIds().get(i);
       // Every blob the manifest names is stored, even for a layer already unpacked (from another
       // image, or a load): a push of this image sends the same manifest, so the same blobs.
-      fetches.add(() -> fetchBlob(ref, layer.digest(), layer.size(), short12(layer.digest())));
+      fetches.add(
+          () -> blobPuller.pull(ref, layer.digest(), layer.size(), short12(layer.digest())));
       unpacks.add(
           () -> {
             if (store.layer(diffId).isEmpty()) {
@@ -188,105 +189,6 @@ public final class RegistryClient {
         "layers of type " + mediaType + " are not supported (gzip, zstd and plain tar are)");
   }
 
-  private record Fetched(byte[] body, String mediaType, JsonNode json) {}
-
-  private Fetched fetchManifest(ImageReference ref, String reference, String expectedDigest) {
-    URI uri = registry.api(ref, "/manifests/" + reference);
-    HttpResponse<byte[]> r =
-        registry.send(
-            ref,
-            "pull",
-            () -> HttpRequest.newBuilder(uri).header("Accept", ACCEPT).GET(),
-            HttpResponse.BodyHandlers.ofByteArray(),
-            "manifest of " + ref);
-    byte[] body = r.body();
-    String digest = Digests.of(body);
-    if (expectedDigest != null && !digest.equals(expectedDigest)) {
-      throw new EngineException(
-          "the manifest "
-              + expectedDigest
-              + " of "
-              + ref
-              + " arrived with digest "
-              + digest
-              + ": the registry sent other content; check the registry");
-    }
-    Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
-    if (said.isPresent() && said.get().startsWith("sha256:") && !said.get().equals(digest)) {
-      throw new EngineException(
-          "the manifest of "
-              + ref
-              + " has digest "
-              + digest
-              + " but the registry says "
-              + said.get()
-              + ": check the registry");
-    }
-    JsonNode json;
-    try {
-      json = ImageStore.JSON.readTree(body);
-    } catch (IOException e) {
-      throw new EngineException("the manifest of " + ref + " is not JSON: " + e.getMessage(), e);
-    }
-    String type = json.path("mediaType").asText(r.headers().firstValue("Content-Type").orElse(""));
-    if (type.isEmpty()
-        || !(type.equals(OCI_INDEX)
-            || type.equals(DOCKER_LIST)
-            || type.equals(OCI_MANIFEST)
-            || type.equals(DOCKER_MANIFEST))) {
-      type = json.has("manifests") ? OCI_INDEX : OCI_MANIFEST;
-    }
-    return new Fetched(body, type, json);
-  }
-
-  private String choosePlatform(ImageReference ref, JsonNode index) {
-    String[] want = options.platform().split("/");
-    List<String> offered = new ArrayList<>();
-    for (JsonNode d : index.path("manifests")) {
-      JsonNode p = d.path("platform");
-      String os = p.path("os").asText();
-      String arch = p.path("architecture").asText();
-      String variant = p.path("variant").asText("");
-      offered.add(os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant));
-      if (os.equals(want[0])
-          && arch.equals(want[1])
-          && (want.length < 3 || variant.equals(want[2]))) {
-        return d.path("digest").asText();
-      }
-    }
-    throw new EngineException(
-        "image "
-            + ref
-            + " has no variant for "
-            + options.platform()
-            + " (it has "
-            + String.join(", ", offered)
-            + "): pick one with --platform");
-  }
-
-  private void fetchBlob(ImageReference ref, String digest, long size, String id)
-      throws IOException {
-    if (store.hasBlob(digest)) {
-      return;
-    }
-    Digests.hex(digest);
-    URI uri = registry.api(ref, "/blobs/" + digest);
-    HttpResponse<InputStream> r =
-        registry.send(
-            ref,
-            "pull",
-            () -> HttpRequest.newBuilder(uri).GET(),
-            HttpResponse.BodyHandlers.ofInputStream(),
-            "blob " + digest + " of " + ref);
-    long total = size >= 0 ? size : r.headers().firstValueAsLong("Content-Length").orElse(-1);
-    progress.accept(new Progress(id, "Downloading", 0, total));
-    try (InputStream body =
-        new Counting(r.body(), n -> progress.accept(new Progress(id, "Downloading", n, total)))) {
-      store.putBlob(digest, size, body);
-    }
-    progress.accept(new Progress(id, "Download complete", total, total));
-  }
-
   // ---------------------------------------------------------------- push
 
   /**
@@ -306,11 +208,11 @@ public final class RegistryClient {
     List<String> blobs = new ArrayList<>();
     image.layers().forEach(l -> blobs.add(l.digest()));
     blobs.add(image.configDigest());
-    List<LayerTask> uploads = new ArrayList<>();
+    List<ParallelTransfers.Transfer> pushes = new ArrayList<>();
     for (String b : blobs) {
-      uploads.add(() -> pushBlob(target, b));
+      pushes.add(() -> blobPusher.push(target, b));
     }
-    inParallel(uploads, "pushing to " + target);
+    inParallel(pushes, "pushing to " + target);
     byte[] manifest = store.readBlob(manifestDigest);
     String type;
     try {
@@ -357,7 +259,7 @@ public final class RegistryClient {
     } catch (IOException | ClassCastException e) {
       throw new EngineException("manifest " + image.manifestDigest() + " is not a JSON object", e);
     }
-    List<LayerTask> compressions = new ArrayList<>();
+    List<ParallelTransfers.Transfer> compressions = new ArrayList<>();
     for (JsonNode node : manifest.path("layers")) {
       ObjectNode layer = (ObjectNode) node;
       String type = layer.path("mediaType").asText();
@@ -397,212 +299,11 @@ public final class RegistryClient {
     }
   }
 
-  private void pushBlob(ImageReference target, String digest) throws IOException {
-    String id = short12(digest);
-    URI head = registry.api(target, "/blobs/" + digest);
-    HttpResponse<Void> exists =
-        registry.sendAllowing(
-            target,
-            "pull,push",
-            () -> HttpRequest.newBuilder(head).method("HEAD", HttpRequest.BodyPublishers.noBody()),
-            HttpResponse.BodyHandlers.discarding(),
-            "blob " + digest,
-            Set.of(404));
-    if (exists.statusCode() == 200) {
-      progress.accept(new Progress(id, "Layer already exists", -1, -1));
-      return;
-    }
-    Path file = store.blobPath(digest);
-    long size = Files.size(file);
-    URI start = registry.api(target, "/blobs/uploads/");
-    HttpResponse<Void> began =
-        registry.send(
-            target,
-            "pull,push",
-            () -> HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()),
-            HttpResponse.BodyHandlers.discarding(),
-            "upload of " + digest);
-    URI location = location(start, began.headers(), "upload of " + digest);
-    progress.accept(new Progress(id, "Pushing", 0, size));
-    long chunk = options.chunkSize();
-    if (size > chunk) {
-      long offset = 0;
-      while (offset < size) {
-        long from = offset;
-        long len = Math.min(chunk, size - offset);
-        URI at = location;
-        HttpResponse<Void> patched =
-            registry.send(
-                target,
-                "pull,push",
-                () ->
-                    HttpRequest.newBuilder(at)
-                        .header("Content-Type", "application/octet-stream")
-                        .header("Content-Range", from + "-" + (from + len - 1))
-                        .method(
-                            "PATCH",
-                            HttpRequest.BodyPublishers.fromPublisher(
-                                HttpRequest.BodyPublishers.ofInputStream(
-                                    () -> slice(file, from, len)),
-                                len)),
-                HttpResponse.BodyHandlers.discarding(),
-                "upload of " + digest);
-        location = location(at, patched.headers(), "upload of " + digest);
-        offset += len;
-        progress.accept(new Progress(id, "Pushing", offset, size));
-      }
-      URI done = withDigest(location, digest);
-      registry.send(
-          target,
-          "pull,push",
-          () -> HttpRequest.newBuilder(done).PUT(HttpRequest.BodyPublishers.noBody()),
-          HttpResponse.BodyHandlers.discarding(),
-          "upload of " + digest);
-    } else {
-      URI done = withDigest(location, digest);
-      registry.send(
-          target,
-          "pull,push",
-          () ->
-              HttpRequest.newBuilder(done)
-                  .header("Content-Type", "application/octet-stream")
-                  .PUT(
-                      HttpRequest.BodyPublishers.fromPublisher(
-                          HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, 0, size)),
-                          size)),
-          HttpResponse.BodyHandlers.discarding(),
-          "upload of " + digest);
-    }
-    progress.accept(new Progress(id, "Pushed", size, size));
-  }
-
-  private static InputStream slice(Path file, long from, long len) {
-    try {
-      InputStream in = Files.newInputStream(file);
-      in.skipNBytes(from);
-      return new java.io.FilterInputStream(in) {
-        long left = len;
-
-        @Override
-        public int read() throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int b = super.read();
-          if (b >= 0) {
-            left--;
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int n) throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int r = super.read(b, off, (int) Math.min(n, left));
-          if (r > 0) {
-            left -= r;
-          }
-          return r;
-        }
-      };
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static URI location(URI base, HttpHeaders headers, String what) {
-    String loc =
-        headers
-            .firstValue("Location")
-            .orElseThrow(
-                () ->
-                    new EngineException(
-                        "the registry answered the " + what + " without a Location"));
-    return base.resolve(loc);
-  }
-
-  private static URI withDigest(URI location, String digest) {
-    String s = location.toString();
-    return URI.create(
-        s
-            + (s.contains("?") ? "&" : "?")
-            + "digest="
-            + URLEncoder.encode(digest, StandardCharsets.UTF_8));
-  }
-
-  /** One transfer of a blob or layer. */
-  private interface LayerTask {
-    void run() throws IOException;
-  }
-
-  /** Runs {@code tasks}, {@code parallelism} at a time, and waits for all of them. */
-  private void inParallel(List<LayerTask> tasks, String what) {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, options.parallelism()), Daemons.named("jstack-registry"));
-    try {
-      List<Future<Void>> work = new ArrayList<>();
-      for (LayerTask t : tasks) {
-        work.add(
-            pool.submit(
-                () -> {
-                  t.run();
-                  return null;
-                }));
-      }
-      for (Future<Void> f : work) {
-        await(f, what);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** Waits for one transfer of {@code what}; failures other than ours say what was moving. */
-  private static void await(Future<Void> f, String what) {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof EngineException ee) {
-        throw ee;
-      }
-      throw new EngineException(
-          what + " failed: " + c.getMessage() + " (check the data root's disk and permissions)", c);
-    }
+  private void inParallel(List<ParallelTransfers.Transfer> tasks, String what) {
+    ParallelTransfers.run(tasks, options.parallelism(), what);
   }
 
   static String short12(String digest) {
     return digest.startsWith("sha256:") && digest.length() >= 19 ? digest.substring(7, 19) : digest;
-  }
-
-  /** Counts bytes read and reports every 1 MiB. */
-  private static final class Counting extends java.io.FilterInputStream {
-    private final java.util.function.LongConsumer report;
-    private long n;
-    private long reported;
-
-    Counting(InputStream in, java.util.function.LongConsumer report) {
-      super(in);
-      this.report = report;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int r = super.read(b, off, len);
-      if (r > 0) {
-        n += r;
-        if (n - reported >= (1 << 20)) {
-          reported = n;
-          report.accept(n);
-        }
-      }
-      return r;
-    }
   }
 }

@@ -2,8 +2,12 @@ package io.jstack.runtime.network;
 
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.internal.Children;
+import io.jstack.runtime.internal.Locks;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +17,9 @@ import java.util.List;
  * JSTACK-POSTROUTING} (from the nat table's {@code POSTROUTING}). Per network: traffic within it
  * passes; traffic to another jstack network is dropped; a network that is not internal may go out
  * (masqueraded) and get answers; nothing else comes in. Where dockerd runs, the policy of {@code
- * FORWARD} is DROP, so these ACCEPT rules are what lets bridged traffic pass.
+ * FORWARD} is DROP, so these ACCEPT rules are what lets bridged traffic pass. Changes hold a lock
+ * for the whole host ({@code /run/lock/jstack-firewall.lock}): two engines (a test's and a user's)
+ * may share the chains, and one must not drop them while the other adds its rules.
  */
 public final class Firewall {
   static final String FORWARD = "JSTACK-FORWARD";
@@ -22,10 +28,31 @@ public final class Firewall {
   /** jstack's bridges are named with this prefix; the isolation rule matches all of them. */
   public static final String BRIDGE_PREFIX = "jst-";
 
+  private static final Path LOCK = Path.of("/run/lock/jstack-firewall.lock");
+
   private Firewall() {}
+
+  /** Runs {@code change} while no other process or thread changes jstack's chains. */
+  private static void locked(Runnable change) {
+    try {
+      Files.createDirectories(LOCK.getParent());
+      Locks.Lock held = Locks.exclusive(LOCK);
+      try {
+        change.run();
+      } finally {
+        held.close();
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new EngineException("cannot lock " + LOCK + " to change the packet filter: " + e, e);
+    }
+  }
 
   /** Adds the rules of network {@code bridge} (creating jstack's chains first if need be). */
   public static void addNetwork(String bridge, Subnet subnet, boolean internal) {
+    locked(() -> add(bridge, subnet, internal));
+  }
+
+  private static void add(String bridge, Subnet subnet, boolean internal) {
     ensureChains();
     for (List<String> rule : rules(bridge, subnet, internal)) {
       List<String> check = new ArrayList<>(rule);
@@ -43,6 +70,10 @@ public final class Firewall {
 
   /** Removes the rules of network {@code bridge}; jstack's chains go when they are empty. */
   public static void removeNetwork(String bridge, Subnet subnet, boolean internal) {
+    locked(() -> remove(bridge, subnet, internal));
+  }
+
+  private static void remove(String bridge, Subnet subnet, boolean internal) {
     for (List<String> rule : rules(bridge, subnet, internal)) {
       List<String> delete = new ArrayList<>(rule);
       delete.set(2, "-D");

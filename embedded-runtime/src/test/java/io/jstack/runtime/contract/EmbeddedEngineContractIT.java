@@ -36,26 +36,9 @@ class EmbeddedEngineContractIT extends EngineContract {
   static final Map<String, String> KNOWN_DIFFERENCES =
       Map.ofEntries(
           Map.entry(
-              "rename_movesTheName_andRefusesATakenOrTheSameName",
-              "POST /containers/{id}/rename answers 501: the engine cannot rename a container"),
-          Map.entry(
               "aContainerOnAMissingNetwork_isCreated_butDoesNotStart",
               "creating a container on a missing network is NotFound; dockerd creates it and"
                   + " refuses to start it"),
-          Map.entry(
-              "aPausedContainer_cannotBeRemoved_butIsStoppedAndKilled",
-              "killing a paused container is a Conflict (\"is not running\"); dockerd kills it"
-                  + " (137)"),
-          Map.entry(
-              "aNetwork_withARunningContainer_cannotBeRemoved_andAStoppedOneThenCannotStart",
-              "a stopped container keeps its endpoint: removing its network is a Conflict (\"has"
-                  + " active endpoints\") until the container is removed; dockerd removes it"),
-          Map.entry(
-              "exec_ofAProgramTheContainerLacks_saysSo",
-              "exec of a program the container lacks exits 255; dockerd: 126 (127 since 23.0)"),
-          Map.entry(
-              "events_ofLabelledContainers_inOrder_andNoOthers",
-              "a kill event names the signal (signal=KILL); dockerd gives its number (signal=9)"),
           Map.entry(
               "images_loadFindListAndRemove",
               "an image's RepoTags are in full form (docker.io/jstack-contract/...:1) where dockerd"

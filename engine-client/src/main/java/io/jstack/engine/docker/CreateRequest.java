@@ -76,7 +76,7 @@ final class CreateRequest {
   }
 
   /** The body of {@code POST /networks/{id}/connect} for one more network. */
-  static ObjectNode connect(String container, ContainerSpec.NetworkAttachment a) {
+  static ObjectNode connect(String container, ContainerSpec.@Nullable NetworkAttachment a) {
     ObjectNode n = F.objectNode();
     n.put("Container", container);
     n.set("EndpointConfig", endpoint(a));

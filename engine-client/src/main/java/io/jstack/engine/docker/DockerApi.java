@@ -2,6 +2,8 @@ package io.jstack.engine.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineAddress;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.http.HttpRequest;
@@ -11,11 +13,16 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import org.jspecify.annotations.Nullable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The Docker Engine API at one address: version negotiation, JSON in and out, and engine errors
- * turned into {@link EngineException}s that name the resource.
+ * The Docker Engine API at one address: version negotiation, JSON in and out (with the shapes every
+ * resource shares: labels, string lists, times, label filters), and engine errors turned into
+ * {@link EngineException}s that name the resource.
  */
 final class DockerApi implements AutoCloseable {
   /** The newest API version jstack speaks; older engines are spoken to in theirs. */
@@ -97,11 +104,20 @@ final class DockerApi implements AutoCloseable {
     }
   }
 
-  /** Sends a request and reads a JSON answer (or null for an empty body). */
-  @Nullable JsonNode json(HttpRequest request, String what) {
+  /**
+   * Sends a request and reads its JSON answer.
+   *
+   * @throws EngineException when the engine answers with an empty body, where every caller needs
+   *     one
+   */
+  JsonNode json(HttpRequest request, String what) {
     try (HttpResponse r = send(request, what)) {
       byte[] body = r.bytes();
-      return body.length == 0 ? null : JSON.readTree(body);
+      if (body.length == 0) {
+        throw new EngineException(
+            what + " failed: the engine at " + address + " answered with an empty body");
+      }
+      return JSON.readTree(body);
     } catch (IOException e) {
       throw unreachable(e);
     }
@@ -162,6 +178,43 @@ final class DockerApi implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A JSON object's fields as a sorted map of strings (Docker's labels); empty for anything else.
+   */
+  static Map<String, String> labels(JsonNode n) {
+    Map<String, String> m = new TreeMap<>();
+    if (n != null && n.isObject()) {
+      n.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+    }
+    return m;
+  }
+
+  /** A JSON array's elements as strings; empty for anything else. */
+  static List<String> strings(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    if (n != null && n.isArray()) {
+      n.forEach(x -> out.add(x.asText()));
+    }
+    return out;
+  }
+
+  /** An RFC 3339 time as Docker writes it, or the epoch when there is none. */
+  static Instant instant(String s) {
+    try {
+      return Instant.parse(s);
+    } catch (RuntimeException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  /** The {@code filters} query value {@code {"label":["k=v", "k2"]}}, URL-encoded. */
+  static String labelFilter(Map<String, String> labels) {
+    ObjectNode f = JSON.createObjectNode();
+    ArrayNode values = f.putArray("label");
+    new TreeMap<>(labels).forEach((k, v) -> values.add(v.isEmpty() ? k : k + "=" + v));
+    return encode(f.toString());
   }
 
   private static String message(HttpResponse r) {

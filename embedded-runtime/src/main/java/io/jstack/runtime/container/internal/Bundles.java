@@ -1,21 +1,26 @@
 package io.jstack.runtime.container.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.ContainerConfig;
+import io.jstack.runtime.container.ExecConfig;
 import io.jstack.runtime.internal.NativeFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The OCI bundle of a container, made before anything runs: its overlay root over the image's
  * layers, its volumes filled from the image where they are still empty, the files it gets ({@code
  * hosts}, {@code hostname}, {@code resolv.conf}), its {@code config.json} and the console it asks
- * for.
+ * for; and the process of each exec in it, made from that {@code config.json}.
  */
 public final class Bundles {
   /** config.json; a mapper is costly to make, and it is thread-safe. */
@@ -86,6 +91,42 @@ public final class Bundles {
               + (c.console().stdin() ? "stdin " : "")
               + (c.console().stdinOnce() ? "once" : ""));
     }
+  }
+
+  /**
+   * Writes to {@code processFile} the OCI process of exec {@code e} in the container of bundle
+   * {@code dir}: the container's own process, changed where the exec asks (command, terminal,
+   * working directory, user, environment), so that it has the same capabilities, limits and
+   * security settings, as Docker's exec has.
+   *
+   * @throws EngineException when the exec's user cannot be used
+   */
+  public static void writeExecProcess(Path dir, ExecConfig e, Path processFile) throws IOException {
+    ObjectNode process =
+        (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile()).path("process");
+    process.put("terminal", e.tty());
+    ArrayNode args = process.putArray("args");
+    e.command().forEach(args::add);
+    if (e.workingDir() != null && !e.workingDir().isEmpty()) {
+      process.put("cwd", e.workingDir());
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    process.path("env").forEach(v -> env.put(v.asText().split("=", 2)[0], v.asText()));
+    if (e.user() != null && !e.user().isEmpty()) {
+      OciSpec.User u = Users.resolve(dir.resolve("rootfs"), e.user());
+      ObjectNode user = process.putObject("user");
+      user.put("uid", u.uid());
+      user.put("gid", u.gid());
+      ArrayNode gids = user.putArray("additionalGids");
+      u.additionalGids().forEach(gids::add);
+      env.put("HOME", "HOME=" + u.home());
+    }
+    for (String v : e.env()) {
+      env.put(v.split("=", 2)[0], v);
+    }
+    ArrayNode envs = process.putArray("env");
+    env.values().forEach(envs::add);
+    Files.write(processFile, JSON.writeValueAsBytes(process));
   }
 
   /**

@@ -239,6 +239,17 @@ public abstract class ContainerScenarios extends ContractFixture {
   }
 
   @Test
+  @Covers({"container"})
+  void aContainer_isFoundByIdNameAndNameWithItsLeadingSlash() {
+    String name = created(Program.SERVE, "slash", Map.of());
+    String id = engine.container(name).orElseThrow().id();
+
+    assertThat(engine.container("/" + name)).map(ContainerInfo::id).contains(id);
+    assertThat(engine.container(id)).map(ContainerInfo::name).contains(name);
+    assertThat(engine.container("/" + scratch.name("absent"))).isEmpty();
+  }
+
+  @Test
   @Covers({"renameContainer"})
   void rename_movesTheName_andRefusesATakenOrTheSameName() {
     String first = created(Program.SERVE, "first", Map.of());

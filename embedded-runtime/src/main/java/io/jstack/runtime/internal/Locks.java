@@ -1,4 +1,4 @@
-package io.jstack.runtime.image.internal;
+package io.jstack.runtime.internal;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

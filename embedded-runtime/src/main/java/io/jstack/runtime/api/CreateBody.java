@@ -1,0 +1,250 @@
+package io.jstack.runtime.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.runtime.container.ContainerConfig;
+import io.jstack.runtime.container.ExecConfig;
+import io.jstack.runtime.engine.ContainerSettings;
+import io.jstack.runtime.engine.ExecRequest;
+import io.jstack.runtime.image.Healthcheck;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Docker's container JSON and the engine's {@link ContainerSettings}, both ways: the one decoder of
+ * a create body ({@code POST /containers/create}), of a connect's endpoint and of an exec body, and
+ * the {@code Config} and {@code HostConfig} that inspect shows for it.
+ */
+final class CreateBody {
+  private CreateBody() {}
+
+  /** The settings a create body asks for. */
+  static ContainerSettings settings(JsonNode body) {
+    JsonNode h = body.path("HostConfig");
+    List<ContainerSettings.Mount> mounts = new ArrayList<>();
+    for (JsonNode m : h.path("Mounts")) {
+      mounts.add(
+          new ContainerSettings.Mount(
+              m.path("Type").asText(),
+              m.path("Source").asText(""),
+              m.path("Target").asText(),
+              m.path("ReadOnly").asBoolean(),
+              m.path("VolumeOptions").path("NoCopy").asBoolean(false)));
+    }
+    List<ContainerSettings.PortBinding> ports = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : h.path("PortBindings").properties()) {
+      String[] portAndProtocol = e.getKey().split("/", 2);
+      int containerPort;
+      try {
+        containerPort = Integer.parseInt(portAndProtocol[0]);
+      } catch (NumberFormatException bad) {
+        throw new IllegalArgumentException(
+            "HostConfig.PortBindings: " + e.getKey() + " is not a port (8080 or 8080/tcp)");
+      }
+      String protocol = portAndProtocol.length > 1 ? portAndProtocol[1] : "tcp";
+      for (JsonNode b : e.getValue()) {
+        ports.add(
+            new ContainerSettings.PortBinding(
+                containerPort,
+                protocol,
+                b.path("HostIp").asText(""),
+                b.path("HostPort").asText("")));
+      }
+    }
+    Map<String, String> sysctls = new LinkedHashMap<>();
+    h.path("Sysctls").properties().forEach(e -> sysctls.put(e.getKey(), e.getValue().asText()));
+    List<ContainerConfig.Ulimit> ulimits = new ArrayList<>();
+    for (JsonNode u : h.path("Ulimits")) {
+      ulimits.add(
+          new ContainerConfig.Ulimit(
+              u.path("Name").asText(), u.path("Soft").asLong(), u.path("Hard").asLong()));
+    }
+    String restart = h.path("RestartPolicy").path("Name").asText("");
+    ContainerSettings.Host host =
+        new ContainerSettings.Host(
+            h.path("NetworkMode").asText(""),
+            strings(h.path("Binds")),
+            mounts,
+            ports,
+            restart.isEmpty() ? "no" : restart,
+            h.path("RestartPolicy").path("MaximumRetryCount").asInt(),
+            h.path("AutoRemove").asBoolean(),
+            strings(h.path("CapAdd")),
+            strings(h.path("CapDrop")),
+            h.path("Privileged").asBoolean(),
+            h.path("ReadonlyRootfs").asBoolean(),
+            strings(h.path("SecurityOpt")),
+            Math.max(0, h.path("Memory").asLong()),
+            Math.max(0, h.path("NanoCpus").asLong()),
+            Math.max(0, h.path("PidsLimit").asLong()),
+            Math.max(0, h.path("ShmSize").asLong()),
+            h.path("Init").isBoolean() ? h.path("Init").asBoolean() : null,
+            sysctls,
+            ulimits,
+            strings(h.path("ExtraHosts")));
+    Map<String, ContainerSettings.EndpointRequest> networks = new LinkedHashMap<>();
+    body.path("NetworkingConfig")
+        .path("EndpointsConfig")
+        .properties()
+        .forEach(e -> networks.put(e.getKey(), endpoint(e.getValue())));
+    Map<String, String> labels = new TreeMap<>();
+    body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    List<String> exposed = new ArrayList<>();
+    body.path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
+    return new ContainerSettings(
+        body.path("Image").asText(),
+        body.path("Entrypoint").isArray() ? strings(body.path("Entrypoint")) : null,
+        body.path("Cmd").isArray() ? strings(body.path("Cmd")) : null,
+        strings(body.path("Env")),
+        text(body.path("WorkingDir")),
+        text(body.path("User")),
+        text(body.path("Hostname")),
+        text(body.path("Domainname")),
+        labels,
+        text(body.path("StopSignal")),
+        body.path("StopTimeout").isNumber() ? body.path("StopTimeout").asLong() : null,
+        body.path("Healthcheck").isObject() ? Healthcheck.of(body.path("Healthcheck")) : null,
+        exposed,
+        new ContainerConfig.Console(
+            body.path("Tty").asBoolean(),
+            body.path("OpenStdin").asBoolean(),
+            body.path("StdinOnce").asBoolean()),
+        host,
+        networks);
+  }
+
+  /** An endpoint's settings ({@code EndpointConfig} of a connect, or of a create body). */
+  static ContainerSettings.EndpointRequest endpoint(JsonNode e) {
+    return new ContainerSettings.EndpointRequest(
+        strings(e.path("Aliases")),
+        strings(e.path("Links")),
+        text(e.path("IPAMConfig").path("IPv4Address")));
+  }
+
+  /** An exec body ({@code POST /containers/{id}/exec}). */
+  static ExecRequest exec(JsonNode body) {
+    return new ExecRequest(
+        new ExecConfig(
+            strings(body.path("Cmd")),
+            strings(body.path("Env")),
+            text(body.path("User")),
+            text(body.path("WorkingDir")),
+            body.path("Tty").asBoolean()),
+        body.path("Privileged").asBoolean(),
+        body.path("AttachStdin").asBoolean(),
+        body.path("AttachStdout").asBoolean(true),
+        body.path("AttachStderr").asBoolean(true));
+  }
+
+  /**
+   * Inspect's {@code Config}, its fields in Docker's order, with {@code Image} (the name the client
+   * gave) after {@code Healthcheck}.
+   */
+  static ObjectNode config(ContainerSettings s, String image) {
+    ObjectNode c = Exchange.JSON.createObjectNode();
+    put(c, "Hostname", s.hostname());
+    put(c, "Domainname", s.domainname());
+    put(c, "User", s.user());
+    ObjectNode exposed = c.putObject("ExposedPorts");
+    s.exposedPorts().forEach(exposed::putObject);
+    c.put("Tty", s.console().tty());
+    c.put("OpenStdin", s.console().stdin());
+    c.put("StdinOnce", s.console().stdinOnce());
+    c.set("Env", strings(s.env()));
+    if (s.cmd() != null) {
+      c.set("Cmd", strings(s.cmd()));
+    }
+    if (s.healthcheck() != null) {
+      c.set("Healthcheck", s.healthcheck().json());
+    }
+    c.put("Image", image);
+    put(c, "WorkingDir", s.workingDir());
+    if (s.entrypoint() != null) {
+      c.set("Entrypoint", strings(s.entrypoint()));
+    }
+    ObjectNode labels = c.putObject("Labels");
+    s.labels().forEach(labels::put);
+    put(c, "StopSignal", s.stopSignal());
+    if (s.stopTimeout() != null) {
+      c.put("StopTimeout", s.stopTimeout());
+    }
+    return c;
+  }
+
+  /** Inspect's {@code HostConfig}. */
+  static ObjectNode hostConfig(ContainerSettings.Host h) {
+    ObjectNode o = Exchange.JSON.createObjectNode();
+    o.set("Binds", strings(h.binds()));
+    ArrayNode mounts = o.putArray("Mounts");
+    for (ContainerSettings.Mount m : h.mounts()) {
+      ObjectNode mount = mounts.addObject().put("Type", m.type());
+      if (!m.source().isEmpty()) {
+        mount.put("Source", m.source());
+      }
+      mount.put("Target", m.target()).put("ReadOnly", m.readOnly());
+      if (m.noCopy()) {
+        mount.putObject("VolumeOptions").put("NoCopy", true);
+      }
+    }
+    ObjectNode ports = o.putObject("PortBindings");
+    for (ContainerSettings.PortBinding p : h.portBindings()) {
+      ports
+          .withArray("/" + p.containerPort() + "~1" + p.protocol())
+          .addObject()
+          .put("HostIp", p.hostIp())
+          .put("HostPort", p.hostPort());
+    }
+    o.putObject("RestartPolicy")
+        .put("Name", h.restartPolicy())
+        .put("MaximumRetryCount", h.maximumRetryCount());
+    o.put("AutoRemove", h.autoRemove());
+    o.put("NetworkMode", h.networkMode());
+    if (h.init() != null) {
+      o.put("Init", h.init());
+    }
+    o.put("Privileged", h.privileged());
+    o.put("ReadonlyRootfs", h.readonlyRootfs());
+    o.set("CapAdd", strings(h.capAdd()));
+    o.set("CapDrop", strings(h.capDrop()));
+    o.set("SecurityOpt", strings(h.securityOpt()));
+    o.put("Memory", h.memory());
+    o.put("NanoCpus", h.nanoCpus());
+    o.put("PidsLimit", h.pidsLimit());
+    o.put("ShmSize", h.shmSize());
+    ObjectNode sysctls = o.putObject("Sysctls");
+    h.sysctls().forEach(sysctls::put);
+    ArrayNode ulimits = o.putArray("Ulimits");
+    for (ContainerConfig.Ulimit u : h.ulimits()) {
+      ulimits.addObject().put("Name", u.name()).put("Soft", u.soft()).put("Hard", u.hard());
+    }
+    o.set("ExtraHosts", strings(h.extraHosts()));
+    return o;
+  }
+
+  private static List<String> strings(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    n.forEach(x -> out.add(x.asText()));
+    return out;
+  }
+
+  private static ArrayNode strings(List<String> list) {
+    ArrayNode a = Exchange.JSON.createArrayNode();
+    list.forEach(a::add);
+    return a;
+  }
+
+  private static String text(JsonNode n) {
+    String s = n.asText("");
+    return s.isEmpty() ? null : s;
+  }
+
+  private static void put(ObjectNode o, String field, String value) {
+    if (value != null) {
+      o.put(field, value);
+    }
+  }
+}

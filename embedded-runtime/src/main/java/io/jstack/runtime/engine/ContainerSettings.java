@@ -1,0 +1,158 @@
+package io.jstack.runtime.engine;
+
+import io.jstack.runtime.container.ContainerConfig;
+import io.jstack.runtime.image.Healthcheck;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a container was created with, as the engine keeps it: its process, identity and console, its
+ * host settings, and the networks it asked for. The Docker API's create body is decoded into this
+ * once, at the API's edge; nothing past it reads Docker's JSON. A null value is one the request
+ * left out (the image's, or Docker's default, applies); lists and maps are never null.
+ *
+ * @param image the image as the client named it
+ * @param entrypoint its own entrypoint (empty: none at all), or null for the image's
+ * @param cmd its own command, or null for the image's (none when it sets its own entrypoint)
+ * @param env its environment ({@code KEY=value}), over the image's
+ * @param healthcheck its healthcheck, completed from the image's at create; null for none
+ * @param exposedPorts the ports it exposes ({@code 8080/tcp})
+ * @param networks the endpoints it asked for, by network name (Docker's {@code EndpointsConfig})
+ */
+public record ContainerSettings(
+    String image,
+    List<String> entrypoint,
+    List<String> cmd,
+    List<String> env,
+    String workingDir,
+    String user,
+    String hostname,
+    String domainname,
+    Map<String, String> labels,
+    String stopSignal,
+    Long stopTimeout,
+    Healthcheck healthcheck,
+    List<String> exposedPorts,
+    ContainerConfig.Console console,
+    Host host,
+    Map<String, EndpointRequest> networks) {
+
+  public ContainerSettings {
+    env = List.copyOf(env);
+    labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+    exposedPorts = List.copyOf(exposedPorts);
+    networks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(networks));
+  }
+
+  /** Whether it has a network namespace of its own, on bridge networks. */
+  public boolean bridged() {
+    String mode = host.networkMode();
+    return !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
+  }
+
+  /** This with another healthcheck. */
+  ContainerSettings withHealthcheck(Healthcheck changed) {
+    return new ContainerSettings(
+        image,
+        entrypoint,
+        cmd,
+        env,
+        workingDir,
+        user,
+        hostname,
+        domainname,
+        labels,
+        stopSignal,
+        stopTimeout,
+        changed,
+        exposedPorts,
+        console,
+        host,
+        networks);
+  }
+
+  /**
+   * Docker's {@code HostConfig}: the parts the engine acts on.
+   *
+   * @param networkMode {@code host}, {@code none}, {@code container:<id>}, a network's name, or
+   *     empty or {@code default} for Docker's default network
+   * @param binds {@code -v} style binds, {@code source:target[:options]}
+   * @param restartPolicy {@code no} (or empty), {@code always}, {@code unless-stopped} or {@code
+   *     on-failure}
+   * @param init whether an init runs as PID 1, or null for the engine's default (none)
+   * @param memory, nanoCpus, pidsLimit, shmSize limits; 0 for none
+   */
+  public record Host(
+      String networkMode,
+      List<String> binds,
+      List<Mount> mounts,
+      List<PortBinding> portBindings,
+      String restartPolicy,
+      int maximumRetryCount,
+      boolean autoRemove,
+      List<String> capAdd,
+      List<String> capDrop,
+      boolean privileged,
+      boolean readonlyRootfs,
+      List<String> securityOpt,
+      long memory,
+      long nanoCpus,
+      long pidsLimit,
+      long shmSize,
+      Boolean init,
+      Map<String, String> sysctls,
+      List<ContainerConfig.Ulimit> ulimits,
+      List<String> extraHosts) {
+
+    public Host {
+      binds = List.copyOf(binds);
+      mounts = List.copyOf(mounts);
+      portBindings = List.copyOf(portBindings);
+      capAdd = List.copyOf(capAdd);
+      capDrop = List.copyOf(capDrop);
+      securityOpt = List.copyOf(securityOpt);
+      sysctls = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sysctls));
+      ulimits = List.copyOf(ulimits);
+      extraHosts = List.copyOf(extraHosts);
+    }
+
+    /** Whether {@code no-new-privileges} is among its security options. */
+    public boolean noNewPrivileges() {
+      return securityOpt.stream()
+          .anyMatch(
+              s -> s.replace('=', ':').startsWith("no-new-privileges") && !s.endsWith("false"));
+    }
+  }
+
+  /**
+   * A mount of Docker's {@code Mounts}: a {@code bind}, {@code volume} or {@code tmpfs} (others are
+   * refused at create).
+   *
+   * @param source the host path of a bind, the name of a volume (empty: an anonymous one)
+   * @param noCopy whether a new volume is left empty instead of getting the image's files there
+   */
+  public record Mount(
+      String type, String source, String target, boolean readOnly, boolean noCopy) {}
+
+  /**
+   * A published port: the container's port and protocol, and the host address and port ({@code
+   * 8080}, a range {@code 8080-8090}, or empty for any free one).
+   */
+  public record PortBinding(int containerPort, String protocol, String hostIp, String hostPort) {}
+
+  /**
+   * An endpoint a container asks for on a network.
+   *
+   * @param ipv4Address the address it asks for, or null for any free one
+   * @param links links to other containers, {@code <container>:<alias>}
+   */
+  public record EndpointRequest(List<String> aliases, List<String> links, String ipv4Address) {
+    public EndpointRequest {
+      aliases = List.copyOf(aliases);
+      links = List.copyOf(links);
+    }
+
+    /** An endpoint with nothing asked for. */
+    public static final EndpointRequest NONE = new EndpointRequest(List.of(), List.of(), null);
+  }
+}

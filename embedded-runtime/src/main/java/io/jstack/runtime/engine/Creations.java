@@ -1,0 +1,240 @@
+package io.jstack.runtime.engine;
+
+import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
+import io.jstack.engine.Names;
+import io.jstack.runtime.container.ContainerConfig;
+import io.jstack.runtime.container.Containers;
+import io.jstack.runtime.image.Healthcheck;
+import io.jstack.runtime.image.ImageConfig;
+import io.jstack.runtime.image.ImageStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The creation of containers: a name reserved, the healthcheck completed from the image's, the
+ * endpoints chosen, and what the container runs from what it asks and its image, the runtime's
+ * {@link ContainerConfig} (the command line and environment over the image's, its layers, mounts
+ * (binds, tmpfs, named and anonymous volumes), limits, capabilities and console, and its network
+ * mode, hosts and resolv.conf entries from {@link NetworkAttachments}); then its record.
+ */
+final class Creations {
+  private final ImageStore images;
+  private final Volumes volumes;
+  private final NetworkAttachments attachments;
+  private final ContainerStore store;
+  private final Containers containers;
+  private final Events events;
+
+  Creations(
+      ImageStore images,
+      Volumes volumes,
+      NetworkAttachments attachments,
+      ContainerStore store,
+      Containers containers,
+      Events events) {
+    this.images = images;
+    this.volumes = volumes;
+    this.attachments = attachments;
+    this.store = store;
+    this.containers = containers;
+    this.events = events;
+  }
+
+  /**
+   * Creates a container; returns its id.
+   *
+   * @throws EngineException.Conflict when the name is taken
+   * @throws EngineException.NotFound when its image is not here
+   */
+  public String create(String requestedName, ContainerSettings requested) {
+    String name =
+        requestedName != null
+            ? Names.container(requestedName)
+            : "jstack_" + Ids.random().substring(0, 12);
+    String imageRef = requested.image();
+    ImageReference ref = ImageReference.parse(imageRef);
+    String manifest =
+        images
+            .resolve(ref)
+            .orElseThrow(() -> new EngineException.NotFound("no such image: " + imageRef));
+    ImageStore.Image image = images.image(manifest);
+    store.reserve(name);
+    Map<String, Endpoint> endpoints = Map.of();
+    try {
+      String id = Ids.random();
+      Healthcheck own = requested.healthcheck();
+      Healthcheck fromImage = image.defaults().healthcheck();
+      ContainerSettings settings =
+          fromImage == null
+              ? requested
+              : requested.withHealthcheck(own == null ? fromImage : own.over(fromImage));
+      endpoints = attachments.endpoints(id, settings);
+      ContainerRecord planned =
+          new ContainerRecord(
+              id,
+              name,
+              imageRef,
+              image.configDigest(),
+              Instant.now(),
+              settings,
+              commandLine(settings, image.defaults()),
+              endpoints,
+              List.of(),
+              List.of(),
+              null,
+              0,
+              false);
+      List<String> anonymous = new ArrayList<>();
+      containers.create(decode(planned, image, anonymous));
+      ContainerRecord record = planned.withAnonymousVolumes(anonymous);
+      store.write(record);
+      events.emit(record, "create", Map.of());
+      return id;
+    } finally {
+      attachments.settle(endpoints);
+      store.release(name);
+    }
+  }
+
+  /**
+   * The process a container runs: its entrypoint and command, each from the image unless it sets
+   * its own (its own entrypoint also drops the image's command).
+   */
+  static List<String> commandLine(ContainerSettings s, ImageConfig image) {
+    List<String> args =
+        new ArrayList<>(s.entrypoint() != null ? s.entrypoint() : image.entrypoint());
+    args.addAll(s.cmd() != null ? s.cmd() : s.entrypoint() != null ? List.of() : image.cmd());
+    return args;
+  }
+
+  /**
+   * The configuration of container {@code r} (its endpoints chosen) from its image; named volumes
+   * it mounts are created, and the names of the anonymous volumes made for it are added to {@code
+   * anonymous}.
+   *
+   * @throws EngineException when it has no command, a layer of its image is missing, a bind source
+   *     is missing or cannot be created, or it mounts what the engine does not support
+   */
+  private ContainerConfig decode(
+      ContainerRecord r, ImageStore.Image image, List<String> anonymous) {
+    ContainerSettings s = r.settings();
+    ContainerSettings.Host host = s.host();
+    ImageConfig ic = image.defaults();
+    String name = r.name();
+    if (r.commandLine().isEmpty()) {
+      throw new EngineException(
+          "container " + name + " has no command: the image sets none and the service gives none");
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String e : ic.env()) {
+      env.put(e.split("=", 2)[0], e);
+    }
+    for (String e : s.env()) {
+      env.put(e.split("=", 2)[0], e);
+    }
+    List<Path> layers = new ArrayList<>();
+    for (String d : image.diffIds()) {
+      layers.add(
+          images
+              .layer(d)
+              .orElseThrow(
+                  () ->
+                      new EngineException(
+                          "layer "
+                              + d
+                              + " of image "
+                              + s.image()
+                              + " is missing: pull the image again")));
+    }
+    List<ContainerConfig.BindMount> mounts = new ArrayList<>();
+    for (String b : host.binds()) {
+      String[] p = b.split(":");
+      boolean ro = p.length > 2 && List.of(p[2].split(",")).contains("ro");
+      if (p[0].startsWith("/")) {
+        Path source = Path.of(p[0]);
+        try {
+          Files.createDirectories(source); // -v semantics: a missing host directory is created
+        } catch (IOException e) {
+          throw new EngineException(
+              "cannot create the bind source " + source + " of " + name + ": " + e.getMessage(), e);
+        }
+        mounts.add(new ContainerConfig.BindMount("bind", source, p[1], ro, false));
+      } else {
+        mounts.add(
+            new ContainerConfig.BindMount(
+                "volume", volumes.create(p[0], Map.of()).data(), p[1], ro, true));
+      }
+    }
+    for (ContainerSettings.Mount m : host.mounts()) {
+      switch (m.type()) {
+        case "bind" -> {
+          Path source = Path.of(m.source());
+          if (!Files.exists(source)) {
+            throw new EngineException(
+                "bind source "
+                    + source
+                    + " of container "
+                    + name
+                    + " does not exist: create it, or let the service's volume create it (create_host_path)");
+          }
+          mounts.add(
+              new ContainerConfig.BindMount("bind", source, m.target(), m.readOnly(), false));
+        }
+        case "tmpfs" ->
+            mounts.add(new ContainerConfig.BindMount("tmpfs", null, m.target(), false, false));
+        case "volume" -> {
+          Volumes.Volume volume;
+          if (m.source().isEmpty()) {
+            volume = volumes.create(Ids.random(), Map.of("com.docker.volume.anonymous", ""));
+            anonymous.add(volume.name());
+          } else {
+            volume = volumes.create(m.source(), Map.of());
+          }
+          mounts.add(
+              new ContainerConfig.BindMount(
+                  "volume", volume.data(), m.target(), m.readOnly(), !m.noCopy()));
+        }
+        default ->
+            throw new EngineException(
+                "container "
+                    + name
+                    + " mounts a "
+                    + m.type()
+                    + ", which the embedded engine does not support yet; use --engine docker for it");
+      }
+    }
+    return new ContainerConfig(
+        r.id(),
+        name,
+        layers,
+        r.commandLine(),
+        List.copyOf(env.values()),
+        s.workingDir() != null ? s.workingDir() : ic.workingDir(),
+        s.user() != null ? s.user() : ic.user(),
+        s.hostname(),
+        attachments.networkMode(r),
+        host.capAdd(),
+        host.capDrop(),
+        host.privileged(),
+        host.readonlyRootfs(),
+        host.noNewPrivileges(),
+        host.memory() > 0 ? host.memory() : null,
+        host.nanoCpus() > 0 ? host.nanoCpus() / 1e9 : null,
+        host.pidsLimit() > 0 ? host.pidsLimit() : null,
+        host.shmSize() > 0 ? host.shmSize() : null,
+        Boolean.TRUE.equals(host.init()),
+        mounts,
+        host.sysctls(),
+        host.ulimits(),
+        s.console(),
+        NetworkAttachments.hostsEntries(r),
+        attachments.resolvConf(r));
+  }
+}

@@ -1,0 +1,156 @@
+package io.jstack.engine.docker;
+
+import static io.jstack.engine.docker.DockerApi.encode;
+import static io.jstack.engine.docker.DockerApi.labels;
+import static io.jstack.engine.docker.DockerApi.strings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.engine.Engine.PullProgress;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageInfo;
+import io.jstack.engine.http.HttpRequest;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The image resource of the Engine API ({@code /images}): list and inspect, tag, load, pull, push
+ * and remove. Building is {@link ImageBuild}'s.
+ */
+final class DockerImages {
+  private final DockerApi api;
+
+  DockerImages(DockerApi api) {
+    this.api = api;
+  }
+
+  List<ImageInfo> list(Map<String, String> labels) {
+    JsonNode list =
+        api.json(
+            HttpRequest.get("/images/json?filters=" + DockerApi.labelFilter(labels)),
+            "list images");
+    List<ImageInfo> out = new ArrayList<>();
+    for (JsonNode i : list) {
+      out.add(
+          new ImageInfo(
+              i.path("Id").asText(),
+              strings(i.path("RepoTags")),
+              null,
+              null,
+              List.of(),
+              null,
+              null,
+              labels(i.path("Labels")),
+              i.path("Size").asLong(),
+              Instant.ofEpochSecond(i.path("Created").asLong())));
+    }
+    return out;
+  }
+
+  Optional<ImageInfo> inspect(String reference) {
+    try {
+      JsonNode i =
+          api.json(HttpRequest.get("/images/" + encode(reference) + "/json"), "image " + reference);
+      JsonNode cfg = i.path("Config");
+      return Optional.of(
+          new ImageInfo(
+              i.path("Id").asText(),
+              strings(i.path("RepoTags")),
+              cfg.path("Entrypoint").isArray() ? strings(cfg.path("Entrypoint")) : null,
+              cfg.path("Cmd").isArray() ? strings(cfg.path("Cmd")) : null,
+              strings(cfg.path("Env")),
+              emptyToNull(cfg.path("WorkingDir").asText("")),
+              emptyToNull(cfg.path("User").asText("")),
+              labels(cfg.path("Labels")),
+              i.path("Size").asLong(),
+              DockerApi.instant(i.path("Created").asText())));
+    } catch (EngineException.NotFound e) {
+      return Optional.empty();
+    }
+  }
+
+  void tag(String source, String target) {
+    RepoTag repoTag = RepoTag.of(target);
+    api.call(
+        HttpRequest.post(
+            "/images/"
+                + encode(source)
+                + "/tag?repo="
+                + encode(repoTag.repository())
+                + (repoTag.tag() == null ? "" : "&tag=" + encode(repoTag.tag()))),
+        "tag image " + source + " as " + target);
+  }
+
+  /** Loads a {@code docker save} archive; the references (or ids) of the images it held. */
+  List<String> load(InputStream archive) {
+    List<String> loaded = new ArrayList<>();
+    api.stream(
+        HttpRequest.postStream("/images/load?quiet=1", "application/x-tar", archive),
+        "load images",
+        "load images failed",
+        n -> {
+          String stream = n.path("stream").asText("");
+          for (String prefix : List.of("Loaded image: ", "Loaded image ID: ")) {
+            if (stream.startsWith(prefix)) {
+              loaded.add(stream.substring(prefix.length()).strip());
+            }
+          }
+        });
+    return loaded;
+  }
+
+  void pull(String reference, Consumer<PullProgress> progress) {
+    RepoTag repoTag = RepoTag.of(reference);
+    String path =
+        "/images/create?fromImage="
+            + encode(repoTag.repository())
+            + (repoTag.tag() == null ? "" : "&tag=" + encode(repoTag.tag()));
+    api.stream(
+        HttpRequest.post(path),
+        "pull image " + reference,
+        "pull image " + reference,
+        n -> progress.accept(progressOf(reference, n)));
+  }
+
+  void push(String reference, Consumer<PullProgress> progress) {
+    RepoTag repoTag = RepoTag.of(reference);
+    String path =
+        "/images/"
+            + encode(repoTag.repository())
+            + "/push"
+            + (repoTag.tag() == null ? "" : "?tag=" + encode(repoTag.tag()));
+    // The engine wants credentials even when the registry needs none: an empty JSON object.
+    String auth = Base64.getUrlEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));
+    api.stream(
+        HttpRequest.post(path).withHeader("X-Registry-Auth", auth),
+        "push image " + reference,
+        "push image " + reference,
+        n -> progress.accept(progressOf(reference, n)));
+  }
+
+  void remove(String reference) {
+    api.call(HttpRequest.delete("/images/" + encode(reference)), "remove image " + reference);
+  }
+
+  /** A pull's or push's progress object. */
+  private static PullProgress progressOf(String reference, JsonNode n) {
+    JsonNode detail = n.path("progressDetail");
+    return new PullProgress(
+        reference,
+        n.path("id").asText(""),
+        n.path("status").asText(""),
+        detail.path("current").asLong(0),
+        detail.path("total").asLong(0));
+  }
+
+  private static @Nullable String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
+  }
+}

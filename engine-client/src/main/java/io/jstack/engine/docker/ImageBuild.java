@@ -1,0 +1,132 @@
+package io.jstack.engine.docker;
+
+import static io.jstack.engine.docker.DockerApi.encode;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.BuildSpec;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageInfo;
+import io.jstack.engine.http.HttpRequest;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A classic-builder build over the Engine API ({@code POST /build}): the {@link BuildSpec} as query
+ * parameters, the context streamed as a tar while the engine reads it (an inline Dockerfile added
+ * to it), and the image id picked out of the build's output.
+ */
+final class ImageBuild {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final DockerApi api;
+  private final DockerImages images;
+
+  ImageBuild(DockerApi api, DockerImages images) {
+    this.api = api;
+    this.images = images;
+  }
+
+  /**
+   * Builds {@code spec}, handing each line of the build's output to {@code progress}; returns the
+   * id of the image built.
+   */
+  String build(BuildSpec spec, Consumer<String> progress) {
+    String dockerfile = spec.dockerfile() == null ? "Dockerfile" : spec.dockerfile();
+    String[] inline = null;
+    if (spec.dockerfileInline() != null) {
+      dockerfile = ".jstack-inline.Dockerfile";
+      inline = new String[] {dockerfile, spec.dockerfileInline()};
+    }
+    PipedInputStream tar = context(spec, dockerfile, inline);
+    String[] id = {null};
+    String what = "build image " + (spec.tags().isEmpty() ? spec.context() : spec.tags().get(0));
+    api.stream(
+        HttpRequest.postStream(query(spec, dockerfile), "application/x-tar", tar),
+        what,
+        what + " failed",
+        n -> {
+          for (String l : n.path("stream").asText("").split("\n")) {
+            if (!l.isBlank()) {
+              progress.accept(l);
+            }
+            if (l.startsWith("Successfully built ")) {
+              id[0] = l.substring("Successfully built ".length()).strip();
+            }
+          }
+          if (n.path("aux").has("ID")) {
+            id[0] = n.path("aux").path("ID").asText();
+          }
+        });
+    if (id[0] == null) {
+      throw new EngineException(what + " failed: the engine did not report an image id");
+    }
+    return images
+        .inspect(spec.tags().isEmpty() ? id[0] : spec.tags().get(0))
+        .map(ImageInfo::id)
+        .orElse(id[0]);
+  }
+
+  /** {@code /build} with the spec's options. */
+  private static String query(BuildSpec spec, String dockerfile) {
+    StringBuilder q = new StringBuilder("/build?rm=1&forcerm=1");
+    for (String tag : spec.tags()) {
+      q.append("&t=").append(encode(tag));
+    }
+    q.append("&dockerfile=").append(encode(dockerfile));
+    ObjectNode args = F.objectNode();
+    spec.args().forEach(args::put);
+    q.append("&buildargs=").append(encode(args.toString()));
+    ObjectNode labels = F.objectNode();
+    new TreeMap<>(spec.labels()).forEach(labels::put);
+    q.append("&labels=").append(encode(labels.toString()));
+    if (spec.target() != null) {
+      q.append("&target=").append(encode(spec.target()));
+    }
+    if (spec.noCache()) {
+      q.append("&nocache=1");
+    }
+    if (spec.pull()) {
+      q.append("&pull=1");
+    }
+    if (spec.network() != null) {
+      q.append("&networkmode=").append(encode(spec.network()));
+    }
+    if (spec.shmSizeBytes() != null) {
+      q.append("&shmsize=").append(spec.shmSizeBytes());
+    }
+    if (spec.platform() != null) {
+      q.append("&platform=").append(encode(spec.platform()));
+    }
+    return q.toString();
+  }
+
+  /** The build context as a tar, written by a thread of its own while the engine reads it. */
+  private static PipedInputStream context(
+      BuildSpec spec, String dockerfile, String @Nullable [] inline) {
+    PipedInputStream tar = new PipedInputStream(256 * 1024);
+    PipedOutputStream sink;
+    try {
+      sink = new PipedOutputStream(tar);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    Thread writer =
+        new Thread(
+            () -> {
+              try (sink) {
+                ContextTar.write(spec.context(), dockerfile, inline, sink);
+              } catch (IOException e) {
+                // The reader sees the stream end early and the engine reports the broken context.
+              }
+            },
+            "jstack-build-context");
+    writer.setDaemon(true);
+    writer.start();
+    return tar;
+  }
+}
