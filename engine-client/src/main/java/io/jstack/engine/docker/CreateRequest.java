@@ -245,19 +245,19 @@ final class CreateRequest {
     return o;
   }
 
-  private static void put(ObjectNode o, String key, String value) {
+  private static void put(ObjectNode o, String key, @Nullable String value) {
     if (value != null) {
       o.put(key, value);
     }
   }
 
-  private static void put(ObjectNode o, String key, Long value) {
+  private static void put(ObjectNode o, String key, @Nullable Long value) {
     if (value != null) {
       o.put(key, value);
     }
   }
 
-  private static void nanos(ObjectNode o, String key, Duration d) {
+  private static void nanos(ObjectNode o, String key, @Nullable Duration d) {
     if (d != null) {
       o.put(key, d.toNanos());
     }
