@@ -219,7 +219,6 @@ final class DockerContainers {
     return new DockerLogStream(r, !tty, o.timestamps());
   }
 
-  /** {@code /containers/{id}}, the id URL-encoded. */
   /** The API path of a container by id or name ({@code /name} too: dockerd redirects that). */
   static String path(String id) {
     return "/containers/" + encode(id.startsWith("/") ? id.substring(1) : id);
