@@ -2,45 +2,25 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.jstack.cli.JstackProcess;
+import io.jstack.cli.JstackRunner;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * An attached {@code up} in its own process: it follows the logs, and Ctrl-C (SIGINT) stops the
- * stack gracefully and ends the command.
+ * An attached {@code up}, on each engine: it follows the logs, Ctrl-C (SIGINT) stops the stack
+ * gracefully and ends the command (in a process of its own), and {@code --exit-code-from} ends it
+ * with the job's exit code.
  */
-class AttachedUpIT {
-  @TempDir Path dir;
-  final String project = "attached-it-" + UUID.randomUUID().toString().substring(0, 8);
+class AttachedUpIT extends OnEachEngine {
 
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
-  }
-
-  @Test
-  void attachedUp_followsLogs_andCtrlCStopsTheStack() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void attachedUp_followsLogs_andCtrlCStopsTheStack(EngineKind engine) throws Exception {
+    on(engine);
+    stack.compose(
         """
         services:
           ticker:
@@ -48,55 +28,31 @@ class AttachedUpIT {
             init: true
             command: ["sh", "-c", "i=0; while true; do i=$$((i+1)); echo tick $$i; sleep 0.2; done"]
         """);
-    Process p =
-        new ProcessBuilder(
-                Docker.repo().resolve("jstack").toString(),
-                "--engine",
-                "docker",
-                "-p",
-                project,
-                "-f",
-                dir.resolve("compose.yaml").toString(),
-                "up")
-            .redirectErrorStream(true)
-            .start();
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                  lines.add(l);
-                }
-              } catch (java.io.IOException e) {
-                // The process ended.
-              }
-            });
-    reader.start();
-    try {
+    try (JstackProcess.Running up = stack.start("up")) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(120))
-          .until(() -> lines.stream().anyMatch(l -> l.matches("ticker-1 +\\| tick 3")));
-      Docker.run(null, "kill", "-INT", Long.toString(p.pid()));
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", lines)).isTrue();
-      assertThat(p.exitValue()).isEqualTo(130);
-      assertThat(String.join("\n", lines))
+          .untilAsserted(
+              () ->
+                  assertThat(up.lines())
+                      .as(up.output())
+                      .anyMatch(l -> l.matches("ticker-1 +\\| tick 3")));
+      Docker.run(null, "kill", "-INT", Long.toString(up.pid()));
+      assertThat(up.waitFor(Duration.ofSeconds(60))).as(up.output()).isTrue();
+      assertThat(up.exitValue()).isEqualTo(130);
+      assertThat(up.output())
           .contains("Gracefully stopping...")
           .contains("Container " + project + "-ticker-1  Stopped");
-      assertThat(Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-ticker-1"))
+      assertThat(stack.dockerLines("inspect", "-f", "{{.State.Status}}", project + "-ticker-1"))
           .containsExactly("exited");
-    } finally {
-      p.destroyForcibly();
-      reader.join(5000);
     }
   }
 
-  @Test
-  void exitCodeFrom_stopsEverythingWhenTheJobEnds_andReturnsItsCode() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void exitCodeFrom_stopsEverythingWhenTheJobEnds_andReturnsItsCode(EngineKind engine)
+      throws Exception {
+    on(engine);
+    stack.compose(
         """
         services:
           app:
@@ -107,26 +63,41 @@ class AttachedUpIT {
             image: jstack-examples/busybox:latest
             command: ["sh", "-c", "sleep 1; echo job done; exit 5"]
         """);
-    io.jstack.cli.JstackRunner jstack =
-        new io.jstack.cli.JstackRunner(java.util.Map.of("PATH", System.getenv("PATH")));
-    io.jstack.cli.JstackRunner.Run up =
-        jstack.run(
-            new String[] {
-              "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-            },
-            "up",
-            "--exit-code-from",
-            "job",
-            "--no-attach",
-            "app",
-            "--timestamps");
+    JstackRunner.Run up =
+        stack.run("up", "--exit-code-from", "job", "--no-attach", "app", "--timestamps");
     assertThat(up.code()).as(up.out() + up.err()).isEqualTo(5);
     assertThat(up.out())
         .containsPattern("job-1 +\\| \\d{4}-\\d\\d-\\d\\dT[^ ]+ job done")
         .contains("job-1 exited with code 5")
         .contains("Aborting on container exit...")
         .doesNotContain("app-says");
-    assertThat(Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-app-1"))
+    assertThat(stack.dockerLines("inspect", "-f", "{{.State.Status}}", project + "-app-1"))
         .containsExactly("exited");
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void attachedUp_followsLogsAndEvents_exitCodeFrom(EngineKind engine) throws Exception {
+    on(engine);
+    stack.compose(
+        """
+        services:
+          job:
+            image: jstack-examples/busybox:latest
+            network_mode: none
+            command: ["sh", "-c", "echo working; sleep 1; echo done; exit 3"]
+          side:
+            image: jstack-examples/busybox:latest
+            network_mode: none
+            init: true
+            command: ["sh", "-c", "while true; do echo side; sleep 0.5; done"]
+        """);
+    JstackRunner.Run up = stack.run("up", "--exit-code-from", "job", "-t", "2");
+    assertThat(up.code()).as(up.err()).isEqualTo(3);
+    assertThat(up.out())
+        .contains("job-1   | working")
+        .contains("job-1   | done")
+        .contains("side-1  | side");
+    assertThat(stack.run("ps", "-a").out()).contains("Exited (3)");
   }
 }

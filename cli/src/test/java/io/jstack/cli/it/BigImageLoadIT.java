@@ -34,24 +34,24 @@ class BigImageLoadIT {
     Path archive = dir.resolve("big.tar");
     String[] digests = writeArchive(archive, mib << 20);
     Path socket = dir.resolve("engine.sock");
-    Process engine =
-        JstackProcess.builder(
-                null,
-                Map.of(),
-                null,
-                List.of("-Xmx256m", "-XX:+UseSerialGC"),
-                "--data-root",
-                dir.resolve("data").toString(),
-                "engine",
-                "--socket",
-                socket.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("engine.log").toFile())
-            .start();
-    try {
+    try (JstackProcess.Running engine =
+        JstackProcess.start(
+            JstackProcess.builder(
+                    null,
+                    Map.of(),
+                    null,
+                    List.of("-Xmx256m", "-XX:+UseSerialGC"),
+                    "--data-root",
+                    dir.resolve("data").toString(),
+                    "engine",
+                    "--socket",
+                    socket.toString())
+                .redirectOutput(dir.resolve("engine.log").toFile()))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!io.jstack.cli.internal.Engines.answers(socket)) {
-        assertThat(engine.isAlive()).as(Files.readString(dir.resolve("engine.log"))).isTrue();
+        assertThat(engine.process().isAlive())
+            .as(Files.readString(dir.resolve("engine.log")))
+            .isTrue();
         assertThat(System.nanoTime()).isLessThan(deadline);
         Thread.sleep(25);
       }
@@ -81,15 +81,11 @@ class BigImageLoadIT {
               "jstack-it/big:v1");
       assertThat(id.out().strip()).isEqualTo(digests[1]);
       assertThat(dir.resolve("data/images/layers/sha256/" + digests[0].substring(7))).isDirectory();
-      assertThat(engine.isAlive()).isTrue();
+      assertThat(engine.process().isAlive()).isTrue();
       assertThat(Files.readString(dir.resolve("engine.log"))).doesNotContain("OutOfMemoryError");
       System.out.printf(
           "loaded a %d MiB archive through the socket in %d ms (%.0f MiB/s) with a 256 MiB heap%n",
           Files.size(archive) >> 20, ms, (Files.size(archive) >> 20) * 1000.0 / Math.max(1, ms));
-    } finally {
-      engine.destroy();
-      engine.waitFor(20, TimeUnit.SECONDS);
-      engine.destroyForcibly();
     }
   }
 

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a running stack needs day to day, on the embedded engine: healthchecks, restart policies
- * (also across a killed engine), exec with and without a terminal, stats, and logs that lose no
- * line while the engine is killed.
+ * (also across a killed engine), exec's flags, stats, and logs that lose no line while the engine
+ * is killed. (exec and run on a terminal and with piped input: {@link InteractiveIT}, on each
+ * engine.)
  */
 class EmbeddedDayToDayIT extends EmbeddedStackFixture {
 
@@ -144,10 +145,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
     // unless-stopped exits 4 s into each run: let that happen while no engine runs.
     String unless = inspect("unless").path("Id").asText();
     int before = inspect("unless").path("RestartCount").asInt();
-    long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
-    ProcessHandle handle = ProcessHandle.of(engine).orElseThrow();
-    handle.destroyForcibly();
-    handle.onExit().get();
+    stack.killTheEngine();
     // conmon records the exit; nobody acts on it until an engine runs again.
     Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> exitRecorded(unless));
     assertThat(Engines.answers(socket())).as("no engine runs").isFalse();
@@ -226,87 +224,6 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
     JstackRunner.Run unknown = jstack.run(base, "exec", "-T", "-u", "no-such-user", "box", "true");
     assertThat(unknown.code()).isNotZero();
     assertThat(unknown.err()).contains("no-such-user");
-  }
-
-  @Test
-  void execOnATerminal_followsTheWindow() throws Exception {
-    compose(
-        """
-        services:
-          box:
-            image: jstack-examples/busybox:latest
-            network_mode: host
-            command: ["sleep", "600"]
-        """);
-    ok("up", "-d");
-    try (Tmux tmux =
-        Tmux.start(
-            "jstack-" + project,
-            Tmux.jstackScript(dir, env, base) + " exec box sh; echo EXIT=$?")) {
-      tmux.shellFollowsTheWindow();
-      tmux.send("exit 5");
-      tmux.awaitScreen("EXIT=5");
-    }
-  }
-
-  @Test
-  void runOnATerminal_andWithPipedInput() throws Exception {
-    compose(
-        """
-        services:
-          box:
-            image: jstack-examples/busybox:latest
-            network_mode: host
-            command: ["sleep", "600"]
-        """);
-    JstackRunner.Run piped =
-        jstack.runWithInput(
-            "one\ntwo\n".getBytes(StandardCharsets.UTF_8),
-            base,
-            "run",
-            "--rm",
-            "-T",
-            "box",
-            "sh",
-            "-c",
-            "wc -l; echo to-stderr >&2; exit 3");
-    assertThat(piped.code()).isEqualTo(3);
-    assertThat(piped.out().strip()).isEqualTo("2");
-    assertThat(piped.err()).contains("to-stderr");
-    try (Tmux tmux =
-        Tmux.start(
-            "jstack-" + project,
-            Tmux.jstackScript(dir, env, base) + " run --rm box sh; echo EXIT=$?")) {
-      tmux.shellFollowsTheWindow();
-      // Ctrl-C reaches the container's terminal: the shell's child stops, the shell goes on.
-      tmux.send("sleep 300");
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> commandsInTheOneOff().contains("sleep 300"));
-      tmux.keys("C-c");
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(commandsInTheOneOff()).doesNotContain("sleep 300"));
-      assertThat(commandsInTheOneOff()).contains("sh");
-      tmux.send("echo after-$((20+22)); exit 4");
-      tmux.awaitScreen("EXIT=4");
-      assertThat(tmux.screen()).contains("after-42");
-    }
-    // --rm: the one-off container is gone.
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(api("/containers/json?all=1")).isEmpty());
-  }
-
-  /** The commands running in the one container that runs (a one-off), as top shows them. */
-  private List<String> commandsInTheOneOff() throws Exception {
-    JsonNode running = api("/containers/json");
-    assertThat(running).hasSize(1);
-    List<String> commands = new java.util.ArrayList<>();
-    JsonNode top = api("/containers/" + running.get(0).path("Id").asText() + "/top");
-    int cmd = top.path("Titles").size() - 1;
-    top.path("Processes").forEach(p -> commands.add(p.get(cmd).asText()));
-    return commands;
   }
 
   @Test
@@ -399,10 +316,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
       Awaitility.await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> lines(log) >= sinceLastKill + 1000);
-      long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
-      ProcessHandle handle = ProcessHandle.of(engine).orElseThrow();
-      handle.destroyForcibly();
-      handle.onExit().get();
+      stack.killTheEngine();
       long atKill = lines(log);
       assertThat(atKill).as("lines written when the engine was killed").isLessThan(100_000);
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lines(log) >= atKill + 1000);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,12 +44,9 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
     assertThat(up.code()).as(up.err()).isZero();
     List<String> ids = jstack.run(base, "ps", "-q").out().lines().sorted().toList();
     assertThat(ids).hasSize(3);
-    long firstEngine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
     String one = inspect("one").path("Id").asText();
 
-    ProcessHandle engine = ProcessHandle.of(firstEngine).orElseThrow();
-    engine.destroyForcibly(); // SIGKILL
-    engine.onExit().get();
+    long firstEngine = stack.killTheEngine();
     // Nothing answers on the socket now, and the containers (held by conmon) still run: each
     // writes two more lines (one a second) to its log.
     assertThat(Engines.answers(socket())).isFalse();
@@ -73,7 +69,7 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
     JstackRunner.Run ps = jstack.run(base, "ps", "-q");
     assertThat(ps.code()).as(ps.err()).isZero();
     assertThat(ps.out().lines().sorted().toList()).isEqualTo(ids);
-    long secondEngine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+    long secondEngine = stack.enginePid();
     assertThat(secondEngine).isNotEqualTo(firstEngine);
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
@@ -167,106 +163,6 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
       assertThat(all.toList()).as("down -v removes named and anonymous volumes").isEmpty();
     }
     assertThat(dir.resolve("host/f")).as("bind sources stay").exists();
-  }
-
-  @Test
-  void configsSecretsAndCp() throws Exception {
-    Files.writeString(dir.resolve("token.txt"), "s3cret-token\n");
-    Files.writeString(
-        dir.resolve("compose.yaml"),
-        """
-        services:
-          app:
-            image: jstack-examples/busybox:latest
-            network_mode: none
-            init: true
-            configs:
-              - source: greeting
-                target: /etc/greeting
-            secrets:
-              - token
-            command: ["sh", "-c", "cat /etc/greeting; echo; cat /run/secrets/token; while true; do sleep 1; done"]
-        configs:
-          greeting:
-            content: "hello config"
-        secrets:
-          token:
-            file: ./token.txt
-        """);
-    JstackRunner.Run up = jstack.run(base, "up", "-d");
-    assertThat(up.code()).as(up.err()).isZero();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(jstack.run(base, "logs", "app").out())
-                    .contains("| hello config\n")
-                    .contains("| s3cret-token\n"));
-
-    Files.writeString(dir.resolve("in.txt"), "copied in");
-    JstackRunner.Run in = jstack.run(base, "cp", dir.resolve("in.txt").toString(), "app:/tmp/");
-    assertThat(in.code()).as(in.err()).isZero();
-    String id = jstack.run(base, "ps", "-q").out().strip();
-    assertThat(dir.resolve("data/containers").resolve(id).resolve("upper/tmp/in.txt"))
-        .hasContent("copied in");
-
-    Files.createDirectories(dir.resolve("out"));
-    JstackRunner.Run out =
-        jstack.run(base, "cp", "app:/etc/greeting", dir.resolve("out").toString() + "/");
-    assertThat(out.code()).as(out.err()).isZero();
-    assertThat(dir.resolve("out/greeting")).hasContent("hello config");
-  }
-
-  @Test
-  void attachedUp_followsLogsAndEvents_exitCodeFrom() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
-        """
-        services:
-          job:
-            image: jstack-examples/busybox:latest
-            network_mode: none
-            command: ["sh", "-c", "echo working; sleep 1; echo done; exit 3"]
-          side:
-            image: jstack-examples/busybox:latest
-            network_mode: none
-            init: true
-            command: ["sh", "-c", "while true; do echo side; sleep 0.5; done"]
-        """);
-    JstackRunner.Run up = jstack.run(base, "up", "--exit-code-from", "job", "-t", "2");
-    assertThat(up.code()).as(up.err()).isEqualTo(3);
-    assertThat(up.out())
-        .contains("job-1   | working")
-        .contains("job-1   | done")
-        .contains("side-1  | side");
-    assertThat(jstack.run(base, "ps", "-a").out()).contains("Exited (3)");
-  }
-
-  @Test
-  void up_pullsAMissingImageFromARegistry() throws Exception {
-    try (io.jstack.engine.testing.image.LocalRegistry registry =
-        io.jstack.engine.testing.image.LocalRegistry.start()) {
-      String image =
-          registry.host + "/it/busybox-" + UUID.randomUUID().toString().substring(0, 6) + ":1";
-      push(image);
-      Files.writeString(
-          dir.resolve("compose.yaml"),
-          "services:\n  app:\n    image: "
-              + image
-              + "\n    network_mode: none\n    init: true\n"
-              + "    command: [\"sh\", \"-c\", \"echo pulled-and-running; sleep 60\"]\n");
-      JstackRunner.Run up = jstack.run(base, "--progress", "plain", "up", "-d");
-      assertThat(up.code()).as(up.err()).isZero();
-      assertThat(up.out()).contains("Pulling").contains("Pulled");
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(
-              () ->
-                  assertThat(jstack.run(base, "logs", "app").out()).contains("pulled-and-running"));
-      assertThat(jstack.run(new String[0], "image", "ls").out())
-          .contains(image.substring(0, image.lastIndexOf(':')));
-      assertThat(jstack.run(base, "down", "-t", "1").code()).isZero();
-    }
   }
 
   @Test

@@ -12,69 +12,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bridge networks on the embedded engine, with no dockerd in the stack's path: examples/hello as on
- * dockerd (published port, a service reached by name, healthcheck), also after the engine is
- * killed; compose-spec's DifferentNetworks shape; replicas behind one name; names the engine does
- * not know asked of a fake upstream resolver on 127.0.0.1. Afterwards no bridge, veth, namespace or
- * firewall rule is left (the fixture's {@link io.jstack.runtime.NothingLeft}).
+ * Bridge networks on the embedded engine, with no dockerd in the stack's path: examples/hello run
+ * by Debian's docker-compose against the engine's socket (jstack runs it on each engine in {@link
+ * HelloStackIT}, also after the engine is killed); compose-spec's DifferentNetworks shape; replicas
+ * behind one name; names the engine does not know asked of a fake upstream resolver on 127.0.0.1.
+ * Afterwards no bridge, veth, namespace or firewall rule is left (the fixture's {@link
+ * io.jstack.runtime.NothingLeft}).
  */
 class EmbeddedNetworksIT extends EmbeddedStackFixture {
-
-  @Test
-  void helloExample_asOnDockerd_andAfterTheEngineIsKilled() throws Exception {
-    int port = freePort();
-    Map<String, String> withPort = new HashMap<>(env);
-    withPort.put("HELLO_PORT", String.valueOf(port));
-    jstack = new JstackRunner(withPort);
-    base =
-        new String[] {
-          "--engine",
-          "embedded",
-          "-p",
-          project,
-          "-f",
-          Docker.repo().resolve("examples/hello/compose.yaml").toString()
-        };
-    ok("up", "-d", "--wait");
-    assertThat(get(port)).contains("hello from jstack");
-    String ps = ok("ps").out();
-    assertThat(ps).contains("(healthy)").contains("0.0.0.0:" + port + "->8080/tcp");
-    assertThat(ok("port", "web", "8080").out().strip()).isEqualTo("0.0.0.0:" + port);
-    // The client reaches web by its service name (the engine's DNS), and logs what it got.
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () -> assertThat(ok("logs", "client").out()).contains("| <h1>hello from jstack</h1>"));
-
-    long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
-    ProcessHandle handle = ProcessHandle.of(engine).orElseThrow();
-    handle.destroyForcibly();
-    handle.onExit().get();
-    ok("ps"); // the next engine rebinds the port and serves DNS again
-    assertThat(get(port)).contains("hello from jstack");
-    assertThat(ok("exec", "-T", "client", "nslookup", "web").out())
-        .containsPattern("Address: \\d+\\.\\d+\\.\\d+\\.\\d+\\n");
-
-    // Every service has an init, so each stops on SIGTERM: down with the default 10 s timeout
-    // is quick.
-    long started = System.nanoTime();
-    ok("down", "-v");
-    assertThat(Duration.ofNanos(System.nanoTime() - started))
-        .as("down of examples/hello on the embedded engine")
-        .isLessThanOrEqualTo(Duration.ofSeconds(1));
-    assertThat(dir.resolve("data/containers")).isEmptyDirectory();
-    assertThat(dir.resolve("data/networks")).isEmptyDirectory();
-  }
 
   @Test
   void debiansDockerCompose_runsHelloAgainstTheEngineSocket() throws Exception {

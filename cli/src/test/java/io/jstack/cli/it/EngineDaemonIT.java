@@ -3,9 +3,9 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackProcess;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,7 @@ class EngineDaemonIT extends EmbeddedStackFixture {
     // A caller in its own directory, with a umask that would make the engine's files private.
     Run ps = cli(caller, "077", "--engine", "embedded", "-p", project, "ps");
     assertThat(ps.code()).as(ps.out()).isZero();
-    long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+    long engine = stack.enginePid();
 
     deleteTree(caller);
     Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
@@ -63,16 +63,16 @@ class EngineDaemonIT extends EmbeddedStackFixture {
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + conmon + "/cwd")))
           .isEqualTo(Path.of("/"));
     }
-    assertThat(Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip()))
-        .isEqualTo(engine);
+    assertThat(stack.enginePid()).isEqualTo(engine);
   }
 
   @Test
   void engineInTheForeground_runsFromRootWithUmask022_andStopsWithItsParent() throws Exception {
     assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();
     Path caller = Files.createDirectories(dir.resolve("fg"));
-    Process fg =
-        JstackProcess.builderWithUmask(
+    try (JstackProcess.Running fg =
+        JstackProcess.start(
+            JstackProcess.builderWithUmask(
                 caller,
                 env,
                 "077",
@@ -80,40 +80,34 @@ class EngineDaemonIT extends EmbeddedStackFixture {
                 dir.resolve("data").toString(),
                 "engine",
                 "--socket",
-                socket().toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("fg.log").toFile())
-            .start();
-    try {
+                socket().toString()))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!io.jstack.cli.internal.Engines.answers(socket())) {
-        assertThat(fg.isAlive()).as(Files.readString(dir.resolve("fg.log"))).isTrue();
+        assertThat(fg.process().isAlive()).as(fg.output()).isTrue();
         assertThat(System.nanoTime()).as("the engine answers within 30 s").isLessThan(deadline);
         Thread.sleep(25);
       }
-      long engine = Long.parseLong(Files.readString(dir.resolve("data/engine.pid")).strip());
+      long engine = stack.enginePid();
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + engine + "/cwd")))
           .isEqualTo(Path.of("/"));
       assertThat(umask(engine)).isEqualTo("0022");
       // Stopping the process its caller started stops the engine.
-      fg.destroy();
-      assertThat(fg.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      fg.process().destroy();
+      assertThat(fg.waitFor(Duration.ofSeconds(20))).isTrue();
       assertThat(ProcessHandle.of(engine).map(ProcessHandle::isAlive).orElse(false)).isFalse();
       assertThat(io.jstack.cli.internal.Engines.answers(socket())).isFalse();
-    } finally {
-      fg.destroyForcibly();
     }
   }
 
   private record Run(int code, String out) {}
 
   private Run cli(Path in, String umask, String... args) throws Exception {
-    Process p =
-        JstackProcess.builderWithUmask(in, env, umask, args).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-    return new Run(p.exitValue(), out);
+    try (JstackProcess.Running p =
+        JstackProcess.start(JstackProcess.builderWithUmask(in, env, umask, args))) {
+      p.process().getOutputStream().close();
+      assertThat(p.waitFor(Duration.ofMinutes(2))).isTrue();
+      return new Run(p.exitValue(), p.output());
+    }
   }
 
   private static String umask(long pid) throws Exception {

@@ -3,45 +3,29 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The remaining flags of up, run and exec, on dockerd. */
-class FlagsIT {
-  @TempDir Path dir;
-  final String project = "flags-it-" + UUID.randomUUID().toString().substring(0, 8);
-  JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
+/** The remaining flags of up, run and exec: on each engine where they hold on both. */
+class FlagsIT extends OnEachEngine {
+  JstackRunner jstack;
   String[] base;
 
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
+  /** Readies the stack on {@code engine} with {@code yaml} as its compose file. */
+  void compose(EngineKind engine, String yaml) throws Exception {
+    on(engine).compose(yaml);
+    jstack = stack.jstack;
+    base = stack.base;
   }
 
-  @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
-  }
-
-  void compose(String yaml) throws Exception {
-    Files.writeString(dir.resolve("compose.yaml"), yaml);
-    base =
-        new String[] {
-          "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-        };
-  }
-
-  @Test
-  void upAbortOnContainerFailure_andAttach() throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void upAbortOnContainerFailure_andAttach(EngineKind engine) throws Exception {
     compose(
+        engine,
         """
         services:
           quiet:
@@ -64,13 +48,15 @@ class FlagsIT {
         .contains("bad-1 exited with code 9")
         .contains("Aborting on container exit...")
         .doesNotContain("quiet-says");
-    assertThat(Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-quiet-1"))
+    assertThat(stack.dockerLines("inspect", "-f", "{{.State.Status}}", project + "-quiet-1"))
         .containsExactly("exited");
   }
 
+  /** On dockerd only: the embedded engine leaves a container's Config.Hostname empty. */
   @Test
   void runPortsEntrypoint_andExecUserIndexDetach() throws Exception {
     compose(
+        EngineKind.DOCKER,
         """
         services:
           web:
@@ -101,10 +87,10 @@ class FlagsIT {
             "-h",
             "/www");
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(Docker.lines("port", project + "-srv"))
+    assertThat(stack.dockerLines("port", project + "-srv"))
         .anyMatch(l -> l.startsWith("8080/tcp"))
         .anyMatch(l -> l.startsWith("9090/tcp"));
-    assertThat(Docker.lines("inspect", "-f", "{{json .Config.Entrypoint}}", project + "-srv"))
+    assertThat(stack.dockerLines("inspect", "-f", "{{json .Config.Entrypoint}}", project + "-srv"))
         .containsExactly("[\"httpd\"]");
 
     JstackRunner.Run who =
@@ -121,7 +107,8 @@ class FlagsIT {
             "-c",
             "id -u; hostname");
     assertThat(who.code()).as(who.err()).isZero();
-    String host2 = Docker.lines("inspect", "-f", "{{.Config.Hostname}}", project + "-web-2").get(0);
+    String host2 =
+        stack.dockerLines("inspect", "-f", "{{.Config.Hostname}}", project + "-web-2").get(0);
     assertThat(who.out()).isEqualTo("65534\n" + host2 + "\n");
 
     assertThat(
@@ -133,9 +120,7 @@ class FlagsIT {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(
-                        Docker.run(null, "docker", "exec", project + "-web-1", "cat", "/tmp/mark")
-                            .out())
+                assertThat(stack.docker("exec", project + "-web-1", "cat", "/tmp/mark").out())
                     .isEqualTo("detached\n"));
   }
 }

@@ -3,6 +3,7 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
+import io.jstack.cli.internal.Engines;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,106 +14,114 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** examples/hello on the real dockerd, checked through docker itself and docker-compose. */
-class HelloStackIT {
-  final String project = "hello-it-" + UUID.randomUUID().toString().substring(0, 8);
+/**
+ * examples/hello on each engine (published port, a service reached by name, healthcheck), checked
+ * through the engine's Docker API and docker-compose; on the embedded engine, with no dockerd in
+ * the stack's path, also after the engine is killed.
+ */
+class HelloStackIT extends OnEachEngine {
   final Path compose = Docker.repo().resolve("examples/hello/compose.yaml");
-  int port;
-  JstackRunner jstack;
 
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void hello_upWaitServesTheSite_logsPsInterop_thenDownLeavesNothing(EngineKind engine)
+      throws Exception {
+    int port = freePort();
+    on(engine, compose, Map.of("HELLO_PORT", "" + port));
 
-  @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
-  }
-
-  @Test
-  void hello_upWaitServesTheSite_logsPsInterop_thenDownLeavesNothing() throws Exception {
-    port = freePort();
-    jstack =
-        new JstackRunner(
-            Map.of(
-                "HELLO_PORT",
-                Integer.toString(port),
-                "PATH",
-                System.getenv("PATH"),
-                "HOME",
-                System.getProperty("user.home")));
-    String[] base = {"--engine", "docker", "-p", project, "-f", compose.toString()};
-
-    JstackRunner.Run up = jstack.run(base, "up", "-d", "--wait");
+    JstackRunner.Run up = stack.run("up", "-d", "--wait");
     assertThat(up.code()).as(up.err()).isZero();
     assertThat(up.out()).contains(" Container " + project + "-web-1  Started");
 
-    HttpResponse<String> page =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .build()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> page = get(port);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("hello from jstack");
 
-    JstackRunner.Run ps = jstack.run(base, "ps");
+    JstackRunner.Run ps = stack.run("ps");
     assertThat(ps.out())
         .contains(project + "-web-1")
         .contains("(healthy)")
         .contains(project + "-client-1")
         .contains(project + "-worker-1");
     assertThat(ps.out()).contains("0.0.0.0:" + port + "->8080/tcp");
+    assertThat(stack.ok("port", "web", "8080").out().strip()).isEqualTo("0.0.0.0:" + port);
+    // The client reaches web by its service name (the engine's DNS), and logs what it got.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(stack.ok("logs", "client").out())
+                    .contains("| <h1>hello from jstack</h1>"));
 
-    JstackRunner.Run logs = jstack.run(base, "logs", "--tail", "5");
+    JstackRunner.Run logs = stack.run("logs", "--tail", "5");
     assertThat(logs.code()).isZero();
     assertThat(logs.out().lines())
         .isNotEmpty()
         .allMatch(l -> l.matches("(client-1|web-1|worker-1) +\\| .*"));
     assertThat(logs.out()).contains("web-1     | ").contains("worker-1  | tick");
 
-    List<String> ids =
-        Docker.lines(
-            "ps", "-q", "--no-trunc", "--filter", "label=com.docker.compose.project=" + project);
+    List<String> ids = stack.containerIds("--no-trunc");
     assertThat(ids).hasSize(3);
-    JstackRunner.Run again = jstack.run(base, "up", "-d");
+    JstackRunner.Run again = stack.run("up", "-d");
     assertThat(again.out()).isEqualTo("nothing to do\n");
-    assertThat(
-            Docker.lines(
-                "ps",
-                "-q",
-                "--no-trunc",
-                "--filter",
-                "label=com.docker.compose.project=" + project))
-        .containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(stack.containerIds("--no-trunc")).containsExactlyInAnyOrderElementsOf(ids);
 
-    Docker.Result v1 = Docker.run(compose.getParent(), "docker-compose", "-p", project, "ps");
+    Docker.Result v1 =
+        Docker.run(
+            compose.getParent(),
+            "env",
+            "DOCKER_HOST=unix://" + stack.socket(),
+            "docker-compose",
+            "-p",
+            project,
+            "ps");
     assertThat(v1.code()).as(v1.err()).isZero();
     assertThat(v1.out())
         .contains(project + "-web-1")
         .contains(project + "-client-1")
         .contains(project + "-worker-1");
 
+    if (engine == EngineKind.EMBEDDED) {
+      stack.killTheEngine();
+      assertThat(Engines.answers(stack.socket())).isFalse();
+      stack.ok("ps"); // the next engine rebinds the port and serves DNS again
+      assertThat(get(port).body()).contains("hello from jstack");
+      assertThat(stack.ok("exec", "-T", "client", "nslookup", "web").out())
+          .containsPattern("Address: \\d+\\.\\d+\\.\\d+\\.\\d+\\n");
+    }
+
     // Every service has an init, so each stops on SIGTERM: down with the default 10 s timeout
     // is quick.
     long started = System.nanoTime();
-    JstackRunner.Run down = jstack.run(base, "down", "-v");
+    JstackRunner.Run down = stack.run("down", "-v");
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertThat(down.code()).as(down.err()).isZero();
     assertThat(took)
-        .as("down of examples/hello on dockerd")
-        .isLessThanOrEqualTo(Duration.ofSeconds(2));
+        .as("down of examples/hello on " + engine)
+        .isLessThanOrEqualTo(Duration.ofSeconds(engine == EngineKind.EMBEDDED ? 1 : 2));
     String filter = "label=com.docker.compose.project=" + project;
-    assertThat(Docker.lines("ps", "-aq", "--filter", filter)).isEmpty();
-    assertThat(Docker.lines("network", "ls", "-q", "--filter", filter)).isEmpty();
-    assertThat(Docker.lines("volume", "ls", "-q", "--filter", filter)).isEmpty();
+    assertThat(stack.dockerLines("ps", "-aq", "--filter", filter)).isEmpty();
+    assertThat(stack.dockerLines("network", "ls", "-q", "--filter", filter)).isEmpty();
+    assertThat(stack.dockerLines("volume", "ls", "-q", "--filter", filter)).isEmpty();
+    if (engine == EngineKind.EMBEDDED) {
+      assertThat(dir.resolve("data/containers")).isEmptyDirectory();
+      assertThat(dir.resolve("data/networks")).isEmptyDirectory();
+    }
+  }
+
+  private static HttpResponse<String> get(int port) throws Exception {
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .build()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   static int freePort() throws IOException {

@@ -2,44 +2,34 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code exec} and {@code run} wired to the caller's streams on dockerd: piped input and binary
- * output pass through unchanged, and on a terminal (tmux) they get a pseudo-terminal that follows
- * the window's size, takes Ctrl-C, and gives the terminal back as it was.
+ * {@code exec} and {@code run} wired to the caller's streams, on each engine: piped input and
+ * binary output pass through unchanged, and on a terminal (tmux) they get a pseudo-terminal that
+ * follows the window's size, takes Ctrl-C, and gives the terminal back as it was.
  */
-class InteractiveIT {
-  @TempDir Path dir;
-  final String project = "interactive-it-" + UUID.randomUUID().toString().substring(0, 8);
-  final JstackRunner jstack = new JstackRunner(Map.of());
-  String[] base;
+class InteractiveIT extends OnEachEngine {
   Path script;
   Tmux tmux;
 
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
-
-  @BeforeEach
-  void stack() throws Exception {
-    Path compose = dir.resolve("compose.yaml");
-    Files.writeString(
-        compose,
+  /** Brings up one idle service on {@code engine}, and writes a script that runs jstack on it. */
+  void up(EngineKind engine) throws Exception {
+    on(engine);
+    stack.compose(
         """
         services:
           box:
@@ -47,22 +37,22 @@ class InteractiveIT {
             command: ["sleep", "3600"]
             init: true
         """);
-    base = new String[] {"--engine", "docker", "-p", project, "-f", compose.toString()};
-    JstackRunner.Run up = jstack.run(base, "up", "-d");
-    assertThat(up.code()).as(up.err()).isZero();
-    script = Tmux.jstackScript(dir, Map.of(), base);
+    stack.ok("up", "-d");
+    script = JstackProcess.script(dir, stack.env, stack.base);
   }
 
+  /** Runs before the stack's removal (a subclass's {@code @AfterEach} runs first). */
   @AfterEach
-  void cleanUp() {
+  void closeTheTerminal() {
     if (tmux != null) {
       tmux.close();
     }
-    Docker.removeProject(project);
   }
 
-  @Test
-  void execAndRun_passPipedInputAndBinaryOutputThrough() throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void execAndRun_passPipedInputAndBinaryOutputThrough(EngineKind engine) throws Exception {
+    up(engine);
     byte[] data = new byte[200_000];
     ThreadLocalRandom.current().nextBytes(data);
     Path in = dir.resolve("in.bin");
@@ -75,9 +65,9 @@ class InteractiveIT {
     assertThat(Files.readAllBytes(out)).isEqualTo(data);
 
     JstackRunner.Run run =
-        jstack.runWithInput(
+        stack.jstack.runWithInput(
             "one\ntwo\n".getBytes(StandardCharsets.UTF_8),
-            base,
+            stack.base,
             "run",
             "--rm",
             "-T",
@@ -88,20 +78,13 @@ class InteractiveIT {
     assertThat(run.code()).isEqualTo(3);
     assertThat(run.out().strip()).isEqualTo("2");
     assertThat(run.err()).contains("to-stderr");
-    assertThat(
-            Docker.lines(
-                "ps",
-                "-a",
-                "-q",
-                "--filter",
-                "label=com.docker.compose.oneoff=True",
-                "--filter",
-                "label=com.docker.compose.project=" + project))
-        .isEmpty();
+    assertThat(oneOffs("-a")).isEmpty();
   }
 
-  @Test
-  void execOnATerminal_getsAPseudoTerminalThatFollowsTheWindow() {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void execOnATerminal_getsAPseudoTerminalThatFollowsTheWindow(EngineKind engine) throws Exception {
+    up(engine);
     tmux =
         Tmux.start(
             "jstack-" + project,
@@ -113,45 +96,45 @@ class InteractiveIT {
     assertThat(tmux.screen()).containsPattern("EXIT=5\\s+0\\s");
   }
 
-  @Test
-  void runOnATerminal_takesCtrlC_andRemovesItsContainer() {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void runOnATerminal_followsTheWindow_takesCtrlC_andRemovesItsContainer(EngineKind engine)
+      throws Exception {
+    up(engine);
     tmux = Tmux.start("jstack-" + project, script + " run --rm box sh; echo EXIT=$?");
-    tmux.awaitScreen("/ #");
+    tmux.shellFollowsTheWindow();
+    // Ctrl-C reaches the container's terminal: the shell's child stops, the shell goes on.
     tmux.send("sleep 300");
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(docker("top")).contains("sleep 300"));
+        .untilAsserted(() -> assertThat(commandsInTheOneOff()).contains("sleep 300"));
     tmux.keys("C-c");
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(docker("top")).doesNotContain("sleep 300"));
+        .untilAsserted(() -> assertThat(commandsInTheOneOff()).doesNotContain("sleep 300"));
+    assertThat(commandsInTheOneOff()).contains("sh");
     tmux.send("echo after-$((20+22)); exit 4");
     tmux.awaitScreen("EXIT=4");
     assertThat(tmux.screen()).contains("after-42");
-    assertThat(
-            Docker.lines(
-                "ps",
-                "-a",
-                "-q",
-                "--filter",
-                "label=com.docker.compose.oneoff=True",
-                "--filter",
-                "label=com.docker.compose.project=" + project))
-        .isEmpty();
+    // --rm: the one-off container is gone.
+    assertThat(oneOffs("-a")).isEmpty();
   }
 
-  /**
-   * What {@code docker top} shows for the project's one-off container, or "" when there is none.
-   */
-  private String docker(String verb) {
-    var ids =
-        Docker.lines(
-            "ps",
-            "-q",
-            "--filter",
-            "label=com.docker.compose.oneoff=True",
-            "--filter",
-            "label=com.docker.compose.project=" + project);
-    return ids.isEmpty() ? "" : Docker.run(null, "docker", verb, ids.get(0)).out();
+  /** The ids of the project's one-off containers ({@code -a}: also those that do not run). */
+  private List<String> oneOffs(String... flags) {
+    List<String> all = new ArrayList<>(List.of(flags));
+    all.addAll(List.of("--filter", "label=com.docker.compose.oneoff=True"));
+    return stack.containerIds(all.toArray(String[]::new));
+  }
+
+  /** The commands running in the project's one running one-off container, as top shows them. */
+  private List<String> commandsInTheOneOff() throws Exception {
+    List<String> running = oneOffs();
+    assertThat(running).hasSize(1);
+    List<String> commands = new ArrayList<>();
+    JsonNode top = stack.api("/containers/" + running.get(0) + "/top");
+    int cmd = top.path("Titles").size() - 1;
+    top.path("Processes").forEach(p -> commands.add(p.get(cmd).asText()));
+    return commands;
   }
 }

@@ -2,40 +2,33 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** stop, start, restart, kill, pause, unpause, exec, port, ls, images and wait on dockerd. */
-class LifecycleIT {
-  @TempDir Path dir;
-  final String project = "life-it-" + UUID.randomUUID().toString().substring(0, 8);
-
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
-  }
+/**
+ * stop, start, restart, top, events, kill, pause, unpause, exec, cp, port, ls, images and wait, on
+ * each engine, each checked with the docker CLI against it.
+ */
+class LifecycleIT extends OnEachEngine {
 
   String state(String service) {
-    return Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-" + service + "-1")
-        .get(0);
+    return inspect("{{.State.Status}}", service);
   }
 
-  @Test
-  void lifecycleVerbs_changeWhatDockerSees() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
+  /** {@code docker inspect -f format} of the stack's container for {@code service}. */
+  String inspect(String format, String service) {
+    return stack.dockerLines("inspect", "-f", format, project + "-" + service + "-1").get(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void lifecycleVerbs_changeWhatDockerSees(EngineKind engine) throws Exception {
+    on(engine);
+    stack.compose(
         """
         services:
           db:
@@ -49,10 +42,8 @@ class LifecycleIT {
             ports: ["127.0.0.1::8080"]
             depends_on: [db]
         """);
-    JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
-    String[] base = {
-      "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-    };
+    JstackRunner jstack = stack.jstack;
+    String[] base = stack.base;
     assertThat(jstack.run(base, "up", "-d").code()).isZero();
 
     JstackRunner.Run stop = jstack.run(base, "stop", "-t", "2");
@@ -68,58 +59,21 @@ class LifecycleIT {
         .contains("httpd");
 
     // events runs until Ctrl-C: a process of its own, ended once it has reported a restart.
-    Process events =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.jstack.cli.Main",
-                "--engine",
-                "docker",
-                "-p",
-                project,
-                "-f",
-                dir.resolve("compose.yaml").toString(),
-                "events",
-                "--json")
-            .redirectErrorStream(true)
-            .start();
-    StringBuffer seen = new StringBuffer();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (var r =
-                  new java.io.BufferedReader(
-                      new java.io.InputStreamReader(
-                          events.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                  seen.append(l).append('\n');
-                }
-              } catch (java.io.IOException e) {
-                // The process ended.
-              }
-            });
-    reader.start();
-    try {
+    try (JstackProcess.Running events = stack.start("events", "--json")) {
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 assertThat(jstack.run(base, "restart", "-t", "1", "db").code()).isZero();
-                assertThat(seen.toString())
+                assertThat(events.output())
                     .contains("\"action\":\"start\"")
                     .contains("\"service\":\"db\"");
               });
-    } finally {
-      events.destroyForcibly();
-      reader.join(5000);
     }
 
-    String startedBefore =
-        Docker.lines("inspect", "-f", "{{.State.StartedAt}}", project + "-app-1").get(0);
+    String startedBefore = inspect("{{.State.StartedAt}}", "app");
     assertThat(jstack.run(base, "restart", "-t", "2", "app").code()).isZero();
-    assertThat(Docker.lines("inspect", "-f", "{{.State.StartedAt}}", project + "-app-1").get(0))
-        .isNotEqualTo(startedBefore);
+    assertThat(inspect("{{.State.StartedAt}}", "app")).isNotEqualTo(startedBefore);
 
     assertThat(jstack.run(base, "pause", "app").out()).contains("Paused");
     assertThat(state("app")).isEqualTo("paused");
@@ -151,19 +105,17 @@ class LifecycleIT {
     Path site = Files.createDirectories(dir.resolve("site"));
     Files.writeString(site.resolve("a.txt"), "from the host\n");
     assertThat(jstack.run(base, "cp", site.toString(), "app:/tmp/").code()).isZero();
-    assertThat(
-            Docker.run(null, "docker", "exec", project + "-app-1", "cat", "/tmp/site/a.txt").out())
+    assertThat(stack.docker("exec", project + "-app-1", "cat", "/tmp/site/a.txt").out())
         .isEqualTo("from the host\n");
     assertThat(
             jstack.run(base, "cp", site.resolve("a.txt").toString(), "app:/tmp/renamed.txt").code())
         .isZero();
-    assertThat(
-            Docker.run(null, "docker", "exec", project + "-app-1", "cat", "/tmp/renamed.txt").out())
+    assertThat(stack.docker("exec", project + "-app-1", "cat", "/tmp/renamed.txt").out())
         .isEqualTo("from the host\n");
 
     JstackRunner.Run port = jstack.run(base, "port", "app", "8080");
     assertThat(port.code()).isZero();
-    String hostPort = Docker.lines("port", project + "-app-1", "8080/tcp").get(0);
+    String hostPort = stack.dockerLines("port", project + "-app-1", "8080/tcp").get(0);
     assertThat(port.out().strip()).isEqualTo(hostPort);
 
     assertThat(jstack.run(base, "ls").out()).containsPattern(project + " +running\\(2\\)");
@@ -172,6 +124,13 @@ class LifecycleIT {
         .contains("jstack-examples/busybox");
 
     assertThat(jstack.run(base, "kill", "-s", "SIGKILL", "app").out()).contains("Killed");
+    if (engine == EngineKind.EMBEDDED) {
+      // dockerd answers a kill with SIGKILL once the container has ended (moby's daemon/kill.go);
+      // the embedded engine once the signal is sent, so its exit is seen a little later.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> state("app").equals("exited"));
+    }
     assertThat(state("app")).isEqualTo("exited");
     JstackRunner.Run waited = jstack.run(base, "wait", "app");
     assertThat(waited.out().strip()).isEqualTo("137");

@@ -2,43 +2,25 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jstack.cli.JstackRunner;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.jstack.cli.JstackProcess;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** logs -f keeps following containers that start after it, without replaying restarted ones. */
-class LogsFollowIT {
-  @TempDir Path dir;
-  final String project = "logsf-it-" + UUID.randomUUID().toString().substring(0, 8);
-
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
-  }
-
-  @Test
-  void logsFollow_picksUpContainersThatStartLater() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
+/**
+ * logs -f keeps following containers that start after it, without replaying restarted ones, on each
+ * engine.
+ */
+class LogsFollowIT extends OnEachEngine {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void logsFollow_picksUpContainersThatStartLater(EngineKind engine) throws Exception {
+    on(engine);
+    stack.compose(
         """
         services:
           a:
@@ -55,71 +37,32 @@ class LogsFollowIT {
             init: true
             command: ["sh", "-c", "echo b-hello; sleep 3600"]
         """);
-    JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
-    String[] base = {
-      "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-    };
-    assertThat(jstack.run(base, "up", "-d", "a").code()).isZero();
+    assertThat(stack.run("up", "-d", "a").code()).isZero();
 
-    Process logs =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.jstack.cli.Main",
-                "--engine",
-                "docker",
-                "-p",
-                project,
-                "-f",
-                dir.resolve("compose.yaml").toString(),
-                "logs",
-                "-f")
-            .redirectErrorStream(true)
-            .start();
-    StringBuffer seen = new StringBuffer();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                  seen.append(l).append('\n');
-                }
-              } catch (java.io.IOException e) {
-                // The process ended.
-              }
-            });
-    reader.start();
-    try {
+    try (JstackProcess.Running logs = stack.start("logs", "-f")) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> linesOf("a", seen).contains("a-run-1-later"));
-      assertThat(jstack.run(base, "up", "-d", "b").code()).isZero();
+          .until(() -> linesOf("a", logs).contains("a-run-1-later"));
+      assertThat(stack.run("up", "-d", "b").code()).isZero();
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> linesOf("b", seen).contains("b-hello"));
-      assertThat(jstack.run(base, "restart", "-t", "1", "a").code()).isZero();
+          .until(() -> linesOf("b", logs).contains("b-hello"));
+      assertThat(stack.run("restart", "-t", "1", "a").code()).isZero();
       // The second run's last line comes after anything a replay of the first run would show.
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> linesOf("a", seen).contains("a-run-2-later"));
-      assertThat(linesOf("a", seen))
-          .as(seen.toString())
+          .until(() -> linesOf("a", logs).contains("a-run-2-later"));
+      assertThat(linesOf("a", logs))
+          .as(logs.output())
           .containsExactly("a-run-1", "a-run-1-later", "a-run-2", "a-run-2-later");
-      assertThat(linesOf("b", seen)).as(seen.toString()).containsExactly("b-hello");
-    } finally {
-      logs.destroyForcibly();
-      reader.join(5000);
+      assertThat(linesOf("b", logs)).as(logs.output()).containsExactly("b-hello");
     }
   }
 
   /** The lines {@code logs -f} printed for {@code service}'s container, without their prefix. */
-  private static List<String> linesOf(String service, StringBuffer seen) {
+  private static List<String> linesOf(String service, JstackProcess.Running logs) {
     Pattern line = Pattern.compile("^" + service + "-1 +\\| (.*)$");
-    return seen.toString()
-        .lines()
+    return logs.lines().stream()
         .map(line::matcher)
         .filter(Matcher::matches)
         .map(m -> m.group(1))

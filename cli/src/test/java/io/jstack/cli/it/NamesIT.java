@@ -215,32 +215,12 @@ class NamesIT extends EmbeddedStackFixture {
 
   /** {@code method path} on the engine at {@code socket}, with a JSON body or none. */
   private static Answer call(Path socket, String method, String path, String json) {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "curl",
-                "-sS",
-                "--path-as-is",
-                "-X",
-                method,
-                "--unix-socket",
-                socket.toString(),
-                "-w",
-                "\n%{http_code}"));
-    if (json != null) {
-      cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", json));
-    }
-    cmd.add("http://engine" + path);
-    Docker.Result r = Docker.run(null, cmd.toArray(String[]::new));
-    assertThat(r.code()).as(r.err()).isZero();
-    int cut = r.out().lastIndexOf('\n');
-    String body = r.out().substring(0, cut).strip();
+    EngineStack.ApiAnswer a = EngineStack.call(socket, method, path, json);
     try {
       return new Answer(
-          Integer.parseInt(r.out().substring(cut + 1).strip()),
-          body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body));
+          a.status(), a.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(a.body()));
     } catch (java.io.IOException e) {
-      throw new AssertionError(method + " " + path + " answered no JSON: " + body, e);
+      throw new AssertionError(method + " " + path + " answered no JSON: " + a.body(), e);
     }
   }
 }

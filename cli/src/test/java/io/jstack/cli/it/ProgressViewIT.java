@@ -2,37 +2,32 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.jstack.cli.JstackProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** On a terminal (tmux) up shows the live view; piped, the same command prints plain lines. */
-class ProgressViewIT {
-  @TempDir Path dir;
-  final String project = "progress-it-" + UUID.randomUUID().toString().substring(0, 8);
+/**
+ * On a terminal (tmux) up shows the live view; piped, the same command prints plain lines. On each
+ * engine.
+ */
+class ProgressViewIT extends OnEachEngine {
   final String session = "jstack-" + project;
 
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
-
+  /** Runs before the stack's removal (a subclass's {@code @AfterEach} runs first). */
   @AfterEach
-  void cleanUp() {
+  void closeTheTerminal() {
     Docker.run(null, "tmux", "kill-session", "-t", session);
-    Docker.removeProject(project);
   }
 
-  @Test
-  void liveViewOnATerminal_plainLinesWhenPiped() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void liveViewOnATerminal_plainLinesWhenPiped(EngineKind engine) throws Exception {
+    on(engine);
+    stack.compose(
         """
         services:
           a:
@@ -45,20 +40,7 @@ class ProgressViewIT {
             init: true
             depends_on: [a]
         """);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path script = dir.resolve("jstack.sh");
-    Files.writeString(
-        script,
-        "#!/bin/sh\nexec '"
-            + java
-            + "' -cp '"
-            + System.getProperty("java.class.path")
-            + "' io.jstack.cli.Main --engine docker -p "
-            + project
-            + " -f '"
-            + dir.resolve("compose.yaml")
-            + "' \"$@\"\n");
-    script.toFile().setExecutable(true);
+    Path script = JstackProcess.script(dir, stack.env, stack.base);
 
     assertThat(
             Docker.run(null, "tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30")

@@ -5,48 +5,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jstack.cli.JstackRunner;
 import io.jstack.engine.testing.image.LocalRegistry;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
+import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** push, pull and up's pulling, against a local registry on 127.0.0.1. */
-class RegistryIT {
-  @TempDir Path dir;
-  final String project = "registry-it-" + UUID.randomUUID().toString().substring(0, 8);
+/**
+ * push, pull and up's pulling, against a local registry on 127.0.0.1: pushing what jstack built on
+ * dockerd, and up pulling a missing image on each engine.
+ */
+class RegistryIT extends OnEachEngine {
   LocalRegistry registry;
   String image;
 
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
-    if (image != null) {
-      Docker.run(null, "docker", "rmi", "-f", image);
-    }
-    Docker.run(
-        null,
-        "docker",
-        "image",
-        "prune",
-        "-f",
-        "--filter",
-        "label=com.docker.compose.project=" + project);
-    if (registry != null) {
-      registry.close();
-    }
+  /** Starts the registry, and has the stack remove what the test pulled or built after it. */
+  void startTheRegistry() throws Exception {
+    registry = LocalRegistry.start();
+    stack.onClose(
+        () -> {
+          if (image != null) {
+            Docker.run(null, "docker", "rmi", "-f", image);
+          }
+          Docker.run(
+              null,
+              "docker",
+              "image",
+              "prune",
+              "-f",
+              "--filter",
+              "label=com.docker.compose.project=" + project);
+          if (registry != null) {
+            registry.close();
+          }
+        });
   }
 
   @Test
   void push_thenPull_thenUpPullsWhatIsMissing() throws Exception {
-    registry = LocalRegistry.start();
+    on(EngineKind.DOCKER);
+    startTheRegistry();
     image = registry.host + "/" + project + "/app:1";
     Files.createDirectories(dir.resolve("app"));
     Files.writeString(
@@ -63,10 +62,8 @@ class RegistryIT {
             init: true
         """
             .formatted(image));
-    JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
-    String[] base = {
-      "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-    };
+    JstackRunner jstack = stack.jstack;
+    String[] base = stack.base;
 
     assertThat(jstack.run(base, "build").code()).isZero();
     JstackRunner.Run push = jstack.run(base, "push");
@@ -99,5 +96,32 @@ class RegistryIT {
     JstackRunner.Run ignored = jstack.run(base, "pull", "--ignore-pull-failures");
     assertThat(ignored.code()).isZero();
     assertThat(ignored.err()).startsWith("jstack: pull image " + image);
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void up_pullsAMissingImageFromARegistry(EngineKind engine) throws Exception {
+    on(engine);
+    startTheRegistry();
+    image = registry.host + "/it/busybox-" + UUID.randomUUID().toString().substring(0, 6) + ":1";
+    stack.push(image);
+    stack.compose(
+        "services:\n  app:\n    image: "
+            + image
+            + "\n    network_mode: none\n    init: true\n"
+            + "    command: [\"sh\", \"-c\", \"echo pulled-and-running; sleep 60\"]\n");
+    JstackRunner.Run up = stack.run("--progress", "plain", "up", "-d");
+    assertThat(up.code()).as(up.err()).isZero();
+    assertThat(up.out()).contains("Pulling").contains("Pulled");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(stack.run("logs", "app").out()).contains("pulled-and-running"));
+    assertThat(stack.dockerLines("image", "inspect", "-f", "{{.Id}}", image)).hasSize(1);
+    if (engine == EngineKind.EMBEDDED) {
+      assertThat(stack.jstack.run(new String[0], "image", "ls").out())
+          .contains(image.substring(0, image.lastIndexOf(':')));
+    }
+    assertThat(stack.run("down", "-t", "1").code()).isZero();
   }
 }

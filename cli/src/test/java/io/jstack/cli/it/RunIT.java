@@ -3,36 +3,20 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * One-off containers: dependencies first, output and exit code, --rm, -d, and down removes them.
+ * One-off containers, on each engine: dependencies first, output and exit code, --rm, -d, and down
+ * removes them.
  */
-class RunIT {
-  @TempDir Path dir;
-  final String project = "run-it-" + UUID.randomUUID().toString().substring(0, 8);
-
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
-  }
-
-  @Test
-  void run_startsDependencies_returnsTheExitCode_andIsCleanedUp() throws Exception {
-    Files.writeString(
-        dir.resolve("compose.yaml"),
+class RunIT extends OnEachEngine {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void run_startsDependencies_returnsTheExitCode_andIsCleanedUp(EngineKind engine)
+      throws Exception {
+    on(engine);
+    stack.compose(
         """
         services:
           db:
@@ -45,10 +29,8 @@ class RunIT {
             environment: {FROM_FILE: yes}
             depends_on: [db]
         """);
-    JstackRunner jstack = new JstackRunner(Map.of("PATH", System.getenv("PATH")));
-    String[] base = {
-      "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-    };
+    JstackRunner jstack = stack.jstack;
+    String[] base = stack.base;
     String filter = "label=com.docker.compose.project=" + project;
 
     JstackRunner.Run run =
@@ -66,7 +48,7 @@ class RunIT {
     assertThat(run.code()).as(run.err()).isEqualTo(3);
     assertThat(run.out()).contains(" Container " + project + "-db-1  Started").contains("yes 1");
     assertThat(
-            Docker.lines(
+            stack.dockerLines(
                 "ps",
                 "-aq",
                 "--filter",
@@ -74,7 +56,7 @@ class RunIT {
                 "--filter",
                 "label=com.docker.compose.oneoff=True"))
         .isEmpty();
-    assertThat(Docker.lines("inspect", "-f", "{{.State.Status}}", project + "-db-1"))
+    assertThat(stack.dockerLines("inspect", "-f", "{{.State.Status}}", project + "-db-1"))
         .containsExactly("running");
 
     JstackRunner.Run defaults = jstack.run(base, "run", "--rm", "-T", "--no-deps", "job");
@@ -86,7 +68,7 @@ class RunIT {
     assertThat(detached.code()).as(detached.err()).isZero();
     assertThat(detached.out().strip()).isEqualTo(project + "-debug");
     assertThat(
-            Docker.lines(
+            stack.dockerLines(
                 "inspect",
                 "-f",
                 "{{index .Config.Labels \"com.docker.compose.oneoff\"}}",
@@ -96,7 +78,7 @@ class RunIT {
 
     JstackRunner.Run down = jstack.run(base, "down", "-t", "1");
     assertThat(down.code()).as(down.err()).isZero();
-    assertThat(Docker.lines("ps", "-aq", "--filter", filter)).isEmpty();
-    assertThat(Docker.lines("network", "ls", "-q", "--filter", filter)).isEmpty();
+    assertThat(stack.dockerLines("ps", "-aq", "--filter", filter)).isEmpty();
+    assertThat(stack.dockerLines("network", "ls", "-q", "--filter", filter)).isEmpty();
   }
 }

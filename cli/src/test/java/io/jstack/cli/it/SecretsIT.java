@@ -4,36 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Secrets and configs reach the container: files bind-mounted read-only, the rest written in. */
-class SecretsIT {
-  @TempDir Path dir;
-  final String project = "secrets-it-" + UUID.randomUUID().toString().substring(0, 8);
+/**
+ * Secrets and configs reach the container, on each engine: files bind-mounted read-only, the rest
+ * written in; and cp copies files in and out.
+ */
+class SecretsIT extends OnEachEngine {
 
-  @BeforeAll
-  static void engine() {
-    Docker.requireExampleImage();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    Docker.removeProject(project);
-  }
-
-  @Test
-  void secretsAndConfigs_areVisibleWhereComposeputsThem() throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void secretsAndConfigs_areVisibleWhereComposeputsThem(EngineKind engine) throws Exception {
+    on(engine, dir.resolve("compose.yaml"), Map.of("API_TOKEN", "token-from-env"));
     Files.writeString(dir.resolve("db-password.txt"), "s3cret-from-file\n");
-    Files.writeString(
-        dir.resolve("compose.yaml"),
+    stack.compose(
         """
         services:
           app:
@@ -60,27 +48,70 @@ class SecretsIT {
             content: |
               listen = 8080
         """);
-    JstackRunner jstack =
-        new JstackRunner(Map.of("PATH", System.getenv("PATH"), "API_TOKEN", "token-from-env"));
-    JstackRunner.Run up =
-        jstack.run(
-            new String[] {
-              "--engine", "docker", "-p", project, "-f", dir.resolve("compose.yaml").toString()
-            },
-            "up",
-            "-d");
+    JstackRunner.Run up = stack.run("up", "-d");
     assertThat(up.code()).as(up.err()).isZero();
-    String id =
-        Docker.lines("ps", "-q", "--filter", "label=com.docker.compose.project=" + project).get(0);
+    String id = stack.containerIds().get(0);
     Awaitility.await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                assertThat(Docker.run(null, "docker", "logs", id).out())
+                assertThat(stack.docker("logs", id).out())
                     .contains("s3cret-from-file")
                     .contains("token-from-env")
                     .contains("listen = 8080")
                     .contains("-r--r-----")
                     .contains("read-only"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void configsSecretsAndCp(EngineKind engine) throws Exception {
+    on(engine);
+    Files.writeString(dir.resolve("token.txt"), "s3cret-token\n");
+    stack.compose(
+        """
+        services:
+          app:
+            image: jstack-examples/busybox:latest
+            network_mode: none
+            init: true
+            configs:
+              - source: greeting
+                target: /etc/greeting
+            secrets:
+              - token
+            command: ["sh", "-c", "cat /etc/greeting; echo; cat /run/secrets/token; while true; do sleep 1; done"]
+        configs:
+          greeting:
+            content: "hello config"
+        secrets:
+          token:
+            file: ./token.txt
+        """);
+    JstackRunner.Run up = stack.run("up", "-d");
+    assertThat(up.code()).as(up.err()).isZero();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(stack.run("logs", "app").out())
+                    .contains("| hello config\n")
+                    .contains("| s3cret-token\n"));
+
+    Files.writeString(dir.resolve("in.txt"), "copied in");
+    JstackRunner.Run in = stack.run("cp", dir.resolve("in.txt").toString(), "app:/tmp/");
+    assertThat(in.code()).as(in.err()).isZero();
+    String id = stack.run("ps", "-q").out().strip();
+    assertThat(stack.docker("exec", id, "cat", "/tmp/in.txt").out()).isEqualTo("copied in");
+    if (engine == EngineKind.EMBEDDED) {
+      assertThat(dir.resolve("data/containers").resolve(id).resolve("upper/tmp/in.txt"))
+          .hasContent("copied in");
+    }
+
+    Files.createDirectories(dir.resolve("out"));
+    JstackRunner.Run out =
+        stack.run("cp", "app:/etc/greeting", dir.resolve("out").toString() + "/");
+    assertThat(out.code()).as(out.err()).isZero();
+    assertThat(dir.resolve("out/greeting")).hasContent("hello config");
   }
 }

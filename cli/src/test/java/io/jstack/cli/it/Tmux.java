@@ -2,10 +2,7 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.awaitility.Awaitility;
 
 /**
@@ -39,27 +36,6 @@ final class Tmux implements AutoCloseable {
     assertThat(r.code()).as(r.err()).isZero();
     Docker.run(null, "tmux", "set-option", "-t", session, "status", "off");
     return new Tmux(session);
-  }
-
-  /**
-   * A script that runs jstack's CLI from the test class path with {@code env} and {@code base}
-   * arguments first, for a terminal to run: a real process, whose streams are the terminal.
-   */
-  static Path jstackScript(Path dir, Map<String, String> env, String... base) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    StringBuilder s = new StringBuilder("#!/bin/sh\n");
-    env.forEach((k, v) -> s.append("export ").append(k).append("='").append(v).append("'\n"));
-    s.append("exec '")
-        .append(java)
-        .append("' -cp '")
-        .append(System.getProperty("java.class.path"))
-        .append("' io.jstack.cli.Main ")
-        .append(String.join(" ", base))
-        .append(" \"$@\"\n");
-    Path script = dir.resolve("jstack.sh");
-    Files.writeString(script, s);
-    assertThat(script.toFile().setExecutable(true)).isTrue();
-    return script;
   }
 
   /**

@@ -88,6 +88,11 @@ final class Exchange {
     return v == null || v.isEmpty() ? null : v.get(0);
   }
 
+  /** Every value of the query parameter {@code name} ({@code ?names=a&names=b}). */
+  List<String> params(String name) {
+    return query.parameters().getOrDefault(name, List.of());
+  }
+
   /** Whether the query parameter {@code name} is {@code 1} or {@code true}. */
   boolean flag(String name) {
     String v = param(name);
@@ -294,10 +299,16 @@ final class Exchange {
         }
       }
 
+      private boolean closed;
+
       @Override
       public void close() {
-        flush();
-        buffer.release();
+        // Writers that close what they wrap (a tar stream) close it twice: the second is a no-op.
+        if (!closed) {
+          closed = true;
+          flush();
+          buffer.release();
+        }
       }
     };
   }

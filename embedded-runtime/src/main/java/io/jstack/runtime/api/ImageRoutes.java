@@ -12,6 +12,7 @@ import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -37,6 +38,9 @@ final class ImageRoutes {
                     HttpResponseStatus.OK, list(x.filters().getOrDefault("reference", List.of()))))
         .addStreaming(HttpMethod.POST, "/images/load", this::load)
         .add(HttpMethod.POST, "/images/create", this::pull)
+        .add(HttpMethod.POST, "/commit", this::commit)
+        .add(HttpMethod.GET, "/images/get", x -> save(x, x.params("names")))
+        .add(HttpMethod.GET, "/images/{name*}/get", x -> save(x, List.of(x.path("name"))))
         .add(
             HttpMethod.GET,
             "/images/{name*}/json",
@@ -74,6 +78,64 @@ final class ImageRoutes {
             out.accept(line);
           }
         });
+  }
+
+  /** {@code docker save}: the images as one archive (OCI layout and {@code manifest.json}). */
+  private void save(Exchange x, List<String> names) {
+    if (names.isEmpty()) {
+      throw new EngineException.InvalidArgument("save needs at least one image (?names=...)");
+    }
+    List<ImageReference> refs = new ArrayList<>();
+    ImageStore store = engine.images();
+    for (String n : names) {
+      ImageReference ref = ImageReference.parse(n);
+      if (store.resolve(ref).isEmpty()) {
+        throw new EngineException.NotFound("No such image: " + n);
+      }
+      refs.add(ref);
+    }
+    x.startChunked("application/x-tar");
+    try (java.io.OutputStream out = x.chunks()) {
+      ImageArchives.save(store, refs, out);
+    } catch (IOException | EngineException e) {
+      // The client sees the archive end early.
+    }
+    x.end();
+  }
+
+  /** {@code POST /commit}: a container's changes as a new image ({@code docker commit}). */
+  private void commit(Exchange x) {
+    String container = x.param("container");
+    if (container == null || container.isEmpty()) {
+      throw new EngineException.InvalidArgument("commit needs a container (?container=...)");
+    }
+    String changes = x.param("changes");
+    if (changes != null && !changes.isEmpty()) {
+      throw new UnsupportedOperationException(
+          "commit --change is not supported by the jstack engine yet; commit without it, or use"
+              + " --engine docker");
+    }
+    String repo = x.param("repo");
+    String tag = x.param("tag");
+    String reference =
+        repo == null || repo.isEmpty()
+            ? null
+            : repo + (tag == null || tag.isEmpty() ? "" : ":" + tag);
+    String pause = x.param("pause");
+    String id =
+        engine.commit(
+            container,
+            reference,
+            emptyToNull(x.param("comment")),
+            emptyToNull(x.param("author")),
+            pause == null || !pause.equals("0") && !pause.equalsIgnoreCase("false"));
+    ObjectNode r = Exchange.JSON.createObjectNode();
+    r.put("Id", id);
+    x.json(HttpResponseStatus.CREATED, r);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   private void pull(Exchange x) {
@@ -195,6 +257,17 @@ final class ImageRoutes {
     i.put("Os", img.config().path("os").asText());
     i.put("Size", img.layers().stream().mapToLong(ImageStore.Layer::size).sum());
     i.set("Config", img.config().path("config"));
+    i.put("Author", img.config().path("author").asText(""));
+    i.put("Comment", lastComment(img.config()));
+    ObjectNode rootfs = i.putObject("RootFS");
+    rootfs.put("Type", "layers");
+    img.diffIds().forEach(rootfs.putArray("Layers")::add);
     return i;
+  }
+
+  /** The comment of an image's last history entry, as Docker's inspect gives it. */
+  private static String lastComment(JsonNode config) {
+    JsonNode history = config.path("history");
+    return history.size() == 0 ? "" : history.get(history.size() - 1).path("comment").asText("");
   }
 }

@@ -55,6 +55,7 @@ public final class EmbeddedEngine {
   private final Waits waits;
   private final ContainerFiles files;
   private final Removals removals;
+  private final Commits commits;
 
   /**
    * A container's lifecycle changes one at a time: a start, stop, kill or removal never interleaves
@@ -91,6 +92,7 @@ public final class EmbeddedEngine {
     this.waits = new Waits(store, containers);
     this.files = new ContainerFiles(store, containers);
     this.removals = new Removals(store, images, volumes);
+    this.commits = new Commits(store, images, containers, events);
   }
 
   /** Calls {@code listener} with every event from now on, until the returned handle runs. */
@@ -426,6 +428,15 @@ public final class EmbeddedEngine {
         volumes.find(v).ifPresent(x -> volumes.remove(x.name()));
       }
     }
+  }
+
+  /**
+   * Makes a new image of a container's changes ({@code docker commit}), named {@code reference}
+   * unless that is null; returns its id. A running container is paused meanwhile if {@code pause}.
+   */
+  public String commit(
+      String idOrName, String reference, String comment, String author, boolean pause) {
+    return commits.commit(idOrName, new Commits.Request(reference, comment, author, pause));
   }
 
   /** Blocks until {@code condition} holds; the exit code of its last run (0 if it never ran). */

@@ -34,6 +34,8 @@ public final class NativeFs {
 
     long lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
 
+    long llistxattr(String path, byte[] list, long size) throws LastErrorException;
+
     int utimensat(int dirfd, String path, long[] times, int flags) throws LastErrorException;
 
     int mount(String source, String target, String type, long flags, String data)
@@ -154,6 +156,31 @@ public final class NativeFs {
       throw new IOException(
           "reading the attribute " + name + " of " + path + ": " + strerror(e), e);
     }
+  }
+
+  /** The names of the extended attributes of {@code path} itself, in the order the kernel lists. */
+  public static List<String> listXattrs(Path path) throws IOException {
+    byte[] buffer = new byte[65536];
+    long n;
+    try {
+      n = Holder.LIBC.llistxattr(path.toString(), buffer, buffer.length);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == 95) { // ENOTSUP: the file system has none
+        return List.of();
+      }
+      throw new IOException("listing the attributes of " + path + ": " + strerror(e), e);
+    }
+    List<String> names = new java.util.ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      if (buffer[i] == 0) {
+        if (i > start) {
+          names.add(new String(buffer, start, i - start, StandardCharsets.UTF_8));
+        }
+        start = i + 1;
+      }
+    }
+    return names;
   }
 
   /** The value of a text attribute, or null. */
