@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.ContainerRecord;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.Health;
 import io.jstack.runtime.engine.PublishedPort;
 import io.jstack.runtime.network.Network;
@@ -23,9 +22,9 @@ import java.util.List;
 
 /** Docker's JSON of containers: the list entry, inspect, network endpoints and top. */
 final class ContainerJson {
-  private final EmbeddedEngine engine;
+  private final ContainerService engine;
 
-  ContainerJson(EmbeddedEngine engine) {
+  ContainerJson(ContainerService engine) {
     this.engine = engine;
   }
 
@@ -168,7 +167,7 @@ final class ContainerJson {
     r.endpoints()
         .forEach(
             (id, ep) -> {
-              Network net = engine.networks().find(id).orElse(null);
+              Network net = engine.network(id).orElse(null);
               ObjectNode o = out.putObject(ep.network());
               o.putNull("IPAMConfig");
               o.putNull("Links");

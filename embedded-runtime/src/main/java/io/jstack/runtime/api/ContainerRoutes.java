@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.engine.Container;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.engine.internal.Archives;
 import io.netty.buffer.Unpooled;
@@ -19,10 +18,10 @@ import java.util.Map;
 
 /** {@code /containers}: list, create, inspect, the lifecycle, wait, top and file copies. */
 final class ContainerRoutes {
-  private final EmbeddedEngine engine;
+  private final ContainerService engine;
   private final ContainerJson json;
 
-  ContainerRoutes(EmbeddedEngine engine) {
+  ContainerRoutes(ContainerService engine) {
     this.engine = engine;
     this.json = new ContainerJson(engine);
   }
@@ -99,7 +98,7 @@ final class ContainerRoutes {
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
-    x.json(HttpResponseStatus.OK, ContainerJson.top(engine.containers().pids(c.record().id())));
+    x.json(HttpResponseStatus.OK, ContainerJson.top(engine.pids(c.record().id())));
   }
 
   private void pause(Exchange x, boolean pause) {
@@ -155,9 +154,7 @@ final class ContainerRoutes {
   }
 
   private void resize(Exchange x) {
-    engine
-        .containers()
-        .resize(engine.require(x.path("id")).record().id(), x.intParam("h"), x.intParam("w"));
+    engine.resize(engine.require(x.path("id")).record().id(), x.intParam("h"), x.intParam("w"));
     x.empty(HttpResponseStatus.OK);
   }
 

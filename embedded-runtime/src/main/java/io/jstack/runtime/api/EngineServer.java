@@ -50,18 +50,38 @@ public final class EngineServer implements AutoCloseable {
     this.workers = workers;
   }
 
+  /**
+   * The services the routes work over, one narrow interface per resource (so that routes are tested
+   * against fakes of them, without an engine).
+   */
+  record Services(
+      ContainerService containers,
+      LogService logs,
+      StatsService stats,
+      ExecService execs,
+      ImageService images,
+      NetworkService networks,
+      VolumeService volumes,
+      SystemService system) {
+
+    /** The routes of every resource the API serves, over these services. */
+    Router routes() {
+      Router r = new Router();
+      new SystemRoutes(system, images).register(r);
+      new ContainerRoutes(containers).register(r);
+      new LogRoutes(logs).register(r);
+      new StatsRoutes(stats).register(r);
+      new ExecRoutes(execs).register(r);
+      new ImageRoutes(images).register(r);
+      new NetworkRoutes(networks).register(r);
+      new VolumeRoutes(volumes).register(r);
+      return r;
+    }
+  }
+
   /** The routes of every resource the API serves, over {@code engine}. */
   static Router routes(EmbeddedEngine engine) {
-    Router r = new Router();
-    new SystemRoutes(engine).register(r);
-    new ContainerRoutes(engine).register(r);
-    new LogRoutes(engine).register(r);
-    new StatsRoutes(engine).register(r);
-    new ExecRoutes(engine).register(r);
-    new ImageRoutes(engine).register(r);
-    new NetworkRoutes(engine).register(r);
-    new VolumeRoutes(engine).register(r);
-    return r;
+    return EngineBackend.services(engine).routes();
   }
 
   /**
@@ -83,6 +103,12 @@ public final class EngineServer implements AutoCloseable {
   public static EngineServer start(
       EmbeddedEngine engine, Path socket, String socketGroup, Consumer<String> log)
       throws IOException, InterruptedException {
+    return start(routes(engine), socket, socketGroup, log);
+  }
+
+  /** Serves {@code router}'s routes on {@code socket}: see {@link #start(EmbeddedEngine, Path)}. */
+  static EngineServer start(Router router, Path socket, String socketGroup, Consumer<String> log)
+      throws IOException, InterruptedException {
     Files.createDirectories(socket.getParent());
     if (Files.exists(socket)) {
       if (answers(socket)) {
@@ -91,7 +117,6 @@ public final class EngineServer implements AutoCloseable {
       }
       Files.delete(socket);
     }
-    Router router = routes(engine);
     ExecutorService workers = Executors.newCachedThreadPool(Daemons.named("jstack-engine-request"));
     Set<Integer> seen = ConcurrentHashMap.newKeySet();
     EventLoopGroup group =

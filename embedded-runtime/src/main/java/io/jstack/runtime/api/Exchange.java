@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -93,10 +94,30 @@ final class Exchange {
     return query.parameters().getOrDefault(name, List.of());
   }
 
-  /** Whether the query parameter {@code name} is {@code 1} or {@code true}. */
+  /**
+   * Whether the query parameter {@code name} is set, read as Docker reads a boolean: anything but
+   * empty, {@code 0}, {@code no}, {@code false} or {@code none}, in any case (docker-py sends
+   * {@code True} and {@code False}). See moby's {@code httputils.BoolValue}.
+   */
   boolean flag(String name) {
+    return flag(name, false);
+  }
+
+  /**
+   * The boolean query parameter {@code name} (see {@link #flag(String)}), {@code absent} if not
+   * given.
+   */
+  boolean flag(String name, boolean absent) {
     String v = param(name);
-    return "1".equals(v) || "true".equals(v);
+    if (v == null) {
+      return absent;
+    }
+    String s = v.strip().toLowerCase(Locale.ROOT);
+    return !(s.isEmpty()
+        || s.equals("0")
+        || s.equals("no")
+        || s.equals("false")
+        || s.equals("none"));
   }
 
   /** The query parameter {@code name} as a number. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.ExecProcess;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.Exec;
 import io.jstack.runtime.internal.Daemons;
 import io.netty.handler.codec.http.HttpMethod;
@@ -14,9 +13,9 @@ import java.io.IOException;
 
 /** {@code POST /containers/{id}/exec} and {@code /exec/{id}}: inspect, resize and start. */
 final class ExecRoutes {
-  private final EmbeddedEngine engine;
+  private final ExecService engine;
 
-  ExecRoutes(EmbeddedEngine engine) {
+  ExecRoutes(ExecService engine) {
     this.engine = engine;
   }
 

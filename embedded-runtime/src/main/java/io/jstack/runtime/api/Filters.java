@@ -3,11 +3,16 @@ package io.jstack.runtime.api;
 import io.jstack.runtime.engine.Container;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** Docker's list filters ({@code label}, {@code name}, {@code status}) over the engine's types. */
 final class Filters {
+  /** Actions Docker's {@code event} filter also matches with a detail after them. */
+  private static final Set<String> FUZZY_ACTIONS =
+      Set.of("health_status", "exec_create", "exec_start");
+
   private Filters() {}
 
   /** Whether {@code labels} has every {@code key} or {@code key=value} of {@code wanted}. */
@@ -20,6 +25,18 @@ final class Filters {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether an event's {@code action} passes the {@code event} filter's {@code wanted} actions
+   * (none: every action). As Docker matches it: exactly, but {@code health_status}, {@code
+   * exec_create} and {@code exec_start} also match their actions with a detail ({@code
+   * health_status: healthy}).
+   */
+  static boolean actionMatches(String action, List<String> wanted) {
+    return wanted.isEmpty()
+        || wanted.stream()
+            .anyMatch(w -> action.equals(w) || FUZZY_ACTIONS.contains(w) && action.startsWith(w));
   }
 
   /**

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.ImageRemoval;
 import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageStore;
-import io.jstack.runtime.image.RegistryClient;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -23,10 +21,10 @@ import java.util.Objects;
 
 /** {@code /images}: list, inspect, remove, pull ({@code create}) and load (streamed). */
 final class ImageRoutes {
-  private final EmbeddedEngine engine;
+  private final ImageService images;
 
-  ImageRoutes(EmbeddedEngine engine) {
-    this.engine = engine;
+  ImageRoutes(ImageService images) {
+    this.images = images;
   }
 
   void register(Router r) {
@@ -51,7 +49,7 @@ final class ImageRoutes {
             x ->
                 x.json(
                     HttpResponseStatus.OK,
-                    removal(engine.removeImage(x.path("name"), x.flag("force")))));
+                    removal(images.removeImage(x.path("name"), x.flag("force")))));
   }
 
   /** Docker's answer to an image removal: what was untagged, then what was deleted. */
@@ -64,16 +62,15 @@ final class ImageRoutes {
 
   /** A {@code docker save} or OCI archive, read as it arrives (it may be larger than memory). */
   private void load(Exchange x) {
-    ImageStore store = engine.images();
     x.streamJson(
         out -> {
-          for (ImageArchives.Loaded l : ImageArchives.load(store, x.body(), null)) {
+          for (ImageArchives.Loaded l : images.load(x.body())) {
             ObjectNode line = Exchange.JSON.createObjectNode();
             line.put(
                 "stream",
                 (l.reference() != null
                         ? "Loaded image: " + l.reference().familiar()
-                        : "Loaded image ID: " + store.image(l.manifestDigest()).configDigest())
+                        : "Loaded image ID: " + images.image(l.manifestDigest()).configDigest())
                     + "\n");
             out.accept(line);
           }
@@ -86,18 +83,17 @@ final class ImageRoutes {
       throw new EngineException.InvalidArgument("save needs at least one image (?names=...)");
     }
     List<ImageReference> refs = new ArrayList<>();
-    ImageStore store = engine.images();
     for (String n : names) {
       ImageReference ref = ImageReference.parse(n);
-      if (store.resolve(ref).isEmpty()) {
+      if (images.findImage(ref.toString()).isEmpty()) {
         throw new EngineException.NotFound("No such image: " + n);
       }
       refs.add(ref);
     }
     x.startChunked("application/x-tar");
     try (java.io.OutputStream out = x.chunks()) {
-      ImageArchives.save(store, refs, out);
-    } catch (IOException | EngineException e) {
+      images.save(refs, out);
+    } catch (IOException | RuntimeException e) {
       // The client sees the archive end early.
     }
     x.end();
@@ -123,7 +119,7 @@ final class ImageRoutes {
             : repo + (tag == null || tag.isEmpty() ? "" : ":" + tag);
     String pause = x.param("pause");
     String id =
-        engine.commit(
+        images.commit(
             container,
             reference,
             emptyToNull(x.param("comment")),
@@ -153,21 +149,19 @@ final class ImageRoutes {
                     : ""));
     x.streamJson(
         out -> {
-          new RegistryClient(
-                  engine.images(),
-                  RegistryClient.Options.defaults(),
-                  pr -> {
-                    ObjectNode e = Exchange.JSON.createObjectNode();
-                    e.put("id", pr.id());
-                    e.put("status", pr.status());
-                    if (pr.total() > 0) {
-                      e.putObject("progressDetail")
-                          .put("current", pr.current())
-                          .put("total", pr.total());
-                    }
-                    out.accept(e);
-                  })
-              .pull(ref);
+          images.pull(
+              ref,
+              pr -> {
+                ObjectNode e = Exchange.JSON.createObjectNode();
+                e.put("id", pr.id());
+                e.put("status", pr.status());
+                if (pr.total() > 0) {
+                  e.putObject("progressDetail")
+                      .put("current", pr.current())
+                      .put("total", pr.total());
+                }
+                out.accept(e);
+              });
           ObjectNode done = Exchange.JSON.createObjectNode();
           done.put("status", "Status: Downloaded newer image for " + ref);
           out.accept(done);
@@ -183,7 +177,9 @@ final class ImageRoutes {
       ImageReference have = ImageReference.parse(tag);
       return want.registry().equals(have.registry())
           && want.repository().equals(have.repository())
-          && (!reference.contains(":") || Objects.equals(want.tag(), have.tag()));
+          // A tag follows the last slash: the colon of a registry's port is none.
+          && (reference.lastIndexOf(':') <= reference.lastIndexOf('/')
+              || Objects.equals(want.tag(), have.tag()));
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -191,9 +187,8 @@ final class ImageRoutes {
 
   /** Docker's image list: one entry per stored image, with its names. */
   private ArrayNode list(List<String> references) {
-    ImageStore store = engine.images();
     Map<String, List<String>> names = new LinkedHashMap<>();
-    store
+    images
         .tags()
         .forEach(
             (k, v) -> {
@@ -210,7 +205,7 @@ final class ImageRoutes {
                   .noneMatch(t -> references.stream().anyMatch(r -> sameImageName(r, t)))) {
             return;
           }
-          ImageStore.Image img = store.image(manifest);
+          ImageStore.Image img = images.image(manifest);
           ObjectNode i = out.addObject();
           i.put("Id", img.configDigest());
           i.put("ParentId", "");
@@ -235,16 +230,15 @@ final class ImageRoutes {
   }
 
   private ObjectNode inspect(String reference) {
-    ImageStore store = engine.images();
     String manifest =
-        store
-            .find(reference)
+        images
+            .findImage(reference)
             .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
-    ImageStore.Image img = store.image(manifest);
+    ImageStore.Image img = images.image(manifest);
     ObjectNode i = Exchange.JSON.createObjectNode();
     i.put("Id", img.configDigest());
     ArrayNode tags = i.putArray("RepoTags");
-    store
+    images
         .tags()
         .forEach(
             (k, v) -> {

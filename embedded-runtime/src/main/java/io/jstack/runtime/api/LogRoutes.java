@@ -1,7 +1,6 @@
 package io.jstack.runtime.api;
 
 import io.jstack.runtime.engine.Container;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.internal.SeqPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -31,9 +30,9 @@ import java.util.function.Consumer;
  * an open input).
  */
 final class LogRoutes {
-  private final EmbeddedEngine engine;
+  private final LogService engine;
 
-  LogRoutes(EmbeddedEngine engine) {
+  LogRoutes(LogService engine) {
     this.engine = engine;
   }
 
@@ -46,15 +45,15 @@ final class LogRoutes {
     Container c = engine.require(x.path("id"));
     boolean follow = x.flag("follow");
     boolean timestamps = x.flag("timestamps");
-    boolean stdout = !"0".equals(x.param("stdout"));
-    boolean stderr = !"0".equals(x.param("stderr"));
+    boolean stdout = x.flag("stdout", true);
+    boolean stderr = x.flag("stderr", true);
     Instant since = x.time("since");
     Instant until = x.time("until");
     String tailParam = x.param("tail");
     int tail = tailParam == null || tailParam.equals("all") ? -1 : Integer.parseInt(tailParam);
     x.startChunked(Hijacked.MULTIPLEXED);
     String id = c.record().id();
-    Path file = engine.containers().logFile(id);
+    Path file = engine.logFile(id);
     Consumer<String> send =
         l -> {
           Frame f = Frame.of(l, stdout, stderr, timestamps, since, until);
@@ -73,7 +72,7 @@ final class LogRoutes {
         lines.subList(Math.max(0, lines.size() - tail), lines.size()).forEach(send);
       }
       while (x.open()) {
-        boolean exited = engine.containers().exitCode(id).isPresent();
+        boolean exited = engine.exitCode(id).isPresent();
         long before = offset;
         offset = sendLog(file, offset, send);
         if (offset == before) {
@@ -104,7 +103,7 @@ final class LogRoutes {
     boolean stderr = x.flag("stderr");
     boolean replay = x.flag("logs");
     String id = c.record().id();
-    Path file = engine.containers().logFile(id);
+    Path file = engine.logFile(id);
     // The run to follow: the current one if it runs, else the next one to start.
     boolean running = c.alive();
     Instant startedAt = c.record().startedAt();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.runtime.engine.ContainerRecord;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.Endpoint;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
@@ -17,9 +16,9 @@ import java.util.Optional;
 
 /** {@code /networks}: bridge networks, and containers connected to them and disconnected. */
 final class NetworkRoutes {
-  private final EmbeddedEngine engine;
+  private final NetworkService engine;
 
-  NetworkRoutes(EmbeddedEngine engine) {
+  NetworkRoutes(NetworkService engine) {
     this.engine = engine;
   }
 
@@ -29,7 +28,7 @@ final class NetworkRoutes {
         .add(
             HttpMethod.GET,
             "/networks/{id}",
-            x -> x.json(HttpResponseStatus.OK, inspect(engine.networks().require(x.path("id")))))
+            x -> x.json(HttpResponseStatus.OK, inspect(engine.requireNetwork(x.path("id")))))
         .add(HttpMethod.DELETE, "/networks/{id}", this::remove)
         .add(HttpMethod.POST, "/networks/{id}/connect", this::connect)
         .add(HttpMethod.POST, "/networks/{id}/disconnect", this::disconnect);
@@ -38,7 +37,7 @@ final class NetworkRoutes {
   private void list(Exchange x) {
     Map<String, List<String>> filters = x.filters();
     ArrayNode out = Exchange.JSON.createArrayNode();
-    for (Network net : engine.networks().list()) {
+    for (Network net : engine.networks()) {
       if (Filters.labelsMatch(net.labels(), filters.getOrDefault("label", List.of()))
           && filters.getOrDefault("name", List.of()).stream()
               .allMatch(n -> net.name().contains(n))) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.container.Usage;
 import io.jstack.runtime.engine.Container;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -14,9 +13,9 @@ import java.nio.charset.StandardCharsets;
 
 /** {@code GET /containers/{id}/stats}: Docker's stats of a running container from its cgroups. */
 final class StatsRoutes {
-  private final EmbeddedEngine engine;
+  private final StatsService engine;
 
-  StatsRoutes(EmbeddedEngine engine) {
+  StatsRoutes(StatsService engine) {
     this.engine = engine;
   }
 
@@ -31,23 +30,23 @@ final class StatsRoutes {
   private void stats(Exchange x) throws IOException {
     Container c = engine.require(x.path("id"));
     String id = c.record().id();
-    boolean stream = !"0".equals(x.param("stream")) && !"false".equals(x.param("stream"));
+    boolean stream = x.flag("stream", true);
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + id + " is not running");
     }
     try {
-      Usage before = x.flag("one-shot") ? null : engine.containers().usage(id);
+      Usage before = x.flag("one-shot") ? null : engine.usage(id);
       if (!stream) {
         if (before != null) {
           Thread.sleep(500);
         }
-        x.json(HttpResponseStatus.OK, stats(c, engine.containers().usage(id), before));
+        x.json(HttpResponseStatus.OK, stats(c, engine.usage(id), before));
         return;
       }
       x.startChunked("application/json");
-      while (x.open() && engine.containers().exitCode(id).isEmpty()) {
+      while (x.open() && engine.exitCode(id).isEmpty()) {
         Thread.sleep(1000);
-        Usage now = engine.containers().usage(id);
+        Usage now = engine.usage(id);
         byte[] line =
             (Exchange.JSON.writeValueAsString(stats(c, now, before)) + "\n")
                 .getBytes(StandardCharsets.UTF_8);

@@ -3,7 +3,6 @@ package io.jstack.runtime.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.runtime.container.Usage;
 import io.jstack.runtime.engine.Container;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.image.RegistryClient;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -18,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code /_ping}, {@code /version}, {@code /info}, {@code /events} and {@code /plugins}. */
 final class SystemRoutes {
-  private final EmbeddedEngine engine;
+  private final SystemService engine;
+  private final ImageService images;
 
-  SystemRoutes(EmbeddedEngine engine) {
+  SystemRoutes(SystemService engine, ImageService images) {
     this.engine = engine;
+    this.images = images;
   }
 
   void register(Router r) {
@@ -52,7 +53,7 @@ final class SystemRoutes {
 
   private ObjectNode info() {
     ObjectNode i = Exchange.JSON.createObjectNode();
-    List<Container> all = engine.list();
+    List<Container> all = engine.containers();
     i.put("ID", "jstack");
     i.put("Name", "jstack");
     i.put("ServerVersion", "jstack-0.1.0");
@@ -65,13 +66,13 @@ final class SystemRoutes {
     i.put(
         "ContainersRunning",
         all.stream().filter(c -> c.status() == Container.Status.running).count());
-    i.put("Images", engine.images().tags().size());
-    i.put("DockerRootDir", engine.dataRoot().path().toString());
+    i.put("Images", images.tags().size());
+    i.put("DockerRootDir", engine.dataRoot().toString());
     i.put("CgroupDriver", "cgroupfs");
     return i;
   }
 
-  /** Streams events as they happen (no history), filtered by label, type and container. */
+  /** Streams events as they happen (no history), filtered by label, type, container and event. */
   private void events(Exchange x) {
     Map<String, List<String>> filters = x.filters();
     Instant until = x.time("until");
@@ -83,6 +84,7 @@ final class SystemRoutes {
             e -> {
               if (!Filters.labelsMatch(e.attributes(), filters.getOrDefault("label", List.of()))
                   || filters.containsKey("type") && !filters.get("type").contains("container")
+                  || !Filters.actionMatches(e.action(), filters.getOrDefault("event", List.of()))
                   || filters.containsKey("container")
                       && !filters.get("container").contains(e.id())
                       && !filters.get("container").contains(e.attributes().get("name"))) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
-import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.Volumes;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -14,9 +13,9 @@ import java.util.UUID;
 
 /** {@code /volumes}: local volumes. */
 final class VolumeRoutes {
-  private final EmbeddedEngine engine;
+  private final VolumeService engine;
 
-  VolumeRoutes(EmbeddedEngine engine) {
+  VolumeRoutes(VolumeService engine) {
     this.engine = engine;
   }
 
@@ -31,7 +30,7 @@ final class VolumeRoutes {
     Map<String, List<String>> filters = x.filters();
     ObjectNode r = Exchange.JSON.createObjectNode();
     ArrayNode list = r.putArray("Volumes");
-    for (Volumes.Volume v : engine.volumes().list()) {
+    for (Volumes.Volume v : engine.volumes()) {
       if (Filters.labelsMatch(v.labels(), filters.getOrDefault("label", List.of()))) {
         list.add(json(v));
       }
@@ -48,7 +47,7 @@ final class VolumeRoutes {
     if (name.isEmpty()) {
       name = UUID.randomUUID().toString().replace("-", "");
     }
-    x.json(HttpResponseStatus.CREATED, json(engine.volumes().create(name, labels)));
+    x.json(HttpResponseStatus.CREATED, json(engine.createVolume(name, labels)));
   }
 
   private void inspect(Exchange x) {
@@ -57,8 +56,7 @@ final class VolumeRoutes {
         HttpResponseStatus.OK,
         json(
             engine
-                .volumes()
-                .find(name)
+                .findVolume(name)
                 .orElseThrow(
                     () -> new EngineException.NotFound("get " + name + ": no such volume"))));
   }

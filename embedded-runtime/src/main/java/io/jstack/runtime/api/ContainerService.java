@@ -1,0 +1,72 @@
+package io.jstack.runtime.api;
+
+import io.jstack.runtime.engine.Container;
+import io.jstack.runtime.engine.ContainerSettings;
+import io.jstack.runtime.engine.Health;
+import io.jstack.runtime.engine.WaitFor;
+import io.jstack.runtime.network.Network;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@link ContainerRoutes} and {@link ContainerJson} need of the engine: containers and their
+ * lifecycle, by id, name or id prefix. Each method throws the engine's typed failures ({@code
+ * EngineException.NotFound}, {@code Conflict}, ...), which {@link ApiErrors} maps to statuses.
+ */
+interface ContainerService {
+  /** Every container, newest first. */
+  List<Container> list();
+
+  /** A container; {@code NotFound} when there is none. */
+  Container require(String idOrName);
+
+  /** Creates a container ({@code name} null: the engine names it); its id. */
+  String create(String name, ContainerSettings settings);
+
+  /** Starts it; nothing when it runs. */
+  void start(String idOrName);
+
+  /** Stops it with {@code signal} (null: its own), then SIGKILL after {@code timeout}. */
+  void stop(String idOrName, String signal, Duration timeout);
+
+  /** Sends {@code signal} (null: SIGKILL). */
+  void kill(String idOrName, String signal);
+
+  /**
+   * Gives it another name ({@code InvalidArgument} for its own, {@code Conflict} for a taken one).
+   */
+  void rename(String idOrName, String newName);
+
+  /** Freezes ({@code pause}) or thaws it. */
+  void pause(String idOrName, boolean pause);
+
+  /** Removes it, a running one only with {@code force}, with its anonymous volumes if asked. */
+  void remove(String idOrName, boolean force, boolean removeVolumes);
+
+  /** Blocks until {@code condition} holds; the exit code of its last run. */
+  int await(String idOrName, WaitFor condition);
+
+  /** The host pids of its processes. */
+  List<Long> pids(String id);
+
+  /** Resizes its terminal. */
+  void resize(String id, int rows, int columns);
+
+  /** Where {@code path} inside it is on the host. */
+  Path pathIn(String idOrName, String path);
+
+  /** Unpacks the tar stream {@code archive} into its directory {@code dir}. */
+  void copyTo(String idOrName, String dir, InputStream archive);
+
+  /** Its health, if it has a healthcheck and runs. */
+  Optional<Health.State> health(String id);
+
+  /** Whether its restart policy is about to start it again. */
+  boolean restarting(String id);
+
+  /** The network of an endpoint, by network id, if it still exists. */
+  Optional<Network> network(String networkId);
+}

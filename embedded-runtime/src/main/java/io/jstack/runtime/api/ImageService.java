@@ -1,0 +1,46 @@
+package io.jstack.runtime.api;
+
+import io.jstack.engine.ImageReference;
+import io.jstack.runtime.engine.ImageRemoval;
+import io.jstack.runtime.image.ImageArchives;
+import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.RegistryClient;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** What {@link ImageRoutes} and {@link SystemRoutes} need of the engine: the stored images. */
+interface ImageService {
+  /** Every tag (untagged images under {@code @<digest>}) and the manifest digest it points to. */
+  Map<String, String> tags();
+
+  /** The stored image of {@code manifestDigest}. */
+  ImageStore.Image image(String manifestDigest);
+
+  /** The manifest digest of the image {@code reference} (a name, an ID or its prefix) names. */
+  Optional<String> findImage(String reference);
+
+  /** Removes a name, or with an ID every name, as {@code docker rmi} does. */
+  ImageRemoval removeImage(String reference, boolean force);
+
+  /** Pulls {@code ref} from its registry, telling {@code progress} how it goes. */
+  void pull(ImageReference ref, Consumer<RegistryClient.Progress> progress);
+
+  /** Loads a {@code docker save} or OCI archive, read as it arrives; the images it held. */
+  List<ImageArchives.Loaded> load(InputStream archive);
+
+  /**
+   * Writes the images {@code refs} as one archive ({@code docker save}).
+   *
+   * @throws io.jstack.engine.EngineException.NotFound naming the first that is not here
+   */
+  void save(List<ImageReference> refs, java.io.OutputStream out);
+
+  /**
+   * Makes an image of a container's changes ({@code docker commit}), named {@code reference} unless
+   * null; its id.
+   */
+  String commit(String container, String reference, String comment, String author, boolean pause);
+}

@@ -1,0 +1,121 @@
+package io.jstack.runtime.api;
+
+import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
+import io.jstack.runtime.engine.ImageRemoval;
+import io.jstack.runtime.image.ImageArchives;
+import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.RegistryClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Images in memory: tags, and the images they point to, given by the test; removals, pulls and
+ * loads answer what the test set up and are written down.
+ */
+final class FakeImages implements ImageService {
+  final Map<String, String> tags = new TreeMap<>();
+  final Map<String, ImageStore.Image> images = new HashMap<>();
+  final List<String> calls = new ArrayList<>();
+
+  /** What a removal answers; null: there is no such image. */
+  ImageRemoval removal;
+
+  /** What a removal throws, if set. */
+  RuntimeException removalFailure;
+
+  /** What a pull reports; a pull of {@code failing} fails. */
+  List<RegistryClient.Progress> progress = List.of();
+
+  RuntimeException pullFailure;
+  List<ImageArchives.Loaded> loaded = List.of();
+
+  FakeImages with(ImageStore.Image image, String... tagsOfIt) {
+    images.put(image.manifestDigest(), image);
+    for (String t : tagsOfIt) {
+      tags.put(t, image.manifestDigest());
+    }
+    return this;
+  }
+
+  @Override
+  public Map<String, String> tags() {
+    return Map.copyOf(tags);
+  }
+
+  @Override
+  public ImageStore.Image image(String manifestDigest) {
+    return images.get(manifestDigest);
+  }
+
+  @Override
+  public Optional<String> findImage(String reference) {
+    return Optional.ofNullable(tags.get(reference));
+  }
+
+  @Override
+  public ImageRemoval removeImage(String reference, boolean force) {
+    calls.add("remove " + reference + " force=" + force);
+    if (removalFailure != null) {
+      throw removalFailure;
+    }
+    if (removal == null) {
+      throw new EngineException.NotFound("No such image: " + reference);
+    }
+    return removal;
+  }
+
+  @Override
+  public void pull(ImageReference ref, Consumer<RegistryClient.Progress> report) {
+    calls.add("pull " + ref);
+    progress.forEach(report);
+    if (pullFailure != null) {
+      throw pullFailure;
+    }
+  }
+
+  @Override
+  public void save(List<ImageReference> refs, java.io.OutputStream out) {
+    calls.add("save " + refs);
+    try {
+      out.write(("archive of " + refs.size()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String commit(
+      String container, String reference, String comment, String author, boolean pause) {
+    calls.add(
+        "commit "
+            + container
+            + " as "
+            + reference
+            + " comment="
+            + comment
+            + " author="
+            + author
+            + " pause="
+            + pause);
+    return "sha256:committed";
+  }
+
+  @Override
+  public List<ImageArchives.Loaded> load(InputStream archive) {
+    try {
+      calls.add("load " + archive.readAllBytes().length + " bytes");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return loaded;
+  }
+}

@@ -1,0 +1,314 @@
+package io.jstack.runtime.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
+import io.jstack.engine.http.HttpRequest;
+import io.jstack.runtime.engine.ImageRemoval;
+import io.jstack.runtime.image.ImageArchives;
+import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.RegistryClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real HTTP against fakes; a route that hangs fails the test instead. */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ImageRoutesTest {
+  private static final String ALPINE = "docker.io/library/alpine:3";
+  private static final String APP = "registry:5000/team/app:1";
+
+  @TempDir Path dir;
+
+  private final FakeImages engine =
+      new FakeImages()
+          .with(
+              image(
+                  "sha256:m1",
+                  "sha256:c1",
+                  "{'created': '2026-01-02T03:04:05Z', 'architecture': 'amd64', 'os': 'linux',"
+                      + " 'config': {'Labels': {'maintainer': 'me'}, 'Cmd': ['sh']}}",
+                  100,
+                  23),
+              ALPINE,
+              "docker.io/library/alpine@sha256:m1")
+          .with(image("sha256:m2", "sha256:c2", "{'config': {}}", 5), APP)
+          .with(image("sha256:m3", "sha256:c3", "{'created': 'yesterday'}"), "@sha256:m3");
+
+  private ApiClient api;
+
+  @BeforeEach
+  void serve() {
+    api =
+        ApiClient.serving(
+            dir, new EngineServer.Services(null, null, null, null, engine, null, null, null));
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private static ImageStore.Image image(
+      String manifest, String config, String json, long... layerSizes) {
+    List<ImageStore.Layer> layers = new ArrayList<>();
+    List<String> diffIds = new ArrayList<>();
+    for (long size : layerSizes) {
+      layers.add(new ImageStore.Layer("sha256:l" + layers.size(), "tar+gzip", size));
+      diffIds.add("sha256:d" + diffIds.size());
+    }
+    try {
+      return new ImageStore.Image(
+          manifest, config, layers, diffIds, Exchange.JSON.readTree(json.replace('\'', '"')));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Lines of a streamed JSON answer. */
+  private static List<JsonNode> lines(ApiClient.Answer a) {
+    List<JsonNode> out = new ArrayList<>();
+    for (String l : a.text().split("\r\n")) {
+      try {
+        out.add(Exchange.JSON.readTree(l));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void list_showsEachImageOnce_withItsTagsDigestsSizeAndLabels() {
+    JsonNode list = api.get("/images/json").json();
+
+    assertThat(list).hasSize(3);
+    JsonNode alpine =
+        list.findParents("Id").stream()
+            .filter(i -> i.path("Id").asText().equals("sha256:c1"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(alpine.path("RepoTags").toString()).isEqualTo("[\"" + ALPINE + "\"]");
+    assertThat(alpine.path("RepoDigests").toString())
+        .isEqualTo("[\"docker.io/library/alpine@sha256:m1\"]");
+    assertThat(alpine.path("Created").asLong()).isEqualTo(1767323045L);
+    assertThat(alpine.path("Size").asLong()).isEqualTo(123);
+    assertThat(alpine.path("Labels").path("maintainer").asText()).isEqualTo("me");
+    JsonNode unnamed =
+        list.findParents("Id").stream()
+            .filter(i -> i.path("Id").asText().equals("sha256:c3"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(unnamed.path("RepoTags")).isEmpty();
+    assertThat(unnamed.path("Created").asLong()).as("an unreadable date is the epoch").isZero();
+    assertThat(unnamed.path("Labels").isObject()).isTrue();
+  }
+
+  @Test
+  void list_byReference_matchesTheNameAndTheTagIfGiven() {
+    String byName = URLEncoder.encode("{\"reference\":[\"alpine\"]}", StandardCharsets.UTF_8);
+    String byTag = URLEncoder.encode("{\"reference\":[\"alpine:4\"]}", StandardCharsets.UTF_8);
+    String other =
+        URLEncoder.encode("{\"reference\":[\"registry:5000/team/app\"]}", StandardCharsets.UTF_8);
+
+    assertThat(api.get("/images/json?filters=" + byName).json().findValuesAsText("Id"))
+        .containsExactly("sha256:c1");
+    assertThat(api.get("/images/json?filters=" + byTag).json()).isEmpty();
+    assertThat(api.get("/images/json?filters=" + other).json().findValuesAsText("Id"))
+        .containsExactly("sha256:c2");
+  }
+
+  @Test
+  void inspect_takesANameWithRegistryPortAndSlashes() {
+    ApiClient.Answer a = api.get("/v1.41/images/" + APP + "/json");
+
+    assertThat(a.status()).isEqualTo(200);
+    JsonNode i = a.json();
+    assertThat(i.path("Id").asText()).isEqualTo("sha256:c2");
+    assertThat(i.path("RepoTags").toString()).isEqualTo("[\"" + APP + "\"]");
+    assertThat(i.path("Size").asLong()).isEqualTo(5);
+    JsonNode alpine = api.get("/images/" + ALPINE + "/json").json();
+    assertThat(alpine.path("Architecture").asText()).isEqualTo("amd64");
+    assertThat(alpine.path("Os").asText()).isEqualTo("linux");
+    assertThat(alpine.path("Created").asText()).isEqualTo("2026-01-02T03:04:05Z");
+    assertThat(alpine.path("Config").path("Cmd").toString()).isEqualTo("[\"sh\"]");
+  }
+
+  @Test
+  void inspect_ofNoSuchImage_is404() {
+    ApiClient.Answer a = api.get("/images/nope:1/json");
+
+    assertThat(a.status()).isEqualTo(404);
+    assertThat(a.message()).isEqualTo("No such image: nope:1");
+  }
+
+  @Test
+  void remove_answersWhatWasUntagged_thenWhatWasDeleted() {
+    engine.removal =
+        new ImageRemoval(
+            List.of(APP, "registry:5000/team/app@sha256:m2"), Optional.of("sha256:c2"));
+
+    ApiClient.Answer a = api.delete("/images/" + APP + "?force=1");
+
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.json().toString())
+        .isEqualTo(
+            "[{\"Untagged\":\""
+                + APP
+                + "\"},"
+                + "{\"Untagged\":\"registry:5000/team/app@sha256:m2\"},"
+                + "{\"Deleted\":\"sha256:c2\"}]");
+    assertThat(engine.calls).containsExactly("remove " + APP + " force=true");
+  }
+
+  @Test
+  void remove_ofANameTheImageKeepsOthersOf_deletesNothing() {
+    engine.removal = new ImageRemoval(List.of(ALPINE), Optional.empty());
+
+    ApiClient.Answer a = api.delete("/images/alpine:3");
+
+    assertThat(a.json().toString()).isEqualTo("[{\"Untagged\":\"" + ALPINE + "\"}]");
+    assertThat(engine.calls).containsExactly("remove alpine:3 force=false");
+  }
+
+  @Test
+  void remove_ofNoSuchImage_is404_andOfOneInUse409() {
+    ApiClient.Answer missing = api.delete("/images/nope");
+    engine.removalFailure = new EngineException.Conflict("image is used by container web");
+    ApiClient.Answer conflict = api.delete("/images/alpine");
+
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.message()).isEqualTo("No such image: nope");
+    assertThat(conflict.status()).isEqualTo(409);
+    assertThat(conflict.message()).isEqualTo("image is used by container web");
+  }
+
+  @Test
+  void pull_streamsTheProgress_thenDockersLastStatus() {
+    engine.progress =
+        List.of(
+            new RegistryClient.Progress("abc123", "Downloading", 10, 100),
+            new RegistryClient.Progress("abc123", "Pull complete", -1, -1));
+
+    ApiClient.Answer a = api.post("/images/create?fromImage=alpine&tag=3");
+
+    assertThat(a.status()).isEqualTo(200);
+    List<JsonNode> lines = lines(a);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0).toString())
+        .isEqualTo(
+            "{\"id\":\"abc123\",\"status\":\"Downloading\","
+                + "\"progressDetail\":{\"current\":10,\"total\":100}}");
+    assertThat(lines.get(1).has("progressDetail")).isFalse();
+    assertThat(lines.get(2).path("status").asText())
+        .isEqualTo("Status: Downloaded newer image for " + ALPINE);
+    assertThat(engine.calls).containsExactly("pull " + ALPINE);
+  }
+
+  @Test
+  void pull_aDigestTag_pullsByDigest() {
+    String digest = "sha256:" + "ab".repeat(32);
+
+    api.post("/images/create?fromImage=alpine&tag=" + digest);
+
+    assertThat(engine.calls).containsExactly("pull docker.io/library/alpine@" + digest);
+  }
+
+  @Test
+  void pull_thatFails_endsTheStreamWithAnErrorObject() {
+    engine.pullFailure = new EngineException.NotFound("manifest unknown: alpine:9");
+
+    ApiClient.Answer a = api.post("/images/create?fromImage=alpine&tag=9");
+
+    assertThat(a.status()).as("the head went before the failure").isEqualTo(200);
+    JsonNode last = lines(a).get(lines(a).size() - 1);
+    assertThat(last.path("error").asText()).isEqualTo("manifest unknown: alpine:9");
+    assertThat(last.path("errorDetail").path("message").asText())
+        .isEqualTo("manifest unknown: alpine:9");
+  }
+
+  @Test
+  void pull_withoutFromImage_is400() {
+    ApiClient.Answer a = api.post("/images/create?fromSrc=-");
+
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.message()).contains("fromSrc").contains("not supported");
+    assertThat(engine.calls).isEmpty();
+  }
+
+  @Test
+  void load_streamsTheArchive_andNamesWhatItLoaded() {
+    engine.loaded =
+        List.of(
+            new ImageArchives.Loaded(ImageReference.parse("alpine:3"), "sha256:m1"),
+            new ImageArchives.Loaded(null, "sha256:m3"));
+
+    ApiClient.Answer a =
+        api.send(
+            HttpRequest.postStream(
+                "/images/load?quiet=1",
+                "application/x-tar",
+                new ByteArrayInputStream(new byte[70_000])));
+
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(lines(a))
+        .extracting(l -> l.path("stream").asText())
+        .containsExactly("Loaded image: alpine:3\n", "Loaded image ID: sha256:c3\n");
+    assertThat(engine.calls).containsExactly("load 70000 bytes");
+  }
+
+  @Test
+  void commit_passesItsParameters_andAnswers201WithTheNewId() {
+    ApiClient.Answer a =
+        api.post("/v1.41/commit?container=web&repo=team/app&tag=2&comment=fixed&author=me&pause=0");
+
+    assertThat(a.status()).isEqualTo(201);
+    assertThat(a.json().path("Id").asText()).isEqualTo("sha256:committed");
+    assertThat(engine.calls)
+        .containsExactly("commit web as team/app:2 comment=fixed author=me pause=false");
+
+    api.post("/commit?container=web");
+    assertThat(engine.calls.get(1))
+        .as("no name, and a running container is paused by default")
+        .isEqualTo("commit web as null comment=null author=null pause=true");
+  }
+
+  @Test
+  void commit_withoutAContainer_is400_andWithChanges501() {
+    ApiClient.Answer none = api.post("/commit?repo=x");
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.json().path("message").asText()).contains("container");
+
+    ApiClient.Answer changes = api.post("/commit?container=web&changes=CMD%20x");
+    assertThat(changes.status()).isEqualTo(501);
+    assertThat(changes.json().path("message").asText()).contains("--change");
+    assertThat(engine.calls).isEmpty();
+  }
+
+  @Test
+  void save_streamsTheArchiveOfTheNamedImages_andAnUnknownOneIs404() {
+    ApiClient.Answer both = api.get("/images/get?names=" + ALPINE + "&names=" + APP);
+    assertThat(both.status()).isEqualTo(200);
+    assertThat(both.text()).isEqualTo("archive of 2");
+    ApiClient.Answer one = api.get("/v1.41/images/" + APP + "/get");
+    assertThat(one.text()).isEqualTo("archive of 1");
+
+    ApiClient.Answer unknown = api.get("/images/get?names=nope:1");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().path("message").asText()).contains("nope:1");
+    assertThat(engine.calls).hasSize(2);
+  }
+}
