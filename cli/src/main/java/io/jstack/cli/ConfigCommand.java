@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,7 +80,7 @@ final class ConfigCommand implements Callable<Integer> {
       names = "--hash",
       paramLabel = "'*'|SERVICE",
       description = "Print the configuration hash of each named service ('*' for all).")
-  String hash;
+  @Nullable String hash;
 
   @Option(names = "--no-interpolate", description = "Do not substitute variables.")
   boolean noInterpolate;
@@ -91,7 +92,7 @@ final class ConfigCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FILE",
       description = "Write to FILE.")
-  Path output;
+  @Nullable Path output;
 
   @Override
   public Integer call() {
@@ -156,7 +157,7 @@ final class ConfigCommand implements Callable<Integer> {
   }
 
   /** The text of a listing flag, or {@code null} when none was given. */
-  private String listing(Project project, LoadedProject loaded) {
+  private @Nullable String listing(Project project, LoadedProject loaded) {
     List<String> lines = new ArrayList<>();
     if (listServices) {
       lines.addAll(project.services().keySet());

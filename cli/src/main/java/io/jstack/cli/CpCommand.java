@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -70,7 +71,8 @@ final class CpCommand extends ProjectCommand implements Callable<Integer> {
           int skipped =
               SafeExtract.extract(
                   tar,
-                  intoDir ? host : host.getParent(),
+                  // Only a directory has no parent: the root.
+                  intoDir ? host : Objects.requireNonNull(host.getParent()),
                   intoDir ? null : host.getFileName().toString());
           if (skipped > 0) {
             err().println("jstack: warning: skipped " + skipped + " hard links or device files");

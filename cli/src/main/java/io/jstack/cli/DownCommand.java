@@ -7,6 +7,7 @@ import io.jstack.planner.Plan;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,13 +37,13 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
       names = "--rmi",
       paramLabel = "local|all",
       description = "Also remove images: built ones (local), or all.")
-  String rmi;
+  @Nullable String rmi;
 
   @Option(
       names = {"-t", "--timeout"},
       paramLabel = "SECONDS",
       description = "Stop timeout, over stop_grace_period.")
-  Integer timeout;
+  @Nullable Integer timeout;
 
   @Option(names = "--dry-run", description = "Print the plan and change nothing.")
   boolean dryRun;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,21 +40,21 @@ final class EngineCommand implements Callable<Integer> {
       paramLabel = "PATH",
       description =
           "Where to serve (default: $JSTACK_ENGINE_SOCKET, else /run/jstack/engine.sock).")
-  Path socket;
+  @Nullable Path socket;
 
   @Option(
       names = "--dns-upstream",
       paramLabel = "HOST:PORT[,...]",
       description =
           "Where the DNS of bridge networks asks names it does not know (default: $JSTACK_DNS_UPSTREAM, else the host's resolvers).")
-  String dnsUpstream;
+  @Nullable String dnsUpstream;
 
   @Option(
       names = "--group",
       paramLabel = "GROUP",
       description =
           "The group that may use the socket besides root (default: jstack, if that group exists).")
-  String group;
+  @Nullable String group;
 
   @Override
   public Integer call() throws Exception {

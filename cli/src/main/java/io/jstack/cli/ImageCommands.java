@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -163,7 +164,7 @@ final class ImageCommands implements Callable<Integer> {
         arity = "0..1",
         paramLabel = "TARGET",
         description = "Where to push it (default: its own name).")
-    String target;
+    @Nullable String target;
 
     @Override
     public Integer call() {
@@ -317,7 +318,7 @@ final class ImageCommands implements Callable<Integer> {
         names = {"-i", "--input"},
         paramLabel = "FILE",
         description = "The archive (default: standard input).")
-    Path input;
+    @Nullable Path input;
 
     @Option(
         names = "--platform",
@@ -356,7 +357,7 @@ final class ImageCommands implements Callable<Integer> {
         names = {"-o", "--output"},
         paramLabel = "FILE",
         description = "The archive (default: standard output).")
-    Path output;
+    @Nullable Path output;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE")
     List<String> images;

@@ -8,6 +8,7 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.Stdio;
 import java.io.PrintWriter;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,7 +63,7 @@ public final class Jstack {
       scope = ScopeType.INHERIT,
       description =
           "The engine to use (default: docker when DOCKER_HOST is set, else jstack's embedded engine, which the CLI starts on demand).")
-  Engines.Kind engine;
+  Engines.@Nullable Kind engine;
 
   @Option(
       names = "--progress",
@@ -91,9 +92,10 @@ public final class Jstack {
     this.stdio = stdio;
   }
 
-  /** What jstack reads as its standard input ({@code -f -}, exec). */
+  /** What jstack reads as its standard input ({@code -f -}, exec); empty when it was given none. */
   java.io.InputStream stdin() {
-    return stdio.in();
+    java.io.InputStream in = stdio.in();
+    return in != null ? in : java.io.InputStream.nullInputStream();
   }
 
   /**
@@ -130,7 +132,7 @@ public final class Jstack {
       scope = ScopeType.INHERIT,
       description =
           "The embedded engine's data (default: $JSTACK_DATA_ROOT, else /var/lib/jstack).")
-  String dataRoot;
+  @Nullable String dataRoot;
 
   /** The embedded engine's data root, from --data-root, JSTACK_DATA_ROOT or the default. */
   io.jstack.runtime.DataRoot dataRoot() {
@@ -198,14 +200,19 @@ public final class Jstack {
     addHelpOptions(cl);
     // picocli's help command puts a header before its usage: every command's help starts with it.
     CommandLine.Model.UsageMessageSpec help =
-        cl.getSubcommands().get("help").getCommandSpec().usageMessage();
+        subcommand(cl, "help").getCommandSpec().usageMessage();
     help.description(help.header());
     help.header(new String[0]);
     help.synopsisHeading("Usage: ");
     // Everything after exec's SERVICE belongs to the command run in the container.
-    cl.getSubcommands().get("exec").setStopAtPositional(true);
-    cl.getSubcommands().get("run").setStopAtPositional(true);
+    subcommand(cl, "exec").setStopAtPositional(true);
+    subcommand(cl, "run").setStopAtPositional(true);
     return cl;
+  }
+
+  /** One of the subcommands declared above. */
+  private static CommandLine subcommand(CommandLine cl, String name) {
+    return java.util.Objects.requireNonNull(cl.getSubcommands().get(name), name);
   }
 
   /**

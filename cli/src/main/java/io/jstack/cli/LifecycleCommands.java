@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +28,7 @@ final class LifecycleCommands {
     abstract Plan plan(Planner planner);
 
     /** A second plan to run after the first on a fresh reading of the engine, or null. */
-    Plan then(Planner planner) {
+    @Nullable Plan then(Planner planner) {
       return null;
     }
 
@@ -63,7 +64,7 @@ final class LifecycleCommands {
         names = {"-t", "--timeout"},
         paramLabel = "SECONDS",
         description = "Stop timeout, over stop_grace_period.")
-    Integer timeout;
+    @Nullable Integer timeout;
 
     @Override
     Plan plan(Planner planner) {
@@ -77,7 +78,7 @@ final class LifecycleCommands {
         names = {"-t", "--timeout"},
         paramLabel = "SECONDS",
         description = "Stop timeout, over stop_grace_period.")
-    Integer timeout;
+    @Nullable Integer timeout;
 
     @Override
     Plan plan(Planner planner) {
@@ -85,7 +86,7 @@ final class LifecycleCommands {
     }
 
     @Override
-    Plan then(Planner planner) {
+    @Nullable Plan then(Planner planner) {
       return planner.start(services);
     }
   }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,13 +49,13 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
       names = "--since",
       paramLabel = "TIME",
       description = "Only output since a time (2024-01-02T15:04:05Z) or a duration ago (42m).")
-  String since;
+  @Nullable String since;
 
   @Option(
       names = "--until",
       paramLabel = "TIME",
       description = "Only output before a time or a duration ago.")
-  String until;
+  @Nullable String until;
 
   @Option(
       names = {"-t", "--timestamps"},
@@ -146,7 +147,7 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
   }
 
   /** An RFC 3339 time or a duration ago ({@code 42m}) as Unix seconds, as the engine wants it. */
-  private String unixTime(String value, String flag) {
+  private @Nullable String unixTime(@Nullable String value, String flag) {
     if (value == null) {
       return null;
     }

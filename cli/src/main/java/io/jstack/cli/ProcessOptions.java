@@ -4,6 +4,7 @@ import io.jstack.cli.internal.Tty;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,19 +32,19 @@ final class ProcessOptions {
       names = {"-u", "--user"},
       paramLabel = "USER",
       description = "Run as this user.")
-  String user;
+  @Nullable String user;
 
   @Option(
       names = {"-w", "--workdir"},
       paramLabel = "DIR",
       description = "Run in this directory.")
-  String workdir;
+  @Nullable String workdir;
 
   /**
    * As Docker Compose: the user's terminal, in raw mode, unless {@code -T}, {@code -d}, or jstack's
    * input is no terminal (then null).
    */
-  Tty terminal() throws IOException {
+  @Nullable Tty terminal() throws IOException {
     return noTty || detach ? null : Tty.raw().orElse(null);
   }
 }

@@ -13,6 +13,7 @@ import io.jstack.planner.Planner;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -36,7 +37,7 @@ abstract class ProjectCommand {
    * jstack's own standard streams for a process to attach to, with {@code tty} (may be null) as its
    * terminal; what the command printed so far is flushed first.
    */
-  io.jstack.engine.Stdio stdio(io.jstack.cli.internal.Tty tty) {
+  io.jstack.engine.Stdio stdio(io.jstack.cli.internal.@Nullable Tty tty) {
     out().flush();
     err().flush();
     io.jstack.engine.Stdio own = root.stdio();

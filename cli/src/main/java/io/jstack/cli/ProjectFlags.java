@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The flags that select a project; given before the verb, as Docker Compose takes them. */
@@ -23,13 +24,13 @@ public final class ProjectFlags {
       names = {"-p", "--project-name"},
       paramLabel = "NAME",
       description = "Project name.")
-  String projectName;
+  @Nullable String projectName;
 
   @Option(
       names = "--project-directory",
       paramLabel = "DIR",
       description = "Project directory (default: the first compose file's directory).")
-  Path projectDirectory;
+  @Nullable Path projectDirectory;
 
   @Option(
       names = "--env-file",

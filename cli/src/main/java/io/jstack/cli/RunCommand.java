@@ -17,9 +17,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,10 +55,10 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
       names = "--entrypoint",
       paramLabel = "CMD",
       description = "Override the image's entrypoint.")
-  String entrypoint;
+  @Nullable String entrypoint;
 
   @Option(names = "--name", paramLabel = "NAME", description = "The container's name.")
-  String name;
+  @Nullable String name;
 
   @Option(
       names = {"-p", "--publish"},
@@ -83,7 +85,8 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LoadedProject loaded = load();
     requireServices(loaded, List.of(service));
-    Service s = loaded.project().services().get(service);
+    // requireServices made sure it is there.
+    Service s = Objects.requireNonNull(loaded.project().services().get(service));
     Engine engine = engine();
     try {
       if (!noDeps) {

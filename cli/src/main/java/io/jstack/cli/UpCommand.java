@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -56,7 +57,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       names = "--wait-timeout",
       paramLabel = "SECONDS",
       description = "How long --wait may wait.")
-  Integer waitTimeout;
+  @Nullable Integer waitTimeout;
 
   @Option(names = "--force-recreate", description = "Recreate containers even if nothing changed.")
   boolean forceRecreate;
@@ -87,7 +88,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       names = "--pull",
       paramLabel = "always|missing|never",
       description = "Pull images before running.")
-  String pull;
+  @Nullable String pull;
 
   @Option(names = "--build", description = "Build images before starting containers.")
   boolean build;
@@ -108,7 +109,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       names = {"-t", "--timeout"},
       paramLabel = "SECONDS",
       description = "Stop timeout when shutting down after Ctrl-C.")
-  Integer timeout;
+  @Nullable Integer timeout;
 
   @Option(
       names = "--abort-on-container-exit",
@@ -124,7 +125,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       names = "--exit-code-from",
       paramLabel = "SERVICE",
       description = "Return this service's exit code (implies --abort-on-container-exit).")
-  String exitCodeFrom;
+  @Nullable String exitCodeFrom;
 
   @Option(
       names = "--attach",

@@ -1,5 +1,7 @@
 package io.jstack.compose;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@code bind:} options of a service volume (compose-go {@code types.ServiceVolumeBind}).
  *
@@ -14,4 +16,7 @@ package io.jstack.compose;
  * @param selinux {@code z} (shared) or {@code Z} (private); {@code null} when not set
  */
 public record BindOptions(
-    String propagation, @KeepEmpty boolean createHostPath, String recursive, String selinux) {}
+    @Nullable String propagation,
+    @KeepEmpty boolean createHostPath,
+    @Nullable String recursive,
+    @Nullable String selinux) {}

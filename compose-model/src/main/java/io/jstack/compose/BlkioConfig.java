@@ -1,6 +1,7 @@
 package io.jstack.compose;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Block IO limits ({@code blkio_config:}). */
 public record BlkioConfig(
@@ -8,12 +9,12 @@ public record BlkioConfig(
     List<BlkioLimit> deviceReadIops,
     List<BlkioLimit> deviceWriteBps,
     List<BlkioLimit> deviceWriteIops,
-    Integer weight,
+    @Nullable Integer weight,
     List<BlkioWeight> weightDevice) {
 
   /** A rate limit on one device; {@code rate} is bytes or operations per second. */
-  public record BlkioLimit(String path, ByteSize rate) {}
+  public record BlkioLimit(@Nullable String path, @Nullable ByteSize rate) {}
 
   /** A relative weight for one device. */
-  public record BlkioWeight(String path, Integer weight) {}
+  public record BlkioWeight(@Nullable String path, @Nullable Integer weight) {}
 }

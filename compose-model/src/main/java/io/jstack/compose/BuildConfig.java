@@ -2,12 +2,13 @@ package io.jstack.compose;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** How to build a service's image ({@code build:}), long form. */
 public record BuildConfig(
     String context,
-    String dockerfile,
-    String dockerfileInline,
+    @Nullable String dockerfile,
+    @Nullable String dockerfileInline,
     List<String> entitlements,
     Map<String, String> args,
     List<String> ssh,
@@ -17,14 +18,14 @@ public record BuildConfig(
     boolean noCache,
     List<String> noCacheFilter,
     Map<String, String> additionalContexts,
-    String network,
-    String provenance,
-    String sbom,
+    @Nullable String network,
+    @Nullable String provenance,
+    @Nullable String sbom,
     boolean pull,
-    String target,
-    ByteSize shmSize,
+    @Nullable String target,
+    @Nullable ByteSize shmSize,
     List<String> extraHosts,
-    String isolation,
+    @Nullable String isolation,
     boolean privileged,
     List<FileReference> secrets,
     List<String> tags,

@@ -2,6 +2,7 @@ package io.jstack.compose;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Compact JSON of a plain tree with sorted keys: stable input for hashing. */
 final class CanonicalJson {
@@ -13,7 +14,7 @@ final class CanonicalJson {
     return sb.toString();
   }
 
-  private static void write(Object v, StringBuilder sb) {
+  private static void write(@Nullable Object v, StringBuilder sb) {
     if (v == null) {
       sb.append("null");
     } else if (v instanceof String s) {

@@ -1,6 +1,7 @@
 package io.jstack.compose;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compose file, or the options that select one, cannot be loaded. The message is one line: where
@@ -9,7 +10,7 @@ import java.util.Optional;
 public class ComposeException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final transient SourceLocation location;
+  private final transient @Nullable SourceLocation location;
   private final String yamlPath;
   private final String problem;
 
@@ -17,7 +18,8 @@ public class ComposeException extends RuntimeException {
    * An error at {@code location} (may be {@code null}) in the node at {@code yamlPath} (may be
    * empty).
    */
-  public ComposeException(SourceLocation location, String yamlPath, String problem) {
+  public ComposeException(
+      @Nullable SourceLocation location, @Nullable String yamlPath, String problem) {
     super(render(location, yamlPath, problem));
     this.location = location;
     this.yamlPath = yamlPath == null ? "" : yamlPath;
@@ -44,7 +46,8 @@ public class ComposeException extends RuntimeException {
     return problem;
   }
 
-  private static String render(SourceLocation location, String yamlPath, String problem) {
+  private static String render(
+      @Nullable SourceLocation location, @Nullable String yamlPath, String problem) {
     StringBuilder sb = new StringBuilder();
     if (location != null) {
       sb.append(location).append(": ");

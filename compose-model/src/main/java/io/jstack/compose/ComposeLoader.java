@@ -2,6 +2,7 @@ package io.jstack.compose;
 
 import io.jstack.compose.internal.bind.PlainValues;
 import io.jstack.compose.internal.load.Loader;
+import java.util.Objects;
 
 /** Loads compose projects: the one entry point to the model. */
 public final class ComposeLoader {
@@ -23,6 +24,7 @@ public final class ComposeLoader {
    * @throws ComposeException as {@link #load} does
    */
   public static Object loadUnnormalized(ProjectOptions options) {
-    return PlainValues.of(Loader.loadModel(options).document());
+    // A mapping's plain tree is a map, never null.
+    return Objects.requireNonNull(PlainValues.of(Loader.loadModel(options).document()));
   }
 }

@@ -1,6 +1,7 @@
 package io.jstack.compose;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Development settings ({@code develop:}): files to watch. */
 public record Develop(List<Watch> watch) {
@@ -9,9 +10,9 @@ public record Develop(List<Watch> watch) {
   public record Watch(
       List<String> ignore,
       List<String> include,
-      String path,
-      String action,
-      String target,
-      Hook exec,
+      @Nullable String path,
+      @Nullable String action,
+      @Nullable String target,
+      @Nullable Hook exec,
       boolean initialSync) {}
 }

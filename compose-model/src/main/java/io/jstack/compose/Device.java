@@ -1,4 +1,7 @@
 package io.jstack.compose;
 
+import org.jspecify.annotations.Nullable;
+
 /** A host device mapped into a container ({@code /dev/x:/dev/y:rwm}). */
-public record Device(String source, String target, String permissions) {}
+public record Device(
+    @Nullable String source, @Nullable String target, @Nullable String permissions) {}

@@ -1,6 +1,7 @@
 package io.jstack.compose;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A top-level secret or config: from a file, an environment variable, inline content (configs), or
@@ -8,12 +9,12 @@ import java.util.Map;
  */
 public record FileObject(
     String name,
-    String content,
-    String environment,
-    String file,
+    @Nullable String content,
+    @Nullable String environment,
+    @Nullable String file,
     boolean external,
     Map<String, String> labels,
-    String driver,
+    @Nullable String driver,
     Map<String, String> driverOpts,
-    String templateDriver,
+    @Nullable String templateDriver,
     Map<String, Object> extensions) {}

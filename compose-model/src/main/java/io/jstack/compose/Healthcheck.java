@@ -3,6 +3,7 @@ package io.jstack.compose;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container health check. {@code test} is in long form: {@code ["CMD", ...]}, {@code
@@ -10,10 +11,10 @@ import java.util.Map;
  */
 public record Healthcheck(
     boolean disable,
-    Duration interval,
-    Long retries,
-    @KeepEmpty List<String> test,
-    Duration timeout,
-    Duration startPeriod,
-    Duration startInterval,
+    @Nullable Duration interval,
+    @Nullable Long retries,
+    @KeepEmpty @Nullable List<String> test,
+    @Nullable Duration timeout,
+    @Nullable Duration startPeriod,
+    @Nullable Duration startInterval,
     Map<String, Object> extensions) {}

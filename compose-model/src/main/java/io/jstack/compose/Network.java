@@ -2,27 +2,31 @@ package io.jstack.compose;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A top-level network. {@code name} is the engine-side name ({@code <project>_<key>} by default).
  */
 public record Network(
     String name,
-    String driver,
+    @Nullable String driver,
     Map<String, String> driverOpts,
-    Ipam ipam,
+    @Nullable Ipam ipam,
     boolean external,
     boolean internal,
-    Boolean enableIpv4,
-    Boolean enableIpv6,
+    @Nullable Boolean enableIpv4,
+    @Nullable Boolean enableIpv6,
     boolean attachable,
     Map<String, String> labels,
     Map<String, Object> extensions) {
 
   /** Address management. */
-  public record Ipam(String driver, List<IpamPool> config, Map<String, String> options) {}
+  public record Ipam(@Nullable String driver, List<IpamPool> config, Map<String, String> options) {}
 
   /** One address pool. */
   public record IpamPool(
-      String subnet, String ipRange, String gateway, Map<String, String> auxAddresses) {}
+      @Nullable String subnet,
+      @Nullable String ipRange,
+      @Nullable String gateway,
+      Map<String, String> auxAddresses) {}
 }

@@ -1,6 +1,7 @@
 package io.jstack.compose;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a service's {@code ports:}, in the long form Compose normalises every entry to
@@ -16,13 +17,13 @@ import java.util.Objects;
  * @param appProtocol the application protocol (e.g. {@code "http"}); {@code null} when not set
  */
 public record PortConfig(
-    String name,
+    @Nullable String name,
     String mode,
-    String hostIp,
+    @Nullable String hostIp,
     int target,
-    String published,
+    @Nullable String published,
     String protocol,
-    String appProtocol) {
+    @Nullable String appProtocol) {
 
   /** The mode Compose gives a port that does not name one. */
   public static final String DEFAULT_MODE = "ingress";

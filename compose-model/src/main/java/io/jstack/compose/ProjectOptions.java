@@ -3,6 +3,7 @@ package io.jstack.compose;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What selects and shapes a project, as the {@code -f}, {@code -p}, {@code --project-directory},
@@ -21,14 +22,14 @@ import java.util.Map;
  */
 public record ProjectOptions(
     List<Path> files,
-    String projectName,
-    Path projectDirectory,
+    @Nullable String projectName,
+    @Nullable Path projectDirectory,
     List<Path> envFiles,
     List<String> profiles,
     Map<String, String> environment,
     Path workingDirectory,
     boolean interpolate,
-    String stdin) {
+    @Nullable String stdin) {
   public ProjectOptions {
     files = List.copyOf(files);
     envFiles = List.copyOf(envFiles);
@@ -42,7 +43,7 @@ public record ProjectOptions(
         files, null, null, List.of(), List.of(), environment, cwd, true, null);
   }
 
-  public ProjectOptions withProjectName(String name) {
+  public ProjectOptions withProjectName(@Nullable String name) {
     return new ProjectOptions(
         files,
         name,
@@ -55,7 +56,7 @@ public record ProjectOptions(
         stdin);
   }
 
-  public ProjectOptions withProjectDirectory(Path dir) {
+  public ProjectOptions withProjectDirectory(@Nullable Path dir) {
     return new ProjectOptions(
         files,
         projectName,

@@ -2,15 +2,16 @@ package io.jstack.compose;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** How a service attaches to one network. */
 public record ServiceNetwork(
     List<String> aliases,
-    String interfaceName,
-    String ipv4Address,
-    String ipv6Address,
+    @Nullable String interfaceName,
+    @Nullable String ipv4Address,
+    @Nullable String ipv6Address,
     List<String> linkLocalIps,
-    String macAddress,
+    @Nullable String macAddress,
     Map<String, String> driverOpts,
-    Integer priority,
-    Integer gwPriority) {}
+    @Nullable Integer priority,
+    @Nullable Integer gwPriority) {}

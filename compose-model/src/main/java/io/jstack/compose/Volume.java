@@ -1,11 +1,12 @@
 package io.jstack.compose;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A top-level named volume. {@code name} is the engine-side name. */
 public record Volume(
     String name,
-    String driver,
+    @Nullable String driver,
     Map<String, String> driverOpts,
     boolean external,
     Map<String, String> labels,

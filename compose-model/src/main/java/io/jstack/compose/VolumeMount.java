@@ -1,6 +1,7 @@
 package io.jstack.compose;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a service's {@code volumes:}, in the long form Compose normalises every entry to
@@ -21,14 +22,14 @@ import java.util.Objects;
  */
 public record VolumeMount(
     String type,
-    String source,
+    @Nullable String source,
     String target,
     boolean readOnly,
-    String consistency,
-    BindOptions bind,
-    VolumeOptions volume,
-    TmpfsOptions tmpfs,
-    ImageOptions image) {
+    @Nullable String consistency,
+    @Nullable BindOptions bind,
+    @Nullable VolumeOptions volume,
+    @Nullable TmpfsOptions tmpfs,
+    @Nullable ImageOptions image) {
 
   /** A host path mounted into the container. */
   public static final String TYPE_BIND = "bind";

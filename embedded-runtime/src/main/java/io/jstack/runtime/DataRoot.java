@@ -2,6 +2,7 @@ package io.jstack.runtime;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded engine's data root: images, layers, containers and volumes live below it.
@@ -17,7 +18,7 @@ public record DataRoot(Path path) {
   }
 
   /** Resolves the data root from a flag value (may be {@code null}) and the environment. */
-  public static DataRoot resolve(String flag, Map<String, String> env) {
+  public static DataRoot resolve(@Nullable String flag, Map<String, String> env) {
     if (flag != null && !flag.isBlank()) {
       return new DataRoot(Path.of(flag));
     }

@@ -3,6 +3,7 @@ package io.jstack.engine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image to build from a local context directory.
@@ -13,18 +14,18 @@ import java.util.Map;
  */
 public record BuildSpec(
     Path context,
-    String dockerfile,
-    String dockerfileInline,
+    @Nullable String dockerfile,
+    @Nullable String dockerfileInline,
     List<String> tags,
     Map<String, String> args,
-    String target,
+    @Nullable String target,
     Map<String, String> labels,
     boolean noCache,
     boolean pull,
-    String network,
-    Long shmSizeBytes,
+    @Nullable String network,
+    @Nullable Long shmSizeBytes,
     List<String> extraHosts,
-    String platform) {
+    @Nullable String platform) {
   public BuildSpec {
     tags = List.copyOf(tags);
     args = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(args));

@@ -3,6 +3,7 @@ package io.jstack.engine;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an engine reports about a container.
@@ -106,7 +107,7 @@ public record ContainerInfo(
     return state == State.RUNNING || state == State.RESTARTING || state == State.PAUSED;
   }
 
-  public String label(String key) {
+  public @Nullable String label(String key) {
     return labels.get(key);
   }
 }

@@ -3,6 +3,7 @@ package io.jstack.engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container to create, in engine terms: the planner maps a compose service to this, and each
@@ -24,23 +25,23 @@ public record ContainerSpec(
     String image,
     Map<String, String> labels,
     List<String> env,
-    List<String> command,
-    List<String> entrypoint,
-    String workingDir,
-    String user,
-    String hostname,
-    String domainname,
+    @Nullable List<String> command,
+    @Nullable List<String> entrypoint,
+    @Nullable String workingDir,
+    @Nullable String user,
+    @Nullable String hostname,
+    @Nullable String domainname,
     List<PortBinding> ports,
     List<String> exposedPorts,
     List<Mount> mounts,
     List<String> volumesFrom,
-    String networkMode,
+    @Nullable String networkMode,
     Map<String, NetworkAttachment> networks,
-    HealthSpec healthcheck,
-    RestartPolicy restartPolicy,
-    String stopSignal,
-    Duration stopTimeout,
-    Boolean init,
+    @Nullable HealthSpec healthcheck,
+    @Nullable RestartPolicy restartPolicy,
+    @Nullable String stopSignal,
+    @Nullable Duration stopTimeout,
+    @Nullable Boolean init,
     boolean privileged,
     boolean readOnly,
     boolean tty,
@@ -56,17 +57,17 @@ public record ContainerSpec(
     Map<String, String> tmpfs,
     Map<String, String> sysctls,
     List<Ulimit> ulimits,
-    Resources resources,
-    String ipcMode,
-    String pidMode,
-    String utsMode,
-    String usernsMode,
-    String cgroupParent,
+    @Nullable Resources resources,
+    @Nullable String ipcMode,
+    @Nullable String pidMode,
+    @Nullable String utsMode,
+    @Nullable String usernsMode,
+    @Nullable String cgroupParent,
     List<String> groupAdd,
     List<Device> devices,
-    LogConfig logging,
-    String platform,
-    String runtime,
+    @Nullable LogConfig logging,
+    @Nullable String platform,
+    @Nullable String runtime,
     Map<String, String> storageOpt,
     List<FileContent> files) {
 
@@ -104,7 +105,8 @@ public record ContainerSpec(
    * @param uid owner, or null for root
    * @param gid group, or null for root
    */
-  public record FileContent(String path, byte[] content, int mode, String uid, String gid) {
+  public record FileContent(
+      String path, byte[] content, int mode, @Nullable String uid, @Nullable String gid) {
     public FileContent {
       content = content.clone();
     }
@@ -148,7 +150,7 @@ public record ContainerSpec(
 
   /** A builder of a spec named {@code name} that runs {@code image}, with nothing else set. */
   public static ContainerSpecBuilder builder(String name, String image) {
-    return new ContainerSpecBuilder().name(name).image(image);
+    return new ContainerSpecBuilder(name, image);
   }
 
   /** A builder that starts from this spec. */
@@ -157,7 +159,8 @@ public record ContainerSpec(
   }
 
   /** A port published on the host; {@code hostPort} null or empty means any free port. */
-  public record PortBinding(String hostIp, String hostPort, int containerPort, String protocol) {}
+  public record PortBinding(
+      @Nullable String hostIp, @Nullable String hostPort, int containerPort, String protocol) {}
 
   /**
    * A mount: {@code bind} (host path), {@code volume} (named, or anonymous when {@code source} is
@@ -165,23 +168,23 @@ public record ContainerSpec(
    */
   public record Mount(
       String type,
-      String source,
+      @Nullable String source,
       String target,
       boolean readOnly,
-      String propagation,
+      @Nullable String propagation,
       boolean createHostPath,
       boolean noCopy,
-      String subpath,
-      Long tmpfsSize,
-      Integer tmpfsMode) {}
+      @Nullable String subpath,
+      @Nullable Long tmpfsSize,
+      @Nullable Integer tmpfsMode) {}
 
   /** How a container joins one network. */
   public record NetworkAttachment(
       List<String> aliases,
-      String ipv4Address,
-      String ipv6Address,
-      String macAddress,
-      Integer priority,
+      @Nullable String ipv4Address,
+      @Nullable String ipv6Address,
+      @Nullable String macAddress,
+      @Nullable Integer priority,
       List<String> links) {
     public NetworkAttachment {
       aliases = List.copyOf(aliases);
@@ -199,11 +202,11 @@ public record ContainerSpec(
    */
   public record HealthSpec(
       List<String> test,
-      Duration interval,
-      Duration timeout,
-      Integer retries,
-      Duration startPeriod,
-      Duration startInterval) {
+      @Nullable Duration interval,
+      @Nullable Duration timeout,
+      @Nullable Integer retries,
+      @Nullable Duration startPeriod,
+      @Nullable Duration startInterval) {
     public HealthSpec {
       test = List.copyOf(test);
     }
@@ -216,23 +219,24 @@ public record ContainerSpec(
 
   /** Limits; null means unlimited. */
   public record Resources(
-      Long memoryBytes,
-      Long memoryReservationBytes,
-      Long memorySwapBytes,
-      Long memorySwappiness,
-      Long nanoCpus,
-      Long cpuShares,
-      Long cpuPeriod,
-      Long cpuQuota,
-      String cpusetCpus,
-      Long pidsLimit,
-      Long shmSizeBytes,
-      Boolean oomKillDisable,
-      Long oomScoreAdj) {}
+      @Nullable Long memoryBytes,
+      @Nullable Long memoryReservationBytes,
+      @Nullable Long memorySwapBytes,
+      @Nullable Long memorySwappiness,
+      @Nullable Long nanoCpus,
+      @Nullable Long cpuShares,
+      @Nullable Long cpuPeriod,
+      @Nullable Long cpuQuota,
+      @Nullable String cpusetCpus,
+      @Nullable Long pidsLimit,
+      @Nullable Long shmSizeBytes,
+      @Nullable Boolean oomKillDisable,
+      @Nullable Long oomScoreAdj) {}
 
-  public record Device(String hostPath, String containerPath, String permissions) {}
+  public record Device(
+      @Nullable String hostPath, @Nullable String containerPath, @Nullable String permissions) {}
 
-  public record LogConfig(String driver, Map<String, String> options) {
+  public record LogConfig(@Nullable String driver, Map<String, String> options) {
     public LogConfig {
       options = Map.copyOf(options);
     }

@@ -13,6 +13,7 @@ import io.jstack.engine.ContainerSpec.Ulimit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link ContainerSpec}, from nothing ({@link ContainerSpec#builder}) or from another spec
@@ -24,23 +25,23 @@ public final class ContainerSpecBuilder {
   private String image;
   private Map<String, String> labels = Map.of();
   private List<String> env = List.of();
-  private List<String> command;
-  private List<String> entrypoint;
-  private String workingDir;
-  private String user;
-  private String hostname;
-  private String domainname;
+  private @Nullable List<String> command;
+  private @Nullable List<String> entrypoint;
+  private @Nullable String workingDir;
+  private @Nullable String user;
+  private @Nullable String hostname;
+  private @Nullable String domainname;
   private List<PortBinding> ports = List.of();
   private List<String> exposedPorts = List.of();
   private List<Mount> mounts = List.of();
   private List<String> volumesFrom = List.of();
-  private String networkMode;
+  private @Nullable String networkMode;
   private Map<String, NetworkAttachment> networks = Map.of();
-  private HealthSpec healthcheck;
-  private RestartPolicy restartPolicy;
-  private String stopSignal;
-  private Duration stopTimeout;
-  private Boolean init;
+  private @Nullable HealthSpec healthcheck;
+  private @Nullable RestartPolicy restartPolicy;
+  private @Nullable String stopSignal;
+  private @Nullable Duration stopTimeout;
+  private @Nullable Boolean init;
   private boolean privileged;
   private boolean readOnly;
   private boolean tty;
@@ -56,21 +57,24 @@ public final class ContainerSpecBuilder {
   private Map<String, String> tmpfs = Map.of();
   private Map<String, String> sysctls = Map.of();
   private List<Ulimit> ulimits = List.of();
-  private Resources resources;
-  private String ipcMode;
-  private String pidMode;
-  private String utsMode;
-  private String usernsMode;
-  private String cgroupParent;
+  private @Nullable Resources resources;
+  private @Nullable String ipcMode;
+  private @Nullable String pidMode;
+  private @Nullable String utsMode;
+  private @Nullable String usernsMode;
+  private @Nullable String cgroupParent;
   private List<String> groupAdd = List.of();
   private List<Device> devices = List.of();
-  private LogConfig logging;
-  private String platform;
-  private String runtime;
+  private @Nullable LogConfig logging;
+  private @Nullable String platform;
+  private @Nullable String runtime;
   private Map<String, String> storageOpt = Map.of();
   private List<FileContent> files = List.of();
 
-  ContainerSpecBuilder() {}
+  ContainerSpecBuilder(String name, String image) {
+    this.name = name;
+    this.image = image;
+  }
 
   ContainerSpecBuilder(ContainerSpec s) {
     name = s.name();
@@ -144,32 +148,32 @@ public final class ContainerSpecBuilder {
     return this;
   }
 
-  public ContainerSpecBuilder command(List<String> command) {
+  public ContainerSpecBuilder command(@Nullable List<String> command) {
     this.command = command;
     return this;
   }
 
-  public ContainerSpecBuilder entrypoint(List<String> entrypoint) {
+  public ContainerSpecBuilder entrypoint(@Nullable List<String> entrypoint) {
     this.entrypoint = entrypoint;
     return this;
   }
 
-  public ContainerSpecBuilder workingDir(String workingDir) {
+  public ContainerSpecBuilder workingDir(@Nullable String workingDir) {
     this.workingDir = workingDir;
     return this;
   }
 
-  public ContainerSpecBuilder user(String user) {
+  public ContainerSpecBuilder user(@Nullable String user) {
     this.user = user;
     return this;
   }
 
-  public ContainerSpecBuilder hostname(String hostname) {
+  public ContainerSpecBuilder hostname(@Nullable String hostname) {
     this.hostname = hostname;
     return this;
   }
 
-  public ContainerSpecBuilder domainname(String domainname) {
+  public ContainerSpecBuilder domainname(@Nullable String domainname) {
     this.domainname = domainname;
     return this;
   }
@@ -194,7 +198,7 @@ public final class ContainerSpecBuilder {
     return this;
   }
 
-  public ContainerSpecBuilder networkMode(String networkMode) {
+  public ContainerSpecBuilder networkMode(@Nullable String networkMode) {
     this.networkMode = networkMode;
     return this;
   }
@@ -204,27 +208,27 @@ public final class ContainerSpecBuilder {
     return this;
   }
 
-  public ContainerSpecBuilder healthcheck(HealthSpec healthcheck) {
+  public ContainerSpecBuilder healthcheck(@Nullable HealthSpec healthcheck) {
     this.healthcheck = healthcheck;
     return this;
   }
 
-  public ContainerSpecBuilder restartPolicy(RestartPolicy restartPolicy) {
+  public ContainerSpecBuilder restartPolicy(@Nullable RestartPolicy restartPolicy) {
     this.restartPolicy = restartPolicy;
     return this;
   }
 
-  public ContainerSpecBuilder stopSignal(String stopSignal) {
+  public ContainerSpecBuilder stopSignal(@Nullable String stopSignal) {
     this.stopSignal = stopSignal;
     return this;
   }
 
-  public ContainerSpecBuilder stopTimeout(Duration stopTimeout) {
+  public ContainerSpecBuilder stopTimeout(@Nullable Duration stopTimeout) {
     this.stopTimeout = stopTimeout;
     return this;
   }
 
-  public ContainerSpecBuilder init(Boolean init) {
+  public ContainerSpecBuilder init(@Nullable Boolean init) {
     this.init = init;
     return this;
   }
@@ -304,32 +308,32 @@ public final class ContainerSpecBuilder {
     return this;
   }
 
-  public ContainerSpecBuilder resources(Resources resources) {
+  public ContainerSpecBuilder resources(@Nullable Resources resources) {
     this.resources = resources;
     return this;
   }
 
-  public ContainerSpecBuilder ipcMode(String ipcMode) {
+  public ContainerSpecBuilder ipcMode(@Nullable String ipcMode) {
     this.ipcMode = ipcMode;
     return this;
   }
 
-  public ContainerSpecBuilder pidMode(String pidMode) {
+  public ContainerSpecBuilder pidMode(@Nullable String pidMode) {
     this.pidMode = pidMode;
     return this;
   }
 
-  public ContainerSpecBuilder utsMode(String utsMode) {
+  public ContainerSpecBuilder utsMode(@Nullable String utsMode) {
     this.utsMode = utsMode;
     return this;
   }
 
-  public ContainerSpecBuilder usernsMode(String usernsMode) {
+  public ContainerSpecBuilder usernsMode(@Nullable String usernsMode) {
     this.usernsMode = usernsMode;
     return this;
   }
 
-  public ContainerSpecBuilder cgroupParent(String cgroupParent) {
+  public ContainerSpecBuilder cgroupParent(@Nullable String cgroupParent) {
     this.cgroupParent = cgroupParent;
     return this;
   }
@@ -344,17 +348,17 @@ public final class ContainerSpecBuilder {
     return this;
   }
 
-  public ContainerSpecBuilder logging(LogConfig logging) {
+  public ContainerSpecBuilder logging(@Nullable LogConfig logging) {
     this.logging = logging;
     return this;
   }
 
-  public ContainerSpecBuilder platform(String platform) {
+  public ContainerSpecBuilder platform(@Nullable String platform) {
     this.platform = platform;
     return this;
   }
 
-  public ContainerSpecBuilder runtime(String runtime) {
+  public ContainerSpecBuilder runtime(@Nullable String runtime) {
     this.runtime = runtime;
     return this;
   }

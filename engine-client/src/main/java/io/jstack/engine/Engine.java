@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the planner needs from a container engine: containers, networks, volumes and images, found
@@ -47,9 +48,9 @@ public interface Engine {
    * Sends {@code signal} (the image's or SIGTERM when null), then SIGKILL after {@code timeout};
    * stopping a container that is not running does nothing.
    */
-  void stopContainer(String id, String signal, Duration timeout);
+  void stopContainer(String id, @Nullable String signal, Duration timeout);
 
-  void killContainer(String id, String signal);
+  void killContainer(String id, @Nullable String signal);
 
   /** Removes a stopped container, and its anonymous volumes when {@code removeVolumes}. */
   void removeContainer(String id, boolean removeVolumes);
@@ -96,7 +97,7 @@ public interface Engine {
    * Runs a command in a running container, feeding it {@code stdin} (may be null) and returning
    * what it printed and its exit code.
    */
-  default ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
+  default ExecResult exec(String id, ExecSpec spec, byte @Nullable [] stdin) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     int code =
@@ -126,8 +127,8 @@ public interface Engine {
   record ExecSpec(
       List<String> command,
       List<String> env,
-      String user,
-      String workingDir,
+      @Nullable String user,
+      @Nullable String workingDir,
       boolean privileged,
       boolean detach) {
     public ExecSpec {

@@ -1,5 +1,7 @@
 package io.jstack.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /** An engine failed, or cannot be reached; the message says what failed and what to do. */
 public class EngineException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -8,7 +10,7 @@ public class EngineException extends RuntimeException {
     super(message);
   }
 
-  public EngineException(String message, Throwable cause) {
+  public EngineException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

@@ -2,6 +2,7 @@ package io.jstack.engine;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The engine's events as they happen: containers created, started, died, networks created... */
 public interface EventStream extends AutoCloseable {
@@ -10,7 +11,7 @@ public interface EventStream extends AutoCloseable {
    *
    * @throws EngineException when the engine breaks the stream
    */
-  Event next();
+  @Nullable Event next();
 
   @Override
   void close();

@@ -2,6 +2,7 @@ package io.jstack.engine;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A local image: its id (the config digest), the names it has, and the parts of its config that
@@ -10,11 +11,11 @@ import java.util.Map;
 public record ImageInfo(
     String id,
     List<String> tags,
-    List<String> entrypoint,
-    List<String> command,
+    @Nullable List<String> entrypoint,
+    @Nullable List<String> command,
     List<String> env,
-    String workingDir,
-    String user,
+    @Nullable String workingDir,
+    @Nullable String user,
     Map<String, String> labels,
     long size,
     java.time.Instant created) {
@@ -23,11 +24,11 @@ public record ImageInfo(
   public ImageInfo(
       String id,
       List<String> tags,
-      List<String> entrypoint,
-      List<String> command,
+      @Nullable List<String> entrypoint,
+      @Nullable List<String> command,
       List<String> env,
-      String workingDir,
-      String user,
+      @Nullable String workingDir,
+      @Nullable String user,
       Map<String, String> labels) {
     this(id, tags, entrypoint, command, env, workingDir, user, labels, 0, java.time.Instant.EPOCH);
   }

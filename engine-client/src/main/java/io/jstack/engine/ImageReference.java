@@ -1,6 +1,7 @@
 package io.jstack.engine;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed image reference, normalised as Docker does: {@code busybox} is {@code
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  * @param tag the tag, or null when only a digest is given
  * @param digest {@code sha256:...}, or null
  */
-public record ImageReference(String registry, String repository, String tag, String digest) {
+public record ImageReference(
+    String registry, String repository, @Nullable String tag, @Nullable String digest) {
   private static final Pattern REPOSITORY =
       Pattern.compile(
           "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
@@ -95,7 +97,8 @@ public record ImageReference(String registry, String repository, String tag, Str
 
   /** What to ask the registry's manifest endpoint for: the digest if given, else the tag. */
   public String manifestReference() {
-    return digest != null ? digest : tag;
+    // A reference built without either means latest, as parse() gives it.
+    return digest != null ? digest : tag != null ? tag : "latest";
   }
 
   /** This reference with another tag and no digest. */

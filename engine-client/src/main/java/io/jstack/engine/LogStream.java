@@ -1,5 +1,7 @@
 package io.jstack.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A container's output, line by line: what it has written so far and, when following, what it
  * writes next until it stops or the stream is closed.
@@ -10,7 +12,7 @@ public interface LogStream extends AutoCloseable {
    *
    * @throws EngineException when the engine breaks the stream
    */
-  Line next();
+  @Nullable Line next();
 
   /** Ends the stream; a blocked {@link #next()} returns {@code null}. */
   @Override
@@ -26,7 +28,7 @@ public interface LogStream extends AutoCloseable {
    * One line without its line break; {@code timestamp} is the engine's RFC 3339 time when asked
    * for, else null.
    */
-  record Line(Source source, String timestamp, String text) {}
+  record Line(Source source, @Nullable String timestamp, String text) {}
 
   /**
    * What to read.
@@ -36,7 +38,12 @@ public interface LogStream extends AutoCloseable {
    *     null
    * @param until only lines before this, or null
    */
-  record Options(boolean follow, Integer tail, String since, String until, boolean timestamps) {
+  record Options(
+      boolean follow,
+      @Nullable Integer tail,
+      @Nullable String since,
+      @Nullable String until,
+      boolean timestamps) {
     public static Options all() {
       return new Options(false, null, null, null, false);
     }

@@ -2,11 +2,12 @@ package io.jstack.engine;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A network to create. */
 public record NetworkSpec(
     String name,
-    String driver,
+    @Nullable String driver,
     Map<String, String> driverOptions,
     boolean internal,
     boolean attachable,
@@ -20,5 +21,6 @@ public record NetworkSpec(
   }
 
   /** An address pool; any part may be null. */
-  public record IpamPool(String subnet, String ipRange, String gateway) {}
+  public record IpamPool(
+      @Nullable String subnet, @Nullable String ipRange, @Nullable String gateway) {}
 }

@@ -2,6 +2,7 @@ package io.jstack.engine;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a process's standard streams go when a caller attaches to it ({@code exec}, {@code run}).
@@ -11,7 +12,8 @@ import java.io.OutputStream;
  * @param err where its standard error goes
  * @param terminal the caller's terminal when the process gets a pseudo-terminal, else null
  */
-public record Stdio(InputStream in, OutputStream out, OutputStream err, Terminal terminal) {
+public record Stdio(
+    @Nullable InputStream in, OutputStream out, OutputStream err, @Nullable Terminal terminal) {
   public Stdio {
     java.util.Objects.requireNonNull(out, "out");
     java.util.Objects.requireNonNull(err, "err");

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Maps a compose service to the containers an engine creates for it. */
 public final class ContainerSpecs {
@@ -63,7 +64,7 @@ public final class ContainerSpecs {
 
   /** The labels Docker Compose puts on the service's {@code number}th container. */
   public static Map<String, String> labels(
-      Project project, Service s, int number, String imageId, Origin origin) {
+      Project project, Service s, int number, @Nullable String imageId, Origin origin) {
     Map<String, String> labels = new TreeMap<>(s.labels());
     labels.put(ComposeLabels.PROJECT, project.name());
     labels.put(ComposeLabels.SERVICE, s.name());
@@ -92,7 +93,12 @@ public final class ContainerSpecs {
 
   /** The spec of the service's container {@code name}. */
   public static ContainerSpec spec(
-      Project project, Service s, String name, int number, String imageId, Origin origin) {
+      Project project,
+      Service s,
+      String name,
+      int number,
+      @Nullable String imageId,
+      Origin origin) {
     Map<String, ContainerSpec.NetworkAttachment> networks =
         ServiceSettings.networks(project, s, name);
     List<ContainerSpec.Mount> mounts = ServiceSettings.mounts(project, s);
@@ -158,11 +164,11 @@ public final class ContainerSpecs {
    */
   public record OneOff(
       String name,
-      List<String> command,
-      List<String> entrypoint,
+      @Nullable List<String> command,
+      @Nullable List<String> entrypoint,
       List<String> env,
-      String user,
-      String workingDir,
+      @Nullable String user,
+      @Nullable String workingDir,
       boolean servicePorts,
       List<ContainerSpec.PortBinding> ports,
       Map<String, String> labels,
@@ -179,7 +185,7 @@ public final class ContainerSpecs {
 
   /** The spec of a one-off container of {@code s} ({@code jstack run}). */
   public static ContainerSpec oneOff(
-      Project project, Service s, String imageId, Origin origin, OneOff run) {
+      Project project, Service s, @Nullable String imageId, Origin origin, OneOff run) {
     ContainerSpec base = spec(project, s, run.name(), 1, imageId, origin);
     Map<String, String> labels = new TreeMap<>(base.labels());
     labels.put(ComposeLabels.ONEOFF, "True");

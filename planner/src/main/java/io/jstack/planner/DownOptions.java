@@ -1,6 +1,7 @@
 package io.jstack.planner;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The flags of {@code down}.
@@ -12,7 +13,10 @@ import java.time.Duration;
  *     given
  */
 public record DownOptions(
-    boolean removeVolumes, boolean removeOrphans, String removeImages, Duration timeout) {
+    boolean removeVolumes,
+    boolean removeOrphans,
+    @Nullable String removeImages,
+    @Nullable Duration timeout) {
   public static DownOptions defaults() {
     return new DownOptions(false, false, null, null);
   }

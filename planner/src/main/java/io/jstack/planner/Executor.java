@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a plan: each operation starts as soon as the operations it depends on are done, at most
@@ -31,7 +32,7 @@ public final class Executor {
    * @param pollInterval how often waiting operations look again
    * @param waitTimeout how long waiting operations may wait in all; null for no limit
    */
-  public record Options(int parallel, Duration pollInterval, Duration waitTimeout) {
+  public record Options(int parallel, Duration pollInterval, @Nullable Duration waitTimeout) {
     public static Options defaults() {
       return new Options(0, Duration.ofMillis(250), null);
     }
@@ -217,7 +218,8 @@ public final class Executor {
       record(op, Duration.ofNanos(System.nanoTime() - t0), failure, skipped);
     }
 
-    private void record(Operation op, Duration took, Throwable failure, Optional<String> skipped) {
+    private void record(
+        Operation op, Duration took, @Nullable Throwable failure, Optional<String> skipped) {
       boolean engineCall = op.step().usesEngine();
       synchronized (lock) {
         running.remove(op.id());

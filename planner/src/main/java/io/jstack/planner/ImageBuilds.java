@@ -42,6 +42,9 @@ public final class ImageBuilds {
   public static BuildSpec spec(
       Project project, Service s, boolean noCache, boolean pull, Map<String, String> extraArgs) {
     BuildConfig b = s.build();
+    if (b == null) {
+      throw new IllegalArgumentException("service \"" + s.name() + "\" has no build:");
+    }
     if (Paths.isRemote(b.context())) {
       throw new PlanException(
           "service \""

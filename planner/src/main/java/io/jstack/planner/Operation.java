@@ -2,6 +2,7 @@ package io.jstack.planner;
 
 import io.jstack.planner.step.Step;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A step of a plan with why it is there and what must finish before it.
@@ -11,7 +12,8 @@ import java.util.List;
  * @param reason why it is needed, e.g. {@code no container}, {@code config changed: image}
  * @param after the ids of the operations that must finish first, ascending
  */
-public record Operation(int id, Step step, String service, String reason, List<Integer> after) {
+public record Operation(
+    int id, Step step, @Nullable String service, String reason, List<Integer> after) {
   public Operation {
     after = List.copyOf(after);
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The reconciler: from the desired project and what the engine has, the smallest plan that brings
@@ -128,7 +129,7 @@ public final class Planner {
    *
    * @param timeout {@code -t}, or null for each service's grace period
    */
-  public Plan stop(List<String> services, java.time.Duration timeout) {
+  public Plan stop(List<String> services, java.time.@Nullable Duration timeout) {
     PlanBuilder plan = new PlanBuilder();
     Map<String, List<Node>> stops = new HashMap<>();
     List<String> reverse = new ArrayList<>(graph.order());
@@ -137,7 +138,7 @@ public final class Planner {
       if (!services.isEmpty() && !services.contains(name)) {
         continue;
       }
-      Service s = project.services().get(name);
+      Service s = ServiceSettings.service(project, name);
       List<Node> after = new ArrayList<>();
       graph.dependents(name).forEach(d -> after.addAll(stops.getOrDefault(d, List.of())));
       List<Node> mine = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.jstack.planner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The flags of {@code up} that shape a plan.
@@ -23,9 +24,9 @@ public record UpOptions(
     boolean noStart,
     boolean removeOrphans,
     Map<String, Integer> scale,
-    String pull,
+    @Nullable String pull,
     boolean waitReady,
-    Duration waitTimeout) {
+    @Nullable Duration waitTimeout) {
   public UpOptions {
     services = List.copyOf(services);
     scale = Map.copyOf(scale);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the embedded engine's process is started: the same JVM and class path as this one, working in
@@ -25,7 +26,11 @@ public final class EngineProcess {
    * {@code group} may be null.
    */
   public static ProcessBuilder builder(
-      DataRoot root, Path socket, String dnsUpstream, String group, boolean newSession) {
+      DataRoot root,
+      Path socket,
+      @Nullable String dnsUpstream,
+      @Nullable String group,
+      boolean newSession) {
     String java =
         ProcessHandle.current()
             .info()

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which engine a command talks to: {@code --engine}, else {@code DOCKER_HOST}, else Docker's
@@ -55,7 +56,7 @@ public final class Engines {
    * Starts the embedded engine detached from this process (its own session, no stdio of ours, in
    * {@code /}, output to {@code <data root>/engine.log}) and waits until it answers.
    */
-  private static void startEmbedded(Path socket, DataRoot root, String dnsUpstream) {
+  private static void startEmbedded(Path socket, DataRoot root, @Nullable String dnsUpstream) {
     try {
       Files.createDirectories(root.path());
       Path log = root.path().resolve("engine.log");

@@ -60,7 +60,7 @@ public final class ErrorHandler
       boolean hasVerbs = !ex.getCommandLine().getSubcommands().isEmpty();
       return (hasVerbs ? "unknown command '" : "unexpected argument '") + first + "'" + suggestion;
     }
-    return ex.getMessage();
+    return String.valueOf(ex.getMessage());
   }
 
   private static String hint(CommandLine cl) {

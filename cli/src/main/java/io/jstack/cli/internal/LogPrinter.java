@@ -8,6 +8,7 @@ import io.jstack.planner.ComposeLabels;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Prints containers' output with Docker Compose's aligned, coloured prefixes: {@code web-1 | }. */
 public final class LogPrinter {
@@ -95,7 +96,11 @@ public final class LogPrinter {
    * come.
    */
   public void follow(
-      Engine engine, List<ContainerInfo> containers, String since, String until, Integer tail)
+      Engine engine,
+      List<ContainerInfo> containers,
+      @Nullable String since,
+      @Nullable String until,
+      @Nullable Integer tail)
       throws InterruptedException {
     follow(engine, containers, since, until, tail, c -> {});
   }
@@ -107,9 +112,9 @@ public final class LogPrinter {
   public void follow(
       Engine engine,
       List<ContainerInfo> containers,
-      String since,
-      String until,
-      Integer tail,
+      @Nullable String since,
+      @Nullable String until,
+      @Nullable Integer tail,
       java.util.function.Consumer<ContainerInfo> ended)
       throws InterruptedException {
     List<String> prefixes = prefixes(containers);
@@ -153,8 +158,8 @@ public final class LogPrinter {
       String project,
       List<ContainerInfo> containers,
       java.util.function.Predicate<ContainerInfo> wanted,
-      String since,
-      Integer tail) {
+      @Nullable String since,
+      @Nullable Integer tail) {
     java.util.Set<String> followed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     int[] width = {0};
     for (ContainerInfo c : containers) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a run's progress is shown ({@code --progress}): a live view redrawn in place on a terminal,
@@ -110,7 +111,7 @@ public abstract class ProgressView implements Consumer<PlanEvent>, AutoCloseable
 
     private static final class Row {
       final String label;
-      String status;
+      @Nullable String status;
       long since = System.nanoTime();
       long took = -1;
       boolean failed;

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Unpacks a tar stream that came out of a container onto the host, where a hostile archive must not
@@ -36,7 +37,8 @@ public final class SafeExtract {
    *
    * @return how many entries were skipped (hard links, devices)
    */
-  public static int extract(InputStream tar, Path dest, String topName) throws IOException {
+  public static int extract(InputStream tar, Path dest, @Nullable String topName)
+      throws IOException {
     Path root = dest.toAbsolutePath().normalize();
     Files.createDirectories(root);
     int skipped = 0;
@@ -112,7 +114,7 @@ public final class SafeExtract {
     }
   }
 
-  private static String relative(String name, String topName) throws UnsafeArchive {
+  private static String relative(String name, @Nullable String topName) throws UnsafeArchive {
     String n = name.replace('\\', '/');
     while (n.startsWith("./")) {
       n = n.substring(2);
@@ -166,7 +168,7 @@ public final class SafeExtract {
     return prefix.isEmpty() ? name : prefix + "/" + name;
   }
 
-  private static String paxPath(byte[] body) {
+  private static @Nullable String paxPath(byte[] body) {
     for (String record : new String(body, StandardCharsets.UTF_8).split("\n")) {
       int space = record.indexOf(' ');
       String kv = space < 0 ? record : record.substring(space + 1);

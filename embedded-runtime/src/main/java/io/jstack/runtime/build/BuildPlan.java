@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Dockerfile's stages in order, with variables substituted and build arguments scoped as
@@ -175,7 +176,7 @@ public record BuildPlan(
       ShellLexer lex,
       String word,
       Map<String, String> env,
-      Map<String, String> reads,
+      @Nullable Map<String, String> reads,
       Instruction in) {
     try {
       ShellLexer.Result r = lex.process(word, env);

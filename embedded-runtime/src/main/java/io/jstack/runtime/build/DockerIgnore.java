@@ -75,7 +75,7 @@ public final class DockerIgnore {
         throw new DockerfileException(
             file,
             n + 1,
-            e.getMessage(),
+            String.valueOf(e.getMessage()),
             "fix the pattern; see https://docs.docker.com/build/concepts/context/#dockerignore-files");
       }
       patterns.add(pattern);

@@ -2,6 +2,7 @@ package io.jstack.runtime.build;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Dockerfile instruction with the line it starts on. In a {@link Dockerfile} the words are as
@@ -21,7 +22,7 @@ public sealed interface Instruction {
   record KeyValue(String key, String value) {}
 
   /** One name of ARG with its default, null when it has none. */
-  record ArgDefinition(String name, String defaultValue) {}
+  record ArgDefinition(String name, @Nullable String defaultValue) {}
 
   /**
    * {@code FROM [--platform=p] image [AS name]}.
@@ -183,8 +184,8 @@ public sealed interface Instruction {
       boolean link,
       List<String> excludes,
       String checksum,
-      Boolean keepGitDir,
-      Boolean unpack)
+      @Nullable Boolean keepGitDir,
+      @Nullable Boolean unpack)
       implements Instruction {
     public Add {
       sources = List.copyOf(sources);

@@ -3,6 +3,7 @@ package io.jstack.runtime.container;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container for the embedded engine to run: its image layers, its process, and the isolation and
@@ -30,26 +31,26 @@ public record ContainerConfig(
     List<Path> layers,
     List<String> args,
     List<String> env,
-    String workingDir,
-    String user,
-    String hostname,
-    String networkMode,
+    @Nullable String workingDir,
+    @Nullable String user,
+    @Nullable String hostname,
+    @Nullable String networkMode,
     List<String> capAdd,
     List<String> capDrop,
     boolean privileged,
     boolean readOnly,
     boolean noNewPrivileges,
-    Long memoryBytes,
-    Double cpus,
-    Long pidsLimit,
-    Long shmBytes,
+    @Nullable Long memoryBytes,
+    @Nullable Double cpus,
+    @Nullable Long pidsLimit,
+    @Nullable Long shmBytes,
     boolean init,
     List<BindMount> mounts,
     Map<String, String> sysctls,
     List<Ulimit> ulimits,
     Console console,
     List<String> hostsEntries,
-    String resolvConf) {
+    @Nullable String resolvConf) {
   public ContainerConfig {
     if (!id.matches("[a-z0-9][a-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException(
@@ -67,7 +68,7 @@ public record ContainerConfig(
   }
 
   /** The network namespace to join, for a network mode {@code netns:<path>}; else null. */
-  public String networkNamespace() {
+  public @Nullable String networkNamespace() {
     return networkMode != null && networkMode.startsWith("netns:")
         ? networkMode.substring(6)
         : null;

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A process started in a running container besides its own ({@code exec}): the runtime's {@code
@@ -19,14 +20,14 @@ public final class ExecProcess {
   private static final int SIGWINCH = 28;
 
   private final Process runtime;
-  private final Pty pty;
+  private final @Nullable Pty pty;
   private final java.nio.file.Path pidFile;
   private final java.util.List<java.nio.file.Path> files;
 
   /**
    * @param files the runtime's files for it, its pid file first: removed on {@link #release}
    */
-  ExecProcess(Process runtime, Pty pty, java.util.List<java.nio.file.Path> files) {
+  ExecProcess(Process runtime, @Nullable Pty pty, java.util.List<java.nio.file.Path> files) {
     this.runtime = runtime;
     this.pty = pty;
     this.pidFile = files.get(0);

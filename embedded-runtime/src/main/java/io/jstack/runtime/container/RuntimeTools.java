@@ -6,12 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host programs the embedded engine runs containers with: an OCI runtime ({@code runc}), {@code
  * conmon} to hold each container, and a static init for {@code init: true}.
  */
-public record RuntimeTools(Path runtime, Path conmon, Path init) {
+public record RuntimeTools(Path runtime, Path conmon, @Nullable Path init) {
   private static final List<String> DIRS =
       List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 

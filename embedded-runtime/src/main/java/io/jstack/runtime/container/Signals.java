@@ -2,6 +2,7 @@ package io.jstack.runtime.container;
 
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Signal names as Compose files and the Docker API give them, and their Linux numbers. */
 public final class Signals {
@@ -42,7 +43,7 @@ public final class Signals {
           Map.entry("SYS", 31));
 
   /** {@code TERM}, {@code SIGTERM} or {@code 15} → 15; null for what it does not know. */
-  public static Integer number(String signal) {
+  public static @Nullable Integer number(@Nullable String signal) {
     if (signal == null) {
       return null;
     }

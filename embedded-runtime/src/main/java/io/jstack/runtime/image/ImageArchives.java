@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Image archives in and out of an {@link ImageStore}: {@code docker save} output (the classic
@@ -37,7 +38,7 @@ public final class ImageArchives {
   private ImageArchives() {}
 
   /** One image an archive held: its name (null when untagged) and manifest digest. */
-  public record Loaded(ImageReference reference, String manifestDigest) {}
+  public record Loaded(@Nullable ImageReference reference, String manifestDigest) {}
 
   /**
    * Loads every image of the archive {@code tar} into {@code store}, verifying every blob, and tags

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The defaults an image gives its containers (its config's {@code config}): the process, its
@@ -23,12 +24,12 @@ public record ImageConfig(
     List<String> entrypoint,
     List<String> cmd,
     List<String> env,
-    String workingDir,
-    String user,
+    @Nullable String workingDir,
+    @Nullable String user,
     Map<String, String> labels,
     List<String> exposedPorts,
-    String stopSignal,
-    Healthcheck healthcheck) {
+    @Nullable String stopSignal,
+    @Nullable Healthcheck healthcheck) {
 
   public ImageConfig {
     entrypoint = List.copyOf(entrypoint);
@@ -84,7 +85,7 @@ public record ImageConfig(
     }
   }
 
-  private static void text(ObjectNode c, String field, String value) {
+  private static void text(ObjectNode c, String field, @Nullable String value) {
     if (value == null) {
       c.remove(field);
     } else {
@@ -98,7 +99,7 @@ public record ImageConfig(
     return out;
   }
 
-  private static String text(JsonNode n) {
+  private static @Nullable String text(JsonNode n) {
     String s = n.asText("");
     return s.isEmpty() ? null : s;
   }

@@ -345,7 +345,7 @@ public final class ImageStore {
           ObjectNode n = JSON.createObjectNode();
           t.forEach(n::put);
           writeAtomically(tags, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-          return null;
+          return t;
         });
   }
 

@@ -17,6 +17,7 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes what a container changed, its overlay upper directory, as a layer: a tar of the changed
@@ -108,23 +109,23 @@ public final class LayerWriter {
 
   private void entry(Path p, String name) throws IOException {
     Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
-    int mode = (Integer) a.get("mode");
+    int mode = (Integer) attr(a, "mode");
     int type = mode & 0170000;
-    long rdev = (Long) a.get("rdev");
+    long rdev = (Long) attr(a, "rdev");
     if (type == NativeFs.S_IFCHR && rdev == 0) {
       int slash = name.lastIndexOf('/');
       String whiteout = name.substring(0, slash + 1) + WHITEOUT + name.substring(slash + 1);
       TarArchiveEntry e = new TarArchiveEntry(whiteout, TarConstants.LF_NORMAL);
       e.setMode(0600);
       owners(e, a);
-      times(e, (FileTime) a.get("lastModifiedTime"));
+      times(e, (FileTime) attr(a, "lastModifiedTime"));
       put(e, null);
       return;
     }
     TarArchiveEntry e;
     Path content = null;
-    Object inode = List.of(a.get("dev"), a.get("ino"));
-    String first = (Integer) a.get("nlink") > 1 && type != 0040000 ? seen.get(inode) : null;
+    Object inode = List.of(attr(a, "dev"), attr(a, "ino"));
+    String first = (Integer) attr(a, "nlink") > 1 && type != 0040000 ? seen.get(inode) : null;
     if (first != null) {
       e = new TarArchiveEntry(name, TarConstants.LF_LINK);
       e.setLinkName(first);
@@ -135,9 +136,9 @@ public final class LayerWriter {
       e.setLinkName(Files.readSymbolicLink(p).toString());
     } else if (type == 0100000) {
       e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
-      e.setSize((Long) a.get("size"));
+      e.setSize((Long) attr(a, "size"));
       content = p;
-      if ((Integer) a.get("nlink") > 1) {
+      if ((Integer) attr(a, "nlink") > 1) {
         seen.put(inode, name);
       }
     } else if (type == NativeFs.S_IFCHR || type == NativeFs.S_IFBLK) {
@@ -153,14 +154,14 @@ public final class LayerWriter {
     }
     e.setMode(mode & 07777);
     owners(e, a);
-    times(e, (FileTime) a.get("lastModifiedTime"));
+    times(e, (FileTime) attr(a, "lastModifiedTime"));
     put(e, content);
     if (type == 0040000 && first == null) {
       if ("y".equals(NativeFs.getXattrText(p, "trusted.overlay.opaque"))) {
         TarArchiveEntry opaque = new TarArchiveEntry(name + "/" + OPAQUE, TarConstants.LF_NORMAL);
         opaque.setMode(mode & 0777);
         owners(opaque, a);
-        times(opaque, (FileTime) a.get("lastModifiedTime"));
+        times(opaque, (FileTime) attr(a, "lastModifiedTime"));
         put(opaque, null);
       }
       children(p);
@@ -168,8 +169,8 @@ public final class LayerWriter {
   }
 
   private static void owners(TarArchiveEntry e, Map<String, Object> a) {
-    e.setUserId((Integer) a.get("uid"));
-    e.setGroupId((Integer) a.get("gid"));
+    e.setUserId((Integer) attr(a, "uid"));
+    e.setGroupId((Integer) attr(a, "gid"));
   }
 
   private void times(TarArchiveEntry e, FileTime modified) {
@@ -180,11 +181,20 @@ public final class LayerWriter {
     e.setModTime(FileTime.from(t.getEpochSecond(), java.util.concurrent.TimeUnit.SECONDS));
   }
 
-  private void put(TarArchiveEntry e, Path content) throws IOException {
+  private void put(TarArchiveEntry e, @Nullable Path content) throws IOException {
     tar.putArchiveEntry(e);
     if (content != null) {
       Files.copy(content, tar);
     }
     tar.closeArchiveEntry();
+  }
+
+  /** A {@code unix:} attribute, which Linux gives every file. */
+  private static Object attr(Map<String, Object> a, String name) {
+    Object v = a.get(name);
+    if (v == null) {
+      throw new IllegalStateException("no unix:" + name + " attribute");
+    }
+    return v;
   }
 }

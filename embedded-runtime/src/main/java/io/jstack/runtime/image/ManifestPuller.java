@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fetches manifests for {@link RegistryClient}: a manifest or index by tag or digest, checked
@@ -46,7 +47,7 @@ final class ManifestPuller {
    * @param expectedDigest the digest it must have, or null when {@code reference} is a tag
    * @throws EngineException when it is not JSON, or its digest is not the one expected or sent
    */
-  Pulled pull(ImageReference ref, String reference, String expectedDigest) {
+  Pulled pull(ImageReference ref, String reference, @Nullable String expectedDigest) {
     URI uri = registry.api(ref, "/manifests/" + reference);
     HttpResponse<byte[]> r =
         registry.send(

@@ -57,7 +57,7 @@ final class ParallelTransfers {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted", e);
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
+      Throwable c = e.getCause() != null ? e.getCause() : e;
       if (c instanceof EngineException ee) {
         throw ee;
       }

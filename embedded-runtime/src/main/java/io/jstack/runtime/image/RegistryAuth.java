@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The auth of {@link RegistryClient}: the Authorization header that answers a registry's {@code
@@ -40,7 +41,7 @@ final class RegistryAuth {
   }
 
   /** The Authorization header for {@code scope}, once a challenge was answered; else null. */
-  String header(String scope) {
+  @Nullable String header(String scope) {
     return tokens.get(scope);
   }
 

@@ -122,7 +122,7 @@ final class RegistryHttp {
             + " failed after "
             + ATTEMPTS
             + " attempts: "
-            + last.getMessage()
+            + (last == null ? "no answer" : last.getMessage())
             + " (is the registry "
             + ref.registry()
             + " reachable?)",

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The few file-system calls the JDK lacks, made through libc: device nodes and FIFOs ({@code
@@ -143,7 +144,7 @@ public final class NativeFs {
   }
 
   /** The value of an extended attribute of {@code path} itself, or null when it has none. */
-  public static byte[] getXattr(Path path, String name) throws IOException {
+  public static byte @Nullable [] getXattr(Path path, String name) throws IOException {
     byte[] buffer = new byte[65536];
     try {
       long n = Holder.LIBC.lgetxattr(path.toString(), name, buffer, buffer.length);
@@ -183,7 +184,7 @@ public final class NativeFs {
   }
 
   /** The value of a text attribute, or null. */
-  public static String getXattrText(Path path, String name) throws IOException {
+  public static @Nullable String getXattrText(Path path, String name) throws IOException {
     byte[] v = getXattr(path, name);
     return v == null ? null : new String(v, StandardCharsets.UTF_8);
   }

@@ -33,10 +33,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's DNS server for bridge networks, on each network's gateway (UDP port 53), with
@@ -188,7 +190,7 @@ public final class DnsServer implements AutoCloseable {
 
   /** Keeps the bytes of the packet being decoded: a question for upstream goes out as it came. */
   private static final class Raw extends ChannelInboundHandlerAdapter {
-    byte[] last;
+    byte @Nullable [] last;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -208,7 +210,8 @@ public final class DnsServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery query) {
-      byte[] asked = raw.last;
+      // Raw, ahead in the pipeline, kept the bytes of the packet this query was decoded from.
+      byte[] asked = Objects.requireNonNull(raw.last);
       DnsQuestion q =
           query.count(DnsSection.QUESTION) > 0 ? query.recordAt(DnsSection.QUESTION) : null;
       if (q == null) {

@@ -33,7 +33,8 @@ public final class Plumbing {
     try {
       ip("link", "delete", "dev", name);
     } catch (EngineException e) {
-      if (!e.getMessage().contains("Cannot find device")) {
+      String message = e.getMessage();
+      if (message == null || !message.contains("Cannot find device")) {
         throw e;
       }
     }

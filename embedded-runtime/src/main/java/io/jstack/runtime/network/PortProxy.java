@@ -24,7 +24,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Published ports: a userland proxy in the engine (Netty, epoll) from a host address and port to a
@@ -114,7 +116,7 @@ public final class PortProxy implements AutoCloseable {
   /** The client's side of a TCP connection: opens the container's side, then relays. */
   private final class TcpFront extends ChannelInboundHandlerAdapter {
     private final InetSocketAddress target;
-    private Channel back;
+    private @Nullable Channel back;
 
     TcpFront(InetSocketAddress target) {
       this.target = target;
@@ -145,7 +147,8 @@ public final class PortProxy implements AutoCloseable {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      relay(ctx.channel(), back, msg);
+      // Reading starts only once the container's side is connected.
+      relay(ctx.channel(), Objects.requireNonNull(back), msg);
     }
 
     @Override

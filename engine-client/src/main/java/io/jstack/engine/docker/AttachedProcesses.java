@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Processes whose standard streams the caller holds: an exec ({@code /exec}), and a container
@@ -93,7 +94,8 @@ final class AttachedProcesses {
    * to {@code stdio}, raw with a pseudo-terminal and demultiplexed without one, until the output
    * ends; keeps the process's terminal as large as the caller's through {@code resizePath}.
    */
-  private void attached(HttpResponse r, Stdio stdio, boolean tty, String resizePath, String what) {
+  private void attached(
+      HttpResponse r, Stdio stdio, boolean tty, @Nullable String resizePath, String what) {
     if (resizePath != null && stdio.terminal() != null) {
       Consumer<Stdio.Terminal.Size> resize =
           size -> {
@@ -112,10 +114,11 @@ final class AttachedProcesses {
       InputStream in;
       if (r.status() == 101) {
         HttpConnection c = r.connection();
-        if (stdio.in() == null) {
+        InputStream stdin = stdio.in();
+        if (stdin == null) {
           c.shutdownOutput();
         } else {
-          Thread feeder = new Thread(() -> feed(stdio.in(), c), "jstack-stdin");
+          Thread feeder = new Thread(() -> feed(stdin, c), "jstack-stdin");
           feeder.setDaemon(true);
           feeder.start();
         }

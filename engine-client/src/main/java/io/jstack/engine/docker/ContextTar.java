@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a build context as a tar stream: every file below the context directory that {@code
@@ -25,7 +26,7 @@ final class ContextTar {
    * Writes the context of {@code dir} to {@code out}; {@code extra} (may be null) is one more file
    * to add, e.g. an inline Dockerfile, as {@code {name, text}}.
    */
-  static void write(Path dir, String dockerfile, String[] extra, OutputStream out)
+  static void write(Path dir, String dockerfile, String @Nullable [] extra, OutputStream out)
       throws IOException {
     Path ignoreFile = dir.resolve(".dockerignore");
     DockerIgnore ignore =

@@ -7,6 +7,7 @@ import io.jstack.engine.ContainerSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The body of {@code POST /containers/create} for a {@link ContainerSpec}. */
 final class CreateRequest {
@@ -18,7 +19,7 @@ final class CreateRequest {
    * The create body; {@code firstNetwork} is the one network attached at creation (older APIs take
    * only one), or null.
    */
-  static ObjectNode of(ContainerSpec s, String firstNetwork) {
+  static ObjectNode of(ContainerSpec s, @Nullable String firstNetwork) {
     ObjectNode c = F.objectNode();
     put(c, "Hostname", s.hostname());
     put(c, "Domainname", s.domainname());
@@ -75,14 +76,14 @@ final class CreateRequest {
   }
 
   /** The body of {@code POST /networks/{id}/connect} for one more network. */
-  static ObjectNode connect(String container, ContainerSpec.NetworkAttachment a) {
+  static ObjectNode connect(String container, ContainerSpec.@Nullable NetworkAttachment a) {
     ObjectNode n = F.objectNode();
     n.put("Container", container);
     n.set("EndpointConfig", endpoint(a));
     return n;
   }
 
-  private static ObjectNode endpoint(ContainerSpec.NetworkAttachment a) {
+  private static ObjectNode endpoint(ContainerSpec.@Nullable NetworkAttachment a) {
     ObjectNode e = F.objectNode();
     if (a == null) {
       return e;
@@ -101,7 +102,7 @@ final class CreateRequest {
     return e;
   }
 
-  private static ObjectNode host(ContainerSpec s, String firstNetwork) {
+  private static ObjectNode host(ContainerSpec s, @Nullable String firstNetwork) {
     ObjectNode h = F.objectNode();
     ArrayNode binds = F.arrayNode();
     ArrayNode mounts = F.arrayNode();
@@ -244,19 +245,19 @@ final class CreateRequest {
     return o;
   }
 
-  private static void put(ObjectNode o, String key, String value) {
+  private static void put(ObjectNode o, String key, @Nullable String value) {
     if (value != null) {
       o.put(key, value);
     }
   }
 
-  private static void put(ObjectNode o, String key, Long value) {
+  private static void put(ObjectNode o, String key, @Nullable Long value) {
     if (value != null) {
       o.put(key, value);
     }
   }
 
-  private static void nanos(ObjectNode o, String key, Duration d) {
+  private static void nanos(ObjectNode o, String key, @Nullable Duration d) {
     if (d != null) {
       o.put(key, d.toNanos());
     }

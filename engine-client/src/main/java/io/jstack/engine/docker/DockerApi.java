@@ -104,11 +104,20 @@ final class DockerApi implements AutoCloseable {
     }
   }
 
-  /** Sends a request and reads a JSON answer (or null for an empty body). */
+  /**
+   * Sends a request and reads its JSON answer.
+   *
+   * @throws EngineException when the engine answers with an empty body, where every caller needs
+   *     one
+   */
   JsonNode json(HttpRequest request, String what) {
     try (HttpResponse r = send(request, what)) {
       byte[] body = r.bytes();
-      return body.length == 0 ? null : JSON.readTree(body);
+      if (body.length == 0) {
+        throw new EngineException(
+            what + " failed: the engine at " + address + " answered with an empty body");
+      }
+      return JSON.readTree(body);
     } catch (IOException e) {
       throw unreachable(e);
     }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The container resource of the Engine API ({@code /containers}): list and inspect, create (with
@@ -130,7 +131,7 @@ final class DockerContainers {
   }
 
   /** A container that is not running stays as it is (dockerd answers 304). */
-  void stop(String id, String signal, Duration timeout) {
+  void stop(String id, @Nullable String signal, Duration timeout) {
     StringBuilder q = new StringBuilder(path(id) + "/stop?t=");
     q.append(timeout == null ? 10 : timeout.toSeconds());
     if (signal != null) {
@@ -139,7 +140,7 @@ final class DockerContainers {
     api.change(HttpRequest.post(q.toString()), "stop container " + id);
   }
 
-  void kill(String id, String signal) {
+  void kill(String id, @Nullable String signal) {
     api.call(
         HttpRequest.post(path(id) + "/kill?signal=" + encode(signal == null ? "SIGKILL" : signal)),
         "kill container " + id);
@@ -218,7 +219,6 @@ final class DockerContainers {
     return new DockerLogStream(r, !tty, o.timestamps());
   }
 
-  /** {@code /containers/{id}}, the id URL-encoded. */
   /** The API path of a container by id or name ({@code /name} too: dockerd redirects that). */
   static String path(String id) {
     return "/containers/" + encode(id.startsWith("/") ? id.substring(1) : id);

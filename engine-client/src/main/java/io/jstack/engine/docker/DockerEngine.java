@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine SPI over Docker's Engine API (also Podman's Docker-compatible socket). Each resource
@@ -128,12 +129,12 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
   /** A container that is not running stays as it is (dockerd answers 304). */
   @Override
-  public void stopContainer(String id, String signal, Duration timeout) {
+  public void stopContainer(String id, @Nullable String signal, Duration timeout) {
     containers.stop(id, signal, timeout);
   }
 
   @Override
-  public void killContainer(String id, String signal) {
+  public void killContainer(String id, @Nullable String signal) {
     containers.kill(id, signal);
   }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's event stream ({@code GET /events}) read one JSON line at a time; it ends when the
@@ -25,7 +26,7 @@ final class DockerEvents implements EventStream {
   }
 
   @Override
-  public Event next() {
+  public @Nullable Event next() {
     try {
       String line;
       while ((line = lines.readLine()) != null) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The image resource of the Engine API ({@code /images}): list and inspect, tag, load, pull, push
@@ -149,7 +150,7 @@ final class DockerImages {
         detail.path("total").asLong(0));
   }
 
-  private static String emptyToNull(String s) {
+  private static @Nullable String emptyToNull(String s) {
     return s.isEmpty() ? null : s;
   }
 }

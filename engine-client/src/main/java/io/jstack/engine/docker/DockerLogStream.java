@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container's log from the Engine API: the multiplexed stream (8-byte frame headers naming stdout
@@ -83,7 +84,7 @@ final class DockerLogStream implements LogStream {
   record Frame(boolean stderr, byte[] payload) {}
 
   /** The next frame of a multiplexed stream, or null at its end. */
-  static Frame frame(DataInputStream in) throws IOException {
+  static @Nullable Frame frame(DataInputStream in) throws IOException {
     byte[] header = new byte[8];
     try {
       in.readFully(header);

@@ -13,6 +13,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A classic-builder build over the Engine API ({@code POST /build}): the {@link BuildSpec} as query
@@ -105,7 +106,8 @@ final class ImageBuild {
   }
 
   /** The build context as a tar, written by a thread of its own while the engine reads it. */
-  private static PipedInputStream context(BuildSpec spec, String dockerfile, String[] inline) {
+  private static PipedInputStream context(
+      BuildSpec spec, String dockerfile, String @Nullable [] inline) {
     PipedInputStream tar = new PipedInputStream(256 * 1024);
     PipedOutputStream sink;
     try {

@@ -1,6 +1,7 @@
 package io.jstack.engine.docker;
 
 import io.jstack.engine.ImageReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image reference as the Docker API's image routes take it: a repository (pull's {@code
@@ -10,7 +11,7 @@ import io.jstack.engine.ImageReference;
  *
  * @param tag null for a reference with a digest, or one the parser refuses
  */
-record RepoTag(String repository, String tag) {
+record RepoTag(String repository, @Nullable String tag) {
   static RepoTag of(String reference) {
     ImageReference ref;
     try {

@@ -3,13 +3,18 @@ package io.jstack.engine.http;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP request: method, path with query, headers, and a body given whole or as a stream (sent
  * chunked, e.g. a build context).
  */
 public record HttpRequest(
-    String method, String path, Map<String, String> headers, byte[] body, InputStream stream) {
+    String method,
+    String path,
+    Map<String, String> headers,
+    byte @Nullable [] body,
+    @Nullable InputStream stream) {
   public HttpRequest {
     headers = Map.copyOf(headers);
   }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP response: status, headers and a body that streams as the engine sends it. Closing it
@@ -16,7 +17,7 @@ public final class HttpResponse implements AutoCloseable {
   private final Map<String, List<String>> headers;
   private final InputStream body;
   private final AutoCloseable connection;
-  private final HttpConnection upgraded;
+  private final @Nullable HttpConnection upgraded;
 
   public HttpResponse(
       int status, Map<String, List<String>> headers, InputStream body, AutoCloseable connection) {
@@ -29,7 +30,7 @@ public final class HttpResponse implements AutoCloseable {
       Map<String, List<String>> headers,
       InputStream body,
       AutoCloseable connection,
-      HttpConnection upgraded) {
+      @Nullable HttpConnection upgraded) {
     this.status = status;
     this.headers = Map.copyOf(headers);
     this.body = body;
@@ -42,7 +43,7 @@ public final class HttpResponse implements AutoCloseable {
   }
 
   /** The first value of header {@code name} (case-insensitive), or null. */
-  public String header(String name) {
+  public @Nullable String header(String name) {
     for (Map.Entry<String, List<String>> e : headers.entrySet()) {
       if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
         return e.getValue().get(0);

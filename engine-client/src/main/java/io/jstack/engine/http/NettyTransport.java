@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP/1.1 over a unix socket or TCP with Netty: one connection per request (cheap on a unix
@@ -216,6 +217,7 @@ public final class NettyTransport implements HttpTransport {
           "interrupted waiting for " + request.method() + " " + request.path());
     } catch (ExecutionException e) {
       channel.close();
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IOException(
           "the engine at "
               + address
@@ -224,8 +226,8 @@ public final class NettyTransport implements HttpTransport {
               + " "
               + request.path()
               + ": "
-              + e.getCause().getMessage(),
-          e.getCause());
+              + cause.getMessage(),
+          cause);
     } catch (TimeoutException e) {
       channel.close();
       throw new IOException(
@@ -285,7 +287,7 @@ public final class NettyTransport implements HttpTransport {
     final CompletableFuture<io.netty.handler.codec.http.HttpResponse> head =
         new CompletableFuture<>();
     final LinkedBlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
-    volatile Channel channel;
+    volatile @Nullable Channel channel;
     final BodyStream body = new BodyStream(this);
 
     volatile boolean upgraded;
@@ -356,7 +358,7 @@ public final class NettyTransport implements HttpTransport {
   /** The body as an InputStream; each time it runs dry it asks the channel for more. */
   private static final class BodyStream extends InputStream {
     private final ResponseReader reader;
-    private byte[] current;
+    private byte[] current = new byte[0];
     private int pos;
     private boolean ended;
 
@@ -365,7 +367,7 @@ public final class NettyTransport implements HttpTransport {
     }
 
     private boolean fill() throws IOException {
-      while (current == null || pos >= current.length) {
+      while (pos >= current.length) {
         if (ended) {
           return false;
         }
@@ -417,7 +419,7 @@ public final class NettyTransport implements HttpTransport {
 
     @Override
     public int available() {
-      return current == null ? 0 : current.length - pos;
+      return current.length - pos;
     }
 
     @Override

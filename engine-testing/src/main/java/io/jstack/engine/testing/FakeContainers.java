@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fake engine's containers and their life cycle: {@code created → running → exited}, with what
@@ -191,7 +192,7 @@ final class FakeContainers {
    * ignores the stop signal, the signal is SIGKILL, or the timeout is zero. Stopping a container
    * that is not running does nothing.
    */
-  void stop(String id, String signal, Duration timeout) {
+  void stop(String id, @Nullable String signal, Duration timeout) {
     faults.mutateContainer(
         "stopContainer",
         id,
@@ -222,7 +223,7 @@ final class FakeContainers {
    *
    * @throws EngineException.Conflict when it is not running
    */
-  void kill(String id, String signal) {
+  void kill(String id, @Nullable String signal) {
     faults.mutateContainer(
         "killContainer",
         id,
@@ -487,7 +488,7 @@ final class FakeContainers {
     };
   }
 
-  private static boolean isSigkill(String signal) {
+  private static boolean isSigkill(@Nullable String signal) {
     return signal != null
         && (signal.equalsIgnoreCase("SIGKILL")
             || signal.equalsIgnoreCase("KILL")

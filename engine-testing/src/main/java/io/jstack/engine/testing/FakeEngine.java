@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory {@link Engine} for tests: fast, thread-safe, and strict the way Docker is, so that
@@ -80,10 +81,10 @@ public final class FakeEngine extends InMemoryEngine {
    *     ignored: each gets the clock's time then)
    */
   public record Behaviour(
-      Duration exitAfter,
+      @Nullable Duration exitAfter,
       int exitCode,
-      Health health,
-      Duration healthAfter,
+      @Nullable Health health,
+      @Nullable Duration healthAfter,
       boolean ignoresStopSignal,
       List<LogStream.Line> output) {
 
@@ -98,10 +99,10 @@ public final class FakeEngine extends InMemoryEngine {
 
     /** A behaviour that prints nothing. */
     public Behaviour(
-        Duration exitAfter,
+        @Nullable Duration exitAfter,
         int exitCode,
-        Health health,
-        Duration healthAfter,
+        @Nullable Health health,
+        @Nullable Duration healthAfter,
         boolean ignoresStopSignal) {
       this(exitAfter, exitCode, health, healthAfter, ignoresStopSignal, List.of());
     }
@@ -158,7 +159,12 @@ public final class FakeEngine extends InMemoryEngine {
    * @param error the failure's message (its class name when it has none); null when it succeeded
    */
   public record Call(
-      String op, String target, long startNanos, long endNanos, String thread, String error) {
+      String op,
+      String target,
+      long startNanos,
+      long endNanos,
+      String thread,
+      @Nullable String error) {
 
     public boolean failed() {
       return error != null;

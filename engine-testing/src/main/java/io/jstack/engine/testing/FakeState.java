@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link FakeEngine} holds: every container, network, volume, image and event, guarded by
@@ -61,7 +62,7 @@ final class FakeState {
   // ---------------------------------------------------------------- containers
 
   /** Looks up by id, then name (a leading slash is ignored), then a unique id prefix. */
-  FakeContainer find(String idOrName) {
+  @Nullable FakeContainer find(String idOrName) {
     if (idOrName == null || idOrName.isEmpty()) {
       return null;
     }
@@ -79,7 +80,7 @@ final class FakeState {
     return prefixed.size() == 1 ? prefixed.get(0) : null;
   }
 
-  FakeContainer byName(String name) {
+  @Nullable FakeContainer byName(String name) {
     for (FakeContainer c : containers.values()) {
       if (c.name.equals(name)) {
         return c;
@@ -105,7 +106,7 @@ final class FakeState {
 
   // ---------------------------------------------------------------- networks
 
-  NetworkInfo findNetwork(String nameOrId) {
+  @Nullable NetworkInfo findNetwork(String nameOrId) {
     NetworkInfo network = networks.get(nameOrId);
     if (network != null) {
       return network;
@@ -116,7 +117,7 @@ final class FakeState {
   // ---------------------------------------------------------------- images
 
   /** The id of the local image {@code reference} (any form of it, or an id) names, or null. */
-  String localImageId(String reference) {
+  @Nullable String localImageId(String reference) {
     if (reference == null) {
       return null;
     }
@@ -193,7 +194,7 @@ final class FakeState {
     }
   }
 
-  static void requireNonNegative(Duration duration, String what) {
+  static void requireNonNegative(@Nullable Duration duration, String what) {
     if (duration != null && duration.isNegative()) {
       throw new IllegalArgumentException(what + " must not be negative: " + duration);
     }

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the fake engine streams: containers' output (what {@link FakeEngine#write} made them print)
@@ -50,7 +51,7 @@ final class FakeStreams {
       private boolean closed;
 
       @Override
-      public Line next() {
+      public @Nullable Line next() {
         synchronized (state.lock) {
           while (true) {
             if (closed) {
@@ -110,7 +111,7 @@ final class FakeStreams {
       private boolean closed;
 
       @Override
-      public Event next() {
+      public @Nullable Event next() {
         synchronized (state.lock) {
           while (!closed) {
             while (next < state.events.size()) {

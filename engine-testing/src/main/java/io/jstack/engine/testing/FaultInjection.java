@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fake engine's instrumentation of mutating calls: latency, injected failures, the call log and
@@ -116,7 +117,7 @@ final class FaultInjection {
     long start = System.nanoTime();
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     String target = names.get(0);
-    String error = null;
+    @Nullable String error = null;
     try {
       pause(latency);
       RuntimeException failure = injectedFailure(op, names);
@@ -135,7 +136,7 @@ final class FaultInjection {
     }
   }
 
-  private RuntimeException injectedFailure(String op, List<String> names) {
+  private @Nullable RuntimeException injectedFailure(String op, List<String> names) {
     synchronized (state.lock) {
       for (Iterator<Failure> it = failures.iterator(); it.hasNext(); ) {
         Failure f = it.next();

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An engine that passes every call on to another, unchanged: test wrappers (one that holds calls,
@@ -70,12 +71,12 @@ public abstract class ForwardingEngine implements Engine {
   }
 
   @Override
-  public void stopContainer(String id, String signal, Duration timeout) {
+  public void stopContainer(String id, @Nullable String signal, Duration timeout) {
     delegate.stopContainer(id, signal, timeout);
   }
 
   @Override
-  public void killContainer(String id, String signal) {
+  public void killContainer(String id, @Nullable String signal) {
     delegate.killContainer(id, signal);
   }
 
@@ -120,7 +121,7 @@ public abstract class ForwardingEngine implements Engine {
   }
 
   @Override
-  public ExecResult exec(String id, ExecSpec spec, byte[] stdin) {
+  public ExecResult exec(String id, ExecSpec spec, byte @Nullable [] stdin) {
     return delegate.exec(id, spec, stdin);
   }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Engine} methods of {@link FakeEngine}, each handed to the part that holds its concern;
@@ -84,13 +85,13 @@ abstract class InMemoryEngine implements Engine {
    * stop signal, the signal is SIGKILL, or the timeout is zero. The grace period is not waited out.
    */
   @Override
-  public void stopContainer(String id, String signal, Duration timeout) {
+  public void stopContainer(String id, @Nullable String signal, Duration timeout) {
     containers.stop(id, signal, timeout);
   }
 
   /** It exits with 137, whatever the signal. */
   @Override
-  public void killContainer(String id, String signal) {
+  public void killContainer(String id, @Nullable String signal) {
     containers.kill(id, signal);
   }
 

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -63,7 +64,7 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
   private static final Pattern MADE_BY = Pattern.compile("^file /tmp/jstack-[a-z]+-(\\d+)-");
 
   private final Supplier<Path> scope;
-  private Snapshot before;
+  private @Nullable Snapshot before;
 
   private NothingLeft(Supplier<Path> scope) {
     this.scope = scope;
@@ -90,6 +91,10 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
 
   @Override
   public void afterEach(ExtensionContext context) throws InterruptedException {
+    Snapshot before = this.before;
+    if (before == null) {
+      return; // beforeEach failed, and said so
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
     String difference;
     while (true) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /** Which settings differ between two canonical service configurations, by YAML path. */
 public final class ConfigDiff {
@@ -19,7 +20,7 @@ public final class ConfigDiff {
    * {@code environment.FOO, image} (at most three, then {@code +N more}); empty when {@code before}
    * is unknown or unreadable.
    */
-  public static String describe(String before, String after) {
+  public static String describe(@Nullable String before, @Nullable String after) {
     if (before == null || after == null) {
       return "";
     }

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The plan of {@code up}, converging as Docker Compose does: what the selected services need
@@ -114,16 +115,16 @@ public final class Convergence {
    */
   public Plan plan() {
     for (String name : selected) {
-      prerequisites.add(project.services().get(name));
+      prerequisites.add(ServiceSettings.service(project, name));
     }
     for (String name : selected) {
-      containers(project.services().get(name));
+      containers(ServiceSettings.service(project, name));
     }
     restartDependents();
     orphans();
     if (options.waitReady() && !options.noStart()) {
       for (String name : selected) {
-        Service s = project.services().get(name);
+        Service s = ServiceSettings.service(project, name);
         List<String> names = containerNames(s);
         if (!names.isEmpty()) {
           plan.add(
@@ -243,7 +244,7 @@ public final class Convergence {
   }
 
   /** {@code first} plus the waits for every dependency's condition. */
-  private List<Node> withWaits(Service s, Node first) {
+  private List<Node> withWaits(Service s, @Nullable Node first) {
     List<Node> deps = new ArrayList<>();
     deps.add(first);
     for (Map.Entry<String, DependsOn> e : new TreeMap<>(s.dependsOn()).entrySet()) {
@@ -251,7 +252,7 @@ public final class Convergence {
       if (!selectedSet.contains(dep)) {
         continue;
       }
-      Service d = project.services().get(dep);
+      Service d = ServiceSettings.service(project, dep);
       AwaitService.Condition condition = AwaitService.Condition.of(e.getValue().condition());
       String key = dep + "\u0000" + condition;
       Node await = awaits.get(key);
@@ -278,7 +279,7 @@ public final class Convergence {
     return names;
   }
 
-  private String recreateReason(ContainerInfo c, Service s, String imageId) {
+  private @Nullable String recreateReason(ContainerInfo c, Service s, @Nullable String imageId) {
     if (options.forceRecreate()) {
       return "--force-recreate";
     }
@@ -303,7 +304,7 @@ public final class Convergence {
       if (restarted.contains(name) || options.noStart()) {
         continue;
       }
-      Service s = project.services().get(name);
+      Service s = ServiceSettings.service(project, name);
       List<Node> after = new ArrayList<>();
       String because = null;
       for (Map.Entry<String, DependsOn> e : new TreeMap<>(s.dependsOn()).entrySet()) {
@@ -368,7 +369,7 @@ public final class Convergence {
     return new StopContainer(container, s.stopSignal(), ServiceSettings.stopTimeout(s, null));
   }
 
-  private static Integer number(ContainerInfo c) {
+  private static @Nullable Integer number(ContainerInfo c) {
     try {
       return Integer.valueOf(c.label(ComposeLabels.CONTAINER_NUMBER));
     } catch (NumberFormatException e) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects a plan's operations and their dependencies, then numbers them in a deterministic order
@@ -17,11 +18,11 @@ public final class PlanBuilder {
   public static final class Node {
     final int index;
     final Step step;
-    final String service;
+    final @Nullable String service;
     final String reason;
     final TreeSet<Integer> after = new TreeSet<>();
 
-    Node(int index, Step step, String service, String reason) {
+    Node(int index, Step step, @Nullable String service, String reason) {
       this.index = index;
       this.step = step;
       this.service = service;
@@ -37,7 +38,8 @@ public final class PlanBuilder {
   private final List<String> warnings = new ArrayList<>();
 
   /** Adds an operation that runs after {@code after} (nulls are ignored). */
-  public Node add(Step step, String service, String reason, Iterable<Node> after) {
+  public Node add(
+      Step step, @Nullable String service, String reason, Iterable<@Nullable Node> after) {
     Node n = new Node(nodes.size(), step, service, reason);
     for (Node a : after) {
       if (a != null) {
@@ -48,12 +50,12 @@ public final class PlanBuilder {
     return n;
   }
 
-  public Node add(Step step, String service, String reason, Node... after) {
+  public Node add(Step step, @Nullable String service, String reason, @Nullable Node... after) {
     return add(step, service, reason, java.util.Arrays.asList(after));
   }
 
   /** Makes {@code node} also wait for {@code dependency}. */
-  public void after(Node node, Node dependency) {
+  public void after(Node node, @Nullable Node dependency) {
     if (dependency != null) {
       node.after.add(dependency.index);
     }

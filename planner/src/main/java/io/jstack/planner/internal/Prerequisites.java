@@ -86,7 +86,7 @@ final class Prerequisites {
       if (networkOps.containsKey(key)) {
         continue;
       }
-      Network n = project.networks().get(key);
+      Network n = ServiceSettings.network(project, key);
       NetworkInfo existing = observed.networks().get(n.name());
       if (n.external()) {
         if (existing == null) {

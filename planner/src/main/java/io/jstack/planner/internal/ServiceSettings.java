@@ -4,6 +4,7 @@ import io.jstack.compose.Deploy;
 import io.jstack.compose.FileObject;
 import io.jstack.compose.FileReference;
 import io.jstack.compose.Healthcheck;
+import io.jstack.compose.Network;
 import io.jstack.compose.PortConfig;
 import io.jstack.compose.Project;
 import io.jstack.compose.Service;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compose service's settings in engine terms, one setting at a time: the parts {@link
@@ -31,11 +33,29 @@ public final class ServiceSettings {
 
   private ServiceSettings() {}
 
+  /** Service {@code name} of {@code project}, where the caller knows it is one. */
+  public static Service service(Project project, String name) {
+    Service s = project.services().get(name);
+    if (s == null) {
+      throw new IllegalStateException("service \"" + name + "\" is not in the project");
+    }
+    return s;
+  }
+
+  /** Top-level network {@code key} of {@code project}; loading refuses one that is not declared. */
+  public static Network network(Project project, String key) {
+    Network n = project.networks().get(key);
+    if (n == null) {
+      throw new IllegalStateException("network \"" + key + "\" is not declared");
+    }
+    return n;
+  }
+
   /**
    * The stop timeout to use: {@code -t} when given, else the service's grace period, else the
    * default. {@code s} is null for containers whose service is no longer in the model.
    */
-  public static Duration stopTimeout(Service s, Duration override) {
+  public static Duration stopTimeout(@Nullable Service s, @Nullable Duration override) {
     if (override != null) {
       return override;
     }
@@ -69,7 +89,7 @@ public final class ServiceSettings {
       if (sn != null) {
         aliases.addAll(sn.aliases());
       }
-      String engineName = project.networks().get(e.getKey()).name();
+      String engineName = network(project, e.getKey()).name();
       networks.put(
           engineName,
           new ContainerSpec.NetworkAttachment(
@@ -91,7 +111,7 @@ public final class ServiceSettings {
   }
 
   /** {@code service:db} (a namespace to share) becomes {@code container:<project>-db-1}. */
-  public static String containerReference(Project project, String mode) {
+  public static @Nullable String containerReference(Project project, @Nullable String mode) {
     if (mode == null || !mode.startsWith("service:")) {
       return mode;
     }
@@ -219,7 +239,8 @@ public final class ServiceSettings {
 
   /** Where a secret or config appears: an absolute target, else below the kind's directory. */
   private static String target(FileReference r, String dir) {
-    String t = r.target() == null ? r.source() : r.target();
+    String target = r.target();
+    String t = target == null ? r.source() : target;
     return t.startsWith("/") ? t : dir + t;
   }
 
@@ -234,7 +255,7 @@ public final class ServiceSettings {
   }
 
   /** The healthcheck, or null to keep the image's. */
-  public static ContainerSpec.HealthSpec health(Healthcheck h) {
+  public static ContainerSpec.@Nullable HealthSpec health(@Nullable Healthcheck h) {
     if (h == null) {
       return null;
     }
@@ -254,7 +275,7 @@ public final class ServiceSettings {
   }
 
   /** {@code restart}, else {@code deploy.restart_policy}, else null. */
-  public static ContainerSpec.RestartPolicy restart(Service s) {
+  public static ContainerSpec.@Nullable RestartPolicy restart(Service s) {
     String r = s.restart();
     if (r == null && s.deploy() != null && s.deploy().restartPolicy() != null) {
       Deploy.RestartPolicy p = s.deploy().restartPolicy();
@@ -332,7 +353,7 @@ public final class ServiceSettings {
   }
 
   /** The logging driver and its options, or null for the engine's default. */
-  public static ContainerSpec.LogConfig logging(Service s) {
+  public static ContainerSpec.@Nullable LogConfig logging(Service s) {
     return s.logging() == null
         ? null
         : new ContainerSpec.LogConfig(s.logging().driver(), s.logging().options());

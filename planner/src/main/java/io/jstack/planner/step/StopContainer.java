@@ -4,9 +4,11 @@ import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Stops a container: its stop signal, then SIGKILL after the grace period. */
-public record StopContainer(String name, String signal, Duration timeout) implements Step {
+public record StopContainer(String name, @Nullable String signal, Duration timeout)
+    implements Step {
   @Override
   public String verb() {
     return "stop container";

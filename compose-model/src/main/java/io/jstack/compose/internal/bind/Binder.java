@@ -17,7 +17,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds canonical (already normalised) YAML trees to the model's records, strictly: unknown keys
@@ -32,11 +34,12 @@ public final class Binder {
    *
    * @throws ComposeException naming the path and location of the first node that does not fit
    */
-  public static <T> T bind(YNode node, Class<T> type, String path) {
+  public static <T> @Nullable T bind(YNode node, Class<T> type, String path) {
     return type.cast(value(node, type, path, null));
   }
 
-  private static Object value(YNode node, Type type, String path, String mapKey) {
+  private static @Nullable Object value(
+      YNode node, Type type, String path, @Nullable String mapKey) {
     Class<?> raw = raw(type);
     if (node instanceof YNode.Scalar s && s.isNull() && !raw.isPrimitive()) {
       return null;
@@ -65,18 +68,19 @@ public final class Binder {
       try {
         return GoDuration.parse(text);
       } catch (SyntaxException e) {
-        throw error(node, path, e.getMessage());
+        throw error(node, path, String.valueOf(e.getMessage()));
       }
     }
     if (raw == ByteSize.class) {
       YNode.Scalar s = scalar(node, path, "a size such as 512m or 1g");
       if (s.kind() == YNode.Kind.INT) {
-        return new ByteSize(ScalarKinds.parseInt(s.value()));
+        // An INT scalar is one that parseInt accepts.
+        return new ByteSize(Objects.requireNonNull(ScalarKinds.parseInt(s.value())));
       }
       try {
         return new ByteSize(ByteSizes.parse(s.value()));
       } catch (SyntaxException e) {
-        throw error(node, path, e.getMessage());
+        throw error(node, path, String.valueOf(e.getMessage()));
       }
     }
     if (raw == List.class) {
@@ -129,7 +133,8 @@ public final class Binder {
     throw new IllegalStateException("no binding for " + type + " at " + path);
   }
 
-  private static Object record(YNode node, RecordShape shape, String path, String mapKey) {
+  private static Object record(
+      YNode node, RecordShape shape, String path, @Nullable String mapKey) {
     if (!(node instanceof YNode.Map map)) {
       throw error(node, path, "must be a mapping, not " + YNode.describe(node));
     }
@@ -172,14 +177,14 @@ public final class Binder {
     } catch (ComposeException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new ComposeException(node.location(), path, e.getMessage());
+      throw new ComposeException(node.location(), path, String.valueOf(e.getMessage()));
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** The value of a component the file did not set. */
-  private static Object absent(RecordShape.Component c) {
+  private static @Nullable Object absent(RecordShape.Component c) {
     Class<?> raw = c.raw();
     if (raw == boolean.class) {
       return false;
@@ -206,7 +211,7 @@ public final class Binder {
   }
 
   /** A mode written as text is octal, with or without a leading 0 or 0o. */
-  private static Long octal(String text) {
+  private static @Nullable Long octal(String text) {
     String t = text.trim();
     if (t.startsWith("0o") || t.startsWith("0O")) {
       t = t.substring(2);

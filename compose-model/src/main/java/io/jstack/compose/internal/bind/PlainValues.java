@@ -7,12 +7,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Plain Java values (maps, lists, strings, numbers, booleans, null) for {@code x-*} content. */
 public final class PlainValues {
   private PlainValues() {}
 
-  public static Object of(YNode node) {
+  public static @Nullable Object of(YNode node) {
     if (node instanceof YNode.Map m) {
       Map<String, Object> out = new TreeMap<>();
       m.entries().forEach((k, v) -> out.put(k, of(v)));

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a model record maps to YAML: one entry per component, keyed by its snake_case name. Built
@@ -42,8 +43,8 @@ final class RecordShape {
   final Class<?> type;
   final List<Component> components;
   final Map<String, Component> byKey;
-  final Component extensions;
-  final Component mapKey;
+  final @Nullable Component extensions;
+  final @Nullable Component mapKey;
   final MethodHandle constructor;
 
   private RecordShape(Class<?> type) {

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns model records into plain, key-sorted Java trees in Compose's canonical shape, ready for a
@@ -30,13 +31,14 @@ public final class Writer {
    * doubled so that the output loads back to the same model.
    */
   public static Object toPlain(Object value, boolean escapeDollars) {
-    return new Writer(escapeDollars).plain(value);
+    return new Writer(escapeDollars).plainOf(value);
   }
 
-  private Object plain(Object value) {
-    if (value == null) {
-      return null;
-    }
+  private @Nullable Object plain(@Nullable Object value) {
+    return value == null ? null : plainOf(value);
+  }
+
+  private Object plainOf(Object value) {
     if (value instanceof String s) {
       return escapeDollars ? s.replace("$", "$$") : s;
     }
@@ -99,7 +101,7 @@ public final class Writer {
     return Collections.unmodifiableMap(out);
   }
 
-  private static boolean isUnset(Object v, boolean keepEmpty) {
+  private static boolean isUnset(@Nullable Object v, boolean keepEmpty) {
     if (v == null) {
       return true;
     }

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compose variable interpolation ({@code $VAR}, {@code ${VAR}}, {@code ${VAR:-default}} and the
@@ -242,7 +243,7 @@ public final class Template {
     return -1;
   }
 
-  private static StringBuilder append(StringBuilder out, String s, int from, int to) {
+  private static StringBuilder append(@Nullable StringBuilder out, String s, int from, int to) {
     if (out == null) {
       out = new StringBuilder(s.length() + 16);
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rewrites every short syntax of a compose document to its long form ({@code "8080:80"} to a port
@@ -184,7 +185,7 @@ final class Canonical {
         }
         return YNodes.seq(words, s.location());
       } catch (SyntaxException e) {
-        throw error(value, path, e.getMessage());
+        throw error(value, path, String.valueOf(e.getMessage()));
       }
     }
     return scalarList(value, path);
@@ -218,7 +219,7 @@ final class Canonical {
     return changed ? withTag(YNodes.seq(items, seq.location()), seq.tag()) : seq;
   }
 
-  private static YNode withTag(YNode.Seq seq, String tag) {
+  private static YNode withTag(YNode.Seq seq, @Nullable String tag) {
     return tag == null ? seq : seq.withTag(tag);
   }
 
@@ -271,7 +272,7 @@ final class Canonical {
   }
 
   /** Short references become {@code {source: x}}; secrets get Compose's default target. */
-  private static YNode fileReferences(YNode value, String path, String defaultTargetDir) {
+  private static YNode fileReferences(YNode value, String path, @Nullable String defaultTargetDir) {
     YNode.Seq seq = seq(value, path);
     List<YNode> items = new ArrayList<>();
     for (YNode item : seq.items()) {
@@ -387,7 +388,7 @@ final class Canonical {
           items.add(YNodes.string(ExtraHosts.format(e.getKey(), address), item.location()));
         }
       } catch (SyntaxException e) {
-        throw error(item, path + "[" + i + "]", e.getMessage());
+        throw error(item, path + "[" + i + "]", String.valueOf(e.getMessage()));
       }
     }
     items.sort(java.util.Comparator.comparing(YNode::text));
@@ -441,7 +442,7 @@ final class Canonical {
             items.add(YNodes.fromPlain(Writer.toPlain(p, false), s.location()));
           }
         } catch (SyntaxException e) {
-          throw error(item, at, e.getMessage());
+          throw error(item, at, String.valueOf(e.getMessage()));
         }
       } else if (item instanceof YNode.Map m) {
         YNode published = m.get("published");
@@ -476,7 +477,7 @@ final class Canonical {
           items.add(
               YNodes.fromPlain(Writer.toPlain(Volumes.parseShort(s.value()), false), s.location()));
         } catch (SyntaxException e) {
-          throw error(item, path + "[" + i + "]", e.getMessage());
+          throw error(item, path + "[" + i + "]", String.valueOf(e.getMessage()));
         }
       } else if (item instanceof YNode.Map m
           && m.get("bind") instanceof YNode.Map bind
@@ -528,8 +529,9 @@ final class Canonical {
           w = Nodes.with(w, "exec", hook(exec, child(path, "watch") + "[" + i + "].exec"));
         }
         for (String k : List.of("ignore", "include")) {
-          if (w.get(k) != null) {
-            w = Nodes.with(w, k, stringOrList(w.get(k), child(path, "watch") + "[" + i + "]." + k));
+          YNode v = w.get(k);
+          if (v != null) {
+            w = Nodes.with(w, k, stringOrList(v, child(path, "watch") + "[" + i + "]." + k));
           }
         }
         items.add(w);

@@ -18,6 +18,12 @@ final class ComposeFiles {
 
   private ComposeFiles() {}
 
+  /** The folder that holds {@code file}, an absolute path; the root is its own folder. */
+  static Path folderOf(Path file) {
+    Path parent = file.getParent();
+    return parent != null ? parent : file;
+  }
+
   static List<Path> select(List<Path> given, Map<String, String> env, Path cwd, Path projectDir) {
     if (!given.isEmpty()) {
       List<Path> out = new ArrayList<>();

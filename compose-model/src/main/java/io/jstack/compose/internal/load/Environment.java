@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** The variables a project is interpolated with: the process environment over its env files. */
 final class Environment {
@@ -66,11 +67,13 @@ final class Environment {
       return DotEnv.parse(text, earlier, lookup, name -> {});
     } catch (DotEnvException e) {
       throw new ComposeException(
-          new io.jstack.compose.SourceLocation(file.toString(), e.line(), 1), "", e.getMessage());
+          new io.jstack.compose.SourceLocation(file.toString(), e.line(), 1),
+          "",
+          String.valueOf(e.getMessage()));
     }
   }
 
-  static boolean isTrue(String v) {
+  static boolean isTrue(@Nullable String v) {
     return v != null && (v.equalsIgnoreCase("true") || v.equals("1"));
   }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves {@code extends:}: a service becomes its base service (from the same document or another
@@ -45,7 +46,7 @@ final class Extends {
   }
 
   private YNode.Map service(
-      YNode.Map services, String name, Path dir, Path file, List<String> chain) {
+      YNode.Map services, String name, Path dir, @Nullable Path file, List<String> chain) {
     String id = (file == null ? "" : file + ":") + name;
     if (chain.contains(id)) {
       List<String> cycle = new ArrayList<>(chain.subList(chain.indexOf(id), chain.size()));
@@ -83,7 +84,7 @@ final class Extends {
               p -> {
                 YNode.Map d =
                     new Loader.FileLoader(loader, env)
-                        .file(p, p.toString(), p.getParent(), new ArrayList<>());
+                        .file(p, p.toString(), ComposeFiles.folderOf(p), new ArrayList<>());
                 return (YNode.Map) Merger.stripTags(d);
               });
       YNode.Map otherServices =
@@ -94,8 +95,9 @@ final class Extends {
             path,
             "cannot extend service \"" + baseName + "\": it is not defined in " + fileText);
       }
-      base = service(otherServices, baseName, other.getParent(), other, nextChain);
-      base = new Paths(other.getParent(), env).service(base, child("services", baseName));
+      base = service(otherServices, baseName, ComposeFiles.folderOf(other), other, nextChain);
+      base =
+          new Paths(ComposeFiles.folderOf(other), env).service(base, child("services", baseName));
     } else {
       if (services.get(baseName) == null) {
         throw new ComposeException(

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves {@code include:}: each entry is loaded as a project of its own (its own project
@@ -71,7 +73,8 @@ final class Includes {
         throw Nodes.error(entry, path, "an include needs a path");
       }
       List<Path> files = paths.stream().map(p -> baseDir.resolve(p).normalize()).toList();
-      Path includedDir = dir != null ? baseDir.resolve(dir).normalize() : files.get(0).getParent();
+      Path includedDir =
+          dir != null ? baseDir.resolve(dir).normalize() : ComposeFiles.folderOf(files.get(0));
       List<Path> envPaths = envFiles.stream().map(p -> baseDir.resolve(p).normalize()).toList();
       Map<String, String> includedEnv = new LinkedHashMap<>();
       if (envPaths.isEmpty()) {
@@ -93,7 +96,8 @@ final class Includes {
             new Loader.FileLoader(loader, includedEnv).file(f, display, includedDir, nextChain);
         included = included == null ? one : Merger.documents(included, one);
       }
-      included = (YNode.Map) Merger.stripTags(included);
+      // An include names at least one path.
+      included = (YNode.Map) Merger.stripTags(Objects.requireNonNull(included));
       included = new Paths(includedDir, includedEnv).document(included);
       doc = add(doc, included, path);
     }
@@ -111,7 +115,7 @@ final class Includes {
     return Merger.documents(base, doc);
   }
 
-  private static List<String> strings(YNode node, String path) {
+  private static List<String> strings(@Nullable YNode node, String path) {
     if (node == null) {
       return List.of();
     }

@@ -34,7 +34,7 @@ final class Interpolation {
       try {
         return s.withValue(Template.substitute(s.value(), lookup, unset::add), YNode.Kind.STRING);
       } catch (TemplateException e) {
-        throw new ComposeException(s.location(), path, e.getMessage());
+        throw new ComposeException(s.location(), path, String.valueOf(e.getMessage()));
       }
     }
     if (node instanceof YNode.Seq seq) {

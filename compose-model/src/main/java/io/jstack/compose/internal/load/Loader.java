@@ -19,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loads a project: finds the files, builds the environment, then for each file parses,
@@ -51,10 +53,10 @@ public final class Loader {
   public static Model loadModel(ProjectOptions options) {
     Loader loader = new Loader(options);
     LoadedProject p = loader.run();
-    return new Model(loader.merged, p);
+    return new Model(Objects.requireNonNull(loader.merged, "run() sets merged"), p);
   }
 
-  private YNode.Map merged;
+  private YNode.@Nullable Map merged;
 
   private LoadedProject run() {
     Path cwd = options.workingDirectory().toAbsolutePath().normalize();
@@ -71,7 +73,7 @@ public final class Loader {
     Path projectDir =
         options.projectDirectory() != null
             ? provisionalDir
-            : files.get(0).toString().equals("-") ? cwd : files.get(0).getParent();
+            : files.get(0).toString().equals("-") ? cwd : ComposeFiles.folderOf(files.get(0));
     if (!projectDir.equals(provisionalDir)) {
       env = Environment.resolve(process, envFiles, projectDir);
     }
@@ -118,7 +120,8 @@ public final class Loader {
           new FileLoader(this, interpolationEnv).file(f, display, projectDir, new ArrayList<>());
       doc = doc == null ? one : Merger.documents(doc, one);
     }
-    doc = (YNode.Map) Merger.stripTags(doc);
+    // ComposeFiles.select gives at least one file.
+    doc = (YNode.Map) Merger.stripTags(Objects.requireNonNull(doc));
 
     if (name.isEmpty()) {
       throw new ComposeException(
@@ -130,7 +133,8 @@ public final class Loader {
     this.merged = doc;
 
     YNode.Map normalized = new Normalizer(name, projectDir, env, warnings).document(doc);
-    Project all = Binder.bind(normalized, Project.class, "");
+    // A mapping binds to a record, never to null.
+    Project all = Objects.requireNonNull(Binder.bind(normalized, Project.class, ""));
     Set<String> disabledNames = Profiles.disabled(all.services().values(), profiles);
     Map<String, Service> active = new LinkedHashMap<>();
     Map<String, Service> disabled = new LinkedHashMap<>();
@@ -149,9 +153,9 @@ public final class Loader {
    *
    * @throws ComposeException when it is not a valid project name
    */
-  private String nameFromFiles(List<Path> files, Path cwd, Map<String, String> env) {
+  private @Nullable String nameFromFiles(List<Path> files, Path cwd, Map<String, String> env) {
     String name = null;
-    YNode at = null;
+    YNode.Map at = null;
     for (Path f : files) {
       String display = display(f, cwd);
       String text =
@@ -159,14 +163,15 @@ public final class Loader {
               ? options.stdin() == null ? "" : options.stdin()
               : Files.isRegularFile(f) ? read(f) : "";
       for (YNode d : YamlReader.readAll(display, text)) {
-        if (d instanceof YNode.Map m && YNode.text(m.get("name")) != null) {
-          YNode n = m.get("name");
+        YNode n = d instanceof YNode.Map m ? m.get("name") : null;
+        if (n != null && YNode.text(n) != null) {
           if (options.interpolate()) {
             n = new Interpolation(env, unsetVariables).apply(n, "name");
           }
-          if (!YNode.text(n).isEmpty()) {
-            name = YNode.text(n);
-            at = d;
+          String value = YNode.text(n);
+          if (value != null && !value.isEmpty()) {
+            name = value;
+            at = (YNode.Map) d;
           }
         }
       }
@@ -174,13 +179,13 @@ public final class Loader {
     if (name != null) {
       String problem = ProjectNames.problem(name);
       if (!problem.isEmpty()) {
-        throw new ComposeException(((YNode.Map) at).locationOf("name"), "name", problem);
+        throw new ComposeException(at == null ? null : at.locationOf("name"), "name", problem);
       }
     }
     return name;
   }
 
-  private static String emptyToNull(String s) {
+  private static @Nullable String emptyToNull(@Nullable String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Merges canonical compose documents the way Compose merges {@code -f} files (and a service into
@@ -33,7 +34,7 @@ final class Merger {
     return (YNode.Map) merge(base, override, List.of("services", "*"));
   }
 
-  private static YNode merge(YNode base, YNode override, List<String> path) {
+  private static YNode merge(@Nullable YNode base, YNode override, List<String> path) {
     if (OVERRIDE.equals(override.tag())) {
       return untagged(override);
     }
@@ -212,7 +213,7 @@ final class Merger {
     return prefix + YNode.text(n);
   }
 
-  private static String textOr(YNode n, String fallback) {
+  private static String textOr(@Nullable YNode n, String fallback) {
     String t = n == null ? null : YNode.text(n);
     return t == null ? fallback : t;
   }

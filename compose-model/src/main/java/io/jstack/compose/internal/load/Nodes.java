@@ -6,16 +6,17 @@ import io.jstack.compose.internal.yaml.YNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /** Checks and rewrites on nodes shared by the loader's steps; each error names path and place. */
 final class Nodes {
   private Nodes() {}
 
-  static ComposeException error(YNode node, String path, String problem) {
+  static ComposeException error(@Nullable YNode node, String path, String problem) {
     return new ComposeException(node == null ? null : node.location(), path, problem);
   }
 
-  static YNode.Map map(YNode node, String path) {
+  static YNode.Map map(@Nullable YNode node, String path) {
     if (node instanceof YNode.Map m) {
       return m;
     }
@@ -23,21 +24,21 @@ final class Nodes {
   }
 
   /** A mapping, treating {@code null} (e.g. {@code services:} with nothing under it) as empty. */
-  static YNode.Map mapOrEmpty(YNode node, String path) {
+  static YNode.Map mapOrEmpty(@Nullable YNode node, String path) {
     if (node instanceof YNode.Scalar s && s.isNull()) {
       return YNode.Map.empty(node.location());
     }
     return map(node, path);
   }
 
-  static String text(YNode node, String path) {
+  static String text(@Nullable YNode node, String path) {
     if (node instanceof YNode.Scalar s && !s.isNull()) {
       return s.value();
     }
     throw error(node, path, "must be a string, not " + YNode.describe(node));
   }
 
-  static boolean isNull(YNode node) {
+  static boolean isNull(@Nullable YNode node) {
     return node == null || node instanceof YNode.Scalar s && s.isNull();
   }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Completes a merged, canonical document with what depends on the project: absolute paths, the
@@ -83,12 +84,11 @@ final class Normalizer {
         continue;
       }
       for (YNode mount : mounts.items()) {
-        if (mount instanceof YNode.Map m
-            && "volume".equals(YNode.text(m.get("type")))
-            && YNode.text(m.get("source")) != null
-            && !YNode.text(m.get("source")).isEmpty()
-            && volumes.get(YNode.text(m.get("source"))) == null) {
-          String name = YNode.text(m.get("source"));
+        String name =
+            mount instanceof YNode.Map m && "volume".equals(YNode.text(m.get("type")))
+                ? YNode.text(m.get("source"))
+                : null;
+        if (name != null && !name.isEmpty() && volumes.get(name) == null) {
           warnings.add(
               (mount.location() == null ? "" : mount.location() + ": ")
                   + "service \""
@@ -302,9 +302,10 @@ final class Normalizer {
       }
     }
     for (String key : List.of("network_mode", "ipc", "pid")) {
-      String t = YNode.text(svc.get(key));
-      if (t != null && t.startsWith("service:")) {
-        addDependency(deps, t.substring("service:".length()), svc.get(key).location());
+      YNode n = svc.get(key);
+      String t = YNode.text(n);
+      if (n != null && t != null && t.startsWith("service:")) {
+        addDependency(deps, t.substring("service:".length()), n.location());
       }
     }
     if (deps.size() == before) {
@@ -315,7 +316,8 @@ final class Normalizer {
     return Nodes.with(svc, "depends_on", YNodes.map(deps, at));
   }
 
-  private static void addDependency(Map<String, YNode> deps, String service, SourceLocation at) {
+  private static void addDependency(
+      Map<String, YNode> deps, String service, @Nullable SourceLocation at) {
     if (deps.containsKey(service)) {
       return;
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes the relative paths of a canonical document absolute against a base directory: build
@@ -129,10 +130,8 @@ final class Paths {
     }
     List<YNode> out = new ArrayList<>();
     for (YNode item : seq.items()) {
-      out.add(
-          item instanceof YNode.Map m && m.get(field) != null
-              ? Nodes.with(m, field, path(m.get(field)))
-              : item);
+      YNode given = item instanceof YNode.Map m ? m.get(field) : null;
+      out.add(given != null ? Nodes.with((YNode.Map) item, field, path(given)) : item);
     }
     return YNode.Seq.of(out, seq.location());
   }
@@ -170,7 +169,7 @@ final class Paths {
     return base.resolve(text).normalize().toString();
   }
 
-  static boolean isRemote(String context) {
+  static boolean isRemote(@Nullable String context) {
     if (context == null) {
       return false;
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The checks that follow binding: references between services and top-level resources, values
@@ -258,7 +259,7 @@ final class Validator {
     }
   }
 
-  private String walk(String node, Map<String, Integer> state, List<String> path) {
+  private @Nullable String walk(String node, Map<String, Integer> state, List<String> path) {
     Integer st = state.get(node);
     if (st != null && st == 2) {
       return null;

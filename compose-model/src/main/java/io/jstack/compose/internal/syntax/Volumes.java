@@ -4,6 +4,9 @@ import io.jstack.compose.BindOptions;
 import io.jstack.compose.VolumeMount;
 import io.jstack.compose.VolumeOptions;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The short syntax of a service's {@code volumes:} entry: {@code [SOURCE:]TARGET[:OPTIONS]}.
@@ -143,7 +146,7 @@ public final class Volumes {
   }
 
   /** compose-go {@code isFilePath}: whether a source names a host path rather than a volume. */
-  static boolean isFilePath(String source) {
+  static boolean isFilePath(@Nullable String source) {
     if (source == null || source.isEmpty()) {
       return false;
     }
@@ -162,13 +165,13 @@ public final class Volumes {
 
   /** The fields of a spec as they are read, then the mount they make. */
   private static final class Fields {
-    String source;
-    String target;
+    @Nullable String source;
+    @Nullable String target;
     boolean readOnly;
     boolean nocopy;
     boolean bind;
-    String propagation;
-    String selinux;
+    @Nullable String propagation;
+    @Nullable String selinux;
 
     void take(String spec, int terminator, String field) {
       if (field.isEmpty()) {
@@ -211,7 +214,7 @@ public final class Volumes {
     VolumeMount toMount() {
       String type;
       BindOptions bindOptions = bind ? new BindOptions(propagation, false, null, selinux) : null;
-      VolumeOptions volumeOptions = nocopy ? new VolumeOptions(null, true, null) : null;
+      VolumeOptions volumeOptions = nocopy ? new VolumeOptions(Map.of(), true, null) : null;
       if (isFilePath(source)) {
         type = VolumeMount.TYPE_BIND;
         // Short syntax creates a missing host path, as docker-compose v1 did.
@@ -225,7 +228,8 @@ public final class Volumes {
       return new VolumeMount(
           type,
           source,
-          cleanTarget(target),
+          // take() sets the target at the spec's end, at the latest.
+          cleanTarget(Objects.requireNonNull(target)),
           readOnly,
           null,
           bindOptions,

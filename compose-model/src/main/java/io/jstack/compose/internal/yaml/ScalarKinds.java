@@ -1,5 +1,7 @@
 package io.jstack.compose.internal.yaml;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Resolves plain scalars the way Compose's Go YAML decoder does: the YAML 1.2 core schema, except
  * that integers follow Go's base prefixes, so a legacy octal {@code 0440} is 288.
@@ -52,7 +54,7 @@ public final class ScalarKinds {
    * 0x}/{@code 0o}/{@code 0b} prefixes, a leading {@code 0} meaning octal, underscores between
    * digits after a prefix; {@code null} when it is not such an integer.
    */
-  public static Long parseInt(String v) {
+  public static @Nullable Long parseInt(String v) {
     int i = 0;
     boolean negative = false;
     if (i < v.length() && (v.charAt(i) == '+' || v.charAt(i) == '-')) {

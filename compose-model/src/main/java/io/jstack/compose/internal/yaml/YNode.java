@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable YAML node that remembers where it came from. The loader works on these trees until
@@ -17,10 +18,10 @@ import java.util.Map;
 public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
 
   /** Where the node starts, or {@code null} for a node the loader made itself. */
-  SourceLocation location();
+  @Nullable SourceLocation location();
 
   /** A local tag such as {@code !reset} or {@code !override}, or {@code null}. */
-  String tag();
+  @Nullable String tag();
 
   /** Number of nodes in this tree with aliases expanded. */
   long weight();
@@ -35,7 +36,8 @@ public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
   }
 
   /** A scalar. {@code value} is the text as written (after YAML unescaping). */
-  record Scalar(String value, Kind kind, SourceLocation location, String tag) implements YNode {
+  record Scalar(String value, Kind kind, @Nullable SourceLocation location, @Nullable String tag)
+      implements YNode {
     @Override
     public long weight() {
       return 1;
@@ -45,7 +47,7 @@ public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
       return kind == Kind.NULL;
     }
 
-    public static Scalar string(String value, SourceLocation location) {
+    public static Scalar string(String value, @Nullable SourceLocation location) {
       return new Scalar(value, Kind.STRING, location, null);
     }
 
@@ -55,12 +57,14 @@ public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
   }
 
   /** A sequence. */
-  record Seq(List<YNode> items, SourceLocation location, String tag, long weight) implements YNode {
+  record Seq(
+      List<YNode> items, @Nullable SourceLocation location, @Nullable String tag, long weight)
+      implements YNode {
     public Seq {
       items = Collections.unmodifiableList(new ArrayList<>(items));
     }
 
-    public static Seq of(List<YNode> items, SourceLocation location) {
+    public static Seq of(List<YNode> items, @Nullable SourceLocation location) {
       long w = 1;
       for (YNode n : items) {
         w += n.weight();
@@ -68,7 +72,7 @@ public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
       return new Seq(items, location, null, w);
     }
 
-    public Seq withTag(String newTag) {
+    public Seq withTag(@Nullable String newTag) {
       return new Seq(items, location, newTag, weight);
     }
   }
@@ -77,8 +81,8 @@ public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
   record Map(
       java.util.Map<String, YNode> entries,
       java.util.Map<String, SourceLocation> keyLocations,
-      SourceLocation location,
-      String tag,
+      @Nullable SourceLocation location,
+      @Nullable String tag,
       long weight)
       implements YNode {
     public Map {
@@ -89,7 +93,7 @@ public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
     public static Map of(
         java.util.Map<String, YNode> entries,
         java.util.Map<String, SourceLocation> keyLocations,
-        SourceLocation location) {
+        @Nullable SourceLocation location) {
       long w = 1;
       for (YNode n : entries.values()) {
         w += n.weight();
@@ -110,37 +114,40 @@ public sealed interface YNode permits YNode.Scalar, YNode.Seq, YNode.Map {
       return new Map(m.entries, m.keyLocations, location, tag, m.weight);
     }
 
-    public Map withTag(String newTag) {
+    public Map withTag(@Nullable String newTag) {
       return new Map(entries, keyLocations, location, newTag, weight);
     }
 
-    public YNode get(String key) {
+    public @Nullable YNode get(String key) {
       return entries.get(key);
     }
 
     /** Where {@code key} is written, falling back to the map itself. */
-    public SourceLocation locationOf(String key) {
+    public @Nullable SourceLocation locationOf(String key) {
       SourceLocation l = keyLocations.get(key);
       return l != null ? l : location;
     }
 
-    public static Map empty(SourceLocation location) {
+    public static Map empty(@Nullable SourceLocation location) {
       return of(new LinkedHashMap<String, YNode>(), java.util.Map.of(), location);
     }
   }
 
   /** The scalar's text, or {@code null} if this is not a non-null scalar. */
-  static String text(YNode node) {
+  static @Nullable String text(@Nullable YNode node) {
     return node instanceof Scalar s && !s.isNull() ? s.value() : null;
   }
 
   /** Describes the node's kind for error messages: "a mapping", "a sequence", "a string"... */
-  static String describe(YNode node) {
+  static String describe(@Nullable YNode node) {
     if (node instanceof Map) {
       return "a mapping";
     }
     if (node instanceof Seq) {
       return "a sequence";
+    }
+    if (node == null) {
+      return "null";
     }
     Scalar s = (Scalar) node;
     return switch (s.kind()) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Small helpers to build and convert nodes, keeping the location of what they replace. */
 public final class YNodes {
@@ -13,7 +14,7 @@ public final class YNodes {
   /**
    * A node for a plain Java value (map, list, string, number, boolean, null), placed at {@code at}.
    */
-  public static YNode fromPlain(Object value, SourceLocation at) {
+  public static YNode fromPlain(@Nullable Object value, @Nullable SourceLocation at) {
     if (value == null) {
       return new YNode.Scalar("", YNode.Kind.NULL, at, null);
     }
@@ -46,26 +47,26 @@ public final class YNodes {
     return YNode.Scalar.string(value.toString(), at);
   }
 
-  public static YNode.Scalar string(String value, SourceLocation at) {
+  public static YNode.Scalar string(String value, @Nullable SourceLocation at) {
     return YNode.Scalar.string(value, at);
   }
 
-  public static YNode.Scalar bool(boolean value, SourceLocation at) {
+  public static YNode.Scalar bool(boolean value, @Nullable SourceLocation at) {
     return new YNode.Scalar(Boolean.toString(value), YNode.Kind.BOOL, at, null);
   }
 
-  public static YNode.Scalar nul(SourceLocation at) {
+  public static YNode.Scalar nul(@Nullable SourceLocation at) {
     return new YNode.Scalar("", YNode.Kind.NULL, at, null);
   }
 
   /** A map from ordered entries; key locations fall back to {@code at}. */
-  public static YNode.Map map(Map<String, YNode> entries, SourceLocation at) {
+  public static YNode.Map map(Map<String, YNode> entries, @Nullable SourceLocation at) {
     Map<String, SourceLocation> keys = new LinkedHashMap<>();
     entries.forEach((k, v) -> keys.put(k, v.location() != null ? v.location() : at));
     return YNode.Map.of(entries, keys, at);
   }
 
-  public static YNode.Seq seq(List<YNode> items, SourceLocation at) {
+  public static YNode.Seq seq(List<YNode> items, @Nullable SourceLocation at) {
     return YNode.Seq.of(items, at);
   }
 }

@@ -9,7 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.Anchor;
 import org.snakeyaml.engine.v2.events.AliasEvent;
@@ -56,18 +58,18 @@ public final class YamlReader {
 
   /** A container being built. */
   private abstract static class Frame {
-    final SourceLocation location;
-    final String tag;
+    final @Nullable SourceLocation location;
+    final @Nullable String tag;
     final Optional<Anchor> anchor;
     long weight = 1;
 
-    Frame(SourceLocation location, String tag, Optional<Anchor> anchor) {
+    Frame(@Nullable SourceLocation location, @Nullable String tag, Optional<Anchor> anchor) {
       this.location = location;
       this.tag = tag;
       this.anchor = anchor;
     }
 
-    abstract void add(YNode node, SourceLocation at);
+    abstract void add(YNode node, @Nullable SourceLocation at);
 
     abstract YNode build();
   }
@@ -75,12 +77,12 @@ public final class YamlReader {
   private final class SeqFrame extends Frame {
     final List<YNode> items = new ArrayList<>();
 
-    SeqFrame(SourceLocation location, String tag, Optional<Anchor> anchor) {
+    SeqFrame(@Nullable SourceLocation location, @Nullable String tag, Optional<Anchor> anchor) {
       super(location, tag, anchor);
     }
 
     @Override
-    void add(YNode node, SourceLocation at) {
+    void add(YNode node, @Nullable SourceLocation at) {
       items.add(node);
       weight += node.weight();
     }
@@ -96,15 +98,15 @@ public final class YamlReader {
     final LinkedHashMap<String, SourceLocation> keyLocations = new LinkedHashMap<>();
     final List<YNode> merges = new ArrayList<>();
     final List<SourceLocation> mergeLocations = new ArrayList<>();
-    String pendingKey;
-    SourceLocation pendingKeyLocation;
+    @Nullable String pendingKey;
+    @Nullable SourceLocation pendingKeyLocation;
 
-    MapFrame(SourceLocation location, String tag, Optional<Anchor> anchor) {
+    MapFrame(@Nullable SourceLocation location, @Nullable String tag, Optional<Anchor> anchor) {
       super(location, tag, anchor);
     }
 
     @Override
-    void add(YNode node, SourceLocation at) {
+    void add(YNode node, @Nullable SourceLocation at) {
       if (pendingKey == null) {
         if (!(node instanceof YNode.Scalar s)) {
           throw error(at, "mapping keys must be strings, not " + YNode.describe(node));
@@ -115,7 +117,8 @@ public final class YamlReader {
           return;
         }
         if (entries.containsKey(pendingKey)) {
-          SourceLocation first = keyLocations.get(pendingKey);
+          // Every key in entries has its location in keyLocations.
+          SourceLocation first = Objects.requireNonNull(keyLocations.get(pendingKey));
           throw error(
               at,
               "mapping key \""
@@ -193,7 +196,7 @@ public final class YamlReader {
     try {
       while (parser.hasNext()) {
         Event event = parser.next();
-        SourceLocation at = location(event.getStartMark());
+        @Nullable SourceLocation at = location(event.getStartMark());
         YNode completed = null;
         switch (event.getEventId()) {
           case DocumentStart -> anchors.clear();
@@ -254,7 +257,7 @@ public final class YamlReader {
       }
     } catch (MarkedYamlEngineException e) {
       Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
-      String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
+      String problem = e.getProblem() == null ? String.valueOf(e.getMessage()) : e.getProblem();
       String context = e.getContext() == null ? "" : " (" + e.getContext().trim() + ")";
       throw error(location(mark), "invalid YAML: " + problem.trim() + context);
     } catch (YamlEngineException e) {
@@ -267,7 +270,7 @@ public final class YamlReader {
     event.getAnchor().ifPresent(a -> anchors.put(a.getValue(), node));
   }
 
-  private YNode scalar(ScalarEvent s, SourceLocation at) {
+  private YNode scalar(ScalarEvent s, @Nullable SourceLocation at) {
     String tag = localTag(s.getTag(), at);
     String value = s.getValue();
     if (s.getTag().filter(t -> t.equals("tag:yaml.org,2002:str")).isPresent()) {
@@ -278,7 +281,7 @@ public final class YamlReader {
   }
 
   /** Keeps Compose's local tags; other non-standard tags are refused. */
-  private String localTag(Optional<String> tag, SourceLocation at) {
+  private @Nullable String localTag(Optional<String> tag, @Nullable SourceLocation at) {
     if (tag.isEmpty()) {
       return null;
     }
@@ -292,12 +295,12 @@ public final class YamlReader {
     throw error(at, "unsupported YAML tag " + t + " (Compose knows !reset and !override)");
   }
 
-  private SourceLocation location(Optional<Mark> mark) {
+  private @Nullable SourceLocation location(Optional<Mark> mark) {
     return mark.map(m -> new SourceLocation(fileName, m.getLine() + 1, m.getColumn() + 1))
         .orElse(null);
   }
 
-  private ComposeException error(SourceLocation at, String problem) {
+  private ComposeException error(@Nullable SourceLocation at, String problem) {
     return new ComposeException(at, "", problem);
   }
 }

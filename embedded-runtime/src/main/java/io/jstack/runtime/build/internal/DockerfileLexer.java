@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a Dockerfile's text into {@link RawInstruction}s the way BuildKit's {@code
@@ -241,7 +242,8 @@ public final class DockerfileLexer {
     try {
       return InstructionLine.parse(line, escape, lineNo);
     } catch (LexException e) {
-      throw DockerfileException.at(lineNo, e.getMessage(), "fix the instruction's syntax");
+      throw DockerfileException.at(
+          lineNo, String.valueOf(e.getMessage()), "fix the instruction's syntax");
     }
   }
 
@@ -277,7 +279,7 @@ public final class DockerfileLexer {
    * The heredoc a word like {@code <<EOF}, {@code <<-"EOF"} or {@code 3<<EOF} opens, with empty
    * content; null when the word is not one (BuildKit's {@code ParseHeredoc}).
    */
-  public static Heredoc parseHeredoc(String word, int lineNo) {
+  public static @Nullable Heredoc parseHeredoc(String word, int lineNo) {
     Matcher m = HEREDOC.matcher(word);
     if (!m.matches() || m.group(3).isEmpty()) {
       return null;
@@ -296,7 +298,8 @@ public final class DockerfileLexer {
       boolean expand = quotes(plain.get(0)) == quotes(raw.get(0));
       return new Heredoc(plain.get(0), "", expand, chomp, fd);
     } catch (LexException e) {
-      throw DockerfileException.at(lineNo, e.getMessage(), "quote the heredoc delimiter evenly");
+      throw DockerfileException.at(
+          lineNo, String.valueOf(e.getMessage()), "quote the heredoc delimiter evenly");
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code --flags} an instruction accepts and their values, checked as BuildKit's {@code
@@ -124,7 +125,7 @@ final class Flags {
   }
 
   /** A boolean that is null when not given. */
-  Boolean optionalBool(String name) {
+  @Nullable Boolean optionalBool(String name) {
     String v = values.get(name);
     return v == null ? null : v.equals("true");
   }

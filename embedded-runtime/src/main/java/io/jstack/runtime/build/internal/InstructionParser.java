@@ -49,9 +49,10 @@ public final class InstructionParser {
     try {
       return typed(raw);
     } catch (Flags.FlagException e) {
-      throw DockerfileException.at(raw.line(), e.getMessage(), e.fix);
+      throw DockerfileException.at(raw.line(), String.valueOf(e.getMessage()), e.fix);
     } catch (LexException e) {
-      throw DockerfileException.at(raw.line(), e.getMessage(), fixFor(raw.keyword()));
+      throw DockerfileException.at(
+          raw.line(), String.valueOf(e.getMessage()), fixFor(raw.keyword()));
     }
   }
 
@@ -92,7 +93,8 @@ public final class InstructionParser {
               try {
                 MountSpec.parse(m, v -> v);
               } catch (LexException e) {
-                throw DockerfileException.at(line, e.getMessage(), StageExpander.MOUNT_DOCS);
+                throw DockerfileException.at(
+                    line, String.valueOf(e.getMessage()), StageExpander.MOUNT_DOCS);
               }
             }
           }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How each instruction's text after its flags is split into arguments, as BuildKit's {@code
@@ -33,7 +34,7 @@ final class LineParsers {
    *
    * @throws LexException when it is a JSON array of something other than strings
    */
-  static List<String> jsonArray(String rest) {
+  static @Nullable List<String> jsonArray(String rest) {
     String s = rest.stripLeading();
     if (!s.startsWith("[")) {
       return null;

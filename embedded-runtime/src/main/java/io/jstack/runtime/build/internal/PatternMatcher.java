@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Docker's .dockerignore pattern matcher, rule for rule as moby/patternmatcher ({@code
@@ -23,7 +24,7 @@ public final class PatternMatcher {
     REGEXP
   }
 
-  private record Entry(String cleaned, boolean exclusion, Kind kind, Pattern regexp) {
+  private record Entry(String cleaned, boolean exclusion, Kind kind, @Nullable Pattern regexp) {
     boolean matches(String path) {
       switch (kind) {
         case EXACT:
@@ -38,7 +39,8 @@ public final class PatternMatcher {
                 || (suffix.startsWith("/") && path.equals(suffix.substring(1)));
           }
         default:
-          return regexp.matcher(path).matches();
+          // Only an entry of kind REGEX gets here, and it has its pattern.
+          return java.util.Objects.requireNonNull(regexp).matcher(path).matches();
       }
     }
   }

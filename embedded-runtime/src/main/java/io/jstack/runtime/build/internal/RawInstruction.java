@@ -2,6 +2,7 @@ package io.jstack.runtime.build.internal;
 
 import io.jstack.runtime.build.Heredoc;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One instruction as the line parser leaves it, before flags are checked and words typed:
@@ -24,7 +25,7 @@ public record RawInstruction(
     String original,
     List<Heredoc> heredocs,
     int line,
-    RawInstruction trigger) {
+    @Nullable RawInstruction trigger) {
   public RawInstruction {
     flags = List.copyOf(flags);
     args = List.copyOf(args);

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Word splitting and variable substitution the way BuildKit's Dockerfile frontend does it
@@ -179,7 +180,7 @@ public final class ShellLexer {
     }
 
     /** The text a special character starts, or null when {@code ch} is not special. */
-    private String special(int ch) {
+    private @Nullable String special(int ch) {
       if (ch == '$') {
         return processDollar();
       }
@@ -383,7 +384,7 @@ public final class ShellLexer {
       return result.toString();
     }
 
-    private String getEnv(String name) {
+    private @Nullable String getEnv(String name) {
       String v = env.get(name);
       (v != null ? matched : unmatched).add(name);
       return v;

@@ -138,7 +138,7 @@ public final class StageExpander {
         try {
           parsed.add(MountSpec.parse(m, x));
         } catch (LexException e) {
-          throw DockerfileException.at(in.line(), e.getMessage(), MOUNT_DOCS);
+          throw DockerfileException.at(in.line(), String.valueOf(e.getMessage()), MOUNT_DOCS);
         }
       }
       mounts = parsed;

@@ -3,6 +3,7 @@ package io.jstack.runtime.build.internal;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The modifiers of {@code ${NAME<op>word}} once the word is read: defaults, alternatives, required
@@ -16,16 +17,20 @@ final class Substitution {
 
   /** Applies {@code op} ({@code - + ? # %}) to the variable; {@code value} is null when unset. */
   static String modify(
-      String name, String value, int op, boolean nullIsUnset, String word, String opText) {
-    boolean set = value != null;
-    boolean empty = !set || value.isEmpty();
+      String name,
+      @Nullable String value,
+      int op,
+      boolean nullIsUnset,
+      String word,
+      String opText) {
+    boolean empty = value == null || value.isEmpty();
     switch (op) {
       case '-':
-        return !set || (nullIsUnset && empty) ? word : value;
+        return value == null || (nullIsUnset && empty) ? word : value;
       case '+':
-        return !set || (nullIsUnset && empty) ? "" : word;
+        return value == null || (nullIsUnset && empty) ? "" : word;
       case '?':
-        if (!set) {
+        if (value == null) {
           throw new LexException(
               name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
         }
@@ -40,7 +45,7 @@ final class Substitution {
           // # and % remove the shortest match, ## and %% the longest.
           boolean greedy = !word.isEmpty() && word.charAt(0) == op;
           String pattern = greedy ? word.substring(1) : word;
-          String v = set ? value : "";
+          String v = value != null ? value : "";
           return op == '%' ? trimSuffix(pattern, v, greedy) : trimPrefix(pattern, v, greedy);
         }
       default:

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OCI runtime spec ({@code config.json}) of a container, with Docker's defaults: its 14
@@ -190,7 +192,7 @@ public final class OciSpec {
   public record User(long uid, long gid, List<Long> additionalGids, String home) {}
 
   /** The files the engine writes for the container and binds in. */
-  public record Files(Path hosts, Path hostname, Path resolvConf, Path init) {}
+  public record Files(Path hosts, Path hostname, Path resolvConf, @Nullable Path init) {}
 
   /** The {@code config.json} of {@code c}, whose root filesystem is mounted at {@code rootfs}. */
   public static ObjectNode of(ContainerConfig c, Path rootfs, User user, Files files) {
@@ -304,7 +306,8 @@ public final class OciSpec {
     bind(mounts, files.hostname(), "/etc/hostname", false);
     bind(mounts, files.resolvConf(), "/etc/resolv.conf", false);
     if (c.init()) {
-      bind(mounts, files.init(), "/sbin/jstack-init", true);
+      // Bundles gives an init whenever the container asks for one.
+      bind(mounts, Objects.requireNonNull(files.init()), "/sbin/jstack-init", true);
     }
     for (ContainerConfig.BindMount m : c.mounts()) {
       if (m.type().equals("tmpfs")) {
@@ -469,7 +472,12 @@ public final class OciSpec {
   }
 
   private static void device(
-      ArrayNode devices, boolean allow, String type, int major, int minor, String access) {
+      ArrayNode devices,
+      boolean allow,
+      @Nullable String type,
+      int major,
+      int minor,
+      String access) {
     ObjectNode d = devices.addObject();
     d.put("allow", allow);
     if (type != null) {

@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Paths inside a container's root filesystem, resolved as the container would see them: a symbolic
@@ -50,7 +51,7 @@ public final class RootPaths {
   }
 
   /** The content of a regular file inside the root, or null when there is none. */
-  public static String readIfFile(Path root, String path) throws IOException {
+  public static @Nullable String readIfFile(Path root, String path) throws IOException {
     Path p = resolve(root, path);
     return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.readString(p) : null;
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves a container's {@code user} ({@code name|uid[:group|gid]}) against the image's own {@code
@@ -13,7 +14,7 @@ import java.util.List;
 public final class Users {
   private Users() {}
 
-  public static OciSpec.User resolve(Path rootfs, String user) throws IOException {
+  public static OciSpec.User resolve(Path rootfs, @Nullable String user) throws IOException {
     String spec = user == null || user.isEmpty() ? "0" : user;
     String name = spec;
     String group = null;
@@ -83,7 +84,7 @@ public final class Users {
     return new OciSpec.User(uid, gid, extra, home);
   }
 
-  private static List<String[]> table(String content) {
+  private static List<String[]> table(@Nullable String content) {
     List<String[]> out = new ArrayList<>();
     if (content == null) {
       return out;

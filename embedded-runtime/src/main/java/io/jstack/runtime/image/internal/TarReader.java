@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a tar stream entry by entry: ustar, GNU long names ({@code L}, {@code K}) and POSIX pax
@@ -53,7 +54,7 @@ public final class TarReader {
       Map<String, byte[]> xattrs) {}
 
   /** The next entry, or null at the end of the archive; skips what was left of the previous one. */
-  public Entry next() throws IOException {
+  public @Nullable Entry next() throws IOException {
     skipRest();
     Map<String, byte[]> pax = new HashMap<>(global);
     String longName = null;

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -220,7 +221,7 @@ public abstract class ContractFixture {
         Map.of(network, ContainerSpec.NetworkAttachment.aliased(List.of(spec.name()))));
   }
 
-  static ContainerSpec.Mount volumeMount(String source, String target) {
+  static ContainerSpec.Mount volumeMount(@Nullable String source, String target) {
     Map<String, Object> m = new HashMap<>();
     m.put("type", "volume");
     m.put("source", source);

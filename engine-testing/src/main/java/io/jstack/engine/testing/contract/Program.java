@@ -3,6 +3,7 @@ package io.jstack.engine.testing.contract;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.LogStream.Source;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A command the suite runs in its containers (busybox's {@code sh}), and what it does: what an
@@ -12,7 +13,8 @@ import java.util.List;
  * @param exitCode what it exits with by itself at once, or null when it runs until stopped and
  *     exits 0 on SIGTERM
  */
-public record Program(List<String> command, List<LogStream.Line> output, Integer exitCode) {
+public record Program(
+    List<String> command, List<LogStream.Line> output, @Nullable Integer exitCode) {
   public Program {
     command = List.copyOf(command);
     output = List.copyOf(output);

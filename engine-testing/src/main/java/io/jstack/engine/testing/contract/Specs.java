@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records of the engine's API for the suite ({@link ContainerSpec} and its parts), built with the
@@ -39,7 +40,8 @@ final class Specs {
     return build(type, null, values);
   }
 
-  private static <R extends Record> R build(Class<R> type, R base, Map<String, Object> changes) {
+  private static <R extends Record> R build(
+      Class<R> type, @Nullable R base, Map<String, Object> changes) {
     RecordComponent[] components = type.getRecordComponents();
     Map<String, Object> left = new HashMap<>(changes);
     Object[] values = new Object[components.length];
@@ -72,7 +74,7 @@ final class Specs {
     }
   }
 
-  private static Object unset(RecordComponent c) {
+  private static @Nullable Object unset(RecordComponent c) {
     Class<?> t = c.getType();
     if (t == boolean.class) {
       return false;
