@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client connection: HTTP decoding, bodies (whole for JSON requests, streamed for uploads), and
@@ -129,7 +130,7 @@ final class Connection {
    * their body a {@link BodyStream}; passes every other request on.
    */
   private final class StreamedBodies extends ChannelInboundHandlerAdapter {
-    private BodyStream current;
+    private @Nullable BodyStream current;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

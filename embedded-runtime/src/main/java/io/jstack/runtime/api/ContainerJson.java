@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Docker's JSON of containers: the list entry, inspect, network endpoints and top. */
 final class ContainerJson {
@@ -85,7 +86,7 @@ final class ContainerJson {
     };
   }
 
-  private static String ago(Instant t) {
+  private static String ago(@Nullable Instant t) {
     if (t == null) {
       return "Less than a second";
     }

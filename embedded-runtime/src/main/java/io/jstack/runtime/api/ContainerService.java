@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link ContainerRoutes} and {@link ContainerJson} need of the engine: containers and their
@@ -24,16 +25,16 @@ interface ContainerService {
   Container require(String idOrName);
 
   /** Creates a container ({@code name} null: the engine names it); its id. */
-  String create(String name, ContainerSettings settings);
+  String create(@Nullable String name, ContainerSettings settings);
 
   /** Starts it; nothing when it runs. */
   void start(String idOrName);
 
   /** Stops it with {@code signal} (null: its own), then SIGKILL after {@code timeout}. */
-  void stop(String idOrName, String signal, Duration timeout);
+  void stop(String idOrName, @Nullable String signal, Duration timeout);
 
   /** Sends {@code signal} (null: SIGKILL). */
-  void kill(String idOrName, String signal);
+  void kill(String idOrName, @Nullable String signal);
 
   /**
    * Gives it another name ({@code InvalidArgument} for its own, {@code Conflict} for a taken one).

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Docker's container JSON and the engine's {@link ContainerSettings}, both ways: the one decoder of
@@ -237,12 +238,12 @@ final class CreateBody {
     return a;
   }
 
-  private static String text(JsonNode n) {
+  private static @Nullable String text(JsonNode n) {
     String s = n.asText("");
     return s.isEmpty() ? null : s;
   }
 
-  private static void put(ObjectNode o, String field, String value) {
+  private static void put(ObjectNode o, String field, @Nullable String value) {
     if (value != null) {
       o.put(field, value);
     }

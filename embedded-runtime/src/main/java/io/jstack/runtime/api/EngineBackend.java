@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link EmbeddedEngine} behind the routes' service interfaces: each method one call on the
@@ -75,7 +76,7 @@ final class EngineBackend
   }
 
   @Override
-  public String create(String name, ContainerSettings settings) {
+  public String create(@Nullable String name, ContainerSettings settings) {
     return engine.create(name, settings);
   }
 
@@ -85,12 +86,12 @@ final class EngineBackend
   }
 
   @Override
-  public void stop(String idOrName, String signal, Duration timeout) {
+  public void stop(String idOrName, @Nullable String signal, Duration timeout) {
     engine.stop(idOrName, signal, timeout);
   }
 
   @Override
-  public void kill(String idOrName, String signal) {
+  public void kill(String idOrName, @Nullable String signal) {
     engine.kill(idOrName, signal);
   }
 
@@ -249,7 +250,11 @@ final class EngineBackend
 
   @Override
   public String commit(
-      String container, String reference, String comment, String author, boolean pause) {
+      String container,
+      @Nullable String reference,
+      @Nullable String comment,
+      @Nullable String author,
+      boolean pause) {
     return engine.commit(container, reference, comment, author, pause);
   }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded engine's Docker Engine API, served on a unix socket (mode 0660): the socket and its
@@ -101,13 +102,14 @@ public final class EngineServer implements AutoCloseable {
    * @throws EngineException when another engine already answers there, or the group is unknown
    */
   public static EngineServer start(
-      EmbeddedEngine engine, Path socket, String socketGroup, Consumer<String> log)
+      EmbeddedEngine engine, Path socket, @Nullable String socketGroup, Consumer<String> log)
       throws IOException, InterruptedException {
     return start(routes(engine), socket, socketGroup, log);
   }
 
   /** Serves {@code router}'s routes on {@code socket}: see {@link #start(EmbeddedEngine, Path)}. */
-  static EngineServer start(Router router, Path socket, String socketGroup, Consumer<String> log)
+  static EngineServer start(
+      Router router, Path socket, @Nullable String socketGroup, Consumer<String> log)
       throws IOException, InterruptedException {
     Files.createDirectories(socket.getParent());
     if (Files.exists(socket)) {

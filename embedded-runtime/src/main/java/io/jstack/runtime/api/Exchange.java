@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request and its answer: the path parameters and query of the request, its body (whole or as
@@ -84,7 +85,7 @@ final class Exchange {
   }
 
   /** The query parameter {@code name}, or null. */
-  String param(String name) {
+  @Nullable String param(String name) {
     List<String> v = query.parameters().get(name);
     return v == null || v.isEmpty() ? null : v.get(0);
   }
@@ -130,7 +131,7 @@ final class Exchange {
   }
 
   /** A Docker API time ({@code seconds[.nanos]} since the epoch) in {@code name}, or null. */
-  Instant time(String name) {
+  @Nullable Instant time(String name) {
     String v = param(name);
     if (v == null || v.isEmpty() || v.equals("0")) {
       return null;
@@ -246,7 +247,7 @@ final class Exchange {
             + " yet; use --engine docker for this");
   }
 
-  private void send(HttpResponseStatus status, String type, byte[] bytes) {
+  private void send(HttpResponseStatus status, @Nullable String type, byte[] bytes) {
     if (ctx.pipeline().get(Connection.HTTP) == null) {
       // A request that could have taken the connection over, answered plainly.
       Hijacked.answer(ctx.channel(), status, type, bytes);

@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connection taken over after Docker's upgrade answer ({@code Upgrade: tcp}), as attach and exec
@@ -66,7 +67,7 @@ final class Hijacked implements AutoCloseable {
    * connection.
    */
   public static void answer(
-      Channel ch, HttpResponseStatus status, String contentType, byte[] body) {
+      Channel ch, HttpResponseStatus status, @Nullable String contentType, byte[] body) {
     StringBuilder head =
         new StringBuilder("HTTP/1.1 ")
             .append(status.code())
@@ -121,7 +122,7 @@ final class Hijacked implements AutoCloseable {
    *     them
    */
   public static Hijacked take(
-      Channel ch, HttpRequest request, String contentType, OutputStream input) {
+      Channel ch, HttpRequest request, String contentType, @Nullable OutputStream input) {
     boolean upgrade = request.headers().contains(HttpHeaderNames.UPGRADE);
     String head =
         (upgrade ? "HTTP/1.1 101 UPGRADED\r\n" : "HTTP/1.1 200 OK\r\n")
@@ -190,11 +191,11 @@ final class Hijacked implements AutoCloseable {
 
   /** Passes the client's bytes to the process's input, off the event loop, in order. */
   private static final class Input extends ChannelInboundHandlerAdapter {
-    private final OutputStream sink;
-    private final ExecutorService writer;
+    private final @Nullable OutputStream sink;
+    private final @Nullable ExecutorService writer;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    Input(OutputStream sink) {
+    Input(@Nullable OutputStream sink) {
       this.sink = sink;
       this.writer =
           sink == null
@@ -220,27 +221,28 @@ final class Hijacked implements AutoCloseable {
       if (throttle) {
         ctx.channel().config().setAutoRead(false);
       }
-      writer.execute(
-          () -> {
-            try {
-              sink.write(bytes);
-              sink.flush();
-            } catch (IOException gone) {
-              // The process stopped reading; the rest is dropped.
-            } finally {
-              if (throttle) {
-                ctx.channel()
-                    .eventLoop()
-                    .execute(
-                        () -> {
-                          if (!((io.netty.channel.socket.DuplexChannel) ctx.channel())
-                              .isInputShutdown()) {
-                            ctx.channel().config().setAutoRead(true);
-                          }
-                        });
-              }
-            }
-          });
+      java.util.Objects.requireNonNull(writer, "bytes for no process")
+          .execute(
+              () -> {
+                try {
+                  sink.write(bytes);
+                  sink.flush();
+                } catch (IOException gone) {
+                  // The process stopped reading; the rest is dropped.
+                } finally {
+                  if (throttle) {
+                    ctx.channel()
+                        .eventLoop()
+                        .execute(
+                            () -> {
+                              if (!((io.netty.channel.socket.DuplexChannel) ctx.channel())
+                                  .isInputShutdown()) {
+                                ctx.channel().config().setAutoRead(true);
+                              }
+                            });
+                  }
+                }
+              });
     }
 
     @Override
@@ -259,14 +261,15 @@ final class Hijacked implements AutoCloseable {
 
     private void end() {
       if (sink != null && ended.compareAndSet(false, true)) {
-        writer.execute(
-            () -> {
-              try {
-                sink.close();
-              } catch (IOException ignored) {
-                // Closed already.
-              }
-            });
+        java.util.Objects.requireNonNull(writer, "a sink has a writer")
+            .execute(
+                () -> {
+                  try {
+                    sink.close();
+                  } catch (IOException ignored) {
+                    // Closed already.
+                  }
+                });
         writer.shutdown();
       }
     }

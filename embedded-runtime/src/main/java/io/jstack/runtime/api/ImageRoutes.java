@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@code /images}: list, inspect, remove, pull ({@code create}) and load (streamed). */
 final class ImageRoutes {
@@ -199,7 +200,7 @@ final class ImageRoutes {
     x.json(HttpResponseStatus.CREATED, r);
   }
 
-  private static String emptyToNull(String s) {
+  private static @Nullable String emptyToNull(@Nullable String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** What {@link ImageRoutes} and {@link SystemRoutes} need of the engine: the stored images. */
 interface ImageService {
@@ -55,5 +56,10 @@ interface ImageService {
    * Makes an image of a container's changes ({@code docker commit}), named {@code reference} unless
    * null; its id.
    */
-  String commit(String container, String reference, String comment, String author, boolean pause);
+  String commit(
+      String container,
+      @Nullable String reference,
+      @Nullable String comment,
+      @Nullable String author,
+      boolean pause);
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container's output: {@code GET /containers/{id}/logs} from conmon's log file, and {@code POST
@@ -268,13 +269,13 @@ final class LogRoutes {
      * The frame of one conmon log line ({@code <time> <stream> <F|P> <text>}); null when the line
      * is filtered out or malformed.
      */
-    static Frame of(
+    static @Nullable Frame of(
         String line,
         boolean stdout,
         boolean stderr,
         boolean timestamps,
-        Instant since,
-        Instant until) {
+        @Nullable Instant since,
+        @Nullable Instant until) {
       String[] f = line.split(" ", 4);
       if (f.length < 3) {
         return null;

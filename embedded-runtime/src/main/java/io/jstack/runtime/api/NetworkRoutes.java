@@ -116,7 +116,9 @@ final class NetworkRoutes {
     o.put("ConfigOnly", false);
     ObjectNode containers = o.putObject("Containers");
     for (ContainerRecord r : engine.attachedTo(net)) {
-      Endpoint e = r.endpoints().get(net.id());
+      Endpoint e =
+          java.util.Objects.requireNonNull(
+              r.endpoints().get(net.id()), "a container attached to a network has an endpoint");
       ObjectNode c = containers.putObject(r.id());
       c.put("Name", r.name());
       c.put("EndpointID", e.endpointId());

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** {@code GET /containers/{id}/stats}: Docker's stats of a running container from its cgroups. */
 final class StatsRoutes {
@@ -66,7 +67,7 @@ final class StatsRoutes {
     }
   }
 
-  private static ObjectNode stats(Container c, Usage now, Usage before) {
+  private static ObjectNode stats(Container c, Usage now, @Nullable Usage before) {
     ObjectNode s = Exchange.JSON.createObjectNode();
     s.put("name", "/" + c.record().name());
     s.put("id", c.record().id());

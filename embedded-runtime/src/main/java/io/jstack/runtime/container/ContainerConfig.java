@@ -92,7 +92,7 @@ public record ContainerConfig(
    * the image has at {@code target}, as Docker fills a new volume.
    */
   public record BindMount(
-      String type, Path source, String target, boolean readOnly, boolean populate) {}
+      String type, @Nullable Path source, String target, boolean readOnly, boolean populate) {}
 
   /**
    * A container of {@code layers} running {@code args}, with every other setting Docker's default.

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code docker commit}: a container's changes to its image's files as a new image, whose defaults
@@ -33,7 +34,11 @@ final class Commits {
   }
 
   /** What a commit asks for: the new image's name (or null), and its history's words. */
-  record Request(String reference, String comment, String author, boolean pause) {}
+  record Request(
+      @Nullable String reference,
+      @Nullable String comment,
+      @Nullable String author,
+      boolean pause) {}
 
   /**
    * Commits a container; returns the new image's id (its config digest).

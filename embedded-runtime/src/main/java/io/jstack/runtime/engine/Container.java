@@ -1,6 +1,7 @@
 package io.jstack.runtime.engine;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container's record with its live state, as conmon's records tell it when it was read.
@@ -9,7 +10,7 @@ import java.time.Instant;
  * @param finishedAt when its last run ended, when {@link Status#exited} and known; else null
  */
 public record Container(
-    ContainerRecord record, Container.Status status, int exitCode, Instant finishedAt) {
+    ContainerRecord record, Container.Status status, int exitCode, @Nullable Instant finishedAt) {
 
   /** A container's state, as Docker names it. */
   public enum Status {

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The DNS of bridge networks, on each one's gateway once the engine supervises: it answers the
@@ -19,7 +20,7 @@ final class ContainerDns implements AutoCloseable {
   private final ContainerStore store;
 
   /** The server, once the engine supervises; else null. */
-  private volatile DnsServer server;
+  private volatile @Nullable DnsServer server;
 
   ContainerDns(Networks networks, ContainerStore store) {
     this.networks = networks;

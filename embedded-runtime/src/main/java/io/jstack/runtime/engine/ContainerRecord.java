@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine keeps on disk about a container ({@code containers/<id>/record.json}, see {@link
@@ -33,7 +34,7 @@ public record ContainerRecord(
     Map<String, Endpoint> endpoints,
     List<PublishedPort> publishedPorts,
     List<String> anonymousVolumes,
-    Instant startedAt,
+    @Nullable Instant startedAt,
     int restartCount,
     boolean stoppedByUser) {
 

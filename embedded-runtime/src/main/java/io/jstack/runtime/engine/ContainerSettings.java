@@ -4,6 +4,7 @@ import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.image.Healthcheck;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a container was created with, as the engine keeps it: its process, identity and console, its
@@ -21,17 +22,17 @@ import java.util.Map;
  */
 public record ContainerSettings(
     String image,
-    List<String> entrypoint,
-    List<String> cmd,
+    @Nullable List<String> entrypoint,
+    @Nullable List<String> cmd,
     List<String> env,
-    String workingDir,
-    String user,
-    String hostname,
-    String domainname,
+    @Nullable String workingDir,
+    @Nullable String user,
+    @Nullable String hostname,
+    @Nullable String domainname,
     Map<String, String> labels,
-    String stopSignal,
-    Long stopTimeout,
-    Healthcheck healthcheck,
+    @Nullable String stopSignal,
+    @Nullable Long stopTimeout,
+    @Nullable Healthcheck healthcheck,
     List<String> exposedPorts,
     ContainerConfig.Console console,
     Host host,
@@ -51,7 +52,7 @@ public record ContainerSettings(
   }
 
   /** This with another healthcheck. */
-  ContainerSettings withHealthcheck(Healthcheck changed) {
+  ContainerSettings withHealthcheck(@Nullable Healthcheck changed) {
     return new ContainerSettings(
         image,
         entrypoint,
@@ -99,7 +100,7 @@ public record ContainerSettings(
       long nanoCpus,
       long pidsLimit,
       long shmSize,
-      Boolean init,
+      @Nullable Boolean init,
       Map<String, String> sysctls,
       List<ContainerConfig.Ulimit> ulimits,
       List<String> extraHosts) {
@@ -146,7 +147,8 @@ public record ContainerSettings(
    * @param ipv4Address the address it asks for, or null for any free one
    * @param links links to other containers, {@code <container>:<alias>}
    */
-  public record EndpointRequest(List<String> aliases, List<String> links, String ipv4Address) {
+  public record EndpointRequest(
+      List<String> aliases, List<String> links, @Nullable String ipv4Address) {
     public EndpointRequest {
       aliases = List.copyOf(aliases);
       links = List.copyOf(links);

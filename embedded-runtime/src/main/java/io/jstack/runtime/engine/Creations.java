@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The creation of containers: a name reserved, the healthcheck completed from the image's, the
@@ -53,7 +54,7 @@ final class Creations {
    * @throws EngineException.Conflict when the name is taken
    * @throws EngineException.NotFound when its image is not here
    */
-  public String create(String requestedName, ContainerSettings requested) {
+  public String create(@Nullable String requestedName, ContainerSettings requested) {
     String name =
         requestedName != null
             ? Names.container(requestedName)

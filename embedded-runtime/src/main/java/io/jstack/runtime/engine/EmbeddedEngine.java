@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * jstack's own engine: containers from the image store, run by {@link Containers}, remembered on
@@ -242,7 +243,7 @@ public final class EmbeddedEngine {
    * @throws EngineException.Conflict when the name is taken
    * @throws EngineException.NotFound when its image is not here
    */
-  public String create(String requestedName, ContainerSettings requested) {
+  public String create(@Nullable String requestedName, ContainerSettings requested) {
     return creations.create(requestedName, requested);
   }
 
@@ -282,12 +283,12 @@ public final class EmbeddedEngine {
   }
 
   /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}. */
-  public void stop(String idOrName, String signal, Duration timeout) {
+  public void stop(String idOrName, @Nullable String signal, Duration timeout) {
     String id = require(idOrName).record().id();
     changing(id, () -> stopNow(require(id), signal, timeout));
   }
 
-  private void stopNow(Container c, String signal, Duration timeout) {
+  private void stopNow(Container c, @Nullable String signal, Duration timeout) {
     if (!c.alive()) {
       // Ended, maybe with a restart pending, or with its exit not yet seen by the supervisor (which
       // would then start it again): either way the user's stop holds.
@@ -366,12 +367,12 @@ public final class EmbeddedEngine {
     }
   }
 
-  public void kill(String idOrName, String signal) {
+  public void kill(String idOrName, @Nullable String signal) {
     String id = require(idOrName).record().id();
     changing(id, () -> killNow(require(id), signal));
   }
 
-  private void killNow(Container c, String signal) {
+  private void killNow(Container c, @Nullable String signal) {
     if (!c.alive()) {
       throw new EngineException.Conflict("container " + c.record().id() + " is not running");
     }
@@ -449,7 +450,11 @@ public final class EmbeddedEngine {
    * unless that is null; returns its id. A running container is paused meanwhile if {@code pause}.
    */
   public String commit(
-      String idOrName, String reference, String comment, String author, boolean pause) {
+      String idOrName,
+      @Nullable String reference,
+      @Nullable String comment,
+      @Nullable String author,
+      boolean pause) {
     return commits.commit(idOrName, new Commits.Request(reference, comment, author, pause));
   }
 

@@ -3,6 +3,7 @@ package io.jstack.runtime.engine;
 import io.jstack.runtime.container.ExecConfig;
 import io.jstack.runtime.container.ExecProcess;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A process started in a container by {@code exec}, as Docker's API knows it: made by one call,
@@ -13,8 +14,8 @@ public final class Exec {
   private final String containerId;
   private final ExecConfig config;
   private final ExecRequest request;
-  private ExecProcess process;
-  private Integer exitCode;
+  private @Nullable ExecProcess process;
+  private @Nullable Integer exitCode;
 
   Exec(String id, String containerId, ExecRequest request) {
     this.id = id;
@@ -46,7 +47,7 @@ public final class Exec {
   }
 
   /** Its process once started, else null. */
-  public synchronized ExecProcess process() {
+  public synchronized @Nullable ExecProcess process() {
     return process;
   }
 
@@ -55,13 +56,13 @@ public final class Exec {
   }
 
   /** Its exit code once it ended, else null. */
-  public synchronized Integer exitCode() {
+  public synchronized @Nullable Integer exitCode() {
     return exitCode;
   }
 
   /** Waits for its process to end and records its exit code; the exit code. */
   public int finish() {
-    ExecProcess p = process();
+    ExecProcess p = java.util.Objects.requireNonNull(process(), "the exec was not started");
     try {
       int code = p.waitFor(Duration.ofDays(3650)).orElse(-1);
       synchronized (this) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container's healthcheck, as Docker runs it: a command run in the container every {@code
@@ -32,7 +33,7 @@ public final class Health {
       int retries) {
 
     /** The check a container's healthcheck runs, or null when it has none. */
-    static Check of(Healthcheck hc) {
+    static @Nullable Check of(@Nullable Healthcheck hc) {
       if (hc == null) {
         return null;
       }
@@ -95,7 +96,7 @@ public final class Health {
   }
 
   /** Takes a probe's result; the new status when it changed, else null. */
-  synchronized String record(Result r) {
+  synchronized @Nullable String record(Result r) {
     log.addLast(r);
     while (log.size() > 5) {
       log.removeFirst();

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How containers are attached to bridge networks: the endpoints a create asks for (each with a free
@@ -214,7 +215,7 @@ final class NetworkAttachments {
    * A container on bridge networks asks the engine's DNS, on its first network's gateway; null
    * without a bridge network.
    */
-  String resolvConf(ContainerRecord r) {
+  @Nullable String resolvConf(ContainerRecord r) {
     return r.firstEndpoint()
         .map(first -> networks.require(first.network()))
         .map(n -> "nameserver " + Subnet.address(n.gateway()) + "\noptions ndots:0\n")

@@ -5,6 +5,7 @@ import io.jstack.runtime.network.PortProxy;
 import io.jstack.runtime.network.Subnet;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The published ports of containers on bridge networks: each is a host port that a {@link
@@ -13,7 +14,7 @@ import java.util.List;
  * restart) gets the same ones.
  */
 final class PublishedPorts implements AutoCloseable {
-  private PortProxy ports;
+  private @Nullable PortProxy ports;
 
   /** Closes every published port (the engine stops; its containers run on, unpublished). */
   @Override

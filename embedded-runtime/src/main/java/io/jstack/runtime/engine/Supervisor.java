@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine does for running containers on its own: it notices exits (conmon records them),
@@ -72,7 +73,7 @@ final class Supervisor implements AutoCloseable {
   }
 
   /** Its health, if it has a healthcheck and runs. */
-  Health health(String id) {
+  @Nullable Health health(String id) {
     return health.get(id);
   }
 
@@ -135,7 +136,7 @@ final class Supervisor implements AutoCloseable {
         });
   }
 
-  private void restart(String id, Instant runToRestart) {
+  private void restart(String id, @Nullable Instant runToRestart) {
     // Under the container's lifecycle lock, and pending until then: a stop or removal that comes
     // meanwhile cancels it and waits, or finds it done.
     engine.changing(
@@ -154,7 +155,13 @@ final class Supervisor implements AutoCloseable {
           } catch (EngineException e) {
             // Counts as a failed run: the policy decides again, after a longer wait.
             exited(
-                c.record().started(c.record().startedAt(), true, c.record().publishedPorts()), -1);
+                c.record()
+                    .started(
+                        java.util.Objects.requireNonNullElse(
+                            c.record().startedAt(), java.time.Instant.now()),
+                        true,
+                        c.record().publishedPorts()),
+                -1);
           }
         });
   }

@@ -46,7 +46,7 @@ public final class ImageArchives {
    *
    * @throws EngineException when the archive is of no known layout or its content is corrupt
    */
-  public static List<Loaded> load(ImageStore store, InputStream tar, String platform) {
+  public static List<Loaded> load(ImageStore store, InputStream tar, @Nullable String platform) {
     Path staging = store.newTemporary();
     try {
       Files.createDirectory(staging);
@@ -170,7 +170,7 @@ public final class ImageArchives {
   private static List<Loaded> loadOci(
       ImageStore store,
       Map<String, Path> files,
-      String platform,
+      @Nullable String platform,
       Map<String, List<String>> classicNames)
       throws IOException {
     List<Loaded> loaded = new ArrayList<>();
@@ -181,7 +181,8 @@ public final class ImageArchives {
       String manifestDigest = digest;
       if (m.has("manifests")) {
         manifestDigest = null;
-        String[] want = platform.split("/");
+        // Without a platform asked for (the API's load), the host's, as dockerd picks.
+        String[] want = (platform != null ? platform : RegistryClient.hostPlatform()).split("/");
         for (JsonNode c : m.path("manifests")) {
           JsonNode p = c.path("platform");
           if (p.path("os").asText().equals(want[0])

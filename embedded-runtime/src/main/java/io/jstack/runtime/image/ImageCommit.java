@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A new image from an image and a directory of changes over it (a container's overlay upper
@@ -40,7 +41,11 @@ public final class ImageCommit {
    *     SOURCE_DATE_EPOCH}), or null
    */
   public record History(
-      Instant created, String createdBy, String comment, String author, Instant clamp) {}
+      Instant created,
+      String createdBy,
+      @Nullable String comment,
+      @Nullable String author,
+      @Nullable Instant clamp) {}
 
   /**
    * Makes the image and returns its manifest digest; tagged {@code as} when that is not null.
@@ -53,7 +58,7 @@ public final class ImageCommit {
       Path changes,
       ImageConfig defaults,
       History history,
-      ImageReference as) {
+      @Nullable ImageReference as) {
     try {
       JsonNode base = ImageStore.JSON.readTree(store.readBlob(baseManifest));
       boolean docker = base.path("mediaType").asText().equals(RegistryClient.DOCKER_MANIFEST);

@@ -50,10 +50,10 @@ public final class LayerWriter {
 
   private final Path upper;
   private final TarArchiveOutputStream tar;
-  private final Instant clamp;
+  private final @Nullable Instant clamp;
   private final Map<Object, String> seen = new HashMap<>();
 
-  private LayerWriter(Path upper, TarArchiveOutputStream tar, Instant clamp) {
+  private LayerWriter(Path upper, TarArchiveOutputStream tar, @Nullable Instant clamp) {
     this.upper = upper;
     this.tar = tar;
     this.clamp = clamp;
@@ -63,7 +63,8 @@ public final class LayerWriter {
    * Writes the layer of overlay upper directory {@code upper} to {@code out} (left open); {@code
    * clamp}, when not null, is the latest time any entry may carry.
    */
-  public static void write(Path upper, OutputStream out, Instant clamp) throws IOException {
+  public static void write(Path upper, OutputStream out, @Nullable Instant clamp)
+      throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);

@@ -83,6 +83,25 @@ class ArchiveIT {
   }
 
   @Test
+  void multiPlatformLayout_withoutAPlatformAskedFor_loadsTheHosts() throws Exception {
+    String host = RegistryClient.hostPlatform().split("/")[1];
+    String other = host.equals("arm64") ? "amd64" : "arm64";
+    java.util.Map<String, String> built =
+        TestImages.multiPlatform(dir.resolve("multi"), "v1", other, host);
+    Path tar = dir.resolve("multi.tar");
+    tarUp(dir.resolve("multi"), tar);
+
+    // The API's load asks for no platform (it threw a NullPointerException on an index).
+    List<ImageArchives.Loaded> loaded;
+    try (InputStream in = Files.newInputStream(tar)) {
+      loaded = ImageArchives.load(store(), in, null);
+    }
+    assertThat(loaded)
+        .extracting(ImageArchives.Loaded::manifestDigest)
+        .containsExactly(built.get(host));
+  }
+
+  @Test
   void combinedLayout_loadsWithTheNamesOfItsManifestJson() throws Exception {
     TestImages.Built built = TestImages.ociLayout(dir.resolve("layout"), "v3", 0);
     Path layout = dir.resolve("layout");

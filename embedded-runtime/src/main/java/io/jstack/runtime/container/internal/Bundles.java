@@ -49,8 +49,9 @@ public final class Bundles {
       if (m.populate()) {
         // Containers created together may share a new volume: one fills it, the others see it
         // filled.
-        synchronized (POPULATING.computeIfAbsent(m.source(), k -> new Object())) {
-          populate(RootPaths.resolve(rootfs, m.target()), m.source());
+        Path volume = java.util.Objects.requireNonNull(m.source(), "a volume has a source");
+        synchronized (POPULATING.computeIfAbsent(volume, k -> new Object())) {
+          populate(RootPaths.resolve(rootfs, m.target()), volume);
         }
       }
     }

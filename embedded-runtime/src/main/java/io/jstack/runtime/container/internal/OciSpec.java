@@ -313,7 +313,11 @@ public final class OciSpec {
       if (m.type().equals("tmpfs")) {
         mount(mounts, m.target(), "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
       } else {
-        bind(mounts, m.source(), m.target(), m.readOnly());
+        bind(
+            mounts,
+            Objects.requireNonNull(m.source(), "a bind or volume mount has a source"),
+            m.target(),
+            m.readOnly());
       }
     }
 

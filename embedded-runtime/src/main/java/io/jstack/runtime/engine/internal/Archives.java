@@ -21,7 +21,8 @@ public final class Archives {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    Path base = source.getParent();
+    // The archive's top entry is the path's own name (the root's: everything under it).
+    Path base = source.getParent() != null ? source.getParent() : source;
     Files.walkFileTree(
         source,
         new SimpleFileVisitor<>() {
