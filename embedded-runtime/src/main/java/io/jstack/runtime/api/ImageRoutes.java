@@ -255,7 +255,6 @@ final class ImageRoutes {
     }
   }
 
-  /** Docker's image list: one entry per stored image, with its names. */
   /** The short form Docker lists a stored name in ({@code busybox:latest}, {@code team/app:1}). */
   private static String familiar(String stored) {
     String rest =
@@ -267,6 +266,7 @@ final class ImageRoutes {
         : rest.substring("library/".length());
   }
 
+  /** Docker's image list: one entry per stored image, with its names. */
   private ArrayNode list(List<String> references, List<String> labelFilters) {
     Map<String, List<String>> names = new LinkedHashMap<>();
     images
