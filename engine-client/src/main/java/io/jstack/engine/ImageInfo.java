@@ -20,17 +20,12 @@ public record ImageInfo(
     long size,
     java.time.Instant created) {
 
-  /** An image whose size and creation time are not known. */
-  public ImageInfo(
-      String id,
-      List<String> tags,
-      @Nullable List<String> entrypoint,
-      @Nullable List<String> command,
-      List<String> env,
-      @Nullable String workingDir,
-      @Nullable String user,
-      Map<String, String> labels) {
-    this(id, tags, entrypoint, command, env, workingDir, user, labels, 0, java.time.Instant.EPOCH);
+  /**
+   * An image known only by its id, names and labels (no config defaults, size or creation time).
+   */
+  public static ImageInfo named(String id, List<String> tags, Map<String, String> labels) {
+    return new ImageInfo(
+        id, tags, null, null, List.of(), null, null, labels, 0, java.time.Instant.EPOCH);
   }
 
   public ImageInfo {

@@ -54,9 +54,7 @@ final class World {
   }
 
   World image(String ref, String id) {
-    images.put(
-        ref,
-        Optional.of(new ImageInfo(id, List.of(ref), null, null, List.of(), null, null, Map.of())));
+    images.put(ref, Optional.of(ImageInfo.named(id, List.of(ref), Map.of())));
     return this;
   }
 

@@ -147,18 +147,9 @@ final class ImageRoutes {
               images.push(
                   ref,
                   pr -> {
-                    if (pr.status().startsWith("Digest: ")) {
-                      return;
+                    if (!pr.status().startsWith("Digest: ")) {
+                      out.accept(progress(pr));
                     }
-                    ObjectNode e = Exchange.JSON.createObjectNode();
-                    e.put("status", pr.status());
-                    e.put("id", pr.id());
-                    if (pr.total() > 0) {
-                      e.putObject("progressDetail")
-                          .put("current", pr.current())
-                          .put("total", pr.total());
-                    }
-                    out.accept(e);
                   });
           String shown = ref.tag() == null ? "latest" : ref.tag();
           out.accept(Exchange.JSON.createObjectNode().put("status", shown + ": digest: " + digest));
@@ -167,6 +158,17 @@ final class ImageRoutes {
           aux.putObject("aux").put("Tag", shown).put("Digest", digest);
           out.accept(aux);
         });
+  }
+
+  /** One line of a pull's or push's progress, as dockerd streams it. */
+  private static ObjectNode progress(RegistryClient.Progress pr) {
+    ObjectNode e = Exchange.JSON.createObjectNode();
+    e.put("id", pr.id());
+    e.put("status", pr.status());
+    if (pr.total() > 0) {
+      e.putObject("progressDetail").put("current", pr.current()).put("total", pr.total());
+    }
+    return e;
   }
 
   /** {@code POST /commit}: a container's changes as a new image ({@code docker commit}). */
@@ -219,19 +221,7 @@ final class ImageRoutes {
                     : ""));
     x.streamJsonOnceItBegins(
         out -> {
-          images.pull(
-              ref,
-              pr -> {
-                ObjectNode e = Exchange.JSON.createObjectNode();
-                e.put("id", pr.id());
-                e.put("status", pr.status());
-                if (pr.total() > 0) {
-                  e.putObject("progressDetail")
-                      .put("current", pr.current())
-                      .put("total", pr.total());
-                }
-                out.accept(e);
-              });
+          images.pull(ref, pr -> out.accept(progress(pr)));
           ObjectNode done = Exchange.JSON.createObjectNode();
           done.put("status", "Status: Downloaded newer image for " + ref);
           out.accept(done);

@@ -307,15 +307,8 @@ final class FakeImages {
   }
 
   private ImageInfo imageInfo(String imageId) {
-    return new ImageInfo(
-        imageId,
-        state.tagsOf(imageId),
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        state.imageLabels.getOrDefault(imageId, Map.of()));
+    return ImageInfo.named(
+        imageId, state.tagsOf(imageId), state.imageLabels.getOrDefault(imageId, Map.of()));
   }
 
   /** A normalized reference without its tag or digest. */
