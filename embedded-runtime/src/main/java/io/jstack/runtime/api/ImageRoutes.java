@@ -8,6 +8,7 @@ import io.jstack.engine.ImageReference;
 import io.jstack.runtime.engine.ImageRemoval;
 import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.RegistryClient;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
