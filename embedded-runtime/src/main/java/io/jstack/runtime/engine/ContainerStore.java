@@ -90,6 +90,27 @@ final class ContainerStore {
     }
   }
 
+  /**
+   * Gives container {@code r} the name {@code name}; its renamed record.
+   *
+   * @throws EngineException.InvalidArgument when the name is its own
+   * @throws EngineException.Conflict when another container has it
+   */
+  ContainerRecord rename(ContainerRecord r, String name) {
+    if (r.name().equals(name)) {
+      throw new EngineException.InvalidArgument(
+          "Renaming a container with the same name as its current name");
+    }
+    reserve(name);
+    try {
+      ContainerRecord renamed = r.withName(name);
+      write(renamed);
+      return renamed;
+    } finally {
+      release(name);
+    }
+  }
+
   /** The create that reserved {@code name} ended (its record is written, or it failed). */
   void release(String name) {
     reservedNames.remove(name);

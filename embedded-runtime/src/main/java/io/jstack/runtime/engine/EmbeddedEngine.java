@@ -62,19 +62,11 @@ public final class EmbeddedEngine {
    * A container's lifecycle changes one at a time: a start, stop, kill or removal never interleaves
    * with a restart its policy makes (a restart racing down left its root mounted).
    */
-  private final Object[] lifecycle = new Object[64];
-
-  {
-    for (int i = 0; i < lifecycle.length; i++) {
-      lifecycle[i] = new Object();
-    }
-  }
+  private final LifecycleLocks lifecycle = new LifecycleLocks();
 
   /** Runs {@code change} while no other lifecycle change of container {@code id} runs. */
   void changing(String id, Runnable change) {
-    synchronized (lifecycle[Math.floorMod(id.hashCode(), lifecycle.length)]) {
-      change.run();
-    }
+    lifecycle.changing(id, change);
   }
 
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
@@ -335,36 +327,24 @@ public final class EmbeddedEngine {
         id,
         () -> {
           ContainerRecord r = require(id).record();
-          if (r.name().equals(name)) {
-            throw new EngineException.InvalidArgument(
-                "Renaming a container with the same name as its current name");
-          }
-          store.reserve(name);
-          try {
-            store.write(r.withName(name));
-          } finally {
-            store.release(name);
-          }
-          events.emit(r.withName(name), "rename", Map.of("oldName", "/" + r.name()));
+          events.emit(store.rename(r, name), "rename", Map.of("oldName", "/" + r.name()));
         });
   }
 
   /** Freezes ({@code pause}) or thaws a running container. */
   public void pause(String idOrName, boolean pause) {
     Container c = require(idOrName);
-    if (pause && c.status() != Container.Status.running) {
-      throw new EngineException.Conflict("container " + c.record().id() + " is not running");
-    }
-    if (!pause && c.status() != Container.Status.paused) {
-      throw new EngineException.Conflict("container " + c.record().id() + " is not paused");
+    Container.Status from = pause ? Container.Status.running : Container.Status.paused;
+    if (c.status() != from) {
+      throw new EngineException.Conflict(
+          "container " + c.record().id() + (pause ? " is not running" : " is not paused"));
     }
     if (pause) {
       containers.pause(c.record().id());
-      events.emit(c.record(), "pause", Map.of());
     } else {
       containers.resume(c.record().id());
-      events.emit(c.record(), "unpause", Map.of());
     }
+    events.emit(c.record(), pause ? "pause" : "unpause", Map.of());
   }
 
   public void kill(String idOrName, @Nullable String signal) {
@@ -390,15 +370,7 @@ public final class EmbeddedEngine {
     if (Integer.valueOf(9).equals(number)) {
       // As dockerd, a SIGKILL returns once the container is dead (within a bound): a client's next
       // look finds it exited.
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (containers.exitCode(c.record().id()).isEmpty() && System.nanoTime() < deadline) {
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
+      waits.untilExited(c.record().id(), Duration.ofSeconds(10));
       announceExits();
     }
   }

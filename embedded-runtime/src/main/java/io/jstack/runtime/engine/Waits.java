@@ -88,4 +88,17 @@ final class Waits {
       }
     }
   }
+
+  /** Waits until the current run of container {@code id} has ended, at most {@code bound}. */
+  void untilExited(String id, java.time.Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (containers.exitCode(id).isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
 }
