@@ -1,8 +1,6 @@
 package io.jstack.runtime.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded engine's bridge networks, one file each below {@code <data root>/networks} (with a
@@ -162,20 +161,34 @@ public final class Networks {
     Plumbing.deleteLink(n.bridge());
   }
 
+  /** A network's record ({@code networks/<id>.json}), as the engine writes it. */
+  private record Stored(
+      int format,
+      String id,
+      String name,
+      String subnet,
+      String gateway,
+      @Nullable String ipRange,
+      boolean internal,
+      @Nullable Integer mtu,
+      @Nullable Map<String, String> labels,
+      String created,
+      String bridge) {}
+
   private void write(Network n) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("format", FORMAT);
-    o.put("id", n.id());
-    o.put("name", n.name());
-    o.put("subnet", n.subnet().toString());
-    o.put("gateway", Subnet.address(n.gateway()));
-    n.ipRange().ifPresent(r -> o.put("ipRange", r.toString()));
-    o.put("internal", n.internal());
-    o.put("mtu", n.mtu());
-    ObjectNode labels = o.putObject("labels");
-    n.labels().forEach(labels::put);
-    o.put("created", n.created().toString());
-    o.put("bridge", n.bridge());
+    Stored o =
+        new Stored(
+            FORMAT,
+            n.id(),
+            n.name(),
+            n.subnet().toString(),
+            Subnet.address(n.gateway()),
+            n.ipRange().map(Subnet::toString).orElse(null),
+            n.internal(),
+            n.mtu(),
+            n.labels(),
+            n.created().toString(),
+            n.bridge());
     try {
       Files.createDirectories(dir);
       Path temp = dir.resolve(n.id() + ".json.tmp");
@@ -191,31 +204,22 @@ public final class Networks {
   }
 
   private static Network read(Path file) throws IOException {
-    JsonNode o = JSON.readTree(file.toFile());
-    if (o.path("format").asInt() != FORMAT) {
+    Stored o = JSON.readValue(file.toFile(), Stored.class);
+    if (o.format() != FORMAT) {
       throw new EngineException(
-          "network record "
-              + file
-              + " has format "
-              + o.path("format").asInt()
-              + "; this jstack reads "
-              + FORMAT);
+          "network record " + file + " has format " + o.format() + "; this jstack reads " + FORMAT);
     }
-    Map<String, String> labels = new java.util.TreeMap<>();
-    o.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     return new Network(
-        o.path("id").asText(),
-        o.path("name").asText(),
-        Subnet.parse(o.path("subnet").asText()),
-        Subnet.parseAddress(o.path("gateway").asText()),
-        o.hasNonNull("ipRange")
-            ? Optional.of(Subnet.parse(o.path("ipRange").asText()))
-            : Optional.empty(),
-        o.path("internal").asBoolean(),
-        o.path("mtu").asInt(1500),
-        labels,
-        Instant.parse(o.path("created").asText()),
-        o.path("bridge").asText());
+        o.id(),
+        o.name(),
+        Subnet.parse(o.subnet()),
+        Subnet.parseAddress(o.gateway()),
+        o.ipRange() != null ? Optional.of(Subnet.parse(o.ipRange())) : Optional.empty(),
+        o.internal(),
+        o.mtu() != null ? o.mtu() : 1500,
+        new java.util.TreeMap<>(o.labels() != null ? o.labels() : Map.of()),
+        Instant.parse(o.created()),
+        o.bridge());
   }
 
   private static byte[] random32() {

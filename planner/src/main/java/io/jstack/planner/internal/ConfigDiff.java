@@ -1,7 +1,6 @@
 package io.jstack.planner.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.Objects;
@@ -25,8 +24,8 @@ public final class ConfigDiff {
       return "";
     }
     try {
-      Map<String, String> a = flatten(JSON.readTree(before));
-      Map<String, String> b = flatten(JSON.readTree(after));
+      Map<String, String> a = flatten(JSON.readValue(before, Object.class));
+      Map<String, String> b = flatten(JSON.readValue(after, Object.class));
       TreeSet<String> changed = new TreeSet<>();
       TreeSet<String> keys = new TreeSet<>(a.keySet());
       keys.addAll(b.keySet());
@@ -51,24 +50,24 @@ public final class ConfigDiff {
     }
   }
 
-  private static Map<String, String> flatten(JsonNode node) {
+  private static Map<String, String> flatten(@Nullable Object node) throws JsonProcessingException {
     Map<String, String> out = new TreeMap<>();
     flatten(node, "", out);
     return out;
   }
 
-  private static void flatten(JsonNode node, String path, Map<String, String> out) {
-    if (node.isObject()) {
-      node.properties()
-          .forEach(
-              e ->
-                  flatten(
-                      e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
-    } else if (node.isArray()) {
-      // Lists compare whole: a changed command is "command", not "command[2]".
-      out.put(path, node.toString());
+  /**
+   * Each leaf of a JSON value (objects as maps), as JSON text, by its dotted path; lists compare
+   * whole: a changed command is "command", not "command[2]".
+   */
+  private static void flatten(@Nullable Object node, String path, Map<String, String> out)
+      throws JsonProcessingException {
+    if (node instanceof Map<?, ?> object) {
+      for (Map.Entry<?, ?> e : object.entrySet()) {
+        flatten(e.getValue(), path.isEmpty() ? "" + e.getKey() : path + "." + e.getKey(), out);
+      }
     } else {
-      out.put(path, node.toString());
+      out.put(path, JSON.writeValueAsString(node));
     }
   }
 }
