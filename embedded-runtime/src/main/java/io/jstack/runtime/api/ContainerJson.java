@@ -39,7 +39,7 @@ final class ContainerJson {
     s.put("ImageID", r.imageId());
     s.put("Command", command(r.commandLine()));
     s.put("Created", r.created().getEpochSecond());
-    s.put("State", c.status().name());
+    s.put("State", state(c));
     s.put("Status", status(c));
     ObjectNode labels = s.putObject("Labels");
     r.labels().forEach(labels::put);
@@ -65,6 +65,13 @@ final class ContainerJson {
       shown.add(a.contains(" ") ? "'" + a + "'" : a);
     }
     return String.join(" ", shown);
+  }
+
+  /** Docker's state name: {@code restarting} for an exited container its policy starts again. */
+  String state(Container c) {
+    return c.status() == Container.Status.exited && engine.restarting(c.record().id())
+        ? "restarting"
+        : c.status().name();
   }
 
   private String status(Container c) {
@@ -106,10 +113,12 @@ final class ContainerJson {
     i.put("Image", r.imageId());
     i.set("Config", CreateBody.config(r.settings(), r.image()));
     ObjectNode state = i.putObject("State");
-    state.put("Status", c.status().name());
-    state.put("Running", c.alive());
+    boolean restarting = c.status() == Container.Status.exited && engine.restarting(r.id());
+    state.put("Status", state(c));
+    // Docker counts a container its policy is about to start again as running.
+    state.put("Running", c.alive() || restarting);
     state.put("Paused", c.status() == Container.Status.paused);
-    state.put("Restarting", engine.restarting(r.id()));
+    state.put("Restarting", restarting);
     state.put("OOMKilled", false);
     state.put("Dead", false);
     state.put("ExitCode", c.exitCode());

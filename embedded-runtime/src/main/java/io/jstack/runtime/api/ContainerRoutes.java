@@ -53,7 +53,10 @@ final class ContainerRoutes {
     boolean all = x.flag("all");
     ArrayNode out = Exchange.JSON.createArrayNode();
     for (Container c : engine.list()) {
-      if ((all || c.alive()) && Filters.matches(c, filters)) {
+      String state = json.state(c);
+      // Without all, what runs: a container its policy is about to start again too.
+      boolean shown = all || c.alive() || state.equals("restarting");
+      if (shown && Filters.matches(c, state, filters)) {
         out.add(json.summary(c));
       }
     }

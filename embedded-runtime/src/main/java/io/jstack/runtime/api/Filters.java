@@ -40,29 +40,25 @@ final class Filters {
   }
 
   /**
-   * Whether container {@code c} passes the {@code label}, {@code name} and {@code status} filters.
+   * Whether container {@code c}, whose state Docker names {@code state}, passes the {@code label},
+   * {@code name} and {@code status} filters. As Docker's: every label must match, and any one of
+   * several names or states.
    */
-  static boolean matches(Container c, Map<String, List<String>> filters) {
+  static boolean matches(Container c, String state, Map<String, List<String>> filters) {
     if (!labelsMatch(c.record().labels(), filters.getOrDefault("label", List.of()))) {
       return false;
     }
-    for (String name : filters.getOrDefault("name", List.of())) {
+    List<String> names = filters.getOrDefault("name", List.of());
+    boolean named = names.isEmpty();
+    for (String name : names) {
       // A regular expression over the name with its leading slash, as Docker matches it.
-      boolean found;
       try {
-        found = Pattern.compile(name).matcher("/" + c.record().name()).find();
+        named |= Pattern.compile(name).matcher("/" + c.record().name()).find();
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException("the name filter is not a regular expression: " + name);
       }
-      if (!found) {
-        return false;
-      }
     }
-    for (String status : filters.getOrDefault("status", List.of())) {
-      if (!c.status().name().equals(status)) {
-        return false;
-      }
-    }
-    return true;
+    List<String> states = filters.getOrDefault("status", List.of());
+    return named && (states.isEmpty() || states.contains(state));
   }
 }

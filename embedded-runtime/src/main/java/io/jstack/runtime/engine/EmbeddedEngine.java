@@ -148,7 +148,7 @@ public final class EmbeddedEngine {
 
   /** Whether its restart policy is about to start it again. */
   public boolean restarting(String id) {
-    return supervisor.restarting(id);
+    return find(id).map(supervisor::restarting).orElse(false);
   }
 
   public ImageStore images() {

@@ -82,6 +82,35 @@ final class Supervisor implements AutoCloseable {
     return restarts.containsKey(id);
   }
 
+  /**
+   * Whether the policy of {@code c} is about to start it again: a restart is pending, or its run
+   * ended, nobody stopped it, and its policy will start it once the exit is seen (which the engine
+   * notices on its next look). Docker shows such a container as {@code restarting}; a {@code down}
+   * then stops it before it removes it.
+   */
+  boolean restarting(Container c) {
+    return restarts.containsKey(c.record().id())
+        || watching
+            && c.status() == Container.Status.exited
+            && !c.record().settings().host().autoRemove()
+            && wantsRestart(c.record(), c.exitCode());
+  }
+
+  /**
+   * Whether the restart policy of {@code r} starts it again after a run ending with {@code code}.
+   */
+  private static boolean wantsRestart(ContainerRecord r, int code) {
+    if (r.stoppedByUser()) {
+      return false;
+    }
+    int max = r.settings().host().maximumRetryCount();
+    return switch (r.settings().host().restartPolicy()) {
+      case "always", "unless-stopped" -> true;
+      case "on-failure" -> code != 0 && (max <= 0 || r.restartCount() < max);
+      default -> false;
+    };
+  }
+
   // ------------------------------------------------------------------ restarts
 
   /** A run of {@code r} ended with {@code code}: its restart policy may start it again. */
@@ -95,18 +124,7 @@ final class Supervisor implements AutoCloseable {
       removeOnceRead(r.id(), java.time.Instant.now().plusSeconds(10));
       return;
     }
-    if (r.stoppedByUser()) {
-      return;
-    }
-    String name = r.settings().host().restartPolicy();
-    int max = r.settings().host().maximumRetryCount();
-    boolean again =
-        switch (name) {
-          case "always", "unless-stopped" -> true;
-          case "on-failure" -> code != 0 && (max <= 0 || r.restartCount() < max);
-          default -> false;
-        };
-    if (!again) {
+    if (!wantsRestart(r, code)) {
       return;
     }
     Instant started = r.startedAt() == null ? Instant.now() : r.startedAt();

@@ -128,6 +128,37 @@ class ContainerRoutesTest {
   }
 
   @Test
+  void list_severalNamesOrStates_matchAnyOne_asDockerFilters() {
+    assertThat(
+            names(
+                api.get(
+                    "/containers/json?all=1&filters=" + filters("{'name':['^/db$','^/init$']}"))))
+        .containsExactly("/db", "/init");
+    assertThat(
+            names(
+                api.get(
+                    "/containers/json?all=1&filters="
+                        + filters("{'status':['exited','created']}"))))
+        .containsExactly("/db", "/init");
+  }
+
+  @Test
+  void anExitedContainerItsPolicyStartsAgain_isRestarting_andListedWithoutAll() {
+    engine.restartingIds.add("db-id");
+
+    assertThat(names(api.get("/containers/json"))).containsExactly("/web", "/db");
+    JsonNode db =
+        api.get("/containers/json?filters=" + filters("{'status':['restarting']}")).json();
+    assertThat(db).hasSize(1);
+    assertThat(db.get(0).path("State").asText()).isEqualTo("restarting");
+    assertThat(db.get(0).path("Status").asText()).startsWith("Restarting (3) ");
+    JsonNode state = api.get("/containers/db/json").json().path("State");
+    assertThat(state.path("Status").asText()).isEqualTo("restarting");
+    assertThat(state.path("Restarting").asBoolean()).isTrue();
+    assertThat(state.path("Running").asBoolean()).isTrue();
+  }
+
+  @Test
   void list_filtersByStatus() {
     assertThat(names(api.get("/containers/json?all=1&filters=" + filters("{'status':['exited']}"))))
         .containsExactly("/db");

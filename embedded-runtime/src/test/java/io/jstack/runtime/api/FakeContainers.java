@@ -173,9 +173,12 @@ final class FakeContainers implements ContainerService, LogService, StatsService
     return Optional.ofNullable(health.get(id));
   }
 
+  /** Containers whose restart policy is about to start them again, by id. */
+  final java.util.Set<String> restartingIds = new java.util.HashSet<>();
+
   @Override
   public boolean restarting(String id) {
-    return false;
+    return restartingIds.contains(id);
   }
 
   @Override
