@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * @param exposedPorts its exposed ports ({@code 8080/tcp})
  * @param stopSignal its stop signal, or null for none
  * @param healthcheck its healthcheck, or null for none
+ * @param volumes its volumes' paths; empty for none
+ * @param shell the shell of a build's shell-form commands; empty for the default
+ * @param onBuild the triggers a child build runs; empty for none
  */
 public record ImageConfig(
     List<String> entrypoint,
@@ -28,9 +31,15 @@ public record ImageConfig(
     Map<String, String> labels,
     List<String> exposedPorts,
     String stopSignal,
-    Healthcheck healthcheck) {
+    Healthcheck healthcheck,
+    List<String> volumes,
+    List<String> shell,
+    List<String> onBuild) {
 
   public ImageConfig {
+    volumes = List.copyOf(volumes);
+    shell = List.copyOf(shell);
+    onBuild = List.copyOf(onBuild);
     entrypoint = List.copyOf(entrypoint);
     cmd = List.copyOf(cmd);
     env = List.copyOf(env);
@@ -45,6 +54,8 @@ public record ImageConfig(
     c.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     List<String> exposed = new ArrayList<>();
     c.path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
+    List<String> volumes = new ArrayList<>();
+    c.path("Volumes").fieldNames().forEachRemaining(volumes::add);
     return new ImageConfig(
         strings(c.path("Entrypoint")),
         strings(c.path("Cmd")),
@@ -54,7 +65,10 @@ public record ImageConfig(
         labels,
         exposed,
         text(c.path("StopSignal")),
-        c.path("Healthcheck").isObject() ? Healthcheck.of(c.path("Healthcheck")) : null);
+        c.path("Healthcheck").isObject() ? Healthcheck.of(c.path("Healthcheck")) : null,
+        volumes,
+        strings(c.path("Shell")),
+        strings(c.path("OnBuild")));
   }
 
   /** Sets these defaults in an image config's {@code config} object (other fields stay). */
@@ -74,6 +88,18 @@ public record ImageConfig(
     } else {
       c.set("Healthcheck", healthcheck.json());
     }
+    if (volumes.isEmpty()) {
+      c.putNull("Volumes");
+    } else {
+      ObjectNode v = c.putObject("Volumes");
+      volumes.forEach(v::putObject);
+    }
+    if (shell.isEmpty()) {
+      c.remove("Shell");
+    } else {
+      set(c, "Shell", shell);
+    }
+    set(c, "OnBuild", onBuild);
   }
 
   private static void set(ObjectNode c, String field, List<String> values) {
