@@ -333,6 +333,9 @@ final class EngineBackend
     Path dir = null;
     try {
       dir = Files.createTempDirectory(engine.dataRoot().path(), "build-");
+      // The archive has no entry for the context's root, which dockerd makes 0755 (COPY . /x).
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       LayerUnpacker.extract(context, dir, LayerUnpacker.Limits.DEFAULT);
       return new io.jstack.runtime.build.ImageBuilder(engine).build(request.apply(dir), progress);
     } catch (LayerUnpacker.UnsafeLayerException e) {

@@ -1,0 +1,306 @@
+package io.jstack.runtime.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstack.engine.testing.NothingLeft;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.api.EngineServer;
+import io.jstack.runtime.container.RuntimeTools;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.image.ImageArchives;
+import io.jstack.runtime.image.internal.LayerUnpacker;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code docker build} (the classic protocol, the real {@code docker} CLI) against the embedded
+ * engine and against dockerd's classic builder, from the same context: the images have the same
+ * defaults, the same number of history entries, and the same files (path, type, mode, owner, size,
+ * content, link target) where the build wrote; a failing RUN fails both, naming its line on ours.
+ */
+class BuildIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Lists what the build wrote, one line per entry, with each file's content hash. */
+  private static final String TREE =
+      "for p in $(find /app /ctx /work | sort); do"
+          + " stat -c '%n %F %a %u:%g %s' $p;"
+          + " if [ -L $p ]; then echo \"-> $(readlink $p)\";"
+          + " elif [ -f $p ]; then md5sum $p; fi; done";
+
+  private static final String MULTI_STAGE =
+      String.join(
+          "\n",
+          "FROM jstack-examples/busybox:latest AS builder",
+          "WORKDIR /src",
+          "COPY app.txt ./",
+          "RUN echo built > out.txt && mkdir -p /out && cp app.txt out.txt /out/"
+              + " && chmod 0600 /out/out.txt",
+          "",
+          "FROM jstack-examples/busybox:latest AS unused",
+          "RUN echo never > /never",
+          "",
+          "FROM jstack-examples/busybox:latest",
+          "ARG VERSION=1",
+          "ENV APP_HOME=/app PATH=/app/bin:$PATH",
+          "LABEL org.example.version=$VERSION org.example.name=\"the app\"",
+          "MAINTAINER jstack",
+          "WORKDIR /app",
+          "COPY --from=builder /out/ ./data/",
+          "COPY --chown=1000:1000 script.sh bin/run",
+          "COPY . /ctx/",
+          "ADD archive.tar /work/",
+          "RUN [\"sh\", \"-c\", \"echo hello > hello.txt && ln -s hello.txt link.txt\"]",
+          "RUN echo $VERSION > version.txt && rm /ctx/dir/b.txt",
+          "USER 1000:1000",
+          "EXPOSE 8080 53/udp",
+          "VOLUME /data",
+          "STOPSIGNAL SIGINT",
+          "HEALTHCHECK --interval=5s CMD true",
+          "ENTRYPOINT [\"/app/bin/run\"]",
+          "CMD [\"serve\"]",
+          "");
+
+  @TempDir Path dir;
+  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
+  private EmbeddedEngine engine;
+  private EngineServer server;
+  private String host;
+  private final String tag = UUID.randomUUID().toString().substring(0, 8);
+  private final List<String[]> cleanUps = new ArrayList<>();
+
+  @BeforeEach
+  void engine() throws Exception {
+    Path archive = dir.resolve("busybox.tar");
+    docker(null, "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
+    engine = new EmbeddedEngine(new DataRoot(dir.resolve("data")), RuntimeTools.detect());
+    try (InputStream in = Files.newInputStream(archive)) {
+      ImageArchives.load(engine.images(), in, null);
+    }
+    engine.supervise(Duration.ofMillis(200), List.of());
+    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
+    host = "unix://" + dir.resolve("engine.sock");
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (String[] c : cleanUps) {
+      run(c);
+    }
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } finally {
+      if (engine != null) {
+        engine.stopSupervising();
+        // RUN's containers are on the default bridge network, which the engine made for them.
+        engine.networks().list().forEach(engine.networks()::remove);
+      }
+    }
+    LayerUnpacker.removeTree(dir.resolve("data"));
+  }
+
+  @Test
+  void multiStage_givesDockerdsConfigHistoryAndFiles() throws Exception {
+    Path context = context(MULTI_STAGE);
+    Built ours = build(host, context);
+    Built theirs = build(null, context);
+
+    assertThat(ours.config).isEqualTo(theirs.config);
+    assertThat(ours.history).isEqualTo(theirs.history);
+    assertThat(ours.tree).isEqualTo(theirs.tree);
+    assertThat(ours.tree)
+        .contains(
+            "/app/bin/run regular file 755 1000:1000 19",
+            "/app/data/out.txt regular file 600 0:0 6",
+            "/app/link.txt symbolic link 777 0:0 9",
+            "-> hello.txt",
+            "/work/inside.txt regular file 640 1234:1234 3")
+        .noneMatch(l -> l.startsWith("/ctx/secret.txt") || l.startsWith("/ctx/dir/b.txt"));
+    assertThat(ours.config.get("Labels").toString()).contains("the app");
+  }
+
+  @Test
+  void aFailingRun_failsBoth_namingItsLine() throws Exception {
+    Path context =
+        context("FROM jstack-examples/busybox:latest\nRUN echo before\nRUN echo broken; exit 3\n");
+
+    String ours = failedBuild(host, context);
+    String theirs = failedBuild(null, context);
+
+    assertThat(ours).contains("broken").contains("Dockerfile:3: RUN echo broken; exit 3 exited 3");
+    assertThat(theirs).contains("returned a non-zero code: 3");
+  }
+
+  @Test
+  void target_buildsOnlyWhatItNeeds_fromScratch() throws Exception {
+    Path context =
+        context(
+            String.join(
+                "\n",
+                "FROM jstack-examples/busybox:latest AS tools",
+                "RUN echo x > /x",
+                "FROM scratch AS final",
+                "COPY --from=tools /x /bin/busybox /",
+                "ENV ONLY=final",
+                "CMD [\"/busybox\", \"cat\", \"/x\"]",
+                "FROM jstack-examples/busybox:latest AS later",
+                "RUN exit 1",
+                ""));
+    String image = "jstack-build-it-target:" + tag;
+    cleanUps.add(cli(host, "rmi", "-f", image));
+    docker(host, "build", "--target", "final", "-t", image, context.toString());
+
+    assertThat(docker(host, "run", "--rm", "--network", "none", image)).isEqualTo("x\n");
+    JsonNode config =
+        JSON.readTree(docker(host, "image", "inspect", "-f", "{{json .Config}}", image));
+    assertThat(config.get("Env").toString()).isEqualTo("[\"ONLY=final\"]");
+  }
+
+  private record Built(Map<String, JsonNode> config, int history, List<String> tree) {}
+
+  private Built build(String on, Path context) throws Exception {
+    String image = "jstack-build-it:" + tag;
+    cleanUps.add(cli(on, "rmi", "-f", image));
+    docker(on, "build", "-t", image, "--build-arg", "VERSION=2", context.toString());
+    JsonNode config =
+        JSON.readTree(docker(on, "image", "inspect", "-f", "{{json .Config}}", image));
+    Map<String, JsonNode> picked = new LinkedHashMap<>();
+    for (String f :
+        List.of(
+            "Env",
+            "Cmd",
+            "Entrypoint",
+            "WorkingDir",
+            "User",
+            "ExposedPorts",
+            "Labels",
+            "Volumes",
+            "StopSignal",
+            "Healthcheck",
+            "OnBuild")) {
+      picked.put(f, config.get(f));
+    }
+    int history;
+    if (on == null) {
+      history = docker(on, "history", "-q", "--no-trunc", image).strip().split("\n").length;
+    } else {
+      history =
+          engine
+              .images()
+              .image(engine.images().find(image).orElseThrow())
+              .config()
+              .path("history")
+              .size();
+    }
+    String tree =
+        docker(
+            on,
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--user",
+            "0",
+            "--entrypoint",
+            "sh",
+            image,
+            "-c",
+            TREE);
+    return new Built(picked, history, Arrays.asList(tree.split("\n")));
+  }
+
+  private String failedBuild(String on, Path context) throws Exception {
+    String image = "jstack-build-it-fail:" + tag;
+    cleanUps.add(cli(on, "rmi", "-f", image));
+    String[] cmd = cli(on, "build", "-t", image, context.toString());
+    Process p = builder(cmd).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isNotZero();
+    return out;
+  }
+
+  /** A context with the Dockerfile and the files the Dockerfiles copy. */
+  private Path context(String dockerfile) throws Exception {
+    Path c = Files.createDirectories(dir.resolve("context-" + UUID.randomUUID()));
+    Files.writeString(c.resolve("Dockerfile"), dockerfile);
+    Files.writeString(c.resolve("app.txt"), "app\n");
+    Files.writeString(c.resolve("script.sh"), "#!/bin/sh\necho ran\n");
+    Files.setPosixFilePermissions(
+        c.resolve("script.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(c.resolve("secret.txt"), "secret\n");
+    Files.writeString(c.resolve(".dockerignore"), "secret.txt\n*.swp\n");
+    Files.createDirectories(c.resolve("dir/sub"));
+    Files.writeString(c.resolve("dir/a.txt"), "a\n");
+    Files.writeString(c.resolve("dir/b.txt"), "b\n");
+    Files.writeString(c.resolve("dir/sub/c.swp"), "swap\n");
+    Files.setPosixFilePermissions(
+        c.resolve("dir/sub"), PosixFilePermissions.fromString("rwx------"));
+    Files.createSymbolicLink(c.resolve("dir/outside"), Path.of("/etc/passwd"));
+    Path inner = Files.createDirectories(dir.resolve("archive-" + UUID.randomUUID()));
+    Files.writeString(inner.resolve("inside.txt"), "in\n");
+    run(
+        new String[] {
+          "tar",
+          "-C",
+          inner.toString(),
+          "--owner=1234",
+          "--group=1234",
+          "--mode=0640",
+          "-cf",
+          c.resolve("archive.tar").toString(),
+          "inside.txt"
+        });
+    LayerUnpacker.removeTree(inner);
+    return c;
+  }
+
+  private static String[] cli(String on, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("docker"));
+    if (on != null) {
+      cmd.addAll(List.of("-H", on));
+    }
+    cmd.addAll(List.of(args));
+    return cmd.toArray(String[]::new);
+  }
+
+  /** The classic builder on both sides: the same protocol the engine serves. */
+  private static ProcessBuilder builder(String[] cmd) {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("DOCKER_BUILDKIT", "0");
+    return pb;
+  }
+
+  /** Runs the docker CLI; what it printed; fails unless it exits 0. */
+  private static String docker(String on, String... args) throws Exception {
+    String[] cmd = cli(on, args);
+    Process p = builder(cmd).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+    return out;
+  }
+
+  private static void run(String[] cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    p.waitFor();
+  }
+}
