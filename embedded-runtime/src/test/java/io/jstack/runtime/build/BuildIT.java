@@ -38,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BuildIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Stands for dockerd's BuildKit where a test names the engine a build runs on. */
+  private static final String BUILDKIT = "buildkit";
+
   /** Lists what the build wrote, one line per entry, with each file's content hash. */
   private static final String TREE =
       "for p in $(find /app /ctx /work | sort); do"
@@ -135,7 +138,18 @@ class BuildIT {
             "-> hello.txt",
             "/work/inside.txt regular file 640 1234:1234 3")
         .noneMatch(l -> l.startsWith("/ctx/secret.txt") || l.startsWith("/ctx/dir/b.txt"));
-    assertThat(ours.config.get("Labels").toString()).contains("the app");
+    assertThat(ours.config.get("Labels")).contains("the app");
+  }
+
+  @Test
+  void multiStage_givesBuildKitsConfigHistoryAndFiles() throws Exception {
+    Path context = context(MULTI_STAGE);
+    Built ours = build(host, context);
+    Built kit = build(BUILDKIT, context);
+
+    assertThat(ours.config).isEqualTo(kit.config);
+    assertThat(ours.history).isEqualTo(kit.history);
+    assertThat(ours.tree).isEqualTo(kit.tree);
   }
 
   @Test
@@ -144,10 +158,12 @@ class BuildIT {
         context("FROM jstack-examples/busybox:latest\nRUN echo before\nRUN echo broken; exit 3\n");
 
     String ours = failedBuild(host, context);
-    String theirs = failedBuild(null, context);
+    // BuildKit on dockerd: the classic builder would leave the failed step's container and the
+    // images of the steps before it behind.
+    String theirs = failedBuild(BUILDKIT, context);
 
     assertThat(ours).contains("broken").contains("Dockerfile:3: RUN echo broken; exit 3 exited 3");
-    assertThat(theirs).contains("returned a non-zero code: 3");
+    assertThat(theirs).contains("exit code: 3");
   }
 
   @Test
@@ -175,15 +191,15 @@ class BuildIT {
     assertThat(config.get("Env").toString()).isEqualTo("[\"ONLY=final\"]");
   }
 
-  private record Built(Map<String, JsonNode> config, int history, List<String> tree) {}
+  private record Built(Map<String, String> config, int history, List<String> tree) {}
 
   private Built build(String on, Path context) throws Exception {
-    String image = "jstack-build-it:" + tag;
+    String image = "jstack-build-it:" + tag + (BUILDKIT.equals(on) ? "-kit" : "");
     cleanUps.add(cli(on, "rmi", "-f", image));
     docker(on, "build", "-t", image, "--build-arg", "VERSION=2", context.toString());
     JsonNode config =
         JSON.readTree(docker(on, "image", "inspect", "-f", "{{json .Config}}", image));
-    Map<String, JsonNode> picked = new LinkedHashMap<>();
+    Map<String, String> picked = new LinkedHashMap<>();
     for (String f :
         List.of(
             "Env",
@@ -197,10 +213,10 @@ class BuildIT {
             "StopSignal",
             "Healthcheck",
             "OnBuild")) {
-      picked.put(f, config.get(f));
+      picked.put(f, String.valueOf(config.get(f)));
     }
     int history;
-    if (on == null) {
+    if (on == null || on.equals(BUILDKIT)) {
       history = docker(on, "history", "-q", "--no-trunc", image).strip().split("\n").length;
     } else {
       history =
@@ -274,18 +290,21 @@ class BuildIT {
   }
 
   private static String[] cli(String on, String... args) {
-    List<String> cmd = new ArrayList<>(List.of("docker"));
-    if (on != null) {
+    List<String> cmd = new ArrayList<>(List.of(BUILDKIT.equals(on) ? "/usr/bin/docker" : "docker"));
+    if (on != null && !BUILDKIT.equals(on)) {
       cmd.addAll(List.of("-H", on));
     }
     cmd.addAll(List.of(args));
     return cmd.toArray(String[]::new);
   }
 
-  /** The classic builder on both sides: the same protocol the engine serves. */
+  /**
+   * The classic builder on both sides (the protocol the engine serves), or BuildKit on dockerd
+   * through Debian's 20.10 client (the newer client on PATH has no buildx).
+   */
   private static ProcessBuilder builder(String[] cmd) {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DOCKER_BUILDKIT", "0");
+    pb.environment().put("DOCKER_BUILDKIT", cmd[0].equals("/usr/bin/docker") ? "1" : "0");
     return pb;
   }
 
