@@ -1,6 +1,7 @@
 package io.jstack.runtime.build;
 
 import io.jstack.runtime.build.internal.FileCopies;
+import io.jstack.runtime.build.internal.HistoryText;
 import io.jstack.runtime.build.internal.Owners;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
@@ -135,7 +136,8 @@ final class StepExecution {
             "RUN " + shown + " exited " + ran.exitCode(),
             "fix the command; its output is above");
       }
-      commit.commit(s, containers.upperDir(ran.id()), "RUN " + String.join(" ", argv), null);
+      commit.commit(
+          s, containers.upperDir(ran.id()), HistoryText.run(step.buildArgs(), argv), null);
     } finally {
       containers.remove(ran.id());
     }

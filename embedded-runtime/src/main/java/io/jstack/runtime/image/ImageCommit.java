@@ -53,7 +53,8 @@ public final class ImageCommit {
    *
    * @param created when it was made (also the config's {@code created}); with {@code clamp}, no
    *     time in the layer is later
-   * @param createdBy what made it (a command line)
+   * @param createdBy what made it (a command line); null for no history entry when there is no
+   *     layer (a config change BuildKit does not record, as ONBUILD)
    * @param comment, author as given, or null
    * @param clamp the latest time a file in the layer may carry (a build's {@code
    *     SOURCE_DATE_EPOCH}), or null
@@ -125,17 +126,19 @@ public final class ImageCommit {
       if (diffId != null) {
         diffIds.add(diffId);
       }
-      ObjectNode h = config.withArrayProperty("history").addObject();
-      h.put("created", history.created().toString());
-      h.put("created_by", history.createdBy());
-      if (history.author() != null) {
-        h.put("author", history.author());
-      }
-      if (history.comment() != null) {
-        h.put("comment", history.comment());
-      }
-      if (layer == null) {
-        h.put("empty_layer", true);
+      if (history.createdBy() != null || layer != null) {
+        ObjectNode h = config.withArrayProperty("history").addObject();
+        h.put("created", history.created().toString());
+        h.put("created_by", history.createdBy() == null ? "" : history.createdBy());
+        if (history.author() != null) {
+          h.put("author", history.author());
+        }
+        if (history.comment() != null) {
+          h.put("comment", history.comment());
+        }
+        if (layer == null) {
+          h.put("empty_layer", true);
+        }
       }
       byte[] configBytes = ImageStore.JSON.writeValueAsBytes(config);
       String configDigest = store.putBlob(configBytes);

@@ -43,7 +43,7 @@ class BuildIT {
 
   /** Lists what the build wrote, one line per entry, with each file's content hash. */
   private static final String TREE =
-      "for p in $(find /app /ctx /work | sort); do"
+      "for p in $(find /app /ctx /work /home/app 2>/dev/null | sort); do"
           + " stat -c '%n %F %a %u:%g %s' $p;"
           + " if [ -L $p ]; then echo \"-> $(readlink $p)\";"
           + " elif [ -f $p ]; then md5sum $p; fi; done";
@@ -79,6 +79,25 @@ class BuildIT {
           "HEALTHCHECK --interval=5s CMD true",
           "ENTRYPOINT [\"/app/bin/run\"]",
           "CMD [\"serve\"]",
+          "");
+
+  /** BuildKit-only flags and the instructions that change how later ones run. */
+  private static final String FEATURES =
+      String.join(
+          "\n",
+          "FROM jstack-examples/busybox:latest",
+          "SHELL [\"/bin/sh\", \"-ec\"]",
+          "ARG GREETING=hi",
+          "ENV TARGET=world",
+          "USER 1000:1000",
+          "WORKDIR /home/app",
+          "USER root",
+          "RUN echo \"$GREETING $TARGET\" > greeting.txt; mkdir -p /work; echo \"$0 $-\" > /work/sh.txt",
+          "COPY --chmod=0640 app.txt dir/a.txt ./",
+          "COPY --chown=1000 dir /home/app/dir",
+          "ADD archive.tar.gz /work/",
+          "ONBUILD RUN echo child",
+          "CMD echo $TARGET",
           "");
 
   @TempDir Path dir;
@@ -128,7 +147,9 @@ class BuildIT {
     Built theirs = build(null, context);
 
     assertThat(ours.config).isEqualTo(theirs.config);
-    assertThat(ours.history).isEqualTo(theirs.history);
+    assertThat(ours.history)
+        .as(ours.history + " vs " + theirs.history)
+        .hasSameSizeAs(theirs.history);
     assertThat(ours.tree).isEqualTo(theirs.tree);
     assertThat(ours.tree)
         .contains(
@@ -148,8 +169,34 @@ class BuildIT {
     Built kit = build(BUILDKIT, context);
 
     assertThat(ours.config).isEqualTo(kit.config);
-    assertThat(ours.history).isEqualTo(kit.history);
+    assertThat(ours.history).as(ours.history + " vs " + kit.history).hasSameSizeAs(kit.history);
+    assertThat(withoutArgs(ours.history)).isEqualTo(withoutArgs(kit.history));
     assertThat(ours.tree).isEqualTo(kit.tree);
+  }
+
+  @Test
+  void bulidKitFeatures_giveBuildKitsConfigHistoryAndFiles() throws Exception {
+    Path context = context(FEATURES);
+    Built ours = build(host, context);
+    Built kit = build(BUILDKIT, context);
+
+    assertThat(ours.config).isEqualTo(kit.config);
+    assertThat(ours.history).as(ours.history + " vs " + kit.history).hasSameSizeAs(kit.history);
+    assertThat(withoutArgs(ours.history)).isEqualTo(withoutArgs(kit.history));
+    assertThat(ours.tree).isEqualTo(kit.tree);
+    assertThat(ours.tree).contains("/home/app/app.txt regular file 640 0:0 4");
+  }
+
+  @Test
+  void aSymlinkOutOfTheContext_orAnIgnoredFile_isNotFound_onBoth() throws Exception {
+    for (String copy : List.of("COPY dir/outside /x", "COPY secret.txt /x")) {
+      Path context = context("FROM jstack-examples/busybox:latest\n" + copy + "\n");
+
+      assertThat(failedBuild(host, context))
+          .contains("Dockerfile:2: COPY failed")
+          .contains("not found");
+      assertThat(failedBuild(BUILDKIT, context)).contains("not found");
+    }
   }
 
   @Test
@@ -191,7 +238,8 @@ class BuildIT {
     assertThat(config.get("Env").toString()).isEqualTo("[\"ONLY=final\"]");
   }
 
-  private record Built(Map<String, String> config, int history, List<String> tree) {}
+  /** An image's defaults, what made each history entry (oldest first), and its files. */
+  private record Built(Map<String, String> config, List<String> history, List<String> tree) {}
 
   private Built build(String on, Path context) throws Exception {
     String image = "jstack-build-it:" + tag + (BUILDKIT.equals(on) ? "-kit" : "");
@@ -215,17 +263,18 @@ class BuildIT {
             "OnBuild")) {
       picked.put(f, String.valueOf(config.get(f)));
     }
-    int history;
+    List<String> history = new ArrayList<>();
     if (on == null || on.equals(BUILDKIT)) {
-      history = docker(on, "history", "-q", "--no-trunc", image).strip().split("\n").length;
+      String h = docker(on, "history", "--no-trunc", "--format", "{{.CreatedBy}}", image);
+      history.addAll(Arrays.asList(h.substring(0, h.length() - 1).split("\n", -1)));
+      java.util.Collections.reverse(history);
     } else {
-      history =
-          engine
-              .images()
-              .image(engine.images().find(image).orElseThrow())
-              .config()
-              .path("history")
-              .size();
+      engine
+          .images()
+          .image(engine.images().find(image).orElseThrow())
+          .config()
+          .path("history")
+          .forEach(e -> history.add(e.path("created_by").asText()));
     }
     String tree =
         docker(
@@ -252,6 +301,14 @@ class BuildIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isNotZero();
     return out;
+  }
+
+  /**
+   * History texts without ARG's: BuildKit records an ARG's default as written, the plan only the
+   * value it takes.
+   */
+  private static List<String> withoutArgs(List<String> history) {
+    return history.stream().filter(h -> !h.startsWith("ARG ")).toList();
   }
 
   /** A context with the Dockerfile and the files the Dockerfiles copy. */
@@ -283,6 +340,17 @@ class BuildIT {
           "--mode=0640",
           "-cf",
           c.resolve("archive.tar").toString(),
+          "inside.txt"
+        });
+    run(
+        new String[] {
+          "tar",
+          "-C",
+          inner.toString(),
+          "--owner=0",
+          "--group=0",
+          "-czf",
+          c.resolve("archive.tar.gz").toString(),
           "inside.txt"
         });
     LayerUnpacker.removeTree(inner);

@@ -193,9 +193,8 @@ public final class FileCopies {
     Path dir = RootPaths.resolve(from.root(), prefix);
     String part = parts[i];
     if (!part.matches(".*[*?\\[].*")) {
-      Path next = dir.resolve(part);
-      if (Files.exists(RootPaths.resolve(from.root(), join(prefix, part)), NOFOLLOW)
-          || Files.isSymbolicLink(next)) {
+      // Resolved inside the root: a link out of it leads to nothing there, as in BuildKit.
+      if (Files.exists(RootPaths.resolve(from.root(), join(prefix, part)), NOFOLLOW)) {
         expand(from, join(prefix, part), parts, i + 1, out);
       }
       return;

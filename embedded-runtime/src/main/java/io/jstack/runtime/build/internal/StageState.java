@@ -133,8 +133,9 @@ public final class StageState {
   }
 
   /**
-   * Applies a metadata instruction (one that changes no file) and returns how history records it;
-   * null when {@code in} is not one.
+   * Applies a metadata instruction (one that changes no file) and returns how history records it,
+   * as BuildKit words it; null when BuildKit records none (ONBUILD) or {@code in} is no metadata
+   * instruction.
    */
   public String apply(Instruction in) {
     if (in instanceof Instruction.Env e) {
@@ -165,7 +166,7 @@ public final class StageState {
     if (in instanceof Instruction.Cmd c) {
       cmd = argv(c.command());
       cmdSet = true;
-      return "CMD " + json(cmd);
+      return "CMD " + HistoryText.quoted(cmd);
     }
     if (in instanceof Instruction.Entrypoint e) {
       entrypoint = argv(e.command());
@@ -173,21 +174,23 @@ public final class StageState {
       if (!cmdSet) {
         cmd = List.of();
       }
-      return "ENTRYPOINT " + json(entrypoint);
+      return "ENTRYPOINT " + HistoryText.quoted(entrypoint);
     }
     if (in instanceof Instruction.User u) {
       user = u.user();
       return "USER " + u.user();
     }
     if (in instanceof Instruction.Expose e) {
+      List<String> ports = new ArrayList<>();
       for (String p : e.ports()) {
-        exposedPorts.add(p.contains("/") ? p.toLowerCase(java.util.Locale.ROOT) : p + "/tcp");
+        ports.add(p.contains("/") ? p.toLowerCase(java.util.Locale.ROOT) : p + "/tcp");
       }
-      return "EXPOSE map[" + String.join(" ", e.ports()) + "]";
+      exposedPorts.addAll(ports);
+      return "EXPOSE " + HistoryText.ports(ports);
     }
     if (in instanceof Instruction.Volume v) {
       volumes.addAll(v.paths());
-      return "VOLUME " + json(v.paths());
+      return "VOLUME " + HistoryText.plain(v.paths());
     }
     if (in instanceof Instruction.StopSignal s) {
       stopSignal = s.signal();
@@ -197,15 +200,17 @@ public final class StageState {
       healthcheck =
           new Healthcheck(
               h.test(), h.interval(), h.timeout(), h.startPeriod(), h.startInterval(), h.retries());
-      return "HEALTHCHECK " + json(h.test());
+      return HistoryText.healthcheck(
+          h.test(), h.interval(), h.timeout(), h.startPeriod(), h.retries());
     }
     if (in instanceof Instruction.Shell s) {
       shell = s.shell();
-      return "SHELL " + json(s.shell());
+      return "SHELL " + HistoryText.plain(s.shell());
     }
     if (in instanceof Instruction.Onbuild o) {
       onBuild.add(o.expression());
-      return "ONBUILD " + o.expression();
+      // BuildKit records no history for it (the classic builder does).
+      return null;
     }
     if (in instanceof Instruction.Maintainer m) {
       return "MAINTAINER " + m.name();
@@ -216,16 +221,5 @@ public final class StageState {
   /** The author MAINTAINER sets, or null. */
   public static String author(Instruction in) {
     return in instanceof Instruction.Maintainer m ? m.name() : null;
-  }
-
-  private static String json(List<String> values) {
-    StringBuilder b = new StringBuilder("[");
-    for (String v : values) {
-      b.append(b.length() == 1 ? "" : ",")
-          .append('"')
-          .append(v.replace("\\", "\\\\").replace("\"", "\\\""))
-          .append('"');
-    }
-    return b.append(']').toString();
   }
 }

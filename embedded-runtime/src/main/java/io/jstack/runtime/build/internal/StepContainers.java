@@ -32,8 +32,9 @@ public final class StepContainers {
   }
 
   /**
-   * Runs {@code argv} in a new container of image {@code reference}, tells {@code output} what it
-   * printed, and returns the container's id and exit code; the caller removes it.
+   * Runs {@code argv} in a new container of image {@code reference}, tells {@code started} its id
+   * and {@code output} what it prints as it prints it, and returns the container's id and exit
+   * code; the caller removes it.
    */
   public Ran run(
       String reference,
@@ -46,8 +47,13 @@ public final class StepContainers {
     String id = engine.create(null, settings(reference, argv, env, workingDir, user, network));
     try {
       engine.start(id);
+      Path file = engine.containers().logFile(id);
+      LogTail tail = new LogTail();
+      while (engine.containers().waitExit(id, Duration.ofMillis(200)).isEmpty()) {
+        tail.read(file, output);
+      }
       int exit = engine.await(id, WaitFor.NOT_RUNNING);
-      output.accept(log(engine.containers().logFile(id)));
+      tail.read(file, output);
       return new Ran(id, exit);
     } catch (RuntimeException e) {
       remove(id);
@@ -129,23 +135,52 @@ public final class StepContainers {
   /** The text of a conmon log ({@code TIME STREAM P|F CONTENT} lines), both streams in order. */
   static String log(Path file) {
     StringBuilder out = new StringBuilder();
-    try {
-      if (!Files.exists(file)) {
-        return "";
-      }
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String[] f = line.split(" ", 4);
-        if (f.length < 3) {
-          continue;
-        }
-        out.append(f.length == 4 ? f[3] : "");
-        if (f[2].equals("F")) {
-          out.append('\n');
-        }
-      }
-    } catch (IOException e) {
-      return "";
-    }
+    new LogTail().read(file, out::append);
     return out.toString();
+  }
+
+  /** Reads the whole lines a conmon log gained since the last read, while its container runs. */
+  static final class LogTail {
+    private long offset;
+
+    void read(Path file, Consumer<String> output) {
+      if (!Files.exists(file)) {
+        return;
+      }
+      StringBuilder out = new StringBuilder();
+      try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+        ch.position(offset);
+        byte[] bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+        int end = lastNewline(bytes);
+        if (end < 0) {
+          return;
+        }
+        offset += end + 1;
+        for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
+          String[] f = line.split(" ", 4);
+          if (f.length < 3) {
+            continue;
+          }
+          out.append(f.length == 4 ? f[3] : "");
+          if (f[2].equals("F")) {
+            out.append('\n');
+          }
+        }
+      } catch (IOException e) {
+        return; // The step's output is for people; the build goes on without it.
+      }
+      if (out.length() > 0) {
+        output.accept(out.toString());
+      }
+    }
+
+    private static int lastNewline(byte[] bytes) {
+      for (int i = bytes.length - 1; i >= 0; i--) {
+        if (bytes[i] == '\n') {
+          return i;
+        }
+      }
+      return -1;
+    }
   }
 }

@@ -68,13 +68,13 @@ class StageStateTest {
             "ENV A=1 PATH=/bin",
             "ENV A=2",
             "LABEL a=b c d=e",
-            "EXPOSE map[80 53/UDP]",
-            "VOLUME [\"/data\",\"/cache\"]",
+            "EXPOSE map[53/udp:{} 80/tcp:{}]",
+            "VOLUME [/data /cache]",
             "USER app:app",
             "STOPSIGNAL SIGINT",
-            "SHELL [\"/bin/bash\",\"-c\"]",
-            "CMD [\"/bin/bash\",\"-c\",\"run it\"]",
-            "ONBUILD RUN echo child",
+            "SHELL [/bin/bash -c]",
+            "CMD [\"/bin/bash\" \"-c\" \"run it\"]",
+            null,
             "MAINTAINER me");
   }
 
@@ -112,6 +112,20 @@ class StageStateTest {
     StageState own = after("FROM scratch\nCMD [\"serve\"]\nENTRYPOINT [\"/app\"]", ignored);
     assertThat(own.config().cmd()).containsExactly("serve");
     assertThat(own.config().entrypoint()).containsExactly("/app");
+  }
+
+  @Test
+  void healthcheck_andRun_areWordedAsBuildKitWordsThem() {
+    List<String> history = new ArrayList<>();
+    after(
+        "FROM scratch\nHEALTHCHECK --interval=1m30s --timeout=500ms --retries=3 CMD true", history);
+    assertThat(history)
+        .containsExactly(
+            "HEALTHCHECK &{[\"CMD-SHELL\" \"true\"] \"1m30s\" \"500ms\" \"0s\" '\\x03'}");
+    assertThat(HistoryText.run(Map.of("V", "2"), List.of("/bin/sh", "-c", "make")))
+        .isEqualTo("RUN |1 V=2 /bin/sh -c make # buildkit");
+    assertThat(HistoryText.duration(java.time.Duration.ofHours(1))).isEqualTo("1h0m0s");
+    assertThat(HistoryText.duration(java.time.Duration.ofMillis(1500))).isEqualTo("1.5s");
   }
 
   @Test
