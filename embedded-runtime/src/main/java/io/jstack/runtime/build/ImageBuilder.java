@@ -186,6 +186,14 @@ public final class ImageBuilder {
                             s.line(),
                             "the base image " + img.reference() + " is not in the store",
                             "pull it first (docker pull " + img.reference() + ")"));
+        if (!store.image(m).defaults().onBuild().isEmpty()) {
+          throw DockerfileException.at(
+              s.line(),
+              "the base image "
+                  + img.reference()
+                  + " has ONBUILD triggers, which the jstack engine's builder does not run yet",
+              "build this Dockerfile with --engine docker");
+        }
         state = new StageState(m, temporaryTag(m), store.image(m).defaults());
       } else {
         state = new StageState(null, null, StageState.scratchDefaults());
