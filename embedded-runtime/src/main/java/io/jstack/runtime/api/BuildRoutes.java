@@ -63,8 +63,15 @@ final class BuildRoutes {
                     }
                   });
           ObjectNode aux = Exchange.JSON.createObjectNode();
+          aux.put("id", "moby.image.id");
           aux.putObject("aux").put("ID", id);
           out.accept(aux);
+          if (quiet) {
+            // What docker build -q prints: dockerd's classic builder sends the ID as text last.
+            ObjectNode n = Exchange.JSON.createObjectNode();
+            n.put("stream", id + "\n");
+            out.accept(n);
+          }
         });
   }
 

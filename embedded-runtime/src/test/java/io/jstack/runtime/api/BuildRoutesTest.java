@@ -116,7 +116,7 @@ class BuildRoutesTest {
         .containsExactly(
             "{\"stream\":\"Step 1/1 : FROM busybox\\n\"}",
             "{\"stream\":\"Successfully built 0123456789ab\\n\"}",
-            "{\"aux\":{\"ID\":\"sha256:0123456789ab\"}}");
+            "{\"id\":\"moby.image.id\",\"aux\":{\"ID\":\"sha256:0123456789ab\"}}");
   }
 
   @Test
@@ -133,7 +133,9 @@ class BuildRoutesTest {
   void build_quiet_sendsOnlyTheId() {
     assertThat(lines(build("?q=1")))
         .extracting(JsonNode::toString)
-        .containsExactly("{\"aux\":{\"ID\":\"sha256:0123456789ab\"}}");
+        .containsExactly(
+            "{\"id\":\"moby.image.id\",\"aux\":{\"ID\":\"sha256:0123456789ab\"}}",
+            "{\"stream\":\"sha256:0123456789ab\\n\"}");
   }
 
   @Test

@@ -230,12 +230,28 @@ class BuildIT {
                 ""));
     String image = "jstack-build-it-target:" + tag;
     cleanUps.add(cli(host, "rmi", "-f", image));
-    docker(host, "build", "--target", "final", "-t", image, context.toString());
+    String id =
+        docker(
+            host,
+            "build",
+            "-q",
+            "--target",
+            "final",
+            "--label",
+            "built.by=it",
+            "-t",
+            image,
+            context.toString());
+
+    id = id.substring(id.indexOf("sha256:"));
+    assertThat(id).matches("sha256:[0-9a-f]{64}\n");
 
     assertThat(docker(host, "run", "--rm", "--network", "none", image)).isEqualTo("x\n");
     JsonNode config =
         JSON.readTree(docker(host, "image", "inspect", "-f", "{{json .Config}}", image));
     assertThat(config.get("Env").toString()).isEqualTo("[\"ONLY=final\"]");
+    assertThat(config.get("Labels").toString()).isEqualTo("{\"built.by\":\"it\"}");
+    assertThat(docker(host, "image", "inspect", "-f", "{{.Id}}", image)).isEqualTo(id);
   }
 
   /** An image's defaults, what made each history entry (oldest first), and its files. */
