@@ -54,8 +54,7 @@ public final class ImageBuilder {
   private final class Run {
     private final BuildRequest request;
     private final Consumer<String> progress;
-    private final String id =
-        Long.toHexString(System.nanoTime() ^ Double.doubleToLongBits(Math.random()));
+    private final String id = java.util.UUID.randomUUID().toString().substring(0, 8);
     private final List<ImageReference> temporary = new ArrayList<>();
     private final Map<Integer, StageState> finished = new java.util.HashMap<>();
     private String[] lines;

@@ -209,6 +209,16 @@ final class StepExecution {
                   in.line(),
                   in.keyword() + " failed: " + e.getMessage(),
                   "check the source path against the context and .dockerignore");
+            } catch (IOException e) {
+              // The engine's own directories are no business of the client's.
+              String why =
+                  String.valueOf(e.getMessage())
+                      .replace(root.toString(), "")
+                      .replace(source.root().toString(), "");
+              throw DockerfileException.at(
+                  in.line(),
+                  in.keyword() + " failed: " + e.getClass().getSimpleName() + " " + why,
+                  "check the sources and the destination");
             }
           });
     } finally {

@@ -200,6 +200,24 @@ class BuildIT {
   }
 
   @Test
+  void run_isOnTheNatdBridge_orOnNoNetwork() throws Exception {
+    Path context =
+        context(
+            "FROM jstack-examples/busybox:latest\n"
+                + "RUN ls /sys/class/net | tr '\\n' ' ' > /nets; ip route | grep -q default"
+                + " && echo routed >> /nets || true\n");
+    String image = "jstack-build-it-net:" + tag;
+    cleanUps.add(cli(host, "rmi", "-f", image));
+
+    docker(host, "build", "-t", image, context.toString());
+    assertThat(docker(host, "run", "--rm", "--network", "none", image, "cat", "/nets"))
+        .isEqualTo("eth0 lo routed\n");
+    docker(host, "build", "--network", "none", "-t", image, context.toString());
+    assertThat(docker(host, "run", "--rm", "--network", "none", image, "cat", "/nets"))
+        .isEqualTo("lo ");
+  }
+
+  @Test
   void aFailingRun_failsBoth_namingItsLine() throws Exception {
     Path context =
         context("FROM jstack-examples/busybox:latest\nRUN echo before\nRUN echo broken; exit 3\n");
