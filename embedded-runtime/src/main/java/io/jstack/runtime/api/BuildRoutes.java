@@ -41,6 +41,7 @@ final class BuildRoutes {
     Map<String, String> labels = map(x, "labels");
     List<String> tags = x.params("t");
     boolean quiet = x.flag("q");
+    boolean noCache = x.flag("nocache");
     x.streamJson(
         out -> {
           String id =
@@ -54,7 +55,8 @@ final class BuildRoutes {
                           target == null ? "" : target,
                           labels,
                           tags,
-                          network == null || network.isEmpty() ? "default" : network),
+                          network == null || network.isEmpty() ? "default" : network,
+                          noCache),
                   line -> {
                     if (!quiet) {
                       ObjectNode n = Exchange.JSON.createObjectNode();

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param tags the names the image gets ({@code t}); empty for none
  * @param networkMode where RUN's containers are: {@code default} (the engine's bridge) or {@code
  *     none}
+ * @param noCache whether every step runs even when an earlier build's image for it is there
  */
 public record BuildRequest(
     Path context,
@@ -23,7 +24,8 @@ public record BuildRequest(
     String target,
     Map<String, String> labels,
     List<String> tags,
-    String networkMode) {
+    String networkMode,
+    boolean noCache) {
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
     labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));

@@ -2,6 +2,7 @@ package io.jstack.runtime.build;
 
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
+import io.jstack.runtime.build.internal.BuildCache;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
 import io.jstack.runtime.container.internal.RootPaths;
@@ -32,11 +33,13 @@ public final class ImageBuilder {
   private final EmbeddedEngine engine;
   private final ImageStore store;
   private final StepContainers containers;
+  private final BuildCache cache;
 
   public ImageBuilder(EmbeddedEngine engine) {
     this.engine = engine;
     this.store = engine.images();
     this.containers = new StepContainers(engine);
+    this.cache = new BuildCache(engine.dataRoot().path().resolve("build-cache"), store);
   }
 
   /**
@@ -61,6 +64,7 @@ public final class ImageBuilder {
     private BuildPlan plan;
     private DockerIgnore ignore;
     private int step;
+    private String contextDigest;
     private int steps;
 
     Run(BuildRequest request, Consumer<String> progress) {
@@ -201,11 +205,58 @@ public final class ImageBuilder {
       for (Step st : s.steps()) {
         progress.accept(
             "Step " + ++step + "/" + steps + " : " + source(st.instruction().line()) + "\n");
-        new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
-            .execute(s.index(), st, state, progress);
+        String key = request.noCache() ? null : stepKey(s.index(), st, state);
+        java.util.Optional<String> hit =
+            key == null ? java.util.Optional.empty() : cache.lookup(key);
+        if (hit.isPresent()) {
+          // The step's effect on the defaults, which the cached image has too.
+          if (st.instruction() instanceof Instruction.Workdir w) {
+            state.workdir(w.path());
+          } else {
+            state.apply(st.instruction());
+          }
+          state.reached(hit.get(), temporaryTag(hit.get()));
+          progress.accept(" ---> Using cache\n");
+        } else {
+          new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
+              .execute(s.index(), st, state, progress);
+          if (key != null) {
+            cache.put(key, state.manifest());
+          }
+        }
         shortId(state);
       }
       return state;
+    }
+
+    /**
+     * The cache key of {@code st} over {@code state}: the parent image (its config included), the
+     * instruction as planned (not its line), the build arguments it uses, and what it reads besides
+     * the parent: RUN its network, COPY and ADD the context or the stage or image they copy from.
+     */
+    private String stepKey(int stage, Step st, StageState state) {
+      Instruction in = st.instruction();
+      List<String> parts = new ArrayList<>();
+      parts.add(state.manifest() == null ? "scratch" : state.manifest());
+      parts.add(in.toString().replaceFirst("^(\\w+)\\[line=\\d+, ", "$1["));
+      parts.add(st.buildArgs().toString());
+      if (in instanceof Instruction.Run) {
+        parts.add(request.networkMode());
+      } else if (in instanceof Instruction.Copy c && !c.from().isEmpty()) {
+        Stage.Base b = plan.source(c.from(), stage);
+        parts.add(
+            b instanceof Stage.Base.StageRef r
+                ? String.valueOf(finished.get(r.index()).manifest())
+                : b instanceof Stage.Base.Image img
+                    ? store.find(img.reference()).orElse("absent")
+                    : "scratch");
+      } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+        if (contextDigest == null) {
+          contextDigest = BuildCache.contextDigest(request.context(), ignore);
+        }
+        parts.add(contextDigest);
+      }
+      return BuildCache.key(parts);
     }
 
     private void shortId(StageState state) {

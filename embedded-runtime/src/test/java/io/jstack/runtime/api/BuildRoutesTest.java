@@ -94,6 +94,7 @@ class BuildRoutesTest {
     ApiClient.Answer a =
         build(
             "?t=app:1&t=app:latest&dockerfile=build/App.Dockerfile&target=final&networkmode=none"
+                + "&nocache=1"
                 + "&buildargs="
                 + enc("{\"V\":\"2\",\"UNSET\":null}")
                 + "&labels="
@@ -110,7 +111,8 @@ class BuildRoutesTest {
                 "final",
                 java.util.Map.of("team", "core"),
                 List.of("app:1", "app:latest"),
-                "none"));
+                "none",
+                true));
     assertThat(lines(a))
         .extracting(JsonNode::toString)
         .containsExactly(
@@ -127,6 +129,7 @@ class BuildRoutesTest {
     assertThat(builds.request.target()).isEmpty();
     assertThat(builds.request.tags()).isEmpty();
     assertThat(builds.request.networkMode()).isEqualTo("default");
+    assertThat(builds.request.noCache()).isFalse();
   }
 
   @Test

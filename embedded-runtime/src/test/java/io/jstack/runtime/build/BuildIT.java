@@ -218,6 +218,36 @@ class BuildIT {
   }
 
   @Test
+  void aRebuild_usesTheCache_untilTheContextChanges() throws Exception {
+    Path context =
+        context(
+            "FROM jstack-examples/busybox:latest\nENV A=1\nCOPY app.txt /\nRUN cat /app.txt >"
+                + " /copy\nWORKDIR /w\n");
+    String image = "jstack-build-it-cache:" + tag;
+    cleanUps.add(cli(host, "rmi", "-f", image));
+
+    String first = docker(host, "build", "-t", image, context.toString());
+    String id = docker(host, "image", "inspect", "-f", "{{.Id}}", image);
+    Files.setLastModifiedTime(
+        context.resolve("app.txt"), java.nio.file.attribute.FileTime.fromMillis(0));
+    String again = docker(host, "build", "-t", image, context.toString());
+
+    assertThat(first).doesNotContain("Using cache");
+    assertThat(again).doesNotContain("Running in");
+    assertThat(again.split(" ---> Using cache", -1)).hasSize(5);
+    assertThat(docker(host, "image", "inspect", "-f", "{{.Id}}", image)).isEqualTo(id);
+
+    Files.writeString(context.resolve("app.txt"), "changed\n");
+    String changed = docker(host, "build", "-t", image, context.toString());
+    assertThat(changed.split(" ---> Using cache", -1)).as(changed).hasSize(2);
+    assertThat(docker(host, "run", "--rm", "--network", "none", image, "cat", "/copy"))
+        .isEqualTo("changed\n");
+
+    String forced = docker(host, "build", "--no-cache", "-t", image, context.toString());
+    assertThat(forced).doesNotContain("Using cache").contains("Running in");
+  }
+
+  @Test
   void aFailingRun_failsBoth_namingItsLine() throws Exception {
     Path context =
         context("FROM jstack-examples/busybox:latest\nRUN echo before\nRUN echo broken; exit 3\n");
