@@ -1,5 +1,6 @@
 package io.jstack.runtime.api;
 
+import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
 import io.jstack.runtime.container.ExecProcess;
 import io.jstack.runtime.container.Usage;
@@ -17,10 +18,13 @@ import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
+import io.jstack.runtime.image.internal.LayerUnpacker;
 import io.jstack.runtime.internal.SeqPacket;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +49,8 @@ final class EngineBackend
         ImageService,
         NetworkService,
         VolumeService,
-        SystemService {
+        SystemService,
+        BuildService {
   private final EmbeddedEngine engine;
 
   EngineBackend(EmbeddedEngine engine) {
@@ -55,7 +60,7 @@ final class EngineBackend
   /** The routes' services, all over {@code engine}. */
   static EngineServer.Services services(EmbeddedEngine engine) {
     EngineBackend b = new EngineBackend(engine);
-    return new EngineServer.Services(b, b, b, b, b, b, b, b);
+    return new EngineServer.Services(b, b, b, b, b, b, b, b, b);
   }
 
   // ------------------------------------------------------------------ containers
@@ -338,5 +343,35 @@ final class EngineBackend
   @Override
   public void announceExits() {
     engine.announceExits();
+  }
+
+  // ------------------------------------------------------------------ builds
+
+  @Override
+  public String build(
+      InputStream context,
+      java.util.function.Function<Path, io.jstack.runtime.build.BuildRequest> request,
+      Consumer<String> progress) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory(engine.dataRoot().path(), "build-");
+      // The archive has no entry for the context's root, which dockerd makes 0755 (COPY . /x).
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      LayerUnpacker.extract(context, dir, LayerUnpacker.Limits.DEFAULT);
+      return new io.jstack.runtime.build.ImageBuilder(engine).build(request.apply(dir), progress);
+    } catch (LayerUnpacker.UnsafeLayerException e) {
+      throw new IllegalArgumentException("the build context is unsafe: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new EngineException("cannot read the build context: " + e.getMessage(), e);
+    } finally {
+      if (dir != null) {
+        try {
+          LayerUnpacker.removeTree(dir);
+        } catch (IOException e) {
+          // Nothing refers to it; a later start of the engine may remove it.
+        }
+      }
+    }
   }
 }

@@ -63,7 +63,32 @@ public final class EngineServer implements AutoCloseable {
       ImageService images,
       NetworkService networks,
       VolumeService volumes,
-      SystemService system) {
+      SystemService system,
+      BuildService builds) {
+
+    /** The services without builds (route tests of other resources). */
+    Services(
+        ContainerService containers,
+        LogService logs,
+        StatsService stats,
+        ExecService execs,
+        ImageService images,
+        NetworkService networks,
+        VolumeService volumes,
+        SystemService system) {
+      this(
+          containers,
+          logs,
+          stats,
+          execs,
+          images,
+          networks,
+          volumes,
+          system,
+          (request, context, progress) -> {
+            throw new UnsupportedOperationException("this server builds no images");
+          });
+    }
 
     /** The routes of every resource the API serves, over these services. */
     Router routes() {
@@ -76,6 +101,7 @@ public final class EngineServer implements AutoCloseable {
       new ImageRoutes(images).register(r);
       new NetworkRoutes(networks).register(r);
       new VolumeRoutes(volumes).register(r);
+      new BuildRoutes(builds).register(r);
       return r;
     }
   }

@@ -113,6 +113,9 @@ final class Commits {
         labels,
         new ArrayList<>(ports),
         s.stopSignal() != null ? s.stopSignal() : image.stopSignal(),
-        s.healthcheck() != null ? s.healthcheck() : image.healthcheck());
+        s.healthcheck() != null ? s.healthcheck() : image.healthcheck(),
+        image.volumes(),
+        image.shell(),
+        image.onBuild());
   }
 }

@@ -28,6 +28,25 @@ public final class ImageCommit {
   private static final String OCI_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
   private static final String DOCKER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
+  /** The empty image a build's {@code FROM scratch} starts from (never stored itself). */
+  private static final String SCRATCH_MANIFEST =
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+          + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\"},"
+          + "\"layers\":[]}";
+
+  private static final String SCRATCH_CONFIG =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
+          + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"history\":[]}";
+
+  /**
+   * The diff IDs of a tar with no entries: two zero blocks (as Go's archive/tar ends one), or a
+   * whole 10 KiB record of them (as commons-compress pads one).
+   */
+  private static final java.util.Set<String> EMPTY_TARS =
+      java.util.Set.of(
+          "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
+          "sha256:84ff92691f909a05b224e1c56abb4864f01b4f8e3c854e4bb4c7baf1d3f6d652");
+
   private ImageCommit() {}
 
   /**
@@ -35,7 +54,8 @@ public final class ImageCommit {
    *
    * @param created when it was made (also the config's {@code created}); with {@code clamp}, no
    *     time in the layer is later
-   * @param createdBy what made it (a command line)
+   * @param createdBy what made it (a command line); null for no history entry when there is no
+   *     layer (a config change BuildKit does not record, as ONBUILD)
    * @param comment, author as given, or null
    * @param clamp the latest time a file in the layer may carry (a build's {@code
    *     SOURCE_DATE_EPOCH}), or null
@@ -48,7 +68,10 @@ public final class ImageCommit {
       @Nullable Instant clamp) {}
 
   /**
-   * Makes the image and returns its manifest digest; tagged {@code as} when that is not null.
+   * Makes the image and returns its manifest digest; tagged {@code as} when that is not null. With
+   * {@code changes} null the history entry is an {@code empty_layer} one and no layer is added (a
+   * build's metadata instruction); with {@code baseManifest} null the base is the empty image
+   * ({@code scratch}).
    *
    * @throws EngineException when the store cannot be written, or the base image is incomplete
    */
@@ -60,45 +83,67 @@ public final class ImageCommit {
       History history,
       @Nullable ImageReference as) {
     try {
-      JsonNode base = ImageStore.JSON.readTree(store.readBlob(baseManifest));
+      JsonNode base =
+          baseManifest == null
+              ? ImageStore.JSON.readTree(SCRATCH_MANIFEST)
+              : ImageStore.JSON.readTree(store.readBlob(baseManifest));
       boolean docker = base.path("mediaType").asText().equals(RegistryClient.DOCKER_MANIFEST);
-      MessageDigest diff = Digests.sha256();
-      ImageStore.Blob layer =
-          store.writeBlob(
-              out -> {
-                GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16);
-                DigestOutputStream tar = new DigestOutputStream(gz, diff);
-                LayerWriter.write(changes, tar, history.clamp());
-                tar.flush();
-                gz.finish();
-              });
-      String diffId = Digests.format(diff.digest());
-      try (InputStream in =
-          new GZIPInputStream(Files.newInputStream(store.blobPath(layer.digest())), 1 << 16)) {
-        store.putLayer(diffId, in);
+      ImageStore.Blob layer = null;
+      String diffId = null;
+      if (changes != null) {
+        MessageDigest diff = Digests.sha256();
+        layer =
+            store.writeBlob(
+                out -> {
+                  GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16);
+                  DigestOutputStream tar = new DigestOutputStream(gz, diff);
+                  LayerWriter.write(changes, tar, history.clamp());
+                  tar.flush();
+                  gz.finish();
+                });
+        diffId = Digests.format(diff.digest());
+        if (EMPTY_TARS.contains(diffId)) {
+          // As dockerd's commit: a layer with no entries is an empty_layer history entry.
+          layer = null;
+          diffId = null;
+        }
+      }
+      if (layer != null) {
+        try (InputStream in =
+            new GZIPInputStream(Files.newInputStream(store.blobPath(layer.digest())), 1 << 16)) {
+          store.putLayer(java.util.Objects.requireNonNull(diffId, "a layer has a diff id"), in);
+        }
       }
 
       JsonNode baseConfig =
-          ImageStore.JSON.readTree(store.readBlob(base.path("config").path("digest").asText()));
+          baseManifest == null
+              ? ImageStore.JSON.readTree(SCRATCH_CONFIG)
+              : ImageStore.JSON.readTree(
+                  store.readBlob(base.path("config").path("digest").asText()));
       ObjectNode config = baseConfig.deepCopy();
       config.put("created", history.created().toString());
       if (history.author() != null) {
         config.put("author", history.author());
       }
       defaults.writeTo(config.withObjectProperty("config"));
-      config
-          .withObjectProperty("rootfs")
-          .put("type", "layers")
-          .withArrayProperty("diff_ids")
-          .add(diffId);
-      ObjectNode h = config.withArrayProperty("history").addObject();
-      h.put("created", history.created().toString());
-      h.put("created_by", history.createdBy());
-      if (history.author() != null) {
-        h.put("author", history.author());
+      ArrayNode diffIds =
+          config.withObjectProperty("rootfs").put("type", "layers").withArrayProperty("diff_ids");
+      if (diffId != null) {
+        diffIds.add(diffId);
       }
-      if (history.comment() != null) {
-        h.put("comment", history.comment());
+      if (history.createdBy() != null || layer != null) {
+        ObjectNode h = config.withArrayProperty("history").addObject();
+        h.put("created", history.created().toString());
+        h.put("created_by", history.createdBy() == null ? "" : history.createdBy());
+        if (history.author() != null) {
+          h.put("author", history.author());
+        }
+        if (history.comment() != null) {
+          h.put("comment", history.comment());
+        }
+        if (layer == null) {
+          h.put("empty_layer", true);
+        }
       }
       byte[] configBytes = ImageStore.JSON.writeValueAsBytes(config);
       String configDigest = store.putBlob(configBytes);
@@ -108,11 +153,13 @@ public final class ImageCommit {
       c.put("digest", configDigest);
       c.put("size", configBytes.length);
       ArrayNode layers = manifest.withArrayProperty("layers");
-      layers
-          .addObject()
-          .put("mediaType", docker ? DOCKER_GZIP : OCI_GZIP)
-          .put("digest", layer.digest())
-          .put("size", layer.size());
+      if (layer != null) {
+        layers
+            .addObject()
+            .put("mediaType", docker ? DOCKER_GZIP : OCI_GZIP)
+            .put("digest", layer.digest())
+            .put("size", layer.size());
+      }
       String manifestDigest = store.putBlob(ImageStore.JSON.writeValueAsBytes(manifest));
       if (as != null) {
         store.tag(as, manifestDigest);

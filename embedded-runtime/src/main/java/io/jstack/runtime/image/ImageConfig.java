@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param exposedPorts its exposed ports ({@code 8080/tcp})
  * @param stopSignal its stop signal, or null for none
  * @param healthcheck its healthcheck, or null for none
+ * @param volumes its volumes' paths; empty for none
+ * @param shell the shell of a build's shell-form commands; empty for the default
+ * @param onBuild the triggers a child build runs; empty for none
  */
 public record ImageConfig(
     List<String> entrypoint,
@@ -29,9 +32,15 @@ public record ImageConfig(
     Map<String, String> labels,
     List<String> exposedPorts,
     @Nullable String stopSignal,
-    @Nullable Healthcheck healthcheck) {
+    @Nullable Healthcheck healthcheck,
+    List<String> volumes,
+    List<String> shell,
+    List<String> onBuild) {
 
   public ImageConfig {
+    volumes = List.copyOf(volumes);
+    shell = List.copyOf(shell);
+    onBuild = List.copyOf(onBuild);
     entrypoint = List.copyOf(entrypoint);
     cmd = List.copyOf(cmd);
     env = List.copyOf(env);
@@ -46,6 +55,8 @@ public record ImageConfig(
     c.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     List<String> exposed = new ArrayList<>();
     c.path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
+    List<String> volumes = new ArrayList<>();
+    c.path("Volumes").fieldNames().forEachRemaining(volumes::add);
     return new ImageConfig(
         strings(c.path("Entrypoint")),
         strings(c.path("Cmd")),
@@ -55,7 +66,10 @@ public record ImageConfig(
         labels,
         exposed,
         text(c.path("StopSignal")),
-        c.path("Healthcheck").isObject() ? Healthcheck.of(c.path("Healthcheck")) : null);
+        c.path("Healthcheck").isObject() ? Healthcheck.of(c.path("Healthcheck")) : null,
+        volumes,
+        strings(c.path("Shell")),
+        strings(c.path("OnBuild")));
   }
 
   /** Sets these defaults in an image config's {@code config} object (other fields stay). */
@@ -75,6 +89,18 @@ public record ImageConfig(
     } else {
       c.set("Healthcheck", healthcheck.json());
     }
+    if (volumes.isEmpty()) {
+      c.putNull("Volumes");
+    } else {
+      ObjectNode v = c.putObject("Volumes");
+      volumes.forEach(v::putObject);
+    }
+    if (shell.isEmpty()) {
+      c.remove("Shell");
+    } else {
+      set(c, "Shell", shell);
+    }
+    set(c, "OnBuild", onBuild);
   }
 
   private static void set(ObjectNode c, String field, List<String> values) {

@@ -1,0 +1,94 @@
+package io.jstack.runtime.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.runtime.build.BuildRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /build}: the classic builder's protocol as dockerd serves it ({@code
+ * api/server/router/build/build_routes.go}): the context as a tar body, the options as query
+ * parameters, and a stream of JSON lines, {@code stream} text, then {@code aux} with the image ID,
+ * or an {@code error}.
+ */
+final class BuildRoutes {
+  private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+
+  private final BuildService builds;
+
+  BuildRoutes(BuildService builds) {
+    this.builds = builds;
+  }
+
+  void register(Router r) {
+    r.addStreaming(HttpMethod.POST, "/build", this::build);
+  }
+
+  private void build(Exchange x) {
+    String remote = x.param("remote");
+    if (remote != null && !remote.isEmpty()) {
+      throw new UnsupportedOperationException(
+          "building from a remote context is not supported by the jstack engine; send the"
+              + " context as the request body");
+    }
+    String dockerfile = x.param("dockerfile");
+    String target = x.param("target");
+    String network = x.param("networkmode");
+    Map<String, String> buildArgs = map(x, "buildargs");
+    Map<String, String> labels = map(x, "labels");
+    List<String> tags = x.params("t");
+    boolean quiet = x.flag("q");
+    boolean noCache = x.flag("nocache");
+    x.streamJson(
+        out -> {
+          String id =
+              builds.build(
+                  x.body(),
+                  dir ->
+                      new BuildRequest(
+                          dir,
+                          dockerfile == null || dockerfile.isEmpty() ? "Dockerfile" : dockerfile,
+                          buildArgs,
+                          target == null ? "" : target,
+                          labels,
+                          tags,
+                          network == null || network.isEmpty() ? "default" : network,
+                          noCache),
+                  line -> {
+                    if (!quiet) {
+                      ObjectNode n = Exchange.JSON.createObjectNode();
+                      n.put("stream", line);
+                      out.accept(n);
+                    }
+                  });
+          ObjectNode aux = Exchange.JSON.createObjectNode();
+          aux.put("id", "moby.image.id");
+          aux.putObject("aux").put("ID", id);
+          out.accept(aux);
+          if (quiet) {
+            // What docker build -q prints: dockerd's classic builder sends the ID as text last.
+            ObjectNode n = Exchange.JSON.createObjectNode();
+            n.put("stream", id + "\n");
+            out.accept(n);
+          }
+        });
+  }
+
+  /** A JSON object of strings in query parameter {@code name}; null values are left out. */
+  private static Map<String, String> map(Exchange x, String name) {
+    String v = x.param(name);
+    if (v == null || v.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      Map<String, String> m = Exchange.JSON.readValue(v, STRINGS);
+      m.values().removeIf(java.util.Objects::isNull);
+      return m;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(name + " must be a JSON object of strings: " + v);
+    }
+  }
+}

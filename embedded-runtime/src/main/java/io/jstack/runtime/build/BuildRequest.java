@@ -1,0 +1,34 @@
+package io.jstack.runtime.build;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code docker build} asks of the engine (the classic {@code POST /build}), decoded.
+ *
+ * @param context the build context, unpacked in a directory
+ * @param dockerfile the Dockerfile's path relative to the context, {@code Dockerfile} by default
+ * @param buildArgs {@code --build-arg} values
+ * @param target the stage to build; empty for the last
+ * @param labels labels the image gets besides its Dockerfile's
+ * @param tags the names the image gets ({@code t}); empty for none
+ * @param networkMode where RUN's containers are: {@code default} (the engine's bridge) or {@code
+ *     none}
+ * @param noCache whether every step runs even when an earlier build's image for it is there
+ */
+public record BuildRequest(
+    Path context,
+    String dockerfile,
+    Map<String, String> buildArgs,
+    String target,
+    Map<String, String> labels,
+    List<String> tags,
+    String networkMode,
+    boolean noCache) {
+  public BuildRequest {
+    buildArgs = Map.copyOf(buildArgs);
+    labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+    tags = List.copyOf(tags);
+  }
+}

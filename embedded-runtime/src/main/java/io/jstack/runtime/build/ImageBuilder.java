@@ -1,0 +1,299 @@
+package io.jstack.runtime.build;
+
+import io.jstack.engine.EngineException;
+import io.jstack.engine.ImageReference;
+import io.jstack.runtime.build.internal.BuildCache;
+import io.jstack.runtime.build.internal.StageState;
+import io.jstack.runtime.build.internal.StepContainers;
+import io.jstack.runtime.container.internal.RootPaths;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.image.ImageCommit;
+import io.jstack.runtime.image.ImageStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Builds a Dockerfile on the embedded engine, as {@code docker build} does: the stages the target
+ * needs (others are skipped, as BuildKit skips them) in order, each RUN in a container of the
+ * engine's own runtime and each COPY, ADD and WORKDIR in the mounted root of a container that never
+ * runs, whose upper directory becomes the step's layer ({@link ImageCommit}); metadata instructions
+ * add {@code empty_layer} history entries. Every step runs: there is no cache yet. Intermediate
+ * images carry a tag of the build's own until it ends.
+ */
+public final class ImageBuilder {
+  private final EmbeddedEngine engine;
+  private final ImageStore store;
+  private final StepContainers containers;
+  private final BuildCache cache;
+
+  public ImageBuilder(EmbeddedEngine engine) {
+    this.engine = engine;
+    this.store = engine.images();
+    this.containers = new StepContainers(engine);
+    this.cache = new BuildCache(engine.dataRoot().path().resolve("build-cache"), store);
+  }
+
+  /**
+   * Builds what {@code request} asks and returns the image's ID ({@code sha256:} of its config);
+   * {@code progress} gets the lines {@code docker build} prints.
+   *
+   * @throws DockerfileException naming the line of a step that failed, or of a bad Dockerfile
+   * @throws EngineException.NotFound when a base image is not in the store
+   */
+  public String build(BuildRequest request, Consumer<String> progress) {
+    return new Run(request, progress).build();
+  }
+
+  /** One build: its plan, its stages' states and the tags it made for intermediate images. */
+  private final class Run {
+    private final BuildRequest request;
+    private final Consumer<String> progress;
+    private final String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+    private final List<ImageReference> temporary = new ArrayList<>();
+    private final Map<Integer, StageState> finished = new java.util.HashMap<>();
+    private String[] lines;
+    private BuildPlan plan;
+    private DockerIgnore ignore;
+    private int step;
+    private String contextDigest;
+    private int steps;
+
+    Run(BuildRequest request, Consumer<String> progress) {
+      this.request = request;
+      this.progress = progress;
+    }
+
+    String build() {
+      try {
+        Path dockerfile = RootPaths.resolve(request.context(), request.dockerfile());
+        if (!Files.isRegularFile(dockerfile)) {
+          throw new IllegalArgumentException(
+              "Cannot locate specified Dockerfile: " + request.dockerfile());
+        }
+        String text = Files.readString(dockerfile, StandardCharsets.UTF_8);
+        lines = text.split("\n", -1);
+        plan =
+            BuildPlan.of(
+                Dockerfile.parse(text),
+                new BuildOptions(
+                    request.buildArgs(),
+                    "linux/amd64",
+                    "linux/amd64",
+                    request.target(),
+                    this::env));
+        ignore = DockerIgnore.load(request.context(), dockerfile);
+        int target = target();
+        TreeSet<Integer> needed = new TreeSet<>();
+        need(target, needed);
+        for (int i : needed) {
+          steps += 1 + plan.stages().get(i).steps().size();
+        }
+        steps += request.labels().isEmpty() ? 0 : 1;
+        for (int i : needed) {
+          finished.put(i, stage(plan.stages().get(i)));
+        }
+        StageState last = finished.get(target);
+        if (!request.labels().isEmpty()) {
+          StringBuilder l = new StringBuilder("LABEL");
+          List<Instruction.KeyValue> kvs = new ArrayList<>();
+          request.labels().forEach((k, v) -> kvs.add(new Instruction.KeyValue(k, v)));
+          kvs.forEach(kv -> l.append(' ').append(kv.key()).append('=').append(kv.value()));
+          progress.accept("Step " + ++step + "/" + steps + " : " + l + "\n");
+          Instruction label = new Instruction.Label(0, kvs);
+          commit(last, null, last.apply(label), null);
+        }
+        return finish(last);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
+      } finally {
+        temporary.forEach(store::untag);
+      }
+    }
+
+    private String finish(StageState last) {
+      String manifest = last.manifest();
+      if (manifest == null) {
+        commit(last, null, "", null);
+        manifest = last.manifest();
+      }
+      String imageId = store.image(manifest).configDigest();
+      progress.accept("Successfully built " + imageId.substring(7, 19) + "\n");
+      if (request.tags().isEmpty()) {
+        store.keep(manifest);
+      }
+      for (String t : request.tags()) {
+        ImageReference ref = ImageReference.parse(t);
+        store.tag(ref, manifest);
+        progress.accept("Successfully tagged " + ref.familiar() + "\n");
+      }
+      return imageId;
+    }
+
+    private int target() {
+      if (request.target().isEmpty()) {
+        return plan.stages().size() - 1;
+      }
+      for (Stage s : plan.stages()) {
+        if (s.name().equals(request.target().toLowerCase(java.util.Locale.ROOT))) {
+          return s.index();
+        }
+      }
+      throw new IllegalArgumentException(
+          "failed to reach build target " + request.target() + " in Dockerfile");
+    }
+
+    /** Adds stage {@code i} and the stages it reads (its base, COPY --from) to {@code needed}. */
+    private void need(int i, TreeSet<Integer> needed) {
+      if (!needed.add(i)) {
+        return;
+      }
+      Stage s = plan.stages().get(i);
+      if (s.base() instanceof Stage.Base.StageRef ref) {
+        need(ref.index(), needed);
+      }
+      for (Step st : s.steps()) {
+        if (st.instruction() instanceof Instruction.Copy c
+            && !c.from().isEmpty()
+            && plan.source(c.from(), i) instanceof Stage.Base.StageRef ref) {
+          need(ref.index(), needed);
+        }
+      }
+    }
+
+    private List<String> env(String reference) {
+      return store.find(reference).map(m -> store.image(m).defaults().env()).orElse(List.of());
+    }
+
+    private StageState stage(Stage s) throws IOException {
+      progress.accept("Step " + ++step + "/" + steps + " : " + source(s.line()) + "\n");
+      StageState state;
+      if (s.base() instanceof Stage.Base.StageRef ref) {
+        StageState parent = finished.get(ref.index());
+        state = new StageState(parent.manifest(), parent.reference(), parent.config());
+      } else if (s.base() instanceof Stage.Base.Image img) {
+        String m =
+            store
+                .find(img.reference())
+                .orElseThrow(
+                    () ->
+                        DockerfileException.at(
+                            s.line(),
+                            "the base image " + img.reference() + " is not in the store",
+                            "pull it first (docker pull " + img.reference() + ")"));
+        if (!store.image(m).defaults().onBuild().isEmpty()) {
+          throw DockerfileException.at(
+              s.line(),
+              "the base image "
+                  + img.reference()
+                  + " has ONBUILD triggers, which the jstack engine's builder does not run yet",
+              "build this Dockerfile with --engine docker");
+        }
+        state = new StageState(m, temporaryTag(m), store.image(m).defaults());
+      } else {
+        state = new StageState(null, null, StageState.scratchDefaults());
+      }
+      shortId(state);
+      for (Step st : s.steps()) {
+        progress.accept(
+            "Step " + ++step + "/" + steps + " : " + source(st.instruction().line()) + "\n");
+        String key = request.noCache() ? null : stepKey(s.index(), st, state);
+        java.util.Optional<String> hit =
+            key == null ? java.util.Optional.empty() : cache.lookup(key);
+        if (hit.isPresent()) {
+          // The step's effect on the defaults, which the cached image has too.
+          if (st.instruction() instanceof Instruction.Workdir w) {
+            state.workdir(w.path());
+          } else {
+            state.apply(st.instruction());
+          }
+          state.reached(hit.get(), temporaryTag(hit.get()));
+          progress.accept(" ---> Using cache\n");
+        } else {
+          new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
+              .execute(s.index(), st, state, progress);
+          if (key != null) {
+            cache.put(key, state.manifest());
+          }
+        }
+        shortId(state);
+      }
+      return state;
+    }
+
+    /**
+     * The cache key of {@code st} over {@code state}: the parent image (its config included), the
+     * instruction as planned (not its line), the build arguments it uses, and what it reads besides
+     * the parent: RUN its network, COPY and ADD the context or the stage or image they copy from.
+     */
+    private String stepKey(int stage, Step st, StageState state) {
+      Instruction in = st.instruction();
+      List<String> parts = new ArrayList<>();
+      parts.add(state.manifest() == null ? "scratch" : state.manifest());
+      parts.add(in.toString().replaceFirst("^(\\w+)\\[line=\\d+, ", "$1["));
+      parts.add(st.buildArgs().toString());
+      if (in instanceof Instruction.Run) {
+        parts.add(request.networkMode());
+      } else if (in instanceof Instruction.Copy c && !c.from().isEmpty()) {
+        Stage.Base b = plan.source(c.from(), stage);
+        parts.add(
+            b instanceof Stage.Base.StageRef r
+                ? String.valueOf(finished.get(r.index()).manifest())
+                : b instanceof Stage.Base.Image img
+                    ? store.find(img.reference()).orElse("absent")
+                    : "scratch");
+      } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+        if (contextDigest == null) {
+          contextDigest = BuildCache.contextDigest(request.context(), ignore);
+        }
+        parts.add(contextDigest);
+      }
+      return BuildCache.key(parts);
+    }
+
+    private void shortId(StageState state) {
+      if (state.manifest() != null) {
+        progress.accept(
+            " ---> " + store.image(state.manifest()).configDigest().substring(7, 19) + "\n");
+      }
+    }
+
+    private String source(int line) {
+      return line > 0 && line <= lines.length ? lines[line - 1].strip() : "";
+    }
+
+    /** Makes the stage's next image: {@code changes} as its layer (null for none). */
+    private void commit(StageState s, Path changes, String createdBy, String author) {
+      ImageReference ref = temporaryRef();
+      String m =
+          ImageCommit.commit(
+              store,
+              s.manifest(),
+              changes,
+              s.config(),
+              new ImageCommit.History(Instant.now(), createdBy, null, author, null),
+              ref);
+      s.reached(m, ref.toString());
+    }
+
+    private String temporaryTag(String manifest) {
+      ImageReference ref = temporaryRef();
+      store.tag(ref, manifest);
+      return ref.toString();
+    }
+
+    private ImageReference temporaryRef() {
+      ImageReference ref = ImageReference.parse("jstack-build-" + id + ":" + temporary.size());
+      temporary.add(ref);
+      return ref;
+    }
+  }
+}

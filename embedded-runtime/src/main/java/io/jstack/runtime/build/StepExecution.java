@@ -1,0 +1,277 @@
+package io.jstack.runtime.build;
+
+import io.jstack.runtime.build.internal.FileCopies;
+import io.jstack.runtime.build.internal.HistoryText;
+import io.jstack.runtime.build.internal.Owners;
+import io.jstack.runtime.build.internal.StageState;
+import io.jstack.runtime.build.internal.StepContainers;
+import io.jstack.runtime.container.internal.RootPaths;
+import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.internal.LayerUnpacker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One step of a stage: RUN in a started container, COPY, ADD and WORKDIR in the mounted root of a
+ * container that never starts (or a plain directory while the stage is an empty scratch), metadata
+ * instructions on the stage's defaults alone; then the stage's next image.
+ */
+final class StepExecution {
+  /** Makes a stage's next image; {@code changes} is its layer, or null for none. */
+  interface Committer {
+    void commit(StageState s, Path changes, String createdBy, String author);
+  }
+
+  /** Writes a step's files below a root. */
+  private interface RootWriter {
+    void write(Path root) throws IOException;
+  }
+
+  private final Committer commit;
+  private final StepContainers containers;
+  private final ImageStore store;
+  private final BuildRequest request;
+  private final BuildPlan plan;
+  private final DockerIgnore ignore;
+  private final Map<Integer, StageState> finished;
+
+  StepExecution(
+      Committer commit,
+      StepContainers containers,
+      ImageStore store,
+      BuildRequest request,
+      BuildPlan plan,
+      DockerIgnore ignore,
+      Map<Integer, StageState> finished) {
+    this.commit = commit;
+    this.containers = containers;
+    this.store = store;
+    this.request = request;
+    this.plan = plan;
+    this.ignore = ignore;
+    this.finished = finished;
+  }
+
+  /** Runs {@code step} of stage {@code stage} over {@code s}, telling {@code progress}. */
+  void execute(int stage, Step step, StageState s, Consumer<String> progress) throws IOException {
+    Instruction in = step.instruction();
+    if (in instanceof Instruction.Run r) {
+      run(step, r, s, progress);
+    } else if (in instanceof Instruction.Copy c) {
+      if (!c.inline().isEmpty()) {
+        throw unsupported(in, "COPY of here-documents");
+      }
+      copy(stage, in, s, c.sources(), c.destination(), c.from(), c.chown(), c.chmod(), false);
+    } else if (in instanceof Instruction.Add a) {
+      for (String src : a.sources()) {
+        if (src.contains("://") || src.startsWith("git@")) {
+          throw unsupported(in, "ADD from a URL or git repository");
+        }
+      }
+      if (!a.inline().isEmpty()) {
+        throw unsupported(in, "ADD of here-documents");
+      }
+      boolean unpack = a.unpack() == null || a.unpack();
+      copy(stage, in, s, a.sources(), a.destination(), "", a.chown(), a.chmod(), unpack);
+    } else if (in instanceof Instruction.Workdir w) {
+      String dir = s.workdir(w.path());
+      inRoot(
+          s,
+          "WORKDIR " + dir,
+          root -> FileCopies.mkdirs(root, RootPaths.resolve(root, dir), owner(s.user(), root)));
+    } else {
+      commit.commit(s, null, s.apply(in), StageState.author(in));
+    }
+  }
+
+  private void run(Step step, Instruction.Run r, StageState s, Consumer<String> progress)
+      throws IOException {
+    if (!r.heredocs().isEmpty()) {
+      throw unsupported(r, "RUN with here-documents");
+    }
+    if (!step.mounts().isEmpty()) {
+      throw unsupported(r, "RUN --mount");
+    }
+    if (r.network().equals("host")) {
+      throw DockerfileException.at(
+          r.line(),
+          "RUN --network=host is not allowed by this build",
+          "use the default network or --network=none");
+    }
+    if (empty(s)) {
+      throw DockerfileException.at(
+          r.line(),
+          "RUN needs a shell, and the stage has no files yet (FROM scratch)",
+          "build FROM an image with a shell, or COPY one in first");
+    }
+    String network =
+        r.network().equals("none") || request.networkMode().equals("none") ? "none" : "default";
+    Map<String, String> vars = new LinkedHashMap<>(plan.proxyEnv());
+    vars.putAll(step.buildArgs());
+    for (String e : s.env()) {
+      String[] kv = e.split("=", 2);
+      vars.put(kv[0], kv.length > 1 ? kv[1] : "");
+    }
+    List<String> env = new ArrayList<>();
+    vars.forEach((k, v) -> env.add(k + "=" + v));
+    List<String> argv = s.argv(r.command());
+    StringBuilder output = new StringBuilder();
+    StepContainers.Ran ran =
+        containers.run(s.reference(), argv, env, s.workingDir(), s.user(), network, output::append);
+    try {
+      progress.accept(" ---> Running in " + ran.id().substring(0, 12) + "\n");
+      if (output.length() > 0) {
+        progress.accept(output.toString());
+      }
+      String shown = r.command().execForm() ? String.valueOf(argv) : r.command().args().get(0);
+      if (ran.exitCode() != 0) {
+        throw DockerfileException.at(
+            r.line(),
+            "RUN " + shown + " exited " + ran.exitCode(),
+            "fix the command; its output is above");
+      }
+      commit.commit(
+          s, containers.upperDir(ran.id()), HistoryText.run(step.buildArgs(), argv), null);
+    } finally {
+      containers.remove(ran.id());
+    }
+  }
+
+  private void copy(
+      int stage,
+      Instruction in,
+      StageState s,
+      List<String> sources,
+      String destination,
+      String from,
+      String chown,
+      String chmod,
+      boolean unpack)
+      throws IOException {
+    int mode;
+    try {
+      mode = chmod.isEmpty() ? -1 : Integer.parseInt(chmod, 8);
+    } catch (NumberFormatException e) {
+      throw DockerfileException.at(
+          in.line(), "invalid --chmod=" + chmod, "give the mode in octal, e.g. --chmod=0755");
+    }
+    String createdBy =
+        in.keyword() + " " + String.join(" ", sources) + " " + destination + " # buildkit";
+    String mounted = null;
+    Path empty = null;
+    try {
+      Path sourceRoot = request.context();
+      DockerIgnore sourceIgnore = ignore;
+      if (!from.isEmpty()) {
+        sourceIgnore = DockerIgnore.none();
+        Stage.Base base = plan.source(from, stage);
+        String ref = null;
+        if (base instanceof Stage.Base.StageRef r) {
+          StageState other = finished.get(r.index());
+          ref = empty(other) ? null : other.reference();
+        } else if (base instanceof Stage.Base.Image img) {
+          if (store.find(img.reference()).isEmpty()) {
+            throw DockerfileException.at(
+                in.line(),
+                "COPY --from=" + from + ": the image is not in the store",
+                "pull it first, or name an earlier stage");
+          }
+          ref = img.reference();
+        }
+        if (ref == null) {
+          empty = Files.createTempDirectory("jstack-build-");
+          sourceRoot = empty;
+        } else {
+          mounted = containers.mounted(ref);
+          sourceRoot = containers.rootfs(mounted);
+        }
+      }
+      FileCopies.Source source = new FileCopies.Source(sourceRoot, sourceIgnore, !from.isEmpty());
+      inRoot(
+          s,
+          createdBy,
+          root -> {
+            try {
+              Owners.Owner owner = chown.isEmpty() ? null : Owners.parse(chown, root);
+              FileCopies.copy(
+                  source,
+                  root,
+                  s.workingDir(),
+                  new FileCopies.Request(sources, destination, owner, mode, unpack));
+            } catch (IllegalArgumentException e) {
+              throw DockerfileException.at(
+                  in.line(),
+                  in.keyword() + " failed: " + e.getMessage(),
+                  "check the source path against the context and .dockerignore");
+            } catch (IOException e) {
+              // The engine's own directories are no business of the client's.
+              String why =
+                  String.valueOf(e.getMessage())
+                      .replace(root.toString(), "")
+                      .replace(source.root().toString(), "");
+              throw DockerfileException.at(
+                  in.line(),
+                  in.keyword() + " failed: " + e.getClass().getSimpleName() + " " + why,
+                  "check the sources and the destination");
+            }
+          });
+    } finally {
+      if (mounted != null) {
+        containers.remove(mounted);
+      }
+      if (empty != null) {
+        LayerUnpacker.removeTree(empty);
+      }
+    }
+  }
+
+  /** The owner WORKDIR gives a directory it makes: the stage's USER, as BuildKit. */
+  private static Owners.Owner owner(String user, Path root) throws IOException {
+    if (user == null) {
+      return Owners.Owner.ROOT;
+    }
+    try {
+      return Owners.parse(user, root);
+    } catch (IllegalArgumentException e) {
+      return Owners.Owner.ROOT;
+    }
+  }
+
+  private void inRoot(StageState s, String createdBy, RootWriter writer) throws IOException {
+    if (empty(s)) {
+      Path dir = Files.createTempDirectory("jstack-build-");
+      try {
+        writer.write(dir);
+        commit.commit(s, dir, createdBy, null);
+      } finally {
+        LayerUnpacker.removeTree(dir);
+      }
+      return;
+    }
+    String id = containers.mounted(s.reference());
+    try {
+      writer.write(containers.rootfs(id));
+      commit.commit(s, containers.upperDir(id), createdBy, null);
+    } finally {
+      containers.remove(id);
+    }
+  }
+
+  /** Whether the stage has no files yet: a scratch with no layer. */
+  private boolean empty(StageState s) {
+    return s.manifest() == null || store.image(s.manifest()).layers().isEmpty();
+  }
+
+  private static DockerfileException unsupported(Instruction in, String what) {
+    return DockerfileException.at(
+        in.line(),
+        what + " is not supported by the jstack engine's builder yet",
+        "build this Dockerfile with --engine docker");
+  }
+}

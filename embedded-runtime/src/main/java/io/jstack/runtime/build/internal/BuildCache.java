@@ -1,0 +1,125 @@
+package io.jstack.runtime.build.internal;
+
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.build.DockerIgnore;
+import io.jstack.runtime.image.ImageStore;
+import io.jstack.runtime.image.internal.Digests;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The images earlier builds' steps made, by step key: one file per key under {@code
+ * <data-root>/build-cache/}, holding the manifest digest of the step's image, written by rename so
+ * that a crash leaves a whole entry or none. A key is the parent image, the step as planned (its
+ * substituted instruction, the build arguments it uses) and for COPY and ADD a digest of what they
+ * read; it never depends on times. An entry whose image the store no longer has whole is a miss.
+ */
+public final class BuildCache {
+  private final Path dir;
+  private final ImageStore store;
+
+  public BuildCache(Path dir, ImageStore store) {
+    this.dir = dir;
+    this.store = store;
+  }
+
+  /** The key of {@code parts} in order (each may hold any text). */
+  public static String key(List<String> parts) {
+    MessageDigest d = Digests.sha256();
+    for (String p : parts) {
+      byte[] b = p.getBytes(StandardCharsets.UTF_8);
+      d.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
+      d.update(b);
+    }
+    return Digests.format(d.digest()).substring(7);
+  }
+
+  /** The image a step with {@code key} made, if the store still has all of it. */
+  public Optional<String> lookup(String key) {
+    Path f = dir.resolve(key);
+    try {
+      if (!Files.isRegularFile(f)) {
+        return Optional.empty();
+      }
+      String manifest = Files.readString(f, StandardCharsets.US_ASCII).strip();
+      if (!store.hasBlob(manifest)) {
+        return Optional.empty();
+      }
+      ImageStore.Image image = store.image(manifest);
+      for (int i = 0; i < image.layers().size(); i++) {
+        if (!store.hasBlob(image.layers().get(i).digest())
+            || store.layer(image.diffIds().get(i)).isEmpty()) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(manifest);
+    } catch (IOException | EngineException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Remembers that the step with {@code key} made image {@code manifest}. */
+  public void put(String key, String manifest) {
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".new-", "");
+      Files.writeString(tmp, manifest, StandardCharsets.US_ASCII);
+      try {
+        Files.move(tmp, dir.resolve(key), StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, dir.resolve(key), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      // A cache that cannot be written only makes the next build slower.
+    }
+  }
+
+  /**
+   * A digest of everything in the context that .dockerignore lets through: each entry's path, type,
+   * mode, owner, size, link target and content; not its times (touching a file keeps the cache).
+   */
+  public static String contextDigest(Path context, DockerIgnore ignore) {
+    MessageDigest d = Digests.sha256();
+    try (Stream<Path> walk = Files.walk(context)) {
+      for (Path p : walk.sorted().toList()) {
+        String rel = context.relativize(p).toString();
+        if (rel.isEmpty() || ignore.excludes(rel)) {
+          continue;
+        }
+        var a = Files.readAttributes(p, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
+        String link = Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).toString() : "";
+        d.update(
+            String.join(
+                    "\0",
+                    rel,
+                    a.get("mode") + ":" + a.get("uid") + ":" + a.get("gid"),
+                    String.valueOf(a.get("size")),
+                    link,
+                    "")
+                .getBytes(StandardCharsets.UTF_8));
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          try (InputStream in = Files.newInputStream(p)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+              d.update(buf, 0, n);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the build context: " + e.getMessage(), e);
+    }
+    return Digests.format(d.digest());
+  }
+}

@@ -1,0 +1,186 @@
+package io.jstack.runtime.build.internal;
+
+import io.jstack.runtime.container.ContainerConfig;
+import io.jstack.runtime.engine.ContainerSettings;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.WaitFor;
+import io.jstack.runtime.image.Healthcheck;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The containers a build's steps run in, on the engine's own runtime with the isolation of any
+ * container: a RUN's, started with the stage's environment, user and working directory, and the
+ * never-started ones whose mounted root COPY, ADD and WORKDIR write into. Their upper directories
+ * become the steps' layers.
+ */
+public final class StepContainers {
+  private static final Healthcheck NO_HEALTHCHECK =
+      new Healthcheck(
+          List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
+
+  private final EmbeddedEngine engine;
+
+  public StepContainers(EmbeddedEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Runs {@code argv} in a new container of image {@code reference}, tells {@code started} its id
+   * and {@code output} what it prints as it prints it, and returns the container's id and exit
+   * code; the caller removes it.
+   */
+  public Ran run(
+      String reference,
+      List<String> argv,
+      List<String> env,
+      String workingDir,
+      String user,
+      String network,
+      Consumer<String> output) {
+    String id = engine.create(null, settings(reference, argv, env, workingDir, user, network));
+    try {
+      engine.start(id);
+      Path file = engine.containers().logFile(id);
+      LogTail tail = new LogTail();
+      while (engine.containers().waitExit(id, Duration.ofMillis(200)).isEmpty()) {
+        tail.read(file, output);
+      }
+      int exit = engine.await(id, WaitFor.NOT_RUNNING);
+      tail.read(file, output);
+      return new Ran(id, exit);
+    } catch (RuntimeException e) {
+      remove(id);
+      throw e;
+    }
+  }
+
+  /** A container that ran: its id and exit code. */
+  public record Ran(String id, int exitCode) {}
+
+  /** A new container of {@code reference} that never runs, its root mounted; its id. */
+  public String mounted(String reference) {
+    return engine.create(null, settings(reference, List.of("true"), List.of(), "/", null, "none"));
+  }
+
+  /** Where container {@code id}'s root filesystem is mounted. */
+  public Path rootfs(String id) {
+    return engine.containers().dir(id).resolve("rootfs");
+  }
+
+  /** Container {@code id}'s writable layer. */
+  public Path upperDir(String id) {
+    return engine.containers().upperDir(id);
+  }
+
+  /** Removes container {@code id} with its anonymous volumes (VOLUME paths). */
+  public void remove(String id) {
+    engine.remove(id, true, true);
+  }
+
+  private static ContainerSettings settings(
+      String reference,
+      List<String> argv,
+      List<String> env,
+      String workingDir,
+      String user,
+      String network) {
+    ContainerSettings.Host host =
+        new ContainerSettings.Host(
+            network.equals("none") ? "none" : "bridge",
+            List.of(),
+            List.of(),
+            List.of(),
+            "no",
+            0,
+            false,
+            List.of(),
+            List.of(),
+            false,
+            false,
+            List.of(),
+            0,
+            0,
+            0,
+            0,
+            null,
+            Map.of(),
+            List.of(),
+            List.of());
+    return new ContainerSettings(
+        reference,
+        List.of(),
+        argv,
+        env,
+        workingDir,
+        user,
+        null,
+        null,
+        Map.of(),
+        null,
+        null,
+        NO_HEALTHCHECK,
+        List.of(),
+        ContainerConfig.Console.NONE,
+        host,
+        Map.of());
+  }
+
+  /** The text of a conmon log ({@code TIME STREAM P|F CONTENT} lines), both streams in order. */
+  static String log(Path file) {
+    StringBuilder out = new StringBuilder();
+    new LogTail().read(file, out::append);
+    return out.toString();
+  }
+
+  /** Reads the whole lines a conmon log gained since the last read, while its container runs. */
+  static final class LogTail {
+    private long offset;
+
+    void read(Path file, Consumer<String> output) {
+      if (!Files.exists(file)) {
+        return;
+      }
+      StringBuilder out = new StringBuilder();
+      try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+        ch.position(offset);
+        byte[] bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
+        int end = lastNewline(bytes);
+        if (end < 0) {
+          return;
+        }
+        offset += end + 1;
+        for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
+          String[] f = line.split(" ", 4);
+          if (f.length < 3) {
+            continue;
+          }
+          out.append(f.length == 4 ? f[3] : "");
+          if (f[2].equals("F")) {
+            out.append('\n');
+          }
+        }
+      } catch (IOException e) {
+        return; // The step's output is for people; the build goes on without it.
+      }
+      if (out.length() > 0) {
+        output.accept(out.toString());
+      }
+    }
+
+    private static int lastNewline(byte[] bytes) {
+      for (int i = bytes.length - 1; i >= 0; i--) {
+        if (bytes[i] == '\n') {
+          return i;
+        }
+      }
+      return -1;
+    }
+  }
+}

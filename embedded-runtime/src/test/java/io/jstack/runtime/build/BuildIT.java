@@ -1,0 +1,457 @@
+package io.jstack.runtime.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstack.engine.testing.NothingLeft;
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.api.EngineServer;
+import io.jstack.runtime.container.RuntimeTools;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.image.ImageArchives;
+import io.jstack.runtime.image.internal.LayerUnpacker;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code docker build} (the classic protocol, the real {@code docker} CLI) against the embedded
+ * engine and against dockerd's classic builder, from the same context: the images have the same
+ * defaults, the same number of history entries, and the same files (path, type, mode, owner, size,
+ * content, link target) where the build wrote; a failing RUN fails both, naming its line on ours.
+ */
+class BuildIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Stands for dockerd's BuildKit where a test names the engine a build runs on. */
+  private static final String BUILDKIT = "buildkit";
+
+  /** Lists what the build wrote, one line per entry, with each file's content hash. */
+  private static final String TREE =
+      "for p in $(find /app /ctx /work /home/app 2>/dev/null | sort); do"
+          + " stat -c '%n %F %a %u:%g %s' $p;"
+          + " if [ -L $p ]; then echo \"-> $(readlink $p)\";"
+          + " elif [ -f $p ]; then md5sum $p; fi; done";
+
+  private static final String MULTI_STAGE =
+      String.join(
+          "\n",
+          "FROM jstack-examples/busybox:latest AS builder",
+          "WORKDIR /src",
+          "COPY app.txt ./",
+          "RUN echo built > out.txt && mkdir -p /out && cp app.txt out.txt /out/"
+              + " && chmod 0600 /out/out.txt",
+          "",
+          "FROM jstack-examples/busybox:latest AS unused",
+          "RUN echo never > /never",
+          "",
+          "FROM jstack-examples/busybox:latest",
+          "ARG VERSION=1",
+          "ENV APP_HOME=/app PATH=/app/bin:$PATH",
+          "LABEL org.example.version=$VERSION org.example.name=\"the app\"",
+          "MAINTAINER jstack",
+          "WORKDIR /app",
+          "COPY --from=builder /out/ ./data/",
+          "COPY --chown=1000:1000 script.sh bin/run",
+          "COPY . /ctx/",
+          "ADD archive.tar /work/",
+          "RUN [\"sh\", \"-c\", \"echo hello > hello.txt && ln -s hello.txt link.txt\"]",
+          "RUN echo $VERSION > version.txt && rm /ctx/dir/b.txt",
+          "USER 1000:1000",
+          "EXPOSE 8080 53/udp",
+          "VOLUME /data",
+          "STOPSIGNAL SIGINT",
+          "HEALTHCHECK --interval=5s CMD true",
+          "ENTRYPOINT [\"/app/bin/run\"]",
+          "CMD [\"serve\"]",
+          "");
+
+  /** BuildKit-only flags and the instructions that change how later ones run. */
+  private static final String FEATURES =
+      String.join(
+          "\n",
+          "FROM jstack-examples/busybox:latest",
+          "SHELL [\"/bin/sh\", \"-ec\"]",
+          "ARG GREETING=hi",
+          "ENV TARGET=world",
+          "USER 1000:1000",
+          "WORKDIR /home/app",
+          "USER root",
+          "RUN echo \"$GREETING $TARGET\" > greeting.txt; mkdir -p /work; echo \"$0 $-\" > /work/sh.txt",
+          "COPY --chmod=0640 app.txt dir/a.txt ./",
+          "COPY --chown=1000 dir /home/app/dir",
+          "ADD archive.tar.gz /work/",
+          "ONBUILD RUN echo child",
+          "CMD echo $TARGET",
+          "");
+
+  @TempDir Path dir;
+  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
+  private EmbeddedEngine engine;
+  private EngineServer server;
+  private String host;
+  private final String tag = UUID.randomUUID().toString().substring(0, 8);
+  private final List<String[]> cleanUps = new ArrayList<>();
+
+  @BeforeEach
+  void engine() throws Exception {
+    Path archive = dir.resolve("busybox.tar");
+    docker(null, "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
+    engine = new EmbeddedEngine(new DataRoot(dir.resolve("data")), RuntimeTools.detect());
+    try (InputStream in = Files.newInputStream(archive)) {
+      ImageArchives.load(engine.images(), in, null);
+    }
+    engine.supervise(Duration.ofMillis(200), List.of());
+    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
+    host = "unix://" + dir.resolve("engine.sock");
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (String[] c : cleanUps) {
+      run(c);
+    }
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } finally {
+      if (engine != null) {
+        engine.stopSupervising();
+        // RUN's containers are on the default bridge network, which the engine made for them.
+        engine.networks().list().forEach(engine.networks()::remove);
+      }
+    }
+    LayerUnpacker.removeTree(dir.resolve("data"));
+  }
+
+  @Test
+  void multiStage_givesDockerdsConfigHistoryAndFiles() throws Exception {
+    Path context = context(MULTI_STAGE);
+    Built ours = build(host, context);
+    Built theirs = build(null, context);
+
+    assertThat(ours.config).isEqualTo(theirs.config);
+    assertThat(ours.history)
+        .as(ours.history + " vs " + theirs.history)
+        .hasSameSizeAs(theirs.history);
+    assertThat(ours.tree).isEqualTo(theirs.tree);
+    assertThat(ours.tree)
+        .contains(
+            "/app/bin/run regular file 755 1000:1000 19",
+            "/app/data/out.txt regular file 600 0:0 6",
+            "/app/link.txt symbolic link 777 0:0 9",
+            "-> hello.txt",
+            "/work/inside.txt regular file 640 1234:1234 3")
+        .noneMatch(l -> l.startsWith("/ctx/secret.txt") || l.startsWith("/ctx/dir/b.txt"));
+    assertThat(ours.config.get("Labels")).contains("the app");
+  }
+
+  @Test
+  void multiStage_givesBuildKitsConfigHistoryAndFiles() throws Exception {
+    Path context = context(MULTI_STAGE);
+    Built ours = build(host, context);
+    Built kit = build(BUILDKIT, context);
+
+    assertThat(ours.config).isEqualTo(kit.config);
+    assertThat(ours.history).as(ours.history + " vs " + kit.history).hasSameSizeAs(kit.history);
+    assertThat(withoutArgs(ours.history)).isEqualTo(withoutArgs(kit.history));
+    assertThat(ours.tree).isEqualTo(kit.tree);
+  }
+
+  @Test
+  void bulidKitFeatures_giveBuildKitsConfigHistoryAndFiles() throws Exception {
+    Path context = context(FEATURES);
+    Built ours = build(host, context);
+    Built kit = build(BUILDKIT, context);
+
+    assertThat(ours.config).isEqualTo(kit.config);
+    assertThat(ours.history).as(ours.history + " vs " + kit.history).hasSameSizeAs(kit.history);
+    assertThat(withoutArgs(ours.history)).isEqualTo(withoutArgs(kit.history));
+    assertThat(ours.tree).isEqualTo(kit.tree);
+    assertThat(ours.tree).contains("/home/app/app.txt regular file 640 0:0 4");
+  }
+
+  @Test
+  void aSymlinkOutOfTheContext_orAnIgnoredFile_isNotFound_onBoth() throws Exception {
+    for (String copy : List.of("COPY dir/outside /x", "COPY secret.txt /x")) {
+      Path context = context("FROM jstack-examples/busybox:latest\n" + copy + "\n");
+
+      assertThat(failedBuild(host, context))
+          .contains("Dockerfile:2: COPY failed")
+          .contains("not found");
+      assertThat(failedBuild(BUILDKIT, context)).contains("not found");
+    }
+  }
+
+  @Test
+  void run_isOnTheNatdBridge_orOnNoNetwork() throws Exception {
+    Path context =
+        context(
+            "FROM jstack-examples/busybox:latest\n"
+                + "RUN ls /sys/class/net | tr '\\n' ' ' > /nets; ip route | grep -q default"
+                + " && echo routed >> /nets || true\n");
+    String image = "jstack-build-it-net:" + tag;
+    cleanUps.add(cli(host, "rmi", "-f", image));
+
+    docker(host, "build", "-t", image, context.toString());
+    assertThat(docker(host, "run", "--rm", "--network", "none", image, "cat", "/nets"))
+        .isEqualTo("eth0 lo routed\n");
+    docker(host, "build", "--network", "none", "-t", image, context.toString());
+    assertThat(docker(host, "run", "--rm", "--network", "none", image, "cat", "/nets"))
+        .isEqualTo("lo ");
+  }
+
+  @Test
+  void aRebuild_usesTheCache_untilTheContextChanges() throws Exception {
+    Path context =
+        context(
+            "FROM jstack-examples/busybox:latest\nENV A=1\nCOPY app.txt /\nRUN cat /app.txt >"
+                + " /copy\nWORKDIR /w\n");
+    String image = "jstack-build-it-cache:" + tag;
+    cleanUps.add(cli(host, "rmi", "-f", image));
+
+    String first = docker(host, "build", "-t", image, context.toString());
+    String id = docker(host, "image", "inspect", "-f", "{{.Id}}", image);
+    Files.setLastModifiedTime(
+        context.resolve("app.txt"), java.nio.file.attribute.FileTime.fromMillis(0));
+    String again = docker(host, "build", "-t", image, context.toString());
+
+    assertThat(first).doesNotContain("Using cache");
+    assertThat(again).doesNotContain("Running in");
+    assertThat(again.split(" ---> Using cache", -1)).hasSize(5);
+    assertThat(docker(host, "image", "inspect", "-f", "{{.Id}}", image)).isEqualTo(id);
+
+    Files.writeString(context.resolve("app.txt"), "changed\n");
+    String changed = docker(host, "build", "-t", image, context.toString());
+    assertThat(changed.split(" ---> Using cache", -1)).as(changed).hasSize(2);
+    assertThat(docker(host, "run", "--rm", "--network", "none", image, "cat", "/copy"))
+        .isEqualTo("changed\n");
+
+    String forced = docker(host, "build", "--no-cache", "-t", image, context.toString());
+    assertThat(forced).doesNotContain("Using cache").contains("Running in");
+  }
+
+  @Test
+  void aFailingRun_failsBoth_namingItsLine() throws Exception {
+    Path context =
+        context("FROM jstack-examples/busybox:latest\nRUN echo before\nRUN echo broken; exit 3\n");
+
+    String ours = failedBuild(host, context);
+    // BuildKit on dockerd: the classic builder would leave the failed step's container and the
+    // images of the steps before it behind.
+    String theirs = failedBuild(BUILDKIT, context);
+
+    assertThat(ours).contains("broken").contains("Dockerfile:3: RUN echo broken; exit 3 exited 3");
+    assertThat(theirs).contains("exit code: 3");
+  }
+
+  @Test
+  void target_buildsOnlyWhatItNeeds_fromScratch() throws Exception {
+    Path context =
+        context(
+            String.join(
+                "\n",
+                "FROM jstack-examples/busybox:latest AS tools",
+                "RUN echo x > /x",
+                "FROM scratch AS final",
+                "COPY --from=tools /x /bin/busybox /",
+                "ENV ONLY=final",
+                "CMD [\"/busybox\", \"cat\", \"/x\"]",
+                "FROM jstack-examples/busybox:latest AS later",
+                "RUN exit 1",
+                ""));
+    String image = "jstack-build-it-target:" + tag;
+    cleanUps.add(cli(host, "rmi", "-f", image));
+    String id =
+        docker(
+            host,
+            "build",
+            "-q",
+            "--target",
+            "final",
+            "--label",
+            "built.by=it",
+            "-t",
+            image,
+            context.toString());
+
+    id = id.substring(id.indexOf("sha256:"));
+    assertThat(id).matches("sha256:[0-9a-f]{64}\n");
+
+    assertThat(docker(host, "run", "--rm", "--network", "none", image)).isEqualTo("x\n");
+    JsonNode config =
+        JSON.readTree(docker(host, "image", "inspect", "-f", "{{json .Config}}", image));
+    assertThat(config.get("Env").toString()).isEqualTo("[\"ONLY=final\"]");
+    assertThat(config.get("Labels").toString()).isEqualTo("{\"built.by\":\"it\"}");
+    assertThat(docker(host, "image", "inspect", "-f", "{{.Id}}", image)).isEqualTo(id);
+  }
+
+  /** An image's defaults, what made each history entry (oldest first), and its files. */
+  private record Built(Map<String, String> config, List<String> history, List<String> tree) {}
+
+  private Built build(String on, Path context) throws Exception {
+    String image = "jstack-build-it:" + tag + (BUILDKIT.equals(on) ? "-kit" : "");
+    cleanUps.add(cli(on, "rmi", "-f", image));
+    docker(on, "build", "-t", image, "--build-arg", "VERSION=2", context.toString());
+    JsonNode config =
+        JSON.readTree(docker(on, "image", "inspect", "-f", "{{json .Config}}", image));
+    Map<String, String> picked = new LinkedHashMap<>();
+    for (String f :
+        List.of(
+            "Env",
+            "Cmd",
+            "Entrypoint",
+            "WorkingDir",
+            "User",
+            "ExposedPorts",
+            "Labels",
+            "Volumes",
+            "StopSignal",
+            "Healthcheck",
+            "OnBuild")) {
+      picked.put(f, String.valueOf(config.get(f)));
+    }
+    List<String> history = new ArrayList<>();
+    if (on == null || on.equals(BUILDKIT)) {
+      String h = docker(on, "history", "--no-trunc", "--format", "{{.CreatedBy}}", image);
+      history.addAll(Arrays.asList(h.substring(0, h.length() - 1).split("\n", -1)));
+      java.util.Collections.reverse(history);
+    } else {
+      engine
+          .images()
+          .image(engine.images().find(image).orElseThrow())
+          .config()
+          .path("history")
+          .forEach(e -> history.add(e.path("created_by").asText()));
+    }
+    String tree =
+        docker(
+            on,
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--user",
+            "0",
+            "--entrypoint",
+            "sh",
+            image,
+            "-c",
+            TREE);
+    return new Built(picked, history, Arrays.asList(tree.split("\n")));
+  }
+
+  private String failedBuild(String on, Path context) throws Exception {
+    String image = "jstack-build-it-fail:" + tag;
+    cleanUps.add(cli(on, "rmi", "-f", image));
+    String[] cmd = cli(on, "build", "-t", image, context.toString());
+    Process p = builder(cmd).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isNotZero();
+    return out;
+  }
+
+  /**
+   * History texts without ARG's: BuildKit records an ARG's default as written, the plan only the
+   * value it takes.
+   */
+  private static List<String> withoutArgs(List<String> history) {
+    return history.stream().filter(h -> !h.startsWith("ARG ")).toList();
+  }
+
+  /** A context with the Dockerfile and the files the Dockerfiles copy. */
+  private Path context(String dockerfile) throws Exception {
+    Path c = Files.createDirectories(dir.resolve("context-" + UUID.randomUUID()));
+    Files.writeString(c.resolve("Dockerfile"), dockerfile);
+    Files.writeString(c.resolve("app.txt"), "app\n");
+    Files.writeString(c.resolve("script.sh"), "#!/bin/sh\necho ran\n");
+    Files.setPosixFilePermissions(
+        c.resolve("script.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(c.resolve("secret.txt"), "secret\n");
+    Files.writeString(c.resolve(".dockerignore"), "secret.txt\n*.swp\n");
+    Files.createDirectories(c.resolve("dir/sub"));
+    Files.writeString(c.resolve("dir/a.txt"), "a\n");
+    Files.writeString(c.resolve("dir/b.txt"), "b\n");
+    Files.writeString(c.resolve("dir/sub/c.swp"), "swap\n");
+    Files.setPosixFilePermissions(
+        c.resolve("dir/sub"), PosixFilePermissions.fromString("rwx------"));
+    Files.createSymbolicLink(c.resolve("dir/outside"), Path.of("/etc/passwd"));
+    Path inner = Files.createDirectories(dir.resolve("archive-" + UUID.randomUUID()));
+    Files.writeString(inner.resolve("inside.txt"), "in\n");
+    run(
+        new String[] {
+          "tar",
+          "-C",
+          inner.toString(),
+          "--owner=1234",
+          "--group=1234",
+          "--mode=0640",
+          "-cf",
+          c.resolve("archive.tar").toString(),
+          "inside.txt"
+        });
+    run(
+        new String[] {
+          "tar",
+          "-C",
+          inner.toString(),
+          "--owner=0",
+          "--group=0",
+          "-czf",
+          c.resolve("archive.tar.gz").toString(),
+          "inside.txt"
+        });
+    LayerUnpacker.removeTree(inner);
+    return c;
+  }
+
+  private static String[] cli(String on, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(BUILDKIT.equals(on) ? "/usr/bin/docker" : "docker"));
+    if (on != null && !BUILDKIT.equals(on)) {
+      cmd.addAll(List.of("-H", on));
+    }
+    cmd.addAll(List.of(args));
+    return cmd.toArray(String[]::new);
+  }
+
+  /**
+   * The classic builder on both sides (the protocol the engine serves), or BuildKit on dockerd
+   * through Debian's 20.10 client (the newer client on PATH has no buildx).
+   */
+  private static ProcessBuilder builder(String[] cmd) {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("DOCKER_BUILDKIT", cmd[0].equals("/usr/bin/docker") ? "1" : "0");
+    return pb;
+  }
+
+  /** Runs the docker CLI; what it printed; fails unless it exits 0. */
+  private static String docker(String on, String... args) throws Exception {
+    String[] cmd = cli(on, args);
+    Process p = builder(cmd).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+    return out;
+  }
+
+  private static void run(String[] cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    p.waitFor();
+  }
+}
