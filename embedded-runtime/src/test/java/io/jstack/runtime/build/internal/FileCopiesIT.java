@@ -2,7 +2,6 @@ package io.jstack.runtime.build.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jstack.runtime.build.DockerIgnore;
 import java.nio.file.Files;
@@ -18,16 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
  * COPY's file work on plain directories: sources matched and resolved inside their root,
  * .dockerignore, destinations as Docker reads them, modes and owners. Owners need root.
  */
-class FileCopiesTest {
+class FileCopiesIT {
   @TempDir Path dir;
   private Path context;
   private Path root;
 
   @BeforeEach
   void tree() throws Exception {
-    assumeTrue(
-        "0".equals(String.valueOf(Files.getAttribute(dir, "unix:uid"))),
-        "files are given owners: run as root");
+    assertThat(String.valueOf(Files.getAttribute(dir, "unix:uid")))
+        .as("files are given owners: run as root (an integration test)")
+        .isEqualTo("0");
     context = Files.createDirectories(dir.resolve("context"));
     root = Files.createDirectories(dir.resolve("root"));
     Files.writeString(context.resolve("a.txt"), "a");
