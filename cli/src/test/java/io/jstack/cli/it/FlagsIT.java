@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jstack.cli.JstackRunner;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,11 +51,11 @@ class FlagsIT extends OnEachEngine {
         .containsExactly("exited");
   }
 
-  /** On dockerd only: the embedded engine leaves a container's Config.Hostname empty. */
-  @Test
-  void runPortsEntrypoint_andExecUserIndexDetach() throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void runPortsEntrypoint_andExecUserIndexDetach(EngineKind engine) throws Exception {
     compose(
-        EngineKind.DOCKER,
+        engine,
         """
         services:
           web:

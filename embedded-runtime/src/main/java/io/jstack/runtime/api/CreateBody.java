@@ -142,12 +142,13 @@ final class CreateBody {
   }
 
   /**
-   * Inspect's {@code Config}, its fields in Docker's order, with {@code Image} (the name the client
-   * gave) after {@code Healthcheck}.
+   * Inspect's {@code Config} of container {@code id}, its fields in Docker's order, with {@code
+   * Image} (the name the client gave) after {@code Healthcheck}; without a hostname of its own, the
+   * one it runs with, its short id.
    */
-  static ObjectNode config(ContainerSettings s, String image) {
+  static ObjectNode config(String id, ContainerSettings s, String image) {
     ObjectNode c = Exchange.JSON.createObjectNode();
-    put(c, "Hostname", s.hostname());
+    put(c, "Hostname", s.hostname() != null ? s.hostname() : id.substring(0, 12));
     put(c, "Domainname", s.domainname());
     put(c, "User", s.user());
     ObjectNode exposed = c.putObject("ExposedPorts");
