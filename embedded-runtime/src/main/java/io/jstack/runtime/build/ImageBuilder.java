@@ -18,8 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a Dockerfile on the embedded engine, as {@code docker build} does: the stages the target
@@ -60,19 +62,17 @@ public final class ImageBuilder {
     private final String id = java.util.UUID.randomUUID().toString().substring(0, 8);
     private final List<ImageReference> temporary = new ArrayList<>();
     private final Map<Integer, StageState> finished = new java.util.HashMap<>();
-    private String[] lines;
-    private BuildPlan plan;
-    private DockerIgnore ignore;
+    private final String[] lines;
+    private final BuildPlan plan;
+    private final DockerIgnore ignore;
     private int step;
-    private String contextDigest;
+    private @Nullable String contextDigest;
     private int steps;
 
+    /** Reads and plans the Dockerfile and loads the context's .dockerignore. */
     Run(BuildRequest request, Consumer<String> progress) {
       this.request = request;
       this.progress = progress;
-    }
-
-    String build() {
       try {
         Path dockerfile = RootPaths.resolve(request.context(), request.dockerfile());
         if (!Files.isRegularFile(dockerfile)) {
@@ -91,6 +91,13 @@ public final class ImageBuilder {
                     request.target(),
                     this::env));
         ignore = DockerIgnore.load(request.context(), dockerfile);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
+      }
+    }
+
+    String build() {
+      try {
         int target = target();
         TreeSet<Integer> needed = new TreeSet<>();
         need(target, needed);
@@ -101,7 +108,7 @@ public final class ImageBuilder {
         for (int i : needed) {
           finished.put(i, stage(plan.stages().get(i)));
         }
-        StageState last = finished.get(target);
+        StageState last = Objects.requireNonNull(finished.get(target), "the target stage is built");
         if (!request.labels().isEmpty()) {
           StringBuilder l = new StringBuilder("LABEL");
           List<Instruction.KeyValue> kvs = new ArrayList<>();
@@ -123,7 +130,7 @@ public final class ImageBuilder {
       String manifest = last.manifest();
       if (manifest == null) {
         commit(last, null, "", null);
-        manifest = last.manifest();
+        manifest = Objects.requireNonNull(last.manifest(), "a commit reaches an image");
       }
       String imageId = store.image(manifest).configDigest();
       progress.accept("Successfully built " + imageId.substring(7, 19) + "\n");
@@ -177,7 +184,8 @@ public final class ImageBuilder {
       progress.accept("Step " + ++step + "/" + steps + " : " + source(s.line()) + "\n");
       StageState state;
       if (s.base() instanceof Stage.Base.StageRef ref) {
-        StageState parent = finished.get(ref.index());
+        StageState parent =
+            Objects.requireNonNull(finished.get(ref.index()), "a base stage is built before it");
         state = new StageState(parent.manifest(), parent.reference(), parent.config());
       } else if (s.base() instanceof Stage.Base.Image img) {
         String m =
@@ -221,7 +229,7 @@ public final class ImageBuilder {
           new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
               .execute(s.index(), st, state, progress);
           if (key != null) {
-            cache.put(key, state.manifest());
+            cache.put(key, Objects.requireNonNull(state.manifest(), "a step reaches an image"));
           }
         }
         shortId(state);
@@ -246,15 +254,20 @@ public final class ImageBuilder {
         Stage.Base b = plan.source(c.from(), stage);
         parts.add(
             b instanceof Stage.Base.StageRef r
-                ? String.valueOf(finished.get(r.index()).manifest())
+                ? String.valueOf(
+                    Objects.requireNonNull(
+                            finished.get(r.index()), "a stage COPY --from reads is built before it")
+                        .manifest())
                 : b instanceof Stage.Base.Image img
                     ? store.find(img.reference()).orElse("absent")
                     : "scratch");
       } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
-        if (contextDigest == null) {
-          contextDigest = BuildCache.contextDigest(request.context(), ignore);
+        String digest = contextDigest;
+        if (digest == null) {
+          digest = BuildCache.contextDigest(request.context(), ignore);
+          contextDigest = digest;
         }
-        parts.add(contextDigest);
+        parts.add(digest);
       }
       return BuildCache.key(parts);
     }
@@ -271,7 +284,8 @@ public final class ImageBuilder {
     }
 
     /** Makes the stage's next image: {@code changes} as its layer (null for none). */
-    private void commit(StageState s, Path changes, String createdBy, String author) {
+    private void commit(
+        StageState s, @Nullable Path changes, @Nullable String createdBy, @Nullable String author) {
       ImageReference ref = temporaryRef();
       String m =
           ImageCommit.commit(

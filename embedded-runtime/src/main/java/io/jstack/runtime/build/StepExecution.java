@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of a stage: RUN in a started container, COPY, ADD and WORKDIR in the mounted root of a
@@ -25,7 +27,8 @@ import java.util.function.Consumer;
 final class StepExecution {
   /** Makes a stage's next image; {@code changes} is its layer, or null for none. */
   interface Committer {
-    void commit(StageState s, Path changes, String createdBy, String author);
+    void commit(
+        StageState s, @Nullable Path changes, @Nullable String createdBy, @Nullable String author);
   }
 
   /** Writes a step's files below a root. */
@@ -123,7 +126,7 @@ final class StepExecution {
     List<String> argv = s.argv(r.command());
     StringBuilder output = new StringBuilder();
     StepContainers.Ran ran =
-        containers.run(s.reference(), argv, env, s.workingDir(), s.user(), network, output::append);
+        containers.run(reference(s), argv, env, s.workingDir(), s.user(), network, output::append);
     try {
       progress.accept(" ---> Running in " + ran.id().substring(0, 12) + "\n");
       if (output.length() > 0) {
@@ -173,7 +176,9 @@ final class StepExecution {
         Stage.Base base = plan.source(from, stage);
         String ref = null;
         if (base instanceof Stage.Base.StageRef r) {
-          StageState other = finished.get(r.index());
+          StageState other =
+              Objects.requireNonNull(
+                  finished.get(r.index()), "a stage COPY --from reads is built before it");
           ref = empty(other) ? null : other.reference();
         } else if (base instanceof Stage.Base.Image img) {
           if (store.find(img.reference()).isEmpty()) {
@@ -232,7 +237,7 @@ final class StepExecution {
   }
 
   /** The owner WORKDIR gives a directory it makes: the stage's USER, as BuildKit. */
-  private static Owners.Owner owner(String user, Path root) throws IOException {
+  private static Owners.Owner owner(@Nullable String user, Path root) throws IOException {
     if (user == null) {
       return Owners.Owner.ROOT;
     }
@@ -254,7 +259,7 @@ final class StepExecution {
       }
       return;
     }
-    String id = containers.mounted(s.reference());
+    String id = containers.mounted(reference(s));
     try {
       writer.write(containers.rootfs(id));
       commit.commit(s, containers.upperDir(id), createdBy, null);
@@ -266,6 +271,11 @@ final class StepExecution {
   /** Whether the stage has no files yet: a scratch with no layer. */
   private boolean empty(StageState s) {
     return s.manifest() == null || store.image(s.manifest()).layers().isEmpty();
+  }
+
+  /** The name of the image a stage with files has reached. */
+  private static String reference(StageState s) {
+    return Objects.requireNonNull(s.reference(), "a stage with files has reached a named image");
   }
 
   private static DockerfileException unsupported(Instruction in, String what) {

@@ -62,7 +62,7 @@ public final class ImageCommit {
    */
   public record History(
       Instant created,
-      String createdBy,
+      @Nullable String createdBy,
       @Nullable String comment,
       @Nullable String author,
       @Nullable Instant clamp) {}
@@ -77,8 +77,8 @@ public final class ImageCommit {
    */
   public static String commit(
       ImageStore store,
-      String baseManifest,
-      Path changes,
+      @Nullable String baseManifest,
+      @Nullable Path changes,
       ImageConfig defaults,
       History history,
       @Nullable ImageReference as) {

@@ -17,8 +17,10 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * COPY and ADD of local files into a stage's root: sources matched (globs as Go's {@code
@@ -48,7 +50,11 @@ public final class FileCopies {
    * @param unpack whether local archives are unpacked (ADD)
    */
   public record Request(
-      List<String> sources, String destination, Owners.Owner owner, int mode, boolean unpack) {
+      List<String> sources,
+      String destination,
+      Owners.@Nullable Owner owner,
+      int mode,
+      boolean unpack) {
     public Request {
       sources = List.copyOf(sources);
     }
@@ -105,8 +111,8 @@ public final class FileCopies {
   }
 
   /** Makes directory {@code dir} in {@code root}, as WORKDIR does; missing parents too. */
-  public static void mkdirs(Path root, Path dir, Owners.Owner owner) throws IOException {
-    if (!dir.startsWith(root) || Files.isDirectory(dir)) {
+  public static void mkdirs(Path root, @Nullable Path dir, Owners.Owner owner) throws IOException {
+    if (dir == null || !dir.startsWith(root) || Files.isDirectory(dir)) {
       return;
     }
     mkdirs(root, dir.getParent(), owner);
@@ -157,14 +163,23 @@ public final class FileCopies {
         r.owner() != null
             ? r.owner()
             : from.keepOwners()
-                ? new Owners.Owner((Integer) attrs.get("uid"), (Integer) attrs.get("gid"))
+                ? new Owners.Owner((Integer) attr(attrs, "uid"), (Integer) attr(attrs, "gid"))
                 : Owners.Owner.ROOT;
     own(target, owner);
     if (!Files.isSymbolicLink(target)) {
-      int mode = r.mode() >= 0 ? r.mode() : (Integer) attrs.get("mode") & 07777;
+      int mode = r.mode() >= 0 ? r.mode() : (Integer) attr(attrs, "mode") & 07777;
       Files.setAttribute(target, "unix:mode", mode, NOFOLLOW);
-      Files.setLastModifiedTime(target, (FileTime) attrs.get("lastModifiedTime"));
+      Files.setLastModifiedTime(target, (FileTime) attr(attrs, "lastModifiedTime"));
     }
+  }
+
+  /** A {@code unix:} attribute, which Linux gives every file. */
+  private static Object attr(Map<String, Object> a, String name) {
+    Object v = a.get(name);
+    if (v == null) {
+      throw new IllegalStateException("no unix:" + name + " attribute");
+    }
+    return v;
   }
 
   private static void own(Path p, Owners.Owner o) throws IOException {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a stage is while it builds: the image it has reached (null for an empty {@code scratch}
@@ -20,19 +21,19 @@ import java.util.TreeSet;
 public final class StageState {
   private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
 
-  private String manifest;
-  private String reference;
+  private @Nullable String manifest;
+  private @Nullable String reference;
   private boolean cmdSet;
   private List<String> entrypoint;
   private List<String> cmd;
   private final Map<String, String> env = new LinkedHashMap<>();
-  private String workingDir;
-  private String user;
+  private @Nullable String workingDir;
+  private @Nullable String user;
   private final Map<String, String> labels;
   private final TreeSet<String> exposedPorts;
   private final TreeSet<String> volumes;
-  private String stopSignal;
-  private Healthcheck healthcheck;
+  private @Nullable String stopSignal;
+  private @Nullable Healthcheck healthcheck;
   private List<String> shell;
   private final List<String> onBuild;
 
@@ -40,7 +41,7 @@ public final class StageState {
    * A stage starting at image {@code manifest} (null for scratch), which {@code reference} names,
    * with its {@code defaults}.
    */
-  public StageState(String manifest, String reference, ImageConfig defaults) {
+  public StageState(@Nullable String manifest, @Nullable String reference, ImageConfig defaults) {
     this.manifest = manifest;
     this.reference = reference;
     entrypoint = defaults.entrypoint();
@@ -68,12 +69,12 @@ public final class StageState {
   }
 
   /** The image reached, or null while the stage is an empty scratch. */
-  public String manifest() {
+  public @Nullable String manifest() {
     return manifest;
   }
 
   /** A name of the image reached (a build's own tag), or null while it is an empty scratch. */
-  public String reference() {
+  public @Nullable String reference() {
     return reference;
   }
 
@@ -111,7 +112,7 @@ public final class StageState {
   }
 
   /** The user, or null for root. */
-  public String user() {
+  public @Nullable String user() {
     return user == null || user.isEmpty() ? null : user;
   }
 
@@ -128,8 +129,9 @@ public final class StageState {
   /** Sets the working directory as WORKDIR does: relative to the current one. */
   public String workdir(String path) {
     String abs = path.startsWith("/") ? path : workingDir().replaceAll("/$", "") + "/" + path;
-    workingDir = java.nio.file.Path.of(abs).normalize().toString();
-    return workingDir;
+    String normalized = java.nio.file.Path.of(abs).normalize().toString();
+    workingDir = normalized;
+    return normalized;
   }
 
   /**
@@ -137,7 +139,7 @@ public final class StageState {
    * as BuildKit words it; null when BuildKit records none (ONBUILD) or {@code in} is no metadata
    * instruction.
    */
-  public String apply(Instruction in) {
+  public @Nullable String apply(Instruction in) {
     if (in instanceof Instruction.Env e) {
       StringBuilder h = new StringBuilder("ENV");
       for (Instruction.KeyValue kv : e.pairs()) {
@@ -219,7 +221,7 @@ public final class StageState {
   }
 
   /** The author MAINTAINER sets, or null. */
-  public static String author(Instruction in) {
+  public static @Nullable String author(Instruction in) {
     return in instanceof Instruction.Maintainer m ? m.name() : null;
   }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The containers a build's steps run in, on the engine's own runtime with the isolation of any
@@ -41,7 +42,7 @@ public final class StepContainers {
       List<String> argv,
       List<String> env,
       String workingDir,
-      String user,
+      @Nullable String user,
       String network,
       Consumer<String> output) {
     String id = engine.create(null, settings(reference, argv, env, workingDir, user, network));
@@ -89,7 +90,7 @@ public final class StepContainers {
       List<String> argv,
       List<String> env,
       String workingDir,
-      String user,
+      @Nullable String user,
       String network) {
     ContainerSettings.Host host =
         new ContainerSettings.Host(
