@@ -148,7 +148,10 @@ final class CreateBody {
    */
   static ObjectNode config(String id, ContainerSettings s, String image) {
     ObjectNode c = Exchange.JSON.createObjectNode();
-    put(c, "Hostname", s.hostname() != null ? s.hostname() : id.substring(0, 12));
+    put(
+        c,
+        "Hostname",
+        s.hostname() != null ? s.hostname() : id.substring(0, Math.min(12, id.length())));
     put(c, "Domainname", s.domainname());
     put(c, "User", s.user());
     ObjectNode exposed = c.putObject("ExposedPorts");
