@@ -36,6 +36,11 @@ final class CreateBody {
               m.path("ReadOnly").asBoolean(),
               m.path("VolumeOptions").path("NoCopy").asBoolean(false)));
     }
+    // The -tmpfs / compose tmpfs form: mount point to options, as tmpfs mounts.
+    h.path("Tmpfs")
+        .fieldNames()
+        .forEachRemaining(
+            target -> mounts.add(new ContainerSettings.Mount("tmpfs", "", target, false, false)));
     List<ContainerSettings.PortBinding> ports = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : h.path("PortBindings").properties()) {
       String[] portAndProtocol = e.getKey().split("/", 2);

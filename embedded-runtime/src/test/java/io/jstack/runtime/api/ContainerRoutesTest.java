@@ -414,6 +414,19 @@ class ContainerRoutesTest {
   }
 
   @Test
+  void create_withTmpfsAsAMap_mountsATmpfsThere_asDockerdDoes() {
+    api.post(
+        "/containers/create",
+        "{'Image': 'alpine', 'HostConfig': {'Tmpfs': {'/run': 'size=1m', '/tmp/cache': ''}}}");
+
+    assertThat(engine.created.host().mounts())
+        .extracting(ContainerSettings.Mount::type, ContainerSettings.Mount::target)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("tmpfs", "/run"),
+            org.assertj.core.groups.Tuple.tuple("tmpfs", "/tmp/cache"));
+  }
+
+  @Test
   void create_withAPortBindingThatIsNoPort_is400_namingIt() {
     ApiClient.Answer a =
         api.post(
