@@ -22,6 +22,28 @@ class FlagsIT extends OnEachEngine {
 
   @ParameterizedTest
   @EnumSource(EngineKind.class)
+  void tmpfs_mountsATmpfsAtEachPoint(EngineKind engine) throws Exception {
+    compose(
+        engine,
+        """
+        services:
+          app:
+            image: jstack-examples/busybox:latest
+            init: true
+            command: ["sleep", "600"]
+            tmpfs: ["/run", "/tmp/cache:size=1m"]
+        """);
+    assertThat(jstack.run(base, "up", "-d").code()).isZero();
+
+    JstackRunner.Run mounts =
+        jstack.run(
+            base, "exec", "-T", "app", "sh", "-c", "grep tmpfs /proc/mounts | cut -d' ' -f2");
+    assertThat(mounts.code()).as(mounts.err()).isZero();
+    assertThat(mounts.out().lines()).contains("/run", "/tmp/cache");
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
   void upAbortOnContainerFailure_andAttach(EngineKind engine) throws Exception {
     compose(
         engine,
