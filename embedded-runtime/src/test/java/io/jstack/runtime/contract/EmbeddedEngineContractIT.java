@@ -38,10 +38,7 @@ class EmbeddedEngineContractIT extends EngineContract {
           Map.entry(
               "aContainerOnAMissingNetwork_isCreated_butDoesNotStart",
               "creating a container on a missing network is NotFound; dockerd creates it and"
-                  + " refuses to start it"),
-          Map.entry(
-              "build_fromADockerfile_givesATaggedImageWithTheLabels",
-              "POST /build answers 501: the engine does not build images"));
+                  + " refuses to start it"));
 
   private Path dir;
   private EmbeddedEngine embedded;
