@@ -161,6 +161,9 @@ public final class LogPrinter {
       @Nullable String since,
       @Nullable Integer tail) {
     java.util.Set<String> followed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // The time of the last line printed of each container: its next run is followed from after it.
+    java.util.Map<String, java.time.Instant> lastPrinted =
+        new java.util.concurrent.ConcurrentHashMap<>();
     int[] width = {0};
     for (ContainerInfo c : containers) {
       width[0] = Math.max(width[0], shortName(c).length());
@@ -192,8 +195,16 @@ public final class LogPrinter {
                                 from == null ? tail : null,
                                 from == null ? since : from,
                                 null,
-                                timestamps))) {
+                                true))) {
                       for (LogStream.Line line = s.next(); line != null; line = s.next()) {
+                        String at = line.timestamp();
+                        if (at != null) {
+                          try {
+                            lastPrinted.put(c.id(), java.time.Instant.parse(at));
+                          } catch (java.time.format.DateTimeParseException e) {
+                            // Not a time: its next run is followed from its start event.
+                          }
+                        }
                         print(prefixText, line);
                       }
                     } catch (EngineException e) {
@@ -210,7 +221,15 @@ public final class LogPrinter {
       containers.forEach(c -> start.accept(c, null));
       for (io.jstack.engine.EventStream.Event e = events.next(); e != null; e = events.next()) {
         if (e.type().equals("container") && e.action().equals("start")) {
-          String from = Long.toString(e.time().getEpochSecond());
+          // A container followed before goes on after the last line printed of it, to the
+          // nanosecond (its last lines may share the second its restart began in); a new one
+          // from the second of its start.
+          java.time.Instant last = lastPrinted.get(e.id());
+          java.time.Instant after = last == null ? null : last.plusNanos(1);
+          String from =
+              after == null
+                  ? Long.toString(e.time().getEpochSecond())
+                  : after.getEpochSecond() + String.format(".%09d", after.getNano());
           engine.container(e.id()).filter(wanted).ifPresent(c -> start.accept(c, from));
         }
       }
