@@ -57,14 +57,8 @@ public record ContainerRecord(
 
   /** This record for a run that started at {@code at}, by the user or by its restart policy. */
   ContainerRecord started(Instant at, boolean byPolicy, List<PublishedPort> published) {
-    return new ContainerRecord(
-        id,
+    return copy(
         name,
-        image,
-        imageId,
-        created,
-        settings,
-        commandLine,
         endpoints,
         published,
         anonymousVolumes,
@@ -75,32 +69,14 @@ public record ContainerRecord(
 
   /** This record with other endpoints (its networks changed). */
   ContainerRecord withEndpoints(Map<String, Endpoint> changed) {
-    return new ContainerRecord(
-        id,
-        name,
-        image,
-        imageId,
-        created,
-        settings,
-        commandLine,
-        changed,
-        publishedPorts,
-        anonymousVolumes,
-        startedAt,
-        restartCount,
-        stoppedByUser);
+    return copy(
+        name, changed, publishedPorts, anonymousVolumes, startedAt, restartCount, stoppedByUser);
   }
 
   /** This record under another name. */
   ContainerRecord withName(String changed) {
-    return new ContainerRecord(
-        id,
+    return copy(
         changed,
-        image,
-        imageId,
-        created,
-        settings,
-        commandLine,
         endpoints,
         publishedPorts,
         anonymousVolumes,
@@ -111,24 +87,23 @@ public record ContainerRecord(
 
   /** This record with the anonymous volumes made for it. */
   ContainerRecord withAnonymousVolumes(List<String> made) {
-    return new ContainerRecord(
-        id,
-        name,
-        image,
-        imageId,
-        created,
-        settings,
-        commandLine,
-        endpoints,
-        publishedPorts,
-        made,
-        startedAt,
-        restartCount,
-        stoppedByUser);
+    return copy(name, endpoints, publishedPorts, made, startedAt, restartCount, stoppedByUser);
   }
 
   /** This record once the user stopped it. */
   ContainerRecord stopped() {
+    return copy(name, endpoints, publishedPorts, anonymousVolumes, startedAt, restartCount, true);
+  }
+
+  /** This record with the parts that change over a container's life replaced. */
+  private ContainerRecord copy(
+      String name,
+      Map<String, Endpoint> endpoints,
+      List<PublishedPort> publishedPorts,
+      List<String> anonymousVolumes,
+      @Nullable Instant startedAt,
+      int restartCount,
+      boolean stoppedByUser) {
     return new ContainerRecord(
         id,
         name,
@@ -142,6 +117,6 @@ public record ContainerRecord(
         anonymousVolumes,
         startedAt,
         restartCount,
-        true);
+        stoppedByUser);
   }
 }
