@@ -69,14 +69,14 @@ final class ContainerJson {
 
   /** Docker's state name: {@code restarting} for an exited container its policy starts again. */
   String state(Container c) {
-    return c.status() == Container.Status.exited && engine.restarting(c.record().id())
+    return c.status() == Container.Status.exited && engine.restarting(c)
         ? "restarting"
         : c.status().name();
   }
 
   private String status(Container c) {
     String id = c.record().id();
-    if (c.status() == Container.Status.exited && engine.restarting(id)) {
+    if (c.status() == Container.Status.exited && engine.restarting(c)) {
       return "Restarting (" + c.exitCode() + ") " + ago(c.finishedAt()) + " ago";
     }
     String health =
@@ -113,7 +113,7 @@ final class ContainerJson {
     i.put("Image", r.imageId());
     i.set("Config", CreateBody.config(r.id(), r.settings(), r.image()));
     ObjectNode state = i.putObject("State");
-    boolean restarting = c.status() == Container.Status.exited && engine.restarting(r.id());
+    boolean restarting = c.status() == Container.Status.exited && engine.restarting(c);
     state.put("Status", state(c));
     // Docker counts a container its policy is about to start again as running.
     state.put("Running", c.alive() || restarting);

@@ -65,8 +65,8 @@ interface ContainerService {
   /** Its health, if it has a healthcheck and runs. */
   Optional<Health.State> health(String id);
 
-  /** Whether its restart policy is about to start it again. */
-  boolean restarting(String id);
+  /** Whether the restart policy of {@code c}, as just read, is about to start it again. */
+  boolean restarting(Container c);
 
   /** The network of an endpoint, by network id, if it still exists. */
   Optional<Network> network(String networkId);

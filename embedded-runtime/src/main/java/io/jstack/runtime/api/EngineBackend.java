@@ -146,8 +146,8 @@ final class EngineBackend
   }
 
   @Override
-  public boolean restarting(String id) {
-    return engine.restarting(id);
+  public boolean restarting(Container c) {
+    return engine.restarting(c);
   }
 
   @Override

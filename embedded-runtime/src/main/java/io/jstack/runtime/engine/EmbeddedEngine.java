@@ -146,9 +146,12 @@ public final class EmbeddedEngine {
     return Optional.ofNullable(supervisor.health(id)).map(Health::state);
   }
 
-  /** Whether its restart policy is about to start it again. */
-  public boolean restarting(String id) {
-    return find(id).map(supervisor::restarting).orElse(false);
+  /**
+   * Whether the restart policy of {@code c}, as just read, is about to start it again (no second
+   * look at its state).
+   */
+  public boolean restarting(Container c) {
+    return supervisor.restarting(c);
   }
 
   public ImageStore images() {

@@ -177,8 +177,8 @@ final class FakeContainers implements ContainerService, LogService, StatsService
   final java.util.Set<String> restartingIds = new java.util.HashSet<>();
 
   @Override
-  public boolean restarting(String id) {
-    return restartingIds.contains(id);
+  public boolean restarting(Container c) {
+    return restartingIds.contains(c.record().id());
   }
 
   @Override
