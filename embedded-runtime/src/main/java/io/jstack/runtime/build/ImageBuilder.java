@@ -3,6 +3,9 @@ package io.jstack.runtime.build;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
 import io.jstack.runtime.build.internal.BuildCache;
+import io.jstack.runtime.build.internal.ContentHashes;
+import io.jstack.runtime.build.internal.FileCopies;
+import io.jstack.runtime.build.internal.SourceDigest;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
 import io.jstack.runtime.container.internal.RootPaths;
@@ -28,20 +31,26 @@ import org.jspecify.annotations.Nullable;
  * needs (others are skipped, as BuildKit skips them) in order, each RUN in a container of the
  * engine's own runtime and each COPY, ADD and WORKDIR in the mounted root of a container that never
  * runs, whose upper directory becomes the step's layer ({@link ImageCommit}); metadata instructions
- * add {@code empty_layer} history entries. Every step runs: there is no cache yet. Intermediate
- * images carry a tag of the build's own until it ends.
+ * add {@code empty_layer} history entries. A step whose key (its parent image, instruction, the
+ * build arguments it uses and, for COPY and ADD, a digest of what it reads) an earlier build
+ * recorded in the {@link BuildCache} is not run: the image it made is reused. With the build
+ * argument {@code SOURCE_DATE_EPOCH} (as BuildKit 0.11+ reads it), every time the build writes is
+ * clamped to it: config and history {@code created} are the epoch, files newer than it get it.
+ * Intermediate images carry a tag of the build's own until it ends.
  */
 public final class ImageBuilder {
   private final EmbeddedEngine engine;
   private final ImageStore store;
   private final StepContainers containers;
   private final BuildCache cache;
+  private final Path hashesFile;
 
   public ImageBuilder(EmbeddedEngine engine) {
     this.engine = engine;
     this.store = engine.images();
     this.containers = new StepContainers(engine);
     this.cache = new BuildCache(engine.dataRoot().path().resolve("build-cache"), store);
+    this.hashesFile = engine.dataRoot().path().resolve("build-cache/content-hashes");
   }
 
   /**
@@ -66,8 +75,9 @@ public final class ImageBuilder {
     private final BuildPlan plan;
     private final DockerIgnore ignore;
     private int step;
-    private @Nullable String contextDigest;
     private int steps;
+    private final ContentHashes hashes = ContentHashes.load(hashesFile);
+    private final @Nullable Instant epoch;
 
     /** Reads and plans the Dockerfile and loads the context's .dockerignore. */
     Run(BuildRequest request, Consumer<String> progress) {
@@ -91,6 +101,7 @@ public final class ImageBuilder {
                     request.target(),
                     this::env));
         ignore = DockerIgnore.load(request.context(), dockerfile);
+        epoch = BuildCache.sourceDateEpoch(request.buildArgs());
       } catch (IOException e) {
         throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
       }
@@ -123,6 +134,7 @@ public final class ImageBuilder {
         throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
       } finally {
         temporary.forEach(store::untag);
+        hashes.save();
       }
     }
 
@@ -248,6 +260,8 @@ public final class ImageBuilder {
       parts.add(state.manifest() == null ? "scratch" : state.manifest());
       parts.add(in.toString().replaceFirst("^(\\w+)\\[line=\\d+, ", "$1["));
       parts.add(st.buildArgs().toString());
+      // The epoch changes what a step writes (its times), whether or not the step reads the arg.
+      parts.add(epoch == null ? "" : "SOURCE_DATE_EPOCH=" + epoch.getEpochSecond());
       if (in instanceof Instruction.Run) {
         parts.add(request.networkMode());
       } else if (in instanceof Instruction.Copy c && !c.from().isEmpty()) {
@@ -262,12 +276,12 @@ public final class ImageBuilder {
                     ? store.find(img.reference()).orElse("absent")
                     : "scratch");
       } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
-        String digest = contextDigest;
-        if (digest == null) {
-          digest = BuildCache.contextDigest(request.context(), ignore);
-          contextDigest = digest;
-        }
-        parts.add(digest);
+        // Only what this instruction reads, matched as the copy will match it.
+        List<String> sources =
+            in instanceof Instruction.Copy c ? c.sources() : ((Instruction.Add) in).sources();
+        parts.add(
+            SourceDigest.of(
+                new FileCopies.Source(request.context(), ignore, false), sources, hashes));
       }
       return BuildCache.key(parts);
     }
@@ -293,7 +307,8 @@ public final class ImageBuilder {
               s.manifest(),
               changes,
               s.config(),
-              new ImageCommit.History(Instant.now(), createdBy, null, author, null),
+              new ImageCommit.History(
+                  epoch == null ? Instant.now() : epoch, createdBy, null, author, epoch),
               ref);
       s.reached(m, ref.toString());
     }

@@ -27,7 +27,10 @@ import org.jspecify.annotations.Nullable;
  * opaque marker ({@code .wh..wh..opq}). A file with several names is written once, then as hard
  * links. The mount points the runtime makes ({@code /proc}, {@code /sys}, {@code /dev}, {@code
  * /etc/hosts}, ...) are left out, as Docker keeps them in its init layer. With a clamp (a build's
- * {@code SOURCE_DATE_EPOCH}), no time in the layer is later than it.
+ * {@code SOURCE_DATE_EPOCH}), no time in the layer is later than it, as BuildKit's {@code
+ * rewrite-timestamp}. The tar is a function of the tree alone: entries in byte order of their
+ * names, whole-second modification times and no access or change times, numeric owners with empty
+ * names, PAX headers only for what ustar cannot hold (long names, big numbers).
  *
  * <p>Extended attributes are not written yet (Docker keeps {@code security.capability}).
  */
@@ -172,6 +175,10 @@ public final class LayerWriter {
   private static void owners(TarArchiveEntry e, Map<String, Object> a) {
     e.setUserId((Integer) attr(a, "uid"));
     e.setGroupId((Integer) attr(a, "gid"));
+    // Numbers only, as Docker's archive package writes them: commons-compress would put the name
+    // of the user running the engine in every entry, which would make layers differ by host.
+    e.setUserName("");
+    e.setGroupName("");
   }
 
   private void times(TarArchiveEntry e, FileTime modified) {

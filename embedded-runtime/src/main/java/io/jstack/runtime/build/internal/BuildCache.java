@@ -1,22 +1,18 @@
 package io.jstack.runtime.build.internal;
 
 import io.jstack.engine.EngineException;
-import io.jstack.runtime.build.DockerIgnore;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.internal.Digests;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The images earlier builds' steps made, by step key: one file per key under {@code
@@ -86,40 +82,23 @@ public final class BuildCache {
   }
 
   /**
-   * A digest of everything in the context that .dockerignore lets through: each entry's path, type,
-   * mode, owner, size, link target and content; not its times (touching a file keeps the cache).
+   * The time a build's {@code SOURCE_DATE_EPOCH} build argument sets (seconds since the Unix epoch,
+   * as BuildKit reads it), or null when the argument is not given or empty.
+   *
+   * @throws IllegalArgumentException when it is not a whole number of seconds
    */
-  public static String contextDigest(Path context, DockerIgnore ignore) {
-    MessageDigest d = Digests.sha256();
-    try (Stream<Path> walk = Files.walk(context)) {
-      for (Path p : walk.sorted().toList()) {
-        String rel = context.relativize(p).toString();
-        if (rel.isEmpty() || ignore.excludes(rel)) {
-          continue;
-        }
-        var a = Files.readAttributes(p, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
-        String link = Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).toString() : "";
-        d.update(
-            String.join(
-                    "\0",
-                    rel,
-                    a.get("mode") + ":" + a.get("uid") + ":" + a.get("gid"),
-                    String.valueOf(a.get("size")),
-                    link,
-                    "")
-                .getBytes(StandardCharsets.UTF_8));
-        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          try (InputStream in = Files.newInputStream(p)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-              d.update(buf, 0, n);
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the build context: " + e.getMessage(), e);
+  public static java.time.@Nullable Instant sourceDateEpoch(java.util.Map<String, String> args) {
+    String v = args.get("SOURCE_DATE_EPOCH");
+    if (v == null || v.isBlank()) {
+      return null;
     }
-    return Digests.format(d.digest());
+    try {
+      return java.time.Instant.ofEpochSecond(Long.parseLong(v.strip()));
+    } catch (NumberFormatException | java.time.DateTimeException e) {
+      throw new IllegalArgumentException(
+          "invalid SOURCE_DATE_EPOCH build argument \""
+              + v
+              + "\": give whole seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct)");
+    }
   }
 }

@@ -70,7 +70,7 @@ public final class FileCopies {
   public static void copy(Source from, Path root, String workdir, Request r) throws IOException {
     List<String> matches = new ArrayList<>();
     for (String s : r.sources()) {
-      List<String> found = expand(from, clean(s));
+      List<String> found = matches(from, s);
       if (found.isEmpty()) {
         throw new IllegalArgumentException(
             "failed to compute cache key: \"/"
@@ -127,10 +127,8 @@ public final class FileCopies {
       for (Path child : children) {
         String childRel =
             rel.isEmpty() ? child.getFileName().toString() : rel + "/" + child.getFileName();
-        if (from.ignore().excludes(childRel)) {
-          if (!Files.isDirectory(child, NOFOLLOW) || from.ignore().canSkipDirectory(childRel)) {
-            continue;
-          }
+        if (leftOut(from, childRel, child)) {
+          continue;
         }
         Path target = dest.resolve(child.getFileName().toString());
         if (Files.isDirectory(child, NOFOLLOW)) {
@@ -185,6 +183,26 @@ public final class FileCopies {
   private static void own(Path p, Owners.Owner o) throws IOException {
     Files.setAttribute(p, "unix:uid", o.uid(), NOFOLLOW);
     Files.setAttribute(p, "unix:gid", o.gid(), NOFOLLOW);
+  }
+
+  /**
+   * The paths below the source's root (slash-separated, relative, {@code ""} for the root itself)
+   * that COPY source {@code source} names, in name order: what {@link #copy} copies, each a file, a
+   * link, or a directory copied by its contents. Empty when nothing matches. The build cache
+   * digests exactly these, with {@link #leftOut}, so that its key and the copy cannot disagree.
+   */
+  public static List<String> matches(Source from, String source) throws IOException {
+    return expand(from, clean(source));
+  }
+
+  /**
+   * Whether {@code child} ({@code rel} below the source's root), inside a directory being copied,
+   * is left out: excluded by .dockerignore, unless it is a directory a {@code !} exception may
+   * bring something back from (then it is walked, as BuildKit's fsutil walks it).
+   */
+  public static boolean leftOut(Source from, String rel, Path child) {
+    return from.ignore().excludes(rel)
+        && (!Files.isDirectory(child, NOFOLLOW) || from.ignore().canSkipDirectory(rel));
   }
 
   /** The paths below the source's root that {@code pattern} matches, in name order. */
