@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.cli.internal.PullProgress;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
+import io.jstack.runtime.build.CachePruned;
+import io.jstack.runtime.build.ImageBuilder;
 import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
@@ -391,16 +393,66 @@ final class ImageCommands implements Callable<Integer> {
     }
   }
 
-  @Command(name = "prune", description = "Remove blobs and layers no stored image uses.")
+  /**
+   * Garbage in the store; with {@code --build-cache}, also the build cache, as {@code docker
+   * builder prune} (Docker keeps the two apart: {@code docker image prune} never touches the
+   * builder's cache, so neither does this without the flag), {@code -a} as its {@code --all}.
+   */
+  @Command(
+      name = "prune",
+      description =
+          "Remove blobs and layers no stored image uses; with --build-cache, the build cache too.")
   static final class Prune extends Verb {
+    @Option(
+        names = "--build-cache",
+        description =
+            "Also reclaim the build cache (as docker builder prune): cached steps of intermediate"
+                + " images, and RUN --mount=type=cache directories. The next build runs them again.")
+    boolean buildCache;
+
+    @Option(
+        names = {"-a", "--all"},
+        description = "With --build-cache: every cached step, also those of named images.")
+    boolean all;
+
     @Override
     public Integer call() {
+      if (all && !buildCache) {
+        throw new ParameterException(
+            spec.commandLine(), "--all reclaims the build cache: add --build-cache");
+      }
+      ImageStore store = store();
+      if (buildCache) {
+        CachePruned pruned = ImageBuilder.pruneCache(root().dataRoot(), store, all, 0, null);
+        if (!pruned.deleted().isEmpty()) {
+          out().println("Deleted build cache objects:");
+          pruned.deleted().forEach(out()::println);
+          out().println();
+        }
+        out().println("Total reclaimed space: " + humanSize(pruned.reclaimed()));
+      }
       out()
           .println(
-              "Removed " + store().collectGarbage() + " unused blobs, layers and temporary files");
+              "Removed " + store.collectGarbage() + " unused blobs, layers and temporary files");
       out().flush();
       return Jstack.EXIT_OK;
     }
+  }
+
+  /** Bytes as Docker's {@code units.HumanSize} prints them: 4 significant digits, 1000-based. */
+  static String humanSize(long bytes) {
+    String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
+    double v = bytes;
+    int i = 0;
+    while (v >= 1000 && i < units.length - 1) {
+      v /= 1000;
+      i++;
+    }
+    String n = String.format(java.util.Locale.ROOT, "%.4g", v);
+    if (n.contains(".")) {
+      n = n.replaceFirst("0+$", "").replaceFirst("\\.$", "");
+    }
+    return n + units[i];
   }
 
   /** Names as Docker prints them. */

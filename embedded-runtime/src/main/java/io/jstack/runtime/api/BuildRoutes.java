@@ -25,6 +25,50 @@ final class BuildRoutes {
 
   void register(Router r) {
     r.addStreaming(HttpMethod.POST, "/build", this::build);
+    r.add(HttpMethod.POST, "/build/prune", this::prune);
+  }
+
+  /**
+   * {@code POST /build/prune}, as dockerd answers it ({@code CachesDeleted}, {@code
+   * SpaceReclaimed}): {@code all}, {@code keep-storage} (API 1.48+ calls it {@code reserved-space})
+   * and the {@code until} filter (a Go duration, {@code 24h}, or a time); other filters are
+   * refused.
+   */
+  private void prune(Exchange x) {
+    boolean all = x.flag("all");
+    long keep = bytes(x, "keep-storage") + bytes(x, "reserved-space");
+    java.time.Instant until = null;
+    for (Map.Entry<String, List<String>> f : x.filters().entrySet()) {
+      if (!f.getKey().equals("until")) {
+        throw new IllegalArgumentException(
+            "build cache filter "
+                + f.getKey()
+                + " is not supported by the jstack engine: use until=DURATION, or none");
+      }
+      for (String v : f.getValue()) {
+        until = Durations.before(v, java.time.Instant.now());
+      }
+    }
+    io.jstack.runtime.build.CachePruned pruned = builds.pruneBuildCache(all, keep, until);
+    ObjectNode n = Exchange.JSON.createObjectNode();
+    pruned.deleted().forEach(n.putArray("CachesDeleted")::add);
+    if (pruned.deleted().isEmpty()) {
+      n.putNull("CachesDeleted");
+    }
+    n.put("SpaceReclaimed", pruned.reclaimed());
+    x.json(io.netty.handler.codec.http.HttpResponseStatus.OK, n);
+  }
+
+  private static long bytes(Exchange x, String name) {
+    String v = x.param(name);
+    if (v == null || v.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number of bytes, not " + v);
+    }
   }
 
   private void build(Exchange x) {

@@ -17,4 +17,14 @@ interface BuildService {
    */
   String build(
       InputStream context, Function<Path, BuildRequest> request, Consumer<String> progress);
+
+  /**
+   * Reclaims the build cache as {@code docker builder prune} does; see {@link
+   * io.jstack.runtime.build.ImageBuilder#pruneCache}.
+   */
+  default io.jstack.runtime.build.CachePruned pruneBuildCache(
+      boolean all, long keepStorage, java.time.@org.jspecify.annotations.Nullable Instant until) {
+    // A server without builds (route tests of other resources) has no cache either.
+    throw new UnsupportedOperationException("this server builds no images");
+  }
 }

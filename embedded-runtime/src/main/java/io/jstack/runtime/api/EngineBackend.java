@@ -374,4 +374,10 @@ final class EngineBackend
       }
     }
   }
+
+  @Override
+  public io.jstack.runtime.build.CachePruned pruneBuildCache(
+      boolean all, long keepStorage, java.time.@Nullable Instant until) {
+    return new io.jstack.runtime.build.ImageBuilder(engine).pruneCache(all, keepStorage, until);
+  }
 }

@@ -64,6 +64,26 @@ public final class ImageBuilder {
     return new Run(request, progress).build();
   }
 
+  /**
+   * Reclaims the build cache, as {@code docker builder prune}: the entries of intermediate images
+   * (with {@code all}, every entry), the images only they kept, and RUN's cache mounts; with {@code
+   * until}, only what was last used before it; with {@code keepStorage} above 0, the most recently
+   * used entries that fit in that many bytes stay. The next build runs what was reclaimed.
+   */
+  public CachePruned pruneCache(boolean all, long keepStorage, @Nullable Instant until) {
+    return cache.prune(all, keepStorage, until);
+  }
+
+  /** As {@link #pruneCache(boolean, long, Instant)}, on a data root no engine serves. */
+  public static CachePruned pruneCache(
+      io.jstack.runtime.DataRoot root,
+      ImageStore store,
+      boolean all,
+      long keepStorage,
+      @Nullable Instant until) {
+    return new BuildCache(root.path().resolve("build-cache"), store).prune(all, keepStorage, until);
+  }
+
   /** One build: its plan, its stages' states and the tags it made for intermediate images. */
   private final class Run {
     private final BuildRequest request;
@@ -258,8 +278,14 @@ public final class ImageBuilder {
       Instruction in = st.instruction();
       List<String> parts = new ArrayList<>();
       parts.add(state.manifest() == null ? "scratch" : state.manifest());
-      parts.add(in.toString().replaceFirst("^(\\w+)\\[line=\\d+, ", "$1["));
-      parts.add(st.buildArgs().toString());
+      if (in instanceof Instruction.Arg a) {
+        // As BuildKit: declaring an ARG is no step whose cache its value decides; the value keys
+        // the steps that read it (RUN reads every ARG in scope, as its environment).
+        parts.add("ARG " + a.args().stream().map(Instruction.ArgDefinition::name).toList());
+      } else {
+        parts.add(in.toString().replaceFirst("^(\\w+)\\[line=\\d+, ", "$1["));
+        parts.add(st.buildArgs().toString());
+      }
       // The epoch changes what a step writes (its times), whether or not the step reads the arg.
       parts.add(epoch == null ? "" : "SOURCE_DATE_EPOCH=" + epoch.getEpochSecond());
       if (in instanceof Instruction.Run) {

@@ -67,6 +67,15 @@ public final class ImageCommit {
       @Nullable String author,
       @Nullable Instant clamp) {}
 
+  /** Whether RFC 3339 time {@code created} is after {@code clamp}; an unreadable one is. */
+  private static boolean later(String created, java.time.Instant clamp) {
+    try {
+      return java.time.OffsetDateTime.parse(created).toInstant().isAfter(clamp);
+    } catch (java.time.format.DateTimeParseException e) {
+      return true;
+    }
+  }
+
   /**
    * Makes the image and returns its manifest digest; tagged {@code as} when that is not null. With
    * {@code changes} null the history entry is an {@code empty_layer} one and no layer is added (a
@@ -130,6 +139,14 @@ public final class ImageCommit {
           config.withObjectProperty("rootfs").put("type", "layers").withArrayProperty("diff_ids");
       if (diffId != null) {
         diffIds.add(diffId);
+      }
+      if (history.clamp() != null) {
+        // As BuildKit with SOURCE_DATE_EPOCH: no history entry, the base's included, is later.
+        for (JsonNode e : config.withArrayProperty("history")) {
+          if (e instanceof ObjectNode o && later(o.path("created").asText(""), history.clamp())) {
+            o.put("created", history.clamp().toString());
+          }
+        }
       }
       if (history.createdBy() != null || layer != null) {
         ObjectNode h = config.withArrayProperty("history").addObject();

@@ -423,16 +423,28 @@ public final class ImageStore {
   }
 
   /**
-   * Removes blobs and layers no tag reaches (and whatever the crashes of other processes left in
-   * {@code tmp/}); returns how many entries it removed.
+   * Removes blobs and layers no tag or hold ({@link ImageHolds}) reaches (and whatever the crashes
+   * of other processes left in {@code tmp/}); returns how many entries it removed.
    */
   public int collectGarbage() {
+    return collect().removed();
+  }
+
+  /** What {@link #collect} removed: how many entries, and their bytes on disk. */
+  public record Collected(int removed, long bytes) {}
+
+  /** As {@link #collectGarbage}, also counting the bytes removed. */
+  public Collected collect() {
     return locked(
         "collect garbage in " + root,
         () -> {
           Set<String> keepBlobs = new HashSet<>();
           Set<String> keepLayers = new HashSet<>();
-          for (String manifest : tags().values()) {
+          Set<String> reached = new HashSet<>(tags().values());
+          ImageHolds.read(ImageHolds.dir(root), "")
+              .values()
+              .forEach(h -> reached.add(h.manifest()));
+          for (String manifest : reached) {
             if (!hasBlob(manifest)) {
               continue;
             }
@@ -443,9 +455,11 @@ public final class ImageStore {
             i.diffIds().forEach(d -> keepLayers.add(Digests.hex(d)));
           }
           int removed = 0;
+          long bytes = 0;
           try (DirectoryStream<Path> all = Files.newDirectoryStream(blobs)) {
             for (Path p : all) {
               if (!keepBlobs.contains(p.getFileName().toString())) {
+                bytes += Files.size(p);
                 Files.deleteIfExists(p);
                 removed++;
               }
@@ -454,13 +468,30 @@ public final class ImageStore {
           try (DirectoryStream<Path> all = Files.newDirectoryStream(layers)) {
             for (Path p : all) {
               if (!keepLayers.contains(p.getFileName().toString())) {
+                bytes += diskUsage(p);
                 LayerUnpacker.removeTree(p);
                 removed++;
               }
             }
           }
-          return removed + removeStaleTemporaries();
+          return new Collected(removed + removeStaleTemporaries(), bytes);
         });
+  }
+
+  /** The bytes of the regular files under {@code dir}, links not followed. */
+  public static long diskUsage(Path dir) throws IOException {
+    long[] total = {0};
+    Files.walkFileTree(
+        dir,
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path f, java.nio.file.attribute.BasicFileAttributes a) {
+            total[0] += a.isRegularFile() ? a.size() : 0;
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+        });
+    return total[0];
   }
 
   /** A fresh name in {@code tmp/}, tagged with this process's id. */
