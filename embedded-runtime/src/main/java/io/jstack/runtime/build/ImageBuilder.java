@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -290,17 +291,22 @@ public final class ImageBuilder {
       parts.add(epoch == null ? "" : "SOURCE_DATE_EPOCH=" + epoch.getEpochSecond());
       if (in instanceof Instruction.Run) {
         parts.add(request.networkMode());
+        parts.add(st.mounts().toString());
+        for (Mount m : st.mounts()) {
+          // What a bind mount shows the command keys it as a COPY's sources do (not secrets'
+          // content, nor a cache mount's: BuildKit keys neither).
+          if (m.type().equals("bind")) {
+            parts.add(
+                m.from().isEmpty()
+                    ? SourceDigest.of(
+                        new FileCopies.Source(request.context(), ignore, false),
+                        List.of(m.source()),
+                        hashes)
+                    : from(m.from(), stage));
+          }
+        }
       } else if (in instanceof Instruction.Copy c && !c.from().isEmpty()) {
-        Stage.Base b = plan.source(c.from(), stage);
-        parts.add(
-            b instanceof Stage.Base.StageRef r
-                ? String.valueOf(
-                    Objects.requireNonNull(
-                            finished.get(r.index()), "a stage COPY --from reads is built before it")
-                        .manifest())
-                : b instanceof Stage.Base.Image img
-                    ? store.find(img.reference()).orElse("absent")
-                    : "scratch");
+        parts.add(from(c.from(), stage));
       } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
         // Only what this instruction reads, matched as the copy will match it.
         List<String> sources =
@@ -310,6 +316,21 @@ public final class ImageBuilder {
                 new FileCopies.Source(request.context(), ignore, false), sources, hashes));
       }
       return BuildCache.key(parts);
+    }
+
+    /** The image a {@code --from} of stage {@code stage} reads: a stage's or an image's. */
+    private String from(String from, int stage) {
+      Stage.Base b = plan.source(from, stage);
+      if (b instanceof Stage.Base.StageRef r) {
+        StageState built = finished.get(r.index());
+        // Not built (yet): the step will fail or wait for it; never a hit meanwhile.
+        return built == null
+            ? "unbuilt stage " + UUID.randomUUID()
+            : String.valueOf(built.manifest());
+      }
+      return b instanceof Stage.Base.Image img
+          ? store.find(img.reference()).orElse("absent")
+          : "scratch";
     }
 
     private void shortId(StageState state) {
