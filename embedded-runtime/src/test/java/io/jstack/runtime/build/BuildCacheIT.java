@@ -184,6 +184,17 @@ class BuildCacheIT {
     assertThat(all.get("CachesDeleted")).as(all.toString()).hasSize(1);
     assertThat(curl("/build/prune?filters=" + enc("{\"id\":{\"x\":true}}")))
         .contains("build cache filter id is not supported");
+
+    // Debian's 20.10 client speaks the same route.
+    build(context, image, "--build-arg", "LATE=3");
+    ProcessBuilder old =
+        new ProcessBuilder("/usr/bin/docker", "-H", host, "builder", "prune", "-f")
+            .redirectErrorStream(true);
+    old.environment().put("DOCKER_BUILDKIT", "0");
+    Process p = old.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).contains("Deleted build cache objects:").contains("Total reclaimed space:");
     docker(host, "rmi", image);
   }
 
