@@ -146,7 +146,8 @@ public final class FileCopies {
       }
       String out = i.out();
       if (i.top() && !dir && toDir && !r.parents()) {
-        out = i.src().getFileName().toString();
+        // The name as the source gives it: a link named as a source keeps its own name.
+        out = i.rel().substring(i.rel().lastIndexOf('/') + 1);
       }
       Path target = out.isEmpty() ? destPath : destPath.resolve(out);
       if (i.top() || r.parents()) {
