@@ -159,7 +159,9 @@ public final class FileCopies {
         dirAttributes.add(
             () -> {
               try {
-                entry(from, i.src(), target, r);
+                // BuildKit (0.8, as dockerd 20.10 runs it) leaves --chmod off the directory a
+                // source names: only what it holds gets the mode.
+                entry(from, i.src(), target, i.top() && !r.parents() ? withoutChmod(r) : r);
               } catch (IOException e) {
                 late[0] = e;
               }
@@ -250,6 +252,18 @@ public final class FileCopies {
       Files.setAttribute(target, "unix:mode", mode, NOFOLLOW);
       Files.setLastModifiedTime(target, (FileTime) attr(attrs, "lastModifiedTime"));
     }
+  }
+
+  private static Request withoutChmod(Request r) {
+    return new Request(
+        r.sources(),
+        r.destination(),
+        r.owner(),
+        "",
+        r.unpack(),
+        r.excludes(),
+        r.parents(),
+        r.inline());
   }
 
   /** A {@code unix:} attribute, which Linux gives every file. */
