@@ -124,6 +124,7 @@ class CopyAddIT {
                 "COPY --from=1 /out/o.txt /work/from-index",
                 "COPY --from=jstack-examples/busybox:latest /bin/busybox /work/from-image",
                 "COPY top-link.txt dir /work/links/",
+                "COPY a.txt dir/b.txt /work/multi",
                 "ADD t.tar /work/plain/",
                 "ADD t.tar.gz /work/gz/",
                 "ADD t.tar.bz2 /work/bz2/",
@@ -152,7 +153,8 @@ class CopyAddIT {
             "/work/url-file regular file 600 1500:1500 15",
             "/target/wd directory 755 0:0 4096",
             "/work/links/top-link.txt regular file 644 0:0 2",
-            "/work/links/link.txt symbolic link 777 0:0 5")
+            "/work/links/link.txt symbolic link 777 0:0 5",
+            "3b5d5c3712955042212316173ccf37be  /work/multi")
         .contains("/app -> /target", "/up -> ../../..");
   }
 

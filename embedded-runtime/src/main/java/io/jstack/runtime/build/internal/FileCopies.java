@@ -127,13 +127,10 @@ public final class FileCopies {
             ? r.destination()
             : workdir.replaceAll("/$", "") + "/" + r.destination();
     Path destPath = RootPaths.resolve(root, dest);
-    long tops = items.stream().filter(SourceWalk.Item::top).count() + r.inline().size();
-    boolean toDir =
-        dest.endsWith("/")
-            || dest.endsWith("/.")
-            || r.parents()
-            || tops > 1
-            || Files.isDirectory(destPath);
+    // As BuildKit's copy (and unlike the classic builder, which refuses it), several sources to a
+    // destination without a trailing slash each land on it, the last one winning, unless it is a
+    // directory by the time each is copied.
+    boolean dirSyntax = dest.endsWith("/") || dest.endsWith("/.") || r.parents();
     Owners.Owner created = r.owner() == null ? Owners.Owner.ROOT : r.owner();
     List<Runnable> dirAttributes = new ArrayList<>();
     IOException[] late = new IOException[1];
@@ -145,7 +142,7 @@ public final class FileCopies {
         continue;
       }
       String out = i.out();
-      if (i.top() && !dir && toDir && !r.parents()) {
+      if (i.top() && !dir && !r.parents() && (dirSyntax || Files.isDirectory(destPath))) {
         // The name as the source gives it: a link named as a source keeps its own name.
         out = i.rel().substring(i.rel().lastIndexOf('/') + 1);
       }
@@ -177,7 +174,8 @@ public final class FileCopies {
       throw late[0];
     }
     for (Inline doc : r.inline()) {
-      Path target = toDir ? destPath.resolve(doc.name()) : destPath;
+      Path target =
+          dirSyntax || Files.isDirectory(destPath) ? destPath.resolve(doc.name()) : destPath;
       mkdirs(root, target.getParent(), created);
       if (Files.isDirectory(target, NOFOLLOW)) {
         LayerUnpacker.removeTree(target);

@@ -182,6 +182,19 @@ class FileCopiesIT {
   }
 
   @Test
+  void severalSources_toAPathWithoutSlash_eachLandOnIt_theLastWinning_asBuildKit()
+      throws Exception {
+    copy(DockerIgnore.none(), "/dest", -1, "a.txt", "b.txt");
+    copy(DockerIgnore.none(), "/glob", -1, "*.txt");
+    copy(DockerIgnore.none(), "/dir", -1, "src", "a.txt");
+
+    assertThat(root.resolve("dest")).hasContent("bb");
+    assertThat(root.resolve("glob")).hasContent("bb");
+    assertThat(root.resolve("dir/a.txt")).hasContent("a");
+    assertThat(root.resolve("dir/main.c")).hasContent("int main;");
+  }
+
+  @Test
   void symbolicChmod_appliesToEachFilesOwnMode() throws Exception {
     Files.setAttribute(context.resolve("a.txt"), "unix:mode", 0700);
     request(req(List.of("a.txt", "b.txt"), "/m/", "go+rX", List.of(), false, List.of()));
