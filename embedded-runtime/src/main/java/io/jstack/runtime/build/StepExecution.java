@@ -83,7 +83,7 @@ final class StepExecution {
               c.link(),
               c.excludes(),
               c.parents(),
-              false,
+              Boolean.FALSE,
               ""));
     } else if (in instanceof Instruction.Add a) {
       copy(
@@ -100,7 +100,7 @@ final class StepExecution {
               a.link(),
               a.excludes(),
               false,
-              a.unpack() == null || a.unpack(),
+              a.unpack(),
               a.checksum()));
     } else if (in instanceof Instruction.Workdir w) {
       String dir = s.workdir(w.path());
@@ -177,7 +177,7 @@ final class StepExecution {
       boolean link,
       List<String> excludes,
       boolean parents,
-      boolean unpack,
+      @Nullable Boolean unpack,
       String checksum) {}
 
   private void copy(int stage, Instruction in, StageState s, Copying c) throws IOException {
@@ -299,7 +299,8 @@ final class StepExecution {
               c.destination(),
               owner,
               c.chmod(),
-              c.unpack(),
+              // ADD unpacks local archives unless --unpack=false; URLs only with --unpack=true.
+              c.unpack() == null || c.unpack(),
               c.excludes(),
               c.parents(),
               docs));
@@ -313,7 +314,14 @@ final class StepExecution {
             root,
             workdir,
             new FileCopies.Request(
-                files, c.destination(), owner, c.chmod(), false, List.of(), false, List.of()));
+                files,
+                c.destination(),
+                owner,
+                c.chmod(),
+                Boolean.TRUE.equals(c.unpack()),
+                List.of(),
+                false,
+                List.of()));
       }
     } catch (IllegalArgumentException e) {
       throw DockerfileException.at(

@@ -65,9 +65,12 @@ class CopyAddIT {
     http.createContext(
         "/files/",
         x -> {
+          String path = x.getRequestURI().getPath();
+          Path file = dir.resolve("served").resolve(path.substring(path.lastIndexOf('/') + 1));
+          byte[] body = Files.isRegularFile(file) ? Files.readAllBytes(file) : REMOTE;
           x.getResponseHeaders().add("Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT");
-          x.sendResponseHeaders(200, REMOTE.length);
-          x.getResponseBody().write(REMOTE);
+          x.sendResponseHeaders(200, body.length);
+          x.getResponseBody().write(body);
           x.close();
         });
     http.start();
@@ -232,6 +235,10 @@ class CopyAddIT {
                 "COPY --link a.txt /work/base/lnk/x",
                 // testAddChecksum (dockerfile_add_test.go)
                 "ADD --checksum=" + sum + " " + url + "remote.txt /out/checked",
+                // testAddURLChmod, and the --unpack flag (dockerfile_add_test.go): a URL is not
+                // unpacked unless asked
+                "ADD " + url + "t.tar.gz /out/packed/",
+                "ADD --unpack=true " + url + "t.tar.gz /out/unpacked/",
                 ""));
     List<String> tree = build(host, context);
 
@@ -251,7 +258,9 @@ class CopyAddIT {
             "/out/linked/a.txt regular file 644 0:0 2",
             "/work/base/lnk directory 755 0:0 4096",
             "/work/base/lnk/x regular file 644 0:0 2",
-            "/out/checked regular file 600 0:0 15")
+            "/out/checked regular file 600 0:0 15",
+            "/out/unpacked/top/in.txt regular file 640 1234:1234 3")
+        .anyMatch(l -> l.startsWith("/out/packed/t.tar.gz regular file 600 0:0 "))
         .noneMatch(l -> l.startsWith("/out/excluded/a.txt") || l.startsWith("/out/excluded/sub"))
         .noneMatch(l -> l.startsWith("/out/pivot/dir"));
     String files =
@@ -365,6 +374,11 @@ class CopyAddIT {
           });
     }
     LayerUnpacker.removeTree(inner);
+    Path served = Files.createDirectories(dir.resolve("served"));
+    Files.copy(
+        c.resolve("t.tar.gz"),
+        served.resolve("t.tar.gz"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     python(
         c,
         "import tarfile, io",
