@@ -195,6 +195,8 @@ class CopyAddIT {
         context(
             String.join(
                 "\n",
+                "FROM jstack-examples/busybox:latest AS files",
+                "RUN mkdir -p /test/a/b/c && echo f > /test/a/b/c/f && echo g > /test/a/b/g.txt",
                 "FROM jstack-examples/busybox:latest",
                 "RUN echo user:x:1000:1000::/:/bin/sh >> /etc/passwd && echo user:x:1000: >> /etc/group"
                     + " && mkdir -p /work/base && ln -s /etc /work/base/lnk",
@@ -226,6 +228,8 @@ class CopyAddIT {
                 // testCopyParents and testCopyRelativeParents (dockerfile_parents_test.go)
                 "COPY --parents dir/sub/c.txt /out/parents/",
                 "COPY --parents ./dir/./sub /out/pivot/",
+                "COPY --from=files --parents /test/a/./b/c /out/from-parents/",
+                "COPY --from=files --exclude=*.txt /test/a/b /out/from-excluded/",
                 // testExcludedFilesOnCopy (exclude_patterns_test.go)
                 "COPY --exclude=b.txt --exclude=sub dir /out/excluded/",
                 // testChmodNonOctal (dockerfile_copy_test.go)
@@ -259,7 +263,11 @@ class CopyAddIT {
             "/work/base/lnk directory 755 0:0 4096",
             "/work/base/lnk/x regular file 644 0:0 2",
             "/out/checked regular file 600 0:0 15",
-            "/out/unpacked/top/in.txt regular file 640 1234:1234 3")
+            "/out/unpacked/top/in.txt regular file 640 1234:1234 3",
+            "/out/from-parents/b/c/f regular file 644 0:0 2",
+            "/out/from-excluded/c/f regular file 644 0:0 2")
+        .noneMatch(
+            l -> l.startsWith("/out/from-excluded/g.txt") || l.startsWith("/out/from-parents/a"))
         .anyMatch(l -> l.startsWith("/out/packed/t.tar.gz regular file 600 0:0 "))
         .noneMatch(l -> l.startsWith("/out/excluded/a.txt") || l.startsWith("/out/excluded/sub"))
         .noneMatch(l -> l.startsWith("/out/pivot/dir"));
