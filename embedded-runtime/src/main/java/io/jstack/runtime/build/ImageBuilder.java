@@ -301,6 +301,8 @@ public final class ImageBuilder {
                     ? SourceDigest.of(
                         new FileCopies.Source(request.context(), ignore, false),
                         List.of(m.source()),
+                        List.of(),
+                        false,
                         hashes)
                     : from(m.from(), stage));
           }
@@ -309,11 +311,16 @@ public final class ImageBuilder {
         parts.add(from(c.from(), stage));
       } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
         // Only what this instruction reads, matched as the copy will match it.
-        List<String> sources =
-            in instanceof Instruction.Copy c ? c.sources() : ((Instruction.Add) in).sources();
+        FileCopies.Source context = new FileCopies.Source(request.context(), ignore, false);
         parts.add(
-            SourceDigest.of(
-                new FileCopies.Source(request.context(), ignore, false), sources, hashes));
+            in instanceof Instruction.Copy c
+                ? SourceDigest.of(context, c.sources(), c.excludes(), c.parents(), hashes)
+                : SourceDigest.of(
+                    context,
+                    ((Instruction.Add) in).sources(),
+                    ((Instruction.Add) in).excludes(),
+                    false,
+                    hashes));
       }
       return BuildCache.key(parts);
     }

@@ -1,7 +1,9 @@
 package io.jstack.runtime.build;
 
+import io.jstack.runtime.build.internal.Downloads;
 import io.jstack.runtime.build.internal.FileCopies;
 import io.jstack.runtime.build.internal.HistoryText;
+import io.jstack.runtime.build.internal.Modes;
 import io.jstack.runtime.build.internal.Owners;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
@@ -67,21 +69,39 @@ final class StepExecution {
     if (in instanceof Instruction.Run r) {
       run(step, r, s, progress);
     } else if (in instanceof Instruction.Copy c) {
-      if (!c.inline().isEmpty()) {
-        throw unsupported(in, "COPY of here-documents");
-      }
-      copy(stage, in, s, c.sources(), c.destination(), c.from(), c.chown(), c.chmod(), false);
+      copy(
+          stage,
+          in,
+          s,
+          new Copying(
+              c.sources(),
+              c.inline(),
+              c.destination(),
+              c.from(),
+              c.chown(),
+              c.chmod(),
+              c.link(),
+              c.excludes(),
+              c.parents(),
+              Boolean.FALSE,
+              ""));
     } else if (in instanceof Instruction.Add a) {
-      for (String src : a.sources()) {
-        if (src.contains("://") || src.startsWith("git@")) {
-          throw unsupported(in, "ADD from a URL or git repository");
-        }
-      }
-      if (!a.inline().isEmpty()) {
-        throw unsupported(in, "ADD of here-documents");
-      }
-      boolean unpack = a.unpack() == null || a.unpack();
-      copy(stage, in, s, a.sources(), a.destination(), "", a.chown(), a.chmod(), unpack);
+      copy(
+          stage,
+          in,
+          s,
+          new Copying(
+              a.sources(),
+              a.inline(),
+              a.destination(),
+              "",
+              a.chown(),
+              a.chmod(),
+              a.link(),
+              a.excludes(),
+              false,
+              a.unpack(),
+              a.checksum()));
     } else if (in instanceof Instruction.Workdir w) {
       String dir = s.workdir(w.path());
       inRoot(
@@ -146,94 +166,222 @@ final class StepExecution {
     }
   }
 
-  private void copy(
-      int stage,
-      Instruction in,
-      StageState s,
+  /** What one COPY or ADD asks, after substitution. */
+  private record Copying(
       List<String> sources,
+      List<Heredoc> inline,
       String destination,
       String from,
       String chown,
       String chmod,
-      boolean unpack)
-      throws IOException {
-    int mode;
-    try {
-      mode = chmod.isEmpty() ? -1 : Integer.parseInt(chmod, 8);
-    } catch (NumberFormatException e) {
-      throw DockerfileException.at(
-          in.line(), "invalid --chmod=" + chmod, "give the mode in octal, e.g. --chmod=0755");
+      boolean link,
+      List<String> excludes,
+      boolean parents,
+      @Nullable Boolean unpack,
+      String checksum) {}
+
+  private void copy(int stage, Instruction in, StageState s, Copying c) throws IOException {
+    List<String> local = new ArrayList<>();
+    List<String> urls = new ArrayList<>();
+    for (String src : c.sources()) {
+      if (in instanceof Instruction.Add && Downloads.isGit(src)) {
+        throw unsupported(in, "ADD from a git repository");
+      }
+      (in instanceof Instruction.Add && Downloads.isUrl(src) ? urls : local).add(src);
     }
-    String createdBy =
-        in.keyword() + " " + String.join(" ", sources) + " " + destination + " # buildkit";
-    String mounted = null;
-    Path empty = null;
+    try {
+      Modes.check(c.chmod());
+      if (!c.checksum().isEmpty()) {
+        if (c.sources().size() != 1) {
+          throw new IllegalArgumentException("checksum can't be specified for multiple sources");
+        }
+        if (urls.isEmpty()) {
+          throw new IllegalArgumentException("checksum requires HTTP(S) or Git sources");
+        }
+        Downloads.checkChecksum(c.checksum());
+      }
+    } catch (IllegalArgumentException e) {
+      throw DockerfileException.at(
+          in.line(),
+          in.keyword() + ": " + e.getMessage(),
+          "fix the flag; see https://docs.docker.com/reference/dockerfile/#add");
+    }
+    List<FileCopies.Inline> docs = new ArrayList<>();
+    for (Heredoc d : c.inline()) {
+      docs.add(new FileCopies.Inline(d.name(), d.text()));
+    }
+    StringBuilder createdBy = new StringBuilder(in.keyword());
+    for (String src : c.sources()) {
+      createdBy.append(' ').append(src);
+    }
+    for (Heredoc d : c.inline()) {
+      createdBy.append(" <<").append(d.name());
+    }
+    createdBy.append(' ').append(c.destination()).append(" # buildkit");
+    List<Path> temporary = new ArrayList<>();
+    List<String> mounts = new ArrayList<>();
     try {
       Path sourceRoot = request.context();
       DockerIgnore sourceIgnore = ignore;
-      if (!from.isEmpty()) {
+      if (!c.from().isEmpty()) {
         sourceIgnore = DockerIgnore.none();
-        Stage.Base base = plan.source(from, stage);
-        String ref = null;
-        if (base instanceof Stage.Base.StageRef r) {
-          StageState other =
-              Objects.requireNonNull(
-                  finished.get(r.index()), "a stage COPY --from reads is built before it");
-          ref = empty(other) ? null : other.reference();
-        } else if (base instanceof Stage.Base.Image img) {
-          if (store.find(img.reference()).isEmpty()) {
+        sourceRoot = stageRoot(stage, in, c.from(), temporary, mounts);
+      }
+      FileCopies.Source source =
+          new FileCopies.Source(sourceRoot, sourceIgnore, !c.from().isEmpty());
+      Path downloads = null;
+      if (!urls.isEmpty()) {
+        downloads = Files.createTempDirectory("jstack-build-");
+        temporary.add(downloads);
+        for (String url : urls) {
+          try {
+            Downloads.fetch(url, c.checksum(), downloads);
+          } catch (IOException | IllegalArgumentException e) {
             throw DockerfileException.at(
                 in.line(),
-                "COPY --from=" + from + ": the image is not in the store",
-                "pull it first, or name an earlier stage");
+                "ADD " + url + " failed: " + e.getMessage(),
+                "check the URL and --checksum");
           }
-          ref = img.reference();
-        }
-        if (ref == null) {
-          empty = Files.createTempDirectory("jstack-build-");
-          sourceRoot = empty;
-        } else {
-          mounted = containers.mounted(ref);
-          sourceRoot = containers.rootfs(mounted);
         }
       }
-      FileCopies.Source source = new FileCopies.Source(sourceRoot, sourceIgnore, !from.isEmpty());
-      inRoot(
-          s,
-          createdBy,
+      Path fetched = downloads;
+      RootWriter writer =
           root -> {
-            try {
-              Owners.Owner owner = chown.isEmpty() ? null : Owners.parse(chown, root);
-              FileCopies.copy(
-                  source,
-                  root,
-                  s.workingDir(),
-                  new FileCopies.Request(sources, destination, owner, mode, unpack));
-            } catch (IllegalArgumentException e) {
-              throw DockerfileException.at(
-                  in.line(),
-                  in.keyword() + " failed: " + e.getMessage(),
-                  "check the source path against the context and .dockerignore");
-            } catch (IOException e) {
-              // The engine's own directories are no business of the client's.
-              String why =
-                  String.valueOf(e.getMessage())
-                      .replace(root.toString(), "")
-                      .replace(source.root().toString(), "");
-              throw DockerfileException.at(
-                  in.line(),
-                  in.keyword() + " failed: " + e.getClass().getSimpleName() + " " + why,
-                  "check the sources and the destination");
-            }
-          });
-    } finally {
-      if (mounted != null) {
-        containers.remove(mounted);
+            Path names =
+                c.link() && c.chown().matches(".*[^0-9:].*")
+                    ? ownersRoot(s, mounts, temporary)
+                    : root;
+            write(in, c, source, root, names, s.workingDir(), local, urls, fetched, docs);
+          };
+      // As BuildKit, --link writes into an empty directory that becomes the layer on its own,
+      // unless --chmod is given (BuildKit then copies onto the stage as without --link).
+      if (c.link() && c.chmod().isEmpty()) {
+        Path layer = Files.createTempDirectory("jstack-build-");
+        temporary.add(layer);
+        writer.write(layer);
+        commit.commit(s, layer, createdBy.toString(), null);
+      } else {
+        inRoot(s, createdBy.toString(), writer);
       }
-      if (empty != null) {
-        LayerUnpacker.removeTree(empty);
+    } finally {
+      for (String m : mounts) {
+        containers.remove(m);
+      }
+      for (Path t : temporary) {
+        LayerUnpacker.removeTree(t);
       }
     }
+  }
+
+  /**
+   * Writes one COPY or ADD below {@code root}; names in {@code --chown} read below {@code names}.
+   */
+  private static void write(
+      Instruction in,
+      Copying c,
+      FileCopies.Source source,
+      Path root,
+      Path names,
+      String workdir,
+      List<String> local,
+      List<String> urls,
+      @Nullable Path downloads,
+      List<FileCopies.Inline> docs)
+      throws IOException {
+    try {
+      Owners.Owner owner = c.chown().isEmpty() ? null : Owners.parse(c.chown(), names);
+      FileCopies.copy(
+          source,
+          root,
+          workdir,
+          new FileCopies.Request(
+              local,
+              c.destination(),
+              owner,
+              c.chmod(),
+              // ADD unpacks local archives unless --unpack=false; URLs only with --unpack=true.
+              c.unpack() == null || c.unpack(),
+              c.excludes(),
+              c.parents(),
+              docs));
+      if (downloads != null) {
+        List<String> files = new ArrayList<>();
+        for (String url : urls) {
+          files.add(Downloads.fileName(url));
+        }
+        FileCopies.copy(
+            new FileCopies.Source(downloads, DockerIgnore.none(), false),
+            root,
+            workdir,
+            new FileCopies.Request(
+                files,
+                c.destination(),
+                owner,
+                c.chmod(),
+                Boolean.TRUE.equals(c.unpack()),
+                List.of(),
+                false,
+                List.of()));
+      }
+    } catch (IllegalArgumentException e) {
+      throw DockerfileException.at(
+          in.line(),
+          in.keyword() + " failed: " + e.getMessage(),
+          "check the source path against the context and .dockerignore");
+    } catch (IOException e) {
+      // The engine's own directories are no business of the client's.
+      String why =
+          String.valueOf(e.getMessage())
+              .replace(root.toString(), "")
+              .replace(source.root().toString(), "");
+      throw DockerfileException.at(
+          in.line(),
+          in.keyword() + " failed: " + e.getClass().getSimpleName() + " " + why,
+          "check the sources and the destination");
+    }
+  }
+
+  /** The root of what {@code COPY --from} names: a stage, a stage's index, or an image. */
+  private Path stageRoot(
+      int stage, Instruction in, String from, List<Path> temporary, List<String> mounts)
+      throws IOException {
+    Stage.Base base = plan.source(from, stage);
+    String ref = null;
+    if (base instanceof Stage.Base.StageRef r) {
+      StageState other =
+          Objects.requireNonNull(
+              finished.get(r.index()), "a stage COPY --from reads is built before it");
+      ref = empty(other) ? null : other.reference();
+    } else if (base instanceof Stage.Base.Image img) {
+      if (store.find(img.reference()).isEmpty()) {
+        throw DockerfileException.at(
+            in.line(),
+            "COPY --from=" + from + ": the image is not in the store",
+            "pull it first, or name an earlier stage");
+      }
+      ref = img.reference();
+    }
+    if (ref == null) {
+      Path empty = Files.createTempDirectory("jstack-build-");
+      temporary.add(empty);
+      return empty;
+    }
+    String mounted = containers.mounted(ref);
+    mounts.add(mounted);
+    return containers.rootfs(mounted);
+  }
+
+  /** The stage's files, for the owner names of {@code COPY --link --chown=name}. */
+  private Path ownersRoot(StageState s, List<String> mounts, List<Path> temporary)
+      throws IOException {
+    if (empty(s)) {
+      Path none = Files.createTempDirectory("jstack-build-");
+      temporary.add(none);
+      return none;
+    }
+    String id = containers.mounted(reference(s));
+    mounts.add(id);
+    return containers.rootfs(id);
   }
 
   /** The owner WORKDIR gives a directory it makes: the stage's USER, as BuildKit. */

@@ -3,32 +3,27 @@ package io.jstack.runtime.build.internal;
 import io.jstack.runtime.build.DockerIgnore;
 import io.jstack.runtime.container.internal.RootPaths;
 import io.jstack.runtime.image.internal.LayerUnpacker;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * COPY and ADD of local files into a stage's root: sources matched (globs as Go's {@code
- * filepath.Match}) and resolved inside their root (the context or an earlier stage) so that no
- * symbolic link leads out of it, .dockerignore honoured for the context, the destination resolved
- * inside the stage's root whatever links it holds, and files written with their modes, the owner
- * {@code --chown} gives (root for the context, the stage's own owners for {@code --from}, as
- * BuildKit) and {@code --chmod}. ADD unpacks a local tar archive through {@link LayerUnpacker}.
+ * COPY and ADD of local files and here-documents into a stage's root: {@link SourceWalk} lists what
+ * a COPY reads, each source resolved inside its own root (the context or another stage) so that no
+ * symbolic link leads out of it; the destination is resolved inside the stage's root whatever links
+ * it holds ({@link RootPaths}), and files are written with their modes, the owner {@code --chown}
+ * gives (root for the context, the stage's own owners for {@code --from}, as BuildKit) and {@code
+ * --chmod}. ADD unpacks local tar archives through {@link Archives}.
  */
 public final class FileCopies {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
@@ -43,70 +38,173 @@ public final class FileCopies {
   public record Source(Path root, DockerIgnore ignore, boolean keepOwners) {}
 
   /**
+   * A here-document used as a source: a file named {@code name} holding {@code content}.
+   *
+   * @param content the text after substitution (when the delimiter was not quoted)
+   */
+  public record Inline(String name, String content) {}
+
+  /**
    * What one COPY or ADD asks.
    *
    * @param owner the {@code --chown} owner, or null
-   * @param mode the {@code --chmod} bits, or -1
+   * @param chmod the {@code --chmod} value (octal or symbolic, see {@link Modes}), or empty
    * @param unpack whether local archives are unpacked (ADD)
+   * @param excludes the {@code --exclude} patterns, relative to each source
+   * @param parents {@code --parents}: sources keep their parent directories below the destination
+   * @param inline here-documents, written after the other sources
    */
   public record Request(
       List<String> sources,
       String destination,
       Owners.@Nullable Owner owner,
-      int mode,
-      boolean unpack) {
+      String chmod,
+      boolean unpack,
+      List<String> excludes,
+      boolean parents,
+      List<Inline> inline) {
     public Request {
       sources = List.copyOf(sources);
+      excludes = List.copyOf(excludes);
+      inline = List.copyOf(inline);
+      Modes.check(chmod);
+    }
+
+    /** A plain COPY or ADD of {@code sources}; {@code mode} is the {@code --chmod} bits, or -1. */
+    public Request(
+        List<String> sources,
+        String destination,
+        Owners.@Nullable Owner owner,
+        int mode,
+        boolean unpack) {
+      this(
+          sources,
+          destination,
+          owner,
+          mode < 0 ? "" : Integer.toOctalString(mode),
+          unpack,
+          List.of(),
+          false,
+          List.of());
     }
   }
+
+  /**
+   * One entry a COPY reads.
+   *
+   * @param path its slash-separated path below the source's root
+   * @param file where it is on the host
+   */
+  public record Read(String path, Path file) {}
 
   private FileCopies() {}
 
   /**
-   * Copies what {@code r} names from {@code from} into {@code root}, relative to {@code workdir}.
+   * Every file, directory and link {@code r} reads from {@code from}, sorted by path: what a cache
+   * key of the COPY must digest (the here-documents are in the request itself).
    *
    * @throws IllegalArgumentException when a source is not there, or is excluded
    */
-  public static void copy(Source from, Path root, String workdir, Request r) throws IOException {
-    List<String> matches = new ArrayList<>();
-    for (String s : r.sources()) {
-      List<String> found = matches(from, s);
-      if (found.isEmpty()) {
-        throw new IllegalArgumentException(
-            "failed to compute cache key: \"/"
-                + clean(s)
-                + "\" not found: not found in the build context or excluded by .dockerignore");
-      }
-      matches.addAll(found);
+  public static List<Read> sources(Source from, Request r) throws IOException {
+    List<Read> out = new ArrayList<>();
+    for (SourceWalk.Item i : SourceWalk.items(from, r)) {
+      out.add(new Read(i.rel(), i.src()));
     }
+    out.sort(Comparator.comparing(Read::path));
+    return out;
+  }
+
+  /**
+   * Copies what {@code r} names from {@code from} into {@code root}, relative to {@code workdir}.
+   *
+   * @throws IllegalArgumentException when a source is not there, or is excluded, or a directory
+   *     would be copied onto something that is not one
+   */
+  public static void copy(Source from, Path root, String workdir, Request r) throws IOException {
+    List<SourceWalk.Item> items = SourceWalk.items(from, r);
     String dest =
         r.destination().startsWith("/")
             ? r.destination()
             : workdir.replaceAll("/$", "") + "/" + r.destination();
     Path destPath = RootPaths.resolve(root, dest);
-    boolean toDir =
-        dest.endsWith("/")
-            || dest.endsWith("/.")
-            || matches.size() > 1
-            || Files.isDirectory(destPath);
+    // As BuildKit's copy (and unlike the classic builder, which refuses it), several sources to a
+    // destination without a trailing slash each land on it, the last one winning, unless it is a
+    // directory by the time each is copied.
+    boolean dirSyntax = dest.endsWith("/") || dest.endsWith("/.") || r.parents();
     Owners.Owner created = r.owner() == null ? Owners.Owner.ROOT : r.owner();
-    for (String rel : matches) {
-      Path src = RootPaths.resolve(from.root(), rel);
-      if (Files.isDirectory(src, NOFOLLOW)) {
+    List<Runnable> dirAttributes = new ArrayList<>();
+    IOException[] late = new IOException[1];
+    for (SourceWalk.Item i : items) {
+      boolean dir = Files.isDirectory(i.src(), NOFOLLOW);
+      if (i.top() && !dir && r.unpack() && Archives.isArchive(i.src())) {
         mkdirs(root, destPath, created);
-        tree(from, rel, src, destPath, r);
-        // The directory's own mode, owner and time go to the destination, as both builders do.
-        entry(from, src, destPath, r);
-      } else if (r.unpack() && isArchive(src)) {
-        mkdirs(root, destPath, created);
-        try (InputStream in = decompressed(src)) {
-          LayerUnpacker.extract(in, destPath, LayerUnpacker.Limits.DEFAULT);
-        }
-      } else {
-        Path target = toDir ? destPath.resolve(src.getFileName().toString()) : destPath;
-        mkdirs(root, target.getParent(), created);
-        entry(from, src, target, r);
+        Archives.unpack(i.src(), destPath);
+        continue;
       }
+      String out = i.out();
+      if (i.top() && !dir && !r.parents() && (dirSyntax || Files.isDirectory(destPath))) {
+        // The name as the source gives it: a link named as a source keeps its own name.
+        out = i.rel().substring(i.rel().lastIndexOf('/') + 1);
+      }
+      Path target = out.isEmpty() ? destPath : destPath.resolve(out);
+      if (i.top() || r.parents()) {
+        mkdirs(root, target.getParent(), created);
+      }
+      if (dir) {
+        BasicDir.make(target, dest + (out.isEmpty() ? "" : "/" + out));
+        // Modes, owners and times of directories go last, so that their contents can be written.
+        dirAttributes.add(
+            () -> {
+              try {
+                // BuildKit (0.8, as dockerd 20.10 runs it) leaves --chmod off the directory a
+                // source names: only what it holds gets the mode.
+                entry(from, i.src(), target, i.top() && !r.parents() ? withoutChmod(r) : r);
+              } catch (IOException e) {
+                late[0] = e;
+              }
+            });
+      } else {
+        entry(from, i.src(), target, r);
+      }
+    }
+    for (int k = dirAttributes.size() - 1; k >= 0; k--) {
+      dirAttributes.get(k).run();
+    }
+    if (late[0] != null) {
+      throw late[0];
+    }
+    for (Inline doc : r.inline()) {
+      Path target =
+          dirSyntax || Files.isDirectory(destPath) ? destPath.resolve(doc.name()) : destPath;
+      mkdirs(root, target.getParent(), created);
+      if (Files.isDirectory(target, NOFOLLOW)) {
+        LayerUnpacker.removeTree(target);
+      }
+      Files.deleteIfExists(target);
+      Files.writeString(
+          target, doc.content(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+      own(target, created);
+      // As BuildKit's Mkfile of the document: 0644, then --chmod over it.
+      Files.setAttribute(target, "unix:mode", Modes.apply(r.chmod(), 0644, false), NOFOLLOW);
+    }
+  }
+
+  /** Directories a copy makes where the source has one. */
+  private static final class BasicDir {
+    private BasicDir() {}
+
+    /**
+     * Makes directory {@code target} unless one is there; a file or link there is an error, as
+     * BuildKit's copy refuses to copy a directory onto a non-directory.
+     */
+    static void make(Path target, String shown) throws IOException {
+      if (Files.isDirectory(target, NOFOLLOW)) {
+        return;
+      }
+      if (Files.exists(target, NOFOLLOW)) {
+        throw new IllegalArgumentException("cannot copy to non-directory: " + Paths.clean(shown));
+      }
+      Files.createDirectory(target);
     }
   }
 
@@ -117,36 +215,17 @@ public final class FileCopies {
     }
     mkdirs(root, dir.getParent(), owner);
     Files.createDirectory(dir);
-    Files.setPosixFilePermissions(dir, perms(0755));
+    Files.setAttribute(dir, "unix:mode", 0755, NOFOLLOW);
     own(dir, owner);
   }
 
-  private static void tree(Source from, String rel, Path src, Path dest, Request r)
-      throws IOException {
-    try (DirectoryStream<Path> children = Files.newDirectoryStream(src)) {
-      for (Path child : children) {
-        String childRel =
-            rel.isEmpty() ? child.getFileName().toString() : rel + "/" + child.getFileName();
-        if (leftOut(from, childRel, child)) {
-          continue;
-        }
-        Path target = dest.resolve(child.getFileName().toString());
-        if (Files.isDirectory(child, NOFOLLOW)) {
-          if (!Files.isDirectory(target, NOFOLLOW)) {
-            Files.deleteIfExists(target);
-            Files.createDirectory(target);
-          }
-          tree(from, childRel, child, target, r);
-        }
-        entry(from, child, target, r);
-      }
-    }
-  }
-
-  /** Copies one file, link or (already filled) directory's attributes. */
+  /** Copies one file or link, or a (filled) directory's attributes. */
   private static void entry(Source from, Path src, Path target, Request r) throws IOException {
     var attrs = Files.readAttributes(src, "unix:mode,uid,gid,lastModifiedTime", NOFOLLOW);
     if (Files.isSymbolicLink(src)) {
+      if (Files.isDirectory(target, NOFOLLOW)) {
+        LayerUnpacker.removeTree(target);
+      }
       Files.deleteIfExists(target);
       Files.createSymbolicLink(target, Files.readSymbolicLink(src));
     } else if (Files.isRegularFile(src, NOFOLLOW)) {
@@ -165,10 +244,24 @@ public final class FileCopies {
                 : Owners.Owner.ROOT;
     own(target, owner);
     if (!Files.isSymbolicLink(target)) {
-      int mode = r.mode() >= 0 ? r.mode() : (Integer) attr(attrs, "mode") & 07777;
+      int mode =
+          Modes.apply(
+              r.chmod(), (Integer) attr(attrs, "mode"), Files.isDirectory(target, NOFOLLOW));
       Files.setAttribute(target, "unix:mode", mode, NOFOLLOW);
       Files.setLastModifiedTime(target, (FileTime) attr(attrs, "lastModifiedTime"));
     }
+  }
+
+  private static Request withoutChmod(Request r) {
+    return new Request(
+        r.sources(),
+        r.destination(),
+        r.owner(),
+        "",
+        r.unpack(),
+        r.excludes(),
+        r.parents(),
+        r.inline());
   }
 
   /** A {@code unix:} attribute, which Linux gives every file. */
@@ -183,121 +276,5 @@ public final class FileCopies {
   private static void own(Path p, Owners.Owner o) throws IOException {
     Files.setAttribute(p, "unix:uid", o.uid(), NOFOLLOW);
     Files.setAttribute(p, "unix:gid", o.gid(), NOFOLLOW);
-  }
-
-  /**
-   * The paths below the source's root (slash-separated, relative, {@code ""} for the root itself)
-   * that COPY source {@code source} names, in name order: what {@link #copy} copies, each a file, a
-   * link, or a directory copied by its contents. Empty when nothing matches. The build cache
-   * digests exactly these, with {@link #leftOut}, so that its key and the copy cannot disagree.
-   */
-  public static List<String> matches(Source from, String source) throws IOException {
-    return expand(from, clean(source));
-  }
-
-  /**
-   * Whether {@code child} ({@code rel} below the source's root), inside a directory being copied,
-   * is left out: excluded by .dockerignore, unless it is a directory a {@code !} exception may
-   * bring something back from (then it is walked, as BuildKit's fsutil walks it).
-   */
-  public static boolean leftOut(Source from, String rel, Path child) {
-    return from.ignore().excludes(rel)
-        && (!Files.isDirectory(child, NOFOLLOW) || from.ignore().canSkipDirectory(rel));
-  }
-
-  /** The paths below the source's root that {@code pattern} matches, in name order. */
-  private static List<String> expand(Source from, String pattern) throws IOException {
-    if (pattern.isEmpty() || pattern.equals(".")) {
-      return List.of("");
-    }
-    List<String> out = new ArrayList<>();
-    expand(from, "", pattern.split("/"), 0, out);
-    return out;
-  }
-
-  private static void expand(Source from, String prefix, String[] parts, int i, List<String> out)
-      throws IOException {
-    if (i == parts.length) {
-      if (!from.ignore().excludes(prefix)) {
-        out.add(prefix);
-      }
-      return;
-    }
-    Path dir = RootPaths.resolve(from.root(), prefix);
-    String part = parts[i];
-    if (!part.matches(".*[*?\\[].*")) {
-      // Resolved inside the root: a link out of it leads to nothing there, as in BuildKit.
-      if (Files.exists(RootPaths.resolve(from.root(), join(prefix, part)), NOFOLLOW)) {
-        expand(from, join(prefix, part), parts, i + 1, out);
-      }
-      return;
-    }
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + part.replace("[^", "[!"));
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-      for (Path c : children) {
-        if (m.matches(c.getFileName())) {
-          names.add(c.getFileName().toString());
-        }
-      }
-    }
-    names.sort(null);
-    for (String n : names) {
-      expand(from, join(prefix, n), parts, i + 1, out);
-    }
-  }
-
-  private static String join(String prefix, String name) {
-    return prefix.isEmpty() ? name : prefix + "/" + name;
-  }
-
-  private static String clean(String source) {
-    String p = Path.of("/" + source).normalize().toString();
-    return p.equals("/") ? "" : p.substring(1);
-  }
-
-  private static boolean isArchive(Path p) throws IOException {
-    if (!Files.isRegularFile(p)) {
-      return false;
-    }
-    byte[] head = new byte[512];
-    int n;
-    try (InputStream in = decompressed(p)) {
-      n = in.readNBytes(head, 0, head.length);
-    } catch (IOException e) {
-      return false;
-    }
-    return n >= 262
-        && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
-  }
-
-  private static InputStream decompressed(Path p) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
-    in.mark(4);
-    int a = in.read();
-    int b = in.read();
-    int c = in.read();
-    in.reset();
-    if (a == 0x1f && b == 0x8b) {
-      return new GZIPInputStream(in, 1 << 16);
-    }
-    if (a == 'B' && b == 'Z' && c == 'h') {
-      return new org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream(in);
-    }
-    return in;
-  }
-
-  private static Set<PosixFilePermission> perms(int mode) {
-    return java.nio.file.attribute.PosixFilePermissions.fromString(
-        String.format("%s%s%s", rwx(mode >> 6), rwx(mode >> 3), rwx(mode)));
-  }
-
-  private static String rwx(int bits) {
-    return ((bits & 4) != 0 ? "r" : "-")
-        + ((bits & 2) != 0 ? "w" : "-")
-        + ((bits & 1) != 0 ? "x" : "-");
   }
 }
