@@ -173,6 +173,11 @@ public final class ImageBuilder {
             && plan.source(c.from(), i) instanceof Stage.Base.StageRef ref) {
           need(ref.index(), needed);
         }
+        for (Mount m : st.mounts()) {
+          if (!m.from().isEmpty() && plan.source(m.from(), i) instanceof Stage.Base.StageRef ref) {
+            need(ref.index(), needed);
+          }
+        }
       }
     }
 
@@ -250,6 +255,15 @@ public final class ImageBuilder {
       parts.add(st.buildArgs().toString());
       if (in instanceof Instruction.Run) {
         parts.add(request.networkMode());
+        // The mounts as defined (a cache's content is no part of it), and what a bind reads.
+        parts.add(st.mounts().toString());
+        for (Mount m : st.mounts()) {
+          if (m.type().equals("bind") && m.from().isEmpty()) {
+            parts.add(contextDigest());
+          } else if (!m.from().isEmpty() && !m.type().equals("secret")) {
+            parts.add(sourceManifest(plan.source(m.from(), stage)));
+          }
+        }
       } else if (in instanceof Instruction.Copy c && !c.from().isEmpty()) {
         Stage.Base b = plan.source(c.from(), stage);
         parts.add(
@@ -262,14 +276,29 @@ public final class ImageBuilder {
                     ? store.find(img.reference()).orElse("absent")
                     : "scratch");
       } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
-        String digest = contextDigest;
-        if (digest == null) {
-          digest = BuildCache.contextDigest(request.context(), ignore);
-          contextDigest = digest;
-        }
-        parts.add(digest);
+        parts.add(contextDigest());
       }
       return BuildCache.key(parts);
+    }
+
+    private String contextDigest() {
+      String digest = contextDigest;
+      if (digest == null) {
+        digest = BuildCache.contextDigest(request.context(), ignore);
+        contextDigest = digest;
+      }
+      return digest;
+    }
+
+    /** The manifest a RUN --mount from= reads: a stage's as built, an image's in the store. */
+    private String sourceManifest(Stage.Base b) {
+      if (b instanceof Stage.Base.StageRef r) {
+        StageState st = finished.get(r.index());
+        return st == null ? "unbuilt" : String.valueOf(st.manifest());
+      }
+      return b instanceof Stage.Base.Image img
+          ? store.find(img.reference()).orElse("absent")
+          : "scratch";
     }
 
     private void shortId(StageState state) {
