@@ -179,6 +179,13 @@ final class StepExecution {
    * network.host} entitlement (which {@code networkmode=host} grants on dockerd).
    */
   private String network(Instruction.Run r) {
+    if (r.security().equals("insecure")) {
+      throw DockerfileException.at(
+          r.line(),
+          "RUN --security=insecure needs BuildKit's security.insecure entitlement, which the jstack"
+              + " engine's builder never grants",
+          "remove --security=insecure, or build this Dockerfile with --engine docker");
+    }
     String asked = request.networkMode();
     String byRequest = asked.equals("none") || asked.equals("host") ? asked : "default";
     String network =

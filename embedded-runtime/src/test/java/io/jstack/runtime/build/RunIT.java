@@ -324,6 +324,32 @@ class RunIT {
   }
 
   /**
+   * BuildKit's frontend/dockerfile/dockerfile_secrets_test.go: testSecretFileParams (mode, owner,
+   * no stub left), testSecretAsEnviron (env= alone: no file) and testSecretAsEnvironWithFileMount;
+   * each RUN fails the build unless it holds.
+   */
+  @Test
+  void secretParamsAndEnv_asBuildKitsSecretTestsExpect() throws Exception {
+    Path context =
+        context(
+            BASE
+                + "RUN --mount=type=secret,required=false,mode=741,uid=100,gid=102,target=/mysecret"
+                + " [ \"$(stat -c \"%u %g %f\" /mysecret)\" = \"100 102 81e1\" ]\n"
+                + "RUN [ ! -f /mysecret ]\n"
+                + "RUN --mount=type=secret,id=mysecret,env=SECRET_ENV"
+                + " [ \"$SECRET_ENV\" == \"pw\" ] && [ ! -f /run/secrets/mysecret ] || false\n"
+                + "RUN --mount=type=secret,id=mysecret,target=/run/secrets/secret,env=SECRET_ENV"
+                + " [ \"$SECRET_ENV\" == \"pw\" ] && [ -f /run/secrets/secret ] || false\n");
+    Path secret = dir.resolve("mysecret");
+    Files.writeString(secret, "pw");
+    String image = "jstack-run-it-secrets:" + tag;
+
+    buildOurs(context, image, Map.of("mysecret", secret));
+
+    assertThat(layerEntries(image)).noneMatch(n -> n.contains("mysecret") || n.startsWith("run/"));
+  }
+
+  /**
    * BuildKit's frontend/dockerfile/dockerfile_runnetwork_test.go: testRunGlobalNetwork (with the
    * host network granted and forced, a RUN reaches a server on the host's 127.0.0.1, and {@code
    * --network=none} does not), testRunHostNetwork when denied ("entitlement network.host is not
