@@ -350,6 +350,46 @@ class RunIT {
   }
 
   /**
+   * The way compose's build.secrets reach the engine: the client's BuildSpec, sent as the
+   * jstack-secrets parameter of POST /build over the engine's socket.
+   */
+  @Test
+  void secrets_reachTheBuild_throughTheClientAndTheApi() throws Exception {
+    Path context =
+        context(BASE + "RUN --mount=type=secret,id=npmrc,required md5sum /run/secrets/npmrc\n");
+    Path secret = dir.resolve("npmrc.txt");
+    Files.writeString(secret, "registry-token\n");
+    String image = "jstack-run-it-api-secret:" + tag;
+    cleanUps.add(cli(host, "rmi", "-f", image));
+    List<String> output = new ArrayList<>();
+
+    try (io.jstack.engine.docker.DockerEngine client =
+        io.jstack.engine.docker.DockerEngine.connect(
+            new io.jstack.engine.EngineAddress.Unix(dir.resolve("engine.sock")))) {
+      client.buildImage(
+          new io.jstack.engine.BuildSpec(
+              context,
+              null,
+              null,
+              List.of(image),
+              Map.of(),
+              null,
+              Map.of(),
+              true,
+              false,
+              null,
+              null,
+              List.of(),
+              null,
+              Map.of("npmrc", secret)),
+          output::add);
+    }
+
+    assertThat(String.join("", output)).contains(md5("registry-token\n") + "  /run/secrets/npmrc");
+    assertSecretInNoLayer(image, "registry-token");
+  }
+
+  /**
    * BuildKit's frontend/dockerfile/dockerfile_runnetwork_test.go: testRunGlobalNetwork (with the
    * host network granted and forced, a RUN reaches a server on the host's 127.0.0.1, and {@code
    * --network=none} does not), testRunHostNetwork when denied ("entitlement network.host is not
