@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param dockerfile the Dockerfile's path relative to the context, or null for {@code Dockerfile}
  * @param dockerfileInline the Dockerfile's text, over {@code dockerfile}, or null
  * @param tags the names to give the image; the first is the one services run
+ * @param secrets what {@code RUN --mount=type=secret} may mount: secret id to a file on this host
+ *     (compose's {@code build.secrets}); sent to the jstack engine only, which reads them itself
  */
 public record BuildSpec(
     Path context,
@@ -25,11 +27,45 @@ public record BuildSpec(
     @Nullable String network,
     @Nullable Long shmSizeBytes,
     List<String> extraHosts,
-    @Nullable String platform) {
+    @Nullable String platform,
+    Map<String, Path> secrets) {
   public BuildSpec {
     tags = List.copyOf(tags);
     args = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(args));
     labels = Map.copyOf(labels);
     extraHosts = List.copyOf(extraHosts);
+    secrets = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(secrets));
+  }
+
+  /** A spec without build secrets. */
+  public BuildSpec(
+      Path context,
+      @Nullable String dockerfile,
+      @Nullable String dockerfileInline,
+      List<String> tags,
+      Map<String, String> args,
+      @Nullable String target,
+      Map<String, String> labels,
+      boolean noCache,
+      boolean pull,
+      @Nullable String network,
+      @Nullable Long shmSizeBytes,
+      List<String> extraHosts,
+      @Nullable String platform) {
+    this(
+        context,
+        dockerfile,
+        dockerfileInline,
+        tags,
+        args,
+        target,
+        labels,
+        noCache,
+        pull,
+        network,
+        shmSizeBytes,
+        extraHosts,
+        platform,
+        Map.of());
   }
 }

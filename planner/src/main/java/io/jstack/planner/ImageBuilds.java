@@ -82,7 +82,30 @@ public final class ImageBuilds {
         b.network(),
         b.shmSize() == null ? null : b.shmSize().bytes(),
         b.extraHosts(),
-        s.platform());
+        s.platform(),
+        secrets(project, b));
+  }
+
+  /**
+   * The build's secrets from files, by the id a Dockerfile mounts them with: the reference's
+   * target, else the secret's name, as compose gives them to BuildKit.
+   *
+   * @throws PlanException when a build secret is not a file one
+   */
+  private static Map<String, Path> secrets(Project project, BuildConfig b) {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (io.jstack.compose.FileReference r : b.secrets()) {
+      io.jstack.compose.FileObject o = project.secrets().get(r.source());
+      if (o == null || o.file() == null) {
+        throw new PlanException(
+            "build secret "
+                + r.source()
+                + " is not a file secret: jstack gives a build only secrets from files; declare it"
+                + " with file: under the top-level secrets");
+      }
+      out.put(r.target() != null ? r.target() : r.source(), Path.of(o.file()).toAbsolutePath());
+    }
+    return out;
   }
 
   /**

@@ -13,6 +13,12 @@ import java.util.Map;
  * api/server/router/build/build_routes.go}): the context as a tar body, the options as query
  * parameters, and a stream of JSON lines, {@code stream} text, then {@code aux} with the image ID,
  * or an {@code error}.
+ *
+ * <p>One jstack extension: query parameter {@code jstack-secrets}, a JSON object of secret id to
+ * the absolute path of a file on the engine's host, gives {@code RUN --mount=type=secret} its
+ * secrets (what {@code docker build --secret id=ID,src=FILE} gives BuildKit). The engine reads
+ * those files as root: only a client that may use the engine's socket, which is root's alone, can
+ * name them, and a secret never reaches a layer. dockerd ignores the parameter.
  */
 final class BuildRoutes {
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
@@ -83,6 +89,7 @@ final class BuildRoutes {
     String network = x.param("networkmode");
     Map<String, String> buildArgs = map(x, "buildargs");
     Map<String, String> labels = map(x, "labels");
+    Map<String, java.nio.file.Path> secrets = secrets(map(x, "jstack-secrets"));
     List<String> tags = x.params("t");
     boolean quiet = x.flag("q");
     boolean noCache = x.flag("nocache");
@@ -100,7 +107,8 @@ final class BuildRoutes {
                           labels,
                           tags,
                           network == null || network.isEmpty() ? "default" : network,
-                          noCache),
+                          noCache,
+                          secrets),
                   line -> {
                     if (!quiet) {
                       ObjectNode n = Exchange.JSON.createObjectNode();
@@ -119,6 +127,23 @@ final class BuildRoutes {
             out.accept(n);
           }
         });
+  }
+
+  /** Secret ids to host files; each path is absolute. */
+  private static Map<String, java.nio.file.Path> secrets(Map<String, String> given) {
+    Map<String, java.nio.file.Path> out = new java.util.TreeMap<>();
+    given.forEach(
+        (id, file) -> {
+          if (id.isEmpty() || !file.startsWith("/")) {
+            throw new IllegalArgumentException(
+                "jstack-secrets: secret "
+                    + id
+                    + " must name an absolute path of a file on the engine's host, not "
+                    + file);
+          }
+          out.put(id, java.nio.file.Path.of(file));
+        });
+    return out;
   }
 
   /** A JSON object of strings in query parameter {@code name}; null values are left out. */

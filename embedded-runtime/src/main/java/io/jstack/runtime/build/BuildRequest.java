@@ -13,9 +13,12 @@ import java.util.Map;
  * @param target the stage to build; empty for the last
  * @param labels labels the image gets besides its Dockerfile's
  * @param tags the names the image gets ({@code t}); empty for none
- * @param networkMode where RUN's containers are: {@code default} (the engine's bridge) or {@code
- *     none}
+ * @param networkMode where RUN's containers are: {@code default} (the engine's bridge), {@code
+ *     none}, or {@code host}, which also lets {@code RUN --network=host} run (BuildKit's {@code
+ *     network.host} entitlement)
  * @param noCache whether every step runs even when an earlier build's image for it is there
+ * @param secrets what {@code RUN --mount=type=secret} mounts: secret id to the host file holding it
+ *     ({@code docker build --secret id=ID,src=FILE})
  */
 public record BuildRequest(
     Path context,
@@ -25,10 +28,25 @@ public record BuildRequest(
     Map<String, String> labels,
     List<String> tags,
     String networkMode,
-    boolean noCache) {
+    boolean noCache,
+    Map<String, Path> secrets) {
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
     labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     tags = List.copyOf(tags);
+    secrets = Map.copyOf(secrets);
+  }
+
+  /** A request without secrets. */
+  public BuildRequest(
+      Path context,
+      String dockerfile,
+      Map<String, String> buildArgs,
+      String target,
+      Map<String, String> labels,
+      List<String> tags,
+      String networkMode,
+      boolean noCache) {
+    this(context, dockerfile, buildArgs, target, labels, tags, networkMode, noCache, Map.of());
   }
 }

@@ -206,6 +206,11 @@ public final class ImageBuilder {
             && plan.source(c.from(), i) instanceof Stage.Base.StageRef ref) {
           need(ref.index(), needed);
         }
+        for (Mount m : st.mounts()) {
+          if (!m.from().isEmpty() && plan.source(m.from(), i) instanceof Stage.Base.StageRef ref) {
+            need(ref.index(), needed);
+          }
+        }
       }
     }
 
@@ -295,16 +300,16 @@ public final class ImageBuilder {
         for (Mount m : st.mounts()) {
           // What a bind mount shows the command keys it as a COPY's sources do (not secrets'
           // content, nor a cache mount's: BuildKit keys neither).
-          if (m.type().equals("bind")) {
+          if (m.type().equals("bind") && m.from().isEmpty()) {
             parts.add(
-                m.from().isEmpty()
-                    ? SourceDigest.of(
-                        new FileCopies.Source(request.context(), ignore, false),
-                        List.of(m.source()),
-                        List.of(),
-                        false,
-                        hashes)
-                    : from(m.from(), stage));
+                SourceDigest.of(
+                    new FileCopies.Source(request.context(), ignore, false),
+                    List.of(m.source()),
+                    List.of(),
+                    false,
+                    hashes));
+          } else if (!m.from().isEmpty() && !m.type().equals("secret")) {
+            parts.add(from(m.from(), stage));
           }
         }
       } else if (in instanceof Instruction.Copy c && !c.from().isEmpty()) {

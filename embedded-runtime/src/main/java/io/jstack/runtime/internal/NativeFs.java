@@ -108,6 +108,22 @@ public final class NativeFs {
     }
   }
 
+  private static final long MS_NOSUID = 2;
+  private static final long MS_NODEV = 4;
+
+  /**
+   * Mounts a new tmpfs at {@code target} with {@code mode} for its root and at most {@code size}
+   * bytes (0: the kernel's default, half the memory), {@code nosuid} and {@code nodev}.
+   */
+  public static void mountTmpfs(Path target, int mode, long size) throws IOException {
+    String data = "mode=" + Integer.toOctalString(mode) + (size > 0 ? ",size=" + size : "");
+    try {
+      Holder.LIBC.mount("tmpfs", target.toString(), "tmpfs", MS_NOSUID | MS_NODEV, data);
+    } catch (LastErrorException e) {
+      throw new IOException("mounting a tmpfs at " + target + ": " + strerror(e), e);
+    }
+  }
+
   /** Unmounts {@code target} (lazily when busy); a path that is not mounted is left alone. */
   public static void unmount(Path target) throws IOException {
     try {

@@ -122,6 +122,23 @@ class BuildRoutesTest {
   }
 
   @Test
+  void build_jstackSecrets_giveTheRequestItsSecretFiles() {
+    build("?jstack-secrets=" + enc("{\"npmrc\":\"/home/me/.npmrc\",\"key\":\"/run/key\"}"));
+
+    assertThat(builds.request.secrets())
+        .isEqualTo(
+            java.util.Map.of("npmrc", Path.of("/home/me/.npmrc"), "key", Path.of("/run/key")));
+  }
+
+  @Test
+  void build_aRelativeSecretPath_isRefused() {
+    ApiClient.Answer a = build("?jstack-secrets=" + enc("{\"npmrc\":\"npmrc\"}"));
+
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.message()).contains("secret npmrc must name an absolute path");
+  }
+
+  @Test
   void build_withoutOptions_takesDockersDefaults() {
     build("");
 
@@ -130,6 +147,7 @@ class BuildRoutesTest {
     assertThat(builds.request.tags()).isEmpty();
     assertThat(builds.request.networkMode()).isEqualTo("default");
     assertThat(builds.request.noCache()).isFalse();
+    assertThat(builds.request.secrets()).isEmpty();
   }
 
   @Test

@@ -72,7 +72,7 @@ final class ImageBuild {
   }
 
   /** {@code /build} with the spec's options. */
-  private static String query(BuildSpec spec, String dockerfile) {
+  static String query(BuildSpec spec, String dockerfile) {
     StringBuilder q = new StringBuilder("/build?rm=1&forcerm=1");
     for (String tag : spec.tags()) {
       q.append("&t=").append(encode(tag));
@@ -101,6 +101,13 @@ final class ImageBuild {
     }
     if (spec.platform() != null) {
       q.append("&platform=").append(encode(spec.platform()));
+    }
+    if (!spec.secrets().isEmpty()) {
+      // jstack's extension (its engine's BuildRoutes); dockerd ignores a parameter it does not
+      // know.
+      ObjectNode secrets = F.objectNode();
+      spec.secrets().forEach((id, file) -> secrets.put(id, file.toAbsolutePath().toString()));
+      q.append("&jstack-secrets=").append(encode(secrets.toString()));
     }
     return q.toString();
   }

@@ -32,9 +32,15 @@ public final class StepContainers {
     this.engine = engine;
   }
 
+  /** What a RUN does with its container's mounted root before it starts. */
+  public interface BeforeStart {
+    void accept(Path rootfs) throws IOException;
+  }
+
   /**
-   * Runs {@code argv} in a new container of image {@code reference}, tells {@code started} its id
-   * and {@code output} what it prints as it prints it, and returns the container's id and exit
+   * Runs {@code argv} in a new container of image {@code reference} with {@code mounts}, network
+   * {@code default}, {@code none} or {@code host}; hands {@code beforeStart} its mounted root,
+   * tells {@code output} what it prints as it prints it, and returns the container's id and exit
    * code; the caller removes it.
    */
   public Ran run(
@@ -44,9 +50,14 @@ public final class StepContainers {
       String workingDir,
       @Nullable String user,
       String network,
-      Consumer<String> output) {
-    String id = engine.create(null, settings(reference, argv, env, workingDir, user, network));
+      List<ContainerSettings.Mount> mounts,
+      BeforeStart beforeStart,
+      Consumer<String> output)
+      throws IOException {
+    String id =
+        engine.create(null, settings(reference, argv, env, workingDir, user, network, mounts));
     try {
+      beforeStart.accept(rootfs(id));
       engine.start(id);
       Path file = engine.containers().logFile(id);
       LogTail tail = new LogTail();
@@ -56,7 +67,7 @@ public final class StepContainers {
       int exit = engine.await(id, WaitFor.NOT_RUNNING);
       tail.read(file, output);
       return new Ran(id, exit);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       remove(id);
       throw e;
     }
@@ -67,7 +78,8 @@ public final class StepContainers {
 
   /** A new container of {@code reference} that never runs, its root mounted; its id. */
   public String mounted(String reference) {
-    return engine.create(null, settings(reference, List.of("true"), List.of(), "/", null, "none"));
+    return engine.create(
+        null, settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
   }
 
   /** Where container {@code id}'s root filesystem is mounted. */
@@ -78,6 +90,11 @@ public final class StepContainers {
   /** Container {@code id}'s writable layer. */
   public Path upperDir(String id) {
     return engine.containers().upperDir(id);
+  }
+
+  /** Where the build's cache mounts are kept: {@code <data-root>/build-cache/mounts}. */
+  public Path cacheMounts() {
+    return engine.dataRoot().path().resolve("build-cache").resolve("mounts");
   }
 
   /** Removes container {@code id} with its anonymous volumes (VOLUME paths). */
@@ -91,12 +108,13 @@ public final class StepContainers {
       List<String> env,
       String workingDir,
       @Nullable String user,
-      String network) {
+      String network,
+      List<ContainerSettings.Mount> mounts) {
     ContainerSettings.Host host =
         new ContainerSettings.Host(
-            network.equals("none") ? "none" : "bridge",
+            network.equals("none") || network.equals("host") ? network : "bridge",
             List.of(),
-            List.of(),
+            mounts,
             List.of(),
             "no",
             0,
