@@ -16,6 +16,7 @@ import java.util.Map;
  */
 final class BuildRoutes {
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
   private final BuildService builds;
 
@@ -42,6 +43,9 @@ final class BuildRoutes {
     List<String> tags = x.params("t");
     boolean quiet = x.flag("q");
     boolean noCache = x.flag("nocache");
+    boolean pull = x.flag("pull");
+    String platform = x.param("platform");
+    List<String> cacheFrom = list(x, "cachefrom");
     x.streamJson(
         out -> {
           String id =
@@ -56,7 +60,10 @@ final class BuildRoutes {
                           labels,
                           tags,
                           network == null || network.isEmpty() ? "default" : network,
-                          noCache),
+                          noCache,
+                          pull,
+                          platform == null ? "" : platform,
+                          cacheFrom),
                   line -> {
                     if (!quiet) {
                       ObjectNode n = Exchange.JSON.createObjectNode();
@@ -75,6 +82,21 @@ final class BuildRoutes {
             out.accept(n);
           }
         });
+  }
+
+  /** A JSON array of strings in query parameter {@code name} ({@code cachefrom}). */
+  private static List<String> list(Exchange x, String name) {
+    String v = x.param(name);
+    if (v == null || v.isEmpty()) {
+      return List.of();
+    }
+    try {
+      List<String> l = Exchange.JSON.readValue(v, LIST);
+      l.removeIf(s -> s == null || s.isEmpty());
+      return l;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(name + " must be a JSON array of strings: " + v);
+    }
   }
 
   /** A JSON object of strings in query parameter {@code name}; null values are left out. */

@@ -1,5 +1,6 @@
 package io.jstack.runtime.build;
 
+import io.jstack.runtime.build.internal.OnBuildTriggers;
 import io.jstack.runtime.build.internal.ShellLexer;
 import io.jstack.runtime.build.internal.StageExpander;
 import java.util.ArrayList;
@@ -119,6 +120,16 @@ public record BuildPlan(
         stage = new StageExpander(dockerfile.escape(), globals, buildArgs, env, Map.of(), consumed);
       }
       List<Step> steps = new ArrayList<>();
+      if (base instanceof Stage.Base.Image img) {
+        for (String t : options.imageOnBuild().apply(img.reference())) {
+          Instruction trigger = OnBuildTriggers.parse(t, from.line(), img.reference());
+          try {
+            steps.add(stage.dispatch(trigger).triggeredBy(t));
+          } catch (DockerfileException e) {
+            throw OnBuildTriggers.failed(e, t, from.line(), img.reference());
+          }
+        }
+      }
       for (; i < all.size() && !(all.get(i) instanceof Instruction.From); i++) {
         steps.add(stage.dispatch(all.get(i)));
       }

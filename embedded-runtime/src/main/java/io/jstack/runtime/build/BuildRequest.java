@@ -16,6 +16,10 @@ import java.util.Map;
  * @param networkMode where RUN's containers are: {@code default} (the engine's bridge) or {@code
  *     none}
  * @param noCache whether every step runs even when an earlier build's image for it is there
+ * @param pull whether base images are pulled again even when the store has them ({@code --pull})
+ * @param platform the platform to build for ({@code --platform}); empty for the host's. Only the
+ *     host's is accepted: the engine emulates no other
+ * @param cacheFrom images whose history may seed the cache ({@code --cache-from})
  */
 public record BuildRequest(
     Path context,
@@ -25,10 +29,38 @@ public record BuildRequest(
     Map<String, String> labels,
     List<String> tags,
     String networkMode,
-    boolean noCache) {
+    boolean noCache,
+    boolean pull,
+    String platform,
+    List<String> cacheFrom) {
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
     labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     tags = List.copyOf(tags);
+    cacheFrom = List.copyOf(cacheFrom);
+  }
+
+  /** A request that pulls only missing base images, for the host's platform, with no cache-from. */
+  public BuildRequest(
+      Path context,
+      String dockerfile,
+      Map<String, String> buildArgs,
+      String target,
+      Map<String, String> labels,
+      List<String> tags,
+      String networkMode,
+      boolean noCache) {
+    this(
+        context,
+        dockerfile,
+        buildArgs,
+        target,
+        labels,
+        tags,
+        networkMode,
+        noCache,
+        false,
+        "",
+        List.of());
   }
 }
