@@ -213,9 +213,10 @@ public final class ImageBuilder {
 
     /** Kills the RUN containers of this build still running (a stage failed). */
     private void killRunning() {
-      String prefix = "jstack-build-" + id + ":";
+      // The containers' image is one of the build's own tags, as written or normalized.
+      String tag = "jstack-build-" + id + ":";
       for (io.jstack.runtime.engine.Container c : engine.list()) {
-        if (c.record().image().startsWith(prefix) && c.alive()) {
+        if (c.record().image().contains(tag) && c.alive()) {
           try {
             engine.kill(c.record().id(), "KILL");
           } catch (RuntimeException e) {
