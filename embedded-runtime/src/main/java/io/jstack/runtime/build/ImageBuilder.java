@@ -313,15 +313,23 @@ public final class ImageBuilder {
         try {
           step(s, st, state, progress);
         } catch (DockerfileException e) {
-          if (st.trigger().isEmpty() || !(s.base() instanceof Stage.Base.Image img)) {
+          if (st.trigger().isEmpty()) {
             throw e;
           }
           throw io.jstack.runtime.build.internal.OnBuildTriggers.failed(
-              e, st.trigger(), s.line(), img.reference());
+              e, st.trigger(), s.line(), fromImage(s));
         }
         shortId(state, progress);
       }
       return state;
+    }
+
+    /** The base as its FROM names it: an image, or an earlier stage by its name. */
+    private String fromImage(Stage s) {
+      if (s.base() instanceof Stage.Base.StageRef ref) {
+        return plan.stages().get(ref.index()).name();
+      }
+      return s.base() instanceof Stage.Base.Image img ? img.reference() : "scratch";
     }
 
     private void step(Stage s, Step st, StageState state, Consumer<String> progress)

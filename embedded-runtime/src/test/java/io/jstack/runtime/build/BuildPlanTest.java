@@ -374,4 +374,21 @@ class BuildPlanTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
   }
+
+  /**
+   * As BuildKit (checked with dockerd 20.10's): a stage FROM an earlier stage runs that stage's
+   * ONBUILD triggers, which BuildKit reads from the earlier stage's image config.
+   */
+  @Test
+  void onbuildTriggers_ofAnEarlierStage_runInAStageFromIt() {
+    String df =
+        "FROM busybox AS base\nONBUILD RUN echo trig > /trig\nRUN true\nFROM base\nRUN cat /trig\n";
+    BuildPlan p = BuildPlan.of(Dockerfile.parse(df), BuildOptions.of(Map.of()));
+
+    List<Step> steps = p.stages().get(1).steps();
+    assertThat(steps).hasSize(2);
+    assertThat(steps.get(0).trigger()).isEqualTo("RUN echo trig > /trig");
+    assertThat(steps.get(0).instruction().line()).isEqualTo(4);
+    assertThat(steps.get(1).trigger()).isEmpty();
+  }
 }

@@ -211,6 +211,30 @@ class BuildStagesIT {
     assertThat(ours.tree).isEqualTo(kit.tree).anyMatch(l -> l.startsWith("/app/both regular"));
   }
 
+  /** A stage FROM an earlier stage runs that stage's ONBUILD triggers, as BuildKit does. */
+  @Test
+  void onbuildTriggers_ofAnEarlierStage_runInAStageFromIt_asBuildKit() throws Exception {
+    Path context =
+        context(
+            "FROM "
+                + BUSYBOX
+                + " AS base\nONBUILD RUN mkdir -p /app && echo trig > /app/trig\n"
+                + "FROM base\nRUN cat /app/trig > /app/seen\n");
+    Map<String, Built> results = new LinkedHashMap<>();
+    for (String on : new String[] {host, BUILDKIT}) {
+      String image = "jstack-build-it-stagetrig:" + tag + (on.equals(BUILDKIT) ? "-kit" : "");
+      cleanUps.add(cli(on, "rmi", "-f", image));
+      docker(on, "build", "-t", image, context.toString());
+      results.put(on, built(on, image, "/app"));
+    }
+    Built ours = results.get(host);
+    Built kit = results.get(BUILDKIT);
+    assertThat(ours.onBuild).isIn("null", "[]");
+    assertThat(kit.onBuild).isIn("null", "[]");
+    assertThat(ours.history).isEqualTo(kit.history);
+    assertThat(ours.tree).isEqualTo(kit.tree).anyMatch(l -> l.startsWith("/app/seen regular"));
+  }
+
   @Test
   void aFailingTrigger_namesTheFromLineAndTheTrigger() throws Exception {
     String parent = "jstack-build-it-parent:" + tag;
