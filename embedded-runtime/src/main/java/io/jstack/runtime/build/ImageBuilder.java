@@ -125,6 +125,10 @@ public final class ImageBuilder {
         int target = target();
         TreeSet<Integer> needed = new TreeSet<>();
         need(target, needed);
+        for (int i : needed) {
+          // Before any pull: an image for another platform is never fetched.
+          BaseImages.checkPlatform(plan.stages().get(i));
+        }
         if (BaseImages.pull(store, BaseImages.read(plan, needed), request.pull(), progress)) {
           // The pulled images' environments and triggers change what the plan substitutes.
           plan = plan();
@@ -133,7 +137,6 @@ public final class ImageBuilder {
           need(target, needed);
         }
         for (int i : needed) {
-          BaseImages.checkPlatform(plan.stages().get(i));
           firstStep.put(i, steps + 1);
           steps += 1 + plan.stages().get(i).steps().size();
         }
@@ -168,14 +171,9 @@ public final class ImageBuilder {
       List<Instruction.KeyValue> kvs = new ArrayList<>();
       request.labels().forEach((k, v) -> kvs.add(new Instruction.KeyValue(k, v)));
       last.apply(new Instruction.Label(0, kvs));
-      Instant created = Instant.now();
-      if (last.manifest() != null) {
-        String c = store.image(last.manifest()).config().path("created").asText("");
-        try {
-          created = c.isEmpty() ? created : Instant.parse(c);
-        } catch (java.time.format.DateTimeParseException e) {
-          // A base image with an odd time: the label commit gets the current one.
-        }
+      Instant created = last.manifest() == null ? null : store.image(last.manifest()).created();
+      if (created == null) {
+        created = Instant.now();
       }
       ImageReference ref = temporaryRef();
       String m =
