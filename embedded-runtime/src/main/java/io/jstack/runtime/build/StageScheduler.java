@@ -98,7 +98,12 @@ final class StageScheduler {
       failure = new CancellationException("the build was interrupted");
     } finally {
       if (failure != null) {
-        cancel.run();
+        try {
+          cancel.run();
+        } catch (RuntimeException e) {
+          // The stages still stop at their next step; they are waited for all the same.
+          failure.addSuppressed(e);
+        }
       }
       pool.shutdown();
       awaitAll(pool);
