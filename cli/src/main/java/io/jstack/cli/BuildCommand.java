@@ -1,5 +1,6 @@
 package io.jstack.cli;
 
+import io.jstack.cli.internal.BuildSteps;
 import io.jstack.compose.LoadedProject;
 import io.jstack.compose.Service;
 import io.jstack.engine.Engine;
@@ -74,7 +75,10 @@ final class BuildCommand extends ProjectCommand implements Callable<Integer> {
     }
   }
 
-  /** Builds {@code services}, printing {@code Service web Building} and the build's output. */
+  /**
+   * Builds {@code services}, printing {@code Service web Building} and the build's output as it
+   * comes, each step's time on the line that ends it ({@link BuildSteps}).
+   */
   static void build(
       Engine engine,
       LoadedProject loaded,
@@ -88,6 +92,7 @@ final class BuildCommand extends ProjectCommand implements Callable<Integer> {
       if (!quiet) {
         out.println(" Service " + s.name() + "  Building");
       }
+      BuildSteps steps = new BuildSteps(s.name());
       ImageBuilds.build(
           engine,
           loaded.project(),
@@ -97,7 +102,8 @@ final class BuildCommand extends ProjectCommand implements Callable<Integer> {
           args,
           (service, line) -> {
             if (!quiet) {
-              out.println(" " + service + "  " + line);
+              out.println(steps.render(line));
+              out.flush();
             }
           });
       if (!quiet) {

@@ -79,6 +79,11 @@ class BuildIT {
     JstackRunner.Run up = jstack.run(base, "up", "-d");
     assertThat(up.code()).as(up.err()).isZero();
     assertThat(up.out()).contains(" Service a  Built").contains(" Service b  Built");
+    // Each step as it comes, under its service (dockerd adds the compose labels as steps); the
+    // RUN step's closing line has its time.
+    assertThat(up.out())
+        .contains(" b  Step 3/5 : RUN echo \"$GREETING from b\" > /msg\n")
+        .containsPattern("(?m)^ b   ---> [0-9a-f]{12}  \\d+\\.\\ds$");
 
     String filter = "label=com.docker.compose.project=" + project;
     String aBefore =

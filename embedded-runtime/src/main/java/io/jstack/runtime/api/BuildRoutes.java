@@ -22,6 +22,7 @@ import java.util.Map;
  */
 final class BuildRoutes {
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
   private final BuildService builds;
 
@@ -93,6 +94,9 @@ final class BuildRoutes {
     List<String> tags = x.params("t");
     boolean quiet = x.flag("q");
     boolean noCache = x.flag("nocache");
+    boolean pull = x.flag("pull");
+    String platform = x.param("platform");
+    List<String> cacheFrom = list(x, "cachefrom");
     x.streamJson(
         out -> {
           String id =
@@ -108,6 +112,9 @@ final class BuildRoutes {
                           tags,
                           network == null || network.isEmpty() ? "default" : network,
                           noCache,
+                          pull,
+                          platform == null ? "" : platform,
+                          cacheFrom,
                           secrets),
                   line -> {
                     if (!quiet) {
@@ -144,6 +151,21 @@ final class BuildRoutes {
           out.put(id, java.nio.file.Path.of(file));
         });
     return out;
+  }
+
+  /** A JSON array of strings in query parameter {@code name} ({@code cachefrom}). */
+  private static List<String> list(Exchange x, String name) {
+    String v = x.param(name);
+    if (v == null || v.isEmpty()) {
+      return List.of();
+    }
+    try {
+      List<String> l = Exchange.JSON.readValue(v, LIST);
+      l.removeIf(s -> s == null || s.isEmpty());
+      return l;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(name + " must be a JSON array of strings: " + v);
+    }
   }
 
   /** A JSON object of strings in query parameter {@code name}; null values are left out. */

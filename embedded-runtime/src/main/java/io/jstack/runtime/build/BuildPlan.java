@@ -1,5 +1,6 @@
 package io.jstack.runtime.build;
 
+import io.jstack.runtime.build.internal.OnBuildTriggers;
 import io.jstack.runtime.build.internal.ShellLexer;
 import io.jstack.runtime.build.internal.StageExpander;
 import java.util.ArrayList;
@@ -119,6 +120,25 @@ public record BuildPlan(
         stage = new StageExpander(dockerfile.escape(), globals, buildArgs, env, Map.of(), consumed);
       }
       List<Step> steps = new ArrayList<>();
+      // BuildKit runs the triggers of the base, an image's or an earlier stage's ONBUILDs.
+      List<String> triggers = new ArrayList<>();
+      if (base instanceof Stage.Base.Image img) {
+        triggers.addAll(options.imageOnBuild().apply(img.reference()));
+      } else if (base instanceof Stage.Base.StageRef ref) {
+        for (Step st : stages.get(ref.index()).steps()) {
+          if (st.instruction() instanceof Instruction.Onbuild o) {
+            triggers.add(o.expression());
+          }
+        }
+      }
+      for (String t : triggers) {
+        Instruction trigger = OnBuildTriggers.parse(t, from.line(), image);
+        try {
+          steps.add(stage.dispatch(trigger).triggeredBy(t));
+        } catch (DockerfileException e) {
+          throw OnBuildTriggers.failed(e, t, from.line(), image);
+        }
+      }
       for (; i < all.size() && !(all.get(i) instanceof Instruction.From); i++) {
         steps.add(stage.dispatch(all.get(i)));
       }

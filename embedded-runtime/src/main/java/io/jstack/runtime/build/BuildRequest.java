@@ -17,6 +17,10 @@ import java.util.Map;
  *     none}, or {@code host}, which also lets {@code RUN --network=host} run (BuildKit's {@code
  *     network.host} entitlement)
  * @param noCache whether every step runs even when an earlier build's image for it is there
+ * @param pull whether base images are pulled again even when the store has them ({@code --pull})
+ * @param platform the platform to build for ({@code --platform}); empty for the host's. Only the
+ *     host's is accepted: the engine emulates no other
+ * @param cacheFrom images whose history may seed the cache ({@code --cache-from})
  * @param secrets what {@code RUN --mount=type=secret} mounts: secret id to the host file holding it
  *     ({@code docker build --secret id=ID,src=FILE})
  */
@@ -29,15 +33,22 @@ public record BuildRequest(
     List<String> tags,
     String networkMode,
     boolean noCache,
+    boolean pull,
+    String platform,
+    List<String> cacheFrom,
     Map<String, Path> secrets) {
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
     labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     tags = List.copyOf(tags);
+    cacheFrom = List.copyOf(cacheFrom);
     secrets = Map.copyOf(secrets);
   }
 
-  /** A request without secrets. */
+  /**
+   * A request that pulls only missing base images, for the host's platform, with no cache-from
+   * and no secrets.
+   */
   public BuildRequest(
       Path context,
       String dockerfile,
@@ -47,6 +58,18 @@ public record BuildRequest(
       List<String> tags,
       String networkMode,
       boolean noCache) {
-    this(context, dockerfile, buildArgs, target, labels, tags, networkMode, noCache, Map.of());
+    this(
+        context,
+        dockerfile,
+        buildArgs,
+        target,
+        labels,
+        tags,
+        networkMode,
+        noCache,
+        false,
+        "",
+        List.of(),
+        Map.of());
   }
 }

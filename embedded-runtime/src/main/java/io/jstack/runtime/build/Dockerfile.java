@@ -24,12 +24,15 @@ public record Dockerfile(
     List<String> warnings) {
   /**
    * The syntax images that select jstack's frontend: docker/dockerfile:1 and its 1.x tags, with or
-   * without docker.io/ and a digest; untagged and latest are 1.x too. Labs tags add features jstack
-   * does not have.
+   * without docker.io/ and a digest; untagged and latest are 1.x too. The labs channel ({@code
+   * 1-labs}, {@code 1.7-labs}, {@code labs}) is accepted as well: BuildKit documents {@code COPY
+   * --parents} (and {@code --exclude} before 1.19) only under it, so Dockerfiles using them carry a
+   * labs syntax line; a labs-only flag the builder lacks fails at its line like any unknown flag.
    */
   private static final Pattern BUILT_IN =
       Pattern.compile(
-          "^(docker\\.io/)?docker/dockerfile(:1(\\.\\d+){0,2}|:latest)?(@sha256:[0-9a-f]{64})?$");
+          "^(docker\\.io/)?docker/dockerfile(:1(\\.\\d+){0,2}(-labs)?|:labs|:latest)?"
+              + "(@sha256:[0-9a-f]{64})?$");
 
   public Dockerfile {
     instructions = List.copyOf(instructions);

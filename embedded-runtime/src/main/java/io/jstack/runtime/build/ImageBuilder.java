@@ -29,10 +29,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a Dockerfile on the embedded engine, as {@code docker build} does: the stages the target
- * needs (others are skipped, as BuildKit skips them) in order, each RUN in a container of the
- * engine's own runtime and each COPY, ADD and WORKDIR in the mounted root of a container that never
- * runs, whose upper directory becomes the step's layer ({@link ImageCommit}); metadata instructions
- * add {@code empty_layer} history entries. A step whose key (its parent image, instruction, the
+ * needs (others are skipped, as BuildKit skips them), in parallel where they do not read each other
+ * ({@link StageScheduler}), each RUN in a container of the engine's own runtime and each COPY, ADD
+ * and WORKDIR in the mounted root of a container that never runs, whose upper directory becomes the
+ * step's layer ({@link ImageCommit}); metadata instructions add {@code empty_layer} history
+ * entries. Base images the store lacks are pulled first ({@link BaseImages}); a base image's
+ * ONBUILD triggers run right after its FROM. A step whose key (its parent image, instruction, the
  * build arguments it uses and, for COPY and ADD, a digest of what it reads) an earlier build
  * recorded in the {@link BuildCache} is not run: the image it made is reused. With the build
  * argument {@code SOURCE_DATE_EPOCH} (as BuildKit 0.11+ reads it), every time the build writes is
@@ -90,13 +92,26 @@ public final class ImageBuilder {
     private final BuildRequest request;
     private final Consumer<String> progress;
     private final String id = java.util.UUID.randomUUID().toString().substring(0, 8);
-    private final List<ImageReference> temporary = new ArrayList<>();
-    private final Map<Integer, StageState> finished = new java.util.HashMap<>();
+    private final List<ImageReference> temporary =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicInteger tags =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The stages built so far; stages running in parallel read it (COPY --from, stepKey). */
+    private final Map<Integer, StageState> finished =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String[] lines;
-    private final BuildPlan plan;
+    private final String text;
+    private final String platform;
+    private BuildPlan plan;
     private final DockerIgnore ignore;
-    private int step;
+
+    /** The number of each needed stage's FROM step, as a serial build numbers them. */
+    private final Map<Integer, Integer> firstStep = new java.util.HashMap<>();
+
     private int steps;
+    private volatile boolean cancelled;
     private final ContentHashes hashes = ContentHashes.load(hashesFile);
     private final @Nullable Instant epoch;
 
@@ -110,22 +125,31 @@ public final class ImageBuilder {
           throw new IllegalArgumentException(
               "Cannot locate specified Dockerfile: " + request.dockerfile());
         }
-        String text = Files.readString(dockerfile, StandardCharsets.UTF_8);
+        if (!request.cacheFrom().isEmpty()) {
+          throw new IllegalArgumentException(
+              "--cache-from is not supported by the jstack engine's builder (its own cache is"
+                  + " used); drop --cache-from "
+                  + String.join(",", request.cacheFrom())
+                  + " or build with --engine docker");
+        }
+        platform = BaseImages.requested(request.platform());
+        text = Files.readString(dockerfile, StandardCharsets.UTF_8);
         lines = text.split("\n", -1);
-        plan =
-            BuildPlan.of(
-                Dockerfile.parse(text),
-                new BuildOptions(
-                    request.buildArgs(),
-                    "linux/amd64",
-                    "linux/amd64",
-                    request.target(),
-                    this::env));
+        plan = plan();
         ignore = DockerIgnore.load(request.context(), dockerfile);
         epoch = BuildCache.sourceDateEpoch(request.buildArgs());
       } catch (IOException e) {
         throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
       }
+    }
+
+    /** The plan, with base images' environments and ONBUILD triggers as the store has them. */
+    private BuildPlan plan() {
+      return BuildPlan.of(
+          Dockerfile.parse(text),
+          new BuildOptions(
+                  request.buildArgs(), BaseImages.host(), platform, request.target(), this::env)
+              .withImageOnBuild(this::onBuild));
     }
 
     String build() {
@@ -134,28 +158,102 @@ public final class ImageBuilder {
         TreeSet<Integer> needed = new TreeSet<>();
         need(target, needed);
         for (int i : needed) {
+          // Before any pull: an image for another platform is never fetched.
+          BaseImages.checkPlatform(plan.stages().get(i));
+        }
+        if (BaseImages.pull(store, BaseImages.read(plan, needed), request.pull(), progress)) {
+          // The pulled images' environments and triggers change what the plan substitutes.
+          plan = plan();
+          target = target();
+          needed.clear();
+          need(target, needed);
+        }
+        for (int i : needed) {
+          firstStep.put(i, steps + 1);
           steps += 1 + plan.stages().get(i).steps().size();
         }
-        steps += request.labels().isEmpty() ? 0 : 1;
+        Map<Integer, java.util.Set<Integer>> reads = new java.util.LinkedHashMap<>();
         for (int i : needed) {
-          finished.put(i, stage(plan.stages().get(i)));
+          reads.put(i, reads(i));
         }
+        new StageScheduler(reads, progress)
+            .run(
+                (i, out) -> finished.put(i, stage(plan.stages().get(i), out)),
+                () -> {
+                  cancelled = true;
+                  killRunning();
+                });
         StageState last = Objects.requireNonNull(finished.get(target), "the target stage is built");
         if (!request.labels().isEmpty()) {
-          StringBuilder l = new StringBuilder("LABEL");
-          List<Instruction.KeyValue> kvs = new ArrayList<>();
-          request.labels().forEach((k, v) -> kvs.add(new Instruction.KeyValue(k, v)));
-          kvs.forEach(kv -> l.append(' ').append(kv.key()).append('=').append(kv.value()));
-          progress.accept("Step " + ++step + "/" + steps + " : " + l + "\n");
-          Instruction label = new Instruction.Label(0, kvs);
-          commit(last, null, last.apply(label), null);
+          labels(last);
         }
         return finish(last);
-      } catch (IOException e) {
-        throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
       } finally {
         temporary.forEach(store::untag);
         hashes.save();
+      }
+    }
+
+    /**
+     * The request's labels in the image's config, as BuildKit's frontend sets them ({@code
+     * dockerfile2llb.Dockerfile2LLB}: {@code target.image.Config.Labels[k] = v} for each {@code
+     * label:} option): no step and no history entry. The config keeps the last step's time, so that
+     * the same build gives the same image.
+     */
+    private void labels(StageState last) {
+      List<Instruction.KeyValue> kvs = new ArrayList<>();
+      request.labels().forEach((k, v) -> kvs.add(new Instruction.KeyValue(k, v)));
+      last.apply(new Instruction.Label(0, kvs));
+      Instant created = last.manifest() == null ? null : store.image(last.manifest()).created();
+      if (created == null) {
+        created = Instant.now();
+      }
+      ImageReference ref = temporaryRef();
+      String m =
+          ImageCommit.commit(
+              store,
+              last.manifest(),
+              null,
+              last.config(),
+              new ImageCommit.History(created, null, null, null, null),
+              ref);
+      last.reached(m, ref.toString());
+    }
+
+    /** The stages stage {@code i} reads: its base, and those COPY --from and RUN --mount name. */
+    private java.util.Set<Integer> reads(int i) {
+      java.util.Set<Integer> r = new TreeSet<>();
+      Stage s = plan.stages().get(i);
+      if (s.base() instanceof Stage.Base.StageRef ref) {
+        r.add(ref.index());
+      }
+      for (Step st : s.steps()) {
+        if (st.instruction() instanceof Instruction.Copy c
+            && !c.from().isEmpty()
+            && plan.source(c.from(), i) instanceof Stage.Base.StageRef ref) {
+          r.add(ref.index());
+        }
+        for (Mount m : st.mounts()) {
+          if (!m.from().isEmpty() && plan.source(m.from(), i) instanceof Stage.Base.StageRef ref) {
+            r.add(ref.index());
+          }
+        }
+      }
+      return r;
+    }
+
+    /** Kills the RUN containers of this build still running (a stage failed). */
+    private void killRunning() {
+      // The containers' image is one of the build's own tags, as written or normalized.
+      String tag = "jstack-build-" + id + ":";
+      for (io.jstack.runtime.engine.Container c : engine.list()) {
+        if (c.record().image().contains(tag) && c.alive()) {
+          try {
+            engine.kill(c.record().id(), "KILL");
+          } catch (RuntimeException e) {
+            // It ended meanwhile; its stage removes it.
+          }
+        }
       }
     }
 
@@ -191,26 +289,13 @@ public final class ImageBuilder {
           "failed to reach build target " + request.target() + " in Dockerfile");
     }
 
-    /** Adds stage {@code i} and the stages it reads (its base, COPY --from) to {@code needed}. */
+    /** Adds stage {@code i} and the stages it reads ({@link #reads}) to {@code needed}. */
     private void need(int i, TreeSet<Integer> needed) {
       if (!needed.add(i)) {
         return;
       }
-      Stage s = plan.stages().get(i);
-      if (s.base() instanceof Stage.Base.StageRef ref) {
-        need(ref.index(), needed);
-      }
-      for (Step st : s.steps()) {
-        if (st.instruction() instanceof Instruction.Copy c
-            && !c.from().isEmpty()
-            && plan.source(c.from(), i) instanceof Stage.Base.StageRef ref) {
-          need(ref.index(), needed);
-        }
-        for (Mount m : st.mounts()) {
-          if (!m.from().isEmpty() && plan.source(m.from(), i) instanceof Stage.Base.StageRef ref) {
-            need(ref.index(), needed);
-          }
-        }
+      for (int r : reads(i)) {
+        need(r, needed);
       }
     }
 
@@ -218,8 +303,13 @@ public final class ImageBuilder {
       return store.find(reference).map(m -> store.image(m).defaults().env()).orElse(List.of());
     }
 
-    private StageState stage(Stage s) throws IOException {
-      progress.accept("Step " + ++step + "/" + steps + " : " + source(s.line()) + "\n");
+    private List<String> onBuild(String reference) {
+      return store.find(reference).map(m -> store.image(m).defaults().onBuild()).orElse(List.of());
+    }
+
+    private StageState stage(Stage s, Consumer<String> progress) throws IOException {
+      int step = Objects.requireNonNull(firstStep.get(s.index()), "a needed stage is numbered");
+      progress.accept("Step " + step + "/" + steps + " : " + source(s.line()) + "\n");
       StageState state;
       if (s.base() instanceof Stage.Base.StageRef ref) {
         StageState parent =
@@ -235,44 +325,64 @@ public final class ImageBuilder {
                             s.line(),
                             "the base image " + img.reference() + " is not in the store",
                             "pull it first (docker pull " + img.reference() + ")"));
-        if (!store.image(m).defaults().onBuild().isEmpty()) {
-          throw DockerfileException.at(
-              s.line(),
-              "the base image "
-                  + img.reference()
-                  + " has ONBUILD triggers, which the jstack engine's builder does not run yet",
-              "build this Dockerfile with --engine docker");
-        }
+        // The triggers run as the steps after FROM; the image's own OnBuild is not inherited.
         state = new StageState(m, temporaryTag(m), store.image(m).defaults());
       } else {
         state = new StageState(null, null, StageState.scratchDefaults());
       }
-      shortId(state);
+      shortId(state, progress);
       for (Step st : s.steps()) {
-        progress.accept(
-            "Step " + ++step + "/" + steps + " : " + source(st.instruction().line()) + "\n");
-        String key = request.noCache() ? null : stepKey(s.index(), st, state);
-        java.util.Optional<String> hit =
-            key == null ? java.util.Optional.empty() : cache.lookup(key);
-        if (hit.isPresent()) {
-          // The step's effect on the defaults, which the cached image has too.
-          if (st.instruction() instanceof Instruction.Workdir w) {
-            state.workdir(w.path());
-          } else {
-            state.apply(st.instruction());
-          }
-          state.reached(hit.get(), temporaryTag(hit.get()));
-          progress.accept(" ---> Using cache\n");
-        } else {
-          new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
-              .execute(s.index(), st, state, progress);
-          if (key != null) {
-            cache.put(key, Objects.requireNonNull(state.manifest(), "a step reaches an image"));
-          }
+        if (cancelled) {
+          throw new java.util.concurrent.CancellationException("another stage failed");
         }
-        shortId(state);
+        step++;
+        String shown =
+            st.trigger().isEmpty()
+                ? source(st.instruction().line())
+                : "# Executing ONBUILD trigger: " + st.trigger().strip().split("\n", 2)[0];
+        progress.accept("Step " + step + "/" + steps + " : " + shown + "\n");
+        try {
+          step(s, st, state, progress);
+        } catch (DockerfileException e) {
+          if (st.trigger().isEmpty()) {
+            throw e;
+          }
+          throw io.jstack.runtime.build.internal.OnBuildTriggers.failed(
+              e, st.trigger(), s.line(), fromImage(s));
+        }
+        shortId(state, progress);
       }
       return state;
+    }
+
+    /** The base as its FROM names it: an image, or an earlier stage by its name. */
+    private String fromImage(Stage s) {
+      if (s.base() instanceof Stage.Base.StageRef ref) {
+        return plan.stages().get(ref.index()).name();
+      }
+      return s.base() instanceof Stage.Base.Image img ? img.reference() : "scratch";
+    }
+
+    private void step(Stage s, Step st, StageState state, Consumer<String> progress)
+        throws IOException {
+      String key = request.noCache() ? null : stepKey(s.index(), st, state);
+      java.util.Optional<String> hit = key == null ? java.util.Optional.empty() : cache.lookup(key);
+      if (hit.isPresent()) {
+        // The step's effect on the defaults, which the cached image has too.
+        if (st.instruction() instanceof Instruction.Workdir w) {
+          state.workdir(w.path());
+        } else {
+          state.apply(st.instruction());
+        }
+        state.reached(hit.get(), temporaryTag(hit.get()));
+        progress.accept(" ---> Using cache\n");
+      } else {
+        new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
+            .execute(s.index(), st, state, progress);
+        if (key != null) {
+          cache.put(key, Objects.requireNonNull(state.manifest(), "a step reaches an image"));
+        }
+      }
     }
 
     /**
@@ -345,7 +455,7 @@ public final class ImageBuilder {
           : "scratch";
     }
 
-    private void shortId(StageState state) {
+    private void shortId(StageState state, Consumer<String> progress) {
       if (state.manifest() != null) {
         progress.accept(
             " ---> " + store.image(state.manifest()).configDigest().substring(7, 19) + "\n");
@@ -379,7 +489,8 @@ public final class ImageBuilder {
     }
 
     private ImageReference temporaryRef() {
-      ImageReference ref = ImageReference.parse("jstack-build-" + id + ":" + temporary.size());
+      ImageReference ref =
+          ImageReference.parse("jstack-build-" + id + ":" + tags.getAndIncrement());
       temporary.add(ref);
       return ref;
     }

@@ -385,6 +385,16 @@ public final class ImageStore {
     public ImageConfig defaults() {
       return ImageConfig.of(config);
     }
+
+    /** When it was made (the config's {@code created}), or null when it has none or a bad one. */
+    public java.time.@org.jspecify.annotations.Nullable Instant created() {
+      String c = config.path("created").asText("");
+      try {
+        return c.isEmpty() ? null : java.time.Instant.parse(c);
+      } catch (java.time.format.DateTimeParseException e) {
+        return null;
+      }
+    }
   }
 
   /** A layer as a manifest lists it. */

@@ -98,7 +98,9 @@ class BuildRoutesTest {
                 + "&buildargs="
                 + enc("{\"V\":\"2\",\"UNSET\":null}")
                 + "&labels="
-                + enc("{\"team\":\"core\"}"));
+                + enc("{\"team\":\"core\"}")
+                + "&pull=1&platform=linux/amd64&cachefrom="
+                + enc("[\"app:cache\"]"));
 
     assertThat(a.status()).isEqualTo(200);
     assertThat(new String(builds.context, StandardCharsets.UTF_8)).isEqualTo("tar bytes");
@@ -112,7 +114,10 @@ class BuildRoutesTest {
                 java.util.Map.of("team", "core"),
                 List.of("app:1", "app:latest"),
                 "none",
-                true));
+                true,
+                true,
+                "linux/amd64",
+                List.of("app:cache")));
     assertThat(lines(a))
         .extracting(JsonNode::toString)
         .containsExactly(
@@ -148,6 +153,9 @@ class BuildRoutesTest {
     assertThat(builds.request.networkMode()).isEqualTo("default");
     assertThat(builds.request.noCache()).isFalse();
     assertThat(builds.request.secrets()).isEmpty();
+    assertThat(builds.request.pull()).isFalse();
+    assertThat(builds.request.platform()).isEmpty();
+    assertThat(builds.request.cacheFrom()).isEmpty();
   }
 
   @Test

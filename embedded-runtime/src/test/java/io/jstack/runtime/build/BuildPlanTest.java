@@ -322,4 +322,73 @@ class BuildPlanTest {
     assertThat(p.unusedBuildArgs()).containsExactly("C");
     assertThat(p.globalArgs()).containsEntry("TARGETARCH", "arm64").containsEntry("A", "1");
   }
+
+  /**
+   * BuildKit's dispatchOnBuildTriggers (dockerfile2llb/convert.go): a base image's triggers are
+   * dispatched right after its FROM, substituted with the stage's variables, before the stage's own
+   * instructions; images without triggers add none.
+   */
+  @Test
+  void onbuildTriggers_ofTheBaseImage_runRightAfterItsFrom() {
+    String df = "FROM busybox\nFROM parent:1 AS app\nENV B=2\nRUN echo $B\n";
+    BuildPlan p =
+        BuildPlan.of(
+            Dockerfile.parse(df),
+            BuildOptions.of(Map.of())
+                .withImageEnv(ref -> ref.equals("parent:1") ? List.of("DEST=/app") : List.of())
+                .withImageOnBuild(
+                    ref ->
+                        ref.equals("parent:1")
+                            ? List.of("COPY . $DEST/", "RUN echo built > $DEST/x")
+                            : List.of()));
+
+    assertThat(p.stages().get(0).steps()).isEmpty();
+    List<Step> steps = p.stages().get(1).steps();
+    assertThat(steps).hasSize(4);
+    assertThat(steps.get(0).instruction()).isInstanceOf(Instruction.Copy.class);
+    assertThat(((Instruction.Copy) steps.get(0).instruction()).destination()).isEqualTo("/app/");
+    assertThat(steps.get(0).instruction().line()).isEqualTo(2);
+    assertThat(steps.get(0).trigger()).isEqualTo("COPY . $DEST/");
+    assertThat(steps.get(1).trigger()).isEqualTo("RUN echo built > $DEST/x");
+    assertThat(steps.get(2).trigger()).isEmpty();
+    assertThat(steps.get(3).instruction().line()).isEqualTo(4);
+  }
+
+  @Test
+  void aBadOnbuildTrigger_failsAtTheFromLine_namingTheTriggerAndTheImage() {
+    for (String trigger : List.of("FROM busybox", "BOGUS x", "COPY --nope=1 a b", "RUN a\nRUN b")) {
+      assertThatThrownBy(
+              () ->
+                  BuildPlan.of(
+                      Dockerfile.parse("FROM busybox\n\nFROM parent:1\nRUN true\n"),
+                      BuildOptions.of(Map.of())
+                          .withImageOnBuild(
+                              ref -> ref.equals("parent:1") ? List.of(trigger) : List.of())))
+          .as(trigger)
+          .isInstanceOf(DockerfileException.class)
+          .hasMessageStartingWith(
+              "Dockerfile:3: ONBUILD trigger \""
+                  + trigger.split("\n")[0]
+                  + (trigger.contains("\n") ? " ..." : "")
+                  + "\" of parent:1: ")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+  }
+
+  /**
+   * As BuildKit (checked with dockerd 20.10's): a stage FROM an earlier stage runs that stage's
+   * ONBUILD triggers, which BuildKit reads from the earlier stage's image config.
+   */
+  @Test
+  void onbuildTriggers_ofAnEarlierStage_runInAStageFromIt() {
+    String df =
+        "FROM busybox AS base\nONBUILD RUN echo trig > /trig\nRUN true\nFROM base\nRUN cat /trig\n";
+    BuildPlan p = BuildPlan.of(Dockerfile.parse(df), BuildOptions.of(Map.of()));
+
+    List<Step> steps = p.stages().get(1).steps();
+    assertThat(steps).hasSize(2);
+    assertThat(steps.get(0).trigger()).isEqualTo("RUN echo trig > /trig");
+    assertThat(steps.get(0).instruction().line()).isEqualTo(4);
+    assertThat(steps.get(1).trigger()).isEmpty();
+  }
 }

@@ -231,6 +231,9 @@ class DockerfileTest {
         "docker/dockerfile:1.7.1",
         "docker.io/docker/dockerfile:1",
         "docker/dockerfile",
+        "docker/dockerfile:1-labs",
+        "docker/dockerfile:1.7-labs",
+        "docker.io/docker/dockerfile:labs",
         "docker/dockerfile:1@sha256:0000000000000000000000000000000000000000000000000000000000000000"
       })
   void syntaxOfDockerfile1_selectsTheBuiltInFrontend(String image) {
@@ -239,7 +242,13 @@ class DockerfileTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"docker/dockerfile:1-labs", "tonistiigi/dockerfile:x", "docker/dockerfile:2"})
+      strings = {
+        "docker/dockerfile-upstream:master",
+        "tonistiigi/dockerfile:x",
+        "docker/dockerfile:2",
+        "docker/dockerfile:1-experimental",
+        "example.com/docker/dockerfile:1"
+      })
   void otherSyntaxImages_areRefused(String image) {
     assertThat(error("# syntax=" + image + "\nFROM a\n"))
         .isEqualTo(

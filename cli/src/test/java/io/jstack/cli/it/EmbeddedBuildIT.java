@@ -1,0 +1,87 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackRunner;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code jstack up --build} on the embedded engine: two built services, one of them multi-stage
+ * with two independent stages, which build at the same time; the live view shows each step under
+ * its service, in order, cached or with its time; the services run what was built.
+ */
+class EmbeddedBuildIT extends EmbeddedStackFixture {
+
+  @Test
+  void upBuild_twoServices_independentStagesOverlap_stepsShownWithTimes() throws Exception {
+    Files.createDirectories(dir.resolve("multi"));
+    Files.createDirectories(dir.resolve("simple"));
+    compose(
+        """
+        services:
+          multi:
+            build: ./multi
+            command: ["sh", "-c", "cat /t/*; sleep 3600"]
+            stop_signal: SIGKILL
+          simple:
+            build: ./simple
+            command: ["sh", "-c", "cat /msg; sleep 3600"]
+            stop_signal: SIGKILL
+        """);
+    String stamp = "cut -d' ' -f1 /proc/uptime";
+    Files.writeString(
+        dir.resolve("multi/Dockerfile"),
+        String.join(
+            "\n",
+            "FROM jstack-examples/busybox:latest AS a",
+            "RUN " + stamp + " > /a.start && sleep 2 && " + stamp + " > /a.end",
+            "FROM jstack-examples/busybox:latest AS b",
+            "RUN " + stamp + " > /b.start && sleep 2 && " + stamp + " > /b.end",
+            "FROM jstack-examples/busybox:latest",
+            "COPY --from=a /a.start /a.end /t/",
+            "COPY --from=b /b.start /b.end /t/",
+            ""));
+    Files.writeString(
+        dir.resolve("simple/Dockerfile"),
+        "FROM jstack-examples/busybox:latest\nRUN echo simple > /msg\n");
+
+    JstackRunner.Run up = ok("up", "-d", "--build");
+
+    String out = up.out();
+    assertThat(out)
+        .contains(" Service multi  Built", " Service simple  Built")
+        .contains(" multi  Step 1/7 : FROM jstack-examples/busybox:latest AS a\n")
+        .contains(" multi  Step 7/7 : COPY --from=b /b.start /b.end /t/\n")
+        .contains(" simple  Step 2/2 : RUN echo simple > /msg\n")
+        .containsPattern("(?m)^ simple   ---> [0-9a-f]{12}  \\d+\\.\\ds$");
+    // Stage a streams live: its RUN's closing line has its time (about the 2 s it slept).
+    assertThat(out).containsPattern("(?m)^ multi   ---> [0-9a-f]{12}  [2-9]\\.\\ds$");
+    assertThat(out.indexOf(" multi  Step 4/7")).isGreaterThan(out.indexOf(" multi  Step 3/7"));
+
+    String times =
+        jstack
+            .run(
+                base,
+                "exec",
+                "-T",
+                "multi",
+                "cat",
+                "/t/a.start",
+                "/t/a.end",
+                "/t/b.start",
+                "/t/b.end")
+            .out();
+    String[] t = times.strip().split("\\s+");
+    double aStart = Double.parseDouble(t[0]);
+    double aEnd = Double.parseDouble(t[1]);
+    double bStart = Double.parseDouble(t[2]);
+    double bEnd = Double.parseDouble(t[3]);
+    assertThat(aStart).as(times).isLessThan(bEnd);
+    assertThat(bStart).as(times).isLessThan(aEnd);
+    assertThat(jstack.run(base, "exec", "-T", "simple", "cat", "/msg").out()).isEqualTo("simple\n");
+
+    JstackRunner.Run again = ok("build");
+    assertThat(again.out()).contains(" multi   ---> Using cache").doesNotContain("Running in");
+  }
+}
