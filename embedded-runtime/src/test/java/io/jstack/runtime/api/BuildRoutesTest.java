@@ -117,7 +117,8 @@ class BuildRoutesTest {
                 true,
                 true,
                 "linux/amd64",
-                List.of("app:cache")));
+                List.of("app:cache"),
+                java.util.Map.of()));
     assertThat(lines(a))
         .extracting(JsonNode::toString)
         .containsExactly(

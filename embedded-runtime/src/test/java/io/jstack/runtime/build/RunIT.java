@@ -490,6 +490,9 @@ class RunIT {
                 List.of(image),
                 "default",
                 true,
+                false,
+                "",
+                List.of(),
                 secrets),
             line -> {});
   }
