@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code jstack up --build} on the embedded engine: two built services, one of them multi-stage
  * with two independent stages, which build at the same time; the live view shows each step under
- * its service, in order, cached or with its time; the services run what was built.
+ * its service, in order, cached or with its time; the services run what was built. The same kind of
+ * stack built by {@code docker build} (the classic protocol) and Debian's {@code docker-compose
+ * build} against the engine's socket gives images that run.
  */
 class EmbeddedBuildIT extends EmbeddedStackFixture {
 
@@ -83,5 +87,94 @@ class EmbeddedBuildIT extends EmbeddedStackFixture {
 
     JstackRunner.Run again = ok("build");
     assertThat(again.out()).contains(" multi   ---> Using cache").doesNotContain("Running in");
+
+    // up --build with nothing changed: the same images, so the same containers.
+    List<String> before = stack.containerIds();
+    ok("up", "-d", "--build");
+    assertThat(stack.containerIds()).containsExactlyInAnyOrderElementsOf(before);
+  }
+
+  @Test
+  void dockerBuild_andDockerComposeBuild_againstTheSocket_giveImagesThatRun() throws Exception {
+    Path web = Files.createDirectories(dir.resolve("web"));
+    Path worker = Files.createDirectories(dir.resolve("worker"));
+    compose(
+        """
+        services:
+          web:
+            build: ./web
+          worker:
+            build:
+              context: ./worker
+              args: {GREETING: hello}
+        """);
+    Files.writeString(
+        web.resolve("Dockerfile"),
+        String.join(
+            "\n",
+            "FROM jstack-examples/busybox:latest AS assets",
+            "COPY a.txt /in/",
+            "RUN tr a-z A-Z < /in/a.txt > /a",
+            "FROM jstack-examples/busybox:latest AS bin",
+            "RUN echo from-bin > /b",
+            "FROM jstack-examples/busybox:latest",
+            "ARG VERSION=7",
+            "COPY --from=assets /a /srv/a",
+            "COPY --from=bin /b /srv/b",
+            "RUN echo version-$VERSION > /srv/version",
+            ""));
+    Files.writeString(web.resolve("a.txt"), "from-assets\n");
+    Files.writeString(
+        worker.resolve("Dockerfile"),
+        "FROM jstack-examples/busybox:latest\nARG GREETING\nRUN echo \"$GREETING from worker\""
+            + " > /msg\n");
+    ok("ps"); // starts the engine
+
+    String image = project + "-cli:latest";
+    Docker.Result built =
+        Docker.run(
+            null,
+            "env",
+            "DOCKER_BUILDKIT=0",
+            "docker",
+            "-H",
+            "unix://" + socket(),
+            "build",
+            "-q",
+            "--build-arg",
+            "VERSION=9",
+            "-t",
+            image,
+            web.toString());
+    assertThat(built.code()).as(built.err()).isZero();
+    assertThat(built.out().strip()).startsWith("sha256:");
+    assertThat(run(image, "cat /srv/a /srv/b /srv/version"))
+        .isEqualTo("FROM-ASSETS\nfrom-bin\nversion-9\n");
+
+    Docker.Result composed =
+        Docker.run(
+            null,
+            "env",
+            "DOCKER_HOST=unix://" + socket(),
+            "docker-compose",
+            "-p",
+            project,
+            "-f",
+            dir.resolve("compose.yaml").toString(),
+            "build");
+    assertThat(composed.code()).as(composed.out() + composed.err()).isZero();
+    // docker-compose 1.29 names a project's images PROJECT_SERVICE.
+    assertThat(run(project + "_worker", "cat /msg")).isEqualTo("hello from worker\n");
+    assertThat(run(project + "_web", "cat /srv/version")).isEqualTo("version-7\n");
+    for (String i : List.of(image, project + "_worker", project + "_web")) {
+      assertThat(stack.docker("rmi", i).code()).as("rmi " + i).isZero();
+    }
+  }
+
+  /** The output of {@code docker run --rm IMAGE sh -c SCRIPT} on the engine. */
+  private String run(String image, String script) {
+    Docker.Result r = stack.docker("run", "--rm", image, "sh", "-c", script);
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.out();
   }
 }
