@@ -1,6 +1,8 @@
 package io.jstack.runtime.build.differential;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,9 +88,10 @@ record Expected(
     List<String> d = new ArrayList<>();
     for (Map.Entry<String, String> c : config.entrySet()) {
       String got = tree.config().get(c.getKey());
-      String want = c.getValue().equals("null") ? null : c.getValue();
-      String gotJson = got == null ? null : JSON.readTree(got).toString();
-      if (want == null ? gotJson != null : !want.equals(gotJson)) {
+      JsonNode want = JSON.readTree(c.getValue());
+      JsonNode gotJson = got == null ? NullNode.getInstance() : JSON.readTree(got);
+      // JSON equality: the order of an object's fields does not count.
+      if (!want.equals(gotJson)) {
         d.add("config " + c.getKey() + ": expected " + want + ", got " + gotJson);
       }
     }
