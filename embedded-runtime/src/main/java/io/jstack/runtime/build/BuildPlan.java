@@ -149,14 +149,24 @@ public record BuildPlan(
         byName.put(from.stageName(), index);
       }
     }
-    Map<String, String> proxy = new LinkedHashMap<>();
+    Map<String, String> proxyByKind = new java.util.HashMap<>();
     Set<String> unused = new TreeSet<>();
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(buildArgs).entrySet()) {
       if (PROXY_ARGS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-        proxy.put(e.getKey(), e.getValue());
+        // As BuildKit: by sorted name, so http_proxy wins over HTTP_PROXY.
+        proxyByKind.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
       } else if (!consumed.contains(e.getKey())
           && !predefinedArgs(options).containsKey(e.getKey())) {
         unused.add(e.getKey());
+      }
+    }
+    // Each given proxy variable reaches RUN in both cases, as BuildKit's exec sets them.
+    Map<String, String> proxy = new LinkedHashMap<>();
+    for (String kind : List.of("http_proxy", "https_proxy", "ftp_proxy", "no_proxy", "all_proxy")) {
+      String v = proxyByKind.get(kind);
+      if (v != null && !v.isEmpty()) {
+        proxy.put(kind.toUpperCase(Locale.ROOT), v);
+        proxy.put(kind, v);
       }
     }
     return new BuildPlan(stages, globals, proxy, unused);

@@ -94,7 +94,11 @@ class BuildPlanTest {
     BuildPlan p =
         plan(df, Map.of("FOO", "foocontents", "http_proxy", "hpvalue", "NO_PROXY", "npvalue"));
     assertThat(p.proxyEnv())
-        .containsExactly(Map.entry("NO_PROXY", "npvalue"), Map.entry("http_proxy", "hpvalue"));
+        .containsExactly(
+            Map.entry("HTTP_PROXY", "hpvalue"),
+            Map.entry("http_proxy", "hpvalue"),
+            Map.entry("NO_PROXY", "npvalue"),
+            Map.entry("no_proxy", "npvalue"));
     assertThat(p.stages().get(0).steps().get(3).buildArgs())
         .containsExactly(
             Map.entry("FOO", "foocontents"), Map.entry("BAR", ""), Map.entry("BAZ", "bazcontent"));

@@ -61,11 +61,21 @@ public final class StageState {
     onBuild = new ArrayList<>();
   }
 
-  /** The empty defaults of {@code scratch}. */
+  /** The defaults of {@code scratch}: no files, and BuildKit's default PATH. */
   public static ImageConfig scratchDefaults() {
     return new ImageConfig(
-        List.of(), List.of(), List.of(), null, null, Map.of(), List.of(), null, null, List.of(),
-        List.of(), List.of());
+        List.of(),
+        List.of(),
+        List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        null,
+        null,
+        Map.of(),
+        List.of(),
+        null,
+        null,
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   /** The image reached, or null while the stage is an empty scratch. */
@@ -185,7 +195,8 @@ public final class StageState {
     if (in instanceof Instruction.Expose e) {
       List<String> ports = new ArrayList<>();
       for (String p : e.ports()) {
-        ports.add(p.contains("/") ? p.toLowerCase(java.util.Locale.ROOT) : p + "/tcp");
+        ports.addAll(
+            portRange(p.contains("/") ? p.toLowerCase(java.util.Locale.ROOT) : p + "/tcp"));
       }
       exposedPorts.addAll(ports);
       return "EXPOSE " + HistoryText.ports(ports);
@@ -223,5 +234,26 @@ public final class StageState {
   /** The author MAINTAINER sets, or null. */
   public static @Nullable String author(Instruction in) {
     return in instanceof Instruction.Maintainer m ? m.name() : null;
+  }
+
+  /**
+   * A port spec as the image config has it: a range ({@code 8000-8002/tcp}) is each of its ports,
+   * as BuildKit's EXPOSE writes them.
+   */
+  private static List<String> portRange(String spec) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)-(\\d+)(/.*)").matcher(spec);
+    if (!m.matches()) {
+      return List.of(spec);
+    }
+    int from = Integer.parseInt(m.group(1));
+    int to = Integer.parseInt(m.group(2));
+    if (from > to || to > 65535) {
+      return List.of(spec);
+    }
+    List<String> ports = new ArrayList<>();
+    for (int port = from; port <= to; port++) {
+      ports.add(port + m.group(3));
+    }
+    return ports;
   }
 }

@@ -30,6 +30,26 @@ class StageStateTest {
     return s;
   }
 
+  /** BuildKit's EXPOSE (nat.ParsePortSpecs): a range is each of its ports. */
+  @Test
+  void expose_ofARange_exposesEachPort() {
+    List<String> history = new ArrayList<>();
+    StageState s = after("FROM scratch\nEXPOSE 8000-8002 9000/TCP 7-7/udp", history);
+
+    assertThat(s.config().exposedPorts())
+        .containsExactly("7/udp", "8000/tcp", "8001/tcp", "8002/tcp", "9000/tcp");
+    assertThat(history)
+        .containsExactly("EXPOSE map[7/udp:{} 8000/tcp:{} 8001/tcp:{} 8002/tcp:{} 9000/tcp:{}]");
+  }
+
+  /** BuildKit's empty image (dockerfile2llb emptyImage) has the default PATH. */
+  @Test
+  void scratch_hasTheDefaultPath() {
+    assertThat(after("FROM scratch\nENV A=1", new ArrayList<>()).config().env())
+        .containsExactly(
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "A=1");
+  }
+
   @Test
   void metadata_setsTheDefaults_andSaysWhatHistoryRecords() {
     List<String> history = new ArrayList<>();
@@ -53,7 +73,8 @@ class StageStateTest {
             history);
 
     ImageConfig c = s.config();
-    assertThat(c.env()).containsExactly("A=2", "PATH=/bin");
+    // scratch's default PATH comes first, and ENV replaces it where it is.
+    assertThat(c.env()).containsExactly("PATH=/bin", "A=2");
     assertThat(c.labels()).containsExactly(Map.entry("a", "b"), Map.entry("c d", "e"));
     assertThat(c.exposedPorts()).containsExactly("53/udp", "80/tcp");
     assertThat(c.volumes()).containsExactly("/cache", "/data");

@@ -1,0 +1,2 @@
+FROM jstack-examples/busybox:latest
+COPY . /ctx/
