@@ -17,4 +17,14 @@ interface BuildService {
    */
   String build(
       InputStream context, Function<Path, BuildRequest> request, Consumer<String> progress);
+
+  /**
+   * Builds what {@code request} asks of the context directory {@code dir} as it is on this host,
+   * read in place (nothing copied, nothing removed), and returns the image's ID. The request gets
+   * {@code dir}'s real path; the builder resolves every path inside it, never following a symbolic
+   * link out of it.
+   *
+   * @throws IllegalArgumentException when {@code dir} is not a directory
+   */
+  String buildInPlace(Path dir, Function<Path, BuildRequest> request, Consumer<String> progress);
 }
