@@ -4,13 +4,15 @@
 # `DOCKER_BUILDKIT=1 /usr/bin/docker build` (dockerd 20.10's BuildKit) and Debian's
 # `buildah bud --layers --runtime /usr/sbin/runc`; alternating (the tool that goes first rotates),
 # ROUNDS rounds (default 5); medians and ratios for:
-#  (a) cold: a 3-stage Dockerfile (RUNs and COPYs, FROM the local busybox image) with every tool's
-#      build cache cleared first and the base image present. Cleared how: jstack's step cache
+#  (a) cold: a 3-stage Dockerfile (RUNs and COPYs, FROM the local busybox image), every tool's
+#      build cache out of the way and the base image present. How: jstack's step cache
 #      (<data-root>/build-cache) removed, the image removed and the store's unused blobs and layers
-#      collected (`jstack image rm`, `jstack image prune`); dockerd: the image removed and the
-#      BuildKit cache records this run made pruned by ID (`POST /build/prune` with an id filter:
-#      dockerd is shared, other users' cache stays); buildah: the image removed and its dangling
-#      layer images pruned (`buildah rmi --prune`, in a storage of its own);
+#      collected (`jstack image rm`, `jstack image prune`); buildah (a storage of its own): the
+#      image removed and its dangling layer images pruned (`buildah rmi --prune`); dockerd is
+#      shared with other users, whose BuildKit cache records cannot be told from this run's
+#      ("local source for context", "fileop target"), and BuildKit 0.8 prunes by one ID filter at
+#      a time: so its image is removed and the build runs with `--no-cache` (no cache lookup, every
+#      step solved);
 #  (b) no-op: the same build again, nothing changed;
 #  (c) one file changed in the last COPY;
 #  (d) a 200 MB context of which .dockerignore excludes all but a few small files, one of them
@@ -20,7 +22,8 @@
 # checked by its effect (a new image, the same one for (b)). No network beyond 127.0.0.1: buildah
 # reads busybox from a docker-archive into its own storage, `--pull=never`. Needs root, dockerd,
 # Debian's docker client at /usr/bin/docker; installs buildah with apt-get when it is missing.
-# Everything it made is removed at the end, also on failure.
+# Everything it made is removed at the end, also on failure, but for the BuildKit cache records
+# of its docker builds (see (a)), which dockerd's build-cache GC reclaims.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 source "$root/bench/lib.sh"
@@ -33,36 +36,11 @@ work=$(mktemp -d /tmp/jstack-bench-build.XXXXXX)
 tag=jstack-bench-build-$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export JSTACK_DATA_ROOT=$work/data JSTACK_ENGINE_SOCKET=$work/engine.sock
 bh=(buildah --root "$work/buildah/root" --runroot "$work/buildah/run" --storage-driver overlay)
-# dockerd_api ARGS...: curl on dockerd's socket; retried a few times, since dockerd refuses a disk
-# usage or prune request while another one (maybe another user's) runs.
-dockerd_api() {
-  local i
-  for i in 1 2 3 4 5 6 7 8 9 10; do
-    curl -sf --unix-socket /var/run/docker.sock "$@" && return 0
-    sleep 1
-  done
-  echo "bench: dockerd did not answer curl $*" >&2
-  return 1
-}
 docker=(env DOCKER_BUILDKIT=1 /usr/bin/docker)
 
-# BuildKit cache records on dockerd, by ID, one a line.
-buildkit_records() {
-  dockerd_api http://docker/system/df | python3 -c 'import json, sys; [print(r["ID"]) for r in json.load(sys.stdin).get("BuildCache") or []]' | sort
-}
-# prune_buildkit: removes the BuildKit cache records made since the run began, by ID (an empty ID
-# filter would prune every user's cache: none is sent then).
-prune_buildkit() {
-  local ids
-  comm -13 "$work/buildkit-before" <(buildkit_records) >"$work/buildkit-new"
-  [[ -s $work/buildkit-new ]] || return 0
-  ids=$(python3 -c 'import json, sys; ids = sys.stdin.read().split(); assert ids; print(json.dumps({"id": ids}))' <"$work/buildkit-new")
-  dockerd_api -X POST -G --data-urlencode "filters=$ids" --data-urlencode all=1 http://docker/build/prune >/dev/null
-}
 cleanup() {
   set +e
   for t in cold big; do /usr/bin/docker rmi -f "$tag-$t:docker" >/dev/null 2>&1; done
-  [[ -f $work/buildkit-before ]] && prune_buildkit
   "$root/jstack" engine stop >/dev/null 2>&1
   [[ -d $work/buildah ]] && "${bh[@]}" rm -a >/dev/null 2>&1 && "${bh[@]}" rmi -af >/dev/null 2>&1
   remove "$work"
@@ -70,7 +48,6 @@ cleanup() {
 trap cleanup EXIT
 
 "$root/examples/build-image.sh" docker >/dev/null
-buildkit_records >"$work/buildkit-before"
 "$root/jstack" --version >/dev/null # build the launcher first; not timed
 docker save -o "$work/busybox.tar" jstack-examples/busybox:latest
 "$root/jstack" image load -i "$work/busybox.tar" >/dev/null
@@ -121,7 +98,11 @@ build() {
     timed "jstack_$name" "$root/jstack" image build -q -t "$image" "$dir"
     tail -n 1 "$work/timed.out" >"$work/$tool-$name.id"
     ;;
-  docker) timed "docker_$name" "${docker[@]}" build -q --iidfile "$work/$tool-$name.id" -t "$image" "$dir" ;;
+  docker)
+    local fresh=()
+    [[ $name != cold ]] || fresh=(--no-cache)
+    timed "docker_$name" "${docker[@]}" build -q "${fresh[@]}" --iidfile "$work/$tool-$name.id" -t "$image" "$dir"
+    ;;
   buildah) timed "buildah_$name" "${bh[@]}" bud --layers --runtime /usr/sbin/runc --pull=never -q --iidfile "$work/$tool-$name.id" -t "$image" "$dir" ;;
   esac
   verify "$tool built no image ID for $name" grep -q '^sha256:[0-9a-f]\{64\}$' "$work/$tool-$name.id"
@@ -137,7 +118,6 @@ clear() {
     ;;
   docker)
     /usr/bin/docker rmi -f "$tag-cold:docker" >/dev/null 2>&1 || true
-    prune_buildkit
     ;;
   buildah)
     "${bh[@]}" rmi -f "$tag-cold:buildah" >/dev/null 2>&1 || true

@@ -172,16 +172,24 @@ class ImageBuildIT extends OnEachEngine {
   }
 
   @Test
-  void embedded_aTarUpload_stillBuilds() throws Exception {
+  void embedded_aTarUpload_buildsTheSameImageAsTheDirectory() throws Exception {
     on(EngineKind.EMBEDDED);
     Path ctx = context();
-    String image = image("uploaded");
+    String inPlace = image("inplace");
+    String uploaded = image("uploaded");
+    // This also starts the engine, which docker does not.
+    JstackRunner.Run first =
+        build("image", "build", "-q", "-t", inPlace, "--target", "final", ctx.toString());
+    assertThat(first.code()).as(first.err()).isZero();
 
     Docker.Result built =
-        stack.docker("build", "-q", "-t", image, "--target", "final", ctx.toString());
+        stack.docker("build", "-q", "-t", uploaded, "--target", "final", ctx.toString());
 
     assertThat(built.code()).as(built.err()).isZero();
-    assertThat(stack.dockerLines("run", "--rm", image, "sh", "-c", "cat /final; ls /ctx"))
+    assertThat(stack.dockerLines("image", "inspect", "-f", "{{.Id}}", uploaded))
+        .as("every step cached: the tar's files are the directory's, .dockerignore alike")
+        .containsExactly(first.out().strip());
+    assertThat(stack.dockerLines("run", "--rm", uploaded, "sh", "-c", "cat /final; ls /ctx"))
         .containsExactly("final", "Dockerfile", "kept.txt");
   }
 }

@@ -62,7 +62,9 @@ final class ImageBuild {
       request =
           HttpRequest.postStream(query, "application/x-tar", context(spec, dockerfile, inline));
     }
-    String[] id = {null};
+    // The aux ID (the whole ID) wins over "Successfully built" (a short one), which dockerd's
+    // classic builder prints after it.
+    String[] id = {""};
     String what = "build image " + (spec.tags().isEmpty() ? spec.context() : spec.tags().get(0));
     api.stream(
         request,
@@ -73,7 +75,7 @@ final class ImageBuild {
             if (!l.isBlank()) {
               progress.accept(l);
             }
-            if (l.startsWith("Successfully built ")) {
+            if (l.startsWith("Successfully built ") && !id[0].startsWith("sha256:")) {
               id[0] = l.substring("Successfully built ".length()).strip();
             }
           }
@@ -81,8 +83,12 @@ final class ImageBuild {
             id[0] = n.path("aux").path("ID").asText();
           }
         });
-    if (id[0] == null) {
+    if (id[0].isEmpty()) {
       throw new EngineException(what + " failed: the engine did not report an image id");
+    }
+    if (id[0].startsWith("sha256:")) {
+      // The aux ID is the image's whole ID already: no inspect round trip.
+      return id[0];
     }
     return images
         .inspect(spec.tags().isEmpty() ? id[0] : spec.tags().get(0))
