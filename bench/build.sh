@@ -38,11 +38,27 @@ export JSTACK_DATA_ROOT=$work/data JSTACK_ENGINE_SOCKET=$work/engine.sock
 bh=(buildah --root "$work/buildah/root" --runroot "$work/buildah/run" --storage-driver overlay)
 docker=(env DOCKER_BUILDKIT=1 /usr/bin/docker)
 
+# buildah's RUN networking (CNI) makes the cni-podman0 bridge and CNI's firewall chains; a run that
+# found none removes them.
+cni_before=$(ip link show cni-podman0 >/dev/null 2>&1 && echo yes || echo no)
+remove_cni() {
+  ip link del cni-podman0
+  iptables -D FORWARD -m comment --comment "CNI firewall plugin rules" -j CNI-FORWARD
+  iptables -F CNI-FORWARD && iptables -X CNI-FORWARD
+  iptables -F CNI-ADMIN && iptables -X CNI-ADMIN
+  rm -rf /var/lib/cni/networks/podman
+}
+engine_api() { curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" "$@"; }
 cleanup() {
   set +e
   for t in cold big; do /usr/bin/docker rmi -f "$tag-$t:docker" >/dev/null 2>&1; done
+  # The engine's networks (its bridge for RUN) outlive it: removed through its API first.
+  for n in $(engine_api http://engine/networks 2>/dev/null | python3 -c 'import json, sys; [print(n["Id"]) for n in json.load(sys.stdin)]' 2>/dev/null); do
+    engine_api -X DELETE "http://engine/networks/$n" >/dev/null
+  done
   "$root/jstack" engine stop >/dev/null 2>&1
   [[ -d $work/buildah ]] && "${bh[@]}" rm -a >/dev/null 2>&1 && "${bh[@]}" rmi -af >/dev/null 2>&1
+  [[ $cni_before == yes ]] || remove_cni >/dev/null 2>&1
   remove "$work"
 }
 trap cleanup EXIT
