@@ -149,6 +149,40 @@ class ImageBuildIT extends OnEachEngine {
     assertThat(build("image", "build", "--label", "nolabel", ctx.toString()).code()).isEqualTo(2);
   }
 
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void upBuild_buildsTheServiceFromItsContext_andRunsIt(EngineKind engine) throws Exception {
+    on(engine);
+    context();
+    if (engine == EngineKind.DOCKER) {
+      stack.onClose(() -> Docker.run(null, "docker", "rmi", "-f", project + "-app"));
+    }
+    stack.compose(
+        """
+        services:
+          app:
+            build:
+              context: ./ctx
+              target: final
+              args: {GREETING: composed}
+            command: ["sh", "-c", "cat /greeting /final; sleep 3600"]
+            stop_signal: SIGKILL
+        """);
+
+    JstackRunner.Run up = stack.ok("up", "-d", "--build");
+
+    assertThat(up.out()).contains(" Service app  Built");
+    if (engine == EngineKind.EMBEDDED) {
+      assertThat(up.out()).contains("Build context " + dir.resolve("ctx") + ": read in place");
+    } else {
+      assertThat(up.out()).doesNotContain("read in place");
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(stack.ok("logs", "app").out()).contains("composed").contains("final"));
+  }
+
   @Test
   void embedded_aSymlinkOutOfTheContextDirectory_isNotFollowed() throws Exception {
     on(EngineKind.EMBEDDED);
