@@ -40,9 +40,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "image",
-    description = "Manage the embedded engine's images (no Docker needed).",
+    description =
+        "Manage the embedded engine's images (no Docker needed; build uses the engine --engine"
+            + " names).",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
+      ImageBuildCommand.class,
       ImageCommands.Pull.class,
       ImageCommands.Push.class,
       ImageCommands.Ls.class,
@@ -60,7 +63,7 @@ final class ImageCommands implements Callable<Integer> {
   public Integer call() {
     throw new ParameterException(
         spec.commandLine(),
-        "name a command: pull, push, ls, inspect, rm, tag, load, save or prune");
+        "name a command: build, pull, push, ls, inspect, rm, tag, load, save or prune");
   }
 
   /** What every image command shares: the store, the output, reference parsing. */

@@ -3,10 +3,15 @@ package io.jstack.runtime.api;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.runtime.build.BuildRequest;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /build}: the classic builder's protocol as dockerd serves it ({@code
@@ -19,10 +24,20 @@ import java.util.Map;
  * secrets (what {@code docker build --secret id=ID,src=FILE} gives BuildKit). The engine reads
  * those files as root: only a client that may use the engine's socket, which is root's alone, can
  * name them, and a secret never reaches a layer. dockerd ignores the parameter.
+ *
+ * <p>A jstack extension: query parameter {@value #CONTEXT_DIRECTORY}, an absolute directory on the
+ * engine's host, which the builder then reads in place instead of a tar body (no archive written,
+ * sent and unpacked; the engine applies {@code .dockerignore} itself, as it does to an uploaded
+ * context). It is honoured only over the engine's unix socket, and only for a client whose user
+ * (the socket's peer credentials) is root or owns the directory; paths below it are resolved inside
+ * it, never following a symbolic link out. Any body is ignored then.
  */
 final class BuildRoutes {
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
+
+  /** The query parameter naming a context directory on the engine's host. */
+  static final String CONTEXT_DIRECTORY = "jstack-context";
 
   private final BuildService builds;
 
@@ -90,39 +105,43 @@ final class BuildRoutes {
     String network = x.param("networkmode");
     Map<String, String> buildArgs = map(x, "buildargs");
     Map<String, String> labels = map(x, "labels");
-    Map<String, java.nio.file.Path> secrets = secrets(map(x, "jstack-secrets"));
+    Map<String, Path> secrets = secrets(x);
     List<String> tags = x.params("t");
     boolean quiet = x.flag("q");
     boolean noCache = x.flag("nocache");
     boolean pull = x.flag("pull");
     String platform = x.param("platform");
     List<String> cacheFrom = list(x, "cachefrom");
+    Path inPlace = contextDirectory(x);
     x.streamJson(
         out -> {
+          java.util.function.Function<Path, BuildRequest> request =
+              dir ->
+                  new BuildRequest(
+                      dir,
+                      dockerfile == null || dockerfile.isEmpty() ? "Dockerfile" : dockerfile,
+                      buildArgs,
+                      target == null ? "" : target,
+                      labels,
+                      tags,
+                      network == null || network.isEmpty() ? "default" : network,
+                      noCache,
+                      pull,
+                      platform == null ? "" : platform,
+                      cacheFrom,
+                      secrets);
+          java.util.function.Consumer<String> progress =
+              line -> {
+                if (!quiet) {
+                  ObjectNode n = Exchange.JSON.createObjectNode();
+                  n.put("stream", line);
+                  out.accept(n);
+                }
+              };
           String id =
-              builds.build(
-                  x.body(),
-                  dir ->
-                      new BuildRequest(
-                          dir,
-                          dockerfile == null || dockerfile.isEmpty() ? "Dockerfile" : dockerfile,
-                          buildArgs,
-                          target == null ? "" : target,
-                          labels,
-                          tags,
-                          network == null || network.isEmpty() ? "default" : network,
-                          noCache,
-                          pull,
-                          platform == null ? "" : platform,
-                          cacheFrom,
-                          secrets),
-                  line -> {
-                    if (!quiet) {
-                      ObjectNode n = Exchange.JSON.createObjectNode();
-                      n.put("stream", line);
-                      out.accept(n);
-                    }
-                  });
+              inPlace != null
+                  ? builds.buildInPlace(inPlace, request, progress)
+                  : builds.build(x.body(), request, progress);
           ObjectNode aux = Exchange.JSON.createObjectNode();
           aux.put("id", "moby.image.id");
           aux.putObject("aux").put("ID", id);
@@ -136,20 +155,24 @@ final class BuildRoutes {
         });
   }
 
-  /** Secret ids to host files; each path is absolute. */
-  private static Map<String, java.nio.file.Path> secrets(Map<String, String> given) {
-    Map<String, java.nio.file.Path> out = new java.util.TreeMap<>();
-    given.forEach(
-        (id, file) -> {
-          if (id.isEmpty() || !file.startsWith("/")) {
-            throw new IllegalArgumentException(
-                "jstack-secrets: secret "
-                    + id
-                    + " must name an absolute path of a file on the engine's host, not "
-                    + file);
-          }
-          out.put(id, java.nio.file.Path.of(file));
-        });
+  /**
+   * Secret ids to host files: each path absolute, named by a client that may read it ({@link
+   * #hostPath}).
+   */
+  private static Map<String, Path> secrets(Exchange x) {
+    Map<String, Path> out = new java.util.TreeMap<>();
+    map(x, "jstack-secrets")
+        .forEach(
+            (id, file) -> {
+              if (id.isEmpty() || !file.startsWith("/")) {
+                throw new IllegalArgumentException(
+                    "jstack-secrets: secret "
+                        + id
+                        + " must name an absolute path of a file on the engine's host, not "
+                        + file);
+              }
+              out.put(id, hostPath(x, "jstack-secrets", Path.of(file)));
+            });
     return out;
   }
 
@@ -166,6 +189,65 @@ final class BuildRoutes {
     } catch (IOException e) {
       throw new IllegalArgumentException(name + " must be a JSON array of strings: " + v);
     }
+  }
+
+  /**
+   * The directory of {@value #CONTEXT_DIRECTORY}, or null for a tar body; checks who may name one.
+   */
+  private static @Nullable Path contextDirectory(Exchange x) {
+    String dir = x.param(CONTEXT_DIRECTORY);
+    if (dir == null || dir.isEmpty()) {
+      return null;
+    }
+    Path p = Path.of(dir);
+    if (!p.isAbsolute()) {
+      throw new IllegalArgumentException(
+          CONTEXT_DIRECTORY + " must be an absolute directory, not " + dir);
+    }
+    hostPath(x, CONTEXT_DIRECTORY, p);
+    try {
+      x.body().transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return p;
+  }
+
+  /**
+   * {@code p}, a path on the engine's host that query parameter {@code param} names: honoured only
+   * over the engine's unix socket, and only for a client whose user (the socket's peer credentials)
+   * is root or owns {@code p}, so that no client reads through the engine what it could not read
+   * itself.
+   */
+  private static Path hostPath(Exchange x, String param, Path p) {
+    String instead = param.equals(CONTEXT_DIRECTORY) ? "send the context as a tar body" : "";
+    if (!(x.channel() instanceof EpollDomainSocketChannel socket)) {
+      throw new IllegalArgumentException(
+          param + " is honoured only over the engine's unix socket" + tail(instead));
+    }
+    int uid;
+    try {
+      uid = socket.peerCredentials().uid();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          param + ": the client's credentials cannot be read" + tail(instead));
+    }
+    int owner;
+    try {
+      owner = (Integer) Files.getAttribute(p, "unix:uid");
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException(
+          param + ": " + p + " cannot be read on the engine's host (" + e + ")");
+    }
+    if (uid != 0 && uid != owner) {
+      throw new IllegalArgumentException(
+          param + ": user " + uid + " does not own " + p + tail(instead));
+    }
+    return p;
+  }
+
+  private static String tail(String whatToDo) {
+    return whatToDo.isEmpty() ? "" : ": " + whatToDo;
   }
 
   /** A JSON object of strings in query parameter {@code name}; null values are left out. */

@@ -27,4 +27,14 @@ interface BuildService {
     // A server without builds (route tests of other resources) has no cache either.
     throw new UnsupportedOperationException("this server builds no images");
   }
+
+  /**
+   * Builds what {@code request} asks of the context directory {@code dir} as it is on this host,
+   * read in place (nothing copied, nothing removed), and returns the image's ID. The request gets
+   * {@code dir}'s real path; the builder resolves every path inside it, never following a symbolic
+   * link out of it.
+   *
+   * @throws IllegalArgumentException when {@code dir} is not a directory
+   */
+  String buildInPlace(Path dir, Function<Path, BuildRequest> request, Consumer<String> progress);
 }

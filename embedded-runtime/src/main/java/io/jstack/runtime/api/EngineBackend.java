@@ -348,6 +348,24 @@ final class EngineBackend
   // ------------------------------------------------------------------ builds
 
   @Override
+  public String buildInPlace(
+      Path dir,
+      java.util.function.Function<Path, io.jstack.runtime.build.BuildRequest> request,
+      Consumer<String> progress) {
+    Path real;
+    try {
+      real = dir.toRealPath();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the build context " + dir + " cannot be read on the engine's host: " + e.getMessage());
+    }
+    if (!Files.isDirectory(real)) {
+      throw new IllegalArgumentException("the build context " + dir + " is not a directory");
+    }
+    return new io.jstack.runtime.build.ImageBuilder(engine).build(request.apply(real), progress);
+  }
+
+  @Override
   public String build(
       InputStream context,
       java.util.function.Function<Path, io.jstack.runtime.build.BuildRequest> request,

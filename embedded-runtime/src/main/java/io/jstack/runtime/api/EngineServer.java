@@ -85,8 +85,26 @@ public final class EngineServer implements AutoCloseable {
           networks,
           volumes,
           system,
-          (request, context, progress) -> {
-            throw new UnsupportedOperationException("this server builds no images");
+          new BuildService() {
+            @Override
+            public String build(
+                java.io.InputStream context,
+                java.util.function.Function<
+                        java.nio.file.Path, io.jstack.runtime.build.BuildRequest>
+                    request,
+                java.util.function.Consumer<String> progress) {
+              throw new UnsupportedOperationException("this server builds no images");
+            }
+
+            @Override
+            public String buildInPlace(
+                java.nio.file.Path dir,
+                java.util.function.Function<
+                        java.nio.file.Path, io.jstack.runtime.build.BuildRequest>
+                    request,
+                java.util.function.Consumer<String> progress) {
+              throw new UnsupportedOperationException("this server builds no images");
+            }
           });
     }
 

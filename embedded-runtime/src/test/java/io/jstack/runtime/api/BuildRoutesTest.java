@@ -63,6 +63,17 @@ class BuildRoutesTest {
       progress.accept("Successfully built 0123456789ab\n");
       return "sha256:0123456789ab";
     }
+
+    Path inPlace;
+
+    @Override
+    public String buildInPlace(
+        Path context, Function<Path, BuildRequest> r, Consumer<String> progress) {
+      inPlace = context;
+      request = r.apply(context);
+      progress.accept("Step 1/1 : FROM busybox\n");
+      return "sha256:0123456789ab";
+    }
   }
 
   private ApiClient.Answer build(String query) {
@@ -128,12 +139,23 @@ class BuildRoutesTest {
   }
 
   @Test
-  void build_jstackSecrets_giveTheRequestItsSecretFiles() {
-    build("?jstack-secrets=" + enc("{\"npmrc\":\"/home/me/.npmrc\",\"key\":\"/run/key\"}"));
+  void build_jstackSecrets_giveTheRequestItsSecretFiles() throws IOException {
+    Path npmrc = java.nio.file.Files.writeString(dir.resolve(".npmrc"), "token");
+    Path key = java.nio.file.Files.writeString(dir.resolve("key"), "key");
+    build(
+        "?jstack-secrets="
+            + enc("{\"npmrc\":\"" + npmrc + "\",\"key\":\"" + key + "\"}"));
 
-    assertThat(builds.request.secrets())
-        .isEqualTo(
-            java.util.Map.of("npmrc", Path.of("/home/me/.npmrc"), "key", Path.of("/run/key")));
+    assertThat(builds.request.secrets()).isEqualTo(java.util.Map.of("npmrc", npmrc, "key", key));
+  }
+
+  @Test
+  void build_aSecretFileThatIsNotThere_isRefused() {
+    ApiClient.Answer a =
+        build("?jstack-secrets=" + enc("{\"npmrc\":\"" + dir.resolve("none") + "\"}"));
+
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.message()).contains("jstack-secrets: ").contains("cannot be read");
   }
 
   @Test
@@ -188,6 +210,33 @@ class BuildRoutesTest {
 
     assertThat(a.status()).isEqualTo(400);
     assertThat(a.message()).contains("buildargs must be a JSON object of strings");
+  }
+
+  @Test
+  void build_aContextDirectory_isBuiltInPlace_andTheBodyIgnored() throws IOException {
+    Path context = java.nio.file.Files.createDirectories(dir.resolve("ctx"));
+
+    ApiClient.Answer a = build("?t=app&jstack-context=" + enc(context.toString()));
+
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(builds.inPlace).isEqualTo(context);
+    assertThat(builds.context).as("no tar was read").isNull();
+    assertThat(builds.request.context()).isEqualTo(context);
+    assertThat(builds.request.tags()).containsExactly("app");
+    assertThat(lines(a).get(lines(a).size() - 1).path("aux").path("ID").asText())
+        .isEqualTo("sha256:0123456789ab");
+  }
+
+  @Test
+  void build_aContextDirectoryThatIsRelativeOrMissing_isRefused() {
+    ApiClient.Answer relative = build("?jstack-context=ctx");
+    ApiClient.Answer missing = build("?jstack-context=" + enc(dir.resolve("none").toString()));
+
+    assertThat(relative.status()).isEqualTo(400);
+    assertThat(relative.message()).contains("jstack-context must be an absolute directory");
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.message()).contains("cannot be read on the engine's host");
+    assertThat(builds.inPlace).isNull();
   }
 
   @Test

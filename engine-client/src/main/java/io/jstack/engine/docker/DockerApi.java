@@ -52,6 +52,14 @@ final class DockerApi implements AutoCloseable {
     return version;
   }
 
+  /**
+   * Whether this is jstack's embedded engine over a unix socket, so on this host: it reads a build
+   * context directory in place (query parameter {@code jstack-context} of {@code POST /build}).
+   */
+  boolean localJstackEngine() {
+    return address instanceof EngineAddress.Unix && engineVersion.startsWith("jstack-");
+  }
+
   static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

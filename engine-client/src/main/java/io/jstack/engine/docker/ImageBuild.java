@@ -9,8 +9,10 @@ import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageInfo;
 import io.jstack.engine.http.HttpRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.nio.file.Files;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +20,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A classic-builder build over the Engine API ({@code POST /build}): the {@link BuildSpec} as query
  * parameters, the context streamed as a tar while the engine reads it (an inline Dockerfile added
- * to it), and the image id picked out of the build's output.
+ * to it), and the image id picked out of the build's output. To jstack's embedded engine on this
+ * host, the context goes as its directory instead ({@code jstack-context}, which that engine reads
+ * in place): no tar is written, sent and unpacked. A Dockerfile outside the context or inline still
+ * goes in a tar.
  */
 final class ImageBuild {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -42,11 +47,27 @@ final class ImageBuild {
       dockerfile = ".jstack-inline.Dockerfile";
       inline = new String[] {dockerfile, spec.dockerfileInline()};
     }
-    PipedInputStream tar = context(spec, dockerfile, inline);
-    String[] id = {null};
+    String query = query(spec, dockerfile);
+    HttpRequest request;
+    if (inline == null && api.localJstackEngine() && Files.isDirectory(spec.context())) {
+      String dir = spec.context().toAbsolutePath().normalize().toString();
+      request =
+          HttpRequest.postStream(
+              query + "&jstack-context=" + encode(dir),
+              "application/x-tar",
+              InputStream.nullInputStream());
+      // Where docker build says "Sending build context to Docker daemon".
+      progress.accept("Build context " + dir + ": read in place by the engine");
+    } else {
+      request =
+          HttpRequest.postStream(query, "application/x-tar", context(spec, dockerfile, inline));
+    }
+    // The aux ID (the whole ID) wins over "Successfully built" (a short one), which dockerd's
+    // classic builder prints after it.
+    String[] id = {""};
     String what = "build image " + (spec.tags().isEmpty() ? spec.context() : spec.tags().get(0));
     api.stream(
-        HttpRequest.postStream(query(spec, dockerfile), "application/x-tar", tar),
+        request,
         what,
         what + " failed",
         n -> {
@@ -54,7 +75,7 @@ final class ImageBuild {
             if (!l.isBlank()) {
               progress.accept(l);
             }
-            if (l.startsWith("Successfully built ")) {
+            if (l.startsWith("Successfully built ") && !id[0].startsWith("sha256:")) {
               id[0] = l.substring("Successfully built ".length()).strip();
             }
           }
@@ -62,8 +83,12 @@ final class ImageBuild {
             id[0] = n.path("aux").path("ID").asText();
           }
         });
-    if (id[0] == null) {
+    if (id[0].isEmpty()) {
       throw new EngineException(what + " failed: the engine did not report an image id");
+    }
+    if (id[0].startsWith("sha256:")) {
+      // The aux ID is the image's whole ID already: no inspect round trip.
+      return id[0];
     }
     return images
         .inspect(spec.tags().isEmpty() ? id[0] : spec.tags().get(0))
