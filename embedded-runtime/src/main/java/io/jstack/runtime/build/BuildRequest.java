@@ -46,8 +46,8 @@ public record BuildRequest(
   }
 
   /**
-   * A request that pulls only missing base images, for the host's platform, with no cache-from
-   * and no secrets.
+   * A request that pulls only missing base images, for the host's platform, with no cache-from and
+   * no secrets.
    */
   public BuildRequest(
       Path context,

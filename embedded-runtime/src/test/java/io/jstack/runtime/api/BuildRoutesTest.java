@@ -142,9 +142,7 @@ class BuildRoutesTest {
   void build_jstackSecrets_giveTheRequestItsSecretFiles() throws IOException {
     Path npmrc = java.nio.file.Files.writeString(dir.resolve(".npmrc"), "token");
     Path key = java.nio.file.Files.writeString(dir.resolve("key"), "key");
-    build(
-        "?jstack-secrets="
-            + enc("{\"npmrc\":\"" + npmrc + "\",\"key\":\"" + key + "\"}"));
+    build("?jstack-secrets=" + enc("{\"npmrc\":\"" + npmrc + "\",\"key\":\"" + key + "\"}"));
 
     assertThat(builds.request.secrets()).isEqualTo(java.util.Map.of("npmrc", npmrc, "key", key));
   }

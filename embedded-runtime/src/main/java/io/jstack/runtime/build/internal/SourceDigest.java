@@ -30,8 +30,8 @@ public final class SourceDigest {
   /**
    * The digest ({@code sha256:...}) of what {@code sources}, with {@code excludes} and {@code
    * parents} as the instruction gives them, read in {@code from}. A URL source adds only its text
-   * (ADD fetches it; its checksum is in the instruction). Sources that match nothing add the reason,
-   * so the step runs and fails as it should.
+   * (ADD fetches it; its checksum is in the instruction). Sources that match nothing add the
+   * reason, so the step runs and fails as it should.
    *
    * @throws UncheckedIOException when the source cannot be read
    */

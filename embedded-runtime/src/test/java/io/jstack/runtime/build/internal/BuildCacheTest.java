@@ -109,8 +109,7 @@ class BuildCacheTest {
     assertThat(digest("*.txt")).isEqualTo(more);
     assertThat(read("*.txt")).containsExactly("a.txt", "b.txt");
     assertThat(digest("absent.txt")).isNotEqualTo(digest("absent2.txt"));
-    assertThatThrownBy(() -> read("node_modules/pkg"))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> read("node_modules/pkg")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -149,7 +148,8 @@ class BuildCacheTest {
   private List<String> read(String source) throws Exception {
     return FileCopies.sources(
             this.source,
-            new FileCopies.Request(List.of(source), "", null, "", false, List.of(), false, List.of()))
+            new FileCopies.Request(
+                List.of(source), "", null, "", false, List.of(), false, List.of()))
         .stream()
         .map(FileCopies.Read::path)
         .toList();
