@@ -40,7 +40,12 @@ import java.util.stream.Stream;
  *   <li>{@code modes}: {@code PATH=0600;PATH2=0700}, modes set on context files (git keeps only the
  *       executable bit; everything else is 0644 and directories 0755);
  *   <li>{@code symlinks}: {@code PATH=TARGET;...}, symbolic links made in the context;
- *   <li>{@code mkdirs}: {@code PATH;...}, empty directories made in the context (git keeps none).
+ *   <li>{@code mkdirs}: {@code PATH;...}, empty directories made in the context (git keeps none);
+ *   <li>{@code mountStubs}: {@code PATH;...}, the empty directories dockerd 20.10's BuildKit (0.8)
+ *       leaves in a layer where a {@code RUN --mount} target did not exist. BuildKit since v0.9
+ *       removes them after the RUN (moby/buildkit executor/stubs.go, {@code MountStubsCleaner}),
+ *       and so does the embedded engine: the suite takes them out of BuildKit's tree, each of which
+ *       must be there as an empty directory, and checks that the embedded engine's tree lacks them.
  * </ul>
  */
 record DifferentialCase(String name, Path dir, Properties props) {
@@ -60,7 +65,8 @@ record DifferentialCase(String name, Path dir, Properties props) {
           "failsLine",
           "modes",
           "symlinks",
-          "mkdirs");
+          "mkdirs",
+          "mountStubs");
 
   private static final Set<String> NOT_CONTEXT =
       Set.of("case.properties", "expected.txt", "served");
@@ -106,6 +112,11 @@ record DifferentialCase(String name, Path dir, Properties props) {
 
   Optional<String> target() {
     return Optional.ofNullable(props.getProperty("target"));
+  }
+
+  /** The {@code mountStubs} paths, absolute, as the image trees name them. */
+  List<String> mountStubs() {
+    return list("mountStubs");
   }
 
   Optional<String> secret() {

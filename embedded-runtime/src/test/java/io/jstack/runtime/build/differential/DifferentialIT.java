@@ -218,8 +218,23 @@ class DifferentialIT {
     if (!ours.ok()) {
       problems.add("the embedded engine failed: " + tail(ours.output()));
     } else {
-      differences(kit.image(), ours.image())
-          .forEach(d -> problems.add("embedded vs BuildKit: " + d));
+      ImageTree want = kit.image();
+      if (!c.mountStubs().isEmpty()) {
+        java.util.Map<String, String> tree = new java.util.TreeMap<>(want.tree());
+        for (String stub : c.mountStubs()) {
+          String entry = tree.remove(stub);
+          if (entry == null || !entry.startsWith(stub + " dir ")) {
+            problems.add("BuildKit left no mount stub directory " + stub + ": " + entry);
+          }
+        }
+        for (String stub : c.mountStubs()) {
+          if (tree.keySet().stream().anyMatch(p -> p.startsWith(stub + "/"))) {
+            problems.add("BuildKit's mount stub " + stub + " is not empty");
+          }
+        }
+        want = new ImageTree(want.config(), want.history(), tree);
+      }
+      differences(want, ours.image()).forEach(d -> problems.add("embedded vs BuildKit: " + d));
     }
     return problems;
   }
@@ -362,6 +377,22 @@ class DifferentialIT {
             .append("&buildargs=")
             .append(enc(JSON.writeValueAsString(args)));
     c.target().ifPresent(t -> query.append("&target=").append(enc(t)));
+    if (c.secret().isPresent()) {
+      // What docker build --secret gives BuildKit, through the engine's own parameter.
+      Map<String, String> secret = new java.util.HashMap<>();
+      for (String kv : c.secret().get().split(",")) {
+        String[] p = kv.split("=", 2);
+        secret.put(p[0], p[1]);
+      }
+      query
+          .append("&jstack-secrets=")
+          .append(
+              enc(
+                  JSON.writeValueAsString(
+                      Map.of(
+                          secret.get("id"),
+                          context.resolve(secret.get("src")).toAbsolutePath().toString()))));
+    }
     return List.of(
         "curl",
         "-sS",
