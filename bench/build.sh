@@ -18,6 +18,10 @@
 #  (d) a 200 MB context of which .dockerignore excludes all but a few small files, one of them
 #      changed (the context is read, filtered and the COPY of it runs again);
 # and, in the same rounds, a whole-process `jstack ps` (target: (b) at most 0.1 s above it).
+# A fourth column, "engine", is the same builds sent by curl straight to a second jstack engine
+# (its own data root, so its own cache) with the context named in place (`jstack-context`): what a
+# build costs without the JVM start of the jstack client, the floor a resident client (the Java
+# API, an IDE) would see.
 # Targets: jstack faster than both peers in every scenario. Every timed build must succeed and is
 # checked by its effect (a new image, the same one for (b)). No network beyond 127.0.0.1: buildah
 # reads busybox from a docker-archive into its own storage, `--pull=never`. Needs root, dockerd,
@@ -49,14 +53,20 @@ remove_cni() {
   rm -rf /var/lib/cni/networks/podman
 }
 engine_api() { curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" "$@"; }
-cleanup() {
-  set +e
-  for t in cold big; do /usr/bin/docker rmi -f "$tag-$t:docker" >/dev/null 2>&1; done
+# as_api CMD...: CMD against the second engine (the "engine" column).
+as_api() { JSTACK_DATA_ROOT=$work/api/data JSTACK_ENGINE_SOCKET=$work/api/engine.sock "$@"; }
+stop_engine() {
   # The engine's networks (its bridge for RUN) outlive it: removed through its API first.
   for n in $(engine_api http://engine/networks 2>/dev/null | python3 -c 'import json, sys; [print(n["Id"]) for n in json.load(sys.stdin)]' 2>/dev/null); do
     engine_api -X DELETE "http://engine/networks/$n" >/dev/null
   done
   "$root/jstack" engine stop >/dev/null 2>&1
+}
+cleanup() {
+  set +e
+  for t in cold big; do /usr/bin/docker rmi -f "$tag-$t:docker" >/dev/null 2>&1; done
+  stop_engine
+  [[ -S $work/api/engine.sock ]] && as_api stop_engine
   [[ -d $work/buildah ]] && "${bh[@]}" rm -a >/dev/null 2>&1 && "${bh[@]}" rmi -af >/dev/null 2>&1
   [[ $cni_before == yes ]] || remove_cni >/dev/null 2>&1
   remove "$work"
@@ -71,6 +81,9 @@ docker save -o "$work/busybox.tar" jstack-examples/busybox:latest
 mkdir -p "$work/proj"
 printf 'services:\n  idle:\n    image: jstack-examples/busybox:latest\n' >"$work/proj/compose.yaml"
 "$root/jstack" --engine embedded -f "$work/proj/compose.yaml" ps >/dev/null # starts the engine; not timed
+mkdir -p "$work/api"
+as_api "$root/jstack" image load -i "$work/busybox.tar" >/dev/null
+as_api "$root/jstack" --engine embedded -f "$work/proj/compose.yaml" ps >/dev/null
 
 # (a)-(c): three stages, the last copying from both others, then the application files.
 cold=$work/cold
@@ -120,6 +133,11 @@ build() {
     timed "docker_$name" "${docker[@]}" build -q "${fresh[@]}" --iidfile "$work/$tool-$name.id" -t "$image" "$dir"
     ;;
   buildah) timed "buildah_$name" "${bh[@]}" bud --layers --runtime /usr/sbin/runc --pull=never -q --iidfile "$work/$tool-$name.id" -t "$image" "$dir" ;;
+  api)
+    timed "api_$name" curl -sS --fail --unix-socket "$work/api/engine.sock" -X POST \
+      "http://engine/build?q=1&t=$image&jstack-context=$dir"
+    grep -o '"ID":"sha256:[0-9a-f]*"' "$work/timed.out" | cut -d'"' -f4 >"$work/$tool-$name.id" || true
+    ;;
   esac
   verify "$tool built no image ID for $name" grep -q '^sha256:[0-9a-f]\{64\}$' "$work/$tool-$name.id"
 }
@@ -131,6 +149,11 @@ clear() {
     rm -rf "$JSTACK_DATA_ROOT/build-cache"
     "$root/jstack" image prune >/dev/null
     verify "jstack's store lost the base image" "$root/jstack" image inspect jstack-examples/busybox:latest >/dev/null
+    ;;
+  api)
+    as_api "$root/jstack" image rm "$tag-cold:api" >/dev/null 2>&1 || true
+    rm -rf "$work/api/data/build-cache"
+    as_api "$root/jstack" image prune >/dev/null
     ;;
   docker)
     /usr/bin/docker rmi -f "$tag-cold:docker" >/dev/null 2>&1 || true
@@ -145,14 +168,14 @@ clear() {
 same_id() { cmp -s "$work/$1-cold.id" "$work/$1-cold.before"; }
 other_id() { ! same_id "$1"; }
 
-tools=(jstack docker buildah)
-jstack_cold=() docker_cold=() buildah_cold=()
-jstack_noop=() docker_noop=() buildah_noop=()
-jstack_change=() docker_change=() buildah_change=()
-jstack_big=() docker_big=() buildah_big=()
+tools=(jstack docker buildah api)
+jstack_cold=() docker_cold=() buildah_cold=() api_cold=()
+jstack_noop=() docker_noop=() buildah_noop=() api_noop=()
+jstack_change=() docker_change=() buildah_change=() api_change=()
+jstack_big=() docker_big=() buildah_big=() api_big=()
 ps=()
 for r in $(seq 1 "$rounds"); do
-  order=("${tools[@]:$(((r - 1) % 3))}" "${tools[@]:0:$(((r - 1) % 3))}")
+  order=("${tools[@]:$(((r - 1) % 4))}" "${tools[@]:0:$(((r - 1) % 4))}")
   for t in "${order[@]}"; do clear "$t"; done
   for t in "${order[@]}"; do build "$t" cold "$cold"; done
   for t in "${order[@]}"; do
@@ -162,6 +185,7 @@ for r in $(seq 1 "$rounds"); do
       tail -n 1 "$work/timed.out" >"$work/jstack-cold.id" ;;
     docker) timed docker_noop "${docker[@]}" build -q --iidfile "$work/docker-cold.id" -t "$tag-cold:docker" "$cold" ;;
     buildah) timed buildah_noop "${bh[@]}" bud --layers --runtime /usr/sbin/runc --pull=never -q --iidfile "$work/buildah-cold.id" -t "$tag-cold:buildah" "$cold" ;;
+    api) build api noop "$cold" && cp "$work/api-noop.id" "$work/api-cold.id" ;;
     esac
     verify "$t's no-op rebuild made another image" same_id "$t"
   done
@@ -173,6 +197,7 @@ for r in $(seq 1 "$rounds"); do
       tail -n 1 "$work/timed.out" >"$work/jstack-cold.id" ;;
     docker) timed docker_change "${docker[@]}" build -q --iidfile "$work/docker-cold.id" -t "$tag-cold:docker" "$cold" ;;
     buildah) timed buildah_change "${bh[@]}" bud --layers --runtime /usr/sbin/runc --pull=never -q --iidfile "$work/buildah-cold.id" -t "$tag-cold:buildah" "$cold" ;;
+    api) build api change "$cold" && cp "$work/api-change.id" "$work/api-cold.id" ;;
     esac
     verify "$t's build after a change gave the same image" other_id "$t"
   done
@@ -183,12 +208,14 @@ done
 
 # report NAME WHAT: medians and ratios of scenario NAME.
 report() {
-  local -n j="jstack_$1" d="docker_$1" b="buildah_$1"
-  local mj md mb
-  mj=$(median "${j[@]}") md=$(median "${d[@]}") mb=$(median "${b[@]}")
+  local -n j="jstack_$1" d="docker_$1" b="buildah_$1" a="api_$1"
+  local mj md mb ma
+  mj=$(median "${j[@]}") md=$(median "${d[@]}") mb=$(median "${b[@]}") ma=$(median "${a[@]}")
   printf '%-34s jstack %6d ms  docker build (BuildKit) %6d ms  buildah bud %6d ms  docker/jstack %s  buildah/jstack %s\n' \
     "$2" "$mj" "$md" "$mb" "$(ratio "$md" "$mj")" "$(ratio "$mb" "$mj")"
-  echo "    jstack: ${j[*]} | docker: ${d[*]} | buildah: ${b[*]}"
+  printf '%-34s engine alone (curl, context in place) %6d ms  docker/engine %s  buildah/engine %s\n' \
+    "" "$ma" "$(ratio "$md" "$ma")" "$(ratio "$mb" "$ma")"
+  echo "    jstack: ${j[*]} | docker: ${d[*]} | buildah: ${b[*]} | engine: ${a[*]}"
 }
 echo "build ($rounds rounds, whole process, medians; ratio > 1: jstack faster)"
 report cold "(a) cold, 3 stages"

@@ -73,6 +73,14 @@ final class ImageBuildCommand implements Callable<Integer> {
   List<String> labels = new ArrayList<>();
 
   @Option(
+      names = "--secret",
+      paramLabel = "id=ID,src=FILE",
+      description =
+          "A secret RUN --mount=type=secret may mount (never in a layer); repeatable. On the"
+              + " jstack engine only.")
+  List<String> secretSpecs = new ArrayList<>();
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print only the image ID (on stdout), no progress.")
   boolean quiet;
@@ -112,6 +120,34 @@ final class ImageBuildCommand implements Callable<Integer> {
       }
       labelMap.put(l.substring(0, eq), l.substring(eq + 1));
     }
+    Map<String, Path> secrets = new java.util.TreeMap<>();
+    for (String sp : secretSpecs) {
+      String id = null;
+      Path src = null;
+      for (String kv : sp.split(",")) {
+        int eq = kv.indexOf('=');
+        String k = eq < 0 ? kv : kv.substring(0, eq);
+        String v = eq < 0 ? "" : kv.substring(eq + 1);
+        switch (k) {
+          case "id" -> id = v;
+          case "src", "source" -> src = Path.of(v).toAbsolutePath().normalize();
+          case "type" -> {
+            if (!v.equals("file")) {
+              throw new ParameterException(
+                  spec.commandLine(), "--secret type=" + v + " is not supported: use a file");
+            }
+          }
+          default ->
+              throw new ParameterException(
+                  spec.commandLine(), "--secret takes id=ID,src=FILE, not " + sp);
+        }
+      }
+      if (id == null || id.isEmpty() || src == null || !Files.isRegularFile(src)) {
+        throw new ParameterException(
+            spec.commandLine(), "--secret takes id=ID,src=FILE with an existing FILE, not " + sp);
+      }
+      secrets.put(id, src);
+    }
     String dockerfile = null;
     String inline = null;
     if (file != null) {
@@ -143,7 +179,8 @@ final class ImageBuildCommand implements Callable<Integer> {
             null,
             null,
             List.of(),
-            null);
+            null,
+            secrets);
     PrintWriter err = spec.commandLine().getErr();
     Engine engine = root.openEngine();
     String id;

@@ -134,7 +134,32 @@ class ImageBuildCommandTest {
     JstackTest.Run noFile = jstack("image", "build", "-f", "/none/Dockerfile", ctx.toString());
     assertThat(noFile.code()).isEqualTo(2);
     assertThat(noFile.err()).startsWith("jstack: no such Dockerfile: /none/Dockerfile");
+    JstackTest.Run noSecret =
+        jstack("image", "build", "--secret", "id=npmrc,src=/none/.npmrc", ctx.toString());
+    assertThat(noSecret.code()).isEqualTo(2);
+    assertThat(noSecret.err())
+        .startsWith("jstack: --secret takes id=ID,src=FILE with an existing FILE");
+    assertThat(jstack("image", "build", "--secret", "npmrc", ctx.toString()).code()).isEqualTo(2);
     assertThat(specs).isEmpty();
+  }
+
+  @Test
+  void secrets_reachTheBuildSpec_asAbsoluteFiles() throws Exception {
+    Path npmrc = Files.writeString(dir.resolve(".npmrc"), "token");
+
+    JstackTest.Run r =
+        jstack(
+            "image",
+            "build",
+            "--secret",
+            "id=npmrc,src=" + npmrc,
+            "--secret",
+            "type=file,id=key,source=" + npmrc,
+            ctx.toString());
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(specs.get(0).secrets())
+        .containsOnly(Map.entry("npmrc", npmrc), Map.entry("key", npmrc));
   }
 
   @Test

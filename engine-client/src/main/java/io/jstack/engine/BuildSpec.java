@@ -36,36 +36,4 @@ public record BuildSpec(
     extraHosts = List.copyOf(extraHosts);
     secrets = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(secrets));
   }
-
-  /** A spec without build secrets. */
-  public BuildSpec(
-      Path context,
-      @Nullable String dockerfile,
-      @Nullable String dockerfileInline,
-      List<String> tags,
-      Map<String, String> args,
-      @Nullable String target,
-      Map<String, String> labels,
-      boolean noCache,
-      boolean pull,
-      @Nullable String network,
-      @Nullable Long shmSizeBytes,
-      List<String> extraHosts,
-      @Nullable String platform) {
-    this(
-        context,
-        dockerfile,
-        dockerfileInline,
-        tags,
-        args,
-        target,
-        labels,
-        noCache,
-        pull,
-        network,
-        shmSizeBytes,
-        extraHosts,
-        platform,
-        Map.of());
-  }
 }

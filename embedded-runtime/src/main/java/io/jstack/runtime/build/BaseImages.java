@@ -99,20 +99,9 @@ final class BaseImages {
   static Map<String, Integer> read(BuildPlan plan, Iterable<Integer> needed) {
     Map<String, Integer> images = new LinkedHashMap<>();
     for (int i : needed) {
-      Stage s = plan.stages().get(i);
-      if (s.base() instanceof Stage.Base.Image img) {
-        images.putIfAbsent(img.reference(), s.line());
-      }
-      for (Step st : s.steps()) {
-        if (st.instruction() instanceof Instruction.Copy c
-            && !c.from().isEmpty()
-            && plan.source(c.from(), i) instanceof Stage.Base.Image img) {
-          images.putIfAbsent(img.reference(), c.line());
-        }
-        for (Mount m : st.mounts()) {
-          if (!m.from().isEmpty() && plan.source(m.from(), i) instanceof Stage.Base.Image img) {
-            images.putIfAbsent(img.reference(), st.instruction().line());
-          }
+      for (BuildPlan.Read r : plan.reads(i)) {
+        if (r.base() instanceof Stage.Base.Image img) {
+          images.putIfAbsent(img.reference(), r.line());
         }
       }
     }

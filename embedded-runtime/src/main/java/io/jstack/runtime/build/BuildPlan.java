@@ -173,6 +173,35 @@ public record BuildPlan(
   }
 
   /**
+   * A stage or image stage {@code stage} reads, and the line that names it.
+   *
+   * @param base what is read: an earlier stage, an image, or scratch
+   * @param line its FROM's, COPY --from's or RUN --mount from='s line
+   */
+  public record Read(Stage.Base base, int line) {}
+
+  /**
+   * What stage {@code stage} reads, in the order its lines name them: its base (FROM), then what
+   * each COPY --from and RUN --mount from= names.
+   */
+  public List<Read> reads(int stage) {
+    List<Read> out = new java.util.ArrayList<>();
+    Stage s = stages().get(stage);
+    out.add(new Read(s.base(), s.line()));
+    for (Step st : s.steps()) {
+      if (st.instruction() instanceof Instruction.Copy c && !c.from().isEmpty()) {
+        out.add(new Read(source(c.from(), stage), c.line()));
+      }
+      for (Mount m : st.mounts()) {
+        if (!m.from().isEmpty()) {
+          out.add(new Read(source(m.from(), stage), st.instruction().line()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * What COPY --from or RUN --mount from= names, seen from stage {@code stageIndex}: an earlier
    * stage by name or index, else an image.
    */

@@ -223,20 +223,9 @@ public final class ImageBuilder {
     /** The stages stage {@code i} reads: its base, and those COPY --from and RUN --mount name. */
     private java.util.Set<Integer> reads(int i) {
       java.util.Set<Integer> r = new TreeSet<>();
-      Stage s = plan.stages().get(i);
-      if (s.base() instanceof Stage.Base.StageRef ref) {
-        r.add(ref.index());
-      }
-      for (Step st : s.steps()) {
-        if (st.instruction() instanceof Instruction.Copy c
-            && !c.from().isEmpty()
-            && plan.source(c.from(), i) instanceof Stage.Base.StageRef ref) {
+      for (BuildPlan.Read read : plan.reads(i)) {
+        if (read.base() instanceof Stage.Base.StageRef ref) {
           r.add(ref.index());
-        }
-        for (Mount m : st.mounts()) {
-          if (!m.from().isEmpty() && plan.source(m.from(), i) instanceof Stage.Base.StageRef ref) {
-            r.add(ref.index());
-          }
         }
       }
       return r;

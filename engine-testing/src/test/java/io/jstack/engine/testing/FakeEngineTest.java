@@ -1017,7 +1017,8 @@ class FakeEngineTest {
                 null,
                 null,
                 List.of(),
-                null);
+                null,
+                Map.of());
         String id = engine.buildImage(spec, line -> {});
 
         assertThat(engine.image("web:built"))

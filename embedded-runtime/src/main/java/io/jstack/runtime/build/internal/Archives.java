@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.jspecify.annotations.Nullable;
@@ -149,13 +148,7 @@ public final class Archives {
             Files.createLink(target, source);
             continue; // the link shares its source's inode and metadata
           }
-          case '3', '4', '6' -> {
-            int type =
-                e.type() == '3'
-                    ? NativeFs.S_IFCHR
-                    : e.type() == '4' ? NativeFs.S_IFBLK : NativeFs.S_IFIFO;
-            NativeFs.mknod(target, type, e.mode(), e.devMajor(), e.devMinor());
-          }
+          case '3', '4', '6' -> LayerUnpacker.mknod(target, e);
           default ->
               throw new IOException(
                   "archive entry '" + e.name() + "' has the unknown type " + e.type());
@@ -212,17 +205,9 @@ public final class Archives {
     NativeFs.setTimes(target, e.mtime());
   }
 
-  private static void xattrs(Path target, TarReader.Entry e) {
-    for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
-      if (x.getKey().startsWith("trusted.overlay.") || x.getKey().startsWith("user.overlay.")) {
-        continue;
-      }
-      try {
-        NativeFs.setXattr(target, x.getKey(), x.getValue());
-      } catch (IOException bestEffort) {
-        // As BuildKit's BestEffortXattrs: an attribute the file system refuses is left out.
-      }
-    }
+  /** As BuildKit's BestEffortXattrs: an attribute the file system refuses is left out. */
+  private static void xattrs(Path target, TarReader.Entry e) throws IOException {
+    LayerUnpacker.xattrs(target, e, true);
   }
 
   /** Go's tar header check: a non-zero block whose checksum (unsigned or signed) is right. */

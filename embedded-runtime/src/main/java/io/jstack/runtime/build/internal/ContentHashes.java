@@ -163,10 +163,7 @@ public final class ContentHashes {
   }
 
   private static Object attr(Map<String, Object> a, String name) {
-    Object v = a.get(name);
-    if (v == null) {
-      throw new IllegalStateException("no unix:" + name + " attribute");
-    }
-    return v;
+    return java.util.Objects.requireNonNull(
+        a.get(name), () -> "Linux gives every file unix:" + name);
   }
 }

@@ -80,17 +80,36 @@ final class SourceWalk {
 
   /** Walks directory {@code dir} ({@code rel} below the root, {@code out} below the source). */
   private void walk(Path dir, String rel, String out) throws IOException {
+    eachChild(
+        dir,
+        rel,
+        out,
+        (child, childRel, childOut, isDir) -> {
+          items.add(new Item(childRel, child, childOut, false));
+          if (isDir) {
+            walk(child, childRel, childOut);
+          }
+        });
+  }
+
+  /** What to do with one child of a directory a walk is in. */
+  private interface ChildVisitor {
+    void visit(Path child, String rel, String out, boolean isDir) throws IOException;
+  }
+
+  /**
+   * Hands {@code visitor} each child of {@code dir} ({@code rel} below the root, {@code out} below
+   * the source) that neither .dockerignore nor {@code --exclude} leaves out, in name order.
+   */
+  private void eachChild(Path dir, String rel, String out, ChildVisitor visitor)
+      throws IOException {
     for (Path child : children(dir)) {
       String name = child.getFileName().toString();
       String childRel = join(rel, name);
       String childOut = join(out, name);
       boolean isDir = Files.isDirectory(child, NOFOLLOW);
-      if (skipped(childRel, childOut, isDir)) {
-        continue;
-      }
-      items.add(new Item(childRel, child, childOut, false));
-      if (isDir) {
-        walk(child, childRel, childOut);
+      if (!skipped(childRel, childOut, isDir)) {
+        visitor.visit(child, childRel, childOut, isDir);
       }
     }
   }
@@ -124,31 +143,28 @@ final class SourceWalk {
   private void parents(
       Path dir, String rel, String out, PatternMatcher include, String[] parts, List<Item> pending)
       throws IOException {
-    for (Path child : children(dir)) {
-      String name = child.getFileName().toString();
-      String childRel = join(rel, name);
-      String childOut = join(out, name);
-      boolean isDir = Files.isDirectory(child, NOFOLLOW);
-      if (skipped(childRel, childOut, isDir)) {
-        continue;
-      }
-      if (include.matchesOrParentMatches(childOut)) {
-        // The directories on the way are copied too, with their own modes, as BuildKit's.
-        for (Item p : pending) {
-          if (!items.contains(p)) {
-            items.add(p);
+    eachChild(
+        dir,
+        rel,
+        out,
+        (child, childRel, childOut, isDir) -> {
+          if (include.matchesOrParentMatches(childOut)) {
+            // The directories on the way are copied too, with their own modes, as BuildKit's.
+            for (Item p : pending) {
+              if (!items.contains(p)) {
+                items.add(p);
+              }
+            }
+            items.add(new Item(childRel, child, childOut, true));
+            if (isDir) {
+              walk(child, childRel, childOut);
+            }
+          } else if (isDir && couldMatchBelow(childOut, parts)) {
+            List<Item> deeper = new ArrayList<>(pending);
+            deeper.add(new Item(childRel, child, childOut, false));
+            parents(child, childRel, childOut, include, parts, deeper);
           }
-        }
-        items.add(new Item(childRel, child, childOut, true));
-        if (isDir) {
-          walk(child, childRel, childOut);
-        }
-      } else if (isDir && couldMatchBelow(childOut, parts)) {
-        List<Item> deeper = new ArrayList<>(pending);
-        deeper.add(new Item(childRel, child, childOut, false));
-        parents(child, childRel, childOut, include, parts, deeper);
-      }
-    }
+        });
   }
 
   /** Whether something below directory {@code out} could match the pattern's {@code parts}. */

@@ -181,11 +181,7 @@ public final class LayerUnpacker {
         }
         case '3', '4', '6' -> {
           clear(target, false);
-          int type =
-              e.type() == '3'
-                  ? NativeFs.S_IFCHR
-                  : e.type() == '4' ? NativeFs.S_IFBLK : NativeFs.S_IFIFO;
-          NativeFs.mknod(target, type, e.mode(), e.devMajor(), e.devMinor());
+          mknod(target, e);
         }
         default ->
             throw new IOException(
@@ -304,13 +300,35 @@ public final class LayerUnpacker {
   }
 
   private static void xattrs(Path target, TarReader.Entry e) throws IOException {
+    xattrs(target, e, false);
+  }
+
+  /**
+   * Sets the extended attributes tar entry {@code e} carries on {@code target}, but overlay
+   * markers, which are jstack's to set (from whiteouts), never an archive's; with {@code
+   * bestEffort}, an attribute the file system refuses is left out (as BuildKit's BestEffortXattrs
+   * for ADD).
+   */
+  public static void xattrs(Path target, TarReader.Entry e, boolean bestEffort) throws IOException {
     for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
-      // Overlay markers are jstack's to set (from whiteouts), never the archive's.
       if (x.getKey().startsWith("trusted.overlay.") || x.getKey().startsWith("user.overlay.")) {
         continue;
       }
-      NativeFs.setXattr(target, x.getKey(), x.getValue());
+      try {
+        NativeFs.setXattr(target, x.getKey(), x.getValue());
+      } catch (IOException refused) {
+        if (!bestEffort) {
+          throw refused;
+        }
+      }
     }
+  }
+
+  /** Makes the character or block device or FIFO that tar entry {@code e} (type 3, 4 or 6) is. */
+  public static void mknod(Path target, TarReader.Entry e) throws IOException {
+    int type =
+        e.type() == '3' ? NativeFs.S_IFCHR : e.type() == '4' ? NativeFs.S_IFBLK : NativeFs.S_IFIFO;
+    NativeFs.mknod(target, type, e.mode(), e.devMajor(), e.devMinor());
   }
 
   /**

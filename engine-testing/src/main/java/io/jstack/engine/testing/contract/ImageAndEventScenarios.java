@@ -153,7 +153,8 @@ public abstract class ImageAndEventScenarios extends NetworkAndVolumeScenarios {
               null,
               null,
               List.of(),
-              null);
+              null,
+              Map.of());
       List<String> progress = new ArrayList<>();
 
       String id = engine.buildImage(spec, progress::add);
