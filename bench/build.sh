@@ -5,9 +5,9 @@
 # `buildah bud --layers --runtime /usr/sbin/runc`; alternating (the tool that goes first rotates),
 # ROUNDS rounds (default 5); medians and ratios for:
 #  (a) cold: a 3-stage Dockerfile (RUNs and COPYs, FROM the local busybox image), every tool's
-#      build cache out of the way and the base image present. How: jstack's step cache
-#      (<data-root>/build-cache) removed, the image removed and the store's unused blobs and layers
-#      collected (`jstack image rm`, `jstack image prune`); buildah (a storage of its own): the
+#      build cache out of the way and the base image present. How: jstack's image removed, its
+#      build cache reclaimed and the store's unused blobs and layers collected (`jstack image rm`,
+#      `jstack image prune --build-cache -a`, `jstack image prune`); buildah (a storage of its own): the
 #      image removed and its dangling layer images pruned (`buildah rmi --prune`); dockerd is
 #      shared with other users, whose BuildKit cache records cannot be told from this run's
 #      ("local source for context", "fileop target"), and BuildKit 0.8 prunes by one ID filter at
@@ -146,13 +146,13 @@ clear() {
   case $1 in
   jstack)
     "$root/jstack" image rm "$tag-cold:jstack" >/dev/null 2>&1 || true
-    rm -rf "$JSTACK_DATA_ROOT/build-cache"
+    "$root/jstack" image prune --build-cache -a >/dev/null
     "$root/jstack" image prune >/dev/null
     verify "jstack's store lost the base image" "$root/jstack" image inspect jstack-examples/busybox:latest >/dev/null
     ;;
   api)
     as_api "$root/jstack" image rm "$tag-cold:api" >/dev/null 2>&1 || true
-    rm -rf "$work/api/data/build-cache"
+    as_api "$root/jstack" image prune --build-cache -a >/dev/null
     as_api "$root/jstack" image prune >/dev/null
     ;;
   docker)
@@ -177,7 +177,13 @@ ps=()
 for r in $(seq 1 "$rounds"); do
   order=("${tools[@]:$(((r - 1) % 4))}" "${tools[@]:0:$(((r - 1) % 4))}")
   for t in "${order[@]}"; do clear "$t"; done
-  for t in "${order[@]}"; do build "$t" cold "$cold"; done
+  for t in "${order[@]}"; do
+    build "$t" cold "$cold"
+    # A cold build runs its steps: its image is new (a cached one would be last round's).
+    [[ ! -f $work/$t-cold.prev ]] || verify "$t's cold build was cached" \
+      bash -c "! cmp -s '$work/$t-cold.id' '$work/$t-cold.prev'"
+    cp "$work/$t-cold.id" "$work/$t-cold.prev"
+  done
   for t in "${order[@]}"; do
     cp "$work/$t-cold.id" "$work/$t-cold.before"
     case $t in
