@@ -2,11 +2,8 @@ package io.jstack.runtime.build;
 
 import io.jstack.runtime.build.internal.Downloads;
 import io.jstack.runtime.build.internal.FileCopies;
-import io.jstack.runtime.build.internal.HistoryText;
 import io.jstack.runtime.build.internal.Modes;
 import io.jstack.runtime.build.internal.Owners;
-import io.jstack.runtime.build.internal.RunHeredocs;
-import io.jstack.runtime.build.internal.RunMounts;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
 import io.jstack.runtime.container.internal.RootPaths;
@@ -16,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,9 +20,9 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One step of a stage: RUN in a started container, COPY, ADD and WORKDIR in the mounted root of a
- * container that never starts (or a plain directory while the stage is an empty scratch), metadata
- * instructions on the stage's defaults alone; then the stage's next image.
+ * One step of a stage: RUN in a started container ({@link RunStep}), COPY, ADD and WORKDIR in the
+ * mounted root of a container that never starts (or a plain directory while the stage is an empty
+ * scratch), metadata instructions on the stage's defaults alone; then the stage's next image.
  */
 final class StepExecution {
   /** Makes a stage's next image; {@code changes} is its layer, or null for none. */
@@ -69,7 +65,8 @@ final class StepExecution {
   void execute(int stage, Step step, StageState s, Consumer<String> progress) throws IOException {
     Instruction in = step.instruction();
     if (in instanceof Instruction.Run r) {
-      run(stage, step, r, s, progress);
+      new RunStep(commit, containers, store, request, plan, ignore, finished)
+          .run(stage, step, r, s, progress);
     } else if (in instanceof Instruction.Copy c) {
       copy(
           stage,
@@ -113,142 +110,6 @@ final class StepExecution {
     } else {
       commit.commit(s, null, s.apply(in), StageState.author(in));
     }
-  }
-
-  private void run(int stage, Step step, Instruction.Run r, StageState s, Consumer<String> progress)
-      throws IOException {
-    String network = network(r);
-    if (empty(s)) {
-      throw DockerfileException.at(
-          r.line(),
-          "RUN needs a shell, and the stage has no files yet (FROM scratch)",
-          "build FROM an image with a shell, or COPY one in first");
-    }
-    Map<String, String> vars = new LinkedHashMap<>(plan.proxyEnv());
-    vars.putAll(step.buildArgs());
-    for (String e : s.env()) {
-      String[] kv = e.split("=", 2);
-      vars.put(kv[0], kv.length > 1 ? kv[1] : "");
-    }
-    List<String> env = new ArrayList<>();
-    vars.forEach((k, v) -> env.add(k + "=" + v));
-    RunHeredocs.Script script = null;
-    if (!r.heredocs().isEmpty()) {
-      if (r.command().execForm()) {
-        throw DockerfileException.at(
-            r.line(),
-            "RUN in exec form cannot take here-documents",
-            "write the RUN in shell form: RUN <<EOF");
-      }
-      script = RunHeredocs.of(r.command().args().get(0), r.heredocs());
-    }
-    List<String> argv = s.argv(script == null ? r.command() : Command.shell(script.script()));
-    RunMounts.Inputs inputs =
-        new RunMounts.Inputs(
-            r.line(),
-            s.workingDir(),
-            request.context(),
-            ignore,
-            request.secrets(),
-            containers.cacheMounts(),
-            from -> mountSource(r, from, stage),
-            containers);
-    StringBuilder output = new StringBuilder();
-    try (RunMounts mounts = RunMounts.prepare(step.mounts(), inputs)) {
-      if (script != null && script.file() != null) {
-        mounts.pipe(script.file().name(), script.file().content());
-      }
-      List<String> withSecrets = new ArrayList<>(env);
-      withSecrets.addAll(mounts.env());
-      RunMounts.MountStubsHandle[] stubs = new RunMounts.MountStubsHandle[1];
-      StepContainers.Ran ran =
-          containers.run(
-              reference(s),
-              argv,
-              withSecrets,
-              s.workingDir(),
-              s.user(),
-              network,
-              mounts.mounts(),
-              rootfs -> stubs[0] = mounts.stubs(rootfs),
-              output::append);
-      try {
-        progress.accept(" ---> Running in " + ran.id().substring(0, 12) + "\n");
-        if (output.length() > 0) {
-          progress.accept(output.toString());
-        }
-        String shown = r.command().execForm() ? String.valueOf(argv) : r.command().args().get(0);
-        if (ran.exitCode() != 0) {
-          throw DockerfileException.at(
-              r.line(),
-              "RUN " + shown + " exited " + ran.exitCode(),
-              "fix the command; its output is above");
-        }
-        Path upper = containers.upperDir(ran.id());
-        Objects.requireNonNull(stubs[0], "the stubs are noted before the RUN starts").clean(upper);
-        commit.commit(s, upper, HistoryText.run(step.buildArgs(), argv), null);
-      } finally {
-        containers.remove(ran.id());
-      }
-    }
-  }
-
-  /**
-   * The network RUN's container is on: its {@code --network}, else the request's ({@code docker
-   * build --network}); {@code host} only when the request allows it, as BuildKit's {@code
-   * network.host} entitlement (which {@code networkmode=host} grants on dockerd).
-   */
-  private String network(Instruction.Run r) {
-    if (r.security().equals("insecure")) {
-      throw DockerfileException.at(
-          r.line(),
-          "RUN --security=insecure needs BuildKit's security.insecure entitlement, which the jstack"
-              + " engine's builder never grants",
-          "remove --security=insecure, or build this Dockerfile with --engine docker");
-    }
-    String asked = request.networkMode();
-    String byRequest = asked.equals("none") || asked.equals("host") ? asked : "default";
-    String network =
-        r.network().isEmpty() || r.network().equals("default") ? byRequest : r.network();
-    if (network.equals("host") && !asked.equals("host")) {
-      throw DockerfileException.at(
-          r.line(),
-          "RUN --network=host is not allowed by this build (BuildKit's network.host entitlement)",
-          "allow it with docker build --network host (networkmode=host on POST /build), or use"
-              + " --network=default or none");
-    }
-    return network;
-  }
-
-  /** The files {@code RUN --mount=from=} names: a stage built before, or an image in the store. */
-  private RunMounts.Source mountSource(Instruction.Run r, String from, int stage) {
-    Stage.Base base = plan.source(from, stage);
-    if (base instanceof Stage.Base.StageRef ref) {
-      StageState other = finished.get(ref.index());
-      if (other == null) {
-        throw DockerfileException.at(
-            r.line(),
-            "cannot mount from stage " + from + ", which is not built before this RUN",
-            "define the stage before the one that mounts it");
-      }
-      return empty(other)
-          ? new RunMounts.Source(null, "scratch")
-          : new RunMounts.Source(
-              other.reference(), Objects.requireNonNull(other.manifest(), "a stage with files"));
-    }
-    if (base instanceof Stage.Base.Image img) {
-      String manifest =
-          store
-              .find(img.reference())
-              .orElseThrow(
-                  () ->
-                      DockerfileException.at(
-                          r.line(),
-                          "RUN --mount from=" + from + ": the image is not in the store",
-                          "pull it first, or name an earlier stage"));
-      return new RunMounts.Source(img.reference(), manifest);
-    }
-    return new RunMounts.Source(null, "scratch");
   }
 
   /** What one COPY or ADD asks, after substitution. */
@@ -503,11 +364,16 @@ final class StepExecution {
 
   /** Whether the stage has no files yet: a scratch with no layer. */
   private boolean empty(StageState s) {
+    return empty(store, s);
+  }
+
+  /** Whether stage state {@code s} has no files yet: a scratch with no layer. */
+  static boolean empty(ImageStore store, StageState s) {
     return s.manifest() == null || store.image(s.manifest()).layers().isEmpty();
   }
 
   /** The name of the image a stage with files has reached. */
-  private static String reference(StageState s) {
+  static String reference(StageState s) {
     return Objects.requireNonNull(s.reference(), "a stage with files has reached a named image");
   }
 
