@@ -111,7 +111,9 @@ final class ContainerJson {
     i.put("Name", "/" + r.name());
     i.put("Created", r.created().toString());
     i.put("Image", r.imageId());
-    i.set("Config", CreateBody.config(r.id(), r.settings(), r.image()));
+    i.set(
+        "Config",
+        CreateBody.config(r.id(), r.settings(), r.image(), engine.imageDefaults(r.imageId())));
     ObjectNode state = i.putObject("State");
     boolean restarting = c.status() == Container.Status.exited && engine.restarting(c);
     state.put("Status", state(c));

@@ -59,6 +59,15 @@ interface ContainerService {
   /** Where {@code path} inside it is on the host. */
   Path pathIn(String idOrName, String path);
 
+  /**
+   * The defaults of the image with ID {@code imageId} ({@code sha256:} of its config), which
+   * inspect shows merged into a container's own config, as dockerd does; null when the store no
+   * longer has it under a name.
+   */
+  default io.jstack.runtime.image.@Nullable ImageConfig imageDefaults(String imageId) {
+    return null;
+  }
+
   /** Unpacks the tar stream {@code archive} into its directory {@code dir}. */
   void copyTo(String idOrName, String dir, InputStream archive);
 

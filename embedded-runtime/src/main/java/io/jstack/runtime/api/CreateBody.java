@@ -151,34 +151,71 @@ final class CreateBody {
    * Image} (the name the client gave) after {@code Healthcheck}; without a hostname of its own, the
    * one it runs with, its short id.
    */
-  static ObjectNode config(String id, ContainerSettings s, String image) {
+  static ObjectNode config(
+      String id,
+      ContainerSettings s,
+      String image,
+      io.jstack.runtime.image.@Nullable ImageConfig defaults) {
+    // What dockerd's create stores (daemon/create.go merge): the container's own settings, the
+    // image's where it has none; the environment and ports merged by key.
+    io.jstack.runtime.image.ImageConfig d =
+        defaults != null
+            ? defaults
+            : new io.jstack.runtime.image.ImageConfig(
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                java.util.Map.of(),
+                List.of(),
+                null,
+                null,
+                List.of(),
+                List.of(),
+                List.of());
     ObjectNode c = Exchange.JSON.createObjectNode();
     put(
         c,
         "Hostname",
         s.hostname() != null ? s.hostname() : id.substring(0, Math.min(12, id.length())));
     put(c, "Domainname", s.domainname());
-    put(c, "User", s.user());
+    put(c, "User", s.user() != null && !s.user().isEmpty() ? s.user() : d.user());
     ObjectNode exposed = c.putObject("ExposedPorts");
-    s.exposedPorts().forEach(exposed::putObject);
+    java.util.Set<String> ports = new java.util.TreeSet<>(s.exposedPorts());
+    ports.addAll(d.exposedPorts());
+    ports.forEach(exposed::putObject);
     c.put("Tty", s.console().tty());
     c.put("OpenStdin", s.console().stdin());
     c.put("StdinOnce", s.console().stdinOnce());
-    c.set("Env", strings(s.env()));
-    if (s.cmd() != null) {
-      c.set("Cmd", strings(s.cmd()));
+    List<String> env = new java.util.ArrayList<>(s.env());
+    java.util.Set<String> own = new java.util.HashSet<>();
+    s.env().forEach(e -> own.add(e.split("=", 2)[0]));
+    d.env().stream().filter(e -> !own.contains(e.split("=", 2)[0])).forEach(env::add);
+    c.set("Env", strings(env));
+    boolean ownEntrypoint = s.entrypoint() != null && !s.entrypoint().isEmpty();
+    boolean ownCmd = s.cmd() != null && !s.cmd().isEmpty();
+    List<String> cmd = ownCmd || ownEntrypoint ? s.cmd() : d.cmd();
+    if (cmd != null && !cmd.isEmpty()) {
+      c.set("Cmd", strings(cmd));
     }
     if (s.healthcheck() != null) {
       c.set("Healthcheck", s.healthcheck().json());
+    } else if (d.healthcheck() != null) {
+      c.set("Healthcheck", d.healthcheck().json());
     }
     c.put("Image", image);
-    put(c, "WorkingDir", s.workingDir());
-    if (s.entrypoint() != null) {
-      c.set("Entrypoint", strings(s.entrypoint()));
+    String workdir = s.workingDir();
+    put(c, "WorkingDir", workdir != null && !workdir.isEmpty() ? workdir : d.workingDir());
+    List<String> entrypoint = s.entrypoint() != null ? s.entrypoint() : d.entrypoint();
+    if (!entrypoint.isEmpty()) {
+      c.set("Entrypoint", strings(entrypoint));
     }
+    // The container's own labels only: the list and its label filters read those (dockerd's
+    // create merges the image's in too).
     ObjectNode labels = c.putObject("Labels");
     s.labels().forEach(labels::put);
-    put(c, "StopSignal", s.stopSignal());
+    put(c, "StopSignal", s.stopSignal() != null ? s.stopSignal() : d.stopSignal());
     if (s.stopTimeout() != null) {
       c.put("StopTimeout", s.stopTimeout());
     }

@@ -207,6 +207,11 @@ final class EngineBackend
   }
 
   @Override
+  public io.jstack.runtime.image.@Nullable ImageConfig imageDefaults(String imageId) {
+    return engine.images().find(imageId).map(m -> engine.images().image(m).defaults()).orElse(null);
+  }
+
+  @Override
   public ImageStore.Image image(String manifestDigest) {
     return engine.images().image(manifestDigest);
   }

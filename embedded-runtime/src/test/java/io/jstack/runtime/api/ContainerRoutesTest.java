@@ -183,6 +183,37 @@ class ContainerRoutesTest {
   // ------------------------------------------------------------------ inspect
 
   @Test
+  void inspect_mergesTheImagesDefaultsUnderTheContainersOwn_asDockerdsCreate() {
+    engine.images.put(
+        "sha256:c0nf19",
+        new io.jstack.runtime.image.ImageConfig(
+            List.of("/entry.sh"),
+            List.of("serve"),
+            List.of("PATH=/usr/bin", "A=from-image"),
+            "/srv",
+            "app",
+            java.util.Map.of("org.example.tier", "image", "team", "image"),
+            List.of("8080/tcp"),
+            "SIGQUIT",
+            null,
+            List.of(),
+            List.of(),
+            List.of()));
+
+    JsonNode c = api.get("/containers/web/json").json().path("Config");
+
+    // The container's own command keeps the image's entrypoint in front of it.
+    assertThat(c.path("Cmd").toString()).isEqualTo("[\"sleep\",\"infinity\"]");
+    assertThat(c.path("Entrypoint").toString()).isEqualTo("[\"/entry.sh\"]");
+    assertThat(c.path("Env").toString()).isEqualTo("[\"A=1\",\"PATH=/usr/bin\"]");
+    assertThat(c.path("WorkingDir").asText()).isEqualTo("/srv");
+    assertThat(c.path("User").asText()).isEqualTo("app");
+    assertThat(c.path("ExposedPorts").has("8080/tcp")).isTrue();
+    assertThat(c.path("StopSignal").asText()).isEqualTo("SIGQUIT");
+    assertThat(c.path("Labels").has("org.example.tier")).isFalse();
+  }
+
+  @Test
   void inspect_byNameOrIdPrefix_showsConfigStateAndHostConfig() {
     JsonNode i = api.get("/containers/web/json").json();
 

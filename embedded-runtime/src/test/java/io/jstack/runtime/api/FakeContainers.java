@@ -45,6 +45,14 @@ final class FakeContainers implements ContainerService, LogService, StatsService
   int exitCode;
   private RuntimeException failure;
 
+  /** The defaults of images by ID, for inspect's merged config. */
+  final Map<String, io.jstack.runtime.image.ImageConfig> images = new HashMap<>();
+
+  @Override
+  public io.jstack.runtime.image.ImageConfig imageDefaults(String imageId) {
+    return images.get(imageId);
+  }
+
   FakeContainers with(Container... containers) {
     for (Container c : containers) {
       byId.put(c.record().id(), c);
