@@ -5,7 +5,6 @@ import io.jstack.runtime.build.internal.RunHeredocs;
 import io.jstack.runtime.build.internal.RunMounts;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
-import io.jstack.runtime.image.ImageStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,42 +21,24 @@ import java.util.function.Consumer;
  * its network; the container's upper directory becomes the step's layer.
  */
 final class RunStep {
-  private final StepExecution.Committer commit;
-  private final StepContainers containers;
-  private final ImageStore store;
-  private final BuildRequest request;
-  private final BuildPlan plan;
-  private final DockerIgnore ignore;
-  private final Map<Integer, StageState> finished;
+  /** What every step has: the build's request, plan, stages, store and containers. */
+  private final StepExecution x;
 
-  RunStep(
-      StepExecution.Committer commit,
-      StepContainers containers,
-      ImageStore store,
-      BuildRequest request,
-      BuildPlan plan,
-      DockerIgnore ignore,
-      Map<Integer, StageState> finished) {
-    this.commit = commit;
-    this.containers = containers;
-    this.store = store;
-    this.request = request;
-    this.plan = plan;
-    this.ignore = ignore;
-    this.finished = finished;
+  RunStep(StepExecution x) {
+    this.x = x;
   }
 
   /** Runs RUN {@code r}, step {@code step} of stage {@code stage}, over {@code s}. */
   void run(int stage, Step step, Instruction.Run r, StageState s, Consumer<String> progress)
       throws IOException {
     String network = network(r);
-    if (StepExecution.empty(store, s)) {
+    if (StepExecution.empty(x.store, s)) {
       throw DockerfileException.at(
           r.line(),
           "RUN needs a shell, and the stage has no files yet (FROM scratch)",
           "build FROM an image with a shell, or COPY one in first");
     }
-    Map<String, String> vars = new LinkedHashMap<>(plan.proxyEnv());
+    Map<String, String> vars = new LinkedHashMap<>(x.plan.proxyEnv());
     vars.putAll(step.buildArgs());
     for (String e : s.env()) {
       String[] kv = e.split("=", 2);
@@ -80,12 +61,12 @@ final class RunStep {
         new RunMounts.Inputs(
             r.line(),
             s.workingDir(),
-            request.context(),
-            ignore,
-            request.secrets(),
-            containers.cacheMounts(),
+            x.request.context(),
+            x.ignore,
+            x.request.secrets(),
+            x.containers.cacheMounts(),
             from -> mountSource(r, from, stage),
-            containers);
+            x.containers);
     StringBuilder output = new StringBuilder();
     try (RunMounts mounts = RunMounts.prepare(step.mounts(), inputs)) {
       if (script != null && script.file() != null) {
@@ -95,7 +76,7 @@ final class RunStep {
       withSecrets.addAll(mounts.env());
       RunMounts.MountStubsHandle[] stubs = new RunMounts.MountStubsHandle[1];
       StepContainers.Ran ran =
-          containers.run(
+          x.containers.run(
               StepExecution.reference(s),
               argv,
               withSecrets,
@@ -117,11 +98,11 @@ final class RunStep {
               "RUN " + shown + " exited " + ran.exitCode(),
               "fix the command; its output is above");
         }
-        Path upper = containers.upperDir(ran.id());
+        Path upper = x.containers.upperDir(ran.id());
         Objects.requireNonNull(stubs[0], "the stubs are noted before the RUN starts").clean(upper);
-        commit.commit(s, upper, HistoryText.run(step.buildArgs(), argv), null);
+        x.commit.commit(s, upper, HistoryText.run(step.buildArgs(), argv), null);
       } finally {
-        containers.remove(ran.id());
+        x.containers.remove(ran.id());
       }
     }
   }
@@ -139,7 +120,7 @@ final class RunStep {
               + " engine's builder never grants",
           "remove --security=insecure, or build this Dockerfile with --engine docker");
     }
-    String asked = request.networkMode();
+    String asked = x.request.networkMode();
     String byRequest = asked.equals("none") || asked.equals("host") ? asked : "default";
     String network =
         r.network().isEmpty() || r.network().equals("default") ? byRequest : r.network();
@@ -155,23 +136,23 @@ final class RunStep {
 
   /** The files {@code RUN --mount=from=} names: a stage built before, or an image in the store. */
   private RunMounts.Source mountSource(Instruction.Run r, String from, int stage) {
-    Stage.Base base = plan.source(from, stage);
+    Stage.Base base = x.plan.source(from, stage);
     if (base instanceof Stage.Base.StageRef ref) {
-      StageState other = finished.get(ref.index());
+      StageState other = x.finished.get(ref.index());
       if (other == null) {
         throw DockerfileException.at(
             r.line(),
             "cannot mount from stage " + from + ", which is not built before this RUN",
             "define the stage before the one that mounts it");
       }
-      return StepExecution.empty(store, other)
+      return StepExecution.empty(x.store, other)
           ? new RunMounts.Source(null, "scratch")
           : new RunMounts.Source(
               other.reference(), Objects.requireNonNull(other.manifest(), "a stage with files"));
     }
     if (base instanceof Stage.Base.Image img) {
       String manifest =
-          store
+          x.store
               .find(img.reference())
               .orElseThrow(
                   () ->

@@ -36,13 +36,13 @@ final class StepExecution {
     void write(Path root) throws IOException;
   }
 
-  private final Committer commit;
-  private final StepContainers containers;
-  private final ImageStore store;
-  private final BuildRequest request;
-  private final BuildPlan plan;
-  private final DockerIgnore ignore;
-  private final Map<Integer, StageState> finished;
+  final Committer commit;
+  final StepContainers containers;
+  final ImageStore store;
+  final BuildRequest request;
+  final BuildPlan plan;
+  final DockerIgnore ignore;
+  final Map<Integer, StageState> finished;
 
   StepExecution(
       Committer commit,
@@ -65,8 +65,7 @@ final class StepExecution {
   void execute(int stage, Step step, StageState s, Consumer<String> progress) throws IOException {
     Instruction in = step.instruction();
     if (in instanceof Instruction.Run r) {
-      new RunStep(commit, containers, store, request, plan, ignore, finished)
-          .run(stage, step, r, s, progress);
+      new RunStep(this).run(stage, step, r, s, progress);
     } else if (in instanceof Instruction.Copy c) {
       copy(
           stage,
