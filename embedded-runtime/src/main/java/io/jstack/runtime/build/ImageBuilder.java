@@ -3,6 +3,7 @@ package io.jstack.runtime.build;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
 import io.jstack.runtime.build.internal.BuildCache;
+import io.jstack.runtime.build.internal.CacheFromImages;
 import io.jstack.runtime.build.internal.ContentHashes;
 import io.jstack.runtime.build.internal.FileCopies;
 import io.jstack.runtime.build.internal.SourceDigest;
@@ -36,10 +37,11 @@ import org.jspecify.annotations.Nullable;
  * entries. Base images the store lacks are pulled first ({@link BaseImages}); a base image's
  * ONBUILD triggers run right after its FROM. A step whose key (its parent image, instruction, the
  * build arguments it uses and, for COPY and ADD, a digest of what it reads) an earlier build
- * recorded in the {@link BuildCache} is not run: the image it made is reused. With the build
- * argument {@code SOURCE_DATE_EPOCH} (as BuildKit 0.11+ reads it), every time the build writes is
- * clamped to it: config and history {@code created} are the epoch, files newer than it get it.
- * Intermediate images carry a tag of the build's own until it ends.
+ * recorded in the {@link BuildCache} is not run: the image it made is reused; else an image of the
+ * request's {@code --cache-from} may give it ({@link CacheFromImages}). With the build argument
+ * {@code SOURCE_DATE_EPOCH} (as BuildKit 0.11+ reads it), every time the build writes is clamped to
+ * it: config and history {@code created} are the epoch, files newer than it get it. Intermediate
+ * images carry a tag of the build's own until it ends.
  */
 public final class ImageBuilder {
   private final EmbeddedEngine engine;
@@ -114,6 +116,7 @@ public final class ImageBuilder {
     private volatile boolean cancelled;
     private final ContentHashes hashes = ContentHashes.load(hashesFile);
     private final @Nullable Instant epoch;
+    private final CacheFromImages cacheFrom;
 
     /** Reads and plans the Dockerfile and loads the context's .dockerignore. */
     Run(BuildRequest request, Consumer<String> progress) {
@@ -125,19 +128,14 @@ public final class ImageBuilder {
           throw new IllegalArgumentException(
               "Cannot locate specified Dockerfile: " + request.dockerfile());
         }
-        if (!request.cacheFrom().isEmpty()) {
-          throw new IllegalArgumentException(
-              "--cache-from is not supported by the jstack engine's builder (its own cache is"
-                  + " used); drop --cache-from "
-                  + String.join(",", request.cacheFrom())
-                  + " or build with --engine docker");
-        }
         platform = BaseImages.requested(request.platform());
         text = Files.readString(dockerfile, StandardCharsets.UTF_8);
         lines = text.split("\n", -1);
         plan = plan();
         ignore = DockerIgnore.load(request.context(), dockerfile);
         epoch = BuildCache.sourceDateEpoch(request.buildArgs());
+        // As dockerd: names the store lacks are ignored, never pulled.
+        cacheFrom = new CacheFromImages(store, request.cacheFrom());
       } catch (IOException e) {
         throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
       }
@@ -366,12 +364,83 @@ public final class ImageBuilder {
         state.reached(hit.get(), temporaryTag(hit.get()));
         progress.accept(" ---> Using cache\n");
       } else {
-        new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
-            .execute(s.index(), st, state, progress);
+        if (key == null || !fromCacheImages(s.index(), st, state, progress)) {
+          execute(s.index(), st, state, progress);
+        }
         if (key != null) {
           cache.put(key, Objects.requireNonNull(state.manifest(), "a step reaches an image"));
         }
       }
+    }
+
+    private void execute(int stage, Step st, StageState state, Consumer<String> progress)
+        throws IOException {
+      new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
+          .execute(stage, st, state, progress);
+    }
+
+    /**
+     * Takes step {@code st} from a {@code --cache-from} image ({@link CacheFromImages}) when one
+     * has it over {@code state}'s image, as dockerd's classic builder: the step's image is the
+     * parent's layers and the one the cached image's next history entry made, the step's own
+     * config, and that entry. RUN and WORKDIR are not run; COPY and ADD are done and their layer is
+     * taken only when it holds the same files as the cached one (their history text names no
+     * content); a metadata instruction is applied and committed here either way. Returns whether
+     * the step is done.
+     */
+    private boolean fromCacheImages(int stage, Step st, StageState state, Consumer<String> progress)
+        throws IOException {
+      if (cacheFrom.isEmpty()) {
+        return false;
+      }
+      Instruction in = st.instruction();
+      String parent = state.manifest();
+      boolean files =
+          in instanceof Instruction.Run
+              || in instanceof Instruction.Copy
+              || in instanceof Instruction.Add
+              || in instanceof Instruction.Workdir;
+      String createdBy = files ? StepExecution.createdBy(st, state) : state.apply(in);
+      java.util.Optional<CacheFromImages.Next> next =
+          createdBy == null
+              ? java.util.Optional.empty()
+              : cacheFrom.next(parent, createdBy, !files);
+      if (!files && next.isEmpty()) {
+        commit(state, null, createdBy, StageState.author(in));
+        return true;
+      }
+      if (next.isEmpty()) {
+        return false;
+      }
+      if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+        execute(stage, st, state, progress);
+        List<String> made = store.image(Objects.requireNonNull(state.manifest())).diffIds();
+        int before = parent == null ? 0 : store.image(parent).diffIds().size();
+        String mine = made.size() > before ? made.get(made.size() - 1) : null;
+        String theirs = next.get().diffId();
+        boolean same =
+            mine == null || theirs == null
+                ? Objects.equals(mine, theirs)
+                : cacheFrom.sameFiles(mine, theirs);
+        if (!same) {
+          return true;
+        }
+      } else if (in instanceof Instruction.Workdir w) {
+        state.workdir(w.path());
+      }
+      ImageReference ref = temporaryRef();
+      String m =
+          ImageCommit.reuse(
+              store,
+              parent,
+              next.get().layer(),
+              next.get().diffId(),
+              state.config(),
+              next.get().entry(),
+              ref);
+      state.reached(m, ref.toString());
+      progress.accept(" ---> Using cache\n");
+      return true;
     }
 
     /**

@@ -2,8 +2,10 @@ package io.jstack.runtime.build;
 
 import io.jstack.runtime.build.internal.Downloads;
 import io.jstack.runtime.build.internal.FileCopies;
+import io.jstack.runtime.build.internal.HistoryText;
 import io.jstack.runtime.build.internal.Modes;
 import io.jstack.runtime.build.internal.Owners;
+import io.jstack.runtime.build.internal.RunHeredocs;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
 import io.jstack.runtime.container.internal.RootPaths;
@@ -111,6 +113,45 @@ final class StepExecution {
     }
   }
 
+  /**
+   * What the history entry of {@code step} over {@code s} will say, found without running it: for
+   * RUN, COPY, ADD and WORKDIR (null for other instructions, and for a RUN that will fail).
+   */
+  static @Nullable String createdBy(Step step, StageState s) {
+    Instruction in = step.instruction();
+    if (in instanceof Instruction.Run r) {
+      if (r.heredocs().isEmpty()) {
+        return HistoryText.run(step.buildArgs(), s.argv(r.command()));
+      }
+      return r.command().execForm()
+          ? null
+          : HistoryText.run(
+              step.buildArgs(),
+              s.argv(
+                  Command.shell(RunHeredocs.of(r.command().args().get(0), r.heredocs()).script())));
+    } else if (in instanceof Instruction.Copy c) {
+      return copyText(in, c.sources(), c.inline(), c.destination());
+    } else if (in instanceof Instruction.Add a) {
+      return copyText(in, a.sources(), a.inline(), a.destination());
+    } else if (in instanceof Instruction.Workdir w) {
+      return "WORKDIR " + s.workdirOf(w.path());
+    }
+    return null;
+  }
+
+  /** BuildKit's history text of a COPY or ADD. */
+  private static String copyText(
+      Instruction in, List<String> sources, List<Heredoc> inline, String destination) {
+    StringBuilder createdBy = new StringBuilder(in.keyword());
+    for (String src : sources) {
+      createdBy.append(' ').append(src);
+    }
+    for (Heredoc d : inline) {
+      createdBy.append(" <<").append(d.name());
+    }
+    return createdBy.append(' ').append(destination).append(" # buildkit").toString();
+  }
+
   /** What one COPY or ADD asks, after substitution. */
   private record Copying(
       List<String> sources,
@@ -155,14 +196,7 @@ final class StepExecution {
     for (Heredoc d : c.inline()) {
       docs.add(new FileCopies.Inline(d.name(), d.text()));
     }
-    StringBuilder createdBy = new StringBuilder(in.keyword());
-    for (String src : c.sources()) {
-      createdBy.append(' ').append(src);
-    }
-    for (Heredoc d : c.inline()) {
-      createdBy.append(" <<").append(d.name());
-    }
-    createdBy.append(' ').append(c.destination()).append(" # buildkit");
+    String createdBy = copyText(in, c.sources(), c.inline(), c.destination());
     List<Path> temporary = new ArrayList<>();
     List<String> mounts = new ArrayList<>();
     try {
@@ -204,9 +238,9 @@ final class StepExecution {
         Path layer = Files.createTempDirectory("jstack-build-");
         temporary.add(layer);
         writer.write(layer);
-        commit.commit(s, layer, createdBy.toString(), null);
+        commit.commit(s, layer, createdBy, null);
       } else {
-        inRoot(s, createdBy.toString(), writer);
+        inRoot(s, createdBy, writer);
       }
     } finally {
       for (String m : mounts) {

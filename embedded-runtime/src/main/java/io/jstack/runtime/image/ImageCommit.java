@@ -123,69 +123,156 @@ public final class ImageCommit {
           store.putLayer(java.util.Objects.requireNonNull(diffId, "a layer has a diff id"), in);
         }
       }
-
-      JsonNode baseConfig =
-          baseManifest == null
-              ? ImageStore.JSON.readTree(SCRATCH_CONFIG)
-              : ImageStore.JSON.readTree(
-                  store.readBlob(base.path("config").path("digest").asText()));
-      ObjectNode config = baseConfig.deepCopy();
-      config.put("created", history.created().toString());
-      if (history.author() != null) {
-        config.put("author", history.author());
-      }
-      defaults.writeTo(config.withObjectProperty("config"));
-      ArrayNode diffIds =
-          config.withObjectProperty("rootfs").put("type", "layers").withArrayProperty("diff_ids");
-      if (diffId != null) {
-        diffIds.add(diffId);
-      }
-      if (history.clamp() != null) {
-        // As BuildKit with SOURCE_DATE_EPOCH: no history entry, the base's included, is later.
-        for (JsonNode e : config.withArrayProperty("history")) {
-          if (e instanceof ObjectNode o && later(o.path("created").asText(""), history.clamp())) {
-            o.put("created", history.clamp().toString());
-          }
-        }
-      }
+      ObjectNode entry = null;
       if (history.createdBy() != null || layer != null) {
-        ObjectNode h = config.withArrayProperty("history").addObject();
-        h.put("created", history.created().toString());
-        h.put("created_by", history.createdBy() == null ? "" : history.createdBy());
+        entry = ImageStore.JSON.createObjectNode();
+        entry.put("created", history.created().toString());
+        entry.put("created_by", history.createdBy() == null ? "" : history.createdBy());
         if (history.author() != null) {
-          h.put("author", history.author());
+          entry.put("author", history.author());
         }
         if (history.comment() != null) {
-          h.put("comment", history.comment());
+          entry.put("comment", history.comment());
         }
         if (layer == null) {
-          h.put("empty_layer", true);
+          entry.put("empty_layer", true);
         }
       }
-      byte[] configBytes = ImageStore.JSON.writeValueAsBytes(config);
-      String configDigest = store.putBlob(configBytes);
-
-      ObjectNode manifest = base.deepCopy();
-      ObjectNode c = manifest.withObjectProperty("config");
-      c.put("digest", configDigest);
-      c.put("size", configBytes.length);
-      ArrayNode layers = manifest.withArrayProperty("layers");
-      if (layer != null) {
-        layers
-            .addObject()
-            .put("mediaType", docker ? DOCKER_GZIP : OCI_GZIP)
-            .put("digest", layer.digest())
-            .put("size", layer.size());
-      }
-      String manifestDigest = store.putBlob(ImageStore.JSON.writeValueAsBytes(manifest));
-      if (as != null) {
-        store.tag(as, manifestDigest);
-      } else {
-        store.keep(manifestDigest);
-      }
-      return manifestDigest;
+      ImageStore.Layer added =
+          layer == null
+              ? null
+              : new ImageStore.Layer(layer.digest(), docker ? DOCKER_GZIP : OCI_GZIP, layer.size());
+      return write(
+          store,
+          baseManifest,
+          base,
+          added,
+          diffId,
+          defaults,
+          history.created().toString(),
+          history.author(),
+          history.clamp(),
+          entry,
+          as);
     } catch (IOException e) {
       throw new EngineException("cannot commit the changes as an image: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Makes an image from {@code baseManifest} (null for scratch) and a layer the store already has
+   * (another image's, unpacked as {@code diffId}; null for none) and returns its manifest digest,
+   * tagged {@code as}: the base's layers and that one, a config with {@code defaults}, the base's
+   * history and {@code entry} copied as it is, and the entry's {@code created} (and {@code author},
+   * if it has one) as the config's. What dockerd's classic builder makes of a {@code --cache-from}
+   * image's history entry ({@code image/cache.restoreCachedImage}): a step's image without running
+   * the step.
+   *
+   * @throws EngineException when the store cannot be written, or the layer is not in it
+   */
+  public static String reuse(
+      ImageStore store,
+      @Nullable String baseManifest,
+      ImageStore.@Nullable Layer layer,
+      @Nullable String diffId,
+      ImageConfig defaults,
+      ObjectNode entry,
+      ImageReference as) {
+    if (layer != null
+        && (diffId == null || !store.hasBlob(layer.digest()) || store.layer(diffId).isEmpty())) {
+      throw new EngineException(
+          "cannot reuse layer " + layer.digest() + ": the store does not have it unpacked");
+    }
+    try {
+      JsonNode base =
+          ImageStore.JSON.readTree(
+              baseManifest == null
+                  ? SCRATCH_MANIFEST.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                  : store.readBlob(baseManifest));
+      String created = entry.path("created").asText("");
+      JsonNode author = entry.get("author");
+      return write(
+          store,
+          baseManifest,
+          base,
+          layer,
+          diffId,
+          defaults,
+          created,
+          author == null ? null : author.asText(),
+          null,
+          entry.deepCopy(),
+          as);
+    } catch (IOException e) {
+      throw new EngineException("cannot make an image of a cached layer: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the config and manifest of an image: the base's and {@code layer} (null for none), the
+   * config's {@code created} and {@code author} (null: the base's), history times clamped to {@code
+   * clamp} (null: none), history {@code entry} (null for none) after the base's.
+   */
+  private static String write(
+      ImageStore store,
+      @Nullable String baseManifest,
+      JsonNode base,
+      ImageStore.@Nullable Layer layer,
+      @Nullable String diffId,
+      ImageConfig defaults,
+      String created,
+      @Nullable String author,
+      @Nullable Instant clamp,
+      @Nullable ObjectNode entry,
+      @Nullable ImageReference as)
+      throws IOException {
+    JsonNode baseConfig =
+        baseManifest == null
+            ? ImageStore.JSON.readTree(SCRATCH_CONFIG)
+            : ImageStore.JSON.readTree(store.readBlob(base.path("config").path("digest").asText()));
+    ObjectNode config = baseConfig.deepCopy();
+    config.put("created", created);
+    if (author != null) {
+      config.put("author", author);
+    }
+    defaults.writeTo(config.withObjectProperty("config"));
+    ArrayNode diffIds =
+        config.withObjectProperty("rootfs").put("type", "layers").withArrayProperty("diff_ids");
+    if (layer != null) {
+      diffIds.add(java.util.Objects.requireNonNull(diffId, "a layer has a diff id"));
+    }
+    if (clamp != null) {
+      // As BuildKit with SOURCE_DATE_EPOCH: no history entry, the base's included, is later.
+      for (JsonNode e : config.withArrayProperty("history")) {
+        if (e instanceof ObjectNode o && later(o.path("created").asText(""), clamp)) {
+          o.put("created", clamp.toString());
+        }
+      }
+    }
+    if (entry != null) {
+      config.withArrayProperty("history").add(entry);
+    }
+    byte[] configBytes = ImageStore.JSON.writeValueAsBytes(config);
+    String configDigest = store.putBlob(configBytes);
+
+    ObjectNode manifest = base.deepCopy();
+    ObjectNode c = manifest.withObjectProperty("config");
+    c.put("digest", configDigest);
+    c.put("size", configBytes.length);
+    ArrayNode layers = manifest.withArrayProperty("layers");
+    if (layer != null) {
+      layers
+          .addObject()
+          .put("mediaType", layer.mediaType())
+          .put("digest", layer.digest())
+          .put("size", layer.size());
+    }
+    String manifestDigest = store.putBlob(ImageStore.JSON.writeValueAsBytes(manifest));
+    if (as != null) {
+      store.tag(as, manifestDigest);
+    } else {
+      store.keep(manifestDigest);
+    }
+    return manifestDigest;
   }
 }

@@ -138,10 +138,14 @@ public final class StageState {
 
   /** Sets the working directory as WORKDIR does: relative to the current one. */
   public String workdir(String path) {
+    workingDir = workdirOf(path);
+    return workingDir;
+  }
+
+  /** The working directory WORKDIR {@code path} would set, not set. */
+  public String workdirOf(String path) {
     String abs = path.startsWith("/") ? path : workingDir().replaceAll("/$", "") + "/" + path;
-    String normalized = java.nio.file.Path.of(abs).normalize().toString();
-    workingDir = normalized;
-    return normalized;
+    return java.nio.file.Path.of(abs).normalize().toString();
   }
 
   /**
