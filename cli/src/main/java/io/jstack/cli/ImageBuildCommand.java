@@ -81,6 +81,14 @@ final class ImageBuildCommand implements Callable<Integer> {
   List<String> secretSpecs = new ArrayList<>();
 
   @Option(
+      names = "--cache-from",
+      paramLabel = "IMAGE",
+      description =
+          "An image whose steps the build may reuse instead of running them (as docker build"
+              + " --cache-from); repeatable. One the engine does not have is ignored.")
+  List<String> cacheFrom = new ArrayList<>();
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print only the image ID (on stdout), no progress.")
   boolean quiet;
@@ -180,7 +188,8 @@ final class ImageBuildCommand implements Callable<Integer> {
             null,
             List.of(),
             null,
-            secrets);
+            secrets,
+            cacheFrom);
     PrintWriter err = spec.commandLine().getErr();
     Engine engine = root.openEngine();
     String id;

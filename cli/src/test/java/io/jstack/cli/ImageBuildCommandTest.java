@@ -85,6 +85,10 @@ class ImageBuildCommandTest {
             "--pull",
             "--label",
             "team=core",
+            "--cache-from",
+            "app:cache",
+            "--cache-from",
+            "app:old",
             ctx.toString());
 
     assertThat(r.code()).as(r.err()).isZero();
@@ -99,6 +103,7 @@ class ImageBuildCommandTest {
     assertThat(spec.noCache()).isTrue();
     assertThat(spec.pull()).isTrue();
     assertThat(spec.labels()).containsExactlyEntriesOf(Map.of("team", "core"));
+    assertThat(spec.cacheFrom()).containsExactly("app:cache", "app:old");
     assertThat(r.out()).as("progress is not on stdout").isEmpty();
     assertThat(r.err()).startsWith("Step 1/1 : FROM busybox\n").contains("Successfully built ");
   }

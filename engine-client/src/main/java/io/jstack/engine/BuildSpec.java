@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param tags the names to give the image; the first is the one services run
  * @param secrets what {@code RUN --mount=type=secret} may mount: secret id to a file on this host
  *     (compose's {@code build.secrets}); sent to the jstack engine only, which reads them itself
+ * @param cacheFrom images whose history a build may take steps from ({@code --cache-from},
+ *     compose's {@code build.cache_from}); names the engine's store lacks are ignored
  */
 public record BuildSpec(
     Path context,
@@ -28,12 +30,14 @@ public record BuildSpec(
     @Nullable Long shmSizeBytes,
     List<String> extraHosts,
     @Nullable String platform,
-    Map<String, Path> secrets) {
+    Map<String, Path> secrets,
+    List<String> cacheFrom) {
   public BuildSpec {
     tags = List.copyOf(tags);
     args = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(args));
     labels = Map.copyOf(labels);
     extraHosts = List.copyOf(extraHosts);
     secrets = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(secrets));
+    cacheFrom = List.copyOf(cacheFrom);
   }
 }

@@ -83,7 +83,8 @@ public final class ImageBuilds {
         b.shmSize() == null ? null : b.shmSize().bytes(),
         b.extraHosts(),
         s.platform(),
-        secrets(project, b));
+        secrets(project, b),
+        b.cacheFrom());
   }
 
   /**

@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A service's build: its build secrets, by the id a Dockerfile mounts them with. */
+/**
+ * A service's build: its build secrets, by the id a Dockerfile mounts them with, and its {@code
+ * cache_from}.
+ */
 class ImageBuildsTest {
   @TempDir Path dir;
 
@@ -71,5 +74,22 @@ class ImageBuildsTest {
         .hasMessage(
             "build secret token is not a file secret: jstack gives a build only secrets from"
                 + " files; declare it with file: under the top-level secrets");
+  }
+
+  @Test
+  void cacheFrom_isTheBuildsCacheFrom() throws Exception {
+    Project p =
+        load(
+            """
+            name: demo
+            services:
+              app:
+                build:
+                  context: .
+                  cache_from: [registry.local/app:cache, app:previous]
+            """);
+
+    assertThat(ImageBuilds.spec(p, p.services().get("app"), false, false, Map.of()).cacheFrom())
+        .containsExactly("registry.local/app:cache", "app:previous");
   }
 }

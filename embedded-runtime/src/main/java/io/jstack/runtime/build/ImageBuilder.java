@@ -414,15 +414,7 @@ public final class ImageBuilder {
       }
       if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
         execute(stage, st, state, progress);
-        List<String> made = store.image(Objects.requireNonNull(state.manifest())).diffIds();
-        int before = parent == null ? 0 : store.image(parent).diffIds().size();
-        String mine = made.size() > before ? made.get(made.size() - 1) : null;
-        String theirs = next.get().diffId();
-        boolean same =
-            mine == null || theirs == null
-                ? Objects.equals(mine, theirs)
-                : cacheFrom.sameFiles(mine, theirs);
-        if (!same) {
+        if (!cacheFrom.sameLayer(parent, Objects.requireNonNull(state.manifest()), next.get())) {
           return true;
         }
       } else if (in instanceof Instruction.Workdir w) {

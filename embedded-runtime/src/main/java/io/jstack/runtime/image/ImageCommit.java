@@ -67,6 +67,28 @@ public final class ImageCommit {
       @Nullable String author,
       @Nullable Instant clamp) {}
 
+  /**
+   * One entry of an image config's {@code history}.
+   *
+   * @param createdBy its {@code created_by}
+   * @param emptyLayer whether it made no layer ({@code empty_layer})
+   * @param json the whole entry, as the config has it
+   */
+  public record HistoryEntry(String createdBy, boolean emptyLayer, String json) {
+    /** The history of {@code image}, in order. */
+    public static java.util.List<HistoryEntry> of(ImageStore.Image image) {
+      java.util.List<HistoryEntry> list = new java.util.ArrayList<>();
+      for (JsonNode h : image.config().path("history")) {
+        list.add(
+            new HistoryEntry(
+                h.path("created_by").asText(""),
+                h.path("empty_layer").asBoolean(false),
+                h.toString()));
+      }
+      return list;
+    }
+  }
+
   /** Whether RFC 3339 time {@code created} is after {@code clamp}; an unreadable one is. */
   private static boolean later(String created, java.time.Instant clamp) {
     try {
@@ -163,10 +185,10 @@ public final class ImageCommit {
    * Makes an image from {@code baseManifest} (null for scratch) and a layer the store already has
    * (another image's, unpacked as {@code diffId}; null for none) and returns its manifest digest,
    * tagged {@code as}: the base's layers and that one, a config with {@code defaults}, the base's
-   * history and {@code entry} copied as it is, and the entry's {@code created} (and {@code author},
-   * if it has one) as the config's. What dockerd's classic builder makes of a {@code --cache-from}
-   * image's history entry ({@code image/cache.restoreCachedImage}): a step's image without running
-   * the step.
+   * history and {@code history} copied as it is, and the entry's {@code created} (and {@code
+   * author}, if it has one) as the config's. What dockerd's classic builder makes of a {@code
+   * --cache-from} image's history entry ({@code image/cache.restoreCachedImage}): a step's image
+   * without running the step.
    *
    * @throws EngineException when the store cannot be written, or the layer is not in it
    */
@@ -176,7 +198,7 @@ public final class ImageCommit {
       ImageStore.@Nullable Layer layer,
       @Nullable String diffId,
       ImageConfig defaults,
-      ObjectNode entry,
+      HistoryEntry history,
       ImageReference as) {
     if (layer != null
         && (diffId == null || !store.hasBlob(layer.digest()) || store.layer(diffId).isEmpty())) {
@@ -184,6 +206,7 @@ public final class ImageCommit {
           "cannot reuse layer " + layer.digest() + ": the store does not have it unpacked");
     }
     try {
+      ObjectNode entry = (ObjectNode) ImageStore.JSON.readTree(history.json());
       JsonNode base =
           ImageStore.JSON.readTree(
               baseManifest == null
@@ -201,7 +224,7 @@ public final class ImageCommit {
           created,
           author == null ? null : author.asText(),
           null,
-          entry.deepCopy(),
+          entry,
           as);
     } catch (IOException e) {
       throw new EngineException("cannot make an image of a cached layer: " + e.getMessage(), e);

@@ -318,11 +318,11 @@ class BuildStagesIT {
 
   /**
    * $BUILDPLATFORM and $TARGETPLATFORM are the host's, as on BuildKit; FROM --platform or
-   * --platform of another platform is refused in one line; so is --cache-from and a {@code #
-   * syntax} image that is not docker/dockerfile:1.
+   * --platform of another platform is refused in one line; so is a {@code # syntax} image that is
+   * not docker/dockerfile:1 ({@code --cache-from} is {@link CacheFromIT}'s).
    */
   @Test
-  void platforms_syntaxAndCacheFrom() throws Exception {
+  void platforms_andSyntax() throws Exception {
     Path context =
         context(
             "# syntax=docker/dockerfile:1.7-labs\nFROM --platform=$BUILDPLATFORM "
@@ -353,8 +353,6 @@ class BuildStagesIT {
     String simple = context("FROM " + BUSYBOX + "\n").toString();
     assertThat(failedBuild(host, "--platform", other, simple))
         .contains("--platform linux/arm64 is not supported");
-    assertThat(failedBuild(host, "--cache-from", "some/image:1", simple))
-        .contains("--cache-from is not supported by the jstack engine's builder");
     assertThat(failedBuild(host, context("# syntax=example.com/frontend:1\nFROM " + BUSYBOX)))
         .contains("Dockerfile:1: the syntax image example.com/frontend:1 is not supported");
   }

@@ -381,7 +381,8 @@ class RunIT {
               null,
               List.of(),
               null,
-              Map.of("npmrc", secret)),
+              Map.of("npmrc", secret),
+              List.of()),
           output::add);
     }
 

@@ -127,6 +127,11 @@ final class ImageBuild {
     if (spec.platform() != null) {
       q.append("&platform=").append(encode(spec.platform()));
     }
+    if (!spec.cacheFrom().isEmpty()) {
+      com.fasterxml.jackson.databind.node.ArrayNode from = F.arrayNode();
+      spec.cacheFrom().forEach(from::add);
+      q.append("&cachefrom=").append(encode(from.toString()));
+    }
     if (!spec.secrets().isEmpty()) {
       // jstack's extension (its engine's BuildRoutes); dockerd ignores a parameter it does not
       // know.

@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 /** The query of {@code POST /build} a build spec becomes. */
 class ImageBuildTest {
   private static BuildSpec spec(Map<String, Path> secrets) {
+    return spec(secrets, List.of());
+  }
+
+  private static BuildSpec spec(Map<String, Path> secrets, List<String> cacheFrom) {
     return new BuildSpec(
         Path.of("/ctx"),
         null,
@@ -27,7 +31,8 @@ class ImageBuildTest {
         null,
         List.of(),
         null,
-        secrets);
+        secrets,
+        cacheFrom);
   }
 
   @Test
@@ -41,5 +46,14 @@ class ImageBuildTest {
   @Test
   void noSecrets_noParameter() {
     assertThat(ImageBuild.query(spec(Map.of()), "Dockerfile")).doesNotContain("jstack-secrets");
+  }
+
+  @Test
+  void cacheFrom_goesAsTheClassicProtocolsJsonArray_andNotWhenEmpty() {
+    String q = ImageBuild.query(spec(Map.of(), List.of("app:cache", "app:old")), "Dockerfile");
+
+    assertThat(URLDecoder.decode(q, StandardCharsets.UTF_8))
+        .contains("&cachefrom=[\"app:cache\",\"app:old\"]");
+    assertThat(ImageBuild.query(spec(Map.of()), "Dockerfile")).doesNotContain("cachefrom");
   }
 }

@@ -1018,7 +1018,8 @@ class FakeEngineTest {
                 null,
                 List.of(),
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
         String id = engine.buildImage(spec, line -> {});
 
         assertThat(engine.image("web:built"))

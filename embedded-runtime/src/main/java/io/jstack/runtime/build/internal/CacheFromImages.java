@@ -1,8 +1,7 @@
 package io.jstack.runtime.build.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
+import io.jstack.runtime.image.ImageCommit;
 import io.jstack.runtime.image.ImageStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,10 @@ public final class CacheFromImages {
    * and {@code diffId}, both null for an {@code empty_layer} entry).
    */
   public record Next(
-      String image, ObjectNode entry, ImageStore.@Nullable Layer layer, @Nullable String diffId) {}
+      String image,
+      ImageCommit.HistoryEntry entry,
+      ImageStore.@Nullable Layer layer,
+      @Nullable String diffId) {}
 
   private final ImageStore store;
   private final List<ImageStore.Image> sources = new ArrayList<>();
@@ -56,18 +58,19 @@ public final class CacheFromImages {
    */
   public Optional<Next> next(@Nullable String parent, String createdBy, boolean layerless) {
     ImageStore.Image base = parent == null ? null : store.image(parent);
-    List<JsonNode> history = base == null ? List.of() : entries(base);
+    List<ImageCommit.HistoryEntry> history =
+        base == null ? List.of() : ImageCommit.HistoryEntry.of(base);
     List<String> diffIds = base == null ? List.of() : base.diffIds();
     for (ImageStore.Image candidate : sources) {
-      List<JsonNode> theirs = entries(candidate);
+      List<ImageCommit.HistoryEntry> theirs = ImageCommit.HistoryEntry.of(candidate);
       if (!startsWith(theirs, history)
           || candidate.diffIds().size() < diffIds.size()
           || !candidate.diffIds().subList(0, diffIds.size()).equals(diffIds)
-          || !(theirs.get(history.size()) instanceof ObjectNode entry)
-          || !entry.path("created_by").asText("").equals(createdBy)) {
+          || !theirs.get(history.size()).createdBy().equals(createdBy)) {
         continue;
       }
-      boolean empty = entry.path("empty_layer").asBoolean(false);
+      ImageCommit.HistoryEntry entry = theirs.get(history.size());
+      boolean empty = entry.emptyLayer();
       if (layerless && !empty) {
         continue;
       }
@@ -88,11 +91,22 @@ public final class CacheFromImages {
   }
 
   /**
-   * Whether unpacked layers {@code a} and {@code b} hold the same files: paths, types, modes,
-   * owners, sizes, link targets and contents as {@link SourceDigest} reads a COPY's sources, times
-   * left out (so a COPY whose sources were only touched still matches, as its cache key does).
+   * Whether image {@code made}, a step's over {@code parent} (null: scratch), added what {@code
+   * next} adds: no layer, or one with the same files: paths, types, modes, owners, sizes, link
+   * targets and contents as {@link SourceDigest} reads a COPY's sources, times left out (so a COPY
+   * whose sources were only touched still matches, as its cache key does).
    */
-  public boolean sameFiles(String a, String b) {
+  public boolean sameLayer(@Nullable String parent, String made, Next next) {
+    List<String> ids = store.image(made).diffIds();
+    int before = parent == null ? 0 : store.image(parent).diffIds().size();
+    String mine = ids.size() > before ? ids.get(ids.size() - 1) : null;
+    String theirs = next.diffId();
+    return mine == null || theirs == null
+        ? java.util.Objects.equals(mine, theirs)
+        : sameFiles(mine, theirs);
+  }
+
+  private boolean sameFiles(String a, String b) {
     if (a.equals(b)) {
       return true;
     }
@@ -112,20 +126,14 @@ public final class CacheFromImages {
   }
 
   /** The layer index of history entry {@code at}: how many entries before it made a layer. */
-  static int layerIndex(List<JsonNode> history, int at) {
+  static int layerIndex(List<ImageCommit.HistoryEntry> history, int at) {
     int n = 0;
     for (int i = 0; i < at; i++) {
-      if (!history.get(i).path("empty_layer").asBoolean(false)) {
+      if (!history.get(i).emptyLayer()) {
         n++;
       }
     }
     return n;
-  }
-
-  private static List<JsonNode> entries(ImageStore.Image image) {
-    List<JsonNode> list = new ArrayList<>();
-    image.config().path("history").forEach(list::add);
-    return list;
   }
 
   /**

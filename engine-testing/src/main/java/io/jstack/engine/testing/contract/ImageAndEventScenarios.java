@@ -154,7 +154,8 @@ public abstract class ImageAndEventScenarios extends NetworkAndVolumeScenarios {
               null,
               List.of(),
               null,
-              Map.of());
+              Map.of(),
+              List.of());
       List<String> progress = new ArrayList<>();
 
       String id = engine.buildImage(spec, progress::add);
