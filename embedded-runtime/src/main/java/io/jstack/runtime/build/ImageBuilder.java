@@ -116,7 +116,7 @@ public final class ImageBuilder {
     private volatile boolean cancelled;
     private final ContentHashes hashes = ContentHashes.load(hashesFile);
     private final @Nullable Instant epoch;
-    private final CacheFromImages cacheFrom;
+    private final CacheFromSteps cacheFrom;
 
     /** Reads and plans the Dockerfile and loads the context's .dockerignore. */
     Run(BuildRequest request, Consumer<String> progress) {
@@ -135,7 +135,9 @@ public final class ImageBuilder {
         ignore = DockerIgnore.load(request.context(), dockerfile);
         epoch = BuildCache.sourceDateEpoch(request.buildArgs());
         // As dockerd: names the store lacks are ignored, never pulled.
-        cacheFrom = new CacheFromImages(store, request.cacheFrom());
+        cacheFrom =
+            new CacheFromSteps(
+                new CacheFromImages(store, request.cacheFrom()), store, this::commit);
       } catch (IOException e) {
         throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
       }
@@ -364,7 +366,13 @@ public final class ImageBuilder {
         state.reached(hit.get(), temporaryTag(hit.get()));
         progress.accept(" ---> Using cache\n");
       } else {
-        if (key == null || !fromCacheImages(s.index(), st, state, progress)) {
+        if (key == null
+            || !cacheFrom.take(
+                st,
+                state,
+                progress,
+                () -> execute(s.index(), st, state, progress),
+                this::temporaryRef)) {
           execute(s.index(), st, state, progress);
         }
         if (key != null) {
@@ -377,62 +385,6 @@ public final class ImageBuilder {
         throws IOException {
       new StepExecution(this::commit, containers, store, request, plan, ignore, finished)
           .execute(stage, st, state, progress);
-    }
-
-    /**
-     * Takes step {@code st} from a {@code --cache-from} image ({@link CacheFromImages}) when one
-     * has it over {@code state}'s image, as dockerd's classic builder: the step's image is the
-     * parent's layers and the one the cached image's next history entry made, the step's own
-     * config, and that entry. RUN and WORKDIR are not run; COPY and ADD are done and their layer is
-     * taken only when it holds the same files as the cached one (their history text names no
-     * content); a metadata instruction is applied and committed here either way. Returns whether
-     * the step is done.
-     */
-    private boolean fromCacheImages(int stage, Step st, StageState state, Consumer<String> progress)
-        throws IOException {
-      if (cacheFrom.isEmpty()) {
-        return false;
-      }
-      Instruction in = st.instruction();
-      String parent = state.manifest();
-      boolean files =
-          in instanceof Instruction.Run
-              || in instanceof Instruction.Copy
-              || in instanceof Instruction.Add
-              || in instanceof Instruction.Workdir;
-      String createdBy = files ? StepExecution.createdBy(st, state) : state.apply(in);
-      java.util.Optional<CacheFromImages.Next> next =
-          createdBy == null
-              ? java.util.Optional.empty()
-              : cacheFrom.next(parent, createdBy, !files);
-      if (!files && next.isEmpty()) {
-        commit(state, null, createdBy, StageState.author(in));
-        return true;
-      }
-      if (next.isEmpty()) {
-        return false;
-      }
-      if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
-        execute(stage, st, state, progress);
-        if (!cacheFrom.sameLayer(parent, Objects.requireNonNull(state.manifest()), next.get())) {
-          return true;
-        }
-      } else if (in instanceof Instruction.Workdir w) {
-        state.workdir(w.path());
-      }
-      ImageReference ref = temporaryRef();
-      String m =
-          ImageCommit.reuse(
-              store,
-              parent,
-              next.get().layer(),
-              next.get().diffId(),
-              state.config(),
-              next.get().entry(),
-              ref);
-      state.reached(m, ref.toString());
-      progress.accept(" ---> Using cache\n");
-      return true;
     }
 
     /**
