@@ -38,8 +38,8 @@ class CacheFromIT {
       Pattern.compile("Step \\d+/\\d+ : (.*)\\n((?: ---> .*\\n|(?! ---> |Step ).*\\n)*)");
 
   /**
-   * Every kind of step: metadata, WORKDIR, COPY, RUN (each RUN prints a mark when it runs, which
-   * its text does not hold).
+   * Every kind of step: metadata, WORKDIR, COPY, RUN and a RUN here-document (each RUN prints a
+   * mark when it runs, which its text does not hold).
    */
   private static final String DOCKERFILE =
       String.join(
@@ -53,6 +53,9 @@ class CacheFromIT {
           "COPY b.txt sub/",
           "RUN echo RAN\"\"-B && cat sub/b.txt > b.copy",
           "CMD [\"cat\", \"/app/b.copy\"]",
+          "RUN <<EOF",
+          "echo RAN\"\"-H && echo here > /here",
+          "EOF",
           "");
 
   @TempDir Path dir;
@@ -69,8 +72,8 @@ class CacheFromIT {
     serve(engine("data-a"));
     // A cache-from image the store lacks is ignored: every step runs, and the build succeeds.
     String first = build(context, image, "--cache-from", "jstack-absent/none:" + tag);
-    assertThat(cached(first)).hasSize(8).doesNotContainValue(true);
-    assertThat(first).contains("RAN-A").contains("RAN-B");
+    assertThat(cached(first)).hasSize(9).doesNotContainValue(true);
+    assertThat(first).contains("RAN-A").contains("RAN-B").contains("RAN-H");
     String id = docker(host, "image", "inspect", "-f", "{{.Id}}", image);
     String layers = docker(host, "image", "inspect", "-f", "{{json .RootFS.Layers}}", image);
     String config = docker(host, "image", "inspect", "-f", "{{json .Config}}", image);
@@ -81,7 +84,7 @@ class CacheFromIT {
     serve(engine("data-b"));
     docker(host, "load", "-i", saved.toString());
     String again = build(context, image + "-again", "--cache-from", image);
-    assertThat(cached(again)).as(again).hasSize(8).doesNotContainValue(false);
+    assertThat(cached(again)).as(again).hasSize(9).doesNotContainValue(false);
     assertThat(again).doesNotContain("RAN-");
     // The same config, layers and history: the same image ID.
     assertThat(docker(host, "image", "inspect", "-f", "{{.Id}}", image + "-again")).isEqualTo(id);
@@ -96,7 +99,7 @@ class CacheFromIT {
     String changed = build(context, image + "-changed", "--cache-from", image);
     assertThat(cached(changed))
         .as(changed)
-        .containsExactlyEntriesOf(steps(true, true, true, true, true, false, false, false));
+        .containsExactlyEntriesOf(steps(true, true, true, true, true, false, false, false, false));
     assertThat(changed).doesNotContain("RAN-A").contains("RAN-B");
     assertThat(docker(host, "run", "--rm", "--network", "none", image + "-changed"))
         .isEqualTo("b2\n");
