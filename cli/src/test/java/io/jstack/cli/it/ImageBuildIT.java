@@ -184,6 +184,33 @@ class ImageBuildIT extends OnEachEngine {
   }
 
   @Test
+  void embedded_cacheFrom_givesEveryStepOnceTheBuildCacheIsGone_andAnAbsentOneIsIgnored()
+      throws Exception {
+    on(EngineKind.EMBEDDED);
+    Path ctx = context();
+    String image = image("seed");
+    // An image the engine lacks is ignored, as dockerd ignores it: every step runs.
+    JstackRunner.Run first =
+        build(
+            "image", "build", "-t", image, "--cache-from", "jstack-absent/none:1", ctx.toString());
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.err()).doesNotContain("Using cache").contains("Running in");
+    String id = stack.dockerLines("image", "inspect", "-f", "{{.Id}}", image).get(0);
+    JstackRunner.Run pruned = build("image", "prune", "--build-cache", "-a");
+    assertThat(pruned.code()).as(pruned.err()).isZero();
+
+    JstackRunner.Run again =
+        build("image", "build", "-t", image("again"), "--cache-from", image, ctx.toString());
+
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.err()).doesNotContain("Running in");
+    // Every step after the two FROMs: ARG, RUN, COPY, RUN.
+    assertThat(again.err().split(" ---> Using cache", -1)).as(again.err()).hasSize(5);
+    assertThat(stack.dockerLines("image", "inspect", "-f", "{{.Id}}", image("again")))
+        .containsExactly(id);
+  }
+
+  @Test
   void embedded_aSymlinkOutOfTheContextDirectory_isNotFollowed() throws Exception {
     on(EngineKind.EMBEDDED);
     Path outside = Files.createDirectories(dir.resolve("outside"));
