@@ -28,6 +28,16 @@ final class RunStep {
     this.x = x;
   }
 
+  /**
+   * The command RUN {@code r} runs: its own, or with here-documents the shell form of their script
+   * (a shell-form RUN's; see {@link #run} for the exec form's refusal).
+   */
+  static Command command(Instruction.Run r) {
+    return r.heredocs().isEmpty() || r.command().execForm()
+        ? r.command()
+        : Command.shell(RunHeredocs.of(r.command().args().get(0), r.heredocs()).script());
+  }
+
   /** Runs RUN {@code r}, step {@code step} of stage {@code stage}, over {@code s}. */
   void run(int stage, Step step, Instruction.Run r, StageState s, Consumer<String> progress)
       throws IOException {
@@ -56,7 +66,7 @@ final class RunStep {
       }
       script = RunHeredocs.of(r.command().args().get(0), r.heredocs());
     }
-    List<String> argv = s.argv(script == null ? r.command() : Command.shell(script.script()));
+    List<String> argv = s.argv(command(r));
     RunMounts.Inputs inputs =
         new RunMounts.Inputs(
             r.line(),

@@ -5,7 +5,6 @@ import io.jstack.runtime.build.internal.FileCopies;
 import io.jstack.runtime.build.internal.HistoryText;
 import io.jstack.runtime.build.internal.Modes;
 import io.jstack.runtime.build.internal.Owners;
-import io.jstack.runtime.build.internal.RunHeredocs;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
 import io.jstack.runtime.container.internal.RootPaths;
@@ -120,15 +119,9 @@ final class StepExecution {
   static @Nullable String createdBy(Step step, StageState s) {
     Instruction in = step.instruction();
     if (in instanceof Instruction.Run r) {
-      if (r.heredocs().isEmpty()) {
-        return HistoryText.run(step.buildArgs(), s.argv(r.command()));
-      }
-      return r.command().execForm()
+      return r.command().execForm() && !r.heredocs().isEmpty()
           ? null
-          : HistoryText.run(
-              step.buildArgs(),
-              s.argv(
-                  Command.shell(RunHeredocs.of(r.command().args().get(0), r.heredocs()).script())));
+          : HistoryText.run(step.buildArgs(), s.argv(RunStep.command(r)));
     } else if (in instanceof Instruction.Copy c) {
       return copyText(in, c.sources(), c.inline(), c.destination());
     } else if (in instanceof Instruction.Add a) {
