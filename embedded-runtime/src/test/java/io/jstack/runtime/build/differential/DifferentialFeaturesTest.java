@@ -181,8 +181,13 @@ class DifferentialFeaturesTest {
       Matcher f = FROM_FLAG.matcher(text);
       while (f.find()) {
         String from = f.group(1).split(",")[0];
-        if (!from.matches("\\d+|[a-z0-9_.-]+|jstack-examples/busybox:latest")) {
-          problems.add(c.name() + ": --from=" + from + " is not local");
+        // Any other name is an image a builder would pull, from Docker Hub for a bare name (a
+        // lookup of registry-1.docker.io through the host's resolver): a failing case may name
+        // one on 127.0.0.1 instead, where nothing listens.
+        if (!from.matches("\\d+|jstack-examples/busybox:latest")
+            && !stages.contains(from.toLowerCase())
+            && !(c.fails().isPresent() && from.startsWith("127.0.0.1:"))) {
+          problems.add(c.name() + ": --from=" + from + " is neither a stage nor local");
         }
       }
       Matcher syntax = Pattern.compile("(?m)^#\\s*syntax\\s*=\\s*(\\S+)").matcher(text);
