@@ -5,15 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
-import io.jstack.runtime.image.internal.Digests;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.zip.GZIPInputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +47,9 @@ public final class ImageCommit {
       java.util.Set.of(
           "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
           "sha256:84ff92691f909a05b224e1c56abb4864f01b4f8e3c854e4bb4c7baf1d3f6d652");
+
+  /** How much of a layer's tar may wait for the unpacker. */
+  private static final int PIPE_BUFFER = 4 << 20;
 
   private ImageCommit() {}
 
@@ -122,27 +126,14 @@ public final class ImageCommit {
       ImageStore.Blob layer = null;
       String diffId = null;
       if (changes != null) {
-        MessageDigest diff = Digests.sha256();
-        layer =
-            store.writeBlob(
-                out -> {
-                  GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16);
-                  DigestOutputStream tar = new DigestOutputStream(gz, diff);
-                  LayerWriter.write(changes, tar, history.clamp());
-                  tar.flush();
-                  gz.finish();
-                });
-        diffId = Digests.format(diff.digest());
-        if (EMPTY_TARS.contains(diffId)) {
+        Written written = writeLayer(store, changes, history.clamp());
+        if (EMPTY_TARS.contains(written.unpacked().diffId())) {
           // As dockerd's commit: a layer with no entries is an empty_layer history entry.
-          layer = null;
-          diffId = null;
-        }
-      }
-      if (layer != null) {
-        try (InputStream in =
-            new GZIPInputStream(Files.newInputStream(store.blobPath(layer.digest())), 1 << 16)) {
-          store.putLayer(java.util.Objects.requireNonNull(diffId, "a layer has a diff id"), in);
+          written.unpacked().discard();
+        } else {
+          written.unpacked().keep();
+          layer = written.blob();
+          diffId = written.unpacked().diffId();
         }
       }
       ObjectNode entry = null;
@@ -297,5 +288,111 @@ public final class ImageCommit {
       store.keep(manifestDigest);
     }
     return manifestDigest;
+  }
+
+  /** A layer written: its compressed blob, and its content unpacked for containers. */
+  private record Written(ImageStore.Blob blob, ImageStore.Unpacked unpacked) {}
+
+  /**
+   * Writes the layer of {@code changes} once, as a tar that goes both to a gzip blob (fastest
+   * compression: this thread's work) and to the store's unpacker on a thread of its own, so that
+   * compressing and unpacking overlap rather than follow each other.
+   */
+  private static Written writeLayer(ImageStore store, Path changes, @Nullable Instant clamp)
+      throws IOException {
+    PipedInputStream toUnpack = new PipedInputStream(PIPE_BUFFER);
+    PipedOutputStream pipe = new PipedOutputStream(toUnpack);
+    CompletableFuture<ImageStore.Unpacked> unpacked = new CompletableFuture<>();
+    Thread unpacker =
+        new Thread(
+            () -> {
+              try (toUnpack) {
+                unpacked.complete(store.unpack(toUnpack));
+              } catch (IOException | RuntimeException | Error e) {
+                unpacked.completeExceptionally(e);
+              }
+            },
+            "layer-unpack");
+    unpacker.setDaemon(true);
+    unpacker.start();
+    ImageStore.Blob blob;
+    try {
+      try (pipe) {
+        blob =
+            store.writeBlob(
+                out -> {
+                  GZIPOutputStream gz =
+                      new GZIPOutputStream(out, 1 << 16) {
+                        {
+                          def.setLevel(Deflater.BEST_SPEED);
+                        }
+                      };
+                  OutputStream both = new Tee(gz, pipe);
+                  LayerWriter.write(changes, both, clamp);
+                  both.flush();
+                  gz.finish();
+                });
+      }
+    } catch (IOException | RuntimeException e) {
+      // The pipe is closed: the unpacker ends (with a short tar's error, or an empty layer).
+      try {
+        joined(unpacked).discard();
+      } catch (IOException | RuntimeException also) {
+        e.addSuppressed(also);
+      }
+      throw e;
+    }
+    return new Written(blob, joined(unpacked));
+  }
+
+  private static ImageStore.Unpacked joined(CompletableFuture<ImageStore.Unpacked> unpacked)
+      throws IOException {
+    try {
+      return unpacked.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while a layer was unpacked");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** Writes what it is given to two streams, in order. */
+  private static final class Tee extends OutputStream {
+    private final OutputStream first;
+    private final OutputStream second;
+
+    Tee(OutputStream first, OutputStream second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      first.write(b);
+      second.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      first.write(b, off, len);
+      second.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      first.flush();
+      second.flush();
+    }
   }
 }

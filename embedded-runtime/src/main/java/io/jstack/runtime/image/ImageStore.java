@@ -210,37 +210,88 @@ public final class ImageStore {
     if (Files.isDirectory(target)) {
       return target;
     }
-    Path temp = newTemporary();
-    Files.createDirectory(temp);
-    try {
-      MessageDigest md = Digests.sha256();
-      DigestInputStream din = new DigestInputStream(tar, md);
-      LayerUnpacker.unpack(din, temp, LayerUnpacker.Limits.DEFAULT);
-      din.transferTo(OutputStream.nullOutputStream()); // tar padding after the end blocks
-      String actual = Digests.format(md.digest());
-      if (!actual.equals(diffId)) {
-        throw new EngineException(
-            "layer "
-                + diffId
-                + " unpacked to content with digest "
-                + actual
-                + ": the image is corrupt; pull it again");
-      }
+    Unpacked unpacked = unpack(tar, "layer " + diffId);
+    if (!unpacked.diffId().equals(diffId)) {
+      unpacked.discard();
+      throw new EngineException(
+          "layer "
+              + diffId
+              + " unpacked to content with digest "
+              + unpacked.diffId()
+              + ": the image is corrupt; pull it again");
+    }
+    return unpacked.keep();
+  }
+
+  /**
+   * A layer unpacked to a temporary directory of the store, named by its content; {@link #keep}
+   * puts it in place, {@link #discard} removes it.
+   */
+  public final class Unpacked {
+    private final Path temp;
+    private final String diffId;
+
+    private Unpacked(Path temp, String diffId) {
+      this.temp = temp;
+      this.diffId = diffId;
+    }
+
+    /** The digest of the uncompressed tar. */
+    public String diffId() {
+      return diffId;
+    }
+
+    /** Makes it the layer {@link #diffId} (an equal one already present is kept) and returns it. */
+    public Path keep() throws IOException {
+      Path target = layers.resolve(Digests.hex(diffId));
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException raced) {
         // rename(2) onto a directory another process put there meanwhile fails (ENOTEMPTY);
         // theirs is the same verified content.
         if (!Files.isDirectory(target)) {
+          discard();
           throw raced;
         }
+        discard();
       }
       return target;
-    } catch (LayerUnpacker.UnsafeLayerException e) {
-      throw new EngineException(
-          "layer " + diffId + ": " + e.getMessage() + "; the image is unsafe to run", e);
-    } finally {
+    }
+
+    /** Removes the unpacked directory. */
+    public void discard() throws IOException {
       LayerUnpacker.removeTree(temp);
+    }
+  }
+
+  /**
+   * Unpacks the uncompressed tar stream {@code tar} (read to its end) to a temporary directory of
+   * the store, for {@link Unpacked#keep} or {@link Unpacked#discard}.
+   *
+   * @throws EngineException when an entry is unsafe
+   */
+  public Unpacked unpack(InputStream tar) throws IOException {
+    return unpack(tar, "a new layer");
+  }
+
+  private Unpacked unpack(InputStream tar, String what) throws IOException {
+    Path temp = newTemporary();
+    Files.createDirectory(temp);
+    boolean done = false;
+    try {
+      MessageDigest md = Digests.sha256();
+      DigestInputStream din = new DigestInputStream(tar, md);
+      LayerUnpacker.unpack(din, temp, LayerUnpacker.Limits.DEFAULT);
+      din.transferTo(OutputStream.nullOutputStream()); // tar padding after the end blocks
+      Unpacked unpacked = new Unpacked(temp, Digests.format(md.digest()));
+      done = true;
+      return unpacked;
+    } catch (LayerUnpacker.UnsafeLayerException e) {
+      throw new EngineException(what + ": " + e.getMessage() + "; the image is unsafe to run", e);
+    } finally {
+      if (!done) {
+        LayerUnpacker.removeTree(temp);
+      }
     }
   }
 
