@@ -49,6 +49,13 @@ mirror=$(
 mirror=${mirror:-http://deb.debian.org/debian}
 
 mkdir -p "$cache"
+# One maker at a time (a test and CI's set-up may ask together); the second finds it made.
+exec 9>"$cache/.shop-base.lock"
+flock 9
+if [[ -s $out/rootfs.tar && -s $out/Dockerfile ]]; then
+  echo "$out"
+  exit 0
+fi
 work=$(mktemp -d "$cache/.shop-base-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root="$work/rootfs"
@@ -82,7 +89,7 @@ ENV LANG=C.UTF-8
 CMD ["bash"]
 DOCKERFILE
 rm -rf "$root"
-mv "$work" "$out"
+mv -T "$work" "$out"
 trap - EXIT
 say "made $out ($(du -sh "$out/rootfs.tar" | cut -f1))"
 echo "$out"
