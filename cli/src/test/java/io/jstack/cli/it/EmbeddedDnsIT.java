@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,8 +37,11 @@ class EmbeddedDnsIT extends EmbeddedStackFixture {
   @Test
   void answersAt127_0_0_11_asDockersDns() throws Exception {
     try (DatagramSocket engineUpstream = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        ServerSocket engineUpstreamTcp =
+            new ServerSocket(engineUpstream.getLocalPort(), 5, InetAddress.getLoopbackAddress());
         DatagramSocket ownServer = new DatagramSocket(new InetSocketAddress(OWN_DNS, 53))) {
       fakeResolver(engineUpstream, (byte) 78);
+      fakeTcpResolver(engineUpstreamTcp, (byte) 78);
       fakeResolver(ownServer, (byte) 77);
       Map<String, String> upstream = new HashMap<>(env);
       upstream.put("JSTACK_DNS_UPSTREAM", "127.0.0.1:" + engineUpstream.getLocalPort());
@@ -79,6 +86,8 @@ class EmbeddedDnsIT extends EmbeddedStackFixture {
       assertThat(exec("a", "nslookup", "b", "127.0.0.11")).contains("Address: " + b);
       assertThat(exec("a", "nslookup", "b")).contains("Address: " + b);
       assertThat(tcpAnswer("a", "b")).endsWith(addressHex(b));
+      // Over TCP, a name the engine does not know goes upstream over TCP.
+      assertThat(tcpAnswer("a", "far.example.test")).endsWith(addressHex("192.0.2.78"));
       // Other names: the engine's upstream for a, c's own server for c.
       assertThat(exec("a", "nslookup", "far.example.test")).contains("Address: 192.0.2.78");
       assertThat(exec("c", "nslookup", "far.example.test")).contains("Address: 192.0.2.77");
@@ -152,8 +161,9 @@ class EmbeddedDnsIT extends EmbeddedStackFixture {
         exec(
             service, "sh", "-c", "printf '" + octal + "' | nc -w 2 127.0.0.11 53 | od -An -v -tx1");
     String answer = hex.replaceAll("\\s+", "");
-    // Its length, then the same id, a response with one answer.
-    assertThat(answer).startsWith(String.format("%04x", answer.length() / 2 - 2) + "4a538580");
+    // Its length, then the same id, a response (recursion desired and available, NOERROR).
+    assertThat(answer).startsWith(String.format("%04x", answer.length() / 2 - 2) + "4a53");
+    assertThat(answer.substring(8, 12)).isIn("8580", "8180");
     return answer;
   }
 
@@ -210,6 +220,31 @@ class EmbeddedDnsIT extends EmbeddedStackFixture {
               }
             },
             "fake-resolver-" + last);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The same over TCP (each message after its two-byte length), one connection at a time. */
+  private static void fakeTcpResolver(ServerSocket server, byte last) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                  DataInputStream in = new DataInputStream(s.getInputStream());
+                  byte[] query = new byte[in.readUnsignedShort()];
+                  in.readFully(query);
+                  byte[] reply = reply(query, last);
+                  DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                  out.writeShort(reply.length);
+                  out.write(reply);
+                  out.flush();
+                } catch (java.io.IOException closed) {
+                  // Closed, or a client that went away: the next one.
+                }
+              }
+            },
+            "fake-tcp-resolver-" + last);
     t.setDaemon(true);
     t.start();
   }

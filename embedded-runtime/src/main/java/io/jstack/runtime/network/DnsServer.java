@@ -11,15 +11,20 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -159,16 +164,20 @@ public final class DnsServer implements AutoCloseable {
     private final Channel udp;
     private final Channel tcp;
 
+    /** The TCP connections it accepted and not yet closed. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
     private Inside(Channel udp, Channel tcp) {
       this.udp = udp;
       this.tcp = tcp;
     }
 
-    /** Stops answering there; its sockets are closed. */
+    /** Stops answering there; its sockets, and the connections it holds, are closed. */
     @Override
     public void close() {
-      udp.close().awaitUninterruptibly();
-      tcp.close().awaitUninterruptibly();
+      discard(udp);
+      discard(tcp);
+      connections.close().awaitUninterruptibly();
     }
   }
 
@@ -185,17 +194,22 @@ public final class DnsServer implements AutoCloseable {
       made =
           NetNamespaces.inside(
               namespace,
-              () ->
-                  new Channel[] {
-                    new EpollDatagramChannel(SocketProtocolFamily.INET),
-                    new EpollServerSocketChannel(SocketProtocolFamily.INET)
-                  });
+              () -> {
+                Channel u = new EpollDatagramChannel(SocketProtocolFamily.INET);
+                try {
+                  return new Channel[] {u, new EpollServerSocketChannel(SocketProtocolFamily.INET)};
+                } catch (RuntimeException e) {
+                  discard(u);
+                  throw e;
+                }
+              });
     } catch (NetNamespaces.Failed e) {
       throw new EngineException(
           "cannot serve DNS in " + namespace + ": " + e.getMessage() + " (is it gone?)", e);
     }
     Channel udp = made[0];
     Channel tcp = made[1];
+    Inside inside = new Inside(udp, tcp);
     InetSocketAddress at = new InetSocketAddress(inetOf(address), 53);
     try {
       new Bootstrap()
@@ -207,10 +221,12 @@ public final class DnsServer implements AutoCloseable {
       new ServerBootstrap()
           .group(group)
           .channelFactory(() -> (EpollServerSocketChannel) tcp)
+          .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
           .childHandler(
               new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel c) {
+                  inside.connections.add(c);
                   c.pipeline()
                       .addLast(
                           new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2), new Stream(asker));
@@ -218,15 +234,13 @@ public final class DnsServer implements AutoCloseable {
               })
           .bind(at)
           .sync();
-      return new Inside(udp, tcp);
+      return inside;
     } catch (InterruptedException e) {
-      udp.close();
-      tcp.close();
+      inside.close();
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted starting the DNS server in " + namespace, e);
     } catch (Exception e) { // bind failures come as checked native errors
-      udp.close();
-      tcp.close();
+      inside.close();
       throw new EngineException(
           "cannot serve DNS on " + address + ":53 in " + namespace + ": " + e.getMessage(), e);
     }
@@ -238,6 +252,15 @@ public final class DnsServer implements AutoCloseable {
     bound.clear();
     forwarders.shutdownNow();
     group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Closes a channel, also one never registered with an event loop (its socket only). */
+  private static void discard(Channel c) {
+    if (c.isRegistered()) {
+      c.close().awaitUninterruptibly();
+    } else {
+      c.unsafe().closeForcibly();
+    }
   }
 
   /** The {@link InetAddress} of an IPv4 address number. */
@@ -308,6 +331,13 @@ public final class DnsServer implements AutoCloseable {
   private final class Stream extends SimpleChannelInboundHandler<ByteBuf> {
     private final Asker asker;
 
+    /**
+     * Questions not answered yet, and whether the client has sent all it will (event loop only).
+     */
+    private int pending;
+
+    private boolean inputDone;
+
     Stream(Asker asker) {
       this.asker = asker;
     }
@@ -315,13 +345,42 @@ public final class DnsServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
       Channel ch = ctx.channel();
+      pending++;
       respond(
           ByteBufUtil.getBytes(frame),
           asker,
           true,
           reply ->
-              ch.writeAndFlush(
-                  Unpooled.buffer(2 + reply.length).writeShort(reply.length).writeBytes(reply)));
+              ch.eventLoop()
+                  .execute(
+                      () -> {
+                        pending--;
+                        ch.writeAndFlush(
+                                Unpooled.buffer(2 + reply.length)
+                                    .writeShort(reply.length)
+                                    .writeBytes(reply))
+                            .addListener(
+                                f -> {
+                                  if (inputDone && pending == 0) {
+                                    ch.close();
+                                  }
+                                });
+                      }));
+    }
+
+    /**
+     * A client that sends its questions and then shuts its side down (as {@code nc} does) still
+     * gets its answers: the connection closes once they are written.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof ChannelInputShutdownEvent) {
+        inputDone = true;
+        if (pending == 0) {
+          ctx.close();
+        }
+      }
+      ctx.fireUserEventTriggered(event);
     }
 
     @Override
