@@ -8,6 +8,7 @@ import io.jstack.runtime.container.ExecConfig;
 import io.jstack.runtime.engine.ContainerSettings;
 import io.jstack.runtime.engine.ExecRequest;
 import io.jstack.runtime.image.Healthcheck;
+import io.jstack.runtime.network.ResolvConf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +92,11 @@ final class CreateBody {
             h.path("Init").isBoolean() ? h.path("Init").asBoolean() : null,
             sysctls,
             ulimits,
-            strings(h.path("ExtraHosts")));
+            strings(h.path("ExtraHosts")),
+            new ResolvConf.Asked(
+                dnsServers(h.path("Dns")),
+                strings(h.path("DnsSearch")),
+                strings(h.path("DnsOptions"))));
     Map<String, ContainerSettings.EndpointRequest> networks = new LinkedHashMap<>();
     body.path("NetworkingConfig")
         .path("EndpointsConfig")
@@ -269,7 +274,21 @@ final class CreateBody {
       ulimits.addObject().put("Name", u.name()).put("Soft", u.soft()).put("Hard", u.hard());
     }
     o.set("ExtraHosts", strings(h.extraHosts()));
+    o.set("Dns", strings(h.dns().servers()));
+    o.set("DnsOptions", strings(h.dns().options()));
+    o.set("DnsSearch", strings(h.dns().search()));
     return o;
+  }
+
+  /**
+   * {@code HostConfig.Dns}: IP addresses.
+   *
+   * @throws IllegalArgumentException naming one that is not
+   */
+  private static List<String> dnsServers(JsonNode n) {
+    List<String> out = strings(n);
+    out.forEach(ResolvConf::server);
+    return out;
   }
 
   private static List<String> strings(JsonNode n) {

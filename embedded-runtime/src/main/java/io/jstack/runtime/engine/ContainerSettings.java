@@ -2,6 +2,7 @@ package io.jstack.runtime.engine;
 
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.image.Healthcheck;
+import io.jstack.runtime.network.ResolvConf;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -82,6 +83,8 @@ public record ContainerSettings(
    *     on-failure}
    * @param init whether an init runs as PID 1, or null for the engine's default (none)
    * @param memory, nanoCpus, pidsLimit, shmSize limits; 0 for none
+   * @param dns its {@code Dns}, {@code DnsSearch} and {@code DnsOptions} (none in a record written
+   *     before they were kept)
    */
   public record Host(
       String networkMode,
@@ -103,9 +106,12 @@ public record ContainerSettings(
       @Nullable Boolean init,
       Map<String, String> sysctls,
       List<ContainerConfig.Ulimit> ulimits,
-      List<String> extraHosts) {
+      List<String> extraHosts,
+      ResolvConf.Asked dns) {
 
+    @SuppressWarnings("NullAway") // absent from older records
     public Host {
+      dns = java.util.Objects.requireNonNullElse(dns, ResolvConf.Asked.NONE);
       binds = List.copyOf(binds);
       mounts = List.copyOf(mounts);
       portBindings = List.copyOf(portBindings);

@@ -106,6 +106,11 @@ public final class EmbeddedEngine {
     return events;
   }
 
+  /** The DNS, for the supervisor (a run ended). */
+  ContainerDns dns() {
+    return dns;
+  }
+
   /** The published ports, for the supervisor (a run ended). */
   PublishedPorts ports() {
     return ports;
@@ -127,6 +132,12 @@ public final class EmbeddedEngine {
           ports.publish(c.record());
         } catch (EngineException e) {
           // Its port is someone else's now; the container runs on, unpublished.
+          System.err.println("jstack engine: " + e.getMessage());
+        }
+        try {
+          // The sockets of the engine before went with it: they are made again.
+          dns.attach(c.record());
+        } catch (EngineException e) {
           System.err.println("jstack engine: " + e.getMessage());
         }
       }
@@ -264,11 +275,20 @@ public final class EmbeddedEngine {
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
     attachments.plug(r);
-    List<PublishedPort> published = ports.publish(r);
+    // Its DNS answers at 127.0.0.11 before its process asks anything.
+    dns.attach(r);
+    List<PublishedPort> published;
+    try {
+      published = ports.publish(r);
+    } catch (RuntimeException e) {
+      dns.detach(r.id());
+      throw e;
+    }
     try {
       containers.start(r.id(), socket -> consoles.connectWaiting(r.id(), socket));
     } catch (RuntimeException e) {
       ports.unpublish(r.id());
+      dns.detach(r.id());
       throw e;
     }
     ContainerRecord started = r.started(Instant.now(), byPolicy, published);
@@ -298,6 +318,7 @@ public final class EmbeddedEngine {
     store.write(c.record().stopped());
     ports.unpublish(c.record().id());
     containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
+    dns.detach(c.record().id());
     announceExits();
     events.emit(c.record(), "stop", Map.of());
   }
@@ -409,6 +430,7 @@ public final class EmbeddedEngine {
     if (c.alive()) {
       events.emit(c.record(), "die", Map.of("exitCode", "137"));
     }
+    dns.detach(c.record().id());
     attachments.unplug(c.record());
     events.emit(c.record(), "destroy", Map.of());
     store.forget(c.record().id());

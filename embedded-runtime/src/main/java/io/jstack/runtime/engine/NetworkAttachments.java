@@ -6,6 +6,7 @@ import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Networks;
 import io.jstack.runtime.network.Plumbing;
+import io.jstack.runtime.network.ResolvConf;
 import io.jstack.runtime.network.Subnet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,14 +213,32 @@ final class NetworkAttachments {
   }
 
   /**
-   * A container on bridge networks asks the engine's DNS, on its first network's gateway; null
-   * without a bridge network.
+   * The {@code /etc/resolv.conf} of a container, as dockerd writes it: on a user-defined network
+   * the engine's DNS at 127.0.0.11 (see {@link ResolvConf#embedded}); on Docker's default network
+   * (or none) the host's, its loopback nameservers left out, or what the container asks for, the
+   * gateway standing in when no nameserver is left; with {@code network_mode: container:<x>} that
+   * of x; null for the host's as it is ({@code network_mode: host}).
    */
   @Nullable String resolvConf(ContainerRecord r) {
-    return r.firstEndpoint()
-        .map(first -> networks.require(first.network()))
-        .map(n -> "nameserver " + Subnet.address(n.gateway()) + "\noptions ndots:0\n")
-        .orElse(null);
+    String mode = r.settings().host().networkMode();
+    if (mode.startsWith("container:")) {
+      ContainerRecord other = store.require(mode.substring("container:".length())).record();
+      return other.settings().host().networkMode().startsWith("container:")
+          ? null
+          : resolvConf(other);
+    }
+    if (mode.equals("host")) {
+      return null;
+    }
+    ResolvConf.Asked asked = r.settings().host().dns();
+    if (ContainerDns.embedded(r)) {
+      return ResolvConf.embedded(ResolvConf.host(), asked);
+    }
+    String gateway =
+        r.firstEndpoint()
+            .map(first -> Subnet.address(networks.require(first.network()).gateway()))
+            .orElse(null);
+    return ResolvConf.copied(ResolvConf.host(), asked, gateway);
   }
 
   /**

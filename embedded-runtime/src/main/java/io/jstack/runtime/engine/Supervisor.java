@@ -117,6 +117,7 @@ final class Supervisor implements AutoCloseable {
   void exited(ContainerRecord r, int code) {
     health.remove(r.id());
     engine.ports().unpublish(r.id());
+    engine.dns().detach(r.id());
     if (!watching) {
       return;
     }

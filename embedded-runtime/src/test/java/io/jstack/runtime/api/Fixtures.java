@@ -6,6 +6,7 @@ import io.jstack.runtime.engine.ContainerRecord;
 import io.jstack.runtime.engine.ContainerSettings;
 import io.jstack.runtime.engine.Endpoint;
 import io.jstack.runtime.engine.PublishedPort;
+import io.jstack.runtime.network.ResolvConf;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ final class Fixtures {
         null,
         Map.of(),
         List.of(),
-        List.of());
+        List.of(),
+        ResolvConf.Asked.NONE);
   }
 
   static ContainerSettings settings(Map<String, String> labels) {

@@ -5,6 +5,7 @@ import io.jstack.runtime.engine.ContainerSettings;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.image.Healthcheck;
+import io.jstack.runtime.network.ResolvConf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,7 +132,8 @@ public final class StepContainers {
             null,
             Map.of(),
             List.of(),
-            List.of());
+            List.of(),
+            ResolvConf.Asked.NONE);
     return new ContainerSettings(
         reference,
         List.of(),
