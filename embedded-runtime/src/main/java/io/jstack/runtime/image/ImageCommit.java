@@ -14,20 +14,21 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A new image from an image and a directory of changes over it (a container's overlay upper
- * directory): the changes as one more layer ({@link LayerWriter}, gzip-compressed,
- * content-addressed, unpacked for containers), the image's config with that layer, a history entry
- * and the defaults given, and a manifest of the image's layers and the new one, in the image's
- * manifest format. What {@code docker commit} makes, and what each step of a build will.
+ * directory): the changes as one more layer ({@link LayerWriter}, a plain tar until a push
+ * compresses it, content-addressed, unpacked for containers), the image's config with that layer, a
+ * history entry and the defaults given, and a manifest of the image's layers and the new one, in
+ * the image's manifest format. What {@code docker commit} makes, and what each step of a build
+ * will.
  */
 public final class ImageCommit {
-  private static final String OCI_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
-  private static final String DOCKER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+  // Layers made here are stored as plain tars, as dockerd and BuildKit keep theirs: a push
+  // compresses them (RegistryClient), as it does loaded images' layers.
+  private static final String OCI_TAR = "application/vnd.oci.image.layer.v1.tar";
+  private static final String DOCKER_TAR = "application/vnd.docker.image.rootfs.diff.tar";
 
   /** The empty image a build's {@code FROM scratch} starts from (never stored itself). */
   private static final String SCRATCH_MANIFEST =
@@ -154,7 +155,7 @@ public final class ImageCommit {
       ImageStore.Layer added =
           layer == null
               ? null
-              : new ImageStore.Layer(layer.digest(), docker ? DOCKER_GZIP : OCI_GZIP, layer.size());
+              : new ImageStore.Layer(layer.digest(), docker ? DOCKER_TAR : OCI_TAR, layer.size());
       return write(
           store,
           baseManifest,
@@ -290,13 +291,12 @@ public final class ImageCommit {
     return manifestDigest;
   }
 
-  /** A layer written: its compressed blob, and its content unpacked for containers. */
+  /** A layer written: its blob (the tar), and its content unpacked for containers. */
   private record Written(ImageStore.Blob blob, ImageStore.Unpacked unpacked) {}
 
   /**
-   * Writes the layer of {@code changes} once, as a tar that goes both to a gzip blob (fastest
-   * compression: this thread's work) and to the store's unpacker on a thread of its own, so that
-   * compressing and unpacking overlap rather than follow each other.
+   * Writes the layer of {@code changes} once, as a tar that goes both to its blob and to the
+   * store's unpacker on a thread of its own, so that the two overlap rather than follow each other.
    */
   private static Written writeLayer(ImageStore store, Path changes, @Nullable Instant clamp)
       throws IOException {
@@ -321,16 +321,9 @@ public final class ImageCommit {
         blob =
             store.writeBlob(
                 out -> {
-                  GZIPOutputStream gz =
-                      new GZIPOutputStream(out, 1 << 16) {
-                        {
-                          def.setLevel(Deflater.BEST_SPEED);
-                        }
-                      };
-                  OutputStream both = new Tee(gz, pipe);
+                  OutputStream both = new Tee(out, pipe);
                   LayerWriter.write(changes, both, clamp);
                   both.flush();
-                  gz.finish();
                 });
       }
     } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
+import io.jstack.runtime.image.internal.ParallelGzip;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Pulls images from and pushes them to registries that speak the OCI distribution API, into and out
@@ -275,7 +275,7 @@ public final class RegistryClient {
               gz =
                   store.writeBlob(
                       out -> {
-                        GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
+                        ParallelGzip gzip = new ParallelGzip(out);
                         in.transferTo(gzip);
                         gzip.finish();
                       });
