@@ -31,7 +31,7 @@ interface ContainerService {
   void start(String idOrName);
 
   /** Stops it with {@code signal} (null: its own), then SIGKILL after {@code timeout}. */
-  void stop(String idOrName, @Nullable String signal, Duration timeout);
+  void stop(String idOrName, @Nullable String signal, @Nullable Duration timeout);
 
   /** Sends {@code signal} (null: SIGKILL). */
   void kill(String idOrName, @Nullable String signal);

@@ -28,19 +28,20 @@ final class CreateBody {
     JsonNode h = body.path("HostConfig");
     List<ContainerSettings.Mount> mounts = new ArrayList<>();
     for (JsonNode m : h.path("Mounts")) {
+      JsonNode tmpfs = m.path("TmpfsOptions");
       mounts.add(
           new ContainerSettings.Mount(
               m.path("Type").asText(),
               m.path("Source").asText(""),
               m.path("Target").asText(),
               m.path("ReadOnly").asBoolean(),
-              m.path("VolumeOptions").path("NoCopy").asBoolean(false)));
+              m.path("VolumeOptions").path("NoCopy").asBoolean(false),
+              tmpfs.path("SizeBytes").isNumber() ? tmpfs.path("SizeBytes").asLong() : null,
+              tmpfs.path("Mode").isNumber() ? tmpfs.path("Mode").asInt() : null));
     }
-    // The -tmpfs / compose tmpfs form: mount point to options, as tmpfs mounts.
-    h.path("Tmpfs")
-        .fieldNames()
-        .forEachRemaining(
-            target -> mounts.add(new ContainerSettings.Mount("tmpfs", "", target, false, false)));
+    // The --tmpfs / compose tmpfs form: mount point to options.
+    Map<String, String> tmpfs = new LinkedHashMap<>();
+    h.path("Tmpfs").properties().forEach(e -> tmpfs.put(e.getKey(), e.getValue().asText("")));
     List<ContainerSettings.PortBinding> ports = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : h.path("PortBindings").properties()) {
       String[] portAndProtocol = e.getKey().split("/", 2);
@@ -91,7 +92,8 @@ final class CreateBody {
             h.path("Init").isBoolean() ? h.path("Init").asBoolean() : null,
             sysctls,
             ulimits,
-            strings(h.path("ExtraHosts")));
+            strings(h.path("ExtraHosts")),
+            tmpfs);
     Map<String, ContainerSettings.EndpointRequest> networks = new LinkedHashMap<>();
     body.path("NetworkingConfig")
         .path("EndpointsConfig")
@@ -205,6 +207,10 @@ final class CreateBody {
       c.set("Healthcheck", d.healthcheck().json());
     }
     c.put("Image", image);
+    if (!d.volumes().isEmpty()) {
+      ObjectNode volumes = c.putObject("Volumes");
+      d.volumes().forEach(volumes::putObject);
+    }
     String workdir = s.workingDir();
     put(c, "WorkingDir", workdir != null && !workdir.isEmpty() ? workdir : d.workingDir());
     List<String> entrypoint = s.entrypoint() != null ? s.entrypoint() : d.entrypoint();
@@ -235,6 +241,15 @@ final class CreateBody {
       mount.put("Target", m.target()).put("ReadOnly", m.readOnly());
       if (m.noCopy()) {
         mount.putObject("VolumeOptions").put("NoCopy", true);
+      }
+      if (m.tmpfsSize() != null || m.tmpfsMode() != null) {
+        ObjectNode options = mount.putObject("TmpfsOptions");
+        if (m.tmpfsSize() != null) {
+          options.put("SizeBytes", m.tmpfsSize());
+        }
+        if (m.tmpfsMode() != null) {
+          options.put("Mode", m.tmpfsMode());
+        }
       }
     }
     ObjectNode ports = o.putObject("PortBindings");
@@ -269,6 +284,10 @@ final class CreateBody {
       ulimits.addObject().put("Name", u.name()).put("Soft", u.soft()).put("Hard", u.hard());
     }
     o.set("ExtraHosts", strings(h.extraHosts()));
+    if (!h.tmpfs().isEmpty()) {
+      ObjectNode tmpfs = o.putObject("Tmpfs");
+      h.tmpfs().forEach(tmpfs::put);
+    }
     return o;
   }
 

@@ -91,7 +91,7 @@ final class EngineBackend
   }
 
   @Override
-  public void stop(String idOrName, @Nullable String signal, Duration timeout) {
+  public void stop(String idOrName, @Nullable String signal, @Nullable Duration timeout) {
     engine.stop(idOrName, signal, timeout);
   }
 

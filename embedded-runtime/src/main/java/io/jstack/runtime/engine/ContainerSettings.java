@@ -51,6 +51,27 @@ public record ContainerSettings(
     return !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
   }
 
+  /** This with another stop signal. */
+  ContainerSettings withStopSignal(@Nullable String changed) {
+    return new ContainerSettings(
+        image,
+        entrypoint,
+        cmd,
+        env,
+        workingDir,
+        user,
+        hostname,
+        domainname,
+        labels,
+        changed,
+        stopTimeout,
+        healthcheck,
+        exposedPorts,
+        console,
+        host,
+        networks);
+  }
+
   /** This with another healthcheck. */
   ContainerSettings withHealthcheck(@Nullable Healthcheck changed) {
     return new ContainerSettings(
@@ -82,6 +103,7 @@ public record ContainerSettings(
    *     on-failure}
    * @param init whether an init runs as PID 1, or null for the engine's default (none)
    * @param memory, nanoCpus, pidsLimit, shmSize limits; 0 for none
+   * @param tmpfs {@code HostConfig.Tmpfs}, mount point to options ({@code size=64m,mode=0755})
    */
   public record Host(
       String networkMode,
@@ -103,7 +125,8 @@ public record ContainerSettings(
       @Nullable Boolean init,
       Map<String, String> sysctls,
       List<ContainerConfig.Ulimit> ulimits,
-      List<String> extraHosts) {
+      List<String> extraHosts,
+      Map<String, String> tmpfs) {
 
     public Host {
       binds = List.copyOf(binds);
@@ -115,6 +138,10 @@ public record ContainerSettings(
       sysctls = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sysctls));
       ulimits = List.copyOf(ulimits);
       extraHosts = List.copyOf(extraHosts);
+      // Records written before HostConfig.Tmpfs was kept have none (their tmpfs are mounts).
+      tmpfs =
+          java.util.Collections.unmodifiableMap(
+              tmpfs == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(tmpfs));
     }
 
     /** Whether {@code no-new-privileges} is among its security options. */
@@ -131,9 +158,24 @@ public record ContainerSettings(
    *
    * @param source the host path of a bind, the name of a volume (empty: an anonymous one)
    * @param noCopy whether a new volume is left empty instead of getting the image's files there
+   * @param tmpfsSize a tmpfs's size in bytes ({@code TmpfsOptions.SizeBytes}), or null for the
+   *     kernel's default
+   * @param tmpfsMode a tmpfs's permission bits ({@code TmpfsOptions.Mode}), or null for 1777
    */
   public record Mount(
-      String type, String source, String target, boolean readOnly, boolean noCopy) {}
+      String type,
+      String source,
+      String target,
+      boolean readOnly,
+      boolean noCopy,
+      @Nullable Long tmpfsSize,
+      @Nullable Integer tmpfsMode) {
+
+    /** A mount with no tmpfs options. */
+    public Mount(String type, String source, String target, boolean readOnly, boolean noCopy) {
+      this(type, source, target, readOnly, noCopy, null, null);
+    }
+  }
 
   /**
    * A published port: the container's port and protocol, and the host address and port ({@code

@@ -38,7 +38,8 @@ final class Fixtures {
         null,
         Map.of(),
         List.of(),
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   static ContainerSettings settings(Map<String, String> labels) {

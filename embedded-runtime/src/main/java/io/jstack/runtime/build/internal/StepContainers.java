@@ -55,7 +55,7 @@ public final class StepContainers {
       Consumer<String> output)
       throws IOException {
     String id =
-        engine.create(null, settings(reference, argv, env, workingDir, user, network, mounts));
+        engine.createBuildStep(settings(reference, argv, env, workingDir, user, network, mounts));
     try {
       beforeStart.accept(rootfs(id));
       engine.start(id);
@@ -78,8 +78,8 @@ public final class StepContainers {
 
   /** A new container of {@code reference} that never runs, its root mounted; its id. */
   public String mounted(String reference) {
-    return engine.create(
-        null, settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
+    return engine.createBuildStep(
+        settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
   }
 
   /** Where container {@code id}'s root filesystem is mounted. */
@@ -131,7 +131,8 @@ public final class StepContainers {
             null,
             Map.of(),
             List.of(),
-            List.of());
+            List.of(),
+            Map.of());
     return new ContainerSettings(
         reference,
         List.of(),
