@@ -68,6 +68,12 @@ interface ContainerService {
     return null;
   }
 
+  /** Its mounts as inspect shows them. */
+  default List<io.jstack.runtime.engine.MountPoint> mountPoints(
+      io.jstack.runtime.engine.ContainerRecord r) {
+    return List.of();
+  }
+
   /** Unpacks the tar stream {@code archive} into its directory {@code dir}. */
   void copyTo(String idOrName, String dir, InputStream archive);
 

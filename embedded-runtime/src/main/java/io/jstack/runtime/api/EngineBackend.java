@@ -212,6 +212,12 @@ final class EngineBackend
   }
 
   @Override
+  public List<io.jstack.runtime.engine.MountPoint> mountPoints(
+      io.jstack.runtime.engine.ContainerRecord r) {
+    return engine.mountPoints(r);
+  }
+
+  @Override
   public ImageStore.Image image(String manifestDigest) {
     return engine.images().image(manifestDigest);
   }

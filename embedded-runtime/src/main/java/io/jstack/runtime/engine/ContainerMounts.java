@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a new container mounts, as dockerd decides it at create: its {@code -v} binds, its {@code
@@ -86,6 +87,64 @@ final class ContainerMounts {
     }
     mounts.sort(Comparator.comparingInt(m -> depth(m.target())));
     return mounts;
+  }
+
+  /**
+   * The mounts of a container as inspect shows them, made from what it asked for ({@code host}),
+   * its image's config (null when the image is gone: its volumes are then left out) and the
+   * anonymous volumes made for it, in the order {@link #of} made them.
+   */
+  List<MountPoint> points(
+      ContainerSettings.Host host, @Nullable ImageConfig image, List<String> anonymous) {
+    List<MountPoint> out = new ArrayList<>();
+    Set<String> targets = new HashSet<>();
+    java.util.Iterator<String> made = anonymous.iterator();
+    for (String b : host.binds()) {
+      String[] p = b.split(":");
+      if (p.length < 2) {
+        continue;
+      }
+      targets.add(clean(p[1]));
+      boolean ro = p.length > 2 && List.of(p[2].split(",")).contains("ro");
+      String mode = p.length > 2 ? p[2] : "";
+      if (p[0].startsWith("/")) {
+        out.add(new MountPoint("bind", null, p[0], p[1], mode, !ro, "rprivate"));
+      } else {
+        out.add(volume(p[0], p[1], mode.isEmpty() ? "z" : mode, !ro));
+      }
+    }
+    for (ContainerSettings.Mount m : host.mounts()) {
+      targets.add(clean(m.target()));
+      switch (m.type()) {
+        case "bind" ->
+            out.add(
+                new MountPoint(
+                    "bind", null, m.source(), m.target(), "", !m.readOnly(), "rprivate"));
+        case "tmpfs" ->
+            out.add(new MountPoint("tmpfs", null, "", m.target(), "", !m.readOnly(), ""));
+        case "volume" -> {
+          String name = m.source().isEmpty() ? made.hasNext() ? made.next() : "" : m.source();
+          out.add(volume(name, m.target(), "z", !m.readOnly()));
+        }
+        default -> {
+          // Refused at create.
+        }
+      }
+    }
+    targets.addAll(host.tmpfs().keySet().stream().map(ContainerMounts::clean).toList());
+    if (image != null) {
+      for (String v : image.volumes()) {
+        if (targets.add(clean(v)) && made.hasNext()) {
+          out.add(volume(made.next(), v, "", true));
+        }
+      }
+    }
+    return out;
+  }
+
+  private MountPoint volume(String name, String destination, String mode, boolean rw) {
+    String source = volumes.find(name).map(v -> v.data().toString()).orElse("");
+    return new MountPoint("volume", name, source, destination, mode, rw, "");
   }
 
   /**

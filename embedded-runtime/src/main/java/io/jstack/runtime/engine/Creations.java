@@ -124,6 +124,15 @@ final class Creations {
   }
 
   /**
+   * The mounts of container {@code r} as inspect shows them (its image's config, if still here).
+   */
+  List<MountPoint> mountPoints(ContainerRecord r) {
+    @Nullable ImageConfig image =
+        images.find(r.imageId()).map(m -> images.image(m).defaults()).orElse(null);
+    return mounts.points(r.settings().host(), image, r.anonymousVolumes());
+  }
+
+  /**
    * The process a container runs: its entrypoint and command, each from the image unless it sets
    * its own (its own entrypoint also drops the image's command).
    */

@@ -249,6 +249,11 @@ public final class EmbeddedEngine {
     return creations.create(requestedName, requested, true);
   }
 
+  /** The mounts of container {@code r} as Docker's inspect shows them ({@code Mounts}). */
+  public List<MountPoint> mountPoints(ContainerRecord r) {
+    return creations.mountPoints(r);
+  }
+
   /**
    * Creates the container of a build step; returns its id. The {@code VOLUME}s of its image get no
    * volumes: what it writes there goes to its layer, as BuildKit's RUN keeps it.

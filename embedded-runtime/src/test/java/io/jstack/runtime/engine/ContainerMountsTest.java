@@ -114,6 +114,55 @@ class ContainerMountsTest {
     assertThat(volumes.list()).as("nothing made for a container that is refused").isEmpty();
   }
 
+  @Test
+  void points_showWhatWasMade_asDockerdsInspect() {
+    Volumes volumes = new Volumes(new DataRoot(dir.resolve("root")));
+    ContainerMounts mounts = new ContainerMounts(volumes);
+    String www = dir.resolve("www").toString();
+    ContainerSettings.Host host =
+        host(
+            List.of("named:/named", www + ":/www:ro"),
+            List.of(
+                new ContainerSettings.Mount("volume", "", "/anon", false, false),
+                new ContainerSettings.Mount("tmpfs", "", "/t2", false, false)),
+            Map.of("/t", "size=1m"));
+    ImageConfig image = image("/data", "/named", "/t");
+    List<String> anonymous = new ArrayList<>();
+    mounts.of("web", host, image, true, anonymous);
+
+    List<MountPoint> points = mounts.points(host, image, anonymous);
+
+    assertThat(anonymous).hasSize(2);
+    assertThat(points)
+        .containsExactly(
+            new MountPoint("volume", "named", data(volumes, "named"), "/named", "z", true, ""),
+            new MountPoint("bind", null, www, "/www", "ro", false, "rprivate"),
+            new MountPoint(
+                "volume",
+                anonymous.get(0),
+                data(volumes, anonymous.get(0)),
+                "/anon",
+                "z",
+                true,
+                ""),
+            new MountPoint("tmpfs", null, "", "/t2", "", true, ""),
+            new MountPoint(
+                "volume",
+                anonymous.get(1),
+                data(volumes, anonymous.get(1)),
+                "/data",
+                "",
+                true,
+                ""));
+    assertThat(mounts.points(host, null, anonymous))
+        .as("with its image gone, the image's volumes are left out")
+        .hasSize(4);
+  }
+
+  private static String data(Volumes volumes, String name) {
+    return volumes.find(name).orElseThrow().data().toString();
+  }
+
   private static ContainerSettings.Host host(
       List<String> binds, List<ContainerSettings.Mount> mounts, Map<String, String> tmpfs) {
     return new ContainerSettings.Host(
