@@ -178,6 +178,19 @@ class ServerMountsIT extends OnEachEngine {
                 container("db")))
         .containsExactly("SIGINT {\"/data\":{}}");
 
+    // docker run -v /scratch asks for an anonymous volume in Config.Volumes, beside the image's.
+    assertThat(
+            stack.dockerLines(
+                "run",
+                "--rm",
+                "-v",
+                "/scratch",
+                image,
+                "sh",
+                "-c",
+                "grep -cE ' /(scratch|data) ' /proc/mounts; cat /data/seed"))
+        .containsExactly("2", "seeded");
+
     ok("stop", "db");
     assertThat(stack.dockerLines("logs", container("db"))).containsExactly("got INT");
     assertThat(stack.dockerLines("inspect", "-f", "{{.State.ExitCode}}", container("db")))

@@ -103,6 +103,8 @@ final class CreateBody {
     body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     List<String> exposed = new ArrayList<>();
     body.path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
+    List<String> volumes = new ArrayList<>();
+    body.path("Volumes").fieldNames().forEachRemaining(volumes::add);
     return new ContainerSettings(
         body.path("Image").asText(),
         body.path("Entrypoint").isArray() ? strings(body.path("Entrypoint")) : null,
@@ -117,6 +119,7 @@ final class CreateBody {
         body.path("StopTimeout").isNumber() ? body.path("StopTimeout").asLong() : null,
         body.path("Healthcheck").isObject() ? Healthcheck.of(body.path("Healthcheck")) : null,
         exposed,
+        volumes,
         new ContainerConfig.Console(
             body.path("Tty").asBoolean(),
             body.path("OpenStdin").asBoolean(),
@@ -207,9 +210,11 @@ final class CreateBody {
       c.set("Healthcheck", d.healthcheck().json());
     }
     c.put("Image", image);
-    if (!d.volumes().isEmpty()) {
-      ObjectNode volumes = c.putObject("Volumes");
-      d.volumes().forEach(volumes::putObject);
+    java.util.Set<String> volumes = new java.util.TreeSet<>(s.volumes());
+    volumes.addAll(d.volumes());
+    if (!volumes.isEmpty()) {
+      ObjectNode v = c.putObject("Volumes");
+      volumes.forEach(v::putObject);
     }
     String workdir = s.workingDir();
     put(c, "WorkingDir", workdir != null && !workdir.isEmpty() ? workdir : d.workingDir());

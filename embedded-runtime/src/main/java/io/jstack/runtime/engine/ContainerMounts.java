@@ -30,10 +30,11 @@ final class ContainerMounts {
   }
 
   /**
-   * The mounts of container {@code name}; named volumes it mounts are created, and the names of the
-   * anonymous volumes made for it are added to {@code anonymous}. The image's volumes are left out
-   * when {@code imageVolumes} is false (a build step's container, whose writes there go to its
-   * layer, as BuildKit's RUN keeps them).
+   * The mounts of container {@code name}; named volumes it mounts are created, each path of {@code
+   * own} (its {@code Config.Volumes}) and of its image's volumes that no mount covers gets an
+   * anonymous volume, and the names of the anonymous volumes made for it are added to {@code
+   * anonymous}. The image's volumes are left out when {@code imageVolumes} is false (a build step's
+   * container, whose writes there go to its layer, as BuildKit's RUN keeps them).
    *
    * @throws EngineException.InvalidArgument when two mounts have one target, or a tmpfs has a bad
    *     target or option
@@ -43,6 +44,7 @@ final class ContainerMounts {
   List<ContainerConfig.BindMount> of(
       String name,
       ContainerSettings.Host host,
+      List<String> own,
       ImageConfig image,
       boolean imageVolumes,
       List<String> anonymous) {
@@ -77,12 +79,10 @@ final class ContainerMounts {
                 mounts.add(
                     new ContainerConfig.BindMount(
                         "tmpfs", null, target, false, false, TmpfsOptions.of(name, target, data))));
-    if (imageVolumes) {
-      for (String v : image.volumes()) {
-        if (targets.add(clean(v))) {
-          Volumes.Volume volume = anonymousVolume(anonymous);
-          mounts.add(new ContainerConfig.BindMount("volume", volume.data(), v, false, true));
-        }
+    for (String v : anonymousPaths(own, image, imageVolumes)) {
+      if (targets.add(clean(v))) {
+        Volumes.Volume volume = anonymousVolume(anonymous);
+        mounts.add(new ContainerConfig.BindMount("volume", volume.data(), v, false, true));
       }
     }
     mounts.sort(Comparator.comparingInt(m -> depth(m.target())));
@@ -90,12 +90,16 @@ final class ContainerMounts {
   }
 
   /**
-   * The mounts of a container as inspect shows them, made from what it asked for ({@code host}),
-   * its image's config (null when the image is gone: its volumes are then left out) and the
-   * anonymous volumes made for it, in the order {@link #of} made them.
+   * The mounts of a container as inspect shows them, made from what it asked for ({@code host} and
+   * {@code own}, its {@code Config.Volumes}), its image's config (null when the image is gone: its
+   * volumes are then left out) and the anonymous volumes made for it, in the order {@link #of} made
+   * them.
    */
   List<MountPoint> points(
-      ContainerSettings.Host host, @Nullable ImageConfig image, List<String> anonymous) {
+      ContainerSettings.Host host,
+      List<String> own,
+      @Nullable ImageConfig image,
+      List<String> anonymous) {
     List<MountPoint> out = new ArrayList<>();
     Set<String> targets = new HashSet<>();
     java.util.Iterator<String> made = anonymous.iterator();
@@ -132,14 +136,25 @@ final class ContainerMounts {
       }
     }
     targets.addAll(host.tmpfs().keySet().stream().map(ContainerMounts::clean).toList());
-    if (image != null) {
-      for (String v : image.volumes()) {
-        if (targets.add(clean(v)) && made.hasNext()) {
-          out.add(volume(made.next(), v, "", true));
-        }
+    for (String v : anonymousPaths(own, image, true)) {
+      if (targets.add(clean(v)) && made.hasNext()) {
+        out.add(volume(made.next(), v, "", true));
       }
     }
     return out;
+  }
+
+  /**
+   * The paths that get anonymous volumes unless a mount covers them: the container's own ({@code
+   * Config.Volumes}), then its image's (with {@code imageVolumes}; none when the image is gone).
+   */
+  private static List<String> anonymousPaths(
+      List<String> own, @Nullable ImageConfig image, boolean imageVolumes) {
+    List<String> paths = new ArrayList<>(own);
+    if (imageVolumes && image != null) {
+      paths.addAll(image.volumes());
+    }
+    return paths;
   }
 
   private MountPoint volume(String name, String destination, String mode, boolean rw) {

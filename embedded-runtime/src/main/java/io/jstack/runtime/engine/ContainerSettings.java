@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param env its environment ({@code KEY=value}), over the image's
  * @param healthcheck its healthcheck, completed from the image's at create; null for none
  * @param exposedPorts the ports it exposes ({@code 8080/tcp})
+ * @param volumes the paths it asks anonymous volumes for (Docker's {@code Config.Volumes}, what
+ *     {@code docker run -v /data} sends), besides its image's
  * @param networks the endpoints it asked for, by network name (Docker's {@code EndpointsConfig})
  */
 public record ContainerSettings(
@@ -34,6 +36,7 @@ public record ContainerSettings(
     @Nullable Long stopTimeout,
     @Nullable Healthcheck healthcheck,
     List<String> exposedPorts,
+    List<String> volumes,
     ContainerConfig.Console console,
     Host host,
     Map<String, EndpointRequest> networks) {
@@ -42,6 +45,8 @@ public record ContainerSettings(
     env = List.copyOf(env);
     labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     exposedPorts = List.copyOf(exposedPorts);
+    // Records written before Config.Volumes was kept have none.
+    volumes = volumes == null ? List.of() : List.copyOf(volumes);
     networks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(networks));
   }
 
@@ -67,6 +72,7 @@ public record ContainerSettings(
         stopTimeout,
         healthcheck,
         exposedPorts,
+        volumes,
         console,
         host,
         networks);
@@ -88,6 +94,7 @@ public record ContainerSettings(
         stopTimeout,
         changed,
         exposedPorts,
+        volumes,
         console,
         host,
         networks);

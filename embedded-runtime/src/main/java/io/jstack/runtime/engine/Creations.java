@@ -129,7 +129,7 @@ final class Creations {
   List<MountPoint> mountPoints(ContainerRecord r) {
     @Nullable ImageConfig image =
         images.find(r.imageId()).map(m -> images.image(m).defaults()).orElse(null);
-    return mounts.points(r.settings().host(), image, r.anonymousVolumes());
+    return mounts.points(r.settings().host(), r.settings().volumes(), image, r.anonymousVolumes());
   }
 
   /**
@@ -183,7 +183,7 @@ final class Creations {
                               + " is missing: pull the image again")));
     }
     List<ContainerConfig.BindMount> mounts =
-        this.mounts.of(name, host, ic, imageVolumes, anonymous);
+        this.mounts.of(name, host, s.volumes(), ic, imageVolumes, anonymous);
     return new ContainerConfig(
         r.id(),
         name,

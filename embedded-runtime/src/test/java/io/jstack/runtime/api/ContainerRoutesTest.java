@@ -458,6 +458,13 @@ class ContainerRoutesTest {
   }
 
   @Test
+  void create_withConfigVolumes_keepsThePaths_asDockerRunVSendsThem() {
+    api.post("/containers/create", "{'Image': 'alpine', 'Volumes': {'/data': {}, '/logs': {}}}");
+
+    assertThat(engine.created.volumes()).containsExactly("/data", "/logs");
+  }
+
+  @Test
   void create_withATmpfsMount_keepsItsSizeModeAndReadOnly() {
     api.post(
         "/containers/create",

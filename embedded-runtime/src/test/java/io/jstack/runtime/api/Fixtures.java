@@ -57,6 +57,7 @@ final class Fixtures {
         null,
         null,
         List.of(),
+        List.of(),
         ContainerConfig.Console.NONE,
         host("bridge"),
         Map.of());

@@ -28,6 +28,7 @@ class ContainerMountsTest {
             .of(
                 "db",
                 host(List.of("pgdata:/var/lib/postgresql/data/"), List.of(), Map.of()),
+                List.of(),
                 image("/var/lib/postgresql/data", "/var/log/app"),
                 true,
                 anonymous);
@@ -46,13 +47,40 @@ class ContainerMountsTest {
   }
 
   @Test
+  void of_givesTheContainersOwnVolumesAnAnonymousVolume_asDockerRunV() {
+    Volumes volumes = new Volumes(new DataRoot(dir));
+    List<String> anonymous = new ArrayList<>();
+
+    List<ContainerConfig.BindMount> mounts =
+        new ContainerMounts(volumes)
+            .of(
+                "web",
+                host(List.of(), List.of(), Map.of()),
+                List.of("/cache", "/data"),
+                image("/data", "/logs"),
+                true,
+                anonymous);
+
+    assertThat(mounts)
+        .extracting(ContainerConfig.BindMount::target)
+        .containsExactly("/cache", "/data", "/logs");
+    assertThat(anonymous).as("one volume for /data, which both ask for").hasSize(3);
+  }
+
+  @Test
   void of_forABuildStep_leavesTheImageVolumesInItsRoot() {
     Volumes volumes = new Volumes(new DataRoot(dir));
     List<String> anonymous = new ArrayList<>();
 
     assertThat(
             new ContainerMounts(volumes)
-                .of("step", host(List.of(), List.of(), Map.of()), image("/data"), false, anonymous))
+                .of(
+                    "step",
+                    host(List.of(), List.of(), Map.of()),
+                    List.of(),
+                    image("/data"),
+                    false,
+                    anonymous))
         .isEmpty();
     assertThat(anonymous).isEmpty();
     assertThat(volumes.list()).isEmpty();
@@ -70,6 +98,7 @@ class ContainerMountsTest {
                         new ContainerSettings.Mount(
                             "tmpfs", "", "/srv/cache/hot", true, false, 1L << 20, 0700)),
                     Map.of("/srv", "size=64m")),
+                List.of(),
                 image(),
                 true,
                 new ArrayList<>());
@@ -94,6 +123,7 @@ class ContainerMountsTest {
                     .of(
                         "web",
                         host(List.of("cache:/cache"), List.of(), Map.of("/cache/", "size=1m")),
+                        List.of(),
                         image(),
                         true,
                         new ArrayList<>()))
@@ -107,6 +137,7 @@ class ContainerMountsTest {
                     .of(
                         "web",
                         host(List.of("cache:/cache"), List.of(), Map.of("/run", "bogus")),
+                        List.of(),
                         image("/data"),
                         true,
                         new ArrayList<>()))
@@ -128,11 +159,11 @@ class ContainerMountsTest {
             Map.of("/t", "size=1m"));
     ImageConfig image = image("/data", "/named", "/t");
     List<String> anonymous = new ArrayList<>();
-    mounts.of("web", host, image, true, anonymous);
+    mounts.of("web", host, List.of("/own"), image, true, anonymous);
 
-    List<MountPoint> points = mounts.points(host, image, anonymous);
+    List<MountPoint> points = mounts.points(host, List.of("/own"), image, anonymous);
 
-    assertThat(anonymous).hasSize(2);
+    assertThat(anonymous).hasSize(3);
     assertThat(points)
         .containsExactly(
             new MountPoint("volume", "named", data(volumes, "named"), "/named", "z", true, ""),
@@ -147,16 +178,18 @@ class ContainerMountsTest {
                 ""),
             new MountPoint("tmpfs", null, "", "/t2", "", true, ""),
             new MountPoint(
+                "volume", anonymous.get(1), data(volumes, anonymous.get(1)), "/own", "", true, ""),
+            new MountPoint(
                 "volume",
-                anonymous.get(1),
-                data(volumes, anonymous.get(1)),
+                anonymous.get(2),
+                data(volumes, anonymous.get(2)),
                 "/data",
                 "",
                 true,
                 ""));
-    assertThat(mounts.points(host, null, anonymous))
+    assertThat(mounts.points(host, List.of("/own"), null, anonymous))
         .as("with its image gone, the image's volumes are left out")
-        .hasSize(4);
+        .hasSize(5);
   }
 
   private static String data(Volumes volumes, String name) {

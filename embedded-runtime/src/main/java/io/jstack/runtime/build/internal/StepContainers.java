@@ -147,6 +147,7 @@ public final class StepContainers {
         null,
         NO_HEALTHCHECK,
         List.of(),
+        List.of(),
         ContainerConfig.Console.NONE,
         host,
         Map.of());
