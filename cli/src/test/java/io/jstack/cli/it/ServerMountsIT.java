@@ -85,6 +85,8 @@ class ServerMountsIT extends OnEachEngine {
     // PostgreSQL's dynamic shared memory (posix) lives in /dev/shm: 64 MiB by default.
     assertThat(exec("plain", "grep ' /dev/shm ' /proc/mounts"))
         .isEqualTo("shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0\n");
+    assertThat(stack.dockerLines("inspect", "-f", "{{.HostConfig.ShmSize}}", container("plain")))
+        .containsExactly("67108864");
     assertThat(
             stack.dockerLines(
                 "inspect",

@@ -281,7 +281,8 @@ final class CreateBody {
     o.put("Memory", h.memory());
     o.put("NanoCpus", h.nanoCpus());
     o.put("PidsLimit", h.pidsLimit());
-    o.put("ShmSize", h.shmSize());
+    // As dockerd fills it in at create: the size /dev/shm gets (64 MiB unless it asked).
+    o.put("ShmSize", h.shmSize() > 0 ? h.shmSize() : 64L << 20);
     ObjectNode sysctls = o.putObject("Sysctls");
     h.sysctls().forEach(sysctls::put);
     ArrayNode ulimits = o.putArray("Ulimits");

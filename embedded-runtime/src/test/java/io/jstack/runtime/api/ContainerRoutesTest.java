@@ -232,6 +232,10 @@ class ContainerRoutesTest {
     assertThat(i.path("State").has("Health")).isFalse();
     assertThat(i.path("HostConfig").path("NetworkMode").asText()).isEqualTo("bridge");
     assertThat(i.path("HostConfig").path("RestartPolicy").path("Name").asText()).isEqualTo("no");
+    assertThat(i.path("HostConfig").path("ShmSize").asLong())
+        .as("dockerd's default size of /dev/shm")
+        .isEqualTo(67108864L);
+    assertThat(i.path("HostConfig").has("Tmpfs")).as("omitted when empty, as dockerd").isFalse();
   }
 
   @Test
