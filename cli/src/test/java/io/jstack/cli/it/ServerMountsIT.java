@@ -121,6 +121,29 @@ class ServerMountsIT extends OnEachEngine {
 
   @ParameterizedTest
   @EnumSource(EngineKind.class)
+  void badStopSignal_failsUpInOneLine_namingTheServiceAndSignal(EngineKind engine)
+      throws Exception {
+    on(engine);
+    stack.compose(
+        """
+        services:
+          db:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            stop_signal: SIGFOO
+        """);
+
+    JstackRunner.Run up = stack.run("up", "-d");
+
+    assertThat(up.code()).isNotZero();
+    List<String> lines = up.err().lines().filter(l -> l.startsWith("jstack: ")).toList();
+    assertThat(lines).hasSize(1);
+    // dockerd: "Invalid signal: SIGFOO".
+    assertThat(lines.get(0)).contains("(service db)").containsIgnoringCase("signal: SIGFOO");
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
   void imageVolume_getsAnAnonymousVolumeWithTheImagesFiles_andDownVRemovesIt(EngineKind engine)
       throws Exception {
     on(engine);

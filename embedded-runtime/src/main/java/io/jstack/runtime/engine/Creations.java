@@ -5,6 +5,7 @@ import io.jstack.engine.ImageReference;
 import io.jstack.engine.Names;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
+import io.jstack.runtime.container.Signals;
 import io.jstack.runtime.image.Healthcheck;
 import io.jstack.runtime.image.ImageConfig;
 import io.jstack.runtime.image.ImageStore;
@@ -61,6 +62,14 @@ final class Creations {
         requestedName != null
             ? Names.container(requestedName)
             : "jstack_" + Ids.random().substring(0, 12);
+    String stopSignal = requested.stopSignal();
+    if (stopSignal != null && !Signals.known(stopSignal)) {
+      throw new EngineException.InvalidArgument(
+          "invalid signal: "
+              + stopSignal
+              + " is not a stop signal; use a name such as SIGTERM, SIGINT or SIGQUIT, or a"
+              + " number");
+    }
     String imageRef = requested.image();
     ImageReference ref = ImageReference.parse(imageRef);
     String manifest =
