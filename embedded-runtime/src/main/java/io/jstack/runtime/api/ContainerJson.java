@@ -147,7 +147,18 @@ final class ContainerJson {
             .put("HostPort", String.valueOf(p.hostPort()));
       }
     }
-    i.putArray("Mounts");
+    ArrayNode mounts = i.putArray("Mounts");
+    for (io.jstack.runtime.engine.MountPoint m : engine.mountPoints(r)) {
+      ObjectNode o = mounts.addObject().put("Type", m.type());
+      if (m.name() != null) {
+        o.put("Name", m.name());
+      }
+      o.put("Source", m.source()).put("Destination", m.destination());
+      if (m.type().equals("volume")) {
+        o.put("Driver", "local");
+      }
+      o.put("Mode", m.mode()).put("RW", m.rw()).put("Propagation", m.propagation());
+    }
     return i;
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code /containers}: list, create, inspect, the lifecycle, wait, top and file copies. */
 final class ContainerRoutes {
@@ -80,9 +81,18 @@ final class ContainerRoutes {
     x.empty(was ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.NO_CONTENT);
   }
 
-  private static Duration timeout(Exchange x) {
+  /** {@code t}, in seconds (-1: no SIGKILL); null for the container's own (by default 10). */
+  private static @Nullable Duration timeout(Exchange x) {
     String t = x.param("t");
-    return Duration.ofSeconds(t == null ? 10 : Long.parseLong(t));
+    if (t == null || t.isEmpty()) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Long.parseLong(t));
+    } catch (NumberFormatException e) {
+      throw new EngineException.InvalidArgument(
+          "t=" + t + " is not a number of seconds: give the stop timeout in whole seconds");
+    }
   }
 
   private void stop(Exchange x) {

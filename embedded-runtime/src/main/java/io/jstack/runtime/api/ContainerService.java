@@ -31,7 +31,7 @@ interface ContainerService {
   void start(String idOrName);
 
   /** Stops it with {@code signal} (null: its own), then SIGKILL after {@code timeout}. */
-  void stop(String idOrName, @Nullable String signal, Duration timeout);
+  void stop(String idOrName, @Nullable String signal, @Nullable Duration timeout);
 
   /** Sends {@code signal} (null: SIGKILL). */
   void kill(String idOrName, @Nullable String signal);
@@ -66,6 +66,12 @@ interface ContainerService {
    */
   default io.jstack.runtime.image.@Nullable ImageConfig imageDefaults(String imageId) {
     return null;
+  }
+
+  /** Its mounts as inspect shows them. */
+  default List<io.jstack.runtime.engine.MountPoint> mountPoints(
+      io.jstack.runtime.engine.ContainerRecord r) {
+    return List.of();
   }
 
   /** Unpacks the tar stream {@code archive} into its directory {@code dir}. */

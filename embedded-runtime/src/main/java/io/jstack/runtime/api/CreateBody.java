@@ -29,19 +29,20 @@ final class CreateBody {
     JsonNode h = body.path("HostConfig");
     List<ContainerSettings.Mount> mounts = new ArrayList<>();
     for (JsonNode m : h.path("Mounts")) {
+      JsonNode tmpfs = m.path("TmpfsOptions");
       mounts.add(
           new ContainerSettings.Mount(
               m.path("Type").asText(),
               m.path("Source").asText(""),
               m.path("Target").asText(),
               m.path("ReadOnly").asBoolean(),
-              m.path("VolumeOptions").path("NoCopy").asBoolean(false)));
+              m.path("VolumeOptions").path("NoCopy").asBoolean(false),
+              tmpfs.path("SizeBytes").isNumber() ? tmpfs.path("SizeBytes").asLong() : null,
+              tmpfs.path("Mode").isNumber() ? tmpfs.path("Mode").asInt() : null));
     }
-    // The -tmpfs / compose tmpfs form: mount point to options, as tmpfs mounts.
-    h.path("Tmpfs")
-        .fieldNames()
-        .forEachRemaining(
-            target -> mounts.add(new ContainerSettings.Mount("tmpfs", "", target, false, false)));
+    // The --tmpfs / compose tmpfs form: mount point to options.
+    Map<String, String> tmpfs = new LinkedHashMap<>();
+    h.path("Tmpfs").properties().forEach(e -> tmpfs.put(e.getKey(), e.getValue().asText("")));
     List<ContainerSettings.PortBinding> ports = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : h.path("PortBindings").properties()) {
       String[] portAndProtocol = e.getKey().split("/", 2);
@@ -96,7 +97,8 @@ final class CreateBody {
             new ResolvConf.Asked(
                 dnsServers(h.path("Dns")),
                 strings(h.path("DnsSearch")),
-                strings(h.path("DnsOptions"))));
+                strings(h.path("DnsOptions"))),
+            tmpfs);
     Map<String, ContainerSettings.EndpointRequest> networks = new LinkedHashMap<>();
     body.path("NetworkingConfig")
         .path("EndpointsConfig")
@@ -106,6 +108,8 @@ final class CreateBody {
     body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     List<String> exposed = new ArrayList<>();
     body.path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
+    List<String> volumes = new ArrayList<>();
+    body.path("Volumes").fieldNames().forEachRemaining(volumes::add);
     return new ContainerSettings(
         body.path("Image").asText(),
         body.path("Entrypoint").isArray() ? strings(body.path("Entrypoint")) : null,
@@ -120,6 +124,7 @@ final class CreateBody {
         body.path("StopTimeout").isNumber() ? body.path("StopTimeout").asLong() : null,
         body.path("Healthcheck").isObject() ? Healthcheck.of(body.path("Healthcheck")) : null,
         exposed,
+        volumes,
         new ContainerConfig.Console(
             body.path("Tty").asBoolean(),
             body.path("OpenStdin").asBoolean(),
@@ -210,6 +215,12 @@ final class CreateBody {
       c.set("Healthcheck", d.healthcheck().json());
     }
     c.put("Image", image);
+    java.util.Set<String> volumes = new java.util.TreeSet<>(s.volumes());
+    volumes.addAll(d.volumes());
+    if (!volumes.isEmpty()) {
+      ObjectNode v = c.putObject("Volumes");
+      volumes.forEach(v::putObject);
+    }
     String workdir = s.workingDir();
     put(c, "WorkingDir", workdir != null && !workdir.isEmpty() ? workdir : d.workingDir());
     List<String> entrypoint = s.entrypoint() != null ? s.entrypoint() : d.entrypoint();
@@ -241,6 +252,15 @@ final class CreateBody {
       if (m.noCopy()) {
         mount.putObject("VolumeOptions").put("NoCopy", true);
       }
+      if (m.tmpfsSize() != null || m.tmpfsMode() != null) {
+        ObjectNode options = mount.putObject("TmpfsOptions");
+        if (m.tmpfsSize() != null) {
+          options.put("SizeBytes", m.tmpfsSize());
+        }
+        if (m.tmpfsMode() != null) {
+          options.put("Mode", m.tmpfsMode());
+        }
+      }
     }
     ObjectNode ports = o.putObject("PortBindings");
     for (ContainerSettings.PortBinding p : h.portBindings()) {
@@ -266,7 +286,8 @@ final class CreateBody {
     o.put("Memory", h.memory());
     o.put("NanoCpus", h.nanoCpus());
     o.put("PidsLimit", h.pidsLimit());
-    o.put("ShmSize", h.shmSize());
+    // As dockerd fills it in at create: the size /dev/shm gets (64 MiB unless it asked).
+    o.put("ShmSize", h.shmSize() > 0 ? h.shmSize() : 64L << 20);
     ObjectNode sysctls = o.putObject("Sysctls");
     h.sysctls().forEach(sysctls::put);
     ArrayNode ulimits = o.putArray("Ulimits");
@@ -277,6 +298,10 @@ final class CreateBody {
     o.set("Dns", strings(h.dns().servers()));
     o.set("DnsOptions", strings(h.dns().options()));
     o.set("DnsSearch", strings(h.dns().search()));
+    if (!h.tmpfs().isEmpty()) {
+      ObjectNode tmpfs = o.putObject("Tmpfs");
+      h.tmpfs().forEach(tmpfs::put);
+    }
     return o;
   }
 

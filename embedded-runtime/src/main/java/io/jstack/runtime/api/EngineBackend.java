@@ -91,7 +91,7 @@ final class EngineBackend
   }
 
   @Override
-  public void stop(String idOrName, @Nullable String signal, Duration timeout) {
+  public void stop(String idOrName, @Nullable String signal, @Nullable Duration timeout) {
     engine.stop(idOrName, signal, timeout);
   }
 
@@ -209,6 +209,12 @@ final class EngineBackend
   @Override
   public io.jstack.runtime.image.@Nullable ImageConfig imageDefaults(String imageId) {
     return engine.images().find(imageId).map(m -> engine.images().image(m).defaults()).orElse(null);
+  }
+
+  @Override
+  public List<io.jstack.runtime.engine.MountPoint> mountPoints(
+      io.jstack.runtime.engine.ContainerRecord r) {
+    return engine.mountPoints(r);
   }
 
   @Override

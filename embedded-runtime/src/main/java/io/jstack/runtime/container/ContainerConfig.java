@@ -89,10 +89,27 @@ public record ContainerConfig(
   /**
    * A host path ({@code bind}), a volume's data directory ({@code volume}) or a {@code tmpfs}
    * mounted into the container. A volume with {@code populate} that is still empty first gets what
-   * the image has at {@code target}, as Docker fills a new volume.
+   * the image has at {@code target}, as Docker fills a new volume. A tmpfs is mounted with {@code
+   * options} (mount flags and tmpfs data, {@code noexec}, {@code size=64m}, ...), which the engine
+   * made and checked.
    */
   public record BindMount(
-      String type, @Nullable Path source, String target, boolean readOnly, boolean populate) {}
+      String type,
+      @Nullable Path source,
+      String target,
+      boolean readOnly,
+      boolean populate,
+      List<String> options) {
+    public BindMount {
+      options = List.copyOf(options);
+    }
+
+    /** A bind or volume mount, or a tmpfs with the kernel's defaults. */
+    public BindMount(
+        String type, @Nullable Path source, String target, boolean readOnly, boolean populate) {
+      this(type, source, target, readOnly, populate, List.of());
+    }
+  }
 
   /**
    * A container of {@code layers} running {@code args}, with every other setting Docker's default.

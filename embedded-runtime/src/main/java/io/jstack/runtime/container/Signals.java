@@ -42,6 +42,18 @@ public final class Signals {
           Map.entry("PWR", 30),
           Map.entry("SYS", 31));
 
+  /**
+   * Whether {@code signal} names a signal as dockerd accepts it for a stop signal: a name with or
+   * without {@code SIG} ({@code SIGINT}, {@code INT}), a number from 1 to 64, or a real-time one
+   * ({@code SIGRTMIN+3}, {@code RTMAX-1}).
+   */
+  public static boolean known(String signal) {
+    return number(signal) != null
+        || signal
+            .toUpperCase(Locale.ROOT)
+            .matches("(SIG)?(RTMIN(\\+([1-9]|1[0-5]))?|RTMAX(-([1-9]|1[0-5]))?)");
+  }
+
   /** {@code TERM}, {@code SIGTERM} or {@code 15} → 15; null for what it does not know. */
   public static @Nullable Integer number(@Nullable String signal) {
     if (signal == null) {

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param env its environment ({@code KEY=value}), over the image's
  * @param healthcheck its healthcheck, completed from the image's at create; null for none
  * @param exposedPorts the ports it exposes ({@code 8080/tcp})
+ * @param volumes the paths it asks anonymous volumes for (Docker's {@code Config.Volumes}, what
+ *     {@code docker run -v /data} sends), besides its image's
  * @param networks the endpoints it asked for, by network name (Docker's {@code EndpointsConfig})
  */
 public record ContainerSettings(
@@ -35,6 +37,7 @@ public record ContainerSettings(
     @Nullable Long stopTimeout,
     @Nullable Healthcheck healthcheck,
     List<String> exposedPorts,
+    List<String> volumes,
     ContainerConfig.Console console,
     Host host,
     Map<String, EndpointRequest> networks) {
@@ -43,6 +46,8 @@ public record ContainerSettings(
     env = List.copyOf(env);
     labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     exposedPorts = List.copyOf(exposedPorts);
+    // Records written before Config.Volumes was kept have none.
+    volumes = volumes == null ? List.of() : List.copyOf(volumes);
     networks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(networks));
   }
 
@@ -50,6 +55,28 @@ public record ContainerSettings(
   public boolean bridged() {
     String mode = host.networkMode();
     return !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
+  }
+
+  /** This with another stop signal. */
+  ContainerSettings withStopSignal(@Nullable String changed) {
+    return new ContainerSettings(
+        image,
+        entrypoint,
+        cmd,
+        env,
+        workingDir,
+        user,
+        hostname,
+        domainname,
+        labels,
+        changed,
+        stopTimeout,
+        healthcheck,
+        exposedPorts,
+        volumes,
+        console,
+        host,
+        networks);
   }
 
   /** This with another healthcheck. */
@@ -68,6 +95,7 @@ public record ContainerSettings(
         stopTimeout,
         changed,
         exposedPorts,
+        volumes,
         console,
         host,
         networks);
@@ -85,6 +113,7 @@ public record ContainerSettings(
    * @param memory, nanoCpus, pidsLimit, shmSize limits; 0 for none
    * @param dns its {@code Dns}, {@code DnsSearch} and {@code DnsOptions} (none in a record written
    *     before they were kept)
+   * @param tmpfs {@code HostConfig.Tmpfs}, mount point to options ({@code size=64m,mode=0755})
    */
   public record Host(
       String networkMode,
@@ -107,7 +136,8 @@ public record ContainerSettings(
       Map<String, String> sysctls,
       List<ContainerConfig.Ulimit> ulimits,
       List<String> extraHosts,
-      ResolvConf.Asked dns) {
+      ResolvConf.Asked dns,
+      Map<String, String> tmpfs) {
 
     @SuppressWarnings("NullAway") // absent from older records
     public Host {
@@ -121,6 +151,10 @@ public record ContainerSettings(
       sysctls = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sysctls));
       ulimits = List.copyOf(ulimits);
       extraHosts = List.copyOf(extraHosts);
+      // Records written before HostConfig.Tmpfs was kept have none (their tmpfs are mounts).
+      tmpfs =
+          java.util.Collections.unmodifiableMap(
+              tmpfs == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(tmpfs));
     }
 
     /** Whether {@code no-new-privileges} is among its security options. */
@@ -137,9 +171,24 @@ public record ContainerSettings(
    *
    * @param source the host path of a bind, the name of a volume (empty: an anonymous one)
    * @param noCopy whether a new volume is left empty instead of getting the image's files there
+   * @param tmpfsSize a tmpfs's size in bytes ({@code TmpfsOptions.SizeBytes}), or null for the
+   *     kernel's default
+   * @param tmpfsMode a tmpfs's permission bits ({@code TmpfsOptions.Mode}), or null for 1777
    */
   public record Mount(
-      String type, String source, String target, boolean readOnly, boolean noCopy) {}
+      String type,
+      String source,
+      String target,
+      boolean readOnly,
+      boolean noCopy,
+      @Nullable Long tmpfsSize,
+      @Nullable Integer tmpfsMode) {
+
+    /** A mount with no tmpfs options. */
+    public Mount(String type, String source, String target, boolean readOnly, boolean noCopy) {
+      this(type, source, target, readOnly, noCopy, null, null);
+    }
+  }
 
   /**
    * A published port: the container's port and protocol, and the host address and port ({@code

@@ -5,11 +5,10 @@ import io.jstack.engine.ImageReference;
 import io.jstack.engine.Names;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
+import io.jstack.runtime.container.Signals;
 import io.jstack.runtime.image.Healthcheck;
 import io.jstack.runtime.image.ImageConfig;
 import io.jstack.runtime.image.ImageStore;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ final class Creations {
   private final ContainerStore store;
   private final Containers containers;
   private final Events events;
+  private final ContainerMounts mounts;
 
   Creations(
       ImageStore images,
@@ -46,19 +46,30 @@ final class Creations {
     this.store = store;
     this.containers = containers;
     this.events = events;
+    this.mounts = new ContainerMounts(volumes);
   }
 
   /**
-   * Creates a container; returns its id.
+   * Creates a container; returns its id. With {@code imageVolumes}, each {@code VOLUME} of its
+   * image that none of its mounts covers gets an anonymous volume, as dockerd gives it.
    *
    * @throws EngineException.Conflict when the name is taken
    * @throws EngineException.NotFound when its image is not here
    */
-  public String create(@Nullable String requestedName, ContainerSettings requested) {
+  public String create(
+      @Nullable String requestedName, ContainerSettings requested, boolean imageVolumes) {
     String name =
         requestedName != null
             ? Names.container(requestedName)
             : "jstack_" + Ids.random().substring(0, 12);
+    String stopSignal = requested.stopSignal();
+    if (stopSignal != null && !Signals.known(stopSignal)) {
+      throw new EngineException.InvalidArgument(
+          "invalid signal: "
+              + stopSignal
+              + " is not a stop signal; use a name such as SIGTERM, SIGINT or SIGQUIT, or a"
+              + " number");
+    }
     String imageRef = requested.image();
     ImageReference ref = ImageReference.parse(imageRef);
     String manifest =
@@ -72,10 +83,16 @@ final class Creations {
       String id = Ids.random();
       Healthcheck own = requested.healthcheck();
       Healthcheck fromImage = image.defaults().healthcheck();
-      ContainerSettings settings =
+      ContainerSettings withHealth =
           fromImage == null
               ? requested
               : requested.withHealthcheck(own == null ? fromImage : own.over(fromImage));
+      // As dockerd's create, the image's STOPSIGNAL unless it gives its own: what stop sends.
+      String imageStop = image.defaults().stopSignal();
+      ContainerSettings settings =
+          requested.stopSignal() == null && imageStop != null
+              ? withHealth.withStopSignal(imageStop)
+              : withHealth;
       endpoints = attachments.endpoints(id, settings);
       ContainerRecord planned =
           new ContainerRecord(
@@ -93,7 +110,18 @@ final class Creations {
               0,
               false);
       List<String> anonymous = new ArrayList<>();
-      containers.create(decode(planned, image, anonymous));
+      try {
+        containers.create(decode(planned, image, imageVolumes, anonymous));
+      } catch (RuntimeException e) {
+        for (String v : anonymous) {
+          try {
+            volumes.remove(v);
+          } catch (RuntimeException also) {
+            e.addSuppressed(also);
+          }
+        }
+        throw e;
+      }
       ContainerRecord record = planned.withAnonymousVolumes(anonymous);
       store.write(record);
       events.emit(record, "create", Map.of());
@@ -102,6 +130,15 @@ final class Creations {
       attachments.settle(endpoints);
       store.release(name);
     }
+  }
+
+  /**
+   * The mounts of container {@code r} as inspect shows them (its image's config, if still here).
+   */
+  List<MountPoint> mountPoints(ContainerRecord r) {
+    @Nullable ImageConfig image =
+        images.find(r.imageId()).map(m -> images.image(m).defaults()).orElse(null);
+    return mounts.points(r.settings().host(), r.settings().volumes(), image, r.anonymousVolumes());
   }
 
   /**
@@ -124,7 +161,7 @@ final class Creations {
    *     is missing or cannot be created, or it mounts what the engine does not support
    */
   private ContainerConfig decode(
-      ContainerRecord r, ImageStore.Image image, List<String> anonymous) {
+      ContainerRecord r, ImageStore.Image image, boolean imageVolumes, List<String> anonymous) {
     ContainerSettings s = r.settings();
     ContainerSettings.Host host = s.host();
     ImageConfig ic = image.defaults();
@@ -154,63 +191,8 @@ final class Creations {
                               + s.image()
                               + " is missing: pull the image again")));
     }
-    List<ContainerConfig.BindMount> mounts = new ArrayList<>();
-    for (String b : host.binds()) {
-      String[] p = b.split(":");
-      boolean ro = p.length > 2 && List.of(p[2].split(",")).contains("ro");
-      if (p[0].startsWith("/")) {
-        Path source = Path.of(p[0]);
-        try {
-          Files.createDirectories(source); // -v semantics: a missing host directory is created
-        } catch (IOException e) {
-          throw new EngineException(
-              "cannot create the bind source " + source + " of " + name + ": " + e.getMessage(), e);
-        }
-        mounts.add(new ContainerConfig.BindMount("bind", source, p[1], ro, false));
-      } else {
-        mounts.add(
-            new ContainerConfig.BindMount(
-                "volume", volumes.create(p[0], Map.of()).data(), p[1], ro, true));
-      }
-    }
-    for (ContainerSettings.Mount m : host.mounts()) {
-      switch (m.type()) {
-        case "bind" -> {
-          Path source = Path.of(m.source());
-          if (!Files.exists(source)) {
-            throw new EngineException(
-                "bind source "
-                    + source
-                    + " of container "
-                    + name
-                    + " does not exist: create it, or let the service's volume create it (create_host_path)");
-          }
-          mounts.add(
-              new ContainerConfig.BindMount("bind", source, m.target(), m.readOnly(), false));
-        }
-        case "tmpfs" ->
-            mounts.add(new ContainerConfig.BindMount("tmpfs", null, m.target(), false, false));
-        case "volume" -> {
-          Volumes.Volume volume;
-          if (m.source().isEmpty()) {
-            volume = volumes.create(Ids.random(), Map.of("com.docker.volume.anonymous", ""));
-            anonymous.add(volume.name());
-          } else {
-            volume = volumes.create(m.source(), Map.of());
-          }
-          mounts.add(
-              new ContainerConfig.BindMount(
-                  "volume", volume.data(), m.target(), m.readOnly(), !m.noCopy()));
-        }
-        default ->
-            throw new EngineException(
-                "container "
-                    + name
-                    + " mounts a "
-                    + m.type()
-                    + ", which the embedded engine does not support yet; use --engine docker for it");
-      }
-    }
+    List<ContainerConfig.BindMount> mounts =
+        this.mounts.of(name, host, s.volumes(), ic, imageVolumes, anonymous);
     return new ContainerConfig(
         r.id(),
         name,

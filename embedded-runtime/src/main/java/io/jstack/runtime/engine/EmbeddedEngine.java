@@ -50,6 +50,13 @@ public final class EmbeddedEngine {
   private final PublishedPorts ports = new PublishedPorts();
   private final ContainerDns dns;
   private final NetworkAttachments attachments;
+
+  /** dockerd's stop timeout for a container that gives none. */
+  private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  /** A stop with timeout -1 waits for the container's exit without a SIGKILL (a long while). */
+  private static final Duration NO_STOP_TIMEOUT = Duration.ofDays(365);
+
   private final Creations creations;
   private final ExecSessions execs;
   private final Consoles consoles;
@@ -250,7 +257,20 @@ public final class EmbeddedEngine {
    * @throws EngineException.NotFound when its image is not here
    */
   public String create(@Nullable String requestedName, ContainerSettings requested) {
-    return creations.create(requestedName, requested);
+    return creations.create(requestedName, requested, true);
+  }
+
+  /** The mounts of container {@code r} as Docker's inspect shows them ({@code Mounts}). */
+  public List<MountPoint> mountPoints(ContainerRecord r) {
+    return creations.mountPoints(r);
+  }
+
+  /**
+   * Creates the container of a build step; returns its id. The {@code VOLUME}s of its image get no
+   * volumes: what it writes there goes to its layer, as BuildKit's RUN keeps it.
+   */
+  public String createBuildStep(ContainerSettings requested) {
+    return creations.create(null, requested, false);
   }
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */
@@ -297,13 +317,17 @@ public final class EmbeddedEngine {
     supervisor.started(started);
   }
 
-  /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}. */
-  public void stop(String idOrName, @Nullable String signal, Duration timeout) {
+  /**
+   * Stops a running container: {@code signal}, else its stop signal (the image's unless it gave its
+   * own; SIGTERM when neither did), then SIGKILL after {@code timeout}, else after its own stop
+   * timeout (10 s unless it gave one), as dockerd; a negative timeout waits without a SIGKILL.
+   */
+  public void stop(String idOrName, @Nullable String signal, @Nullable Duration timeout) {
     String id = require(idOrName).record().id();
     changing(id, () -> stopNow(require(id), signal, timeout));
   }
 
-  private void stopNow(Container c, @Nullable String signal, Duration timeout) {
+  private void stopNow(Container c, @Nullable String signal, @Nullable Duration asked) {
     if (!c.alive()) {
       // Ended, maybe with a restart pending, or with its exit not yet seen by the supervisor (which
       // would then start it again): either way the user's stop holds.
@@ -313,11 +337,18 @@ public final class EmbeddedEngine {
       }
       return;
     }
-    String own = c.record().settings().stopSignal();
-    String sig = signal != null ? signal : own != null ? own : "TERM";
+    String ownSignal = c.record().settings().stopSignal();
+    String sig =
+        signal != null && !signal.isEmpty() ? signal : ownSignal != null ? ownSignal : "TERM";
     store.write(c.record().stopped());
     ports.unpublish(c.record().id());
-    containers.stop(c.record().id(), sig.replaceFirst("^SIG", ""), timeout);
+    Long own = c.record().settings().stopTimeout();
+    Duration timeout =
+        asked != null ? asked : own != null ? Duration.ofSeconds(own) : DEFAULT_STOP_TIMEOUT;
+    containers.stop(
+        c.record().id(),
+        sig.replaceFirst("^SIG", ""),
+        timeout.isNegative() ? NO_STOP_TIMEOUT : timeout);
     dns.detach(c.record().id());
     announceExits();
     events.emit(c.record(), "stop", Map.of());

@@ -232,6 +232,10 @@ class ContainerRoutesTest {
     assertThat(i.path("State").has("Health")).isFalse();
     assertThat(i.path("HostConfig").path("NetworkMode").asText()).isEqualTo("bridge");
     assertThat(i.path("HostConfig").path("RestartPolicy").path("Name").asText()).isEqualTo("no");
+    assertThat(i.path("HostConfig").path("ShmSize").asLong())
+        .as("dockerd's default size of /dev/shm")
+        .isEqualTo(67108864L);
+    assertThat(i.path("HostConfig").has("Tmpfs")).as("omitted when empty, as dockerd").isFalse();
   }
 
   @Test
@@ -445,16 +449,35 @@ class ContainerRoutesTest {
   }
 
   @Test
-  void create_withTmpfsAsAMap_mountsATmpfsThere_asDockerdDoes() {
+  void create_withTmpfsAsAMap_keepsEachMountPointWithItsOptions_asDockerdDoes() {
     api.post(
         "/containers/create",
-        "{'Image': 'alpine', 'HostConfig': {'Tmpfs': {'/run': 'size=1m', '/tmp/cache': ''}}}");
+        "{'Image': 'alpine', 'HostConfig': {'Tmpfs': {'/run': 'size=1m,mode=0700', '/tmp/cache': ''}}}");
+
+    assertThat(engine.created.host().tmpfs())
+        .containsExactly(
+            java.util.Map.entry("/run", "size=1m,mode=0700"),
+            java.util.Map.entry("/tmp/cache", ""));
+    assertThat(engine.created.host().mounts()).isEmpty();
+  }
+
+  @Test
+  void create_withConfigVolumes_keepsThePaths_asDockerRunVSendsThem() {
+    api.post("/containers/create", "{'Image': 'alpine', 'Volumes': {'/data': {}, '/logs': {}}}");
+
+    assertThat(engine.created.volumes()).containsExactly("/data", "/logs");
+  }
+
+  @Test
+  void create_withATmpfsMount_keepsItsSizeModeAndReadOnly() {
+    api.post(
+        "/containers/create",
+        "{'Image': 'alpine', 'HostConfig': {'Mounts': [{'Type': 'tmpfs', 'Target': '/cache',"
+            + " 'ReadOnly': true, 'TmpfsOptions': {'SizeBytes': 10485760, 'Mode': 488}}]}}");
 
     assertThat(engine.created.host().mounts())
-        .extracting(ContainerSettings.Mount::type, ContainerSettings.Mount::target)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("tmpfs", "/run"),
-            org.assertj.core.groups.Tuple.tuple("tmpfs", "/tmp/cache"));
+            new ContainerSettings.Mount("tmpfs", "", "/cache", true, false, 10485760L, 0750));
   }
 
   @Test
@@ -504,14 +527,19 @@ class ContainerRoutesTest {
   }
 
   @Test
-  void stop_takesItsTimeoutAndSignal_defaultTenSeconds() {
+  void stop_takesItsTimeoutAndSignal_noneForTheContainersOwn() {
     assertThat(api.post("/containers/web/stop").status()).isEqualTo(204);
     assertThat(api.post("/containers/web/stop?t=3&signal=SIGINT").status()).isEqualTo(204);
-    assertThat(api.post("/containers/web/stop?t=soon").status()).isEqualTo(400);
+    assertThat(api.post("/containers/web/stop?t=-1").status()).isEqualTo(204);
+    ApiClient.Answer bad = api.post("/containers/web/stop?t=soon");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.text()).contains("t=soon is not a number of seconds");
 
     assertThat(engine.calls)
         .containsExactly(
-            "stop web signal=null timeout=PT10S", "stop web signal=SIGINT timeout=PT3S");
+            "stop web signal=null timeout=null",
+            "stop web signal=SIGINT timeout=PT3S",
+            "stop web signal=null timeout=PT-1S");
   }
 
   @Test

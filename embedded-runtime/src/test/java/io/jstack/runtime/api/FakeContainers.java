@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Containers in memory, for the container, log and stats routes: answers from the containers it was
@@ -112,7 +113,7 @@ final class FakeContainers implements ContainerService, LogService, StatsService
   }
 
   @Override
-  public void stop(String idOrName, String signal, Duration timeout) {
+  public void stop(String idOrName, @Nullable String signal, @Nullable Duration timeout) {
     call("stop " + require(idOrName).record().name() + " signal=" + signal + " timeout=" + timeout);
   }
 

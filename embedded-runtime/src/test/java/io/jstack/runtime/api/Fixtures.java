@@ -40,7 +40,8 @@ final class Fixtures {
         Map.of(),
         List.of(),
         List.of(),
-        ResolvConf.Asked.NONE);
+        ResolvConf.Asked.NONE,
+        Map.of());
   }
 
   static ContainerSettings settings(Map<String, String> labels) {
@@ -57,6 +58,7 @@ final class Fixtures {
         null,
         null,
         null,
+        List.of(),
         List.of(),
         ContainerConfig.Console.NONE,
         host("bridge"),

@@ -119,6 +119,31 @@ class RecordUpgradeTest {
   }
 
   @Test
+  void aFormat2RecordWrittenBeforeTmpfsOptionsWereKept_readsWithNone() throws Exception {
+    Path c = Files.createDirectories(dir.resolve("containers/before"));
+    ContainerRecord r = RecordUpgrade.fromVersion1(recorded());
+    RecordFile.write(c, r);
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            Exchange.JSON.readTree(c.resolve("record.json").toFile());
+    com.fasterxml.jackson.databind.node.ObjectNode host =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.path("container").path("settings").path("host");
+    assertThat(host.has("tmpfs")).isTrue();
+    host.remove("tmpfs");
+    for (com.fasterxml.jackson.databind.JsonNode m : host.path("mounts")) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) m)
+          .remove(List.of("tmpfsSize", "tmpfsMode"));
+    }
+    Files.write(c.resolve("record.json"), Exchange.JSON.writeValueAsBytes(json));
+
+    ContainerRecord read = RecordFile.read(RecordFile.in(c)).orElseThrow();
+
+    assertThat(read.settings().host().tmpfs()).isEmpty();
+    assertThat(read).isEqualTo(r);
+  }
+
+  @Test
   void anUnupgradedOrNewerRecord_isRefusedInOneLine_andGarbageIsUnreadable() throws Exception {
     Path c = Files.createDirectories(dir.resolve("c"));
     Files.write(c.resolve("record.json"), Exchange.JSON.writeValueAsBytes(recorded()));

@@ -188,6 +188,22 @@ class BuildIT {
   }
 
   @Test
+  void aRunAfterVolume_writesIntoTheLayer_asBuildKit_andMakesNoVolume() throws Exception {
+    Path context =
+        context(
+            "FROM jstack-examples/busybox:latest\nRUN mkdir /work\nVOLUME /work\n"
+                + "RUN echo after > /work/after\n");
+    Built ours = build(host, context);
+    Built kit = build(BUILDKIT, context);
+
+    assertThat(ours.tree).isEqualTo(kit.tree);
+    assertThat(ours.tree).anyMatch(l -> l.startsWith("/work/after regular file"));
+    assertThat(engine.volumes().list())
+        .as("a build step's container gets no volumes (the tree's run --rm removed its own)")
+        .isEmpty();
+  }
+
+  @Test
   void aSymlinkOutOfTheContext_orAnIgnoredFile_isNotFound_onBoth() throws Exception {
     for (String copy : List.of("COPY dir/outside /x", "COPY secret.txt /x")) {
       Path context = context("FROM jstack-examples/busybox:latest\n" + copy + "\n");

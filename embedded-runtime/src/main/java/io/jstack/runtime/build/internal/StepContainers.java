@@ -56,7 +56,7 @@ public final class StepContainers {
       Consumer<String> output)
       throws IOException {
     String id =
-        engine.create(null, settings(reference, argv, env, workingDir, user, network, mounts));
+        engine.createBuildStep(settings(reference, argv, env, workingDir, user, network, mounts));
     try {
       beforeStart.accept(rootfs(id));
       engine.start(id);
@@ -79,8 +79,8 @@ public final class StepContainers {
 
   /** A new container of {@code reference} that never runs, its root mounted; its id. */
   public String mounted(String reference) {
-    return engine.create(
-        null, settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
+    return engine.createBuildStep(
+        settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
   }
 
   /** Where container {@code id}'s root filesystem is mounted. */
@@ -133,7 +133,8 @@ public final class StepContainers {
             Map.of(),
             List.of(),
             List.of(),
-            ResolvConf.Asked.NONE);
+            ResolvConf.Asked.NONE,
+            Map.of());
     return new ContainerSettings(
         reference,
         List.of(),
@@ -147,6 +148,7 @@ public final class StepContainers {
         null,
         null,
         NO_HEALTHCHECK,
+        List.of(),
         List.of(),
         ContainerConfig.Console.NONE,
         host,

@@ -311,7 +311,15 @@ public final class OciSpec {
     }
     for (ContainerConfig.BindMount m : c.mounts()) {
       if (m.type().equals("tmpfs")) {
-        mount(mounts, m.target(), "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
+        // The engine made its options from dockerd's defaults and the container's own.
+        mount(
+            mounts,
+            m.target(),
+            "tmpfs",
+            "tmpfs",
+            m.options().isEmpty()
+                ? new String[] {"noexec", "nosuid", "nodev", "rprivate"}
+                : m.options().toArray(String[]::new));
       } else {
         bind(
             mounts,
