@@ -451,6 +451,17 @@ public final class ImageStore {
   /** A layer as a manifest lists it. */
   public record Layer(String digest, String mediaType, long size) {}
 
+  /** The uncompressed tar of a stored layer's blob, whatever its media type's compression. */
+  public InputStream openLayer(Layer layer) throws IOException {
+    InputStream raw = Files.newInputStream(blobPath(layer.digest()));
+    try {
+      return RegistryClient.decompress(layer.mediaType(), raw);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
   /** The image whose manifest (a single-platform one) is {@code manifestDigest}. */
   public Image image(String manifestDigest) {
     try {

@@ -168,8 +168,7 @@ public final class RegistryClient {
 
   private void unpack(ImageStore.Layer layer, String diffId) throws IOException {
     progress.accept(new Progress(short12(layer.digest()), "Extracting", -1, -1));
-    try (InputStream raw = Files.newInputStream(store.blobPath(layer.digest()));
-        InputStream tar = decompress(layer.mediaType(), raw)) {
+    try (InputStream tar = store.openLayer(layer)) {
       store.putLayer(diffId, tar);
     }
   }

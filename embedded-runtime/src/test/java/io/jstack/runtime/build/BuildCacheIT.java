@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -265,9 +264,7 @@ class BuildCacheIT {
     List<String> entries = new ArrayList<>();
     long latest = 0;
     for (ImageStore.Layer l : img.layers().subList(base.layers().size(), img.layers().size())) {
-      try (TarArchiveInputStream tar =
-          new TarArchiveInputStream(
-              new GZIPInputStream(Files.newInputStream(store.blobPath(l.digest()))))) {
+      try (TarArchiveInputStream tar = new TarArchiveInputStream(store.openLayer(l))) {
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
           entries.add(e.getName());
           latest = Math.max(latest, e.getModTime().toInstant().getEpochSecond());
