@@ -109,8 +109,8 @@ public record ContainerSettings(
       List<String> extraHosts,
       ResolvConf.Asked dns) {
 
-    @SuppressWarnings("NullAway") // absent from older records
     public Host {
+      // Absent (null) in a record written before it was kept.
       dns = java.util.Objects.requireNonNullElse(dns, ResolvConf.Asked.NONE);
       binds = List.copyOf(binds);
       mounts = List.copyOf(mounts);
