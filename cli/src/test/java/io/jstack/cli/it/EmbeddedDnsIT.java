@@ -111,6 +111,34 @@ class EmbeddedDnsIT extends EmbeddedStackFixture {
     }
   }
 
+  @Test
+  void defaultNetworkAndHostMode_getTheFilesDockerdWrites() throws Exception {
+    compose("services:\n  idle:\n    image: jstack-examples/busybox:latest\n");
+    ok("ps"); // starts the engine
+    for (List<String> options :
+        List.of(
+            List.<String>of(),
+            List.of(
+                "--dns", "10.1.2.3", "--dns-search", "foo.example", "--dns-option", "timeout:2"),
+            List.of("--dns-option", "ndots:2"),
+            List.of("--network", "host"))) {
+      List<String> run = new java.util.ArrayList<>(List.of("run", "--rm"));
+      run.addAll(options);
+      run.addAll(List.of("jstack-examples/busybox:latest", "cat", "/etc/resolv.conf"));
+      Docker.Result dockerd = Docker.run(null, with("docker", run));
+      assertThat(dockerd.code()).as(dockerd.err()).isZero();
+      Docker.Result embedded = stack.docker(run.toArray(String[]::new));
+      assertThat(embedded.code()).as(embedded.err()).isZero();
+      assertThat(embedded.out()).as("resolv.conf with " + options).isEqualTo(dockerd.out());
+    }
+  }
+
+  private static String[] with(String first, List<String> rest) {
+    List<String> all = new java.util.ArrayList<>(List.of(first));
+    all.addAll(rest);
+    return all.toArray(String[]::new);
+  }
+
   /** The resolv.conf dockerd gives a container on a user-defined network with {@code options}. */
   private static String dockerdResolvConf(String... options) {
     String network = "jstack-dns-it-" + UUID.randomUUID().toString().substring(0, 6);

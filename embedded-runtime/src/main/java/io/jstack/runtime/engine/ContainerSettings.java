@@ -139,8 +139,8 @@ public record ContainerSettings(
       ResolvConf.Asked dns,
       Map<String, String> tmpfs) {
 
-    @SuppressWarnings("NullAway") // absent from older records
     public Host {
+      // Absent (null) in a record written before it was kept.
       dns = java.util.Objects.requireNonNullElse(dns, ResolvConf.Asked.NONE);
       binds = List.copyOf(binds);
       mounts = List.copyOf(mounts);

@@ -12,6 +12,7 @@ import io.jstack.runtime.engine.Endpoint;
 import io.jstack.runtime.engine.PublishedPort;
 import io.jstack.runtime.engine.RecordFile;
 import io.jstack.runtime.image.Healthcheck;
+import io.jstack.runtime.network.ResolvConf;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,5 +159,25 @@ class RecordUpgradeTest {
     Files.writeString(c.resolve("record.json"), "{\"format\":2,\"contai");
     assertThatThrownBy(() -> RecordFile.read(RecordFile.in(c)))
         .isInstanceOf(RecordFile.Unreadable.class);
+  }
+
+  @Test
+  void aRecordWrittenBeforeDnsSettingsWereKept_readsWithNone() throws Exception {
+    ContainerRecord r = RecordUpgrade.fromVersion1(recorded());
+    Path c = Files.createDirectories(dir.resolve("containers/c"));
+    RecordFile.write(c, r);
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            Exchange.JSON.readTree(c.resolve("record.json").toFile());
+    com.fasterxml.jackson.databind.node.ObjectNode host =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.path("container").path("settings").path("host");
+    assertThat(host.has("dns")).isTrue();
+    host.remove("dns");
+    Files.write(c.resolve("record.json"), Exchange.JSON.writeValueAsBytes(json));
+
+    ContainerRecord read = RecordFile.read(RecordFile.in(c)).orElseThrow();
+    assertThat(read.settings().host().dns()).isEqualTo(ResolvConf.Asked.NONE);
+    assertThat(read).isEqualTo(r);
   }
 }
