@@ -4,30 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jstack.engine.testing.NothingLeft;
-import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.api.EngineServer;
-import io.jstack.runtime.container.RuntimeTools;
-import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.internal.LayerUnpacker;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code docker build} (the classic protocol, the real {@code docker} CLI) against the embedded
@@ -35,11 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * defaults, the same number of history entries, and the same files (path, type, mode, owner, size,
  * content, link target) where the build wrote; a failing RUN fails both, naming its line on ours.
  */
-class BuildIT {
+class BuildIT extends EmbeddedBuildFixture {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Stands for dockerd's BuildKit where a test names the engine a build runs on. */
-  private static final String BUILDKIT = "buildkit";
 
   /** Lists what the build wrote, one line per entry, with each file's content hash. */
   private static final String TREE =
@@ -100,44 +85,9 @@ class BuildIT {
           "CMD echo $TARGET",
           "");
 
-  @TempDir Path dir;
-  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
-  private EmbeddedEngine engine;
-  private EngineServer server;
-  private String host;
-  private final String tag = UUID.randomUUID().toString().substring(0, 8);
-  private final List<String[]> cleanUps = new ArrayList<>();
-
   @BeforeEach
   void engine() throws Exception {
-    Path archive = dir.resolve("busybox.tar");
-    docker(null, "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
-    engine = new EmbeddedEngine(new DataRoot(dir.resolve("data")), RuntimeTools.detect());
-    try (InputStream in = Files.newInputStream(archive)) {
-      ImageArchives.load(engine.images(), in, null);
-    }
-    engine.supervise(Duration.ofMillis(200), List.of());
-    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
-    host = "unix://" + dir.resolve("engine.sock");
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (String[] c : cleanUps) {
-      run(c);
-    }
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (engine != null) {
-        engine.stopSupervising();
-        // RUN's containers are on the default bridge network, which the engine made for them.
-        engine.networks().list().forEach(engine.networks()::remove);
-      }
-    }
-    LayerUnpacker.removeTree(dir.resolve("data"));
+    serveAnEngine();
   }
 
   @Test
@@ -360,16 +310,6 @@ class BuildIT {
     return new Built(picked, history, Arrays.asList(tree.split("\n")));
   }
 
-  private String failedBuild(String on, Path context) throws Exception {
-    String image = "jstack-build-it-fail:" + tag;
-    cleanUps.add(cli(on, "rmi", "-f", image));
-    String[] cmd = cli(on, "build", "-t", image, context.toString());
-    Process p = builder(cmd).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isNotZero();
-    return out;
-  }
-
   /**
    * History texts without ARG's: BuildKit records an ARG's default as written, the plan only the
    * value it takes.
@@ -422,39 +362,5 @@ class BuildIT {
         });
     LayerUnpacker.removeTree(inner);
     return c;
-  }
-
-  private static String[] cli(String on, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(BUILDKIT.equals(on) ? "/usr/bin/docker" : "docker"));
-    if (on != null && !BUILDKIT.equals(on)) {
-      cmd.addAll(List.of("-H", on));
-    }
-    cmd.addAll(List.of(args));
-    return cmd.toArray(String[]::new);
-  }
-
-  /**
-   * The classic builder on both sides (the protocol the engine serves), or BuildKit on dockerd
-   * through Debian's 20.10 client (the newer client on PATH has no buildx).
-   */
-  private static ProcessBuilder builder(String[] cmd) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DOCKER_BUILDKIT", cmd[0].equals("/usr/bin/docker") ? "1" : "0");
-    return pb;
-  }
-
-  /** Runs the docker CLI; what it printed; fails unless it exits 0. */
-  private static String docker(String on, String... args) throws Exception {
-    String[] cmd = cli(on, args);
-    Process p = builder(cmd).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-    return out;
-  }
-
-  private static void run(String[] cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    p.waitFor();
   }
 }
