@@ -211,6 +211,35 @@ class BuildIT extends EmbeddedBuildFixture {
     assertThat(theirs).contains("exit code: 3");
   }
 
+  /**
+   * {@code -f} names the file errors name, by its base name, as BuildKit's frontend names it (the
+   * client sends it as {@code filename}); BuildKit 0.8 prints no file name, so theirs only fails. A
+   * Dockerfile outside the context, which the docker CLI sends under a random name, is {@code
+   * Dockerfile}.
+   */
+  @Test
+  void errors_nameTheDockerfileBuilt() throws Exception {
+    Path context = context("FROM jstack-examples/busybox:latest\n");
+    Path bad = context.resolve("Dockerfile.bad");
+    Files.writeString(bad, "FROM jstack-examples/busybox:latest\nRUN exit 3\n");
+    Path sub = Files.createDirectories(context.resolve("sub")).resolve("app.Dockerfile");
+    Files.writeString(sub, "FROM jstack-examples/busybox:latest\n\nFROBNICATE now\n");
+    Path outside = dir.resolve("outside.Dockerfile");
+    Files.writeString(outside, "FROM jstack-examples/busybox:latest\nRUN exit 4\n");
+
+    assertThat(failedBuild(host, context, "-f", bad.toString()))
+        .contains("Dockerfile.bad:2: RUN exit 3 exited 3");
+    assertThat(failedBuild(BUILDKIT, context, "-f", bad.toString())).contains("exit code: 3");
+    assertThat(failedBuild(host, context, "-f", sub.toString()))
+        .contains("app.Dockerfile:3: unknown instruction: FROBNICATE")
+        .doesNotContain("sub/app.Dockerfile:");
+    assertThat(failedBuild(BUILDKIT, context, "-f", sub.toString()))
+        .contains("unknown instruction: FROBNICATE");
+    assertThat(failedBuild(host, context, "-f", outside.toString()))
+        .contains("Dockerfile:2: RUN exit 4 exited 4")
+        .doesNotContain(".dockerfile.");
+  }
+
   @Test
   void target_buildsOnlyWhatItNeeds_fromScratch() throws Exception {
     Path context =
