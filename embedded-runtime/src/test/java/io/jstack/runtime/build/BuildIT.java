@@ -8,7 +8,6 @@ import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -212,6 +211,58 @@ class BuildIT extends EmbeddedBuildFixture {
   }
 
   /**
+   * {@code docker history} against the engine's socket ({@code GET /images/{name}/history}) shows
+   * what dockerd's shows of the image BuildKit built from the same Dockerfile: the same CreatedBy,
+   * newest first; the image's ID on the newest entry only ({@code <missing>} below it, as for any
+   * image without local parents); an empty size where a step made no layer.
+   */
+  @Test
+  void history_overTheApi_asDockerdShowsBuildKitsImage() throws Exception {
+    Path context =
+        context(
+            String.join(
+                "\n",
+                "FROM jstack-examples/busybox:latest",
+                "ENV APP_HOME=/app",
+                "WORKDIR /app",
+                "COPY app.txt ./",
+                "RUN echo built > out.txt",
+                "LABEL org.example.name=\"the app\"",
+                "EXPOSE 8080",
+                "CMD [\"cat\", \"out.txt\"]",
+                ""));
+    String ours = "jstack-build-it-history:" + tag;
+    String kit = ours + "-kit";
+    cleanUps.add(cli(host, "rmi", "-f", ours));
+    cleanUps.add(cli(BUILDKIT, "rmi", "-f", kit));
+    docker(host, "build", "-t", ours, context.toString());
+    docker(BUILDKIT, "build", "-t", kit, context.toString());
+
+    String createdBy = "{{.CreatedBy}}";
+    assertThat(docker(host, "history", "--no-trunc", "--format", createdBy, ours))
+        .isEqualTo(docker(BUILDKIT, "history", "--no-trunc", "--format", createdBy, kit))
+        .contains("RUN /bin/sh -c echo built > out.txt # buildkit");
+    String idAndSize = "{{.ID}} {{.Size}}";
+    List<String> ourRows =
+        docker(host, "history", "--no-trunc", "--format", idAndSize, ours).lines().toList();
+    List<String> kitRows =
+        docker(BUILDKIT, "history", "--no-trunc", "--format", idAndSize, kit).lines().toList();
+    String id = docker(host, "image", "inspect", "-f", "{{.Id}}", ours).strip();
+    assertThat(ourRows.get(0)).startsWith(id + " ");
+    assertThat(kitRows.get(0)).startsWith("sha256:");
+    assertThat(ourRows.subList(1, ourRows.size())).allMatch(r -> r.startsWith("<missing> "));
+    assertThat(kitRows.subList(1, kitRows.size())).allMatch(r -> r.startsWith("<missing> "));
+    // Which steps made a layer: the sizes differ (ours are the stored, compressed layers').
+    assertThat(ourRows.stream().map(r -> r.endsWith(" 0B")).toList())
+        .isEqualTo(kitRows.stream().map(r -> r.endsWith(" 0B")).toList());
+    // The default table: a heading, then the entries, the newest by its short ID.
+    List<String> table = docker(host, "history", ours).lines().toList();
+    assertThat(table).hasSize(ourRows.size() + 1);
+    assertThat(table.get(0)).startsWith("IMAGE ");
+    assertThat(table.get(1)).startsWith(id.substring(7, 19) + " ");
+  }
+
+  /**
    * {@code -f} names the file errors name, by its base name, as BuildKit's frontend names it (the
    * client sends it as {@code filename}); BuildKit 0.8 prints no file name, so theirs only fails. A
    * Dockerfile outside the context, which the docker CLI sends under a random name, is {@code
@@ -309,19 +360,7 @@ class BuildIT extends EmbeddedBuildFixture {
             "OnBuild")) {
       picked.put(f, String.valueOf(config.get(f)));
     }
-    List<String> history = new ArrayList<>();
-    if (on == null || on.equals(BUILDKIT)) {
-      String h = docker(on, "history", "--no-trunc", "--format", "{{.CreatedBy}}", image);
-      history.addAll(Arrays.asList(h.substring(0, h.length() - 1).split("\n", -1)));
-      java.util.Collections.reverse(history);
-    } else {
-      engine
-          .images()
-          .image(engine.images().find(image).orElseThrow())
-          .config()
-          .path("history")
-          .forEach(e -> history.add(e.path("created_by").asText()));
-    }
+    List<String> history = history(on, image);
     String tree =
         docker(
             on,

@@ -313,21 +313,7 @@ class BuildStagesIT extends EmbeddedBuildFixture {
 
   private Built built(String on, String image, String under) throws Exception {
     JsonNode config = config(on, image);
-    List<String> history = new ArrayList<>();
-    if (on.equals(BUILDKIT)) {
-      String h = docker(on, "history", "--no-trunc", "--format", "{{.CreatedBy}}", image);
-      // Without strip(): the base image's oldest entry has an empty CreatedBy.
-      history.addAll(List.of(h.substring(0, h.length() - 1).split("\n", -1)));
-      java.util.Collections.reverse(history);
-    } else {
-      // The engine serves no image history yet: its store's config has it.
-      engine
-          .images()
-          .image(engine.images().find(image).orElseThrow())
-          .config()
-          .path("history")
-          .forEach(e -> history.add(e.path("created_by").asText()));
-    }
+    List<String> history = history(on, image);
     String tree =
         docker(
             on,

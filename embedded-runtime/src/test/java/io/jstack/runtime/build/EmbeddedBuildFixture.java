@@ -2,6 +2,7 @@ package io.jstack.runtime.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jstack.engine.testing.NothingLeft;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.api.EngineServer;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * as the test found it.
  */
 abstract class EmbeddedBuildFixture {
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final String BUSYBOX = "jstack-examples/busybox:latest";
 
   /** Stands for dockerd's BuildKit where a test names the engine a build runs on. */
@@ -183,6 +185,44 @@ abstract class EmbeddedBuildFixture {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isNotZero();
     return out;
+  }
+
+  /**
+   * What made each history entry of {@code image}, oldest first, as {@code docker history
+   * --no-trunc} shows it: on the engine over its {@code GET /images/{name}/history}, or on dockerd.
+   * Each is read as JSON ({@code {{json .CreatedBy}}}), so that an entry of several lines stays
+   * one; the CLI shows a tab as a space.
+   */
+  static List<String> history(@Nullable String on, String image) throws Exception {
+    List<String> history = new ArrayList<>();
+    for (String line :
+        docker(on, "history", "--no-trunc", "--format", "{{json .CreatedBy}}", image)
+            .lines()
+            .toList()) {
+      history.add(0, JSON.readValue(line, String.class));
+    }
+    return history;
+  }
+
+  /**
+   * What made each history entry of {@code image} on the served engine, oldest first, exactly as
+   * its {@code GET /images/{name}/history} answers (tabs kept, which the CLI shows as spaces).
+   */
+  List<String> servedHistory(String image) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "curl",
+                "-sSf",
+                "--unix-socket",
+                dir.resolve("engine.sock").toString(),
+                "http://localhost/v1.41/images/" + image + "/history")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    List<String> history = new ArrayList<>();
+    JSON.readTree(out).forEach(e -> history.add(0, e.path("CreatedBy").asText()));
+    return history;
   }
 
   /** Runs {@code cmd}, whatever its outcome. */

@@ -178,7 +178,7 @@ class RunIT extends EmbeddedBuildFixture {
     // dockerfile_mount_test.go testMountTmpfsSize.
     assertThat(cat(host, image, "/dest/tmpfssize")).contains("size=131072k");
     // dispatchRun's history: the shell and the document it runs; ARGs in scope as "|1 name=...".
-    assertThat(history(image))
+    assertThat(servedHistory(image))
         .contains(
             "RUN |1 name=world /bin/sh -c echo \"i am\" >> /dest/basic\nwhoami >> /dest/basic\n"
                 + " # buildkit",
@@ -234,12 +234,7 @@ class RunIT extends EmbeddedBuildFixture {
     String ourTree = tree(host, ours);
     assertThat(ourTree).isEqualTo(tree(BUILDKIT, kit));
     // created_by as BuildKit writes it: the mounts are no part of it.
-    String kitHistory =
-        docker(BUILDKIT, "history", "--no-trunc", "--format", "{{.CreatedBy}}", kit);
-    List<String> theirs =
-        new ArrayList<>(List.of(kitHistory.substring(0, kitHistory.length() - 1).split("\n", -1)));
-    java.util.Collections.reverse(theirs);
-    assertThat(history(ours)).isEqualTo(theirs);
+    assertThat(history(host, ours)).isEqualTo(history(BUILDKIT, kit));
     assertThat(cat(host, ours, "/out/ctx")).contains("app.txt").doesNotContain("secret.txt");
     assertThat(cat(host, ours, "/out/a")).isEqualTo("a\n");
     assertThat(cat(host, ours, "/out/stage")).isEqualTo("from-stage\n");
@@ -419,18 +414,6 @@ class RunIT extends EmbeddedBuildFixture {
       assertThat(tmp.map(p -> p.getFileName().toString()))
           .noneMatch(n -> n.startsWith("jstack-run-"));
     }
-  }
-
-  /** What made each history entry of {@code image} on the engine, oldest first. */
-  private List<String> history(String image) {
-    List<String> history = new ArrayList<>();
-    engine
-        .images()
-        .image(engine.images().find(image).orElseThrow())
-        .config()
-        .path("history")
-        .forEach(e -> history.add(e.path("created_by").asText()));
-    return history;
   }
 
   private void buildOurs(Path context, String image, Map<String, Path> secrets) {
