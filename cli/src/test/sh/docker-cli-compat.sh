@@ -185,6 +185,7 @@ must env DOCKER_HOST="$dockerd_host" docker save -o "$work/image.tar" "$loaded"
 must env DOCKER_HOST="$dockerd_host" docker rmi "$loaded"
 check load load -i "$work/image.tar"
 check loaded-id image inspect -f '{{.Id}}' "$loaded"
+check history image history --no-trunc --format '{{.ID}} {{.CreatedBy}} {{.Size}} {{.Comment}}' "$loaded"
 
 both run -d --name "$name-c" --network host "$image" sleep 600
 check rename rename "$name-c" "$name-c2"

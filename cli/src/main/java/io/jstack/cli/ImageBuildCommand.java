@@ -166,6 +166,8 @@ final class ImageBuildCommand implements Callable<Integer> {
       if (f.startsWith(dir)) {
         dockerfile = dir.relativize(f).toString();
       } else {
+        // Sent as text, under its own name, by which the build's errors name it.
+        dockerfile = String.valueOf(f.getFileName());
         try {
           inline = Files.readString(f, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -204,7 +206,8 @@ final class ImageBuildCommand implements Callable<Integer> {
                 }
               });
     } catch (EngineException e) {
-      throw new EngineException(dockerfileError(e.getMessage()), e);
+      String name = file == null ? "Dockerfile" : String.valueOf(file.getFileName());
+      throw new EngineException(dockerfileError(e.getMessage(), name), e);
     } finally {
       ProjectCommand.close(engine);
     }
@@ -217,14 +220,15 @@ final class ImageBuildCommand implements Callable<Integer> {
   }
 
   /**
-   * The engine's error, from its {@code Dockerfile:LINE} on when it names one ({@code build image X
-   * failed: Dockerfile:3: ...} is {@code Dockerfile:3: ...}: this command builds one image).
+   * The engine's error, from its {@code NAME:LINE} on when it names the Dockerfile {@code name}
+   * ({@code build image X failed: Dockerfile:3: ...} is {@code Dockerfile:3: ...}: this command
+   * builds one image).
    */
-  static String dockerfileError(@Nullable String message) {
+  static String dockerfileError(@Nullable String message, String name) {
     if (message == null) {
       return "the build failed";
     }
-    int at = message.indexOf(": Dockerfile:");
+    int at = message.indexOf(": " + name + ":");
     return at < 0 ? message : message.substring(at + 2);
   }
 }

@@ -109,14 +109,15 @@ class ImageBuildCommandTest {
   }
 
   @Test
-  void aDockerfileOutsideTheContext_goesInline() throws Exception {
+  void aDockerfileOutsideTheContext_goesInline_underItsName() throws Exception {
     Path outside = dir.resolve("other.Dockerfile");
     Files.writeString(outside, "FROM busybox\nRUN true\n");
 
     JstackTest.Run r = jstack("image", "build", "-f", outside.toString(), ctx.toString());
 
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(specs.get(0).dockerfile()).isNull();
+    // The name the engine's errors give it (other.Dockerfile:2), as BuildKit's would.
+    assertThat(specs.get(0).dockerfile()).isEqualTo("other.Dockerfile");
     assertThat(specs.get(0).dockerfileInline()).isEqualTo("FROM busybox\nRUN true\n");
     assertThat(specs.get(0).tags()).isEmpty();
   }
@@ -171,12 +172,19 @@ class ImageBuildCommandTest {
   void dockerfileError_keepsTheEnginesLineFromDockerfileOn() {
     assertThat(
             ImageBuildCommand.dockerfileError(
-                "build image app failed: Dockerfile:3: RUN exit 3 exited 3; fix the command"))
+                "build image app failed: Dockerfile:3: RUN exit 3 exited 3; fix the command",
+                "Dockerfile"))
         .isEqualTo("Dockerfile:3: RUN exit 3 exited 3; fix the command");
     assertThat(
             ImageBuildCommand.dockerfileError(
-                "build image app failed: dockerfile parse error line 2: unknown instruction: X"))
+                "build image app failed: Dockerfile.bad:3: RUN exit 3 exited 3; fix the command",
+                "Dockerfile.bad"))
+        .isEqualTo("Dockerfile.bad:3: RUN exit 3 exited 3; fix the command");
+    assertThat(
+            ImageBuildCommand.dockerfileError(
+                "build image app failed: dockerfile parse error line 2: unknown instruction: X",
+                "Dockerfile"))
         .isEqualTo("build image app failed: dockerfile parse error line 2: unknown instruction: X");
-    assertThat(ImageBuildCommand.dockerfileError(null)).isEqualTo("the build failed");
+    assertThat(ImageBuildCommand.dockerfileError(null, "Dockerfile")).isEqualTo("the build failed");
   }
 }

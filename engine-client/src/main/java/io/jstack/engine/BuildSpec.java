@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * An image to build from a local context directory.
  *
  * @param dockerfile the Dockerfile's path relative to the context, or null for {@code Dockerfile}
- * @param dockerfileInline the Dockerfile's text, over {@code dockerfile}, or null
+ * @param dockerfileInline the Dockerfile's text, over {@code dockerfile} (whose base name then only
+ *     names it in the build's errors), or null
  * @param tags the names to give the image; the first is the one services run
  * @param secrets what {@code RUN --mount=type=secret} may mount: secret id to a file on this host
  *     (compose's {@code build.secrets}); sent to the jstack engine only, which reads them itself

@@ -142,6 +142,22 @@ class ImageBuildIT extends OnEachEngine {
     } else {
       assertThat(last.get(0)).contains("line 2");
     }
+    // Another file is named by its name, as BuildKit names it, in the context or outside it.
+    Files.writeString(
+        ctx.resolve("Dockerfile.bad"), "FROM jstack-examples/busybox:latest\nRUN exit 3\n");
+    Path outside = dir.resolve("outside.Dockerfile");
+    Files.writeString(outside, "FROM jstack-examples/busybox:latest\n\nFROBNICATE now\n");
+    if (engine == EngineKind.EMBEDDED) {
+      JstackRunner.Run bad =
+          build("image", "build", "-f", ctx.resolve("Dockerfile.bad").toString(), ctx.toString());
+      assertThat(bad.err().lines().filter(l -> l.startsWith("jstack: ")))
+          .containsExactly(
+              "jstack: Dockerfile.bad:2: RUN exit 3 exited 3; fix the command; its output is above");
+      JstackRunner.Run out = build("image", "build", "-f", outside.toString(), ctx.toString());
+      assertThat(out.err().lines().filter(l -> l.startsWith("jstack: ")).toList())
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("jstack: outside.Dockerfile:3: unknown instruction: FROBNICATE");
+    }
 
     assertThat(build("image", "build", "-t", "x").code()).as("no DIR").isEqualTo(2);
     assertThat(build("image", "build", dir.resolve("none").toString()).code()).isEqualTo(2);

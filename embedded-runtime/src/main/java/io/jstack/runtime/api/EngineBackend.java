@@ -223,6 +223,20 @@ final class EngineBackend
   }
 
   @Override
+  public java.util.OptionalLong diffSize(String diffId) {
+    Optional<Path> dir = engine.images().layer(diffId);
+    if (dir.isEmpty()) {
+      return java.util.OptionalLong.empty();
+    }
+    try {
+      return java.util.OptionalLong.of(io.jstack.runtime.image.internal.DiffSize.of(dir.get()));
+    } catch (IOException e) {
+      // Removed meanwhile (its image was): the caller gives the stored size.
+      return java.util.OptionalLong.empty();
+    }
+  }
+
+  @Override
   public Optional<String> findImage(String reference) {
     return engine.images().find(reference);
   }

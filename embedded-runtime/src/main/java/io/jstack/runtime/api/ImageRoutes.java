@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** {@code /images}: list, inspect, remove, pull ({@code create}) and load (streamed). */
+/** {@code /images}: list, inspect, history, remove, pull ({@code create}) and load (streamed). */
 final class ImageRoutes {
   private final ImageService images;
 
@@ -50,6 +50,10 @@ final class ImageRoutes {
             HttpMethod.GET,
             "/images/{name*}/json",
             x -> x.json(HttpResponseStatus.OK, inspect(x.path("name"))))
+        .add(
+            HttpMethod.GET,
+            "/images/{name*}/history",
+            x -> x.json(HttpResponseStatus.OK, history(x.path("name"))))
         .add(
             HttpMethod.DELETE,
             "/images/{name*}",
@@ -304,6 +308,29 @@ final class ImageRoutes {
           i.set("Labels", labels.isObject() ? labels : Exchange.JSON.createObjectNode());
         });
     return out;
+  }
+
+  /** {@code docker history}: {@link ImageHistory}. */
+  private ArrayNode history(String reference) {
+    String manifest =
+        images
+            .findImage(reference)
+            .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
+    List<String> tags = new ArrayList<>();
+    images
+        .tags()
+        .forEach(
+            (k, v) -> {
+              if (v.equals(manifest) && !k.startsWith("@") && !k.contains("@")) {
+                tags.add(familiar(k));
+              }
+            });
+    tags.sort(null);
+    ImageStore.Image img = images.image(manifest);
+    return ImageHistory.of(
+        img,
+        tags,
+        i -> images.diffSize(img.diffIds().get(i)).orElse(Math.max(0, img.layers().get(i).size())));
   }
 
   private ObjectNode inspect(String reference) {

@@ -20,6 +20,12 @@ interface ImageService {
   /** The stored image of {@code manifestDigest}. */
   ImageStore.Image image(String manifestDigest);
 
+  /**
+   * The size of the layer {@code diffId} as Docker gives it ({@link
+   * io.jstack.runtime.image.internal.DiffSize}), when its content is unpacked here.
+   */
+  java.util.OptionalLong diffSize(String diffId);
+
   /** The manifest digest of the image {@code reference} (a name, an ID or its prefix) names. */
   Optional<String> findImage(String reference);
 

@@ -62,11 +62,16 @@ public final class ImageBuilder {
    * Builds what {@code request} asks and returns the image's ID ({@code sha256:} of its config);
    * {@code progress} gets the lines {@code docker build} prints.
    *
-   * @throws DockerfileException naming the line of a step that failed, or of a bad Dockerfile
+   * @throws DockerfileException naming the line of a step that failed, or of a bad Dockerfile (by
+   *     the request's Dockerfile name, {@link DockerfileException#nameOf})
    * @throws EngineException.NotFound when a base image is not in the store
    */
   public String build(BuildRequest request, Consumer<String> progress) {
-    return new Run(request, progress).build();
+    try {
+      return new Run(request, progress).build();
+    } catch (DockerfileException e) {
+      throw e.in(DockerfileException.nameOf(request.dockerfile()));
+    }
   }
 
   /**

@@ -38,6 +38,15 @@ final class FakeImages implements ImageService {
   RuntimeException pullFailure;
   List<ImageArchives.Loaded> loaded = List.of();
 
+  /** The sizes of the layers "unpacked here", by diff ID. */
+  final Map<String, Long> diffSizes = new java.util.HashMap<>();
+
+  @Override
+  public java.util.OptionalLong diffSize(String diffId) {
+    Long size = diffSizes.get(diffId);
+    return size == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(size);
+  }
+
   FakeImages with(ImageStore.Image image, String... tagsOfIt) {
     images.put(image.manifestDigest(), image);
     for (String t : tagsOfIt) {

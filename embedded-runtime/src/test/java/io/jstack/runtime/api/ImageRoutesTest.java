@@ -148,6 +148,57 @@ class ImageRoutesTest {
   }
 
   @Test
+  void history_newestFirst_onlyTheNewestNamed_asDockerd() {
+    engine.with(
+        image(
+            "sha256:m4",
+            "sha256:c4",
+            "{'history': [{'created': '2026-01-02T03:04:05Z', 'created_by': 'ADD rootfs /',"
+                + " 'comment': 'imported'}, {'created': '2026-01-02T03:04:06Z',"
+                + " 'created_by': 'ENV A=1', 'empty_layer': true}, {'created':"
+                + " '2026-01-02T03:04:07Z', 'created_by': 'RUN make', 'comment': 'buildkit'}]}",
+            300,
+            40),
+        "docker.io/team/built:1",
+        "docker.io/team/built:latest",
+        "docker.io/team/built@sha256:m4");
+    // The newest layer is unpacked here: its content's size; the other only stored.
+    engine.diffSizes.put("sha256:d1", 1234L);
+
+    ApiClient.Answer a = api.get("/v1.41/images/docker.io/team/built:1/history");
+
+    assertThat(a.status()).isEqualTo(200);
+    JsonNode h = a.json();
+    assertThat(h).hasSize(3);
+    assertThat(h.get(0).toString())
+        .isEqualTo(
+            "{\"Id\":\"sha256:c4\",\"Created\":1767323047,\"CreatedBy\":\"RUN make\","
+                + "\"Tags\":[\"team/built:1\",\"team/built:latest\"],\"Size\":1234,"
+                + "\"Comment\":\"buildkit\"}");
+    assertThat(h.get(1).toString())
+        .isEqualTo(
+            "{\"Id\":\"<missing>\",\"Created\":1767323046,\"CreatedBy\":\"ENV A=1\","
+                + "\"Tags\":null,\"Size\":0,\"Comment\":\"\"}");
+    assertThat(h.get(2).path("Size").asLong()).isEqualTo(300);
+    assertThat(h.get(2).path("Comment").asText()).isEqualTo("imported");
+  }
+
+  @Test
+  void history_ofNoSuchImage_is404_andOfMoreEntriesThanLayers_anError() {
+    engine.with(
+        image("sha256:m5", "sha256:c5", "{'history': [{'created_by': 'RUN a'}, {}]}", 1),
+        "docker.io/team/bad:1");
+
+    assertThat(api.get("/images/nothing:here/history").status()).isEqualTo(404);
+    ApiClient.Answer bad = api.get("/images/docker.io/team/bad:1/history");
+    assertThat(bad.status()).isEqualTo(500);
+    assertThat(bad.json().path("message").asText())
+        .isEqualTo(
+            "image sha256:c5 has more non-empty entries in its history than layers (1): the"
+                + " image is malformed");
+  }
+
+  @Test
   void inspect_ofNoSuchImage_is404() {
     ApiClient.Answer a = api.get("/images/nope:1/json");
 

@@ -4,20 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jstack.engine.testing.NothingLeft;
-import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.api.EngineServer;
-import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageStore;
-import io.jstack.runtime.image.internal.LayerUnpacker;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,10 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The build cache and reproducible builds on the embedded engine, with real builds (the real {@code
@@ -39,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rebuild takes from the cache, what {@code docker builder prune} reclaims, and that two builds
  * with one {@code SOURCE_DATE_EPOCH} from two empty data roots give one image ID.
  */
-class BuildCacheIT {
+class BuildCacheIT extends EmbeddedBuildFixture {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern STEP =
       Pattern.compile("Step \\d+/\\d+ : (.*)\\n((?: ---> .*\\n|(?! ---> |Step ).*\\n)*)");
@@ -61,59 +50,9 @@ class BuildCacheIT {
           "RUN cat /b.txt > /b.copy",
           "");
 
-  @TempDir Path dir;
-  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
-  private final List<EmbeddedEngine> engines = new ArrayList<>();
-  private EngineServer server;
-  private String host;
-  private final String tag = UUID.randomUUID().toString().substring(0, 8);
-
-  /** An engine on an empty data root {@code name}, with busybox loaded from dockerd. */
-  private EmbeddedEngine engine(String name) throws Exception {
-    Path archive = dir.resolve("busybox.tar");
-    if (!Files.exists(archive)) {
-      docker(null, "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
-    }
-    EmbeddedEngine engine =
-        new EmbeddedEngine(new DataRoot(dir.resolve(name)), RuntimeTools.detect());
-    engines.add(engine);
-    try (InputStream in = Files.newInputStream(archive)) {
-      ImageArchives.load(engine.images(), in, null);
-    }
-    engine.supervise(Duration.ofMillis(200), List.of());
-    return engine;
-  }
-
-  private void serve(EmbeddedEngine engine) throws Exception {
-    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
-    host = "unix://" + dir.resolve("engine.sock");
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      for (EmbeddedEngine e : List.copyOf(engines)) {
-        stop(e);
-      }
-    }
-  }
-
-  private void stop(EmbeddedEngine engine) throws Exception {
-    if (engines.remove(engine)) {
-      engine.stopSupervising();
-      // RUN's containers are on the default bridge network, which the engine made for them.
-      engine.networks().list().forEach(engine.networks()::remove);
-      LayerUnpacker.removeTree(engine.dataRoot().path());
-    }
-  }
-
   @Test
   void rebuilds_takeFromTheCacheExactlyTheStepsWhoseInputsAreUnchanged() throws Exception {
-    serve(engine("data"));
+    serveAnEngine();
     Path context = context();
     String image = "jstack-cache-it:" + tag;
 
@@ -165,7 +104,7 @@ class BuildCacheIT {
 
   @Test
   void pruneOverTheApi_answersAsDockerd_andAllTakesNamedImagesSteps() throws Exception {
-    serve(engine("data"));
+    serveAnEngine();
     Path context = context();
     String image = "jstack-cache-it-prune:" + tag;
     build(context, image);
@@ -344,21 +283,6 @@ class BuildCacheIT {
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
-    return out;
-  }
-
-  /** Runs the docker CLI (classic builder); what it printed; fails unless it exits 0. */
-  private static String docker(String on, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("docker"));
-    if (on != null) {
-      cmd.addAll(List.of("-H", on));
-    }
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DOCKER_BUILDKIT", "0");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
     return out;
   }
 }

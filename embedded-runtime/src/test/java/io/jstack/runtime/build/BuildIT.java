@@ -4,30 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jstack.engine.testing.NothingLeft;
-import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.api.EngineServer;
-import io.jstack.runtime.container.RuntimeTools;
-import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.internal.LayerUnpacker;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code docker build} (the classic protocol, the real {@code docker} CLI) against the embedded
@@ -35,11 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * defaults, the same number of history entries, and the same files (path, type, mode, owner, size,
  * content, link target) where the build wrote; a failing RUN fails both, naming its line on ours.
  */
-class BuildIT {
+class BuildIT extends EmbeddedBuildFixture {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Stands for dockerd's BuildKit where a test names the engine a build runs on. */
-  private static final String BUILDKIT = "buildkit";
 
   /** Lists what the build wrote, one line per entry, with each file's content hash. */
   private static final String TREE =
@@ -100,44 +84,9 @@ class BuildIT {
           "CMD echo $TARGET",
           "");
 
-  @TempDir Path dir;
-  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
-  private EmbeddedEngine engine;
-  private EngineServer server;
-  private String host;
-  private final String tag = UUID.randomUUID().toString().substring(0, 8);
-  private final List<String[]> cleanUps = new ArrayList<>();
-
   @BeforeEach
   void engine() throws Exception {
-    Path archive = dir.resolve("busybox.tar");
-    docker(null, "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
-    engine = new EmbeddedEngine(new DataRoot(dir.resolve("data")), RuntimeTools.detect());
-    try (InputStream in = Files.newInputStream(archive)) {
-      ImageArchives.load(engine.images(), in, null);
-    }
-    engine.supervise(Duration.ofMillis(200), List.of());
-    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
-    host = "unix://" + dir.resolve("engine.sock");
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (String[] c : cleanUps) {
-      run(c);
-    }
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (engine != null) {
-        engine.stopSupervising();
-        // RUN's containers are on the default bridge network, which the engine made for them.
-        engine.networks().list().forEach(engine.networks()::remove);
-      }
-    }
-    LayerUnpacker.removeTree(dir.resolve("data"));
+    serveAnEngine();
   }
 
   @Test
@@ -277,6 +226,87 @@ class BuildIT {
     assertThat(theirs).contains("exit code: 3");
   }
 
+  /**
+   * {@code docker history} against the engine's socket ({@code GET /images/{name}/history}) shows
+   * what dockerd's shows of the image BuildKit built from the same Dockerfile: the same CreatedBy,
+   * newest first; the image's ID on the newest entry only ({@code <missing>} below it, as for any
+   * image without local parents); an empty size where a step made no layer.
+   */
+  @Test
+  void history_overTheApi_asDockerdShowsBuildKitsImage() throws Exception {
+    Path context =
+        context(
+            String.join(
+                "\n",
+                "FROM jstack-examples/busybox:latest",
+                "ENV APP_HOME=/app",
+                "WORKDIR /app",
+                "COPY app.txt ./",
+                "RUN echo built > out.txt",
+                "LABEL org.example.name=\"the app\"",
+                "EXPOSE 8080",
+                "CMD [\"cat\", \"out.txt\"]",
+                ""));
+    String ours = "jstack-build-it-history:" + tag;
+    String kit = ours + "-kit";
+    cleanUps.add(cli(host, "rmi", "-f", ours));
+    cleanUps.add(cli(BUILDKIT, "rmi", "-f", kit));
+    docker(host, "build", "-t", ours, context.toString());
+    docker(BUILDKIT, "build", "-t", kit, context.toString());
+
+    String createdBy = "{{.CreatedBy}}";
+    assertThat(docker(host, "history", "--no-trunc", "--format", createdBy, ours))
+        .isEqualTo(docker(BUILDKIT, "history", "--no-trunc", "--format", createdBy, kit))
+        .contains("RUN /bin/sh -c echo built > out.txt # buildkit");
+    String idAndSize = "{{.ID}} {{.Size}}";
+    List<String> ourRows =
+        docker(host, "history", "--no-trunc", "--format", idAndSize, ours).lines().toList();
+    List<String> kitRows =
+        docker(BUILDKIT, "history", "--no-trunc", "--format", idAndSize, kit).lines().toList();
+    String id = docker(host, "image", "inspect", "-f", "{{.Id}}", ours).strip();
+    assertThat(ourRows.get(0)).startsWith(id + " ");
+    assertThat(kitRows.get(0)).startsWith("sha256:");
+    assertThat(ourRows.subList(1, ourRows.size())).allMatch(r -> r.startsWith("<missing> "));
+    assertThat(kitRows.subList(1, kitRows.size())).allMatch(r -> r.startsWith("<missing> "));
+    // Which steps made a layer: the sizes differ (ours are the stored, compressed layers').
+    assertThat(ourRows.stream().map(r -> r.endsWith(" 0B")).toList())
+        .isEqualTo(kitRows.stream().map(r -> r.endsWith(" 0B")).toList());
+    // The default table: a heading, then the entries, the newest by its short ID.
+    List<String> table = docker(host, "history", ours).lines().toList();
+    assertThat(table).hasSize(ourRows.size() + 1);
+    assertThat(table.get(0)).startsWith("IMAGE ");
+    assertThat(table.get(1)).startsWith(id.substring(7, 19) + " ");
+  }
+
+  /**
+   * {@code -f} names the file errors name, by its base name, as BuildKit's frontend names it (the
+   * client sends it as {@code filename}); BuildKit 0.8 prints no file name, so theirs only fails. A
+   * Dockerfile outside the context, which the docker CLI sends under a random name, is {@code
+   * Dockerfile}.
+   */
+  @Test
+  void errors_nameTheDockerfileBuilt() throws Exception {
+    Path context = context("FROM jstack-examples/busybox:latest\n");
+    Path bad = context.resolve("Dockerfile.bad");
+    Files.writeString(bad, "FROM jstack-examples/busybox:latest\nRUN exit 3\n");
+    Path sub = Files.createDirectories(context.resolve("sub")).resolve("app.Dockerfile");
+    Files.writeString(sub, "FROM jstack-examples/busybox:latest\n\nFROBNICATE now\n");
+    Path outside = dir.resolve("outside.Dockerfile");
+    Files.writeString(outside, "FROM jstack-examples/busybox:latest\nRUN exit 4\n");
+
+    assertThat(failedBuild(host, context, "-f", bad.toString()))
+        .contains("Dockerfile.bad:2: RUN exit 3 exited 3");
+    assertThat(failedBuild(BUILDKIT, context, "-f", bad.toString())).contains("exit code: 3");
+    assertThat(failedBuild(host, context, "-f", sub.toString()))
+        .contains("app.Dockerfile:3: unknown instruction: FROBNICATE")
+        .doesNotContain("sub/app.Dockerfile:");
+    assertThat(failedBuild(BUILDKIT, context, "-f", sub.toString()))
+        .contains("unknown instruction: FROBNICATE");
+    assertThat(failedBuild(host, context, "-f", outside.toString()))
+        .contains("Dockerfile:2: RUN exit 4 exited 4")
+        .doesNotContain(".dockerfile.");
+  }
+
   @Test
   void target_buildsOnlyWhatItNeeds_fromScratch() throws Exception {
     Path context =
@@ -346,19 +376,7 @@ class BuildIT {
             "OnBuild")) {
       picked.put(f, String.valueOf(config.get(f)));
     }
-    List<String> history = new ArrayList<>();
-    if (on == null || on.equals(BUILDKIT)) {
-      String h = docker(on, "history", "--no-trunc", "--format", "{{.CreatedBy}}", image);
-      history.addAll(Arrays.asList(h.substring(0, h.length() - 1).split("\n", -1)));
-      java.util.Collections.reverse(history);
-    } else {
-      engine
-          .images()
-          .image(engine.images().find(image).orElseThrow())
-          .config()
-          .path("history")
-          .forEach(e -> history.add(e.path("created_by").asText()));
-    }
+    List<String> history = history(on, image);
     String tree =
         docker(
             on,
@@ -374,16 +392,6 @@ class BuildIT {
             "-c",
             TREE);
     return new Built(picked, history, Arrays.asList(tree.split("\n")));
-  }
-
-  private String failedBuild(String on, Path context) throws Exception {
-    String image = "jstack-build-it-fail:" + tag;
-    cleanUps.add(cli(on, "rmi", "-f", image));
-    String[] cmd = cli(on, "build", "-t", image, context.toString());
-    Process p = builder(cmd).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isNotZero();
-    return out;
   }
 
   /**
@@ -438,39 +446,5 @@ class BuildIT {
         });
     LayerUnpacker.removeTree(inner);
     return c;
-  }
-
-  private static String[] cli(String on, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(BUILDKIT.equals(on) ? "/usr/bin/docker" : "docker"));
-    if (on != null && !BUILDKIT.equals(on)) {
-      cmd.addAll(List.of("-H", on));
-    }
-    cmd.addAll(List.of(args));
-    return cmd.toArray(String[]::new);
-  }
-
-  /**
-   * The classic builder on both sides (the protocol the engine serves), or BuildKit on dockerd
-   * through Debian's 20.10 client (the newer client on PATH has no buildx).
-   */
-  private static ProcessBuilder builder(String[] cmd) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DOCKER_BUILDKIT", cmd[0].equals("/usr/bin/docker") ? "1" : "0");
-    return pb;
-  }
-
-  /** Runs the docker CLI; what it printed; fails unless it exits 0. */
-  private static String docker(String on, String... args) throws Exception {
-    String[] cmd = cli(on, args);
-    Process p = builder(cmd).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-    return out;
-  }
-
-  private static void run(String[] cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    p.waitFor();
   }
 }

@@ -4,16 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jstack.engine.testing.NothingLeft;
 import io.jstack.engine.testing.image.LocalRegistry;
-import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.api.EngineServer;
-import io.jstack.runtime.container.RuntimeTools;
-import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.image.ImageArchives;
-import io.jstack.runtime.image.internal.LayerUnpacker;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,11 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The stage graph and the frontend-level options of the embedded engine's builder, through the real
@@ -37,50 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * failing stage cancelling the others, ONBUILD triggers in a child build, base images pulled from a
  * registry on 127.0.0.1, {@code --label}, platforms and {@code # syntax}.
  */
-class BuildStagesIT {
+class BuildStagesIT extends EmbeddedBuildFixture {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String BUSYBOX = "jstack-examples/busybox:latest";
-
-  /** Stands for dockerd's BuildKit where a test names the engine a build runs on. */
-  private static final String BUILDKIT = "buildkit";
-
-  @TempDir Path dir;
-  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
-  private EmbeddedEngine engine;
-  private EngineServer server;
-  private String host;
-  private final String tag = UUID.randomUUID().toString().substring(0, 8);
-  private final List<String[]> cleanUps = new ArrayList<>();
 
   @BeforeEach
   void engine() throws Exception {
-    Path archive = dir.resolve("busybox.tar");
-    docker(null, "save", "-o", archive.toString(), BUSYBOX);
-    engine = new EmbeddedEngine(new DataRoot(dir.resolve("data")), RuntimeTools.detect());
-    try (InputStream in = Files.newInputStream(archive)) {
-      ImageArchives.load(engine.images(), in, null);
-    }
-    engine.supervise(Duration.ofMillis(200), List.of());
-    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
-    host = "unix://" + dir.resolve("engine.sock");
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (String[] c : cleanUps) {
-      run(c);
-    }
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (engine != null) {
-        engine.stopSupervising();
-        engine.networks().list().forEach(engine.networks()::remove);
-      }
-    }
-    LayerUnpacker.removeTree(dir.resolve("data"));
+    serveAnEngine();
   }
 
   /**
@@ -350,8 +300,8 @@ class BuildStagesIT {
             "Dockerfile:1: FROM --platform=linux/arm64 is not supported: the jstack engine builds"
                 + " only for linux/amd64 and emulates no other platform; drop --platform or use"
                 + " --platform=$BUILDPLATFORM");
-    String simple = context("FROM " + BUSYBOX + "\n").toString();
-    assertThat(failedBuild(host, "--platform", other, simple))
+    Path simple = context("FROM " + BUSYBOX + "\n");
+    assertThat(failedBuild(host, simple, "--platform", other))
         .contains("--platform linux/arm64 is not supported");
     assertThat(failedBuild(host, context("# syntax=example.com/frontend:1\nFROM " + BUSYBOX)))
         .contains("Dockerfile:1: the syntax image example.com/frontend:1 is not supported");
@@ -363,21 +313,7 @@ class BuildStagesIT {
 
   private Built built(String on, String image, String under) throws Exception {
     JsonNode config = config(on, image);
-    List<String> history = new ArrayList<>();
-    if (on.equals(BUILDKIT)) {
-      String h = docker(on, "history", "--no-trunc", "--format", "{{.CreatedBy}}", image);
-      // Without strip(): the base image's oldest entry has an empty CreatedBy.
-      history.addAll(List.of(h.substring(0, h.length() - 1).split("\n", -1)));
-      java.util.Collections.reverse(history);
-    } else {
-      // The engine serves no image history yet: its store's config has it.
-      engine
-          .images()
-          .image(engine.images().find(image).orElseThrow())
-          .config()
-          .path("history")
-          .forEach(e -> history.add(e.path("created_by").asText()));
-    }
+    List<String> history = history(on, image);
     String tree =
         docker(
             on,
@@ -412,57 +348,10 @@ class BuildStagesIT {
     return out.lines().filter(l -> l.contains("Dockerfile:")).toList();
   }
 
-  private String failedBuild(String on, Path context) throws Exception {
-    return failedBuild(on, context.toString());
-  }
-
-  private String failedBuild(String on, String... args) throws Exception {
-    String image = "jstack-build-it-fail:" + tag;
-    cleanUps.add(cli(on, "rmi", "-f", image));
-    List<String> all = new ArrayList<>(List.of("build", "-t", image));
-    all.addAll(List.of(args));
-    String[] cmd = cli(on, all.toArray(String[]::new));
-    Process p = builder(cmd).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isNotZero();
-    return out;
-  }
-
   private Path context(String dockerfile) throws Exception {
     Path c = Files.createDirectories(dir.resolve("context-" + UUID.randomUUID()));
     Files.writeString(c.resolve("Dockerfile"), dockerfile);
     Files.writeString(c.resolve("app.txt"), "app\n");
     return c;
-  }
-
-  private static String[] cli(String on, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(BUILDKIT.equals(on) ? "/usr/bin/docker" : "docker"));
-    if (on != null && !BUILDKIT.equals(on)) {
-      cmd.addAll(List.of("-H", on));
-    }
-    cmd.addAll(List.of(args));
-    return cmd.toArray(String[]::new);
-  }
-
-  /** The classic protocol against the engine, BuildKit on dockerd through Debian's 20.10 client. */
-  private static ProcessBuilder builder(String[] cmd) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DOCKER_BUILDKIT", cmd[0].equals("/usr/bin/docker") ? "1" : "0");
-    return pb;
-  }
-
-  /** Runs the docker CLI; what it printed; fails unless it exits 0. */
-  private static String docker(String on, String... args) throws Exception {
-    String[] cmd = cli(on, args);
-    Process p = builder(cmd).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-    return out;
-  }
-
-  private static void run(String[] cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    p.waitFor();
   }
 }

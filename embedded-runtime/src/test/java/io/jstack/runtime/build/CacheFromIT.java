@@ -2,29 +2,15 @@ package io.jstack.runtime.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jstack.engine.testing.NothingLeft;
-import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.api.EngineServer;
-import io.jstack.runtime.container.RuntimeTools;
-import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.image.ImageArchives;
-import io.jstack.runtime.image.internal.LayerUnpacker;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code docker build --cache-from} on the embedded engine, with real builds over the classic
@@ -33,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same Dockerfile, which then runs no step and gives the same image; a changed file runs the steps
  * from its COPY on; a cache-from image the store lacks is ignored, as dockerd ignores it.
  */
-class CacheFromIT {
+class CacheFromIT extends EmbeddedBuildFixture {
   private static final Pattern STEP =
       Pattern.compile("Step \\d+/\\d+ : (.*)\\n((?: ---> .*\\n|(?! ---> |Step ).*\\n)*)");
 
@@ -57,13 +43,6 @@ class CacheFromIT {
           "echo RAN\"\"-H && echo here > /here",
           "EOF",
           "");
-
-  @TempDir Path dir;
-  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
-  private final List<EmbeddedEngine> engines = new ArrayList<>();
-  private EngineServer server;
-  private String host;
-  private final String tag = UUID.randomUUID().toString().substring(0, 8);
 
   @Test
   void aSavedImageSeedsAnotherEngine_whichRunsNoStep_andMakesTheSameImage() throws Exception {
@@ -106,45 +85,6 @@ class CacheFromIT {
     docker(host, "rmi", image, image + "-again", image + "-changed");
   }
 
-  /** An engine on an empty data root {@code name}, with busybox loaded from dockerd. */
-  private EmbeddedEngine engine(String name) throws Exception {
-    Path archive = dir.resolve("busybox.tar");
-    if (!Files.exists(archive)) {
-      docker(null, "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
-    }
-    EmbeddedEngine engine =
-        new EmbeddedEngine(new DataRoot(dir.resolve(name)), RuntimeTools.detect());
-    engines.add(engine);
-    try (InputStream in = Files.newInputStream(archive)) {
-      ImageArchives.load(engine.images(), in, null);
-    }
-    engine.supervise(Duration.ofMillis(200), List.of());
-    return engine;
-  }
-
-  private void serve(EmbeddedEngine engine) throws Exception {
-    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
-    host = "unix://" + dir.resolve("engine.sock");
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    try {
-      if (server != null) {
-        server.close();
-        server = null;
-      }
-    } finally {
-      for (EmbeddedEngine e : List.copyOf(engines)) {
-        engines.remove(e);
-        e.stopSupervising();
-        // RUN's containers are on the default bridge network, which the engine made for them.
-        e.networks().list().forEach(e.networks()::remove);
-        LayerUnpacker.removeTree(e.dataRoot().path());
-      }
-    }
-  }
-
   /** For each step after FROM, by its text, whether it said {@code Using cache}. */
   private static Map<String, Boolean> cached(String out) {
     Map<String, Boolean> steps = new LinkedHashMap<>();
@@ -179,20 +119,5 @@ class CacheFromIT {
     Files.writeString(c.resolve("a.txt"), "a\n");
     Files.writeString(c.resolve("b.txt"), "b\n");
     return c;
-  }
-
-  /** Runs the docker CLI (classic builder); what it printed; fails unless it exits 0. */
-  private static String docker(String on, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("docker"));
-    if (on != null) {
-      cmd.addAll(List.of("-H", on));
-    }
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DOCKER_BUILDKIT", "0");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-    return out;
   }
 }

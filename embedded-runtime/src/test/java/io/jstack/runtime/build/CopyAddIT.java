@@ -3,22 +3,13 @@ package io.jstack.runtime.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.jstack.engine.testing.NothingLeft;
-import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.api.EngineServer;
-import io.jstack.runtime.container.RuntimeTools;
-import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.internal.LayerUnpacker;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,8 +17,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * COPY and ADD built by the embedded engine: what dockerd 20.10's BuildKit (0.8) supports is
@@ -36,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * --checksum}, symbolic {@code --chmod}) is checked against expectations taken from BuildKit's own
  * frontend tests, each cited where it is used.
  */
-class CopyAddIT {
-  private static final String BUILDKIT = "buildkit";
+class CopyAddIT extends EmbeddedBuildFixture {
   private static final byte[] REMOTE = "remote content\n".getBytes(StandardCharsets.UTF_8);
 
   /** Lists the written trees, one line per entry, with each file's content hash. */
@@ -49,18 +37,13 @@ class CopyAddIT {
           + " for l in /app /up; do echo \"$l -> $(readlink $l)\"; done; stat -c '%n %Y' /work/url/remote.txt 2>/dev/null;"
           + " ls /x /abs /y 2>&1; true";
 
-  @TempDir Path dir;
-  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
-  private EmbeddedEngine engine;
-  private EngineServer server;
   private HttpServer http;
-  private String host;
   private String url;
-  private final String tag = UUID.randomUUID().toString().substring(0, 8);
-  private final List<String[]> cleanUps = new ArrayList<>();
 
+  /** The engine, and a server on 127.0.0.1 that ADD's URL sources fetch from. */
   @BeforeEach
-  void engine() throws Exception {
+  void engineAndFiles() throws Exception {
+    serveAnEngine();
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext(
         "/files/",
@@ -75,34 +58,13 @@ class CopyAddIT {
         });
     http.start();
     url = "http://127.0.0.1:" + http.getAddress().getPort() + "/files/";
-    Path archive = dir.resolve("busybox.tar");
-    docker(null, "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
-    engine = new EmbeddedEngine(new DataRoot(dir.resolve("data")), RuntimeTools.detect());
-    try (InputStream in = Files.newInputStream(archive)) {
-      ImageArchives.load(engine.images(), in, null);
-    }
-    engine.supervise(Duration.ofMillis(200), List.of());
-    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
-    host = "unix://" + dir.resolve("engine.sock");
   }
 
   @AfterEach
-  void cleanUp() throws Exception {
-    for (String[] c : cleanUps) {
-      run(c);
+  void stopTheFiles() {
+    if (http != null) {
+      http.stop(0);
     }
-    http.stop(0);
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (engine != null) {
-        engine.stopSupervising();
-        engine.networks().list().forEach(engine.networks()::remove);
-      }
-    }
-    LayerUnpacker.removeTree(dir.resolve("data"));
   }
 
   @Test
@@ -336,15 +298,6 @@ class CopyAddIT {
     return Arrays.asList(tree.split("\n"));
   }
 
-  private String failedBuild(String on, Path context) throws Exception {
-    String image = "jstack-copy-it-fail:" + tag;
-    cleanUps.add(cli(on, "rmi", "-f", image));
-    Process p = builder(cli(on, "build", "-t", image, context.toString())).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isNotZero();
-    return out;
-  }
-
   /** A context with the Dockerfile, files, a link, and archives of every compression. */
   private Path context(String dockerfile) throws Exception {
     Path c = Files.createDirectories(dir.resolve("context-" + UUID.randomUUID()));
@@ -414,35 +367,5 @@ class CopyAddIT {
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
-  }
-
-  private static String[] cli(String on, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(BUILDKIT.equals(on) ? "/usr/bin/docker" : "docker"));
-    if (on != null && !BUILDKIT.equals(on)) {
-      cmd.addAll(List.of("-H", on));
-    }
-    cmd.addAll(List.of(args));
-    return cmd.toArray(String[]::new);
-  }
-
-  /** The classic protocol against the embedded engine; BuildKit on dockerd via Debian's client. */
-  private static ProcessBuilder builder(String[] cmd) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DOCKER_BUILDKIT", cmd[0].equals("/usr/bin/docker") ? "1" : "0");
-    return pb;
-  }
-
-  private static String docker(String on, String... args) throws Exception {
-    String[] cmd = cli(on, args);
-    Process p = builder(cmd).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-    return out;
-  }
-
-  private static void run(String[] cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    p.waitFor();
   }
 }

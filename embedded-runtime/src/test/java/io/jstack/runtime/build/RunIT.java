@@ -3,13 +3,6 @@ package io.jstack.runtime.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jstack.engine.testing.NothingLeft;
-import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.api.EngineServer;
-import io.jstack.runtime.container.RuntimeTools;
-import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.image.ImageArchives;
-import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -20,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,11 +21,8 @@ import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RUN's here-documents, {@code --mount}s and {@code --network} on the embedded engine's builder:
@@ -41,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * predates (here-documents, {@code --network}) is checked against the expectations of BuildKit's
  * own frontend tests, each named where it is used.
  */
-class RunIT {
+class RunIT extends EmbeddedBuildFixture {
   private static final String BASE = "FROM jstack-examples/busybox:latest\n";
 
   /** Lists a directory's tree, one line per entry, with each file's content hash. */
@@ -49,43 +38,9 @@ class RunIT {
       "for p in $(find /out | sort); do stat -c '%n %F %a %u:%g %s' $p;"
           + " if [ -f $p ]; then md5sum $p; fi; done";
 
-  @TempDir Path dir;
-  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
-  private EmbeddedEngine engine;
-  private EngineServer server;
-  private String host;
-  private final String tag = UUID.randomUUID().toString().substring(0, 8);
-  private final List<String[]> cleanUps = new ArrayList<>();
-
   @BeforeEach
   void engine() throws Exception {
-    Path archive = dir.resolve("busybox.tar");
-    docker(null, "save", "-o", archive.toString(), "jstack-examples/busybox:latest");
-    engine = new EmbeddedEngine(new DataRoot(dir.resolve("data")), RuntimeTools.detect());
-    try (InputStream in = Files.newInputStream(archive)) {
-      ImageArchives.load(engine.images(), in, null);
-    }
-    engine.supervise(Duration.ofMillis(200), List.of());
-    server = EngineServer.start(engine, dir.resolve("engine.sock"), null, line -> {});
-    host = "unix://" + dir.resolve("engine.sock");
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (String[] c : cleanUps) {
-      run(c);
-    }
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } finally {
-      if (engine != null) {
-        engine.stopSupervising();
-        engine.networks().list().forEach(engine.networks()::remove);
-      }
-    }
-    LayerUnpacker.removeTree(dir.resolve("data"));
+    serveAnEngine();
   }
 
   /**
@@ -223,7 +178,7 @@ class RunIT {
     // dockerfile_mount_test.go testMountTmpfsSize.
     assertThat(cat(host, image, "/dest/tmpfssize")).contains("size=131072k");
     // dispatchRun's history: the shell and the document it runs; ARGs in scope as "|1 name=...".
-    assertThat(history(image))
+    assertThat(servedHistory(image))
         .contains(
             "RUN |1 name=world /bin/sh -c echo \"i am\" >> /dest/basic\nwhoami >> /dest/basic\n"
                 + " # buildkit",
@@ -264,10 +219,10 @@ class RunIT {
     String ours = "jstack-run-it-mounts:" + tag;
     String kit = "jstack-run-it-mounts:" + tag + "-kit";
     cleanUps.add(cli(host, "rmi", "-f", ours));
-    cleanUps.add(cli("buildkit", "rmi", "-f", kit));
+    cleanUps.add(cli(BUILDKIT, "rmi", "-f", kit));
     buildOurs(context, ours, Map.of("token", secret));
     docker(
-        "buildkit",
+        BUILDKIT,
         "build",
         "--no-cache",
         "--secret",
@@ -277,14 +232,9 @@ class RunIT {
         context.toString());
 
     String ourTree = tree(host, ours);
-    assertThat(ourTree).isEqualTo(tree("buildkit", kit));
+    assertThat(ourTree).isEqualTo(tree(BUILDKIT, kit));
     // created_by as BuildKit writes it: the mounts are no part of it.
-    String kitHistory =
-        docker("buildkit", "history", "--no-trunc", "--format", "{{.CreatedBy}}", kit);
-    List<String> theirs =
-        new ArrayList<>(List.of(kitHistory.substring(0, kitHistory.length() - 1).split("\n", -1)));
-    java.util.Collections.reverse(theirs);
-    assertThat(history(ours)).isEqualTo(theirs);
+    assertThat(history(host, ours)).isEqualTo(history(BUILDKIT, kit));
     assertThat(cat(host, ours, "/out/ctx")).contains("app.txt").doesNotContain("secret.txt");
     assertThat(cat(host, ours, "/out/a")).isEqualTo("a\n");
     assertThat(cat(host, ours, "/out/stage")).isEqualTo("from-stage\n");
@@ -320,7 +270,7 @@ class RunIT {
         .hasMessage(
             "Dockerfile:2: secret npmrc is required but was not given to the build; pass it:"
                 + " docker build --secret id=npmrc,src=FILE, or the service's build.secrets");
-    assertThat(failedBuild("buildkit", context)).contains("npmrc");
+    assertThat(failedBuild(BUILDKIT, context)).contains("npmrc");
   }
 
   /**
@@ -466,18 +416,6 @@ class RunIT {
     }
   }
 
-  /** What made each history entry of {@code image} on the engine, oldest first. */
-  private List<String> history(String image) {
-    List<String> history = new ArrayList<>();
-    engine
-        .images()
-        .image(engine.images().find(image).orElseThrow())
-        .config()
-        .path("history")
-        .forEach(e -> history.add(e.path("created_by").asText()));
-    return history;
-  }
-
   private void buildOurs(Path context, String image, Map<String, Path> secrets) {
     cleanUps.add(cli(host, "rmi", "-f", image));
     new ImageBuilder(engine)
@@ -578,15 +516,6 @@ class RunIT {
         .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private String failedBuild(String on, Path context) throws Exception {
-    String image = "jstack-run-it-fail:" + tag;
-    cleanUps.add(cli(on, "rmi", "-f", image));
-    Process p = builder(cli(on, "build", "-t", image, context.toString())).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isNotZero();
-    return out;
-  }
-
   /** A context with the Dockerfile, files to bind and a file .dockerignore leaves out. */
   private Path context(String dockerfile) throws Exception {
     Path c = Files.createDirectories(dir.resolve("context-" + UUID.randomUUID()));
@@ -597,35 +526,5 @@ class RunIT {
     Files.createDirectories(c.resolve("dir"));
     Files.writeString(c.resolve("dir/a.txt"), "a\n");
     return c;
-  }
-
-  private static String[] cli(String on, String... args) {
-    List<String> cmd =
-        new ArrayList<>(List.of("buildkit".equals(on) ? "/usr/bin/docker" : "docker"));
-    if (on != null && !"buildkit".equals(on)) {
-      cmd.addAll(List.of("-H", on));
-    }
-    cmd.addAll(List.of(args));
-    return cmd.toArray(String[]::new);
-  }
-
-  private static ProcessBuilder builder(String[] cmd) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DOCKER_BUILDKIT", cmd[0].equals("/usr/bin/docker") ? "1" : "0");
-    return pb;
-  }
-
-  private static String docker(String on, String... args) throws Exception {
-    String[] cmd = cli(on, args);
-    Process p = builder(cmd).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-    return out;
-  }
-
-  private static void run(String[] cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    p.waitFor();
   }
 }

@@ -44,7 +44,9 @@ final class ImageBuild {
     String dockerfile = spec.dockerfile() == null ? "Dockerfile" : spec.dockerfile();
     String[] inline = null;
     if (spec.dockerfileInline() != null) {
-      dockerfile = ".jstack-inline.Dockerfile";
+      // Named after the file it stands for (spec.dockerfile, by default Dockerfile): the jstack
+      // engine's errors give that name, as BuildKit's would (DockerfileException.nameOf).
+      dockerfile = ".jstack-inline." + dockerfile.substring(dockerfile.lastIndexOf('/') + 1);
       inline = new String[] {dockerfile, spec.dockerfileInline()};
     }
     String query = query(spec, dockerfile);

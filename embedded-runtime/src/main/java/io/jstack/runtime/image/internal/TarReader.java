@@ -194,11 +194,21 @@ public final class TarReader {
 
   /**
    * Reads past the rest of the current entry. It reads rather than skips, so that a digest computed
-   * over the stream below sees every byte.
+   * over the stream below sees every byte. A stream that ends right after the last entry's content,
+   * without its padding (and so without the end-of-archive blocks), ends there, as Go's {@code
+   * archive/tar} reads it: the docker CLI sends such a build context when it adds a Dockerfile from
+   * outside the context, and dockerd takes it. A stream that ends inside the padding does not.
    */
   private void skipRest() throws IOException {
-    discard(remaining + padding);
+    discard(remaining);
     remaining = 0;
+    if (padding > 0) {
+      int n = in.read();
+      if (n >= 0) {
+        offset++;
+        discard(padding - 1);
+      }
+    }
     padding = 0;
   }
 

@@ -338,6 +338,28 @@ class LayerUnpackerTest {
         .hasMessageContaining("checksum");
   }
 
+  /**
+   * The docker CLI's build context when it adds a Dockerfile from outside the context: the stream
+   * ends right after the last entry's content, with neither its padding nor the end-of-archive
+   * blocks. Go's archive/tar (dockerd) reads it to the end; a stream that ends inside the content
+   * or the padding is still broken.
+   */
+  @Test
+  void aStreamEndingRightAfterTheLastContent_isWhole_butNotOneEndingInsideIt() throws IOException {
+    byte[] tar = new LayerTar().file("a", 0644, "aa").file("b", 0600, "bbb").bytes();
+    // Header, content block, header, then three bytes of content.
+    int end = 512 + 512 + 512 + 3;
+
+    unpack(java.util.Arrays.copyOf(tar, end));
+
+    assertThat(layer.resolve("a")).hasContent("aa");
+    assertThat(layer.resolve("b")).hasContent("bbb");
+    assertThatThrownBy(() -> unpack(java.util.Arrays.copyOf(tar, end + 1)))
+        .hasMessageContaining("the tar stream ends inside an entry");
+    assertThatThrownBy(() -> unpack(java.util.Arrays.copyOf(tar, end - 1)))
+        .hasMessageContaining("the tar stream ends inside an entry");
+  }
+
   private LayerUnpacker.Result unpack(byte[] tar) throws IOException {
     return LayerUnpacker.unpack(in(tar), layer, LayerUnpacker.Limits.DEFAULT);
   }
