@@ -159,34 +159,32 @@ public final class ResolvConf {
 
   /** Its search domains (the last {@code search} line, as dockerd reads them). */
   static List<String> search(String content) {
-    List<String> out = List.of();
-    for (String line : content.lines().toList()) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length >= 2 && f[0].equals("search")) {
-        out = List.of(f).subList(1, f.length);
-      }
-    }
-    return out;
+    return lastLine(content, "search");
   }
 
   /** Its options (the last {@code options} line). */
   static List<String> options(String content) {
-    List<String> out = List.of();
-    for (String line : content.lines().toList()) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length >= 2 && f[0].equals("options")) {
-        out = List.of(f).subList(1, f.length);
-      }
-    }
-    return out;
+    return lastLine(content, "options");
   }
 
+  /** The values of the last line that starts with {@code key}; none when there is none. */
+  private static List<String> lastLine(String content, String key) {
+    List<List<String>> all = lines(content, key);
+    return all.isEmpty() ? List.of() : all.get(all.size() - 1);
+  }
+
+  /** The first value of each line that starts with {@code key}. */
   private static List<String> values(String content, String key) {
-    List<String> out = new ArrayList<>();
+    return lines(content, key).stream().map(v -> v.get(0)).toList();
+  }
+
+  /** The values of each line that starts with {@code key} and has any. */
+  private static List<List<String>> lines(String content, String key) {
+    List<List<String>> out = new ArrayList<>();
     for (String line : content.lines().toList()) {
       String[] f = line.strip().split("\\s+");
       if (f.length >= 2 && f[0].equals(key)) {
-        out.add(f[1]);
+        out.add(List.of(f).subList(1, f.length));
       }
     }
     return out;

@@ -55,10 +55,12 @@ public final class ParallelGzip extends OutputStream {
   }
 
   @Override
-  public void write(byte[] b, int off, int len) throws IOException {
+  public void write(byte[] b, int offset, int length) throws IOException {
     if (finished) {
       throw new IOException("the gzip stream is finished");
     }
+    int off = offset;
+    int len = length;
     while (len > 0) {
       int n = Math.min(len, BLOCK - filled);
       System.arraycopy(b, off, block, filled, n);
