@@ -19,18 +19,17 @@ import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * examples/shop, real servers from Debian's packages (PostgreSQL, Redis, nginx, a Java service in
- * two replicas), on each engine through jstack, and on dockerd through Debian's docker-compose: the
- * same compose file gives the same answers everywhere. Orders made through nginx are served by both
- * replicas and land in PostgreSQL and Redis; they survive a restart of the database, which shuts
- * down cleanly, and a {@code down} and {@code up}; a replica added by {@code --scale} gets requests
- * through nginx, which looks the app's name up again at {@code 127.0.0.11} as configs written for
- * Docker do; {@code down -v} leaves nothing.
+ * two replicas), on each engine through jstack and through Debian's docker-compose (on dockerd, and
+ * against the embedded engine's socket): the same compose file gives the same answers everywhere.
+ * Orders made through nginx are served by both replicas and land in PostgreSQL and Redis; they
+ * survive a restart of the database, which shuts down cleanly, and a {@code down} and {@code up}; a
+ * replica added by {@code --scale} gets requests through nginx, which looks the app's name up again
+ * at {@code 127.0.0.11} as configs written for Docker do; {@code down -v} leaves nothing.
  */
 class ShopIT extends OnEachEngine {
   static final Path SHOP = Docker.repo().resolve("examples/shop");
@@ -125,11 +124,13 @@ class ShopIT extends OnEachEngine {
     // On the embedded engine, the stack's close then checks that the host is as it was.
   }
 
-  @Test
-  void dockerCompose_bringsTheSameFileUpOnDockerd_withTheSameAnswers() throws Exception {
+  /** Debian's docker-compose 1.29, on dockerd and against the embedded engine's socket. */
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void dockerCompose_bringsTheSameFileUp_withTheSameAnswers(EngineKind engine) throws Exception {
     int port = HelloStackIT.freePort();
-    on(EngineKind.DOCKER, SHOP.resolve("compose.yaml"), Map.of());
-    baseImage(EngineKind.DOCKER);
+    on(engine, SHOP.resolve("compose.yaml"), Map.of());
+    baseImage(engine);
     Docker.Result up = compose(port, "up", "-d", "--build");
     assertThat(up.code()).as(up.err()).isZero();
     // docker-compose 1.29 has no --wait: the stack is up when its five containers are healthy.
@@ -161,9 +162,7 @@ class ShopIT extends OnEachEngine {
     assertThat(stats.path("orders").asInt()).isEqualTo(6);
     assertThat(stats.path("cached").asInt()).isEqualTo(6);
     Docker.Result rows =
-        Docker.run(
-            null,
-            "docker",
+        stack.docker(
             "exec",
             project + "_db_1",
             "psql",
@@ -178,13 +177,14 @@ class ShopIT extends OnEachEngine {
     assertThat(down.code()).as(down.err()).isZero();
   }
 
-  /** Debian's docker-compose on the shop's file, as this test's project. */
+  /** Debian's docker-compose on the shop's file, as this test's project, on the stack's engine. */
   private Docker.Result compose(int port, String... args) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
                 "env",
                 "SHOP_PORT=" + port,
+                "DOCKER_HOST=unix://" + stack.socket(),
                 "docker-compose",
                 "-p",
                 project,
