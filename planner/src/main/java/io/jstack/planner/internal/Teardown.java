@@ -12,6 +12,7 @@ import io.jstack.planner.ObservedState;
 import io.jstack.planner.Plan;
 import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.internal.PlanBuilder.Node;
+import io.jstack.planner.step.RemoveAnonymousVolume;
 import io.jstack.planner.step.RemoveContainer;
 import io.jstack.planner.step.RemoveImage;
 import io.jstack.planner.step.RemoveNetwork;
@@ -30,7 +31,8 @@ import java.util.TreeSet;
 /**
  * The plan of {@code down}: every container of the project stopped (dependents before what they
  * depend on) and removed, with its one-off containers and, when asked, its orphans; then the
- * project's networks, and when asked its volumes and images. Each instance makes one plan.
+ * project's networks, and when asked its volumes (named, and the anonymous ones its removed
+ * containers mounted) and images. Each instance makes one plan.
  */
 public final class Teardown {
   private final Project project;
@@ -73,6 +75,7 @@ public final class Teardown {
     }
     Map<String, List<Node>> stops = new LinkedHashMap<>();
     List<Node> removals = new ArrayList<>();
+    List<ContainerInfo> removed = new ArrayList<>();
     List<String> reverse = new ArrayList<>(graph.order());
     Collections.reverse(reverse);
     // Services the model no longer has, but whose containers it still knows (disabled ones).
@@ -100,6 +103,7 @@ public final class Teardown {
         if (stop != null) {
           mine.add(stop);
         }
+        removed.add(c);
         removals.add(
             plan.add(
                 new RemoveContainer(c.name(), options.removeVolumes()),
@@ -111,11 +115,13 @@ public final class Teardown {
     }
     // One-off (run) containers go with the project, as in Docker Compose.
     for (ContainerInfo c : observed.oneOffs()) {
+      removed.add(c);
       removals.add(stopAndRemove(c, "one-off"));
     }
     if (!orphans.isEmpty()) {
       if (options.removeOrphans()) {
         for (ContainerInfo c : orphans) {
+          removed.add(c);
           removals.add(stopAndRemove(c, "orphan"));
         }
       } else {
@@ -132,6 +138,15 @@ public final class Teardown {
       }
     }
     if (options.removeVolumes()) {
+      // Anonymous volumes a container took over on recreation are not removed with it: by name.
+      AnonymousVolumes anonymous = new AnonymousVolumes(project);
+      Set<String> names = new TreeSet<>();
+      for (ContainerInfo c : removed) {
+        names.addAll(anonymous.of(c).values());
+      }
+      for (String name : names) {
+        plan.add(new RemoveAnonymousVolume(name), null, "down -v", removals);
+      }
       for (VolumeInfo v : observed.volumes().values()) {
         if (project.name().equals(v.labels().get(ComposeLabels.PROJECT))) {
           plan.add(new RemoveVolume(v.name()), null, "down -v", removals);
