@@ -4,13 +4,18 @@ import static io.jstack.engine.ContainerInfo.State.EXITED;
 import static io.jstack.engine.ContainerInfo.State.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jstack.compose.Project;
 import io.jstack.engine.ContainerInfo.Mount;
 import io.jstack.engine.ContainerSpec;
+import io.jstack.engine.VolumeInfo;
+import io.jstack.engine.testing.FakeEngine;
 import io.jstack.planner.step.CreateContainer;
 import io.jstack.planner.step.RemoveContainer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -217,5 +222,40 @@ class AnonymousVolumesPlanTest {
             """
                 .formatted(OLD_CACHE, OLD_IMAGE_VOLUME));
     assertThat(w.down(DownOptions.defaults())).doesNotContain("volume");
+  }
+
+  /** Runs the plan of {@code up} or {@code down} on {@code engine}; fails on any failed step. */
+  static void run(Plan plan, FakeEngine engine) throws InterruptedException {
+    Executor.Result result =
+        Executor.run(
+            plan, engine, new Executor.Options(0, Duration.ofMillis(2), null), event -> {});
+    assertThat(result.failures()).isEmpty();
+  }
+
+  static Set<String> volumes(FakeEngine engine) {
+    return engine.volumes(Map.of()).stream().map(VolumeInfo::name).collect(Collectors.toSet());
+  }
+
+  @Test
+  void onAnEngine_upKeeps_upRenewReplaces_downRemoves() throws InterruptedException {
+    FakeEngine engine = new FakeEngine().localImage("postgres:16", "sha256:pg");
+    String cache;
+    run(Runs.up(engine, Runs.load(dir, compose("1")), UpOptions.defaults()), engine);
+    Set<String> first = volumes(engine);
+    assertThat(first).hasSize(2).contains("demo_data");
+    cache = first.stream().filter(v -> !v.equals("demo_data")).findFirst().orElseThrow();
+
+    Project second = Runs.load(dir, compose("2"));
+    run(Runs.up(engine, second, UpOptions.defaults()), engine);
+    assertThat(volumes(engine)).isEqualTo(first);
+    assertThat(engine.container("demo-db-1").orElseThrow().mounts())
+        .contains(Mount.volume(cache, "/var/cache/pg"));
+
+    Project third = Runs.load(dir, compose("3"));
+    run(Runs.up(engine, third, UpOptions.defaults().withRenewAnonVolumes(true)), engine);
+    assertThat(volumes(engine)).hasSize(2).contains("demo_data").doesNotContain(cache);
+
+    run(Runs.down(engine, third, new DownOptions(true, false, null, null)), engine);
+    assertThat(volumes(engine)).isEmpty();
   }
 }

@@ -210,9 +210,9 @@ public final class Convergence {
         Node stop = c.isRunning() ? plan.add(stop(s, c.name()), name, reason, create) : null;
         Node remove =
             plan.add(
-                new RemoveContainer(c.name(), renew), name, reason, stop == null ? create : stop);
+                new RemoveContainer(c.name(), false), name, reason, stop == null ? create : stop);
         if (renew) {
-          // Those it took over from its own predecessor are not removed with it: remove by name.
+          // By name: rm -v would keep those it took over from its own predecessor.
           for (String volume : anonymousVolumes.of(c).values()) {
             plan.add(new RemoveAnonymousVolume(volume), name, reason + ", -V", remove);
           }

@@ -41,6 +41,7 @@ public final class Teardown {
   private final Set<String> knownServices;
   private final DownOptions options;
   private final PlanBuilder plan = new PlanBuilder();
+  private final AnonymousVolumes anonymous;
 
   /**
    * A teardown of {@code project} as {@code observed}.
@@ -59,6 +60,7 @@ public final class Teardown {
     this.graph = graph;
     this.knownServices = knownServices;
     this.options = options;
+    this.anonymous = new AnonymousVolumes(project);
   }
 
   /** The plan. */
@@ -106,7 +108,7 @@ public final class Teardown {
         removed.add(c);
         removals.add(
             plan.add(
-                new RemoveContainer(c.name(), options.removeVolumes()),
+                new RemoveContainer(c.name(), withVolumes(c)),
                 service,
                 "down",
                 stop == null ? after : List.of(stop)));
@@ -138,8 +140,7 @@ public final class Teardown {
       }
     }
     if (options.removeVolumes()) {
-      // Anonymous volumes a container took over on recreation are not removed with it: by name.
-      AnonymousVolumes anonymous = new AnonymousVolumes(project);
+      // By name, once all are gone: rm -v would keep those a container took over on recreation.
       Set<String> names = new TreeSet<>();
       for (ContainerInfo c : removed) {
         names.addAll(anonymous.of(c).values());
@@ -170,6 +171,14 @@ public final class Teardown {
     return plan.build();
   }
 
+  /**
+   * Whether {@code c} is removed with its anonymous volumes: with {@code -v}, when the engine lists
+   * none of them (those it lists are removed by name, each by one step of the plan).
+   */
+  private boolean withVolumes(ContainerInfo c) {
+    return options.removeVolumes() && anonymous.of(c).isEmpty();
+  }
+
   /** Stops {@code c} if it runs, then removes it; {@code why} is the plan's reason for both. */
   private Node stopAndRemove(ContainerInfo c, String why) {
     Node stop =
@@ -181,9 +190,6 @@ public final class Teardown {
                 why)
             : null;
     return plan.add(
-        new RemoveContainer(c.name(), options.removeVolumes()),
-        c.label(ComposeLabels.SERVICE),
-        why,
-        stop);
+        new RemoveContainer(c.name(), withVolumes(c)), c.label(ComposeLabels.SERVICE), why, stop);
   }
 }
