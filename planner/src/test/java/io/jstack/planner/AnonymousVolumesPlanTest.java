@@ -114,8 +114,8 @@ class AnonymousVolumesPlanTest {
             1. create container 0000000000d1_demo-db-1 [db] %1$s
             2. stop container demo-db-1 [db] %1$s; after 1
             3. remove container demo-db-1 [db] %1$s; after 2
-            4. remove anonymous volume %2$s [db] %1$s, -V; after 3
-            5. remove anonymous volume %3$s [db] %1$s, -V; after 3
+            4. remove volume %2$s [db] %1$s, -V; after 3
+            5. remove volume %3$s [db] %1$s, -V; after 3
             6. rename container 0000000000d1_demo-db-1 -> demo-db-1 [db] %1$s; after 3
             7. start container demo-db-1 [db] %1$s; after 6
             """
@@ -216,8 +216,8 @@ class AnonymousVolumesPlanTest {
             1. stop container demo-db-1 [db] down
             2. remove container demo-db-1 [db] down; after 1
             3. remove network demo_default down; after 2
-            4. remove anonymous volume %s down -v; after 2
-            5. remove anonymous volume %s down -v; after 2
+            4. remove volume %s down -v; after 2
+            5. remove volume %s down -v; after 2
             6. remove volume demo_data down -v; after 2
             """
                 .formatted(OLD_CACHE, OLD_IMAGE_VOLUME));

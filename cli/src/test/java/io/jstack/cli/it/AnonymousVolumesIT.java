@@ -134,7 +134,8 @@ class AnonymousVolumesIT extends OnEachEngine {
     for (int i = 0; i < SERVICES.size(); i++) {
       assertThat(volumeMounts(SERVICES.get(i))).containsExactly(renewed.get(i) + " /data");
     }
-    stack.ok("down", "-v", "-t", "1");
+    String down = stack.ok("down", "-v", "-t", "1").out();
+    assertThat(down).contains(" Volume " + renewed.get(0) + "  Removed");
     for (String v : seen) {
       assertThat(volumeExists(v)).as("volume " + v + " after down -v").isFalse();
     }

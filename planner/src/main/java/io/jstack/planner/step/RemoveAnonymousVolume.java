@@ -11,7 +11,7 @@ import java.util.Optional;
 public record RemoveAnonymousVolume(String name) implements Step {
   @Override
   public String verb() {
-    return "remove anonymous volume";
+    return "remove volume";
   }
 
   @Override
