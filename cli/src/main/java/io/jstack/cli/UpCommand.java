@@ -68,6 +68,12 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   boolean noRecreate;
 
   @Option(
+      names = {"-V", "--renew-anon-volumes"},
+      description =
+          "Give recreated containers fresh anonymous volumes instead of the old containers' data.")
+  boolean renewAnonVolumes;
+
+  @Option(
       names = "--remove-orphans",
       description = "Remove containers of services no longer in the files.")
   boolean removeOrphans;
@@ -173,7 +179,8 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
             scales(),
             pull,
             waitReady,
-            waitTimeout == null ? null : Duration.ofSeconds(waitTimeout));
+            waitTimeout == null ? null : Duration.ofSeconds(waitTimeout),
+            renewAnonVolumes);
     LoadedProject loaded = load();
     requireServices(loaded, services);
     Engine engine = engine();

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param command the command it runs, as one line
  * @param status the engine's own words for its state, e.g. {@code Up 5 minutes (healthy)}
  * @param ports the ports it publishes on the host
+ * @param mounts its volumes, binds and tmpfs mounts, as the engine's {@code Mounts} lists them
  */
 public record ContainerInfo(
     String id,
@@ -30,11 +31,33 @@ public record ContainerInfo(
     List<String> networks,
     String command,
     String status,
-    List<PublishedPort> ports) {
+    List<PublishedPort> ports,
+    List<Mount> mounts) {
   public ContainerInfo {
     labels = Map.copyOf(labels);
     networks = List.copyOf(networks);
     ports = List.copyOf(ports);
+    mounts = List.copyOf(mounts);
+  }
+
+  /** A container whose mounts are not known. */
+  public ContainerInfo(
+      String id,
+      String name,
+      String image,
+      String imageId,
+      Map<String, String> labels,
+      State state,
+      Health health,
+      int exitCode,
+      Instant created,
+      List<String> networks,
+      String command,
+      String status,
+      List<PublishedPort> ports) {
+    this(
+        id, name, image, imageId, labels, state, health, exitCode, created, networks, command,
+        status, ports, List.of());
   }
 
   /** A container without command, status text or ports (the status is its state's name). */
@@ -62,7 +85,37 @@ public record ContainerInfo(
         networks,
         "",
         state.dockerName(),
+        List.of(),
         List.of());
+  }
+
+  /** This container as it is, with {@code mounts}. */
+  public ContainerInfo withMounts(List<Mount> mounts) {
+    return new ContainerInfo(
+        id, name, image, imageId, labels, state, health, exitCode, created, networks, command,
+        status, ports, mounts);
+  }
+
+  /**
+   * A mount of the container, as the engine reports it.
+   *
+   * @param type {@code volume}, {@code bind}, {@code tmpfs}, ...
+   * @param name the volume's name for a {@code volume} (anonymous ones have the 64-hex-digit name
+   *     the engine gave them); empty for other types
+   * @param destination where it is mounted in the container
+   */
+  public record Mount(String type, String name, String destination) {
+    /** A volume mount. */
+    public static Mount volume(String name, String destination) {
+      return new Mount("volume", name, destination);
+    }
+
+    /**
+     * Whether this is a volume with a name the engine made: 64 hex digits, as dockerd names them.
+     */
+    public boolean engineNamedVolume() {
+      return type.equals("volume") && name.matches("[0-9a-f]{64}");
+    }
   }
 
   /** A port published on the host: {@code 0.0.0.0:8080->80/tcp}. */

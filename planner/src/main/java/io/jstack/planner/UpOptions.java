@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  *     service's {@code pull_policy}
  * @param waitReady {@code --wait}: wait for every service to be running or healthy
  * @param waitTimeout with {@code waitReady}, how long to wait; {@code null} for no limit
+ * @param renewAnonVolumes {@code -V}: a recreated container gets fresh anonymous volumes, and the
+ *     old container's go with it, instead of taking them over
  */
 public record UpOptions(
     List<String> services,
@@ -26,14 +28,16 @@ public record UpOptions(
     Map<String, Integer> scale,
     @Nullable String pull,
     boolean waitReady,
-    @Nullable Duration waitTimeout) {
+    @Nullable Duration waitTimeout,
+    boolean renewAnonVolumes) {
   public UpOptions {
     services = List.copyOf(services);
     scale = Map.copyOf(scale);
   }
 
   public static UpOptions defaults() {
-    return new UpOptions(List.of(), false, false, false, false, false, Map.of(), null, false, null);
+    return new UpOptions(
+        List.of(), false, false, false, false, false, Map.of(), null, false, null, false);
   }
 
   public UpOptions withServices(List<String> s) {
@@ -47,7 +51,8 @@ public record UpOptions(
         scale,
         pull,
         waitReady,
-        waitTimeout);
+        waitTimeout,
+        renewAnonVolumes);
   }
 
   public UpOptions withForceRecreate(boolean on) {
@@ -61,7 +66,8 @@ public record UpOptions(
         scale,
         pull,
         waitReady,
-        waitTimeout);
+        waitTimeout,
+        renewAnonVolumes);
   }
 
   public UpOptions withNoRecreate(boolean on) {
@@ -75,7 +81,8 @@ public record UpOptions(
         scale,
         pull,
         waitReady,
-        waitTimeout);
+        waitTimeout,
+        renewAnonVolumes);
   }
 
   public UpOptions withNoDeps(boolean on) {
@@ -89,7 +96,8 @@ public record UpOptions(
         scale,
         pull,
         waitReady,
-        waitTimeout);
+        waitTimeout,
+        renewAnonVolumes);
   }
 
   public UpOptions withNoStart(boolean on) {
@@ -103,7 +111,8 @@ public record UpOptions(
         scale,
         pull,
         waitReady,
-        waitTimeout);
+        waitTimeout,
+        renewAnonVolumes);
   }
 
   public UpOptions withRemoveOrphans(boolean on) {
@@ -117,7 +126,8 @@ public record UpOptions(
         scale,
         pull,
         waitReady,
-        waitTimeout);
+        waitTimeout,
+        renewAnonVolumes);
   }
 
   public UpOptions withScale(Map<String, Integer> s) {
@@ -131,7 +141,8 @@ public record UpOptions(
         s,
         pull,
         waitReady,
-        waitTimeout);
+        waitTimeout,
+        renewAnonVolumes);
   }
 
   public UpOptions withPull(String policy) {
@@ -145,7 +156,8 @@ public record UpOptions(
         scale,
         policy,
         waitReady,
-        waitTimeout);
+        waitTimeout,
+        renewAnonVolumes);
   }
 
   public UpOptions withWait(boolean on, Duration timeout) {
@@ -159,6 +171,22 @@ public record UpOptions(
         scale,
         pull,
         on,
-        timeout);
+        timeout,
+        renewAnonVolumes);
+  }
+
+  public UpOptions withRenewAnonVolumes(boolean on) {
+    return new UpOptions(
+        services,
+        forceRecreate,
+        noRecreate,
+        noDeps,
+        noStart,
+        removeOrphans,
+        scale,
+        pull,
+        waitReady,
+        waitTimeout,
+        on);
   }
 }

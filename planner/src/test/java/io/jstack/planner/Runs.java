@@ -10,6 +10,7 @@ import io.jstack.planner.step.CreateContainer;
 import io.jstack.planner.step.CreateNetwork;
 import io.jstack.planner.step.CreateVolume;
 import io.jstack.planner.step.PullImage;
+import io.jstack.planner.step.RemoveAnonymousVolume;
 import io.jstack.planner.step.RemoveContainer;
 import io.jstack.planner.step.RemoveImage;
 import io.jstack.planner.step.RemoveNetwork;
@@ -74,6 +75,8 @@ final class Runs {
     } else if (step instanceof CreateVolume s) {
       return "createVolume " + s.spec().name();
     } else if (step instanceof RemoveVolume s) {
+      return "removeVolume " + s.name();
+    } else if (step instanceof RemoveAnonymousVolume s) {
       return "removeVolume " + s.name();
     } else if (step instanceof PullImage s) {
       return "pullImage " + s.reference();

@@ -99,6 +99,12 @@ final class World {
     return this;
   }
 
+  /** The container named {@code name} as the engine lists it with {@code mounts}. */
+  World mounts(String name, ContainerInfo.Mount... mounts) {
+    containers.replaceAll(c -> c.name().equals(name) ? c.withMounts(List.of(mounts)) : c);
+    return this;
+  }
+
   /** The containers of {@code earlier}, as if it had been brought up before the files changed. */
   World withContainersOf(World earlier) {
     containers.addAll(earlier.containers);

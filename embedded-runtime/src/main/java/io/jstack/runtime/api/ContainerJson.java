@@ -55,6 +55,7 @@ final class ContainerJson {
       }
     }
     s.putObject("NetworkSettings").set("Networks", endpoints(r));
+    s.set("Mounts", mounts(r));
     return s;
   }
 
@@ -147,7 +148,13 @@ final class ContainerJson {
             .put("HostPort", String.valueOf(p.hostPort()));
       }
     }
-    ArrayNode mounts = i.putArray("Mounts");
+    i.set("Mounts", mounts(r));
+    return i;
+  }
+
+  /** Docker's {@code Mounts} of a container: the same in its list entry and its inspect. */
+  private ArrayNode mounts(ContainerRecord r) {
+    ArrayNode mounts = Exchange.JSON.createArrayNode();
     for (io.jstack.runtime.engine.MountPoint m : engine.mountPoints(r)) {
       ObjectNode o = mounts.addObject().put("Type", m.type());
       if (m.name() != null) {
@@ -159,7 +166,7 @@ final class ContainerJson {
       }
       o.put("Mode", m.mode()).put("RW", m.rw()).put("Propagation", m.propagation());
     }
-    return i;
+    return mounts;
   }
 
   /** Docker's {@code State.Health}. */

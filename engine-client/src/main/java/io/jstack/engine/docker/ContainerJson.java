@@ -46,7 +46,8 @@ final class ContainerJson {
         networks,
         c.path("Command").asText(""),
         c.path("Status").asText(""),
-        ports);
+        ports,
+        mounts(c.path("Mounts")));
   }
 
   /** An inspected container. */
@@ -57,21 +58,35 @@ final class ContainerJson {
     c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
     String health = state.path("Health").path("Status").asText("");
     return new ContainerInfo(
-        c.path("Id").asText(),
-        name.startsWith("/") ? name.substring(1) : name,
-        c.path("Config").path("Image").asText(),
-        c.path("Image").asText(),
-        labels(c.path("Config").path("Labels")),
-        state(state.path("Status").asText()),
-        switch (health) {
-          case "starting" -> ContainerInfo.Health.STARTING;
-          case "healthy" -> ContainerInfo.Health.HEALTHY;
-          case "unhealthy" -> ContainerInfo.Health.UNHEALTHY;
-          default -> ContainerInfo.Health.NONE;
-        },
-        state.path("ExitCode").asInt(),
-        instant(c.path("Created").asText()),
-        networks);
+            c.path("Id").asText(),
+            name.startsWith("/") ? name.substring(1) : name,
+            c.path("Config").path("Image").asText(),
+            c.path("Image").asText(),
+            labels(c.path("Config").path("Labels")),
+            state(state.path("Status").asText()),
+            switch (health) {
+              case "starting" -> ContainerInfo.Health.STARTING;
+              case "healthy" -> ContainerInfo.Health.HEALTHY;
+              case "unhealthy" -> ContainerInfo.Health.UNHEALTHY;
+              default -> ContainerInfo.Health.NONE;
+            },
+            state.path("ExitCode").asInt(),
+            instant(c.path("Created").asText()),
+            networks)
+        .withMounts(mounts(c.path("Mounts")));
+  }
+
+  /** Docker's {@code Mounts}, in the list and in inspect alike. */
+  private static List<ContainerInfo.Mount> mounts(JsonNode mounts) {
+    List<ContainerInfo.Mount> out = new ArrayList<>();
+    for (JsonNode m : mounts) {
+      out.add(
+          new ContainerInfo.Mount(
+              m.path("Type").asText(""),
+              m.path("Name").asText(""),
+              m.path("Destination").asText("")));
+    }
+    return out;
   }
 
   private static ContainerInfo.State state(String s) {

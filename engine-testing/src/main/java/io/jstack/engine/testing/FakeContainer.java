@@ -57,6 +57,27 @@ final class FakeContainer {
 
   ContainerInfo info() {
     return new ContainerInfo(
-        id, name, spec.image(), imageId, spec.labels(), state, health, exitCode, created, networks);
+            id,
+            name,
+            spec.image(),
+            imageId,
+            spec.labels(),
+            state,
+            health,
+            exitCode,
+            created,
+            networks)
+        .withMounts(mounts());
+  }
+
+  /** Its mounts as Docker lists them: each volume mount with the volume it got. */
+  private List<ContainerInfo.Mount> mounts() {
+    List<ContainerInfo.Mount> out = new ArrayList<>();
+    java.util.Iterator<String> named = volumes.iterator();
+    for (ContainerSpec.Mount m : spec.mounts()) {
+      String volume = "volume".equals(m.type()) && named.hasNext() ? named.next() : "";
+      out.add(new ContainerInfo.Mount(m.type(), volume, m.target()));
+    }
+    return out;
   }
 }

@@ -17,6 +17,7 @@ import io.jstack.planner.UpOptions;
 import io.jstack.planner.internal.PlanBuilder.Node;
 import io.jstack.planner.step.AwaitService;
 import io.jstack.planner.step.CreateContainer;
+import io.jstack.planner.step.RemoveAnonymousVolume;
 import io.jstack.planner.step.RemoveContainer;
 import io.jstack.planner.step.RenameContainer;
 import io.jstack.planner.step.StartContainer;
@@ -37,9 +38,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The plan of {@code up}, converging as Docker Compose does: what the selected services need
  * (networks, volumes, images; see {@link Prerequisites}), then per service the containers to
- * create, recreate (when their configuration or image changed), scale down or start, each after
- * what it depends on, then the restarts {@code restart: true} asks for and the orphans. Each
- * instance makes one plan.
+ * create, recreate (when their configuration or image changed; the new container takes over the old
+ * one's anonymous volumes unless {@code -V}, see {@link AnonymousVolumes}), scale down or start,
+ * each after what it depends on, then the restarts {@code restart: true} asks for and the orphans.
+ * Each instance makes one plan.
  */
 public final class Convergence {
   private final Project project;
@@ -50,6 +52,7 @@ public final class Convergence {
   private final UpOptions options;
   private final PlanBuilder plan = new PlanBuilder();
   private final Prerequisites prerequisites;
+  private final AnonymousVolumes anonymousVolumes;
   private final Map<String, List<Node>> createOps = new HashMap<>();
   private final Map<String, List<Node>> startOps = new HashMap<>();
   private final Map<String, Node> awaits = new HashMap<>();
@@ -81,6 +84,7 @@ public final class Convergence {
     this.knownServices = knownServices;
     this.options = options;
     this.prerequisites = new Prerequisites(project, observed, options, plan);
+    this.anonymousVolumes = new AnonymousVolumes(project);
     for (ContainerInfo c : observed.containers()) {
       String service = c.label(ComposeLabels.SERVICE);
       if (service != null) {
@@ -197,12 +201,22 @@ public final class Convergence {
       if (reason != null) {
         String temp = c.id().substring(0, Math.min(12, c.id().length())) + "_" + cname;
         ContainerSpec spec = ContainerSpecs.spec(project, s, temp, n, imageId, origin);
+        boolean renew = options.renewAnonVolumes();
+        if (!renew) {
+          spec = anonymousVolumes.inherit(spec, c);
+        }
         Node create = plan.add(new CreateContainer(spec), name, reason, createDeps);
         creates.add(create);
         Node stop = c.isRunning() ? plan.add(stop(s, c.name()), name, reason, create) : null;
         Node remove =
             plan.add(
                 new RemoveContainer(c.name(), false), name, reason, stop == null ? create : stop);
+        if (renew) {
+          // By name: rm -v would keep those it took over from its own predecessor.
+          for (String volume : anonymousVolumes.of(c).values()) {
+            plan.add(new RemoveAnonymousVolume(volume), name, reason + ", -V", remove);
+          }
+        }
         Node rename = plan.add(new RenameContainer(temp, cname), name, reason, remove);
         if (!options.noStart()) {
           starts.add(plan.add(new StartContainer(cname), name, reason, withWaits(s, rename)));

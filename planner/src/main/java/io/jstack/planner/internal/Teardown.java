@@ -12,6 +12,7 @@ import io.jstack.planner.ObservedState;
 import io.jstack.planner.Plan;
 import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.internal.PlanBuilder.Node;
+import io.jstack.planner.step.RemoveAnonymousVolume;
 import io.jstack.planner.step.RemoveContainer;
 import io.jstack.planner.step.RemoveImage;
 import io.jstack.planner.step.RemoveNetwork;
@@ -30,7 +31,8 @@ import java.util.TreeSet;
 /**
  * The plan of {@code down}: every container of the project stopped (dependents before what they
  * depend on) and removed, with its one-off containers and, when asked, its orphans; then the
- * project's networks, and when asked its volumes and images. Each instance makes one plan.
+ * project's networks, and when asked its volumes (named, and the anonymous ones its removed
+ * containers mounted) and images. Each instance makes one plan.
  */
 public final class Teardown {
   private final Project project;
@@ -39,6 +41,7 @@ public final class Teardown {
   private final Set<String> knownServices;
   private final DownOptions options;
   private final PlanBuilder plan = new PlanBuilder();
+  private final AnonymousVolumes anonymous;
 
   /**
    * A teardown of {@code project} as {@code observed}.
@@ -57,6 +60,7 @@ public final class Teardown {
     this.graph = graph;
     this.knownServices = knownServices;
     this.options = options;
+    this.anonymous = new AnonymousVolumes(project);
   }
 
   /** The plan. */
@@ -73,6 +77,7 @@ public final class Teardown {
     }
     Map<String, List<Node>> stops = new LinkedHashMap<>();
     List<Node> removals = new ArrayList<>();
+    List<ContainerInfo> removed = new ArrayList<>();
     List<String> reverse = new ArrayList<>(graph.order());
     Collections.reverse(reverse);
     // Services the model no longer has, but whose containers it still knows (disabled ones).
@@ -100,9 +105,10 @@ public final class Teardown {
         if (stop != null) {
           mine.add(stop);
         }
+        removed.add(c);
         removals.add(
             plan.add(
-                new RemoveContainer(c.name(), options.removeVolumes()),
+                new RemoveContainer(c.name(), withVolumes(c)),
                 service,
                 "down",
                 stop == null ? after : List.of(stop)));
@@ -111,11 +117,13 @@ public final class Teardown {
     }
     // One-off (run) containers go with the project, as in Docker Compose.
     for (ContainerInfo c : observed.oneOffs()) {
+      removed.add(c);
       removals.add(stopAndRemove(c, "one-off"));
     }
     if (!orphans.isEmpty()) {
       if (options.removeOrphans()) {
         for (ContainerInfo c : orphans) {
+          removed.add(c);
           removals.add(stopAndRemove(c, "orphan"));
         }
       } else {
@@ -132,6 +140,14 @@ public final class Teardown {
       }
     }
     if (options.removeVolumes()) {
+      // By name, once all are gone: rm -v would keep those a container took over on recreation.
+      Set<String> names = new TreeSet<>();
+      for (ContainerInfo c : removed) {
+        names.addAll(anonymous.of(c).values());
+      }
+      for (String name : names) {
+        plan.add(new RemoveAnonymousVolume(name), null, "down -v", removals);
+      }
       for (VolumeInfo v : observed.volumes().values()) {
         if (project.name().equals(v.labels().get(ComposeLabels.PROJECT))) {
           plan.add(new RemoveVolume(v.name()), null, "down -v", removals);
@@ -155,6 +171,14 @@ public final class Teardown {
     return plan.build();
   }
 
+  /**
+   * Whether {@code c} is removed with its anonymous volumes: with {@code -v}, when the engine lists
+   * none of them (those it lists are removed by name, each by one step of the plan).
+   */
+  private boolean withVolumes(ContainerInfo c) {
+    return options.removeVolumes() && anonymous.of(c).isEmpty();
+  }
+
   /** Stops {@code c} if it runs, then removes it; {@code why} is the plan's reason for both. */
   private Node stopAndRemove(ContainerInfo c, String why) {
     Node stop =
@@ -166,9 +190,6 @@ public final class Teardown {
                 why)
             : null;
     return plan.add(
-        new RemoveContainer(c.name(), options.removeVolumes()),
-        c.label(ComposeLabels.SERVICE),
-        why,
-        stop);
+        new RemoveContainer(c.name(), withVolumes(c)), c.label(ComposeLabels.SERVICE), why, stop);
   }
 }

@@ -13,6 +13,7 @@ public sealed interface Step
         RemoveNetwork,
         CreateVolume,
         RemoveVolume,
+        RemoveAnonymousVolume,
         PullImage,
         RemoveImage,
         CreateContainer,
