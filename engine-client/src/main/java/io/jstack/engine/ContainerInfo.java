@@ -40,26 +40,6 @@ public record ContainerInfo(
     mounts = List.copyOf(mounts);
   }
 
-  /** A container whose mounts are not known. */
-  public ContainerInfo(
-      String id,
-      String name,
-      String image,
-      String imageId,
-      Map<String, String> labels,
-      State state,
-      Health health,
-      int exitCode,
-      Instant created,
-      List<String> networks,
-      String command,
-      String status,
-      List<PublishedPort> ports) {
-    this(
-        id, name, image, imageId, labels, state, health, exitCode, created, networks, command,
-        status, ports, List.of());
-  }
-
   /** A container without command, status text or ports (the status is its state's name). */
   public ContainerInfo(
       String id,

@@ -22,12 +22,9 @@ public record RemoveAnonymousVolume(String name) implements Step {
   @Override
   public Optional<String> run(Engine engine, StepContext context) {
     try {
-      engine.removeVolume(name);
-    } catch (EngineException.NotFound e) {
-      return Optional.of("already gone");
+      return new RemoveVolume(name).run(engine, context);
     } catch (EngineException.Conflict e) {
       return Optional.of("in use by another container");
     }
-    return Optional.empty();
   }
 }
