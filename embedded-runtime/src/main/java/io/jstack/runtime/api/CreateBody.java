@@ -98,7 +98,8 @@ final class CreateBody {
                 dnsServers(h.path("Dns")),
                 strings(h.path("DnsSearch")),
                 strings(h.path("DnsOptions"))),
-            tmpfs);
+            tmpfs,
+            HostTuning.of(h));
     Map<String, ContainerSettings.EndpointRequest> networks = new LinkedHashMap<>();
     body.path("NetworkingConfig")
         .path("EndpointsConfig")
@@ -302,6 +303,7 @@ final class CreateBody {
       ObjectNode tmpfs = o.putObject("Tmpfs");
       h.tmpfs().forEach(tmpfs::put);
     }
+    HostTuning.json(o, h.tuning());
     return o;
   }
 

@@ -119,6 +119,36 @@ public final class Containers {
   }
 
   /**
+   * The host pid of its main process while it runs, for others to join its namespaces.
+   *
+   * @throws EngineException.Conflict when it is not running
+   */
+  public long mainPid(String id, String name) {
+    Path dir = requireDir(id);
+    if (exitCode(id).isEmpty() && Conmon.created(dir)) {
+      try {
+        return Long.parseLong(Files.readString(dir.resolve("pidfile")).strip());
+      } catch (IOException | NumberFormatException e) {
+        // Not running after all.
+      }
+    }
+    throw new EngineException.Conflict("container " + name + " is not running");
+  }
+
+  /**
+   * Makes its next start join namespace {@code type} ({@code ipc} or {@code pid}) of process {@code
+   * pid}.
+   */
+  public void joinNamespace(String id, String type, long pid) {
+    try {
+      Bundles.join(requireDir(id), type, pid);
+    } catch (IOException e) {
+      throw new EngineException(
+          "could not join the " + type + " namespace of process " + pid + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Starts {@code e} in a running container: the runtime's {@code exec} in the foreground, with
    * pipes for its streams, or a host pseudo-terminal of {@code rows} × {@code columns} when {@code
    * e.tty()}.

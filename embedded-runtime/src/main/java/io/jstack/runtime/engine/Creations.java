@@ -218,6 +218,7 @@ final class Creations {
         host.ulimits(),
         s.console(),
         NetworkAttachments.hostsEntries(r),
-        attachments.resolvConf(r));
+        attachments.resolvConf(r),
+        Tunings.of(host.tuning()));
   }
 }

@@ -29,6 +29,18 @@ public final class Bundles {
   private Bundles() {}
 
   /**
+   * Points namespace {@code type} ({@code ipc} or {@code pid}) of the bundle in {@code dir} at the
+   * one of process {@code pid}, before a start.
+   */
+  public static void join(Path dir, String type, long pid) throws IOException {
+    Path config = dir.resolve("config.json");
+    com.fasterxml.jackson.databind.node.ObjectNode spec =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(config.toFile());
+    OciSpec.join(spec, type, pid);
+    Files.write(config, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
+  }
+
+  /**
    * Makes the bundle of {@code c} in {@code dir}; {@code init} gives the init binary when {@code c}
    * asks for one. What it made stays on failure: the caller cleans up.
    *
@@ -44,7 +56,7 @@ public final class Bundles {
     List<Path> lower = new ArrayList<>(c.layers());
     java.util.Collections.reverse(lower);
     NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
-    OciSpec.User user = Users.resolve(rootfs, c.user());
+    OciSpec.User user = Users.withGroups(rootfs, Users.resolve(rootfs, c.user()), c.tuning());
     for (ContainerConfig.BindMount m : c.mounts()) {
       if (m.populate()) {
         // Containers created together may share a new volume: one fills it, the others see it

@@ -407,7 +407,16 @@ public final class OciSpec {
       refused.put("action", "SCMP_ACT_ERRNO");
       refused.put("errnoRet", 1);
     }
+    OciTuning.apply(spec, c.tuning());
     return spec;
+  }
+
+  /**
+   * Points namespace {@code type} ({@code ipc} or {@code pid}) of a container's spec at the one of
+   * process {@code pid}, for Docker's {@code container:<x>} modes.
+   */
+  public static void join(ObjectNode spec, String type, long pid) {
+    OciTuning.join(spec, type, pid);
   }
 
   /** Docker's set, with {@code cap_add} and {@code cap_drop} ({@code ALL} allowed in either). */
