@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param networkMode {@code bridge}, {@code host}, {@code none}, {@code container:ID}, or null when
  *     {@code networks} decides
  * @param networks network name to how the container attaches to it, in attachment order
+ * @param deviceCgroupRules device cgroup rules ({@code c 10:229 rwm})
  * @param stdinOnce the container's input closes when the first caller attached to it lets go
  *     (one-off containers of {@code run})
  */
@@ -65,6 +66,7 @@ public record ContainerSpec(
     @Nullable String cgroupParent,
     List<String> groupAdd,
     List<Device> devices,
+    List<String> deviceCgroupRules,
     @Nullable LogConfig logging,
     @Nullable String platform,
     @Nullable String runtime,
@@ -93,6 +95,7 @@ public record ContainerSpec(
     ulimits = List.copyOf(ulimits);
     groupAdd = List.copyOf(groupAdd);
     devices = List.copyOf(devices);
+    deviceCgroupRules = List.copyOf(deviceCgroupRules);
     storageOpt = Map.copyOf(storageOpt);
     files = List.copyOf(files);
   }

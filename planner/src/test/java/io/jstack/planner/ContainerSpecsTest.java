@@ -104,6 +104,7 @@ class ContainerSpecsTest {
           cgroup_parent: jstack
           group_add: [audio]
           devices: ["/dev/null:/dev/mynull:r"]
+          device_cgroup_rules: ["c 10:229 rwm"]
           logging:
             driver: json-file
             options:
@@ -240,6 +241,7 @@ class ContainerSpecsTest {
             .cgroupParent("jstack")
             .groupAdd(List.of("audio"))
             .devices(List.of(new Device("/dev/null", "/dev/mynull", "r")))
+            .deviceCgroupRules(List.of("c 10:229 rwm"))
             .logging(new LogConfig("json-file", Map.of("max-size", "1m")))
             .platform("linux/amd64")
             .runtime("runc")

@@ -218,6 +218,7 @@ final class CreateRequest {
               .put("CgroupPermissions", d.permissions() == null ? "rwm" : d.permissions()));
     }
     h.set("Devices", devices);
+    h.set("DeviceCgroupRules", strings(s.deviceCgroupRules()));
     h.set("VolumesFrom", strings(s.volumesFrom()));
     if (s.logging() != null && s.logging().driver() != null) {
       h.set(
