@@ -13,8 +13,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The {@code HostConfig} fields a compose file sets take effect on each engine as on dockerd:
  * {@code ipc} and {@code pid} shared with the host or another service, {@code devices}, {@code
- * group_add}, the cpu and memory cgroup values and {@code oom_score_adj}, seen from inside the
- * containers and in inspect; and what the embedded engine cannot honour is refused in one line.
+ * group_add}, the cpu and memory cgroup values, {@code oom_score_adj} and {@code domainname}, seen
+ * from inside the containers and in inspect; and what the embedded engine cannot honour is refused
+ * in one line.
  */
 class HostSettingsIT extends OnEachEngine {
 
@@ -51,6 +52,8 @@ class HostSettingsIT extends OnEachEngine {
             cpu_shares: 512
             mem_reservation: 32m
             oom_score_adj: 300
+            hostname: web
+            domainname: example.com
         """);
     stack.ok("up", "-d");
     String hostIpc = Files.readSymbolicLink(Path.of("/proc/self/ns/ipc")).toString();
@@ -87,6 +90,9 @@ class HostSettingsIT extends OnEachEngine {
     assertThat(exec("d", "cat", "/sys/fs/cgroup/memory/memory.soft_limit_in_bytes"))
         .isEqualTo((32 << 20) + "\n");
     assertThat(exec("d", "cat", "/proc/1/oom_score_adj")).isEqualTo("300\n");
+    assertThat(exec("d", "cat", "/proc/sys/kernel/domainname")).isEqualTo("example.com\n");
+    assertThat(exec("d", "hostname")).isEqualTo("web\n");
+    assertThat(exec("d", "tail", "-n", "1", "/etc/hosts")).endsWith("\tweb.example.com web\n");
 
     JsonNode a = stack.inspect("a").path("HostConfig");
     JsonNode b = stack.inspect("b").path("HostConfig");

@@ -156,6 +156,7 @@ public record ContainerConfig(
    * @param ipc its IPC namespace; {@code ipcNone} for one without {@code /dev/shm}
    * @param groups groups its process also gets, by name in the image or number
    * @param memorySwap memory plus swap in bytes, -1 for unlimited
+   * @param domainname the NIS domain name of its UTS namespace ({@code domainname}), or null
    */
   public record Tuning(
       Sharing ipc,
@@ -174,7 +175,8 @@ public record ContainerConfig(
       @Nullable Long memorySwap,
       @Nullable Long memorySwappiness,
       boolean oomKillDisable,
-      @Nullable Integer oomScoreAdj) {
+      @Nullable Integer oomScoreAdj,
+      @Nullable String domainname) {
     public Tuning {
       devices = List.copyOf(devices);
       deviceRules = List.copyOf(deviceRules);
@@ -200,6 +202,7 @@ public record ContainerConfig(
             null,
             null,
             false,
+            null,
             null);
   }
 

@@ -219,6 +219,6 @@ final class Creations {
         s.console(),
         NetworkAttachments.hostsEntries(r),
         attachments.resolvConf(r),
-        Tunings.of(host.tuning()));
+        Tunings.of(host.tuning(), s.domainname()));
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container's {@link ContainerSettings.Tuning} for the runtime: its devices looked up on the host
@@ -35,7 +36,7 @@ final class Tunings {
    * @throws EngineException.InvalidArgument naming a device that is missing or not a device, or a
    *     device cgroup rule that does not parse
    */
-  static ContainerConfig.Tuning of(ContainerSettings.Tuning t) {
+  static ContainerConfig.Tuning of(ContainerSettings.Tuning t, @Nullable String domainname) {
     List<ContainerConfig.Device> devices = new ArrayList<>();
     for (ContainerSettings.Device d : t.devices()) {
       devices.add(device(d));
@@ -70,7 +71,8 @@ final class Tunings {
         t.memorySwap() != 0 ? t.memorySwap() : null,
         t.memorySwappiness(),
         t.oomKillDisable(),
-        t.oomScoreAdj() != 0 ? t.oomScoreAdj() : null);
+        t.oomScoreAdj() != 0 ? t.oomScoreAdj() : null,
+        domainname);
   }
 
   /**

@@ -38,7 +38,8 @@ class TuningsTest {
                 List.of(
                     new ContainerSettings.Device("/dev/null", "/dev/mynull", "rw"),
                     new ContainerSettings.Device("/dev/zero", "", "")),
-                List.of("c 10:* rwm", "a *:* m")));
+                List.of("c 10:* rwm", "a *:* m")),
+            "example.com");
 
     assertThat(t.devices())
         .containsExactly(
@@ -55,6 +56,7 @@ class TuningsTest {
     assertThat(t.memorySwap()).isEqualTo(-1L);
     assertThat(t.oomScoreAdj()).isEqualTo(-500);
     assertThat(t.groups()).containsExactly("audio");
+    assertThat(t.domainname()).isEqualTo("example.com");
   }
 
   @Test
@@ -64,7 +66,8 @@ class TuningsTest {
                 Tunings.of(
                     asking(
                         List.of(new ContainerSettings.Device("/dev/nope-jstack", "", "")),
-                        List.of())))
+                        List.of()),
+                    null))
         .isInstanceOf(EngineException.InvalidArgument.class)
         .hasMessageStartingWith("devices: /dev/nope-jstack is not on this host")
         .hasMessageNotContaining("\n");
@@ -72,17 +75,18 @@ class TuningsTest {
             () ->
                 Tunings.of(
                     asking(
-                        List.of(new ContainerSettings.Device("/etc/hostname", "", "")), List.of())))
+                        List.of(new ContainerSettings.Device("/etc/hostname", "", "")), List.of()),
+                    null))
         .hasMessage(
             "devices: /etc/hostname is not a device node; name a character or block device such as"
                 + " /dev/fuse");
     assertThatThrownBy(
             () ->
                 Tunings.of(
-                    asking(
-                        List.of(new ContainerSettings.Device("/dev/null", "", "rx")), List.of())))
+                    asking(List.of(new ContainerSettings.Device("/dev/null", "", "rx")), List.of()),
+                    null))
         .hasMessage("devices: /dev/null has permissions rx; use r, w and m (e.g. rwm)");
-    assertThatThrownBy(() -> Tunings.of(asking(List.of(), List.of("c 10-229 rwm"))))
+    assertThatThrownBy(() -> Tunings.of(asking(List.of(), List.of("c 10-229 rwm")), null))
         .hasMessage(
             "device_cgroup_rules: c 10-229 rwm is not a rule; write it as TYPE MAJOR:MINOR ACCESS,"
                 + " e.g. 'c 10:229 rwm'");

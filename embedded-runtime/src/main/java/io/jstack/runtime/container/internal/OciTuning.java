@@ -28,6 +28,8 @@ final class OciTuning {
     if (t.uts() == ContainerConfig.Sharing.HOST) {
       // runc sets no hostname without a UTS namespace of its own.
       spec.remove("hostname");
+    } else if (t.domainname() != null) {
+      spec.put("domainname", t.domainname());
     }
     ArrayNode mounts = (ArrayNode) spec.path("mounts");
     if (t.ipc() == ContainerConfig.Sharing.HOST) {

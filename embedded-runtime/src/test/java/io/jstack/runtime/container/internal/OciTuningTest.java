@@ -21,7 +21,7 @@ class OciTuningTest {
       Sharing ipc, boolean ipcNone, Sharing pid, Sharing uts) {
     return new ContainerConfig.Tuning(
         ipc, ipcNone, pid, uts, List.of(), List.of(), List.of(), null, null, null, null, null, null,
-        null, null, false, null);
+        null, null, false, null, null);
   }
 
   private static ObjectNode spec(ContainerConfig.Tuning t) throws Exception {
@@ -123,7 +123,8 @@ class OciTuningTest {
                 -1L,
                 10L,
                 true,
-                300));
+                300,
+                "example.com"));
 
     JsonNode linux = s.path("linux");
     assertThat(linux.path("devices").toString())
@@ -147,5 +148,6 @@ class OciTuningTest {
     assertThat(memory.path("swappiness").asLong()).isEqualTo(10);
     assertThat(memory.path("disableOOMKiller").asBoolean()).isTrue();
     assertThat(s.path("process").path("oomScoreAdj").asInt()).isEqualTo(300);
+    assertThat(s.path("domainname").asText()).isEqualTo("example.com");
   }
 }
