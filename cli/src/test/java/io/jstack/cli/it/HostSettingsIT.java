@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The {@code HostConfig} fields a compose file sets take effect on each engine as on dockerd:
  * {@code ipc} and {@code pid} shared with the host or another service, {@code devices}, {@code
  * group_add}, the cpu and memory cgroup values, {@code oom_score_adj} and {@code domainname}, seen
- * from inside the containers and in inspect; and what the embedded engine cannot honour is refused
- * in one line.
+ * from inside the containers and in inspect; {@code volumes_from}; and what the embedded engine
+ * cannot honour is refused in one line.
  */
 class HostSettingsIT extends OnEachEngine {
 
@@ -121,28 +121,60 @@ class HostSettingsIT extends OnEachEngine {
     assertThat(ns("b", "pid")).isEqualTo(ns("a", "pid"));
   }
 
-  @Test
-  void whatTheEmbeddedEngineCannotHonour_isRefusedInOneLine() throws Exception {
-    on(EngineKind.EMBEDDED);
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void volumesFrom_mountsTheOthersVolumesAndBinds_readOnlyWhenAsked(EngineKind engine)
+      throws Exception {
+    on(engine);
+    Files.createDirectories(dir.resolve("bound"));
+    Files.writeString(dir.resolve("bound/host.txt"), "from-host\n");
     stack.compose(
         """
         services:
           data:
             image: jstack-examples/busybox:latest
-            command: ["sleep", "3600"]
+            command: ["sh", "-c", "echo named > /shared/n; echo anon > /anon/a; sleep 3600"]
+            stop_signal: SIGKILL
+            volumes: ["shared:/shared", "/anon", "./bound:/bound"]
           user:
             image: jstack-examples/busybox:latest
             command: ["sleep", "3600"]
-            volumes_from: [data]
+            stop_signal: SIGKILL
+            volumes_from: ["data:ro"]
+            depends_on: [data]
+          writer:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            stop_signal: SIGKILL
+            volumes_from: ["data"]
+            depends_on: [data]
+        volumes:
+          shared: {}
         """);
-    JstackRunner.Run up = stack.run("up", "-d");
-    assertThat(up.code()).isNotZero();
-    assertThat(up.err())
-        .contains(
-            "HostConfig.VolumesFrom: volumes_from is not supported by jstack's embedded engine;"
-                + " mount the same named volumes in this service instead, or use --engine"
-                + " docker");
+    stack.ok("up", "-d");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(exec("user", "cat", "/shared/n", "/anon/a", "/bound/host.txt"))
+                    .isEqualTo("named\nanon\nfrom-host\n"));
+    assertThat(exec("user", "sh", "-c", "touch /shared/x 2>/dev/null && echo wrote || echo ro"))
+        .isEqualTo("ro\n");
+    exec("writer", "sh", "-c", "echo w > /anon/w");
+    assertThat(exec("data", "cat", "/anon/w")).isEqualTo("w\n");
 
+    JsonNode user = stack.inspect("user");
+    assertThat(user.path("HostConfig").path("VolumesFrom").toString())
+        .isEqualTo("[\"" + project + "-data-1:ro\"]");
+    java.util.Map<String, Boolean> rw = new java.util.TreeMap<>();
+    user.path("Mounts")
+        .forEach(m -> rw.put(m.path("Destination").asText(), m.path("RW").asBoolean()));
+    assertThat(rw).isEqualTo(java.util.Map.of("/anon", false, "/bound", false, "/shared", false));
+  }
+
+  @Test
+  void whatTheEmbeddedEngineCannotHonour_isRefusedInOneLine() throws Exception {
+    on(EngineKind.EMBEDDED);
     stack.compose(
         """
         services:

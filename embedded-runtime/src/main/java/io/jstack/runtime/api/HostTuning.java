@@ -126,7 +126,8 @@ final class HostTuning {
         swap < -1 ? 0 : swap,
         swappiness,
         h.path("OomKillDisable").asBoolean(),
-        oomScoreAdj);
+        oomScoreAdj,
+        volumesFrom(h.path("VolumesFrom")));
   }
 
   /** Adds {@code t} to inspect's {@code HostConfig}, as dockerd shows it. */
@@ -164,12 +165,12 @@ final class HostTuning {
       o.putNull("MemorySwappiness");
     }
     o.put("OomKillDisable", t.oomKillDisable());
+    o.set("VolumesFrom", t.volumesFrom().isEmpty() ? null : strings(t.volumesFrom()));
   }
 
   /**
    * Refuses, in one line, a field the engine cannot honour here: user namespaces, cgroup parents,
-   * other runtimes, storage options, block I/O and realtime limits, GPUs, Windows-only limits, and
-   * {@code volumes_from}.
+   * other runtimes, storage options, block I/O and realtime limits, GPUs and Windows-only limits.
    */
   private static void refuseUnsupported(JsonNode h) {
     refuseText(h, "UsernsMode", "userns_mode", "user namespaces");
@@ -181,11 +182,6 @@ final class HostTuning {
     String runtime = h.path("Runtime").asText("");
     if (!runtime.isEmpty() && !runtime.equals("runc")) {
       throw unsupported("Runtime", "runtime: " + runtime, "runtimes other than runc");
-    }
-    if (h.path("VolumesFrom").size() > 0) {
-      throw invalid(
-          "HostConfig.VolumesFrom: volumes_from is not supported by jstack's embedded engine;"
-              + " mount the same named volumes in this service instead, or use --engine docker");
     }
     for (String field :
         List.of(
@@ -233,6 +229,27 @@ final class HostTuning {
             + "): "
             + what
             + " are not supported by jstack's embedded engine; remove it or use --engine docker");
+  }
+
+  /**
+   * {@code VolumesFrom}: {@code <container>[:ro|:rw]}.
+   *
+   * @throws EngineException.InvalidArgument naming one with another mode
+   */
+  private static List<String> volumesFrom(JsonNode n) {
+    List<String> out = strings(n);
+    for (String v : out) {
+      String[] p = v.split(":");
+      if (v.isEmpty()
+          || p.length > 2
+          || p.length == 2 && !p[1].equals("ro") && !p[1].equals("rw")) {
+        throw invalid(
+            "HostConfig.VolumesFrom: "
+                + v
+                + " is not a container with a mode; write NAME, NAME:ro or NAME:rw");
+      }
+    }
+    return out;
   }
 
   private static boolean reference(String mode) {

@@ -211,6 +211,34 @@ public record ContainerSettings(
               tmpfs == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(tmpfs));
     }
 
+    /** These settings with {@code changed} as its mounts. */
+    Host withMounts(List<Mount> changed) {
+      return new Host(
+          networkMode,
+          binds,
+          changed,
+          portBindings,
+          restartPolicy,
+          maximumRetryCount,
+          autoRemove,
+          capAdd,
+          capDrop,
+          privileged,
+          readonlyRootfs,
+          securityOpt,
+          memory,
+          nanoCpus,
+          pidsLimit,
+          shmSize,
+          init,
+          sysctls,
+          ulimits,
+          extraHosts,
+          dns,
+          tmpfs,
+          tuning);
+    }
+
     /** Whether {@code no-new-privileges} is among its security options. */
     public boolean noNewPrivileges() {
       return securityOpt.stream()
@@ -262,6 +290,7 @@ public record ContainerSettings(
    * @param memorySwappiness 0 to 100, or null for the kernel's
    * @param oomKillDisable whether the OOM killer leaves it alone
    * @param oomScoreAdj its processes' {@code oom_score_adj}
+   * @param volumesFrom containers whose volumes and binds it mounts too, {@code <name>[:ro|:rw]}
    */
   public record Tuning(
       String ipcMode,
@@ -279,8 +308,11 @@ public record ContainerSettings(
       long memorySwap,
       @Nullable Long memorySwappiness,
       boolean oomKillDisable,
-      int oomScoreAdj) {
+      int oomScoreAdj,
+      List<String> volumesFrom) {
     public Tuning {
+      // Absent (null) in a record written before it was kept.
+      volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
       devices = List.copyOf(devices);
       deviceCgroupRules = List.copyOf(deviceCgroupRules);
       groupAdd = List.copyOf(groupAdd);
@@ -289,7 +321,8 @@ public record ContainerSettings(
     /** Docker's defaults throughout. */
     public static final Tuning NONE =
         new Tuning(
-            "", "", "", List.of(), List.of(), List.of(), 0, 0, 0, "", "", 0, 0, null, false, 0);
+            "", "", "", List.of(), List.of(), List.of(), 0, 0, 0, "", "", 0, 0, null, false, 0,
+            List.of());
 
     /** The container whose IPC namespace it joins ({@code container:<x>}), or null. */
     public @Nullable String ipcContainer() {

@@ -138,7 +138,48 @@ final class Creations {
   List<MountPoint> mountPoints(ContainerRecord r) {
     @Nullable ImageConfig image =
         images.find(r.imageId()).map(m -> images.image(m).defaults()).orElse(null);
-    return mounts.points(r.settings().host(), r.settings().volumes(), image, r.anonymousVolumes());
+    return mounts.points(
+        withInherited(r.settings().host()), r.settings().volumes(), image, r.anonymousVolumes());
+  }
+
+  /**
+   * {@code host} with the volumes and binds of the containers of its {@code volumes_from} among its
+   * mounts, each at the same path, read-only when it asks {@code :ro} or the other has it so; a
+   * path it mounts itself keeps its own, as dockerd does. A volume so shared is never filled from
+   * this container's image.
+   *
+   * @throws EngineException.NotFound naming a container that is not here
+   */
+  private ContainerSettings.Host withInherited(ContainerSettings.Host host) {
+    if (host.tuning().volumesFrom().isEmpty()) {
+      return host;
+    }
+    List<ContainerSettings.Mount> all = new ArrayList<>(host.mounts());
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    host.mounts().forEach(m -> taken.add(m.target()));
+    host.binds().forEach(b -> taken.add(b.split(":").length > 1 ? b.split(":")[1] : b));
+    taken.addAll(host.tmpfs().keySet());
+    for (String from : host.tuning().volumesFrom()) {
+      String[] p = from.split(":");
+      ContainerRecord other = store.require(p[0]).record();
+      for (MountPoint m : mountPoints(other)) {
+        if (m.type().equals("tmpfs") || !taken.add(m.destination())) {
+          continue;
+        }
+        boolean readOnly = p.length > 1 ? p[1].equals("ro") : !m.rw();
+        all.add(
+            m.type().equals("volume")
+                ? new ContainerSettings.Mount(
+                    "volume",
+                    java.util.Objects.requireNonNull(m.name()),
+                    m.destination(),
+                    readOnly,
+                    true)
+                : new ContainerSettings.Mount(
+                    "bind", m.source(), m.destination(), readOnly, false));
+      }
+    }
+    return host.withMounts(all);
   }
 
   /**
@@ -192,7 +233,7 @@ final class Creations {
                               + " is missing: pull the image again")));
     }
     List<ContainerConfig.BindMount> mounts =
-        this.mounts.of(name, host, s.volumes(), ic, imageVolumes, anonymous);
+        this.mounts.of(name, withInherited(host), s.volumes(), ic, imageVolumes, anonymous);
     return new ContainerConfig(
         r.id(),
         name,

@@ -41,7 +41,8 @@ class HostTuningTest {
              'DeviceCgroupRules': ['c 10:229 rwm'], 'GroupAdd': ['audio', '1234'],
              'CpuShares': 512, 'CpuPeriod': 50000, 'CpuQuota': 25000, 'CpusetCpus': '0',
              'Memory': 67108864, 'MemoryReservation': 33554432, 'MemorySwap': 134217728,
-             'MemorySwappiness': 10, 'OomKillDisable': true, 'OomScoreAdj': 300}""");
+             'MemorySwappiness': 10, 'OomKillDisable': true, 'OomScoreAdj': 300,
+             'VolumesFrom': ['shop-db-1:ro', 'shop-files-1']}""");
     ContainerSettings.Host h = CreateBody.settings(b).host();
     ContainerSettings.Tuning t = h.tuning();
 
@@ -69,6 +70,7 @@ class HostTuningTest {
     assertThat(i.path("MemorySwap").asLong()).isEqualTo(128L << 20);
     assertThat(i.path("OomKillDisable").asBoolean()).isTrue();
     assertThat(i.path("OomScoreAdj").asInt()).isEqualTo(300);
+    assertThat(i.path("VolumesFrom").toString()).isEqualTo("[\"shop-db-1:ro\",\"shop-files-1\"]");
   }
 
   @Test
@@ -111,9 +113,6 @@ class HostTuningTest {
 
   @Test
   void whatTheEngineCannotHonour_isRefusedInOneLine_namingTheField() {
-    assertThat(refusal("{'VolumesFrom': ['shop-db-1:ro']}"))
-        .startsWith("HostConfig.VolumesFrom: volumes_from is not supported")
-        .contains("named volumes");
     assertThat(refusal("{'UsernsMode': 'host'}"))
         .isEqualTo(
             "HostConfig.UsernsMode (userns_mode: host): user namespaces are not supported by"
@@ -140,6 +139,10 @@ class HostTuningTest {
     assertThat(refusal("{'OomScoreAdj': 1001}")).contains("use -1000 to 1000");
     assertThat(refusal("{'MemorySwappiness': 101}")).contains("use 0 to 100");
     assertThat(refusal("{'CpuPeriod': 10}")).contains("use 1000 to 1000000");
+    assertThat(refusal("{'VolumesFrom': ['db:z']}"))
+        .isEqualTo(
+            "HostConfig.VolumesFrom: db:z is not a container with a mode; write NAME, NAME:ro or"
+                + " NAME:rw");
     assertThat(refusal("{'Devices': [{'PathInContainer': '/dev/x'}]}"))
         .contains("has no PathOnHost");
   }

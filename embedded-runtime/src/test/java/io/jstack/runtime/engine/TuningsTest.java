@@ -27,7 +27,8 @@ class TuningsTest {
         -1,
         null,
         false,
-        -500);
+        -500,
+        List.of());
   }
 
   @Test
