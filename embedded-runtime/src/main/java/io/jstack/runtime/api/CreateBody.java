@@ -100,6 +100,11 @@ final class CreateBody {
                 strings(h.path("DnsOptions"))),
             tmpfs,
             HostTuning.of(h));
+    if (host.tuning().utsMode().equals("host") && text(body.path("Hostname")) != null) {
+      // As dockerd: the host's UTS namespace has the host's name.
+      throw new io.jstack.engine.EngineException.InvalidArgument(
+          "Hostname: a container with uts: host has the host's name; drop hostname or uts: host");
+    }
     Map<String, ContainerSettings.EndpointRequest> networks = new LinkedHashMap<>();
     body.path("NetworkingConfig")
         .path("EndpointsConfig")

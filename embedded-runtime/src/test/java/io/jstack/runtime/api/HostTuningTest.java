@@ -18,6 +18,17 @@ class HostTuningTest {
     return CreateBody.settings(body(hostConfig)).host().tuning();
   }
 
+  private static String refusalOf(String json) {
+    try {
+      CreateBody.settings(Exchange.JSON.readTree(json));
+    } catch (EngineException.InvalidArgument e) {
+      return e.getMessage();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("accepted: " + json);
+  }
+
   private static String refusal(String hostConfig) {
     try {
       CreateBody.settings(body(hostConfig));
@@ -109,6 +120,12 @@ class HostTuningTest {
                 + " container:<name>");
     assertThat(refusal("{'PidMode': 'container:'}")).startsWith("HostConfig.PidMode: container:");
     assertThat(refusal("{'UTSMode': 'private'}")).startsWith("HostConfig.UTSMode: private");
+    assertThat(
+            refusalOf(
+                "{\"Image\": \"busybox\", \"Hostname\": \"web\","
+                    + " \"HostConfig\": {\"UTSMode\": \"host\"}}"))
+        .isEqualTo(
+            "Hostname: a container with uts: host has the host's name; drop hostname or uts: host");
   }
 
   @Test

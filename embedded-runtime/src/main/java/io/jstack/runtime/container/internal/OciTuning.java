@@ -36,8 +36,10 @@ final class OciTuning {
       // Docker binds the host's /dev/shm to go with the host's IPC namespace.
       shm(mounts, "/dev/shm");
     } else if (t.ipcNone()) {
+      // Docker's ipc none: neither /dev/shm nor /dev/mqueue.
       for (Iterator<JsonNode> it = mounts.elements(); it.hasNext(); ) {
-        if (it.next().path("destination").asText().equals("/dev/shm")) {
+        String destination = it.next().path("destination").asText();
+        if (destination.equals("/dev/shm") || destination.equals("/dev/mqueue")) {
           it.remove();
         }
       }

@@ -78,11 +78,12 @@ class OciTuningTest {
   }
 
   @Test
-  void ipcNone_hasItsOwnNamespace_withoutShm() throws Exception {
+  void ipcNone_hasItsOwnNamespace_withoutShmOrMqueue() throws Exception {
     ObjectNode s = spec(tuning(Sharing.PRIVATE, true, Sharing.PRIVATE, Sharing.PRIVATE));
 
     assertThat(namespaces(s)).contains("ipc");
     assertThat(mount(s, "/dev/shm").isMissingNode()).isTrue();
+    assertThat(mount(s, "/dev/mqueue").isMissingNode()).isTrue();
   }
 
   @Test
