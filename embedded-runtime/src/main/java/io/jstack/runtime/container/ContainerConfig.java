@@ -143,9 +143,14 @@ public record ContainerConfig(
     public static final Console NONE = new Console(false, false, false);
   }
 
-  /** How a namespace is had: its own, the host's, or another container's (joined at start). */
+  /**
+   * How a namespace is had: its own, its own that others may join (IPC only: its {@code /dev/shm}
+   * then lives on the host, for them to share), the host's, or another container's (joined at
+   * start).
+   */
   public enum Sharing {
     PRIVATE,
+    SHAREABLE,
     HOST,
     CONTAINER
   }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Containers on this host without a daemon: each is an overlayfs root over its image's layers, an
@@ -137,11 +138,13 @@ public final class Containers {
 
   /**
    * Makes its next start join namespace {@code type} ({@code ipc} or {@code pid}) of process {@code
-   * pid}.
+   * pid}; joining the IPC namespace of container {@code shmOf} (a shareable one) also shares its
+   * {@code /dev/shm}, that of the host (null) the host's.
    */
-  public void joinNamespace(String id, String type, long pid) {
+  public void joinNamespace(String id, String type, long pid, @Nullable String shmOf) {
     try {
-      Bundles.join(requireDir(id), type, pid);
+      Bundles.join(
+          requireDir(id), type, pid, shmOf == null ? Path.of("/dev/shm") : Bundles.shm(dir(shmOf)));
     } catch (IOException e) {
       throw new EngineException(
           "could not join the " + type + " namespace of process " + pid + ": " + e.getMessage(), e);
@@ -392,6 +395,7 @@ public final class Containers {
     Conmon.waitForExit(dir);
     conmon.removeSocketLink(id);
     NativeFs.unmount(dir.resolve("rootfs"));
+    NativeFs.unmount(Bundles.shm(dir));
     LayerUnpacker.removeTree(dir);
   }
 

@@ -79,6 +79,28 @@ public record ContainerSettings(
         networks);
   }
 
+  /** This with other host settings. */
+  ContainerSettings withHost(Host changed) {
+    return new ContainerSettings(
+        image,
+        entrypoint,
+        cmd,
+        env,
+        workingDir,
+        user,
+        hostname,
+        domainname,
+        labels,
+        stopSignal,
+        stopTimeout,
+        healthcheck,
+        exposedPorts,
+        volumes,
+        console,
+        changed,
+        networks);
+  }
+
   /** This with another healthcheck. */
   ContainerSettings withHealthcheck(@Nullable Healthcheck changed) {
     return new ContainerSettings(
@@ -213,10 +235,19 @@ public record ContainerSettings(
 
     /** These settings with {@code changed} as its mounts. */
     Host withMounts(List<Mount> changed) {
+      return copy(changed, tuning);
+    }
+
+    /** These settings with {@code changed} as its tuning. */
+    Host withTuning(Tuning changed) {
+      return copy(mounts, changed);
+    }
+
+    private Host copy(List<Mount> changedMounts, Tuning changedTuning) {
       return new Host(
           networkMode,
           binds,
-          changed,
+          changedMounts,
           portBindings,
           restartPolicy,
           maximumRetryCount,
@@ -236,7 +267,7 @@ public record ContainerSettings(
           extraHosts,
           dns,
           tmpfs,
-          tuning);
+          changedTuning);
     }
 
     /** Whether {@code no-new-privileges} is among its security options. */
@@ -323,6 +354,28 @@ public record ContainerSettings(
         new Tuning(
             "", "", "", List.of(), List.of(), List.of(), 0, 0, 0, "", "", 0, 0, null, false, 0,
             List.of());
+
+    /** This with other IPC and PID modes. */
+    Tuning withModes(String ipc, String pid) {
+      return new Tuning(
+          ipc,
+          pid,
+          utsMode,
+          devices,
+          deviceCgroupRules,
+          groupAdd,
+          cpuShares,
+          cpuPeriod,
+          cpuQuota,
+          cpusetCpus,
+          cpusetMems,
+          memoryReservation,
+          memorySwap,
+          memorySwappiness,
+          oomKillDisable,
+          oomScoreAdj,
+          volumesFrom);
+    }
 
     /** The container whose IPC namespace it joins ({@code container:<x>}), or null. */
     public @Nullable String ipcContainer() {

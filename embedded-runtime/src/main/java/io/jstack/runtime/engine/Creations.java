@@ -32,6 +32,7 @@ final class Creations {
   private final Containers containers;
   private final Events events;
   private final ContainerMounts mounts;
+  private final Tunings tunings;
 
   Creations(
       ImageStore images,
@@ -47,6 +48,7 @@ final class Creations {
     this.containers = containers;
     this.events = events;
     this.mounts = new ContainerMounts(volumes);
+    this.tunings = new Tunings(store, containers);
   }
 
   /**
@@ -57,7 +59,8 @@ final class Creations {
    * @throws EngineException.NotFound when its image is not here
    */
   public String create(
-      @Nullable String requestedName, ContainerSettings requested, boolean imageVolumes) {
+      @Nullable String requestedName, ContainerSettings asked, boolean imageVolumes) {
+    ContainerSettings requested = tunings.byId(asked);
     String name =
         requestedName != null
             ? Names.container(requestedName)

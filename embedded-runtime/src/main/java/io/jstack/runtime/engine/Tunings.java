@@ -76,6 +76,27 @@ final class Tunings {
   }
 
   /**
+   * {@code s} with the containers whose namespaces it joins named by id, as dockerd keeps them (a
+   * rename then changes nothing).
+   *
+   * @throws EngineException.NotFound naming one that is not here
+   */
+  ContainerSettings byId(ContainerSettings s) {
+    ContainerSettings.Tuning t = s.host().tuning();
+    String ipc = t.ipcContainer();
+    String pid = t.pidContainer();
+    if (ipc == null && pid == null) {
+      return s;
+    }
+    return s.withHost(
+        s.host()
+            .withTuning(
+                t.withModes(
+                    ipc == null ? t.ipcMode() : "container:" + store.require(ipc).record().id(),
+                    pid == null ? t.pidMode() : "container:" + store.require(pid).record().id())));
+  }
+
+  /**
    * Points the namespaces {@code r} shares with other containers at theirs, before it starts.
    *
    * @throws EngineException.Conflict naming the container that is not running, or whose IPC
@@ -95,11 +116,15 @@ final class Tunings {
                 + other.record().name()
                 + ": it is not shareable; give that one ipc: shareable");
       }
-      containers.joinNamespace(r.id(), "ipc", running(r, other, "IPC"));
+      containers.joinNamespace(
+          r.id(),
+          "ipc",
+          running(r, other, "IPC"),
+          mode.equals("host") ? null : other.record().id());
     }
     String pid = t.pidContainer();
     if (pid != null) {
-      containers.joinNamespace(r.id(), "pid", running(r, store.require(pid), "PID"));
+      containers.joinNamespace(r.id(), "pid", running(r, store.require(pid), "PID"), null);
     }
   }
 
@@ -120,6 +145,9 @@ final class Tunings {
   private static ContainerConfig.Sharing sharing(String mode) {
     if (mode.equals("host")) {
       return ContainerConfig.Sharing.HOST;
+    }
+    if (mode.equals("shareable")) {
+      return ContainerConfig.Sharing.SHAREABLE;
     }
     return mode.startsWith("container:")
         ? ContainerConfig.Sharing.CONTAINER

@@ -29,7 +29,12 @@ final class OciTuning {
       // runc sets no hostname without a UTS namespace of its own.
       spec.remove("hostname");
     } else if (t.domainname() != null) {
-      spec.put("domainname", t.domainname());
+      // As dockerd sets it: a sysctl of the container's UTS namespace (runc 1.1 knows no
+      // "domainname" in the spec).
+      ObjectNode linux0 = (ObjectNode) spec.path("linux");
+      ObjectNode sysctl =
+          linux0.has("sysctl") ? (ObjectNode) linux0.get("sysctl") : linux0.putObject("sysctl");
+      sysctl.put("kernel.domainname", t.domainname());
     }
     ArrayNode mounts = (ArrayNode) spec.path("mounts");
     if (t.ipc() == ContainerConfig.Sharing.HOST) {
@@ -129,22 +134,22 @@ final class OciTuning {
 
   /**
    * Points namespace {@code type} ({@code ipc} or {@code pid}) of {@code spec} at the one of
-   * process {@code pid}; joining an IPC namespace also shares that process's {@code /dev/shm}, as
-   * Docker does.
+   * process {@code pid}; joining an IPC namespace also binds {@code shm} (the other container's
+   * {@code /dev/shm} on the host) there, as Docker does.
    */
-  static void join(ObjectNode spec, String type, long pid) {
+  static void join(ObjectNode spec, String type, long pid, java.nio.file.Path shm) {
     for (JsonNode n : spec.path("linux").path("namespaces")) {
       if (n.path("type").asText().equals(type)) {
         ((ObjectNode) n).put("path", "/proc/" + pid + "/ns/" + type);
       }
     }
     if (type.equals("ipc")) {
-      shm((ArrayNode) spec.path("mounts"), "/proc/" + pid + "/root/dev/shm");
+      shm((ArrayNode) spec.path("mounts"), shm.toString());
     }
   }
 
   /** Makes {@code /dev/shm} a bind of {@code source}. */
-  private static void shm(ArrayNode mounts, String source) {
+  static void shm(ArrayNode mounts, String source) {
     for (JsonNode m : mounts) {
       if (m.path("destination").asText().equals("/dev/shm")) {
         ObjectNode o = (ObjectNode) m;

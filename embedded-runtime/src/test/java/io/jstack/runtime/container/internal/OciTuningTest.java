@@ -90,15 +90,16 @@ class OciTuningTest {
   void joiningAnotherContainer_pointsAtItsNamespaces_andItsShm() throws Exception {
     ObjectNode s = spec(tuning(Sharing.CONTAINER, false, Sharing.CONTAINER, Sharing.PRIVATE));
 
-    OciSpec.join(s, "ipc", 4242);
-    OciSpec.join(s, "pid", 4242);
+    OciSpec.join(s, "ipc", 4242, Path.of("/var/lib/jstack/containers/a/shm"));
+    OciSpec.join(s, "pid", 4242, Path.of("/unused"));
 
     List<String> paths = new ArrayList<>();
     s.path("linux").path("namespaces").forEach(n -> paths.add(n.path("path").asText("")));
     assertThat(paths).containsExactly("/proc/4242/ns/pid", "/proc/4242/ns/ipc", "", "", "");
-    assertThat(mount(s, "/dev/shm").path("source").asText()).isEqualTo("/proc/4242/root/dev/shm");
+    assertThat(mount(s, "/dev/shm").path("source").asText())
+        .isEqualTo("/var/lib/jstack/containers/a/shm");
     // A second start joins the donor's new process.
-    OciSpec.join(s, "ipc", 99);
+    OciSpec.join(s, "ipc", 99, Path.of("/var/lib/jstack/containers/a/shm"));
     assertThat(s.path("linux").path("namespaces").get(1).path("path").asText())
         .isEqualTo("/proc/99/ns/ipc");
   }
@@ -149,6 +150,7 @@ class OciTuningTest {
     assertThat(memory.path("swappiness").asLong()).isEqualTo(10);
     assertThat(memory.path("disableOOMKiller").asBoolean()).isTrue();
     assertThat(s.path("process").path("oomScoreAdj").asInt()).isEqualTo(300);
-    assertThat(s.path("domainname").asText()).isEqualTo("example.com");
+    assertThat(s.path("linux").path("sysctl").path("kernel.domainname").asText())
+        .isEqualTo("example.com");
   }
 }
