@@ -51,6 +51,11 @@ class HostSettingsIT extends OnEachEngine {
             group_add: [nogroup, "4321"]
             cpu_shares: 512
             mem_reservation: 32m
+            mem_limit: 64m
+            memswap_limit: 128m
+            cpuset: "0"
+            cpu_period: 100000
+            cpu_quota: 50000
             oom_score_adj: 300
             hostname: web
             domainname: example.com
@@ -90,6 +95,16 @@ class HostSettingsIT extends OnEachEngine {
     assertThat(exec("d", "cat", "/sys/fs/cgroup/memory/memory.soft_limit_in_bytes"))
         .isEqualTo((32 << 20) + "\n");
     assertThat(exec("d", "cat", "/proc/1/oom_score_adj")).isEqualTo("300\n");
+    assertThat(
+            exec(
+                "d",
+                "cat",
+                "/sys/fs/cgroup/cpu/cpu.cfs_quota_us",
+                "/sys/fs/cgroup/cpu/cpu.cfs_period_us",
+                "/sys/fs/cgroup/cpuset/cpuset.cpus",
+                "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"))
+        .isEqualTo("50000\n100000\n0\n" + (64 << 20) + "\n" + (128 << 20) + "\n");
     assertThat(exec("d", "cat", "/proc/sys/kernel/domainname")).isEqualTo("example.com\n");
     assertThat(exec("d", "hostname")).isEqualTo("web\n");
     assertThat(exec("d", "tail", "-n", "1", "/etc/hosts")).endsWith("\tweb.example.com web\n");
