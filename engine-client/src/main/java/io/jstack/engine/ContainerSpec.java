@@ -234,7 +234,72 @@ public record ContainerSpec(
       @Nullable Long pidsLimit,
       @Nullable Long shmSizeBytes,
       @Nullable Boolean oomKillDisable,
-      @Nullable Long oomScoreAdj) {}
+      @Nullable Long oomScoreAdj,
+      @Nullable Long cpuRealtimePeriod,
+      @Nullable Long cpuRealtimeRuntime,
+      @Nullable Long cpuCount,
+      @Nullable Long cpuPercent,
+      @Nullable Blkio blkio) {
+
+    /** Limits with no realtime, Windows-only or block I/O ones. */
+    public Resources(
+        @Nullable Long memoryBytes,
+        @Nullable Long memoryReservationBytes,
+        @Nullable Long memorySwapBytes,
+        @Nullable Long memorySwappiness,
+        @Nullable Long nanoCpus,
+        @Nullable Long cpuShares,
+        @Nullable Long cpuPeriod,
+        @Nullable Long cpuQuota,
+        @Nullable String cpusetCpus,
+        @Nullable Long pidsLimit,
+        @Nullable Long shmSizeBytes,
+        @Nullable Boolean oomKillDisable,
+        @Nullable Long oomScoreAdj) {
+      this(
+          memoryBytes,
+          memoryReservationBytes,
+          memorySwapBytes,
+          memorySwappiness,
+          nanoCpus,
+          cpuShares,
+          cpuPeriod,
+          cpuQuota,
+          cpusetCpus,
+          pidsLimit,
+          shmSizeBytes,
+          oomKillDisable,
+          oomScoreAdj,
+          null,
+          null,
+          null,
+          null,
+          null);
+    }
+  }
+
+  /**
+   * Block I/O limits ({@code blkio_config}): a weight, per-device weights, and per-device rates in
+   * bytes or operations per second.
+   */
+  public record Blkio(
+      @Nullable Integer weight,
+      List<BlkioRate> weightDevice,
+      List<BlkioRate> readBps,
+      List<BlkioRate> readIops,
+      List<BlkioRate> writeBps,
+      List<BlkioRate> writeIops) {
+    public Blkio {
+      weightDevice = List.copyOf(weightDevice);
+      readBps = List.copyOf(readBps);
+      readIops = List.copyOf(readIops);
+      writeBps = List.copyOf(writeBps);
+      writeIops = List.copyOf(writeIops);
+    }
+  }
+
+  /** A device's weight or rate. */
+  public record BlkioRate(String path, long value) {}
 
   public record Device(
       @Nullable String hostPath, @Nullable String containerPath, @Nullable String permissions) {}
