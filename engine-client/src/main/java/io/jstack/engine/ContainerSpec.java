@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param networkMode {@code bridge}, {@code host}, {@code none}, {@code container:ID}, or null when
  *     {@code networks} decides
  * @param networks network name to how the container attaches to it, in attachment order
+ * @param deviceCgroupRules device cgroup rules ({@code c 10:229 rwm})
  * @param stdinOnce the container's input closes when the first caller attached to it lets go
  *     (one-off containers of {@code run})
  */
@@ -65,6 +66,7 @@ public record ContainerSpec(
     @Nullable String cgroupParent,
     List<String> groupAdd,
     List<Device> devices,
+    List<String> deviceCgroupRules,
     @Nullable LogConfig logging,
     @Nullable String platform,
     @Nullable String runtime,
@@ -93,6 +95,7 @@ public record ContainerSpec(
     ulimits = List.copyOf(ulimits);
     groupAdd = List.copyOf(groupAdd);
     devices = List.copyOf(devices);
+    deviceCgroupRules = List.copyOf(deviceCgroupRules);
     storageOpt = Map.copyOf(storageOpt);
     files = List.copyOf(files);
   }
@@ -231,7 +234,72 @@ public record ContainerSpec(
       @Nullable Long pidsLimit,
       @Nullable Long shmSizeBytes,
       @Nullable Boolean oomKillDisable,
-      @Nullable Long oomScoreAdj) {}
+      @Nullable Long oomScoreAdj,
+      @Nullable Long cpuRealtimePeriod,
+      @Nullable Long cpuRealtimeRuntime,
+      @Nullable Long cpuCount,
+      @Nullable Long cpuPercent,
+      @Nullable Blkio blkio) {
+
+    /** Limits with no realtime, Windows-only or block I/O ones. */
+    public Resources(
+        @Nullable Long memoryBytes,
+        @Nullable Long memoryReservationBytes,
+        @Nullable Long memorySwapBytes,
+        @Nullable Long memorySwappiness,
+        @Nullable Long nanoCpus,
+        @Nullable Long cpuShares,
+        @Nullable Long cpuPeriod,
+        @Nullable Long cpuQuota,
+        @Nullable String cpusetCpus,
+        @Nullable Long pidsLimit,
+        @Nullable Long shmSizeBytes,
+        @Nullable Boolean oomKillDisable,
+        @Nullable Long oomScoreAdj) {
+      this(
+          memoryBytes,
+          memoryReservationBytes,
+          memorySwapBytes,
+          memorySwappiness,
+          nanoCpus,
+          cpuShares,
+          cpuPeriod,
+          cpuQuota,
+          cpusetCpus,
+          pidsLimit,
+          shmSizeBytes,
+          oomKillDisable,
+          oomScoreAdj,
+          null,
+          null,
+          null,
+          null,
+          null);
+    }
+  }
+
+  /**
+   * Block I/O limits ({@code blkio_config}): a weight, per-device weights, and per-device rates in
+   * bytes or operations per second.
+   */
+  public record Blkio(
+      @Nullable Integer weight,
+      List<BlkioRate> weightDevice,
+      List<BlkioRate> readBps,
+      List<BlkioRate> readIops,
+      List<BlkioRate> writeBps,
+      List<BlkioRate> writeIops) {
+    public Blkio {
+      weightDevice = List.copyOf(weightDevice);
+      readBps = List.copyOf(readBps);
+      readIops = List.copyOf(readIops);
+      writeBps = List.copyOf(writeBps);
+      writeIops = List.copyOf(writeIops);
+    }
+  }
+
+  /** A device's weight or rate. */
+  public record BlkioRate(String path, long value) {}
 
   public record Device(
       @Nullable String hostPath, @Nullable String containerPath, @Nullable String permissions) {}

@@ -65,6 +65,7 @@ public final class ContainerSpecBuilder {
   private @Nullable String cgroupParent;
   private List<String> groupAdd = List.of();
   private List<Device> devices = List.of();
+  private List<String> deviceCgroupRules = List.of();
   private @Nullable LogConfig logging;
   private @Nullable String platform;
   private @Nullable String runtime;
@@ -121,6 +122,7 @@ public final class ContainerSpecBuilder {
     cgroupParent = s.cgroupParent();
     groupAdd = s.groupAdd();
     devices = s.devices();
+    deviceCgroupRules = s.deviceCgroupRules();
     logging = s.logging();
     platform = s.platform();
     runtime = s.runtime();
@@ -343,6 +345,12 @@ public final class ContainerSpecBuilder {
     return this;
   }
 
+  /** Device cgroup rules ({@code device_cgroup_rules}). */
+  public ContainerSpecBuilder deviceCgroupRules(List<String> deviceCgroupRules) {
+    this.deviceCgroupRules = deviceCgroupRules;
+    return this;
+  }
+
   public ContainerSpecBuilder devices(List<Device> devices) {
     this.devices = devices;
     return this;
@@ -419,6 +427,7 @@ public final class ContainerSpecBuilder {
         cgroupParent,
         groupAdd,
         devices,
+        deviceCgroupRules,
         logging,
         platform,
         runtime,

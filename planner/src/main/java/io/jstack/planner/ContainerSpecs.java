@@ -147,6 +147,7 @@ public final class ContainerSpecs {
         .cgroupParent(s.cgroupParent())
         .groupAdd(s.groupAdd())
         .devices(ServiceSettings.devices(s))
+        .deviceCgroupRules(s.deviceCgroupRules())
         .logging(ServiceSettings.logging(s))
         .platform(s.platform())
         .runtime(s.runtime())

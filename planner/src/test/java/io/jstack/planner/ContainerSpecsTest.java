@@ -97,6 +97,14 @@ class ContainerSpecsTest {
           mem_limit: 64m
           cpus: 0.5
           pids_limit: 100
+          cpu_rt_period: 1000000
+          cpu_rt_runtime: 950000
+          cpu_count: 2
+          cpu_percent: 50
+          blkio_config:
+            weight: 300
+            weight_device: [{path: /dev/sda, weight: 400}]
+            device_read_bps: [{path: /dev/sda, rate: 1mb}]
           ipc: "service:db"
           pid: host
           uts: host
@@ -104,6 +112,7 @@ class ContainerSpecsTest {
           cgroup_parent: jstack
           group_add: [audio]
           devices: ["/dev/null:/dev/mynull:r"]
+          device_cgroup_rules: ["c 10:229 rwm"]
           logging:
             driver: json-file
             options:
@@ -232,7 +241,18 @@ class ContainerSpecsTest {
                     100L,
                     null,
                     null,
-                    null))
+                    null,
+                    1_000_000L,
+                    950_000L,
+                    2L,
+                    50L,
+                    new ContainerSpec.Blkio(
+                        300,
+                        List.of(new ContainerSpec.BlkioRate("/dev/sda", 400)),
+                        List.of(new ContainerSpec.BlkioRate("/dev/sda", 1L << 20)),
+                        List.of(),
+                        List.of(),
+                        List.of())))
             .ipcMode("container:demo-db-1")
             .pidMode("host")
             .utsMode("host")
@@ -240,6 +260,7 @@ class ContainerSpecsTest {
             .cgroupParent("jstack")
             .groupAdd(List.of("audio"))
             .devices(List.of(new Device("/dev/null", "/dev/mynull", "r")))
+            .deviceCgroupRules(List.of("c 10:229 rwm"))
             .logging(new LogConfig("json-file", Map.of("max-size", "1m")))
             .platform("linux/amd64")
             .runtime("runc")

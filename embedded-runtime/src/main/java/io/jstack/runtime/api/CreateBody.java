@@ -98,7 +98,13 @@ final class CreateBody {
                 dnsServers(h.path("Dns")),
                 strings(h.path("DnsSearch")),
                 strings(h.path("DnsOptions"))),
-            tmpfs);
+            tmpfs,
+            HostTuning.of(h));
+    if (host.tuning().utsMode().equals("host") && text(body.path("Hostname")) != null) {
+      // As dockerd: the host's UTS namespace has the host's name.
+      throw new io.jstack.engine.EngineException.InvalidArgument(
+          "Hostname: a container with uts: host has the host's name; drop hostname or uts: host");
+    }
     Map<String, ContainerSettings.EndpointRequest> networks = new LinkedHashMap<>();
     body.path("NetworkingConfig")
         .path("EndpointsConfig")
@@ -302,6 +308,7 @@ final class CreateBody {
       ObjectNode tmpfs = o.putObject("Tmpfs");
       h.tmpfs().forEach(tmpfs::put);
     }
+    HostTuning.json(o, h.tuning());
     return o;
   }
 

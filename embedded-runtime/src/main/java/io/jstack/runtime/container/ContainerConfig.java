@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param hostsEntries lines for {@code /etc/hosts} after localhost's: the container's own addresses
  *     and {@code extra_hosts}
  * @param resolvConf the container's {@code /etc/resolv.conf}; null for the host's
+ * @param tuning its namespaces shared with the host or another container, devices, added groups and
+ *     cgroup tuning
  */
 public record ContainerConfig(
     String id,
@@ -50,7 +52,65 @@ public record ContainerConfig(
     List<Ulimit> ulimits,
     Console console,
     List<String> hostsEntries,
-    @Nullable String resolvConf) {
+    @Nullable String resolvConf,
+    Tuning tuning) {
+
+  /** A container with Docker's default {@link Tuning}. */
+  public ContainerConfig(
+      String id,
+      String name,
+      List<Path> layers,
+      List<String> args,
+      List<String> env,
+      @Nullable String workingDir,
+      @Nullable String user,
+      @Nullable String hostname,
+      @Nullable String networkMode,
+      List<String> capAdd,
+      List<String> capDrop,
+      boolean privileged,
+      boolean readOnly,
+      boolean noNewPrivileges,
+      @Nullable Long memoryBytes,
+      @Nullable Double cpus,
+      @Nullable Long pidsLimit,
+      @Nullable Long shmBytes,
+      boolean init,
+      List<BindMount> mounts,
+      Map<String, String> sysctls,
+      List<Ulimit> ulimits,
+      Console console,
+      List<String> hostsEntries,
+      @Nullable String resolvConf) {
+    this(
+        id,
+        name,
+        layers,
+        args,
+        env,
+        workingDir,
+        user,
+        hostname,
+        networkMode,
+        capAdd,
+        capDrop,
+        privileged,
+        readOnly,
+        noNewPrivileges,
+        memoryBytes,
+        cpus,
+        pidsLimit,
+        shmBytes,
+        init,
+        mounts,
+        sysctls,
+        ulimits,
+        console,
+        hostsEntries,
+        resolvConf,
+        Tuning.NONE);
+  }
+
   public ContainerConfig {
     if (!id.matches("[a-z0-9][a-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException(
@@ -82,6 +142,96 @@ public record ContainerConfig(
     /** Neither: output to the log only, no input. */
     public static final Console NONE = new Console(false, false, false);
   }
+
+  /**
+   * How a namespace is had: its own, its own that others may join (IPC only: its {@code /dev/shm}
+   * then lives on the host, for them to share), the host's, or another container's (joined at
+   * start).
+   */
+  public enum Sharing {
+    PRIVATE,
+    SHAREABLE,
+    HOST,
+    CONTAINER
+  }
+
+  /**
+   * Namespaces shared, devices, groups and cgroup tuning; null or empty for Docker's default.
+   *
+   * @param ipc its IPC namespace; {@code ipcNone} for one without {@code /dev/shm}
+   * @param groups groups its process also gets, by name in the image or number
+   * @param memorySwap memory plus swap in bytes, -1 for unlimited
+   * @param domainname the NIS domain name of its UTS namespace ({@code domainname}), or null
+   */
+  public record Tuning(
+      Sharing ipc,
+      boolean ipcNone,
+      Sharing pid,
+      Sharing uts,
+      List<Device> devices,
+      List<DeviceRule> deviceRules,
+      List<String> groups,
+      @Nullable Long cpuShares,
+      @Nullable Long cpuPeriod,
+      @Nullable Long cpuQuota,
+      @Nullable String cpusetCpus,
+      @Nullable String cpusetMems,
+      @Nullable Long memoryReservation,
+      @Nullable Long memorySwap,
+      @Nullable Long memorySwappiness,
+      boolean oomKillDisable,
+      @Nullable Integer oomScoreAdj,
+      @Nullable String domainname) {
+    public Tuning {
+      devices = List.copyOf(devices);
+      deviceRules = List.copyOf(deviceRules);
+      groups = List.copyOf(groups);
+    }
+
+    /** Docker's defaults. */
+    public static final Tuning NONE =
+        new Tuning(
+            Sharing.PRIVATE,
+            false,
+            Sharing.PRIVATE,
+            Sharing.PRIVATE,
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            null,
+            null);
+  }
+
+  /**
+   * A device node made in the container at {@code path}, allowed {@code permissions} ({@code rwm})
+   * by its device cgroup.
+   *
+   * @param type {@code c} or {@code b}
+   */
+  public record Device(
+      String path,
+      String type,
+      long major,
+      long minor,
+      String permissions,
+      int fileMode,
+      long uid,
+      long gid) {}
+
+  /**
+   * A device cgroup rule: {@code type} {@code c}, {@code b} or {@code a}; {@code major} or {@code
+   * minor} -1 for any.
+   */
+  public record DeviceRule(String type, long major, long minor, String access) {}
 
   /** A resource limit ({@code nofile}, {@code nproc}, ...) for the container's processes. */
   public record Ulimit(String name, long soft, long hard) {}

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Containers on this host without a daemon: each is an overlayfs root over its image's layers, an
@@ -115,6 +116,38 @@ public final class Containers {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted starting container " + id, e);
+    }
+  }
+
+  /**
+   * The host pid of its main process while it runs, for others to join its namespaces.
+   *
+   * @throws EngineException.Conflict when it is not running
+   */
+  public long mainPid(String id, String name) {
+    Path dir = requireDir(id);
+    if (exitCode(id).isEmpty() && Conmon.created(dir)) {
+      try {
+        return Long.parseLong(Files.readString(dir.resolve("pidfile")).strip());
+      } catch (IOException | NumberFormatException e) {
+        // Not running after all.
+      }
+    }
+    throw new EngineException.Conflict("container " + name + " is not running");
+  }
+
+  /**
+   * Makes its next start join namespace {@code type} ({@code ipc} or {@code pid}) of process {@code
+   * pid}; joining the IPC namespace of container {@code shmOf} (a shareable one) also shares its
+   * {@code /dev/shm}, that of the host (null) the host's.
+   */
+  public void joinNamespace(String id, String type, long pid, @Nullable String shmOf) {
+    try {
+      Bundles.join(
+          requireDir(id), type, pid, shmOf == null ? Path.of("/dev/shm") : Bundles.shm(dir(shmOf)));
+    } catch (IOException e) {
+      throw new EngineException(
+          "could not join the " + type + " namespace of process " + pid + ": " + e.getMessage(), e);
     }
   }
 
@@ -362,6 +395,7 @@ public final class Containers {
     Conmon.waitForExit(dir);
     conmon.removeSocketLink(id);
     NativeFs.unmount(dir.resolve("rootfs"));
+    NativeFs.unmount(Bundles.shm(dir));
     LayerUnpacker.removeTree(dir);
   }
 

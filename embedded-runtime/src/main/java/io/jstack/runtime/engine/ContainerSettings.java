@@ -79,6 +79,28 @@ public record ContainerSettings(
         networks);
   }
 
+  /** This with other host settings. */
+  ContainerSettings withHost(Host changed) {
+    return new ContainerSettings(
+        image,
+        entrypoint,
+        cmd,
+        env,
+        workingDir,
+        user,
+        hostname,
+        domainname,
+        labels,
+        stopSignal,
+        stopTimeout,
+        healthcheck,
+        exposedPorts,
+        volumes,
+        console,
+        changed,
+        networks);
+  }
+
   /** This with another healthcheck. */
   ContainerSettings withHealthcheck(@Nullable Healthcheck changed) {
     return new ContainerSettings(
@@ -114,6 +136,7 @@ public record ContainerSettings(
    * @param dns its {@code Dns}, {@code DnsSearch} and {@code DnsOptions} (none in a record written
    *     before they were kept)
    * @param tmpfs {@code HostConfig.Tmpfs}, mount point to options ({@code size=64m,mode=0755})
+   * @param tuning its namespaces shared with others, devices, added groups and cgroup tuning
    */
   public record Host(
       String networkMode,
@@ -137,9 +160,62 @@ public record ContainerSettings(
       List<ContainerConfig.Ulimit> ulimits,
       List<String> extraHosts,
       ResolvConf.Asked dns,
-      Map<String, String> tmpfs) {
+      Map<String, String> tmpfs,
+      Tuning tuning) {
+
+    /** Host settings with no {@link Tuning}. */
+    public Host(
+        String networkMode,
+        List<String> binds,
+        List<Mount> mounts,
+        List<PortBinding> portBindings,
+        String restartPolicy,
+        int maximumRetryCount,
+        boolean autoRemove,
+        List<String> capAdd,
+        List<String> capDrop,
+        boolean privileged,
+        boolean readonlyRootfs,
+        List<String> securityOpt,
+        long memory,
+        long nanoCpus,
+        long pidsLimit,
+        long shmSize,
+        @Nullable Boolean init,
+        Map<String, String> sysctls,
+        List<ContainerConfig.Ulimit> ulimits,
+        List<String> extraHosts,
+        ResolvConf.Asked dns,
+        Map<String, String> tmpfs) {
+      this(
+          networkMode,
+          binds,
+          mounts,
+          portBindings,
+          restartPolicy,
+          maximumRetryCount,
+          autoRemove,
+          capAdd,
+          capDrop,
+          privileged,
+          readonlyRootfs,
+          securityOpt,
+          memory,
+          nanoCpus,
+          pidsLimit,
+          shmSize,
+          init,
+          sysctls,
+          ulimits,
+          extraHosts,
+          dns,
+          tmpfs,
+          Tuning.NONE);
+    }
 
     public Host {
+      // Absent (null) in a record written before it was kept.
+      tuning = java.util.Objects.requireNonNullElse(tuning, Tuning.NONE);
       // Absent (null) in a record written before it was kept.
       dns = java.util.Objects.requireNonNullElse(dns, ResolvConf.Asked.NONE);
       binds = List.copyOf(binds);
@@ -155,6 +231,43 @@ public record ContainerSettings(
       tmpfs =
           java.util.Collections.unmodifiableMap(
               tmpfs == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(tmpfs));
+    }
+
+    /** These settings with {@code changed} as its mounts. */
+    Host withMounts(List<Mount> changed) {
+      return copy(changed, tuning);
+    }
+
+    /** These settings with {@code changed} as its tuning. */
+    Host withTuning(Tuning changed) {
+      return copy(mounts, changed);
+    }
+
+    private Host copy(List<Mount> changedMounts, Tuning changedTuning) {
+      return new Host(
+          networkMode,
+          binds,
+          changedMounts,
+          portBindings,
+          restartPolicy,
+          maximumRetryCount,
+          autoRemove,
+          capAdd,
+          capDrop,
+          privileged,
+          readonlyRootfs,
+          securityOpt,
+          memory,
+          nanoCpus,
+          pidsLimit,
+          shmSize,
+          init,
+          sysctls,
+          ulimits,
+          extraHosts,
+          dns,
+          tmpfs,
+          changedTuning);
     }
 
     /** Whether {@code no-new-privileges} is among its security options. */
@@ -189,6 +302,98 @@ public record ContainerSettings(
       this(type, source, target, readOnly, noCopy, null, null);
     }
   }
+
+  /**
+   * The parts of Docker's {@code HostConfig} that share namespaces with the host or another
+   * container, give devices and groups, and tune the container's cgroups. Zero, empty or null is
+   * Docker's default.
+   *
+   * @param ipcMode empty or {@code private}, {@code shareable} (others may join it), {@code host},
+   *     {@code none} (no {@code /dev/shm}) or {@code container:<name or id>}
+   * @param pidMode empty, {@code host} or {@code container:<name or id>}
+   * @param utsMode empty or {@code host}
+   * @param deviceCgroupRules rules such as {@code c 10:229 rwm}
+   * @param groupAdd groups its process also gets, by name (in the image) or number
+   * @param cpuShares, cpuPeriod, cpuQuota the CFS weight, period and quota (microseconds)
+   * @param cpusetCpus, cpusetMems the CPUs and memory nodes it may use ({@code 0-1}, {@code 0,2})
+   * @param memoryReservation its soft limit in bytes
+   * @param memorySwap memory plus swap in bytes; -1 for unlimited swap
+   * @param memorySwappiness 0 to 100, or null for the kernel's
+   * @param oomKillDisable whether the OOM killer leaves it alone
+   * @param oomScoreAdj its processes' {@code oom_score_adj}
+   * @param volumesFrom containers whose volumes and binds it mounts too, {@code <name>[:ro|:rw]}
+   */
+  public record Tuning(
+      String ipcMode,
+      String pidMode,
+      String utsMode,
+      List<Device> devices,
+      List<String> deviceCgroupRules,
+      List<String> groupAdd,
+      long cpuShares,
+      long cpuPeriod,
+      long cpuQuota,
+      String cpusetCpus,
+      String cpusetMems,
+      long memoryReservation,
+      long memorySwap,
+      @Nullable Long memorySwappiness,
+      boolean oomKillDisable,
+      int oomScoreAdj,
+      List<String> volumesFrom) {
+    public Tuning {
+      // Absent (null) in a record written before it was kept.
+      volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
+      devices = List.copyOf(devices);
+      deviceCgroupRules = List.copyOf(deviceCgroupRules);
+      groupAdd = List.copyOf(groupAdd);
+    }
+
+    /** Docker's defaults throughout. */
+    public static final Tuning NONE =
+        new Tuning(
+            "", "", "", List.of(), List.of(), List.of(), 0, 0, 0, "", "", 0, 0, null, false, 0,
+            List.of());
+
+    /** This with other IPC and PID modes. */
+    Tuning withModes(String ipc, String pid) {
+      return new Tuning(
+          ipc,
+          pid,
+          utsMode,
+          devices,
+          deviceCgroupRules,
+          groupAdd,
+          cpuShares,
+          cpuPeriod,
+          cpuQuota,
+          cpusetCpus,
+          cpusetMems,
+          memoryReservation,
+          memorySwap,
+          memorySwappiness,
+          oomKillDisable,
+          oomScoreAdj,
+          volumesFrom);
+    }
+
+    /** The container whose IPC namespace it joins ({@code container:<x>}), or null. */
+    public @Nullable String ipcContainer() {
+      return ipcMode.startsWith("container:") ? ipcMode.substring("container:".length()) : null;
+    }
+
+    /** The container whose PID namespace it joins ({@code container:<x>}), or null. */
+    public @Nullable String pidContainer() {
+      return pidMode.startsWith("container:") ? pidMode.substring("container:".length()) : null;
+    }
+  }
+
+  /**
+   * A host device given to the container ({@code devices: ["/dev/fuse:/dev/fuse:rwm"]}).
+   *
+   * @param cgroupPermissions {@code r}, {@code w} and {@code m} (mknod), some or all
+   */
+  public record Device(String pathOnHost, String pathInContainer, String cgroupPermissions) {}
 
   /**
    * A published port: the container's port and protocol, and the host address and port ({@code

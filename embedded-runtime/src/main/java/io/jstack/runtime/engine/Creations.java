@@ -32,6 +32,7 @@ final class Creations {
   private final Containers containers;
   private final Events events;
   private final ContainerMounts mounts;
+  private final Tunings tunings;
 
   Creations(
       ImageStore images,
@@ -47,6 +48,7 @@ final class Creations {
     this.containers = containers;
     this.events = events;
     this.mounts = new ContainerMounts(volumes);
+    this.tunings = new Tunings(store, containers);
   }
 
   /**
@@ -57,7 +59,8 @@ final class Creations {
    * @throws EngineException.NotFound when its image is not here
    */
   public String create(
-      @Nullable String requestedName, ContainerSettings requested, boolean imageVolumes) {
+      @Nullable String requestedName, ContainerSettings asked, boolean imageVolumes) {
+    ContainerSettings requested = tunings.byId(asked);
     String name =
         requestedName != null
             ? Names.container(requestedName)
@@ -138,7 +141,48 @@ final class Creations {
   List<MountPoint> mountPoints(ContainerRecord r) {
     @Nullable ImageConfig image =
         images.find(r.imageId()).map(m -> images.image(m).defaults()).orElse(null);
-    return mounts.points(r.settings().host(), r.settings().volumes(), image, r.anonymousVolumes());
+    return mounts.points(
+        withInherited(r.settings().host()), r.settings().volumes(), image, r.anonymousVolumes());
+  }
+
+  /**
+   * {@code host} with the volumes and binds of the containers of its {@code volumes_from} among its
+   * mounts, each at the same path, read-only when it asks {@code :ro} or the other has it so; a
+   * path it mounts itself keeps its own, as dockerd does. A volume so shared is never filled from
+   * this container's image.
+   *
+   * @throws EngineException.NotFound naming a container that is not here
+   */
+  private ContainerSettings.Host withInherited(ContainerSettings.Host host) {
+    if (host.tuning().volumesFrom().isEmpty()) {
+      return host;
+    }
+    List<ContainerSettings.Mount> all = new ArrayList<>(host.mounts());
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    host.mounts().forEach(m -> taken.add(m.target()));
+    host.binds().forEach(b -> taken.add(b.split(":").length > 1 ? b.split(":")[1] : b));
+    taken.addAll(host.tmpfs().keySet());
+    for (String from : host.tuning().volumesFrom()) {
+      String[] p = from.split(":");
+      ContainerRecord other = store.require(p[0]).record();
+      for (MountPoint m : mountPoints(other)) {
+        if (m.type().equals("tmpfs") || !taken.add(m.destination())) {
+          continue;
+        }
+        boolean readOnly = p.length > 1 ? p[1].equals("ro") : !m.rw();
+        all.add(
+            m.type().equals("volume")
+                ? new ContainerSettings.Mount(
+                    "volume",
+                    java.util.Objects.requireNonNull(m.name()),
+                    m.destination(),
+                    readOnly,
+                    true)
+                : new ContainerSettings.Mount(
+                    "bind", m.source(), m.destination(), readOnly, false));
+      }
+    }
+    return host.withMounts(all);
   }
 
   /**
@@ -192,7 +236,7 @@ final class Creations {
                               + " is missing: pull the image again")));
     }
     List<ContainerConfig.BindMount> mounts =
-        this.mounts.of(name, host, s.volumes(), ic, imageVolumes, anonymous);
+        this.mounts.of(name, withInherited(host), s.volumes(), ic, imageVolumes, anonymous);
     return new ContainerConfig(
         r.id(),
         name,
@@ -218,6 +262,7 @@ final class Creations {
         host.ulimits(),
         s.console(),
         NetworkAttachments.hostsEntries(r),
-        attachments.resolvConf(r));
+        attachments.resolvConf(r),
+        Tunings.of(host.tuning(), s.domainname()));
   }
 }

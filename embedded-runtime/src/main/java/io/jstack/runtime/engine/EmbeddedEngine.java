@@ -50,6 +50,7 @@ public final class EmbeddedEngine {
   private final PublishedPorts ports = new PublishedPorts();
   private final ContainerDns dns;
   private final NetworkAttachments attachments;
+  private final Tunings tunings;
 
   /** dockerd's stop timeout for a container that gives none. */
   private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -86,6 +87,7 @@ public final class EmbeddedEngine {
     this.events = new Events(store, containers, supervisor);
     this.dns = new ContainerDns(networks, store);
     this.attachments = new NetworkAttachments(networks, store, events, dns);
+    this.tunings = new Tunings(store, containers);
     this.creations = new Creations(images, volumes, attachments, store, containers, events);
     this.execs = new ExecSessions(store, containers, events);
     this.consoles = new Consoles(store, containers);
@@ -294,6 +296,8 @@ public final class EmbeddedEngine {
 
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
+    // The namespaces it shares first: a container it joins that is not running stops it here.
+    tunings.join(r);
     attachments.plug(r);
     // Its DNS answers at 127.0.0.11 before its process asks anything.
     dns.attach(r);

@@ -196,13 +196,11 @@ final class NetworkAttachments {
   static List<String> hostsEntries(ContainerRecord r) {
     List<String> lines = new ArrayList<>();
     String hostname = r.settings().hostname();
-    r.firstEndpoint()
-        .ifPresent(
-            first ->
-                lines.add(
-                    first.address()
-                        + "\t"
-                        + (hostname == null ? r.id().substring(0, 12) : hostname)));
+    String name = hostname == null ? r.id().substring(0, 12) : hostname;
+    String domain = r.settings().domainname();
+    // As dockerd writes it: the full name first when the container has a domain name.
+    String names = domain == null ? name : name + "." + domain + " " + name;
+    r.firstEndpoint().ifPresent(first -> lines.add(first.address() + "\t" + names));
     for (String extra : r.settings().host().extraHosts()) {
       int colon = extra.lastIndexOf(':');
       if (colon > 0) {

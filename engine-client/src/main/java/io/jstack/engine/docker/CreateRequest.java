@@ -202,6 +202,21 @@ final class CreateRequest {
         h.put("OomKillDisable", r.oomKillDisable());
       }
       put(h, "OomScoreAdj", r.oomScoreAdj());
+      put(h, "CpuRealtimePeriod", r.cpuRealtimePeriod());
+      put(h, "CpuRealtimeRuntime", r.cpuRealtimeRuntime());
+      put(h, "CpuCount", r.cpuCount());
+      put(h, "CpuPercent", r.cpuPercent());
+      ContainerSpec.Blkio b = r.blkio();
+      if (b != null) {
+        if (b.weight() != null) {
+          h.put("BlkioWeight", b.weight());
+        }
+        h.set("BlkioWeightDevice", rates(b.weightDevice(), "Weight"));
+        h.set("BlkioDeviceReadBps", rates(b.readBps(), "Rate"));
+        h.set("BlkioDeviceReadIOps", rates(b.readIops(), "Rate"));
+        h.set("BlkioDeviceWriteBps", rates(b.writeBps(), "Rate"));
+        h.set("BlkioDeviceWriteIOps", rates(b.writeIops(), "Rate"));
+      }
     }
     put(h, "IpcMode", s.ipcMode());
     put(h, "PidMode", s.pidMode());
@@ -218,6 +233,7 @@ final class CreateRequest {
               .put("CgroupPermissions", d.permissions() == null ? "rwm" : d.permissions()));
     }
     h.set("Devices", devices);
+    h.set("DeviceCgroupRules", strings(s.deviceCgroupRules()));
     h.set("VolumesFrom", strings(s.volumesFrom()));
     if (s.logging() != null && s.logging().driver() != null) {
       h.set(
@@ -231,6 +247,12 @@ final class CreateRequest {
       h.set("StorageOpt", map(s.storageOpt()));
     }
     return h;
+  }
+
+  private static ArrayNode rates(List<ContainerSpec.BlkioRate> rates, String field) {
+    ArrayNode a = F.arrayNode();
+    rates.forEach(r -> a.add(F.objectNode().put("Path", r.path()).put(field, r.value())));
+    return a;
   }
 
   private static ArrayNode strings(List<String> list) {

@@ -119,6 +119,7 @@ class FakeEngineTest {
         b.cgroupParent(),
         b.groupAdd(),
         b.devices(),
+        b.deviceCgroupRules(),
         b.logging(),
         b.platform(),
         b.runtime(),

@@ -343,7 +343,43 @@ public final class ServiceSettings {
         pids,
         s.shmSize() == null ? null : s.shmSize().bytes(),
         s.oomKillDisable(),
-        s.oomScoreAdj());
+        s.oomScoreAdj(),
+        s.cpuRtPeriod(),
+        s.cpuRtRuntime(),
+        s.cpuCount(),
+        s.cpuPercent() == null ? null : Math.round(s.cpuPercent()),
+        blkio(s.blkioConfig()));
+  }
+
+  /** {@code blkio_config}, or null when the service has none. */
+  private static ContainerSpec.@Nullable Blkio blkio(io.jstack.compose.@Nullable BlkioConfig b) {
+    if (b == null) {
+      return null;
+    }
+    List<ContainerSpec.BlkioRate> weights = new ArrayList<>();
+    for (io.jstack.compose.BlkioConfig.BlkioWeight w : b.weightDevice()) {
+      if (w.path() != null && w.weight() != null) {
+        weights.add(new ContainerSpec.BlkioRate(w.path(), w.weight()));
+      }
+    }
+    return new ContainerSpec.Blkio(
+        b.weight(),
+        weights,
+        rates(b.deviceReadBps()),
+        rates(b.deviceReadIops()),
+        rates(b.deviceWriteBps()),
+        rates(b.deviceWriteIops()));
+  }
+
+  private static List<ContainerSpec.BlkioRate> rates(
+      List<io.jstack.compose.BlkioConfig.BlkioLimit> limits) {
+    List<ContainerSpec.BlkioRate> out = new ArrayList<>();
+    for (io.jstack.compose.BlkioConfig.BlkioLimit l : limits) {
+      if (l.path() != null && l.rate() != null) {
+        out.add(new ContainerSpec.BlkioRate(l.path(), l.rate().bytes()));
+      }
+    }
+    return out;
   }
 
   public static List<ContainerSpec.Device> devices(Service s) {

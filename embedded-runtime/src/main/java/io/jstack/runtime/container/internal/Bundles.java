@@ -29,6 +29,26 @@ public final class Bundles {
   private Bundles() {}
 
   /**
+   * The host directory of the {@code /dev/shm} of the shareable container in {@code dir}, a tmpfs
+   * of its own as Docker's {@code mounts/shm}, for others joining its IPC namespace.
+   */
+  public static Path shm(Path dir) {
+    return dir.resolve("shm");
+  }
+
+  /**
+   * Points namespace {@code type} ({@code ipc} or {@code pid}) of the bundle in {@code dir} at the
+   * one of process {@code pid}, before a start.
+   */
+  public static void join(Path dir, String type, long pid, Path shm) throws IOException {
+    Path config = dir.resolve("config.json");
+    com.fasterxml.jackson.databind.node.ObjectNode spec =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(config.toFile());
+    OciSpec.join(spec, type, pid, shm);
+    Files.write(config, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
+  }
+
+  /**
    * Makes the bundle of {@code c} in {@code dir}; {@code init} gives the init binary when {@code c}
    * asks for one. What it made stays on failure: the caller cleans up.
    *
@@ -44,7 +64,7 @@ public final class Bundles {
     List<Path> lower = new ArrayList<>(c.layers());
     java.util.Collections.reverse(lower);
     NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
-    OciSpec.User user = Users.resolve(rootfs, c.user());
+    OciSpec.User user = Users.withGroups(rootfs, Users.resolve(rootfs, c.user()), c.tuning());
     for (ContainerConfig.BindMount m : c.mounts()) {
       if (m.populate()) {
         // Containers created together may share a new volume: one fills it, the others see it
@@ -82,8 +102,13 @@ public final class Bundles {
             : Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
     OciSpec.Files files =
         new OciSpec.Files(hosts, hostnameFile, resolv, c.init() ? init.get() : null);
-    byte[] spec =
-        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(OciSpec.of(c, rootfs, user, files));
+    com.fasterxml.jackson.databind.node.ObjectNode oci = OciSpec.of(c, rootfs, user, files);
+    if (c.tuning().ipc() == ContainerConfig.Sharing.SHAREABLE) {
+      Path shm = Files.createDirectories(shm(dir));
+      NativeFs.mountTmpfs(shm, 01777, c.shmBytes() == null ? 64L << 20 : c.shmBytes());
+      OciSpec.shareShm(oci, shm);
+    }
+    byte[] spec = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(oci);
     Files.write(dir.resolve("config.json"), spec);
     if (!c.console().equals(ContainerConfig.Console.NONE)) {
       Files.writeString(

@@ -407,7 +407,22 @@ public final class OciSpec {
       refused.put("action", "SCMP_ACT_ERRNO");
       refused.put("errnoRet", 1);
     }
+    OciTuning.apply(spec, c.tuning());
     return spec;
+  }
+
+  /**
+   * Points namespace {@code type} ({@code ipc} or {@code pid}) of a container's spec at the one of
+   * process {@code pid}, for Docker's {@code container:<x>} modes; joining an IPC namespace also
+   * binds {@code shm}, the other's {@code /dev/shm} on the host, there.
+   */
+  public static void join(ObjectNode spec, String type, long pid, Path shm) {
+    OciTuning.join(spec, type, pid, shm);
+  }
+
+  /** Makes the container's {@code /dev/shm} a bind of host directory {@code shm}. */
+  static void shareShm(ObjectNode spec, Path shm) {
+    OciTuning.shm((ArrayNode) spec.path("mounts"), shm.toString());
   }
 
   /** Docker's set, with {@code cap_add} and {@code cap_drop} ({@code ALL} allowed in either). */

@@ -84,6 +84,44 @@ public final class Users {
     return new OciSpec.User(uid, gid, extra, home);
   }
 
+  /**
+   * {@code user} with the groups of {@code group_add} ({@code tuning.groups()}) among its
+   * supplementary ones, each by name in the image's {@code /etc/group} or by number.
+   *
+   * @throws EngineException naming a group the image does not know
+   */
+  public static OciSpec.User withGroups(
+      Path rootfs, OciSpec.User user, io.jstack.runtime.container.ContainerConfig.Tuning tuning)
+      throws IOException {
+    if (tuning.groups().isEmpty()) {
+      return user;
+    }
+    List<String[]> groups = table(RootPaths.readIfFile(rootfs, "/etc/group"));
+    List<Long> gids = new ArrayList<>(user.additionalGids());
+    for (String group : tuning.groups()) {
+      Long g = null;
+      for (String[] e : groups) {
+        if (e.length >= 3 && e[0].equals(group)) {
+          g = Long.parseLong(e[2]);
+          break;
+        }
+      }
+      if (g == null && group.matches("\\d+")) {
+        g = Long.parseLong(group);
+      }
+      if (g == null) {
+        throw new EngineException(
+            "group_add: unable to find group "
+                + group
+                + " in the image's /etc/group; use a numeric gid or add the group to the image");
+      }
+      if (!gids.contains(g)) {
+        gids.add(g);
+      }
+    }
+    return new OciSpec.User(user.uid(), user.gid(), gids, user.home());
+  }
+
   private static List<String[]> table(@Nullable String content) {
     List<String[]> out = new ArrayList<>();
     if (content == null) {
