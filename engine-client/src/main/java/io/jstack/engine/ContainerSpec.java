@@ -239,44 +239,7 @@ public record ContainerSpec(
       @Nullable Long cpuRealtimeRuntime,
       @Nullable Long cpuCount,
       @Nullable Long cpuPercent,
-      @Nullable Blkio blkio) {
-
-    /** Limits with no realtime, Windows-only or block I/O ones. */
-    public Resources(
-        @Nullable Long memoryBytes,
-        @Nullable Long memoryReservationBytes,
-        @Nullable Long memorySwapBytes,
-        @Nullable Long memorySwappiness,
-        @Nullable Long nanoCpus,
-        @Nullable Long cpuShares,
-        @Nullable Long cpuPeriod,
-        @Nullable Long cpuQuota,
-        @Nullable String cpusetCpus,
-        @Nullable Long pidsLimit,
-        @Nullable Long shmSizeBytes,
-        @Nullable Boolean oomKillDisable,
-        @Nullable Long oomScoreAdj) {
-      this(
-          memoryBytes,
-          memoryReservationBytes,
-          memorySwapBytes,
-          memorySwappiness,
-          nanoCpus,
-          cpuShares,
-          cpuPeriod,
-          cpuQuota,
-          cpusetCpus,
-          pidsLimit,
-          shmSizeBytes,
-          oomKillDisable,
-          oomScoreAdj,
-          null,
-          null,
-          null,
-          null,
-          null);
-    }
-  }
+      @Nullable Blkio blkio) {}
 
   /**
    * Block I/O limits ({@code blkio_config}): a weight, per-device weights, and per-device rates in

@@ -323,13 +323,13 @@ final class CreateBody {
     return out;
   }
 
-  private static List<String> strings(JsonNode n) {
+  static List<String> strings(JsonNode n) {
     List<String> out = new ArrayList<>();
     n.forEach(x -> out.add(x.asText()));
     return out;
   }
 
-  private static ArrayNode strings(List<String> list) {
+  static ArrayNode strings(List<String> list) {
     ArrayNode a = Exchange.JSON.createArrayNode();
     list.forEach(a::add);
     return a;

@@ -115,8 +115,8 @@ final class HostTuning {
         pid,
         uts,
         devices,
-        strings(h.path("DeviceCgroupRules")),
-        strings(h.path("GroupAdd")),
+        CreateBody.strings(h.path("DeviceCgroupRules")),
+        CreateBody.strings(h.path("GroupAdd")),
         Math.max(0, h.path("CpuShares").asLong()),
         Math.max(0, cpuPeriod),
         cpuQuota > 0 ? cpuQuota : 0,
@@ -136,7 +136,7 @@ final class HostTuning {
     o.put("IpcMode", t.ipcMode().isEmpty() ? "private" : t.ipcMode());
     o.put("PidMode", t.pidMode());
     o.put("UTSMode", t.utsMode());
-    o.set("GroupAdd", t.groupAdd().isEmpty() ? null : strings(t.groupAdd()));
+    o.set("GroupAdd", t.groupAdd().isEmpty() ? null : CreateBody.strings(t.groupAdd()));
     o.put("OomScoreAdj", t.oomScoreAdj());
     o.put("CpuShares", t.cpuShares());
     o.put("CpuPeriod", t.cpuPeriod());
@@ -156,7 +156,7 @@ final class HostTuning {
     }
     o.set(
         "DeviceCgroupRules",
-        t.deviceCgroupRules().isEmpty() ? null : strings(t.deviceCgroupRules()));
+        t.deviceCgroupRules().isEmpty() ? null : CreateBody.strings(t.deviceCgroupRules()));
     o.put("MemoryReservation", t.memoryReservation());
     o.put("MemorySwap", t.memorySwap());
     if (t.memorySwappiness() != null) {
@@ -165,7 +165,7 @@ final class HostTuning {
       o.putNull("MemorySwappiness");
     }
     o.put("OomKillDisable", t.oomKillDisable());
-    o.set("VolumesFrom", t.volumesFrom().isEmpty() ? null : strings(t.volumesFrom()));
+    o.set("VolumesFrom", t.volumesFrom().isEmpty() ? null : CreateBody.strings(t.volumesFrom()));
   }
 
   /**
@@ -237,7 +237,7 @@ final class HostTuning {
    * @throws EngineException.InvalidArgument naming one with another mode
    */
   private static List<String> volumesFrom(JsonNode n) {
-    List<String> out = strings(n);
+    List<String> out = CreateBody.strings(n);
     for (String v : out) {
       String[] p = v.split(":");
       if (v.isEmpty()
@@ -258,17 +258,5 @@ final class HostTuning {
 
   private static EngineException invalid(String message) {
     return new EngineException.InvalidArgument(message);
-  }
-
-  private static List<String> strings(JsonNode n) {
-    List<String> out = new ArrayList<>();
-    n.forEach(x -> out.add(x.asText()));
-    return out;
-  }
-
-  private static ArrayNode strings(List<String> list) {
-    ArrayNode a = Exchange.JSON.createArrayNode();
-    list.forEach(a::add);
-    return a;
   }
 }

@@ -55,62 +55,6 @@ public record ContainerConfig(
     @Nullable String resolvConf,
     Tuning tuning) {
 
-  /** A container with Docker's default {@link Tuning}. */
-  public ContainerConfig(
-      String id,
-      String name,
-      List<Path> layers,
-      List<String> args,
-      List<String> env,
-      @Nullable String workingDir,
-      @Nullable String user,
-      @Nullable String hostname,
-      @Nullable String networkMode,
-      List<String> capAdd,
-      List<String> capDrop,
-      boolean privileged,
-      boolean readOnly,
-      boolean noNewPrivileges,
-      @Nullable Long memoryBytes,
-      @Nullable Double cpus,
-      @Nullable Long pidsLimit,
-      @Nullable Long shmBytes,
-      boolean init,
-      List<BindMount> mounts,
-      Map<String, String> sysctls,
-      List<Ulimit> ulimits,
-      Console console,
-      List<String> hostsEntries,
-      @Nullable String resolvConf) {
-    this(
-        id,
-        name,
-        layers,
-        args,
-        env,
-        workingDir,
-        user,
-        hostname,
-        networkMode,
-        capAdd,
-        capDrop,
-        privileged,
-        readOnly,
-        noNewPrivileges,
-        memoryBytes,
-        cpus,
-        pidsLimit,
-        shmBytes,
-        init,
-        mounts,
-        sysctls,
-        ulimits,
-        console,
-        hostsEntries,
-        resolvConf,
-        Tuning.NONE);
-  }
-
   public ContainerConfig {
     if (!id.matches("[a-z0-9][a-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException(
@@ -290,6 +234,7 @@ public record ContainerConfig(
         List.of(),
         Console.NONE,
         List.of(),
-        null);
+        null,
+        ContainerConfig.Tuning.NONE);
   }
 }

@@ -163,56 +163,6 @@ public record ContainerSettings(
       Map<String, String> tmpfs,
       Tuning tuning) {
 
-    /** Host settings with no {@link Tuning}. */
-    public Host(
-        String networkMode,
-        List<String> binds,
-        List<Mount> mounts,
-        List<PortBinding> portBindings,
-        String restartPolicy,
-        int maximumRetryCount,
-        boolean autoRemove,
-        List<String> capAdd,
-        List<String> capDrop,
-        boolean privileged,
-        boolean readonlyRootfs,
-        List<String> securityOpt,
-        long memory,
-        long nanoCpus,
-        long pidsLimit,
-        long shmSize,
-        @Nullable Boolean init,
-        Map<String, String> sysctls,
-        List<ContainerConfig.Ulimit> ulimits,
-        List<String> extraHosts,
-        ResolvConf.Asked dns,
-        Map<String, String> tmpfs) {
-      this(
-          networkMode,
-          binds,
-          mounts,
-          portBindings,
-          restartPolicy,
-          maximumRetryCount,
-          autoRemove,
-          capAdd,
-          capDrop,
-          privileged,
-          readonlyRootfs,
-          securityOpt,
-          memory,
-          nanoCpus,
-          pidsLimit,
-          shmSize,
-          init,
-          sysctls,
-          ulimits,
-          extraHosts,
-          dns,
-          tmpfs,
-          Tuning.NONE);
-    }
-
     public Host {
       // Absent (null) in a record written before it was kept.
       tuning = java.util.Objects.requireNonNullElse(tuning, Tuning.NONE);

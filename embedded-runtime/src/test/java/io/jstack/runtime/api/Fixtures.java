@@ -41,7 +41,8 @@ final class Fixtures {
         List.of(),
         List.of(),
         ResolvConf.Asked.NONE,
-        Map.of());
+        Map.of(),
+        ContainerSettings.Tuning.NONE);
   }
 
   static ContainerSettings settings(Map<String, String> labels) {

@@ -220,7 +220,8 @@ class ContainerMountsTest {
         List.of(),
         List.of(),
         io.jstack.runtime.network.ResolvConf.Asked.NONE,
-        tmpfs);
+        tmpfs,
+        ContainerSettings.Tuning.NONE);
   }
 
   private static ImageConfig image(String... volumes) {

@@ -134,7 +134,8 @@ public final class StepContainers {
             List.of(),
             List.of(),
             ResolvConf.Asked.NONE,
-            Map.of());
+            Map.of(),
+            ContainerSettings.Tuning.NONE);
     return new ContainerSettings(
         reference,
         List.of(),

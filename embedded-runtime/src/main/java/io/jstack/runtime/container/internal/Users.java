@@ -50,16 +50,7 @@ public final class Users {
               + ": no matching entries in the image's /etc/passwd; use a numeric uid or add the user to the image");
     }
     if (group != null) {
-      Long g = null;
-      for (String[] e : groups) {
-        if (e.length >= 3 && (e[0].equals(group) || e[2].equals(group))) {
-          g = Long.parseLong(e[2]);
-          break;
-        }
-      }
-      if (g == null && group.matches("\\d+")) {
-        g = Long.parseLong(group);
-      }
+      Long g = gid(groups, group, true);
       if (g == null) {
         throw new EngineException(
             "unable to find group "
@@ -99,16 +90,7 @@ public final class Users {
     List<String[]> groups = table(RootPaths.readIfFile(rootfs, "/etc/group"));
     List<Long> gids = new ArrayList<>(user.additionalGids());
     for (String group : tuning.groups()) {
-      Long g = null;
-      for (String[] e : groups) {
-        if (e.length >= 3 && e[0].equals(group)) {
-          g = Long.parseLong(e[2]);
-          break;
-        }
-      }
-      if (g == null && group.matches("\\d+")) {
-        g = Long.parseLong(group);
-      }
+      Long g = gid(groups, group, false);
       if (g == null) {
         throw new EngineException(
             "group_add: unable to find group "
@@ -120,6 +102,19 @@ public final class Users {
       }
     }
     return new OciSpec.User(user.uid(), user.gid(), gids, user.home());
+  }
+
+  /**
+   * The gid of {@code group} in the image's {@code /etc/group} entries, by name (or, with {@code
+   * byGid}, by its gid's text too), else the number it is; null when neither.
+   */
+  private static @Nullable Long gid(List<String[]> groups, String group, boolean byGid) {
+    for (String[] e : groups) {
+      if (e.length >= 3 && (e[0].equals(group) || (byGid && e[2].equals(group)))) {
+        return Long.parseLong(e[2]);
+      }
+    }
+    return group.matches("\\d+") ? Long.parseLong(group) : null;
   }
 
   private static List<String[]> table(@Nullable String content) {
