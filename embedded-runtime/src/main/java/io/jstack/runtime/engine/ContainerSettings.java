@@ -163,10 +163,41 @@ public record ContainerSettings(
       Map<String, String> tmpfs,
       Tuning tuning) {
 
+    /**
+     * Docker's defaults (restart {@code no}, no limits, capabilities, ports, DNS settings or
+     * tuning) but for the network mode, binds, mounts and tmpfs given.
+     */
+    public static Host defaults(
+        String networkMode, List<String> binds, List<Mount> mounts, Map<String, String> tmpfs) {
+      return new Host(
+          networkMode,
+          binds,
+          mounts,
+          List.of(),
+          "no",
+          0,
+          false,
+          List.of(),
+          List.of(),
+          false,
+          false,
+          List.of(),
+          0,
+          0,
+          0,
+          0,
+          null,
+          Map.of(),
+          List.of(),
+          List.of(),
+          ResolvConf.Asked.NONE,
+          tmpfs,
+          Tuning.NONE);
+    }
+
     public Host {
-      // Absent (null) in a record written before it was kept.
+      // Absent (null) in a record written before they were kept.
       tuning = java.util.Objects.requireNonNullElse(tuning, Tuning.NONE);
-      // Absent (null) in a record written before it was kept.
       dns = java.util.Objects.requireNonNullElse(dns, ResolvConf.Asked.NONE);
       binds = List.copyOf(binds);
       mounts = List.copyOf(mounts);

@@ -6,7 +6,6 @@ import io.jstack.runtime.engine.ContainerRecord;
 import io.jstack.runtime.engine.ContainerSettings;
 import io.jstack.runtime.engine.Endpoint;
 import io.jstack.runtime.engine.PublishedPort;
-import io.jstack.runtime.network.ResolvConf;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,30 +18,7 @@ final class Fixtures {
   private Fixtures() {}
 
   static ContainerSettings.Host host(String networkMode) {
-    return new ContainerSettings.Host(
-        networkMode,
-        List.of(),
-        List.of(),
-        List.of(),
-        "no",
-        0,
-        false,
-        List.of(),
-        List.of(),
-        false,
-        false,
-        List.of(),
-        0,
-        0,
-        0,
-        0,
-        null,
-        Map.of(),
-        List.of(),
-        List.of(),
-        ResolvConf.Asked.NONE,
-        Map.of(),
-        ContainerSettings.Tuning.NONE);
+    return ContainerSettings.Host.defaults(networkMode, List.of(), List.of(), Map.of());
   }
 
   static ContainerSettings settings(Map<String, String> labels) {

@@ -198,30 +198,7 @@ class ContainerMountsTest {
 
   private static ContainerSettings.Host host(
       List<String> binds, List<ContainerSettings.Mount> mounts, Map<String, String> tmpfs) {
-    return new ContainerSettings.Host(
-        "none",
-        binds,
-        mounts,
-        List.of(),
-        "no",
-        0,
-        false,
-        List.of(),
-        List.of(),
-        false,
-        false,
-        List.of(),
-        0,
-        0,
-        0,
-        0,
-        null,
-        Map.of(),
-        List.of(),
-        List.of(),
-        io.jstack.runtime.network.ResolvConf.Asked.NONE,
-        tmpfs,
-        ContainerSettings.Tuning.NONE);
+    return ContainerSettings.Host.defaults("none", binds, mounts, tmpfs);
   }
 
   private static ImageConfig image(String... volumes) {

@@ -5,7 +5,6 @@ import io.jstack.runtime.engine.ContainerSettings;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.image.Healthcheck;
-import io.jstack.runtime.network.ResolvConf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,30 +111,11 @@ public final class StepContainers {
       String network,
       List<ContainerSettings.Mount> mounts) {
     ContainerSettings.Host host =
-        new ContainerSettings.Host(
+        ContainerSettings.Host.defaults(
             network.equals("none") || network.equals("host") ? network : "bridge",
             List.of(),
             mounts,
-            List.of(),
-            "no",
-            0,
-            false,
-            List.of(),
-            List.of(),
-            false,
-            false,
-            List.of(),
-            0,
-            0,
-            0,
-            0,
-            null,
-            Map.of(),
-            List.of(),
-            List.of(),
-            ResolvConf.Asked.NONE,
-            Map.of(),
-            ContainerSettings.Tuning.NONE);
+            Map.of());
     return new ContainerSettings(
         reference,
         List.of(),
