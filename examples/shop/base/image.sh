@@ -4,6 +4,10 @@
 # list (its io.jstack.examples.shop-base label). Usage: examples/shop/base/image.sh [embedded|docker]
 # (default embedded: jstack's own engine, through ./jstack; docker: dockerd, through docker build).
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+  exit 0
+fi
 
 image=jstack-examples/shop-base:latest
 engine=${1:-embedded}

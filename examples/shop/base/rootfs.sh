@@ -8,6 +8,10 @@
 # sources). Needs root (debootstrap); installs debootstrap with apt-get if it is missing.
 # Usage: examples/shop/base/rootfs.sh
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+  exit 0
+fi
 
 suite=bookworm
 packages=(
