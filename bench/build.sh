@@ -52,16 +52,8 @@ remove_cni() {
   iptables -F CNI-ADMIN && iptables -X CNI-ADMIN
   rm -rf /var/lib/cni/networks/podman
 }
-engine_api() { curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" "$@"; }
 # as_api CMD...: CMD against the second engine (the "engine" column).
 as_api() { JSTACK_DATA_ROOT=$work/api/data JSTACK_ENGINE_SOCKET=$work/api/engine.sock "$@"; }
-stop_engine() {
-  # The engine's networks (its bridge for RUN) outlive it: removed through its API first.
-  for n in $(engine_api http://engine/networks 2>/dev/null | python3 -c 'import json, sys; [print(n["Id"]) for n in json.load(sys.stdin)]' 2>/dev/null); do
-    engine_api -X DELETE "http://engine/networks/$n" >/dev/null
-  done
-  "$root/jstack" engine stop >/dev/null 2>&1
-}
 cleanup() {
   set +e
   for t in cold big; do /usr/bin/docker rmi -f "$tag-$t:docker" >/dev/null 2>&1; done

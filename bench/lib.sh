@@ -49,3 +49,14 @@ remove() {
   done
   rm -rf "$1"
 }
+
+# stop_engine: stops the jstack engine of $JSTACK_ENGINE_SOCKET (under $root), after removing its
+# networks through its API: they (bridges, firewall rules) outlive the engine, as Docker's do.
+stop_engine() {
+  local n
+  for n in $(curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" http://engine/networks 2>/dev/null |
+    python3 -c 'import json, sys; [print(n["Id"]) for n in json.load(sys.stdin)]' 2>/dev/null); do
+    curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" -X DELETE "http://engine/networks/$n" >/dev/null
+  done
+  "$root/jstack" engine stop >/dev/null 2>&1
+}

@@ -20,10 +20,7 @@ J=("$root/jstack" --engine embedded -p "$jp" -f "$compose")
 C=(docker-compose -p "$cp" -f "$compose")
 cleanup() {
   "${J[@]}" down -v -t 1 >/dev/null 2>&1 || true
-  for n in $(curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" http://engine/networks | grep -o '"Id" *: *"[0-9a-f]*"' | grep -o '[0-9a-f]\{12,\}'); do
-    curl -sf -X DELETE --unix-socket "$JSTACK_ENGINE_SOCKET" "http://engine/networks/$n" >/dev/null || true
-  done
-  "$root/jstack" engine stop >/dev/null 2>&1 || true
+  stop_engine || true
   "${C[@]}" down -v -t 1 >/dev/null 2>&1 || true
   remove "$work"
 }
