@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts a {@link StackSpec}: load (profiles, env, overrides), free the host ports, name the
@@ -37,24 +38,14 @@ public final class StackStarter {
   public static Stack start(StackSpec spec) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putAll(spec.env());
-    LoadedProject loaded = load(spec, env);
-    Project project = loaded.project();
-    if (spec.freePorts()) {
-      project = FreePorts.apply(project);
-    }
-    String base = spec.projectName() != null ? spec.projectName() : project.name();
+    // Loaded once to name the project, then again under that name: the loader derives the names
+    // of networks and volumes from the project's.
+    Project first = load(spec, env, null).project();
+    String base = spec.projectName() != null ? spec.projectName() : first.name();
     boolean reuse = reuseAllowed(spec.reuse(), env);
     String name =
-        reuse ? StackNames.reused(base, StackNames.modelKey(project)) : StackNames.unique(base);
-    LoadedProject named =
-        new LoadedProject(
-            renamed(project, name),
-            loaded.workingDirectory(),
-            loaded.configFiles(),
-            loaded.environment(),
-            loaded.profiles(),
-            loaded.disabledServices(),
-            loaded.warnings());
+        reuse ? StackNames.reused(base, StackNames.modelKey(first)) : StackNames.unique(base);
+    LoadedProject named = load(spec, env, name);
     Engines.Kind kind = EngineChoice.kind(spec.engine(), env);
     Engine engine;
     try {
@@ -66,7 +57,7 @@ public final class StackStarter {
     RunningStack stack = new RunningStack(engine, named, reuse, CrashGuard.NONE, spec.timeout());
     try {
       if (reuse) {
-        removeOtherModels(stack, base);
+        removeOtherModels(stack, spec, env, base);
       }
       up(stack, reuse);
       Waits.await(stack, spec.waits(), spec.timeout());
@@ -88,14 +79,32 @@ public final class StackStarter {
     return asked && !"true".equalsIgnoreCase(env.getOrDefault("CI", "").strip());
   }
 
-  private static LoadedProject load(StackSpec spec, Map<String, String> env) {
+  /** The stack's files loaded as project {@code name} (null: Compose's default), ports freed. */
+  private static LoadedProject load(
+      StackSpec spec, Map<String, String> env, @Nullable String name) {
     Path cwd = Path.of(System.getProperty("user.dir"));
+    LoadedProject loaded;
     try {
-      return ComposeLoader.load(
-          ProjectOptions.of(spec.files(), env, cwd).withProfiles(spec.profiles()));
+      loaded =
+          ComposeLoader.load(
+              ProjectOptions.of(spec.files(), env, cwd)
+                  .withProfiles(spec.profiles())
+                  .withProjectName(name));
     } catch (ComposeException e) {
       throw new StackException("cannot load the stack " + spec.files() + ": " + e.getMessage(), e);
     }
+    return new LoadedProject(
+        freed(spec, loaded.project()),
+        loaded.workingDirectory(),
+        loaded.configFiles(),
+        loaded.environment(),
+        loaded.profiles(),
+        loaded.disabledServices(),
+        loaded.warnings());
+  }
+
+  private static Project freed(StackSpec spec, Project p) {
+    return spec.freePorts() ? FreePorts.apply(p) : p;
   }
 
   /**
@@ -126,7 +135,8 @@ public final class StackStarter {
   }
 
   /** Takes down reused stacks of {@code base} whose model is not this one's (a changed file). */
-  private static void removeOtherModels(RunningStack stack, String base) {
+  private static void removeOtherModels(
+      RunningStack stack, StackSpec spec, Map<String, String> env, String base) {
     Set<String> stale = new TreeSet<>();
     for (ContainerInfo c : stack.engine().containers(Map.of())) {
       String p = c.label(ComposeLabels.PROJECT);
@@ -135,34 +145,8 @@ public final class StackStarter {
       }
     }
     for (String p : stale) {
-      LoadedProject old = stack.loaded();
-      RunningStack previous =
-          new RunningStack(
-              stack.engine(),
-              new LoadedProject(
-                  renamed(old.project(), p),
-                  old.workingDirectory(),
-                  old.configFiles(),
-                  old.environment(),
-                  old.profiles(),
-                  old.disabledServices(),
-                  old.warnings()),
-              false,
-              CrashGuard.NONE,
-              stack.timeout());
-      previous.down();
+      new RunningStack(stack.engine(), load(spec, env, p), false, CrashGuard.NONE, stack.timeout())
+          .down();
     }
-  }
-
-  private static Project renamed(Project p, String name) {
-    return new Project(
-        name,
-        p.services(),
-        p.networks(),
-        p.volumes(),
-        p.secrets(),
-        p.configs(),
-        p.models(),
-        p.extensions());
   }
 }

@@ -80,6 +80,9 @@ final class OwnEngine implements AutoCloseable {
   void removeProject(String project) {
     Map<String, String> label = Map.of(ComposeLabels.PROJECT, project);
     for (ContainerInfo c : engine.containers(label)) {
+      if (c.isRunning()) {
+        engine.killContainer(c.id(), null);
+      }
       engine.removeContainer(c.id(), true);
     }
     engine.networks(label).forEach(n -> engine.removeNetwork(n.name()));

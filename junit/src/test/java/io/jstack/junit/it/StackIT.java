@@ -59,6 +59,9 @@ class StackIT {
         // The file publishes 8080; each stack got a free port of its own instead.
         assertThat(webA.port()).isNotEqualTo(8080).isNotEqualTo(webB.port());
         assertThat(webA.host()).isEqualTo("127.0.0.1");
+        // Each stack has volumes and networks of its own, named after its project.
+        assertThat(engine.resourcesOf(first)).contains(first + "_site", first + "_default");
+        assertThat(engine.resourcesOf(second)).contains(second + "_site", second + "_default");
         assertThat(get(webA.uri("http", "/"))).contains("hello from jstack");
         assertThat(get(webB.uri("http"))).contains("hello from jstack");
 
