@@ -63,7 +63,8 @@ final class CpCommand extends ProjectCommand implements Callable<Integer> {
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
-      ContainerInfo c = ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c =
+          io.jstack.planner.ServiceContainers.pick(engine, loaded.project().name(), service, index);
       if (fromContainer) {
         Path host = Path.of(dest).toAbsolutePath();
         boolean intoDir = dest.endsWith("/") || Files.isDirectory(host);

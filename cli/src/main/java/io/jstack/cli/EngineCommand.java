@@ -1,22 +1,15 @@
 package io.jstack.cli;
 
-import io.jstack.cli.internal.EngineProcess;
-import io.jstack.cli.internal.Engines;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
-import io.jstack.runtime.api.EngineServer;
-import io.jstack.runtime.api.RecordUpgrade;
-import io.jstack.runtime.container.RuntimeTools;
-import io.jstack.runtime.engine.EmbeddedEngine;
-import io.jstack.runtime.engine.RecordFile;
+import io.jstack.runtime.EngineDaemon;
+import io.jstack.runtime.Engines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,120 +52,14 @@ final class EngineCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Jstack root = (Jstack) spec.root().userObject();
-    DataRoot dataRoot = root.dataRoot();
     Path at = socket != null ? socket : Engines.embeddedSocket(root.environment());
-    if (!EngineProcess.settled()) {
-      return runSettled(dataRoot, at);
-    }
-    RuntimeTools tools = RuntimeTools.detect();
-    Files.createDirectories(dataRoot.path().resolve("runtime"));
-    for (String warning : tools.probe(dataRoot.path().resolve("runtime"))) {
-      spec.commandLine().getErr().println("jstack engine: warning: " + warning);
-    }
-    spec.commandLine().getErr().flush();
-    int upgraded = RecordUpgrade.upgrade(dataRoot);
-    if (upgraded > 0) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "jstack engine: upgraded "
-                  + upgraded
-                  + " container record(s) to format "
-                  + RecordFile.FORMAT);
-    }
-    EmbeddedEngine engine = new EmbeddedEngine(dataRoot, tools);
-    if (EngineServer.answers(at)) {
-      throw new EngineException(
-          "an engine already answers on " + at + ": stop it first (jstack engine stop)");
-    }
-    // Networks, DNS and published ports are back before the socket answers: a client that finds
-    // the engine finds them too.
-    Map<String, String> dnsEnv = new java.util.HashMap<>(System.getenv());
-    if (dnsUpstream != null) {
-      dnsEnv.put("JSTACK_DNS_UPSTREAM", dnsUpstream);
-    }
-    engine.supervise(
-        java.time.Duration.ofMillis(200), io.jstack.runtime.network.DnsServer.upstreams(dnsEnv));
-    String socketGroup = group != null ? group : groupExists("jstack") ? "jstack" : null;
-    java.io.PrintWriter log = spec.commandLine().getOut();
-    // The pid file is in place before the socket answers: whoever finds the engine can stop it.
-    Path pid = dataRoot.path().resolve("engine.pid");
-    Path pidTemp = dataRoot.path().resolve("engine.pid.tmp");
-    Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
-    Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    EngineServer server;
-    try {
-      server =
-          EngineServer.start(
-              engine,
-              at,
-              socketGroup,
-              line -> {
-                synchronized (log) {
-                  log.println(Instant.now() + " " + line);
-                  log.flush();
-                }
-              });
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(pid);
-      throw e;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  engine.stopSupervising();
-                  server.close();
-                  try {
-                    Files.deleteIfExists(pid);
-                  } catch (IOException ignored) {
-                    // The next engine overwrites it.
-                  }
-                  stopped.countDown();
-                },
-                "jstack-engine-shutdown"));
-    spec.commandLine()
-        .getOut()
-        .println(
-            "jstack engine "
-                + ProcessHandle.current().pid()
-                + " serving unix://"
-                + at
-                + " (data root "
-                + dataRoot.path()
-                + ")");
-    spec.commandLine().getOut().flush();
-    stopped.await();
-    return Jstack.EXIT_OK;
-  }
-
-  /**
-   * Runs the engine again as a child working in {@code /} with the daemon's umask (a JVM can change
-   * neither), passing signals on and returning its exit code.
-   */
-  private int runSettled(DataRoot dataRoot, Path at) throws IOException, InterruptedException {
-    Process child =
-        EngineProcess.builder(dataRoot, at, dnsUpstream, group, false).inheritIO().start();
-    Thread forward =
-        new Thread(
-            () -> {
-              child.destroy();
-              try {
-                child.waitFor();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "jstack-engine-forward");
-    Runtime.getRuntime().addShutdownHook(forward);
-    int code = child.waitFor();
-    try {
-      Runtime.getRuntime().removeShutdownHook(forward);
-    } catch (IllegalStateException shuttingDown) {
-      // The hook is running: it has waited for the child already.
-    }
-    return code;
+    return EngineDaemon.serve(
+        root.dataRoot(),
+        at,
+        dnsUpstream,
+        group,
+        spec.commandLine().getOut(),
+        spec.commandLine().getErr());
   }
 
   @Command(name = "status", description = "Say whether the embedded engine runs.")
@@ -258,17 +145,6 @@ final class EngineCommand implements Callable<Integer> {
       return " (pid " + Files.readString(root.path().resolve("engine.pid")).strip() + ")";
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  private static boolean groupExists(String name) {
-    try {
-      java.nio.file.FileSystems.getDefault()
-          .getUserPrincipalLookupService()
-          .lookupPrincipalByGroupName(name);
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 }

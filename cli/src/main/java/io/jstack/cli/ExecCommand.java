@@ -52,7 +52,8 @@ final class ExecCommand extends ProjectCommand implements Callable<Integer> {
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
-      ContainerInfo c = ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c =
+          io.jstack.planner.ServiceContainers.pick(engine, loaded.project().name(), service, index);
       Engine.ExecSpec exec =
           new Engine.ExecSpec(
               command, process.env, process.user, process.workdir, privileged, process.detach);

@@ -1,11 +1,11 @@
 package io.jstack.cli;
 
-import io.jstack.cli.internal.Engines;
 import io.jstack.cli.internal.ErrorHandler;
 import io.jstack.cli.internal.VersionProvider;
 import io.jstack.cli.internal.WriterOutput;
 import io.jstack.engine.Engine;
 import io.jstack.engine.Stdio;
+import io.jstack.runtime.Engines;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -33,7 +33,8 @@ final class PortCommand extends ProjectCommand implements Callable<Integer> {
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
-      ContainerInfo c = ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c =
+          io.jstack.planner.ServiceContainers.pick(engine, loaded.project().name(), service, index);
       for (ContainerInfo listed :
           engine.containers(
               java.util.Map.of(io.jstack.planner.ComposeLabels.PROJECT, loaded.project().name()))) {

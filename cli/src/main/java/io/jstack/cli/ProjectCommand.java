@@ -4,9 +4,7 @@ import io.jstack.cli.internal.ProgressView;
 import io.jstack.compose.ComposeLoader;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
-import io.jstack.planner.ContainerSpecs;
 import io.jstack.planner.Executor;
-import io.jstack.planner.ObservedState;
 import io.jstack.planner.Plan;
 import io.jstack.planner.PlanEvent;
 import io.jstack.planner.Planner;
@@ -55,11 +53,6 @@ abstract class ProjectCommand {
   /** Connects to the engine the global flags select. */
   Engine engine() {
     return root.openEngine();
-  }
-
-  static ContainerSpecs.Origin origin(LoadedProject p) {
-    return new ContainerSpecs.Origin(
-        p.workingDirectory().toString(), p.configFiles(), p.environment());
   }
 
   /**
@@ -120,11 +113,7 @@ abstract class ProjectCommand {
 
   /** A planner for what the engine has of {@code loaded} now. */
   static Planner planner(Engine engine, LoadedProject loaded) {
-    return new Planner(
-        loaded.project(),
-        loaded.disabledServices().keySet(),
-        ObservedState.read(engine, loaded.project()),
-        origin(loaded));
+    return Planner.of(engine, loaded);
   }
 
   static void close(Engine engine) {

@@ -140,7 +140,7 @@ final class RunCommand extends ProjectCommand implements Callable<Integer> {
                 loaded.project(),
                 s,
                 imageId,
-                origin(loaded),
+                io.jstack.planner.ContainerSpecs.Origin.of(loaded),
                 new ContainerSpecs.OneOff(
                     containerName,
                     command.isEmpty() ? null : command,

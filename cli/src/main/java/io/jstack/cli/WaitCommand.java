@@ -24,7 +24,8 @@ final class WaitCommand extends ProjectCommand implements Callable<Integer> {
     try {
       Integer first = null;
       for (String s : services) {
-        for (ContainerInfo c : ServiceContainers.of(engine, loaded.project().name(), s)) {
+        for (ContainerInfo c :
+            io.jstack.planner.ServiceContainers.of(engine, loaded.project().name(), s)) {
           int code = engine.waitContainer(c.id());
           out().println(code);
           out().flush();

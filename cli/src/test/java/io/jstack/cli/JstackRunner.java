@@ -34,7 +34,7 @@ public final class JstackRunner {
             new PrintWriter(out),
             new PrintWriter(err),
             env,
-            io.jstack.cli.internal.Engines::open,
+            io.jstack.runtime.Engines::open,
             new java.io.ByteArrayInputStream(stdin));
     return new Run(code, out.toString(), err.toString());
   }

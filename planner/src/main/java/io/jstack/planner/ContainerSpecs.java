@@ -31,6 +31,12 @@ public final class ContainerSpecs {
     public Origin(String workingDir, List<String> configFiles) {
       this(workingDir, configFiles, Map.of());
     }
+
+    /** Where {@code loaded} came from. */
+    public static Origin of(io.jstack.compose.LoadedProject loaded) {
+      return new Origin(
+          loaded.workingDirectory().toString(), loaded.configFiles(), loaded.environment());
+    }
   }
 
   /** The image a service runs: its {@code image}, else the one {@code build} makes. */

@@ -45,6 +45,18 @@ public final class Planner {
   }
 
   /**
+   * A planner for {@code loaded} against what {@code engine} has of it now: what every command that
+   * changes a project (the CLI's verbs, the Java API) plans with.
+   */
+  public static Planner of(io.jstack.engine.Engine engine, io.jstack.compose.LoadedProject loaded) {
+    return new Planner(
+        loaded.project(),
+        loaded.disabledServices().keySet(),
+        ObservedState.read(engine, loaded.project()),
+        ContainerSpecs.Origin.of(loaded));
+  }
+
+  /**
    * The plan of {@code up}.
    *
    * @throws PlanException when the project cannot be brought up (an unknown service, a missing

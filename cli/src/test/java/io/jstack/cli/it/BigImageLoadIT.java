@@ -48,7 +48,7 @@ class BigImageLoadIT {
                     socket.toString())
                 .redirectOutput(dir.resolve("engine.log").toFile()))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!io.jstack.cli.internal.Engines.answers(socket)) {
+      while (!io.jstack.runtime.Engines.answers(socket)) {
         assertThat(engine.process().isAlive())
             .as(Files.readString(dir.resolve("engine.log")))
             .isTrue();

@@ -3,7 +3,7 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
-import io.jstack.cli.internal.Engines;
+import io.jstack.runtime.Engines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

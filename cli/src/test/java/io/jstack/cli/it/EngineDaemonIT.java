@@ -82,7 +82,7 @@ class EngineDaemonIT extends EmbeddedStackFixture {
                 "--socket",
                 socket().toString()))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!io.jstack.cli.internal.Engines.answers(socket())) {
+      while (!io.jstack.runtime.Engines.answers(socket())) {
         assertThat(fg.process().isAlive()).as(fg.output()).isTrue();
         assertThat(System.nanoTime()).as("the engine answers within 30 s").isLessThan(deadline);
         Thread.sleep(25);
@@ -95,7 +95,7 @@ class EngineDaemonIT extends EmbeddedStackFixture {
       fg.process().destroy();
       assertThat(fg.waitFor(Duration.ofSeconds(20))).isTrue();
       assertThat(ProcessHandle.of(engine).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-      assertThat(io.jstack.cli.internal.Engines.answers(socket())).isFalse();
+      assertThat(io.jstack.runtime.Engines.answers(socket())).isFalse();
     }
   }
 

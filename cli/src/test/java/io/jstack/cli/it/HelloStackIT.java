@@ -3,7 +3,7 @@ package io.jstack.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackRunner;
-import io.jstack.cli.internal.Engines;
+import io.jstack.runtime.Engines;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jstack.cli.internal.Engines;
+import io.jstack.runtime.Engines;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -1,6 +1,5 @@
-package io.jstack.cli.internal;
+package io.jstack.runtime;
 
-import io.jstack.runtime.DataRoot;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * How the embedded engine's process is started: the same JVM and class path as this one, working in
  * {@code /} with a umask of 022, so that the engine depends on neither the directory nor the umask
  * of whoever started it (a deleted working directory would fail every container start; a umask of
- * 077 would make the files it writes for containers unreadable to their users).
+ * 077 would make the files it writes for containers unreadable to their users). Its main class is
+ * {@link EngineDaemon}, so that any program with this module on its class path (the CLI, a test JVM
+ * using the Java API) can start it.
  */
 public final class EngineProcess {
   /** The umask a daemon runs with, whatever its caller's. */
@@ -53,11 +54,10 @@ public final class EngineProcess {
             "-XX:+UseSerialGC",
             "-Dio.netty.jfr.enabled=false",
             "-cp",
-            System.getProperty("java.class.path"),
-            "io.jstack.cli.Main",
+            classPath(),
+            EngineDaemon.class.getName(),
             "--data-root",
             root.path().toAbsolutePath().toString(),
-            "engine",
             "--socket",
             socket.toAbsolutePath().toString()));
     if (dnsUpstream != null && !dnsUpstream.isBlank()) {
@@ -67,6 +67,50 @@ public final class EngineProcess {
       cmd.addAll(List.of("--group", group));
     }
     return new ProcessBuilder(cmd).directory(new File("/"));
+  }
+
+  /**
+   * This JVM's class path, with manifest-only jars (Surefire's booter, {@code java -jar} of a thin
+   * launcher) replaced by the entries their manifests name: such a jar is often temporary, and the
+   * engine outlives the process that started it.
+   */
+  static String classPath() {
+    List<String> out = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      List<String> named = manifestOnly(Path.of(entry));
+      if (named == null) {
+        out.add(entry);
+      } else {
+        out.addAll(named);
+      }
+    }
+    return String.join(File.pathSeparator, out);
+  }
+
+  /** The class path a jar holding nothing but a manifest names, or null for any other entry. */
+  private static @Nullable List<String> manifestOnly(Path entry) {
+    if (!entry.toString().endsWith(".jar") || !Files.isRegularFile(entry)) {
+      return null;
+    }
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry.toFile())) {
+      boolean onlyManifest = jar.stream().allMatch(e -> e.getName().startsWith("META-INF/"));
+      java.util.jar.Manifest manifest = jar.getManifest();
+      String cp =
+          manifest == null
+              ? null
+              : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+      if (!onlyManifest || cp == null) {
+        return null;
+      }
+      List<String> named = new ArrayList<>();
+      java.net.URI base = entry.toAbsolutePath().toUri();
+      for (String ref : cp.trim().split("\\s+")) {
+        named.add(Path.of(base.resolve(ref)).toString());
+      }
+      return named;
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

@@ -1,18 +1,20 @@
-package io.jstack.cli;
+package io.jstack.planner;
 
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
-import io.jstack.planner.ComposeLabels;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** The containers of one service, by number, as several verbs pick them ({@code --index}). */
-final class ServiceContainers {
+/**
+ * The containers of one service, by number, as the CLI's verbs ({@code --index}) and the Java API
+ * pick them.
+ */
+public final class ServiceContainers {
   private ServiceContainers() {}
 
   /** The containers of {@code service} in {@code project}, lowest number first. */
-  static List<ContainerInfo> of(Engine engine, String project, String service) {
+  public static List<ContainerInfo> of(Engine engine, String project, String service) {
     return engine
         .containers(Map.of(ComposeLabels.PROJECT, project, ComposeLabels.SERVICE, service))
         .stream()
@@ -24,9 +26,10 @@ final class ServiceContainers {
   /**
    * The container numbered {@code index} of {@code service}.
    *
-   * @throws IllegalArgumentException saying which containers there are, when there is no such one
+   * @throws io.jstack.engine.EngineException saying how to start it, containers there are, when
+   *     there is no such one
    */
-  static ContainerInfo pick(Engine engine, String project, String service, int index) {
+  public static ContainerInfo pick(Engine engine, String project, String service, int index) {
     for (ContainerInfo c : of(engine, project, service)) {
       if (number(c) == index) {
         return c;
@@ -41,7 +44,8 @@ final class ServiceContainers {
             + service);
   }
 
-  static int number(ContainerInfo c) {
+  /** A container's number within its service ({@code container-number} label). */
+  public static int number(ContainerInfo c) {
     try {
       return Integer.parseInt(c.label(ComposeLabels.CONTAINER_NUMBER));
     } catch (NumberFormatException e) {

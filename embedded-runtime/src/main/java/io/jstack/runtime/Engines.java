@@ -1,10 +1,9 @@
-package io.jstack.cli.internal;
+package io.jstack.runtime;
 
 import io.jstack.engine.Engine;
 import io.jstack.engine.EngineAddress;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.docker.DockerEngine;
-import io.jstack.runtime.DataRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +12,13 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which engine a command talks to: {@code --engine}, else {@code DOCKER_HOST}, else Docker's
- * socket.
+ * Which engine a client talks to (the CLI and the Java API alike): the embedded engine, started
+ * detached on demand, or Docker at {@code DOCKER_HOST}, else Docker's socket.
  */
 public final class Engines {
   private Engines() {}
 
-  /** The engines {@code --engine} names. */
+  /** The kinds of engine a client can use. */
   public enum Kind {
     docker,
     embedded

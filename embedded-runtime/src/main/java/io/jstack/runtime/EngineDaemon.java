@@ -1,0 +1,206 @@
+package io.jstack.runtime;
+
+import io.jstack.engine.EngineException;
+import io.jstack.runtime.api.EngineServer;
+import io.jstack.runtime.api.RecordUpgrade;
+import io.jstack.runtime.container.RuntimeTools;
+import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.RecordFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The embedded engine in the foreground, serving the Docker Engine API on its socket until the
+ * process is asked to stop: what {@code jstack engine} runs, and the main class of the detached
+ * engine {@link Engines} starts on demand for the CLI and the Java API alike.
+ */
+public final class EngineDaemon {
+  private EngineDaemon() {}
+
+  /**
+   * The detached engine's entry: {@code --data-root DIR --socket PATH [--dns-upstream
+   * HOST:PORT[,...]] [--group GROUP]}; exits 1 with a one-line error when it cannot serve, 2 on a
+   * wrong argument.
+   */
+  public static void main(String[] args) {
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    Map<String, String> flags = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      flags.put(args[i], args[i + 1]);
+    }
+    String dataRoot = flags.get("--data-root");
+    String socket = flags.get("--socket");
+    if (args.length % 2 != 0 || dataRoot == null || socket == null) {
+      err.println(
+          "jstack engine: usage: EngineDaemon --data-root DIR --socket PATH"
+              + " [--dns-upstream HOST:PORT] [--group GROUP]");
+      System.exit(2);
+    }
+    int code;
+    try {
+      code =
+          serve(
+              DataRoot.resolve(dataRoot, System.getenv()),
+              Path.of(socket),
+              flags.get("--dns-upstream"),
+              flags.get("--group"),
+              out,
+              err);
+    } catch (Exception e) {
+      err.println("jstack engine: " + e.getMessage());
+      code = 1;
+    }
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /**
+   * Serves the engine of {@code root} on {@code at} until this process is asked to stop, and
+   * returns the exit code; when this process does not work in {@code /} with the daemon's umask,
+   * the engine runs as a child that does ({@link EngineProcess}). {@code out} gets the request log,
+   * {@code err} the warnings.
+   *
+   * @throws EngineException when another engine already answers on {@code at}
+   */
+  public static int serve(
+      DataRoot root,
+      Path at,
+      @Nullable String dnsUpstream,
+      @Nullable String group,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
+    if (!EngineProcess.settled()) {
+      return runSettled(root, at, dnsUpstream, group);
+    }
+    RuntimeTools tools = RuntimeTools.detect();
+    Files.createDirectories(root.path().resolve("runtime"));
+    for (String warning : tools.probe(root.path().resolve("runtime"))) {
+      err.println("jstack engine: warning: " + warning);
+    }
+    err.flush();
+    int upgraded = RecordUpgrade.upgrade(root);
+    if (upgraded > 0) {
+      err.println(
+          "jstack engine: upgraded "
+              + upgraded
+              + " container record(s) to format "
+              + RecordFile.FORMAT);
+    }
+    EmbeddedEngine engine = new EmbeddedEngine(root, tools);
+    if (EngineServer.answers(at)) {
+      throw new EngineException(
+          "an engine already answers on " + at + ": stop it first (jstack engine stop)");
+    }
+    // Networks, DNS and published ports are back before the socket answers: a client that finds
+    // the engine finds them too.
+    Map<String, String> dnsEnv = new HashMap<>(System.getenv());
+    if (dnsUpstream != null) {
+      dnsEnv.put("JSTACK_DNS_UPSTREAM", dnsUpstream);
+    }
+    engine.supervise(
+        java.time.Duration.ofMillis(200), io.jstack.runtime.network.DnsServer.upstreams(dnsEnv));
+    String socketGroup = group != null ? group : groupExists("jstack") ? "jstack" : null;
+    // The pid file is in place before the socket answers: whoever finds the engine can stop it.
+    Path pid = root.path().resolve("engine.pid");
+    Path pidTemp = root.path().resolve("engine.pid.tmp");
+    Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
+    Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    EngineServer server;
+    try {
+      server =
+          EngineServer.start(
+              engine,
+              at,
+              socketGroup,
+              line -> {
+                synchronized (out) {
+                  out.println(Instant.now() + " " + line);
+                  out.flush();
+                }
+              });
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(pid);
+      throw e;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  engine.stopSupervising();
+                  server.close();
+                  try {
+                    Files.deleteIfExists(pid);
+                  } catch (IOException ignored) {
+                    // The next engine overwrites it.
+                  }
+                  stopped.countDown();
+                },
+                "jstack-engine-shutdown"));
+    out.println(
+        "jstack engine "
+            + ProcessHandle.current().pid()
+            + " serving unix://"
+            + at
+            + " (data root "
+            + root.path()
+            + ")");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * Runs the engine again as a child working in {@code /} with the daemon's umask (a JVM can change
+   * neither), passing signals on and returning its exit code.
+   */
+  private static int runSettled(
+      DataRoot root, Path at, @Nullable String dnsUpstream, @Nullable String group)
+      throws IOException, InterruptedException {
+    Process child = EngineProcess.builder(root, at, dnsUpstream, group, false).inheritIO().start();
+    Thread forward =
+        new Thread(
+            () -> {
+              child.destroy();
+              try {
+                child.waitFor();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "jstack-engine-forward");
+    Runtime.getRuntime().addShutdownHook(forward);
+    int code = child.waitFor();
+    try {
+      Runtime.getRuntime().removeShutdownHook(forward);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running: it has waited for the child already.
+    }
+    return code;
+  }
+
+  private static boolean groupExists(String name) {
+    try {
+      java.nio.file.FileSystems.getDefault()
+          .getUserPrincipalLookupService()
+          .lookupPrincipalByGroupName(name);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.jstack.junit.internal;
+
+import io.jstack.compose.ComposeException;
+import io.jstack.compose.ComposeLoader;
+import io.jstack.compose.LoadedProject;
+import io.jstack.compose.Project;
+import io.jstack.compose.ProjectOptions;
+import io.jstack.compose.Service;
+import io.jstack.engine.ContainerInfo;
+import io.jstack.engine.Engine;
+import io.jstack.engine.EngineException;
+import io.jstack.junit.Stack;
+import io.jstack.junit.StackException;
+import io.jstack.junit.StackSpec;
+import io.jstack.planner.ComposeLabels;
+import io.jstack.planner.ImageBuilds;
+import io.jstack.planner.PlanException;
+import io.jstack.planner.Planner;
+import io.jstack.planner.UpOptions;
+import io.jstack.runtime.Engines;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts a {@link StackSpec}: load (profiles, env, overrides), free the host ports, name the
+ * project, connect to the engine, then {@code up --wait} through the planner as {@code jstack up}
+ * does, then the declared waits. A stack that fails to start is taken down again, reused or not.
+ */
+public final class StackStarter {
+  private StackStarter() {}
+
+  /** See {@link StackSpec#start()}. */
+  public static Stack start(StackSpec spec) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putAll(spec.env());
+    // Loaded once to name the project, then again under that name: the loader derives the names
+    // of networks and volumes from the project's.
+    Project first = load(spec, env, null).project();
+    String base = spec.projectName() != null ? spec.projectName() : first.name();
+    boolean reuse = reuseAllowed(spec.reuse(), env);
+    String name =
+        reuse ? StackNames.reused(base, StackNames.modelKey(first)) : StackNames.unique(base);
+    LoadedProject named = load(spec, env, name);
+    Engines.Kind kind = EngineChoice.kind(spec.engine(), env);
+    Engine engine;
+    try {
+      engine = EngineChoice.open(kind, env);
+    } catch (EngineException e) {
+      throw new StackException(
+          "stack " + name + ": cannot reach the " + kind + " engine: " + e.getMessage(), e);
+    }
+    RunningStack stack = new RunningStack(engine, named, reuse, CrashGuard.NONE, spec.timeout());
+    try {
+      if (reuse) {
+        removeOtherModels(stack, spec, env, base);
+      }
+      up(stack, reuse);
+      Waits.await(stack, spec.waits(), spec.timeout());
+      return stack;
+    } catch (RuntimeException e) {
+      try {
+        stack.down();
+      } catch (RuntimeException also) {
+        e.addSuppressed(also);
+      } finally {
+        stack.disconnect();
+      }
+      throw e;
+    }
+  }
+
+  /** Whether a stack may be kept for the next run: asked for, and not under {@code CI=true}. */
+  public static boolean reuseAllowed(boolean asked, Map<String, String> env) {
+    return asked && !"true".equalsIgnoreCase(env.getOrDefault("CI", "").strip());
+  }
+
+  /** The stack's files loaded as project {@code name} (null: Compose's default), ports freed. */
+  private static LoadedProject load(
+      StackSpec spec, Map<String, String> env, @Nullable String name) {
+    Path cwd = Path.of(System.getProperty("user.dir"));
+    LoadedProject loaded;
+    try {
+      loaded =
+          ComposeLoader.load(
+              ProjectOptions.of(spec.files(), env, cwd)
+                  .withProfiles(spec.profiles())
+                  .withProjectName(name));
+    } catch (ComposeException e) {
+      throw new StackException("cannot load the stack " + spec.files() + ": " + e.getMessage(), e);
+    }
+    return new LoadedProject(
+        freed(spec, loaded.project()),
+        loaded.workingDirectory(),
+        loaded.configFiles(),
+        loaded.environment(),
+        loaded.profiles(),
+        loaded.disabledServices(),
+        loaded.warnings());
+  }
+
+  private static Project freed(StackSpec spec, Project p) {
+    return spec.freePorts() ? FreePorts.apply(p) : p;
+  }
+
+  /**
+   * Brings the stack up as {@code jstack up --wait} does: builds the images it lacks, converges and
+   * waits for every healthcheck. The crash guard watches the project before anything of it exists,
+   * unless it is kept for reuse.
+   */
+  private static void up(RunningStack stack, boolean reuse) {
+    Engine engine = stack.engine();
+    LoadedProject loaded = stack.loaded();
+    Project project = loaded.project();
+    stack.markReused(
+        reuse && !engine.containers(Map.of(ComposeLabels.PROJECT, project.name())).isEmpty());
+    // The one place a crash guard learns of a stack: before its first resource is created.
+    if (!reuse) {
+      stack.guard().watch(project.name());
+    }
+    try {
+      List<Service> toBuild =
+          ImageBuilds.needed(project, engine, project.services().keySet(), false);
+      ImageBuilds.build(engine, project, toBuild, false, false, Map.of(), (service, line) -> {});
+      stack.run(
+          Planner.of(engine, loaded).up(UpOptions.defaults().withWait(true, stack.timeout())),
+          "up");
+    } catch (PlanException | EngineException e) {
+      throw new StackException("stack " + project.name() + ": up failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Takes down reused stacks of {@code base} whose model is not this one's (a changed file). */
+  private static void removeOtherModels(
+      RunningStack stack, StackSpec spec, Map<String, String> env, String base) {
+    Set<String> stale = new TreeSet<>();
+    for (ContainerInfo c : stack.engine().containers(Map.of())) {
+      String p = c.label(ComposeLabels.PROJECT);
+      if (p != null && !p.equals(stack.project()) && StackNames.isReuseOf(p, base)) {
+        stale.add(p);
+      }
+    }
+    for (String p : stale) {
+      new RunningStack(stack.engine(), load(spec, env, p), false, CrashGuard.NONE, stack.timeout())
+          .down();
+    }
+  }
+}
