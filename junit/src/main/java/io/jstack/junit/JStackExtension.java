@@ -54,7 +54,8 @@ public final class JStackExtension
           context
               .getRoot()
               .getStore(NAMESPACE)
-              .getOrComputeIfAbsent("suite " + spec, k -> spec.start(), Stack.class);
+              .getOrComputeIfAbsent(
+                  "suite " + spec, k -> SharedStacks.attachOrStart(spec), Stack.class);
     } else {
       stack = spec.start();
       context.getStore(NAMESPACE).put(OWNED, stack);
