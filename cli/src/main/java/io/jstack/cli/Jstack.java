@@ -113,16 +113,24 @@ public final class Jstack {
 
   /** Connects to the engine {@code --engine} names. */
   Engine openEngine() {
+    return openEngine(
+        engine != null
+            ? engine
+            : environment.containsKey("DOCKER_HOST") ? Engines.Kind.docker : Engines.Kind.embedded);
+  }
+
+  /** Connects to the embedded engine, starting it when it does not run. */
+  Engine openEmbeddedEngine() {
+    return openEngine(Engines.Kind.embedded);
+  }
+
+  private Engine openEngine(Engines.Kind kind) {
     Map<String, String> env = environment;
     if (dataRoot != null && !dataRoot.isBlank()) {
       // An embedded engine the CLI starts must use the data root of this command line.
       env = new java.util.HashMap<>(environment);
       env.put("JSTACK_DATA_ROOT", dataRoot().path().toString());
     }
-    Engines.Kind kind =
-        engine != null
-            ? engine
-            : environment.containsKey("DOCKER_HOST") ? Engines.Kind.docker : Engines.Kind.embedded;
     return engines.apply(kind, env);
   }
 
