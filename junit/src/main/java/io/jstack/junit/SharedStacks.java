@@ -89,16 +89,21 @@ public final class SharedStacks {
     return StackStarter.start(spec, true);
   }
 
+  /** Whether the build offers this JVM stacks to attach to ({@value #PROPERTY} is set). */
+  public static boolean offered() {
+    String dir = System.getProperty(PROPERTY);
+    return dir != null && !dir.isBlank();
+  }
+
   /**
    * The published stack this JVM's {@code model} hash may attach to: one in the directory that
    * {@value #PROPERTY} names, with the same model.
    */
   public static Optional<Properties> forModel(String model) {
-    String dir = System.getProperty(PROPERTY);
-    if (dir == null || dir.isBlank()) {
+    if (!offered()) {
       return Optional.empty();
     }
-    return published(Path.of(dir)).stream()
+    return published(Path.of(System.getProperty(PROPERTY))).stream()
         .filter(p -> model.equals(p.getProperty("model")))
         .findFirst();
   }

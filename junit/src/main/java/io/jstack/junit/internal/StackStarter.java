@@ -44,14 +44,16 @@ public final class StackStarter {
     // Loaded once to name the project, then again under that name: the loader derives the names
     // of networks and volumes from the project's.
     Project first = load(spec, env, null).project();
-    String model = StackNames.modelKey(first);
+    boolean reuse = reuseAllowed(spec.reuse(), env);
+    // The model's hash (its JSON through Jackson, a few hundred ms in a cold JVM) only when a
+    // stack may be reused or attached.
+    String model = reuse || attachable && SharedStacks.offered() ? StackNames.modelKey(first) : "";
     java.util.Optional<java.util.Properties> shared =
         attachable ? SharedStacks.forModel(model) : java.util.Optional.empty();
     if (shared.isPresent()) {
       return attach(spec, env, shared.get());
     }
     String base = spec.projectName() != null ? spec.projectName() : first.name();
-    boolean reuse = reuseAllowed(spec.reuse(), env);
     String name = reuse ? StackNames.reused(base, model) : StackNames.unique(base);
     LoadedProject named = load(spec, env, name);
     Engines.Kind kind = EngineChoice.kind(spec.engine(), env);

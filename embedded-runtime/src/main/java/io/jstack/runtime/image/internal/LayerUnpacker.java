@@ -280,17 +280,26 @@ public final class LayerUnpacker {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            Files.delete(file);
+            // Another thread may remove a file first (an exec's files as it ends): gone is gone.
+            Files.deleteIfExists(file);
             return FileVisitResult.CONTINUE;
           }
 
           @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
           public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
+            if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
               throw e;
             }
             try {
-              Files.delete(d);
+              Files.deleteIfExists(d);
             } catch (DirectoryNotEmptyException raced) {
               removeTree(d);
             }

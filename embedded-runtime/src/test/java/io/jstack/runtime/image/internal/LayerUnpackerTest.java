@@ -28,6 +28,38 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LayerUnpackerTest {
   @TempDir Path sandbox;
+
+  @org.junit.jupiter.api.Test
+  void removeTree_toleratesFilesAnotherThreadRemovesMeanwhile(
+      @org.junit.jupiter.api.io.TempDir Path own) throws Exception {
+    // A container's directory loses an exec's files when the exec ends, which may be while the
+    // container is being removed.
+    for (int round = 0; round < 10; round++) {
+      Path dir = own.resolve("c" + round);
+      java.util.List<Path> files = new java.util.ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        Path sub = java.nio.file.Files.createDirectories(dir.resolve("d" + (i % 20)));
+        files.add(java.nio.file.Files.writeString(sub.resolve("exec-" + i + ".json"), "{}"));
+      }
+      java.util.Collections.reverse(files);
+      Thread other =
+          new Thread(
+              () -> {
+                for (Path f : files) {
+                  try {
+                    java.nio.file.Files.deleteIfExists(f);
+                  } catch (java.io.IOException e) {
+                    // The tree's removal got there first.
+                  }
+                }
+              });
+      other.start();
+      LayerUnpacker.removeTree(dir);
+      other.join();
+      org.assertj.core.api.Assertions.assertThat(dir).doesNotExist();
+    }
+  }
+
   Path layer;
   Path outside;
   Path victim;
