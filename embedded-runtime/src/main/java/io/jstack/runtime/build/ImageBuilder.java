@@ -482,6 +482,7 @@ public final class ImageBuilder {
               store,
               s.manifest(),
               changes,
+              true, // a step's changes are its own: its container's or a temporary directory
               s.config(),
               new ImageCommit.History(
                   epoch == null ? Instant.now() : epoch, createdBy, null, author, epoch),

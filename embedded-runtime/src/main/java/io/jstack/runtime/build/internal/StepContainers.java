@@ -87,9 +87,12 @@ public final class StepContainers {
     return engine.containers().dir(id).resolve("rootfs");
   }
 
-  /** Container {@code id}'s writable layer. */
-  public Path upperDir(String id) {
-    return engine.containers().upperDir(id);
+  /**
+   * Container {@code id}'s writable layer, the step's changes, its root unmounted: it may become
+   * the step's layer in the store (moved there); the container is to be removed after.
+   */
+  public Path upperDir(String id) throws IOException {
+    return engine.containers().unmountedUpperDir(id);
   }
 
   /** Where the build's cache mounts are kept: {@code <data-root>/build-cache/mounts}. */
