@@ -403,8 +403,13 @@ public final class ImageBuilder {
       parts.add(state.manifest() == null ? "scratch" : state.manifest());
       if (in instanceof Instruction.Arg a) {
         // As BuildKit: declaring an ARG is no step whose cache its value decides; the value keys
-        // the steps that read it (RUN reads every ARG in scope, as its environment).
-        parts.add("ARG " + a.args().stream().map(Instruction.ArgDefinition::name).toList());
+        // the steps that read it (RUN reads every ARG in scope, as its environment). Its history
+        // entry (the defaults as written) does key it: a hit must carry the same entry.
+        parts.add(
+            "ARG "
+                + a.args().stream()
+                    .map(d -> d.name() + (d.written() == null ? "" : "=" + d.written()))
+                    .toList());
       } else {
         parts.add(in.toString().replaceFirst("^(\\w+)\\[line=\\d+, ", "$1["));
         parts.add(st.buildArgs().toString());
