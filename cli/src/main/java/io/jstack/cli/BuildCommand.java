@@ -100,6 +100,7 @@ final class BuildCommand extends ProjectCommand implements Callable<Integer> {
           noCache,
           pull,
           args,
+          loaded.environment(),
           (service, line) -> {
             if (!quiet) {
               out.println(steps.render(line));

@@ -5,7 +5,11 @@ import io.jstack.compose.Project;
 import io.jstack.compose.Service;
 import io.jstack.engine.BuildSpec;
 import io.jstack.engine.Engine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +42,21 @@ public final class ImageBuilds {
     return out;
   }
 
-  /** The build of {@code s}. */
+  /**
+   * The build of {@code s}; its secrets given by an environment variable (of {@code environment},
+   * the one the project was loaded with) are written to files below {@code secretDir}, which the
+   * caller removes after the build.
+   *
+   * @throws PlanException when a build secret is undefined, external, or names an unset variable
+   */
   public static BuildSpec spec(
-      Project project, Service s, boolean noCache, boolean pull, Map<String, String> extraArgs) {
+      Project project,
+      Service s,
+      boolean noCache,
+      boolean pull,
+      Map<String, String> extraArgs,
+      Map<String, String> environment,
+      Path secretDir) {
     BuildConfig b = s.build();
     if (b == null) {
       throw new IllegalArgumentException("service \"" + s.name() + "\" has no build:");
@@ -83,30 +99,61 @@ public final class ImageBuilds {
         b.shmSize() == null ? null : b.shmSize().bytes(),
         b.extraHosts(),
         s.platform(),
-        secrets(project, b),
+        secrets(project, b, environment, secretDir),
         b.cacheFrom());
   }
 
   /**
-   * The build's secrets from files, by the id a Dockerfile mounts them with: the reference's
-   * target, else the secret's name, as compose gives them to BuildKit.
-   *
-   * @throws PlanException when a build secret is not a file one
+   * The build's secrets by the id a Dockerfile mounts them with (the reference's target, else the
+   * secret's name, as compose gives them to BuildKit): a file secret's file, and for one given by
+   * an environment variable a file below {@code secretDir} (readable by its owner only) holding the
+   * variable's value, as BuildKit's {@code --secret id=ID,env=VAR} reads it.
    */
-  private static Map<String, Path> secrets(Project project, BuildConfig b) {
+  private static Map<String, Path> secrets(
+      Project project, BuildConfig b, Map<String, String> environment, Path secretDir) {
     Map<String, Path> out = new LinkedHashMap<>();
     for (io.jstack.compose.FileReference r : b.secrets()) {
       io.jstack.compose.FileObject o = project.secrets().get(r.source());
-      if (o == null || o.file() == null) {
+      String id = r.target() != null ? r.target() : r.source();
+      if (o != null && o.file() != null) {
+        out.put(id, Path.of(o.file()).toAbsolutePath());
+      } else if (o != null && o.environment() != null) {
+        String value = environment.get(o.environment());
+        if (value == null) {
+          throw new PlanException(
+              "build secret "
+                  + r.source()
+                  + " is the environment variable "
+                  + o.environment()
+                  + ", which is not set: set it, or declare the secret with file:");
+        }
+        out.put(id, written(secretDir, id, value));
+      } else {
         throw new PlanException(
             "build secret "
                 + r.source()
-                + " is not a file secret: jstack gives a build only secrets from files; declare it"
-                + " with file: under the top-level secrets");
+                + (o == null ? " is not declared" : " is neither a file nor an environment secret")
+                + ": declare it with file: or environment: under the top-level secrets");
       }
-      out.put(r.target() != null ? r.target() : r.source(), Path.of(o.file()).toAbsolutePath());
     }
     return out;
+  }
+
+  /** {@code value} in a new file of {@code dir} that only its owner may read. */
+  private static Path written(Path dir, String id, String value) {
+    try {
+      Path file =
+          Files.createTempFile(
+              dir,
+              "secret-",
+              "",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, value, StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new PlanException(
+          "cannot write build secret " + id + " for the build in " + dir + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -120,10 +167,40 @@ public final class ImageBuilds {
       boolean noCache,
       boolean pull,
       Map<String, String> extraArgs,
+      Map<String, String> environment,
       BiConsumer<String, String> output) {
     for (Service s : services) {
-      engine.buildImage(
-          spec(project, s, noCache, pull, extraArgs), line -> output.accept(s.name(), line));
+      Path secretDir = secretDir();
+      try {
+        engine.buildImage(
+            spec(project, s, noCache, pull, extraArgs, environment, secretDir),
+            line -> output.accept(s.name(), line));
+      } finally {
+        removeSecrets(secretDir);
+      }
+    }
+  }
+
+  /** A new directory for a build's secret files, that only its owner may enter. */
+  private static Path secretDir() {
+    try {
+      return Files.createTempDirectory(
+          "jstack-build-secrets-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new PlanException("cannot make a directory for build secrets: " + e.getMessage());
+    }
+  }
+
+  private static void removeSecrets(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+      Files.delete(dir);
+    } catch (IOException e) {
+      throw new PlanException(
+          "cannot remove the build's secrets in " + dir + ": " + e.getMessage());
     }
   }
 

@@ -8,6 +8,7 @@ import io.jstack.compose.Project;
 import io.jstack.compose.ProjectOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,13 +49,40 @@ class ImageBuildsTest {
                 file: /etc/key.pem
             """);
 
-    assertThat(ImageBuilds.spec(p, p.services().get("app"), false, false, Map.of()).secrets())
+    assertThat(spec(p, Map.of()).secrets())
         .isEqualTo(
             Map.of("npmrc", dir.resolve("npmrc.txt"), "deploy_key", Path.of("/etc/key.pem")));
   }
 
   @Test
-  void aBuildSecretFromTheEnvironment_isRefusedInOneLine() throws Exception {
+  void aBuildSecretFromTheEnvironment_isAFileOnlyItsOwnerReads_withTheValue() throws Exception {
+    Project p = load(ENVIRONMENT_SECRET);
+
+    Map<String, Path> secrets = spec(p, Map.of("TOKEN", "s3cret value")).secrets();
+
+    assertThat(secrets).containsOnlyKeys("token", "deploy");
+    Path token = secrets.get("token");
+    assertThat(token.getParent()).isEqualTo(dir.resolve("secrets"));
+    assertThat(Files.readString(token)).isEqualTo("s3cret value");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+        .isEqualTo("rw-------");
+    assertThat(secrets.get("deploy")).isEqualTo(dir.resolve("key.txt"));
+  }
+
+  @Test
+  void aBuildSecretFromAnUnsetVariable_isRefusedInOneLine() throws Exception {
+    Project p = load(ENVIRONMENT_SECRET);
+
+    assertThatThrownBy(() -> spec(p, Map.of()))
+        .isInstanceOf(PlanException.class)
+        .hasMessage(
+            "build secret token is the environment variable TOKEN, which is not set: set it, or"
+                + " declare the secret with file:");
+    assertThat(dir.resolve("secrets")).isEmptyDirectory();
+  }
+
+  @Test
+  void anUndeclaredBuildSecret_isRefusedInOneLine() throws Exception {
     Project p =
         load(
             """
@@ -63,17 +91,39 @@ class ImageBuildsTest {
               app:
                 build:
                   context: .
-                  secrets: [token]
-            secrets:
-              token:
-                environment: TOKEN
+                  secrets: [missing]
             """);
 
-    assertThatThrownBy(() -> ImageBuilds.spec(p, p.services().get("app"), false, false, Map.of()))
+    assertThatThrownBy(() -> spec(p, Map.of()))
         .isInstanceOf(PlanException.class)
         .hasMessage(
-            "build secret token is not a file secret: jstack gives a build only secrets from"
-                + " files; declare it with file: under the top-level secrets");
+            "build secret missing is not declared: declare it with file: or environment: under the"
+                + " top-level secrets");
+  }
+
+  private static final String ENVIRONMENT_SECRET =
+      """
+      name: demo
+      services:
+        app:
+          build:
+            context: .
+            secrets:
+              - token
+              - source: key
+                target: deploy
+      secrets:
+        token:
+          environment: TOKEN
+        key:
+          file: ./key.txt
+      """;
+
+  private io.jstack.engine.BuildSpec spec(Project p, Map<String, String> environment)
+      throws Exception {
+    Path secrets = Files.createDirectories(dir.resolve("secrets"));
+    return ImageBuilds.spec(
+        p, p.services().get("app"), false, false, Map.of(), environment, secrets);
   }
 
   @Test
@@ -89,7 +139,7 @@ class ImageBuildsTest {
                   cache_from: [registry.local/app:cache, app:previous]
             """);
 
-    assertThat(ImageBuilds.spec(p, p.services().get("app"), false, false, Map.of()).cacheFrom())
+    assertThat(spec(p, Map.of()).cacheFrom())
         .containsExactly("registry.local/app:cache", "app:previous");
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jstack.cli.JstackRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -169,6 +171,62 @@ class EmbeddedBuildIT extends EmbeddedStackFixture {
     for (String i : List.of(image, project + "_worker", project + "_web")) {
       assertThat(stack.docker("rmi", i).code()).as("rmi " + i).isZero();
     }
+  }
+
+  /**
+   * A service's {@code build.secrets}, one declared with {@code file:} and one with {@code
+   * environment:} (compose's secret from the variable jstack was started with), reach its RUN's
+   * {@code --mount=type=secret} under their ids (the target, else the name); neither reaches the
+   * image, and the files jstack wrote the variable's value to are gone after the build.
+   */
+  @Test
+  void upBuild_givesBuildSecretsFromAFileAndFromTheEnvironment() throws Exception {
+    Files.createDirectories(dir.resolve("app"));
+    Files.writeString(dir.resolve("key.txt"), "key-456");
+    compose(
+        """
+        services:
+          app:
+            build:
+              context: ./app
+              secrets:
+                - token
+                - source: key
+                  target: deploy_key
+            command: ["sh", "-c", "cat /result; sleep 3600"]
+            stop_signal: SIGKILL
+        secrets:
+          token:
+            environment: BUILD_TOKEN
+          key:
+            file: ./key.txt
+        """);
+    Files.writeString(
+        dir.resolve("app/Dockerfile"),
+        String.join(
+            "\n",
+            "FROM jstack-examples/busybox:latest",
+            "RUN --mount=type=secret,id=token --mount=type=secret,id=deploy_key \\",
+            "  test \"$(cat /run/secrets/token)\" = tok-123 \\",
+            "  && test \"$(cat /run/secrets/deploy_key)\" = key-456 \\",
+            "  && ls /run/secrets > /result",
+            ""));
+    Map<String, String> withToken = new HashMap<>(env);
+    withToken.put("BUILD_TOKEN", "tok-123");
+    jstack = new JstackRunner(withToken);
+
+    ok("up", "-d", "--build");
+
+    assertThat(jstack.run(base, "exec", "-T", "app", "cat", "/result").out())
+        .isEqualTo("deploy_key\ntoken\n");
+    assertThat(jstack.run(base, "exec", "-T", "app", "ls", "/run/secrets").out()).isEmpty();
+
+    // Without the variable, the build is refused in one line, naming it.
+    jstack = new JstackRunner(env);
+    JstackRunner.Run refused = jstack.run(base, "build");
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("build secret token is the environment variable BUILD_TOKEN, which is not set");
   }
 
   /** The output of {@code docker run --rm IMAGE sh -c SCRIPT} on the engine. */

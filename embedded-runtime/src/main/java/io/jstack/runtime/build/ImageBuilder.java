@@ -46,14 +46,12 @@ import org.jspecify.annotations.Nullable;
 public final class ImageBuilder {
   private final EmbeddedEngine engine;
   private final ImageStore store;
-  private final StepContainers containers;
   private final BuildCache cache;
   private final Path hashesFile;
 
   public ImageBuilder(EmbeddedEngine engine) {
     this.engine = engine;
     this.store = engine.images();
-    this.containers = new StepContainers(engine);
     this.cache = new BuildCache(engine.dataRoot().path().resolve("build-cache"), store);
     this.hashesFile = engine.dataRoot().path().resolve("build-cache/content-hashes");
   }
@@ -99,6 +97,10 @@ public final class ImageBuilder {
     private final BuildRequest request;
     private final Consumer<String> progress;
     private final String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+
+    /** This build's step containers, removed in the background, all gone when it returns. */
+    private final StepContainers containers = new StepContainers(engine);
+
     private final List<ImageReference> temporary =
         java.util.Collections.synchronizedList(new ArrayList<>());
     private final java.util.concurrent.atomic.AtomicInteger tags =
@@ -158,6 +160,7 @@ public final class ImageBuilder {
     }
 
     String build() {
+      String built;
       try {
         int target = target();
         TreeSet<Integer> needed = new TreeSet<>();
@@ -192,11 +195,20 @@ public final class ImageBuilder {
         if (!request.labels().isEmpty()) {
           labels(last);
         }
-        return finish(last);
+        built = finish(last);
+      } catch (RuntimeException | Error e) {
+        try {
+          containers.awaitRemovals();
+        } catch (RuntimeException also) {
+          e.addSuppressed(also);
+        }
+        throw e;
       } finally {
         temporary.forEach(store::untag);
         hashes.save();
       }
+      containers.awaitRemovals();
+      return built;
     }
 
     /**
@@ -403,8 +415,13 @@ public final class ImageBuilder {
       parts.add(state.manifest() == null ? "scratch" : state.manifest());
       if (in instanceof Instruction.Arg a) {
         // As BuildKit: declaring an ARG is no step whose cache its value decides; the value keys
-        // the steps that read it (RUN reads every ARG in scope, as its environment).
-        parts.add("ARG " + a.args().stream().map(Instruction.ArgDefinition::name).toList());
+        // the steps that read it (RUN reads every ARG in scope, as its environment). Its history
+        // entry (the defaults as written) does key it: a hit must carry the same entry.
+        parts.add(
+            "ARG "
+                + a.args().stream()
+                    .map(d -> d.name() + (d.written() == null ? "" : "=" + d.written()))
+                    .toList());
       } else {
         parts.add(in.toString().replaceFirst("^(\\w+)\\[line=\\d+, ", "$1["));
         parts.add(st.buildArgs().toString());
@@ -482,6 +499,7 @@ public final class ImageBuilder {
               store,
               s.manifest(),
               changes,
+              true, // a step's changes are its own: its container's or a temporary directory
               s.config(),
               new ImageCommit.History(
                   epoch == null ? Instant.now() : epoch, createdBy, null, author, epoch),

@@ -21,8 +21,18 @@ public sealed interface Instruction {
   /** A {@code KEY=value} pair of ENV or LABEL. */
   record KeyValue(String key, String value) {}
 
-  /** One name of ARG with its default, null when it has none. */
-  record ArgDefinition(String name, @Nullable String defaultValue) {}
+  /**
+   * One name of ARG with its default, null when it has none. Once a stage is expanded, {@code
+   * defaultValue} is the value the name has (a build argument's, a global ARG's, or the default
+   * substituted) and {@code written} what BuildKit's history entry says of it ({@code ARG
+   * NAME=written}): the default substituted, or as written when a build argument gives the value.
+   */
+  record ArgDefinition(String name, @Nullable String defaultValue, @Nullable String written) {
+    /** A definition as the Dockerfile writes it. */
+    public ArgDefinition(String name, @Nullable String defaultValue) {
+      this(name, defaultValue, defaultValue);
+    }
+  }
 
   /**
    * {@code FROM [--platform=p] image [AS name]}.

@@ -57,6 +57,15 @@ public final class Containers {
   }
 
   /**
+   * Its writable layer, its root file system unmounted first: for a container that does not run (a
+   * build step's, before it is removed), whose layer may be moved away.
+   */
+  public Path unmountedUpperDir(String id) throws IOException {
+    NativeFs.unmount(dir(id).resolve("rootfs"));
+    return upperDir(id);
+  }
+
+  /**
    * Prepares a container: its overlay root, generated files and {@code config.json}. Nothing runs
    * until {@link #start}.
    *

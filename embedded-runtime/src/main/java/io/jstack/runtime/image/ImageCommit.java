@@ -118,6 +118,23 @@ public final class ImageCommit {
       ImageConfig defaults,
       History history,
       @Nullable ImageReference as) {
+    return commit(store, baseManifest, changes, false, defaults, history, as);
+  }
+
+  /**
+   * As {@link #commit(ImageStore, String, Path, ImageConfig, History, ImageReference)}; with {@code
+   * take}, {@code changes} (no longer mounted, and the caller's to give away) becomes the layer's
+   * unpacked directory in the store when it is on the store's file system, instead of the layer's
+   * tar being unpacked again: what is left of it afterwards is still the caller's to remove.
+   */
+  public static String commit(
+      ImageStore store,
+      @Nullable String baseManifest,
+      @Nullable Path changes,
+      boolean take,
+      ImageConfig defaults,
+      History history,
+      @Nullable ImageReference as) {
     try {
       JsonNode base =
           baseManifest == null
@@ -127,14 +144,17 @@ public final class ImageCommit {
       ImageStore.Blob layer = null;
       String diffId = null;
       if (changes != null) {
-        Written written = writeLayer(store, changes, history.clamp());
-        if (EMPTY_TARS.contains(written.unpacked().diffId())) {
+        Written written =
+            take && store.canAdopt(changes)
+                ? adopted(store, changes, history.clamp())
+                : writeLayer(store, changes, history.clamp());
+        if (EMPTY_TARS.contains(written.diffId())) {
           // As dockerd's commit: a layer with no entries is an empty_layer history entry.
           written.unpacked().discard();
         } else {
           written.unpacked().keep();
           layer = written.blob();
-          diffId = written.unpacked().diffId();
+          diffId = written.diffId();
         }
       }
       ObjectNode entry = null;
@@ -291,8 +311,41 @@ public final class ImageCommit {
     return manifestDigest;
   }
 
-  /** A layer written: its blob (the tar), and its content unpacked for containers. */
-  private record Written(ImageStore.Blob blob, ImageStore.Unpacked unpacked) {}
+  /** A layer written: its blob (the tar), its diff ID, and its content unpacked for containers. */
+  private record Written(ImageStore.Blob blob, String diffId, Unpacked unpacked) {}
+
+  /** A layer's unpacked directory, not yet in the store's place for it. */
+  private interface Unpacked {
+    /** Puts it in its place in the store. */
+    void keep() throws IOException;
+
+    /** Leaves it out of the store (it has no entries). */
+    void discard() throws IOException;
+  }
+
+  /**
+   * Writes the layer of {@code changes} as a tar blob, whose digest is its diff ID (the tar is
+   * stored uncompressed), and gives the directory itself, made what the tar unpacks to, to the
+   * store: the layer's files are written once more (the tar), never a third time, and hashed once.
+   */
+  private static Written adopted(ImageStore store, Path changes, @Nullable Instant clamp)
+      throws IOException {
+    ImageStore.Blob blob = store.writeBlob(out -> LayerWriter.writeAsLayer(changes, out, clamp));
+    return new Written(
+        blob,
+        blob.digest(),
+        new Unpacked() {
+          @Override
+          public void keep() throws IOException {
+            store.adopt(blob.digest(), changes);
+          }
+
+          @Override
+          public void discard() {
+            // The directory stays the caller's.
+          }
+        });
+  }
 
   /**
    * Writes the layer of {@code changes} once, as a tar that goes both to its blob and to the
@@ -335,7 +388,21 @@ public final class ImageCommit {
       }
       throw e;
     }
-    return new Written(blob, joined(unpacked));
+    ImageStore.Unpacked done = joined(unpacked);
+    return new Written(
+        blob,
+        done.diffId(),
+        new Unpacked() {
+          @Override
+          public void keep() throws IOException {
+            done.keep();
+          }
+
+          @Override
+          public void discard() throws IOException {
+            done.discard();
+          }
+        });
   }
 
   private static ImageStore.Unpacked joined(CompletableFuture<ImageStore.Unpacked> unpacked)

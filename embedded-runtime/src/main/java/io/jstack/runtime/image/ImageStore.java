@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -221,6 +222,42 @@ public final class ImageStore {
               + ": the image is corrupt; pull it again");
     }
     return unpacked.keep();
+  }
+
+  /**
+   * Whether {@link #adopt} can take directory {@code dir}: it is on the store's file system, where
+   * a rename moves it.
+   */
+  public boolean canAdopt(Path dir) throws IOException {
+    return Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS)
+        .equals(Files.getAttribute(layers, "unix:dev", LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /**
+   * Makes directory {@code dir} the unpacked layer {@code diffId} by renaming it, and returns the
+   * layer's directory; when the store has that layer already, {@code dir} is left where it is. The
+   * caller vouches for the content: {@code dir} is what the tar of digest {@code diffId} unpacks to
+   * (it wrote that tar from it, {@link LayerWriter#writeAsLayer}).
+   *
+   * @throws IOException when {@code dir} cannot be renamed there ({@link #canAdopt} says false)
+   */
+  public Path adopt(String diffId, Path dir) throws IOException {
+    Path target = layers.resolve(Digests.hex(diffId));
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    // As an unpacked layer's top directory, whatever directory it was (a temporary one is 0700).
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try {
+      Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException raced) {
+      // As in Unpacked.keep: another build put the same layer there meanwhile.
+      if (!Files.isDirectory(target)) {
+        throw raced;
+      }
+    }
+    return target;
   }
 
   /**

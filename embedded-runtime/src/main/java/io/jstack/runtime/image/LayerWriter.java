@@ -1,5 +1,6 @@
 package io.jstack.runtime.image;
 
+import io.jstack.runtime.image.internal.LayerUnpacker;
 import io.jstack.runtime.internal.NativeFs;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  * names, whole-second modification times and no access or change times, numeric owners with empty
  * names, PAX headers only for what ustar cannot hold (long names, big numbers).
  *
+ * <p>{@link #writeAsLayer} also makes the directory what unpacking its tar would give (what the tar
+ * leaves out removed, every time the tar's), so that it can become the store's unpacked layer as it
+ * is, without the tar being read back: what containerd's overlay snapshotter does with an upper
+ * directory it commits.
+ *
  * <p>Extended attributes are not written yet (Docker keeps {@code security.capability}).
  */
 public final class LayerWriter {
@@ -54,12 +60,15 @@ public final class LayerWriter {
   private final Path upper;
   private final TarArchiveOutputStream tar;
   private final @Nullable Instant clamp;
+  private final boolean settle;
   private final Map<Object, String> seen = new HashMap<>();
 
-  private LayerWriter(Path upper, TarArchiveOutputStream tar, @Nullable Instant clamp) {
+  private LayerWriter(
+      Path upper, TarArchiveOutputStream tar, @Nullable Instant clamp, boolean settle) {
     this.upper = upper;
     this.tar = tar;
     this.clamp = clamp;
+    this.settle = settle;
   }
 
   /**
@@ -68,10 +77,26 @@ public final class LayerWriter {
    */
   public static void write(Path upper, OutputStream out, @Nullable Instant clamp)
       throws IOException {
+    write(upper, out, clamp, false);
+  }
+
+  /**
+   * Writes the layer of {@code upper} as {@link #write} does, and makes {@code upper} what the tar
+   * unpacks to: the entries the tar leaves out (the runtime's mount points, sockets) are removed,
+   * and every modification time is the tar's (whole seconds, clamped). Its overlay must no longer
+   * be mounted.
+   */
+  public static void writeAsLayer(Path upper, OutputStream out, @Nullable Instant clamp)
+      throws IOException {
+    write(upper, out, clamp, true);
+  }
+
+  private static void write(Path upper, OutputStream out, @Nullable Instant clamp, boolean settle)
+      throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    new LayerWriter(upper, tar, clamp).children(upper);
+    new LayerWriter(upper, tar, clamp, settle).children(upper);
     tar.finish();
     tar.flush();
   }
@@ -87,6 +112,8 @@ public final class LayerWriter {
       String name = upper.relativize(p).toString();
       if (!RUNTIME_PATHS.contains(name) && !onlyMountPoints(p, name)) {
         entry(p, name);
+      } else if (settle) {
+        LayerUnpacker.removeTree(p);
       }
     }
   }
@@ -124,7 +151,7 @@ public final class LayerWriter {
       owners(e, a);
       times(e, (FileTime) attr(a, "lastModifiedTime"));
       put(e, null);
-      return;
+      return; // a whiteout's own time is seen by no one: the unpacker leaves it too
     }
     TarArchiveEntry e;
     Path content = null;
@@ -154,6 +181,9 @@ public final class LayerWriter {
     } else if (type == NativeFs.S_IFIFO) {
       e = new TarArchiveEntry(name, TarConstants.LF_FIFO);
     } else {
+      if (settle) {
+        Files.delete(p);
+      }
       return; // a socket: Docker leaves them out too
     }
     e.setMode(mode & 07777);
@@ -169,6 +199,16 @@ public final class LayerWriter {
         put(opaque, null);
       }
       children(p);
+    }
+    if (first == null) {
+      settled(p, e); // a directory's after its children, whose removal changed it
+    }
+  }
+
+  /** With {@link #settle}, gives {@code p} the modification time of its entry {@code e}. */
+  private void settled(Path p, TarArchiveEntry e) throws IOException {
+    if (settle) {
+      NativeFs.setTimes(p, FileTime.from(e.getModTime().toInstant()));
     }
   }
 

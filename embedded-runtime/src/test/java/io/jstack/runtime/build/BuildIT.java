@@ -279,6 +279,42 @@ class BuildIT extends EmbeddedBuildFixture {
   }
 
   /**
+   * An ARG's history entry is its default as written (substituted), as BuildKit's frontend writes
+   * it, whatever value {@code --build-arg} gives; and a cache hit carries the entry of the
+   * Dockerfile built, not the one of the build that made the cache: a changed default is no hit.
+   */
+  @Test
+  void argHistory_isTheDefaultAsWritten_builtOrCached() throws Exception {
+    String image = "jstack-build-it-arg:" + tag;
+    String kit = image + "-kit";
+    cleanUps.add(cli(host, "rmi", "-f", image));
+    cleanUps.add(cli(BUILDKIT, "rmi", "-f", kit));
+    String createdBy = "{{.CreatedBy}}";
+    for (String version : List.of("1.0", "2.0")) {
+      Path context =
+          context(
+              String.join(
+                  "\n",
+                  "FROM jstack-examples/busybox:latest",
+                  "ARG BASE=/opt",
+                  "ARG VERSION=" + version,
+                  "ARG DIR=${BASE}/app",
+                  "RUN echo \"$VERSION\" > /version",
+                  ""));
+      String built =
+          docker(host, "build", "--build-arg", "VERSION=9.9", "-t", image, context.toString());
+      docker(BUILDKIT, "build", "--build-arg", "VERSION=9.9", "-t", kit, context.toString());
+
+      assertThat(docker(host, "history", "--no-trunc", "--format", createdBy, image))
+          .as(built)
+          .isEqualTo(docker(BUILDKIT, "history", "--no-trunc", "--format", createdBy, kit))
+          .contains("ARG VERSION=" + version, "ARG DIR=/opt/app");
+      assertThat(docker(host, "run", "--rm", "--network", "none", image, "cat", "/version"))
+          .isEqualTo("9.9\n");
+    }
+  }
+
+  /**
    * {@code -f} names the file errors name, by its base name, as BuildKit's frontend names it (the
    * client sends it as {@code filename}); BuildKit 0.8 prints no file name, so theirs only fails. A
    * Dockerfile outside the context, which the docker CLI sends under a random name, is {@code

@@ -5,7 +5,6 @@ import io.jstack.runtime.build.CachePruned;
 import io.jstack.runtime.image.ImageHolds;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.internal.Digests;
-import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -145,7 +144,10 @@ public final class BuildCache {
     return new CachePruned(deleted, bytes);
   }
 
-  /** Removes the cache mounts last used before {@code until} (all without); their bytes. */
+  /**
+   * Removes the cache mounts last used before {@code until} (all without), but those a RUN uses;
+   * their bytes.
+   */
   private long pruneMounts(@Nullable Instant until, List<String> deleted) {
     Path mounts = dir.resolve("mounts");
     if (!Files.isDirectory(mounts)) {
@@ -157,9 +159,11 @@ public final class BuildCache {
         if (until != null && !Files.getLastModifiedTime(m).toInstant().isBefore(until)) {
           continue;
         }
-        bytes += ImageStore.diskUsage(m);
-        LayerUnpacker.removeTree(m);
-        deleted.add("mount:" + m.getFileName());
+        long size = ImageStore.diskUsage(m);
+        if (CacheMounts.removeUnlessUsed(m)) {
+          bytes += size;
+          deleted.add("mount:" + m.getFileName());
+        }
       }
     } catch (IOException e) {
       throw new EngineException(

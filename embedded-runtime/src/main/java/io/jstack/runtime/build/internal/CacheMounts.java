@@ -19,7 +19,7 @@ import java.util.concurrent.Semaphore;
  * cache reclaims them. Sharing as BuildKit's ({@code llb.CacheMountShared|Private|Locked}): {@code
  * shared} mounts are used by any number of RUNs at once, a {@code locked} one by one RUN at a time
  * (the others wait), and a {@code private} one gets another directory of the same key ({@code
- * sha256 of key#n}) while the first is in use.
+ * sha256 of key#n}) while the first is in use. A prune leaves the directories in use.
  */
 final class CacheMounts {
   /** Per directory: how many RUNs use it, and the lock of {@code locked} ones. */
@@ -113,6 +113,22 @@ final class CacheMounts {
       throw e;
     }
     return claim;
+  }
+
+  /**
+   * Removes cache directory {@code dir} unless a RUN uses it (as BuildKit's prune leaves a cache
+   * mount in use); true when it was removed. Claims wait meanwhile: one that comes after finds the
+   * directory gone and makes it anew.
+   */
+  static boolean removeUnlessUsed(Path dir) throws IOException {
+    synchronized (USES) {
+      Use use = USES.get(dir);
+      if (use != null && use.users > 0) {
+        return false;
+      }
+      LayerUnpacker.removeTree(dir);
+      return true;
+    }
   }
 
   private static String digest(String key) {

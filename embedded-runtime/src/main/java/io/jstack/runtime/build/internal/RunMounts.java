@@ -210,11 +210,14 @@ public final class RunMounts implements AutoCloseable {
     String target = target(d);
     String id = d.id().isEmpty() ? target(d.target()) : d.id();
     String source = "/" + d.source();
+    // As BuildKit's frontend: without from=, a source= is a directory of the cache to mount, and
+    // the owner and mode settings are for the cache's root only.
+    boolean root = Path.of(source).normalize().toString().equals("/");
     Source from = d.from().isEmpty() ? null : in.sources().source(d.from());
     StringBuilder key = new StringBuilder("cache-dir:").append(id);
     if (from != null) {
       key.append(":from=").append(from.manifest()).append(':').append(source);
-    } else if (d.uid() >= 0 || d.gid() >= 0 || d.mode() >= 0) {
+    } else if (root && (d.uid() >= 0 || d.gid() >= 0 || d.mode() >= 0)) {
       key.append(":owner=")
           .append(d.uid())
           .append(':')
@@ -227,14 +230,24 @@ public final class RunMounts implements AutoCloseable {
             in.cacheRoot(),
             key.toString(),
             d.sharing().isEmpty() ? "shared" : d.sharing(),
-            dir -> fill(dir, d, from, source));
+            dir -> fill(dir, d, from, root));
     claims.add(claim);
     Path dir = claim.dir();
+    if (from == null && !root) {
+      dir = RootPaths.resolve(dir, source);
+      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw DockerfileException.at(
+            in.line(),
+            "RUN --mount source " + d.source() + " was not found in cache " + id,
+            "make that directory first in a RUN that mounts the whole cache, or leave out source=");
+      }
+    }
     mount(dir, target, d.readOnly());
   }
 
   /** Gives a new cache what BuildKit starts one with. */
-  private void fill(Path dir, Mount d, @Nullable Source from, String source) throws IOException {
+  private void fill(Path dir, Mount d, @Nullable Source from, boolean root) throws IOException {
+    String source = "/" + d.source();
     if (from != null) {
       if (from.reference() != null) {
         String helper = in.containers().mounted(from.reference());
@@ -245,7 +258,7 @@ public final class RunMounts implements AutoCloseable {
           return;
         }
       }
-    } else if (d.uid() >= 0 || d.gid() >= 0 || d.mode() >= 0) {
+    } else if (root && (d.uid() >= 0 || d.gid() >= 0 || d.mode() >= 0)) {
       // BuildKit makes the cache's root a directory of that owner and mode (0755 by default).
       Files.setAttribute(dir, "unix:uid", (int) Math.max(d.uid(), 0), LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(dir, "unix:gid", (int) Math.max(d.gid(), 0), LinkOption.NOFOLLOW_LINKS);

@@ -153,6 +153,9 @@ public final class StageExpander {
     for (Instruction.ArgDefinition def : a.args()) {
       String key = def.name();
       String value = def.defaultValue();
+      // The default for the history: substituted, as BuildKit's frontend, unless a build
+      // argument gives the value (then as written: the default is not read at all).
+      String written = value;
       boolean hasValue = buildArgs.containsKey(key);
       if (value == null && !hasValue && globalArgs.containsKey(key)) {
         // A global ARG (or a predefined one such as TARGETARCH) redeclared without a default.
@@ -163,6 +166,7 @@ public final class StageExpander {
       } else if (value != null) {
         String d = value;
         value = expand(d, read, a);
+        written = value;
       }
       if (value != null) {
         env.put(key, value);
@@ -170,7 +174,7 @@ public final class StageExpander {
       args.remove(key);
       args.put(key, value);
       read.add(key);
-      defs.add(new Instruction.ArgDefinition(key, value));
+      defs.add(new Instruction.ArgDefinition(key, value, written));
     }
     return new Instruction.Arg(a.line(), defs);
   }

@@ -173,9 +173,7 @@ public final class StageState {
     if (in instanceof Instruction.Arg a) {
       StringBuilder h = new StringBuilder("ARG");
       for (Instruction.ArgDefinition d : a.args()) {
-        h.append(' ')
-            .append(d.name())
-            .append(d.defaultValue() == null ? "" : "=" + d.defaultValue());
+        h.append(' ').append(d.name()).append(d.written() == null ? "" : "=" + d.written());
       }
       return h.toString();
     }

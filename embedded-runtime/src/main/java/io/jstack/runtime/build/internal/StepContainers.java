@@ -28,8 +28,23 @@ public final class StepContainers {
 
   private final EmbeddedEngine engine;
 
+  /** The removals under way, off the steps' path (a runc delete, a network unplugged). */
+  private final java.util.concurrent.ExecutorService removals;
+
+  private final List<java.util.concurrent.Future<?>> removing =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  /** The containers of one build: {@link #awaitRemovals} before the build returns. */
   public StepContainers(EmbeddedEngine engine) {
     this.engine = engine;
+    this.removals =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "build-step-removal");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** What a RUN does with its container's mounted root before it starts. */
@@ -87,9 +102,12 @@ public final class StepContainers {
     return engine.containers().dir(id).resolve("rootfs");
   }
 
-  /** Container {@code id}'s writable layer. */
-  public Path upperDir(String id) {
-    return engine.containers().upperDir(id);
+  /**
+   * Container {@code id}'s writable layer, the step's changes, its root unmounted: it may become
+   * the step's layer in the store (moved there); the container is to be removed after.
+   */
+  public Path upperDir(String id) throws IOException {
+    return engine.containers().unmountedUpperDir(id);
   }
 
   /** Where the build's cache mounts are kept: {@code <data-root>/build-cache/mounts}. */
@@ -97,9 +115,63 @@ public final class StepContainers {
     return engine.dataRoot().path().resolve("build-cache").resolve("mounts");
   }
 
-  /** Removes container {@code id} with its anonymous volumes (VOLUME paths). */
+  /**
+   * Removes container {@code id} with its anonymous volumes (VOLUME paths), in the background: the
+   * next step need not wait for it; {@link #awaitRemovals} does.
+   */
   public void remove(String id) {
-    engine.remove(id, true, true);
+    removing.add(removals.submit(() -> engine.remove(id, true, true)));
+  }
+
+  /**
+   * Waits until every container removed is gone and stops the removals' threads.
+   *
+   * @throws io.jstack.engine.EngineException the first removal that failed, the others suppressed
+   */
+  public void awaitRemovals() {
+    removals.shutdown();
+    RuntimeException failed = null;
+    List<java.util.concurrent.Future<?>> all;
+    synchronized (removing) {
+      all = List.copyOf(removing);
+    }
+    for (java.util.concurrent.Future<?> f : all) {
+      try {
+        waitFor(f);
+      } catch (RuntimeException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  private static void waitFor(java.util.concurrent.Future<?> f) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          f.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true; // the containers go first: nothing is left behind
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r
+              ? r
+              : new io.jstack.engine.EngineException(
+                  "a build step's container could not be removed: " + e.getCause(), e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static ContainerSettings settings(

@@ -77,6 +77,27 @@ class BuildCachePruneTest {
   }
 
   @Test
+  void prune_leavesACacheMountARunUses_andTakesItOnceLetGo() throws Exception {
+    Path mounts = dir.resolve("data/build-cache/mounts");
+    CacheMounts.Claim used =
+        CacheMounts.claim(
+            mounts, "cache-dir:/in-use", "shared", d -> Files.writeString(d.resolve("f"), "x"));
+    try {
+      CachePruned first = cache.prune(true, 0, null);
+
+      assertThat(first.deleted())
+          .contains("mount:m1")
+          .doesNotContain("mount:" + used.dir().getFileName());
+      assertThat(used.dir().resolve("f")).hasContent("x");
+    } finally {
+      used.release();
+    }
+    assertThat(cache.prune(true, 0, null).deleted())
+        .containsExactly("mount:" + used.dir().getFileName());
+    assertThat(used.dir()).doesNotExist();
+  }
+
+  @Test
   void prune_until_andKeepStorage_keepWhatWasUsedRecently_orFits() {
     store.forget(intermediate);
     store.forget(named);
