@@ -195,7 +195,15 @@ public final class StackStarter {
     try {
       List<Service> toBuild =
           ImageBuilds.needed(project, engine, project.services().keySet(), false);
-      ImageBuilds.build(engine, project, toBuild, false, false, Map.of(), (service, line) -> {});
+      ImageBuilds.build(
+          engine,
+          project,
+          toBuild,
+          false,
+          false,
+          Map.of(),
+          loaded.environment(),
+          (service, line) -> {});
       stack.run(
           Planner.of(engine, loaded).up(UpOptions.defaults().withWait(true, stack.timeout())),
           "up");
