@@ -124,7 +124,9 @@ final class ContainerJson {
     state.put("Restarting", restarting);
     state.put("OOMKilled", false);
     state.put("Dead", false);
+    state.put("Pid", c.alive() ? engine.pid(r.id()) : 0);
     state.put("ExitCode", c.exitCode());
+    state.put("Error", "");
     state.put(
         "StartedAt", r.startedAt() == null ? "0001-01-01T00:00:00Z" : r.startedAt().toString());
     state.put(

@@ -78,6 +78,7 @@ final class CreateBody {
             strings(h.path("Binds")),
             mounts,
             ports,
+            h.path("PublishAllPorts").asBoolean(),
             restart.isEmpty() ? "no" : restart,
             h.path("RestartPolicy").path("MaximumRetryCount").asInt(),
             h.path("AutoRemove").asBoolean(),
@@ -276,6 +277,7 @@ final class CreateBody {
           .put("HostIp", p.hostIp())
           .put("HostPort", p.hostPort());
     }
+    o.put("PublishAllPorts", h.publishAllPorts());
     o.putObject("RestartPolicy")
         .put("Name", h.restartPolicy())
         .put("MaximumRetryCount", h.maximumRetryCount());

@@ -129,6 +129,8 @@ public record ContainerSettings(
    * @param networkMode {@code host}, {@code none}, {@code container:<id>}, a network's name, or
    *     empty or {@code default} for Docker's default network
    * @param binds {@code -v} style binds, {@code source:target[:options]}
+   * @param publishAllPorts Docker's {@code PublishAllPorts} ({@code run -P}): every port it or its
+   *     image exposes that {@code portBindings} does not bind goes to a free host port too
    * @param restartPolicy {@code no} (or empty), {@code always}, {@code unless-stopped} or {@code
    *     on-failure}
    * @param init whether an init runs as PID 1, or null for the engine's default (none)
@@ -143,6 +145,7 @@ public record ContainerSettings(
       List<String> binds,
       List<Mount> mounts,
       List<PortBinding> portBindings,
+      boolean publishAllPorts,
       String restartPolicy,
       int maximumRetryCount,
       boolean autoRemove,
@@ -174,6 +177,7 @@ public record ContainerSettings(
           binds,
           mounts,
           List.of(),
+          false,
           "no",
           0,
           false,
@@ -230,6 +234,7 @@ public record ContainerSettings(
           binds,
           changedMounts,
           portBindings,
+          publishAllPorts,
           restartPolicy,
           maximumRetryCount,
           autoRemove,
@@ -249,6 +254,34 @@ public record ContainerSettings(
           dns,
           tmpfs,
           changedTuning);
+    }
+
+    /**
+     * What it publishes: its port bindings, then with {@link #publishAllPorts} each of the {@code
+     * exposed} ports ({@code 8080/tcp} or {@code 8080}: the container's and its image's) that has
+     * no binding, on a free host port of every address, in the order of their numbers (as dockerd's
+     * {@code run -P}).
+     */
+    public List<PortBinding> published(java.util.Collection<String> exposed) {
+      List<PortBinding> out = new java.util.ArrayList<>(portBindings);
+      if (!publishAllPorts) {
+        return out;
+      }
+      java.util.Set<String> bound = new java.util.HashSet<>();
+      portBindings.forEach(b -> bound.add(b.containerPort() + "/" + b.protocol()));
+      java.util.SortedSet<String> ports =
+          new java.util.TreeSet<>(
+              java.util.Comparator.comparingInt((String p) -> Integer.parseInt(p.split("/")[0]))
+                  .thenComparing(java.util.Comparator.naturalOrder()));
+      exposed.forEach(p -> ports.add(p.contains("/") ? p : p + "/tcp"));
+      for (String p : ports) {
+        if (bound.add(p)) {
+          String[] portAndProtocol = p.split("/", 2);
+          out.add(
+              new PortBinding(Integer.parseInt(portAndProtocol[0]), portAndProtocol[1], "", ""));
+        }
+      }
+      return out;
     }
 
     /** Whether {@code no-new-privileges} is among its security options. */

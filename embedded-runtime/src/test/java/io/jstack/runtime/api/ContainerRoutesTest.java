@@ -227,6 +227,10 @@ class ContainerRoutesTest {
     assertThat(i.path("Config").path("Env").toString()).isEqualTo("[\"A=1\"]");
     assertThat(i.path("State").path("Status").asText()).isEqualTo("running");
     assertThat(i.path("State").path("Running").asBoolean()).isTrue();
+    assertThat(i.path("State").path("Pid").asLong())
+        .as("its process, as the engine names it")
+        .isEqualTo(ProcessHandle.current().pid());
+    assertThat(i.path("State").path("Error").asText("missing")).isEmpty();
     assertThat(i.path("State").path("StartedAt").asText()).isEqualTo(Fixtures.STARTED.toString());
     assertThat(i.path("State").path("FinishedAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
     assertThat(i.path("State").has("Health")).isFalse();
@@ -245,6 +249,8 @@ class ContainerRoutesTest {
     assertThat(state.path("Status").asText()).isEqualTo("exited");
     assertThat(state.path("Running").asBoolean()).isFalse();
     assertThat(state.path("ExitCode").asInt()).isEqualTo(3);
+    assertThat(state.path("Pid").asLong()).as("no process: 0, as dockerd").isZero();
+    assertThat(state.has("Pid")).isTrue();
     assertThat(state.path("FinishedAt").asText())
         .isEqualTo(Fixtures.STARTED.plusSeconds(60).toString());
   }
@@ -446,6 +452,33 @@ class ContainerRoutesTest {
     assertThat(i.path("NetworkSettings").path("Ports").size())
         .as("a container that does not run publishes nothing")
         .isZero();
+  }
+
+  @Test
+  void create_withPublishAllPorts_publishesEveryExposedPortWithoutABinding_inOrder() {
+    api.post(
+        "/containers/create",
+        "{'Image': 'alpine', 'ExposedPorts': {'9000/tcp': {}, '53/udp': {}},"
+            + " 'HostConfig': {'PublishAllPorts': true,"
+            + " 'PortBindings': {'9000/tcp': [{'HostIp': '127.0.0.1', 'HostPort': '9000'}]}}}");
+    ContainerSettings.Host h = engine.created.host();
+
+    assertThat(h.publishAllPorts()).isTrue();
+    assertThat(h.published(List.of("9000/tcp", "53/udp", "80", "53/tcp", "443/tcp")))
+        .as("its own binding first, then the image's ports and its own by number")
+        .containsExactly(
+            new ContainerSettings.PortBinding(9000, "tcp", "127.0.0.1", "9000"),
+            new ContainerSettings.PortBinding(53, "tcp", "", ""),
+            new ContainerSettings.PortBinding(53, "udp", "", ""),
+            new ContainerSettings.PortBinding(80, "tcp", "", ""),
+            new ContainerSettings.PortBinding(443, "tcp", "", ""));
+    assertThat(CreateBody.hostConfig(h).path("PublishAllPorts").asBoolean()).isTrue();
+
+    api.post("/containers/create", "{'Image': 'alpine', 'ExposedPorts': {'80/tcp': {}}}");
+    assertThat(engine.created.host().publishAllPorts()).isFalse();
+    assertThat(engine.created.host().published(List.of("80/tcp")))
+        .as("without it, exposing publishes nothing")
+        .isEmpty();
   }
 
   @Test

@@ -160,6 +160,11 @@ class DockerJavaIT {
     docker.startContainerCmd(id).exec();
     InspectContainerResponse running = docker.inspectContainerCmd(id).exec();
     assertThat(running.getState().getRunning()).isTrue();
+    Long pid = running.getState().getPidLong();
+    assertThat(pid).isPositive();
+    assertThat(java.nio.file.Files.readString(Path.of("/proc", pid.toString(), "cmdline")))
+        .as("State.Pid is the container's process on the host")
+        .contains("nc -l -p 8080");
     assertThat(running.getName()).isEqualTo("/djava-port-" + tag);
     Map<ExposedPort, Ports.Binding[]> mapped =
         running.getNetworkSettings().getPorts().getBindings();
@@ -187,11 +192,80 @@ class DockerJavaIT {
     InspectContainerResponse stopped = docker.inspectContainerCmd(id).exec();
     assertThat(stopped.getState().getRunning()).isFalse();
     assertThat(stopped.getState().getStatus()).isEqualTo("exited");
+    assertThat(stopped.getState().getPidLong()).isZero();
 
     docker.removeContainerCmd(id).exec();
     containers.remove(id);
     assertThat(docker.listContainersCmd().withShowAll(true).exec())
         .noneMatch(c -> c.getId().equals(id));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientTarget.Kind.class)
+  void publishAllPorts_publishesTheExposedPortOnAFreeHostPort(ClientTarget.Kind kind)
+      throws Exception {
+    DockerClient docker = client(kind);
+    ExposedPort http = ExposedPort.tcp(8080);
+    String id =
+        create(
+            docker
+                .createContainerCmd(ClientTarget.BUSYBOX)
+                .withExposedPorts(http)
+                .withHostConfig(HostConfig.newHostConfig().withPublishAllPorts(true))
+                .withCmd("sh", "-c", "while true; do echo hello-from-nc | nc -l -p 8080; done"));
+    docker.startContainerCmd(id).exec();
+    InspectContainerResponse running = docker.inspectContainerCmd(id).exec();
+    assertThat(running.getHostConfig().getPublishAllPorts()).isTrue();
+    Ports.Binding[] bindings = running.getNetworkSettings().getPorts().getBindings().get(http);
+    assertThat(bindings).isNotNull();
+    // dockerd adds one for [::] with the same port.
+    Ports.Binding any =
+        java.util.Arrays.stream(bindings)
+            .filter(b -> b.getHostIp().equals("0.0.0.0"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no binding on 0.0.0.0"));
+    int port = Integer.parseInt(any.getHostPortSpec());
+    Awaitility.await("nc answering on 127.0.0.1:" + port)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(readLine(port)).isEqualTo("hello-from-nc"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientTarget.Kind.class)
+  void followedLogs_endWithTheContainer_andHoldAllItPrinted(ClientTarget.Kind kind)
+      throws Exception {
+    DockerClient docker = client(kind);
+    String id =
+        create(
+            docker
+                .createContainerCmd(ClientTarget.BUSYBOX)
+                .withCmd(
+                    "sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.3; done; echo bye >&2"));
+    docker.startContainerCmd(id).exec();
+    Output out = new Output();
+    assertThat(
+            docker
+                .logContainerCmd(id)
+                .withStdOut(true)
+                .withStdErr(true)
+                .withFollowStream(true)
+                .exec(out)
+                .awaitCompletion(30, TimeUnit.SECONDS))
+        .as("the stream ends when the container does")
+        .isTrue();
+    assertThat(out.stdout()).isEqualTo("line 1\nline 2\nline 3\n");
+    assertThat(out.stderr()).isEqualTo("bye\n");
+    Output tail = new Output();
+    docker
+        .logContainerCmd(id)
+        .withStdOut(true)
+        .withStdErr(true)
+        .withTail(2)
+        .exec(tail)
+        .awaitCompletion(30, TimeUnit.SECONDS);
+    assertThat(tail.stdout()).as("the last two lines, of both streams").isEqualTo("line 3\n");
+    assertThat(tail.stderr()).isEqualTo("bye\n");
   }
 
   @ParameterizedTest
@@ -276,7 +350,8 @@ class DockerJavaIT {
             docker
                 .createContainerCmd(ClientTarget.BUSYBOX)
                 .withCmd("sleep", "600")
-                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network))
+                // By id, as Testcontainers names its networks.
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(netId))
                 .withAliases(alias));
     docker.startContainerCmd(server).exec();
     var endpoint = docker.inspectContainerCmd(server).exec().getNetworkSettings().getNetworks();
@@ -285,11 +360,33 @@ class DockerJavaIT {
     String address = endpoint.get(network).getIpAddress();
     assertThat(address).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
 
+    // A running container on the default network joins with an alias of its own.
+    String cache = "cache-" + tag;
+    String joined = create(docker.createContainerCmd(ClientTarget.BUSYBOX).withCmd("sleep", "600"));
+    docker.startContainerCmd(joined).exec();
+    docker
+        .connectToNetworkCmd()
+        .withNetworkId(netId)
+        .withContainerId(joined)
+        .withContainerNetwork(
+            new com.github.dockerjava.api.model.ContainerNetwork().withAliases(cache))
+        .exec();
+    String joinedAddress =
+        docker
+            .inspectContainerCmd(joined)
+            .exec()
+            .getNetworkSettings()
+            .getNetworks()
+            .get(network)
+            .getIpAddress();
+    assertThat(docker.inspectNetworkCmd().withNetworkId(netId).exec().getContainers().keySet())
+        .contains(server, joined);
+
     String client =
         create(
             docker
                 .createContainerCmd(ClientTarget.BUSYBOX)
-                .withCmd("nslookup", alias)
+                .withCmd("sh", "-c", "nslookup " + alias + " && nslookup " + cache)
                 .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network)));
     docker.startContainerCmd(client).exec();
     int code =
@@ -299,7 +396,7 @@ class DockerJavaIT {
             .awaitStatusCode(30, TimeUnit.SECONDS);
     Output looked = logs(docker, client);
     assertThat(code).as(looked.stdout() + looked.stderr()).isZero();
-    assertThat(looked.stdout()).contains(address);
+    assertThat(looked.stdout()).contains(address).contains(joinedAddress);
   }
 
   private String create(CreateContainerCmd cmd) {
