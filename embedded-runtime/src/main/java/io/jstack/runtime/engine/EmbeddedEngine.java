@@ -367,7 +367,7 @@ public final class EmbeddedEngine {
 
   /**
    * Where {@code path} of a container is on the host (resolved inside its root filesystem, never
-   * out of it).
+   * out of it; a link that is its last element is not followed unless it ends in {@code /}).
    *
    * @throws EngineException.NotFound when nothing is there
    */

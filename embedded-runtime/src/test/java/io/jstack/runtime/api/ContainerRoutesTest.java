@@ -21,6 +21,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -695,6 +697,43 @@ class ContainerRoutesTest {
       }
     }
     assertThat(entries).containsExactly("etc/", "etc/hostname web\n");
+  }
+
+  @Test
+  void archive_head_statsThePath_inDockersHeader_asTheDockerCliReadsIt() throws IOException {
+    Path etc = Files.createDirectories(dir.resolve("rootfs/etc"));
+    Path hostname = Files.writeString(etc.resolve("hostname"), "web\n");
+    Files.setPosixFilePermissions(hostname, PosixFilePermissions.fromString("rw-r-----"));
+    Path link = Files.createSymbolicLink(etc.resolve("name"), Path.of("hostname"));
+    engine.paths.put("web:/etc/", etc);
+    engine.paths.put("web:/etc/hostname", hostname);
+    engine.paths.put("web:/etc/name", link);
+
+    ApiClient.Answer file = api.head("/containers/web/archive?path=/etc/hostname");
+    JsonNode fileStat = stat(file);
+    JsonNode dirStat = stat(api.head("/containers/web/archive?path=/etc/"));
+    JsonNode linkStat = stat(api.head("/containers/web/archive?path=/etc/name"));
+
+    assertThat(file.status()).isEqualTo(200);
+    assertThat(fileStat.path("name").asText()).isEqualTo("hostname");
+    assertThat(fileStat.path("size").asLong()).isEqualTo(4);
+    assertThat(fileStat.path("mode").asLong()).as("Go's os.FileMode of rw-r-----").isEqualTo(0640);
+    assertThat(fileStat.path("linkTarget").asText("missing")).isEmpty();
+    assertThat(Instant.parse(fileStat.path("mtime").asText()))
+        .isEqualTo(Files.getLastModifiedTime(hostname).toInstant());
+    assertThat(dirStat.path("name").asText()).isEqualTo("etc");
+    assertThat(dirStat.path("mode").asLong() >>> 31).as("os.ModeDir").isEqualTo(1);
+    assertThat(linkStat.path("mode").asLong() & (1L << 27)).as("os.ModeSymlink").isNotZero();
+    assertThat(linkStat.path("linkTarget").asText()).isEqualTo("/etc/hostname");
+    assertThat(stat(api.get("/containers/web/archive?path=/etc/hostname")))
+        .as("the copy out says it too")
+        .isEqualTo(fileStat);
+    assertThat(api.head("/containers/web/archive?path=/nothing").status()).isEqualTo(404);
+  }
+
+  private static JsonNode stat(ApiClient.Answer a) throws IOException {
+    assertThat(a.pathStat()).as("X-Docker-Container-Path-Stat of a " + a.status()).isNotNull();
+    return Exchange.JSON.readTree(java.util.Base64.getDecoder().decode(a.pathStat()));
   }
 
   @Test

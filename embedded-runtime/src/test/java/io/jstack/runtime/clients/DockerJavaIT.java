@@ -332,6 +332,16 @@ class DockerJavaIT {
       assertThat(in.readAllBytes()).isEqualTo(content);
       assertThat(in.getNextEntry()).isNull();
     }
+
+    // A link copied out is the link (dockerd's busybox and ours have /bin/sh -> busybox).
+    try (InputStream back = docker.copyArchiveFromContainerCmd(id, "/bin/sh").exec();
+        TarArchiveInputStream in = new TarArchiveInputStream(back)) {
+      TarArchiveEntry e = in.getNextEntry();
+      assertThat(e).isNotNull();
+      assertThat(e.getName()).isEqualTo("sh");
+      assertThat(e.isSymbolicLink()).as(e.getName() + " is a link").isTrue();
+      assertThat(e.getLinkName()).endsWith("busybox");
+    }
   }
 
   @ParameterizedTest
