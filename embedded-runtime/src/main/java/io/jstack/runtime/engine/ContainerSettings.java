@@ -57,28 +57,6 @@ public record ContainerSettings(
     return !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
   }
 
-  /** This with another stop signal. */
-  ContainerSettings withStopSignal(@Nullable String changed) {
-    return new ContainerSettings(
-        image,
-        entrypoint,
-        cmd,
-        env,
-        workingDir,
-        user,
-        hostname,
-        domainname,
-        labels,
-        changed,
-        stopTimeout,
-        healthcheck,
-        exposedPorts,
-        volumes,
-        console,
-        host,
-        networks);
-  }
-
   /** This with other host settings. */
   ContainerSettings withHost(Host changed) {
     return new ContainerSettings(
@@ -101,8 +79,15 @@ public record ContainerSettings(
         networks);
   }
 
-  /** This with another healthcheck. */
-  ContainerSettings withHealthcheck(@Nullable Healthcheck changed) {
+  /**
+   * This with what its image gives where it gives nothing of its own, as dockerd's create stores
+   * it: the image's stop signal, the image's healthcheck under its own, and the image's labels
+   * beside its own (its own win), so that a label filter finds a container by its image's labels.
+   */
+  ContainerSettings withImageDefaults(io.jstack.runtime.image.ImageConfig defaults) {
+    Healthcheck fromImage = defaults.healthcheck();
+    Map<String, String> merged = new java.util.TreeMap<>(defaults.labels());
+    merged.putAll(labels);
     return new ContainerSettings(
         image,
         entrypoint,
@@ -112,10 +97,12 @@ public record ContainerSettings(
         user,
         hostname,
         domainname,
-        labels,
-        stopSignal,
+        merged,
+        stopSignal != null ? stopSignal : defaults.stopSignal(),
         stopTimeout,
-        changed,
+        fromImage == null
+            ? healthcheck
+            : healthcheck == null ? fromImage : healthcheck.over(fromImage),
         exposedPorts,
         volumes,
         console,

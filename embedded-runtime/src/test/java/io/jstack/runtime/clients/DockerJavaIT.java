@@ -121,10 +121,32 @@ class DockerJavaIT {
     assertThat(info.getMemTotal()).isPositive();
     assertThat(info.getOsType()).isEqualTo("linux");
     int before = info.getContainers();
-    create(docker.createContainerCmd(ClientTarget.BUSYBOX).withCmd("true"));
+    String id =
+        create(
+            docker
+                .createContainerCmd(ClientTarget.BUSYBOX)
+                .withCmd("true")
+                .withLabels(Map.of("io.jstack.test", tag)));
     assertThat(docker.infoCmd().exec().getContainers()).isEqualTo(before + 1);
 
     InspectImageResponse image = docker.inspectImageCmd(ClientTarget.BUSYBOX).exec();
+    Map<String, String> imageLabels = image.getConfig().getLabels();
+    assertThat(imageLabels).as("the examples' image has labels").isNotEmpty();
+    assertThat(docker.inspectContainerCmd(id).exec().getConfig().getLabels())
+        .as("its own labels and its image's")
+        .containsAllEntriesOf(imageLabels)
+        .containsEntry("io.jstack.test", tag);
+    Map.Entry<String, String> fromImage = imageLabels.entrySet().iterator().next();
+    assertThat(
+            docker
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(
+                    Map.of("io.jstack.test", tag, fromImage.getKey(), fromImage.getValue()))
+                .exec())
+        .extracting(com.github.dockerjava.api.model.Container::getId)
+        .containsExactly(id);
+
     assertThat(image.getId()).matches("sha256:[0-9a-f]{64}");
     assertThat(image.getRepoTags()).contains(ClientTarget.BUSYBOX);
     assertThat(image.getOs()).isEqualTo("linux");
