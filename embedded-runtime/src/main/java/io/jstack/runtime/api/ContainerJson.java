@@ -54,6 +54,7 @@ final class ContainerJson {
             .put("Type", p.protocol());
       }
     }
+    s.putObject("HostConfig").put("NetworkMode", CreateBody.networkMode(r.settings().host()));
     s.putObject("NetworkSettings").set("Networks", endpoints(r));
     s.set("Mounts", mounts(r));
     return s;

@@ -245,6 +245,11 @@ final class CreateBody {
     return c;
   }
 
+  /** Its {@code NetworkMode} as dockerd shows it: {@code default} when the client gave none. */
+  static String networkMode(ContainerSettings.Host h) {
+    return h.networkMode().isEmpty() ? "default" : h.networkMode();
+  }
+
   /** Inspect's {@code HostConfig}. */
   static ObjectNode hostConfig(ContainerSettings.Host h) {
     ObjectNode o = Exchange.JSON.createObjectNode();
@@ -282,7 +287,7 @@ final class CreateBody {
         .put("Name", h.restartPolicy())
         .put("MaximumRetryCount", h.maximumRetryCount());
     o.put("AutoRemove", h.autoRemove());
-    o.put("NetworkMode", h.networkMode());
+    o.put("NetworkMode", networkMode(h));
     if (h.init() != null) {
       o.put("Init", h.init());
     }

@@ -90,6 +90,7 @@ class ContainerRoutesTest {
     assertThat(web.path("State").asText()).isEqualTo("running");
     assertThat(web.path("Status").asText()).startsWith("Up ");
     assertThat(web.path("Labels").path("tier").asText()).isEqualTo("front");
+    assertThat(web.path("HostConfig").path("NetworkMode").asText()).isEqualTo("bridge");
     // No endpoint: the network mode names its only network.
     assertThat(web.path("NetworkSettings").path("Networks").has("bridge")).isTrue();
   }

@@ -132,6 +132,17 @@ class DockerJavaIT {
     InspectImageResponse image = docker.inspectImageCmd(ClientTarget.BUSYBOX).exec();
     Map<String, String> imageLabels = image.getConfig().getLabels();
     assertThat(imageLabels).as("the examples' image has labels").isNotEmpty();
+    assertThat(docker.inspectContainerCmd(id).exec().getHostConfig().getNetworkMode())
+        .as("no network asked for")
+        .isEqualTo("default");
+    assertThat(image.getVirtualSize()).isEqualTo(image.getSize());
+    Info after = docker.infoCmd().exec();
+    assertThat(after.getContainersStopped()).isGreaterThanOrEqualTo(1);
+    assertThat(
+            after.getContainersRunning()
+                + after.getContainersPaused()
+                + after.getContainersStopped())
+        .isEqualTo(after.getContainers());
     assertThat(docker.inspectContainerCmd(id).exec().getConfig().getLabels())
         .as("its own labels and its image's")
         .containsAllEntriesOf(imageLabels)
