@@ -429,8 +429,13 @@ class DockerJavaIT {
         create(
             docker
                 .createContainerCmd(ClientTarget.BUSYBOX)
-                .withCmd("sh", "-c", "nslookup " + alias + " && nslookup " + cache)
-                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network)));
+                // Its own alias too, at once: its process asks before its start is recorded.
+                .withCmd(
+                    "sh",
+                    "-c",
+                    "nslookup client-" + tag + " && nslookup " + alias + " && nslookup " + cache)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network))
+                .withAliases("client-" + tag));
     docker.startContainerCmd(client).exec();
     int code =
         docker

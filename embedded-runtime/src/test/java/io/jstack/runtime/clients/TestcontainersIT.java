@@ -66,7 +66,7 @@ class TestcontainersIT {
 
   @ParameterizedTest
   @EnumSource(ClientTarget.Kind.class)
-  void aGenericContainer_starts_isReachedOnItsMappedPort_andAnswersExecCopyAndLogs(
+  void aGenericContainer_starts_isReachedOnItsMappedPort_andAnswersExecCopyLogsAndItsAlias(
       ClientTarget.Kind kind) throws Exception {
     target = ClientTarget.start(kind, dir);
     Path work = Files.createDirectory(dir.resolve("work"));
@@ -109,6 +109,10 @@ class TestcontainersIT {
         .containsEntry("copied", "copied " + label + "|")
         .containsEntry("running", "true");
     assertThat(seen.get("logs")).as(said).startsWith("started " + label + "|");
+    assertThat(seen.get("address")).as(said).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+    assertThat(seen.get("nslookup"))
+        .as("the alias resolves on the network: " + said)
+        .contains(seen.get("address"));
     assertThat(Integer.parseInt(seen.get("port"))).isPositive();
   }
 }
