@@ -62,8 +62,8 @@ class ContainerSettingsTest {
         List.of());
   }
 
-  private static ContainerSettings settings(
-      Map<String, String> labels, @Nullable String stopSignal) {
+  /** Settings of a busybox container with {@code labels} and {@code stopSignal}, else defaults. */
+  static ContainerSettings settings(Map<String, String> labels, @Nullable String stopSignal) {
     return settings(labels, stopSignal, null);
   }
 
