@@ -24,7 +24,7 @@ failures=0
 
 cleanup() {
   for h in "$dockerd_host" "$jstack_host"; do
-    DOCKER_HOST=$h docker rm -f "$name-run" "$name-d" "$name-x" "$name-c" "$name-c2" >/dev/null 2>&1
+    DOCKER_HOST=$h docker rm -f "$name-run" "$name-d" "$name-x" "$name-c" "$name-c2" "$name-cp" >/dev/null 2>&1
     DOCKER_HOST=$h docker rmi "$committed" "$committed-2" >/dev/null 2>&1
     DOCKER_HOST=$h docker volume rm "$volume" >/dev/null 2>&1
     DOCKER_HOST=$h docker network rm "$network" >/dev/null 2>&1
@@ -168,6 +168,17 @@ check stop stop -t 1 "$name-x"
 check inspect-stopped inspect -f '{{.State.Running}} {{.State.Status}}' "$name-x"
 check rm-f rm -f "$name-x" "$name-run" "$name-d"
 check_refused 'No such (object|container)' rm-gone inspect "$name-x"
+
+# docker cp asks what the path is first (HEAD .../archive, X-Docker-Container-Path-Stat).
+both run -d --name "$name-cp" --network host "$image" sleep 600
+printf 'copied\n' >"$work/cp.txt"
+chmod 751 "$work/cp.txt"
+check cp-in cp "$work/cp.txt" "$name-cp:/tmp/cp.txt"
+check cp-in-dir cp "$work/cp.txt" "$name-cp:/tmp"
+check cp-in-stat exec "$name-cp" stat -c '%a %s %n' /tmp/cp.txt
+check_refused 'No such container:path|Could not find the file' cp-missing \
+  cp "$name-cp:/tmp/nothing" "$work/nothing"
+check rm-cp rm -f "$name-cp"
 
 check volume-create volume create "$volume"
 check volume-ls volume ls --filter "name=$volume" --format '{{.Name}} {{.Driver}}'

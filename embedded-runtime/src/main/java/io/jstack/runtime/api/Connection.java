@@ -195,18 +195,15 @@ final class Connection {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       req.retain();
+      Optional<Router.Match> match = router.match(req.method(), segments(req.uri()));
       // Attach and exec take the connection over: nothing the client sends next is HTTP.
-      boolean mayHijack = req.headers().contains(HttpHeaderNames.UPGRADE);
+      boolean mayHijack =
+          req.headers().contains(HttpHeaderNames.UPGRADE)
+              || match.isPresent() && match.get().route().hijacks();
       if (mayHijack) {
         Hijacked.detach(ctx.channel());
       }
-      dispatch(
-          ctx,
-          req,
-          router.match(req.method(), segments(req.uri())),
-          new ByteBufInputStream(req.content()),
-          mayHijack,
-          req::release);
+      dispatch(ctx, req, match, new ByteBufInputStream(req.content()), mayHijack, req::release);
     }
   }
 }

@@ -54,6 +54,7 @@ final class ContainerJson {
             .put("Type", p.protocol());
       }
     }
+    s.putObject("HostConfig").put("NetworkMode", CreateBody.networkMode(r.settings().host()));
     s.putObject("NetworkSettings").set("Networks", endpoints(r));
     s.set("Mounts", mounts(r));
     return s;
@@ -124,7 +125,9 @@ final class ContainerJson {
     state.put("Restarting", restarting);
     state.put("OOMKilled", false);
     state.put("Dead", false);
+    state.put("Pid", c.alive() ? engine.pid(r.id()) : 0);
     state.put("ExitCode", c.exitCode());
+    state.put("Error", "");
     state.put(
         "StartedAt", r.startedAt() == null ? "0001-01-01T00:00:00Z" : r.startedAt().toString());
     state.put(

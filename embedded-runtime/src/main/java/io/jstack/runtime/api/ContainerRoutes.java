@@ -45,6 +45,7 @@ final class ContainerRoutes {
         .add(HttpMethod.POST, "/containers/{id}/wait", this::await)
         .addStreaming(HttpMethod.PUT, "/containers/{id}/archive", this::copyTo)
         .add(HttpMethod.GET, "/containers/{id}/archive", this::copyFrom)
+        .add(HttpMethod.HEAD, "/containers/{id}/archive", this::stat)
         .add(HttpMethod.POST, "/containers/{id}/resize", this::resize)
         .add(HttpMethod.DELETE, "/containers/{id}", this::remove);
   }
@@ -154,9 +155,19 @@ final class ContainerRoutes {
     x.empty(HttpResponseStatus.OK);
   }
 
+  /** What the path is, in a header (the docker CLI's {@code cp} asks before it copies). */
+  private void stat(Exchange x) {
+    String path = x.param("path");
+    String asked = path == null ? "/" : path;
+    x.header(PathStat.HEADER, PathStat.of(engine.pathIn(x.path("id"), asked), asked));
+    x.empty(HttpResponseStatus.OK);
+  }
+
   private void copyFrom(Exchange x) {
     String path = x.param("path");
-    Path source = engine.pathIn(x.path("id"), path == null ? "/" : path);
+    String asked = path == null ? "/" : path;
+    Path source = engine.pathIn(x.path("id"), asked);
+    x.header(PathStat.HEADER, PathStat.of(source, asked));
     x.startChunked("application/x-tar");
     try (OutputStream out = x.chunks()) {
       Archives.tar(source, out);

@@ -50,6 +50,9 @@ interface ContainerService {
   /** Blocks until {@code condition} holds; the exit code of its last run. */
   int await(String idOrName, WaitFor condition);
 
+  /** The host pid of its process while it runs (Docker's {@code State.Pid}); 0 when none. */
+  long pid(String id);
+
   /** The host pids of its processes. */
   List<Long> pids(String id);
 

@@ -78,6 +78,7 @@ final class CreateBody {
             strings(h.path("Binds")),
             mounts,
             ports,
+            h.path("PublishAllPorts").asBoolean(),
             restart.isEmpty() ? "no" : restart,
             h.path("RestartPolicy").path("MaximumRetryCount").asInt(),
             h.path("AutoRemove").asBoolean(),
@@ -244,6 +245,11 @@ final class CreateBody {
     return c;
   }
 
+  /** Its {@code NetworkMode} as dockerd shows it: {@code default} when the client gave none. */
+  static String networkMode(ContainerSettings.Host h) {
+    return h.networkMode().isEmpty() ? "default" : h.networkMode();
+  }
+
   /** Inspect's {@code HostConfig}. */
   static ObjectNode hostConfig(ContainerSettings.Host h) {
     ObjectNode o = Exchange.JSON.createObjectNode();
@@ -276,11 +282,12 @@ final class CreateBody {
           .put("HostIp", p.hostIp())
           .put("HostPort", p.hostPort());
     }
+    o.put("PublishAllPorts", h.publishAllPorts());
     o.putObject("RestartPolicy")
         .put("Name", h.restartPolicy())
         .put("MaximumRetryCount", h.maximumRetryCount());
     o.put("AutoRemove", h.autoRemove());
-    o.put("NetworkMode", h.networkMode());
+    o.put("NetworkMode", networkMode(h));
     if (h.init() != null) {
       o.put("Init", h.init());
     }

@@ -121,6 +121,11 @@ final class EngineBackend
   }
 
   @Override
+  public long pid(String id) {
+    return engine.containers().pid(id).orElse(0);
+  }
+
+  @Override
   public List<Long> pids(String id) {
     return engine.containers().pids(id);
   }

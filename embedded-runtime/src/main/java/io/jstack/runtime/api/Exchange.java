@@ -47,6 +47,9 @@ final class Exchange {
   private final QueryStringDecoder query;
   private final InputStream body;
 
+  /** Headers for the answer beyond those every answer has ({@link #header}). */
+  private final Map<String, String> headers = new java.util.LinkedHashMap<>();
+
   Exchange(
       ChannelHandlerContext ctx,
       HttpRequest request,
@@ -213,6 +216,11 @@ final class Exchange {
 
   // ------------------------------------------------------------------ answers
 
+  /** Adds header {@code name} to the answer this exchange sends next. */
+  void header(String name, String value) {
+    headers.put(name, value);
+  }
+
   void json(HttpResponseStatus status, JsonNode value) {
     try {
       send(status, "application/json", JSON.writeValueAsBytes(value));
@@ -260,6 +268,7 @@ final class Exchange {
     }
     r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     r.headers().set("Api-Version", EngineServer.API_VERSION);
+    headers.forEach(r.headers()::set);
     ctx.writeAndFlush(r);
   }
 
@@ -269,6 +278,7 @@ final class Exchange {
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     head.headers().set("Api-Version", EngineServer.API_VERSION);
+    headers.forEach(head.headers()::set);
     ctx.writeAndFlush(head);
   }
 

@@ -26,7 +26,7 @@ final class ExecRoutes {
             "/exec/{id}/json",
             x -> x.json(HttpResponseStatus.OK, inspect(engine.exec(x.path("id")))))
         .add(HttpMethod.POST, "/exec/{id}/resize", this::resize)
-        .add(HttpMethod.POST, "/exec/{id}/start", this::start);
+        .addHijacking(HttpMethod.POST, "/exec/{id}/start", this::start);
   }
 
   private void create(Exchange x) {

@@ -302,7 +302,10 @@ final class ImageRoutes {
             created = Instant.EPOCH;
           }
           i.put("Created", created.getEpochSecond());
-          i.put("Size", img.layers().stream().mapToLong(ImageStore.Layer::size).sum());
+          long size = img.layers().stream().mapToLong(ImageStore.Layer::size).sum();
+          i.put("Size", size);
+          // Gone from API 1.44 on, but docker-java 3.4 (Testcontainers 1.x) still reads it.
+          i.put("VirtualSize", size);
           i.put("SharedSize", -1);
           i.put("Containers", -1);
           i.set("Labels", labels.isObject() ? labels : Exchange.JSON.createObjectNode());
@@ -351,10 +354,13 @@ final class ImageRoutes {
                 (k.contains("@") ? digests : tags).add(familiar(k));
               }
             });
+    i.put("Parent", "");
     i.put("Created", img.config().path("created").asText(Instant.EPOCH.toString()));
     i.put("Architecture", img.config().path("architecture").asText());
     i.put("Os", img.config().path("os").asText());
-    i.put("Size", img.layers().stream().mapToLong(ImageStore.Layer::size).sum());
+    long size = img.layers().stream().mapToLong(ImageStore.Layer::size).sum();
+    i.put("Size", size);
+    i.put("VirtualSize", size);
     i.set("Config", img.config().path("config"));
     i.put("Author", img.config().path("author").asText(""));
     i.put("Comment", lastComment(img.config()));

@@ -39,7 +39,7 @@ final class LogRoutes {
 
   void register(Router r) {
     r.add(HttpMethod.GET, "/containers/{id}/logs", this::logs)
-        .add(HttpMethod.POST, "/containers/{id}/attach", this::attach);
+        .addHijacking(HttpMethod.POST, "/containers/{id}/attach", this::attach);
   }
 
   private void logs(Exchange x) {

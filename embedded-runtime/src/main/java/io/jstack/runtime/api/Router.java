@@ -20,8 +20,16 @@ final class Router {
     void handle(Exchange x) throws IOException;
   }
 
-  /** One route; {@code streamsBody} routes read their request body as it arrives. */
-  record Route(HttpMethod method, List<String> pattern, Handler handler, boolean streamsBody) {}
+  /**
+   * One route; {@code streamsBody} routes read their request body as it arrives, {@code hijacks}
+   * routes may take the connection over (see {@link #addHijacking}).
+   */
+  record Route(
+      HttpMethod method,
+      List<String> pattern,
+      Handler handler,
+      boolean streamsBody,
+      boolean hijacks) {}
 
   /** A route that matched, with the values of its path parameters. */
   record Match(Route route, Map<String, String> parameters) {}
@@ -30,13 +38,24 @@ final class Router {
 
   /** Adds a route whose body, if any, is read whole before {@code handler} runs. */
   Router add(HttpMethod method, String pattern, Handler handler) {
-    routes.add(new Route(method, segments(pattern), handler, false));
+    routes.add(new Route(method, segments(pattern), handler, false, false));
+    return this;
+  }
+
+  /**
+   * Adds a route that may take the connection over (attach, exec start), whether or not the client
+   * asked for Docker's upgrade: dockerd hijacks these connections either way and a client that sent
+   * no {@code Upgrade} header (docker-java without stdin) reads the streams until the connection
+   * ends.
+   */
+  Router addHijacking(HttpMethod method, String pattern, Handler handler) {
+    routes.add(new Route(method, segments(pattern), handler, false, true));
     return this;
   }
 
   /** Adds a route whose handler reads the body as a stream while it arrives (uploads). */
   Router addStreaming(HttpMethod method, String pattern, Handler handler) {
-    routes.add(new Route(method, segments(pattern), handler, true));
+    routes.add(new Route(method, segments(pattern), handler, true, false));
     return this;
   }
 

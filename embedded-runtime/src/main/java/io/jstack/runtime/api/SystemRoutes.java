@@ -66,8 +66,16 @@ final class SystemRoutes {
     i.put(
         "ContainersRunning",
         all.stream().filter(c -> c.status() == Container.Status.running).count());
+    i.put(
+        "ContainersPaused",
+        all.stream().filter(c -> c.status() == Container.Status.paused).count());
+    i.put("ContainersStopped", all.stream().filter(c -> !c.alive()).count());
     i.put("Images", images.tags().size());
     i.put("DockerRootDir", engine.dataRoot().toString());
+    i.put("Driver", "overlay");
+    i.put("KernelVersion", System.getProperty("os.version"));
+    i.put("SystemTime", Instant.now().toString());
+    i.putArray("Labels");
     i.put("CgroupDriver", "cgroupfs");
     return i;
   }

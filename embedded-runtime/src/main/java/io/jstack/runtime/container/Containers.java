@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -305,6 +306,23 @@ public final class Containers {
       if (waitExit(id, Duration.ofSeconds(1)).isEmpty()) {
         throw e;
       }
+    }
+  }
+
+  /**
+   * The host pid of the container's process (runc's pidfile) while no exit is recorded: conmon has
+   * not reaped it, so the number is still that process's; empty before its start and after its end.
+   */
+  public OptionalLong pid(String id) {
+    Path pidFile = dir(id).resolve("pidfile");
+    if (exitCode(id).isPresent() || !Files.isReadable(pidFile)) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(Files.readString(pidFile).strip()));
+    } catch (IOException | NumberFormatException e) {
+      // Being written, or gone with the container: no process to name.
+      return OptionalLong.empty();
     }
   }
 

@@ -192,7 +192,7 @@ final class ContainerDns implements AutoCloseable {
         for (String a : e.getValue().aliases()) {
           aliased |= a.equalsIgnoreCase(name);
         }
-        if ((named || aliased) && store.withState(r).alive()) {
+        if ((named || aliased) && store.hasProcess(r)) {
           out.add(Subnet.parseAddress(e.getValue().address()));
         }
       }

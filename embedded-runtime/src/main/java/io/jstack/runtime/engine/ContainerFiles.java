@@ -25,15 +25,36 @@ final class ContainerFiles {
   }
 
   /**
-   * Where {@code path} of a container is on the host (resolved inside its root filesystem, never
-   * out of it).
+   * Where {@code path} of a container is on the host, as Docker's archive endpoints name it:
+   * resolved inside its root filesystem (never out of it), the links on the way followed but not a
+   * link that is its last element, unless the path ends in {@code /} or {@code /.} (a copy out of
+   * {@code /bin/sh} is the link, as dockerd's).
    *
    * @throws EngineException.NotFound when nothing is there
    */
   Path pathIn(String idOrName, String path) {
+    String trimmed = path.replaceAll("/+$", "");
+    String last = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    boolean keepLink =
+        !path.endsWith("/") && !last.isEmpty() && !last.equals(".") && !last.equals("..");
+    return locate(idOrName, path, keepLink);
+  }
+
+  /** Where {@code path} of a container is on the host, every link followed inside its root. */
+  private Path locate(String idOrName, String path, boolean keepLastLink) {
     Container c = store.require(idOrName);
     try {
-      Path p = RootPaths.resolve(containers.dir(c.record().id()).resolve("rootfs"), path);
+      Path root = containers.dir(c.record().id()).resolve("rootfs");
+      Path p;
+      if (keepLastLink) {
+        String trimmed = path.replaceAll("/+$", "");
+        int slash = trimmed.lastIndexOf('/');
+        p =
+            RootPaths.resolve(root, trimmed.substring(0, slash + 1))
+                .resolve(trimmed.substring(slash + 1));
+      } else {
+        p = RootPaths.resolve(root, path);
+      }
       if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new EngineException.NotFound(
             "Could not find the file " + path + " in container " + c.record().name());
@@ -48,7 +69,8 @@ final class ContainerFiles {
 
   /** Unpacks the tar stream {@code archive} into directory {@code dir} of a container. */
   void copyTo(String idOrName, String dir, InputStream archive) {
-    Path target = pathIn(idOrName, dir);
+    // The destination is a directory: a link to one is followed, as dockerd's extract does.
+    Path target = locate(idOrName, dir, false);
     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException(
           "the destination " + dir + " is not a directory in the container");

@@ -57,28 +57,6 @@ public record ContainerSettings(
     return !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
   }
 
-  /** This with another stop signal. */
-  ContainerSettings withStopSignal(@Nullable String changed) {
-    return new ContainerSettings(
-        image,
-        entrypoint,
-        cmd,
-        env,
-        workingDir,
-        user,
-        hostname,
-        domainname,
-        labels,
-        changed,
-        stopTimeout,
-        healthcheck,
-        exposedPorts,
-        volumes,
-        console,
-        host,
-        networks);
-  }
-
   /** This with other host settings. */
   ContainerSettings withHost(Host changed) {
     return new ContainerSettings(
@@ -101,8 +79,15 @@ public record ContainerSettings(
         networks);
   }
 
-  /** This with another healthcheck. */
-  ContainerSettings withHealthcheck(@Nullable Healthcheck changed) {
+  /**
+   * This with what its image gives where it gives nothing of its own, as dockerd's create stores
+   * it: the image's stop signal, the image's healthcheck under its own, and the image's labels
+   * beside its own (its own win), so that a label filter finds a container by its image's labels.
+   */
+  ContainerSettings withImageDefaults(io.jstack.runtime.image.ImageConfig defaults) {
+    Healthcheck fromImage = defaults.healthcheck();
+    Map<String, String> merged = new java.util.TreeMap<>(defaults.labels());
+    merged.putAll(labels);
     return new ContainerSettings(
         image,
         entrypoint,
@@ -112,10 +97,12 @@ public record ContainerSettings(
         user,
         hostname,
         domainname,
-        labels,
-        stopSignal,
+        merged,
+        stopSignal != null ? stopSignal : defaults.stopSignal(),
         stopTimeout,
-        changed,
+        fromImage == null
+            ? healthcheck
+            : healthcheck == null ? fromImage : healthcheck.over(fromImage),
         exposedPorts,
         volumes,
         console,
@@ -129,6 +116,8 @@ public record ContainerSettings(
    * @param networkMode {@code host}, {@code none}, {@code container:<id>}, a network's name, or
    *     empty or {@code default} for Docker's default network
    * @param binds {@code -v} style binds, {@code source:target[:options]}
+   * @param publishAllPorts Docker's {@code PublishAllPorts} ({@code run -P}): every port it or its
+   *     image exposes that {@code portBindings} does not bind goes to a free host port too
    * @param restartPolicy {@code no} (or empty), {@code always}, {@code unless-stopped} or {@code
    *     on-failure}
    * @param init whether an init runs as PID 1, or null for the engine's default (none)
@@ -143,6 +132,7 @@ public record ContainerSettings(
       List<String> binds,
       List<Mount> mounts,
       List<PortBinding> portBindings,
+      boolean publishAllPorts,
       String restartPolicy,
       int maximumRetryCount,
       boolean autoRemove,
@@ -174,6 +164,7 @@ public record ContainerSettings(
           binds,
           mounts,
           List.of(),
+          false,
           "no",
           0,
           false,
@@ -230,6 +221,7 @@ public record ContainerSettings(
           binds,
           changedMounts,
           portBindings,
+          publishAllPorts,
           restartPolicy,
           maximumRetryCount,
           autoRemove,
@@ -249,6 +241,34 @@ public record ContainerSettings(
           dns,
           tmpfs,
           changedTuning);
+    }
+
+    /**
+     * What it publishes: its port bindings, then with {@link #publishAllPorts} each of the {@code
+     * exposed} ports ({@code 8080/tcp} or {@code 8080}: the container's and its image's) that has
+     * no binding, on a free host port of every address, in the order of their numbers (as dockerd's
+     * {@code run -P}).
+     */
+    public List<PortBinding> published(java.util.Collection<String> exposed) {
+      List<PortBinding> out = new java.util.ArrayList<>(portBindings);
+      if (!publishAllPorts) {
+        return out;
+      }
+      java.util.Set<String> bound = new java.util.HashSet<>();
+      portBindings.forEach(b -> bound.add(b.containerPort() + "/" + b.protocol()));
+      java.util.SortedSet<String> ports =
+          new java.util.TreeSet<>(
+              java.util.Comparator.comparingInt((String p) -> Integer.parseInt(p.split("/")[0]))
+                  .thenComparing(java.util.Comparator.naturalOrder()));
+      exposed.forEach(p -> ports.add(p.contains("/") ? p : p + "/tcp"));
+      for (String p : ports) {
+        if (bound.add(p)) {
+          String[] portAndProtocol = p.split("/", 2);
+          out.add(
+              new PortBinding(Integer.parseInt(portAndProtocol[0]), portAndProtocol[1], "", ""));
+        }
+      }
+      return out;
     }
 
     /** Whether {@code no-new-privileges} is among its security options. */

@@ -159,6 +159,15 @@ final class ContainerStore {
   }
 
   /** {@code r} with its live state. */
+  /**
+   * Whether {@code r}'s process exists: it runs (or is paused), also in the first instants of a run
+   * before the record that says so is written, when the process may already ask the DNS for its own
+   * name or its peers'.
+   */
+  boolean hasProcess(ContainerRecord r) {
+    return withState(r).alive() || containers.pid(r.id()).isPresent();
+  }
+
   Container withState(ContainerRecord r) {
     Path dir = containers.dir(r.id());
     OptionalInt code = containers.exitCode(r.id());

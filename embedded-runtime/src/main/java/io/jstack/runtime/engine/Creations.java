@@ -6,7 +6,6 @@ import io.jstack.engine.Names;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.container.Signals;
-import io.jstack.runtime.image.Healthcheck;
 import io.jstack.runtime.image.ImageConfig;
 import io.jstack.runtime.image.ImageStore;
 import java.nio.file.Path;
@@ -84,18 +83,7 @@ final class Creations {
     Map<String, Endpoint> endpoints = Map.of();
     try {
       String id = Ids.random();
-      Healthcheck own = requested.healthcheck();
-      Healthcheck fromImage = image.defaults().healthcheck();
-      ContainerSettings withHealth =
-          fromImage == null
-              ? requested
-              : requested.withHealthcheck(own == null ? fromImage : own.over(fromImage));
-      // As dockerd's create, the image's STOPSIGNAL unless it gives its own: what stop sends.
-      String imageStop = image.defaults().stopSignal();
-      ContainerSettings settings =
-          requested.stopSignal() == null && imageStop != null
-              ? withHealth.withStopSignal(imageStop)
-              : withHealth;
+      ContainerSettings settings = requested.withImageDefaults(image.defaults());
       endpoints = attachments.endpoints(id, settings);
       ContainerRecord planned =
           new ContainerRecord(

@@ -47,7 +47,7 @@ public final class EmbeddedEngine {
 
   private final ContainerStore store;
   private final Events events;
-  private final PublishedPorts ports = new PublishedPorts();
+  private final PublishedPorts ports;
   private final ContainerDns dns;
   private final NetworkAttachments attachments;
   private final Tunings tunings;
@@ -80,6 +80,13 @@ public final class EmbeddedEngine {
   public EmbeddedEngine(DataRoot root, RuntimeTools tools) {
     this.root = root;
     this.images = ImageStore.open(root);
+    this.ports =
+        new PublishedPorts(
+            imageId ->
+                images
+                    .find(imageId)
+                    .map(m -> images.image(m).defaults().exposedPorts())
+                    .orElse(List.of()));
     this.containers = new Containers(root, tools);
     this.volumes = new Volumes(root);
     this.networks = new Networks(root);
@@ -360,7 +367,7 @@ public final class EmbeddedEngine {
 
   /**
    * Where {@code path} of a container is on the host (resolved inside its root filesystem, never
-   * out of it).
+   * out of it; a link that is its last element is not followed unless it ends in {@code /}).
    *
    * @throws EngineException.NotFound when nothing is there
    */

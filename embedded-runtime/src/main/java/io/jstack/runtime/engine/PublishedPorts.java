@@ -5,6 +5,7 @@ import io.jstack.runtime.network.PortProxy;
 import io.jstack.runtime.network.Subnet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +15,13 @@ import org.jspecify.annotations.Nullable;
  * restart) gets the same ones.
  */
 final class PublishedPorts implements AutoCloseable {
+  private final Function<String, List<String>> imagePorts;
   private @Nullable PortProxy ports;
+
+  /** {@code imagePorts}: the ports an image (by its id) exposes, none when it is gone. */
+  PublishedPorts(Function<String, List<String>> imagePorts) {
+    this.imagePorts = imagePorts;
+  }
 
   /** Closes every published port (the engine stops; its containers run on, unpublished). */
   @Override
@@ -47,7 +54,9 @@ final class PublishedPorts implements AutoCloseable {
     List<PublishedPort> before = r.publishedPorts();
     int i = 0;
     try {
-      for (ContainerSettings.PortBinding b : r.settings().host().portBindings()) {
+      List<String> exposed = new ArrayList<>(r.settings().exposedPorts());
+      exposed.addAll(imagePorts.apply(r.imageId()));
+      for (ContainerSettings.PortBinding b : r.settings().host().published(exposed)) {
         int had = i < before.size() ? before.get(i).hostPort() : 0;
         int bound =
             bind(

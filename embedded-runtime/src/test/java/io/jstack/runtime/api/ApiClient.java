@@ -38,7 +38,12 @@ final class ApiClient implements AutoCloseable {
   }
 
   /** An answer, read whole. */
-  record Answer(int status, String contentType, String apiVersion, byte[] bytes) {
+  record Answer(
+      int status,
+      String contentType,
+      String apiVersion,
+      byte[] bytes,
+      @org.jspecify.annotations.Nullable String pathStat) {
     String text() {
       return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -87,7 +92,12 @@ final class ApiClient implements AutoCloseable {
   Answer send(HttpRequest request) {
     try (HttpResponse r = transport.execute(request)) {
       byte[] body = request.method().equals("HEAD") ? new byte[0] : r.bytes();
-      return new Answer(r.status(), r.header("Content-Type"), r.header("Api-Version"), body);
+      return new Answer(
+          r.status(),
+          r.header("Content-Type"),
+          r.header("Api-Version"),
+          body,
+          r.header("X-Docker-Container-Path-Stat"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

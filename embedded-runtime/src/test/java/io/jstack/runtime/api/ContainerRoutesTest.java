@@ -21,6 +21,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,7 @@ class ContainerRoutesTest {
     assertThat(web.path("State").asText()).isEqualTo("running");
     assertThat(web.path("Status").asText()).startsWith("Up ");
     assertThat(web.path("Labels").path("tier").asText()).isEqualTo("front");
+    assertThat(web.path("HostConfig").path("NetworkMode").asText()).isEqualTo("bridge");
     // No endpoint: the network mode names its only network.
     assertThat(web.path("NetworkSettings").path("Networks").has("bridge")).isTrue();
   }
@@ -227,6 +230,10 @@ class ContainerRoutesTest {
     assertThat(i.path("Config").path("Env").toString()).isEqualTo("[\"A=1\"]");
     assertThat(i.path("State").path("Status").asText()).isEqualTo("running");
     assertThat(i.path("State").path("Running").asBoolean()).isTrue();
+    assertThat(i.path("State").path("Pid").asLong())
+        .as("its process, as the engine names it")
+        .isEqualTo(ProcessHandle.current().pid());
+    assertThat(i.path("State").path("Error").asText("missing")).isEmpty();
     assertThat(i.path("State").path("StartedAt").asText()).isEqualTo(Fixtures.STARTED.toString());
     assertThat(i.path("State").path("FinishedAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
     assertThat(i.path("State").has("Health")).isFalse();
@@ -245,6 +252,8 @@ class ContainerRoutesTest {
     assertThat(state.path("Status").asText()).isEqualTo("exited");
     assertThat(state.path("Running").asBoolean()).isFalse();
     assertThat(state.path("ExitCode").asInt()).isEqualTo(3);
+    assertThat(state.path("Pid").asLong()).as("no process: 0, as dockerd").isZero();
+    assertThat(state.has("Pid")).isTrue();
     assertThat(state.path("FinishedAt").asText())
         .isEqualTo(Fixtures.STARTED.plusSeconds(60).toString());
   }
@@ -446,6 +455,33 @@ class ContainerRoutesTest {
     assertThat(i.path("NetworkSettings").path("Ports").size())
         .as("a container that does not run publishes nothing")
         .isZero();
+  }
+
+  @Test
+  void create_withPublishAllPorts_publishesEveryExposedPortWithoutABinding_inOrder() {
+    api.post(
+        "/containers/create",
+        "{'Image': 'alpine', 'ExposedPorts': {'9000/tcp': {}, '53/udp': {}},"
+            + " 'HostConfig': {'PublishAllPorts': true,"
+            + " 'PortBindings': {'9000/tcp': [{'HostIp': '127.0.0.1', 'HostPort': '9000'}]}}}");
+    ContainerSettings.Host h = engine.created.host();
+
+    assertThat(h.publishAllPorts()).isTrue();
+    assertThat(h.published(List.of("9000/tcp", "53/udp", "80", "53/tcp", "443/tcp")))
+        .as("its own binding first, then the image's ports and its own by number")
+        .containsExactly(
+            new ContainerSettings.PortBinding(9000, "tcp", "127.0.0.1", "9000"),
+            new ContainerSettings.PortBinding(53, "tcp", "", ""),
+            new ContainerSettings.PortBinding(53, "udp", "", ""),
+            new ContainerSettings.PortBinding(80, "tcp", "", ""),
+            new ContainerSettings.PortBinding(443, "tcp", "", ""));
+    assertThat(CreateBody.hostConfig(h).path("PublishAllPorts").asBoolean()).isTrue();
+
+    api.post("/containers/create", "{'Image': 'alpine', 'ExposedPorts': {'80/tcp': {}}}");
+    assertThat(engine.created.host().publishAllPorts()).isFalse();
+    assertThat(engine.created.host().published(List.of("80/tcp")))
+        .as("without it, exposing publishes nothing")
+        .isEmpty();
   }
 
   @Test
@@ -662,6 +698,43 @@ class ContainerRoutesTest {
       }
     }
     assertThat(entries).containsExactly("etc/", "etc/hostname web\n");
+  }
+
+  @Test
+  void archive_head_statsThePath_inDockersHeader_asTheDockerCliReadsIt() throws IOException {
+    Path etc = Files.createDirectories(dir.resolve("rootfs/etc"));
+    Path hostname = Files.writeString(etc.resolve("hostname"), "web\n");
+    Files.setPosixFilePermissions(hostname, PosixFilePermissions.fromString("rw-r-----"));
+    Path link = Files.createSymbolicLink(etc.resolve("name"), Path.of("hostname"));
+    engine.paths.put("web:/etc/", etc);
+    engine.paths.put("web:/etc/hostname", hostname);
+    engine.paths.put("web:/etc/name", link);
+
+    ApiClient.Answer file = api.head("/containers/web/archive?path=/etc/hostname");
+    JsonNode fileStat = stat(file);
+    JsonNode dirStat = stat(api.head("/containers/web/archive?path=/etc/"));
+    JsonNode linkStat = stat(api.head("/containers/web/archive?path=/etc/name"));
+
+    assertThat(file.status()).isEqualTo(200);
+    assertThat(fileStat.path("name").asText()).isEqualTo("hostname");
+    assertThat(fileStat.path("size").asLong()).isEqualTo(4);
+    assertThat(fileStat.path("mode").asLong()).as("Go's os.FileMode of rw-r-----").isEqualTo(0640);
+    assertThat(fileStat.path("linkTarget").asText("missing")).isEmpty();
+    assertThat(Instant.parse(fileStat.path("mtime").asText()))
+        .isEqualTo(Files.getLastModifiedTime(hostname).toInstant());
+    assertThat(dirStat.path("name").asText()).isEqualTo("etc");
+    assertThat(dirStat.path("mode").asLong() >>> 31).as("os.ModeDir").isEqualTo(1);
+    assertThat(linkStat.path("mode").asLong() & (1L << 27)).as("os.ModeSymlink").isNotZero();
+    assertThat(linkStat.path("linkTarget").asText()).isEqualTo("/etc/hostname");
+    assertThat(stat(api.get("/containers/web/archive?path=/etc/hostname")))
+        .as("the copy out says it too")
+        .isEqualTo(fileStat);
+    assertThat(api.head("/containers/web/archive?path=/nothing").status()).isEqualTo(404);
+  }
+
+  private static JsonNode stat(ApiClient.Answer a) throws IOException {
+    assertThat(a.pathStat()).as("X-Docker-Container-Path-Stat of a " + a.status()).isNotNull();
+    return Exchange.JSON.readTree(java.util.Base64.getDecoder().decode(a.pathStat()));
   }
 
   @Test

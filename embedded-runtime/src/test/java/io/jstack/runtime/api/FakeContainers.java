@@ -149,6 +149,12 @@ final class FakeContainers implements ContainerService, LogService, StatsService
     return exitCode;
   }
 
+  /** Its process is this JVM, while it runs. */
+  @Override
+  public long pid(String id) {
+    return ProcessHandle.current().pid();
+  }
+
   @Override
   public List<Long> pids(String id) {
     return List.of(ProcessHandle.current().pid());

@@ -106,6 +106,7 @@ class ImageRoutesTest {
     assertThat(alpine.path("RepoDigests").toString()).isEqualTo("[\"alpine@sha256:m1\"]");
     assertThat(alpine.path("Created").asLong()).isEqualTo(1767323045L);
     assertThat(alpine.path("Size").asLong()).isEqualTo(123);
+    assertThat(alpine.path("VirtualSize").asLong()).as("docker-java 3.4 reads it").isEqualTo(123);
     assertThat(alpine.path("Labels").path("maintainer").asText()).isEqualTo("me");
     JsonNode unnamed =
         list.findParents("Id").stream()
@@ -140,6 +141,8 @@ class ImageRoutesTest {
     assertThat(i.path("Id").asText()).isEqualTo("sha256:c2");
     assertThat(i.path("RepoTags").toString()).isEqualTo("[\"" + APP + "\"]");
     assertThat(i.path("Size").asLong()).isEqualTo(5);
+    assertThat(i.path("VirtualSize").asLong()).isEqualTo(5);
+    assertThat(i.path("Parent").asText("missing")).isEmpty();
     JsonNode alpine = api.get("/images/" + ALPINE + "/json").json();
     assertThat(alpine.path("Architecture").asText()).isEqualTo("amd64");
     assertThat(alpine.path("Os").asText()).isEqualTo("linux");

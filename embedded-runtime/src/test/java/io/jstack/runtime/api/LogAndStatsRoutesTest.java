@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Real HTTP against fakes; a route that hangs fails the test instead. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -118,15 +120,21 @@ class LogAndStatsRoutesTest {
         .containsExactly("1:part", "1:ial\n");
   }
 
-  @Test
-  void attach_replaysTheLogOverTheConnectionTakenOver_untilTheRunEnds() throws IOException {
+  /**
+   * With or without Docker's upgrade asked for: a client that sent no {@code Upgrade} header
+   * (docker-java without stdin) gets a 200 and reads the frames until the connection ends.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void attach_replaysTheLogOverTheConnectionTakenOver_untilTheRunEnds(boolean upgrade)
+      throws IOException {
     List<String> frames = new ArrayList<>();
-    try (HttpResponse r =
-        api.open(
-            HttpRequest.post("/containers/web/attach?stream=1&stdout=1&stderr=1&logs=1")
-                .upgrading())) {
-      assertThat(r.status()).isEqualTo(101);
-      DataInputStream in = new DataInputStream(r.connection().input());
+    HttpRequest attach =
+        HttpRequest.post("/containers/web/attach?stream=1&stdout=1&stderr=1&logs=1");
+    try (HttpResponse r = api.open(upgrade ? attach.upgrading() : attach)) {
+      assertThat(r.status()).isEqualTo(upgrade ? 101 : 200);
+      assertThat(r.header("Content-Type")).isEqualTo("application/vnd.docker.multiplexed-stream");
+      DataInputStream in = new DataInputStream(upgrade ? r.connection().input() : r.body());
       for (int i = 0; i < 4; i++) {
         int stream = in.readInt() >>> 24;
         byte[] payload = new byte[in.readInt()];

@@ -78,6 +78,10 @@ class SystemRoutesTest {
 
     assertThat(i.path("Containers").asInt()).isEqualTo(3);
     assertThat(i.path("ContainersRunning").asInt()).as("a paused one does not run").isEqualTo(1);
+    assertThat(i.path("ContainersPaused").asInt()).isEqualTo(1);
+    assertThat(i.path("ContainersStopped").asInt()).isEqualTo(1);
+    assertThat(i.path("KernelVersion").asText()).isEqualTo(System.getProperty("os.version"));
+    assertThat(i.path("Labels").isArray()).as("docker-java reads a list").isTrue();
     assertThat(i.path("Images").asInt()).isEqualTo(2);
     assertThat(i.path("DockerRootDir").asText()).isEqualTo("/var/lib/jstack");
     assertThat(i.path("OSType").asText()).isEqualTo("linux");

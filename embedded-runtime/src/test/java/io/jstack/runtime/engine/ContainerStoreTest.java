@@ -1,0 +1,56 @@
+package io.jstack.runtime.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.container.Containers;
+import io.jstack.runtime.container.RuntimeTools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A container's state from its record and the files runc and conmon leave (no runtime runs). */
+class ContainerStoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void hasProcess_fromRuncsPidfile_alsoBeforeItsStartIsRecorded_untilConmonRecordsTheExit()
+      throws Exception {
+    DataRoot root = new DataRoot(dir);
+    Containers containers =
+        new Containers(root, new RuntimeTools(Path.of("/bin/false"), Path.of("/bin/false"), null));
+    ContainerStore store = new ContainerStore(root, containers);
+    ContainerRecord r =
+        new ContainerRecord(
+            "c1",
+            "web",
+            "busybox",
+            "sha256:c0nf19",
+            Instant.parse("2026-01-02T03:04:05Z"),
+            ContainerSettingsTest.settings(Map.of(), null),
+            List.of("true"),
+            Map.of(),
+            List.of(),
+            List.of(),
+            null,
+            0,
+            false);
+    Path bundle = Files.createDirectories(containers.dir("c1"));
+
+    assertThat(store.hasProcess(r)).as("created, never started").isFalse();
+
+    Files.writeString(bundle.resolve("pidfile"), "4242");
+    assertThat(store.withState(r).status())
+        .as("its start is not recorded yet")
+        .isEqualTo(Container.Status.created);
+    assertThat(store.hasProcess(r)).as("but runc started its process: the DNS answers").isTrue();
+
+    Files.createDirectories(bundle.resolve("exits"));
+    Files.writeString(bundle.resolve("exits/c1"), "0");
+    assertThat(store.hasProcess(r)).as("conmon recorded its exit").isFalse();
+  }
+}
