@@ -1,7 +1,7 @@
 package io.jstack.cli.internal;
 
+import io.jstack.engine.DaemonLauncher;
 import io.jstack.runtime.DataRoot;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,14 +10,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How the embedded engine's process is started: the same JVM and class path as this one, working in
- * {@code /} with a umask of 022, so that the engine depends on neither the directory nor the umask
- * of whoever started it (a deleted working directory would fail every container start; a umask of
- * 077 would make the files it writes for containers unreadable to their users).
+ * How the embedded engine's process is started: as {@link DaemonLauncher} starts jstack's daemons
+ * (this JVM and class path, in {@code /}, umask 022), running {@code jstack engine}.
  */
 public final class EngineProcess {
   /** The umask a daemon runs with, whatever its caller's. */
-  static final int UMASK = 0022;
+  static final int UMASK = DaemonLauncher.UMASK;
 
   private EngineProcess() {}
 
@@ -31,42 +29,25 @@ public final class EngineProcess {
       @Nullable String dnsUpstream,
       @Nullable String group,
       boolean newSession) {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // sh sets the umask (the JVM cannot), then becomes the engine.
-    List<String> cmd =
+    List<String> args =
         new ArrayList<>(
             List.of(
-                "/bin/sh",
-                "-c",
-                "umask 0" + Integer.toOctalString(UMASK) + " && exec \"$@\"",
-                "sh"));
-    if (newSession) {
-      cmd.add("setsid");
-    }
-    cmd.addAll(
-        List.of(
-            java,
-            "-XX:+UseSerialGC",
-            "-Dio.netty.jfr.enabled=false",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.jstack.cli.Main",
-            "--data-root",
-            root.path().toAbsolutePath().toString(),
-            "engine",
-            "--socket",
-            socket.toAbsolutePath().toString()));
+                "--data-root",
+                root.path().toAbsolutePath().toString(),
+                "engine",
+                "--socket",
+                socket.toAbsolutePath().toString()));
     if (dnsUpstream != null && !dnsUpstream.isBlank()) {
-      cmd.addAll(List.of("--dns-upstream", dnsUpstream));
+      args.addAll(List.of("--dns-upstream", dnsUpstream));
     }
     if (group != null) {
-      cmd.addAll(List.of("--group", group));
+      args.addAll(List.of("--group", group));
     }
-    return new ProcessBuilder(cmd).directory(new File("/"));
+    return DaemonLauncher.java(
+        newSession,
+        List.of("-XX:+UseSerialGC", "-Dio.netty.jfr.enabled=false"),
+        "io.jstack.cli.Main",
+        args);
   }
 
   /**
