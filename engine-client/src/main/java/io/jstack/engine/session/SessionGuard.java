@@ -11,6 +11,7 @@ import io.jstack.engine.http.NettyTransport;
 import io.jstack.engine.session.internal.Watchdog;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -213,29 +214,35 @@ public final class SessionGuard implements AutoCloseable {
     }
   }
 
-  /** The connection to the session's host, whichever it is. */
-  private interface Link extends AutoCloseable {
-    BufferedReader in();
+  /**
+   * The connection to the session's host, whichever it is: its answers (read off the caller's
+   * thread by {@code reader}, so that a dead host cannot hang it), where commands go, why it may
+   * have gone (for messages), and how to let it go.
+   */
+  private record Link(
+      BufferedReader in,
+      OutputStream out,
+      ExecutorService reader,
+      String whyGone,
+      Runnable release) {
+    Link(InputStream answers, OutputStream out, String whyGone, Runnable release) {
+      this(
+          new BufferedReader(new InputStreamReader(answers, StandardCharsets.UTF_8)),
+          out,
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "jstack-session-guard");
+                t.setDaemon(true);
+                return t;
+              }),
+          whyGone,
+          release);
+    }
 
-    OutputStream out();
-
-    /** Reads answers off the caller's thread, so that a dead host cannot hang it. */
-    ExecutorService reader();
-
-    /** For messages: why the host went. */
-    String whyGone();
-
-    @Override
-    void close();
-  }
-
-  private static ExecutorService readerThread() {
-    return Executors.newSingleThreadExecutor(
-        r -> {
-          Thread t = new Thread(r, "jstack-session-guard");
-          t.setDaemon(true);
-          return t;
-        });
+    void close() {
+      reader.shutdownNow();
+      release.run();
+    }
   }
 
   /** The embedded engine's session endpoint, on a connection the engine takes over. */
@@ -262,38 +269,15 @@ public final class SessionGuard implements AutoCloseable {
               + " to a session request: it is no jstack engine with sessions (upgrade it)");
     }
     HttpConnection c = response.connection();
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(c.input(), StandardCharsets.UTF_8));
-    ExecutorService reader = readerThread();
-    return new Link() {
-      @Override
-      public BufferedReader in() {
-        return in;
-      }
-
-      @Override
-      public OutputStream out() {
-        return c.output();
-      }
-
-      @Override
-      public ExecutorService reader() {
-        return reader;
-      }
-
-      @Override
-      public String whyGone() {
-        return "the engine closed the session's connection (was it stopped?)";
-      }
-
-      @Override
-      public void close() {
-        reader.shutdownNow();
-        c.close();
-        response.close();
-        transport.close();
-      }
-    };
+    return new Link(
+        c.input(),
+        c.output(),
+        "the engine closed the session's connection (was it stopped?)",
+        () -> {
+          c.close();
+          response.close();
+          transport.close();
+        });
   }
 
   /** A watchdog process of this JVM's class path, hosting the session over its stdin/stdout. */
@@ -322,41 +306,18 @@ public final class SessionGuard implements AutoCloseable {
     } catch (IOException e) {
       throw new EngineException("could not start the session watchdog: " + e.getMessage(), e);
     }
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    ExecutorService reader = readerThread();
-    return new Link() {
-      @Override
-      public BufferedReader in() {
-        return in;
-      }
-
-      @Override
-      public OutputStream out() {
-        return p.getOutputStream();
-      }
-
-      @Override
-      public ExecutorService reader() {
-        return reader;
-      }
-
-      @Override
-      public String whyGone() {
-        return "the watchdog (pid " + p.pid() + ") ended; see " + log;
-      }
-
-      @Override
-      public void close() {
-        reader.shutdownNow();
-        try {
-          p.getOutputStream().close();
-          // It exits once its sweep is done; nothing to wait for here.
-          p.getInputStream().close();
-        } catch (IOException ignored) {
-          // It is gone already.
-        }
-      }
-    };
+    return new Link(
+        p.getInputStream(),
+        p.getOutputStream(),
+        "the watchdog (pid " + p.pid() + ") ended; see " + log,
+        () -> {
+          try {
+            // It exits once its sweep is done; nothing to wait for here.
+            p.getOutputStream().close();
+            p.getInputStream().close();
+          } catch (IOException ignored) {
+            // It is gone already.
+          }
+        });
   }
 }
