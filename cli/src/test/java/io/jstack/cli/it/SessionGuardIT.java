@@ -132,6 +132,11 @@ class SessionGuardIT {
         .untilAsserted(() -> assertThat(leftOf(a.project, sa.anonymous)).isEqualTo(none()));
     System.out.println(
         kind + ": killed JVM's stack gone after " + Duration.between(killed, Instant.now()));
+    // As the docker CLI sees it too.
+    String label = "label=" + ProjectRemoval.PROJECT_LABEL + "=" + a.project;
+    assertThat(stack.dockerLines("ps", "-aq", "--filter", label)).isEmpty();
+    assertThat(stack.dockerLines("network", "ls", "-q", "--filter", label)).isEmpty();
+    assertThat(stack.dockerLines("volume", "ls", "-q", "--filter", label)).isEmpty();
 
     // The other JVM's stack is as it was: the same containers, the app still running.
     Stack after = stackOf(b.project);
