@@ -213,6 +213,40 @@ class SessionGuardIT {
     assertSessionsEnd(kind);
   }
 
+  @org.junit.jupiter.api.Test
+  void anEngineRestart_underALiveJvm_theGuardTakesItsSessionUpAgain() throws Exception {
+    on(EngineKind.EMBEDDED);
+    Child e = start("resumed");
+    e.ready(EngineKind.EMBEDDED);
+    Stack before = stackOf(e.project);
+    before.assertComplete();
+    List<Path> record = records();
+    assertThat(record).hasSize(1);
+
+    // The engine dies under the live JVM; the next command starts another.
+    Path log = dir.resolve("data/engine.log");
+    long logged = Files.size(log);
+    stack.killTheEngine();
+    engine.close();
+    stack.ok("ps");
+    engine = DockerEngine.connect(address);
+    // The guard comes back to the new engine on its own, with the same session.
+    String connected = "client pid " + e.process.pid() + " ";
+    Awaitility.await()
+        .atMost(WITHIN)
+        .untilAsserted(
+            () -> assertThat(Files.readString(log).substring((int) logged)).contains(connected));
+    assertThat(records()).isEqualTo(record);
+    assertThat(stackOf(e.project)).isEqualTo(before);
+
+    // So its death is noticed by the new engine.
+    kill9(e.process);
+    Awaitility.await()
+        .atMost(WITHIN)
+        .untilAsserted(() -> assertThat(leftOf(e.project, before.anonymous)).isEqualTo(none()));
+    assertSessionsEnd(EngineKind.EMBEDDED);
+  }
+
   // ------------------------------------------------------------------ the children
 
   /** A {@link GuardedStack} JVM and its project. */

@@ -19,8 +19,10 @@ import java.util.function.Consumer;
  * {@code POST /jstack/session}, jstack's own: a session held on the connection, which the engine
  * takes over as an attach's ({@code Upgrade: tcp}) and serves as {@link SessionHost} says. When the
  * connection ends without {@code close} (its client died), the session's projects are removed after
- * the grace the client asked for ({@code ?grace=MILLIS}, at most a minute). The records live in
- * {@code DATA-ROOT/sessions}; {@link #sweep} at the engine's start clears those of dead owners.
+ * the grace the client asked for ({@code ?grace=MILLIS}, at most a minute). A client whose
+ * connection was lost (the engine restarted) takes its session up again with {@code ?resume=ID}
+ * (the id the host sent first), as long as it is the session's owner. The records live in {@code
+ * DATA-ROOT/sessions}; {@link #sweep} at the engine's start clears those of dead owners.
  */
 final class SessionRoutes {
   private static final Duration MAX_GRACE = Duration.ofMinutes(1);
@@ -87,7 +89,7 @@ final class SessionRoutes {
               h.send(Hijacked.TERMINAL, b, off, len);
             }
           };
-      new SessionHost(records, self, grace, log).serve(owner, commands, answers);
+      new SessionHost(records, self, grace, log).serve(owner, x.param("resume"), commands, answers);
     }
   }
 }

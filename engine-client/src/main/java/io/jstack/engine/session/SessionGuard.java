@@ -1,30 +1,13 @@
 package io.jstack.engine.session;
 
-import io.jstack.engine.DaemonLauncher;
 import io.jstack.engine.EngineAddress;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.docker.DockerEngine;
-import io.jstack.engine.http.HttpConnection;
-import io.jstack.engine.http.HttpRequest;
-import io.jstack.engine.http.HttpResponse;
-import io.jstack.engine.http.NettyTransport;
-import io.jstack.engine.session.internal.Watchdog;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * ({@code POST /jstack/session}, taken over like an attach); on any other Docker API engine a small
  * watchdog process is started from this JVM's class path (no installation needed) and fed through a
  * pipe, whose end tells it the JVM is gone. Which one is decided by the engine's {@code /info}.
+ * When the embedded engine restarts under a live guard (it was killed, say), the guard takes its
+ * session up again on the new engine within {@link #RECONNECT_FOR}.
  *
  * <pre>{@code
  * try (SessionGuard guard = SessionGuard.open(address)) {
@@ -59,17 +44,22 @@ public final class SessionGuard implements AutoCloseable {
    */
   public static final String RECORDS_PROPERTY = "jstack.sessions.dir";
 
+  /** How long a guard tries to take its session up again on a restarted embedded engine. */
+  public static final Duration RECONNECT_FOR = Duration.ofMinutes(2);
+
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Link link;
-  private final String engine;
+  private final EngineAddress address;
+  private final Duration grace;
   private final boolean embedded;
   private final Set<String> watched = new TreeSet<>();
+  private @Nullable HostLink link;
+  private String session = "";
   private boolean closed;
 
-  private SessionGuard(Link link, String engine, boolean embedded) {
-    this.link = link;
-    this.engine = engine;
+  private SessionGuard(EngineAddress address, Duration grace, boolean embedded) {
+    this.address = address;
+    this.grace = grace;
     this.embedded = embedded;
   }
 
@@ -94,13 +84,9 @@ public final class SessionGuard implements AutoCloseable {
       // jstack's engine names itself in its version; dockerd and Podman do not.
       embedded = docker.info().version().startsWith("jstack");
     }
-    Link link = embedded ? engineLink(address, grace) : watchdogLink(address, grace);
-    SessionGuard guard = new SessionGuard(link, address.toString(), embedded);
-    String hello = guard.readAnswer();
-    if (!hello.startsWith("session ")) {
-      link.close();
-      throw new EngineException(
-          "could not open a session guard on " + address + ": it answered \"" + hello + "\"");
+    SessionGuard guard = new SessionGuard(address, grace, embedded);
+    synchronized (guard) {
+      guard.connect(null);
     }
     return guard;
   }
@@ -154,54 +140,105 @@ public final class SessionGuard implements AutoCloseable {
     try {
       send("close");
     } finally {
-      link.close();
+      if (link != null) {
+        link.close();
+      }
     }
   }
 
   @Override
   public String toString() {
-    return "session guard on " + engine + (embedded ? " (held by the engine)" : " (watchdog)");
+    return "session guard on " + address + (embedded ? " (held by the engine)" : " (watchdog)");
+  }
+
+  /** Opens the session, or takes {@code resume} up again; the host has recorded it on return. */
+  private void connect(@Nullable String resume) {
+    HostLink l =
+        embedded
+            ? HostLink.toEngine(address, grace, resume, this::lost)
+            : HostLink.toWatchdog(address, grace, recordsDir(), this::lost);
+    try {
+      String hello = l.next(ANSWER_TIMEOUT, address.toString());
+      if (!hello.startsWith("session ")) {
+        throw new EngineException(
+            "could not open a session guard on " + address + ": it answered \"" + hello + "\"");
+      }
+      session = hello.substring("session ".length());
+    } catch (RuntimeException e) {
+      l.close();
+      throw e;
+    }
+    link = l;
+  }
+
+  /**
+   * {@code gone}'s connection ended. Unless the guard was closed, the embedded engine went (a
+   * watchdog's end is final): take the session up again once an engine answers.
+   */
+  private void lost(HostLink gone) {
+    synchronized (this) {
+      if (closed || gone != link || !embedded) {
+        return;
+      }
+    }
+    Thread t = new Thread(() -> resume(gone), "jstack-session-resume");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void resume(HostLink gone) {
+    long deadline = System.nanoTime() + RECONNECT_FOR.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      synchronized (this) {
+        if (closed || gone != link) {
+          return;
+        }
+        try {
+          connect(session);
+          gone.close();
+          // A new engine may not have found the record (a data root wiped meanwhile): again.
+          for (String p : watched) {
+            send("watch " + p);
+          }
+          return;
+        } catch (EngineException notYet) {
+          // No engine answers yet.
+        }
+      }
+    }
+  }
+
+  private static Path recordsDir() {
+    String dir = System.getProperty(RECORDS_PROPERTY);
+    return dir != null && !dir.isBlank()
+        ? Path.of(dir).toAbsolutePath()
+        : SessionRecords.defaultDir(System.getenv());
   }
 
   private void send(String command) {
     if (closed && !command.equals("close")) {
-      throw new IllegalStateException("the session guard on " + engine + " is closed");
+      throw new IllegalStateException("the session guard on " + address + " is closed");
+    }
+    HostLink l = link;
+    if (l == null) {
+      throw new IllegalStateException("the session guard on " + address + " is not open");
     }
     try {
-      link.out().write((command + "\n").getBytes(StandardCharsets.UTF_8));
-      link.out().flush();
+      l.send(command);
     } catch (IOException e) {
       throw new EngineException(
-          "the session guard on " + engine + " lost its host (" + e.getMessage() + ")", e);
+          "the session guard on " + address + " lost its host (" + e.getMessage() + ")", e);
     }
-    String answer = readAnswer();
+    String answer = l.next(ANSWER_TIMEOUT, address.toString());
     if (!answer.equals("ok")) {
       throw new EngineException(
-          "the session guard on " + engine + ": " + command + " answered \"" + answer + "\"");
-    }
-  }
-
-  /** The host's next line, within {@link #ANSWER_TIMEOUT}. */
-  private String readAnswer() {
-    Future<@Nullable String> line = link.reader().submit(() -> link.in().readLine());
-    try {
-      String s = line.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (s == null) {
-        throw new EngineException(
-            "the session guard on " + engine + " lost its host: " + link.whyGone());
-      }
-      return s;
-    } catch (TimeoutException e) {
-      line.cancel(true);
-      throw new EngineException(
-          "the session host on " + engine + " did not answer within " + ANSWER_TIMEOUT, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted while waiting for the session host", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new EngineException(
-          "the session guard on " + engine + " lost its host (" + cause.getMessage() + ")", cause);
+          "the session guard on " + address + ": " + command + " answered \"" + answer + "\"");
     }
   }
 
@@ -212,112 +249,5 @@ public final class SessionGuard implements AutoCloseable {
               + project
               + "\" (lower-case letters, digits, '-' and '_', starting with a letter or digit)");
     }
-  }
-
-  /**
-   * The connection to the session's host, whichever it is: its answers (read off the caller's
-   * thread by {@code reader}, so that a dead host cannot hang it), where commands go, why it may
-   * have gone (for messages), and how to let it go.
-   */
-  private record Link(
-      BufferedReader in,
-      OutputStream out,
-      ExecutorService reader,
-      String whyGone,
-      Runnable release) {
-    Link(InputStream answers, OutputStream out, String whyGone, Runnable release) {
-      this(
-          new BufferedReader(new InputStreamReader(answers, StandardCharsets.UTF_8)),
-          out,
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "jstack-session-guard");
-                t.setDaemon(true);
-                return t;
-              }),
-          whyGone,
-          release);
-    }
-
-    void close() {
-      reader.shutdownNow();
-      release.run();
-    }
-  }
-
-  /** The embedded engine's session endpoint, on a connection the engine takes over. */
-  private static Link engineLink(EngineAddress address, Duration grace) {
-    NettyTransport transport = new NettyTransport(address);
-    HttpResponse response;
-    try {
-      response =
-          transport.execute(
-              HttpRequest.post("/jstack/session?grace=" + grace.toMillis()).upgrading());
-    } catch (IOException e) {
-      transport.close();
-      throw new EngineException(
-          "could not open a session on " + address + ": " + e.getMessage(), e);
-    }
-    if (response.status() != 101) {
-      response.close();
-      transport.close();
-      throw new EngineException(
-          "the engine at "
-              + address
-              + " answered "
-              + response.status()
-              + " to a session request: it is no jstack engine with sessions (upgrade it)");
-    }
-    HttpConnection c = response.connection();
-    return new Link(
-        c.input(),
-        c.output(),
-        "the engine closed the session's connection (was it stopped?)",
-        () -> {
-          c.close();
-          response.close();
-          transport.close();
-        });
-  }
-
-  /** A watchdog process of this JVM's class path, hosting the session over its stdin/stdout. */
-  private static Link watchdogLink(EngineAddress address, Duration grace) {
-    String dir = System.getProperty(RECORDS_PROPERTY);
-    Path records =
-        dir != null && !dir.isBlank()
-            ? Path.of(dir).toAbsolutePath()
-            : SessionRecords.defaultDir(System.getenv());
-    // Created here, so that a directory that cannot be made fails in this JVM, with its reason.
-    Path log = new SessionRecords(records).dir().resolve("watchdog.log");
-    Process p;
-    try {
-      p =
-          DaemonLauncher.java(
-                  true,
-                  List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1"),
-                  Watchdog.class.getName(),
-                  List.of(
-                      address.toString(),
-                      Long.toString(ProcessHandle.current().pid()),
-                      Long.toString(grace.toMillis()),
-                      records.toString()))
-              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
-    } catch (IOException e) {
-      throw new EngineException("could not start the session watchdog: " + e.getMessage(), e);
-    }
-    return new Link(
-        p.getInputStream(),
-        p.getOutputStream(),
-        "the watchdog (pid " + p.pid() + ") ended; see " + log,
-        () -> {
-          try {
-            // It exits once its sweep is done; nothing to wait for here.
-            p.getOutputStream().close();
-            p.getInputStream().close();
-          } catch (IOException ignored) {
-            // It is gone already.
-          }
-        });
   }
 }

@@ -11,9 +11,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host's side of a session: it keeps the session's record while its owner is connected, and
@@ -54,7 +56,20 @@ public final class SessionHost {
    * projects removed. Removal failures are logged and the record kept, for a later {@link #sweep}.
    */
   public void serve(long ownerPid, InputStream in, OutputStream out) {
-    SessionRecords.Record record = records.create(ownerPid, engine.toString());
+    serve(ownerPid, null, in, out);
+  }
+
+  /**
+   * As {@link #serve(long, InputStream, OutputStream)}, taking up the session {@code resume} again
+   * when it is {@code ownerPid}'s (its connection was lost, say to an engine restart), else a new
+   * one. A session taken up again is no longer its old connection's: that one removes nothing.
+   */
+  public void serve(long ownerPid, @Nullable String resume, InputStream in, OutputStream out) {
+    SessionRecords.Record record =
+        (resume == null
+                ? Optional.<SessionRecords.Record>empty()
+                : records.resume(resume, ownerPid))
+            .orElseGet(() -> records.create(ownerPid, engine.toString()));
     boolean closed = false;
     try {
       answer(out, "session " + record.id());
@@ -96,7 +111,9 @@ public final class SessionHost {
       Thread.currentThread().interrupt();
       return;
     }
-    removeAll(record);
+    if (records.holds(record)) {
+      removeAll(record);
+    }
   }
 
   /**

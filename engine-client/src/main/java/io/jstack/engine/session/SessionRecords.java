@@ -35,6 +35,10 @@ public final class SessionRecords {
 
   private final Path dir;
 
+  /** The record each session served now holds, by id: a resumed session's replaces the old. */
+  private final java.util.concurrent.ConcurrentMap<String, Record> held =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The records in {@code dir}, created (mode 0700) when missing. */
   public SessionRecords(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
@@ -73,7 +77,33 @@ public final class SessionRecords {
             ProcessHandle.of(ownerPid).flatMap(p -> p.info().startInstant()).orElse(null),
             engine);
     r.write();
+    held.put(id, r);
     return r;
+  }
+
+  /**
+   * The record {@code id} taken up again by its owner {@code ownerPid} (the session's connection
+   * was lost, say to an engine restart), if it is there and is that live process's; the record held
+   * before it, if any, is no longer {@link #holds held}.
+   */
+  public Optional<Record> resume(String id, long ownerPid) {
+    if (!id.matches("\\d+-[0-9a-f]{8}")) {
+      return Optional.empty();
+    }
+    try {
+      Optional<Record> r =
+          read(dir.resolve(id + SUFFIX))
+              .filter(found -> found.ownerPid == ownerPid && found.ownerAlive());
+      r.ifPresent(found -> held.put(id, found));
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the session record " + id, e);
+    }
+  }
+
+  /** Whether {@code r} is still what its session holds (not taken up again by another). */
+  public boolean holds(Record r) {
+    return held.get(r.id) == r;
   }
 
   /** Every record here whose owner is no longer running. */
@@ -184,6 +214,7 @@ public final class SessionRecords {
 
     /** Deletes the record (its session is over). */
     public void delete() {
+      held.remove(id, this);
       try {
         Files.deleteIfExists(file());
       } catch (IOException e) {

@@ -78,6 +78,34 @@ class SessionHostTest {
     assertThat(log).isEmpty();
   }
 
+  @Test
+  void aResumedSession_keepsItsIdAndProjects_andAnUnknownOneStartsAfresh() throws Exception {
+    SessionRecords.Record old =
+        new SessionRecords(dir).create(ProcessHandle.current().pid(), "unix:///x.sock");
+    old.watch("shop");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    host()
+        .serve(
+            ProcessHandle.current().pid(),
+            old.id(),
+            new ByteArrayInputStream("release shop\nclose\n".getBytes(StandardCharsets.UTF_8)),
+            out);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo("session " + old.id() + "\nok\nok\n");
+    assertThat(records()).isEmpty();
+
+    out.reset();
+    host()
+        .serve(
+            ProcessHandle.current().pid(),
+            "1-00000000",
+            new ByteArrayInputStream("close\n".getBytes(StandardCharsets.UTF_8)),
+            out);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("session " + ProcessHandle.current().pid() + "-");
+  }
+
   List<Path> records() throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
       return files.toList();

@@ -55,4 +55,26 @@ class SessionRecordsTest {
     assertThat(dead.get(0).engine()).isEqualTo("unix:///x.sock");
     assertThat(dead.get(0).projects()).containsExactly("left-behind");
   }
+
+  @Test
+  void resume_byItsOwner_takesTheRecordOver_andTheOldOneIsNoLongerHeld() {
+    long me = ProcessHandle.current().pid();
+    SessionRecords records = new SessionRecords(dir);
+    SessionRecords.Record old = records.create(me, "unix:///x.sock");
+    old.watch("shop");
+    assertThat(records.holds(old)).isTrue();
+
+    // As a restarted engine finds it: another instance over the same directory.
+    SessionRecords again = new SessionRecords(dir);
+    assertThat(again.resume(old.id(), me + 1)).as("another process's").isEmpty();
+    assertThat(again.resume("../" + old.id(), me)).as("not an id").isEmpty();
+    SessionRecords.Record resumed = again.resume(old.id(), me).orElseThrow();
+    assertThat(resumed.projects()).containsExactly("shop");
+    assertThat(again.holds(resumed)).isTrue();
+
+    // In the same host, the session's old connection no longer holds it.
+    SessionRecords.Record taken = records.resume(old.id(), me).orElseThrow();
+    assertThat(records.holds(old)).isFalse();
+    assertThat(records.holds(taken)).isTrue();
+  }
 }
