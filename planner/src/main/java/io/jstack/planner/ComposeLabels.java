@@ -9,7 +9,10 @@ public final class ComposeLabels {
   private ComposeLabels() {}
 
   public static final String PREFIX = "com.docker.compose.";
-  public static final String PROJECT = PREFIX + "project";
+
+  /** The project's name; the same label the session guards remove a dead owner's project by. */
+  public static final String PROJECT = io.jstack.engine.session.ProjectRemoval.PROJECT_LABEL;
+
   public static final String SERVICE = PREFIX + "service";
   public static final String CONTAINER_NUMBER = PREFIX + "container-number";
 

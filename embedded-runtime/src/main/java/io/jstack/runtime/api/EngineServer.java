@@ -141,14 +141,21 @@ public final class EngineServer implements AutoCloseable {
 
   /**
    * Serves {@code engine} on {@code socket}, which root and {@code socketGroup} (if not null) may
-   * use; tells {@code log} which user each new client process is ({@code SO_PEERCRED}).
+   * use; tells {@code log} which user each new client process is ({@code SO_PEERCRED}) and what
+   * sessions of gone clients left and was removed. Once it answers, what is left of sessions whose
+   * owner died while no engine ran is removed (see {@link SessionRoutes}).
    *
    * @throws EngineException when another engine already answers there, or the group is unknown
    */
   public static EngineServer start(
       EmbeddedEngine engine, Path socket, @Nullable String socketGroup, Consumer<String> log)
       throws IOException, InterruptedException {
-    return start(routes(engine), socket, socketGroup, log);
+    Router router = routes(engine);
+    SessionRoutes sessions = new SessionRoutes(engine.dataRoot().path(), socket, log);
+    sessions.register(router);
+    EngineServer server = start(router, socket, socketGroup, log);
+    sessions.sweep();
+    return server;
   }
 
   /** Serves {@code router}'s routes on {@code socket}: see {@link #start(EmbeddedEngine, Path)}. */
