@@ -4,8 +4,10 @@ import io.jstack.cli.internal.EngineProcess;
 import io.jstack.cli.internal.Engines;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.RunDirectory;
 import io.jstack.runtime.api.EngineServer;
 import io.jstack.runtime.api.RecordUpgrade;
+import io.jstack.runtime.container.RuntimeChoice;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.RecordFile;
@@ -33,6 +35,9 @@ import picocli.CommandLine.Spec;
     subcommands = {EngineCommand.Status.class, EngineCommand.Stop.class, EngineCommand.Logs.class},
     footer = {"", "Examples:", "  jstack engine status", "  jstack engine stop"})
 final class EngineCommand implements Callable<Integer> {
+  /** Where the running engine notes its runtime and why, for {@code status}. */
+  static final String RUNTIME_FILE = "engine.runtime";
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -56,6 +61,13 @@ final class EngineCommand implements Callable<Integer> {
           "The group that may use the socket besides root (default: jstack, if that group exists).")
   @Nullable String group;
 
+  @Option(
+      names = "--runtime",
+      paramLabel = "crun|runc|PATH",
+      description =
+          "The OCI runtime to run containers with (default: $JSTACK_RUNTIME, else the fastest installed one that runs a container here).")
+  @Nullable String runtime;
+
   @Override
   public Integer call() throws Exception {
     Jstack root = (Jstack) spec.root().userObject();
@@ -64,12 +76,17 @@ final class EngineCommand implements Callable<Integer> {
     if (!EngineProcess.settled()) {
       return runSettled(dataRoot, at);
     }
-    RuntimeTools tools = RuntimeTools.detect();
-    Files.createDirectories(dataRoot.path().resolve("runtime"));
-    for (String warning : tools.probe(dataRoot.path().resolve("runtime"))) {
+    Path verdicts = Files.createDirectories(dataRoot.path().resolve("runtime"));
+    RuntimeChoice choice =
+        runtime != null
+            ? RuntimeChoice.choose(runtime, "--runtime", verdicts)
+            : RuntimeChoice.choose(
+                root.environment().get(RuntimeChoice.VARIABLE), RuntimeChoice.VARIABLE, verdicts);
+    for (String warning : choice.warnings()) {
       spec.commandLine().getErr().println("jstack engine: warning: " + warning);
     }
     spec.commandLine().getErr().flush();
+    RuntimeTools tools = choice.tools();
     int upgraded = RecordUpgrade.upgrade(dataRoot);
     if (upgraded > 0) {
       spec.commandLine()
@@ -80,10 +97,17 @@ final class EngineCommand implements Callable<Integer> {
                   + " container record(s) to format "
                   + RecordFile.FORMAT);
     }
-    EmbeddedEngine engine = new EmbeddedEngine(dataRoot, tools);
     if (EngineServer.answers(at)) {
       throw new EngineException(
           "an engine already answers on " + at + ": stop it first (jstack engine stop)");
+    }
+    RunDirectory run = RunDirectory.open(dataRoot);
+    EmbeddedEngine engine;
+    try {
+      engine = new EmbeddedEngine(dataRoot, tools);
+    } catch (RuntimeException e) {
+      run.close();
+      throw e;
     }
     // Networks, DNS and published ports are back before the socket answers: a client that finds
     // the engine finds them too.
@@ -98,6 +122,8 @@ final class EngineCommand implements Callable<Integer> {
     // The pid file is in place before the socket answers: whoever finds the engine can stop it.
     Path pid = dataRoot.path().resolve("engine.pid");
     Path pidTemp = dataRoot.path().resolve("engine.pid.tmp");
+    Path runtimeFile = dataRoot.path().resolve(RUNTIME_FILE);
+    Files.writeString(runtimeFile, choice.reason() + "\n");
     Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
     Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     EngineServer server;
@@ -115,6 +141,9 @@ final class EngineCommand implements Callable<Integer> {
               });
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(pid);
+      Files.deleteIfExists(runtimeFile);
+      engine.stopSupervising();
+      run.close();
       throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -126,8 +155,17 @@ final class EngineCommand implements Callable<Integer> {
                   server.close();
                   try {
                     Files.deleteIfExists(pid);
+                    Files.deleteIfExists(runtimeFile);
                   } catch (IOException ignored) {
-                    // The next engine overwrites it.
+                    // The next engine overwrites them.
+                  }
+                  try {
+                    String kept = run.release();
+                    if (kept != null) {
+                      System.err.println("jstack engine: " + kept);
+                    }
+                  } catch (IOException e) {
+                    System.err.println("jstack engine: " + e.getMessage());
                   }
                   stopped.countDown();
                 },
@@ -141,6 +179,9 @@ final class EngineCommand implements Callable<Integer> {
                 + at
                 + " (data root "
                 + dataRoot.path()
+                + ", runtime "
+                + choice.reason()
+                + (run.mountedByJstack() ? ", run-time state on a tmpfs at " + run.path() : "")
                 + ")");
     spec.commandLine().getOut().flush();
     stopped.await();
@@ -153,7 +194,7 @@ final class EngineCommand implements Callable<Integer> {
    */
   private int runSettled(DataRoot dataRoot, Path at) throws IOException, InterruptedException {
     Process child =
-        EngineProcess.builder(dataRoot, at, dnsUpstream, group, false).inheritIO().start();
+        EngineProcess.builder(dataRoot, at, dnsUpstream, group, runtime, false).inheritIO().start();
     Thread forward =
         new Thread(
             () -> {
@@ -185,6 +226,17 @@ final class EngineCommand implements Callable<Integer> {
       Path at = Engines.embeddedSocket(root.environment());
       if (Engines.answers(at)) {
         spec.commandLine().getOut().println("running: unix://" + at + pidOf(root.dataRoot()));
+        try {
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "runtime: "
+                      + Files.readString(root.dataRoot().path().resolve(RUNTIME_FILE)).strip());
+        } catch (IOException e) {
+          spec.commandLine()
+              .getOut()
+              .println("runtime: not recorded (an engine of an older jstack)");
+        }
         return Jstack.EXIT_OK;
       }
       spec.commandLine()

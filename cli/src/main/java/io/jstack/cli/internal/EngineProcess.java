@@ -22,14 +22,15 @@ public final class EngineProcess {
   private EngineProcess() {}
 
   /**
-   * A builder for the engine serving {@code socket} from {@code root}; {@code dnsUpstream} and
-   * {@code group} may be null.
+   * A builder for the engine serving {@code socket} from {@code root}; {@code dnsUpstream}, {@code
+   * group} and {@code runtime} (its {@code --runtime}) may be null.
    */
   public static ProcessBuilder builder(
       DataRoot root,
       Path socket,
       @Nullable String dnsUpstream,
       @Nullable String group,
+      @Nullable String runtime,
       boolean newSession) {
     String java =
         ProcessHandle.current()
@@ -65,6 +66,9 @@ public final class EngineProcess {
     }
     if (group != null) {
       cmd.addAll(List.of("--group", group));
+    }
+    if (runtime != null && !runtime.isBlank()) {
+      cmd.addAll(List.of("--runtime", runtime));
     }
     return new ProcessBuilder(cmd).directory(new File("/"));
   }

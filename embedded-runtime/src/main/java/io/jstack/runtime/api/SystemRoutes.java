@@ -69,6 +69,10 @@ final class SystemRoutes {
     i.put("Images", images.tags().size());
     i.put("DockerRootDir", engine.dataRoot().toString());
     i.put("CgroupDriver", "cgroupfs");
+    // As dockerd: the runtime by name, and where it is.
+    String runtime = engine.runtime().getFileName().toString();
+    i.put("DefaultRuntime", runtime);
+    i.putObject("Runtimes").putObject(runtime).put("path", engine.runtime().toString());
     return i;
   }
 

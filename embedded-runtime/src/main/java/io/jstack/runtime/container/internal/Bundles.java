@@ -59,8 +59,6 @@ public final class Bundles {
     Files.createDirectories(dir.resolve("upper"));
     Files.createDirectories(dir.resolve("work"));
     Files.createDirectories(rootfs);
-    Files.createDirectories(dir.resolve("exits"));
-    Files.createDirectories(dir.resolve("persist"));
     List<Path> lower = new ArrayList<>(c.layers());
     java.util.Collections.reverse(lower);
     NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
@@ -108,6 +106,7 @@ public final class Bundles {
       NativeFs.mountTmpfs(shm, 01777, c.shmBytes() == null ? 64L << 20 : c.shmBytes());
       OciSpec.shareShm(oci, shm);
     }
+    MountPoints.make(rootfs, oci);
     byte[] spec = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(oci);
     Files.write(dir.resolve("config.json"), spec);
     if (!c.console().equals(ContainerConfig.Console.NONE)) {
