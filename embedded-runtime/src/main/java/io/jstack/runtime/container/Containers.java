@@ -151,6 +151,7 @@ public final class Containers {
       if (!Files.exists(rt.resolve("config.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         Files.createSymbolicLink(rt.resolve("config.json"), dir.resolve("config.json"));
       }
+      Bundles.makeMountPoints(dir);
       Path consoleFile = dir.resolve("console");
       String console = Files.exists(consoleFile) ? Files.readString(consoleFile) : "";
       Runc runc = runc(id);

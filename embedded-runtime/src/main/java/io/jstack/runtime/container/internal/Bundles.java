@@ -106,7 +106,6 @@ public final class Bundles {
       NativeFs.mountTmpfs(shm, 01777, c.shmBytes() == null ? 64L << 20 : c.shmBytes());
       OciSpec.shareShm(oci, shm);
     }
-    MountPoints.make(rootfs, oci);
     byte[] spec = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(oci);
     Files.write(dir.resolve("config.json"), spec);
     if (!c.console().equals(ContainerConfig.Console.NONE)) {
@@ -116,6 +115,17 @@ public final class Bundles {
               + (c.console().stdin() ? "stdin " : "")
               + (c.console().stdinOnce() ? "once" : ""));
     }
+  }
+
+  /**
+   * Makes the missing mount points of the bundle in {@code dir} in its root, as the runtime is
+   * about to run it (crun does not make them all; see {@link MountPoints}). At start, not at
+   * create: a build's RUN notes what its root lacked before, to take the points out of its layer
+   * again.
+   */
+  public static void makeMountPoints(Path dir) throws IOException {
+    MountPoints.make(
+        dir.resolve("rootfs"), (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile()));
   }
 
   /**
