@@ -25,8 +25,11 @@ public record RuntimeTools(Path runtime, Path conmon, @Nullable Path init) {
   private static final List<String> DIRS =
       List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
-  /** Rounds of the probe's timed run; the fastest counts (the first pays for cold caches). */
-  private static final int PROBE_ROUNDS = 3;
+  /**
+   * Rounds of the probe's timed run; the fastest counts (the first pays for cold caches, and on a
+   * busy host the fastest is the least disturbed).
+   */
+  private static final int PROBE_ROUNDS = 5;
 
   private static final Pattern RUNC_VERSION =
       Pattern.compile("runc version (\\d+)\\.(\\d+)\\.(\\d+)(\\S*)");

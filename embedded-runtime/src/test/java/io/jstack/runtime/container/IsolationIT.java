@@ -203,7 +203,7 @@ class IsolationIT {
                 + Files.readString(Path.of("/sys/fs/cgroup/unified/cgroup.controllers")).strip()
                 + "]",
             String.valueOf(probe.millis()));
-    // Through a runtime that notes each call: the first probe runs three timed containers, a
+    // Through a runtime that notes each call: the first probe runs five timed containers, a
     // second asks only for its version.
     Path noting = dir.resolve("noting-runc");
     Files.writeString(
@@ -218,7 +218,8 @@ class IsolationIT {
     assertThat(spied.probe(scratch).warnings()).isEmpty();
     assertThat(spied.probe(scratch).warnings()).isEmpty();
     assertThat(Files.readAllLines(dir.resolve("calls")))
-        .containsExactly("--version", "--root", "--root", "--root", "--version");
+        .containsExactly(
+            "--version", "--root", "--root", "--root", "--root", "--root", "--version");
 
     Path refusing = refusing("cannot set up cgroups: hybrid cgroup v1 is not supported");
     RuntimeTools bad = new RuntimeTools(refusing, tools.conmon(), tools.init());
