@@ -76,6 +76,7 @@ printf 'services:\n  idle:\n    image: jstack-examples/busybox:latest\n' >"$work
 mkdir -p "$work/api"
 as_api "$root/jstack" image load -i "$work/busybox.tar" >/dev/null
 as_api "$root/jstack" --engine embedded -f "$work/proj/compose.yaml" ps >/dev/null
+say_runtime
 
 # (a)-(c): three stages, the last copying from both others, then the application files.
 cold=$work/cold

@@ -27,6 +27,7 @@ trap cleanup EXIT
 
 "$root/examples/build-image.sh" docker >/dev/null
 "$root/jstack" --version >/dev/null # build the launcher first; not timed
+say_runtime
 
 mk() { # name count chain?
   local dir="$work/$1" n=$2 chain=$3

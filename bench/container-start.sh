@@ -34,6 +34,7 @@ java -cp "$cp" io.jstack.runtime.bench.ContainerStartBench "$rounds"
 docker save jstack-examples/busybox:latest | "$root/jstack" image load >/dev/null
 printf 'services:\n  idle:\n    image: jstack-examples/busybox:latest\n' >"$work/compose.yaml"
 "$root/jstack" --engine embedded -f "$work/compose.yaml" ps >/dev/null
+say_runtime
 jstack_host="unix://$JSTACK_ENGINE_SOCKET"
 dockerd_host=unix:///var/run/docker.sock
 # running HOST NAME: the container NAME runs on HOST.

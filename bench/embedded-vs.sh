@@ -39,6 +39,7 @@ mkdir -p "$work/$project"
 } >"$work/$project/docker-compose.yml"
 cd "$work/$project"
 "$root/jstack" engine status >/dev/null 2>&1 || "$root/jstack" --engine embedded ps >/dev/null # start the engine; not timed
+say_runtime
 
 engine_api() { curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" "http://engine$1"; }
 # jstack_running N: the engine has exactly N containers, all running.

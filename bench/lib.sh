@@ -60,3 +60,16 @@ stop_engine() {
   done
   "$root/jstack" engine stop >/dev/null 2>&1
 }
+
+# say_runtime: prints which OCI runtime runs the containers being timed, and why: the jstack
+# engine's of $JSTACK_ENGINE_SOCKET (its `engine status`) when that is set and one answers, and
+# dockerd's (its /info) when dockerd answers. Figures of different runtimes are not comparable.
+say_runtime() {
+  local line=
+  if [[ -n ${JSTACK_ENGINE_SOCKET:-} ]]; then
+    line=$("$root/jstack" engine status 2>/dev/null | sed -n 's/^runtime: //p' || true)
+  fi
+  [[ -z $line ]] || echo "runtime: jstack engine: $line"
+  line=$(docker info -f '{{.DefaultRuntime}}' 2>/dev/null || true)
+  [[ -z $line ]] || echo "runtime: dockerd: $line"
+}

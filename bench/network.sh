@@ -30,6 +30,7 @@ services:
     ports: ["127.0.0.1:$port:9000"]
 YAML
 "$root/jstack" --engine embedded -p benchnet -f "$work/compose.yaml" up -d --wait >/dev/null
+say_runtime
 inspect() { curl -s --unix-socket "$JSTACK_ENGINE_SOCKET" "http://engine/containers/benchnet-source-1/json"; }
 address=$(inspect | sed -n 's/.*"IPAddress":"\([0-9.]*\)".*/\1/p' | head -n 1)
 gateway=$(inspect | sed -n 's/.*"Gateway":"\([0-9.]*\)".*/\1/p' | head -n 1)

@@ -33,6 +33,7 @@ fi
 "$root/examples/shop/base/image.sh" embedded
 "$root/examples/shop/base/image.sh" docker
 "${J[@]}" build >/dev/null
+say_runtime
 "${C[@]}" build -q >/dev/null 2>&1
 
 healthy() { # healthy ENGINE-PROJECT DOCKER-ARGS...: five containers of the project, all healthy

@@ -54,6 +54,13 @@ final class EngineCommand implements Callable<Integer> {
           "The group that may use the socket besides root (default: jstack, if that group exists).")
   @Nullable String group;
 
+  @Option(
+      names = "--runtime",
+      paramLabel = "crun|runc|PATH",
+      description =
+          "The OCI runtime to run containers with (default: $JSTACK_RUNTIME, else the fastest installed one that runs a container here).")
+  @Nullable String runtime;
+
   @Override
   public Integer call() throws Exception {
     Jstack root = (Jstack) spec.root().userObject();
@@ -63,6 +70,7 @@ final class EngineCommand implements Callable<Integer> {
         at,
         dnsUpstream,
         group,
+        runtime,
         spec.commandLine().getOut(),
         spec.commandLine().getErr());
   }
@@ -104,6 +112,18 @@ final class EngineCommand implements Callable<Integer> {
       Path at = Engines.embeddedSocket(root.environment());
       if (Engines.answers(at)) {
         spec.commandLine().getOut().println("running: unix://" + at + pidOf(root.dataRoot()));
+        try {
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "runtime: "
+                      + Files.readString(root.dataRoot().path().resolve(EngineDaemon.RUNTIME_FILE))
+                          .strip());
+        } catch (IOException e) {
+          spec.commandLine()
+              .getOut()
+              .println("runtime: not recorded (an engine of an older jstack)");
+        }
         return Jstack.EXIT_OK;
       }
       spec.commandLine()

@@ -3,6 +3,7 @@ package io.jstack.runtime;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.api.EngineServer;
 import io.jstack.runtime.api.RecordUpgrade;
+import io.jstack.runtime.container.RuntimeChoice;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.RecordFile;
@@ -23,12 +24,15 @@ import org.jspecify.annotations.Nullable;
  * engine {@link Engines} starts on demand for the CLI and the Java API alike.
  */
 public final class EngineDaemon {
+  /** Where the running engine notes its runtime and why, for {@code jstack engine status}. */
+  public static final String RUNTIME_FILE = "engine.runtime";
+
   private EngineDaemon() {}
 
   /**
    * The detached engine's entry: {@code --data-root DIR --socket PATH [--dns-upstream
-   * HOST:PORT[,...]] [--group GROUP]}; exits 1 with a one-line error when it cannot serve, 2 on a
-   * wrong argument.
+   * HOST:PORT[,...]] [--group GROUP] [--runtime crun|runc|PATH]}; exits 1 with a one-line error
+   * when it cannot serve, 2 on a wrong argument.
    */
   public static void main(String[] args) {
     if (System.getProperty("io.netty.jfr.enabled") == null) {
@@ -45,7 +49,7 @@ public final class EngineDaemon {
     if (args.length % 2 != 0 || dataRoot == null || socket == null) {
       err.println(
           "jstack engine: usage: EngineDaemon --data-root DIR --socket PATH"
-              + " [--dns-upstream HOST:PORT] [--group GROUP]");
+              + " [--dns-upstream HOST:PORT] [--group GROUP] [--runtime crun|runc|PATH]");
       System.exit(2);
     }
     int code;
@@ -56,6 +60,7 @@ public final class EngineDaemon {
               Path.of(socket),
               flags.get("--dns-upstream"),
               flags.get("--group"),
+              flags.get("--runtime"),
               out,
               err);
     } catch (Exception e) {
@@ -70,8 +75,9 @@ public final class EngineDaemon {
   /**
    * Serves the engine of {@code root} on {@code at} until this process is asked to stop, and
    * returns the exit code; when this process does not work in {@code /} with the daemon's umask,
-   * the engine runs as a child that does ({@link EngineProcess}). {@code out} gets the request log,
-   * {@code err} the warnings.
+   * the engine runs as a child that does ({@link EngineProcess}). Its runtime is {@code runtime}
+   * when given, else {@code $JSTACK_RUNTIME}, else the fastest installed one that runs a container
+   * here. {@code out} gets the request log, {@code err} the warnings.
    *
    * @throws EngineException when another engine already answers on {@code at}
    */
@@ -80,18 +86,24 @@ public final class EngineDaemon {
       Path at,
       @Nullable String dnsUpstream,
       @Nullable String group,
+      @Nullable String runtime,
       PrintWriter out,
       PrintWriter err)
       throws Exception {
     if (!EngineProcess.settled()) {
-      return runSettled(root, at, dnsUpstream, group);
+      return runSettled(root, at, dnsUpstream, group, runtime);
     }
-    RuntimeTools tools = RuntimeTools.detect();
-    Files.createDirectories(root.path().resolve("runtime"));
-    for (String warning : tools.probe(root.path().resolve("runtime"))) {
+    Path verdicts = Files.createDirectories(root.path().resolve("runtime"));
+    RuntimeChoice choice =
+        runtime != null
+            ? RuntimeChoice.choose(runtime, "--runtime", verdicts)
+            : RuntimeChoice.choose(
+                System.getenv(RuntimeChoice.VARIABLE), RuntimeChoice.VARIABLE, verdicts);
+    for (String warning : choice.warnings()) {
       err.println("jstack engine: warning: " + warning);
     }
     err.flush();
+    RuntimeTools tools = choice.tools();
     int upgraded = RecordUpgrade.upgrade(root);
     if (upgraded > 0) {
       err.println(
@@ -100,10 +112,17 @@ public final class EngineDaemon {
               + " container record(s) to format "
               + RecordFile.FORMAT);
     }
-    EmbeddedEngine engine = new EmbeddedEngine(root, tools);
     if (EngineServer.answers(at)) {
       throw new EngineException(
           "an engine already answers on " + at + ": stop it first (jstack engine stop)");
+    }
+    RunDirectory run = RunDirectory.open(root);
+    EmbeddedEngine engine;
+    try {
+      engine = new EmbeddedEngine(root, tools);
+    } catch (RuntimeException e) {
+      run.close();
+      throw e;
     }
     // Networks, DNS and published ports are back before the socket answers: a client that finds
     // the engine finds them too.
@@ -117,6 +136,8 @@ public final class EngineDaemon {
     // The pid file is in place before the socket answers: whoever finds the engine can stop it.
     Path pid = root.path().resolve("engine.pid");
     Path pidTemp = root.path().resolve("engine.pid.tmp");
+    Path runtimeFile = root.path().resolve(RUNTIME_FILE);
+    Files.writeString(runtimeFile, choice.reason() + "\n");
     Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
     Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     EngineServer server;
@@ -134,6 +155,9 @@ public final class EngineDaemon {
               });
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(pid);
+      Files.deleteIfExists(runtimeFile);
+      engine.stopSupervising();
+      run.close();
       throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -145,8 +169,17 @@ public final class EngineDaemon {
                   server.close();
                   try {
                     Files.deleteIfExists(pid);
+                    Files.deleteIfExists(runtimeFile);
                   } catch (IOException ignored) {
-                    // The next engine overwrites it.
+                    // The next engine overwrites them.
+                  }
+                  try {
+                    String kept = run.release();
+                    if (kept != null) {
+                      System.err.println("jstack engine: " + kept);
+                    }
+                  } catch (IOException e) {
+                    System.err.println("jstack engine: " + e.getMessage());
                   }
                   stopped.countDown();
                 },
@@ -158,6 +191,9 @@ public final class EngineDaemon {
             + at
             + " (data root "
             + root.path()
+            + ", runtime "
+            + choice.reason()
+            + (run.mountedByJstack() ? ", run-time state on a tmpfs at " + run.path() : "")
             + ")");
     out.flush();
     stopped.await();
@@ -169,9 +205,14 @@ public final class EngineDaemon {
    * neither), passing signals on and returning its exit code.
    */
   private static int runSettled(
-      DataRoot root, Path at, @Nullable String dnsUpstream, @Nullable String group)
+      DataRoot root,
+      Path at,
+      @Nullable String dnsUpstream,
+      @Nullable String group,
+      @Nullable String runtime)
       throws IOException, InterruptedException {
-    Process child = EngineProcess.builder(root, at, dnsUpstream, group, false).inheritIO().start();
+    Process child =
+        EngineProcess.builder(root, at, dnsUpstream, group, runtime, false).inheritIO().start();
     Thread forward =
         new Thread(
             () -> {

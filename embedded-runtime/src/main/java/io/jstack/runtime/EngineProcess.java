@@ -21,14 +21,15 @@ public final class EngineProcess {
   private EngineProcess() {}
 
   /**
-   * A builder for the engine serving {@code socket} from {@code root}; {@code dnsUpstream} and
-   * {@code group} may be null.
+   * A builder for the engine serving {@code socket} from {@code root}; {@code dnsUpstream}, {@code
+   * group} and {@code runtime} (its {@code --runtime}) may be null.
    */
   public static ProcessBuilder builder(
       DataRoot root,
       Path socket,
       @Nullable String dnsUpstream,
       @Nullable String group,
+      @Nullable String runtime,
       boolean newSession) {
     List<String> args =
         new ArrayList<>(
@@ -42,6 +43,9 @@ public final class EngineProcess {
     }
     if (group != null) {
       args.addAll(List.of("--group", group));
+    }
+    if (runtime != null && !runtime.isBlank()) {
+      args.addAll(List.of("--runtime", runtime));
     }
     return DaemonLauncher.java(
         newSession,

@@ -33,7 +33,11 @@ public final class Engines {
     if (kind == Kind.embedded) {
       Path socket = embeddedSocket(env);
       if (!answers(socket)) {
-        startEmbedded(socket, DataRoot.resolve(null, env), env.get("JSTACK_DNS_UPSTREAM"));
+        startEmbedded(
+            socket,
+            DataRoot.resolve(null, env),
+            env.get("JSTACK_DNS_UPSTREAM"),
+            env.get(io.jstack.runtime.container.RuntimeChoice.VARIABLE));
       }
       return DockerEngine.connect(new EngineAddress.Unix(socket));
     }
@@ -55,13 +59,19 @@ public final class Engines {
    * Starts the embedded engine detached from this process (its own session, no stdio of ours, in
    * {@code /}, output to {@code <data root>/engine.log}) and waits until it answers.
    */
-  private static void startEmbedded(Path socket, DataRoot root, @Nullable String dnsUpstream) {
+  private static void startEmbedded(
+      Path socket, DataRoot root, @Nullable String dnsUpstream, @Nullable String runtime) {
     try {
       Files.createDirectories(root.path());
       Path log = root.path().resolve("engine.log");
       long logStart = Files.exists(log) ? Files.size(log) : 0;
+      ProcessBuilder builder = EngineProcess.builder(root, socket, dnsUpstream, null, null, true);
+      if (runtime != null) {
+        // As the variable, so that the engine says what chose its runtime.
+        builder.environment().put(io.jstack.runtime.container.RuntimeChoice.VARIABLE, runtime);
+      }
       Process engine =
-          EngineProcess.builder(root, socket, dnsUpstream, null, true)
+          builder
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectErrorStream(true)

@@ -170,7 +170,7 @@ class EmbeddedDayToDayIT extends EmbeddedStackFixture {
 
   /** Whether conmon has written the exit code of container {@code id}'s current run. */
   private boolean exitRecorded(String id) throws Exception {
-    Path exit = dir.resolve("data/containers").resolve(id).resolve("exits").resolve(id);
+    Path exit = dir.resolve("data/run/containers").resolve(id).resolve("exits").resolve(id);
     return Files.exists(exit) && !Files.readString(exit).isBlank();
   }
 

@@ -33,12 +33,14 @@ class RecordUpgradeIT extends EmbeddedStackFixture {
     int port = HelloStackIT.freePort();
     compose(resource("compose.yaml").replace("18777", String.valueOf(port)));
     ok("up", "-d");
-    Path dirOfIt = dir.resolve("data/containers").resolve(inspect("app").path("Id").asText());
+    String id = inspect("app").path("Id").asText();
+    Path dirOfIt = dir.resolve("data/containers").resolve(id);
+    Path runOfIt = dir.resolve("data/run/containers").resolve(id);
     Path record = dirOfIt.resolve("record.json");
     JsonNode today = JSON.readTree(record.toFile());
     assertThat(today.path("format").asInt()).isEqualTo(2);
     awaitPage(port);
-    String pid = Files.readString(dirOfIt.resolve("pidfile")).strip();
+    String pid = Files.readString(runOfIt.resolve("pidfile")).strip();
 
     // The engine dies; the container runs on under conmon, and its record becomes the older one.
     ProcessHandle engine =
@@ -83,7 +85,7 @@ class RecordUpgradeIT extends EmbeddedStackFixture {
     assertThat(labels.path("example.role").asText()).isEqualTo("app");
 
     // The same process runs, and everything around it works as before.
-    assertThat(Files.readString(dirOfIt.resolve("pidfile")).strip()).isEqualTo(pid);
+    assertThat(Files.readString(runOfIt.resolve("pidfile")).strip()).isEqualTo(pid);
     awaitPage(port);
     String ticks = ok("logs", "--no-log-prefix", "app").out();
     assertThat(ticks).contains("tick 1\n");

@@ -366,6 +366,11 @@ final class EngineBackend
   }
 
   @Override
+  public Path runtime() {
+    return engine.containers().tools().runtime();
+  }
+
+  @Override
   public Runnable subscribe(Consumer<Event> listener) {
     return engine.subscribe(listener);
   }

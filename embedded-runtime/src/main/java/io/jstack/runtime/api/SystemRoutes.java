@@ -77,6 +77,10 @@ final class SystemRoutes {
     i.put("SystemTime", Instant.now().toString());
     i.putArray("Labels");
     i.put("CgroupDriver", "cgroupfs");
+    // As dockerd: the runtime by name, and where it is.
+    String runtime = engine.runtime().getFileName().toString();
+    i.put("DefaultRuntime", runtime);
+    i.putObject("Runtimes").putObject(runtime).put("path", engine.runtime().toString());
     return i;
   }
 

@@ -17,6 +17,9 @@ interface SystemService {
   /** Where the engine keeps its data. */
   Path dataRoot();
 
+  /** The OCI runtime new containers run with. */
+  Path runtime();
+
   /** Calls {@code listener} with every event from now on, until the returned handle runs. */
   Runnable subscribe(Consumer<Event> listener);
 

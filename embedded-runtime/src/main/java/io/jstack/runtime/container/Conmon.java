@@ -17,15 +17,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * conmon, the monitor each container runs under: the command line that has it create a container
  * from its bundle (log, exit file, pid files, attach socket, console), its launch until the runtime
- * has created the container, and waiting for it to end. The files it writes are read by {@link
- * Containers}.
+ * has created the container, and waiting for it to end. It runs in the container's run-time
+ * directory (in memory; its {@code config.json} links to the bundle's), so its files are written
+ * there, and read by {@link Containers}. Its runtime arguments are global options both runc and
+ * crun take ({@code --root}, {@code --log}).
  */
 final class Conmon {
   /** The digits of a container id that name its attach socket's link (conmon's {@code --cuuid}). */
   private static final int CUUID = 24;
 
-  private final RuntimeTools tools;
-  private final Runc runc;
+  private final Path conmon;
 
   /**
    * Where conmon puts each container's attach socket (as a link to its directory, named by the
@@ -34,10 +35,9 @@ final class Conmon {
    */
   private final Path socketDir;
 
-  Conmon(DataRoot root, RuntimeTools tools, Runc runc) {
-    this.tools = tools;
-    this.runc = runc;
-    Path own = root.path().resolve("s");
+  Conmon(DataRoot root, Path conmon) {
+    this.conmon = conmon;
+    Path own = root.run().resolve("s");
     this.socketDir =
         own.toString().length() + 1 + CUUID + "/attach".length() < 100
             ? own
@@ -49,21 +49,21 @@ final class Conmon {
   }
 
   /**
-   * Starts a conmon for container {@code id} of bundle {@code dir} and returns once the runtime has
-   * created the container (its process waits for {@code runc start}).
+   * Starts a conmon for container {@code id} with {@code runc} in its run-time directory {@code
+   * dir} (whose {@code config.json} is the bundle's, and {@code console} what it asks for) and
+   * returns once the runtime has created the container (its process waits for {@code start}).
    *
    * @return whether the container has a console (a terminal or an open input), so an attach socket
    * @throws EngineException with conmon's or the runtime's own words when either fails
    */
-  boolean launch(String id, Path dir, Path logFile) throws IOException, InterruptedException {
+  boolean launch(String id, Path dir, String console, Path logFile, Runc runc)
+      throws IOException, InterruptedException {
     Files.createDirectories(runc.root());
     Files.createDirectories(socketDir);
-    String console =
-        Files.exists(dir.resolve("console")) ? Files.readString(dir.resolve("console")) : "";
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                tools.conmon().toString(),
+                conmon.toString(),
                 "--api-version",
                 "1",
                 "--cid",
@@ -73,7 +73,7 @@ final class Conmon {
                 "--name",
                 id,
                 "--runtime",
-                tools.runtime().toString(),
+                runc.runtime().toString(),
                 "--bundle",
                 dir.toString(),
                 "--log-path",

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
@@ -22,8 +23,13 @@ import org.jspecify.annotations.Nullable;
  * Containers on this host without a daemon: each is an overlayfs root over its image's layers, an
  * OCI bundle, and a {@code conmon} process that holds its stdio, writes its log ({@code
  * <RFC3339Nano> stdout|stderr F <line>}) and records its exit code, so that neither a container nor
- * a line of its log is lost when jstack itself exits. Everything lives below {@code <data
- * root>/containers/<id>}; runc's state below {@code <data root>/runtime/runc}.
+ * a line of its log is lost when jstack itself exits. What outlives a boot (the bundle, the
+ * writable layer, the log) lives below {@code <data root>/containers/<id>}; what goes with it, in
+ * the run-time directory ({@link DataRoot#run()}, a tmpfs while the engine runs): the runtime's
+ * state below {@code runtime/<runtime>}, and below {@code containers/<id>} conmon's pid and exit
+ * files, its attach socket and control FIFO, the runtime's log, exec processes, and which runtime
+ * runs the container (the one chosen when it started: runc and crun do not read each other's
+ * state).
  *
  * <p>This class keeps each container's lifecycle and reads its state from the files conmon and the
  * runtime leave; launching conmon is {@link Conmon}'s, running the runtime {@link Runc}'s, and the
@@ -31,20 +37,50 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Containers {
   private final Path containers;
+  private final Path run;
   private final RuntimeTools tools;
-  private final Runc runc;
   private final Conmon conmon;
+  private final java.util.Map<Path, Runc> runtimes = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Containers(DataRoot root, RuntimeTools tools) {
     this.containers = root.path().resolve("containers");
+    this.run = root.run();
     this.tools = tools;
-    this.runc = new Runc(tools, root.path().resolve("runtime/runc"));
-    this.conmon = new Conmon(root, tools, runc);
+    this.conmon = new Conmon(root, tools.conmon());
   }
 
   /** Where a container's files are. */
   public Path dir(String id) {
     return containers.resolve(id);
+  }
+
+  /** Where its run-time files are (conmon's, the runtime's log, exec processes). */
+  private Path runDir(String id) {
+    return run.resolve("containers").resolve(id);
+  }
+
+  /** The runtime new starts use. */
+  public RuntimeTools tools() {
+    return tools;
+  }
+
+  /** The runtime that runs (or last ran) container {@code id}; the current one before a start. */
+  private Runc runc(String id) {
+    Path runtime = tools.runtime();
+    try {
+      Path noted = runDir(id).resolve("runtime");
+      if (Files.exists(noted)) {
+        runtime = Path.of(Files.readString(noted).strip());
+      }
+    } catch (IOException e) {
+      // The current one.
+    }
+    return runtimes.computeIfAbsent(
+        runtime,
+        r -> {
+          RuntimeTools t = new RuntimeTools(r, tools.conmon(), tools.init());
+          return new Runc(t, run.resolve("runtime").resolve(t.name()));
+        });
   }
 
   /** Its log, as conmon writes it. */
@@ -109,15 +145,27 @@ public final class Containers {
    */
   public void start(String id, java.util.function.Consumer<Path> beforeRun) {
     Path dir = requireDir(id);
+    Path rt = runDir(id);
     try {
-      if (runc.hasState(id)) {
+      Runc last = runc(id);
+      if (last.hasState(id)) {
         // A restart: the runtime's record of the last run goes first.
-        runc.runQuietly("delete", "--force", id);
-        Conmon.waitForExit(dir);
+        last.runQuietly("delete", "--force", id);
+        Conmon.waitForExit(rt);
       }
-      Files.deleteIfExists(dir.resolve("exits").resolve(id));
-      Files.deleteIfExists(dir.resolve("pidfile"));
-      if (conmon.launch(id, dir, logFile(id))) {
+      Files.createDirectories(rt.resolve("exits"));
+      Files.createDirectories(rt.resolve("persist"));
+      Files.deleteIfExists(rt.resolve("exits").resolve(id));
+      Files.deleteIfExists(rt.resolve("pidfile"));
+      Files.writeString(rt.resolve("runtime"), tools.runtime() + "\n");
+      if (!Files.exists(rt.resolve("config.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.createSymbolicLink(rt.resolve("config.json"), dir.resolve("config.json"));
+      }
+      Bundles.makeMountPoints(dir);
+      Path consoleFile = dir.resolve("console");
+      String console = Files.exists(consoleFile) ? Files.readString(consoleFile) : "";
+      Runc runc = runc(id);
+      if (conmon.launch(id, rt, console, logFile(id), runc)) {
         beforeRun.accept(attachSocket(id));
       }
       runc.run("start", id);
@@ -135,10 +183,11 @@ public final class Containers {
    * @throws EngineException.Conflict when it is not running
    */
   public long mainPid(String id, String name) {
-    Path dir = requireDir(id);
-    if (exitCode(id).isEmpty() && Conmon.created(dir)) {
+    requireDir(id);
+    Path rt = runDir(id);
+    if (exitCode(id).isEmpty() && Conmon.created(rt)) {
       try {
-        return Long.parseLong(Files.readString(dir.resolve("pidfile")).strip());
+        return Long.parseLong(Files.readString(rt.resolve("pidfile")).strip());
       } catch (IOException | NumberFormatException e) {
         // Not running after all.
       }
@@ -170,7 +219,8 @@ public final class Containers {
    */
   public ExecProcess exec(String id, ExecConfig e, int rows, int columns) {
     Path dir = requireDir(id);
-    if (exitCode(id).isPresent() || !Conmon.created(dir)) {
+    Path rt = runDir(id);
+    if (exitCode(id).isPresent() || !Conmon.created(rt)) {
       throw new EngineException.Conflict("container " + id + " is not running");
     }
     if (paused(id)) {
@@ -179,11 +229,11 @@ public final class Containers {
     }
     String name =
         "exec-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-    Path pidFile = dir.resolve(name + ".pid");
-    Path processFile = dir.resolve(name + ".json");
+    Path pidFile = rt.resolve(name + ".pid");
+    Path processFile = rt.resolve(name + ".json");
     try {
       Bundles.writeExecProcess(dir, e, processFile);
-      List<String> cmd = runc.execCommand(id, pidFile, processFile);
+      List<String> cmd = runc(id).execCommand(id, pidFile, processFile);
       List<Path> files = List.of(pidFile, processFile);
       if (!e.tty()) {
         return new ExecProcess(Children.of(cmd).start(), null, files);
@@ -231,12 +281,12 @@ public final class Containers {
    * packets of output, each led by its stream (2 stdout, 3 stderr), and input the other way.
    */
   public Path attachSocket(String id) {
-    return dir(id).resolve("attach");
+    return runDir(id).resolve("attach");
   }
 
   /** Resizes its terminal (through conmon's control FIFO); nothing if it has none or ended. */
   public void resize(String id, int rows, int columns) {
-    Path ctl = dir(id).resolve("ctl");
+    Path ctl = runDir(id).resolve("ctl");
     if (rows <= 0 || columns <= 0 || exitCode(id).isPresent() || !Files.exists(ctl)) {
       return;
     }
@@ -251,13 +301,30 @@ public final class Containers {
 
   /** Its exit code once it has exited (conmon's record), else empty. */
   public OptionalInt exitCode(String id) {
-    Path f = dir(id).resolve("exits").resolve(id);
+    Path f = runDir(id).resolve("exits").resolve(id);
     try {
       String s = Files.exists(f) ? Files.readString(f).strip() : "";
       return s.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(s));
     } catch (IOException | NumberFormatException e) {
       return OptionalInt.empty();
     }
+  }
+
+  /** When it exited (conmon's record), if it has. */
+  public Optional<java.time.Instant> finishedAt(String id) {
+    try {
+      return exitCode(id).isPresent()
+          ? Optional.of(
+              Files.getLastModifiedTime(runDir(id).resolve("exits").resolve(id)).toInstant())
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether it has been started and its pid recorded (it runs, or ran until its exit). */
+  public boolean started(String id) {
+    return Files.exists(runDir(id).resolve("pidfile"));
   }
 
   /** Waits up to {@code timeout} for it to exit; its exit code, or empty if still running. */
@@ -284,8 +351,8 @@ public final class Containers {
    */
   public void kill(String id, String signal) {
     Integer number = Signals.number(signal);
-    Path pidFile = dir(id).resolve("pidfile");
-    if (number != null && exitCode(id).isEmpty() && Conmon.created(dir(id))) {
+    Path pidFile = runDir(id).resolve("pidfile");
+    if (number != null && exitCode(id).isEmpty() && Conmon.created(runDir(id))) {
       try {
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         if (NativeFs.kill(pid, number)) {
@@ -295,7 +362,7 @@ public final class Containers {
         // Let runc try.
       }
     }
-    runc.run("kill", id, signal);
+    runc(id).run("kill", id, signal);
   }
 
   /** Sends a signal unless the container exited meanwhile (then runc has nothing to signal). */
@@ -350,9 +417,9 @@ public final class Containers {
 
   /** Freezes every process of the container (the freezer cgroup). */
   public void pause(String id) {
-    runc.run("pause", id);
+    runc(id).run("pause", id);
     try {
-      Files.writeString(dir(id).resolve("paused"), "");
+      Files.writeString(runDir(id).resolve("paused"), "");
     } catch (IOException e) {
       throw new EngineException(
           "container " + id + " paused, but its state could not be recorded: " + e.getMessage(), e);
@@ -361,9 +428,9 @@ public final class Containers {
 
   /** Thaws a paused container. */
   public void resume(String id) {
-    runc.run("resume", id);
+    runc(id).run("resume", id);
     try {
-      Files.deleteIfExists(dir(id).resolve("paused"));
+      Files.deleteIfExists(runDir(id).resolve("paused"));
     } catch (IOException e) {
       throw new EngineException(
           "container " + id + " resumed, but its state could not be recorded: " + e.getMessage(),
@@ -373,7 +440,7 @@ public final class Containers {
 
   /** Whether it is paused (and still running). */
   public boolean paused(String id) {
-    return Files.exists(dir(id).resolve("paused")) && exitCode(id).isEmpty();
+    return Files.exists(runDir(id).resolve("paused")) && exitCode(id).isEmpty();
   }
 
   /** Sends {@code signal}, then KILL after {@code grace}; returns the exit code. */
@@ -400,7 +467,7 @@ public final class Containers {
       return;
     }
     try {
-      if (Files.exists(dir(id).resolve("pidfile")) && exitCode(id).isEmpty()) {
+      if (started(id) && exitCode(id).isEmpty()) {
         try {
           kill(id, "KILL");
         } catch (EngineException gone) {
@@ -416,13 +483,15 @@ public final class Containers {
 
   private void cleanUp(String id) throws IOException {
     Path dir = dir(id);
+    Runc runc = runc(id);
     if (runc.hasState(id)) {
       runc.runQuietly("delete", "--force", id);
     }
-    Conmon.waitForExit(dir);
+    Conmon.waitForExit(runDir(id));
     conmon.removeSocketLink(id);
     NativeFs.unmount(dir.resolve("rootfs"));
     NativeFs.unmount(Bundles.shm(dir));
+    LayerUnpacker.removeTree(runDir(id));
     LayerUnpacker.removeTree(dir);
   }
 

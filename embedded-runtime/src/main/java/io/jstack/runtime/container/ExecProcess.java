@@ -5,6 +5,7 @@ import io.jstack.runtime.internal.Pty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A process started in a running container besides its own ({@code exec}): the runtime's {@code
  * exec} in the foreground, whose exit code is the process's. Without a terminal its standard
- * streams are pipes to it; with one, a host pseudo-terminal whose size the runtime copies to the
- * container's terminal on {@code SIGWINCH}.
+ * streams are pipes to it; with one, a host pseudo-terminal, whose size goes to the container's
+ * terminal too.
  */
 public final class ExecProcess {
   private static final int SIGWINCH = 28;
@@ -88,6 +89,17 @@ public final class ExecProcess {
       pty.resize(rows, columns);
       if (runtime.isAlive()) {
         NativeFs.kill(runtime.pid(), SIGWINCH);
+        // runc copies the new size to the container's terminal on SIGWINCH; crun 1.8 does not, so
+        // the size is set on that terminal itself, the exec'd process's input.
+        try {
+          String pid = java.nio.file.Files.readString(pidFile).strip();
+          Path inner = Path.of("/proc", pid, "fd", "0");
+          if (!pid.isEmpty() && java.nio.file.Files.exists(inner)) {
+            Pty.resize(inner, rows, columns);
+          }
+        } catch (IOException | java.io.UncheckedIOException gone) {
+          // Ended meanwhile: nothing to resize.
+        }
       }
     }
   }

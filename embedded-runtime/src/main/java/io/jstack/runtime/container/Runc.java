@@ -23,6 +23,11 @@ final class Runc {
     this.root = root;
   }
 
+  /** The runtime's executable. */
+  Path runtime() {
+    return tools.runtime();
+  }
+
   /** Its state root, {@code --root} of every command. */
   Path root() {
     return root;
@@ -34,7 +39,7 @@ final class Runc {
   }
 
   /**
-   * Runs {@code runc <args>} and waits for it.
+   * Runs {@code <runtime> <args>} and waits for it.
    *
    * @throws EngineException with the runtime's own words when it fails
    */
@@ -45,17 +50,18 @@ final class Runc {
       Process p = Children.of(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
-        throw new EngineException("runc " + args[0] + " " + args[1] + " failed: " + out.strip());
+        throw new EngineException(
+            tools.name() + " " + args[0] + " " + args[1] + " failed: " + out.strip());
       }
     } catch (IOException e) {
       throw new EngineException("cannot run " + tools.runtime() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new EngineException("interrupted running runc " + args[0], e);
+      throw new EngineException("interrupted running " + tools.name() + " " + args[0], e);
     }
   }
 
-  /** Runs {@code runc <args>}, best effort: the state it works on may be gone already. */
+  /** Runs {@code <runtime> <args>}, best effort: the state it works on may be gone already. */
   void runQuietly(String... args) {
     try {
       run(args);

@@ -20,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The containers the engine knows, by id: each one's {@link RecordFile} is read once when the
- * engine starts, then kept in step with the file. Their live state comes from conmon's records
- * ({@code exits/<id>}, {@code pidfile}) each time a container is looked up. Names are reserved
- * while a create is under way, so that two creates never get the same name.
+ * engine starts, then kept in step with the file. Their live state comes from conmon's records (its
+ * exit and pid files, see {@link Containers}) each time a container is looked up. Names are
+ * reserved while a create is under way, so that two creates never get the same name.
  */
 final class ContainerStore {
   private final Containers containers;
@@ -169,18 +169,12 @@ final class ContainerStore {
   }
 
   Container withState(ContainerRecord r) {
-    Path dir = containers.dir(r.id());
     OptionalInt code = containers.exitCode(r.id());
     if (code.isPresent()) {
-      Instant finished = null;
-      try {
-        finished = Files.getLastModifiedTime(dir.resolve("exits").resolve(r.id())).toInstant();
-      } catch (IOException ignored) {
-        // Keep it unknown.
-      }
+      Instant finished = containers.finishedAt(r.id()).orElse(null);
       return new Container(r, Container.Status.exited, code.getAsInt(), finished);
     }
-    if (r.startedAt() != null && Files.exists(dir.resolve("pidfile"))) {
+    if (r.startedAt() != null && containers.started(r.id())) {
       return new Container(
           r,
           containers.paused(r.id()) ? Container.Status.paused : Container.Status.running,

@@ -120,6 +120,34 @@ public final class Pty implements AutoCloseable {
   }
 
   /**
+   * Sets the size of the terminal {@code device} (a process's {@code /proc/<pid>/fd/0}, say); its
+   * foreground process group learns it with {@code SIGWINCH}.
+   */
+  public static void resize(Path device, int rows, int columns) throws IOException {
+    if (rows <= 0 || columns <= 0) {
+      return;
+    }
+    int fd;
+    try {
+      fd = Holder.LIBC.open(device.toString(), O_RDWR | O_NOCTTY);
+    } catch (LastErrorException e) {
+      throw new IOException("cannot open the terminal " + device + ": " + NativeFs.strerror(e), e);
+    }
+    try {
+      Holder.LIBC.ioctl(fd, TIOCSWINSZ, new short[] {(short) rows, (short) columns, 0, 0});
+    } catch (LastErrorException e) {
+      throw new IOException(
+          "cannot resize the terminal " + device + ": " + NativeFs.strerror(e), e);
+    } finally {
+      try {
+        Holder.LIBC.close(fd);
+      } catch (LastErrorException ignored) {
+        // Nothing was written.
+      }
+    }
+  }
+
+  /**
    * Reads what the child wrote; blocks until something comes. -1 once every slave side is closed.
    */
   public int read(byte[] b, int off, int len) throws IOException {

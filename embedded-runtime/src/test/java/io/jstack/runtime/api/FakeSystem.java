@@ -30,6 +30,11 @@ final class FakeSystem implements SystemService {
   }
 
   @Override
+  public Path runtime() {
+    return Path.of("/usr/bin/crun");
+  }
+
+  @Override
   public Runnable subscribe(Consumer<Event> listener) {
     calls.add("subscribe");
     events.forEach(listener);

@@ -85,6 +85,8 @@ class SystemRoutesTest {
     assertThat(i.path("Images").asInt()).isEqualTo(2);
     assertThat(i.path("DockerRootDir").asText()).isEqualTo("/var/lib/jstack");
     assertThat(i.path("OSType").asText()).isEqualTo("linux");
+    assertThat(i.path("DefaultRuntime").asText()).isEqualTo("crun");
+    assertThat(i.path("Runtimes").path("crun").path("path").asText()).isEqualTo("/usr/bin/crun");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
+import io.jstack.runtime.container.RuntimeChoice;
 import io.jstack.runtime.container.RuntimeTools;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.internal.Digests;
@@ -48,6 +49,9 @@ public final class ContainerStartBench {
       byte[] tar = TestImages.busyboxLayer();
       Path layer = ImageStore.open(root).putLayer(Digests.of(tar), new ByteArrayInputStream(tar));
       Containers containers = new Containers(root, RuntimeTools.detect());
+      // The run-time state of this in-process engine is in the data root's run directory on disk:
+      // only the engine process mounts a tmpfs there.
+      System.out.println("runtime: in-process: " + RuntimeChoice.forThisProcess().reason());
       request("GET", "/v1.41/images/" + IMAGE + "/json", null, 200);
       List<Long> jstack = new ArrayList<>();
       List<Long> docker = new ArrayList<>();

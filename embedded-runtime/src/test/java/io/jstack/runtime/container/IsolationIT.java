@@ -52,7 +52,9 @@ class IsolationIT {
   void remove() {
     for (String id : created) {
       containers.remove(id);
-      assertThat(root.path().resolve("runtime/runc").resolve(id)).doesNotExist();
+      assertThat(root.run().resolve("runtime").resolve(containers.tools().name()).resolve(id))
+          .doesNotExist();
+      assertThat(root.run().resolve("containers").resolve(id)).doesNotExist();
       assertThat(containers.dir(id)).doesNotExist();
     }
   }
@@ -176,19 +178,33 @@ class IsolationIT {
   void runtimeProbe_runsAContainer_andExplainsARuntimeThatCannot() throws Exception {
     RuntimeTools tools = RuntimeTools.detect();
     Path scratch = Files.createDirectories(dir.resolve("probe"));
-    assertThat(tools.probe(scratch))
-        .as("Debian's runc 1.1.5+deb12u1 carries the CVE-2024-21626 fix")
+    RuntimeTools.Probe probe = tools.probe(scratch);
+    assertThat(probe.warnings())
+        .as("Debian's runc 1.1.5+deb12u1 carries the CVE-2024-21626 fix; crun 1.8 has no such flaw")
         .isEmpty();
+    assertThat(probe.millis()).isPositive().isLessThan(5_000);
     assertThat(Path.of("/sys/fs/cgroup/memory/jstack", "probe-" + ProcessHandle.current().pid()))
         .doesNotExist();
-    // Only the verdict is left: the next engine on this kernel skips the throw-away container.
+    // Only the verdict is left: the next engine of this boot skips the throw-away container.
+    Path verdict = scratch.resolve(tools.name() + "-checked");
     try (var left = Files.list(scratch)) {
-      assertThat(left.toList()).containsExactly(scratch.resolve("runtime-checked"));
+      assertThat(left.toList()).containsExactly(verdict);
     }
-    assertThat(Files.readString(scratch.resolve("runtime-checked")))
-        .startsWith(tools.runtime() + " ")
-        .contains(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip());
-    // Through a runc that notes each call: a second probe asks only for its version.
+    assertThat(Files.readAllLines(verdict))
+        .containsExactly(
+            tools.runtime()
+                + " "
+                + Files.size(tools.runtime())
+                + " "
+                + Files.getLastModifiedTime(tools.runtime()).toMillis()
+                + " "
+                + Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip()
+                + " ["
+                + Files.readString(Path.of("/sys/fs/cgroup/unified/cgroup.controllers")).strip()
+                + "]",
+            String.valueOf(probe.millis()));
+    // Through a runtime that notes each call: the first probe runs five timed containers, a
+    // second asks only for its version.
     Path noting = dir.resolve("noting-runc");
     Files.writeString(
         noting,
@@ -199,22 +215,28 @@ class IsolationIT {
             + " \"$@\"\n");
     assertThat(noting.toFile().setExecutable(true)).isTrue();
     RuntimeTools spied = new RuntimeTools(noting, tools.conmon(), tools.init());
-    assertThat(spied.probe(scratch)).isEmpty();
-    assertThat(spied.probe(scratch)).isEmpty();
+    assertThat(spied.probe(scratch).warnings()).isEmpty();
+    assertThat(spied.probe(scratch).warnings()).isEmpty();
     assertThat(Files.readAllLines(dir.resolve("calls")))
-        .containsExactly("--version", "--root", "--version");
+        .containsExactly(
+            "--version", "--root", "--root", "--root", "--root", "--root", "--version");
 
-    Path refusing = dir.resolve("refusing-runtime");
-    Files.writeString(
-        refusing,
-        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'crun version 1.8.1'; exit 0; fi\necho 'cannot set up cgroups: hybrid cgroup v1 is not supported' >&2\nexit 1\n");
-    refusing.toFile().setExecutable(true);
+    Path refusing = refusing("cannot set up cgroups: hybrid cgroup v1 is not supported");
     RuntimeTools bad = new RuntimeTools(refusing, tools.conmon(), tools.init());
     assertThatThrownBy(() -> bad.probe(scratch))
         .isInstanceOf(EngineException.class)
         .hasMessageContaining("cannot run containers on this host")
         .hasMessageContaining("hybrid cgroup v1 is not supported")
         .hasMessageContaining("apt-get install -y runc");
+    RuntimeTools hybrid =
+        new RuntimeTools(
+            refusing("cgroups in hybrid mode not supported, drop all controllers from cgroupv2"),
+            tools.conmon(),
+            tools.init());
+    assertThatThrownBy(() -> hybrid.probe(scratch))
+        .hasMessageContaining("cgroups in hybrid mode not supported")
+        .hasMessageContaining("mount -t cgroup -o ")
+        .hasMessageContaining("JSTACK_RUNTIME=runc");
 
     Path oldRunc = dir.resolve("old-runc");
     Files.writeString(
@@ -223,10 +245,68 @@ class IsolationIT {
             + tools.runtime()
             + " \"$@\"\n");
     oldRunc.toFile().setExecutable(true);
-    assertThat(new RuntimeTools(oldRunc, tools.conmon(), tools.init()).probe(scratch))
+    assertThat(new RuntimeTools(oldRunc, tools.conmon(), tools.init()).probe(scratch).warnings())
         .singleElement()
         .asString()
         .contains("CVE-2024-21626");
+  }
+
+  @Test
+  void runtimeChoice_takesTheFastestThatRuns_fallsBackWithTheFix_andObeysARequest()
+      throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("choice"));
+    // Both runtimes are installed here (.ci/setup) and both run containers: the faster is taken.
+    RuntimeChoice both = RuntimeChoice.choose(null, RuntimeChoice.VARIABLE, scratch);
+    assertThat(both.reason())
+        .startsWith(both.tools().name() + " (")
+        .contains("the fastest that runs a container here (crun ")
+        .contains(", runc ");
+    assertThat(both.warnings()).isEmpty();
+
+    // A crun that refuses as Debian's does on a hybrid host: runc, and what to change for crun.
+    Path crun =
+        refusing("cgroups in hybrid mode not supported, drop all controllers from cgroupv2");
+    Path runc = RuntimeTools.find("runc").orElseThrow();
+    RuntimeChoice fallback =
+        RuntimeChoice.choose(
+            null,
+            RuntimeChoice.VARIABLE,
+            scratch,
+            name -> java.util.Optional.of(name.equals("crun") ? crun : runc));
+    assertThat(fallback.tools().runtime()).isEqualTo(runc);
+    assertThat(fallback.reason())
+        .startsWith("runc (" + runc + "), the only runtime that runs a container here")
+        .contains("cgroups in hybrid mode not supported")
+        .contains("mount -t cgroup -o ");
+    assertThat(fallback.warnings())
+        .singleElement()
+        .asString()
+        .contains("mkdir -p /sys/fs/cgroup/")
+        .endsWith("using runc meanwhile");
+
+    RuntimeChoice asked = RuntimeChoice.choose("runc", "--runtime", scratch);
+    assertThat(asked.tools().runtime()).isEqualTo(runc);
+    assertThat(asked.reason())
+        .startsWith("runc (" + runc + "), chosen by --runtime (a container ran in ");
+    assertThatThrownBy(() -> RuntimeChoice.choose(crun.toString(), "JSTACK_RUNTIME", scratch))
+        .hasMessageStartingWith("refusing-")
+        .hasMessageContaining("chosen by JSTACK_RUNTIME")
+        .hasMessageContaining("mount -t cgroup -o ");
+    assertThatThrownBy(() -> RuntimeChoice.choose("youki", "JSTACK_RUNTIME", scratch))
+        .hasMessage(
+            "unknown OCI runtime 'youki' in JSTACK_RUNTIME: jstack runs crun or runc (or give a path)");
+  }
+
+  /** A runtime that knows its version but refuses to run anything, saying {@code why}. */
+  private static Path refusing(String why) throws Exception {
+    Path p = Files.createTempFile(dir, "refusing-", "");
+    Files.writeString(
+        p,
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'crun version 1.8.1'; exit 0; fi\necho '"
+            + why
+            + "' >&2\nexit 1\n");
+    assertThat(p.toFile().setExecutable(true)).isTrue();
+    return p;
   }
 
   @Test

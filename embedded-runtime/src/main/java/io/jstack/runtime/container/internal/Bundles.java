@@ -59,8 +59,6 @@ public final class Bundles {
     Files.createDirectories(dir.resolve("upper"));
     Files.createDirectories(dir.resolve("work"));
     Files.createDirectories(rootfs);
-    Files.createDirectories(dir.resolve("exits"));
-    Files.createDirectories(dir.resolve("persist"));
     List<Path> lower = new ArrayList<>(c.layers());
     java.util.Collections.reverse(lower);
     NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
@@ -117,6 +115,17 @@ public final class Bundles {
               + (c.console().stdin() ? "stdin " : "")
               + (c.console().stdinOnce() ? "once" : ""));
     }
+  }
+
+  /**
+   * Makes the missing mount points of the bundle in {@code dir} in its root, as the runtime is
+   * about to run it (crun does not make them all; see {@link MountPoints}). At start, not at
+   * create: a build's RUN notes what its root lacked before, to take the points out of its layer
+   * again.
+   */
+  public static void makeMountPoints(Path dir) throws IOException {
+    MountPoints.make(
+        dir.resolve("rootfs"), (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile()));
   }
 
   /**

@@ -253,9 +253,8 @@ public final class OciSpec {
           l.put("hard", v[1]);
         });
     process.put("noNewPrivileges", c.noNewPrivileges());
-    if (!c.privileged()) {
-      process.put("apparmorProfile", "");
-    }
+    // No apparmorProfile, not even an empty one: runc ignores "", crun applies it and fails on a
+    // host without AppArmor ("AppArmor is not initialized correctly").
 
     ArrayNode mounts = spec.putArray("mounts");
     mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
