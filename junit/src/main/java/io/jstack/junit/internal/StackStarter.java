@@ -58,7 +58,13 @@ public final class StackStarter {
     LoadedProject named = load(spec, env, name);
     Engines.Kind kind = EngineChoice.kind(spec.engine(), env);
     Engine engine = connect(kind, env, name);
-    RunningStack stack = new RunningStack(engine, named, reuse, CrashGuard.NONE, spec.timeout());
+    RunningStack stack =
+        new RunningStack(
+            engine,
+            named,
+            reuse,
+            reuse ? CrashGuard.NONE : CrashGuard.on(kind, env),
+            spec.timeout());
     try {
       if (reuse) {
         removeOtherModels(stack, spec, env, base);
