@@ -148,8 +148,10 @@ public final class NettyTransport implements HttpTransport {
         if (channel instanceof io.netty.channel.socket.DuplexChannel d
             && d.isActive()
             && !d.isOutputShutdown()) {
-          io.netty.channel.ChannelFuture f = d.shutdownOutput().syncUninterruptibly();
-          if (!f.isSuccess()) {
+          io.netty.channel.ChannelFuture f = d.shutdownOutput().awaitUninterruptibly();
+          // A peer that closed the connection meanwhile (a process that ended at once) has shut
+          // its output too: nothing is left to half-close.
+          if (!f.isSuccess() && d.isOpen()) {
             throw new IOException(
                 "cannot half-close the connection: " + f.cause().getMessage(), f.cause());
           }
