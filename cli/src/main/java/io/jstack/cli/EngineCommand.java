@@ -23,7 +23,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "engine",
     description = "Run the embedded engine (the CLI starts it on demand), or manage it.",
-    subcommands = {EngineCommand.Status.class, EngineCommand.Stop.class, EngineCommand.Logs.class},
+    subcommands = {
+      EngineCommand.Start.class,
+      EngineCommand.Status.class,
+      EngineCommand.Stop.class,
+      EngineCommand.Logs.class
+    },
     footer = {"", "Examples:", "  jstack engine status", "  jstack engine stop"})
 final class EngineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -60,6 +65,33 @@ final class EngineCommand implements Callable<Integer> {
         group,
         spec.commandLine().getOut(),
         spec.commandLine().getErr());
+  }
+
+  @Command(
+      name = "start",
+      description =
+          "Start the embedded engine in the background, as any command that needs it does; nothing to do when it runs.")
+  static final class Start implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Jstack root = (Jstack) spec.root().userObject();
+      io.jstack.engine.Engine engine = root.openEmbeddedEngine();
+      try {
+        spec.commandLine()
+            .getOut()
+            .println(
+                "running: unix://"
+                    + Engines.embeddedSocket(root.environment())
+                    + pidOf(root.dataRoot()));
+      } finally {
+        if (engine instanceof AutoCloseable c) {
+          c.close();
+        }
+      }
+      return Jstack.EXIT_OK;
+    }
   }
 
   @Command(name = "status", description = "Say whether the embedded engine runs.")

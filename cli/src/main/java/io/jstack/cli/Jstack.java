@@ -22,38 +22,43 @@ import picocli.CommandLine.ScopeType;
     versionProvider = VersionProvider.class,
     description = "Run compose-style multi-container stacks.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {
-      CommandLine.HelpCommand.class,
-      BuildCommand.class,
-      CompletionCommand.class,
-      ConfigCommand.class,
-      CpCommand.class,
-      DownCommand.class,
-      EngineCommand.class,
-      EventsCommand.class,
-      ExecCommand.class,
-      ImageCommands.class,
-      ImagesCommand.class,
-      LifecycleCommands.Kill.class,
-      LogsCommand.class,
-      LsCommand.class,
-      LifecycleCommands.Pause.class,
-      PortCommand.class,
-      PullPushCommands.Pull.class,
-      PullPushCommands.Push.class,
-      PsCommand.class,
-      LifecycleCommands.Restart.class,
-      RunCommand.class,
-      LifecycleCommands.Start.class,
-      LifecycleCommands.Stop.class,
-      TopCommand.class,
-      LifecycleCommands.Unpause.class,
-      UpCommand.class,
-      VersionCommand.class,
-      WaitCommand.class
-    },
     footer = {"", "Run 'jstack COMMAND --help' for more information on a command."})
 public final class Jstack {
+  /**
+   * The verbs, in the order help lists them. A command line builds the model of only the verb it
+   * names (picocli reads every option of a verb by reflection, ~10 ms each); help, completion and
+   * anything picocli must correct get them all.
+   */
+  private static final java.util.List<Class<?>> VERBS =
+      java.util.List.of(
+          CommandLine.HelpCommand.class,
+          BuildCommand.class,
+          CompletionCommand.class,
+          ConfigCommand.class,
+          CpCommand.class,
+          DownCommand.class,
+          EngineCommand.class,
+          EventsCommand.class,
+          ExecCommand.class,
+          ImageCommands.class,
+          ImagesCommand.class,
+          LifecycleCommands.Kill.class,
+          LogsCommand.class,
+          LsCommand.class,
+          LifecycleCommands.Pause.class,
+          PortCommand.class,
+          PullPushCommands.Pull.class,
+          PullPushCommands.Push.class,
+          PsCommand.class,
+          LifecycleCommands.Restart.class,
+          RunCommand.class,
+          LifecycleCommands.Start.class,
+          LifecycleCommands.Stop.class,
+          TopCommand.class,
+          LifecycleCommands.Unpause.class,
+          UpCommand.class,
+          VersionCommand.class,
+          WaitCommand.class);
 
   @Mixin ProjectFlags project = new ProjectFlags();
 
@@ -108,16 +113,24 @@ public final class Jstack {
 
   /** Connects to the engine {@code --engine} names. */
   Engine openEngine() {
+    return openEngine(
+        engine != null
+            ? engine
+            : environment.containsKey("DOCKER_HOST") ? Engines.Kind.docker : Engines.Kind.embedded);
+  }
+
+  /** Connects to the embedded engine, starting it when it does not run. */
+  Engine openEmbeddedEngine() {
+    return openEngine(Engines.Kind.embedded);
+  }
+
+  private Engine openEngine(Engines.Kind kind) {
     Map<String, String> env = environment;
     if (dataRoot != null && !dataRoot.isBlank()) {
       // An embedded engine the CLI starts must use the data root of this command line.
       env = new java.util.HashMap<>(environment);
       env.put("JSTACK_DATA_ROOT", dataRoot().path().toString());
     }
-    Engines.Kind kind =
-        engine != null
-            ? engine
-            : environment.containsKey("DOCKER_HOST") ? Engines.Kind.docker : Engines.Kind.embedded;
     return engines.apply(kind, env);
   }
 
@@ -174,22 +187,35 @@ public final class Jstack {
       java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
       java.io.InputStream stdin) {
     Stdio stdio = new Stdio(stdin, new WriterOutput(out), new WriterOutput(err), null);
-    return commandLine(out, err, env, engines, stdio).execute(args);
+    return commandLine(args, out, err, env, engines, stdio).execute(args);
   }
 
   /** The process's own entry: bytes from containers go straight to its standard streams. */
   static int runProcess(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
     Stdio stdio = new Stdio(System.in, System.out, System.err, null);
-    return commandLine(out, err, env, Engines::open, stdio).execute(args);
+    return commandLine(args, out, err, env, Engines::open, stdio).execute(args);
   }
 
+  /** The whole command line, every verb included (help, completion, tests). */
   static CommandLine commandLine(
       PrintWriter out,
       PrintWriter err,
       Map<String, String> env,
       java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
       Stdio stdio) {
+    return commandLine(new String[0], out, err, env, engines, stdio);
+  }
+
+  /** The command line that {@code args} needs: only the verb they name, when they name one. */
+  static CommandLine commandLine(
+      String[] args,
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
+      Stdio stdio) {
     CommandLine cl = new CommandLine(new Jstack(env, engines, stdio));
+    addVerbs(cl, args);
     ErrorHandler handler = new ErrorHandler();
     cl.setOut(out);
     cl.setErr(err);
@@ -198,21 +224,76 @@ public final class Jstack {
     cl.setExitCodeExceptionMapper(handler);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     addHelpOptions(cl);
-    // picocli's help command puts a header before its usage: every command's help starts with it.
-    CommandLine.Model.UsageMessageSpec help =
-        subcommand(cl, "help").getCommandSpec().usageMessage();
-    help.description(help.header());
-    help.header(new String[0]);
-    help.synopsisHeading("Usage: ");
+    Map<String, CommandLine> verbs = cl.getSubcommands();
+    if (verbs.containsKey("help")) {
+      // picocli's help command puts a header before its usage: every command's help starts with
+      // it.
+      CommandLine.Model.UsageMessageSpec help = verbs.get("help").getCommandSpec().usageMessage();
+      help.description(help.header());
+      help.header(new String[0]);
+      help.synopsisHeading("Usage: ");
+    }
     // Everything after exec's SERVICE belongs to the command run in the container.
-    subcommand(cl, "exec").setStopAtPositional(true);
-    subcommand(cl, "run").setStopAtPositional(true);
+    for (String verb : new String[] {"exec", "run"}) {
+      if (verbs.containsKey(verb)) {
+        verbs.get(verb).setStopAtPositional(true);
+      }
+    }
     return cl;
   }
 
-  /** One of the subcommands declared above. */
-  private static CommandLine subcommand(CommandLine cl, String name) {
-    return java.util.Objects.requireNonNull(cl.getSubcommands().get(name), name);
+  /**
+   * Adds the verb {@code args} name, or every verb when they name none that needs nothing else (no
+   * verb, {@code help}, {@code completion}, a misspelt verb picocli should correct).
+   */
+  private static void addVerbs(CommandLine cl, String[] args) {
+    String verb = verbOf(cl.getCommandSpec(), args);
+    for (Class<?> type : VERBS) {
+      Command command = java.util.Objects.requireNonNull(type.getAnnotation(Command.class));
+      if (verb == null || verb.equals(command.name())) {
+        cl.addSubcommand(command.name(), type);
+        if (verb != null) {
+          return;
+        }
+      }
+    }
+    if (verb != null) {
+      addVerbs(cl, new String[0]);
+    }
+  }
+
+  /**
+   * The first argument that is neither a global option nor its value; null when there is none or
+   * when it is a verb that needs all the others (help, completion).
+   */
+  static @Nullable String verbOf(CommandLine.Model.CommandSpec root, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--")) {
+        return null;
+      }
+      if (!arg.startsWith("-") || arg.equals("-")) {
+        return arg.equals("help") || arg.equals("completion") ? null : arg;
+      }
+      if (arg.startsWith("--") && arg.contains("=")) {
+        continue;
+      }
+      CommandLine.Model.OptionSpec option = root.findOption(arg);
+      if (option == null && !arg.startsWith("--") && arg.length() > 2) {
+        // A short option with its value attached (-fcompose.yaml) or a cluster of flags.
+        option = root.findOption(arg.substring(0, 2));
+        if (option != null && option.arity().max() > 0) {
+          continue;
+        }
+      }
+      if (option == null) {
+        return null; // Let picocli say what is wrong, with every verb known.
+      }
+      if (option.arity().max() > 0) {
+        i++;
+      }
+    }
+    return null;
   }
 
   /**

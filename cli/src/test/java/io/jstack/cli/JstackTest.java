@@ -19,6 +19,48 @@ class JstackTest {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /** The verbs a command line for {@code args} knows. */
+  static java.util.Set<String> verbsBuiltFor(String... args) {
+    return Jstack.commandLine(
+            args,
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()),
+            Map.of(),
+            (kind, env) -> {
+              throw new AssertionError("building a command line must not open an engine");
+            },
+            null)
+        .getSubcommands()
+        .keySet();
+  }
+
+  @Test
+  void aCommandLine_buildsOnlyTheVerbItNames_pastGlobalOptionsAndTheirValues() {
+    assertThat(verbsBuiltFor("ps")).containsExactly("ps");
+    assertThat(verbsBuiltFor("--engine", "docker", "-f", "a.yaml", "-p", "x", "ps", "-a"))
+        .containsExactly("ps");
+    assertThat(verbsBuiltFor("--engine=docker", "-fa.yaml", "--stacktrace", "up", "-d"))
+        .containsExactly("up");
+    assertThat(verbsBuiltFor("image", "build", ".")).containsExactly("image");
+    // No verb, help, completion and anything picocli must correct get every verb.
+    for (String[] all :
+        new String[][] {
+          {}, {"--help"}, {"help", "up"}, {"completion"}, {"pss"}, {"--no-such-flag", "ps"}
+        }) {
+      assertThat(verbsBuiltFor(all))
+          .as(String.join(" ", all))
+          .contains("up", "ps", "help")
+          .hasSizeGreaterThan(25);
+    }
+  }
+
+  @Test
+  void aMisspeltVerb_isAUsageErrorThatSuggestsTheRightOne() {
+    Run r = run("-p", "x", "pss");
+    assertThat(r.code()).isEqualTo(Jstack.EXIT_USAGE);
+    assertThat(r.err()).contains("pss").contains("ps");
+  }
+
   @Test
   void version_printsTheBuildVersion() {
     Run r = run("--version");

@@ -55,7 +55,8 @@ public final class JStackExtension
       stack =
           context
               .getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NAMESPACE)
-              .getOrComputeIfAbsent("suite " + spec, k -> spec.start(), Stack.class);
+              .getOrComputeIfAbsent(
+                  "suite " + spec, k -> SharedStacks.attachOrStart(spec), Stack.class);
     } else {
       stack = spec.start();
       context.getStore(NAMESPACE).put(OWNED, stack);

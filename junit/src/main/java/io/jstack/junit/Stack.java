@@ -28,6 +28,12 @@ public interface Stack extends AutoCloseable {
   Endpoint endpoint(String service, int containerPort);
 
   /**
+   * Every published tcp port of every service's first container: service → container port →
+   * endpoint (services without a container or a published port are left out).
+   */
+  java.util.Map<String, java.util.Map<Integer, Endpoint>> endpoints();
+
+  /**
    * Runs {@code command} in {@code service}'s first container and returns what it printed.
    *
    * @throws StackException when the service has no running container

@@ -109,6 +109,6 @@ public record StackSpec(
    *     down again
    */
   public Stack start() {
-    return StackStarter.start(this);
+    return StackStarter.start(this, false);
   }
 }

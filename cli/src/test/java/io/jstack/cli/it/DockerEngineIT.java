@@ -200,8 +200,8 @@ class DockerEngineIT {
         engine.createContainer(
             spec(project + "-cat-1", List.of("sleep", "300"), List.of(), List.of(), "SIGKILL"));
     engine.startContainer(id);
-    try (io.jstack.engine.http.NettyTransport t =
-        new io.jstack.engine.http.NettyTransport(EngineAddress.fromEnvironment(System.getenv()))) {
+    try (io.jstack.engine.http.SocketTransport t =
+        new io.jstack.engine.http.SocketTransport(EngineAddress.fromEnvironment(System.getenv()))) {
       String v = "/v" + engine.apiVersion();
       String execId;
       try (io.jstack.engine.http.HttpResponse r =

@@ -18,6 +18,21 @@ import org.junit.jupiter.api.Test;
 class EngineDaemonIT extends EmbeddedStackFixture {
 
   @Test
+  void engineStart_startsAStoppedEngine_andLeavesARunningOneAlone() throws Exception {
+    assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();
+    assertThat(jstack.run(new String[0], "engine", "status").code()).isEqualTo(3);
+    var started = jstack.run(new String[0], "engine", "start");
+    assertThat(started.code()).as(started.out()).isZero();
+    assertThat(started.out()).startsWith("running: unix://");
+    long engine = stack.enginePid();
+    var again = jstack.run(new String[0], "engine", "start");
+    assertThat(again.code()).isZero();
+    assertThat(again.out()).isEqualTo(started.out());
+    assertThat(stack.enginePid()).isEqualTo(engine);
+    assertThat(jstack.run(new String[0], "engine", "status").code()).isZero();
+  }
+
+  @Test
   void engine_keepsWorking_afterTheDirectoryItWasStartedFromIsDeleted() throws Exception {
     // The fixture's image load started an engine from this JVM: this test starts its own.
     assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();

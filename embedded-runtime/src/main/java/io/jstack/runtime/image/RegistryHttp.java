@@ -122,11 +122,22 @@ final class RegistryHttp {
             + " failed after "
             + ATTEMPTS
             + " attempts: "
-            + (last == null ? "no answer" : last.getMessage())
+            + (last == null ? "no answer" : reason(last))
             + " (is the registry "
             + ref.registry()
             + " reachable?)",
         last);
+  }
+
+  /** What went wrong, also when the JDK's client gives no message (a refused connection). */
+  private static String reason(IOException e) {
+    String message = e.getMessage();
+    if (message != null && !message.isBlank()) {
+      return message;
+    }
+    Throwable cause = e.getCause();
+    String why = e.getClass().getSimpleName();
+    return cause == null || cause.getMessage() == null ? why : why + ": " + cause.getMessage();
   }
 
   private <T> HttpResponse<T> followRedirects(HttpRequest req, HttpResponse.BodyHandler<T> handler)

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.engine.EngineAddress;
 import io.jstack.engine.http.HttpRequest;
 import io.jstack.engine.http.HttpResponse;
-import io.jstack.engine.http.NettyTransport;
+import io.jstack.engine.http.SocketTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +17,11 @@ import java.util.Map;
  */
 final class ApiClient implements AutoCloseable {
   private final EngineServer server;
-  private final NettyTransport transport;
+  private final SocketTransport transport;
 
   private ApiClient(EngineServer server) {
     this.server = server;
-    this.transport = new NettyTransport(new EngineAddress.Unix(server.socket()));
+    this.transport = new SocketTransport(new EngineAddress.Unix(server.socket()));
   }
 
   /** Serves {@code services} on a socket in {@code dir}. */

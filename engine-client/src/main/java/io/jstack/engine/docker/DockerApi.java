@@ -1,7 +1,6 @@
 package io.jstack.engine.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineAddress;
@@ -27,8 +26,6 @@ import java.util.TreeMap;
 final class DockerApi implements AutoCloseable {
   /** The newest API version jstack speaks; older engines are spoken to in theirs. */
   static final String MAX_VERSION = "1.43";
-
-  static final ObjectMapper JSON = new ObjectMapper();
 
   private final EngineAddress address;
   private final HttpTransport transport;
@@ -71,7 +68,7 @@ final class DockerApi implements AutoCloseable {
         throw new EngineException(
             "the engine at " + address + " answered " + r.status() + " to " + path);
       }
-      return JSON.readTree(body);
+      return JsonTrees.read(body);
     } catch (IOException e) {
       throw unreachable(e);
     }
@@ -125,7 +122,7 @@ final class DockerApi implements AutoCloseable {
         throw new EngineException(
             what + " failed: the engine at " + address + " answered with an empty body");
       }
-      return JSON.readTree(body);
+      return JsonTrees.read(body);
     } catch (IOException e) {
       throw unreachable(e);
     }
@@ -169,7 +166,7 @@ final class DockerApi implements AutoCloseable {
         if (line.isBlank()) {
           continue;
         }
-        JsonNode n = JSON.readTree(line);
+        JsonNode n = JsonTrees.read(line);
         if (n.has("error")) {
           throw new EngineException(errorPrefix + ": " + n.path("error").asText().strip());
         }
@@ -180,12 +177,8 @@ final class DockerApi implements AutoCloseable {
     }
   }
 
-  static byte[] bytes(Object tree) {
-    try {
-      return JSON.writeValueAsBytes(tree);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+  static byte[] bytes(JsonNode tree) {
+    return JsonTrees.write(tree);
   }
 
   /**
@@ -219,17 +212,17 @@ final class DockerApi implements AutoCloseable {
 
   /** The {@code filters} query value {@code {"label":["k=v", "k2"]}}, URL-encoded. */
   static String labelFilter(Map<String, String> labels) {
-    ObjectNode f = JSON.createObjectNode();
+    ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     ArrayNode values = f.putArray("label");
     new TreeMap<>(labels).forEach((k, v) -> values.add(v.isEmpty() ? k : k + "=" + v));
-    return encode(f.toString());
+    return encode(JsonTrees.text(f));
   }
 
   private static String message(HttpResponse r) {
     try {
       String text = r.text();
       try {
-        JsonNode n = JSON.readTree(text);
+        JsonNode n = JsonTrees.read(text);
         if (n != null && n.has("message")) {
           return n.get("message").asText();
         }

@@ -17,7 +17,7 @@ import io.jstack.engine.VolumeInfo;
 import io.jstack.engine.VolumeSpec;
 import io.jstack.engine.http.HttpRequest;
 import io.jstack.engine.http.HttpTransport;
-import io.jstack.engine.http.NettyTransport;
+import io.jstack.engine.http.SocketTransport;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
   /** Connects to the engine at {@code address} and negotiates the API version. */
   public static DockerEngine connect(EngineAddress address) {
-    return new DockerEngine(address, new NettyTransport(address));
+    return new DockerEngine(address, new SocketTransport(address));
   }
 
   DockerEngine(EngineAddress address, HttpTransport transport) {

@@ -33,7 +33,7 @@ final class DockerEvents implements EventStream {
         if (line.isBlank()) {
           continue;
         }
-        JsonNode n = DockerApi.JSON.readTree(line);
+        JsonNode n = JsonTrees.read(line);
         JsonNode actor = n.path("Actor");
         return new Event(
             Instant.ofEpochSecond(0, n.path("timeNano").asLong()),

@@ -107,10 +107,10 @@ final class ImageBuild {
     q.append("&dockerfile=").append(encode(dockerfile));
     ObjectNode args = F.objectNode();
     spec.args().forEach(args::put);
-    q.append("&buildargs=").append(encode(args.toString()));
+    q.append("&buildargs=").append(encode(JsonTrees.text(args)));
     ObjectNode labels = F.objectNode();
     new TreeMap<>(spec.labels()).forEach(labels::put);
-    q.append("&labels=").append(encode(labels.toString()));
+    q.append("&labels=").append(encode(JsonTrees.text(labels)));
     if (spec.target() != null) {
       q.append("&target=").append(encode(spec.target()));
     }
@@ -132,14 +132,14 @@ final class ImageBuild {
     if (!spec.cacheFrom().isEmpty()) {
       com.fasterxml.jackson.databind.node.ArrayNode from = F.arrayNode();
       spec.cacheFrom().forEach(from::add);
-      q.append("&cachefrom=").append(encode(from.toString()));
+      q.append("&cachefrom=").append(encode(JsonTrees.text(from)));
     }
     if (!spec.secrets().isEmpty()) {
       // jstack's extension (its engine's BuildRoutes); dockerd ignores a parameter it does not
       // know.
       ObjectNode secrets = F.objectNode();
       spec.secrets().forEach((id, file) -> secrets.put(id, file.toAbsolutePath().toString()));
-      q.append("&jstack-secrets=").append(encode(secrets.toString()));
+      q.append("&jstack-secrets=").append(encode(JsonTrees.text(secrets)));
     }
     return q.toString();
   }

@@ -28,7 +28,7 @@ class ContainerJsonTest {
   @Test
   void summary_readsMounts() throws Exception {
     var json =
-        DockerApi.JSON.readTree(
+        JsonTrees.read(
             "{\"Id\": \"c1\", \"Names\": [\"/app-web-1\"], \"State\": \"running\", "
                 + MOUNTS
                 + "}");
@@ -45,7 +45,7 @@ class ContainerJsonTest {
   @Test
   void inspected_readsMounts() throws Exception {
     var json =
-        DockerApi.JSON.readTree(
+        JsonTrees.read(
             "{\"Id\": \"c1\", \"Name\": \"/app-web-1\", \"Created\": \"2026-12-06T14:00:00Z\","
                 + " \"State\": {\"Status\": \"exited\"}, "
                 + MOUNTS
@@ -61,7 +61,7 @@ class ContainerJsonTest {
 
   @Test
   void summary_withoutMounts_hasNone() throws Exception {
-    var json = DockerApi.JSON.readTree("{\"Id\": \"c1\", \"Names\": [\"/a\"]}");
+    var json = JsonTrees.read("{\"Id\": \"c1\", \"Names\": [\"/a\"]}");
 
     assertThat(ContainerJson.summary(json).mounts()).isEmpty();
   }

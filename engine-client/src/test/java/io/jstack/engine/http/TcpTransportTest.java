@@ -22,7 +22,7 @@ class TcpTransportTest extends HttpTransportContract {
 
   @Override
   HttpTransport transport() {
-    return new NettyTransport(new EngineAddress.Tcp("127.0.0.1", port));
+    return new SocketTransport(new EngineAddress.Tcp("127.0.0.1", port));
   }
 
   private int freePort;
@@ -34,7 +34,7 @@ class TcpTransportTest extends HttpTransportContract {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    return new NettyTransport(new EngineAddress.Tcp("127.0.0.1", freePort));
+    return new SocketTransport(new EngineAddress.Tcp("127.0.0.1", freePort));
   }
 
   @Override

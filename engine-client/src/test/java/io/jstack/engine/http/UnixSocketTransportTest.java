@@ -21,12 +21,12 @@ class UnixSocketTransportTest extends HttpTransportContract {
 
   @Override
   HttpTransport transport() {
-    return new NettyTransport(new EngineAddress.Unix(dir.resolve("engine.sock")));
+    return new SocketTransport(new EngineAddress.Unix(dir.resolve("engine.sock")));
   }
 
   @Override
   HttpTransport unreachable() {
-    return new NettyTransport(new EngineAddress.Unix(dir.resolve("nobody.sock")));
+    return new SocketTransport(new EngineAddress.Unix(dir.resolve("nobody.sock")));
   }
 
   @Override

@@ -90,18 +90,30 @@ final class RunningStack implements Stack {
   }
 
   @Override
-  public Endpoint endpoint(String service, int containerPort) {
-    ContainerInfo c = first(service);
-    ContainerInfo.PublishedPort found = null;
-    for (ContainerInfo.PublishedPort p : c.ports()) {
-      if (p.containerPort() == containerPort && p.protocol().equals("tcp") && p.hostPort() > 0) {
-        // An IPv4 binding first: every test host reaches 127.0.0.1.
-        if (found == null || found.hostIp().contains(":") && !p.hostIp().contains(":")) {
-          found = p;
+  public java.util.Map<String, java.util.Map<Integer, Endpoint>> endpoints() {
+    java.util.Map<String, java.util.Map<Integer, Endpoint>> all = new java.util.TreeMap<>();
+    for (String service : services()) {
+      List<ContainerInfo> containers = ServiceContainers.of(engine, project(), service);
+      if (containers.isEmpty()) {
+        continue;
+      }
+      java.util.Map<Integer, Endpoint> ports = new java.util.TreeMap<>();
+      for (ContainerInfo.PublishedPort p : containers.get(0).ports()) {
+        if (p.protocol().equals("tcp") && p.hostPort() > 0) {
+          ports.computeIfAbsent(p.containerPort(), port -> published(containers.get(0), port));
         }
       }
+      if (!ports.isEmpty()) {
+        all.put(service, java.util.Collections.unmodifiableMap(ports));
+      }
     }
-    if (found == null) {
+    return java.util.Collections.unmodifiableMap(all);
+  }
+
+  @Override
+  public Endpoint endpoint(String service, int containerPort) {
+    Endpoint e = published(first(service), containerPort);
+    if (e == null) {
       throw new StackException(
           "stack "
               + project()
@@ -112,6 +124,24 @@ final class RunningStack implements Stack {
               + " is not published; publish it under ports: in the compose file (\""
               + containerPort
               + "\" lets the engine pick the host port)");
+    }
+    return e;
+  }
+
+  /** Where {@code containerPort}/tcp of {@code c} is published, an IPv4 binding first; or null. */
+  private static @org.jspecify.annotations.Nullable Endpoint published(
+      ContainerInfo c, int containerPort) {
+    ContainerInfo.PublishedPort found = null;
+    for (ContainerInfo.PublishedPort p : c.ports()) {
+      if (p.containerPort() == containerPort && p.protocol().equals("tcp") && p.hostPort() > 0) {
+        // An IPv4 binding first: every test host reaches 127.0.0.1.
+        if (found == null || found.hostIp().contains(":") && !p.hostIp().contains(":")) {
+          found = p;
+        }
+      }
+    }
+    if (found == null) {
+      return null;
     }
     String ip = found.hostIp();
     String host = ip.isEmpty() || ip.equals("0.0.0.0") ? "127.0.0.1" : ip.equals("::") ? "::1" : ip;

@@ -9,6 +9,7 @@ import io.jstack.compose.Service;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
+import io.jstack.junit.SharedStacks;
 import io.jstack.junit.Stack;
 import io.jstack.junit.StackException;
 import io.jstack.junit.StackSpec;
@@ -34,26 +35,27 @@ import org.jspecify.annotations.Nullable;
 public final class StackStarter {
   private StackStarter() {}
 
-  /** See {@link StackSpec#start()}. */
-  public static Stack start(StackSpec spec) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.putAll(spec.env());
+  /**
+   * See {@link StackSpec#start()}; {@code attachable}: the stack the build published for the same
+   * model, if any, is attached instead ({@link SharedStacks#attachOrStart}).
+   */
+  public static Stack start(StackSpec spec, boolean attachable) {
+    Map<String, String> env = environment(spec);
     // Loaded once to name the project, then again under that name: the loader derives the names
     // of networks and volumes from the project's.
     Project first = load(spec, env, null).project();
+    String model = StackNames.modelKey(first);
+    java.util.Optional<java.util.Properties> shared =
+        attachable ? SharedStacks.forModel(model) : java.util.Optional.empty();
+    if (shared.isPresent()) {
+      return attach(spec, env, shared.get());
+    }
     String base = spec.projectName() != null ? spec.projectName() : first.name();
     boolean reuse = reuseAllowed(spec.reuse(), env);
-    String name =
-        reuse ? StackNames.reused(base, StackNames.modelKey(first)) : StackNames.unique(base);
+    String name = reuse ? StackNames.reused(base, model) : StackNames.unique(base);
     LoadedProject named = load(spec, env, name);
     Engines.Kind kind = EngineChoice.kind(spec.engine(), env);
-    Engine engine;
-    try {
-      engine = EngineChoice.open(kind, env);
-    } catch (EngineException e) {
-      throw new StackException(
-          "stack " + name + ": cannot reach the " + kind + " engine: " + e.getMessage(), e);
-    }
+    Engine engine = connect(kind, env, name);
     RunningStack stack = new RunningStack(engine, named, reuse, CrashGuard.NONE, spec.timeout());
     try {
       if (reuse) {
@@ -72,6 +74,72 @@ public final class StackStarter {
       }
       throw e;
     }
+  }
+
+  /**
+   * The stack the build published for this model ({@link SharedStacks}): attached, never started or
+   * removed here.
+   */
+  private static Stack attach(
+      StackSpec spec, Map<String, String> env, java.util.Properties shared) {
+    String name = shared.getProperty("project");
+    Engines.Kind kind;
+    try {
+      kind = Engines.Kind.valueOf(shared.getProperty("engine", ""));
+    } catch (IllegalArgumentException e) {
+      throw new StackException(
+          "stack "
+              + name
+              + " published by the build names no engine (\""
+              + shared.getProperty("engine")
+              + "\"); run the build again",
+          e);
+    }
+    RunningStack stack =
+        new RunningStack(
+            connect(kind, env, name), load(spec, env, name), true, CrashGuard.NONE, spec.timeout());
+    if (stack.engine().containers(Map.of(ComposeLabels.PROJECT, name)).isEmpty()) {
+      stack.disconnect();
+      throw new StackException(
+          "stack "
+              + name
+              + ", which the build started for its tests ("
+              + SharedStacks.PROPERTY
+              + "), has no container left; run the build again");
+    }
+    stack.markReused(true);
+    try {
+      Waits.await(stack, spec.waits(), spec.timeout());
+    } catch (RuntimeException e) {
+      stack.disconnect();
+      throw e;
+    }
+    return stack;
+  }
+
+  private static Engine connect(Engines.Kind kind, Map<String, String> env, String name) {
+    try {
+      return EngineChoice.open(kind, env);
+    } catch (EngineException e) {
+      throw new StackException(
+          "stack " + name + ": cannot reach the " + kind + " engine: " + e.getMessage(), e);
+    }
+  }
+
+  /** The hash of {@code spec}'s resolved model, as {@link SharedStacks} and reuse key stacks. */
+  public static String modelKey(StackSpec spec) {
+    return StackNames.modelKey(load(spec, environment(spec), null).project());
+  }
+
+  /** The engine {@code spec} runs on here ({@code docker} or {@code embedded}). */
+  public static String engineOf(StackSpec spec) {
+    return EngineChoice.kind(spec.engine(), environment(spec)).name();
+  }
+
+  private static Map<String, String> environment(StackSpec spec) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putAll(spec.env());
+    return env;
   }
 
   /** Whether a stack may be kept for the next run: asked for, and not under {@code CI=true}. */
