@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
     waits = @WaitFor(service = "web", httpPort = 8080, path = "/"))
 class OwnStackIT {
   @Test
-  void webServesAgainAfterARestart(Stack stack, @ServicePort(service = "web", port = 8080) Endpoint web)
-      throws Exception {
+  void webServesAgainAfterARestart(
+      Stack stack, @ServicePort(service = "web", port = 8080) Endpoint web) throws Exception {
     long began = System.currentTimeMillis();
     stack.restart("web");
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(30))
         .ignoreExceptions()
-        .until(() -> Http.get(stack.endpoint("web", 8080).uri("http")).contains("hello from jstack"));
+        .until(
+            () -> Http.get(stack.endpoint("web", 8080).uri("http")).contains("hello from jstack"));
     assertTrue(web.port() > 0);
     Records.note(getClass(), "class", stack, began);
   }

@@ -13,7 +13,9 @@ class WorkerIT extends HelloSuite {
   @Test
   void workerTicksIntoTheSharedVolume(Stack stack) throws Exception {
     long began = System.currentTimeMillis();
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stack.logs("worker").contains("tick 1"));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> stack.logs("worker").contains("tick 1"));
     ExecResult ticks = stack.exec("web", "cat", "/www/ticks.txt");
     assertEquals(0, ticks.exitCode(), ticks.stderr());
     assertTrue(ticks.stdout().startsWith("tick 1\n"), ticks.stdout());

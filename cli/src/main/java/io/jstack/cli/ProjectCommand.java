@@ -6,7 +6,6 @@ import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
 import io.jstack.planner.Executor;
 import io.jstack.planner.Plan;
-import io.jstack.planner.PlanEvent;
 import io.jstack.planner.Planner;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -67,16 +66,7 @@ abstract class ProjectCommand {
               plan, engine, new Executor.Options(parallel, Duration.ofMillis(200), null), view);
     }
     if (!result.succeeded()) {
-      PlanEvent.Failed f = result.failures().get(0);
-      String service =
-          f.operation().service() == null ? "" : " (service " + f.operation().service() + ")";
-      err()
-          .println(
-              "jstack: "
-                  + f.operation().describe()
-                  + service
-                  + " failed: "
-                  + f.cause().getMessage());
+      err().println("jstack: " + result.firstFailure());
       return Jstack.EXIT_FAILURE;
     }
     return Jstack.EXIT_OK;

@@ -10,7 +10,6 @@ import io.jstack.planner.ComposeLabels;
 import io.jstack.planner.Executor;
 import io.jstack.planner.ImageBuilds;
 import io.jstack.planner.Plan;
-import io.jstack.planner.PlanEvent;
 import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.UpOptions;
 import java.time.Duration;
@@ -267,16 +266,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       return 130;
     }
     if (!result.succeeded()) {
-      PlanEvent.Failed f = result.failures().get(0);
-      String service =
-          f.operation().service() == null ? "" : " (service " + f.operation().service() + ")";
-      err()
-          .println(
-              "jstack: "
-                  + f.operation().describe()
-                  + service
-                  + " failed: "
-                  + f.cause().getMessage());
+      err().println("jstack: " + result.firstFailure());
       return Jstack.EXIT_FAILURE;
     }
     return Jstack.EXIT_OK;

@@ -16,12 +16,14 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The extension behind {@link JStack}. A stack lives in the {@link ExtensionContext.Store} of its
  * scope, which closes it ({@code down -v}) when that scope ends: the test method's, the class's, or
- * for {@link JStack.Scope#SUITE} the root context's, shared by every class of this JVM that names
- * the same stack (found with the store's per-key {@code getOrComputeIfAbsent}, so classes naming
- * other stacks never wait for it). When a test or one of its {@code @BeforeEach}/{@code @AfterEach}
- * methods fails, every service's logs are written to {@code
- * target/jstack-logs/<class>/<method>/<service>.log}, published as the report entry {@code
- * jstack.logs} and named in a suppressed exception on the failure.
+ * for {@link JStack.Scope#SUITE} the launcher session's, shared by every class of this JVM that
+ * names the same stack (found with the store's per-key {@code getOrComputeIfAbsent}, so classes
+ * naming other stacks never wait for it). The session's store rather than the root context's:
+ * Surefire and Failsafe with {@code forkCount > 1} run each class as an execution request of its
+ * own, whose root context ends with the class, while one launcher session spans the whole fork.
+ * When a test or one of its {@code @BeforeEach}/{@code @AfterEach} methods fails, every service's
+ * logs are written to {@code target/jstack-logs/<class>/<method>/<service>.log}, published as the
+ * report entry {@code jstack.logs} and named in a suppressed exception on the failure.
  */
 public final class JStackExtension
     implements BeforeAllCallback,
@@ -52,8 +54,7 @@ public final class JStackExtension
     if (declared.scope() == JStack.Scope.SUITE) {
       stack =
           context
-              .getRoot()
-              .getStore(NAMESPACE)
+              .getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, NAMESPACE)
               .getOrComputeIfAbsent(
                   "suite " + spec, k -> SharedStacks.attachOrStart(spec), Stack.class);
     } else {

@@ -20,7 +20,8 @@ public interface Stack extends AutoCloseable {
   boolean reused();
 
   /**
-   * Where {@code containerPort}/tcp of {@code service}'s first container is published.
+   * Where {@code containerPort}/tcp of {@code service}'s first container is published now. A port
+   * the engine picked may change when the service is restarted: ask again after a restart.
    *
    * @throws StackException when the service has no such container, or the port is not published
    */

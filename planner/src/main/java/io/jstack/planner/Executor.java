@@ -49,6 +49,22 @@ public final class Executor {
     public boolean succeeded() {
       return failures.isEmpty() && !cancelled;
     }
+
+    /**
+     * The first failure in one line, as every caller reports it: {@code <operation> (service S)
+     * failed: <cause>}.
+     *
+     * @throws IllegalStateException when nothing failed
+     */
+    public String firstFailure() {
+      if (failures.isEmpty()) {
+        throw new IllegalStateException("no operation failed");
+      }
+      PlanEvent.Failed f = failures.get(0);
+      String service =
+          f.operation().service() == null ? "" : " (service " + f.operation().service() + ")";
+      return f.operation().describe() + service + " failed: " + f.cause().getMessage();
+    }
   }
 
   private Executor() {}

@@ -13,7 +13,6 @@ import io.jstack.junit.StackException;
 import io.jstack.planner.DownOptions;
 import io.jstack.planner.Executor;
 import io.jstack.planner.Plan;
-import io.jstack.planner.PlanEvent;
 import io.jstack.planner.Planner;
 import io.jstack.planner.ServiceContainers;
 import java.io.ByteArrayOutputStream;
@@ -262,20 +261,9 @@ final class RunningStack implements Stack {
       throw new StackException("stack " + project() + ": interrupted during " + what, e);
     }
     if (!result.succeeded()) {
-      PlanEvent.Failed f = result.failures().get(0);
-      String service =
-          f.operation().service() == null ? "" : " (service " + f.operation().service() + ")";
       throw new StackException(
-          "stack "
-              + project()
-              + ": "
-              + what
-              + ": "
-              + f.operation().describe()
-              + service
-              + " failed: "
-              + f.cause().getMessage(),
-          f.cause());
+          "stack " + project() + ": " + what + ": " + result.firstFailure(),
+          result.failures().get(0).cause());
     }
   }
 

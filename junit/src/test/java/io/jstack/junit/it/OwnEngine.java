@@ -136,6 +136,14 @@ final class OwnEngine implements AutoCloseable {
     return out;
   }
 
+  /** Docker's socket: DOCKER_HOST's when it names one, else the default. */
+  static Path dockerSocket() {
+    String host = System.getenv("DOCKER_HOST");
+    return host != null && host.startsWith("unix://")
+        ? Path.of(host.substring("unix://".length()))
+        : Path.of("/var/run/docker.sock");
+  }
+
   /** The repository root (Maven passes it as jstack.repo.dir). */
   static Path repo() {
     return Path.of(System.getProperty("jstack.repo.dir", "..")).toAbsolutePath().normalize();
