@@ -312,7 +312,12 @@ public final class SocketTransport implements HttpTransport {
 
     @Override
     public void shutdownOutput() throws IOException {
-      shutdown.run();
+      try {
+        shutdown.run();
+      } catch (IOException e) {
+        // A peer that closed the connection meanwhile (an exec that ended at once) has nothing
+        // left to read: there is no half to close. Anything else shows on the next read.
+      }
     }
 
     @Override
