@@ -44,6 +44,11 @@ public final class HttpResponse implements AutoCloseable {
 
   /** The first value of header {@code name} (case-insensitive), or null. */
   public @Nullable String header(String name) {
+    return first(headers, name);
+  }
+
+  /** The first value of header {@code name} (case-insensitive) in {@code headers}, or null. */
+  static @Nullable String first(Map<String, List<String>> headers, String name) {
     for (Map.Entry<String, List<String>> e : headers.entrySet()) {
       if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
         return e.getValue().get(0);

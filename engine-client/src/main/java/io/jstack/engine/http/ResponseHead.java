@@ -41,12 +41,7 @@ record ResponseHead(int status, Map<String, List<String>> headers) {
   }
 
   @Nullable String header(String name) {
-    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
-        return e.getValue().get(0);
-      }
-    }
-    return null;
+    return HttpResponse.first(headers, name);
   }
 
   /** One CRLF- (or LF-) terminated line of the head, without its terminator; null at the end. */
@@ -69,33 +64,36 @@ record ResponseHead(int status, Map<String, List<String>> headers) {
     return line.length() == 0 ? null : line.toString();
   }
 
-  /** A body of a known length. */
-  static final class Sized extends InputStream {
-    private final InputStream in;
-    private long left;
+  /**
+   * A body read straight from the connection in runs of {@code left} bytes: one run of the whole
+   * length for a sized body, one per chunk for a chunked one ({@link #next()} finds the next run).
+   */
+  abstract static class Body extends OneByteReads {
+    final InputStream in;
+    long left;
 
-    Sized(InputStream in, long length) {
+    Body(InputStream in, long left) {
       this.in = in;
-      this.left = length;
+      this.left = left;
     }
 
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
+    /** Whether bytes remain, {@link #left} set to how many are in the current run. */
+    abstract boolean next() throws IOException;
+
+    /** What it means that the connection ended inside a run. */
+    abstract String cutShort();
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       if (len == 0) {
         return 0;
       }
-      if (left <= 0) {
+      if (!next()) {
         return -1;
       }
       int n = in.read(b, off, (int) Math.min(len, left));
       if (n < 0) {
-        throw new IOException("the engine closed the connection " + left + " bytes short");
+        throw new IOException(cutShort());
       }
       left -= n;
       return n;
@@ -112,17 +110,33 @@ record ResponseHead(int status, Map<String, List<String>> headers) {
     }
   }
 
+  /** A body of a known length. */
+  static final class Sized extends Body {
+    Sized(InputStream in, long length) {
+      super(in, length);
+    }
+
+    @Override
+    boolean next() {
+      return left > 0;
+    }
+
+    @Override
+    String cutShort() {
+      return "the engine closed the connection " + left + " bytes short";
+    }
+  }
+
   /** A chunked body, decoded. */
-  static final class Chunked extends InputStream {
-    private final InputStream in;
-    private long left;
+  static final class Chunked extends Body {
     private boolean ended;
 
     Chunked(InputStream in) {
-      this.in = in;
+      super(in, 0);
     }
 
-    private boolean next() throws IOException {
+    @Override
+    boolean next() throws IOException {
       while (left == 0) {
         if (ended) {
           return false;
@@ -153,35 +167,17 @@ record ResponseHead(int status, Map<String, List<String>> headers) {
     }
 
     @Override
+    String cutShort() {
+      return "the engine closed the connection inside a chunk";
+    }
+  }
+
+  /** An input stream whose single-byte read goes through its array read. */
+  abstract static class OneByteReads extends InputStream {
+    @Override
     public int read() throws IOException {
       byte[] one = new byte[1];
       return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (!next()) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n < 0) {
-        throw new IOException("the engine closed the connection inside a chunk");
-      }
-      left -= n;
-      return n;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(in.available(), left);
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
     }
   }
 }

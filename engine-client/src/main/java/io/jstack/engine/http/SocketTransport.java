@@ -234,13 +234,7 @@ public final class SocketTransport implements HttpTransport {
       // Channels.newInputStream would hold the channel's blocking lock while it waits to read,
       // which blocks every write meanwhile; these streams call the channel directly instead.
       InputStream raw =
-          new InputStream() {
-            @Override
-            public int read() throws IOException {
-              byte[] one = new byte[1];
-              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
+          new ResponseHead.OneByteReads() {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
               if (len == 0) {
@@ -262,12 +256,15 @@ public final class SocketTransport implements HttpTransport {
           new OutputStream() {
             @Override
             public void write(int b) throws IOException {
-              write(new byte[] {(byte) b}, 0, 1);
+              writeFully(ByteBuffer.allocate(1).put(0, (byte) b));
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-              ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+              writeFully(ByteBuffer.wrap(b, off, len));
+            }
+
+            private void writeFully(ByteBuffer buffer) throws IOException {
               while (buffer.hasRemaining()) {
                 channel.write(buffer);
               }
