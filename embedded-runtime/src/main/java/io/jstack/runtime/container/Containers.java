@@ -381,7 +381,7 @@ public final class Containers {
    * not reaped it, so the number is still that process's; empty before its start and after its end.
    */
   public OptionalLong pid(String id) {
-    Path pidFile = dir(id).resolve("pidfile");
+    Path pidFile = runDir(id).resolve("pidfile");
     if (exitCode(id).isPresent() || !Files.isReadable(pidFile)) {
       return OptionalLong.empty();
     }

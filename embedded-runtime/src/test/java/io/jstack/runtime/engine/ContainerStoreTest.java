@@ -39,18 +39,20 @@ class ContainerStoreTest {
             null,
             0,
             false);
-    Path bundle = Files.createDirectories(containers.dir("c1"));
+    Files.createDirectories(containers.dir("c1"));
+    // runc's pid file and conmon's exit file are run-time files, kept apart from the bundle.
+    Path runtime = Files.createDirectories(root.run().resolve("containers").resolve("c1"));
 
     assertThat(store.hasProcess(r)).as("created, never started").isFalse();
 
-    Files.writeString(bundle.resolve("pidfile"), "4242");
+    Files.writeString(runtime.resolve("pidfile"), "4242");
     assertThat(store.withState(r).status())
         .as("its start is not recorded yet")
         .isEqualTo(Container.Status.created);
     assertThat(store.hasProcess(r)).as("but runc started its process: the DNS answers").isTrue();
 
-    Files.createDirectories(bundle.resolve("exits"));
-    Files.writeString(bundle.resolve("exits/c1"), "0");
+    Files.createDirectories(runtime.resolve("exits"));
+    Files.writeString(runtime.resolve("exits/c1"), "0");
     assertThat(store.hasProcess(r)).as("conmon recorded its exit").isFalse();
   }
 }

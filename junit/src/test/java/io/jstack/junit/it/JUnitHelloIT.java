@@ -60,19 +60,10 @@ class JUnitHelloIT {
   }
 
   @BeforeAll
-  static void installThisBuildsJar() throws Exception {
-    // The example depends on io.jstack:junit as a user's project does: this build's jar goes to
-    // the local repository now, as `mvn install` would put it there after the tests.
-    OwnEngine.run(
-        List.of(
-            "mvn",
-            "-B",
-            "-o",
-            "-q",
-            "-Dmaven.repo.local=" + System.getProperty("jstack.m2.repo"),
-            "install:install-file",
-            "-Dfile=" + System.getProperty("jstack.junit.jar"),
-            "-DpomFile=" + OwnEngine.repo().resolve("junit/pom.xml")));
+  static void installThisBuildsJars() throws Exception {
+    // The example depends on io.jstack:junit as a user's project does: this build's jars go to
+    // the local repository now, as `mvn install` would put them there after the tests.
+    ThisBuild.install("compose-model", "engine-client", "planner", "embedded-runtime", "junit");
   }
 
   @ParameterizedTest
