@@ -50,7 +50,7 @@ public final class EngineProcess {
     return DaemonLauncher.java(
         newSession,
         List.of("-XX:+UseSerialGC", "-Dio.netty.jfr.enabled=false"),
-        EngineDaemon.class.getName(),
+        EngineDaemon.class,
         args);
   }
 

@@ -23,11 +23,13 @@ public final class DaemonLauncher {
   private DaemonLauncher() {}
 
   /**
-   * A builder for {@code java OPTIONS -cp <this JVM's class path> MAIN ARGS}, working in {@code /}
-   * with {@link #UMASK}, in a new session when {@code newSession}.
+   * A builder for {@code java OPTIONS -cp <class path> MAIN ARGS}, working in {@code /} with {@link
+   * #UMASK}, in a new session when {@code newSession}; the class path is the one {@code main} was
+   * loaded from ({@link #classPath(Class)}).
    */
   public static ProcessBuilder java(
-      boolean newSession, List<String> jvmOptions, String mainClass, List<String> args) {
+      boolean newSession, List<String> jvmOptions, Class<?> main, List<String> args) {
+    String mainClass = main.getName();
     String java =
         ProcessHandle.current()
             .info()
@@ -46,9 +48,37 @@ public final class DaemonLauncher {
     }
     cmd.add(java);
     cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-cp", classPath(), mainClass));
+    cmd.addAll(List.of("-cp", classPath(main), mainClass));
     cmd.addAll(args);
     return new ProcessBuilder(cmd).directory(new File("/"));
+  }
+
+  /**
+   * The class path {@code main} was loaded from: the jars and directories of the class loaders that
+   * are URL class loaders (a Maven plugin's realm holds the plugin and its dependencies, none of
+   * them on the JVM's own class path), then the JVM's class path ({@link #classPath()}).
+   */
+  public static String classPath(Class<?> main) {
+    java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>();
+    for (ClassLoader l = main.getClassLoader(); l != null; l = l.getParent()) {
+      if (l instanceof java.net.URLClassLoader urls) {
+        for (java.net.URL url : urls.getURLs()) {
+          if (url.getProtocol().equals("file")) {
+            try {
+              entries.add(Path.of(url.toURI()).toString());
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+              // Not a local file: the JVM could not load from it either.
+            }
+          }
+        }
+      }
+    }
+    for (String e : classPath().split(File.pathSeparator)) {
+      if (!e.isEmpty()) {
+        entries.add(e);
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   /**

@@ -159,7 +159,7 @@ final class HostLink implements AutoCloseable {
           DaemonLauncher.java(
                   true,
                   List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1"),
-                  Watchdog.class.getName(),
+                  Watchdog.class,
                   List.of(
                       address.toString(),
                       Long.toString(ProcessHandle.current().pid()),

@@ -104,7 +104,7 @@ class MavenPluginIT {
                   + kept
                   + " are in "
                   + logs);
-      assertThat(Files.readString(logs.resolve("web.log"))).contains("httpd");
+      assertThat(Files.readString(logs.resolve("web.log"))).contains("response:200");
       assertThat(logs.resolve("worker.log")).exists();
       assertThat(engine.resourcesOf(kept)).as("left of " + kept).isEmpty();
     }
