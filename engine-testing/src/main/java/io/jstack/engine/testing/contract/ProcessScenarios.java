@@ -97,12 +97,13 @@ public abstract class ProcessScenarios extends ContainerScenarios {
     String id = started(Program.SERVE, "nothere");
 
     ExecResult missing = blocking(() -> engine.exec(id, ExecProgram.MISSING, (byte[]) null));
-    // 126 up to Docker 20.10, 127 since 23.0; the runtime's message, on either stream.
+    // 126 up to Docker 20.10, 127 since 23.0; the runtime's message, on either stream: runc's
+    // `executable file not found in $PATH`, crun's `executable file `X` not found in $PATH`.
     assertThat(missing.exitCode()).isIn(126, 127);
     assertThat(
             new String(missing.stdout(), StandardCharsets.UTF_8)
                 + new String(missing.stderr(), StandardCharsets.UTF_8))
-        .contains("executable file not found");
+        .containsPattern("executable file (`[^`]*` )?not found");
   }
 
   @Test
