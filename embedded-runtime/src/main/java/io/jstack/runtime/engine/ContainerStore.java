@@ -158,7 +158,6 @@ final class ContainerStore {
         .orElseThrow(() -> new EngineException.NotFound("No such container: " + idOrName));
   }
 
-  /** {@code r} with its live state. */
   /**
    * Whether {@code r}'s process exists: it runs (or is paused), also in the first instants of a run
    * before the record that says so is written, when the process may already ask the DNS for its own
@@ -168,6 +167,7 @@ final class ContainerStore {
     return withState(r).alive() || containers.pid(r.id()).isPresent();
   }
 
+  /** {@code r} with its live state. */
   Container withState(ContainerRecord r) {
     OptionalInt code = containers.exitCode(r.id());
     if (code.isPresent()) {
