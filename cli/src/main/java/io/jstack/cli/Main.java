@@ -8,10 +8,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // Netty probes Java Flight Recorder at start-up, loading ~100 classes jstack never uses.
-    if (System.getProperty("io.netty.jfr.enabled") == null) {
-      System.setProperty("io.netty.jfr.enabled", "false");
-    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = Jstack.runProcess(args, out, err, System.getenv());

@@ -35,9 +35,6 @@ public final class EngineDaemon {
    * when it cannot serve, 2 on a wrong argument.
    */
   public static void main(String[] args) {
-    if (System.getProperty("io.netty.jfr.enabled") == null) {
-      System.setProperty("io.netty.jfr.enabled", "false");
-    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     Map<String, String> flags = new HashMap<>();
@@ -92,6 +89,10 @@ public final class EngineDaemon {
       throws Exception {
     if (!EngineProcess.settled()) {
       return runSettled(root, at, dnsUpstream, group, runtime);
+    }
+    // Netty (the engine's server) probes Java Flight Recorder when it loads: ~100 classes unused.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
     }
     Path verdicts = Files.createDirectories(root.path().resolve("runtime"));
     RuntimeChoice choice =
