@@ -243,10 +243,14 @@ public final class Jstack {
   }
 
   /**
-   * Adds the verb {@code args} name, or every verb when they name none that needs nothing else (no
-   * verb, {@code help}, {@code completion}, a misspelt verb picocli should correct).
+   * Adds the verb {@code args} name, none for {@code --version} alone, or every verb when they name
+   * none that needs nothing else (no verb, {@code help}, {@code completion}, a misspelt verb
+   * picocli should correct).
    */
   private static void addVerbs(CommandLine cl, String[] args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return; // The version needs no verb.
+    }
     String verb = verbOf(cl.getCommandSpec(), args);
     for (Class<?> type : VERBS) {
       Command command = java.util.Objects.requireNonNull(type.getAnnotation(Command.class));

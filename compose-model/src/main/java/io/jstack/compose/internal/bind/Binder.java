@@ -173,13 +173,11 @@ public final class Binder {
       }
     }
     try {
-      return shape.constructor.invokeWithArguments(args);
+      return shape.construct(args);
     } catch (ComposeException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new ComposeException(node.location(), path, String.valueOf(e.getMessage()));
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -2,9 +2,9 @@ package io.jstack.compose.internal.bind;
 
 import io.jstack.compose.KeepEmpty;
 import io.jstack.compose.MapKey;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a model record maps to YAML: one entry per component, keyed by its snake_case name. Built
  * once per record class.
+ *
+ * <p>Records are built and read through core reflection, not method handles: a handle invoked with
+ * an argument array spins classes for each arity, about 80 that every short command paid for at
+ * start-up and that a class-data archive does not keep.
  */
 final class RecordShape {
   static final String EXTENSIONS = "extensions";
@@ -38,14 +42,25 @@ final class RecordShape {
       Class<?> raw,
       boolean mapKey,
       boolean keepEmpty,
-      MethodHandle getter) {}
+      Method accessor) {
+    /** This component's value in {@code record}. */
+    Object get(Object record) {
+      try {
+        return accessor.invoke(record);
+      } catch (InvocationTargetException e) {
+        throw unchecked(e);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException("cannot read " + accessor, e);
+      }
+    }
+  }
 
   final Class<?> type;
   final List<Component> components;
   final Map<String, Component> byKey;
   final @Nullable Component extensions;
   final @Nullable Component mapKey;
-  final MethodHandle constructor;
+  private final Constructor<?> constructor;
 
   private RecordShape(Class<?> type) {
     this.type = type;
@@ -58,7 +73,6 @@ final class RecordShape {
     Component ext = null;
     Component mk = null;
     Class<?>[] params = new Class<?>[rc.length];
-    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
     try {
       for (int i = 0; i < rc.length; i++) {
         RecordComponent r = rc[i];
@@ -73,7 +87,7 @@ final class RecordShape {
                 r.getType(),
                 r.isAnnotationPresent(MapKey.class),
                 r.isAnnotationPresent(KeepEmpty.class),
-                lookup.unreflect(r.getAccessor()));
+                r.getAccessor());
         list.add(c);
         if (c.mapKey()) {
           mk = c;
@@ -83,7 +97,7 @@ final class RecordShape {
           keys.put(key, c);
         }
       }
-      this.constructor = lookup.findConstructor(type, MethodType.methodType(void.class, params));
+      this.constructor = type.getConstructor(params);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot bind " + type, e);
     }
@@ -91,6 +105,32 @@ final class RecordShape {
     this.byKey = Collections.unmodifiableMap(keys);
     this.extensions = ext;
     this.mapKey = mk;
+  }
+
+  /**
+   * A new record of this shape from its components' values, in order; what its constructor throws
+   * is thrown as it is.
+   */
+  Object construct(Object[] args) {
+    try {
+      return constructor.newInstance(args);
+    } catch (InvocationTargetException e) {
+      throw unchecked(e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot bind " + type, e);
+    }
+  }
+
+  /** What a record's constructor or accessor threw (never a checked exception). */
+  private static RuntimeException unchecked(InvocationTargetException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new IllegalStateException(cause);
   }
 
   static RecordShape of(Class<?> type) {

@@ -83,12 +83,7 @@ public final class Writer {
       if (c.mapKey()) {
         continue;
       }
-      Object v;
-      try {
-        v = c.getter().invoke(value);
-      } catch (Throwable e) {
-        throw new IllegalStateException(e);
-      }
+      Object v = c.get(value);
       if (c == shape.extensions) {
         ((Map<?, ?>) v).forEach((k, x) -> out.put((String) k, plain(x)));
         continue;

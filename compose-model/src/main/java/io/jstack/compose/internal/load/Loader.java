@@ -37,6 +37,12 @@ public final class Loader {
   private final List<String> warnings = new ArrayList<>();
   private final Set<String> unsetVariables = new TreeSet<>();
 
+  /**
+   * Each file's documents as parsed, by its name and text: the project's name is read from the
+   * files before they are loaded under it, and both use one parse.
+   */
+  private final Map<String, List<YNode>> parsed = new java.util.HashMap<>();
+
   private Loader(ProjectOptions options) {
     this.options = options;
   }
@@ -162,7 +168,7 @@ public final class Loader {
           f.toString().equals("-")
               ? options.stdin() == null ? "" : options.stdin()
               : Files.isRegularFile(f) ? read(f) : "";
-      for (YNode d : YamlReader.readAll(display, text)) {
+      for (YNode d : documents(display, text)) {
         YNode n = d instanceof YNode.Map m ? m.get("name") : null;
         if (n != null && YNode.text(n) != null) {
           if (options.interpolate()) {
@@ -183,6 +189,16 @@ public final class Loader {
       }
     }
     return name;
+  }
+
+  /** The YAML documents of the file named {@code display} whose text is {@code text}. */
+  List<YNode> documents(String display, String text) {
+    List<YNode> docs = parsed.get(display + '\n' + text);
+    if (docs == null) {
+      docs = YamlReader.readAll(display, text);
+      parsed.put(display + '\n' + text, docs);
+    }
+    return docs;
   }
 
   private static @Nullable String emptyToNull(@Nullable String s) {
@@ -252,7 +268,7 @@ public final class Loader {
     }
 
     YNode.Map parse(String text, String display) {
-      List<YNode> docs = YamlReader.readAll(display, text);
+      List<YNode> docs = loader.documents(display, text);
       YNode.Map merged = null;
       if (docs.isEmpty() || docs.stream().allMatch(Nodes::isNull)) {
         throw new ComposeException(
