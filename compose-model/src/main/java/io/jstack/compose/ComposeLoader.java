@@ -18,6 +18,17 @@ public final class ComposeLoader {
   }
 
   /**
+   * The name {@link #load} gives the project {@code options} select (from the options, the
+   * environment, the files' {@code name:}, else the project directory's), read without loading the
+   * project: a caller that names it otherwise loads it once, under its own name.
+   *
+   * @throws ComposeException when it is not a valid project name, or none can be derived
+   */
+  public static String projectName(ProjectOptions options) {
+    return Loader.projectName(options);
+  }
+
+  /**
    * The merged, interpolated document before normalisation, as a plain tree (for {@code config
    * --no-normalize}); the project is still loaded and validated in full.
    *

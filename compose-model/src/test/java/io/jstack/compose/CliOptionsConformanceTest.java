@@ -4,6 +4,7 @@ import static io.jstack.compose.ComposeGo.assertLoadError;
 import static io.jstack.compose.ComposeGo.cliDir;
 import static io.jstack.compose.ComposeGo.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +30,11 @@ class CliOptionsConformanceTest {
     return options(List.of(SIMPLE), Map.of());
   }
 
+  /** The loaded project's name, which {@link ComposeLoader#projectName} reads without loading. */
   private static String name(ProjectOptions options) {
-    return ComposeLoader.load(options).project().name();
+    String loaded = ComposeLoader.load(options).project().name();
+    assertThat(ComposeLoader.projectName(options)).isEqualTo(loaded);
+    return loaded;
   }
 
   // TestProjectName (§3.1).
@@ -62,6 +66,9 @@ class CliOptionsConformanceTest {
   void byNameMustNotComeFromRootDirectory() {
     assertLoadError(simple().withProjectDirectory(Path.of("/")))
         .contains("project name must not be empty");
+    assertThatThrownBy(() -> ComposeLoader.projectName(simple().withProjectDirectory(Path.of("/"))))
+        .isInstanceOf(ComposeException.class)
+        .hasMessageContaining("project name must not be empty");
   }
 
   @ParameterizedTest

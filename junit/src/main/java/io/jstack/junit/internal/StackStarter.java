@@ -41,19 +41,22 @@ public final class StackStarter {
    */
   public static Stack start(StackSpec spec, boolean attachable) {
     Map<String, String> env = environment(spec);
-    // Loaded once to name the project, then again under that name: the loader derives the names
-    // of networks and volumes from the project's.
-    Project first = load(spec, env, null).project();
     boolean reuse = reuseAllowed(spec.reuse(), env);
-    // The model's hash (its JSON through Jackson, a few hundred ms in a cold JVM) only when a
-    // stack may be reused or attached.
-    String model = reuse || attachable && SharedStacks.offered() ? StackNames.modelKey(first) : "";
+    // The model's hash (the whole model loaded, and its JSON through Jackson: a few hundred ms in
+    // a cold JVM) only when a stack may be reused or attached. The project is loaded under its own
+    // name below: the loader derives the names of networks and volumes from the project's.
+    @Nullable Project first =
+        reuse || attachable && SharedStacks.offered() ? load(spec, env, null).project() : null;
+    String model = first != null ? StackNames.modelKey(first) : "";
     java.util.Optional<java.util.Properties> shared =
-        attachable ? SharedStacks.forModel(model) : java.util.Optional.empty();
+        attachable && first != null ? SharedStacks.forModel(model) : java.util.Optional.empty();
     if (shared.isPresent()) {
       return attach(spec, env, shared.get());
     }
-    String base = spec.projectName() != null ? spec.projectName() : first.name();
+    String base =
+        spec.projectName() != null
+            ? spec.projectName()
+            : first != null ? first.name() : projectName(spec, env);
     String name = reuse ? StackNames.reused(base, model) : StackNames.unique(base);
     LoadedProject named = load(spec, env, name);
     Engines.Kind kind = EngineChoice.kind(spec.engine(), env);
@@ -155,17 +158,28 @@ public final class StackStarter {
     return asked && !"true".equalsIgnoreCase(env.getOrDefault("CI", "").strip());
   }
 
+  /** The name Compose gives the stack's project, read without loading it. */
+  private static String projectName(StackSpec spec, Map<String, String> env) {
+    try {
+      return ComposeLoader.projectName(options(spec, env, null));
+    } catch (ComposeException e) {
+      throw new StackException("cannot load the stack " + spec.files() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ProjectOptions options(
+      StackSpec spec, Map<String, String> env, @Nullable String name) {
+    return ProjectOptions.of(spec.files(), env, Path.of(System.getProperty("user.dir")))
+        .withProfiles(spec.profiles())
+        .withProjectName(name);
+  }
+
   /** The stack's files loaded as project {@code name} (null: Compose's default), ports freed. */
   private static LoadedProject load(
       StackSpec spec, Map<String, String> env, @Nullable String name) {
-    Path cwd = Path.of(System.getProperty("user.dir"));
     LoadedProject loaded;
     try {
-      loaded =
-          ComposeLoader.load(
-              ProjectOptions.of(spec.files(), env, cwd)
-                  .withProfiles(spec.profiles())
-                  .withProjectName(name));
+      loaded = ComposeLoader.load(options(spec, env, name));
     } catch (ComposeException e) {
       throw new StackException("cannot load the stack " + spec.files() + ": " + e.getMessage(), e);
     }

@@ -64,7 +64,30 @@ public final class Loader {
 
   private YNode.@Nullable Map merged;
 
-  private LoadedProject run() {
+  /**
+   * The name {@link #load} gives the project {@code options} select, read from the options, the
+   * environment and the files' {@code name:} (else the project directory's), without loading it.
+   *
+   * @throws ComposeException when it is not a valid project name, or none can be derived
+   */
+  public static String projectName(ProjectOptions options) {
+    Naming naming = new Loader(options).naming();
+    if (naming.name().isEmpty()) {
+      throw emptyName(naming.projectDir());
+    }
+    return naming.name();
+  }
+
+  /** Where a project is, what it is called, and what it loads with. */
+  private record Naming(
+      Path cwd,
+      Map<String, String> env,
+      List<Path> files,
+      Path projectDir,
+      Set<String> profiles,
+      String name) {}
+
+  private Naming naming() {
     Path cwd = options.workingDirectory().toAbsolutePath().normalize();
     Map<String, String> process = options.environment();
     Path provisionalDir =
@@ -114,6 +137,24 @@ public final class Loader {
           ProjectNames.normalize(
               projectDir.getFileName() == null ? "" : projectDir.getFileName().toString());
     }
+    return new Naming(cwd, env, files, projectDir, profiles, name);
+  }
+
+  private static ComposeException emptyName(Path projectDir) {
+    return new ComposeException(
+        "project name must not be empty: none can be derived from the directory "
+            + projectDir
+            + ": give one with -p NAME or a top-level name:");
+  }
+
+  private LoadedProject run() {
+    Naming naming = naming();
+    Path cwd = naming.cwd();
+    Map<String, String> env = naming.env();
+    List<Path> files = naming.files();
+    Path projectDir = naming.projectDir();
+    Set<String> profiles = naming.profiles();
+    String name = naming.name();
     Map<String, String> interpolationEnv = new LinkedHashMap<>(env);
     interpolationEnv.put("COMPOSE_PROJECT_NAME", name);
 
@@ -130,10 +171,7 @@ public final class Loader {
     doc = (YNode.Map) Merger.stripTags(Objects.requireNonNull(doc));
 
     if (name.isEmpty()) {
-      throw new ComposeException(
-          "project name must not be empty: none can be derived from the directory "
-              + projectDir
-              + ": give one with -p NAME or a top-level name:");
+      throw emptyName(projectDir);
     }
     doc = Nodes.with(doc, "name", YNodes.string(name, doc.locationOf("name")));
     this.merged = doc;
