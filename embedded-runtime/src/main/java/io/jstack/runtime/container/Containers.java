@@ -393,26 +393,21 @@ public final class Containers {
     }
   }
 
-  /** The host pids of the container's processes, from its cgroup (v1 pids controller, or v2). */
+  /** The host pids of the container's processes, from its cgroup (v1 or v2); none without one. */
   public List<Long> pids(String id) {
-    for (Path procs :
-        List.of(
-            Path.of("/sys/fs/cgroup/pids/jstack", id, "cgroup.procs"),
-            Path.of("/sys/fs/cgroup/jstack", id, "cgroup.procs"))) {
-      if (Files.isReadable(procs)) {
-        try {
-          return Files.readAllLines(procs).stream()
-              .filter(l -> !l.isBlank())
-              .map(l -> Long.parseLong(l.strip()))
-              .sorted()
-              .toList();
-        } catch (IOException | NumberFormatException e) {
-          throw new EngineException(
-              "cannot read the processes of container " + id + ": " + e.getMessage(), e);
-        }
-      }
+    io.jstack.runtime.container.internal.ContainerCgroup cgroup;
+    try {
+      cgroup =
+          io.jstack.runtime.container.internal.ContainerCgroup.of(Path.of("/sys/fs/cgroup"), id);
+    } catch (IOException none) {
+      return List.of();
     }
-    return List.of();
+    try {
+      return cgroup.processes();
+    } catch (IOException | NumberFormatException e) {
+      throw new EngineException(
+          "cannot read the processes of container " + id + ": " + e.getMessage(), e);
+    }
   }
 
   /** Freezes every process of the container (the freezer cgroup). */

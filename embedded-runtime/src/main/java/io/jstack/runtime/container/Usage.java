@@ -1,17 +1,16 @@
 package io.jstack.runtime.container;
 
+import io.jstack.runtime.container.internal.ContainerCgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * What a container uses, read from its cgroups at one moment (cgroup v1, where runc puts it below
- * {@code /jstack/<id>}): CPU time, memory, processes; and the host's CPU time for comparison.
+ * What a container uses, read from its cgroup at one moment (v1 or v2: {@link ContainerCgroup}):
+ * CPU time, memory, processes; and the host's CPU time for comparison.
  *
  * @param cpuNanos CPU time of all its processes
  * @param perCpuNanos the same per host CPU
@@ -42,19 +41,7 @@ public record Usage(
 
   /** Reads the usage of container {@code id} now. */
   static Usage of(String id) throws IOException {
-    Path cpu = CGROUP.resolve("cpuacct/jstack").resolve(id);
-    Path memory = CGROUP.resolve("memory/jstack").resolve(id);
-    Path pids = CGROUP.resolve("pids/jstack").resolve(id);
-    if (!Files.isDirectory(cpu) || !Files.isDirectory(memory)) {
-      throw new IOException("no cgroup v1 accounting for container " + id + " on this host");
-    }
-    Map<String, Long> cpuStat = keyed(cpu.resolve("cpuacct.stat"));
-    List<Long> perCpu = new ArrayList<>();
-    for (String n : Files.readString(cpu.resolve("cpuacct.usage_percpu")).strip().split("\\s+")) {
-      if (!n.isEmpty()) {
-        perCpu.add(Long.parseLong(n));
-      }
-    }
+    ContainerCgroup.Readings r = ContainerCgroup.of(CGROUP, id).read();
     long system = 0;
     int cpus = 0;
     for (String l : Files.readAllLines(Path.of("/proc/stat"))) {
@@ -68,42 +55,22 @@ public record Usage(
         cpus++;
       }
     }
-    long limit = number(memory.resolve("memory.limit_in_bytes"));
     long hostMemory = hostMemory();
-    long pidsMax = 0;
-    if (Files.exists(pids.resolve("pids.max"))) {
-      String max = Files.readString(pids.resolve("pids.max")).strip();
-      pidsMax = max.equals("max") ? 0 : Long.parseLong(max);
-    }
+    long limit = r.memoryLimit();
     return new Usage(
         Instant.now(),
-        number(cpu.resolve("cpuacct.usage")),
-        List.copyOf(perCpu),
-        cpuStat.getOrDefault("user", 0L) * NANOS_PER_TICK,
-        cpuStat.getOrDefault("system", 0L) * NANOS_PER_TICK,
+        r.cpuNanos(),
+        r.perCpuNanos(),
+        r.userNanos(),
+        r.kernelNanos(),
         system * NANOS_PER_TICK,
         cpus,
-        number(memory.resolve("memory.usage_in_bytes")),
-        number(memory.resolve("memory.max_usage_in_bytes")),
-        hostMemory > 0 && limit > hostMemory ? hostMemory : limit,
-        keyed(memory.resolve("memory.stat")),
-        Files.exists(pids.resolve("pids.current")) ? number(pids.resolve("pids.current")) : 0,
-        pidsMax);
-  }
-
-  private static long number(Path file) throws IOException {
-    return Long.parseLong(Files.readString(file).strip());
-  }
-
-  private static Map<String, Long> keyed(Path file) throws IOException {
-    Map<String, Long> out = new TreeMap<>();
-    for (String l : Files.readAllLines(file)) {
-      String[] f = l.strip().split("\\s+");
-      if (f.length == 2) {
-        out.put(f[0], Long.parseLong(f[1]));
-      }
-    }
-    return out;
+        r.memoryUsage(),
+        r.memoryMaxUsage(),
+        hostMemory > 0 && (limit == 0 || limit > hostMemory) ? hostMemory : limit,
+        r.memoryStat(),
+        r.pids(),
+        r.pidsLimit());
   }
 
   /** The host's memory in bytes ({@code MemTotal}), 0 when unknown. */

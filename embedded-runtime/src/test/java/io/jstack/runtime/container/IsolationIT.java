@@ -7,6 +7,7 @@ import io.jstack.engine.EngineException;
 import io.jstack.engine.testing.NothingLeft;
 import io.jstack.engine.testing.image.TestImages;
 import io.jstack.runtime.DataRoot;
+import io.jstack.runtime.container.internal.ContainerCgroup;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.internal.Digests;
 import java.io.ByteArrayInputStream;
@@ -328,6 +329,35 @@ class IsolationIT {
     // It gets TERM, says so and carries on; after the timeout, KILL ends it.
     assertThat(containers.stop(stubborn.id(), "TERM", Duration.ofMillis(500))).isEqualTo(137);
     assertThat(Files.readString(containers.logFile(stubborn.id()))).contains("stdout F got-term");
+  }
+
+  /**
+   * The same container's cgroup read from both hierarchies of this hybrid host: its processes and
+   * CPU time from v1 (where the controllers are) and from the unified v2 hierarchy the runtime also
+   * puts it in (which has no controllers here, but lists processes and counts CPU time).
+   */
+  @Test
+  void cgroup_readsTheSameProcessesOnBothHierarchies() throws Exception {
+    ContainerConfig c = config("echo started; while true; do i=$((i+1)); done");
+    containers.create(c);
+    containers.start(c.id());
+    awaitLine(c.id(), "started");
+    long pid = containers.pid(c.id()).orElseThrow();
+    ContainerCgroup v1 = ContainerCgroup.of(Path.of("/sys/fs/cgroup"), c.id());
+    ContainerCgroup v2 = ContainerCgroup.unified(Path.of("/sys/fs/cgroup/unified"), c.id());
+    assertThat(v1.version()).isEqualTo(ContainerCgroup.Version.V1);
+    assertThat(v2.version()).isEqualTo(ContainerCgroup.Version.V2);
+    assertThat(v1.processes()).contains(pid).isEqualTo(v2.processes());
+    assertThat(containers.pids(c.id())).isEqualTo(v1.processes());
+    // It spins: both hierarchies count its CPU time, the v2 one in microseconds.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> v1.read().cpuNanos() > 50_000_000 && v2.read().cpuNanos() > 50_000_000);
+    assertThat(v1.read().memoryUsage()).isPositive();
+    assertThat(v2.read().memoryUsage())
+        .as("no memory controller on this unified hierarchy")
+        .isZero();
+    containers.stop(c.id(), "KILL", Duration.ofSeconds(5));
   }
 
   /** Waits until container {@code id} has logged {@code line}. */

@@ -1,0 +1,132 @@
+package io.jstack.runtime.container.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Readings of both hierarchies from trees laid out as the kernel lays them out (file names and
+ * formats of cgroup v1's cpuacct, memory and pids controllers and of cgroup v2's interface files).
+ */
+class ContainerCgroupTest {
+  private static final String ID = "c0ffee";
+
+  @TempDir Path root;
+
+  private void write(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+
+  private void v1Tree() throws IOException {
+    Path cpu = root.resolve("cpuacct/jstack").resolve(ID);
+    write(cpu.resolve("cpuacct.usage"), "123456789\n");
+    write(cpu.resolve("cpuacct.usage_percpu"), "100000000 23456789 \n");
+    write(cpu.resolve("cpuacct.stat"), "user 7\nsystem 3\n");
+    write(cpu.resolve("cgroup.procs"), "40\n");
+    Path memory = root.resolve("memory/jstack").resolve(ID);
+    write(memory.resolve("memory.usage_in_bytes"), "1048576\n");
+    write(memory.resolve("memory.max_usage_in_bytes"), "2097152\n");
+    write(memory.resolve("memory.limit_in_bytes"), "9223372036854771712\n");
+    write(memory.resolve("memory.stat"), "cache 4096\nrss 8192\ntotal_rss 8192\n");
+    Path pids = root.resolve("pids/jstack").resolve(ID);
+    write(pids.resolve("pids.current"), "3\n");
+    write(pids.resolve("pids.max"), "max\n");
+    write(pids.resolve("cgroup.procs"), "42\n40\n41\n");
+  }
+
+  private Path v2Tree(Path unified, boolean controllers) throws IOException {
+    write(unified.resolve("cgroup.controllers"), controllers ? "cpu memory pids\n" : "\n");
+    Path own = unified.resolve("jstack").resolve(ID);
+    write(own.resolve("cgroup.procs"), "51\n50\n");
+    write(
+        own.resolve("cpu.stat"),
+        "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\nnr_periods 0\n");
+    if (controllers) {
+      write(own.resolve("memory.current"), "3145728\n");
+      write(own.resolve("memory.max"), "33554432\n");
+      write(own.resolve("memory.stat"), "anon 8192\nfile 4096\n");
+      write(own.resolve("pids.current"), "2\n");
+      write(own.resolve("pids.max"), "64\n");
+    }
+    return own;
+  }
+
+  @Test
+  void v1_readsEachController_andNoLimitIsZero() throws Exception {
+    v1Tree();
+    ContainerCgroup cgroup = ContainerCgroup.of(root, ID);
+    assertThat(cgroup.version()).isEqualTo(ContainerCgroup.Version.V1);
+    assertThat(cgroup.read())
+        .isEqualTo(
+            new ContainerCgroup.Readings(
+                123456789,
+                List.of(100000000L, 23456789L),
+                70_000_000,
+                30_000_000,
+                1048576,
+                2097152,
+                0,
+                Map.of("cache", 4096L, "rss", 8192L, "total_rss", 8192L),
+                3,
+                0));
+    assertThat(cgroup.processes()).containsExactly(40L, 41L, 42L);
+  }
+
+  @Test
+  void v2OnAUnifiedHost_readsTheInterfaceFiles() throws Exception {
+    v2Tree(root, true);
+    ContainerCgroup cgroup = ContainerCgroup.of(root, ID);
+    assertThat(cgroup.version()).isEqualTo(ContainerCgroup.Version.V2);
+    assertThat(cgroup.read())
+        .isEqualTo(
+            new ContainerCgroup.Readings(
+                2_500_000,
+                List.of(),
+                2_000_000,
+                500_000,
+                3145728,
+                0,
+                33554432,
+                Map.of("anon", 8192L, "file", 4096L),
+                2,
+                64));
+    assertThat(cgroup.processes()).containsExactly(50L, 51L);
+  }
+
+  @Test
+  void v2OfAHybridHost_withoutControllers_givesProcessesAndCpuTime() throws Exception {
+    v2Tree(root.resolve("unified"), false);
+    ContainerCgroup cgroup = ContainerCgroup.of(root, ID);
+    assertThat(cgroup.version()).isEqualTo(ContainerCgroup.Version.V2);
+    ContainerCgroup.Readings r = cgroup.read();
+    assertThat(r.cpuNanos()).isEqualTo(2_500_000);
+    assertThat(r.memoryUsage()).isZero();
+    assertThat(r.memoryStat()).isEmpty();
+    assertThat(r.pids()).isZero();
+    assertThat(cgroup.processes()).containsExactly(50L, 51L);
+  }
+
+  @Test
+  void aHybridHost_readsV1First_whereItsControllersAre() throws Exception {
+    v1Tree();
+    v2Tree(root.resolve("unified"), false);
+    assertThat(ContainerCgroup.of(root, ID).version()).isEqualTo(ContainerCgroup.Version.V1);
+    assertThat(ContainerCgroup.unified(root.resolve("unified"), ID).processes())
+        .containsExactly(50L, 51L);
+  }
+
+  @Test
+  void noCgroup_saysWhere() {
+    assertThatThrownBy(() -> ContainerCgroup.of(root, ID))
+        .isInstanceOf(IOException.class)
+        .hasMessage("no cgroup for container " + ID + " below " + root);
+  }
+}
