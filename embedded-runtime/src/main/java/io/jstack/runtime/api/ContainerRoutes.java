@@ -170,7 +170,9 @@ final class ContainerRoutes {
     x.header(PathStat.HEADER, PathStat.of(source, asked));
     x.startChunked("application/x-tar");
     try (OutputStream out = x.chunks()) {
-      Archives.tar(source, out);
+      // The top entry has the asked path's name (the root's own name when it asks for /).
+      Path named = Path.of("/").resolve(asked).normalize().getFileName();
+      Archives.tar(source, String.valueOf(named != null ? named : source.getFileName()), out);
     } catch (IOException e) {
       // The client sees the stream end early.
     }

@@ -9,19 +9,69 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The files of containers, for the archive API: paths resolved inside a container's root file
- * system (never out of it, whatever its links say), and tar streams unpacked into it with the
- * limits and checks of image layers.
+ * The files of containers, for the archive API, as the container sees them: a path below one of its
+ * volumes or bind mounts is that mount's (its source's), {@code /etc/hosts}, {@code /etc/hostname}
+ * and {@code /etc/resolv.conf} are the files the engine made for it, and any other path is its root
+ * file system's. Paths are resolved inside the root or the mount (never out of it, whatever its
+ * links say), and tar streams are unpacked with the limits and checks of image layers.
  */
 final class ContainerFiles {
+  /** The files the runtime binds over the root's, by path in the container and file in its dir. */
+  private static final Map<String, String> GENERATED =
+      Map.of("/etc/hosts", "hosts", "/etc/hostname", "hostname", "/etc/resolv.conf", "resolv.conf");
+
   private final ContainerStore store;
   private final Containers containers;
+  private final Function<ContainerRecord, List<MountPoint>> mounts;
 
-  ContainerFiles(ContainerStore store, Containers containers) {
+  ContainerFiles(
+      ContainerStore store,
+      Containers containers,
+      Function<ContainerRecord, List<MountPoint>> mounts) {
     this.store = store;
     this.containers = containers;
+    this.mounts = mounts;
+  }
+
+  /**
+   * What holds a path of a container: a directory (or, for a file mount, the file itself) on the
+   * host, the rest of the path below it, and whether it may be written.
+   */
+  private record Holder(Path base, String rest, boolean writable) {}
+
+  /**
+   * The holder of {@code path} (absolute, already normalised): the mount with the longest
+   * destination that contains it (a tmpfs has nothing on the host: its mount point in the root
+   * stands for it), a generated file, else the root file system.
+   */
+  private Holder holder(Container c, String path) {
+    String id = c.record().id();
+    String generated = GENERATED.get(path);
+    if (generated != null) {
+      return new Holder(containers.dir(id).resolve(generated), "", true);
+    }
+    @Nullable MountPoint best = null;
+    for (MountPoint m : mounts.apply(c.record())) {
+      String d = m.destination();
+      boolean inside = path.equals(d) || path.startsWith(d.endsWith("/") ? d : d + "/");
+      if (inside
+          && !m.type().equals("tmpfs")
+          && !m.source().isEmpty()
+          && (best == null || d.length() > best.destination().length())) {
+        best = m;
+      }
+    }
+    if (best == null) {
+      return new Holder(containers.dir(id).resolve("rootfs"), path, true);
+    }
+    String rest = path.substring(best.destination().length());
+    return new Holder(Path.of(best.source()), rest.isEmpty() ? "/" : rest, best.rw());
   }
 
   /**
@@ -40,26 +90,33 @@ final class ContainerFiles {
     return locate(idOrName, path, keepLink);
   }
 
-  /** Where {@code path} of a container is on the host, every link followed inside its root. */
+  /** Where {@code path} of a container is on the host, every link followed inside its holder. */
   private Path locate(String idOrName, String path, boolean keepLastLink) {
-    Container c = store.require(idOrName);
+    return locate(store.require(idOrName), path, keepLastLink).base();
+  }
+
+  /** Where {@code path} is on the host ({@link Holder#base()}), and whether it may be written. */
+  private Holder locate(Container c, String path, boolean keepLastLink) {
+    String absolute = Path.of("/").resolve(path).normalize().toString();
+    Holder h = holder(c, absolute);
     try {
-      Path root = containers.dir(c.record().id()).resolve("rootfs");
       Path p;
-      if (keepLastLink) {
-        String trimmed = path.replaceAll("/+$", "");
+      if (h.rest().isEmpty()) {
+        p = h.base(); // a file mounted or generated at exactly this path
+      } else if (keepLastLink && !h.rest().equals("/")) {
+        String trimmed = h.rest().replaceAll("/+$", "");
         int slash = trimmed.lastIndexOf('/');
         p =
-            RootPaths.resolve(root, trimmed.substring(0, slash + 1))
+            RootPaths.resolve(h.base(), trimmed.substring(0, slash + 1))
                 .resolve(trimmed.substring(slash + 1));
       } else {
-        p = RootPaths.resolve(root, path);
+        p = RootPaths.resolve(h.base(), h.rest());
       }
       if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new EngineException.NotFound(
             "Could not find the file " + path + " in container " + c.record().name());
       }
-      return p;
+      return new Holder(p, "", h.writable());
     } catch (IOException e) {
       throw new EngineException(
           "cannot resolve " + path + " in container " + c.record().name() + ": " + e.getMessage(),
@@ -70,7 +127,12 @@ final class ContainerFiles {
   /** Unpacks the tar stream {@code archive} into directory {@code dir} of a container. */
   void copyTo(String idOrName, String dir, InputStream archive) {
     // The destination is a directory: a link to one is followed, as dockerd's extract does.
-    Path target = locate(idOrName, dir, false);
+    Holder holder = locate(store.require(idOrName), dir, false);
+    if (!holder.writable()) {
+      throw new IllegalArgumentException(
+          "mounted volume is marked read-only: " + dir + " cannot be written");
+    }
+    Path target = holder.base();
     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException(
           "the destination " + dir + " is not a directory in the container");

@@ -99,7 +99,7 @@ public final class EmbeddedEngine {
     this.execs = new ExecSessions(store, containers, events);
     this.consoles = new Consoles(store, containers);
     this.waits = new Waits(store, containers);
-    this.files = new ContainerFiles(store, containers);
+    this.files = new ContainerFiles(store, containers, creations::mountPoints);
     this.removals = new Removals(store, images, volumes);
     this.commits = new Commits(store, images, containers, events);
   }

@@ -163,6 +163,7 @@ final class FakeNetworksAndVolumes {
                   "remove " + name + ": volume is in use - " + users);
             }
             state.volumes.remove(name);
+            state.volumeFiles.remove(name);
           }
         });
   }

@@ -90,16 +90,53 @@ final class FakeProcesses {
     }
   }
 
-  /** Regular files only: what {@link #copyTo} put there, by absolute path. */
+  /**
+   * Where a path of a container is: the files that hold it (the container's own, or those of the
+   * named volume mounted there), the path in them, and whether it may be written.
+   */
+  private record Place(Map<String, byte[]> files, String path, boolean writable) {}
+
+  private Place place(FakeContainer c, String path) {
+    String base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    io.jstack.engine.ContainerSpec.Mount mount = null;
+    for (io.jstack.engine.ContainerSpec.Mount m : c.spec.mounts()) {
+      String t = m.target();
+      if (m.type().equals("volume")
+          && m.source() != null
+          && (base.equals(t) || base.startsWith(t + "/"))
+          && (mount == null || t.length() > mount.target().length())) {
+        mount = m;
+      }
+    }
+    if (mount == null) {
+      return new Place(c.files, base, true);
+    }
+    return new Place(
+        state.volumeFiles.computeIfAbsent(mount.source(), v -> new HashMap<>()),
+        base.substring(mount.target().length()),
+        !mount.readOnly());
+  }
+
+  /**
+   * Regular files only: what {@link #copyTo} put there, by absolute path (into a volume: in the
+   * volume), and {@code /etc/hostname}.
+   */
   InputStream copyFrom(String id, String path) {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     synchronized (state.lock) {
       FakeContainer c = state.require(id);
-      String base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-      String top = base.substring(base.lastIndexOf('/') + 1);
+      Place place = place(c, path);
+      String base = place.path();
+      String shown = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      String top = shown.substring(shown.lastIndexOf('/') + 1);
+      Map<String, byte[]> files = new TreeMap<>(place.files());
+      if (shown.equals("/etc/hostname")) {
+        String hostname = c.spec.hostname() != null ? c.spec.hostname() : c.id.substring(0, 12);
+        files.putIfAbsent(base, (hostname + "\n").getBytes(StandardCharsets.UTF_8));
+      }
       boolean found = false;
       try {
-        for (Map.Entry<String, byte[]> f : new TreeMap<>(c.files).entrySet()) {
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
           if (f.getKey().equals(base)) {
             TarWriter.file(tar, top, 0644, 0, 0, f.getValue());
             found = true;
@@ -129,9 +166,12 @@ final class FakeProcesses {
       throw new EngineException("copy: cannot read the archive: " + e.getMessage());
     }
     synchronized (state.lock) {
-      FakeContainer c = state.require(id);
-      String base = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
-      entries.forEach((name, body) -> c.files.put(base + "/" + name, body));
+      Place place = place(state.require(id), dir);
+      if (!place.writable()) {
+        throw new EngineException(
+            "mounted volume is marked read-only: " + dir + " cannot be written");
+      }
+      entries.forEach((name, body) -> place.files().put(place.path() + "/" + name, body));
     }
   }
 }

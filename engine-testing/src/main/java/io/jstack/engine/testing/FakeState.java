@@ -34,6 +34,10 @@ final class FakeState {
   final Map<String, FakeContainer> containers = new LinkedHashMap<>();
   final Map<String, NetworkInfo> networks = new LinkedHashMap<>();
   final Map<String, VolumeInfo> volumes = new LinkedHashMap<>();
+
+  /** Regular files copied into each volume, by volume name, then by path in the volume. */
+  final Map<String, Map<String, byte[]>> volumeFiles = new java.util.HashMap<>();
+
   final Set<String> images = new LinkedHashSet<>();
   final Map<String, String> tags = new LinkedHashMap<>();
 

@@ -16,26 +16,28 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 public final class Archives {
   private Archives() {}
 
-  /** Writes {@code source} (a file, link or directory tree, links never followed) as a tar. */
-  public static void tar(Path source, OutputStream out) throws IOException {
+  /**
+   * Writes {@code source} (a file, link or directory tree, links never followed) as a tar whose top
+   * entry is named {@code top} (the name the client asked for: a volume's directory or a mounted
+   * file has another name on the host).
+   */
+  public static void tar(Path source, String top, OutputStream out) throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    // The archive's top entry is the path's own name (the root's: everything under it).
-    Path base = source.getParent() != null ? source.getParent() : source;
     Files.walkFileTree(
         source,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a)
               throws IOException {
-            add(tar, base, d, a);
+            add(tar, name(source, top, d), d, a);
             return FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-            add(tar, base, f, a);
+            add(tar, name(source, top, f), f, a);
             return FileVisitResult.CONTINUE;
           }
         });
@@ -43,9 +45,13 @@ public final class Archives {
     tar.flush();
   }
 
-  private static void add(TarArchiveOutputStream tar, Path base, Path p, BasicFileAttributes a)
+  private static String name(Path source, String top, Path p) {
+    return p.equals(source) ? top : top + "/" + source.relativize(p);
+  }
+
+  private static void add(TarArchiveOutputStream tar, String entry, Path p, BasicFileAttributes a)
       throws IOException {
-    String name = base.relativize(p).toString() + (a.isDirectory() ? "/" : "");
+    String name = entry + (a.isDirectory() ? "/" : "");
     TarArchiveEntry e;
     if (a.isSymbolicLink()) {
       e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);

@@ -7,6 +7,9 @@ import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.VolumeInfo;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -116,5 +119,51 @@ public abstract class NetworkAndVolumeScenarios extends ProcessScenarios {
     engine.removeContainer(id, true);
     engine.removeVolume(data);
     assertThat(engine.volume(data)).isEmpty();
+  }
+
+  /**
+   * The archive endpoints see what the container sees: a path below a volume is the volume's (a
+   * second container that mounts it finds the file), its top entry has the asked name, a volume
+   * mounted read-only cannot be written, and {@code /etc/hostname} is the container's own.
+   */
+  @Test
+  @Covers({"copyTo", "copyFrom"})
+  void copy_intoAndOutOfAVolume_goesThroughTheMount() throws IOException {
+    String data = scratch.name("copied");
+    scratch.volume(data);
+    String writer = scratch.name("writer");
+    ContainerSpec spec =
+        Specs.with(
+            Specs.with(spec(writer, Program.SERVE), "mounts", List.of(volumeMount(data, "/data"))),
+            "hostname",
+            "copyhost");
+    String id = engine.createContainer(spec);
+    engine.startContainer(id);
+    awaitReady(id, 1);
+
+    engine.copyTo(id, "/data", new ByteArrayInputStream(tar("note.txt", "in the volume\n")));
+
+    try (InputStream copied = engine.copyFrom(id, "/data")) {
+      assertThat(untar(copied)).containsExactly(Map.entry("data/note.txt", "in the volume\n"));
+    }
+    try (InputStream copied = engine.copyFrom(id, "/etc/hostname")) {
+      assertThat(untar(copied)).containsExactly(Map.entry("hostname", "copyhost\n"));
+    }
+    ContainerSpec.Mount readOnly =
+        Specs.record(
+            ContainerSpec.Mount.class,
+            Map.of("type", "volume", "source", data, "target", "/shared", "readOnly", true));
+    String reader =
+        engine.createContainer(
+            Specs.with(spec(scratch.name("reader"), Program.SERVE), "mounts", List.of(readOnly)));
+    try (InputStream copied = engine.copyFrom(reader, "/shared/note.txt")) {
+      assertThat(untar(copied)).containsExactly(Map.entry("note.txt", "in the volume\n"));
+    }
+    assertThatThrownBy(
+            () ->
+                engine.copyTo(
+                    reader, "/shared", new ByteArrayInputStream(tar("more.txt", "refused\n"))))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("read-only");
   }
 }
