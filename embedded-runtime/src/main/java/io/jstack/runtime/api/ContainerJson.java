@@ -112,7 +112,18 @@ final class ContainerJson {
     i.put("Id", r.id());
     i.put("Name", "/" + r.name());
     i.put("Created", r.created().toString());
+    // The process it runs, as Docker splits it: the program, then its arguments.
+    List<String> command = r.commandLine();
+    i.put("Path", command.isEmpty() ? "" : command.get(0));
+    ArrayNode args = i.putArray("Args");
+    command.stream().skip(1).forEach(args::add);
     i.put("Image", r.imageId());
+    Path dir = engine.directory(r.id());
+    i.put("ResolvConfPath", dir.resolve("resolv.conf").toString());
+    i.put("HostnamePath", dir.resolve("hostname").toString());
+    i.put("HostsPath", dir.resolve("hosts").toString());
+    i.put("LogPath", engine.logFile(r.id()).toString());
+    i.put("Driver", "overlay2");
     i.set(
         "Config",
         CreateBody.config(r.id(), r.settings(), r.image(), engine.imageDefaults(r.imageId())));

@@ -56,6 +56,15 @@ interface ContainerService {
   /** The host pids of its processes. */
   List<Long> pids(String id);
 
+  /**
+   * Its directory on the host, where its generated {@code hosts}, {@code hostname} and {@code
+   * resolv.conf} are (inspect's {@code HostsPath}, ...).
+   */
+  Path directory(String id);
+
+  /** Its log file on the host (inspect's {@code LogPath}). */
+  Path logFile(String id);
+
   /** Resizes its terminal. */
   void resize(String id, int rows, int columns);
 

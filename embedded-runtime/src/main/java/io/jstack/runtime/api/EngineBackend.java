@@ -131,6 +131,11 @@ final class EngineBackend
   }
 
   @Override
+  public Path directory(String id) {
+    return engine.containers().dir(id);
+  }
+
+  @Override
   public void resize(String id, int rows, int columns) {
     engine.containers().resize(id, rows, columns);
   }

@@ -441,6 +441,13 @@ class ContainerRoutesTest {
     JsonNode i = api.get("/containers/x/json").json();
 
     assertThat(i.path("Config").path("Cmd").toString()).isEqualTo("[\"echo\",\"hi\"]");
+    // The process as Docker splits it, and the files the engine keeps for it.
+    assertThat(i.path("Path").asText()).isEqualTo("echo");
+    assertThat(i.path("Args").toString()).isEqualTo("[\"hi\"]");
+    assertThat(i.path("HostsPath").asText()).isEqualTo("/var/lib/fake/containers/x-id/hosts");
+    assertThat(i.path("ResolvConfPath").asText())
+        .isEqualTo("/var/lib/fake/containers/x-id/resolv.conf");
+    assertThat(i.path("LogPath").asText()).isEqualTo("/var/lib/fake/containers/x-id/ctr.log");
     assertThat(i.path("HostConfig").path("Init").isBoolean()).isTrue();
     assertThat(i.path("HostConfig").path("Init").asBoolean()).isFalse();
     assertThat(

@@ -161,6 +161,11 @@ final class FakeContainers implements ContainerService, LogService, StatsService
   }
 
   @Override
+  public java.nio.file.Path directory(String id) {
+    return java.nio.file.Path.of("/var/lib/fake/containers", id);
+  }
+
+  @Override
   public void resize(String id, int rows, int columns) {
     call("resize " + id + " " + rows + "x" + columns);
   }
@@ -203,7 +208,7 @@ final class FakeContainers implements ContainerService, LogService, StatsService
 
   @Override
   public Path logFile(String id) {
-    return logFile;
+    return logFile != null ? logFile : directory(id).resolve("ctr.log");
   }
 
   @Override
