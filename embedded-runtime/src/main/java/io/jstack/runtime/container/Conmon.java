@@ -52,11 +52,13 @@ final class Conmon {
    * Starts a conmon for container {@code id} with {@code runc} in its run-time directory {@code
    * dir} (whose {@code config.json} is the bundle's, and {@code console} what it asks for) and
    * returns once the runtime has created the container (its process waits for {@code start}).
+   * conmon writes the exit code to {@code dir}'s {@code exits/<id>} and to {@code persist}'s {@code
+   * exit}, which is on disk: the run-time directory is not, and does not outlive a reboot.
    *
    * @return whether the container has a console (a terminal or an open input), so an attach socket
    * @throws EngineException with conmon's or the runtime's own words when either fails
    */
-  boolean launch(String id, Path dir, String console, Path logFile, Runc runc)
+  boolean launch(String id, Path dir, Path persist, String console, Path logFile, Runc runc)
       throws IOException, InterruptedException {
     Files.createDirectories(runc.root());
     Files.createDirectories(socketDir);
@@ -81,7 +83,7 @@ final class Conmon {
                 "--exit-dir",
                 dir.resolve("exits").toString(),
                 "--persist-dir",
-                dir.resolve("persist").toString(),
+                persist.toString(),
                 "--container-pidfile",
                 dir.resolve("pidfile").toString(),
                 "--conmon-pidfile",

@@ -154,7 +154,8 @@ public final class Containers {
         Conmon.waitForExit(rt);
       }
       Files.createDirectories(rt.resolve("exits"));
-      Files.createDirectories(rt.resolve("persist"));
+      Path persist = Files.createDirectories(dir.resolve("persist"));
+      Files.deleteIfExists(persist.resolve("exit"));
       Files.deleteIfExists(rt.resolve("exits").resolve(id));
       Files.deleteIfExists(rt.resolve("pidfile"));
       Files.writeString(rt.resolve("runtime"), tools.runtime() + "\n");
@@ -165,7 +166,7 @@ public final class Containers {
       Path consoleFile = dir.resolve("console");
       String console = Files.exists(consoleFile) ? Files.readString(consoleFile) : "";
       Runc runc = runc(id);
-      if (conmon.launch(id, rt, console, logFile(id), runc)) {
+      if (conmon.launch(id, rt, persist, console, logFile(id), runc)) {
         beforeRun.accept(attachSocket(id));
       }
       runc.run("start", id);
@@ -299,11 +300,14 @@ public final class Containers {
     }
   }
 
-  /** Its exit code once it has exited (conmon's record), else empty. */
+  /**
+   * Its exit code once it has exited (conmon's record: in the run-time directory, else the copy
+   * conmon keeps on disk, which outlives a reboot), else empty.
+   */
   public OptionalInt exitCode(String id) {
-    Path f = runDir(id).resolve("exits").resolve(id);
+    Path f = exitFile(id);
     try {
-      String s = Files.exists(f) ? Files.readString(f).strip() : "";
+      String s = f != null ? Files.readString(f).strip() : "";
       return s.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(s));
     } catch (IOException | NumberFormatException e) {
       return OptionalInt.empty();
@@ -312,14 +316,24 @@ public final class Containers {
 
   /** When it exited (conmon's record), if it has. */
   public Optional<java.time.Instant> finishedAt(String id) {
+    Path f = exitFile(id);
     try {
-      return exitCode(id).isPresent()
-          ? Optional.of(
-              Files.getLastModifiedTime(runDir(id).resolve("exits").resolve(id)).toInstant())
+      return f != null && exitCode(id).isPresent()
+          ? Optional.of(Files.getLastModifiedTime(f).toInstant())
           : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** conmon's record of its last exit, in memory, else on disk; null before its first. */
+  private @Nullable Path exitFile(String id) {
+    Path inMemory = runDir(id).resolve("exits").resolve(id);
+    if (Files.exists(inMemory)) {
+      return inMemory;
+    }
+    Path onDisk = dir(id).resolve("persist").resolve("exit");
+    return Files.exists(onDisk) ? onDisk : null;
   }
 
   /** Whether it has been started and its pid recorded (it runs, or ran until its exit). */

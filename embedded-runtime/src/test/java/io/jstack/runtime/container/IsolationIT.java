@@ -10,6 +10,7 @@ import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.internal.ContainerCgroup;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.internal.Digests;
+import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -358,6 +359,36 @@ class IsolationIT {
         .as("no memory controller on this unified hierarchy")
         .isZero();
     containers.stop(c.id(), "KILL", Duration.ofSeconds(5));
+  }
+
+  /**
+   * A reboot empties the run-time directory (a tmpfs, where conmon and the runtime keep their
+   * state) and ends every conmon: a container that had exited still says how, from the copy of its
+   * exit that conmon keeps on disk, and is removed cleanly.
+   */
+  @Test
+  void exitCode_outlivesTheRunTimeDirectory_asAfterAReboot() throws Exception {
+    ContainerConfig c = config("exit 7");
+    assertThat(run(c).code()).isEqualTo(7);
+    Path runState = root.run().resolve("containers").resolve(c.id());
+    Conmon.waitForExit(runState);
+    java.time.Instant finished = containers.finishedAt(c.id()).orElseThrow();
+
+    LayerUnpacker.removeTree(runState);
+    LayerUnpacker.removeTree(
+        root.run().resolve("runtime").resolve(containers.tools().name()).resolve(c.id()));
+    // The cgroups, in memory too, go with the reboot (its process ended: they are empty).
+    try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+      for (Path h : hierarchies.toList()) {
+        Files.deleteIfExists(h.resolve("jstack").resolve(c.id()));
+      }
+    }
+
+    assertThat(containers.started(c.id())).isFalse();
+    assertThat(containers.exitCode(c.id())).hasValue(7);
+    // conmon writes both records at its end, within moments of each other.
+    assertThat(containers.finishedAt(c.id()).orElseThrow())
+        .isBetween(finished.minusSeconds(1), finished.plusSeconds(1));
   }
 
   /** Waits until container {@code id} has logged {@code line}. */
