@@ -1,5 +1,6 @@
 package io.jstack.cli;
 
+import io.jstack.cli.internal.RowTemplate;
 import io.jstack.compose.LoadedProject;
 import io.jstack.compose.ProjectWriter;
 import io.jstack.engine.ContainerInfo;
@@ -54,15 +55,43 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
 
   @Option(
       names = "--format",
-      paramLabel = "table|json",
-      description = "Output format (default: table).")
+      paramLabel = "FORMAT",
+      description =
+          "Output format: table (the default), json, a Go template ('{{.Name}} {{.Status}}'), or"
+              + " 'table TEMPLATE' for aligned columns under a header.")
   String format = "table";
+
+  /** The fields a --format template may name, with their headers in a table. */
+  private static final Map<String, String> FIELDS = fields();
+
+  private static Map<String, String> fields() {
+    Map<String, String> f = new java.util.LinkedHashMap<>();
+    f.put("ID", "CONTAINER ID");
+    f.put("Name", "NAME");
+    f.put("Image", "IMAGE");
+    f.put("Command", "COMMAND");
+    f.put("Project", "PROJECT");
+    f.put("Service", "SERVICE");
+    f.put("CreatedAt", "CREATED AT");
+    f.put("RunningFor", "CREATED");
+    f.put("State", "STATE");
+    f.put("Status", "STATUS");
+    f.put("Health", "HEALTH");
+    f.put("ExitCode", "EXIT CODE");
+    f.put("Ports", "PORTS");
+    f.put("Labels", "LABELS");
+    return java.util.Collections.unmodifiableMap(f);
+  }
 
   @Override
   public Integer call() {
+    RowTemplate template = null;
     if (!format.equals("table") && !format.equals("json")) {
-      throw new ParameterException(
-          spec.commandLine(), "--format takes table or json, not " + format);
+      try {
+        template = RowTemplate.parse(format, FIELDS);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
+      }
     }
     LoadedProject loaded = load();
     Engine engine = engine();
@@ -90,6 +119,9 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
             .forEach(out()::println);
       } else if (quiet) {
         rows.forEach(c -> out().println(c.id()));
+      } else if (template != null) {
+        String project = loaded.project().name();
+        template.print(out(), rows.stream().map(c -> templateRow(c, project)).toList());
       } else if (format.equals("json")) {
         for (ContainerInfo c : rows) {
           out().println(ProjectWriter.jsonLine(json(c, loaded.project().name())));
@@ -134,20 +166,56 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
     return m;
   }
 
+  /** A container's fields for a --format template, as Docker Compose names and prints them. */
+  private static Map<String, Object> templateRow(ContainerInfo c, String project) {
+    Map<String, Object> m = new java.util.HashMap<>();
+    m.put("ID", c.id().substring(0, Math.min(12, c.id().length())));
+    m.put("Name", c.name());
+    m.put("Image", c.image());
+    m.put("Command", command(c));
+    m.put("Project", project);
+    m.put("Service", c.label(ComposeLabels.SERVICE));
+    m.put("CreatedAt", CREATED_AT.format(c.created()));
+    m.put("RunningFor", ago(c.created()));
+    m.put("State", c.state().dockerName());
+    m.put("Status", c.status());
+    m.put(
+        "Health",
+        c.health() == ContainerInfo.Health.NONE
+            ? ""
+            : c.health().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("ExitCode", c.exitCode());
+    m.put("Ports", ports(c));
+    m.put("Labels", c.labels());
+    return m;
+  }
+
+  /** Go's default time format, as Docker prints CreatedAt. */
+  private static final java.time.format.DateTimeFormatter CREATED_AT =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z z")
+          .withZone(java.time.ZoneId.systemDefault());
+
+  private static String command(ContainerInfo c) {
+    return c.command().isEmpty() ? "" : "\"" + abbreviate(c.command(), 20) + "\"";
+  }
+
+  private static String ports(ContainerInfo c) {
+    return String.join(", ", c.ports().stream().map(Object::toString).toList());
+  }
+
   private void table(List<ContainerInfo> rows) {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"});
     for (ContainerInfo c : rows) {
-      String command = c.command().isEmpty() ? "" : "\"" + abbreviate(c.command(), 20) + "\"";
       lines.add(
           new String[] {
             c.name(),
             c.image(),
-            command,
+            command(c),
             c.label(ComposeLabels.SERVICE),
             ago(c.created()),
             c.status(),
-            String.join(", ", c.ports().stream().map(Object::toString).toList())
+            ports(c)
           });
     }
     io.jstack.cli.internal.Table.print(out(), lines.stream().map(List::of).toList());

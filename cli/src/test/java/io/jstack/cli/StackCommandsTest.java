@@ -122,6 +122,18 @@ class StackCommandsTest {
     assertThat(jstack("ps", "--format", "json").out().lines())
         .hasSize(2)
         .allMatch(l -> l.startsWith("{") && l.contains("\"Project\":\"demo\""));
+    // Go templates, as docker compose ps --format takes them.
+    assertThat(jstack("ps", "--format", "{{.Service}}:{{.State}} {{upper .Project}}").out())
+        .isEqualTo("db:running DEMO\nweb:running DEMO\n");
+    assertThat(
+            jstack("ps", "--format", "{{.Name}} {{.Label \"com.docker.compose.service\"}}").out())
+        .isEqualTo("demo-db-1 db\ndemo-web-1 web\n");
+    assertThat(jstack("ps", "--format", "table {{.Service}}\\t{{.Name}}").out())
+        .isEqualTo("SERVICE   NAME\ndb        demo-db-1\nweb       demo-web-1\n");
+    assertThat(jstack("ps", "--format", "{{json .Service}}").out()).isEqualTo("\"db\"\n\"web\"\n");
+    JstackTest.Run unknown = jstack("ps", "--format", "{{.Nope}}");
+    assertThat(unknown.code()).isEqualTo(Jstack.EXIT_USAGE);
+    assertThat(unknown.err()).contains("no field .Nope").contains("fields: ID, Name, Image");
     engine.exit("demo-db-1", 3);
     assertThat(jstack("ps", "--services").out()).isEqualTo("web\n");
     assertThat(jstack("ps", "--status", "exited", "--services").out()).isEqualTo("db\n");
