@@ -166,25 +166,16 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
     return m;
   }
 
-  /** A container's fields for a --format template, as Docker Compose names and prints them. */
+  /**
+   * A container's fields for a --format template, as Docker Compose names and prints them: its JSON
+   * line's, with the short id, the command as the table shows it, and the columns' texts.
+   */
   private static Map<String, Object> templateRow(ContainerInfo c, String project) {
-    Map<String, Object> m = new java.util.HashMap<>();
+    Map<String, Object> m = new java.util.HashMap<>(json(c, project));
     m.put("ID", c.id().substring(0, Math.min(12, c.id().length())));
-    m.put("Name", c.name());
-    m.put("Image", c.image());
     m.put("Command", command(c));
-    m.put("Project", project);
-    m.put("Service", c.label(ComposeLabels.SERVICE));
     m.put("CreatedAt", CREATED_AT.format(c.created()));
     m.put("RunningFor", ago(c.created()));
-    m.put("State", c.state().dockerName());
-    m.put("Status", c.status());
-    m.put(
-        "Health",
-        c.health() == ContainerInfo.Health.NONE
-            ? ""
-            : c.health().name().toLowerCase(java.util.Locale.ROOT));
-    m.put("ExitCode", c.exitCode());
     m.put("Ports", ports(c));
     m.put("Labels", c.labels());
     return m;
