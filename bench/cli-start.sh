@@ -23,9 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$root/examples/build-image.sh" docker >/dev/null
-"$root/jstack" --version >/dev/null # builds the launcher when its sources changed; not timed
-docker save jstack-examples/busybox:latest | "$root/jstack" image load >/dev/null
+busybox_into_engine
 mkdir -p "$work/$project"
 {
   echo "services:"

@@ -30,8 +30,7 @@ cp="$root/embedded-runtime/target/test-classes:$root/embedded-runtime/target/cla
 java -cp "$cp" io.jstack.runtime.bench.ContainerStartBench "$rounds"
 
 # The jstack engine with the image in its store, started before the clock runs (as dockerd is).
-"$root/jstack" --version >/dev/null
-docker save jstack-examples/busybox:latest | "$root/jstack" image load >/dev/null
+busybox_into_engine
 printf 'services:\n  idle:\n    image: jstack-examples/busybox:latest\n' >"$work/compose.yaml"
 "$root/jstack" --engine embedded -f "$work/compose.yaml" ps >/dev/null
 say_runtime

@@ -26,9 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$root/examples/build-image.sh" docker >/dev/null
-"$root/jstack" --version >/dev/null # build the launcher first; not timed
-docker save jstack-examples/busybox:latest | "$root/jstack" image load >/dev/null
+busybox_into_engine
 mkdir -p "$work/$project"
 {
   echo "services:"
@@ -41,18 +39,6 @@ cd "$work/$project"
 "$root/jstack" engine status >/dev/null 2>&1 || "$root/jstack" --engine embedded ps >/dev/null # start the engine; not timed
 say_runtime
 
-engine_api() { curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" "http://engine$1"; }
-# jstack_running N: the engine has exactly N containers, all running.
-jstack_running() {
-  local all up
-  all=$(engine_api '/containers/json?all=1' | grep -o '"Id"' | wc -l)
-  up=$(engine_api '/containers/json' | grep -o '"Id"' | wc -l)
-  [[ $all -eq $1 && $up -eq $1 ]] || { echo "the engine has $up of $all containers running, not $1" >&2; return 1; }
-}
-# jstack_nothing_left: no container and no network of the project on the engine.
-jstack_nothing_left() {
-  jstack_running 0 && ! engine_api /networks | grep -q "$project"
-}
 docker_running() {
   [[ $(docker ps -q --filter "label=com.docker.compose.project=$project" --filter status=running | wc -l) -eq 50 &&
     $(docker ps -aq --filter "label=com.docker.compose.project=$project" | wc -l) -eq 50 ]]
@@ -64,9 +50,9 @@ docker_nothing_left() {
 jup=() jdown=() cup=() cdown=()
 for r in $(seq 1 "$rounds"); do
   timed jup "$root/jstack" --engine embedded up -d
-  verify "jstack up did not leave 50 containers running" jstack_running 50
+  verify "jstack up did not leave 50 containers running" engine_running 50
   timed jdown "$root/jstack" --engine embedded down
-  verify "jstack down left containers or the network" jstack_nothing_left
+  verify "jstack down left containers or the network" engine_nothing_left "$project"
   timed cup docker-compose up -d
   verify "docker-compose up did not leave 50 containers running" docker_running
   timed cdown docker-compose down

@@ -25,9 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$root/examples/build-image.sh" docker >/dev/null
-"$root/jstack" --version >/dev/null # builds the launcher when its sources changed; not timed
-docker save jstack-examples/busybox:latest | "$root/jstack" image load >/dev/null
+busybox_into_engine
 mkdir -p "$work/$project"
 cd "$work/$project"
 "$root/jstack" engine start >/dev/null
@@ -35,15 +33,6 @@ say_runtime
 engine_pid=$("$root/jstack" engine status | sed -n 's/.*(pid \([0-9]*\)).*/\1/p' | head -n 1)
 [[ -n $engine_pid ]] || { echo "bench: no pid in jstack engine status" >&2; exit 1; }
 
-engine_api() { curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" "http://engine$1"; }
-# running N: the engine has exactly N containers, all running.
-running() {
-  local all up
-  all=$(engine_api '/containers/json?all=1' | grep -o '"Id"' | wc -l)
-  up=$(engine_api '/containers/json' | grep -o '"Id"' | wc -l)
-  [[ $all -eq $1 && $up -eq $1 ]] || { echo "the engine has $up of $all containers running, not $1" >&2; return 1; }
-}
-nothing_left() { running 0 && ! engine_api /networks | grep -q "$project"; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 declare -A up_ms down_ms
@@ -60,7 +49,7 @@ for mode in "${modes[@]}"; do
     ups=() downs=()
     for r in $(seq 1 "$rounds"); do
       timed ups "$root/jstack" --engine embedded up -d
-      verify "up of $n services ($mode) did not leave $n containers running" running "$n"
+      verify "up of $n services ($mode) did not leave $n containers running" engine_running "$n"
       if [[ $n -eq 200 && $r -eq 1 ]]; then
         conmons=0
         for c in $(pgrep -x conmon); do
@@ -69,7 +58,7 @@ for mode in "${modes[@]}"; do
         rss_line+="  $mode, 200 containers running: engine VmRSS $(($(rss_kib "$engine_pid") / 1024)) MiB; conmon VmRSS summed $((conmons / 1024)) MiB"$'\n'
       fi
       timed downs "$root/jstack" --engine embedded down -t 1
-      verify "down of $n services ($mode) left containers or the network" nothing_left
+      verify "down of $n services ($mode) left containers or the network" engine_nothing_left "$project"
     done
     up_ms[$mode-$n]=$(median "${ups[@]}")
     down_ms[$mode-$n]=$(median "${downs[@]}")

@@ -73,3 +73,28 @@ say_runtime() {
   line=$(docker info -f '{{.DefaultRuntime}}' 2>/dev/null || true)
   [[ -z $line ]] || echo "runtime: dockerd: $line"
 }
+
+# busybox_into_engine: builds the launcher when its sources changed and puts the local busybox test
+# image (built for dockerd by examples/build-image.sh) into the store of the jstack engine of
+# $JSTACK_DATA_ROOT; not timed.
+busybox_into_engine() {
+  "$root/examples/build-image.sh" docker >/dev/null
+  "$root/jstack" --version >/dev/null
+  docker save jstack-examples/busybox:latest | "$root/jstack" image load >/dev/null
+}
+
+# engine_api PATH: GET PATH from the jstack engine of $JSTACK_ENGINE_SOCKET.
+engine_api() { curl -sf --unix-socket "$JSTACK_ENGINE_SOCKET" "http://engine$1"; }
+
+# engine_running N: that engine has exactly N containers, all running.
+engine_running() {
+  local all up
+  all=$(engine_api '/containers/json?all=1' | grep -o '"Id"' | wc -l)
+  up=$(engine_api '/containers/json' | grep -o '"Id"' | wc -l)
+  [[ $all -eq $1 && $up -eq $1 ]] || { echo "the engine has $up of $all containers running, not $1" >&2; return 1; }
+}
+
+# engine_nothing_left PROJECT: no container, and no network of PROJECT, on that engine.
+engine_nothing_left() {
+  engine_running 0 && ! engine_api /networks | grep -q "$1"
+}
