@@ -118,10 +118,9 @@ final class ContainerJson {
     ArrayNode args = i.putArray("Args");
     command.stream().skip(1).forEach(args::add);
     i.put("Image", r.imageId());
-    Path dir = engine.directory(r.id());
-    i.put("ResolvConfPath", dir.resolve("resolv.conf").toString());
-    i.put("HostnamePath", dir.resolve("hostname").toString());
-    i.put("HostsPath", dir.resolve("hosts").toString());
+    i.put("ResolvConfPath", engine.generatedFile(r.id(), "/etc/resolv.conf").toString());
+    i.put("HostnamePath", engine.generatedFile(r.id(), "/etc/hostname").toString());
+    i.put("HostsPath", engine.generatedFile(r.id(), "/etc/hosts").toString());
     i.put("LogPath", engine.logFile(r.id()).toString());
     i.put("Driver", "overlay2");
     i.set(

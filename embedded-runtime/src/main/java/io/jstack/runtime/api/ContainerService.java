@@ -57,10 +57,10 @@ interface ContainerService {
   List<Long> pids(String id);
 
   /**
-   * Its directory on the host, where its generated {@code hosts}, {@code hostname} and {@code
-   * resolv.conf} are (inspect's {@code HostsPath}, ...).
+   * The file on the host the engine made for it at {@code pathInContainer} ({@code /etc/hosts},
+   * {@code /etc/hostname}, {@code /etc/resolv.conf}: inspect's {@code HostsPath}, ...).
    */
-  Path directory(String id);
+  Path generatedFile(String id, String pathInContainer);
 
   /** Its log file on the host (inspect's {@code LogPath}). */
   Path logFile(String id);

@@ -131,8 +131,10 @@ final class EngineBackend
   }
 
   @Override
-  public Path directory(String id) {
-    return engine.containers().dir(id);
+  public Path generatedFile(String id, String pathInContainer) {
+    return java.util.Objects.requireNonNull(
+        engine.containers().generatedFile(id, pathInContainer),
+        "a generated file's path in the container");
   }
 
   @Override

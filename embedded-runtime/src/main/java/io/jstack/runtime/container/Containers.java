@@ -83,6 +83,16 @@ public final class Containers {
         });
   }
 
+  /**
+   * The file the engine made for container {@code id} at {@code pathInContainer} ({@code
+   * /etc/hosts}, {@code /etc/hostname}, {@code /etc/resolv.conf}), which the runtime binds over the
+   * root's; null for any other path.
+   */
+  public @Nullable Path generatedFile(String id, String pathInContainer) {
+    String name = Bundles.GENERATED.get(pathInContainer);
+    return name == null ? null : dir(id).resolve(name);
+  }
+
   /** Its log, as conmon writes it. */
   public Path logFile(String id) {
     return dir(id).resolve("ctr.log");

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -22,10 +21,6 @@ import org.jspecify.annotations.Nullable;
  * links say), and tar streams are unpacked with the limits and checks of image layers.
  */
 final class ContainerFiles {
-  /** The files the runtime binds over the root's, by path in the container and file in its dir. */
-  private static final Map<String, String> GENERATED =
-      Map.of("/etc/hosts", "hosts", "/etc/hostname", "hostname", "/etc/resolv.conf", "resolv.conf");
-
   private final ContainerStore store;
   private final Containers containers;
   private final Function<ContainerRecord, List<MountPoint>> mounts;
@@ -52,9 +47,9 @@ final class ContainerFiles {
    */
   private Holder holder(Container c, String path) {
     String id = c.record().id();
-    String generated = GENERATED.get(path);
+    Path generated = containers.generatedFile(id, path);
     if (generated != null) {
-      return new Holder(containers.dir(id).resolve(generated), "", true);
+      return new Holder(generated, "", true);
     }
     @Nullable MountPoint best = null;
     for (MountPoint m : mounts.apply(c.record())) {

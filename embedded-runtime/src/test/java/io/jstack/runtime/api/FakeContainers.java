@@ -161,7 +161,11 @@ final class FakeContainers implements ContainerService, LogService, StatsService
   }
 
   @Override
-  public java.nio.file.Path directory(String id) {
+  public java.nio.file.Path generatedFile(String id, String pathInContainer) {
+    return directory(id).resolve(pathInContainer.substring(pathInContainer.lastIndexOf('/') + 1));
+  }
+
+  private static java.nio.file.Path directory(String id) {
     return java.nio.file.Path.of("/var/lib/fake/containers", id);
   }
 

@@ -26,6 +26,14 @@ public final class Bundles {
   /** config.json; a mapper is costly to make, and it is thread-safe. */
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The files a bundle's directory holds for the runtime to bind over the root's, by their path in
+   * the container: its hosts, host name and resolver configuration.
+   */
+  public static final java.util.Map<String, String> GENERATED =
+      java.util.Map.of(
+          "/etc/hosts", "hosts", "/etc/hostname", "hostname", "/etc/resolv.conf", "resolv.conf");
+
   private Bundles() {}
 
   /**
@@ -89,9 +97,10 @@ public final class Bundles {
     }
     String hostname =
         c.hostname() == null ? c.id().substring(0, Math.min(12, c.id().length())) : c.hostname();
-    Path hosts = Files.writeString(dir.resolve("hosts"), hosts(c, hostname));
-    Path hostnameFile = Files.writeString(dir.resolve("hostname"), hostname + "\n");
-    Path resolv = dir.resolve("resolv.conf");
+    Path hosts = Files.writeString(dir.resolve(GENERATED.get("/etc/hosts")), hosts(c, hostname));
+    Path hostnameFile =
+        Files.writeString(dir.resolve(GENERATED.get("/etc/hostname")), hostname + "\n");
+    Path resolv = dir.resolve(GENERATED.get("/etc/resolv.conf"));
     Path hostResolv = Path.of("/etc/resolv.conf");
     Files.writeString(
         resolv,
