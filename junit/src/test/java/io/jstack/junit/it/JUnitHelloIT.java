@@ -72,10 +72,7 @@ class JUnitHelloIT {
       names = {"DOCKER", "EMBEDDED"})
   void sixClassesTwoForksParallel_suiteStackOncePerFork_thenAFailureKeepsEveryLog(StackEngine kind)
       throws Exception {
-    Path examples = dir.resolve("examples");
-    copy(OwnEngine.repo().resolve("examples/hello"), examples.resolve("hello"));
-    copy(OwnEngine.repo().resolve("examples/junit-hello"), examples.resolve("junit-hello"));
-    Path project = examples.resolve("junit-hello");
+    Path project = copyExamples(dir);
     Path records = dir.resolve("records.txt");
     try (OwnEngine engine = OwnEngine.start(kind, dir)) {
       Map<String, String> env = new HashMap<>(System.getenv());
@@ -205,7 +202,18 @@ class JUnitHelloIT {
     return new Result(code, all.toString());
   }
 
-  static void copy(Path from, Path to) throws IOException {
+  /**
+   * Copies examples/hello and examples/junit-hello (which names the former by a relative path)
+   * under {@code dir}; returns the copy of examples/junit-hello.
+   */
+  static Path copyExamples(Path dir) throws IOException {
+    Path examples = dir.resolve("examples");
+    copy(OwnEngine.repo().resolve("examples/hello"), examples.resolve("hello"));
+    copy(OwnEngine.repo().resolve("examples/junit-hello"), examples.resolve("junit-hello"));
+    return examples.resolve("junit-hello");
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> all = Files.walk(from)) {
       for (Path p : all.filter(p -> !p.toString().contains("/target")).toList()) {
         Path target = to.resolve(from.relativize(p).toString());

@@ -45,11 +45,7 @@ class MavenPluginIT {
       names = {"DOCKER", "EMBEDDED"})
   void upBeforeFailsafe_forksAttach_downAfter_logsKeptOnAFailure(StackEngine kind)
       throws Exception {
-    Path examples = dir.resolve("examples");
-    JUnitHelloIT.copy(OwnEngine.repo().resolve("examples/hello"), examples.resolve("hello"));
-    JUnitHelloIT.copy(
-        OwnEngine.repo().resolve("examples/junit-hello"), examples.resolve("junit-hello"));
-    Path project = examples.resolve("junit-hello");
+    Path project = JUnitHelloIT.copyExamples(dir);
     Path records = dir.resolve("records.txt");
     try (OwnEngine engine = OwnEngine.start(kind, dir)) {
       Map<String, String> env = new HashMap<>(System.getenv());
