@@ -421,8 +421,7 @@ public final class Containers {
   public List<Long> pids(String id) {
     io.jstack.runtime.container.internal.ContainerCgroup cgroup;
     try {
-      cgroup =
-          io.jstack.runtime.container.internal.ContainerCgroup.of(Path.of("/sys/fs/cgroup"), id);
+      cgroup = io.jstack.runtime.container.internal.ContainerCgroup.of(id);
     } catch (IOException none) {
       return List.of();
     }

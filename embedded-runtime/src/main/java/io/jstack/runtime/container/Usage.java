@@ -36,12 +36,11 @@ public record Usage(
     long pids,
     long pidsLimit) {
 
-  private static final Path CGROUP = Path.of("/sys/fs/cgroup");
   private static final long NANOS_PER_TICK = 1_000_000_000L / 100; // USER_HZ
 
   /** Reads the usage of container {@code id} now. */
   static Usage of(String id) throws IOException {
-    ContainerCgroup.Readings r = ContainerCgroup.of(CGROUP, id).read();
+    ContainerCgroup.Readings r = ContainerCgroup.of(id).read();
     long system = 0;
     int cpus = 0;
     for (String l : Files.readAllLines(Path.of("/proc/stat"))) {

@@ -231,12 +231,7 @@ public final class Loader {
 
   /** The YAML documents of the file named {@code display} whose text is {@code text}. */
   List<YNode> documents(String display, String text) {
-    List<YNode> docs = parsed.get(display + '\n' + text);
-    if (docs == null) {
-      docs = YamlReader.readAll(display, text);
-      parsed.put(display + '\n' + text, docs);
-    }
-    return docs;
+    return parsed.computeIfAbsent(display + '\n' + text, k -> YamlReader.readAll(display, text));
   }
 
   private static @Nullable String emptyToNull(@Nullable String s) {

@@ -64,6 +64,11 @@ public final class ContainerCgroup {
     this.id = id;
   }
 
+  /** Container {@code id}'s cgroup on this host (below {@code /sys/fs/cgroup}); see below. */
+  public static ContainerCgroup of(String id) throws IOException {
+    return of(Path.of("/sys/fs/cgroup"), id);
+  }
+
   /**
    * Container {@code id}'s cgroup below {@code cgroupRoot} (normally {@code /sys/fs/cgroup}): the
    * v1 one where its {@code cpuacct} hierarchy has it, else the unified one.
