@@ -3,6 +3,7 @@ package io.jstack.runtime.container;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.internal.Bundles;
+import io.jstack.runtime.container.internal.ContainerCgroup;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import io.jstack.runtime.internal.Children;
 import io.jstack.runtime.internal.NativeFs;
@@ -42,11 +43,24 @@ public final class Containers {
   private final Conmon conmon;
   private final java.util.Map<Path, Runc> runtimes = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Which cgroup of a container its processes, usage and freezer are taken from. */
+  private final ContainerCgroup.Hierarchies cgroups;
+
+  /** Containers whose cgroups are this host's, v1 first on a hybrid host (as Docker's). */
   public Containers(DataRoot root, RuntimeTools tools) {
+    this(root, tools, ContainerCgroup.Hierarchies.HOST);
+  }
+
+  /**
+   * Containers whose cgroups are taken from {@code cgroups} (a test's choice of hierarchy on a
+   * hybrid host; else {@link ContainerCgroup.Hierarchies#HOST}).
+   */
+  Containers(DataRoot root, RuntimeTools tools, ContainerCgroup.Hierarchies cgroups) {
     this.containers = root.path().resolve("containers");
     this.run = root.run();
     this.tools = tools;
     this.conmon = new Conmon(root, tools.conmon());
+    this.cgroups = cgroups;
   }
 
   /** Where a container's files are. */
@@ -277,7 +291,7 @@ public final class Containers {
   public Usage usage(String id) {
     requireDir(id);
     try {
-      return Usage.of(id);
+      return Usage.of(cgroups.of(id));
     } catch (IOException | NumberFormatException e) {
       if (exitCode(id).isPresent()) {
         throw new EngineException.Conflict("container " + id + " is not running");
@@ -419,9 +433,9 @@ public final class Containers {
 
   /** The host pids of the container's processes, from its cgroup (v1 or v2); none without one. */
   public List<Long> pids(String id) {
-    io.jstack.runtime.container.internal.ContainerCgroup cgroup;
+    ContainerCgroup cgroup;
     try {
-      cgroup = io.jstack.runtime.container.internal.ContainerCgroup.of(id);
+      cgroup = cgroups.of(id);
     } catch (IOException none) {
       return List.of();
     }
@@ -433,9 +447,21 @@ public final class Containers {
     }
   }
 
-  /** Freezes every process of the container (the freezer cgroup). */
+  /**
+   * Freezes every process of the running container (its cgroup's freezer, as the runtimes' {@code
+   * pause}) and notes that it is paused.
+   *
+   * @throws EngineException.Conflict when it does not run
+   */
   public void pause(String id) {
-    runc(id).run("pause", id);
+    if (pid(id).isEmpty()) {
+      throw new EngineException.Conflict("container " + id + " is not running");
+    }
+    try {
+      cgroups.of(id).freeze(true);
+    } catch (IOException e) {
+      throw new EngineException("cannot pause container " + id + ": " + e.getMessage(), e);
+    }
     try {
       Files.writeString(runDir(id).resolve("paused"), "");
     } catch (IOException e) {
@@ -444,9 +470,15 @@ public final class Containers {
     }
   }
 
-  /** Thaws a paused container. */
+  /** Thaws a paused container; one whose cgroup went with its end only loses its paused note. */
   public void resume(String id) {
-    runc(id).run("resume", id);
+    try {
+      cgroups.of(id).freeze(false);
+    } catch (IOException e) {
+      if (exitCode(id).isEmpty()) {
+        throw new EngineException("cannot resume container " + id + ": " + e.getMessage(), e);
+      }
+    }
     try {
       Files.deleteIfExists(runDir(id).resolve("paused"));
     } catch (IOException e) {
@@ -490,6 +522,14 @@ public final class Containers {
           kill(id, "KILL");
         } catch (EngineException gone) {
           // Already stopped.
+        }
+        if (Files.exists(runDir(id).resolve("paused"))) {
+          try {
+            // On v1 a frozen process dies of SIGKILL only once thawed.
+            resume(id);
+          } catch (EngineException stillFrozen) {
+            // The runtime's forced delete below thaws it too, after the wait.
+          }
         }
         waitExit(id, Duration.ofSeconds(30));
       }

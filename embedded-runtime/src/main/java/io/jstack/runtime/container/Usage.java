@@ -38,9 +38,9 @@ public record Usage(
 
   private static final long NANOS_PER_TICK = 1_000_000_000L / 100; // USER_HZ
 
-  /** Reads the usage of container {@code id} now. */
-  static Usage of(String id) throws IOException {
-    ContainerCgroup.Readings r = ContainerCgroup.of(id).read();
+  /** Reads the usage of the container whose cgroup is {@code cgroup} now. */
+  static Usage of(ContainerCgroup cgroup) throws IOException {
+    ContainerCgroup.Readings r = cgroup.read();
     long system = 0;
     int cpus = 0;
     for (String l : Files.readAllLines(Path.of("/proc/stat"))) {

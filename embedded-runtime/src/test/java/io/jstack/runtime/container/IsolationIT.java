@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Containers on Debian's runc under conmon, checked from inside: their own PID namespace, Docker's
  * capability set (changed by cap_add and cap_drop), masked and read-only kernel paths, writes only
- * in their upper directory, memory and pids limits enforced by cgroups. After each test nothing is
- * left: no process, mount, cgroup, runc state or file.
+ * in their upper directory, memory and pids limits enforced by cgroups, paused through either
+ * cgroup hierarchy. After each test nothing is left: no process, mount, cgroup, runc state or file.
  */
 class IsolationIT {
   @TempDir static Path dir;
@@ -40,6 +40,11 @@ class IsolationIT {
   static Containers containers;
   static DataRoot root;
   final List<String> created = new ArrayList<>();
+
+  /** This host's cgroups, from the unified hierarchy only. */
+  static final ContainerCgroup.Hierarchies UNIFIED =
+      new ContainerCgroup.Hierarchies(
+          Path.of("/sys/fs/cgroup"), ContainerCgroup.Preference.UNIFIED);
 
   @BeforeAll
   static void image() throws Exception {
@@ -344,8 +349,8 @@ class IsolationIT {
     containers.start(c.id());
     awaitLine(c.id(), "started");
     long pid = containers.pid(c.id()).orElseThrow();
-    ContainerCgroup v1 = ContainerCgroup.of(Path.of("/sys/fs/cgroup"), c.id());
-    ContainerCgroup v2 = ContainerCgroup.unified(Path.of("/sys/fs/cgroup/unified"), c.id());
+    ContainerCgroup v1 = ContainerCgroup.Hierarchies.HOST.of(c.id());
+    ContainerCgroup v2 = UNIFIED.of(c.id());
     assertThat(v1.version()).isEqualTo(ContainerCgroup.Version.V1);
     assertThat(v2.version()).isEqualTo(ContainerCgroup.Version.V2);
     assertThat(v1.processes()).contains(pid).isEqualTo(v2.processes());
@@ -359,6 +364,103 @@ class IsolationIT {
         .as("no memory controller on this unified hierarchy")
         .isZero();
     containers.stop(c.id(), "KILL", Duration.ofSeconds(5));
+  }
+
+  /**
+   * pause and unpause through the unified hierarchy only, which on this hybrid host has no
+   * controllers but freezes: the v1 freezer stays THAWED, the spinning container's CPU time stops
+   * while it is frozen and grows again after; top reads its processes there too.
+   */
+  @Test
+  void pause_onTheUnifiedHierarchyOnly_freezesThere() throws Exception {
+    Containers onUnified = new Containers(root, containers.tools(), UNIFIED);
+    ContainerConfig c = config("echo started; while true; do i=$((i+1)); done");
+    onUnified.create(c);
+    onUnified.start(c.id());
+    awaitLine(c.id(), "started");
+    long pid = onUnified.pid(c.id()).orElseThrow();
+    Path own = Path.of("/sys/fs/cgroup/unified/jstack").resolve(c.id());
+    Path v1Freezer =
+        Path.of("/sys/fs/cgroup/freezer/jstack").resolve(c.id()).resolve("freezer.state");
+    ContainerCgroup v2 = UNIFIED.of(c.id());
+    assertThat(v2.version()).isEqualTo(ContainerCgroup.Version.V2);
+    assertThat(onUnified.pids(c.id())).contains(pid).isEqualTo(procs(own));
+
+    onUnified.pause(c.id());
+    assertThat(Files.readAllLines(own.resolve("cgroup.events"))).contains("frozen 1");
+    assertThat(Files.readString(v1Freezer).strip()).isEqualTo("THAWED");
+    assertThat(onUnified.paused(c.id())).isTrue();
+    assertThat(v2.frozen()).isTrue();
+    long frozenAt = v2.read().cpuNanos();
+    Thread.sleep(300);
+    assertThat(v2.read().cpuNanos()).as("CPU time while frozen").isEqualTo(frozenAt);
+    assertThat(onUnified.pids(c.id())).contains(pid).isEqualTo(procs(own));
+
+    onUnified.resume(c.id());
+    assertThat(Files.readAllLines(own.resolve("cgroup.events"))).contains("frozen 0");
+    assertThat(onUnified.paused(c.id())).isFalse();
+    assertThat(v2.frozen()).isFalse();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> v2.read().cpuNanos() > frozenAt + 50_000_000);
+    assertThat(onUnified.pids(c.id())).contains(pid).isEqualTo(procs(own));
+    onUnified.stop(c.id(), "KILL", Duration.ofSeconds(5));
+  }
+
+  /**
+   * The default Containers pause through v1 on this hybrid host, as Docker does; a paused container
+   * killed with SIGKILL dies once thawed (as {@code kill} does it), and one removed while paused
+   * goes at once.
+   */
+  @Test
+  void pause_onAHybridHost_freezesThroughV1() throws Exception {
+    ContainerConfig c = config("echo started; while true; do i=$((i+1)); done");
+    containers.create(c);
+    containers.start(c.id());
+    awaitLine(c.id(), "started");
+    Path v1Freezer =
+        Path.of("/sys/fs/cgroup/freezer/jstack").resolve(c.id()).resolve("freezer.state");
+    Path v2Events =
+        Path.of("/sys/fs/cgroup/unified/jstack").resolve(c.id()).resolve("cgroup.events");
+    ContainerCgroup v1 = ContainerCgroup.Hierarchies.HOST.of(c.id());
+    assertThat(v1.version()).isEqualTo(ContainerCgroup.Version.V1);
+
+    containers.pause(c.id());
+    assertThat(Files.readString(v1Freezer).strip()).isEqualTo("FROZEN");
+    assertThat(Files.readAllLines(v2Events)).contains("frozen 0");
+    assertThat(containers.paused(c.id())).isTrue();
+    long frozenAt = v1.read().cpuNanos();
+    Thread.sleep(300);
+    assertThat(v1.read().cpuNanos()).as("CPU time while frozen").isEqualTo(frozenAt);
+
+    containers.resume(c.id());
+    assertThat(Files.readString(v1Freezer).strip()).isEqualTo("THAWED");
+    assertThat(containers.paused(c.id())).isFalse();
+
+    containers.pause(c.id());
+    containers.kill(c.id(), "KILL");
+    containers.resume(c.id());
+    assertThat(containers.waitExit(c.id(), Duration.ofSeconds(10))).hasValue(137);
+    assertThat(containers.paused(c.id())).isFalse();
+
+    ContainerConfig removed = config("echo started; while true; do sleep 0.1; done");
+    containers.create(removed);
+    containers.start(removed.id());
+    awaitLine(removed.id(), "started");
+    containers.pause(removed.id());
+    java.time.Instant before = java.time.Instant.now();
+    containers.remove(removed.id());
+    assertThat(Duration.between(before, java.time.Instant.now()))
+        .isLessThan(Duration.ofSeconds(10));
+  }
+
+  /** The processes {@code cgroup.procs} of cgroup {@code dir} lists, in order. */
+  private static List<Long> procs(Path dir) throws Exception {
+    return Files.readAllLines(dir.resolve("cgroup.procs")).stream()
+        .filter(l -> !l.isBlank())
+        .map(l -> Long.parseLong(l.strip()))
+        .sorted()
+        .toList();
   }
 
   /**

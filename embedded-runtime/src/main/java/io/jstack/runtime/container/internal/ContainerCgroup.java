@@ -1,19 +1,21 @@
 package io.jstack.runtime.container.internal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A container's cgroup (the runtime puts it at {@code jstack/<id>}), read alike on either
- * hierarchy: cgroup v1, one hierarchy per controller ({@code cpuacct}, {@code memory}, {@code
- * pids}, ...), and the unified v2 hierarchy, mounted at the cgroup root on a unified host and at
- * {@code unified/} on a hybrid one. A hybrid host's unified hierarchy may have no controllers: it
- * then offers the processes and the CPU time only, and the other readings are 0.
+ * A container's cgroup (the runtime puts it at {@code jstack/<id>}), read and frozen alike on
+ * either hierarchy: cgroup v1, one hierarchy per controller ({@code cpuacct}, {@code memory},
+ * {@code pids}, ...), and the unified v2 hierarchy, mounted at the cgroup root on a unified host
+ * and at {@code unified/} on a hybrid one. A hybrid host's unified hierarchy may have no
+ * controllers: it then offers the processes and the CPU time only, and the other readings are 0.
  */
 public final class ContainerCgroup {
   /** Which hierarchy a reading comes from. */
@@ -48,6 +50,9 @@ public final class ContainerCgroup {
       long pids,
       long pidsLimit) {}
 
+  /** How long {@link #freeze} waits for the kernel. */
+  private static final Duration FREEZE_TIMEOUT = Duration.ofSeconds(5);
+
   /** cgroup v1 counts CPU time in user and system mode in USER_HZ ticks. */
   private static final long NANOS_PER_TICK = 1_000_000_000L / 100;
 
@@ -64,39 +69,55 @@ public final class ContainerCgroup {
     this.id = id;
   }
 
-  /** Container {@code id}'s cgroup on this host (below {@code /sys/fs/cgroup}); see below. */
-  public static ContainerCgroup of(String id) throws IOException {
-    return of(Path.of("/sys/fs/cgroup"), id);
+  /** Which hierarchy a container's cgroup is taken from on a host that has both. */
+  public enum Preference {
+    /** v1's where its {@code cpuacct} hierarchy has the container (as Docker), else the unified. */
+    V1_FIRST,
+    /** The unified hierarchy's only, also on a hybrid host (there the one at {@code unified/}). */
+    UNIFIED
   }
 
   /**
-   * Container {@code id}'s cgroup below {@code cgroupRoot} (normally {@code /sys/fs/cgroup}): the
-   * v1 one where its {@code cpuacct} hierarchy has it, else the unified one.
+   * Where containers' cgroups are: the cgroup root (normally {@code /sys/fs/cgroup}) and which
+   * hierarchy to take a container's from. Every reading and every freeze finds a container's cgroup
+   * here.
    *
-   * @throws IOException when neither hierarchy has it
+   * @param root the cgroup root, with v1's hierarchies and the unified one (at the root on a
+   *     unified host, at {@code unified/} on a hybrid one)
+   * @param preference which hierarchy to take where both have the container
    */
-  public static ContainerCgroup of(Path cgroupRoot, String id) throws IOException {
-    if (Files.isDirectory(cgroupRoot.resolve("cpuacct").resolve("jstack").resolve(id))) {
-      return new ContainerCgroup(Version.V1, cgroupRoot, id);
-    }
-    for (Path unified : List.of(cgroupRoot, cgroupRoot.resolve("unified"))) {
-      Path own = unified.resolve("jstack").resolve(id);
-      if (Files.exists(unified.resolve("cgroup.controllers")) && Files.isDirectory(own)) {
-        return new ContainerCgroup(Version.V2, own, id);
+  public record Hierarchies(Path root, Preference preference) {
+    /** This host's: below {@code /sys/fs/cgroup}, v1 first. */
+    public static final Hierarchies HOST =
+        new Hierarchies(Path.of("/sys/fs/cgroup"), Preference.V1_FIRST);
+
+    /**
+     * Container {@code id}'s cgroup.
+     *
+     * @throws IOException when no hierarchy it may be taken from has it
+     */
+    public ContainerCgroup of(String id) throws IOException {
+      if (preference == Preference.V1_FIRST
+          && Files.isDirectory(root.resolve("cpuacct").resolve("jstack").resolve(id))) {
+        return new ContainerCgroup(Version.V1, root, id);
       }
+      for (Path unified : List.of(root, root.resolve("unified"))) {
+        Path own = unified.resolve("jstack").resolve(id);
+        if (Files.exists(unified.resolve("cgroup.controllers")) && Files.isDirectory(own)) {
+          return new ContainerCgroup(Version.V2, own, id);
+        }
+      }
+      throw new IOException(
+          "no "
+              + (preference == Preference.UNIFIED ? "unified " : "")
+              + "cgroup for container "
+              + id
+              + " below "
+              + root);
     }
-    throw new IOException("no cgroup for container " + id + " below " + cgroupRoot);
   }
 
-  /** Container {@code id}'s cgroup in the unified hierarchy mounted at {@code unified}. */
-  public static ContainerCgroup unified(Path unified, String id) throws IOException {
-    Path own = unified.resolve("jstack").resolve(id);
-    if (!Files.isDirectory(own)) {
-      throw new IOException("no cgroup for container " + id + " below " + unified);
-    }
-    return new ContainerCgroup(Version.V2, own, id);
-  }
-
+  /** The hierarchy it is in. */
   public Version version() {
     return version;
   }
@@ -116,6 +137,85 @@ public final class ContainerCgroup {
     }
     pids.sort(null);
     return List.copyOf(pids);
+  }
+
+  /**
+   * Freezes every process in it ({@code true}) or thaws them, as the runtimes' {@code pause} and
+   * {@code resume} do, and returns once the kernel says so: v1's {@code freezer.state} {@code
+   * FROZEN} or {@code THAWED}, v2's {@code cgroup.events} {@code frozen 1} or {@code frozen 0}.
+   *
+   * @throws IOException when the kernel does not say so within 5 seconds (a freeze is then undone)
+   */
+  public void freeze(boolean frozen) throws IOException {
+    freeze(frozen, FREEZE_TIMEOUT);
+  }
+
+  /** As {@link #freeze(boolean)}, waiting up to {@code timeout}. */
+  void freeze(boolean frozen, Duration timeout) throws IOException {
+    Path control = freezeControl();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Files.writeString(control, wanted(frozen));
+    while (!frozenState().equals(wanted(frozen))) {
+      if (System.nanoTime() - deadline > 0) {
+        String state = frozenState();
+        if (frozen) {
+          try {
+            Files.writeString(control, wanted(false));
+          } catch (IOException ignored) {
+            // The timeout is the one to report.
+          }
+        }
+        throw new IOException(
+            "cgroup "
+                + control.getParent()
+                + (frozen ? " did not freeze" : " did not thaw")
+                + " within "
+                + timeout.toMillis()
+                + " ms ("
+                + (version == Version.V1 ? "freezer.state " : "cgroup.events frozen ")
+                + (state.isEmpty() ? "empty" : state)
+                + ")");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted freezing cgroup " + control.getParent());
+      }
+      if (version == Version.V1) {
+        // v1 may stay FREEZING while processes appear; writing the state again retries them.
+        Files.writeString(control, wanted(frozen));
+      }
+    }
+  }
+
+  /** Whether it is frozen: v1's freezer says {@code FROZEN}, v2's events {@code frozen 1}. */
+  public boolean frozen() throws IOException {
+    return frozenState().equals(wanted(true));
+  }
+
+  /** v1: its freezer's {@code freezer.state}; v2: its {@code cgroup.freeze}. */
+  private Path freezeControl() {
+    return version == Version.V1
+        ? v1("freezer").resolve("freezer.state")
+        : root.resolve("cgroup.freeze");
+  }
+
+  /** What {@link #freezeControl} takes and {@link #frozenState} says for {@code frozen}. */
+  private String wanted(boolean frozen) {
+    if (version == Version.V1) {
+      return frozen ? "FROZEN" : "THAWED";
+    }
+    return frozen ? "1" : "0";
+  }
+
+  /** v1: its freezer's state ({@code THAWED}, {@code FREEZING}, {@code FROZEN}); v2: 1 or 0. */
+  private String frozenState() throws IOException {
+    if (version == Version.V1) {
+      return Files.readString(freezeControl()).strip();
+    }
+    Long frozen = keyed(root.resolve("cgroup.events")).get("frozen");
+    return frozen == null ? "" : frozen.toString();
   }
 
   /** What it uses now. */

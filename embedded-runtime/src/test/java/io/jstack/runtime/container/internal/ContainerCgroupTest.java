@@ -6,19 +6,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Readings of both hierarchies from trees laid out as the kernel lays them out (file names and
- * formats of cgroup v1's cpuacct, memory and pids controllers and of cgroup v2's interface files).
+ * Readings and freezing of both hierarchies from trees laid out as the kernel lays them out (file
+ * names and formats of cgroup v1's cpuacct, memory, pids and freezer controllers and of cgroup v2's
+ * interface files).
  */
 class ContainerCgroupTest {
   private static final String ID = "c0ffee";
 
   @TempDir Path root;
+
+  private ContainerCgroup.Hierarchies v1First() {
+    return new ContainerCgroup.Hierarchies(root, ContainerCgroup.Preference.V1_FIRST);
+  }
+
+  private ContainerCgroup.Hierarchies unifiedOnly() {
+    return new ContainerCgroup.Hierarchies(root, ContainerCgroup.Preference.UNIFIED);
+  }
 
   private void write(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
@@ -62,7 +72,7 @@ class ContainerCgroupTest {
   @Test
   void v1_readsEachController_andNoLimitIsZero() throws Exception {
     v1Tree();
-    ContainerCgroup cgroup = ContainerCgroup.of(root, ID);
+    ContainerCgroup cgroup = v1First().of(ID);
     assertThat(cgroup.version()).isEqualTo(ContainerCgroup.Version.V1);
     assertThat(cgroup.read())
         .isEqualTo(
@@ -83,7 +93,7 @@ class ContainerCgroupTest {
   @Test
   void v2OnAUnifiedHost_readsTheInterfaceFiles() throws Exception {
     v2Tree(root, true);
-    ContainerCgroup cgroup = ContainerCgroup.of(root, ID);
+    ContainerCgroup cgroup = v1First().of(ID);
     assertThat(cgroup.version()).isEqualTo(ContainerCgroup.Version.V2);
     assertThat(cgroup.read())
         .isEqualTo(
@@ -104,7 +114,7 @@ class ContainerCgroupTest {
   @Test
   void v2OfAHybridHost_withoutControllers_givesProcessesAndCpuTime() throws Exception {
     v2Tree(root.resolve("unified"), false);
-    ContainerCgroup cgroup = ContainerCgroup.of(root, ID);
+    ContainerCgroup cgroup = v1First().of(ID);
     assertThat(cgroup.version()).isEqualTo(ContainerCgroup.Version.V2);
     ContainerCgroup.Readings r = cgroup.read();
     assertThat(r.cpuNanos()).isEqualTo(2_500_000);
@@ -118,14 +128,132 @@ class ContainerCgroupTest {
   void aHybridHost_readsV1First_whereItsControllersAre() throws Exception {
     v1Tree();
     v2Tree(root.resolve("unified"), false);
-    assertThat(ContainerCgroup.of(root, ID).version()).isEqualTo(ContainerCgroup.Version.V1);
-    assertThat(ContainerCgroup.unified(root.resolve("unified"), ID).processes())
-        .containsExactly(50L, 51L);
+    assertThat(v1First().of(ID).version()).isEqualTo(ContainerCgroup.Version.V1);
+    assertThat(unifiedOnly().of(ID).processes()).containsExactly(50L, 51L);
+  }
+
+  @Test
+  void v2WithControllers_unlimitedIsZero_andThePeakIsRead() throws Exception {
+    Path own = v2Tree(root, true);
+    write(own.resolve("memory.max"), "max\n");
+    write(own.resolve("memory.peak"), "4194304\n");
+    write(own.resolve("pids.max"), "max\n");
+    ContainerCgroup.Readings r = v1First().of(ID).read();
+    assertThat(r.memoryUsage()).isEqualTo(3145728);
+    assertThat(r.memoryMaxUsage()).isEqualTo(4194304);
+    assertThat(r.memoryLimit()).isZero();
+    assertThat(r.pids()).isEqualTo(2);
+    assertThat(r.pidsLimit()).isZero();
+  }
+
+  @Test
+  void unifiedOnly_takesTheUnifiedOne_evenWhereV1HasIt() throws Exception {
+    v1Tree();
+    v2Tree(root.resolve("unified"), false);
+    ContainerCgroup cgroup = unifiedOnly().of(ID);
+    assertThat(cgroup.version()).isEqualTo(ContainerCgroup.Version.V2);
+    assertThat(cgroup.read().cpuNanos()).isEqualTo(2_500_000);
+  }
+
+  @Test
+  void unifiedOnly_withoutOne_saysSo() throws Exception {
+    v1Tree();
+    assertThatThrownBy(() -> unifiedOnly().of(ID))
+        .isInstanceOf(IOException.class)
+        .hasMessage("no unified cgroup for container " + ID + " below " + root);
+  }
+
+  @Test
+  void v1Freeze_writesTheFreezerState_andReadsItBack() throws Exception {
+    v1Tree();
+    Path state = root.resolve("freezer/jstack").resolve(ID).resolve("freezer.state");
+    write(state, "THAWED\n");
+    ContainerCgroup cgroup = v1First().of(ID);
+    assertThat(cgroup.frozen()).isFalse();
+
+    cgroup.freeze(true);
+    assertThat(state).hasContent("FROZEN");
+    assertThat(cgroup.frozen()).isTrue();
+
+    cgroup.freeze(false);
+    assertThat(state).hasContent("THAWED");
+    assertThat(cgroup.frozen()).isFalse();
+  }
+
+  @Test
+  void v1Freeze_thatNeverSaysFrozen_timesOut_namingTheCgroup() throws Exception {
+    v1Tree();
+    Path freezer = root.resolve("freezer/jstack").resolve(ID);
+    Files.createDirectories(freezer);
+    // A freezer that takes every write and never says FROZEN.
+    Files.createSymbolicLink(freezer.resolve("freezer.state"), Path.of("/dev/null"));
+    assertThatThrownBy(() -> v1First().of(ID).freeze(true, Duration.ofMillis(100)))
+        .isInstanceOf(IOException.class)
+        .hasMessage("cgroup " + freezer + " did not freeze within 100 ms (freezer.state empty)");
+    // The link goes before JUnit's clean-up, which would warn of a target outside the tree.
+    Files.delete(freezer.resolve("freezer.state"));
+  }
+
+  /**
+   * The kernel's part on v2, played by another thread: once {@code cgroup.freeze} says {@code 1}
+   * (or 0), a moment later {@code cgroup.events} says {@code frozen 1} (or 0).
+   */
+  @Test
+  void v2Freeze_waitsForTheEvents() throws Exception {
+    Path own = v2Tree(root.resolve("unified"), false);
+    write(own.resolve("cgroup.freeze"), "0\n");
+    write(own.resolve("cgroup.events"), "populated 1\nfrozen 0\n");
+    ContainerCgroup cgroup = unifiedOnly().of(ID);
+    assertThat(cgroup.frozen()).isFalse();
+    java.util.concurrent.atomic.AtomicInteger seen =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Thread kernel =
+        new Thread(
+            () -> {
+              try {
+                for (String wanted : List.of("1", "0")) {
+                  while (!Files.readString(own.resolve("cgroup.freeze")).strip().equals(wanted)) {
+                    Thread.sleep(5);
+                  }
+                  Thread.sleep(50);
+                  seen.incrementAndGet();
+                  Files.writeString(
+                      own.resolve("cgroup.events"), "populated 1\nfrozen " + wanted + "\n");
+                }
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    kernel.start();
+    try {
+      cgroup.freeze(true);
+      assertThat(seen).as("returned only once the kernel said frozen").hasValue(1);
+      assertThat(own.resolve("cgroup.freeze")).hasContent("1");
+      assertThat(cgroup.frozen()).isTrue();
+
+      cgroup.freeze(false);
+      assertThat(seen).hasValue(2);
+      assertThat(own.resolve("cgroup.freeze")).hasContent("0");
+      assertThat(cgroup.frozen()).isFalse();
+    } finally {
+      kernel.join(5000);
+    }
+  }
+
+  @Test
+  void v2Freeze_thatNeverSaysFrozen_timesOut_namingTheCgroup_andIsUndone() throws Exception {
+    Path own = v2Tree(root.resolve("unified"), false);
+    write(own.resolve("cgroup.freeze"), "0\n");
+    write(own.resolve("cgroup.events"), "populated 1\nfrozen 0\n");
+    assertThatThrownBy(() -> unifiedOnly().of(ID).freeze(true, Duration.ofMillis(100)))
+        .isInstanceOf(IOException.class)
+        .hasMessage("cgroup " + own + " did not freeze within 100 ms (cgroup.events frozen 0)");
+    assertThat(own.resolve("cgroup.freeze")).as("the freeze undone").hasContent("0");
   }
 
   @Test
   void noCgroup_saysWhere() {
-    assertThatThrownBy(() -> ContainerCgroup.of(root, ID))
+    assertThatThrownBy(() -> v1First().of(ID))
         .isInstanceOf(IOException.class)
         .hasMessage("no cgroup for container " + ID + " below " + root);
   }
