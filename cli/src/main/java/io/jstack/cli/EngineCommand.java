@@ -1,9 +1,12 @@
 package io.jstack.cli;
 
 import io.jstack.engine.EngineException;
+import io.jstack.engine.tls.Certificates;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.EngineDaemon;
 import io.jstack.runtime.Engines;
+import io.jstack.runtime.ServeOptions;
+import io.jstack.runtime.api.TcpListen;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,9 +31,21 @@ import picocli.CommandLine.Spec;
       EngineCommand.Start.class,
       EngineCommand.Status.class,
       EngineCommand.Stop.class,
-      EngineCommand.Logs.class
+      EngineCommand.Logs.class,
+      EngineCommand.Certs.class
     },
-    footer = {"", "Examples:", "  jstack engine status", "  jstack engine stop"})
+    footer = {
+      "",
+      "Examples:",
+      "  jstack engine status",
+      "  jstack engine stop",
+      "  jstack engine certs /etc/jstack/tls --host build.example.com --ip 192.0.2.10",
+      "  jstack engine --tls-listen 0.0.0.0:2376 --tlscacert /etc/jstack/tls/ca.pem \\",
+      "      --tlscert /etc/jstack/tls/server-cert.pem --tlskey /etc/jstack/tls/server-key.pem",
+      "",
+      "A remote client then sets DOCKER_HOST=tcp://build.example.com:2376, DOCKER_TLS_VERIFY=1",
+      "and DOCKER_CERT_PATH to a directory with ca.pem, cert.pem and key.pem (docker and jstack alike)."
+    })
 final class EngineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -61,16 +77,61 @@ final class EngineCommand implements Callable<Integer> {
           "The OCI runtime to run containers with (default: $JSTACK_RUNTIME, else the fastest installed one that runs a container here).")
   @Nullable String runtime;
 
+  @Option(
+      names = "--tls-listen",
+      paramLabel = "ADDR:PORT",
+      description =
+          "Also serve the API on TCP with mutual TLS only (TLS 1.2+, a client certificate from --tlscacert's CA required), e.g. 0.0.0.0:2376.")
+  @Nullable String tlsListen;
+
+  @Option(
+      names = "--tlscacert",
+      paramLabel = "FILE",
+      description = "The CA whose client certificates --tls-listen accepts (ca.pem).")
+  @Nullable String tlsCaCert;
+
+  @Option(
+      names = "--tlscert",
+      paramLabel = "FILE",
+      description = "The engine's certificate for --tls-listen (server-cert.pem).")
+  @Nullable String tlsCert;
+
+  @Option(
+      names = "--tlskey",
+      paramLabel = "FILE",
+      description = "The key of --tlscert (server-key.pem).")
+  @Nullable String tlsKey;
+
+  @Option(
+      names = "--insecure-listen",
+      paramLabel = "LOOPBACK:PORT",
+      description =
+          "Also serve the API on plain TCP, without TLS: on a loopback address only (127.0.0.1, ::1), since whoever reaches it is root here.")
+  @Nullable String insecureListen;
+
   @Override
   public Integer call() throws Exception {
     Jstack root = (Jstack) spec.root().userObject();
     Path at = socket != null ? socket : Engines.embeddedSocket(root.environment());
+    TcpListen tcp;
+    try {
+      tcp = TcpListen.fromFlags(tlsListen, insecureListen, tlsCaCert, tlsCert, tlsKey);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (tcp != null && tcp.tls() == null) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "jstack engine: warning: "
+                  + tcp.describe()
+                  + " has no TLS: every process on this host that can connect to it can run"
+                  + " anything as root; use --tls-listen for anything but a local test");
+    }
     return EngineDaemon.serve(
         root.dataRoot(),
         at,
-        dnsUpstream,
-        group,
-        runtime,
+        new ServeOptions(dnsUpstream, group, runtime, tcp),
         spec.commandLine().getOut(),
         spec.commandLine().getErr());
   }
@@ -188,6 +249,97 @@ final class EngineCommand implements Callable<Integer> {
       }
       spec.commandLine().getOut().print(Files.readString(log));
       spec.commandLine().getOut().flush();
+      return Jstack.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "certs",
+      description =
+          "Write what mutual TLS needs to DIR: a CA (ca.pem, ca-key.pem), the engine's pair (server-cert.pem, server-key.pem) and a client pair (cert.pem, key.pem: a client's DOCKER_CERT_PATH takes ca.pem, cert.pem and key.pem).",
+      footer = {
+        "",
+        "Keys are ECDSA P-256; the CA is valid for 10 years, the pairs for --days.",
+        "The engine's certificate is for localhost, this host's name, 127.0.0.1 and ::1,",
+        "and each --host and --ip given. Existing files are never overwritten."
+      })
+  static final class Certs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(
+        index = "0",
+        paramLabel = "DIR",
+        description = "Where to write them (made if missing).")
+    Path dir;
+
+    @Option(
+        names = "--host",
+        paramLabel = "NAME",
+        description = "A host name clients reach the engine by (repeatable).")
+    java.util.List<String> hosts = new java.util.ArrayList<>();
+
+    @Option(
+        names = "--ip",
+        paramLabel = "ADDR",
+        description = "An address clients reach the engine at (repeatable).")
+    java.util.List<String> ips = new java.util.ArrayList<>();
+
+    @Option(
+        names = "--days",
+        paramLabel = "N",
+        description =
+            "How long the engine's and the client's certificates are valid (default: 730).")
+    int days = (int) Certificates.LEAF_LIFETIME.toDays();
+
+    @Override
+    public Integer call() throws IOException {
+      if (days < 1) {
+        throw new ParameterException(spec.commandLine(), "--days " + days + ": at least 1");
+      }
+      java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(hosts);
+      names.add("localhost");
+      try {
+        names.add(java.net.InetAddress.getLocalHost().getHostName());
+      } catch (java.net.UnknownHostException e) {
+        // A host without a resolvable name of its own: the others do.
+      }
+      java.util.LinkedHashSet<java.net.InetAddress> addresses = new java.util.LinkedHashSet<>();
+      for (String ip : ips) {
+        if (!ip.matches("[0-9a-fA-F.:]+")) {
+          throw new ParameterException(
+              spec.commandLine(), "--ip " + ip + ": not an IP address (names go with --host)");
+        }
+        try {
+          addresses.add(java.net.InetAddress.getByName(ip));
+        } catch (java.net.UnknownHostException e) {
+          throw new ParameterException(spec.commandLine(), "--ip " + ip + ": not an IP address");
+        }
+      }
+      addresses.add(java.net.InetAddress.getByName("127.0.0.1"));
+      addresses.add(java.net.InetAddress.getByName("::1"));
+      java.util.List<Path> written =
+          Certificates.writeDirectory(
+              dir.toAbsolutePath(),
+              java.util.List.copyOf(names),
+              java.util.List.copyOf(addresses),
+              java.time.Duration.ofDays(days));
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      for (Path p : written) {
+        out.println("wrote " + p);
+      }
+      out.println(
+          "engine: jstack engine --tls-listen 0.0.0.0:2376 --tlscacert "
+              + written.get(0)
+              + " --tlscert "
+              + written.get(2)
+              + " --tlskey "
+              + written.get(3));
+      out.println(
+          "client: DOCKER_HOST=tcp://"
+              + names.iterator().next()
+              + ":2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="
+              + dir.toAbsolutePath()
+              + " (keep ca-key.pem and server-key.pem off the clients)");
       return Jstack.EXIT_OK;
     }
   }

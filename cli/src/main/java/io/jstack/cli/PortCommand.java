@@ -43,11 +43,9 @@ final class PortCommand extends ProjectCommand implements Callable<Integer> {
         }
         for (ContainerInfo.PublishedPort p : listed.ports()) {
           if (p.containerPort() == port && p.protocol().equals(protocol)) {
-            out()
-                .println(
-                    (p.hostIp().contains(":") ? "[" + p.hostIp() + "]" : p.hostIp())
-                        + ":"
-                        + p.hostPort());
+            // A remote engine's port published everywhere is reached at that engine's host.
+            String host = p.reachableHost(engine.remoteHost(), p.hostIp());
+            out().println((host.contains(":") ? "[" + host + "]" : host) + ":" + p.hostPort());
             return Jstack.EXIT_OK;
           }
         }

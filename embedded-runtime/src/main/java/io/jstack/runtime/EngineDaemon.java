@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded engine in the foreground, serving the Docker Engine API on its socket until the
@@ -30,9 +29,8 @@ public final class EngineDaemon {
   private EngineDaemon() {}
 
   /**
-   * The detached engine's entry: {@code --data-root DIR --socket PATH [--dns-upstream
-   * HOST:PORT[,...]] [--group GROUP] [--runtime crun|runc|PATH]}; exits 1 with a one-line error
-   * when it cannot serve, 2 on a wrong argument.
+   * The detached engine's entry: {@code --data-root DIR --socket PATH} and the flags of {@link
+   * ServeOptions}; exits 1 with a one-line error when it cannot serve, 2 on a wrong argument.
    */
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
@@ -43,23 +41,25 @@ public final class EngineDaemon {
     }
     String dataRoot = flags.get("--data-root");
     String socket = flags.get("--socket");
-    if (args.length % 2 != 0 || dataRoot == null || socket == null) {
+    ServeOptions options;
+    try {
+      options = ServeOptions.fromFlags(flags);
+    } catch (IllegalArgumentException e) {
+      err.println("jstack engine: " + e.getMessage());
+      options = null;
+    }
+    if (args.length % 2 != 0 || dataRoot == null || socket == null || options == null) {
       err.println(
           "jstack engine: usage: EngineDaemon --data-root DIR --socket PATH"
-              + " [--dns-upstream HOST:PORT] [--group GROUP] [--runtime crun|runc|PATH]");
+              + " [--dns-upstream HOST:PORT] [--group GROUP] [--runtime crun|runc|PATH]"
+              + " [--tls-listen ADDR:PORT --tlscacert FILE --tlscert FILE --tlskey FILE"
+              + " | --insecure-listen LOOPBACK:PORT]");
       System.exit(2);
+      return;
     }
     int code;
     try {
-      code =
-          serve(
-              DataRoot.resolve(dataRoot, System.getenv()),
-              Path.of(socket),
-              flags.get("--dns-upstream"),
-              flags.get("--group"),
-              flags.get("--runtime"),
-              out,
-              err);
+      code = serve(DataRoot.resolve(dataRoot, System.getenv()), Path.of(socket), options, out, err);
     } catch (Exception e) {
       err.println("jstack engine: " + e.getMessage());
       code = 1;
@@ -79,22 +79,20 @@ public final class EngineDaemon {
    * @throws EngineException when another engine already answers on {@code at}
    */
   public static int serve(
-      DataRoot root,
-      Path at,
-      @Nullable String dnsUpstream,
-      @Nullable String group,
-      @Nullable String runtime,
-      PrintWriter out,
-      PrintWriter err)
+      DataRoot root, Path at, ServeOptions options, PrintWriter out, PrintWriter err)
       throws Exception {
     if (!EngineProcess.settled()) {
-      return runSettled(root, at, dnsUpstream, group, runtime);
+      return runSettled(root, at, options);
     }
+    String runtime = options.runtime();
+    String dnsUpstream = options.dnsUpstream();
+    String group = options.group();
     // Netty (the engine's server) probes Java Flight Recorder when it loads: ~100 classes unused.
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
     Path verdicts = Files.createDirectories(root.path().resolve("runtime"));
+    holdTheDataRoot(root);
     RuntimeChoice choice =
         runtime != null
             ? RuntimeChoice.choose(runtime, "--runtime", verdicts)
@@ -142,18 +140,23 @@ public final class EngineDaemon {
     Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
     Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     EngineServer server;
+    java.util.function.Consumer<String> log =
+        line -> {
+          synchronized (out) {
+            out.println(Instant.now() + " " + line);
+            out.flush();
+          }
+        };
     try {
-      server =
-          EngineServer.start(
-              engine,
-              at,
-              socketGroup,
-              line -> {
-                synchronized (out) {
-                  out.println(Instant.now() + " " + line);
-                  out.flush();
-                }
-              });
+      server = EngineServer.start(engine, at, socketGroup, log);
+      if (options.tcp() != null) {
+        try {
+          server.listen(options.tcp(), log);
+        } catch (RuntimeException e) {
+          server.close();
+          throw e;
+        }
+      }
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(pid);
       Files.deleteIfExists(runtimeFile);
@@ -190,6 +193,7 @@ public final class EngineDaemon {
             + ProcessHandle.current().pid()
             + " serving unix://"
             + at
+            + (options.tcp() == null ? "" : " and " + options.tcp().describe())
             + " (data root "
             + root.path()
             + ", runtime "
@@ -205,15 +209,9 @@ public final class EngineDaemon {
    * Runs the engine again as a child working in {@code /} with the daemon's umask (a JVM can change
    * neither), passing signals on and returning its exit code.
    */
-  private static int runSettled(
-      DataRoot root,
-      Path at,
-      @Nullable String dnsUpstream,
-      @Nullable String group,
-      @Nullable String runtime)
+  private static int runSettled(DataRoot root, Path at, ServeOptions options)
       throws IOException, InterruptedException {
-    Process child =
-        EngineProcess.builder(root, at, dnsUpstream, group, runtime, false).inheritIO().start();
+    Process child = EngineProcess.builder(root, at, options, false).inheritIO().start();
     Thread forward =
         new Thread(
             () -> {
@@ -233,6 +231,46 @@ public final class EngineDaemon {
       // The hook is running: it has waited for the child already.
     }
     return code;
+  }
+
+  /** The data root's lock, held while this process lives. */
+  private static java.nio.channels.@org.jspecify.annotations.Nullable FileChannel dataRootLock;
+
+  /**
+   * Takes the data root for this process: two engines on one data root would restart, network and
+   * remove the same containers.
+   *
+   * @throws EngineException when another engine holds it
+   */
+  private static synchronized void holdTheDataRoot(DataRoot root) throws IOException {
+    java.nio.channels.FileChannel channel =
+        java.nio.channels.FileChannel.open(
+            root.path().resolve("engine.lock"),
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE);
+    java.nio.channels.FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      String pid = "";
+      try {
+        pid = " (pid " + Files.readString(root.path().resolve("engine.pid")).strip() + ")";
+      } catch (IOException unknown) {
+        // It is starting, or has not written its pid yet.
+      }
+      throw new EngineException(
+          "another engine"
+              + pid
+              + " uses the data root "
+              + root.path()
+              + ": stop it first (jstack engine stop), or give this one a data root of its own"
+              + " (--data-root)");
+    }
+    dataRootLock = channel;
   }
 
   private static boolean groupExists(String name) {

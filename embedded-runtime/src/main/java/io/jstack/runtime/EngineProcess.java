@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * How the embedded engine's process is started: as {@link DaemonLauncher} starts jstack's daemons
@@ -20,17 +19,9 @@ public final class EngineProcess {
 
   private EngineProcess() {}
 
-  /**
-   * A builder for the engine serving {@code socket} from {@code root}; {@code dnsUpstream}, {@code
-   * group} and {@code runtime} (its {@code --runtime}) may be null.
-   */
+  /** A builder for the engine serving {@code socket} from {@code root} with {@code options}. */
   public static ProcessBuilder builder(
-      DataRoot root,
-      Path socket,
-      @Nullable String dnsUpstream,
-      @Nullable String group,
-      @Nullable String runtime,
-      boolean newSession) {
+      DataRoot root, Path socket, ServeOptions options, boolean newSession) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -38,15 +29,7 @@ public final class EngineProcess {
                 root.path().toAbsolutePath().toString(),
                 "--socket",
                 socket.toAbsolutePath().toString()));
-    if (dnsUpstream != null && !dnsUpstream.isBlank()) {
-      args.addAll(List.of("--dns-upstream", dnsUpstream));
-    }
-    if (group != null) {
-      args.addAll(List.of("--group", group));
-    }
-    if (runtime != null && !runtime.isBlank()) {
-      args.addAll(List.of("--runtime", runtime));
-    }
+    args.addAll(options.flags());
     return DaemonLauncher.java(
         newSession,
         List.of("-XX:+UseSerialGC", "-Dio.netty.jfr.enabled=false"),

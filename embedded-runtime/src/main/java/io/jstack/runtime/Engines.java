@@ -65,7 +65,9 @@ public final class Engines {
       Files.createDirectories(root.path());
       Path log = root.path().resolve("engine.log");
       long logStart = Files.exists(log) ? Files.size(log) : 0;
-      ProcessBuilder builder = EngineProcess.builder(root, socket, dnsUpstream, null, null, true);
+      ProcessBuilder builder =
+          EngineProcess.builder(
+              root, socket, new ServeOptions(dnsUpstream, null, null, null), true);
       if (runtime != null) {
         // As the variable, so that the engine says what chose its runtime.
         builder.environment().put(io.jstack.runtime.container.RuntimeChoice.VARIABLE, runtime);

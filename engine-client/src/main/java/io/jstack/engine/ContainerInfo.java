@@ -100,6 +100,16 @@ public record ContainerInfo(
 
   /** A port published on the host: {@code 0.0.0.0:8080->80/tcp}. */
   public record PublishedPort(String hostIp, int hostPort, int containerPort, String protocol) {
+    /**
+     * Where a client reaches it: its host address, or, when it is published on all addresses
+     * ({@code 0.0.0.0}, {@code ::}, none), the host of a remote engine ({@link Engine#remoteHost}),
+     * else {@code local}.
+     */
+    public String reachableHost(java.util.Optional<String> engineHost, String local) {
+      boolean everywhere = hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::");
+      return everywhere ? engineHost.orElse(local) : hostIp;
+    }
+
     @Override
     public String toString() {
       return (hostIp.contains(":") ? "[" + hostIp + "]" : hostIp)

@@ -26,6 +26,13 @@ public interface Engine {
   String describe();
 
   /**
+   * The host name or address clients reach the engine's host by, when the engine is on another host
+   * as far as this client knows (a TCP address): a port published on all of that host's addresses
+   * is reached there. Empty for an engine on this host's socket.
+   */
+  java.util.Optional<String> remoteHost();
+
+  /**
    * Containers, in any state, carrying every label of {@code labels} (a value of "" matches any
    * value).
    */

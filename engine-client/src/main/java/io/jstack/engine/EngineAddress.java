@@ -1,9 +1,11 @@
 package io.jstack.engine;
 
+import io.jstack.engine.tls.TlsFiles;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where an engine listens: a unix socket path or a TCP host and port, parsed from the {@code
@@ -26,15 +28,25 @@ public sealed interface EngineAddress {
     }
   }
 
-  /** A plain TCP endpoint. */
-  record Tcp(String host, int port) implements EngineAddress {
+  /** A TCP endpoint, plain or (when {@code tls} is not null) mutual TLS with those files. */
+  record Tcp(String host, int port, @Nullable TlsFiles tls) implements EngineAddress {
     public Tcp {
       Objects.requireNonNull(host, "host");
     }
 
+    /** A plain TCP endpoint. */
+    public Tcp(String host, int port) {
+      this(host, port, null);
+    }
+
+    /** The same endpoint over mutual TLS with {@code files}. */
+    public Tcp withTls(@Nullable TlsFiles files) {
+      return new Tcp(host, port, files);
+    }
+
     @Override
     public String toString() {
-      return "tcp://" + host + ":" + port;
+      return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
   }
 
@@ -62,7 +74,11 @@ public sealed interface EngineAddress {
         throw new EngineException(
             "invalid engine address \"" + value + "\": expected tcp://HOST:PORT");
       }
-      return new Tcp(uri.getHost(), uri.getPort() == -1 ? 2375 : uri.getPort());
+      String host = uri.getHost();
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      return new Tcp(host, uri.getPort() == -1 ? 2375 : uri.getPort());
     }
     throw new EngineException(
         "unsupported engine address \""
@@ -70,9 +86,17 @@ public sealed interface EngineAddress {
             + "\": use unix:///path/to/socket or tcp://HOST:PORT");
   }
 
-  /** The address named by {@code DOCKER_HOST} in {@code env}, else Docker's default socket. */
+  /**
+   * The address named by {@code DOCKER_HOST} in {@code env}, else Docker's default socket; a TCP
+   * address uses mutual TLS when {@code DOCKER_TLS_VERIFY} asks for it, with the files in {@code
+   * DOCKER_CERT_PATH} (as Docker's CLI: {@link TlsFiles#fromEnvironment}).
+   */
   static EngineAddress fromEnvironment(Map<String, String> env) {
     String host = env.get("DOCKER_HOST");
-    return host == null || host.isBlank() ? new Unix(DEFAULT_DOCKER_SOCKET) : parse(host);
+    if (host == null || host.isBlank()) {
+      return new Unix(DEFAULT_DOCKER_SOCKET);
+    }
+    EngineAddress address = parse(host);
+    return address instanceof Tcp tcp ? tcp.withTls(TlsFiles.fromEnvironment(env)) : address;
   }
 }

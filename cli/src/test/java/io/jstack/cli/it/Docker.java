@@ -17,8 +17,14 @@ public final class Docker {
 
   /** Runs {@code command} in {@code dir} (may be null) and waits up to two minutes. */
   public static Result run(Path dir, String... command) {
+    return run(dir, java.util.Map.of(), command);
+  }
+
+  /** As {@link #run(Path, String...)}, with {@code env} added to the command's environment. */
+  public static Result run(Path dir, java.util.Map<String, String> env, String... command) {
     try {
       ProcessBuilder pb = new ProcessBuilder(command);
+      pb.environment().putAll(env);
       if (dir != null) {
         pb.directory(dir.toFile());
       }

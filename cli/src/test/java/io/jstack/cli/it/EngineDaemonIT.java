@@ -114,6 +114,30 @@ class EngineDaemonIT extends EmbeddedStackFixture {
     }
   }
 
+  @Test
+  void aSecondEngine_onTheSameDataRoot_isRefused() throws Exception {
+    assertThat(jstack.run(new String[0], "engine", "start").code()).isZero();
+    long engine = stack.enginePid();
+    try (JstackProcess.Running second =
+        JstackProcess.start(
+            JstackProcess.builder(
+                dir,
+                env,
+                "--data-root",
+                dir.resolve("data").toString(),
+                "engine",
+                "--socket",
+                dir.resolve("second.sock").toString()))) {
+      assertThat(second.waitFor(Duration.ofSeconds(30))).isTrue();
+      assertThat(second.exitValue()).isEqualTo(1);
+      assertThat(second.output())
+          .contains(
+              "another engine (pid " + engine + ") uses the data root " + dir.resolve("data"));
+    }
+    assertThat(Files.exists(dir.resolve("second.sock"))).isFalse();
+    assertThat(stack.enginePid()).isEqualTo(engine);
+  }
+
   private record Run(int code, String out) {}
 
   private Run cli(Path in, String umask, String... args) throws Exception {

@@ -5,6 +5,7 @@ import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.internal.Daemons;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -12,6 +13,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.PeerCredentials;
 import java.io.IOException;
@@ -20,8 +22,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,23 +33,28 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The embedded engine's Docker Engine API, served on a unix socket (mode 0660): the socket and its
- * lifecycle. What each path does is in the route classes of this package ({@code *Routes}), over
- * the engine's own types; an endpoint the engine lacks answers 501 naming itself, never a wrong
- * success.
+ * The embedded engine's Docker Engine API, served on a unix socket (mode 0660) and, when asked, on
+ * TCP with mutual TLS ({@link #listen}): the listeners and their lifecycle. What each path does is
+ * in the route classes of this package ({@code *Routes}), over the engine's own types; an endpoint
+ * the engine lacks answers 501 naming itself, never a wrong success.
  */
 public final class EngineServer implements AutoCloseable {
   /** The Docker API version this server speaks. */
   public static final String API_VERSION = "1.41";
 
   private final Path socket;
+  private final Router router;
   private final EventLoopGroup group;
   private final Channel channel;
   private final ExecutorService workers;
 
+  /** The TCP listeners ({@link #listen}), closed with the server. */
+  private final List<Channel> tcp = new CopyOnWriteArrayList<>();
+
   private EngineServer(
-      Path socket, EventLoopGroup group, Channel channel, ExecutorService workers) {
+      Path socket, Router router, EventLoopGroup group, Channel channel, ExecutorService workers) {
     this.socket = socket;
+    this.router = router;
     this.group = group;
     this.channel = channel;
     this.workers = workers;
@@ -229,7 +238,47 @@ public final class EngineServer implements AutoCloseable {
                 + ") or choose another with --group");
       }
     }
-    return new EngineServer(socket, group, ch, workers);
+    return new EngineServer(socket, router, group, ch, workers);
+  }
+
+  /**
+   * Serves the same API on {@code listen}'s TCP address too: over mutual TLS, or plain HTTP on
+   * loopback. {@code log} gets who connected with which certificate, and who was refused and why.
+   *
+   * @throws EngineException when the address cannot be bound (in use, not this host's)
+   * @throws io.jstack.engine.tls.TlsException when the TLS files cannot be used
+   */
+  public void listen(TcpListen listen, Consumer<String> log) throws InterruptedException {
+    TlsGate gate = listen.tls() == null ? null : TlsGate.of(listen.serverContext(), log);
+    ChannelFuture bound =
+        new ServerBootstrap()
+            .group(group)
+            .channel(EpollServerSocketChannel.class)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel c) {
+                    if (gate != null) {
+                      c.pipeline().addLast("tls-gate", gate.next());
+                    }
+                    Connection.install(c, router, workers);
+                  }
+                })
+            .bind(listen.address())
+            .await();
+    if (!bound.isSuccess()) {
+      Throwable why = bound.cause();
+      throw new EngineException(
+          "cannot listen on "
+              + listen.describe()
+              + ": "
+              + (why == null ? "unknown" : why.getMessage())
+              + " (is another engine or dockerd using that port?)",
+          why);
+    }
+    tcp.add(bound.channel());
   }
 
   /** Whether an engine answers on {@code socket}. */
@@ -249,6 +298,7 @@ public final class EngineServer implements AutoCloseable {
   /** Stops serving (containers keep running) and removes the socket. */
   @Override
   public void close() {
+    tcp.forEach(c -> c.close().awaitUninterruptibly());
     channel.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownNow();

@@ -45,6 +45,10 @@ final class DockerApi implements AutoCloseable {
     return "docker " + engineVersion + " at " + address;
   }
 
+  EngineAddress address() {
+    return address;
+  }
+
   String apiVersion() {
     return version;
   }
@@ -64,6 +68,14 @@ final class DockerApi implements AutoCloseable {
   private JsonNode getJsonUnversioned(String path) {
     try (HttpResponse r = transport.execute(HttpRequest.get(path))) {
       byte[] body = r.bytes();
+      if (r.status() == 400
+          && new String(body, StandardCharsets.UTF_8).contains("HTTP request to an HTTPS server")) {
+        throw new EngineException(
+            "the engine at "
+                + address
+                + " serves TLS only: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the"
+                + " directory with ca.pem, cert.pem and key.pem");
+      }
       if (r.status() != 200) {
         throw new EngineException(
             "the engine at " + address + " answered " + r.status() + " to " + path);
@@ -239,6 +251,9 @@ final class DockerApi implements AutoCloseable {
     if (e instanceof InterruptedIOException) {
       Thread.currentThread().interrupt();
       return new EngineException("interrupted while talking to the engine at " + address, e);
+    }
+    if (e instanceof io.jstack.engine.http.SocketTransport.TlsFailure) {
+      return new EngineException(String.valueOf(e.getMessage()), e);
     }
     return new EngineException(
         e.getMessage()

@@ -78,6 +78,13 @@ public final class DockerEngine implements Engine, AutoCloseable {
   }
 
   @Override
+  public Optional<String> remoteHost() {
+    return api.address() instanceof EngineAddress.Tcp tcp
+        ? Optional.of(tcp.host())
+        : Optional.empty();
+  }
+
+  @Override
   public EngineInfo info() {
     JsonNode i = api.json(HttpRequest.get("/info"), "engine info");
     return new EngineInfo(

@@ -1,6 +1,7 @@
 package io.jstack.engine.http;
 
 import io.jstack.engine.EngineAddress;
+import io.jstack.engine.tls.TlsFiles;
 import java.io.BufferedInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -22,6 +23,10 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +43,9 @@ public final class SocketTransport implements HttpTransport {
 
   private final EngineAddress address;
   private final String hostHeader;
+
+  /** The TLS context of a TCP address with TLS files, made on first use. */
+  private @Nullable SSLContext tls;
 
   public SocketTransport(EngineAddress address) {
     this.address = address;
@@ -68,7 +76,19 @@ public final class SocketTransport implements HttpTransport {
               + HEAD_TIMEOUT_MS / 1000
               + " s",
           e);
+    } catch (SSLException e) {
+      // TLS 1.3 settles the client's certificate after the handshake: a refusal comes here.
+      TlsFailure failure =
+          understood(e) ? new TlsFailure(tlsFailure(e), e) : refusedAfter(wire.in, e);
+      wire.close();
+      throw failure;
     } catch (IOException | RuntimeException e) {
+      if (e instanceof IOException io && wire.tls && !(e instanceof InterruptedIOException)) {
+        // An engine that refused the certificate may have closed before the request was written.
+        TlsFailure refused = refusedAfter(wire.in, io);
+        wire.close();
+        throw refused;
+      }
       wire.close();
       if (e instanceof InterruptedIOException || e.getMessage() == null) {
         throw e;
@@ -125,11 +145,18 @@ public final class SocketTransport implements HttpTransport {
       try {
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(tcp.host(), tcp.port()), CONNECT_TIMEOUT_MS);
+        if (tcp.tls() != null) {
+          socket = handshake(socket, tcp, tcp.tls());
+        }
       } catch (IOException e) {
         socket.close();
         throw e;
       }
       return Wire.of(socket);
+    } catch (TlsFailure e) {
+      throw e;
+    } catch (SSLException e) {
+      throw new TlsFailure(tlsFailure(e), e);
     } catch (IOException e) {
       String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
       if (address instanceof EngineAddress.Unix unix && !Files.exists(unix.socket())) {
@@ -137,6 +164,135 @@ public final class SocketTransport implements HttpTransport {
       }
       throw new IOException("cannot connect to the engine at " + address + ": " + why, e);
     }
+  }
+
+  /** A TLS failure, said with what to do: no engine is missing, so no hint to start one. */
+  public static final class TlsFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TlsFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Why a TLS connection broke ({@code e}): the alert the engine sent before it closed, when
+   * reading shows one, else the likeliest cause, a refused certificate.
+   */
+  private TlsFailure refusedAfter(InputStream in, IOException e) {
+    try {
+      in.read();
+    } catch (SSLException alert) {
+      if (understood(alert)) {
+        return new TlsFailure(tlsFailure(alert), e);
+      }
+    } catch (IOException | RuntimeException nothing) {
+      // Nothing more to read: the reason stays a guess.
+    }
+    return new TlsFailure(closedMessage(String.valueOf(e.getMessage())), e);
+  }
+
+  /**
+   * Mutual TLS over {@code socket}: TLS 1.2 or newer, the engine's certificate signed by the CA and
+   * made out to the host name or address connected to (as Docker's CLI checks it).
+   */
+  private SSLSocket handshake(Socket socket, EngineAddress.Tcp tcp, TlsFiles files)
+      throws IOException {
+    SSLContext context;
+    synchronized (this) {
+      if (tls == null) {
+        try {
+          tls = files.clientContext();
+        } catch (io.jstack.engine.tls.TlsException e) {
+          throw new TlsFailure(
+              "DOCKER_TLS_VERIFY asks for TLS with "
+                  + tcp
+                  + ", but "
+                  + e.getMessage()
+                  + " (DOCKER_CERT_PATH names the directory with ca.pem, cert.pem and key.pem)",
+              e);
+        }
+      }
+      context = tls;
+    }
+    SSLSocket ssl =
+        (SSLSocket) context.getSocketFactory().createSocket(socket, tcp.host(), tcp.port(), true);
+    SSLParameters parameters = ssl.getSSLParameters();
+    parameters.setProtocols(TlsFiles.PROTOCOLS.toArray(String[]::new));
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    ssl.setSSLParameters(parameters);
+    ssl.setSoTimeout(CONNECT_TIMEOUT_MS);
+    InputStream in = ssl.getInputStream();
+    try {
+      ssl.startHandshake();
+    } catch (SSLException e) {
+      if (understood(e)) {
+        throw new TlsFailure(tlsFailure(e), e);
+      }
+      // The engine closed while the handshake's last flight was written: its alert may be there.
+      throw refusedAfter(in, e);
+    } catch (IOException e) {
+      throw refusedAfter(in, e);
+    }
+    ssl.setSoTimeout(0);
+    return ssl;
+  }
+
+  /** Whether {@link #tlsFailure} can say what {@code e} means (else it is a broken connection). */
+  private static boolean understood(SSLException e) {
+    String why = String.valueOf(e.getMessage());
+    return why.contains("PKIX")
+        || why.contains("certification path")
+        || why.contains("subject alternative")
+        || why.contains("No name matching")
+        || why.contains("alert");
+  }
+
+  /** What a TLS failure means for the user, and what to do. */
+  private String tlsFailure(SSLException e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    TlsFiles files = address instanceof EngineAddress.Tcp tcp ? tcp.tls() : null;
+    String where =
+        files == null
+            ? "DOCKER_CERT_PATH"
+            : String.valueOf(files.cert().toAbsolutePath().getParent());
+    if (why.contains("PKIX") || why.contains("certification path")) {
+      return "the engine at "
+          + address
+          + " presented a certificate not signed by the CA in "
+          + (files == null ? "DOCKER_CERT_PATH" : files.ca())
+          + ": use the ca.pem the engine's certificates were issued with ("
+          + why
+          + ")";
+    }
+    if (why.contains("subject alternative") || why.contains("No name matching")) {
+      return "the engine at "
+          + address
+          + " presented a certificate that is not for that name or address: issue its"
+          + " certificate for it (jstack engine certs DIR --host NAME --ip ADDR) ("
+          + why
+          + ")";
+    }
+    if (why.contains("alert")) {
+      return "the engine at "
+          + address
+          + " refused this client's certificate ("
+          + why
+          + "): use a cert.pem and key.pem in "
+          + where
+          + " that the engine's CA issued and that have not expired";
+    }
+    return closedMessage(why);
+  }
+
+  /** The engine closed a TLS connection without saying why: a refused certificate, most likely. */
+  private String closedMessage(String why) {
+    return "the engine at "
+        + address
+        + " closed the TLS connection ("
+        + why
+        + "): most likely it refused this client's certificate; use a cert.pem and key.pem"
+        + " that the engine's CA issued and that have not expired";
   }
 
   private void send(Wire wire, HttpRequest request) throws IOException {
@@ -196,6 +352,9 @@ public final class SocketTransport implements HttpTransport {
     private final ShutdownOutput shutdown;
     private final HeadTimeout headTimeout;
 
+    /** Whether it is a TLS connection. */
+    boolean tls;
+
     private interface ShutdownOutput {
       void run() throws IOException;
     }
@@ -218,6 +377,12 @@ public final class SocketTransport implements HttpTransport {
     }
 
     static Wire of(Socket socket) throws IOException {
+      Wire w = wireOf(socket);
+      w.tls = socket instanceof SSLSocket;
+      return w;
+    }
+
+    private static Wire wireOf(Socket socket) throws IOException {
       return new Wire(
           new BufferedInputStream(socket.getInputStream(), CHUNK),
           new NoCloseOutput(socket.getOutputStream(), socket::shutdownOutput),

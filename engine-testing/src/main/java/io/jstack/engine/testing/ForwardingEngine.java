@@ -51,6 +51,11 @@ public abstract class ForwardingEngine implements Engine {
   }
 
   @Override
+  public java.util.Optional<String> remoteHost() {
+    return delegate.remoteHost();
+  }
+
+  @Override
   public List<ContainerInfo> containers(Map<String, String> labels) {
     return delegate.containers(labels);
   }

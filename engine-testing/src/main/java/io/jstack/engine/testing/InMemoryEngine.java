@@ -56,6 +56,12 @@ abstract class InMemoryEngine implements Engine {
     return "fake engine";
   }
 
+  /** In this process: no other host. */
+  @Override
+  public java.util.Optional<String> remoteHost() {
+    return java.util.Optional.empty();
+  }
+
   /** Containers in creation order. */
   @Override
   public List<ContainerInfo> containers(Map<String, String> labels) {

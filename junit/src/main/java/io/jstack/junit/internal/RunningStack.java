@@ -128,7 +128,7 @@ final class RunningStack implements Stack {
   }
 
   /** Where {@code containerPort}/tcp of {@code c} is published, an IPv4 binding first; or null. */
-  private static @org.jspecify.annotations.Nullable Endpoint published(
+  private @org.jspecify.annotations.Nullable Endpoint published(
       ContainerInfo c, int containerPort) {
     ContainerInfo.PublishedPort found = null;
     for (ContainerInfo.PublishedPort p : c.ports()) {
@@ -143,7 +143,7 @@ final class RunningStack implements Stack {
       return null;
     }
     String ip = found.hostIp();
-    String host = ip.isEmpty() || ip.equals("0.0.0.0") ? "127.0.0.1" : ip.equals("::") ? "::1" : ip;
+    String host = found.reachableHost(engine.remoteHost(), ip.equals("::") ? "::1" : "127.0.0.1");
     return new Endpoint(host, found.hostPort());
   }
 

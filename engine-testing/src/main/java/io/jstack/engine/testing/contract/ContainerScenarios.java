@@ -26,7 +26,7 @@ public abstract class ContainerScenarios extends ContractFixture {
   // ---------------------------------------------------------------- the engine itself
 
   @Test
-  @Covers({"info", "describe"})
+  @Covers({"info", "describe", "remoteHost"})
   void describesItself() {
     EngineInfo info = engine.info();
     assertThat(info.name()).isNotBlank();
@@ -34,6 +34,8 @@ public abstract class ContainerScenarios extends ContractFixture {
     assertThat(info.apiVersion()).matches("\\d+\\.\\d+");
     assertThat(info.cpus()).isPositive();
     assertThat(engine.describe()).isNotBlank();
+    // Every engine of the contract is on this host's socket (or in this process).
+    assertThat(engine.remoteHost()).isEmpty();
   }
 
   // ---------------------------------------------------------------- containers
