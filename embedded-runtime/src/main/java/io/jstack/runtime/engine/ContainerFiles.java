@@ -90,23 +90,27 @@ final class ContainerFiles {
     return locate(store.require(idOrName), path, keepLastLink).base();
   }
 
-  /** Where {@code path} is on the host ({@link Holder#base()}), and whether it may be written. */
+  /**
+   * Where {@code path} is on the host ({@link Holder#base()}), and whether it may be written: its
+   * links followed as the container sees them, through its mounts (a link in the root to a volume's
+   * directory leads into the volume), never out of its root or a mount's source.
+   */
   private Holder locate(Container c, String path, boolean keepLastLink) {
-    String absolute = Path.of("/").resolve(path).normalize().toString();
-    Holder h = holder(c, absolute);
+    java.util.function.Function<String, Path> view = p -> onHost(holder(c, p));
     try {
-      Path p;
-      if (h.rest().isEmpty()) {
-        p = h.base(); // a file mounted or generated at exactly this path
-      } else if (keepLastLink && !h.rest().equals("/")) {
-        String trimmed = h.rest().replaceAll("/+$", "");
+      String absolute = path.startsWith("/") ? path : "/" + path;
+      String trimmed = absolute.replaceAll("/+$", "");
+      String resolved;
+      if (keepLastLink && !trimmed.isEmpty()) {
+        // The links on the way are followed; the last element is taken as it is.
         int slash = trimmed.lastIndexOf('/');
-        p =
-            RootPaths.resolve(h.base(), trimmed.substring(0, slash + 1))
-                .resolve(trimmed.substring(slash + 1));
+        String dir = RootPaths.resolve(view, trimmed.substring(0, slash + 1));
+        resolved = (dir.equals("/") ? "" : dir) + "/" + trimmed.substring(slash + 1);
       } else {
-        p = RootPaths.resolve(h.base(), h.rest());
+        resolved = RootPaths.resolve(view, absolute);
       }
+      Holder h = holder(c, resolved);
+      Path p = onHost(h);
       if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new EngineException.NotFound(
             "Could not find the file " + path + " in container " + c.record().name());
@@ -117,6 +121,17 @@ final class ContainerFiles {
           "cannot resolve " + path + " in container " + c.record().name() + ": " + e.getMessage(),
           e);
     }
+  }
+
+  /** Where a holder's path is on the host: its base, and the rest (link-free) below it. */
+  private static Path onHost(Holder h) {
+    Path p = h.base();
+    for (String s : h.rest().split("/")) {
+      if (!s.isEmpty()) {
+        p = p.resolve(s);
+      }
+    }
+    return p;
   }
 
   /** Unpacks the tar stream {@code archive} into directory {@code dir} of a container. */

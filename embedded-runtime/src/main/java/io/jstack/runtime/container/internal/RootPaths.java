@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +21,18 @@ public final class RootPaths {
 
   /** Where {@code path} (absolute, in the container) lives below {@code root} on the host. */
   public static Path resolve(Path root, String path) throws IOException {
+    return below(root, resolve(p -> below(root, p), path));
+  }
+
+  /**
+   * {@code path} (in the container) with every symbolic link on the way followed as the container
+   * sees it: {@code view} tells where a container path whose every directory is real (no link) is
+   * on the host (a root and the mounts over it); a link is followed relative to the container's
+   * root, never the host's, and {@code ..} stops at the root.
+   *
+   * @return the absolute container path, without links, {@code .} or {@code ..}
+   */
+  public static String resolve(Function<String, Path> view, String path) throws IOException {
     Deque<String> todo = new ArrayDeque<>();
     push(todo, path);
     Deque<String> done = new ArrayDeque<>();
@@ -33,8 +46,10 @@ public final class RootPaths {
         done.pollLast();
         continue;
       }
-      Path candidate = join(root, done).resolve(part);
+      done.addLast(part);
+      Path candidate = view.apply(containerPath(done));
       if (Files.isSymbolicLink(candidate)) {
+        done.pollLast();
         if (++links > MAX_LINKS) {
           throw new IOException("too many symbolic links resolving " + path + " in the container");
         }
@@ -43,11 +58,9 @@ public final class RootPaths {
           done.clear();
         }
         push(todo, target);
-        continue;
       }
-      done.addLast(part);
     }
-    return join(root, done);
+    return containerPath(done);
   }
 
   /** The content of a regular file inside the root, or null when there is none. */
@@ -63,10 +76,17 @@ public final class RootPaths {
     }
   }
 
-  private static Path join(Path root, Deque<String> parts) {
+  private static String containerPath(Deque<String> parts) {
+    return "/" + String.join("/", parts);
+  }
+
+  /** Where the link-free container path {@code path} is below {@code root}. */
+  private static Path below(Path root, String path) {
     Path p = root;
-    for (String s : parts) {
-      p = p.resolve(s);
+    for (String s : path.split("/")) {
+      if (!s.isEmpty()) {
+        p = p.resolve(s);
+      }
     }
     return p;
   }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.NetworkInfo;
+import io.jstack.engine.TarWriter;
 import io.jstack.engine.VolumeInfo;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -165,5 +167,43 @@ public abstract class NetworkAndVolumeScenarios extends ProcessScenarios {
                     reader, "/shared", new ByteArrayInputStream(tar("more.txt", "refused\n"))))
         .isInstanceOf(EngineException.class)
         .hasMessageContaining("read-only");
+  }
+
+  /**
+   * A path through a link in the container's root to a volume's directory is the volume's, as the
+   * container sees it (dockerd resolves it in the container's mount namespace).
+   */
+  @Test
+  @Covers({"copyTo", "copyFrom"})
+  void copy_throughALinkToAVolume_landsInTheVolume() throws IOException {
+    String data = scratch.name("linked");
+    scratch.volume(data);
+    String id =
+        engine.createContainer(
+            Specs.with(
+                spec(scratch.name("linker"), Program.SERVE),
+                "mounts",
+                List.of(volumeMount(data, "/data"))));
+    engine.startContainer(id);
+    awaitReady(id, 1);
+    ByteArrayOutputStream link = new ByteArrayOutputStream();
+    TarWriter.header(link, "to-data", 0777, 0, '2', "/data");
+    TarWriter.end(link);
+    engine.copyTo(id, "/", new ByteArrayInputStream(link.toByteArray()));
+
+    engine.copyTo(id, "/to-data", new ByteArrayInputStream(tar("via.txt", "through the link\n")));
+
+    String reader =
+        engine.createContainer(
+            Specs.with(
+                spec(scratch.name("linkreader"), Program.SERVE),
+                "mounts",
+                List.of(volumeMount(data, "/shared"))));
+    try (InputStream copied = engine.copyFrom(reader, "/shared/via.txt")) {
+      assertThat(untar(copied)).containsExactly(Map.entry("via.txt", "through the link\n"));
+    }
+    try (InputStream copied = engine.copyFrom(id, "/to-data/via.txt")) {
+      assertThat(untar(copied)).containsExactly(Map.entry("via.txt", "through the link\n"));
+    }
   }
 }

@@ -55,6 +55,13 @@ class FakeEngineContractTest extends EngineContract {
   }
 
   @Override
+  protected java.util.Map<String, String> knownDifferences() {
+    return java.util.Map.of(
+        "copy_throughALinkToAVolume_landsInTheVolume",
+        "the fake keeps regular files by path, with no links to follow");
+  }
+
+  @Override
   protected String registryHost() {
     return "registry.contract.test:5000";
   }
