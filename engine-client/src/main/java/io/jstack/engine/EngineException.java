@@ -40,4 +40,13 @@ public class EngineException extends RuntimeException {
       super(message);
     }
   }
+
+  /** A registry (or the engine) refused the credentials given, or wants some. */
+  public static class Unauthorized extends EngineException {
+    private static final long serialVersionUID = 1L;
+
+    public Unauthorized(String message) {
+      super(message);
+    }
+  }
 }

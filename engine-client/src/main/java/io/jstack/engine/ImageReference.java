@@ -30,6 +30,19 @@ public record ImageReference(
   public static final String DOCKER_HUB = "docker.io";
 
   /**
+   * The registry a server address of Docker's credentials names, as {@link #registry()} names it:
+   * {@code https://registry.example:5000/v2/} is {@code registry.example:5000}, and Docker Hub's
+   * addresses ({@code https://index.docker.io/v1/}, {@code registry-1.docker.io}) are {@link
+   * #DOCKER_HUB}.
+   */
+  public static String registryOf(String serverAddress) {
+    String host = serverAddress.strip().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+    return host.equals("index.docker.io") || host.equals("registry-1.docker.io")
+        ? DOCKER_HUB
+        : host;
+  }
+
+  /**
    * Parses {@code text}.
    *
    * @throws IllegalArgumentException with a message saying what is wrong and the expected form

@@ -157,4 +157,13 @@ class ImageReferenceTest {
         .hasMessageStartingWith("invalid image reference 'app@\\x1b[31m'")
         .hasMessageNotContaining("\u001b");
   }
+
+  @Test
+  void registryOf_credentialsServerAddresses() {
+    assertThat(ImageReference.registryOf("https://index.docker.io/v1/")).isEqualTo("docker.io");
+    assertThat(ImageReference.registryOf("registry-1.docker.io")).isEqualTo("docker.io");
+    assertThat(ImageReference.registryOf("http://registry.example:5000/v2/"))
+        .isEqualTo("registry.example:5000");
+    assertThat(ImageReference.registryOf("127.0.0.1:5000")).isEqualTo("127.0.0.1:5000");
+  }
 }

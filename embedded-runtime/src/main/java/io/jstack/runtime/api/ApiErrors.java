@@ -19,6 +19,9 @@ final class ApiErrors {
         || failure instanceof IllegalArgumentException) {
       return HttpResponseStatus.BAD_REQUEST;
     }
+    if (failure instanceof EngineException.Unauthorized) {
+      return HttpResponseStatus.UNAUTHORIZED;
+    }
     if (failure instanceof UnsupportedOperationException) {
       return HttpResponseStatus.NOT_IMPLEMENTED;
     }

@@ -259,8 +259,25 @@ final class EngineBackend
   }
 
   @Override
-  public void pull(ImageReference ref, Consumer<RegistryClient.Progress> progress) {
-    new RegistryClient(engine.images(), RegistryClient.Options.defaults(), progress).pull(ref);
+  public void pull(
+      ImageReference ref,
+      io.jstack.runtime.image.@org.jspecify.annotations.Nullable RegistryCredentials credentials,
+      Consumer<RegistryClient.Progress> progress) {
+    new RegistryClient(
+            engine.images(),
+            RegistryClient.Options.defaults().withCredentials(credentials),
+            progress)
+        .pull(ref);
+  }
+
+  @Override
+  public void login(io.jstack.runtime.image.RegistryCredentials credentials) {
+    String server = credentials.serverAddress();
+    new RegistryClient(
+            engine.images(),
+            RegistryClient.Options.defaults().withCredentials(credentials),
+            p -> {})
+        .login(server.isBlank() ? ImageReference.DOCKER_HUB : ImageReference.registryOf(server));
   }
 
   @Override
@@ -280,8 +297,14 @@ final class EngineBackend
   }
 
   @Override
-  public String push(ImageReference ref, Consumer<RegistryClient.Progress> progress) {
-    return new RegistryClient(engine.images(), RegistryClient.Options.defaults(), progress)
+  public String push(
+      ImageReference ref,
+      io.jstack.runtime.image.@org.jspecify.annotations.Nullable RegistryCredentials credentials,
+      Consumer<RegistryClient.Progress> progress) {
+    return new RegistryClient(
+            engine.images(),
+            RegistryClient.Options.defaults().withCredentials(credentials),
+            progress)
         .push(ref, ref);
   }
 

@@ -9,6 +9,7 @@ import io.jstack.runtime.engine.ImageRemoval;
 import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
+import io.jstack.runtime.image.RegistryCredentials;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -41,6 +42,7 @@ final class ImageRoutes {
                         x.filters().getOrDefault("label", List.of()))))
         .addStreaming(HttpMethod.POST, "/images/load", this::load)
         .add(HttpMethod.POST, "/images/create", this::pull)
+        .add(HttpMethod.POST, "/auth", this::login)
         .add(HttpMethod.POST, "/commit", this::commit)
         .add(HttpMethod.POST, "/images/{name*}/tag", this::tag)
         .add(HttpMethod.POST, "/images/{name*}/push", this::push)
@@ -151,6 +153,7 @@ final class ImageRoutes {
           String digest =
               images.push(
                   ref,
+                  credentials(x),
                   pr -> {
                     if (!pr.status().startsWith("Digest: ")) {
                       out.accept(progress(pr));
@@ -163,6 +166,24 @@ final class ImageRoutes {
           aux.putObject("aux").put("Tag", shown).put("Digest", digest);
           out.accept(aux);
         });
+  }
+
+  /** The client's own registry credentials ({@code X-Registry-Auth}), or null. */
+  private static @Nullable RegistryCredentials credentials(Exchange x) {
+    return RegistryCredentials.fromHeader(x.request().headers().get("X-Registry-Auth"));
+  }
+
+  /** {@code docker login}: the registry checks the credentials; nothing is stored here. */
+  private void login(Exchange x) {
+    RegistryCredentials c = RegistryCredentials.fromJson(x.json());
+    if (c == null) {
+      throw new IllegalArgumentException("login needs a username and password, or a token");
+    }
+    images.login(c);
+    ObjectNode done = Exchange.JSON.createObjectNode();
+    done.put("Status", "Login Succeeded");
+    done.put("IdentityToken", "");
+    x.json(HttpResponseStatus.OK, done);
   }
 
   /** One line of a pull's or push's progress, as dockerd streams it. */
@@ -226,7 +247,7 @@ final class ImageRoutes {
                     : ""));
     x.streamJsonOnceItBegins(
         out -> {
-          images.pull(ref, pr -> out.accept(progress(pr)));
+          images.pull(ref, credentials(x), pr -> out.accept(progress(pr)));
           ObjectNode done = Exchange.JSON.createObjectNode();
           done.put("status", "Status: Downloaded newer image for " + ref);
           out.accept(done);

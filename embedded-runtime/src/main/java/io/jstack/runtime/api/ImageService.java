@@ -5,6 +5,7 @@ import io.jstack.runtime.engine.ImageRemoval;
 import io.jstack.runtime.image.ImageArchives;
 import io.jstack.runtime.image.ImageStore;
 import io.jstack.runtime.image.RegistryClient;
+import io.jstack.runtime.image.RegistryCredentials;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +38,32 @@ interface ImageService {
   void tag(String source, ImageReference target);
 
   /**
-   * Pushes the stored image {@code ref} to its registry, telling {@code progress} how it goes;
-   * returns its manifest digest.
+   * Pushes the stored image {@code ref} to its registry with the client's {@code credentials}
+   * (null: the engine host's), telling {@code progress} how it goes; returns its manifest digest.
    */
-  String push(ImageReference ref, Consumer<RegistryClient.Progress> progress);
+  String push(
+      ImageReference ref,
+      @org.jspecify.annotations.Nullable RegistryCredentials credentials,
+      Consumer<RegistryClient.Progress> progress);
 
   /** Removes a name, or with an ID every name, as {@code docker rmi} does. */
   ImageRemoval removeImage(String reference, boolean force);
 
-  /** Pulls {@code ref} from its registry, telling {@code progress} how it goes. */
-  void pull(ImageReference ref, Consumer<RegistryClient.Progress> progress);
+  /**
+   * Pulls {@code ref} from its registry with the client's {@code credentials} (null: the engine
+   * host's), telling {@code progress} how it goes.
+   */
+  void pull(
+      ImageReference ref,
+      @org.jspecify.annotations.Nullable RegistryCredentials credentials,
+      Consumer<RegistryClient.Progress> progress);
+
+  /**
+   * Checks {@code credentials} with their registry ({@code docker login}).
+   *
+   * @throws io.jstack.engine.EngineException.Unauthorized when it refuses them
+   */
+  void login(RegistryCredentials credentials);
 
   /** Loads a {@code docker save} or OCI archive, read as it arrives; the images it held. */
   List<ImageArchives.Loaded> load(InputStream archive);

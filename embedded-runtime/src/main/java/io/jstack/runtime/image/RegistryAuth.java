@@ -30,14 +30,19 @@ import org.jspecify.annotations.Nullable;
 final class RegistryAuth {
   private final HttpClient http;
   private final Path dockerConfig;
+  private final @Nullable RegistryCredentials given;
 
   /** The Authorization header by {@code <host>/<repository>:<actions>}. */
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-  /** Auth over {@code http}, with the credentials of {@code dockerConfig} (none when null). */
-  RegistryAuth(HttpClient http, Path dockerConfig) {
+  /**
+   * Auth over {@code http}, with a client's {@code given} credentials for their registry (none when
+   * null), else those of {@code dockerConfig} (none when null).
+   */
+  RegistryAuth(HttpClient http, Path dockerConfig, @Nullable RegistryCredentials given) {
     this.http = http;
     this.dockerConfig = dockerConfig;
+    this.given = given;
   }
 
   /** The Authorization header for {@code scope}, once a challenge was answered; else null. */
@@ -59,10 +64,17 @@ final class RegistryAuth {
   private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   /** The Authorization header value that answers a challenge. */
-  private String authorize(ImageReference ref, String challenge, String actions)
+  private String authorize(ImageReference ref, String challenge, @Nullable String actions)
       throws IOException, InterruptedException {
-    Optional<String> basic = credentials(ref.registry());
+    RegistryCredentials mine = given != null && given.appliesTo(ref.registry()) ? given : null;
+    if (mine != null
+        && mine.registryToken() != null
+        && challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+      return "Bearer " + mine.registryToken();
+    }
+    Optional<String> basic = mine != null ? mine.basic() : credentials(ref.registry());
     if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+      // A wrong password shows as the registry's own 401 to the request that follows.
       return "Basic " + basic.orElseThrow(() -> needsLogin(ref));
     }
     if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
@@ -88,16 +100,18 @@ final class RegistryAuth {
           .append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8))
           .append('&');
     }
-    q.append("scope=")
-        .append(
-            URLEncoder.encode(
-                "repository:" + ref.repository() + ":" + actions, StandardCharsets.UTF_8));
+    if (actions != null) {
+      q.append("scope=")
+          .append(
+              URLEncoder.encode(
+                  "repository:" + ref.repository() + ":" + actions, StandardCharsets.UTF_8));
+    }
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(q.toString())).timeout(Duration.ofMinutes(1)).GET();
     basic.ifPresent(c -> b.header("Authorization", "Basic " + c));
     HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() == 401 || r.statusCode() == 403) {
-      throw needsLogin(ref);
+      throw mine != null ? refused(ref, mine) : needsLogin(ref);
     }
     if (r.statusCode() / 100 != 2) {
       throw new EngineException(
@@ -121,13 +135,7 @@ final class RegistryAuth {
     try {
       JsonNode auths = ImageStore.JSON.readTree(config.toFile()).path("auths");
       for (var e : auths.properties()) {
-        String key = e.getKey().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
-        boolean hub =
-            registry.equals(ImageReference.DOCKER_HUB)
-                && (key.equals("index.docker.io")
-                    || key.equals("docker.io")
-                    || key.equals("registry-1.docker.io"));
-        if (key.equals(registry) || hub) {
+        if (ImageReference.registryOf(e.getKey()).equals(registry)) {
           JsonNode a = e.getValue();
           if (a.hasNonNull("auth")) {
             return Optional.of(a.get("auth").asText());
@@ -148,14 +156,41 @@ final class RegistryAuth {
     return Optional.empty();
   }
 
+  /** The credentials a client gave were refused. */
+  static EngineException refused(ImageReference ref, RegistryCredentials c) {
+    return new EngineException.Unauthorized(
+        "unauthorized: the registry "
+            + ref.registry()
+            + " refused the "
+            + c
+            + ": check the user name and password (docker login "
+            + ref.registry()
+            + ")");
+  }
+
+  /**
+   * Answers {@code challenge} for the registry itself, with no repository scope (what a login
+   * checks): the Authorization header to send.
+   */
+  String answerForLogin(ImageReference ref, String challenge)
+      throws IOException, InterruptedException {
+    return authorize(ref, challenge, null);
+  }
+
+  /** Whether a client gave credentials that apply to {@code registry}. */
+  @Nullable RegistryCredentials given(String registry) {
+    return given != null && given.appliesTo(registry) ? given : null;
+  }
+
   private static EngineException needsLogin(ImageReference ref) {
     return new EngineException(
         "the registry "
             + ref.registry()
             + " refused access to "
             + ref.repository()
-            + ": add credentials for it to ~/.docker/config.json (docker login "
+            + ": log in to it (docker login "
             + ref.registry()
-            + ")");
+            + ", whose credentials clients send), or add credentials for it to the engine"
+            + " host's ~/.docker/config.json");
   }
 }

@@ -48,9 +48,15 @@ public final class RegistryClient {
    * @param platform {@code os/architecture[/variant]} to pick from multi-platform images
    * @param parallelism layers fetched at once
    * @param chunkSize blobs larger than this are uploaded in chunks of this size
+   * @param credentials a client's own credentials, before those of {@code dockerConfig}; or null
    */
   public record Options(
-      Set<String> insecure, Path dockerConfig, String platform, int parallelism, long chunkSize) {
+      Set<String> insecure,
+      Path dockerConfig,
+      String platform,
+      int parallelism,
+      long chunkSize,
+      @org.jspecify.annotations.Nullable RegistryCredentials credentials) {
     public Options {
       insecure = Set.copyOf(insecure);
     }
@@ -62,23 +68,29 @@ public final class RegistryClient {
           Path.of(System.getProperty("user.home"), ".docker", "config.json"),
           hostPlatform(),
           3,
-          16L << 20);
+          16L << 20,
+          null);
     }
 
     public Options withInsecure(Set<String> hosts) {
-      return new Options(hosts, dockerConfig, platform, parallelism, chunkSize);
+      return new Options(hosts, dockerConfig, platform, parallelism, chunkSize, credentials);
     }
 
     public Options withPlatform(String os) {
-      return new Options(insecure, dockerConfig, os, parallelism, chunkSize);
+      return new Options(insecure, dockerConfig, os, parallelism, chunkSize, credentials);
     }
 
     public Options withDockerConfig(Path config) {
-      return new Options(insecure, config, platform, parallelism, chunkSize);
+      return new Options(insecure, config, platform, parallelism, chunkSize, credentials);
     }
 
     public Options withChunkSize(long bytes) {
-      return new Options(insecure, dockerConfig, platform, parallelism, bytes);
+      return new Options(insecure, dockerConfig, platform, parallelism, bytes, credentials);
+    }
+
+    /** With a client's own credentials (null: none). */
+    public Options withCredentials(@org.jspecify.annotations.Nullable RegistryCredentials c) {
+      return new Options(insecure, dockerConfig, platform, parallelism, chunkSize, c);
     }
   }
 
@@ -101,6 +113,16 @@ public final class RegistryClient {
     this.manifestPuller = new ManifestPuller(registry);
     this.blobPuller = new BlobPuller(registry, store, progress);
     this.blobPusher = new BlobPusher(registry, store, options.chunkSize(), progress);
+  }
+
+  /**
+   * Checks the credentials of the options with {@code registry} ({@code host[:port]}, or {@code
+   * docker.io}), as {@code docker login}.
+   *
+   * @throws EngineException when the registry refuses them or cannot be reached
+   */
+  public void login(String registry) {
+    this.registry.login(ImageReference.parse(registry + "/login/check"));
   }
 
   /** The JVM's platform in OCI terms, e.g. {@code linux/amd64}. */

@@ -39,8 +39,61 @@ final class RegistryHttp {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(15))
             .build();
-    this.auth = new RegistryAuth(http, options.dockerConfig());
+    this.auth = new RegistryAuth(http, options.dockerConfig(), options.credentials());
     this.insecure = options.insecure();
+  }
+
+  /**
+   * Checks the client's credentials with {@code ref}'s registry as {@code docker login} does: its
+   * API root, answered with them when it challenges.
+   *
+   * @throws EngineException when it refuses them or cannot be reached
+   */
+  void login(ImageReference ref) {
+    String host = ref.apiHost();
+    URI root = URI.create(scheme(host) + "://" + host + "/v2/");
+    try {
+      HttpResponse<byte[]> r =
+          http.send(
+              HttpRequest.newBuilder(root).timeout(Duration.ofMinutes(1)).GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() == 401) {
+        RegistryCredentials c = auth.given(ref.registry());
+        if (c == null) {
+          throw new EngineException(
+              "the registry " + ref.registry() + " wants credentials, and none were given");
+        }
+        String authorization =
+            auth.answerForLogin(ref, r.headers().firstValue("WWW-Authenticate").orElse(""));
+        r =
+            http.send(
+                HttpRequest.newBuilder(root)
+                    .timeout(Duration.ofMinutes(1))
+                    .header("Authorization", authorization)
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+          throw RegistryAuth.refused(ref, c);
+        }
+      }
+      if (r.statusCode() / 100 != 2) {
+        throw new EngineException("login to " + ref.registry() + " failed: " + describe(ref, r));
+      }
+    } catch (IOException e) {
+      throw new EngineException(
+          "login to "
+              + ref.registry()
+              + " failed: "
+              + reason(e)
+              + " (is the registry "
+              + ref.registry()
+              + " reachable?)",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted: login to " + ref.registry(), e);
+    }
   }
 
   URI api(ImageReference ref, String path) {

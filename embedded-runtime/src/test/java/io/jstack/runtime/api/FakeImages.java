@@ -83,8 +83,11 @@ final class FakeImages implements ImageService {
   }
 
   @Override
-  public void pull(ImageReference ref, Consumer<RegistryClient.Progress> report) {
-    calls.add("pull " + ref);
+  public void pull(
+      ImageReference ref,
+      io.jstack.runtime.image.RegistryCredentials credentials,
+      Consumer<RegistryClient.Progress> report) {
+    calls.add("pull " + ref + (credentials == null ? "" : " as " + credentials.username()));
     progress.forEach(report);
     if (pullFailure != null) {
       throw pullFailure;
@@ -102,10 +105,22 @@ final class FakeImages implements ImageService {
   }
 
   @Override
-  public String push(ImageReference ref, Consumer<RegistryClient.Progress> report) {
-    calls.add("push " + ref);
+  public String push(
+      ImageReference ref,
+      io.jstack.runtime.image.RegistryCredentials credentials,
+      Consumer<RegistryClient.Progress> report) {
+    calls.add("push " + ref + (credentials == null ? "" : " as " + credentials.username()));
     report.accept(new RegistryClient.Progress("l0", "Pushed", 5, 5));
     return "sha256:pushed";
+  }
+
+  @Override
+  public void login(io.jstack.runtime.image.RegistryCredentials credentials) {
+    calls.add("login " + credentials.username() + " at " + credentials.serverAddress());
+    if ("wrong".equals(credentials.password())) {
+      throw new EngineException.Unauthorized(
+          "unauthorized: the registry refused the " + credentials);
+    }
   }
 
   @Override

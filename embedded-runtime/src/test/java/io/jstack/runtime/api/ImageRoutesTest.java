@@ -414,4 +414,52 @@ class ImageRoutesTest {
     assertThat(failed.get(failed.size() - 1).path("error").asText())
         .isEqualTo("An image does not exist locally with the tag: registry:5000/team/none");
   }
+
+  @Test
+  void registryCredentials_ofTheClient_goWithPullAndPush_andLoginChecksThem() {
+    // As the docker CLI sends them: URL-safe base64 of the AuthConfig JSON.
+    String auth =
+        java.util.Base64.getUrlEncoder()
+            .encodeToString(
+                "{\"username\":\"ann\",\"password\":\"pw\",\"serveraddress\":\"registry:5000\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+    api.send(
+        HttpRequest.post("/images/create?fromImage=alpine&tag=3")
+            .withHeader("X-Registry-Auth", auth));
+    api.send(
+        HttpRequest.post("/images/registry:5000/team/app/push?tag=1")
+            .withHeader("X-Registry-Auth", auth));
+    // "{}" is what clients send when they have none.
+    api.send(
+        HttpRequest.post("/images/create?fromImage=alpine&tag=3")
+            .withHeader(
+                "X-Registry-Auth",
+                java.util.Base64.getUrlEncoder()
+                    .encodeToString("{}".getBytes(StandardCharsets.UTF_8))));
+    assertThat(engine.calls)
+        .containsExactly(
+            "pull " + ALPINE + " as ann", "push registry:5000/team/app:1 as ann", "pull " + ALPINE);
+
+    ApiClient.Answer bad =
+        api.send(
+            HttpRequest.post("/images/create?fromImage=alpine")
+                .withHeader("X-Registry-Auth", "%%%"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.message()).startsWith("X-Registry-Auth is not base64");
+
+    ApiClient.Answer ok =
+        api.post(
+            "/auth",
+            "{\"username\":\"ann\",\"password\":\"pw\",\"serveraddress\":\"registry:5000\"}");
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.json().path("Status").asText()).isEqualTo("Login Succeeded");
+    ApiClient.Answer refused =
+        api.post(
+            "/auth",
+            "{\"username\":\"ann\",\"password\":\"wrong\",\"serveraddress\":\"registry:5000\"}");
+    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.message())
+        .startsWith("unauthorized: the registry refused the credentials of ann");
+    assertThat(refused.message()).doesNotContain("wrong");
+  }
 }

@@ -195,14 +195,7 @@ class TokenAuthIT {
   @Test
   void bearerChallengeWithConfigCredentials_pullsAndPushes() throws Exception {
     String repo = "secure/busybox-" + UUID.randomUUID().toString().substring(0, 8);
-    TestImages.Built built = TestImages.ociLayout(dir.resolve("oci-" + repo.hashCode()), "v1", 0);
-    skopeo(
-        "copy",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        USER + ":" + PASSWORD,
-        "oci:" + dir.resolve("oci-" + repo.hashCode()) + ":v1",
-        "docker://" + registry.host + "/" + repo + ":v1");
+    TestImages.Built built = inTheRegistry(repo);
 
     Path config = dir.resolve("docker-config.json");
     Files.writeString(
@@ -250,6 +243,130 @@ class TokenAuthIT {
         .isInstanceOf(EngineException.class)
         .hasMessageContaining("refused access to secure/anything")
         .hasMessageContaining("~/.docker/config.json");
+  }
+
+  /**
+   * A client's own credentials, with no Docker config on the engine's host: pull, and the check a
+   * login makes; wrong ones are refused in one line that names the user, never the password.
+   */
+  @Test
+  void clientCredentials_withoutAConfig_pullAndLogIn_andWrongOnesAreRefused() throws Exception {
+    String repo = "secure/given-" + UUID.randomUUID().toString().substring(0, 8);
+    TestImages.Built built = inTheRegistry(repo);
+    RegistryClient.Options none =
+        RegistryClient.Options.defaults().withDockerConfig(dir.resolve("no-such-config.json"));
+    ImageStore store = ImageStore.open(new DataRoot(dir.resolve("root-given")));
+    RegistryClient given =
+        new RegistryClient(
+            store,
+            none.withCredentials(new RegistryCredentials(USER, PASSWORD, null, registry.host)),
+            p -> {});
+    given.login(registry.host);
+    assertThat(given.pull(ImageReference.parse(registry.host + "/" + repo + ":v1")))
+        .isEqualTo(built.manifestDigest());
+
+    RegistryClient wrong =
+        new RegistryClient(
+            store,
+            none.withCredentials(new RegistryCredentials(USER, "not-it", null, registry.host)),
+            p -> {});
+    assertThatThrownBy(() -> wrong.login(registry.host))
+        .isInstanceOf(EngineException.Unauthorized.class)
+        .hasMessageStartingWith(
+            "unauthorized: the registry " + registry.host + " refused the credentials of tester")
+        .hasMessageNotContaining("not-it");
+    assertThatThrownBy(() -> wrong.pull(ImageReference.parse(registry.host + "/" + repo + ":v1")))
+        .isInstanceOf(EngineException.Unauthorized.class);
+  }
+
+  /**
+   * The docker CLI against the engine: {@code docker login} checks with the registry through the
+   * engine, and then pull and push carry the CLI's credentials ({@code X-Registry-Auth}).
+   */
+  @Test
+  void dockerLoginPullAndPush_throughTheEngine() throws Exception {
+    String repo = "secure/cli-" + UUID.randomUUID().toString().substring(0, 8);
+    inTheRegistry(repo);
+    Path data = dir.resolve("engine-" + repo.hashCode());
+    io.jstack.runtime.engine.EmbeddedEngine engine =
+        new io.jstack.runtime.engine.EmbeddedEngine(
+            new DataRoot(data), io.jstack.runtime.container.RuntimeTools.detect());
+    io.jstack.runtime.api.EngineServer server =
+        io.jstack.runtime.api.EngineServer.start(
+            engine, data.resolve("engine.sock"), null, l -> {});
+    try {
+      Map<String, String> env =
+          Map.of(
+              "DOCKER_HOST",
+              "unix://" + data.resolve("engine.sock"),
+              "DOCKER_CONFIG",
+              Files.createDirectories(data.resolve("docker-config")).toString());
+      Run refused = docker(env, "not-it", "login", "-u", USER, "--password-stdin", registry.host);
+      assertThat(refused.code()).isNotZero();
+      assertThat(refused.out())
+          .contains("unauthorized: the registry " + registry.host + " refused");
+      Run login = docker(env, PASSWORD, "login", "-u", USER, "--password-stdin", registry.host);
+      assertThat(login.code()).as(login.out()).isZero();
+      assertThat(login.out()).contains("Login Succeeded");
+
+      String source = registry.host + "/" + repo + ":v1";
+      String target =
+          registry.host
+              + "/secure/cli-pushed-"
+              + UUID.randomUUID().toString().substring(0, 8)
+              + ":v2";
+      Run pull = docker(env, null, "pull", source);
+      assertThat(pull.code()).as(pull.out()).isZero();
+      assertThat(docker(env, null, "tag", source, target).code()).isZero();
+      Run push = docker(env, null, "push", target);
+      assertThat(push.code()).as(push.out()).isZero();
+      assertThat(push.out()).contains("v2: digest: sha256:");
+      assertThat(
+              skopeo(
+                  "inspect",
+                  "--tls-verify=false",
+                  "--creds",
+                  USER + ":" + PASSWORD,
+                  "docker://" + target))
+          .contains("\"Name\"");
+    } finally {
+      server.close();
+      engine.stopSupervising();
+      io.jstack.runtime.image.internal.LayerUnpacker.removeTree(data);
+    }
+  }
+
+  private record Run(int code, String out) {}
+
+  /** {@code docker ARGS} with {@code env}, {@code stdin} (or none) as its input. */
+  private static Run docker(Map<String, String> env, String stdin, String... args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("docker"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try (var in = p.getOutputStream()) {
+      if (stdin != null) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Run(p.waitFor(), out);
+  }
+
+  /** A test image put into the registry as {@code repo:v1}, with the test user's credentials. */
+  private static TestImages.Built inTheRegistry(String repo) throws Exception {
+    Path layout = dir.resolve("oci-" + repo.hashCode());
+    TestImages.Built built = TestImages.ociLayout(layout, "v1", 0);
+    skopeo(
+        "copy",
+        "--dest-tls-verify=false",
+        "--dest-creds",
+        USER + ":" + PASSWORD,
+        "oci:" + layout + ":v1",
+        "docker://" + registry.host + "/" + repo + ":v1");
+    return built;
   }
 
   private static String skopeo(String... args) throws Exception {

@@ -114,6 +114,7 @@ final class DockerApi implements AutoCloseable {
       String message = message(r);
       throw switch (r.status()) {
         case 400 -> new EngineException.InvalidArgument(what + ": " + message);
+        case 401 -> new EngineException.Unauthorized(what + ": " + message);
         case 404 -> new EngineException.NotFound(what + ": " + message);
         case 409 -> new EngineException.Conflict(what + ": " + message);
         default -> new EngineException(what + " failed (" + r.status() + "): " + message);

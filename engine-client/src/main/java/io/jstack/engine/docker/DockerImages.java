@@ -10,10 +10,8 @@ import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageInfo;
 import io.jstack.engine.http.HttpRequest;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,8 +110,10 @@ final class DockerImages {
         "/images/create?fromImage="
             + encode(repoTag.repository())
             + (repoTag.tag() == null ? "" : "&tag=" + encode(repoTag.tag()));
+    // As Docker's CLI: the engine (dockerd reads no config of its own) gets the client's login.
     api.stream(
-        HttpRequest.post(path),
+        HttpRequest.post(path)
+            .withHeader("X-Registry-Auth", RegistryAuthHeader.forImage(reference, System.getenv())),
         "pull image " + reference,
         "pull image " + reference,
         n -> progress.accept(progressOf(reference, n)));
@@ -126,10 +126,10 @@ final class DockerImages {
             + encode(repoTag.repository())
             + "/push"
             + (repoTag.tag() == null ? "" : "?tag=" + encode(repoTag.tag()));
-    // The engine wants credentials even when the registry needs none: an empty JSON object.
-    String auth = Base64.getUrlEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));
+    // The engine wants the header even when the registry needs no credentials ({}).
     api.stream(
-        HttpRequest.post(path).withHeader("X-Registry-Auth", auth),
+        HttpRequest.post(path)
+            .withHeader("X-Registry-Auth", RegistryAuthHeader.forImage(reference, System.getenv())),
         "push image " + reference,
         "push image " + reference,
         n -> progress.accept(progressOf(reference, n)));
