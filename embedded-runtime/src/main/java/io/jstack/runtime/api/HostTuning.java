@@ -127,7 +127,25 @@ final class HostTuning {
         swappiness,
         h.path("OomKillDisable").asBoolean(),
         oomScoreAdj,
-        volumesFrom(h.path("VolumesFrom")));
+        volumesFrom(h.path("VolumesFrom")),
+        runtime(h));
+  }
+
+  /**
+   * The OCI runtime {@code h} names ({@code runc}, {@code crun}), or empty for the engine's own.
+   *
+   * @throws EngineException.InvalidArgument naming the runtimes there are
+   */
+  private static String runtime(JsonNode h) {
+    String runtime = h.path("Runtime").asText("");
+    if (!runtime.isEmpty() && !io.jstack.runtime.container.RuntimeChoice.KNOWN.contains(runtime)) {
+      throw invalid(
+          "HostConfig.Runtime (runtime: "
+              + runtime
+              + "): unknown or invalid runtime name; the jstack engine runs "
+              + String.join(" or ", io.jstack.runtime.container.RuntimeChoice.KNOWN));
+    }
+    return runtime;
   }
 
   /** Adds {@code t} to inspect's {@code HostConfig}, as dockerd shows it. */
@@ -166,11 +184,14 @@ final class HostTuning {
     }
     o.put("OomKillDisable", t.oomKillDisable());
     o.set("VolumesFrom", t.volumesFrom().isEmpty() ? null : CreateBody.strings(t.volumesFrom()));
+    if (!t.runtime().isEmpty()) {
+      o.put("Runtime", t.runtime());
+    }
   }
 
   /**
    * Refuses, in one line, a field the engine cannot honour here: user namespaces, cgroup parents,
-   * other runtimes, storage options, block I/O and realtime limits, GPUs and Windows-only limits.
+   * storage options, block I/O and realtime limits, GPUs and Windows-only limits.
    */
   private static void refuseUnsupported(JsonNode h) {
     refuseText(h, "UsernsMode", "userns_mode", "user namespaces");
@@ -178,10 +199,6 @@ final class HostTuning {
     String cgroupns = h.path("CgroupnsMode").asText("");
     if (!cgroupns.isEmpty() && !cgroupns.equals("host")) {
       throw unsupported("CgroupnsMode", "cgroup: " + cgroupns, "cgroup namespaces");
-    }
-    String runtime = h.path("Runtime").asText("");
-    if (!runtime.isEmpty() && !runtime.equals("runc")) {
-      throw unsupported("Runtime", "runtime: " + runtime, "runtimes other than runc");
     }
     for (String field :
         List.of(

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param resolvConf the container's {@code /etc/resolv.conf}; null for the host's
  * @param tuning its namespaces shared with the host or another container, devices, added groups and
  *     cgroup tuning
+ * @param runtime the OCI runtime it asked for ({@code runc}, {@code crun}); null for the engine's
  */
 public record ContainerConfig(
     String id,
@@ -53,7 +54,8 @@ public record ContainerConfig(
     Console console,
     List<String> hostsEntries,
     @Nullable String resolvConf,
-    Tuning tuning) {
+    Tuning tuning,
+    @Nullable String runtime) {
 
   public ContainerConfig {
     if (!id.matches("[a-z0-9][a-z0-9_.-]{0,127}")) {
@@ -206,6 +208,41 @@ public record ContainerConfig(
   }
 
   /**
+   * This container with the OCI runtime {@code name} ({@code runc}, {@code crun}; null: the
+   * engine's).
+   */
+  public ContainerConfig withRuntime(@Nullable String name) {
+    return new ContainerConfig(
+        id,
+        this.name,
+        layers,
+        args,
+        env,
+        workingDir,
+        user,
+        hostname,
+        networkMode,
+        capAdd,
+        capDrop,
+        privileged,
+        readOnly,
+        noNewPrivileges,
+        memoryBytes,
+        cpus,
+        pidsLimit,
+        shmBytes,
+        init,
+        mounts,
+        sysctls,
+        ulimits,
+        console,
+        hostsEntries,
+        resolvConf,
+        tuning,
+        name);
+  }
+
+  /**
    * A container of {@code layers} running {@code args}, with every other setting Docker's default.
    */
   public static ContainerConfig of(String id, List<Path> layers, List<String> args) {
@@ -235,6 +272,7 @@ public record ContainerConfig(
         Console.NONE,
         List.of(),
         null,
-        ContainerConfig.Tuning.NONE);
+        ContainerConfig.Tuning.NONE,
+        null);
   }
 }

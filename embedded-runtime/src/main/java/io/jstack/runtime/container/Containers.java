@@ -57,6 +57,7 @@ public final class Containers {
    */
   Containers(DataRoot root, RuntimeTools tools, ContainerCgroup.Hierarchies cgroups) {
     this.containers = root.path().resolve("containers");
+    this.verdicts = root.path().resolve("runtime");
     this.run = root.run();
     this.tools = tools;
     this.conmon = new Conmon(root, tools.conmon());
@@ -76,6 +77,50 @@ public final class Containers {
   /** The runtime new starts use. */
   public RuntimeTools tools() {
     return tools;
+  }
+
+  /** The file in a container's directory that names the runtime it asked for at create. */
+  private static final String WANTED_RUNTIME = "runtime.wanted";
+
+  /** Where runtime probes run ({@link RuntimeChoice}), as the engine's own. */
+  private final Path verdicts;
+
+  /** Runtimes containers asked for by name, probed once: a name's tools. */
+  private final java.util.Map<String, RuntimeTools> named =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The tools of the runtime {@code name} ({@code runc}, {@code crun}): the engine's own when it is
+   * that one, else that runtime once it ran a probe's container here.
+   *
+   * @throws EngineException.InvalidArgument when it is not installed or cannot run containers here
+   */
+  RuntimeTools runtimeNamed(String name) {
+    if (name.equals(tools.name())) {
+      return tools;
+    }
+    try {
+      return named.computeIfAbsent(
+          name,
+          n -> {
+            try {
+              return RuntimeChoice.choose(
+                      n, "the container's runtime", Files.createDirectories(verdicts))
+                  .tools();
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+    } catch (EngineException | java.io.UncheckedIOException e) {
+      throw new EngineException.InvalidArgument(
+          "runtime " + name + " cannot run containers here: " + e.getMessage());
+    }
+  }
+
+  /** The runtime a container asked for at create, else the engine's. */
+  private Path wantedRuntime(Path dir) throws IOException {
+    Path wanted = dir.resolve(WANTED_RUNTIME);
+    return Files.exists(wanted) ? Path.of(Files.readString(wanted).strip()) : tools.runtime();
   }
 
   /** The runtime that runs (or last ran) container {@code id}; the current one before a start. */
@@ -137,8 +182,13 @@ public final class Containers {
     if (Files.exists(dir)) {
       throw new EngineException.Conflict("a container with id " + c.id() + " already exists");
     }
+    // An unknown runtime, or one that cannot run containers here, fails the create, as dockerd's.
+    RuntimeTools wanted = c.runtime() == null ? null : runtimeNamed(c.runtime());
     try {
       Bundles.prepare(dir, c, tools::requireInit);
+      if (wanted != null && !wanted.equals(tools)) {
+        Files.writeString(dir.resolve(WANTED_RUNTIME), wanted.runtime() + "\n");
+      }
     } catch (IOException | RuntimeException e) {
       try {
         cleanUp(c.id());
@@ -182,7 +232,7 @@ public final class Containers {
       Files.deleteIfExists(persist.resolve("exit"));
       Files.deleteIfExists(rt.resolve("exits").resolve(id));
       Files.deleteIfExists(rt.resolve("pidfile"));
-      Files.writeString(rt.resolve("runtime"), tools.runtime() + "\n");
+      Files.writeString(rt.resolve("runtime"), wantedRuntime(dir) + "\n");
       if (!Files.exists(rt.resolve("config.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         Files.createSymbolicLink(rt.resolve("config.json"), dir.resolve("config.json"));
       }

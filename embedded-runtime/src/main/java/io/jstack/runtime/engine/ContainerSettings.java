@@ -323,6 +323,8 @@ public record ContainerSettings(
    * @param oomKillDisable whether the OOM killer leaves it alone
    * @param oomScoreAdj its processes' {@code oom_score_adj}
    * @param volumesFrom containers whose volumes and binds it mounts too, {@code <name>[:ro|:rw]}
+   * @param runtime the OCI runtime it runs with ({@code runc}, {@code crun}), or empty: the
+   *     engine's
    */
   public record Tuning(
       String ipcMode,
@@ -341,10 +343,12 @@ public record ContainerSettings(
       @Nullable Long memorySwappiness,
       boolean oomKillDisable,
       int oomScoreAdj,
-      List<String> volumesFrom) {
+      List<String> volumesFrom,
+      String runtime) {
     public Tuning {
       // Absent (null) in a record written before it was kept.
       volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
+      runtime = runtime == null ? "" : runtime;
       devices = List.copyOf(devices);
       deviceCgroupRules = List.copyOf(deviceCgroupRules);
       groupAdd = List.copyOf(groupAdd);
@@ -354,7 +358,7 @@ public record ContainerSettings(
     public static final Tuning NONE =
         new Tuning(
             "", "", "", List.of(), List.of(), List.of(), 0, 0, 0, "", "", 0, 0, null, false, 0,
-            List.of());
+            List.of(), "");
 
     /** This with other IPC and PID modes. */
     Tuning withModes(String ipc, String pid) {
@@ -375,7 +379,8 @@ public record ContainerSettings(
           memorySwappiness,
           oomKillDisable,
           oomScoreAdj,
-          volumesFrom);
+          volumesFrom,
+          runtime);
     }
 
     /** The container whose IPC namespace it joins ({@code container:<x>}), or null. */

@@ -251,6 +251,7 @@ final class Creations {
         s.console(),
         NetworkAttachments.hostsEntries(r),
         attachments.resolvConf(r),
-        Tunings.of(host.tuning(), s.domainname()));
+        Tunings.of(host.tuning(), s.domainname()),
+        host.tuning().runtime().isEmpty() ? null : host.tuning().runtime());
   }
 }

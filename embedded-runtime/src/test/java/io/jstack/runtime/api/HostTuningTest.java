@@ -135,7 +135,10 @@ class HostTuningTest {
             "HostConfig.UsernsMode (userns_mode: host): user namespaces are not supported by"
                 + " jstack's embedded engine; remove it or use --engine docker");
     assertThat(refusal("{'CgroupParent': 'mine'}")).startsWith("HostConfig.CgroupParent");
-    assertThat(refusal("{'Runtime': 'runsc'}")).startsWith("HostConfig.Runtime (runtime: runsc)");
+    assertThat(refusal("{'Runtime': 'runsc'}"))
+        .isEqualTo(
+            "HostConfig.Runtime (runtime: runsc): unknown or invalid runtime name; the jstack"
+                + " engine runs crun or runc");
     assertThat(refusal("{'BlkioWeight': 300}")).startsWith("HostConfig.BlkioWeight");
     assertThat(refusal("{'CpuRealtimeRuntime': 950000}"))
         .startsWith("HostConfig.CpuRealtimeRuntime");
@@ -162,5 +165,15 @@ class HostTuningTest {
                 + " NAME:rw");
     assertThat(refusal("{'Devices': [{'PathInContainer': '/dev/x'}]}"))
         .contains("has no PathOnHost");
+  }
+
+  @Test
+  void theRuntimesTheEngineKnows_areKept_andShownAsAsked() throws Exception {
+    assertThat(tuning("{'Runtime': 'runc'}").runtime()).isEqualTo("runc");
+    assertThat(tuning("{'Runtime': 'crun'}").runtime()).isEqualTo("crun");
+    assertThat(tuning("{}").runtime()).isEmpty();
+    com.fasterxml.jackson.databind.node.ObjectNode shown = Exchange.JSON.createObjectNode();
+    HostTuning.json(shown, tuning("{'Runtime': 'runc'}"));
+    assertThat(shown.path("Runtime").asText()).isEqualTo("runc");
   }
 }

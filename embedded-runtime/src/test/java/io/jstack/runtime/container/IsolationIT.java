@@ -493,6 +493,27 @@ class IsolationIT {
         .isBetween(finished.minusSeconds(1), finished.plusSeconds(1));
   }
 
+  /**
+   * A container that asks for the other runtime than the engine's ({@code runtime:} in Compose,
+   * {@code --runtime} for docker) runs with that one, and keeps it for what follows its start.
+   */
+  @Test
+  void aContainer_runsWithTheRuntimeItAskedFor() throws Exception {
+    String other = containers.tools().name().equals("crun") ? "runc" : "crun";
+    ContainerConfig c = config("echo started; sleep 60").withRuntime(other);
+    containers.create(c);
+    containers.start(c.id());
+    awaitLine(c.id(), "started");
+    Path used =
+        Path.of(
+            Files.readString(root.run().resolve("containers").resolve(c.id()).resolve("runtime"))
+                .strip());
+    assertThat(used.getFileName().toString()).isEqualTo(other);
+    assertThat(containers.pids(c.id())).contains(containers.pid(c.id()).orElseThrow());
+    containers.stop(c.id(), "KILL", Duration.ofSeconds(5));
+    assertThat(containers.exitCode(c.id())).hasValue(137);
+  }
+
   /** Waits until container {@code id} has logged {@code line}. */
   private void awaitLine(String id, String line) {
     Awaitility.await()

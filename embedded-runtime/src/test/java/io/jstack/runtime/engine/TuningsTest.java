@@ -28,7 +28,8 @@ class TuningsTest {
         null,
         false,
         -500,
-        List.of());
+        List.of(),
+        "");
   }
 
   @Test
