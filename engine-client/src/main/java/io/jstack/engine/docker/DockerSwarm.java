@@ -1,0 +1,269 @@
+package io.jstack.engine.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineAddress;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.http.HttpRequest;
+import io.jstack.engine.http.SocketTransport;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Docker Swarm through its manager's Engine API: nodes, services (with the version an update must
+ * name), their tasks, overlay networks, configs and secrets. Specs go as Docker's own JSON ({@code
+ * ServiceSpec}, {@code ConfigSpec}, ...): what {@code docker stack deploy} sends.
+ */
+public final class DockerSwarm implements AutoCloseable {
+  private final DockerApi api;
+
+  private DockerSwarm(DockerApi api) {
+    this.api = api;
+  }
+
+  /**
+   * Connects to the manager at {@code address}.
+   *
+   * @throws EngineException when it cannot be reached, or is not a swarm manager
+   */
+  public static DockerSwarm connect(EngineAddress address) {
+    DockerSwarm swarm = new DockerSwarm(new DockerApi(address, new SocketTransport(address)));
+    JsonNode info = swarm.api.json(HttpRequest.get("/info"), "read the engine's info");
+    JsonNode s = info.path("Swarm");
+    if (!s.path("ControlAvailable").asBoolean()) {
+      swarm.close();
+      String state = s.path("LocalNodeState").asText("inactive");
+      throw new EngineException(
+          "the engine at "
+              + address
+              + " is not a swarm manager (its node is "
+              + (state.isEmpty() ? "inactive" : state)
+              + "): point DOCKER_HOST at a manager, or make one with docker swarm init");
+    }
+    return swarm;
+  }
+
+  /** A node of the swarm. */
+  public record Node(
+      String id,
+      String hostname,
+      String role,
+      String state,
+      String availability,
+      Map<String, String> labels) {}
+
+  public List<Node> nodes() {
+    List<Node> out = new ArrayList<>();
+    for (JsonNode n : api.json(HttpRequest.get("/nodes"), "list the swarm's nodes")) {
+      out.add(
+          new Node(
+              n.path("ID").asText(),
+              n.path("Description").path("Hostname").asText(),
+              n.path("Spec").path("Role").asText(),
+              n.path("Status").path("State").asText(),
+              n.path("Spec").path("Availability").asText(),
+              DockerApi.labels(n.path("Spec").path("Labels"))));
+    }
+    return out;
+  }
+
+  /** A service as the manager keeps it: the version an update names, and its spec. */
+  public record Service(String id, String name, long version, JsonNode spec) {
+    public Map<String, String> labels() {
+      return DockerApi.labels(spec.path("Labels"));
+    }
+  }
+
+  /** The services carrying every label of {@code labels} ("" matches any value). */
+  public List<Service> services(Map<String, String> labels) {
+    List<Service> out = new ArrayList<>();
+    for (JsonNode s :
+        api.json(
+            HttpRequest.get("/services?filters=" + DockerApi.labelFilter(labels)),
+            "list services")) {
+      out.add(service(s));
+    }
+    return out;
+  }
+
+  public Optional<Service> service(String idOrName) {
+    try {
+      return Optional.of(
+          service(
+              api.json(
+                  HttpRequest.get("/services/" + DockerApi.encode(idOrName)),
+                  "inspect service " + idOrName)));
+    } catch (EngineException.NotFound e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Service service(JsonNode s) {
+    return new Service(
+        s.path("ID").asText(),
+        s.path("Spec").path("Name").asText(),
+        s.path("Version").path("Index").asLong(),
+        s.path("Spec"));
+  }
+
+  /** Creates a service of {@code spec}; its id. */
+  public String createService(JsonNode spec) {
+    return api.json(
+            HttpRequest.postJson("/services/create", DockerApi.bytes(spec)),
+            "create service " + spec.path("Name").asText())
+        .path("ID")
+        .asText();
+  }
+
+  /**
+   * Replaces the spec of the service at {@code version} (what it read; a newer one is refused as a
+   * conflict); the manager rolls the change out as the spec's update config says.
+   */
+  public void updateService(String id, long version, JsonNode spec) {
+    api.call(
+        HttpRequest.postJson(
+            "/services/" + DockerApi.encode(id) + "/update?version=" + version,
+            DockerApi.bytes(spec)),
+        "update service " + spec.path("Name").asText());
+  }
+
+  public void removeService(String id) {
+    api.call(HttpRequest.delete("/services/" + DockerApi.encode(id)), "remove service " + id);
+  }
+
+  /**
+   * A task: one run of a service's container on a node.
+   *
+   * @param slot its replica's number (0 for a global service's)
+   * @param state where it is ({@code running}, {@code failed}, ...)
+   * @param desired where the manager wants it ({@code running}, {@code shutdown})
+   * @param error why it failed, or empty
+   */
+  public record Task(
+      String id,
+      String serviceId,
+      String nodeId,
+      int slot,
+      String state,
+      String desired,
+      String error,
+      @Nullable String containerId,
+      @Nullable Instant since) {}
+
+  /** The tasks of service {@code serviceId}, every state. */
+  public List<Task> tasks(String serviceId) {
+    ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    f.putArray("service").add(serviceId);
+    List<Task> out = new ArrayList<>();
+    for (JsonNode t :
+        api.json(
+            HttpRequest.get("/tasks?filters=" + DockerApi.encode(JsonTrees.text(f))),
+            "list the tasks of service " + serviceId)) {
+      JsonNode status = t.path("Status");
+      String container = status.path("ContainerStatus").path("ContainerID").asText("");
+      String ts = status.path("Timestamp").asText("");
+      out.add(
+          new Task(
+              t.path("ID").asText(),
+              t.path("ServiceID").asText(),
+              t.path("NodeID").asText(),
+              t.path("Slot").asInt(),
+              status.path("State").asText(),
+              t.path("DesiredState").asText(),
+              status.path("Err").asText(""),
+              container.isEmpty() ? null : container,
+              ts.isEmpty() ? null : DockerApi.instant(ts)));
+    }
+    return out;
+  }
+
+  /** Creates an attachable overlay network {@code name} with {@code labels}. */
+  public void createOverlayNetwork(String name, Map<String, String> labels) {
+    ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    body.put("Name", name);
+    body.put("Driver", "overlay");
+    body.put("Attachable", true);
+    body.put("CheckDuplicate", true);
+    ObjectNode l = body.putObject("Labels");
+    labels.forEach(l::put);
+    api.json(
+        HttpRequest.postJson("/networks/create", DockerApi.bytes(body)), "create network " + name);
+  }
+
+  /** The swarm-scoped networks carrying {@code labels}: name to id. */
+  public Map<String, String> networks(Map<String, String> labels) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (JsonNode n :
+        api.json(
+            HttpRequest.get("/networks?filters=" + DockerApi.labelFilter(labels)),
+            "list networks")) {
+      if (n.path("Scope").asText().equals("swarm")) {
+        out.put(n.path("Name").asText(), n.path("Id").asText());
+      }
+    }
+    return out;
+  }
+
+  public void removeNetwork(String idOrName) {
+    api.call(
+        HttpRequest.delete("/networks/" + DockerApi.encode(idOrName)),
+        "remove network " + idOrName);
+  }
+
+  /** A config or a secret: its id, name and labels (a secret's content is never read back). */
+  public record Stored(String id, String name, Map<String, String> labels) {}
+
+  /** The configs ({@code kind} "configs") or secrets ("secrets") carrying {@code labels}. */
+  public List<Stored> stored(String kind, Map<String, String> labels) {
+    requireKind(kind);
+    List<Stored> out = new ArrayList<>();
+    for (JsonNode c :
+        api.json(
+            HttpRequest.get("/" + kind + "?filters=" + DockerApi.labelFilter(labels)),
+            "list " + kind)) {
+      out.add(
+          new Stored(
+              c.path("ID").asText(),
+              c.path("Spec").path("Name").asText(),
+              DockerApi.labels(c.path("Spec").path("Labels"))));
+    }
+    return out;
+  }
+
+  /** Creates a config or a secret ({@code kind}) {@code name} holding {@code data}; its id. */
+  public String createStored(String kind, String name, byte[] data, Map<String, String> labels) {
+    requireKind(kind);
+    ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    body.put("Name", name);
+    body.put("Data", java.util.Base64.getEncoder().encodeToString(data));
+    ObjectNode l = body.putObject("Labels");
+    labels.forEach(l::put);
+    return api.json(
+            HttpRequest.postJson("/" + kind + "/create", DockerApi.bytes(body)),
+            "create " + kind.substring(0, kind.length() - 1) + " " + name)
+        .path("ID")
+        .asText();
+  }
+
+  public void removeStored(String kind, String idOrName) {
+    requireKind(kind);
+    api.call(
+        HttpRequest.delete("/" + kind + "/" + DockerApi.encode(idOrName)),
+        "remove " + kind + " " + idOrName);
+  }
+
+  private static void requireKind(String kind) {
+    if (!kind.equals("configs") && !kind.equals("secrets")) {
+      throw new IllegalArgumentException("configs or secrets, not " + kind);
+    }
+  }
+
+  @Override
+  public void close() {
+    api.close();
+  }
+}
