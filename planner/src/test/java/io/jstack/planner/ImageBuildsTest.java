@@ -3,13 +3,10 @@ package io.jstack.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jstack.compose.ComposeLoader;
 import io.jstack.compose.Project;
-import io.jstack.compose.ProjectOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +19,7 @@ class ImageBuildsTest {
   @TempDir Path dir;
 
   private Project load(String yaml) throws Exception {
-    Path file = dir.resolve("compose.yaml");
-    Files.writeString(file, yaml);
-    return ComposeLoader.load(ProjectOptions.of(List.of(file), Map.of("HOME", "/root"), dir))
-        .project();
+    return io.jstack.planner.TestProjects.load(dir, yaml);
   }
 
   @Test
