@@ -66,6 +66,9 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--rmi takes local or all, not " + rmi);
     }
     LoadedProject loaded = load();
+    if (root.swarm()) {
+      return SwarmCommands.down(root, loaded, out(), err());
+    }
     Engine engine = engine();
     try {
       Plan plan =

@@ -64,10 +64,10 @@ public final class Jstack {
 
   @Option(
       names = "--engine",
-      paramLabel = "docker|embedded",
+      paramLabel = "docker|embedded|swarm",
       scope = ScopeType.INHERIT,
       description =
-          "The engine to use (default: docker when DOCKER_HOST is set, else jstack's embedded engine, which the CLI starts on demand).")
+          "The engine to use (default: docker when DOCKER_HOST is set, else jstack's embedded engine, which the CLI starts on demand; swarm, never the default: the stack on the Swarm manager at DOCKER_HOST, for up, down and ps).")
   Engines.@Nullable Kind engine;
 
   @Option(
@@ -117,6 +117,11 @@ public final class Jstack {
         engine != null
             ? engine
             : environment.containsKey("DOCKER_HOST") ? Engines.Kind.docker : Engines.Kind.embedded);
+  }
+
+  /** Whether {@code --engine swarm} asks for a stack on a Swarm manager. */
+  boolean swarm() {
+    return engine == Engines.Kind.swarm;
   }
 
   /** Connects to the embedded engine, starting it when it does not run. */

@@ -94,6 +94,9 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
       }
     }
     LoadedProject loaded = load();
+    if (root.swarm()) {
+      return SwarmCommands.ps(root, loaded, out());
+    }
     Engine engine = engine();
     try {
       List<ContainerInfo> rows = new ArrayList<>();

@@ -181,6 +181,23 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
             waitTimeout == null ? null : Duration.ofSeconds(waitTimeout),
             renewAnonVolumes);
     LoadedProject loaded = load();
+    if (root.swarm()) {
+      if (build || !services.isEmpty() || !scale.isEmpty() || noDeps || noStart) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "with --engine swarm, up takes the whole stack: no services, --scale, --no-deps,"
+                + " --no-start or --build (build and push the image, then up)");
+      }
+      return SwarmCommands.up(
+          root,
+          loaded,
+          out(),
+          err(),
+          dryRun,
+          removeOrphans,
+          waitReady,
+          waitTimeout == null ? Duration.ofSeconds(120) : Duration.ofSeconds(waitTimeout));
+    }
     requireServices(loaded, services);
     Engine engine = engine();
     try {

@@ -21,7 +21,9 @@ public final class Engines {
   /** The kinds of engine a client can use. */
   public enum Kind {
     docker,
-    embedded
+    embedded,
+    /** A Docker Swarm's manager: stacks of services, not containers (up, down, ps only). */
+    swarm
   }
 
   /**
@@ -30,6 +32,11 @@ public final class Engines {
    * @throws EngineException when it cannot be reached, saying how to start it
    */
   public static Engine open(Kind kind, Map<String, String> env) {
+    if (kind == Kind.swarm) {
+      throw new EngineException(
+          "jstack --engine swarm runs up, down and ps of a stack; for this command use --engine"
+              + " docker (a node's own containers) or the embedded engine");
+    }
     if (kind == Kind.embedded) {
       Path socket = embeddedSocket(env);
       if (!answers(socket)) {

@@ -29,15 +29,17 @@ class ArchitectureTest {
           "io.jstack.cli");
 
   /**
-   * Where Jackson's tree types belong: the two Docker API packages (client and server), and the OCI
-   * formats (image manifests and configs, runtime bundles).
+   * Where Jackson's tree types belong: the two Docker API packages (client and server), the OCI
+   * formats (image manifests and configs, runtime bundles), and Swarm's service specs (made as the
+   * manager keeps and compares them: Docker's JSON, field by field as docker stack makes it).
    */
   static final Set<String> WIRE_PACKAGES =
       Set.of(
           "io.jstack.engine.docker",
           "io.jstack.runtime.api",
           "io.jstack.runtime.image",
-          "io.jstack.runtime.container.internal");
+          "io.jstack.runtime.container.internal",
+          "io.jstack.planner.swarm");
 
   /**
    * Packages that still read or write untyped JSON, each to lose it. A package that no longer uses

@@ -71,8 +71,20 @@ public final class DockerSwarm implements AutoCloseable {
     return out;
   }
 
-  /** A service as the manager keeps it: the version an update names, and its spec. */
-  public record Service(String id, String name, long version, JsonNode spec) {
+  /**
+   * A service as the manager keeps it: the version an update names, its spec, how many of its tasks
+   * run of how many it wants, and the state of its last update ({@code updating}, {@code
+   * completed}, {@code rollback_completed}, ... with the manager's message; empty when none).
+   */
+  public record Service(
+      String id,
+      String name,
+      long version,
+      JsonNode spec,
+      long runningTasks,
+      long desiredTasks,
+      String updateState,
+      String updateMessage) {
     public Map<String, String> labels() {
       return DockerApi.labels(spec.path("Labels"));
     }
@@ -83,7 +95,7 @@ public final class DockerSwarm implements AutoCloseable {
     List<Service> out = new ArrayList<>();
     for (JsonNode s :
         api.json(
-            HttpRequest.get("/services?filters=" + DockerApi.labelFilter(labels)),
+            HttpRequest.get("/services?status=true&filters=" + DockerApi.labelFilter(labels)),
             "list services")) {
       out.add(service(s));
     }
@@ -107,7 +119,11 @@ public final class DockerSwarm implements AutoCloseable {
         s.path("ID").asText(),
         s.path("Spec").path("Name").asText(),
         s.path("Version").path("Index").asLong(),
-        s.path("Spec"));
+        s.path("Spec"),
+        s.path("ServiceStatus").path("RunningTasks").asLong(),
+        s.path("ServiceStatus").path("DesiredTasks").asLong(),
+        s.path("UpdateStatus").path("State").asText(""),
+        s.path("UpdateStatus").path("Message").asText(""));
   }
 
   /** Creates a service of {@code spec}; its id. */

@@ -178,6 +178,24 @@ public final class SwarmSpecs {
     return spec;
   }
 
+  /**
+   * {@code spec} as the manager keeps it, with its networks named again ({@code networkIds}: name
+   * to id) where the manager put their ids, for comparing with a spec made here. Changes {@code
+   * spec} and returns it.
+   */
+  public static ObjectNode namedNetworks(ObjectNode spec, Map<String, String> networkIds) {
+    for (com.fasterxml.jackson.databind.JsonNode n : spec.path("TaskTemplate").path("Networks")) {
+      String target = n.path("Target").asText();
+      networkIds.forEach(
+          (name, id) -> {
+            if (id.equals(target)) {
+              ((ObjectNode) n).put("Target", name);
+            }
+          });
+    }
+    return spec;
+  }
+
   private static ObjectNode healthcheck(Healthcheck h) {
     ObjectNode o = JSON.objectNode();
     if (h.disable()) {

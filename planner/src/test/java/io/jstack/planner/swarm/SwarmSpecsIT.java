@@ -3,8 +3,6 @@ package io.jstack.planner.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.compose.ComposeLoader;
 import io.jstack.compose.Project;
 import io.jstack.compose.ProjectOptions;
@@ -114,18 +112,8 @@ class SwarmSpecsIT {
 
   /** The manager's spec of {@code name}, its networks named instead of numbered. */
   private static JsonNode readBack(DockerSwarm swarm, String name) {
-    ObjectNode spec = swarm.service(name).orElseThrow().spec().deepCopy();
-    Map<String, String> networks = swarm.networks(Map.of());
-    for (JsonNode n : (ArrayNode) spec.path("TaskTemplate").path("Networks")) {
-      String id = n.path("Target").asText();
-      networks.forEach(
-          (netName, netId) -> {
-            if (netId.equals(id)) {
-              ((ObjectNode) n).put("Target", netName);
-            }
-          });
-    }
-    return spec;
+    return SwarmSpecs.namedNetworks(
+        swarm.service(name).orElseThrow().spec().deepCopy(), swarm.networks(Map.of()));
   }
 
   private static void awaitGone(DockerSwarm swarm) throws InterruptedException {

@@ -1,0 +1,97 @@
+package io.jstack.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jstack.cli.JstackRunner;
+import io.jstack.engine.testing.NothingLeft;
+import io.jstack.engine.testing.swarm.SwarmRig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jstack --engine swarm} on the real two-node swarm: {@code up --wait} converges the stack,
+ * {@code ps} lists its services, {@code docker stack ps} sees it, an unchanged {@code up} has
+ * nothing to do, {@code up --dry-run} shows the one service a change updates and why, and {@code
+ * down} removes it. Other verbs say what {@code --engine swarm} runs.
+ */
+class SwarmIT {
+  static final String IMAGE = "jstack-examples/busybox:latest";
+
+  static String compose(String level) {
+    return """
+        services:
+          web:
+            image: jstack-examples/busybox:latest
+            command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+            environment: {LEVEL: "%s"}
+            ports: [{target: 8080, published: 18082, mode: host}]
+            deploy: {mode: global, endpoint_mode: dnsrr}
+          worker:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            init: true
+            depends_on: [web]
+            deploy: {replicas: 2, endpoint_mode: dnsrr}
+        """
+        .formatted(level);
+  }
+
+  @TempDir Path dir;
+  @RegisterExtension final NothingLeft nothingLeft = NothingLeft.under(() -> dir);
+
+  @Test
+  void upPsDownOfAStack() throws Exception {
+    Docker.requireExampleImage();
+    Path file = dir.resolve("compose.yaml");
+    Files.writeString(file, compose("1"));
+    SwarmRig rig = SwarmRig.start(List.of(IMAGE));
+    try {
+      JstackRunner jstack =
+          new JstackRunner(
+              Map.of("DOCKER_HOST", rig.manager().dockerHost(), "HOME", dir.toString()));
+      String[] base = {"--engine", "swarm", "-p", "crew", "-f", file.toString()};
+
+      JstackRunner.Run up = jstack.run(base, "up", "--wait");
+      assertThat(up.code()).as(up.err()).isZero();
+      assertThat(up.out())
+          .contains(
+              " create network crew_default (no network)",
+              " create service crew_web (no service)",
+              " create service crew_worker (no service)",
+              "stack crew converged");
+      assertThat(up.err()).contains("depends_on is not kept by Swarm");
+
+      JstackRunner.Run ps = jstack.run(base, "ps");
+      assertThat(ps.out())
+          .contains("crew_web", "global", "*:18082->8080/tcp")
+          .containsPattern("crew_worker +replicated +2/2");
+      assertThat(SwarmRig.must(rig.manager(), "stack", "ps", "crew", "--format", "{{.Name}}"))
+          .contains("crew_worker.1", "crew_worker.2");
+
+      assertThat(jstack.run(base, "up").out()).contains("nothing to do");
+      Files.writeString(file, compose("2"));
+      JstackRunner.Run dry = jstack.run(base, "up", "--dry-run");
+      assertThat(dry.out().strip())
+          .isEqualTo("1. update service crew_web (spec changed: TaskTemplate.ContainerSpec.Env)");
+
+      JstackRunner.Run logs = jstack.run(base, "logs");
+      assertThat(logs.code()).isEqualTo(1);
+      assertThat(logs.err()).contains("--engine swarm runs up, down and ps");
+
+      JstackRunner.Run down = jstack.run(base, "down");
+      assertThat(down.code()).as(down.err()).isZero();
+      assertThat(down.out())
+          .contains(" remove service crew_web (down)", " remove network crew_default (down)");
+      assertThat(down.err()).contains("named volumes stay on the nodes");
+      assertThat(jstack.run(base, "ps").out().strip())
+          .isEqualTo("NAME   MODE   REPLICAS   IMAGE   PORTS");
+    } finally {
+      rig.close();
+    }
+  }
+}

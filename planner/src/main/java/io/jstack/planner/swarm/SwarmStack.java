@@ -1,0 +1,562 @@
+package io.jstack.planner.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.compose.FileObject;
+import io.jstack.compose.FileReference;
+import io.jstack.compose.Network;
+import io.jstack.compose.Project;
+import io.jstack.compose.Service;
+import io.jstack.compose.VolumeMount;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.docker.DockerSwarm;
+import io.jstack.planner.ServiceGraph;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * A Compose project as a stack on a Docker Swarm, reconciled: the desired services, overlay
+ * networks, configs and secrets are compared with what the manager has under the stack's label
+ * ({@link SwarmSpecs#NAMESPACE}, as {@code docker stack} marks them, so each sees the other's), and
+ * the difference is a plan whose every step says why. A service is updated only when its spec
+ * changed (a hash of the spec jstack made rides on it as a label); configs and secrets are named by
+ * a hash of their content, so a changed file rolls out as a new object and the old one goes once no
+ * service uses it. Named volumes are the nodes' and are never removed here.
+ */
+public final class SwarmStack {
+  /** The label that keeps the hash of the spec jstack made of a service. */
+  public static final String SPEC_HASH = "io.jstack.swarm.spec-hash";
+
+  /** The label that names the Compose key a config or secret object was made for. */
+  public static final String KEY = "io.jstack.swarm.key";
+
+  private static final String CONFIGS = "configs";
+  private static final String SECRETS = "secrets";
+
+  private final DockerSwarm swarm;
+  private final Project project;
+
+  public SwarmStack(DockerSwarm swarm, Project project) {
+    this.swarm = swarm;
+    this.project = project;
+  }
+
+  /** One step: what it does to what, why, and the work itself. */
+  public record Step(String verb, String target, String reason, Work work) {
+    /** {@code create service shop_web}. */
+    public String describe() {
+      return verb + " " + target;
+    }
+  }
+
+  /** The work of a step, against the swarm. */
+  @FunctionalInterface
+  public interface Work {
+    void run(DockerSwarm swarm, Map<String, String> ids) throws IOException, InterruptedException;
+  }
+
+  /** What to do, in order, and what the user should know that no step says. */
+  public record Plan(List<Step> steps, List<String> warnings) {
+    public boolean isEmpty() {
+      return steps.isEmpty();
+    }
+  }
+
+  private Map<String, String> stackLabel() {
+    return Map.of(SwarmSpecs.NAMESPACE, project.name());
+  }
+
+  /**
+   * The plan that brings the swarm to the project: networks, then configs and secrets, then
+   * services in dependency order, then the configs and secrets no service uses any more; services
+   * of the stack the project no longer has are removed with {@code removeOrphans}, else named in a
+   * warning.
+   *
+   * @throws IllegalArgumentException when a service has no Swarm form (see {@link SwarmSpecs})
+   */
+  public Plan up(boolean removeOrphans) {
+    List<Step> steps = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    String ns = project.name();
+
+    // Networks: every overlay network a service uses, attachable, labelled for the stack.
+    Map<String, String> networkIds = swarm.networks(Map.of());
+    Set<String> haveNetworks = networkIds.keySet();
+    for (String net : usedNetworks()) {
+      Network n = project.networks().get(net);
+      String name = n != null ? n.name() : ns + "_default";
+      if (n != null && n.external()) {
+        if (!haveNetworks.contains(name)) {
+          throw new EngineException(
+              "network "
+                  + name
+                  + " is external but the swarm has none of that name: create it (docker network create --driver overlay --attachable "
+                  + name
+                  + ")");
+        }
+        continue;
+      }
+      if (!haveNetworks.contains(name)) {
+        Map<String, String> labels = new TreeMap<>(n == null ? Map.of() : n.labels());
+        labels.putAll(stackLabel());
+        steps.add(
+            new Step(
+                "create network",
+                name,
+                "no network",
+                (s, ids) -> s.createOverlayNetwork(name, labels)));
+      }
+    }
+
+    // Configs and secrets, named by their content.
+    Map<String, SwarmSpecs.Stored> configs = new LinkedHashMap<>();
+    Map<String, SwarmSpecs.Stored> secrets = new LinkedHashMap<>();
+    Set<String> keptNames = new LinkedHashSet<>();
+    for (String kind : List.of(CONFIGS, SECRETS)) {
+      Map<String, FileObject> defined =
+          kind.equals(CONFIGS) ? project.configs() : project.secrets();
+      Map<String, SwarmSpecs.Stored> into = kind.equals(CONFIGS) ? configs : secrets;
+      Map<String, String> have = new TreeMap<>();
+      for (DockerSwarm.Stored st : swarm.stored(kind, Map.of())) {
+        have.put(st.name(), st.id());
+      }
+      for (String key : used(kind)) {
+        FileObject fo = defined.get(key);
+        if (fo == null) {
+          throw new IllegalArgumentException(
+              (kind.equals(CONFIGS) ? "config " : "secret ")
+                  + key
+                  + " is used but not defined in the project");
+        }
+        if (fo.external()) {
+          String id = have.get(fo.name());
+          if (id == null) {
+            throw new EngineException(
+                (kind.equals(CONFIGS) ? "config " : "secret ")
+                    + fo.name()
+                    + " is external but the swarm has none of that name: create it (docker "
+                    + kind.substring(0, kind.length() - 1)
+                    + " create "
+                    + fo.name()
+                    + " FILE)");
+          }
+          into.put(key, new SwarmSpecs.Stored(fo.name(), id));
+          continue;
+        }
+        byte[] data = content(kind, key, fo);
+        String name = fo.name() + "-" + hash(data).substring(0, 10);
+        keptNames.add(name);
+        String id = have.get(name);
+        into.put(key, new SwarmSpecs.Stored(name, id == null ? "" : id));
+        if (id == null) {
+          Map<String, String> labels = new TreeMap<>(fo.labels());
+          labels.putAll(stackLabel());
+          labels.put(KEY, key);
+          String what = kind.substring(0, kind.length() - 1);
+          steps.add(
+              new Step(
+                  "create " + what,
+                  name,
+                  have.keySet().stream().anyMatch(n -> n.startsWith(fo.name() + "-"))
+                      ? "content changed"
+                      : "no " + what,
+                  (s, ids) -> ids.put(what + ":" + key, s.createStored(kind, name, data, labels))));
+        }
+      }
+    }
+
+    // Services, in dependency order for their first creation.
+    Map<String, DockerSwarm.Service> have = new TreeMap<>();
+    for (DockerSwarm.Service s : swarm.services(stackLabel())) {
+      have.put(s.name(), s);
+    }
+    boolean dependsOn = false;
+    for (String name : ServiceGraph.of(project).order()) {
+      Service s = java.util.Objects.requireNonNull(project.services().get(name), name);
+      dependsOn |= !s.dependsOn().isEmpty();
+      for (VolumeMount v : s.volumes()) {
+        if (v.type().equals("bind")) {
+          warnings.add(
+              "service "
+                  + name
+                  + " binds "
+                  + v.source()
+                  + ": on a swarm that path must exist on every node the service may run on");
+        }
+      }
+      ObjectNode spec = SwarmSpecs.service(project, s, configs, secrets);
+      String specHash = hash(withoutIds(spec).toString().getBytes(StandardCharsets.UTF_8));
+      ((ObjectNode) spec.get("Labels")).put(SPEC_HASH, specHash);
+      String full = spec.path("Name").asText();
+      DockerSwarm.Service current = have.remove(full);
+      if (current == null) {
+        steps.add(
+            new Step(
+                "create service",
+                full,
+                "no service",
+                (sw, ids) -> sw.createService(withIds(spec, ids))));
+      } else {
+        String old = current.labels().get(SPEC_HASH);
+        if (!specHash.equals(old)) {
+          String why =
+              old == null
+                  ? "made without jstack (no spec hash)"
+                  : "spec changed: "
+                      + String.join(
+                          ", ",
+                          changes(
+                              withoutIds(spec),
+                              SwarmSpecs.namedNetworks(withoutIds(current.spec()), networkIds)));
+          steps.add(
+              new Step(
+                  "update service",
+                  full,
+                  why,
+                  (sw, ids) ->
+                      sw.updateService(current.id(), current.version(), withIds(spec, ids))));
+        }
+      }
+    }
+    if (dependsOn) {
+      warnings.add(
+          "depends_on is not kept by Swarm: services start in any order (jstack created them in"
+              + " dependency order); make each one wait for what it needs");
+    }
+    for (DockerSwarm.Service orphan : have.values()) {
+      if (removeOrphans) {
+        steps.add(
+            new Step(
+                "remove service",
+                orphan.name(),
+                "not in the project (--remove-orphans)",
+                (sw, ids) -> sw.removeService(orphan.id())));
+      } else {
+        warnings.add(
+            "service "
+                + orphan.name()
+                + " of stack "
+                + project.name()
+                + " is not in the project: remove it with up --remove-orphans");
+      }
+    }
+
+    // Configs and secrets of the stack that nothing desired names any more.
+    for (String kind : List.of(CONFIGS, SECRETS)) {
+      for (DockerSwarm.Stored st : swarm.stored(kind, stackLabel())) {
+        if (st.labels().containsKey(KEY) && !keptNames.contains(st.name())) {
+          steps.add(removal(kind, st, "replaced or no longer used"));
+        }
+      }
+    }
+    return new Plan(steps, warnings);
+  }
+
+  /**
+   * The plan that removes the stack: its services, then its networks, configs and secrets; named
+   * volumes stay on the nodes, as with {@code docker stack rm}.
+   */
+  public Plan down() {
+    List<Step> steps = new ArrayList<>();
+    for (DockerSwarm.Service s : swarm.services(stackLabel())) {
+      steps.add(
+          new Step("remove service", s.name(), "down", (sw, ids) -> sw.removeService(s.id())));
+    }
+    for (Map.Entry<String, String> n : swarm.networks(stackLabel()).entrySet()) {
+      steps.add(
+          new Step(
+              "remove network",
+              n.getKey(),
+              "down",
+              (sw, ids) -> {
+                retryWhileInUse(() -> sw.removeNetwork(n.getValue()));
+                awaitNetworkGone(sw, n.getKey());
+              }));
+    }
+    for (String kind : List.of(CONFIGS, SECRETS)) {
+      for (DockerSwarm.Stored st : swarm.stored(kind, stackLabel())) {
+        steps.add(removal(kind, st, "down"));
+      }
+    }
+    return new Plan(
+        steps,
+        List.of(
+            "named volumes stay on the nodes, as with docker stack rm: remove them with docker"
+                + " volume rm on each node"));
+  }
+
+  /** The step that removes config or secret {@code st} ({@code kind}) once no service uses it. */
+  private static Step removal(String kind, DockerSwarm.Stored st, String reason) {
+    return new Step(
+        "remove " + kind.substring(0, kind.length() - 1),
+        st.name(),
+        reason,
+        (sw, ids) -> removeWhenUnused(sw, kind, st.id()));
+  }
+
+  /** Runs {@code plan}'s steps in order, telling {@code progress} each as it is done. */
+  public void apply(Plan plan, Consumer<String> progress) throws IOException, InterruptedException {
+    Map<String, String> ids = new TreeMap<>();
+    for (Step s : plan.steps()) {
+      s.work().run(swarm, ids);
+      progress.accept(s.describe() + " (" + s.reason() + ")");
+    }
+  }
+
+  /**
+   * Waits until every service of the stack runs as many tasks as it wants, and no update is under
+   * way.
+   *
+   * @throws EngineException naming each service that did not converge and its last task's error, or
+   *     an update the manager rolled back
+   */
+  public void awaitConverged(Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      List<String> pending = new ArrayList<>();
+      for (DockerSwarm.Service s : swarm.services(stackLabel())) {
+        if (s.updateState().startsWith("rollback")) {
+          if (s.updateState().equals("rollback_completed")) {
+            throw new EngineException(
+                "the update of service " + s.name() + " was rolled back: " + s.updateMessage());
+          }
+          pending.add(s.name() + " (rolling back)");
+        } else if (s.updateState().equals("updating")
+            || s.runningTasks() < s.desiredTasks()
+            || s.desiredTasks() == 0 && !isJob(s)) {
+          pending.add(
+              s.name()
+                  + " ("
+                  + s.runningTasks()
+                  + "/"
+                  + s.desiredTasks()
+                  + " running"
+                  + lastError(s)
+                  + ")");
+        }
+      }
+      if (pending.isEmpty()) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new EngineException(
+            "the stack did not converge within "
+                + timeout.toSeconds()
+                + " s: "
+                + String.join("; ", pending));
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private static boolean isJob(DockerSwarm.Service s) {
+    JsonNode mode = s.spec().path("Mode");
+    return mode.has("ReplicatedJob") || mode.has("GlobalJob");
+  }
+
+  private String lastError(DockerSwarm.Service s) {
+    for (DockerSwarm.Task t : swarm.tasks(s.id())) {
+      if (!t.error().isEmpty() && t.desired().equals("running")) {
+        return "; task " + t.id().substring(0, Math.min(12, t.id().length())) + ": " + t.error();
+      }
+    }
+    return "";
+  }
+
+  private Set<String> usedNetworks() {
+    Set<String> out = new LinkedHashSet<>();
+    for (Service s : project.services().values()) {
+      if (s.networks().isEmpty()) {
+        out.add("default");
+      } else {
+        out.addAll(s.networks().keySet());
+      }
+    }
+    return out;
+  }
+
+  private Set<String> used(String kind) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Service s : project.services().values()) {
+      for (FileReference r : kind.equals(CONFIGS) ? s.configs() : s.secrets()) {
+        out.add(r.source());
+      }
+    }
+    return out;
+  }
+
+  private static byte[] content(String kind, String key, FileObject fo) {
+    try {
+      if (fo.file() != null) {
+        return Files.readAllBytes(Path.of(fo.file()));
+      }
+      if (fo.content() != null) {
+        return fo.content().getBytes(StandardCharsets.UTF_8);
+      }
+      if (fo.environment() != null) {
+        String v = System.getenv(fo.environment());
+        if (v == null) {
+          throw new IllegalArgumentException(
+              kind.substring(0, kind.length() - 1)
+                  + " "
+                  + key
+                  + ": the variable "
+                  + fo.environment()
+                  + " is not set");
+        }
+        return v.getBytes(StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          kind.substring(0, kind.length() - 1)
+              + " "
+              + key
+              + ": cannot read "
+              + fo.file()
+              + ": "
+              + e.getMessage());
+    }
+    throw new IllegalArgumentException(
+        kind.substring(0, kind.length() - 1) + " " + key + " has no file, content or environment");
+  }
+
+  /** {@code spec} without the ids of configs and secrets (which the swarm gives at create). */
+  private static ObjectNode withoutIds(JsonNode spec) {
+    ObjectNode copy = (ObjectNode) spec.deepCopy();
+    JsonNode c = copy.path("TaskTemplate").path("ContainerSpec");
+    for (String list : List.of("Configs", "Secrets")) {
+      for (JsonNode ref : c.path(list)) {
+        ((ObjectNode) ref).remove(List.of("ConfigID", "SecretID"));
+      }
+    }
+    ((ObjectNode) copy.get("Labels")).remove(SPEC_HASH);
+    return copy;
+  }
+
+  /** {@code spec} with the ids of configs and secrets made in this run filled in. */
+  private ObjectNode withIds(ObjectNode spec, Map<String, String> made) {
+    ObjectNode copy = spec.deepCopy();
+    JsonNode c = copy.path("TaskTemplate").path("ContainerSpec");
+    fill(c.path("Configs"), "ConfigID", "ConfigName", "config", made, project.configs());
+    fill(c.path("Secrets"), "SecretID", "SecretName", "secret", made, project.secrets());
+    return copy;
+  }
+
+  private static void fill(
+      JsonNode refs,
+      String idField,
+      String nameField,
+      String what,
+      Map<String, String> made,
+      Map<String, FileObject> defined) {
+    for (JsonNode ref : refs) {
+      if (!ref.path(idField).asText().isEmpty()) {
+        continue;
+      }
+      String name = ref.path(nameField).asText();
+      for (String key : defined.keySet()) {
+        String id = made.get(what + ":" + key);
+        if (id != null && name.startsWith(defined.get(key).name() + "-")) {
+          ((ObjectNode) ref).put(idField, id);
+        }
+      }
+    }
+  }
+
+  /** The first-level sections where {@code desired} and {@code current} differ, as paths. */
+  static List<String> changes(JsonNode desired, JsonNode current) {
+    List<String> out = new ArrayList<>();
+    diff("", desired, current, out);
+    return out.isEmpty()
+        ? List.of("fields the manager keeps differently")
+        : out.subList(0, Math.min(out.size(), 4));
+  }
+
+  private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
+    if (a.isObject()) {
+      a.fieldNames()
+          .forEachRemaining(
+              f -> {
+                JsonNode bv = b.path(f);
+                String p = path.isEmpty() ? f : path + "." + f;
+                if (!a.get(f).equals(bv)) {
+                  if (a.get(f).isObject() && bv.isObject() && !p.endsWith("Labels")) {
+                    diff(p, a.get(f), bv, out);
+                  } else {
+                    out.add(p);
+                  }
+                }
+              });
+      return;
+    }
+    if (!a.equals(b)) {
+      out.add(path);
+    }
+  }
+
+  /**
+   * Waits until the manager no longer lists network {@code name}: it accepts the removal at once,
+   * and lets the network go once the tasks of the removed services have left it.
+   */
+  private static void awaitNetworkGone(DockerSwarm sw, String name) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (sw.networks(Map.of()).containsKey(name)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new EngineException(
+            "network "
+                + name
+                + " is still there 60 s after its removal: see docker network inspect "
+                + name);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static void removeWhenUnused(DockerSwarm sw, String kind, String id)
+      throws InterruptedException {
+    retryWhileInUse(() -> sw.removeStored(kind, id));
+  }
+
+  /** Runs {@code removal}, again while the manager says what it removes is still in use. */
+  private static void retryWhileInUse(Runnable removal) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (true) {
+      try {
+        removal.run();
+        return;
+      } catch (EngineException.NotFound gone) {
+        return;
+      } catch (EngineException inUse) {
+        String m = String.valueOf(inUse.getMessage());
+        if (!(m.contains("in use") || m.contains("has active endpoints"))
+            || Instant.now().isAfter(deadline)) {
+          throw inUse;
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  private static String hash(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
