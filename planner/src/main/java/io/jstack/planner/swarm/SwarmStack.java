@@ -64,7 +64,10 @@ public final class SwarmStack {
     }
   }
 
-  /** The work of a step, against the swarm. */
+  /**
+   * The work of a step, against the swarm; {@code ids} holds the configs and secrets made earlier
+   * in the same run, by name, for the services that refer to them.
+   */
   @FunctionalInterface
   public interface Work {
     void run(DockerSwarm swarm, Map<String, String> ids) throws IOException, InterruptedException;
@@ -175,7 +178,7 @@ public final class SwarmStack {
                   have.keySet().stream().anyMatch(n -> n.startsWith(fo.name() + "-"))
                       ? "content changed"
                       : "no " + what,
-                  (s, ids) -> ids.put(what + ":" + key, s.createStored(kind, name, data, labels))));
+                  (s, ids) -> ids.put(name, s.createStored(kind, name, data, labels))));
         }
       }
     }
@@ -448,34 +451,25 @@ public final class SwarmStack {
     return copy;
   }
 
-  /** {@code spec} with the ids of configs and secrets made in this run filled in. */
-  private ObjectNode withIds(ObjectNode spec, Map<String, String> made) {
+  /**
+   * {@code spec} with the ids of the configs and secrets made in this run ({@code made}: name to
+   * id) filled in where they were not known when it was planned.
+   */
+  private static ObjectNode withIds(ObjectNode spec, Map<String, String> made) {
     ObjectNode copy = spec.deepCopy();
     JsonNode c = copy.path("TaskTemplate").path("ContainerSpec");
-    fill(c.path("Configs"), "ConfigID", "ConfigName", "config", made, project.configs());
-    fill(c.path("Secrets"), "SecretID", "SecretName", "secret", made, project.secrets());
-    return copy;
-  }
-
-  private static void fill(
-      JsonNode refs,
-      String idField,
-      String nameField,
-      String what,
-      Map<String, String> made,
-      Map<String, FileObject> defined) {
-    for (JsonNode ref : refs) {
-      if (!ref.path(idField).asText().isEmpty()) {
-        continue;
-      }
-      String name = ref.path(nameField).asText();
-      for (String key : defined.keySet()) {
-        String id = made.get(what + ":" + key);
-        if (id != null && name.startsWith(defined.get(key).name() + "-")) {
-          ((ObjectNode) ref).put(idField, id);
+    for (String[] f :
+        new String[][] {
+          {"Configs", "ConfigID", "ConfigName"}, {"Secrets", "SecretID", "SecretName"}
+        }) {
+      for (JsonNode ref : c.path(f[0])) {
+        String id = made.get(ref.path(f[2]).asText());
+        if (ref.path(f[1]).asText().isEmpty() && id != null) {
+          ((ObjectNode) ref).put(f[1], id);
         }
       }
     }
+    return copy;
   }
 
   /** The first-level sections where {@code desired} and {@code current} differ, as paths. */
