@@ -153,7 +153,7 @@ public final class SwarmStack {
                 (kind.equals(CONFIGS) ? "config " : "secret ")
                     + fo.name()
                     + " is external but the swarm has none of that name: create it (docker "
-                    + kind.substring(0, kind.length() - 1)
+                    + singular(kind)
                     + " create "
                     + fo.name()
                     + " FILE)");
@@ -170,7 +170,7 @@ public final class SwarmStack {
           Map<String, String> labels = new TreeMap<>(fo.labels());
           labels.putAll(stackLabel());
           labels.put(KEY, key);
-          String what = kind.substring(0, kind.length() - 1);
+          String what = singular(kind);
           steps.add(
               new Step(
                   "create " + what,
@@ -306,7 +306,7 @@ public final class SwarmStack {
   /** The step that removes config or secret {@code st} ({@code kind}) once no service uses it. */
   private static Step removal(String kind, DockerSwarm.Stored st, String reason) {
     return new Step(
-        "remove " + kind.substring(0, kind.length() - 1),
+        "remove " + singular(kind),
         st.name(),
         reason,
         (sw, ids) -> removeWhenUnused(sw, kind, st.id()));
@@ -403,6 +403,11 @@ public final class SwarmStack {
     return out;
   }
 
+  /** {@code config} for configs, {@code secret} for secrets. */
+  private static String singular(String kind) {
+    return kind.substring(0, kind.length() - 1);
+  }
+
   private static byte[] content(String kind, String key, FileObject fo) {
     try {
       if (fo.file() != null) {
@@ -415,27 +420,16 @@ public final class SwarmStack {
         String v = System.getenv(fo.environment());
         if (v == null) {
           throw new IllegalArgumentException(
-              kind.substring(0, kind.length() - 1)
-                  + " "
-                  + key
-                  + ": the variable "
-                  + fo.environment()
-                  + " is not set");
+              singular(kind) + " " + key + ": the variable " + fo.environment() + " is not set");
         }
         return v.getBytes(StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          kind.substring(0, kind.length() - 1)
-              + " "
-              + key
-              + ": cannot read "
-              + fo.file()
-              + ": "
-              + e.getMessage());
+          singular(kind) + " " + key + ": cannot read " + fo.file() + ": " + e.getMessage());
     }
     throw new IllegalArgumentException(
-        kind.substring(0, kind.length() - 1) + " " + key + " has no file, content or environment");
+        singular(kind) + " " + key + " has no file, content or environment");
   }
 
   /** {@code spec} without the ids of configs and secrets (which the swarm gives at create). */

@@ -132,8 +132,8 @@ public final class LocalRegistry implements AutoCloseable {
     }
   }
 
-  /** Deletes a tree without following symbolic links. */
-  private static void removeTree(Path root) throws IOException {
+  /** Deletes a tree without following symbolic links (test directories of every kind). */
+  public static void removeTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -299,7 +299,7 @@ public final class SwarmRig implements AutoCloseable {
     }
     quietly(failures, "ip", "link", "del", veth("a"));
     try {
-      removeTree(dir);
+      io.jstack.engine.testing.image.LocalRegistry.removeTree(dir);
     } catch (IOException e) {
       failures.add("directory " + dir + ": " + e.getMessage());
     }
@@ -374,17 +374,6 @@ public final class SwarmRig implements AutoCloseable {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void removeTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
