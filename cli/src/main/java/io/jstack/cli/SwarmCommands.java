@@ -52,7 +52,7 @@ final class SwarmCommands {
       }
       apply(stack, plan, out);
       if (waitReady) {
-        stack.awaitConverged(waitTimeout);
+        stack.awaitConverged(plan, waitTimeout);
         out.println("stack " + loaded.project().name() + " converged");
       }
       return Jstack.EXIT_OK;

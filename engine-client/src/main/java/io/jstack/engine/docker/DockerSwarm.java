@@ -158,6 +158,7 @@ public final class DockerSwarm implements AutoCloseable {
    * @param state where it is ({@code running}, {@code failed}, ...)
    * @param desired where the manager wants it ({@code running}, {@code shutdown})
    * @param error why it failed, or empty
+   * @param spec the task template of its service when the task was made
    */
   public record Task(
       String id,
@@ -168,17 +169,35 @@ public final class DockerSwarm implements AutoCloseable {
       String desired,
       String error,
       @Nullable String containerId,
-      @Nullable Instant since) {}
+      @Nullable Instant since,
+      JsonNode spec) {}
 
   /** The tasks of service {@code serviceId}, every state. */
   public List<Task> tasks(String serviceId) {
     ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     f.putArray("service").add(serviceId);
+    return tasks(f, "list the tasks of service " + serviceId);
+  }
+
+  /**
+   * The tasks of the services {@code serviceIds} that the manager wants running, in one request
+   * (none for no services).
+   */
+  public List<Task> tasksWantedRunning(java.util.Collection<String> serviceIds) {
+    if (serviceIds.isEmpty()) {
+      return List.of();
+    }
+    ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    serviceIds.forEach(f.putArray("service")::add);
+    f.putArray("desired-state").add("running");
+    return tasks(f, "list the running tasks of " + serviceIds.size() + " services");
+  }
+
+  private List<Task> tasks(ObjectNode filters, String what) {
     List<Task> out = new ArrayList<>();
     for (JsonNode t :
         api.json(
-            HttpRequest.get("/tasks?filters=" + DockerApi.encode(JsonTrees.text(f))),
-            "list the tasks of service " + serviceId)) {
+            HttpRequest.get("/tasks?filters=" + DockerApi.encode(JsonTrees.text(filters))), what)) {
       JsonNode status = t.path("Status");
       String container = status.path("ContainerStatus").path("ContainerID").asText("");
       String ts = status.path("Timestamp").asText("");
@@ -192,7 +211,8 @@ public final class DockerSwarm implements AutoCloseable {
               t.path("DesiredState").asText(),
               status.path("Err").asText(""),
               container.isEmpty() ? null : container,
-              ts.isEmpty() ? null : DockerApi.instant(ts)));
+              ts.isEmpty() ? null : DockerApi.instant(ts),
+              t.path("Spec")));
     }
     return out;
   }

@@ -323,34 +323,61 @@ public final class SwarmStack {
 
   /**
    * Waits until every service of the stack runs as many tasks as it wants, and no update is under
-   * way.
+   * way; a rollback the manager made of an update in {@code applied} fails the wait, one of an
+   * earlier run does not.
    *
    * @throws EngineException naming each service that did not converge and its last task's error, or
-   *     an update the manager rolled back
+   *     an update of {@code applied} that the manager rolled back, with the failed task's error
    */
-  public void awaitConverged(Duration timeout) throws InterruptedException {
+  public void awaitConverged(Plan applied, Duration timeout) throws InterruptedException {
+    Set<String> updated = new LinkedHashSet<>();
+    for (Step s : applied.steps()) {
+      if (s.verb().equals("update service")) {
+        updated.add(s.target());
+      }
+    }
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
       List<String> pending = new ArrayList<>();
-      for (DockerSwarm.Service s : swarm.services(stackLabel())) {
-        if (s.updateState().startsWith("rollback")) {
-          if (s.updateState().equals("rollback_completed")) {
-            throw new EngineException(
-                "the update of service " + s.name() + " was rolled back: " + s.updateMessage());
-          }
+      List<DockerSwarm.Service> services = swarm.services(stackLabel());
+      Map<String, List<DockerSwarm.Task>> wanted = new TreeMap<>();
+      for (DockerSwarm.Task t :
+          swarm.tasksWantedRunning(services.stream().map(DockerSwarm.Service::id).toList())) {
+        wanted.computeIfAbsent(t.serviceId(), k -> new ArrayList<>()).add(t);
+      }
+      for (DockerSwarm.Service s : services) {
+        boolean rolledBack = s.updateState().equals("rollback_completed");
+        if (rolledBack && updated.contains(s.name())) {
+          throw new EngineException(
+              "the update of service "
+                  + s.name()
+                  + " was rolled back: "
+                  + s.updateMessage()
+                  + failedTask(s)
+                  + "; its previous spec runs again: fix the change and run up again");
+        }
+        if (s.updateState().startsWith("rollback") && !rolledBack) {
           pending.add(s.name() + " (rolling back)");
-        } else if (s.updateState().equals("updating")
-            || s.runningTasks() < s.desiredTasks()
-            || s.desiredTasks() == 0 && !isJob(s)) {
-          pending.add(
-              s.name()
-                  + " ("
-                  + s.runningTasks()
-                  + "/"
-                  + s.desiredTasks()
-                  + " running"
-                  + lastError(s)
-                  + ")");
+        } else if (!isJob(s)) {
+          List<DockerSwarm.Task> tasks = wanted.getOrDefault(s.id(), List.of());
+          long current = tasks.stream().filter(t -> isCurrent(t, s)).count();
+          if (s.updateState().equals("updating")
+              || s.desiredTasks() == 0
+              || current < s.desiredTasks()
+              || current < tasks.size()) {
+            pending.add(
+                s.name()
+                    + " ("
+                    + current
+                    + "/"
+                    + s.desiredTasks()
+                    + " running"
+                    + (current < tasks.size()
+                        ? ", " + (tasks.size() - current) + " to replace"
+                        : "")
+                    + lastError(tasks)
+                    + ")");
+          }
         }
       }
       if (pending.isEmpty()) {
@@ -367,14 +394,47 @@ public final class SwarmStack {
     }
   }
 
+  /**
+   * Whether {@code t} runs {@code s}'s current spec: the manager answers an update at once but
+   * replaces tasks later, so the service's counters alone would call an update done before it
+   * began.
+   */
+  private static boolean isCurrent(DockerSwarm.Task t, DockerSwarm.Service s) {
+    // The manager fills in the service's Runtime ("container") but not its tasks'.
+    ObjectNode template = s.spec().path("TaskTemplate").deepCopy();
+    ObjectNode made = t.spec().deepCopy();
+    template.remove("Runtime");
+    made.remove("Runtime");
+    return t.state().equals("running") && made.equals(SAME_VALUE, template);
+  }
+
+  /** {@code "; task ID failed: ERROR"} for the latest of {@code s}'s tasks that failed, or "". */
+  private String failedTask(DockerSwarm.Service s) {
+    DockerSwarm.Task latest = null;
+    for (DockerSwarm.Task t : swarm.tasks(s.id())) {
+      if ((t.state().equals("failed") || t.state().equals("rejected"))
+          && t.since() != null
+          && (latest == null || t.since().isAfter(latest.since()))) {
+        latest = t;
+      }
+    }
+    return latest == null
+        ? ""
+        : "; task "
+            + latest.id().substring(0, Math.min(12, latest.id().length()))
+            + " failed: "
+            + (latest.error().isEmpty() ? latest.state() : latest.error());
+  }
+
   private static boolean isJob(DockerSwarm.Service s) {
     JsonNode mode = s.spec().path("Mode");
     return mode.has("ReplicatedJob") || mode.has("GlobalJob");
   }
 
-  private String lastError(DockerSwarm.Service s) {
-    for (DockerSwarm.Task t : swarm.tasks(s.id())) {
-      if (!t.error().isEmpty() && t.desired().equals("running")) {
+  /** {@code "; task ID: ERROR"} for the first of {@code tasks} that reports an error, or "". */
+  private static String lastError(List<DockerSwarm.Task> tasks) {
+    for (DockerSwarm.Task t : tasks) {
+      if (!t.error().isEmpty()) {
         return "; task " + t.id().substring(0, Math.min(12, t.id().length())) + ": " + t.error();
       }
     }
@@ -475,6 +535,13 @@ public final class SwarmStack {
         : out.subList(0, Math.min(out.size(), 4));
   }
 
+  /** Equal leaves; numbers by value (1 is 1 whether it was read as an int or a long). */
+  private static final java.util.Comparator<JsonNode> SAME_VALUE =
+      (x, y) ->
+          x.isNumber() && y.isNumber()
+              ? x.decimalValue().compareTo(y.decimalValue())
+              : x.equals(y) ? 0 : 1;
+
   private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
     if (a.isObject()) {
       a.fieldNames()
@@ -482,7 +549,7 @@ public final class SwarmStack {
               f -> {
                 JsonNode bv = b.path(f);
                 String p = path.isEmpty() ? f : path + "." + f;
-                if (!a.get(f).equals(bv)) {
+                if (!a.get(f).equals(SAME_VALUE, bv)) {
                   if (a.get(f).isObject() && bv.isObject() && !p.endsWith("Labels")) {
                     diff(p, a.get(f), bv, out);
                   } else {
@@ -492,7 +559,7 @@ public final class SwarmStack {
               });
       return;
     }
-    if (!a.equals(b)) {
+    if (!a.equals(SAME_VALUE, b)) {
       out.add(path);
     }
   }

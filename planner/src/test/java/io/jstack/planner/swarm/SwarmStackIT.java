@@ -47,6 +47,7 @@ class SwarmStackIT {
               replicas: 2
               endpoint_mode: dnsrr
               placement: {preferences: [{spread: node.labels.rig.node}]}
+              update_config: {order: start-first}
           conf:
             image: jstack-examples/busybox:latest
             command: ["sh", "-c", "cat /site.conf /run/secrets/token; exec sleep 3600"]
@@ -86,7 +87,7 @@ class SwarmStackIT {
       List<String> done = new ArrayList<>();
       stack.apply(first, done::add);
       assertThat(done).hasSize(6);
-      stack.awaitConverged(SwarmRig.SETTLE);
+      stack.awaitConverged(first, SwarmRig.SETTLE);
 
       // Listed by docker stack, and reachable by name across the nodes.
       String ps =
@@ -94,6 +95,10 @@ class SwarmStackIT {
               rig.manager(), "stack", "ps", "shop", "--format", "{{.Name}} {{.CurrentState}}");
       assertThat(ps).contains("shop_api.1", "shop_api.2", "shop_conf.1", "shop_web.");
       assertThat(reachableApiHosts(rig, swarm)).hasSize(2);
+      // The global service's host-mode port answers on each node, asked from the other one.
+      String onA = SwarmRig.httpGet(rig.worker(), rig.manager().address(), 18081, "/host.txt");
+      String onB = SwarmRig.httpGet(rig.manager(), rig.worker().address(), 18081, "/host.txt");
+      assertThat(List.of(onA.strip(), onB.strip())).doesNotContain("").doesNotHaveDuplicates();
 
       // Nothing changed: nothing to do.
       SwarmStack.Plan again = new SwarmStack(swarm, TestProjects.load(dir, compose("1"))).up(false);
@@ -108,7 +113,8 @@ class SwarmStackIT {
       assertThat(env.steps().get(0).reason())
           .isEqualTo("spec changed: TaskTemplate.ContainerSpec.Env");
       level2.apply(env, line -> {});
-      level2.awaitConverged(SwarmRig.SETTLE);
+      level2.awaitConverged(env, SwarmRig.SETTLE);
+      assertStartedBeforeTheOldStopped(swarm, "shop_api");
 
       // The config's file changed: a new object, the service moved to it, the old one removed.
       String oldConfig = first.steps().get(1).target();
@@ -123,7 +129,7 @@ class SwarmStackIT {
               "remove config " + oldConfig);
       assertThat(config.steps().get(0).reason()).isEqualTo("content changed");
       v2.apply(config, line -> {});
-      v2.awaitConverged(SwarmRig.SETTLE);
+      v2.awaitConverged(config, SwarmRig.SETTLE);
       assertThat(swarm.stored("configs", Map.of()))
           .extracting(DockerSwarm.Stored::name)
           .containsExactly(config.steps().get(0).target());
@@ -142,6 +148,43 @@ class SwarmStackIT {
     } finally {
       rig.close();
     }
+  }
+
+  /**
+   * For each slot of {@code service} (updated once, with {@code order: start-first}), the new task
+   * was running before the old one was shut down: the manager's task timestamps overlap.
+   */
+  private static void assertStartedBeforeTheOldStopped(DockerSwarm swarm, String service)
+      throws InterruptedException {
+    String id = swarm.service(service).orElseThrow().id();
+    Set<String> ended = Set.of("complete", "shutdown", "failed");
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    Map<Integer, List<DockerSwarm.Task>> bySlot;
+    do {
+      // Converged means the new tasks run; the old ones may still be on their way out.
+      bySlot = new java.util.TreeMap<>();
+      for (DockerSwarm.Task t : swarm.tasks(id)) {
+        bySlot.computeIfAbsent(t.slot(), k -> new ArrayList<>()).add(t);
+      }
+      Thread.sleep(200);
+    } while (bySlot.values().stream()
+            .flatMap(List::stream)
+            .anyMatch(t -> t.desired().equals("shutdown") && !ended.contains(t.state()))
+        && Instant.now().isBefore(deadline));
+    assertThat(bySlot).hasSize(2);
+    bySlot.forEach(
+        (slot, tasks) -> {
+          DockerSwarm.Task running =
+              tasks.stream().filter(t -> t.desired().equals("running")).findFirst().orElseThrow();
+          DockerSwarm.Task old =
+              tasks.stream().filter(t -> t.desired().equals("shutdown")).findFirst().orElseThrow();
+          System.out.printf(
+              "slot %d: new task running at %s, old task %s at %s%n",
+              slot, running.since(), old.state(), old.since());
+          assertThat(running.state()).isEqualTo("running");
+          assertThat(old.state()).isIn(ended);
+          assertThat(running.since()).as("slot " + slot).isBefore(old.since());
+        });
   }
 
   /** The host names of api's tasks that answer web's task on the manager, by the name "api". */
