@@ -249,15 +249,7 @@ public final class SwarmSpecs {
             }
           }
         }
-        default ->
-            throw new IllegalArgumentException(
-                "service "
-                    + s.name()
-                    + ": a "
-                    + v.type()
-                    + " mount at "
-                    + v.target()
-                    + " has no Swarm form; use a volume, a bind or a tmpfs");
+        default -> throw new IllegalArgumentException(SwarmFeatures.unconvertedMount(s.name(), v));
       }
       m.put("Target", v.target());
       if (v.readOnly()) {

@@ -7,7 +7,6 @@ import io.jstack.compose.FileReference;
 import io.jstack.compose.Network;
 import io.jstack.compose.Project;
 import io.jstack.compose.Service;
-import io.jstack.compose.VolumeMount;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.docker.DockerSwarm;
 import io.jstack.planner.ServiceGraph;
@@ -90,11 +89,17 @@ public final class SwarmStack {
    * of the stack the project no longer has are removed with {@code removeOrphans}, else named in a
    * warning.
    *
-   * @throws IllegalArgumentException when a service has no Swarm form (see {@link SwarmSpecs})
+   * <p>What Swarm keeps only in part or not at all is in the plan's warnings, from {@link
+   * SwarmFeatures}, before those about the stack's other services.
+   *
+   * @throws IllegalArgumentException when a service sets what the table of {@link SwarmFeatures}
+   *     refuses, or has no Swarm form (see {@link SwarmSpecs})
    */
   public Plan up(boolean removeOrphans) {
+    // Refused before the swarm is asked anything: a plan that cannot be made changes nothing.
+    SwarmFeatures.refuse(project);
     List<Step> steps = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(SwarmFeatures.warnings(project));
     String ns = project.name();
 
     // Networks: every overlay network a service uses, attachable, labelled for the stack.
@@ -188,20 +193,8 @@ public final class SwarmStack {
     for (DockerSwarm.Service s : swarm.services(stackLabel())) {
       have.put(s.name(), s);
     }
-    boolean dependsOn = false;
     for (String name : ServiceGraph.of(project).order()) {
       Service s = java.util.Objects.requireNonNull(project.services().get(name), name);
-      dependsOn |= !s.dependsOn().isEmpty();
-      for (VolumeMount v : s.volumes()) {
-        if (v.type().equals("bind")) {
-          warnings.add(
-              "service "
-                  + name
-                  + " binds "
-                  + v.source()
-                  + ": on a swarm that path must exist on every node the service may run on");
-        }
-      }
       ObjectNode spec = SwarmSpecs.service(project, s, configs, secrets);
       String specHash = hash(withoutIds(spec).toString().getBytes(StandardCharsets.UTF_8));
       ((ObjectNode) spec.get("Labels")).put(SPEC_HASH, specHash);
@@ -235,11 +228,6 @@ public final class SwarmStack {
                       sw.updateService(current.id(), current.version(), withIds(spec, ids))));
         }
       }
-    }
-    if (dependsOn) {
-      warnings.add(
-          "depends_on is not kept by Swarm: services start in any order (jstack created them in"
-              + " dependency order); make each one wait for what it needs");
     }
     for (DockerSwarm.Service orphan : have.values()) {
       if (removeOrphans) {
