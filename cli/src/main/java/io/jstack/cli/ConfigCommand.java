@@ -108,6 +108,16 @@ final class ConfigCommand implements Callable<Integer> {
       LoadedProject loaded = ComposeLoader.load(options);
       loaded.warnings().forEach(w -> spec.commandLine().getErr().println("jstack: warning: " + w));
       Project project = select(loaded.project());
+      if (root.swarm()) {
+        // What the stack would lose or be refused on a swarm, said before any manager is asked.
+        List<String> refusals = io.jstack.planner.swarm.SwarmFeatures.refusals(project);
+        io.jstack.planner.swarm.SwarmFeatures.warnings(project)
+            .forEach(w -> spec.commandLine().getErr().println("jstack: warning: " + w));
+        if (!refusals.isEmpty()) {
+          refusals.forEach(r -> spec.commandLine().getErr().println("jstack: " + r));
+          return Jstack.EXIT_FAILURE;
+        }
+      }
       if (quiet) {
         return Jstack.EXIT_OK;
       }

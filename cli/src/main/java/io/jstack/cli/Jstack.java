@@ -67,8 +67,15 @@ public final class Jstack {
       paramLabel = "docker|embedded|swarm",
       scope = ScopeType.INHERIT,
       description =
-          "The engine to use (default: docker when DOCKER_HOST is set, else jstack's embedded engine, which the CLI starts on demand; swarm, never the default: the stack on the Swarm manager at DOCKER_HOST, for up, down and ps).")
+          "The engine to use (default: docker when --host or DOCKER_HOST is set, else jstack's embedded engine, which the CLI starts on demand; swarm, never the default: the stack on the Swarm manager at --host or DOCKER_HOST, for up, down, ps, logs and config).")
   Engines.@Nullable Kind engine;
+
+  @Option(
+      names = {"-H", "--host"},
+      paramLabel = "ADDR",
+      description =
+          "The Docker engine or Swarm manager to use, before the command as with docker (unix:///path or tcp://host:port, with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS; default: $DOCKER_HOST).")
+  @Nullable String host;
 
   @Option(
       names = "--progress",
@@ -116,7 +123,30 @@ public final class Jstack {
     return openEngine(
         engine != null
             ? engine
-            : environment.containsKey("DOCKER_HOST") ? Engines.Kind.docker : Engines.Kind.embedded);
+            : engineEnvironment().containsKey("DOCKER_HOST")
+                ? Engines.Kind.docker
+                : Engines.Kind.embedded);
+  }
+
+  /**
+   * The environment engines are found by: jstack's own, with {@code DOCKER_HOST} from {@code
+   * --host} when given.
+   *
+   * @throws EngineException when {@code --host} goes with {@code --engine embedded}, which is found
+   *     by its socket instead
+   */
+  Map<String, String> engineEnvironment() {
+    if (host == null) {
+      return environment;
+    }
+    if (engine == Engines.Kind.embedded) {
+      throw new io.jstack.engine.EngineException(
+          "--host names a Docker engine or Swarm manager, not the embedded engine: drop --host, or"
+              + " give the embedded engine's socket as JSTACK_ENGINE_SOCKET");
+    }
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.put("DOCKER_HOST", host);
+    return env;
   }
 
   /** Whether {@code --engine swarm} asks for a stack on a Swarm manager. */
@@ -130,10 +160,10 @@ public final class Jstack {
   }
 
   private Engine openEngine(Engines.Kind kind) {
-    Map<String, String> env = environment;
+    Map<String, String> env = engineEnvironment();
     if (dataRoot != null && !dataRoot.isBlank()) {
       // An embedded engine the CLI starts must use the data root of this command line.
-      env = new java.util.HashMap<>(environment);
+      env = new java.util.HashMap<>(env);
       env.put("JSTACK_DATA_ROOT", dataRoot().path().toString());
     }
     return engines.apply(kind, env);

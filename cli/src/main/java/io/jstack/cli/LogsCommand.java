@@ -87,6 +87,17 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "no such service: " + s);
       }
     }
+    if (root.swarm()) {
+      if (untilTs != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--until: a swarm's service logs have no end time; use --since and --tail");
+      }
+      LogPrinter printer = LogPrinter.forTerminal(out(), root.ansi, noColor, noPrefix, timestamps);
+      return follow
+          ? SwarmCommands.followLogs(root, loaded, services, tailLines, sinceTs, printer)
+          : SwarmCommands.logs(root, loaded, services, tailLines, sinceTs, printer);
+    }
     Engine engine = engine();
     try {
       List<ContainerInfo> containers = new ArrayList<>();

@@ -1,8 +1,11 @@
 package io.jstack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jstack.cli.internal.LogPrinter;
+import io.jstack.cli.internal.Signals;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.EngineAddress;
+import io.jstack.engine.LogStream;
 import io.jstack.engine.docker.DockerSwarm;
 import io.jstack.planner.swarm.SwarmSpecs;
 import io.jstack.planner.swarm.SwarmStack;
@@ -10,19 +13,21 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * {@code up}, {@code down} and {@code ps} with {@code --engine swarm}: the project as a stack on
- * the Swarm manager at {@code DOCKER_HOST} (with its TLS variables), reconciled by {@link
- * SwarmStack}.
+ * {@code up}, {@code down}, {@code ps} and {@code logs} with {@code --engine swarm}: the project as
+ * a stack on the Swarm manager at {@code DOCKER_HOST} (with its TLS variables), reconciled by
+ * {@link SwarmStack}.
  */
 final class SwarmCommands {
   private SwarmCommands() {}
 
   private static DockerSwarm open(Jstack root) {
-    return DockerSwarm.connect(EngineAddress.fromEnvironment(root.environment()));
+    return DockerSwarm.connect(EngineAddress.fromEnvironment(root.engineEnvironment()));
   }
 
   /** {@code up}: the plan, printed with {@code dryRun}, else applied (and waited for). */
@@ -114,6 +119,154 @@ final class SwarmCommands {
         out.println(line.toString().stripTrailing());
       }
       return Jstack.EXIT_OK;
+    }
+  }
+
+  /**
+   * {@code logs}: what the tasks of the stack's services (all, or {@code only}) wrote, gathered by
+   * the manager from every node and merged in time order (stable for equal times), each line
+   * prefixed with its task ({@code web.2@node}).
+   */
+  static int logs(
+      Jstack root,
+      LoadedProject loaded,
+      List<String> only,
+      @Nullable Integer tail,
+      @Nullable String since,
+      LogPrinter printer) {
+    try (DockerSwarm swarm = open(root)) {
+      TaskNames names = new TaskNames(swarm, loaded.project().name(), only);
+      // Timestamps asked for always: they order the lines; the printer shows them only with -t.
+      LogStream.Options options = new LogStream.Options(false, tail, since, null, true);
+      List<Map.Entry<Integer, DockerSwarm.TaskLine>> lines = new ArrayList<>();
+      for (int i = 0; i < names.services.size(); i++) {
+        DockerSwarm.Service s = names.services.get(i);
+        try (LogStream stream = swarm.logs(s.id(), options, tty(s))) {
+          LogStream.Line line;
+          while ((line = stream.next()) != null) {
+            lines.add(Map.entry(i, DockerSwarm.taskLine(line)));
+          }
+        }
+      }
+      lines.sort(Comparator.comparing(e -> String.valueOf(e.getValue().line().timestamp())));
+      for (Map.Entry<Integer, DockerSwarm.TaskLine> e : lines) {
+        names.print(printer, e.getKey(), e.getValue());
+      }
+      return Jstack.EXIT_OK;
+    }
+  }
+
+  /**
+   * {@code logs -f}: the stack's tasks' output as it comes, interleaved, until every stream ends
+   * (the services are removed) or Ctrl-C.
+   */
+  static int followLogs(
+      Jstack root,
+      LoadedProject loaded,
+      List<String> only,
+      @Nullable Integer tail,
+      @Nullable String since,
+      LogPrinter printer)
+      throws InterruptedException {
+    Signals.Registration signals =
+        Signals.onInterrupt(
+            new Signals.Interrupt() {
+              @Override
+              public void graceful() {
+                Runtime.getRuntime().halt(0);
+              }
+
+              @Override
+              public void force() {
+                Runtime.getRuntime().halt(130);
+              }
+            });
+    try (DockerSwarm swarm = open(root)) {
+      TaskNames names = new TaskNames(swarm, loaded.project().name(), only);
+      LogStream.Options options = new LogStream.Options(true, tail, since, null, true);
+      List<Thread> readers = new ArrayList<>();
+      for (int i = 0; i < names.services.size(); i++) {
+        int index = i;
+        DockerSwarm.Service s = names.services.get(i);
+        LogStream stream = swarm.logs(s.id(), options, tty(s));
+        Thread reader =
+            new Thread(
+                () -> {
+                  try (stream) {
+                    LogStream.Line line;
+                    while ((line = stream.next()) != null) {
+                      names.print(printer, index, DockerSwarm.taskLine(line));
+                    }
+                  }
+                },
+                "logs of " + s.name());
+        reader.setDaemon(true);
+        reader.start();
+        readers.add(reader);
+      }
+      for (Thread t : readers) {
+        t.join();
+      }
+      return Jstack.EXIT_OK;
+    } finally {
+      signals.close();
+    }
+  }
+
+  private static boolean tty(DockerSwarm.Service s) {
+    return s.spec().path("TaskTemplate").path("ContainerSpec").path("TTY").asBoolean(false);
+  }
+
+  /**
+   * The stack's services to show and a short name for each of their tasks: {@code web.2@node} for a
+   * replica, {@code web@node} for a global service's task; tasks that start later are looked up
+   * when their first line comes.
+   */
+  private static final class TaskNames {
+    final List<DockerSwarm.Service> services;
+    private final DockerSwarm swarm;
+    private final String prefix;
+    private final Map<String, String> nodes = new java.util.HashMap<>();
+    private final Map<String, String> tasks = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int width;
+
+    TaskNames(DockerSwarm swarm, String project, List<String> only) {
+      this.swarm = swarm;
+      this.prefix = project + "_";
+      this.services =
+          swarm.services(Map.of(SwarmSpecs.NAMESPACE, project)).stream()
+              .filter(s -> only.isEmpty() || only.contains(shortName(s)))
+              .sorted(Comparator.comparing(DockerSwarm.Service::name))
+              .toList();
+      swarm.nodes().forEach(n -> nodes.put(n.id(), n.hostname()));
+      services.forEach(this::learn);
+    }
+
+    private String shortName(DockerSwarm.Service s) {
+      return s.name().startsWith(prefix) ? s.name().substring(prefix.length()) : s.name();
+    }
+
+    private void learn(DockerSwarm.Service s) {
+      for (DockerSwarm.Task t : swarm.tasks(s.id())) {
+        String name =
+            shortName(s)
+                + (t.slot() > 0 ? "." + t.slot() : "")
+                + "@"
+                + nodes.getOrDefault(t.nodeId(), t.nodeId());
+        tasks.put(t.id(), name);
+        width = Math.max(width, name.length());
+      }
+    }
+
+    void print(LogPrinter printer, int service, DockerSwarm.TaskLine line) {
+      String name = tasks.get(line.taskId());
+      if (name == null) {
+        synchronized (this) {
+          learn(services.get(service));
+        }
+        name = tasks.getOrDefault(line.taskId(), shortName(services.get(service)));
+      }
+      printer.println(printer.prefix(name, service, width), line.line());
     }
   }
 

@@ -22,7 +22,9 @@ public final class Engines {
   public enum Kind {
     docker,
     embedded,
-    /** A Docker Swarm's manager: stacks of services, not containers (up, down, ps only). */
+    /**
+     * A Docker Swarm's manager: stacks of services, not containers (up, down, ps, logs, config).
+     */
     swarm
   }
 
@@ -34,7 +36,7 @@ public final class Engines {
   public static Engine open(Kind kind, Map<String, String> env) {
     if (kind == Kind.swarm) {
       throw new EngineException(
-          "jstack --engine swarm runs up, down and ps of a stack; for this command use --engine"
+          "jstack --engine swarm runs up, down, ps, logs and config of a stack; for this command use --engine"
               + " docker (a node's own containers) or the embedded engine");
     }
     if (kind == Kind.embedded) {

@@ -69,10 +69,23 @@ public final class LogPrinter {
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < containers.size(); i++) {
-      String p = String.format("%-" + width + "s  | ", shortName(containers.get(i)));
-      out.add(color ? "\u001b[" + COLORS[i % COLORS.length] + "m" + p + "\u001b[0m" : p);
+      out.add(prefix(shortName(containers.get(i)), i, width));
     }
     return out;
+  }
+
+  /**
+   * The prefix of a line from {@code name}, padded to {@code width}, in the colour of the {@code
+   * index}th source when colouring.
+   */
+  public String prefix(String name, int index, int width) {
+    String p = String.format("%-" + width + "s  | ", name);
+    return color ? "\u001b[" + COLORS[index % COLORS.length] + "m" + p + "\u001b[0m" : p;
+  }
+
+  /** Prints {@code line} after {@code prefix} (unless prefixes are off), safe from any thread. */
+  public void println(String prefix, LogStream.Line line) {
+    print(prefix, line);
   }
 
   /** Prints what each container has written, one container after the other. */

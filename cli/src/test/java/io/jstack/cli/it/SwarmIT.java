@@ -23,6 +23,10 @@ class SwarmIT {
   static final String IMAGE = "jstack-examples/busybox:latest";
 
   static String compose(String level) {
+    return compose(level, "good");
+  }
+
+  static String compose(String level, String mode) {
     return """
         services:
           web:
@@ -33,12 +37,21 @@ class SwarmIT {
             deploy: {mode: global, endpoint_mode: dnsrr}
           worker:
             image: jstack-examples/busybox:latest
-            command: ["sleep", "3600"]
+            command: ["sh", "-c", "echo worker up on $$(hostname); exec sleep 3600"]
             init: true
             depends_on: [web]
             deploy: {replicas: 2, endpoint_mode: dnsrr}
+          checked:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "[ \\"$$MODE\\" = good ] && touch /tmp/ok; exec sleep 3600"]
+            environment: {MODE: %s}
+            healthcheck: {test: ["CMD", "test", "-f", "/tmp/ok"], interval: 1s, timeout: 1s, retries: 2}
+            stop_grace_period: 1s
+            deploy:
+              endpoint_mode: dnsrr
+              update_config: {failure_action: rollback, monitor: 10s}
         """
-        .formatted(level);
+        .formatted(level, mode);
   }
 
   @TempDir Path dir;
@@ -79,9 +92,42 @@ class SwarmIT {
       assertThat(dry.out().strip())
           .isEqualTo("1. update service crew_web (spec changed: TaskTemplate.ContainerSpec.Env)");
 
-      JstackRunner.Run logs = jstack.run(base, "logs");
-      assertThat(logs.code()).isEqualTo(1);
-      assertThat(logs.err()).contains("--engine swarm runs up, down and ps");
+      // An update whose healthcheck fails: the manager rolls it back, and up --wait says so.
+      Files.writeString(file, compose("1", "bad"));
+      JstackRunner.Run bad = jstack.run(base, "up", "--wait");
+      assertThat(bad.code()).as(bad.out()).isEqualTo(1);
+      assertThat(bad.out()).contains(" update service crew_checked (spec changed:");
+      assertThat(bad.err())
+          .containsPattern(
+              "jstack: the update of service crew_checked was rolled back: task \\w+ failed: .*"
+                  + "; its previous spec runs again");
+      System.out.println("rolled back: " + bad.err().strip());
+      assertThat(jstack.run(base, "up", "--dry-run").out().strip())
+          .as("the rolled-back change is still to do")
+          .startsWith("1. update service crew_checked (spec changed: ");
+
+      // logs, through --host instead of DOCKER_HOST: each replica's line, named by its task.
+      JstackRunner byHost = new JstackRunner(Map.of("HOME", dir.toString()));
+      String[] hosted = {
+        "-H", rig.manager().dockerHost(), "--engine", "swarm", "-p", "crew", "-f", file.toString()
+      };
+      JstackRunner.Run logs = byHost.run(hosted, "logs", "-t", "worker");
+      assertThat(logs.code()).as(logs.err()).isZero();
+      assertThat(logs.out().lines())
+          .hasSize(2)
+          .allMatch(
+              l -> l.matches("worker\\.[12]@\\S+ +\\| \\d{4}-\\d\\d-\\d\\dT\\S+ worker up on \\w+"))
+          .anyMatch(l -> l.startsWith("worker.1@"))
+          .anyMatch(l -> l.startsWith("worker.2@"));
+
+      // config says what Swarm will not keep, without asking the manager.
+      JstackRunner.Run config = jstack.run(base, "config", "-q");
+      assertThat(config.code()).isZero();
+      assertThat(config.err()).contains("depends_on is not kept by Swarm (service worker)");
+
+      JstackRunner.Run exec = jstack.run(base, "exec", "web", "true");
+      assertThat(exec.code()).isEqualTo(1);
+      assertThat(exec.err()).contains("--engine swarm runs up, down, ps, logs and config");
 
       JstackRunner.Run down = jstack.run(base, "down");
       assertThat(down.code()).as(down.err()).isZero();

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.engine.EngineAddress;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.LogStream;
 import io.jstack.engine.http.HttpRequest;
+import io.jstack.engine.http.HttpResponse;
 import io.jstack.engine.http.SocketTransport;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -215,6 +217,58 @@ public final class DockerSwarm implements AutoCloseable {
               t.path("Spec")));
     }
     return out;
+  }
+
+  /**
+   * What the tasks of service {@code id} wrote, as the manager gathers it from the nodes ({@code
+   * o.until} is not a filter Swarm has); each line's text starts with the task's details, which
+   * {@link #taskLine} takes apart. {@code tty}: whether the service's containers have a terminal
+   * (their output is then one stream, not multiplexed).
+   */
+  public LogStream logs(String id, LogStream.Options o, boolean tty) {
+    StringBuilder q =
+        new StringBuilder(
+            "/services/" + DockerApi.encode(id) + "/logs?stdout=1&stderr=1&details=1");
+    q.append("&follow=").append(o.follow() ? 1 : 0);
+    q.append("&timestamps=").append(o.timestamps() ? 1 : 0);
+    q.append("&tail=").append(o.tail() == null ? "all" : o.tail().toString());
+    if (o.since() != null) {
+      q.append("&since=").append(DockerApi.encode(o.since()));
+    }
+    HttpResponse r = api.send(HttpRequest.get(q.toString()), "logs of service " + id);
+    return new DockerLogStream(r, !tty, o.timestamps());
+  }
+
+  /** A line of a service's log with the task and node it came from. */
+  public record TaskLine(String taskId, String nodeId, LogStream.Line line) {}
+
+  /**
+   * {@code line} of {@link #logs} with its details ({@code com.docker.swarm.task.id=…,…} and a
+   * space, URL-encoded as the manager writes them) taken off the text; empty ids when it has none.
+   */
+  public static TaskLine taskLine(LogStream.Line line) {
+    String text = line.text();
+    int space = text.indexOf(' ');
+    String details = space < 0 ? text : text.substring(0, space);
+    if (!details.contains("com.docker.swarm.")) {
+      return new TaskLine("", "", line);
+    }
+    Map<String, String> attrs = new java.util.HashMap<>();
+    for (String kv : details.split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        attrs.put(
+            java.net.URLDecoder.decode(
+                kv.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+            java.net.URLDecoder.decode(
+                kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return new TaskLine(
+        attrs.getOrDefault("com.docker.swarm.task.id", ""),
+        attrs.getOrDefault("com.docker.swarm.node.id", ""),
+        new LogStream.Line(
+            line.source(), line.timestamp(), space < 0 ? "" : text.substring(space + 1)));
   }
 
   /** Creates an attachable overlay network {@code name} with {@code labels}. */

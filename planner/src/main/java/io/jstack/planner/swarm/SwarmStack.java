@@ -340,8 +340,7 @@ public final class SwarmStack {
               "the update of service "
                   + s.name()
                   + " was rolled back: "
-                  + s.updateMessage()
-                  + failedTask(s)
+                  + failedTask(s).orElse(s.updateMessage())
                   + "; its previous spec runs again: fix the change and run up again");
         }
         if (s.updateState().startsWith("rollback") && !rolledBack) {
@@ -396,22 +395,18 @@ public final class SwarmStack {
     return t.state().equals("running") && made.equals(SAME_VALUE, template);
   }
 
-  /** {@code "; task ID failed: ERROR"} for the latest of {@code s}'s tasks that failed, or "". */
-  private String failedTask(DockerSwarm.Service s) {
-    DockerSwarm.Task latest = null;
-    for (DockerSwarm.Task t : swarm.tasks(s.id())) {
-      if ((t.state().equals("failed") || t.state().equals("rejected"))
-          && t.since() != null
-          && (latest == null || t.since().isAfter(latest.since()))) {
-        latest = t;
-      }
-    }
-    return latest == null
-        ? ""
-        : "; task "
-            + latest.id().substring(0, Math.min(12, latest.id().length()))
-            + " failed: "
-            + (latest.error().isEmpty() ? latest.state() : latest.error());
+  /** {@code "task ID failed: ERROR"} for the latest of {@code s}'s tasks that failed. */
+  private java.util.Optional<String> failedTask(DockerSwarm.Service s) {
+    return swarm.tasks(s.id()).stream()
+        .filter(
+            t -> (t.state().equals("failed") || t.state().equals("rejected")) && t.since() != null)
+        .max(java.util.Comparator.comparing(DockerSwarm.Task::since))
+        .map(
+            t ->
+                "task "
+                    + t.id().substring(0, Math.min(12, t.id().length()))
+                    + " failed: "
+                    + (t.error().isEmpty() ? t.state() : t.error()));
   }
 
   private static boolean isJob(DockerSwarm.Service s) {
