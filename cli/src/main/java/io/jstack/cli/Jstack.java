@@ -149,6 +149,11 @@ public final class Jstack {
     return env;
   }
 
+  /** Connects to the Docker engine at {@code --host} or {@code DOCKER_HOST} (a swarm's manager). */
+  Engine openDockerEngine() {
+    return openEngine(Engines.Kind.docker);
+  }
+
   /** Whether {@code --engine swarm} asks for a stack on a Swarm manager. */
   boolean swarm() {
     return engine == Engines.Kind.swarm;

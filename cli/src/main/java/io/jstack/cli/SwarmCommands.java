@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.cli.internal.LogPrinter;
 import io.jstack.cli.internal.Signals;
 import io.jstack.compose.LoadedProject;
+import io.jstack.compose.Service;
+import io.jstack.engine.Engine;
 import io.jstack.engine.EngineAddress;
+import io.jstack.engine.EngineException;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.docker.DockerSwarm;
 import io.jstack.planner.swarm.SwarmSpecs;
@@ -37,12 +40,51 @@ final class SwarmCommands {
       PrintWriter out,
       PrintWriter err,
       boolean dryRun,
+      boolean buildPush,
       boolean removeOrphans,
       boolean waitReady,
       Duration waitTimeout)
       throws IOException, InterruptedException {
     try (DockerSwarm swarm = open(root)) {
-      SwarmStack stack = new SwarmStack(swarm, loaded.project());
+      List<Service> built =
+          loaded.project().services().values().stream()
+              .filter(s -> buildPush && s.build() != null)
+              .sorted(Comparator.comparing(Service::name))
+              .toList();
+      for (Service s : built) {
+        if (s.image() == null || s.image().isEmpty()) {
+          err.println(
+              "jstack: service "
+                  + s.name()
+                  + ": up --build --push needs an image: naming the registry to push to (e.g."
+                  + " image: registry.example.com:5000/"
+                  + s.name()
+                  + ":1)");
+          return Jstack.EXIT_FAILURE;
+        }
+      }
+      Map<String, String> pushed = new java.util.TreeMap<>();
+      if (dryRun) {
+        built.forEach(
+            s ->
+                out.println(
+                    "0. build service "
+                        + s.name()
+                        + " on the manager and push "
+                        + s.image()
+                        + " (--build --push; the plan below runs it by the pushed digest)"));
+      } else if (!built.isEmpty()) {
+        Engine manager = root.openDockerEngine();
+        try {
+          BuildCommand.build(manager, loaded, built, false, false, Map.of(), false, out);
+          for (Service s : built) {
+            pushed.put(s.name(), push(manager, s, out));
+          }
+        } finally {
+          ProjectCommand.close(manager);
+        }
+      }
+      SwarmStack stack = new SwarmStack(swarm, loaded.project(), pushed);
       SwarmStack.Plan plan;
       try {
         plan = stack.up(removeOrphans);
@@ -62,6 +104,43 @@ final class SwarmCommands {
       }
       return Jstack.EXIT_OK;
     }
+  }
+
+  private static final java.util.regex.Pattern PUSHED_DIGEST =
+      java.util.regex.Pattern.compile("digest: (sha256:[0-9a-f]{64})");
+
+  /**
+   * Pushes {@code s}'s image from {@code engine} to its registry; the image by the digest the
+   * registry took ({@code registry/app:1@sha256:…}), read from the engine's report ({@code 1:
+   * digest: sha256:… size: N}, as {@code docker push} prints it).
+   *
+   * @throws EngineException when the push fails, or the engine reports no digest
+   */
+  private static String push(Engine engine, Service s, PrintWriter out) {
+    String image = java.util.Objects.requireNonNull(s.image());
+    out.println(" Service " + s.name() + "  Pushing " + image);
+    out.flush();
+    String[] digest = {null};
+    engine.pushImage(
+        image,
+        p -> {
+          java.util.regex.Matcher m = PUSHED_DIGEST.matcher(p.status());
+          if (m.find()) {
+            digest[0] = m.group(1);
+          }
+        });
+    if (digest[0] == null) {
+      throw new EngineException(
+          "the engine pushed "
+              + image
+              + " but reported no digest: see docker push "
+              + image
+              + " on the manager");
+    }
+    String pinned = image.contains("@") ? image : image + "@" + digest[0];
+    out.println(" Service " + s.name() + "  Pushed " + pinned);
+    out.flush();
+    return pinned;
   }
 
   /** {@code down}: the stack's services, networks, configs and secrets removed. */

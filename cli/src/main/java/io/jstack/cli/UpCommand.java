@@ -101,6 +101,12 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   @Option(names = "--no-build", description = "Do not build missing images.")
   boolean noBuild;
 
+  @Option(
+      names = "--push",
+      description =
+          "With --engine swarm and --build: build on the manager, push each built image to the registry its name gives, and run it by the pushed digest.")
+  boolean push;
+
   @Option(names = "--dry-run", description = "Print the plan and change nothing.")
   boolean dryRun;
 
@@ -181,12 +187,19 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
             waitTimeout == null ? null : Duration.ofSeconds(waitTimeout),
             renewAnonVolumes);
     LoadedProject loaded = load();
+    if (push && !(root.swarm() && build)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--push goes with --engine swarm --build: on one engine, up runs what it builds where"
+              + " it is; push with jstack push");
+    }
     if (root.swarm()) {
-      if (build || !services.isEmpty() || !scale.isEmpty() || noDeps || noStart) {
+      if (build != push || !services.isEmpty() || !scale.isEmpty() || noDeps || noStart) {
         throw new ParameterException(
             spec.commandLine(),
-            "with --engine swarm, up takes the whole stack: no services, --scale, --no-deps,"
-                + " --no-start or --build (build and push the image, then up)");
+            "with --engine swarm, up takes the whole stack: no services, --scale, --no-deps or"
+                + " --no-start, and --build only with --push (the nodes pull what is built from"
+                + " its registry)");
       }
       return SwarmCommands.up(
           root,
@@ -194,6 +207,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
           out(),
           err(),
           dryRun,
+          build && push,
           removeOrphans,
           waitReady,
           waitTimeout == null ? Duration.ofSeconds(120) : Duration.ofSeconds(waitTimeout));

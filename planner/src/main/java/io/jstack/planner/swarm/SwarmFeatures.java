@@ -97,10 +97,16 @@ public final class SwarmFeatures {
           || treatment == Treatment.REFUSED;
     }
 
-    /** What this row says of {@code project}: its warnings or refusals, by service name. */
-    List<String> messages(Project project) {
+    /**
+     * What this row says of {@code project}: its warnings or refusals, by service name; the {@code
+     * build} row passes over the services in {@code built}.
+     */
+    List<String> messages(Project project, Set<String> built) {
       Map<String, List<String>> found = new LinkedHashMap<>();
       for (Service s : project.services().values()) {
+        if (this == BUILD && built.contains(s.name())) {
+          continue;
+        }
         List<String> what = finder.find(project, s);
         if (!what.isEmpty()) {
           found.put(s.name(), what);
@@ -127,6 +133,32 @@ public final class SwarmFeatures {
   /** The mount types {@link SwarmSpecs} converts. */
   private static final Set<String> CONVERTED_MOUNTS =
       Set.of(VolumeMount.TYPE_VOLUME, VolumeMount.TYPE_BIND, VolumeMount.TYPE_TMPFS);
+
+  /** The {@code build} row: said of the services that {@code up --build --push} did not build. */
+  private static final Feature BUILD =
+      new Feature(
+          "`build`",
+          Treatment.WARNED,
+          "up --build --push builds it on the manager, pushes it to the registry its image"
+              + " names and runs the pushed digest; without --push it is not run: with an"
+              + " image, the service runs that image as the nodes or its registry have it (a"
+              + " warning); without one, refused",
+          (p, s) ->
+              s.build() != null && s.image() != null && !s.image().isEmpty()
+                  ? List.of(s.image())
+                  : List.of(),
+          found -> {
+            List<String> out = new ArrayList<>();
+            found.forEach(
+                (service, image) ->
+                    out.add(
+                        "build: is not run on a swarm without up --build --push: service "
+                            + service
+                            + " runs image "
+                            + image.get(0)
+                            + " as it is on the nodes or in its registry"));
+            return out;
+          });
 
   private static final List<Feature> TABLE =
       List.of(
@@ -158,28 +190,7 @@ public final class SwarmFeatures {
                   Map.entry("mem_swappiness", s -> s.memSwappiness() != null),
                   Map.entry("memswap_limit", s -> s.memswapLimit() != null),
                   Map.entry("oom_kill_disable", s -> s.oomKillDisable() != null))),
-          new Feature(
-              "`build`",
-              Treatment.WARNED,
-              "not run on a swarm yet: with an image, the service runs that image as the nodes or"
-                  + " its registry have it (a warning); without one, refused. up --build --push"
-                  + " (to come) builds and pushes it and runs the pushed digest",
-              (p, s) ->
-                  s.build() != null && s.image() != null && !s.image().isEmpty()
-                      ? List.of(s.image())
-                      : List.of(),
-              found -> {
-                List<String> out = new ArrayList<>();
-                found.forEach(
-                    (service, image) ->
-                        out.add(
-                            "build: is not run on a swarm without up --build --push: service "
-                                + service
-                                + " runs image "
-                                + image.get(0)
-                                + " as it is on the nodes or in its registry"));
-                return out;
-              }),
+          BUILD,
           mapped(
               "`cap_add`, `cap_drop`",
               "ContainerSpec.CapabilityAdd, CapabilityDrop (API 1.41, Docker 20.10)"),
@@ -567,14 +578,23 @@ public final class SwarmFeatures {
    * by row of the table, then by service name.
    */
   public static List<String> warnings(Project project) {
+    return warnings(project, Set.of());
+  }
+
+  /**
+   * As {@link #warnings(Project)}, for a plan where {@code up --build --push} built and pushed the
+   * images of the services {@code built}.
+   */
+  public static List<String> warnings(Project project, Set<String> built) {
     return messages(
         project,
+        built,
         f -> f.treatment() == Treatment.WARNED || f.treatment() == Treatment.IGNORED_WITH_WARNING);
   }
 
   /** What {@code project} sets that Swarm cannot take, one line each, as {@link #refuse} says. */
   public static List<String> refusals(Project project) {
-    return messages(project, f -> f.treatment() == Treatment.REFUSED);
+    return messages(project, Set.of(), f -> f.treatment() == Treatment.REFUSED);
   }
 
   /**
@@ -613,11 +633,12 @@ public final class SwarmFeatures {
     return refusal(service, List.of(mount(v)), true, NOT_PASSED + UNCONVERTED_MOUNT);
   }
 
-  private static List<String> messages(Project project, Predicate<Feature> which) {
+  private static List<String> messages(
+      Project project, Set<String> built, Predicate<Feature> which) {
     List<String> out = new ArrayList<>();
     for (Feature f : TABLE) {
       if (which.test(f)) {
-        out.addAll(f.messages(project));
+        out.addAll(f.messages(project, built));
       }
     }
     return out;

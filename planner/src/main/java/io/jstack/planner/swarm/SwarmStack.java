@@ -49,10 +49,22 @@ public final class SwarmStack {
 
   private final DockerSwarm swarm;
   private final Project project;
+  private final Map<String, String> pushed;
 
   public SwarmStack(DockerSwarm swarm, Project project) {
+    this(swarm, project, Map.of());
+  }
+
+  /**
+   * The stack of {@code project} where {@code up --build --push} built and pushed the images of
+   * some services: {@code pushed} maps each to the image by its pushed digest ({@code
+   * registry/app:1@sha256:…}), which its tasks run (the stack's image label keeps the name the file
+   * gives, as with {@code docker stack deploy}).
+   */
+  public SwarmStack(DockerSwarm swarm, Project project, Map<String, String> pushed) {
     this.swarm = swarm;
     this.project = project;
+    this.pushed = Map.copyOf(pushed);
   }
 
   /** One step: what it does to what, why, and the work itself. */
@@ -99,7 +111,7 @@ public final class SwarmStack {
     // Refused before the swarm is asked anything: a plan that cannot be made changes nothing.
     SwarmFeatures.refuse(project);
     List<Step> steps = new ArrayList<>();
-    List<String> warnings = new ArrayList<>(SwarmFeatures.warnings(project));
+    List<String> warnings = new ArrayList<>(SwarmFeatures.warnings(project, pushed.keySet()));
     String ns = project.name();
 
     // Networks: every overlay network a service uses, attachable, labelled for the stack.
@@ -196,6 +208,10 @@ public final class SwarmStack {
     for (String name : ServiceGraph.of(project).order()) {
       Service s = java.util.Objects.requireNonNull(project.services().get(name), name);
       ObjectNode spec = SwarmSpecs.service(project, s, configs, secrets);
+      if (pushed.containsKey(name)) {
+        ((ObjectNode) spec.path("TaskTemplate").path("ContainerSpec"))
+            .put("Image", pushed.get(name));
+      }
       String specHash = hash(withoutIds(spec).toString().getBytes(StandardCharsets.UTF_8));
       ((ObjectNode) spec.get("Labels")).put(SPEC_HASH, specHash);
       String full = spec.path("Name").asText();

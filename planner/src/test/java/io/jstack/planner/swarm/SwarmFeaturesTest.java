@@ -207,7 +207,7 @@ class SwarmFeaturesTest {
         continue;
       }
       Project p = project(SET.get(f.key()));
-      List<String> messages = f.messages(p);
+      List<String> messages = f.messages(p, java.util.Set.of());
       said.put(f.key(), messages);
       assertThat(messages).as(f.key()).isNotEmpty();
       assertThat(messages).as(f.key()).allMatch(m -> m.contains("service app"));

@@ -1,5 +1,7 @@
 package io.jstack.engine.testing.image;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.jstack.engine.testing.NothingLeft;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +56,69 @@ public final class LocalRegistry implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
+    String host = "127.0.0.1:" + port;
+    HttpClient http = HttpClient.newHttpClient();
+    return start(
+        host,
+        extraConfig,
+        List.of(),
+        () -> {
+          try {
+            HttpResponse<Void> r =
+                http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + host + "/v2/"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200 || r.statusCode() == 401;
+          } catch (IOException notYet) {
+            return false;
+          }
+        });
+  }
+
+  /**
+   * Starts one in network namespace {@code netns} (entered with {@code nsenter --net}), listening
+   * on {@code address:port} there, e.g. a node's address on a test subnet that only namespaces
+   * reach; its {@link #host} is that address.
+   */
+  public static LocalRegistry startInNamespace(String netns, String address, int port)
+      throws IOException, InterruptedException {
+    String host = address + ":" + port;
+    return start(
+        host,
+        "",
+        List.of("nsenter", "--net=/run/netns/" + netns),
+        () -> {
+          Process probe =
+              new ProcessBuilder(
+                      "nsenter",
+                      "--net=/run/netns/" + netns,
+                      "timeout",
+                      "2",
+                      "bash",
+                      "-c",
+                      "exec 3<>/dev/tcp/$0/$1 && printf 'GET /v2/ HTTP/1.0\\r\\n\\r\\n' >&3"
+                          + " && head -c 12 <&3",
+                      address,
+                      Integer.toString(port))
+                  .redirectError(ProcessBuilder.Redirect.DISCARD)
+                  .start();
+          String status = new String(probe.getInputStream().readAllBytes(), UTF_8);
+          probe.waitFor();
+          return status.startsWith("HTTP/1.") && status.contains(" 200");
+        });
+  }
+
+  /** Whether the registry answers yet. */
+  @FunctionalInterface
+  private interface Probe {
+    boolean answers() throws IOException, InterruptedException;
+  }
+
+  private static LocalRegistry start(
+      String host, String extraConfig, List<String> launcher, Probe probe)
+      throws IOException, InterruptedException {
     Path dir = NothingLeft.temporaryDirectory("registry");
     Path config = dir.resolve("config.yml");
     Files.writeString(
@@ -61,40 +128,29 @@ public final class LocalRegistry implements AutoCloseable {
             + "storage:\n  filesystem: {rootdirectory: "
             + dir.resolve("data")
             + "}\n  delete: {enabled: true}\n"
-            + "http: {addr: 127.0.0.1:"
-            + port
-            + "}\n"
+            + "http: {addr: \""
+            + host
+            + "\"}\n"
             + extraConfig);
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of("docker-registry", "serve", config.toString()));
     Process p =
-        new ProcessBuilder("docker-registry", "serve", config.toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("registry.log").toFile())
             .start();
-    String host = "127.0.0.1:" + port;
-    HttpClient http = HttpClient.newHttpClient();
     Instant deadline = Instant.now().plusSeconds(20);
-    while (true) {
-      try {
-        HttpResponse<Void> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://" + host + "/v2/"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200 || r.statusCode() == 401) {
-          return new LocalRegistry(host, p, dir);
-        }
-      } catch (IOException notYet) {
-        // Keep waiting.
-      }
+    while (!probe.answers()) {
       if (!p.isAlive() || Instant.now().isAfter(deadline)) {
         p.destroyForcibly();
+        p.waitFor();
         String log = Files.readString(dir.resolve("registry.log"));
         removeTree(dir);
         throw new IOException("docker-registry did not start: " + log);
       }
       Thread.sleep(100);
     }
+    return new LocalRegistry(host, p, dir);
   }
 
   /** What {@code GET path} answers (e.g. {@code /v2/_catalog}); "" when nothing answers. */

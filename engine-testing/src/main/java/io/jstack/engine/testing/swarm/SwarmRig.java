@@ -210,6 +210,18 @@ public final class SwarmRig implements AutoCloseable {
     Files.delete(archive);
   }
 
+  /**
+   * Starts a registry (Debian's docker-registry) on the manager's address, port 5000, in its
+   * namespace: both daemons reach it over the veth pair and trust it ({@code --insecure-registry}
+   * of the rig's subnet); images pushed there are named {@code 10.213.47.1:5000/…}. The caller
+   * closes it.
+   */
+  public io.jstack.engine.testing.image.LocalRegistry registry()
+      throws IOException, InterruptedException {
+    return io.jstack.engine.testing.image.LocalRegistry.startInNamespace(
+        manager().netns(), manager().address(), 5000);
+  }
+
   /** What a {@code docker} command printed and whether it succeeded. */
   public record Result(int code, String out) {
     public boolean ok() {
