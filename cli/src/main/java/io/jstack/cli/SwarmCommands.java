@@ -84,7 +84,7 @@ final class SwarmCommands {
           ProjectCommand.close(manager);
         }
       }
-      SwarmStack stack = new SwarmStack(swarm, loaded.project(), pushed);
+      SwarmStack stack = new SwarmStack(swarm, loaded.project(), loaded.environment(), pushed);
       SwarmStack.Plan plan;
       try {
         plan = stack.up(removeOrphans);
@@ -147,7 +147,7 @@ final class SwarmCommands {
   static int down(Jstack root, LoadedProject loaded, PrintWriter out, PrintWriter err)
       throws IOException, InterruptedException {
     try (DockerSwarm swarm = open(root)) {
-      SwarmStack stack = new SwarmStack(swarm, loaded.project());
+      SwarmStack stack = new SwarmStack(swarm, loaded.project(), loaded.environment(), Map.of());
       SwarmStack.Plan plan = stack.down();
       apply(stack, plan, out);
       plan.warnings().forEach(w -> err.println("jstack: " + w));

@@ -37,8 +37,9 @@ class SwarmIT {
             deploy: {mode: global, endpoint_mode: dnsrr}
           worker:
             image: jstack-examples/busybox:latest
-            command: ["sh", "-c", "echo worker up on $$(hostname); exec sleep 3600"]
+            command: ["sh", "-c", "echo worker up on $$(hostname) with $$(cat /run/secrets/token); exec sleep 3600"]
             init: true
+            secrets: [token]
             depends_on: [web]
             deploy: {replicas: 2, endpoint_mode: dnsrr}
           checked:
@@ -50,6 +51,8 @@ class SwarmIT {
             deploy:
               endpoint_mode: dnsrr
               update_config: {failure_action: rollback, monitor: 10s}
+        secrets:
+          token: {environment: CREW_TOKEN}
         """
         .formatted(level, mode);
   }
@@ -62,6 +65,8 @@ class SwarmIT {
     Docker.requireExampleImage();
     Path file = dir.resolve("compose.yaml");
     Files.writeString(file, compose("1"));
+    // The secret's variable comes from the project's .env file, not jstack's own environment.
+    Files.writeString(dir.resolve(".env"), "CREW_TOKEN=from-the-env-file\n");
     SwarmRig rig = SwarmRig.start(List.of(IMAGE));
     try {
       JstackRunner jstack =
@@ -116,7 +121,9 @@ class SwarmIT {
       assertThat(logs.out().lines())
           .hasSize(2)
           .allMatch(
-              l -> l.matches("worker\\.[12]@\\S+ +\\| \\d{4}-\\d\\d-\\d\\dT\\S+ worker up on \\w+"))
+              l ->
+                  l.matches(
+                      "worker\\.[12]@\\S+ +\\| \\d{4}-\\d\\d-\\d\\dT\\S+ worker up on \\w+ with from-the-env-file"))
           .anyMatch(l -> l.startsWith("worker.1@"))
           .anyMatch(l -> l.startsWith("worker.2@"));
 

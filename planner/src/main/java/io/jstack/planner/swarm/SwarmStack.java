@@ -49,21 +49,29 @@ public final class SwarmStack {
 
   private final DockerSwarm swarm;
   private final Project project;
+  private final Map<String, String> environment;
   private final Map<String, String> pushed;
 
+  /** The stack of {@code project}, its secrets and configs from the process's environment. */
   public SwarmStack(DockerSwarm swarm, Project project) {
-    this(swarm, project, Map.of());
+    this(swarm, project, System.getenv(), Map.of());
   }
 
   /**
    * The stack of {@code project} where {@code up --build --push} built and pushed the images of
    * some services: {@code pushed} maps each to the image by its pushed digest ({@code
    * registry/app:1@sha256:…}), which its tasks run (the stack's image label keeps the name the file
-   * gives, as with {@code docker stack deploy}).
+   * gives, as with {@code docker stack deploy}); {@code environment} is where secrets and configs
+   * of {@code environment:} are read (the variables the project was loaded with).
    */
-  public SwarmStack(DockerSwarm swarm, Project project, Map<String, String> pushed) {
+  public SwarmStack(
+      DockerSwarm swarm,
+      Project project,
+      Map<String, String> environment,
+      Map<String, String> pushed) {
     this.swarm = swarm;
     this.project = project;
+    this.environment = Map.copyOf(environment);
     this.pushed = Map.copyOf(pushed);
   }
 
@@ -467,7 +475,7 @@ public final class SwarmStack {
     return kind.substring(0, kind.length() - 1);
   }
 
-  private static byte[] content(String kind, String key, FileObject fo) {
+  private byte[] content(String kind, String key, FileObject fo) {
     try {
       if (fo.file() != null) {
         return Files.readAllBytes(Path.of(fo.file()));
@@ -476,7 +484,7 @@ public final class SwarmStack {
         return fo.content().getBytes(StandardCharsets.UTF_8);
       }
       if (fo.environment() != null) {
-        String v = System.getenv(fo.environment());
+        String v = environment.get(fo.environment());
         if (v == null) {
           throw new IllegalArgumentException(
               singular(kind) + " " + key + ": the variable " + fo.environment() + " is not set");
