@@ -53,7 +53,10 @@ class SwarmStackIT {
             command: ["sh", "-c", "cat /site.conf /run/secrets/token; exec sleep 3600"]
             configs: [{source: site, target: /site.conf}]
             secrets: [token]
+            volumes: ["data:/data"]
             deploy: {endpoint_mode: dnsrr}
+        volumes:
+          data: {}
         configs:
           site: {file: ./site.conf}
         secrets:
@@ -145,6 +148,19 @@ class SwarmStackIT {
       assertThat(swarm.networks(Map.of(SwarmSpecs.NAMESPACE, "shop"))).isEmpty();
       assertThat(swarm.stored("configs", Map.of())).isEmpty();
       assertThat(swarm.stored("secrets", Map.of())).isEmpty();
+      // The named volume stays on the node that ran conf, as docker stack rm leaves it.
+      assertThat(
+              rig.nodes().stream()
+                  .map(
+                      n -> {
+                        try {
+                          return SwarmRig.must(n, "volume", "ls", "--format", "{{.Name}}");
+                        } catch (Exception e) {
+                          throw new IllegalStateException(e);
+                        }
+                      })
+                  .toList())
+          .anyMatch(names -> names.lines().anyMatch("shop_data"::equals));
     } finally {
       rig.close();
     }
