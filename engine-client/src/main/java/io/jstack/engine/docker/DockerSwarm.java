@@ -280,8 +280,14 @@ public final class DockerSwarm implements AutoCloseable {
     body.put("CheckDuplicate", true);
     ObjectNode l = body.putObject("Labels");
     labels.forEach(l::put);
+    createNetwork(body);
+  }
+
+  /** Creates the network {@code body} describes (Docker's {@code NetworkCreateRequest}). */
+  public void createNetwork(JsonNode body) {
     api.json(
-        HttpRequest.postJson("/networks/create", DockerApi.bytes(body)), "create network " + name);
+        HttpRequest.postJson("/networks/create", DockerApi.bytes(body)),
+        "create network " + body.path("Name").asText());
   }
 
   /** The swarm-scoped networks carrying {@code labels}: name to id. */

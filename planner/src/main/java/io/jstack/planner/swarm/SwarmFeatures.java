@@ -7,7 +7,6 @@ import io.jstack.compose.Network;
 import io.jstack.compose.PortConfig;
 import io.jstack.compose.Project;
 import io.jstack.compose.Service;
-import io.jstack.compose.Volume;
 import io.jstack.compose.VolumeMount;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -258,16 +257,9 @@ public final class SwarmFeatures {
                     Deploy.Reservations r = reservations(s);
                     return r != null && !r.devices().isEmpty();
                   })),
-          ignored(
+          mapped(
               "`deploy.resources.reservations.generic_resources`",
-              NOT_YET
-                  + " (docker stack deploy sends it as Resources.Reservations.GenericResources)",
-              key(
-                  "deploy.resources.reservations.generic_resources",
-                  s -> {
-                    Deploy.Reservations r = reservations(s);
-                    return r != null && !r.genericResources().isEmpty();
-                  })),
+              "TaskTemplate.Resources.Reservations.GenericResources (discrete kinds and counts)"),
           mapped("`deploy.restart_policy`", "TaskTemplate.RestartPolicy"),
           mapped("`deploy.rollback_config`", "RollbackConfig"),
           mapped("`deploy.update_config`", "UpdateConfig"),
@@ -281,11 +273,10 @@ public final class SwarmFeatures {
               keys(
                   Map.entry("devices", s -> !s.devices().isEmpty()),
                   Map.entry("device_cgroup_rules", s -> !s.deviceCgroupRules().isEmpty()))),
-          mapped("`dns`, `dns_search`", "ContainerSpec.DNSConfig: Nameservers, Search"),
-          ignored(
-              "`dns_opt`",
-              NOT_YET + " (Swarm has DNSConfig.Options; docker stack deploy does not know the key)",
-              key("dns_opt", s -> !s.dnsOpt().isEmpty())),
+          mapped(
+              "`dns`, `dns_opt`, `dns_search`",
+              "ContainerSpec.DNSConfig: Nameservers, Options, Search (docker stack deploy does"
+                  + " not know dns_opt)"),
           ignored(
               "`domainname`",
               "Swarm sets no domain name; give the full name as hostname",
@@ -317,12 +308,7 @@ public final class SwarmFeatures {
                   Map.entry("links", s -> !s.links().isEmpty()))),
           mapped("`extra_hosts`", "ContainerSpec.Hosts"),
           ignored("`gpus`", NO_DEVICES, key("gpus", s -> !s.gpus().isEmpty())),
-          ignored(
-              "`group_add`",
-              NOT_YET
-                  + " (Swarm has ContainerSpec.Groups; docker stack deploy does not know the"
-                  + " key)",
-              key("group_add", s -> !s.groupAdd().isEmpty())),
+          mapped("`group_add`", "ContainerSpec.Groups (docker stack deploy does not know the key)"),
           mapped("`healthcheck`", "ContainerSpec.Healthcheck (start_interval from API 1.44)"),
           mapped("`hostname`", "ContainerSpec.Hostname"),
           mapped(
@@ -337,10 +323,7 @@ public final class SwarmFeatures {
                   Map.entry("ipc", s -> s.ipc() != null),
                   Map.entry("pid", s -> s.pid() != null),
                   Map.entry("uts", s -> s.uts() != null))),
-          ignored(
-              "`isolation`",
-              NOT_YET + " (docker stack deploy sends it as ContainerSpec.Isolation)",
-              key("isolation", s -> s.isolation() != null)),
+          mapped("`isolation`", "ContainerSpec.Isolation"),
           new Feature(
               "`label_file`",
               Treatment.RESOLVED,
@@ -554,19 +537,21 @@ public final class SwarmFeatures {
                   + " external: true",
               true,
               SwarmFeatures::objectDrivers),
+          mapped(
+              "top-level `networks`: `driver_opts`, `ipam`, `internal`, `enable_ipv6`, `labels`",
+              "the overlay network's Options, IPAM (driver, subnet, ip_range, gateway,"
+                  + " aux_addresses, options), Internal, EnableIPv6 and Labels; every network"
+                  + " jstack creates is attachable"),
           refused(
-              "top-level `networks`: `driver` (other than overlay), `driver_opts`, `ipam`,"
-                  + " `internal`, `enable_ipv6`",
-              "create the network with docker network create --driver overlay --attachable and"
-                  + " mark it external: true",
-              true,
-              SwarmFeatures::networkOptions),
-          refused(
-              "top-level `volumes`: `driver` (other than local), `driver_opts`",
-              "create the volume on every node with docker volume create and mark it external:"
-                  + " true",
-              true,
-              SwarmFeatures::volumeDrivers));
+              "top-level `networks`: `driver` (other than overlay)",
+              "a swarm's networks are overlay networks: drop the driver, or create the network"
+                  + " yourself and mark it external: true",
+              false,
+              SwarmFeatures::networkDrivers),
+          mapped(
+              "top-level `volumes`: `driver`, `driver_opts`, `labels`",
+              "the volume mount's VolumeOptions.DriverConfig and Labels: each node makes the"
+                  + " volume with them when it lacks it"));
 
   /** The table, in the README's order. */
   static List<Feature> table() {
@@ -752,51 +737,20 @@ public final class SwarmFeatures {
     return out;
   }
 
-  /** The top-level options of the networks {@code s} is on that jstack does not pass to Swarm. */
-  private static List<String> networkOptions(Project project, Service s) {
+  /** The drivers other than overlay of the networks {@code s} is on. */
+  private static List<String> networkDrivers(Project project, Service s) {
     List<String> out = new ArrayList<>();
     Set<String> used = s.networks().isEmpty() ? Set.of("default") : s.networks().keySet();
     for (String name : new TreeSet<>(used)) {
       Network n = project.networks().get(name);
-      if (n == null || n.external()) {
-        continue;
+      if (n != null && !n.external()) {
+        addIf(
+            out,
+            n.driver() != null && !n.driver().equals("overlay"),
+            "networks." + name + ".driver");
       }
-      String at = "networks." + name + ".";
-      addIf(out, n.driver() != null && !n.driver().equals("overlay"), at + "driver");
-      addIf(out, !n.driverOpts().isEmpty(), at + "driver_opts");
-      addIf(
-          out,
-          n.ipam() != null
-              && (n.ipam().driver() != null
-                  || !n.ipam().config().isEmpty()
-                  || !n.ipam().options().isEmpty()),
-          at + "ipam");
-      addIf(out, n.internal(), at + "internal");
-      addIf(out, Boolean.TRUE.equals(n.enableIpv6()), at + "enable_ipv6");
     }
     return out;
-  }
-
-  /** The top-level driver options of the named volumes {@code s} mounts. */
-  private static List<String> volumeDrivers(Project project, Service s) {
-    Set<String> out = new LinkedHashSet<>();
-    for (VolumeMount v : s.volumes()) {
-      Volume named =
-          v.type().equals(VolumeMount.TYPE_VOLUME) && v.source() != null
-              ? project.volumes().get(v.source())
-              : null;
-      if (named == null || named.external()) {
-        continue;
-      }
-      String at = "volumes." + v.source() + ".";
-      if (named.driver() != null && !named.driver().equals("local")) {
-        out.add(at + "driver");
-      }
-      if (!named.driverOpts().isEmpty()) {
-        out.add(at + "driver_opts");
-      }
-    }
-    return List.copyOf(out);
   }
 
   /** The drivers of the configs and secrets {@code s} uses. */

@@ -77,10 +77,11 @@ public final class SwarmSpecs {
       }
     }
     putStrings(c, "Hosts", hosts.isEmpty() ? null : hosts);
-    if (!s.dns().isEmpty() || !s.dnsSearch().isEmpty()) {
+    if (!s.dns().isEmpty() || !s.dnsSearch().isEmpty() || !s.dnsOpt().isEmpty()) {
       ObjectNode dns = c.putObject("DNSConfig");
       putStrings(dns, "Nameservers", s.dns().isEmpty() ? null : s.dns());
       putStrings(dns, "Search", s.dnsSearch().isEmpty() ? null : s.dnsSearch());
+      putStrings(dns, "Options", s.dnsOpt().isEmpty() ? null : s.dnsOpt());
     }
     if (s.healthcheck() != null) {
       c.set("Healthcheck", healthcheck(s.healthcheck()));
@@ -94,6 +95,7 @@ public final class SwarmSpecs {
     c.set("Labels", map(containerLabels));
     putText(c, "Dir", s.workingDir());
     putText(c, "User", s.user());
+    putStrings(c, "Groups", s.groupAdd().isEmpty() ? null : s.groupAdd());
     // docker stack sends its (empty) privileges; the manager keeps them as sent.
     ObjectNode privileges = c.putObject("Privileges");
     privileges.putNull("CredentialSpec");
@@ -129,6 +131,7 @@ public final class SwarmSpecs {
     if (!s.sysctls().isEmpty()) {
       c.set("Sysctls", map(new TreeMap<>(s.sysctls())));
     }
+    putText(c, "Isolation", s.isolation());
     putStrings(c, "CapabilityAdd", s.capAdd().isEmpty() ? null : s.capAdd());
     putStrings(c, "CapabilityDrop", s.capDrop().isEmpty() ? null : s.capDrop());
     if (!s.ulimits().isEmpty()) {
@@ -220,15 +223,28 @@ public final class SwarmSpecs {
       switch (v.type()) {
         case "volume" -> {
           m.put("Type", "volume");
+          // As docker/cli's convert: an anonymous volume has no options; an external one no
+          // labels or driver, which only matter to a volume the node makes.
           if (v.source() != null && !v.source().isEmpty()) {
             io.jstack.compose.Volume named = project.volumes().get(v.source());
             m.put("Source", named != null ? named.name() : project.name() + "_" + v.source());
+            ObjectNode options = m.putObject("VolumeOptions");
+            if (v.volume() != null && v.volume().nocopy()) {
+              options.put("NoCopy", true);
+            }
+            if (named == null || !named.external()) {
+              Map<String, String> labels = new TreeMap<>(named == null ? Map.of() : named.labels());
+              labels.put(NAMESPACE, project.name());
+              options.set("Labels", map(labels));
+              if (named != null && (named.driver() != null || !named.driverOpts().isEmpty())) {
+                ObjectNode driver = options.putObject("DriverConfig");
+                putText(driver, "Name", named.driver());
+                if (!named.driverOpts().isEmpty()) {
+                  driver.set("Options", map(new TreeMap<>(named.driverOpts())));
+                }
+              }
+            }
           }
-          ObjectNode options = m.putObject("VolumeOptions");
-          if (v.volume() != null && v.volume().nocopy()) {
-            options.put("NoCopy", true);
-          }
-          options.set("Labels", map(new TreeMap<>(Map.of(NAMESPACE, project.name()))));
         }
         case "bind" -> {
           m.put("Type", "bind");
@@ -332,6 +348,20 @@ public final class SwarmSpecs {
       if (r.reservations().memory() != null) {
         l.put("MemoryBytes", r.reservations().memory().bytes());
       }
+      if (!r.reservations().genericResources().isEmpty()) {
+        ArrayNode generic = l.putArray("GenericResources");
+        for (Deploy.GenericResource g : r.reservations().genericResources()) {
+          ObjectNode one = generic.addObject();
+          Deploy.DiscreteResourceSpec d = g.discreteResourceSpec();
+          if (d != null) {
+            ObjectNode spec = one.putObject("DiscreteResourceSpec");
+            putText(spec, "Kind", d.kind());
+            if (d.value() != null) {
+              spec.put("Value", d.value());
+            }
+          }
+        }
+      }
     }
     return o;
   }
@@ -364,6 +394,61 @@ public final class SwarmSpecs {
     }
     if (parts.length == 2 && Long.parseLong(parts[1]) > 0) {
       o.put("MaxAttempts", Long.parseLong(parts[1]));
+    }
+    return o;
+  }
+
+  /**
+   * The body that creates the project's network {@code n} (its key {@code key}; null for the
+   * default network) on a swarm, as docker/cli's convert makes it: an overlay network with the
+   * stack's label and the file's driver options, internal flag and address pools; jstack's are
+   * always attachable, so that {@code docker run --network} can join a stack's network.
+   *
+   * @throws IllegalArgumentException when the file names a driver Swarm cannot scope to the swarm
+   */
+  public static ObjectNode network(Project project, String key, @Nullable Network n) {
+    ObjectNode o = JSON.objectNode();
+    o.put("Name", n != null ? n.name() : project.name() + "_default");
+    o.put("CheckDuplicate", true);
+    String driver = n == null || n.driver() == null ? "overlay" : n.driver();
+    if (!driver.equals("overlay")) {
+      throw new IllegalArgumentException(
+          "network " + key + ": driver " + driver + " is not a swarm's; use overlay");
+    }
+    o.put("Driver", driver);
+    o.put("Attachable", true);
+    Map<String, String> labels = new TreeMap<>(n == null ? Map.of() : n.labels());
+    labels.put(NAMESPACE, project.name());
+    o.set("Labels", map(labels));
+    if (n == null) {
+      return o;
+    }
+    if (n.internal()) {
+      o.put("Internal", true);
+    }
+    if (Boolean.TRUE.equals(n.enableIpv6())) {
+      o.put("EnableIPv6", true);
+    }
+    if (!n.driverOpts().isEmpty()) {
+      o.set("Options", map(new TreeMap<>(n.driverOpts())));
+    }
+    Network.Ipam ipam = n.ipam();
+    if (ipam != null && (ipam.driver() != null || !ipam.config().isEmpty())) {
+      ObjectNode i = o.putObject("IPAM");
+      putText(i, "Driver", ipam.driver());
+      ArrayNode pools = i.putArray("Config");
+      for (Network.IpamPool pool : ipam.config()) {
+        ObjectNode c = pools.addObject();
+        putText(c, "Subnet", pool.subnet());
+        putText(c, "IPRange", pool.ipRange());
+        putText(c, "Gateway", pool.gateway());
+        if (!pool.auxAddresses().isEmpty()) {
+          c.set("AuxiliaryAddresses", map(new TreeMap<>(pool.auxAddresses())));
+        }
+      }
+      if (!ipam.options().isEmpty()) {
+        i.set("Options", map(new TreeMap<>(ipam.options())));
+      }
     }
     return o;
   }

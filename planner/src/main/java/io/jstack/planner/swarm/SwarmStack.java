@@ -140,14 +140,9 @@ public final class SwarmStack {
         continue;
       }
       if (!haveNetworks.contains(name)) {
-        Map<String, String> labels = new TreeMap<>(n == null ? Map.of() : n.labels());
-        labels.putAll(stackLabel());
+        ObjectNode body = SwarmSpecs.network(project, net, n);
         steps.add(
-            new Step(
-                "create network",
-                name,
-                "no network",
-                (s, ids) -> s.createOverlayNetwork(name, labels)));
+            new Step("create network", name, "no network", (s, ids) -> s.createNetwork(body)));
       }
     }
 

@@ -43,20 +43,13 @@ class SwarmFeaturesTest {
           Map.entry(
               "`deploy.resources.reservations.devices`",
               "deploy: {resources: {reservations: {devices: [{capabilities: [gpu]}]}}}"),
-          Map.entry(
-              "`deploy.resources.reservations.generic_resources`",
-              "deploy: {resources: {reservations: {generic_resources:"
-                  + " [{discrete_resource_spec: {kind: gpu, value: 1}}]}}}"),
           Map.entry("`develop`", "develop: {watch: [{path: ./src, action: sync, target: /src}]}"),
           Map.entry("`devices`, `device_cgroup_rules`", "devices: [\"/dev/fuse:/dev/fuse\"]"),
-          Map.entry("`dns_opt`", "dns_opt: [use-vc]"),
           Map.entry("`domainname`", "domainname: example.org"),
           Map.entry("`expose`", "expose: [\"8080\"]"),
           Map.entry("`external_links`, `links`", "links: [plain]"),
           Map.entry("`gpus`", "gpus: all"),
-          Map.entry("`group_add`", "group_add: [mail]"),
           Map.entry("`ipc`, `pid`, `uts`", "ipc: host\npid: host"),
-          Map.entry("`isolation`", "isolation: default"),
           Map.entry("`mac_address`", "mac_address: \"02:42:ac:11:65:43\""),
           Map.entry("`mem_limit`", "mem_limit: 64m"),
           Map.entry("`mem_reservation`", "mem_reservation: 32m"),
@@ -96,12 +89,8 @@ class SwarmFeaturesTest {
               "secrets: [token]\n---\nsecrets:\n  token: {file: ./token.txt, template_driver:"
                   + " golang}"),
           Map.entry(
-              "top-level `networks`: `driver` (other than overlay), `driver_opts`, `ipam`,"
-                  + " `internal`, `enable_ipv6`",
-              "networks: [back]\n---\nnetworks:\n  back: {internal: true}"),
-          Map.entry(
-              "top-level `volumes`: `driver` (other than local), `driver_opts`",
-              "volumes: [\"data:/data\"]\n---\nvolumes:\n  data: {driver_opts: {type: nfs}}"));
+              "top-level `networks`: `driver` (other than overlay)",
+              "networks: [back]\n---\nnetworks:\n  back: {driver: bridge}"));
 
   /** A service that sets many mapped keys and none that Swarm cannot keep. */
   private static final String PLAIN =
@@ -319,9 +308,9 @@ class SwarmFeaturesTest {
             name: shop
             services:
               web: {image: web:1, cpus: 0.5, mem_limit: 64m, cpu_shares: 512, cpuset: "0"}
-              api: {image: api:1, cpus: 1, volumes: ["data:/data"]}
-            volumes:
-              data: {driver: rexray, driver_opts: {size: "1"}}
+              api: {image: api:1, cpus: 1, networks: [back]}
+            networks:
+              back: {driver: bridge}
             """);
     assertThatThrownBy(() -> SwarmFeatures.refuse(p))
         .isInstanceOf(IllegalArgumentException.class)
@@ -334,9 +323,9 @@ class SwarmFeaturesTest {
                 "service web: cpus has no Swarm form; set deploy.resources.limits.cpus instead",
                 "service web: mem_limit has no Swarm form; set deploy.resources.limits.memory"
                     + " instead",
-                "service api: volumes.data.driver, volumes.data.driver_opts are not passed to Swarm"
-                    + " by jstack yet; create the volume on every node with docker volume create"
-                    + " and mark it external: true"));
+                "service api: networks.back.driver has no Swarm form; a swarm's networks are"
+                    + " overlay networks: drop the driver, or create the network yourself and mark"
+                    + " it external: true"));
   }
 
   @Test

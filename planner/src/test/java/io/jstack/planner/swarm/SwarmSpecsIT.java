@@ -41,6 +41,8 @@ class SwarmSpecsIT {
           user: "0"
           working_dir: /www
           init: true
+          isolation: default
+          networks: [default, back]
           stop_grace_period: 3s
           stop_signal: SIGTERM
           extra_hosts: ["db.local:10.0.0.5"]
@@ -63,12 +65,23 @@ class SwarmSpecsIT {
               preferences: [{spread: node.labels.rig.node}]
             resources:
               limits: {cpus: "0.5", memory: 64M}
-              reservations: {memory: 16M}
+              reservations:
+                memory: 16M
+                generic_resources: [{discrete_resource_spec: {kind: gpu, value: 2}}]
             restart_policy: {condition: on-failure, delay: 5s, max_attempts: 3, window: 30s}
             update_config: {parallelism: 2, delay: 1s, order: start-first, failure_action: rollback, monitor: 10s, max_failure_ratio: 0.5}
             rollback_config: {parallelism: 1, order: stop-first}
       volumes:
-        data: {}
+        data:
+          driver_opts: {type: tmpfs, device: tmpfs}
+          labels: {kind: scratch}
+      networks:
+        back:
+          attachable: true
+          internal: true
+          driver_opts: {com.docker.network.driver.mtu: "1400"}
+          ipam: {config: [{subnet: 10.215.5.0/24}]}
+          labels: {zone: b}
       """;
 
   @TempDir Path dir;
@@ -90,24 +103,41 @@ class SwarmSpecsIT {
           file.toString(),
           "ds");
       JsonNode theirs = readBack(swarm, "ds_web");
+      String theirNetwork = network(rig);
       SwarmRig.must(rig.manager(), "stack", "rm", "ds");
       awaitGone(swarm);
 
-      swarm.createOverlayNetwork("ds_default", Map.of(SwarmSpecs.NAMESPACE, "ds"));
       Project p =
           ComposeLoader.load(
                   ProjectOptions.of(List.of(file), Map.of("HOME", "/root"), dir)
                       .withProjectName("ds"))
               .project();
+      swarm.createNetwork(SwarmSpecs.network(p, "default", null));
+      swarm.createNetwork(SwarmSpecs.network(p, "back", p.networks().get("back")));
       swarm.createService(SwarmSpecs.service(p, p.services().get("web"), Map.of(), Map.of()));
       JsonNode ours = readBack(swarm, "ds_web");
 
       assertThat(ours.toPrettyString()).isEqualTo(theirs.toPrettyString());
+      assertThat(network(rig)).isEqualTo(theirNetwork);
       swarm.removeService("ds_web");
       awaitGone(swarm);
     } finally {
       rig.close();
     }
+  }
+
+  /** What the manager keeps of network ds_back that a stack's file decides. */
+  private static String network(SwarmRig rig) throws Exception {
+    return SwarmRig.must(
+            rig.manager(),
+            "network",
+            "inspect",
+            "ds_back",
+            "--format",
+            "{{.Driver}} {{.Scope}} internal={{.Internal}} attachable={{.Attachable}}"
+                + " ipv6={{.EnableIPv6}} {{json .Options}} {{json .IPAM}} {{json .Labels}}")
+        // The VXLAN id is the manager's to give, a new one to each network.
+        .replaceAll("\"com.docker.network.driver.overlay.vxlanid_list\":\"\\d+\"", "VXLAN");
   }
 
   /** The manager's spec of {@code name}, its networks named instead of numbered. */
@@ -119,15 +149,17 @@ class SwarmSpecsIT {
   private static void awaitGone(DockerSwarm swarm) throws InterruptedException {
     Instant deadline = Instant.now().plus(SwarmRig.SETTLE);
     while (!swarm.services(Map.of()).isEmpty()
-        || swarm.networks(Map.of()).containsKey("ds_default")) {
+        || swarm.networks(Map.of()).containsKey("ds_default")
+        || swarm.networks(Map.of()).containsKey("ds_back")) {
       assertThat(Instant.now()).as("the stack is gone").isBefore(deadline);
       Thread.sleep(200);
-      if (swarm.services(Map.of()).isEmpty()
-          && swarm.networks(Map.of()).containsKey("ds_default")) {
-        try {
-          swarm.removeNetwork("ds_default");
-        } catch (RuntimeException stillInUse) {
-          // Its tasks are still going: later.
+      for (String network : List.of("ds_default", "ds_back")) {
+        if (swarm.services(Map.of()).isEmpty() && swarm.networks(Map.of()).containsKey(network)) {
+          try {
+            swarm.removeNetwork(network);
+          } catch (RuntimeException stillInUse) {
+            // Its tasks are still going: later.
+          }
         }
       }
     }

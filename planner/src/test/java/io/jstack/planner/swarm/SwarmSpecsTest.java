@@ -221,4 +221,38 @@ class SwarmSpecsTest {
             "service app: deploy.mode daemonset is not a Swarm mode; use replicated, global,"
                 + " replicated-job or global-job");
   }
+
+  @Test
+  void keysDockerStackDoesNotKnow_butSwarmHas_becomeTheirFields() throws Exception {
+    Project p =
+        load(
+            """
+            name: shop
+            services:
+              web:
+                image: busybox:1
+                dns_opt: [use-vc, "ndots:2"]
+                group_add: [mail, "1001"]
+                volumes: [anon:/anon, "/scratch", {type: volume, source: ext, target: /ext}]
+            volumes:
+              anon: {driver: local, driver_opts: {type: tmpfs, device: tmpfs}, labels: {k: v}}
+              ext: {external: true}
+            """);
+
+    JsonNode c =
+        SwarmSpecs.service(p, p.services().get("web"), Map.of(), Map.of())
+            .path("TaskTemplate")
+            .path("ContainerSpec");
+
+    assertThat(c.path("DNSConfig").path("Options").toString())
+        .isEqualTo("[\"use-vc\",\"ndots:2\"]");
+    assertThat(c.path("Groups").toString()).isEqualTo("[\"mail\",\"1001\"]");
+    assertThat(c.path("Mounts").get(0).path("VolumeOptions").toString())
+        .isEqualTo(
+            "{\"Labels\":{\"com.docker.stack.namespace\":\"shop\",\"k\":\"v\"},"
+                + "\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"device\":\"tmpfs\",\"type\":\"tmpfs\"}}}");
+    // An anonymous volume has no options, an external one no labels (as docker/cli's convert).
+    assertThat(c.path("Mounts").get(1).has("VolumeOptions")).isFalse();
+    assertThat(c.path("Mounts").get(2).path("VolumeOptions").toString()).isEqualTo("{}");
+  }
 }
