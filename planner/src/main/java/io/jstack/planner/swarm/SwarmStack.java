@@ -44,6 +44,12 @@ public final class SwarmStack {
   /** The label that names the Compose key a config or secret object was made for. */
   public static final String KEY = "io.jstack.swarm.key";
 
+  /** The wave of removals: after every creation and update. */
+  private static final int REMOVALS = 1_000_000;
+
+  /** How many requests a wave has in flight at once. */
+  private static final int PARALLEL = 8;
+
   private static final String CONFIGS = "configs";
   private static final String SECRETS = "secrets";
 
@@ -75,8 +81,24 @@ public final class SwarmStack {
     this.pushed = Map.copyOf(pushed);
   }
 
-  /** One step: what it does to what, why, and the work itself. */
-  public record Step(String verb, String target, String reason, Work work) {
+  /**
+   * One step: what it does to what, why, and the work itself. Steps of one {@code wave} have no
+   * order among them and run at once; waves run one after the other (networks, configs and secrets
+   * first, then services a dependency level at a time, then removals).
+   */
+  public record Step(String verb, String target, String reason, int wave, Work work) {
+    /** A step in the wave its verb says: creations first, removals last. */
+    public Step(String verb, String target, String reason, Work work) {
+      this(
+          verb,
+          target,
+          reason,
+          verb.equals("remove service")
+              ? REMOVALS
+              : verb.startsWith("remove") ? REMOVALS + 1 : 0, // what services used, once they go
+          work);
+    }
+
     /** {@code create service shop_web}. */
     public String describe() {
       return verb + " " + target;
@@ -208,8 +230,13 @@ public final class SwarmStack {
     for (DockerSwarm.Service s : swarm.services(stackLabel())) {
       have.put(s.name(), s);
     }
-    for (String name : ServiceGraph.of(project).order()) {
+    ServiceGraph graph = ServiceGraph.of(project);
+    Map<String, Integer> depth = new java.util.HashMap<>();
+    for (String name : graph.order()) {
       Service s = java.util.Objects.requireNonNull(project.services().get(name), name);
+      // After the services it depends on: created in dependency order, a level at a time.
+      int wave = 1 + graph.dependencies(name).stream().mapToInt(depth::get).max().orElse(-1) + 1;
+      depth.put(name, wave - 1);
       ObjectNode spec = SwarmSpecs.service(project, s, configs, secrets);
       if (pushed.containsKey(name)) {
         ((ObjectNode) spec.path("TaskTemplate").path("ContainerSpec"))
@@ -225,6 +252,7 @@ public final class SwarmStack {
                 "create service",
                 full,
                 "no service",
+                wave,
                 (sw, ids) -> sw.createService(withIds(spec, ids))));
       } else {
         String old = current.labels().get(SPEC_HASH);
@@ -243,6 +271,7 @@ public final class SwarmStack {
                   "update service",
                   full,
                   why,
+                  wave,
                   (sw, ids) ->
                       sw.updateService(current.id(), current.version(), withIds(spec, ids))));
         }
@@ -321,10 +350,56 @@ public final class SwarmStack {
 
   /** Runs {@code plan}'s steps in order, telling {@code progress} each as it is done. */
   public void apply(Plan plan, Consumer<String> progress) throws IOException, InterruptedException {
-    Map<String, String> ids = new TreeMap<>();
+    Map<String, String> ids = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Integer, List<Step>> waves = new TreeMap<>();
     for (Step s : plan.steps()) {
-      s.work().run(swarm, ids);
-      progress.accept(s.describe() + " (" + s.reason() + ")");
+      waves.computeIfAbsent(s.wave(), w -> new ArrayList<>()).add(s);
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            PARALLEL,
+            r -> {
+              Thread t = new Thread(r, "swarm-step");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      for (List<Step> wave : waves.values()) {
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (Step s : wave) {
+          running.add(
+              pool.submit(
+                  () -> {
+                    s.work().run(swarm, ids);
+                    synchronized (progress) {
+                      progress.accept(s.describe() + " (" + s.reason() + ")");
+                    }
+                    return null;
+                  }));
+        }
+        // The whole wave finishes, then the first failure stops the plan.
+        Throwable failed = null;
+        for (java.util.concurrent.Future<?> f : running) {
+          try {
+            f.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (failed == null) {
+              failed = e.getCause();
+            }
+          }
+        }
+        if (failed instanceof IOException io) {
+          throw io;
+        } else if (failed instanceof RuntimeException re) {
+          throw re;
+        } else if (failed instanceof InterruptedException ie) {
+          throw ie;
+        } else if (failed != null) {
+          throw new IllegalStateException(failed);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
