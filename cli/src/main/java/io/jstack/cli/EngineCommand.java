@@ -56,84 +56,108 @@ final class EngineCommand implements Callable<Integer> {
           "Where to serve (default: $JSTACK_ENGINE_SOCKET, else /run/jstack/engine.sock).")
   @Nullable Path socket;
 
-  @Option(
-      names = "--dns-upstream",
-      paramLabel = "HOST:PORT[,...]",
-      description =
-          "Where the DNS of bridge networks asks names it does not know (default: $JSTACK_DNS_UPSTREAM, else the host's resolvers).")
-  @Nullable String dnsUpstream;
-
-  @Option(
-      names = "--group",
-      paramLabel = "GROUP",
-      description =
-          "The group that may use the socket besides root (default: jstack, if that group exists).")
-  @Nullable String group;
-
-  @Option(
-      names = "--runtime",
-      paramLabel = "crun|runc|PATH",
-      description =
-          "The OCI runtime to run containers with (default: $JSTACK_RUNTIME, else the fastest installed one that runs a container here).")
-  @Nullable String runtime;
-
-  @Option(
-      names = "--tls-listen",
-      paramLabel = "ADDR:PORT",
-      description =
-          "Also serve the API on TCP with mutual TLS only (TLS 1.2+, a client certificate from --tlscacert's CA required), e.g. 0.0.0.0:2376.")
-  @Nullable String tlsListen;
-
-  @Option(
-      names = "--tlscacert",
-      paramLabel = "FILE",
-      description = "The CA whose client certificates --tls-listen accepts (ca.pem).")
-  @Nullable String tlsCaCert;
-
-  @Option(
-      names = "--tlscert",
-      paramLabel = "FILE",
-      description = "The engine's certificate for --tls-listen (server-cert.pem).")
-  @Nullable String tlsCert;
-
-  @Option(
-      names = "--tlskey",
-      paramLabel = "FILE",
-      description = "The key of --tlscert (server-key.pem).")
-  @Nullable String tlsKey;
-
-  @Option(
-      names = "--insecure-listen",
-      paramLabel = "LOOPBACK:PORT",
-      description =
-          "Also serve the API on plain TCP, without TLS: on a loopback address only (127.0.0.1, ::1), since whoever reaches it is root here.")
-  @Nullable String insecureListen;
+  @picocli.CommandLine.Mixin ServeFlags serve = new ServeFlags();
 
   @Override
   public Integer call() throws Exception {
     Jstack root = (Jstack) spec.root().userObject();
     Path at = socket != null ? socket : Engines.embeddedSocket(root.environment());
-    TcpListen tcp;
-    try {
-      tcp = TcpListen.fromFlags(tlsListen, insecureListen, tlsCaCert, tlsCert, tlsKey);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    if (tcp != null && tcp.tls() == null) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "jstack engine: warning: "
-                  + tcp.describe()
-                  + " has no TLS: every process on this host that can connect to it can run"
-                  + " anything as root; use --tls-listen for anything but a local test");
-    }
+    ServeOptions options = serve.options(spec);
     return EngineDaemon.serve(
-        root.dataRoot(),
-        at,
-        new ServeOptions(dnsUpstream, group, runtime, tcp),
-        spec.commandLine().getOut(),
-        spec.commandLine().getErr());
+        root.dataRoot(), at, options, spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /**
+   * How the engine serves, for {@code engine} in the foreground and {@code engine start} in the
+   * background alike: its DNS upstream, socket group, runtime and TCP listener.
+   */
+  static final class ServeFlags {
+    @Option(
+        names = "--dns-upstream",
+        paramLabel = "HOST:PORT[,...]",
+        description =
+            "Where the DNS of bridge networks asks names it does not know (default: $JSTACK_DNS_UPSTREAM, else the host's resolvers).")
+    @Nullable String dnsUpstream;
+
+    @Option(
+        names = "--group",
+        paramLabel = "GROUP",
+        description =
+            "The group that may use the socket besides root (default: jstack, if that group exists).")
+    @Nullable String group;
+
+    @Option(
+        names = "--runtime",
+        paramLabel = "crun|runc|PATH",
+        description =
+            "The OCI runtime to run containers with (default: $JSTACK_RUNTIME, else the fastest installed one that runs a container here).")
+    @Nullable String runtime;
+
+    @Option(
+        names = "--tls-listen",
+        paramLabel = "ADDR:PORT",
+        description =
+            "Also serve the API on TCP with mutual TLS only (TLS 1.2+, a client certificate from --tlscacert's CA required), e.g. 0.0.0.0:2376.")
+    @Nullable String tlsListen;
+
+    @Option(
+        names = "--tlscacert",
+        paramLabel = "FILE",
+        description = "The CA whose client certificates --tls-listen accepts (ca.pem).")
+    @Nullable String tlsCaCert;
+
+    @Option(
+        names = "--tlscert",
+        paramLabel = "FILE",
+        description = "The engine's certificate for --tls-listen (server-cert.pem).")
+    @Nullable String tlsCert;
+
+    @Option(
+        names = "--tlskey",
+        paramLabel = "FILE",
+        description = "The key of --tlscert (server-key.pem).")
+    @Nullable String tlsKey;
+
+    @Option(
+        names = "--insecure-listen",
+        paramLabel = "LOOPBACK:PORT",
+        description =
+            "Also serve the API on plain TCP, without TLS: on a loopback address only (127.0.0.1, ::1), since whoever reaches it is root here.")
+    @Nullable String insecureListen;
+
+    /**
+     * These flags as the engine takes them, warning on {@code spec}'s error stream of a listener
+     * without TLS.
+     *
+     * @throws ParameterException when the TCP flags do not go together
+     */
+    ServeOptions options(CommandSpec spec) {
+      TcpListen tcp;
+      try {
+        tcp = TcpListen.fromFlags(tlsListen, insecureListen, tlsCaCert, tlsCert, tlsKey);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      if (tcp != null && tcp.tls() == null) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "jstack engine: warning: "
+                    + tcp.describe()
+                    + " has no TLS: every process on this host that can connect to it can run"
+                    + " anything as root; use --tls-listen for anything but a local test");
+      }
+      return new ServeOptions(dnsUpstream, group, runtime, tcp);
+    }
+
+    /** Whether any flag asks for more than what the CLI's on-demand start gives. */
+    boolean any() {
+      return dnsUpstream != null
+          || group != null
+          || runtime != null
+          || tlsListen != null
+          || insecureListen != null;
+    }
   }
 
   @Command(
@@ -143,9 +167,28 @@ final class EngineCommand implements Callable<Integer> {
   static final class Start implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Mixin ServeFlags serve = new ServeFlags();
+
     @Override
     public Integer call() throws Exception {
       Jstack root = (Jstack) spec.root().userObject();
+      Path at = Engines.embeddedSocket(root.environment());
+      if (serve.any()) {
+        ServeOptions options = serve.options(spec);
+        if (Engines.answers(at)) {
+          throw new EngineException(
+              "the engine already runs on "
+                  + at
+                  + ", as it was started: stop it first (jstack engine stop), then start it with"
+                  + " these flags");
+        }
+        // The runtime as the variable, so that the engine says what chose it.
+        Engines.startEmbedded(
+            at,
+            root.dataRoot(),
+            new ServeOptions(options.dnsUpstream(), options.group(), null, options.tcp()),
+            options.runtime());
+      }
       io.jstack.engine.Engine engine = root.openEmbeddedEngine();
       try {
         spec.commandLine()
@@ -173,6 +216,14 @@ final class EngineCommand implements Callable<Integer> {
       Path at = Engines.embeddedSocket(root.environment());
       if (Engines.answers(at)) {
         spec.commandLine().getOut().println("running: unix://" + at + pidOf(root.dataRoot()));
+        Path listen = root.dataRoot().path().resolve(EngineDaemon.LISTEN_FILE);
+        try {
+          if (Files.exists(listen)) {
+            spec.commandLine().getOut().println("listening: " + Files.readString(listen).strip());
+          }
+        } catch (IOException e) {
+          // Gone meanwhile: the engine stopped.
+        }
         try {
           spec.commandLine()
               .getOut()

@@ -26,6 +26,12 @@ public final class EngineDaemon {
   /** Where the running engine notes its runtime and why, for {@code jstack engine status}. */
   public static final String RUNTIME_FILE = "engine.runtime";
 
+  /**
+   * The file, in the data root, that says where the running engine serves TCP besides its socket
+   * (as {@code TcpListen.describe} writes it); absent when it serves its socket only.
+   */
+  public static final String LISTEN_FILE = "engine.listen";
+
   private EngineDaemon() {}
 
   /**
@@ -136,7 +142,13 @@ public final class EngineDaemon {
     Path pid = root.path().resolve("engine.pid");
     Path pidTemp = root.path().resolve("engine.pid.tmp");
     Path runtimeFile = root.path().resolve(RUNTIME_FILE);
+    Path listenFile = root.path().resolve(LISTEN_FILE);
     Files.writeString(runtimeFile, choice.reason() + "\n");
+    if (options.tcp() != null) {
+      Files.writeString(listenFile, options.tcp().describe() + "\n");
+    } else {
+      Files.deleteIfExists(listenFile);
+    }
     Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
     Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     EngineServer server;
@@ -160,6 +172,7 @@ public final class EngineDaemon {
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(pid);
       Files.deleteIfExists(runtimeFile);
+      Files.deleteIfExists(listenFile);
       engine.stopSupervising();
       run.close();
       throw e;
@@ -174,6 +187,7 @@ public final class EngineDaemon {
                   try {
                     Files.deleteIfExists(pid);
                     Files.deleteIfExists(runtimeFile);
+                    Files.deleteIfExists(listenFile);
                   } catch (IOException ignored) {
                     // The next engine overwrites them.
                   }

@@ -45,12 +45,53 @@ public final class Engines {
         startEmbedded(
             socket,
             DataRoot.resolve(null, env),
-            env.get("JSTACK_DNS_UPSTREAM"),
+            new ServeOptions(env.get("JSTACK_DNS_UPSTREAM"), null, null, null),
             env.get(io.jstack.runtime.container.RuntimeChoice.VARIABLE));
       }
       return DockerEngine.connect(new EngineAddress.Unix(socket));
     }
     return DockerEngine.connect(EngineAddress.fromEnvironment(env));
+  }
+
+  private static void awaitListening(
+      io.jstack.runtime.api.TcpListen tcp,
+      Process engine,
+      Path socket,
+      Path log,
+      long logStart,
+      Instant deadline)
+      throws IOException, InterruptedException {
+    java.net.InetSocketAddress at = tcp.address();
+    java.net.InetSocketAddress reach =
+        at.getAddress().isAnyLocalAddress()
+            ? new java.net.InetSocketAddress(
+                java.net.InetAddress.getLoopbackAddress(), at.getPort())
+            : at;
+    while (true) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(reach, 200);
+        return;
+      } catch (IOException notYet) {
+        if (!engine.isAlive() && !answers(socket)) {
+          throw new EngineException(
+              "the embedded engine exited before it listened on "
+                  + tcp.describe()
+                  + ": "
+                  + lastLine(log, logStart)
+                  + " (whole log: "
+                  + log
+                  + ")");
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new EngineException(
+              "the embedded engine did not listen on "
+                  + tcp.describe()
+                  + " within 20 s; see its log: "
+                  + log);
+        }
+        Thread.sleep(25);
+      }
+    }
   }
 
   /** The embedded engine's socket: {@code JSTACK_ENGINE_SOCKET}, else /run/jstack/engine.sock. */
@@ -65,18 +106,19 @@ public final class Engines {
   }
 
   /**
-   * Starts the embedded engine detached from this process (its own session, no stdio of ours, in
-   * {@code /}, output to {@code <data root>/engine.log}) and waits until it answers.
+   * Starts the embedded engine with {@code options} detached from this process (its own session, no
+   * stdio of ours, in {@code /}, output to {@code <data root>/engine.log}) and waits until it
+   * answers; {@code runtime} as {@code JSTACK_RUNTIME} would choose it, or null.
+   *
+   * @throws EngineException when it exits or does not answer within 20 s, with its log's last line
    */
-  private static void startEmbedded(
-      Path socket, DataRoot root, @Nullable String dnsUpstream, @Nullable String runtime) {
+  public static void startEmbedded(
+      Path socket, DataRoot root, ServeOptions options, @Nullable String runtime) {
     try {
       Files.createDirectories(root.path());
       Path log = root.path().resolve("engine.log");
       long logStart = Files.exists(log) ? Files.size(log) : 0;
-      ProcessBuilder builder =
-          EngineProcess.builder(
-              root, socket, new ServeOptions(dnsUpstream, null, null, null), true);
+      ProcessBuilder builder = EngineProcess.builder(root, socket, options, true);
       if (runtime != null) {
         // As the variable, so that the engine says what chose its runtime.
         builder.environment().put(io.jstack.runtime.container.RuntimeChoice.VARIABLE, runtime);
@@ -104,6 +146,11 @@ public final class Engines {
               "the embedded engine did not start within 20 s; see its log: " + log);
         }
         Thread.sleep(25);
+      }
+      if (options.tcp() != null) {
+        // The engine binds TCP after its socket answers: wait for that too, so that whoever
+        // started it finds everything it asked for.
+        awaitListening(options.tcp(), engine, socket, log, logStart, deadline);
       }
     } catch (IOException e) {
       throw new EngineException(

@@ -205,6 +205,49 @@ class RemoteTlsIT extends EmbeddedStackFixture {
     assertThat(missing.err()).contains("(missing: --tlscacert, --tlskey)");
   }
 
+  @Test
+  void engineStart_takesTheListenFlags_andStatusShowsTheListener() throws Exception {
+    assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();
+    Path tls = dir.resolve("tls-start");
+    assertThat(jstack.run(new String[0], "engine", "certs", tls.toString()).code()).isZero();
+    int port = freePort();
+    JstackRunner.Run start =
+        jstack.run(
+            new String[0],
+            "engine",
+            "start",
+            "--tls-listen",
+            "127.0.0.1:" + port,
+            "--tlscacert",
+            tls.resolve("ca.pem").toString(),
+            "--tlscert",
+            tls.resolve("server-cert.pem").toString(),
+            "--tlskey",
+            tls.resolve("server-key.pem").toString());
+    assertThat(start.code()).as(start.err()).isZero();
+    try {
+      JstackRunner.Run status = jstack.run(new String[0], "engine", "status");
+      assertThat(status.out()).contains("listening: tcp://127.0.0.1:" + port + " (mutual TLS)");
+      // A client of this CA gets through; the listener is the background engine's.
+      Map<String, String> remote = new HashMap<>();
+      remote.put("DOCKER_HOST", "tcp://127.0.0.1:" + port);
+      remote.put("DOCKER_TLS_VERIFY", "1");
+      remote.put("DOCKER_CERT_PATH", tls.toString());
+      remote.put("DOCKER_CONFIG", Files.createDirectories(dir.resolve("docker-config")).toString());
+      Docker.Result version = Docker.run(null, remote, "docker", "version");
+      assertThat(version.code()).as(version.err()).isZero();
+      assertThat(version.out()).contains("jstack-");
+
+      JstackRunner.Run again =
+          jstack.run(new String[0], "engine", "start", "--insecure-listen", "127.0.0.1:" + port);
+      assertThat(again.code()).isEqualTo(1);
+      assertThat(again.err()).contains("the engine already runs on");
+    } finally {
+      assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();
+    }
+    assertThat(jstack.run(new String[0], "engine", "status").out()).doesNotContain("listening:");
+  }
+
   /** GET /_ping over TLS with {@code context}: the status, or why it failed. */
   private static String ping(SSLContext context, int port) {
     try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {

@@ -44,7 +44,7 @@ public final class DockerSwarm implements AutoCloseable {
               + address
               + " is not a swarm manager (its node is "
               + (state.isEmpty() ? "inactive" : state)
-              + "): point DOCKER_HOST at a manager, or make one with docker swarm init");
+              + "): point --host or DOCKER_HOST at a manager, or make one with docker swarm init");
     }
     return swarm;
   }
