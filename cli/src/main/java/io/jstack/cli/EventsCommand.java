@@ -36,19 +36,7 @@ final class EventsCommand extends ProjectCommand implements Callable<Integer> {
     LoadedProject loaded = load();
     requireServices(loaded, services);
     Engine engine = engine();
-    Signals.Registration signals =
-        Signals.onInterrupt(
-            new Signals.Interrupt() {
-              @Override
-              public void graceful() {
-                Runtime.getRuntime().halt(0);
-              }
-
-              @Override
-              public void force() {
-                Runtime.getRuntime().halt(130);
-              }
-            });
+    Signals.Registration signals = Signals.exitOnInterrupt();
     try (EventStream events =
         engine.events(Map.of(ComposeLabels.PROJECT, loaded.project().name()))) {
       for (EventStream.Event e = events.next(); e != null; e = events.next()) {

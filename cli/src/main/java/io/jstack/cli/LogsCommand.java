@@ -113,19 +113,7 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
       containers.sort(Comparator.comparing(ContainerInfo::name));
       LogPrinter printer = LogPrinter.forTerminal(out(), root.ansi, noColor, noPrefix, timestamps);
       if (follow) {
-        Signals.Registration signals =
-            Signals.onInterrupt(
-                new Signals.Interrupt() {
-                  @Override
-                  public void graceful() {
-                    Runtime.getRuntime().halt(0);
-                  }
-
-                  @Override
-                  public void force() {
-                    Runtime.getRuntime().halt(130);
-                  }
-                });
+        Signals.Registration signals = Signals.exitOnInterrupt();
         try {
           if (untilTs != null) {
             printer.follow(engine, containers, sinceTs, untilTs, tailLines);

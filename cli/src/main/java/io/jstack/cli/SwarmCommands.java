@@ -247,19 +247,7 @@ final class SwarmCommands {
       @Nullable String since,
       LogPrinter printer)
       throws InterruptedException {
-    Signals.Registration signals =
-        Signals.onInterrupt(
-            new Signals.Interrupt() {
-              @Override
-              public void graceful() {
-                Runtime.getRuntime().halt(0);
-              }
-
-              @Override
-              public void force() {
-                Runtime.getRuntime().halt(130);
-              }
-            });
+    Signals.Registration signals = Signals.exitOnInterrupt();
     try (DockerSwarm swarm = open(root)) {
       TaskNames names = new TaskNames(swarm, loaded.project().name(), only);
       LogStream.Options options = new LogStream.Options(true, tail, since, null, true);

@@ -53,47 +53,6 @@ public final class Engines {
     return DockerEngine.connect(EngineAddress.fromEnvironment(env));
   }
 
-  private static void awaitListening(
-      io.jstack.runtime.api.TcpListen tcp,
-      Process engine,
-      Path socket,
-      Path log,
-      long logStart,
-      Instant deadline)
-      throws IOException, InterruptedException {
-    java.net.InetSocketAddress at = tcp.address();
-    java.net.InetSocketAddress reach =
-        at.getAddress().isAnyLocalAddress()
-            ? new java.net.InetSocketAddress(
-                java.net.InetAddress.getLoopbackAddress(), at.getPort())
-            : at;
-    while (true) {
-      try (java.net.Socket s = new java.net.Socket()) {
-        s.connect(reach, 200);
-        return;
-      } catch (IOException notYet) {
-        if (!engine.isAlive() && !answers(socket)) {
-          throw new EngineException(
-              "the embedded engine exited before it listened on "
-                  + tcp.describe()
-                  + ": "
-                  + lastLine(log, logStart)
-                  + " (whole log: "
-                  + log
-                  + ")");
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new EngineException(
-              "the embedded engine did not listen on "
-                  + tcp.describe()
-                  + " within 20 s; see its log: "
-                  + log);
-        }
-        Thread.sleep(25);
-      }
-    }
-  }
-
   /** The embedded engine's socket: {@code JSTACK_ENGINE_SOCKET}, else /run/jstack/engine.sock. */
   public static Path embeddedSocket(Map<String, String> env) {
     String s = env.get("JSTACK_ENGINE_SOCKET");
@@ -130,27 +89,27 @@ public final class Engines {
               .redirectErrorStream(true)
               .start();
       Instant deadline = Instant.now().plusSeconds(20);
-      while (!answers(socket)) {
-        if (!engine.isAlive() && !answers(socket)) {
-          throw new EngineException(
-              "the embedded engine exited (code "
-                  + engine.exitValue()
-                  + ") before it answered: "
-                  + lastLine(log, logStart)
-                  + " (whole log: "
-                  + log
-                  + ")");
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new EngineException(
-              "the embedded engine did not start within 20 s; see its log: " + log);
-        }
-        Thread.sleep(25);
-      }
+      Started started = new Started(engine, socket, log, logStart, deadline);
+      started.await("answered on " + socket, () -> answers(socket));
       if (options.tcp() != null) {
         // The engine binds TCP after its socket answers: wait for that too, so that whoever
         // started it finds everything it asked for.
-        awaitListening(options.tcp(), engine, socket, log, logStart, deadline);
+        java.net.InetSocketAddress at = options.tcp().address();
+        java.net.InetSocketAddress reach =
+            at.getAddress().isAnyLocalAddress()
+                ? new java.net.InetSocketAddress(
+                    java.net.InetAddress.getLoopbackAddress(), at.getPort())
+                : at;
+        started.await(
+            "listened on " + options.tcp().describe(),
+            () -> {
+              try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(reach, 200);
+                return true;
+              } catch (IOException notYet) {
+                return false;
+              }
+            });
       }
     } catch (IOException e) {
       throw new EngineException(
@@ -161,6 +120,41 @@ public final class Engines {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted while starting the embedded engine", e);
+    }
+  }
+
+  /** An engine process just started: what to wait for, and what to say when it does not come. */
+  private record Started(Process engine, Path socket, Path log, long logStart, Instant deadline) {
+    /**
+     * Waits until {@code ready}.
+     *
+     * @throws EngineException when the engine exits first, with its log's last line, or the
+     *     deadline passes
+     */
+    void await(String what, java.util.function.BooleanSupplier ready) throws InterruptedException {
+      while (!ready.getAsBoolean()) {
+        // The launcher may exit early (setsid forks); the engine is gone when its socket is too.
+        if (!engine.isAlive() && !answers(socket)) {
+          throw new EngineException(
+              "the embedded engine exited (code "
+                  + engine.exitValue()
+                  + ") before it "
+                  + what
+                  + ": "
+                  + lastLine(log, logStart)
+                  + " (whole log: "
+                  + log
+                  + ")");
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new EngineException(
+              "the embedded engine had not "
+                  + what
+                  + " 20 s after it started; see its log: "
+                  + log);
+        }
+        Thread.sleep(25);
+      }
     }
   }
 

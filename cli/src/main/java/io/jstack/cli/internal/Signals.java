@@ -30,6 +30,25 @@ public final class Signals {
   }
 
   /**
+   * Ctrl-C ends the process at once, with status 0 (a second press: 130): for commands that only
+   * follow a stream and have nothing to undo.
+   */
+  public static Registration exitOnInterrupt() {
+    return onInterrupt(
+        new Interrupt() {
+          @Override
+          public void graceful() {
+            Runtime.getRuntime().halt(0);
+          }
+
+          @Override
+          public void force() {
+            Runtime.getRuntime().halt(130);
+          }
+        });
+  }
+
+  /**
    * Routes SIGINT (and SIGTERM) to {@code interrupt} until the returned handle is closed, then
    * restores the previous handlers. Returns a no-op handle where signals cannot be handled.
    */

@@ -70,11 +70,7 @@ class RemoteTlsIT extends EmbeddedStackFixture {
                 "server-key.pem"))) {
       awaitListening(engine, port);
 
-      Map<String, String> remote = new HashMap<>();
-      remote.put("DOCKER_HOST", "tcp://127.0.0.1:" + port);
-      remote.put("DOCKER_TLS_VERIFY", "1");
-      remote.put("DOCKER_CERT_PATH", tls.toString());
-      remote.put("DOCKER_CONFIG", Files.createDirectories(dir.resolve("docker-config")).toString());
+      Map<String, String> remote = remote(port, tls);
 
       // The docker CLI.
       Docker.Result version = Docker.run(null, remote, "docker", "version");
@@ -229,11 +225,7 @@ class RemoteTlsIT extends EmbeddedStackFixture {
       JstackRunner.Run status = jstack.run(new String[0], "engine", "status");
       assertThat(status.out()).contains("listening: tcp://127.0.0.1:" + port + " (mutual TLS)");
       // A client of this CA gets through; the listener is the background engine's.
-      Map<String, String> remote = new HashMap<>();
-      remote.put("DOCKER_HOST", "tcp://127.0.0.1:" + port);
-      remote.put("DOCKER_TLS_VERIFY", "1");
-      remote.put("DOCKER_CERT_PATH", tls.toString());
-      remote.put("DOCKER_CONFIG", Files.createDirectories(dir.resolve("docker-config")).toString());
+      Map<String, String> remote = remote(port, tls);
       Docker.Result version = Docker.run(null, remote, "docker", "version");
       assertThat(version.code()).as(version.err()).isZero();
       assertThat(version.out()).contains("jstack-");
@@ -264,6 +256,18 @@ class RemoteTlsIT extends EmbeddedStackFixture {
     } catch (Exception e) {
       return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
+  }
+
+  /**
+   * Docker's variables for a client of the engine's TLS port with the certificates in {@code tls}.
+   */
+  private Map<String, String> remote(int port, Path tls) throws java.io.IOException {
+    Map<String, String> remote = new HashMap<>();
+    remote.put("DOCKER_HOST", "tcp://127.0.0.1:" + port);
+    remote.put("DOCKER_TLS_VERIFY", "1");
+    remote.put("DOCKER_CERT_PATH", tls.toString());
+    remote.put("DOCKER_CONFIG", Files.createDirectories(dir.resolve("docker-config")).toString());
+    return remote;
   }
 
   private static Map<String, String> withCertPath(Map<String, String> env, Path dir) {
