@@ -65,14 +65,8 @@ final class SwarmCommands {
       }
       Map<String, String> pushed = new java.util.TreeMap<>();
       if (dryRun) {
-        built.forEach(
-            s ->
-                out.println(
-                    "0. build service "
-                        + s.name()
-                        + " on the manager and push "
-                        + s.image()
-                        + " (--build --push; the plan below runs it by the pushed digest)"));
+        // Planned as built and pushed, by the names the file gives: the digests come later.
+        built.forEach(s -> pushed.put(s.name(), java.util.Objects.requireNonNull(s.image())));
       } else if (!built.isEmpty()) {
         Engine manager = root.openDockerEngine();
         try {
@@ -94,7 +88,7 @@ final class SwarmCommands {
       }
       plan.warnings().forEach(w -> err.println("jstack: warning: " + w));
       if (dryRun) {
-        print(plan, out);
+        print(built, plan, out);
         return Jstack.EXIT_OK;
       }
       apply(stack, plan, out);
@@ -351,12 +345,25 @@ final class SwarmCommands {
         });
   }
 
-  private static void print(SwarmStack.Plan plan, PrintWriter out) {
-    if (plan.isEmpty()) {
+  /**
+   * The plan of a dry run: the builds and pushes first ({@code built}, whose digests are not known
+   * yet: the plan's steps show the images as they are), then the plan's steps.
+   */
+  private static void print(List<Service> built, SwarmStack.Plan plan, PrintWriter out) {
+    if (built.isEmpty() && plan.isEmpty()) {
       out.println("nothing to do");
       return;
     }
     int i = 1;
+    for (Service s : built) {
+      out.println(
+          i++
+              + ". build service "
+              + s.name()
+              + " on the manager and push "
+              + s.image()
+              + " (--build --push: then run by the pushed digest)");
+    }
     for (SwarmStack.Step s : plan.steps()) {
       out.println(i++ + ". " + s.describe() + " (" + s.reason() + ")");
     }

@@ -66,6 +66,16 @@ class SwarmBuildPushIT {
       assertThat(alone.code()).isEqualTo(2);
       assertThat(alone.err()).contains("--build only with --push");
 
+      JstackRunner.Run dry = jstack.run(base, "up", "--build", "--push", "--dry-run");
+      assertThat(dry.out().lines())
+          .startsWith(
+              "1. build service app on the manager and push "
+                  + image
+                  + " (--build --push: then run by the pushed digest)",
+              "2. create network crew_default (no network)",
+              "3. create service crew_app (no service)");
+      assertThat(dry.err()).doesNotContain("build: is not run");
+
       JstackRunner.Run up = jstack.run(base, "up", "--build", "--push", "--wait");
       assertThat(up.code()).as(up.err()).isZero();
       Matcher pushed =

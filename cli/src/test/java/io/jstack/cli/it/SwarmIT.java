@@ -97,6 +97,18 @@ class SwarmIT {
       assertThat(dry.out().strip())
           .isEqualTo("1. update service crew_web (spec changed: TaskTemplate.ContainerSpec.Env)");
 
+      // A network the file now wants otherwise: said, since a swarm cannot change it in place.
+      Files.writeString(
+          file,
+          compose("1")
+              + "networks:\n  default:\n    driver_opts: {com.docker.network.driver.mtu: \"1400\"}\n");
+      JstackRunner.Run drift = jstack.run(base, "up", "--dry-run");
+      assertThat(drift.out().strip()).isEqualTo("nothing to do");
+      assertThat(drift.err())
+          .contains(
+              "network crew_default was made with other options than the file gives (driver_opts"
+                  + " com.docker.network.driver.mtu): a swarm cannot change a network in place");
+
       // An update whose healthcheck fails: the manager rolls it back, and up --wait says so.
       Files.writeString(file, compose("1", "bad"));
       JstackRunner.Run bad = jstack.run(base, "up", "--wait");

@@ -304,6 +304,12 @@ public final class DockerSwarm implements AutoCloseable {
     return out;
   }
 
+  /** The network {@code idOrName} as the manager describes it (Docker's network inspect). */
+  public JsonNode network(String idOrName) {
+    return api.json(
+        HttpRequest.get("/networks/" + DockerApi.encode(idOrName)), "inspect network " + idOrName);
+  }
+
   public void removeNetwork(String idOrName) {
     api.call(
         HttpRequest.delete("/networks/" + DockerApi.encode(idOrName)),

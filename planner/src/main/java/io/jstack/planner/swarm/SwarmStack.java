@@ -161,10 +161,23 @@ public final class SwarmStack {
         }
         continue;
       }
+      ObjectNode body = SwarmSpecs.network(project, net, n);
       if (!haveNetworks.contains(name)) {
-        ObjectNode body = SwarmSpecs.network(project, net, n);
         steps.add(
             new Step("create network", name, "no network", (s, ids) -> s.createNetwork(body)));
+      } else {
+        List<String> drift =
+            networkDrift(
+                body, swarm.network(java.util.Objects.requireNonNull(networkIds.get(name))));
+        if (!drift.isEmpty()) {
+          warnings.add(
+              "network "
+                  + name
+                  + " was made with other options than the file gives ("
+                  + String.join(", ", drift)
+                  + "): a swarm cannot change a network in place; run down, then up, to make it"
+                  + " again");
+        }
       }
     }
 
@@ -601,6 +614,38 @@ public final class SwarmStack {
       }
     }
     return copy;
+  }
+
+  /**
+   * What of {@code desired} (a network create body) the network {@code actual} (as the manager
+   * describes it) does not have, in the file's words; options and labels the manager or others
+   * added are not counted.
+   */
+  static List<String> networkDrift(JsonNode desired, JsonNode actual) {
+    List<String> out = new ArrayList<>();
+    for (String[] flag : new String[][] {{"Internal", "internal"}, {"EnableIPv6", "enable_ipv6"}}) {
+      if (desired.path(flag[0]).asBoolean(false) != actual.path(flag[0]).asBoolean(false)) {
+        out.add(flag[1]);
+      }
+    }
+    for (Map.Entry<String, JsonNode> e : desired.path("Options").properties()) {
+      if (!e.getValue().equals(actual.path("Options").path(e.getKey()))) {
+        out.add("driver_opts " + e.getKey());
+      }
+    }
+    List<String> want = new ArrayList<>();
+    desired.path("IPAM").path("Config").forEach(c -> want.add(c.path("Subnet").asText("")));
+    List<String> have = new ArrayList<>();
+    actual.path("IPAM").path("Config").forEach(c -> have.add(c.path("Subnet").asText("")));
+    if (!want.isEmpty() && !want.equals(have)) {
+      out.add("ipam subnets " + want + " (it has " + have + ")");
+    }
+    for (Map.Entry<String, JsonNode> e : desired.path("Labels").properties()) {
+      if (!e.getValue().equals(actual.path("Labels").path(e.getKey()))) {
+        out.add("label " + e.getKey());
+      }
+    }
+    return out;
   }
 
   /** The first-level sections where {@code desired} and {@code current} differ, as paths. */

@@ -40,4 +40,32 @@ class SwarmStackTest {
 
     assertThat(SwarmStack.changes(desired, kept)).containsExactly("Mode.Replicated.Replicas");
   }
+
+  @Test
+  void networkDrift_namesWhatTheFileAsksAndTheNetworkLacks_only() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode desired =
+        json.readTree(
+            "{\"Name\":\"shop_back\",\"Internal\":true,\"Options\":{\"mtu\":\"1400\"},"
+                + "\"IPAM\":{\"Config\":[{\"Subnet\":\"10.9.0.0/24\"}]},"
+                + "\"Labels\":{\"com.docker.stack.namespace\":\"shop\",\"zone\":\"b\"}}");
+    JsonNode same =
+        json.readTree(
+            "{\"Internal\":true,\"Options\":{\"mtu\":\"1400\",\"vxlanid_list\":\"4097\"},"
+                + "\"IPAM\":{\"Config\":[{\"Subnet\":\"10.9.0.0/24\",\"Gateway\":\"10.9.0.1\"}]},"
+                + "\"Labels\":{\"com.docker.stack.namespace\":\"shop\",\"zone\":\"b\",\"x\":\"y\"}}");
+    JsonNode other =
+        json.readTree(
+            "{\"Options\":{\"vxlanid_list\":\"4097\"},"
+                + "\"IPAM\":{\"Config\":[{\"Subnet\":\"10.0.3.0/24\"}]},"
+                + "\"Labels\":{\"com.docker.stack.namespace\":\"shop\"}}");
+
+    assertThat(SwarmStack.networkDrift(desired, same)).isEmpty();
+    assertThat(SwarmStack.networkDrift(desired, other))
+        .containsExactly(
+            "internal",
+            "driver_opts mtu",
+            "ipam subnets [10.9.0.0/24] (it has [10.0.3.0/24])",
+            "label zone");
+  }
 }
