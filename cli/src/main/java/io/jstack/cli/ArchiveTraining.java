@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The training run behind the launcher's class-data archive: runs {@code jstack ps} on a small
- * compose file, once per engine kind, against a stand-in engine on a socket of its own, so that the
- * archive holds the classes a typical command loads, the client's HTTP and JSON included. The
- * stand-in answers the Engine API's ping and one container list; it is never a real engine.
+ * compose file, once per engine kind (and {@code config -q} for a swarm), against a stand-in engine
+ * on a socket of its own, so that the archive holds the classes a typical command loads, the
+ * client's HTTP and JSON included. The stand-in answers the Engine API's ping and one container
+ * list; it is never a real engine.
  *
  * <p>Usage: {@code ArchiveTraining DIR}, where DIR is a writable directory of the launcher's.
  */
@@ -60,8 +61,16 @@ final class ArchiveTraining {
               out,
               err,
               env);
-      if (embedded != 0 || docker != 0) {
-        System.err.printf("archive training: ps exited %d and %d%n", embedded, docker);
+      // The swarm's feature table: about a hundred lambdas, spun at run time unless archived.
+      int swarm =
+          Jstack.runProcess(
+              new String[] {"--engine", "swarm", "-f", compose.toString(), "config", "-q"},
+              out,
+              err,
+              env);
+      if (embedded != 0 || docker != 0 || swarm != 0) {
+        System.err.printf(
+            "archive training: ps exited %d and %d, swarm config %d%n", embedded, docker, swarm);
         return 1;
       }
       return 0;
