@@ -107,4 +107,36 @@ class PortProxyTest {
           .hasMessageContaining("cannot publish 127.0.0.1:" + taken.getLocalPort() + "/tcp");
     }
   }
+
+  /**
+   * dockerd binds 0.0.0.0 and [::]; the proxy's epoll socket is dual-stack, so its wildcard takes
+   * both, and a client trying localhost's ::1 first gets through.
+   */
+  @Test
+  void noHostAddress_servesIpv4AndIpv6Clients_asDockerdDoes() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
+      Thread t =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 2; i++) {
+                  try (Socket s = server.accept()) {
+                    s.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
+                  } catch (java.io.IOException ignored) {
+                    // The test fails on its side.
+                  }
+                }
+              });
+      t.start();
+      int port =
+          proxy.open("c4", new PortProxy.Binding("tcp", "", 0, server.getLocalPort()), LOOPBACK);
+      for (String loopback : new String[] {"127.0.0.1", "::1"}) {
+        try (Socket client = new Socket(InetAddress.getByName(loopback), port)) {
+          assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+              .as("through " + loopback)
+              .isEqualTo("hi");
+        }
+      }
+      t.join(5000);
+    }
+  }
 }
