@@ -129,29 +129,42 @@ public final class EngineDaemon {
       run.close();
       throw e;
     }
-    // Networks, DNS and published ports are back before the socket answers: a client that finds
-    // the engine finds them too.
-    Map<String, String> dnsEnv = new HashMap<>(System.getenv());
-    if (dnsUpstream != null) {
-      dnsEnv.put("JSTACK_DNS_UPSTREAM", dnsUpstream);
-    }
-    engine.supervise(
-        java.time.Duration.ofMillis(200), io.jstack.runtime.network.DnsServer.upstreams(dnsEnv));
-    String socketGroup = group != null ? group : groupExists("jstack") ? "jstack" : null;
-    // The pid file is in place before the socket answers: whoever finds the engine can stop it.
     Path pid = root.path().resolve("engine.pid");
     Path pidTemp = root.path().resolve("engine.pid.tmp");
     Path runtimeFile = root.path().resolve(RUNTIME_FILE);
     Path listenFile = root.path().resolve(LISTEN_FILE);
-    Files.writeString(runtimeFile, choice.reason() + "\n");
-    if (options.tcp() != null) {
-      Files.writeString(listenFile, options.tcp().describe() + "\n");
-    } else {
-      Files.deleteIfExists(listenFile);
-    }
-    Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
-    Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    EngineServer server;
+    java.util.concurrent.atomic.AtomicReference<EngineServer> serving =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    // The hook is in place before anyone can find the engine (by its pid file or its socket): a
+    // stop at any moment from here on, even while it is still starting, releases what it holds.
+    Thread shutdown =
+        new Thread(
+            () -> {
+              engine.stopSupervising();
+              EngineServer server = serving.get();
+              if (server != null) {
+                server.close();
+              }
+              try {
+                Files.deleteIfExists(pid);
+                Files.deleteIfExists(runtimeFile);
+                Files.deleteIfExists(listenFile);
+              } catch (IOException ignored) {
+                // The next engine overwrites them.
+              }
+              try {
+                String kept = run.release();
+                if (kept != null) {
+                  System.err.println("jstack engine: " + kept);
+                }
+              } catch (IOException e) {
+                System.err.println("jstack engine: " + e.getMessage());
+              }
+              stopped.countDown();
+            },
+            "jstack-engine-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
     java.util.function.Consumer<String> log =
         line -> {
           synchronized (out) {
@@ -160,16 +173,39 @@ public final class EngineDaemon {
           }
         };
     try {
-      server = EngineServer.start(engine, at, socketGroup, log);
+      // Networks, DNS and published ports are back before the socket answers: a client that
+      // finds the engine finds them too.
+      Map<String, String> dnsEnv = new HashMap<>(System.getenv());
+      if (dnsUpstream != null) {
+        dnsEnv.put("JSTACK_DNS_UPSTREAM", dnsUpstream);
+      }
+      engine.supervise(
+          java.time.Duration.ofMillis(200), io.jstack.runtime.network.DnsServer.upstreams(dnsEnv));
+      String socketGroup = group != null ? group : groupExists("jstack") ? "jstack" : null;
+      Files.writeString(runtimeFile, choice.reason() + "\n");
       if (options.tcp() != null) {
-        try {
-          server.listen(options.tcp(), log);
-        } catch (RuntimeException e) {
-          server.close();
-          throw e;
-        }
+        Files.writeString(listenFile, options.tcp().describe() + "\n");
+      } else {
+        Files.deleteIfExists(listenFile);
+      }
+      // The pid file is in place before the socket answers: whoever finds the engine can stop it.
+      Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
+      Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      EngineServer server = EngineServer.start(engine, at, socketGroup, log);
+      serving.set(server);
+      if (options.tcp() != null) {
+        server.listen(options.tcp(), log);
       }
     } catch (IOException | RuntimeException e) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdown);
+      } catch (IllegalStateException stopping) {
+        throw e; // A stop came meanwhile: the hook releases everything.
+      }
+      EngineServer server = serving.get();
+      if (server != null) {
+        server.close();
+      }
       Files.deleteIfExists(pid);
       Files.deleteIfExists(runtimeFile);
       Files.deleteIfExists(listenFile);
@@ -177,31 +213,6 @@ public final class EngineDaemon {
       run.close();
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  engine.stopSupervising();
-                  server.close();
-                  try {
-                    Files.deleteIfExists(pid);
-                    Files.deleteIfExists(runtimeFile);
-                    Files.deleteIfExists(listenFile);
-                  } catch (IOException ignored) {
-                    // The next engine overwrites them.
-                  }
-                  try {
-                    String kept = run.release();
-                    if (kept != null) {
-                      System.err.println("jstack engine: " + kept);
-                    }
-                  } catch (IOException e) {
-                    System.err.println("jstack engine: " + e.getMessage());
-                  }
-                  stopped.countDown();
-                },
-                "jstack-engine-shutdown"));
     out.println(
         "jstack engine "
             + ProcessHandle.current().pid()

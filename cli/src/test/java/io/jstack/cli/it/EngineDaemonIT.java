@@ -33,6 +33,50 @@ class EngineDaemonIT extends EmbeddedStackFixture {
   }
 
   @Test
+  void anEngineStoppedWhileStarting_releasesItsRunDirectoryAndPidFile() throws Exception {
+    assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();
+    Path tls = dir.resolve("tls");
+    assertThat(jstack.run(new String[0], "engine", "certs", tls.toString()).code()).isZero();
+    Path data = dir.resolve("data");
+    // TLS makes the start longer: the stop lands before, while and after the socket answers.
+    for (long delay : new long[] {0, 50, 100, 150, 250}) {
+      int port;
+      try (java.net.ServerSocket s =
+          new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      try (JstackProcess.Running engine =
+          JstackProcess.start(
+              env,
+              "engine",
+              "--tls-listen",
+              "127.0.0.1:" + port,
+              "--tlscacert",
+              tls.resolve("ca.pem").toString(),
+              "--tlscert",
+              tls.resolve("server-cert.pem").toString(),
+              "--tlskey",
+              tls.resolve("server-key.pem").toString())) {
+        Path pidFile = data.resolve("engine.pid");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!Files.exists(pidFile)) {
+          assertThat(System.nanoTime()).as(engine.output()).isLessThan(deadline);
+          Thread.sleep(2);
+        }
+        Thread.sleep(delay);
+        ProcessHandle served = ProcessHandle.of(stack.enginePid()).orElseThrow();
+        served.destroy();
+        served.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(engine.waitFor(java.time.Duration.ofSeconds(30))).isTrue();
+        assertThat(pidFile).as("stopped %d ms after its pid file", delay).doesNotExist();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo")))
+            .as("stopped %d ms after its pid file", delay)
+            .doesNotContain(data.resolve("run").toString());
+      }
+    }
+  }
+
+  @Test
   void engine_keepsWorking_afterTheDirectoryItWasStartedFromIsDeleted() throws Exception {
     // The fixture's image load started an engine from this JVM: this test starts its own.
     assertThat(jstack.run(new String[0], "engine", "stop").code()).isZero();
