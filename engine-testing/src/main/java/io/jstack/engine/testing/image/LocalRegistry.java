@@ -1,7 +1,6 @@
 package io.jstack.engine.testing.image;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
+import io.jstack.engine.testing.NamespaceHttp;
 import io.jstack.engine.testing.NothingLeft;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,22 +89,8 @@ public final class LocalRegistry implements AutoCloseable {
         "",
         List.of("nsenter", "--net=/run/netns/" + netns),
         () -> {
-          Process probe =
-              new ProcessBuilder(
-                      "nsenter",
-                      "--net=/run/netns/" + netns,
-                      "timeout",
-                      "2",
-                      "bash",
-                      "-c",
-                      "exec 3<>/dev/tcp/$0/$1 && printf 'GET /v2/ HTTP/1.0\\r\\n\\r\\n' >&3"
-                          + " && head -c 12 <&3",
-                      address,
-                      Integer.toString(port))
-                  .redirectError(ProcessBuilder.Redirect.DISCARD)
-                  .start();
-          String status = new String(probe.getInputStream().readAllBytes(), UTF_8);
-          probe.waitFor();
+          String status =
+              NamespaceHttp.get(netns, address, port, "/v2/").lines().findFirst().orElse("");
           return status.startsWith("HTTP/1.") && status.contains(" 200");
         });
   }

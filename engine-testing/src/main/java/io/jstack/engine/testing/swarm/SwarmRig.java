@@ -253,24 +253,7 @@ public final class SwarmRig implements AutoCloseable {
    */
   public static String httpGet(Node from, String address, int port, String path)
       throws IOException, InterruptedException {
-    // bash's /dev/tcp: the host needs no HTTP client, and nsenter --net keeps /sys as it is.
-    Process p =
-        new ProcessBuilder(
-                "nsenter",
-                "--net=/run/netns/" + from.netns(),
-                "timeout",
-                "3",
-                "bash",
-                "-c",
-                "exec 3<>/dev/tcp/$0/$1 && printf 'GET %s HTTP/1.0\\r\\n\\r\\n' \"$2\" >&3 && cat <&3",
-                address,
-                Integer.toString(port),
-                path)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    p.getOutputStream().close();
-    String response = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(10, TimeUnit.SECONDS);
+    String response = io.jstack.engine.testing.NamespaceHttp.get(from.netns(), address, port, path);
     int body = response.indexOf("\r\n\r\n");
     return body < 0 ? "" : response.substring(body + 4);
   }
