@@ -83,11 +83,38 @@ final class Connection {
   }
 
   private void inputShutdown(ChannelHandlerContext ctx) {
-    // A plain HTTP client that ended its side gets its answers, then the connection ends.
+    // A plain HTTP client that ended its side gets its answers, then the connection ends; one that
+    // is gone altogether (closed, killed) gets nothing more: a stream it followed (logs, events)
+    // would otherwise be served to nobody, polling, until something new came to write.
     inputEnded = true;
-    if (inFlight.get() == 0) {
+    if (inFlight.get() == 0 || peerGone(ctx.channel())) {
       ctx.close();
+    } else if (ctx.channel() instanceof io.netty.channel.epoll.EpollDomainSocketChannel) {
+      watchPeer(ctx);
     }
+  }
+
+  /** Closes the connection once its half-closed peer is gone too, while answers are in flight. */
+  private void watchPeer(ChannelHandlerContext ctx) {
+    ctx.executor()
+        .schedule(
+            () -> {
+              if (!ctx.channel().isActive() || inFlight.get() == 0) {
+                return;
+              }
+              if (peerGone(ctx.channel())) {
+                ctx.close();
+              } else {
+                watchPeer(ctx);
+              }
+            },
+            500,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private static boolean peerGone(Channel ch) {
+    return ch instanceof io.netty.channel.epoll.EpollDomainSocketChannel d
+        && io.jstack.runtime.internal.HangUp.peerGone(d.fd().intValue());
   }
 
   /** Answers {@code head} on a worker thread; {@code done} runs after. */

@@ -1,0 +1,117 @@
+package io.jstack.runtime.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.ByteArrayOutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the server tells a client that ended its half of the connection from one that is gone, over a
+ * real unix socket: the first gets its answer, a stream followed for the second ends.
+ */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ConnectionTest {
+  @TempDir Path dir;
+  final CountDownLatch following = new CountDownLatch(1);
+  final CountDownLatch followEnded = new CountDownLatch(1);
+  EngineServer server;
+  Path socket;
+
+  @BeforeEach
+  void serve() throws Exception {
+    socket = dir.resolve("api.sock");
+    Router router = new Router();
+    router.add(
+        HttpMethod.GET,
+        "/follow",
+        x -> {
+          x.startChunked("text/plain");
+          following.countDown();
+          try {
+            while (x.open()) {
+              Thread.sleep(20);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          followEnded.countDown();
+          x.end();
+        });
+    router.add(
+        HttpMethod.GET,
+        "/slow",
+        x -> {
+          try {
+            Thread.sleep(300);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          x.text(io.netty.handler.codec.http.HttpResponseStatus.OK, "done");
+        });
+    server = EngineServer.start(router, socket, null, line -> {});
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private SocketChannel request(String path) throws Exception {
+    SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+    c.connect(UnixDomainSocketAddress.of(socket));
+    c.write(
+        ByteBuffer.wrap(
+            ("GET " + path + " HTTP/1.1\r\nHost: engine\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
+    return c;
+  }
+
+  @Test
+  void aClientThatIsGone_endsTheStreamItFollowed_thoughNothingNewWasWritten() throws Exception {
+    SocketChannel c = request("/follow");
+    assertThat(following.await(5, TimeUnit.SECONDS)).isTrue();
+    c.close();
+    assertThat(followEnded.await(2, TimeUnit.SECONDS))
+        .as("the follow loop saw the client go")
+        .isTrue();
+  }
+
+  @Test
+  void aClientThatOnlyEndedItsHalf_stillGetsItsAnswer() throws Exception {
+    try (SocketChannel c = request("/slow")) {
+      c.shutdownOutput();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      ByteBuffer b = ByteBuffer.allocate(4096);
+      while (c.read(b) > 0) {
+        got.write(b.array(), 0, b.position());
+        b.clear();
+      }
+      assertThat(got.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 200").endsWith("done");
+    }
+  }
+
+  @Test
+  void aClientThatEndedItsHalf_keepsAStreamItFollows() throws Exception {
+    try (SocketChannel c = request("/follow")) {
+      assertThat(following.await(5, TimeUnit.SECONDS)).isTrue();
+      c.shutdownOutput();
+      assertThat(followEnded.await(500, TimeUnit.MILLISECONDS))
+          .as("a half-close is not a client gone")
+          .isFalse();
+    }
+    assertThat(followEnded.await(2, TimeUnit.SECONDS)).isTrue();
+  }
+}
