@@ -47,6 +47,11 @@ public final class SocketTransport implements HttpTransport {
   /** The TLS context of a TCP address with TLS files, made on first use. */
   private @Nullable SSLContext tls;
 
+  /** Connections that may still be open: {@link #close} ends them (streams being followed). */
+  private final java.util.Set<Wire> wires = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private volatile boolean closed;
+
   public SocketTransport(EngineAddress address) {
     this.address = address;
     this.hostHeader =
@@ -129,6 +134,19 @@ public final class SocketTransport implements HttpTransport {
   }
 
   private Wire connect() throws IOException {
+    if (closed) {
+      throw new IOException("the connection to the engine at " + address + " was closed");
+    }
+    Wire wire = open();
+    wires.removeIf(w -> !w.isOpen());
+    wires.add(wire);
+    if (closed) {
+      wire.close();
+    }
+    return wire;
+  }
+
+  private Wire open() throws IOException {
     try {
       if (address instanceof EngineAddress.Unix unix) {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -335,9 +353,15 @@ public final class SocketTransport implements HttpTransport {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
+  /**
+   * Ends the connections whose responses are still open (a log or event stream being followed), so
+   * that their readers stop; no request is sent afterwards.
+   */
   @Override
   public void close() {
-    // Nothing is shared between requests: each connection closes with its response.
+    closed = true;
+    wires.forEach(Wire::close);
+    wires.clear();
   }
 
   /**
@@ -351,6 +375,7 @@ public final class SocketTransport implements HttpTransport {
     private final AutoCloseable closer;
     private final ShutdownOutput shutdown;
     private final HeadTimeout headTimeout;
+    private final java.util.function.BooleanSupplier open;
 
     /** Whether it is a TLS connection. */
     boolean tls;
@@ -368,12 +393,19 @@ public final class SocketTransport implements HttpTransport {
         OutputStream out,
         AutoCloseable closer,
         ShutdownOutput shutdown,
-        HeadTimeout headTimeout) {
+        HeadTimeout headTimeout,
+        java.util.function.BooleanSupplier open) {
       this.in = in;
       this.out = out;
       this.closer = closer;
       this.shutdown = shutdown;
       this.headTimeout = headTimeout;
+      this.open = open;
+    }
+
+    /** Whether the connection is still open. */
+    boolean isOpen() {
+      return open.getAsBoolean();
     }
 
     static Wire of(Socket socket) throws IOException {
@@ -392,7 +424,8 @@ public final class SocketTransport implements HttpTransport {
               socket.shutdownOutput();
             }
           },
-          on -> socket.setSoTimeout(on ? HEAD_TIMEOUT_MS : 0));
+          on -> socket.setSoTimeout(on ? HEAD_TIMEOUT_MS : 0),
+          () -> !socket.isClosed());
     }
 
     static Wire of(SocketChannel channel) {
@@ -455,7 +488,8 @@ public final class SocketTransport implements HttpTransport {
               channel.shutdownOutput();
             }
           },
-          timer::set);
+          timer::set,
+          channel::isOpen);
     }
 
     void headTimeout(boolean on) throws IOException {

@@ -106,6 +106,35 @@ abstract class HttpTransportContract {
   }
 
   @Test
+  void closingTheTransport_endsTheStreamsStillOpen_andRefusesMore() throws Exception {
+    HttpResponse r = transport.execute(HttpRequest.get("/hang"));
+    BufferedReader body =
+        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+    assertThat(body.readLine()).isEqualTo("started");
+    java.util.concurrent.CompletableFuture<Object> reader =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return String.valueOf(body.readLine());
+              } catch (IOException e) {
+                return e;
+              }
+            });
+    transport.close();
+    // The reader, blocked in the stream, ends: at its end or with an error.
+    Object ended = reader.get(5, TimeUnit.SECONDS);
+    assertThat(ended)
+        .satisfiesAnyOf(
+            e -> assertThat(e).isEqualTo("null"),
+            e -> assertThat(e).isInstanceOf(IOException.class));
+    assertThat(server.clientGone.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(() -> transport.execute(HttpRequest.get("/echo")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("closed");
+    r.close();
+  }
+
+  @Test
   void upgrade_givesARawHalfClosableConnection() throws IOException {
     try (HttpResponse r = transport.execute(HttpRequest.post("/upgrade").upgrading());
         HttpConnection c = r.connection()) {
