@@ -97,7 +97,7 @@ final class ConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ProjectOptions options =
-        root.project.toOptions(root.environment(), root.stdin()).withInterpolation(!noInterpolate);
+        root.project.toOptions(root.caller(), root.stdin()).withInterpolation(!noInterpolate);
     if (listProfiles) {
       // Every profile counts, so that services needing a disabled one do not stop the listing.
       List<String> all = new ArrayList<>(options.profiles());
@@ -210,7 +210,7 @@ final class ConfigCommand implements Callable<Integer> {
   private int emit(String text) {
     if (output != null) {
       try {
-        Files.writeString(output, text, StandardCharsets.UTF_8);
+        Files.writeString(root.caller().resolve(output), text, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
       }

@@ -66,7 +66,7 @@ final class CpCommand extends ProjectCommand implements Callable<Integer> {
       ContainerInfo c =
           io.jstack.planner.ServiceContainers.pick(engine, loaded.project().name(), service, index);
       if (fromContainer) {
-        Path host = Path.of(dest).toAbsolutePath();
+        Path host = root.caller().resolve(dest);
         boolean intoDir = dest.endsWith("/") || Files.isDirectory(host);
         try (InputStream tar = engine.copyFrom(c.id(), path)) {
           int skipped =
@@ -80,7 +80,7 @@ final class CpCommand extends ProjectCommand implements Callable<Integer> {
           }
         }
       } else {
-        Path host = Path.of(source).toAbsolutePath().normalize();
+        Path host = root.caller().resolve(source);
         if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
           throw new ParameterException(spec.commandLine(), "no such file or directory: " + source);
         }

@@ -46,7 +46,12 @@ import picocli.CommandLine.Spec;
       "A remote client then sets DOCKER_HOST=tcp://build.example.com:2376, DOCKER_TLS_VERIFY=1",
       "and DOCKER_CERT_PATH to a directory with ca.pem, cert.pem and key.pem (docker and jstack alike)."
     })
-final class EngineCommand implements Callable<Integer> {
+final class EngineCommand implements Callable<Integer>, OwnProcess {
+  @Override
+  public String whyOwnProcess() {
+    return "engine commands start, stop and watch the engine itself";
+  }
+
   @Spec CommandSpec spec;
 
   @Option(

@@ -36,7 +36,7 @@ final class EventsCommand extends ProjectCommand implements Callable<Integer> {
     LoadedProject loaded = load();
     requireServices(loaded, services);
     Engine engine = engine();
-    Signals.Registration signals = Signals.exitOnInterrupt();
+    Signals.Registration signals = root.caller().interrupts().exitOnInterrupt();
     try (EventStream events =
         engine.events(Map.of(ComposeLabels.PROJECT, loaded.project().name()))) {
       for (EventStream.Event e = events.next(); e != null; e = events.next()) {

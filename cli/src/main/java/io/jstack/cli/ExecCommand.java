@@ -24,7 +24,12 @@ import picocli.CommandLine.Parameters;
       "  jstack exec -T web cat /etc/hostname",
       "  echo hi | jstack exec -T -e X=1 worker sh -c 'cat; echo $X'"
     })
-final class ExecCommand extends ProjectCommand implements Callable<Integer> {
+final class ExecCommand extends ProjectCommand implements Callable<Integer>, OwnProcess {
+  @Override
+  public String whyOwnProcess() {
+    return "exec attaches the process's input and terminal";
+  }
+
   @Mixin ProcessOptions process = new ProcessOptions();
 
   @Option(

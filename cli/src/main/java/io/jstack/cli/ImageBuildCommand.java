@@ -99,11 +99,11 @@ final class ImageBuildCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Jstack root = (Jstack) spec.root().userObject();
-    if (!Files.isDirectory(context)) {
+    Path dir = root.caller().resolve(context);
+    if (!Files.isDirectory(dir)) {
       throw new ParameterException(
           spec.commandLine(), "the build context " + context + " is not a directory");
     }
-    Path dir = context.toAbsolutePath().normalize();
     Map<String, String> args = new LinkedHashMap<>();
     for (String a : buildArgs) {
       int eq = a.indexOf('=');
@@ -138,7 +138,7 @@ final class ImageBuildCommand implements Callable<Integer> {
         String v = eq < 0 ? "" : kv.substring(eq + 1);
         switch (k) {
           case "id" -> id = v;
-          case "src", "source" -> src = Path.of(v).toAbsolutePath().normalize();
+          case "src", "source" -> src = root.caller().resolve(v);
           case "type" -> {
             if (!v.equals("file")) {
               throw new ParameterException(
@@ -159,7 +159,7 @@ final class ImageBuildCommand implements Callable<Integer> {
     String dockerfile = null;
     String inline = null;
     if (file != null) {
-      Path f = file.toAbsolutePath().normalize();
+      Path f = root.caller().resolve(file);
       if (!Files.isRegularFile(f)) {
         throw new ParameterException(spec.commandLine(), "no such Dockerfile: " + file);
       }

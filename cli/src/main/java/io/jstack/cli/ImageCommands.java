@@ -108,7 +108,7 @@ final class ImageCommands implements Callable<Integer> {
 
     PullProgress progress() {
       Jstack r = root();
-      return new PullProgress(r.progress, r.ansi, out());
+      return new PullProgress(r.progress, r.ansi(), out());
     }
   }
 
@@ -318,7 +318,12 @@ final class ImageCommands implements Callable<Integer> {
       name = "load",
       description = "Load images from a docker save or OCI archive.",
       footer = {"", "Example:", "  docker save app:1 | jstack image load"})
-  static final class Load extends Verb {
+  static final class Load extends Verb implements OwnProcess {
+    @Override
+    public @Nullable String whyOwnProcess() {
+      return input == null ? "image load reads the archive from standard input" : null;
+    }
+
     @Option(
         names = {"-i", "--input"},
         paramLabel = "FILE",
@@ -334,12 +339,13 @@ final class ImageCommands implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       ImageStore store = store();
-      if (input != null && !Files.isRegularFile(input)) {
+      Path archive = input == null ? null : root().caller().resolve(input);
+      if (archive != null && !Files.isRegularFile(archive)) {
         throw new ParameterException(spec.commandLine(), "no such archive: " + input);
       }
       try (InputStream in =
           new BufferedInputStream(
-              input == null ? root().stdin() : Files.newInputStream(input), 1 << 16)) {
+              archive == null ? root().stdin() : Files.newInputStream(archive), 1 << 16)) {
         for (ImageArchives.Loaded l : ImageArchives.load(store, in, platform)) {
           out()
               .println(
@@ -384,14 +390,16 @@ final class ImageCommands implements Callable<Integer> {
         buffered.flush();
         return Jstack.EXIT_OK;
       }
-      Path temp = output.resolveSibling(output.getFileName() + ".part");
+      Path archive = root().caller().resolve(output);
+      Path temp = archive.resolveSibling(archive.getFileName() + ".part");
       try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
         ImageArchives.save(store, refs, o);
       } catch (RuntimeException | IOException e) {
         Files.deleteIfExists(temp);
         throw e;
       }
-      Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return Jstack.EXIT_OK;
     }
   }

@@ -1,5 +1,6 @@
 package io.jstack.cli;
 
+import io.jstack.cli.internal.Caller;
 import io.jstack.cli.internal.ErrorHandler;
 import io.jstack.cli.internal.VersionProvider;
 import io.jstack.cli.internal.WriterOutput;
@@ -91,17 +92,27 @@ public final class Jstack {
       description = "When to use colours and the live view (default: auto, on a terminal).")
   io.jstack.cli.internal.LogPrinter.Ansi ansi = io.jstack.cli.internal.LogPrinter.Ansi.auto;
 
-  private final Map<String, String> environment;
+  private final Caller caller;
   private final java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines;
   private final Stdio stdio;
 
   Jstack(
-      Map<String, String> environment,
+      Caller caller,
       java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
       Stdio stdio) {
-    this.environment = Map.copyOf(environment);
+    this.caller = caller;
     this.engines = engines;
     this.stdio = stdio;
+  }
+
+  /** Who this command line runs for: its directory, environment, terminal and Ctrl-C. */
+  Caller caller() {
+    return caller;
+  }
+
+  /** Whether colours and the live view are on: as {@code --ansi} says, for this caller. */
+  boolean ansi() {
+    return ansi.enabled(caller.terminal(), caller.environment());
   }
 
   /** What jstack reads as its standard input ({@code -f -}, exec); empty when it was given none. */
@@ -137,14 +148,14 @@ public final class Jstack {
    */
   Map<String, String> engineEnvironment() {
     if (host == null) {
-      return environment;
+      return caller.environment();
     }
     if (engine == Engines.Kind.embedded) {
       throw new io.jstack.engine.EngineException(
           "--host names a Docker engine or Swarm manager, not the embedded engine: drop --host, or"
               + " give the embedded engine's socket as JSTACK_ENGINE_SOCKET");
     }
-    Map<String, String> env = new java.util.HashMap<>(environment);
+    Map<String, String> env = new java.util.HashMap<>(caller.environment());
     env.put("DOCKER_HOST", host);
     return env;
   }
@@ -176,7 +187,7 @@ public final class Jstack {
 
   /** The environment jstack was started with. */
   Map<String, String> environment() {
-    return environment;
+    return caller.environment();
   }
 
   @Option(
@@ -189,7 +200,9 @@ public final class Jstack {
 
   /** The embedded engine's data root, from --data-root, JSTACK_DATA_ROOT or the default. */
   io.jstack.runtime.DataRoot dataRoot() {
-    return io.jstack.runtime.DataRoot.resolve(dataRoot, environment);
+    return io.jstack.runtime.DataRoot.resolve(
+        dataRoot == null || dataRoot.isBlank() ? null : caller.resolve(dataRoot).toString(),
+        caller.environment());
   }
 
   @Option(
@@ -227,13 +240,27 @@ public final class Jstack {
       java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
       java.io.InputStream stdin) {
     Stdio stdio = new Stdio(stdin, new WriterOutput(out), new WriterOutput(err), null);
-    return commandLine(args, out, err, env, engines, stdio).execute(args);
+    return commandLine(args, out, err, Caller.process(env), engines, stdio).execute(args);
   }
 
   /** The process's own entry: bytes from containers go straight to its standard streams. */
   static int runProcess(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
     Stdio stdio = new Stdio(System.in, System.out, System.err, null);
-    return commandLine(args, out, err, env, Engines::open, stdio).execute(args);
+    return commandLine(args, out, err, Caller.process(env), Engines::open, stdio).execute(args);
+  }
+
+  /**
+   * Runs one command line for {@code caller}, whose output is {@code out} and {@code err} (text)
+   * and {@code stdio} (bytes), with {@code engines}, and returns its exit code.
+   */
+  static int run(
+      String[] args,
+      Caller caller,
+      java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
+      Stdio stdio,
+      PrintWriter out,
+      PrintWriter err) {
+    return commandLine(args, out, err, caller, engines, stdio).execute(args);
   }
 
   /** The whole command line, every verb included (help, completion, tests). */
@@ -243,7 +270,7 @@ public final class Jstack {
       Map<String, String> env,
       java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
       Stdio stdio) {
-    return commandLine(new String[0], out, err, env, engines, stdio);
+    return commandLine(new String[0], out, err, Caller.process(env), engines, stdio);
   }
 
   /** The command line that {@code args} needs: only the verb they name, when they name one. */
@@ -251,10 +278,10 @@ public final class Jstack {
       String[] args,
       PrintWriter out,
       PrintWriter err,
-      Map<String, String> env,
+      Caller caller,
       java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> engines,
       Stdio stdio) {
-    CommandLine cl = new CommandLine(new Jstack(env, engines, stdio));
+    CommandLine cl = new CommandLine(new Jstack(caller, engines, stdio));
     addVerbs(cl, args);
     ErrorHandler handler = new ErrorHandler();
     cl.setOut(out);

@@ -93,7 +93,8 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
             spec.commandLine(),
             "--until: a swarm's service logs have no end time; use --since and --tail");
       }
-      LogPrinter printer = LogPrinter.forTerminal(out(), root.ansi, noColor, noPrefix, timestamps);
+      LogPrinter printer =
+          LogPrinter.forTerminal(out(), root.ansi(), noColor, noPrefix, timestamps);
       return follow
           ? SwarmCommands.followLogs(root, loaded, services, tailLines, sinceTs, printer)
           : SwarmCommands.logs(root, loaded, services, tailLines, sinceTs, printer);
@@ -111,9 +112,10 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
         }
       }
       containers.sort(Comparator.comparing(ContainerInfo::name));
-      LogPrinter printer = LogPrinter.forTerminal(out(), root.ansi, noColor, noPrefix, timestamps);
+      LogPrinter printer =
+          LogPrinter.forTerminal(out(), root.ansi(), noColor, noPrefix, timestamps);
       if (follow) {
-        Signals.Registration signals = Signals.exitOnInterrupt();
+        Signals.Registration signals = root.caller().interrupts().exitOnInterrupt();
         try {
           if (untilTs != null) {
             printer.follow(engine, containers, sinceTs, untilTs, tailLines);

@@ -43,7 +43,7 @@ abstract class ProjectCommand {
 
   /** Loads the project the global flags select; its warnings go to stderr. */
   LoadedProject load() {
-    LoadedProject p = ComposeLoader.load(root.project.toOptions(root.environment(), root.stdin()));
+    LoadedProject p = ComposeLoader.load(root.project.toOptions(root.caller(), root.stdin()));
     p.warnings().forEach(w -> err().println("jstack: warning: " + w));
     err().flush();
     return p;
@@ -83,7 +83,7 @@ abstract class ProjectCommand {
 
   /** The progress view {@code --progress} selects. */
   ProgressView progressView() {
-    return ProgressView.of(root.progress, root.ansi, out());
+    return ProgressView.of(root.progress, root.ansi(), out());
   }
 
   /** Refuses service names the project does not have, as a usage error. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -44,11 +43,13 @@ public final class ProjectFlags {
       description = "Enable a profile; repeatable.")
   List<String> profiles = new ArrayList<>();
 
-  /** The loader options these flags and {@code env} select, relative to the current directory. */
-  ProjectOptions toOptions(Map<String, String> env, InputStream stdin) {
-    Path cwd = Path.of(System.getProperty("user.dir"));
+  /**
+   * The loader options these flags select for {@code caller}, relative to its directory; {@code -f
+   * -} reads {@code stdin}.
+   */
+  ProjectOptions toOptions(io.jstack.cli.internal.Caller caller, InputStream stdin) {
     ProjectOptions o =
-        ProjectOptions.of(files, env, cwd)
+        ProjectOptions.of(files, caller.environment(), caller.workdir())
             .withProjectName(projectName)
             .withProjectDirectory(projectDirectory)
             .withEnvFiles(envFiles)

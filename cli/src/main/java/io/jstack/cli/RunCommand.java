@@ -39,7 +39,12 @@ import picocli.CommandLine.Parameters;
       "  jstack run --rm -T migrate ./migrate.sh up",
       "  jstack run -d --name debug -e DEBUG=1 web sh -c 'sleep 600'"
     })
-final class RunCommand extends ProjectCommand implements Callable<Integer> {
+final class RunCommand extends ProjectCommand implements Callable<Integer>, OwnProcess {
+  @Override
+  public String whyOwnProcess() {
+    return "run attaches the process's input and terminal";
+  }
+
   @Mixin ProcessOptions process = new ProcessOptions();
 
   @Option(names = "--rm", description = "Remove the container when it exits.")

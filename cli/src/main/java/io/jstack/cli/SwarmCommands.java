@@ -241,7 +241,7 @@ final class SwarmCommands {
       @Nullable String since,
       LogPrinter printer)
       throws InterruptedException {
-    Signals.Registration signals = Signals.exitOnInterrupt();
+    Signals.Registration signals = root.caller().interrupts().exitOnInterrupt();
     try (DockerSwarm swarm = open(root)) {
       TaskNames names = new TaskNames(swarm, loaded.project().name(), only);
       LogStream.Options options = new LogStream.Options(true, tail, since, null, true);

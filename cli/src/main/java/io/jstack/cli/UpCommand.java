@@ -270,22 +270,24 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
     Executor.Run run = Executor.start(plan, engine, exec, view);
     Executor.Result result;
     Signals.Registration signals =
-        Signals.onInterrupt(
-            new Signals.Interrupt() {
-              @Override
-              public void graceful() {
-                err()
-                    .println(
-                        "jstack: stopping after the running operations (Ctrl-C again to quit now)");
-                err().flush();
-                run.cancel();
-              }
+        root.caller()
+            .interrupts()
+            .onInterrupt(
+                new Signals.Interrupt() {
+                  @Override
+                  public void graceful() {
+                    err()
+                        .println(
+                            "jstack: stopping after the running operations (Ctrl-C again to quit now)");
+                    err().flush();
+                    run.cancel();
+                  }
 
-              @Override
-              public void force() {
-                Runtime.getRuntime().halt(130);
-              }
-            });
+                  @Override
+                  public void force() {
+                    root.caller().interrupts().halt(130);
+                  }
+                });
     try {
       result = run.await();
     } finally {
@@ -341,22 +343,24 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
     boolean abortOnExit = abortOnContainerExit || exitCodeFrom != null;
     java.util.concurrent.atomic.AtomicReference<String> aborted =
         new java.util.concurrent.atomic.AtomicReference<>();
-    LogPrinter printer = LogPrinter.forTerminal(out(), root.ansi, false, false, timestamps);
+    LogPrinter printer = LogPrinter.forTerminal(out(), root.ansi(), false, false, timestamps);
     Signals.Registration signals =
-        Signals.onInterrupt(
-            new Signals.Interrupt() {
-              @Override
-              public void graceful() {
-                err().println("Gracefully stopping... (press Ctrl+C again to force)");
-                err().flush();
-                stopStack.run();
-              }
+        root.caller()
+            .interrupts()
+            .onInterrupt(
+                new Signals.Interrupt() {
+                  @Override
+                  public void graceful() {
+                    err().println("Gracefully stopping... (press Ctrl+C again to force)");
+                    err().flush();
+                    stopStack.run();
+                  }
 
-              @Override
-              public void force() {
-                Runtime.getRuntime().halt(130);
-              }
-            });
+                  @Override
+                  public void force() {
+                    root.caller().interrupts().halt(130);
+                  }
+                });
     try {
       printer.follow(
           engine,

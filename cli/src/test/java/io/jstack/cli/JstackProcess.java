@@ -104,7 +104,7 @@ public final class JstackProcess {
   }
 
   /** {@code java [jvmOptions] -cp <the test class path> io.jstack.cli.Main}. */
-  private static List<String> command(List<String> jvmOptions) {
+  public static List<String> command(List<String> jvmOptions) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);

@@ -25,7 +25,7 @@ class JstackTest {
             args,
             new PrintWriter(new StringWriter()),
             new PrintWriter(new StringWriter()),
-            Map.of(),
+            io.jstack.cli.internal.Caller.process(Map.of()),
             (kind, env) -> {
               throw new AssertionError("building a command line must not open an engine");
             },

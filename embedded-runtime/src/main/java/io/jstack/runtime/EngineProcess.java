@@ -30,11 +30,12 @@ public final class EngineProcess {
                 "--socket",
                 socket.toAbsolutePath().toString()));
     args.addAll(options.flags());
-    return DaemonLauncher.java(
-        newSession,
-        List.of("-XX:+UseSerialGC", "-Dio.netty.jfr.enabled=false"),
-        EngineDaemon.class,
-        args);
+    List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Dio.netty.jfr.enabled=false"));
+    String build = System.getProperty(ResidentCommands.BUILD_PROPERTY);
+    if (build != null) {
+      jvm.add("-D" + ResidentCommands.BUILD_PROPERTY + "=" + build);
+    }
+    return DaemonLauncher.java(newSession, jvm, EngineDaemon.class, args);
   }
 
   /**

@@ -28,29 +28,25 @@ public final class LogPrinter {
     this.timestamps = timestamps;
   }
 
-  /** A printer that colours only when writing to a terminal and {@code noColor} is off. */
-  public static LogPrinter forTerminal(
-      PrintWriter out, boolean noColor, boolean noPrefix, boolean timestamps) {
-    return forTerminal(out, Ansi.auto, noColor, noPrefix, timestamps);
-  }
-
   /** {@code --ansi}: when to use colours and the live view. */
   public enum Ansi {
     auto,
     never,
     always;
 
-    /** Whether escape codes are wanted: always, never, or on a terminal without NO_COLOR. */
-    public boolean enabled() {
-      return this == always
-          || this == auto && System.console() != null && System.getenv("NO_COLOR") == null;
+    /**
+     * Whether escape codes are wanted: always, never, or on a {@code terminal} without NO_COLOR in
+     * {@code env}.
+     */
+    public boolean enabled(boolean terminal, java.util.Map<String, String> env) {
+      return this == always || this == auto && terminal && env.get("NO_COLOR") == null;
     }
   }
 
-  /** A printer colouring as {@code ansi} says, unless {@code noColor}. */
+  /** A printer colouring when {@code ansi} (escape codes are wanted) and not {@code noColor}. */
   public static LogPrinter forTerminal(
-      PrintWriter out, Ansi ansi, boolean noColor, boolean noPrefix, boolean timestamps) {
-    return new LogPrinter(out, ansi.enabled() && !noColor, !noPrefix, timestamps);
+      PrintWriter out, boolean ansi, boolean noColor, boolean noPrefix, boolean timestamps) {
+    return new LogPrinter(out, ansi && !noColor, !noPrefix, timestamps);
   }
 
   /** {@code web-1} for {@code demo-web-1}; a custom container name stays as it is. */

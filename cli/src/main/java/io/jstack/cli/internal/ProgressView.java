@@ -26,16 +26,12 @@ public abstract class ProgressView implements Consumer<PlanEvent>, AutoCloseable
     json
   }
 
-  /** The view {@code mode} names, writing to {@code out}; {@code auto} picks tty on a terminal. */
-  public static ProgressView of(Mode mode, PrintWriter out) {
-    return of(mode, LogPrinter.Ansi.auto, out);
-  }
-
   /**
-   * The view {@code mode} names; {@code auto} is the live view only when {@code ansi} allows it.
+   * The view {@code mode} names; {@code auto} is the live view only when {@code ansi} (escape codes
+   * are wanted).
    */
-  public static ProgressView of(Mode mode, LogPrinter.Ansi ansi, PrintWriter out) {
-    Mode m = mode == Mode.auto ? (ansi.enabled() ? Mode.tty : Mode.plain) : mode;
+  public static ProgressView of(Mode mode, boolean ansi, PrintWriter out) {
+    Mode m = mode == Mode.auto ? (ansi ? Mode.tty : Mode.plain) : mode;
     return switch (m) {
       case tty -> new Live(out);
       case quiet ->

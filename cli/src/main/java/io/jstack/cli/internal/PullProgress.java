@@ -22,10 +22,10 @@ public final class PullProgress implements Consumer<RegistryClient.Progress>, Au
   private int drawn;
   private long lastDraw;
 
-  public PullProgress(ProgressView.Mode mode, LogPrinter.Ansi ansi, PrintWriter out) {
+  public PullProgress(ProgressView.Mode mode, boolean ansi, PrintWriter out) {
     this.mode =
         mode == ProgressView.Mode.auto
-            ? (ansi.enabled() ? ProgressView.Mode.tty : ProgressView.Mode.plain)
+            ? (ansi ? ProgressView.Mode.tty : ProgressView.Mode.plain)
             : mode;
     this.out = out;
   }

@@ -29,30 +29,25 @@ public final class Signals {
     void close();
   }
 
-  /**
-   * Ctrl-C ends the process at once, with status 0 (a second press: 130): for commands that only
-   * follow a stream and have nothing to undo.
-   */
-  public static Registration exitOnInterrupt() {
-    return onInterrupt(
-        new Interrupt() {
-          @Override
-          public void graceful() {
-            Runtime.getRuntime().halt(0);
-          }
+  /** The process's own SIGINT and SIGTERM; halting halts the JVM. */
+  public static final Interrupts PROCESS =
+      new Interrupts() {
+        @Override
+        public Registration onInterrupt(Interrupt interrupt) {
+          return Signals.onInterrupt(interrupt);
+        }
 
-          @Override
-          public void force() {
-            Runtime.getRuntime().halt(130);
-          }
-        });
-  }
+        @Override
+        public void halt(int status) {
+          Runtime.getRuntime().halt(status);
+        }
+      };
 
   /**
    * Routes SIGINT (and SIGTERM) to {@code interrupt} until the returned handle is closed, then
    * restores the previous handlers. Returns a no-op handle where signals cannot be handled.
    */
-  public static Registration onInterrupt(Interrupt interrupt) {
+  static Registration onInterrupt(Interrupt interrupt) {
     AtomicInteger presses = new AtomicInteger();
     return handle(
         () -> {

@@ -1,6 +1,7 @@
 package io.jstack.runtime.api;
 
 import io.jstack.engine.EngineException;
+import io.jstack.runtime.ResidentCommands;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.internal.Daemons;
 import io.netty.bootstrap.ServerBootstrap;
@@ -162,6 +163,14 @@ public final class EngineServer implements AutoCloseable {
     Router router = routes(engine);
     SessionRoutes sessions = new SessionRoutes(engine.dataRoot().path(), socket, log);
     sessions.register(router);
+    // Command lines run here for thin clients when the CLI is on the class path (see
+    // ResidentRoutes).
+    java.util.ServiceLoader.load(ResidentCommands.class, EngineServer.class.getClassLoader())
+        .findFirst()
+        .ifPresent(
+            c ->
+                new ResidentRoutes(c, System.getProperty(ResidentCommands.BUILD_PROPERTY), log)
+                    .register(router));
     EngineServer server = start(router, socket, socketGroup, log);
     sessions.sweep();
     return server;

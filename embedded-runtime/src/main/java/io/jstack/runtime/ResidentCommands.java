@@ -1,0 +1,30 @@
+package io.jstack.runtime;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Command lines that a thin client asks the engine to run in the engine's own JVM, already warm,
+ * instead of starting a JVM of its own ({@code POST /jstack/run}). jstack's CLI provides them; the
+ * engine finds them with {@link java.util.ServiceLoader} on its class path, and serves none when
+ * they are absent (an engine that a test JVM started without the CLI): the client then runs its
+ * command itself, as it does whenever the engine refuses.
+ */
+public interface ResidentCommands {
+  /**
+   * The system property naming the build of jstack a JVM runs (the launcher sets it): the engine
+   * runs commands only for clients of its own build, and passes it on to the engines it starts.
+   */
+  String BUILD_PROPERTY = "jstack.build";
+
+  /**
+   * Why {@code call} must run in a process of the client's own (it reads the client's input, takes
+   * its terminal over, or starts or stops the engine), or null when it can run here.
+   */
+  @Nullable String refusal(ResidentCall call);
+
+  /**
+   * Runs the call's command line as the client's own process would, printing to its streams, and
+   * returns the exit status.
+   */
+  int run(ResidentCall call);
+}
