@@ -8,11 +8,14 @@ import io.jstack.engine.Stdio;
 import io.jstack.runtime.Engines;
 import io.jstack.runtime.ResidentCall;
 import io.jstack.runtime.ResidentCommands;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -105,6 +108,24 @@ public final class ResidentCli implements ResidentCommands {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The launcher's class-data training run ({@link ArchiveTraining}: {@code ps} and {@code config}
+   * against a stand-in engine), so that the first client's command finds its classes loaded.
+   */
+  @Override
+  public void warmUp() {
+    try {
+      Path dir = Files.createTempDirectory("jstack-warm-up");
+      try {
+        ArchiveTraining.train(dir);
+      } finally {
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Only the first command's speed depends on it.
     }
   }
 

@@ -48,9 +48,9 @@ public final class Engines {
             new ServeOptions(env.get("JSTACK_DNS_UPSTREAM"), null, null, null),
             env.get(io.jstack.runtime.container.RuntimeChoice.VARIABLE));
       }
-      return DockerEngine.connect(new EngineAddress.Unix(socket));
+      return DockerEngine.connect(new EngineAddress.Unix(socket), env);
     }
-    return DockerEngine.connect(EngineAddress.fromEnvironment(env));
+    return DockerEngine.connect(EngineAddress.fromEnvironment(env), env);
   }
 
   /** The embedded engine's socket: {@code JSTACK_ENGINE_SOCKET}, else /run/jstack/engine.sock. */

@@ -27,4 +27,10 @@ public interface ResidentCommands {
    * returns the exit status.
    */
   int run(ResidentCall call);
+
+  /**
+   * Loads and runs once, off to the side, what a first command would otherwise load while its
+   * client waits (the engine calls it on a thread of its own once it serves).
+   */
+  default void warmUp() {}
 }

@@ -165,14 +165,16 @@ public final class EngineServer implements AutoCloseable {
     sessions.register(router);
     // Command lines run here for thin clients when the CLI is on the class path (see
     // ResidentRoutes).
-    java.util.ServiceLoader.load(ResidentCommands.class, EngineServer.class.getClassLoader())
-        .findFirst()
-        .ifPresent(
-            c ->
-                new ResidentRoutes(c, System.getProperty(ResidentCommands.BUILD_PROPERTY), log)
-                    .register(router));
+    java.util.Optional<ResidentCommands> resident =
+        java.util.ServiceLoader.load(ResidentCommands.class, EngineServer.class.getClassLoader())
+            .findFirst();
+    resident.ifPresent(
+        c ->
+            new ResidentRoutes(c, System.getProperty(ResidentCommands.BUILD_PROPERTY), log)
+                .register(router));
     EngineServer server = start(router, socket, socketGroup, log);
     sessions.sweep();
+    resident.ifPresent(c -> Daemons.start("jstack-resident-warm-up", c::warmUp));
     return server;
   }
 

@@ -43,10 +43,22 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
   /** Connects to the engine at {@code address} and negotiates the API version. */
   public static DockerEngine connect(EngineAddress address) {
-    return new DockerEngine(address, new SocketTransport(address));
+    return connect(address, System.getenv());
+  }
+
+  /**
+   * Connects to the engine at {@code address} for a client whose environment is {@code
+   * environment}, where registry logins are found ({@code DOCKER_CONFIG}, {@code HOME}).
+   */
+  public static DockerEngine connect(EngineAddress address, Map<String, String> environment) {
+    return new DockerEngine(address, new SocketTransport(address), environment);
   }
 
   DockerEngine(EngineAddress address, HttpTransport transport) {
+    this(address, transport, System.getenv());
+  }
+
+  DockerEngine(EngineAddress address, HttpTransport transport, Map<String, String> environment) {
     DockerApi a;
     try {
       a = new DockerApi(address, transport);
@@ -57,7 +69,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
     this.api = a;
     this.containers = new DockerContainers(a);
     this.attached = new AttachedProcesses(a, containers);
-    this.images = new DockerImages(a);
+    this.images = new DockerImages(a, environment);
     this.build = new ImageBuild(a, images);
     this.networks = new DockerNetworks(a);
     this.volumes = new DockerVolumes(a);

@@ -24,9 +24,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class DockerImages {
   private final DockerApi api;
+  private final Map<String, String> environment;
 
-  DockerImages(DockerApi api) {
+  /** Images at {@code api}, with the registry logins of a client whose environment that is. */
+  DockerImages(DockerApi api, Map<String, String> environment) {
     this.api = api;
+    this.environment = Map.copyOf(environment);
   }
 
   List<ImageInfo> list(Map<String, String> labels) {
@@ -113,7 +116,7 @@ final class DockerImages {
     // As Docker's CLI: the engine (dockerd reads no config of its own) gets the client's login.
     api.stream(
         HttpRequest.post(path)
-            .withHeader("X-Registry-Auth", RegistryAuthHeader.forImage(reference, System.getenv())),
+            .withHeader("X-Registry-Auth", RegistryAuthHeader.forImage(reference, environment)),
         "pull image " + reference,
         "pull image " + reference,
         n -> progress.accept(progressOf(reference, n)));
@@ -129,7 +132,7 @@ final class DockerImages {
     // The engine wants the header even when the registry needs no credentials ({}).
     api.stream(
         HttpRequest.post(path)
-            .withHeader("X-Registry-Auth", RegistryAuthHeader.forImage(reference, System.getenv())),
+            .withHeader("X-Registry-Auth", RegistryAuthHeader.forImage(reference, environment)),
         "push image " + reference,
         "push image " + reference,
         n -> progress.accept(progressOf(reference, n)));
