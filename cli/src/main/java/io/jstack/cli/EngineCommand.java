@@ -241,6 +241,7 @@ final class EngineCommand implements Callable<Integer>, OwnProcess {
               .getOut()
               .println("runtime: not recorded (an engine of an older jstack)");
         }
+        spec.commandLine().getOut().println("client commands: " + clientCommands(root));
         return Jstack.EXIT_OK;
       }
       spec.commandLine()
@@ -248,6 +249,30 @@ final class EngineCommand implements Callable<Integer>, OwnProcess {
           .println("not running (the CLI starts it when a command needs it)");
       return 3;
     }
+  }
+
+  /**
+   * Whether the running engine runs this launcher's commands in its JVM (its build is this one's),
+   * and what to do when it does not.
+   */
+  static String clientCommands(Jstack root) {
+    String own = System.getProperty(io.jstack.runtime.ResidentCommands.BUILD_PROPERTY);
+    String engine;
+    try {
+      engine = Files.readString(root.dataRoot().path().resolve(EngineDaemon.BUILD_FILE)).strip();
+    } catch (IOException e) {
+      return "each in a JVM of its own (the engine was not started by jstack's launcher)";
+    }
+    if (own == null) {
+      return "run in the engine for the launcher's build " + engine;
+    }
+    return engine.equals(own)
+        ? "run in the engine (build " + own + ")"
+        : "each in a JVM of its own: the engine is build "
+            + engine
+            + ", this jstack "
+            + own
+            + "; restart it (jstack engine stop) to run them in the engine";
   }
 
   @Command(name = "stop", description = "Stop the embedded engine; containers keep running.")

@@ -14,7 +14,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,16 +115,11 @@ public final class ResidentCli implements ResidentCommands {
    * against a stand-in engine), so that the first client's command finds its classes loaded.
    */
   @Override
-  public void warmUp() {
+  public void warmUp(Path scratch) {
     try {
-      Path dir = Files.createTempDirectory("jstack-warm-up");
-      try {
-        ArchiveTraining.train(dir);
-      } finally {
-        Files.deleteIfExists(dir);
-      }
-    } catch (IOException | RuntimeException e) {
-      // Only the first command's speed depends on it.
+      ArchiveTraining.train(scratch);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -32,6 +32,12 @@ public final class EngineDaemon {
    */
   public static final String LISTEN_FILE = "engine.listen";
 
+  /**
+   * The file, in the data root, naming the build of jstack whose clients' commands the running
+   * engine runs ({@link ResidentCommands#BUILD_PROPERTY}); absent when it runs none.
+   */
+  public static final String BUILD_FILE = "engine.build";
+
   private EngineDaemon() {}
 
   /**
@@ -133,6 +139,9 @@ public final class EngineDaemon {
     Path pidTemp = root.path().resolve("engine.pid.tmp");
     Path runtimeFile = root.path().resolve(RUNTIME_FILE);
     Path listenFile = root.path().resolve(LISTEN_FILE);
+    Path buildFile = root.path().resolve(BUILD_FILE);
+    // What says the engine runs and how; gone when it stops.
+    java.util.List<Path> notes = java.util.List.of(pid, runtimeFile, listenFile, buildFile);
     java.util.concurrent.atomic.AtomicReference<EngineServer> serving =
         new java.util.concurrent.atomic.AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -147,9 +156,9 @@ public final class EngineDaemon {
                 server.close();
               }
               try {
-                Files.deleteIfExists(pid);
-                Files.deleteIfExists(runtimeFile);
-                Files.deleteIfExists(listenFile);
+                for (Path note : notes) {
+                  Files.deleteIfExists(note);
+                }
               } catch (IOException ignored) {
                 // The next engine overwrites them.
               }
@@ -188,6 +197,12 @@ public final class EngineDaemon {
       } else {
         Files.deleteIfExists(listenFile);
       }
+      String build = System.getProperty(ResidentCommands.BUILD_PROPERTY);
+      if (build != null) {
+        Files.writeString(buildFile, build + "\n");
+      } else {
+        Files.deleteIfExists(buildFile);
+      }
       // The pid file is in place before the socket answers: whoever finds the engine can stop it.
       Files.writeString(pidTemp, ProcessHandle.current().pid() + "\n");
       Files.move(pidTemp, pid, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -206,9 +221,9 @@ public final class EngineDaemon {
       if (server != null) {
         server.close();
       }
-      Files.deleteIfExists(pid);
-      Files.deleteIfExists(runtimeFile);
-      Files.deleteIfExists(listenFile);
+      for (Path note : notes) {
+        Files.deleteIfExists(note);
+      }
       engine.stopSupervising();
       run.close();
       throw e;

@@ -30,7 +30,9 @@ public interface ResidentCommands {
 
   /**
    * Loads and runs once, off to the side, what a first command would otherwise load while its
-   * client waits (the engine calls it on a thread of its own once it serves).
+   * client waits (the engine calls it on a thread of its own once it serves); {@code scratch} is an
+   * empty directory of the engine's run-time state (in memory, gone when the engine stops) for what
+   * the warm-up writes, which it removes.
    */
-  default void warmUp() {}
+  default void warmUp(java.nio.file.Path scratch) {}
 }

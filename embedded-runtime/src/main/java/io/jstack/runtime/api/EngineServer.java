@@ -174,8 +174,38 @@ public final class EngineServer implements AutoCloseable {
                 .register(router));
     EngineServer server = start(router, socket, socketGroup, log);
     sessions.sweep();
-    resident.ifPresent(c -> Daemons.start("jstack-resident-warm-up", c::warmUp));
+    resident.ifPresent(
+        c ->
+            Daemons.start(
+                "jstack-resident-warm-up",
+                () -> warmUp(c, engine.dataRoot().run().resolve("warm-up"))));
     return server;
+  }
+
+  /** Runs {@code commands}' warm-up in {@code scratch}, made empty first and removed after. */
+  private static void warmUp(ResidentCommands commands, Path scratch) {
+    try {
+      removeFlat(scratch);
+      Files.createDirectories(scratch);
+      commands.warmUp(scratch);
+      removeFlat(scratch);
+    } catch (IOException | RuntimeException e) {
+      // Only the first client command's speed depends on it.
+    }
+  }
+
+  /** Removes {@code dir} and the files in it (a warm-up writes no directories). */
+  private static void removeFlat(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.deleteIfExists(dir);
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir);
   }
 
   /** Serves {@code router}'s routes on {@code socket}: see {@link #start(EmbeddedEngine, Path)}. */
