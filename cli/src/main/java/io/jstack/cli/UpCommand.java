@@ -272,21 +272,13 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
     Signals.Registration signals =
         root.caller()
             .interrupts()
-            .onInterrupt(
-                new Signals.Interrupt() {
-                  @Override
-                  public void graceful() {
-                    err()
-                        .println(
-                            "jstack: stopping after the running operations (Ctrl-C again to quit now)");
-                    err().flush();
-                    run.cancel();
-                  }
-
-                  @Override
-                  public void force() {
-                    root.caller().interrupts().halt(130);
-                  }
+            .stopOnInterrupt(
+                () -> {
+                  err()
+                      .println(
+                          "jstack: stopping after the running operations (Ctrl-C again to quit now)");
+                  err().flush();
+                  run.cancel();
                 });
     try {
       result = run.await();
@@ -347,19 +339,11 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
     Signals.Registration signals =
         root.caller()
             .interrupts()
-            .onInterrupt(
-                new Signals.Interrupt() {
-                  @Override
-                  public void graceful() {
-                    err().println("Gracefully stopping... (press Ctrl+C again to force)");
-                    err().flush();
-                    stopStack.run();
-                  }
-
-                  @Override
-                  public void force() {
-                    root.caller().interrupts().halt(130);
-                  }
+            .stopOnInterrupt(
+                () -> {
+                  err().println("Gracefully stopping... (press Ctrl+C again to force)");
+                  err().flush();
+                  stopStack.run();
                 });
     try {
       printer.follow(

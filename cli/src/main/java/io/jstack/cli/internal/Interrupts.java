@@ -15,15 +15,15 @@ public interface Interrupts {
   void halt(int status);
 
   /**
-   * Ctrl-C ends the command at once, with status 0 (a second press: 130): for commands that only
-   * follow a stream and have nothing to undo.
+   * Ctrl-C runs {@code graceful} (say what happens, start stopping); a second press ends the
+   * command at once with status 130.
    */
-  default Signals.Registration exitOnInterrupt() {
+  default Signals.Registration stopOnInterrupt(Runnable graceful) {
     return onInterrupt(
         new Signals.Interrupt() {
           @Override
           public void graceful() {
-            halt(0);
+            graceful.run();
           }
 
           @Override
@@ -31,5 +31,13 @@ public interface Interrupts {
             halt(130);
           }
         });
+  }
+
+  /**
+   * Ctrl-C ends the command at once, with status 0 (a second press: 130): for commands that only
+   * follow a stream and have nothing to undo.
+   */
+  default Signals.Registration exitOnInterrupt() {
+    return stopOnInterrupt(() -> halt(0));
   }
 }
