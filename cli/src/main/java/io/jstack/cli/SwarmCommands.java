@@ -100,13 +100,9 @@ final class SwarmCommands {
     }
   }
 
-  private static final java.util.regex.Pattern PUSHED_DIGEST =
-      java.util.regex.Pattern.compile("digest: (sha256:[0-9a-f]{64})");
-
   /**
    * Pushes {@code s}'s image from {@code engine} to its registry; the image by the digest the
-   * registry took ({@code registry/app:1@sha256:…}), read from the engine's report ({@code 1:
-   * digest: sha256:… size: N}, as {@code docker push} prints it).
+   * registry took ({@code registry/app:1@sha256:…}).
    *
    * @throws EngineException when the push fails, or the engine reports no digest
    */
@@ -114,24 +110,8 @@ final class SwarmCommands {
     String image = java.util.Objects.requireNonNull(s.image());
     out.println(" Service " + s.name() + "  Pushing " + image);
     out.flush();
-    String[] digest = {null};
-    engine.pushImage(
-        image,
-        p -> {
-          java.util.regex.Matcher m = PUSHED_DIGEST.matcher(p.status());
-          if (m.find()) {
-            digest[0] = m.group(1);
-          }
-        });
-    if (digest[0] == null) {
-      throw new EngineException(
-          "the engine pushed "
-              + image
-              + " but reported no digest: see docker push "
-              + image
-              + " on the manager");
-    }
-    String pinned = image.contains("@") ? image : image + "@" + digest[0];
+    String digest = engine.pushImage(image, p -> {});
+    String pinned = image.contains("@") ? image : image + "@" + digest;
     out.println(" Service " + s.name() + "  Pushed " + pinned);
     out.flush();
     return pinned;

@@ -202,8 +202,14 @@ public interface Engine {
 
   void removeImage(String reference);
 
-  /** Pushes {@code reference} to its registry, reporting progress as it goes. */
-  void pushImage(String reference, Consumer<PullProgress> progress);
+  /**
+   * Pushes {@code reference} to its registry, reporting progress as it goes, and returns the digest
+   * of the manifest the registry took ({@code sha256:…}): {@code reference@digest} names exactly
+   * what was pushed.
+   *
+   * @throws EngineException when the push fails, or the engine reports no digest
+   */
+  String pushImage(String reference, Consumer<PullProgress> progress);
 
   /**
    * Builds an image from a local context and returns its id; {@code progress} gets the build's

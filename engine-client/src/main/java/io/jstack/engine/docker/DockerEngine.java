@@ -286,8 +286,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
   }
 
   @Override
-  public void pushImage(String reference, Consumer<PullProgress> progress) {
-    images.push(reference, progress);
+  public String pushImage(String reference, Consumer<PullProgress> progress) {
+    return images.push(reference, progress);
   }
 
   @Override

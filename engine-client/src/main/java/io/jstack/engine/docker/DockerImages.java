@@ -122,7 +122,10 @@ final class DockerImages {
         n -> progress.accept(progressOf(reference, n)));
   }
 
-  void push(String reference, Consumer<PullProgress> progress) {
+  /**
+   * Pushes {@code reference}; the digest from the stream's {@code aux}, as docker push reads it.
+   */
+  String push(String reference, Consumer<PullProgress> progress) {
     RepoTag repoTag = RepoTag.of(reference);
     String path =
         "/images/"
@@ -130,12 +133,28 @@ final class DockerImages {
             + "/push"
             + (repoTag.tag() == null ? "" : "?tag=" + encode(repoTag.tag()));
     // The engine wants the header even when the registry needs no credentials ({}).
+    String[] digest = {null};
     api.stream(
         HttpRequest.post(path)
             .withHeader("X-Registry-Auth", RegistryAuthHeader.forImage(reference, environment)),
         "push image " + reference,
         "push image " + reference,
-        n -> progress.accept(progressOf(reference, n)));
+        n -> {
+          String d = n.path("aux").path("Digest").asText("");
+          if (!d.isEmpty()) {
+            digest[0] = d;
+          }
+          progress.accept(progressOf(reference, n));
+        });
+    if (digest[0] == null) {
+      throw new EngineException(
+          "the engine at "
+              + api.address()
+              + " pushed "
+              + reference
+              + " but reported no digest: push it with docker push to see what the registry says");
+    }
+    return digest[0];
   }
 
   void remove(String reference) {

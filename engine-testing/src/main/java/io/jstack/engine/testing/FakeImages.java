@@ -123,8 +123,12 @@ final class FakeImages {
         });
   }
 
-  /** Copies a local image into the registry under its reference. */
-  void pushImage(String reference, Consumer<PullProgress> progress) {
+  /**
+   * Copies a local image into the registry under its reference; its manifest digest is a hash of
+   * the image's ID (the same image, the same digest).
+   */
+  String pushImage(String reference, Consumer<PullProgress> progress) {
+    String[] digest = {null};
     faults.mutate(
         "pushImage",
         reference,
@@ -137,9 +141,29 @@ final class FakeImages {
                   "An image does not exist locally with the tag: " + reference);
             }
             state.registry.put(FakeState.normalize(reference), id);
+            digest[0] = "sha256:" + sha256(id);
+            // As a registry: the manifest by its digest too.
+            String normalized = FakeState.normalize(reference);
+            String repository =
+                normalized.contains("@")
+                    ? normalized.substring(0, normalized.indexOf('@'))
+                    : normalized.substring(0, normalized.lastIndexOf(':'));
+            state.registry.put(repository + "@" + digest[0], id);
           }
           progress.accept(new PullProgress(reference, "", "Pushed", 0, 0));
         });
+    return java.util.Objects.requireNonNull(digest[0], "a push that succeeded has a digest");
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   void tagImage(String source, String target) {

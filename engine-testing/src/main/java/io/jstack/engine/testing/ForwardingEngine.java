@@ -221,8 +221,8 @@ public abstract class ForwardingEngine implements Engine {
   }
 
   @Override
-  public void pushImage(String reference, Consumer<PullProgress> progress) {
-    delegate.pushImage(reference, progress);
+  public String pushImage(String reference, Consumer<PullProgress> progress) {
+    return delegate.pushImage(reference, progress);
   }
 
   @Override

@@ -250,8 +250,8 @@ abstract class InMemoryEngine implements Engine {
 
   /** Copies a local image into the fake registry under its reference. */
   @Override
-  public void pushImage(String reference, Consumer<PullProgress> progress) {
-    images.pushImage(reference, progress);
+  public String pushImage(String reference, Consumer<PullProgress> progress) {
+    return images.pushImage(reference, progress);
   }
 
   /**

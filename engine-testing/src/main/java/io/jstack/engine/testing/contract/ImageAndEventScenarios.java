@@ -102,15 +102,21 @@ public abstract class ImageAndEventScenarios extends NetworkAndVolumeScenarios {
     engine.tagImage(local, remote);
     List<PullProgress> pushed = new ArrayList<>();
 
-    engine.pushImage(remote, pushed::add);
+    String digest = engine.pushImage(remote, pushed::add);
 
     assertThat(pushed).isNotEmpty();
+    assertThat(digest).matches("sha256:[0-9a-f]{64}");
+    assertThat(engine.pushImage(remote, p -> {})).as("the same image again").isEqualTo(digest);
     engine.removeImage(remote);
     assertThat(engine.image(remote)).isEmpty();
     List<PullProgress> pulled = new ArrayList<>();
     engine.pullImage(remote, pulled::add);
     assertThat(pulled).isNotEmpty();
     assertThat(engine.image(remote)).map(ImageInfo::id).contains(id);
+    // What the digest names is what was pushed.
+    String pinned = remote.substring(0, remote.lastIndexOf(':')) + "@" + digest;
+    engine.pullImage(pinned, p -> {});
+    assertThat(engine.image(pinned)).map(ImageInfo::id).contains(id);
 
     String notLocal = registryHost() + "/contract/not-local-" + scratch.run() + ":1";
     // dockerd answers 200 and reports it in the stream: DockerEngine says EngineException.
