@@ -271,18 +271,6 @@ public final class DockerSwarm implements AutoCloseable {
             line.source(), line.timestamp(), space < 0 ? "" : text.substring(space + 1)));
   }
 
-  /** Creates an attachable overlay network {@code name} with {@code labels}. */
-  public void createOverlayNetwork(String name, Map<String, String> labels) {
-    ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    body.put("Name", name);
-    body.put("Driver", "overlay");
-    body.put("Attachable", true);
-    body.put("CheckDuplicate", true);
-    ObjectNode l = body.putObject("Labels");
-    labels.forEach(l::put);
-    createNetwork(body);
-  }
-
   /** Creates the network {@code body} describes (Docker's {@code NetworkCreateRequest}). */
   public void createNetwork(JsonNode body) {
     api.json(

@@ -60,7 +60,10 @@ class SwarmRigIT {
   }
 
   private void aGlobalServicesTasks_reachEachOtherByName_acrossNodes() throws Exception {
-    swarm.createOverlayNetwork("rig-net", Map.of("rig", "test"));
+    ObjectNode net = JSON.createObjectNode();
+    net.put("Name", "rig-net").put("Driver", "overlay").put("Attachable", true);
+    net.putObject("Labels").put("rig", "test");
+    swarm.createNetwork(net);
     ObjectNode spec = JSON.createObjectNode();
     spec.put("Name", "web");
     spec.putObject("Labels").put("rig", "test");
