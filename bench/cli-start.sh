@@ -2,7 +2,9 @@
 # Benchmark: the whole process of a short command, `ps` of a running three-service project, from
 # exec to exit. jstack (its launcher, JVM and all) on its embedded engine and on dockerd, against
 # Debian's docker-compose 1.29 and the docker CLI (`docker ps` filtered by the project's label) on
-# dockerd; also `jstack --version` and `jstack config -q`, which reach no engine. Alternating,
+# dockerd; also `jstack --version` and `jstack config -q`, which reach no engine. With the engine
+# running, the launcher's native client has the engine run each of those in its JVM; `ps` with
+# JSTACK_RESIDENT=off (a JVM of its own) is timed too, for what that saves. Alternating,
 # ROUNDS rounds (default 21, after 3 warm-ups); medians and ratios. Every timed command must
 # succeed and `ps` must list the project's three containers. Target (issue 20): `jstack ps` median
 # at most 250 ms. Root; dockerd running. The jstack engine runs from a temporary data root.
@@ -51,10 +53,11 @@ verify "jstack ps (embedded) does not list the project" lists_three "$root/jstac
 verify "jstack ps (dockerd) does not list the project" lists_three env DOCKER_HOST=unix:///var/run/docker.sock "$root/jstack" ps
 verify "docker-compose ps does not list the project" lists_three docker-compose ps
 
-labels=(jstack-ps-embedded jstack-ps-dockerd docker-compose-ps docker-ps jstack-version jstack-config)
+labels=(jstack-ps-embedded jstack-ps-own-jvm jstack-ps-dockerd docker-compose-ps docker-ps jstack-version jstack-config)
 run() {
   case $1 in
     jstack-ps-embedded) "$root/jstack" ps ;;
+    jstack-ps-own-jvm) JSTACK_RESIDENT=off "$root/jstack" ps ;;
     jstack-ps-dockerd) DOCKER_HOST=unix:///var/run/docker.sock "$root/jstack" ps ;;
     docker-compose-ps) docker-compose ps ;;
     docker-ps) docker ps --filter "label=com.docker.compose.project=$project" ;;
