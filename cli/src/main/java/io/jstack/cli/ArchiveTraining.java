@@ -1,5 +1,9 @@
 package io.jstack.cli;
 
+import io.jstack.engine.Engine;
+import io.jstack.engine.EngineAddress;
+import io.jstack.engine.docker.DockerEngine;
+import io.jstack.runtime.Engines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,22 +56,31 @@ final class ArchiveTraining {
       Map<String, String> env = new HashMap<>(System.getenv());
       env.remove("DOCKER_HOST");
       env.put("JSTACK_ENGINE_SOCKET", socket.toString());
+      // Every engine is the stand-in, and none is ever started: the engine runs this too (its
+      // warm-up), where a real engine started by a training would be a process nobody owns.
+      java.util.function.BiFunction<Engines.Kind, Map<String, String>, Engine> standIn =
+          (kind, e) -> DockerEngine.connect(new EngineAddress.Unix(socket), e);
+      InputStream none = InputStream.nullInputStream();
       int embedded =
-          Jstack.runProcess(new String[] {"-f", compose.toString(), "ps"}, out, err, env);
+          Jstack.run(new String[] {"-f", compose.toString(), "ps"}, out, err, env, standIn, none);
       env.put("DOCKER_HOST", "unix://" + socket);
       int docker =
-          Jstack.runProcess(
+          Jstack.run(
               new String[] {"--engine", "docker", "-f", compose.toString(), "ps", "-a"},
               out,
               err,
-              env);
+              env,
+              standIn,
+              none);
       // The swarm's feature table: about a hundred lambdas, spun at run time unless archived.
       int swarm =
-          Jstack.runProcess(
+          Jstack.run(
               new String[] {"--engine", "swarm", "-f", compose.toString(), "config", "-q"},
               out,
               err,
-              env);
+              env,
+              standIn,
+              none);
       if (embedded != 0 || docker != 0 || swarm != 0) {
         System.err.printf(
             "archive training: ps exited %d and %d, swarm config %d%n", embedded, docker, swarm);
