@@ -49,6 +49,9 @@ public final class EngineServer implements AutoCloseable {
   private final Channel channel;
   private final ExecutorService workers;
 
+  /** The resident commands' warm-up while it runs: it writes in the run directory. */
+  private volatile @Nullable Thread warmUp;
+
   /** The TCP listeners ({@link #listen}), closed with the server. */
   private final List<Channel> tcp = new CopyOnWriteArrayList<>();
 
@@ -176,9 +179,10 @@ public final class EngineServer implements AutoCloseable {
     sessions.sweep();
     resident.ifPresent(
         c ->
-            Daemons.start(
-                "jstack-resident-warm-up",
-                () -> warmUp(c, engine.dataRoot().run().resolve("warm-up"))));
+            server.warmUp =
+                Daemons.start(
+                    "jstack-resident-warm-up",
+                    () -> warmUp(c, engine.dataRoot().run().resolve("warm-up"))));
     return server;
   }
 
@@ -339,6 +343,15 @@ public final class EngineServer implements AutoCloseable {
   /** Stops serving (containers keep running) and removes the socket. */
   @Override
   public void close() {
+    Thread w = warmUp;
+    if (w != null) {
+      // Done before the engine releases its run directory, so that what it wrote there goes too.
+      try {
+        w.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     tcp.forEach(c -> c.close().awaitUninterruptibly());
     channel.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
