@@ -204,7 +204,9 @@ public final class ImageBuilder {
         }
         throw e;
       } finally {
-        temporary.forEach(store::untag);
+        synchronized (temporary) {
+          store.untag(temporary);
+        }
         hashes.save();
       }
       containers.awaitRemovals();
@@ -320,7 +322,11 @@ public final class ImageBuilder {
       if (s.base() instanceof Stage.Base.StageRef ref) {
         StageState parent =
             Objects.requireNonNull(finished.get(ref.index()), "a base stage is built before it");
-        state = new StageState(parent.manifest(), parent.reference(), parent.config());
+        state = new StageState(null, null, parent.config());
+        String base = parent.manifest();
+        if (base != null) {
+          state.reachedUnnamed(base, this::temporaryTag);
+        }
       } else if (s.base() instanceof Stage.Base.Image img) {
         String m =
             store
@@ -332,12 +338,18 @@ public final class ImageBuilder {
                             "the base image " + img.reference() + " is not in the store",
                             "pull it first (docker pull " + img.reference() + ")"));
         // The triggers run as the steps after FROM; the image's own OnBuild is not inherited.
-        state = new StageState(m, temporaryTag(m), store.image(m).defaults());
+        state = new StageState(null, null, store.image(m).defaults());
+        state.reachedUnnamed(m, this::temporaryTag);
       } else {
         state = new StageState(null, null, StageState.scratchDefaults());
       }
       shortId(state, progress);
-      for (Step st : s.steps()) {
+      // Spare network namespaces this stage asked for and its RUN steps have not taken yet.
+      int[] spares = {0};
+      List<Step> all = s.steps();
+      for (int k = 0; k < all.size(); k++) {
+        Step st = all.get(k);
+        int at = k;
         if (cancelled) {
           throw new java.util.concurrent.CancellationException("another stage failed");
         }
@@ -348,7 +360,29 @@ public final class ImageBuilder {
                 : "# Executing ONBUILD trigger: " + st.trigger().strip().split("\n", 2)[0];
         progress.accept("Step " + step + "/" + steps + " : " + shown + "\n");
         try {
-          step(s, st, state, progress);
+          boolean own = onDefaultNetwork(st);
+          boolean ran =
+              step(
+                  s,
+                  st,
+                  state,
+                  progress,
+                  () -> {
+                    // A step that runs makes a new image: the steps after it run too. A RUN among
+                    // them (or this one) on the default network finds its namespace made
+                    // meanwhile.
+                    boolean ahead = false;
+                    for (int later = at + 1; later < all.size() && !ahead; later++) {
+                      ahead = onDefaultNetwork(all.get(later));
+                    }
+                    for (int want = (own ? 1 : 0) + (ahead ? 1 : 0); spares[0] < want; ) {
+                      containers.prepareNetwork();
+                      spares[0]++;
+                    }
+                  });
+          if (ran && own && spares[0] > 0) {
+            spares[0]--;
+          }
         } catch (DockerfileException e) {
           if (st.trigger().isEmpty()) {
             throw e;
@@ -369,7 +403,22 @@ public final class ImageBuilder {
       return s.base() instanceof Stage.Base.Image img ? img.reference() : "scratch";
     }
 
-    private void step(Stage s, Step st, StageState state, Consumer<String> progress)
+    /** Whether step {@code st} is a RUN in a container on the default (bridge) network. */
+    private boolean onDefaultNetwork(Step st) {
+      try {
+        return st.instruction() instanceof Instruction.Run r
+            && RunStep.network(r, request.networkMode()).equals("default");
+      } catch (DockerfileException e) {
+        return false; // The step fails when it runs.
+      }
+    }
+
+    /**
+     * Takes step {@code st} from the cache, or else calls {@code missed} and runs it; whether it
+     * ran (or came from a {@code --cache-from} image).
+     */
+    private boolean step(
+        Stage s, Step st, StageState state, Consumer<String> progress, Runnable missed)
         throws IOException {
       String key = request.noCache() ? null : stepKey(s.index(), st, state);
       java.util.Optional<String> hit = key == null ? java.util.Optional.empty() : cache.lookup(key);
@@ -380,9 +429,11 @@ public final class ImageBuilder {
         } else {
           state.apply(st.instruction());
         }
-        state.reached(hit.get(), temporaryTag(hit.get()));
+        state.reachedUnnamed(hit.get(), this::temporaryTag);
         progress.accept(" ---> Using cache\n");
+        return false;
       } else {
+        missed.run();
         if (key == null
             || !cacheFrom.take(
                 st,
@@ -395,6 +446,7 @@ public final class ImageBuilder {
         if (key != null) {
           cache.put(key, Objects.requireNonNull(state.manifest(), "a step reaches an image"));
         }
+        return true;
       }
     }
 

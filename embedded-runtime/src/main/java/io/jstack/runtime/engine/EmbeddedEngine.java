@@ -93,7 +93,8 @@ public final class EmbeddedEngine {
     this.store = new ContainerStore(root, containers);
     this.events = new Events(store, containers, supervisor);
     this.dns = new ContainerDns(networks, store);
-    this.attachments = new NetworkAttachments(networks, store, events, dns);
+    this.attachments =
+        new NetworkAttachments(networks, store, events, dns, root.run().resolve("spare-netns"));
     this.tunings = new Tunings(store, containers);
     this.creations = new Creations(images, volumes, attachments, store, containers, events);
     this.execs = new ExecSessions(store, containers, events);
@@ -141,6 +142,7 @@ public final class EmbeddedEngine {
    */
   public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
+    attachments.removeStaleSpares();
     dns.serve(dnsUpstreams);
     for (Container c : list()) {
       if (c.alive()) {
@@ -280,6 +282,47 @@ public final class EmbeddedEngine {
    */
   public String createBuildStep(ContainerSettings requested) {
     return creations.create(null, requested, false);
+  }
+
+  /**
+   * As {@link #createBuildStep(ContainerSettings)}, in the network namespace {@code spare} when the
+   * container asks for Docker's default network alone, which the spare is still on: its namespace
+   * is then plugged already. Else, and when the create fails, the spare is discarded.
+   */
+  public String createBuildStep(ContainerSettings requested, SpareNetwork spare) {
+    if (!attachments.fits(spare, requested)) {
+      attachments.discard(spare);
+      return createBuildStep(requested);
+    }
+    String id;
+    try {
+      id = creations.create(null, requested, false, spare);
+    } catch (RuntimeException e) {
+      try {
+        attachments.discard(spare);
+      } catch (RuntimeException also) {
+        e.addSuppressed(also);
+      }
+      throw e;
+    }
+    attachments.taken(spare);
+    return id;
+  }
+
+  /**
+   * A network namespace on Docker's default network (made on first use) for a build step's
+   * container not created yet, so that a build makes it while an earlier step runs: a namespace and
+   * a veth pair take as long as starting the step's container. {@link #createBuildStep(
+   * ContainerSettings, SpareNetwork)} takes it, else {@link #discard} deletes it; what an engine
+   * that crashed left is deleted when the next one starts supervising.
+   */
+  public SpareNetwork prepareStepNetwork() {
+    return attachments.prepareSpare();
+  }
+
+  /** Deletes a spare network namespace no build step took. */
+  public void discard(SpareNetwork spare) {
+    attachments.discard(spare);
   }
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */

@@ -419,8 +419,21 @@ public final class ImageStore {
 
   /** Removes a tag; returns whether it existed. */
   public boolean untag(ImageReference ref) {
-    boolean[] had = {false};
-    updateTags(t -> had[0] = t.remove(ref.toString()) != null);
+    return untag(List.of(ref)) == 1;
+  }
+
+  /** Removes tags, in one change of the tag file; returns how many existed. */
+  public int untag(java.util.Collection<ImageReference> refs) {
+    if (refs.isEmpty()) {
+      return 0;
+    }
+    int[] had = {0};
+    updateTags(
+        t -> {
+          for (ImageReference ref : refs) {
+            had[0] += t.remove(ref.toString()) != null ? 1 : 0;
+          }
+        });
     return had[0];
   }
 
@@ -603,8 +616,12 @@ public final class ImageStore {
     return total[0];
   }
 
-  /** A fresh name in {@code tmp/}, tagged with this process's id. */
-  Path newTemporary() {
+  /**
+   * A fresh name in {@code tmp/}, tagged with this process's id: where something to be moved into
+   * the store can wait on its file system (what is left there when this process is gone is removed
+   * when a store opens).
+   */
+  public Path newTemporary() {
     return tmp.resolve(
         ProcessHandle.current().pid()
             + "-"

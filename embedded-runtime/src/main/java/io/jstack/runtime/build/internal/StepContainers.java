@@ -3,6 +3,7 @@ package io.jstack.runtime.build.internal;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.engine.ContainerSettings;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.SpareNetwork;
 import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.image.Healthcheck;
 import java.io.IOException;
@@ -33,6 +34,21 @@ public final class StepContainers {
 
   private final List<java.util.concurrent.Future<?>> removing =
       java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  /**
+   * Network namespaces on the default network being made, or made, for RUN steps to come ({@link
+   * #prepareNetwork}), oldest first; made on a thread of their own (started on first use).
+   */
+  private final java.util.Queue<java.util.concurrent.Future<SpareNetwork>> spares =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private final java.util.concurrent.ExecutorService preparing =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "build-step-network");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** The containers of one build: {@link #awaitRemovals} before the build returns. */
   public StepContainers(EmbeddedEngine engine) {
@@ -69,8 +85,10 @@ public final class StepContainers {
       BeforeStart beforeStart,
       Consumer<String> output)
       throws IOException {
+    ContainerSettings settings = settings(reference, argv, env, workingDir, user, network, mounts);
+    SpareNetwork spare = network.equals("default") ? spare() : null;
     String id =
-        engine.createBuildStep(settings(reference, argv, env, workingDir, user, network, mounts));
+        spare == null ? engine.createBuildStep(settings) : engine.createBuildStep(settings, spare);
     try {
       beforeStart.accept(rootfs(id));
       engine.start(id);
@@ -88,13 +106,39 @@ public final class StepContainers {
     }
   }
 
+  /**
+   * Has a network namespace on the default network made in the background for a RUN step to come,
+   * so that the step finds it ready ({@link EmbeddedEngine#prepareStepNetwork}): the next {@link
+   * #run} on network {@code default} takes it; {@link #awaitRemovals} deletes one none took.
+   */
+  public void prepareNetwork() {
+    if (!preparing.isShutdown()) {
+      spares.add(preparing.submit(engine::prepareStepNetwork));
+    }
+  }
+
+  /** The oldest spare namespace, waited for; null when none was asked for or it failed. */
+  private @Nullable SpareNetwork spare() {
+    java.util.concurrent.Future<SpareNetwork> next = spares.poll();
+    if (next == null) {
+      return null;
+    }
+    try {
+      return waitFor(next);
+    } catch (RuntimeException e) {
+      return null; // The step plugs its namespace itself, and says what fails.
+    }
+  }
+
   /** A container that ran: its id and exit code. */
   public record Ran(String id, int exitCode) {}
 
   /** A new container of {@code reference} that never runs, its root mounted; its id. */
   public String mounted(String reference) {
-    return engine.createBuildStep(
-        settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
+    String id =
+        engine.createBuildStep(
+            settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
+    return id;
   }
 
   /** Where container {@code id}'s root filesystem is mounted. */
@@ -108,6 +152,23 @@ public final class StepContainers {
    */
   public Path upperDir(String id) throws IOException {
     return engine.containers().unmountedUpperDir(id);
+  }
+
+  /**
+   * Moves container {@code id}'s writable layer, its root unmounted, out of the container, to the
+   * image store's {@code tmp/} (the store's file system, from which a commit renames it into
+   * place), and returns where it is now, so that the container can be removed while its layer is
+   * committed; null, the layer left in place, when it cannot move there (another file system).
+   */
+  public @Nullable Path moveUpperDir(String id) throws IOException {
+    Path upper = upperDir(id);
+    Path out = engine.images().newTemporary();
+    try {
+      Files.move(upper, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return out;
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      return null;
+    }
   }
 
   /** Where the build's cache mounts are kept: {@code <data-root>/build-cache/mounts}. */
@@ -129,6 +190,14 @@ public final class StepContainers {
    * @throws io.jstack.engine.EngineException the first removal that failed, the others suppressed
    */
   public void awaitRemovals() {
+    preparing.shutdown();
+    for (java.util.concurrent.Future<SpareNetwork> f; (f = spares.poll()) != null; ) {
+      try {
+        engine.discard(waitFor(f));
+      } catch (RuntimeException e) {
+        // Not made, or its namespace is gone already.
+      }
+    }
     removals.shutdown();
     RuntimeException failed = null;
     List<java.util.concurrent.Future<?>> all;
@@ -151,13 +220,12 @@ public final class StepContainers {
     }
   }
 
-  private static void waitFor(java.util.concurrent.Future<?> f) {
+  private static <T> T waitFor(java.util.concurrent.Future<T> f) {
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          f.get();
-          return;
+          return f.get();
         } catch (InterruptedException e) {
           interrupted = true; // the containers go first: nothing is left behind
         } catch (java.util.concurrent.ExecutionException e) {
@@ -174,7 +242,7 @@ public final class StepContainers {
     }
   }
 
-  private static ContainerSettings settings(
+  static ContainerSettings settings(
       String reference,
       List<String> argv,
       List<String> env,
