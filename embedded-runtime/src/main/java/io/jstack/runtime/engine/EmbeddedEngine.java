@@ -65,6 +65,7 @@ public final class EmbeddedEngine {
   private final ContainerFiles files;
   private final Removals removals;
   private final Commits commits;
+  private final StepNetworks stepNetworks;
 
   /**
    * A container's lifecycle changes one at a time: a start, stop, kill or removal never interleaves
@@ -95,6 +96,7 @@ public final class EmbeddedEngine {
     this.dns = new ContainerDns(networks, store);
     this.attachments =
         new NetworkAttachments(networks, store, events, dns, root.run().resolve("spare-netns"));
+    this.stepNetworks = new StepNetworks(attachments);
     this.tunings = new Tunings(store, containers);
     this.creations = new Creations(images, volumes, attachments, store, containers, events);
     this.execs = new ExecSessions(store, containers, events);
@@ -143,6 +145,7 @@ public final class EmbeddedEngine {
   public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
     attachments.removeStaleSpares();
+    stepNetworks.open();
     dns.serve(dnsUpstreams);
     for (Container c : list()) {
       if (c.alive()) {
@@ -165,6 +168,7 @@ public final class EmbeddedEngine {
 
   /** Stops looking after the containers (they keep running). */
   public void stopSupervising() {
+    stepNetworks.close();
     supervisor.close();
     ports.close();
     dns.close();
@@ -254,6 +258,8 @@ public final class EmbeddedEngine {
    * @throws EngineException.Conflict naming a container that uses it
    */
   public void removeNetwork(String idOrName) {
+    // The spare namespace may be on it.
+    stepNetworks.discard();
     attachments.removeNetwork(idOrName);
   }
 
@@ -311,10 +317,10 @@ public final class EmbeddedEngine {
 
   /**
    * A network namespace on Docker's default network (made on first use) for a build step's
-   * container not created yet, so that a build makes it while an earlier step runs: a namespace and
-   * a veth pair take as long as starting the step's container. {@link #createBuildStep(
-   * ContainerSettings, SpareNetwork)} takes it, else {@link #discard} deletes it; what an engine
-   * that crashed left is deleted when the next one starts supervising.
+   * container not created yet, made ahead of the step ({@link StepNetworks} keeps one between
+   * builds): a namespace and a veth pair take as long as starting the step's container. {@link
+   * #createBuildStep(ContainerSettings, SpareNetwork)} takes it, else {@link #discard} deletes it;
+   * what an engine that crashed left is deleted when the next one starts supervising.
    */
   public SpareNetwork prepareStepNetwork() {
     return attachments.prepareSpare();
@@ -323,6 +329,24 @@ public final class EmbeddedEngine {
   /** Deletes a spare network namespace no build step took. */
   public void discard(SpareNetwork spare) {
     attachments.discard(spare);
+  }
+
+  /**
+   * A build will soon run a RUN step on the default network: the engine's spare namespace ({@link
+   * StepNetworks}) is made now unless it is there already. Only while the engine supervises.
+   */
+  public void wantStepNetwork() {
+    stepNetworks.want();
+  }
+
+  /** The engine's spare namespace for a RUN step, waited for if being made; null when none. */
+  public @Nullable SpareNetwork takeStepNetwork() {
+    return stepNetworks.take();
+  }
+
+  /** A build that took the spare namespace has ended: the next one is made shortly. */
+  public void refillStepNetwork() {
+    stepNetworks.refillLater();
   }
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */

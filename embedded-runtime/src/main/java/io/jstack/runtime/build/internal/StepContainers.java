@@ -35,20 +35,8 @@ public final class StepContainers {
   private final List<java.util.concurrent.Future<?>> removing =
       java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
-  /**
-   * Network namespaces on the default network being made, or made, for RUN steps to come ({@link
-   * #prepareNetwork}), oldest first; made on a thread of their own (started on first use).
-   */
-  private final java.util.Queue<java.util.concurrent.Future<SpareNetwork>> spares =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  private final java.util.concurrent.ExecutorService preparing =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "build-step-network");
-            t.setDaemon(true);
-            return t;
-          });
+  /** Whether a RUN step took the engine's spare network namespace. */
+  private volatile boolean tookNetwork;
 
   /** The containers of one build: {@link #awaitRemovals} before the build returns. */
   public StepContainers(EmbeddedEngine engine) {
@@ -86,7 +74,8 @@ public final class StepContainers {
       Consumer<String> output)
       throws IOException {
     ContainerSettings settings = settings(reference, argv, env, workingDir, user, network, mounts);
-    SpareNetwork spare = network.equals("default") ? spare() : null;
+    SpareNetwork spare = network.equals("default") ? engine.takeStepNetwork() : null;
+    tookNetwork |= spare != null;
     String id =
         spare == null ? engine.createBuildStep(settings) : engine.createBuildStep(settings, spare);
     try {
@@ -107,27 +96,12 @@ public final class StepContainers {
   }
 
   /**
-   * Has a network namespace on the default network made in the background for a RUN step to come,
-   * so that the step finds it ready ({@link EmbeddedEngine#prepareStepNetwork}): the next {@link
-   * #run} on network {@code default} takes it; {@link #awaitRemovals} deletes one none took.
+   * A RUN step on the default network comes: the engine's spare network namespace is made now
+   * unless it is there ({@link EmbeddedEngine#wantStepNetwork}), for the next {@link #run} on
+   * network {@code default} to take.
    */
   public void prepareNetwork() {
-    if (!preparing.isShutdown()) {
-      spares.add(preparing.submit(engine::prepareStepNetwork));
-    }
-  }
-
-  /** The oldest spare namespace, waited for; null when none was asked for or it failed. */
-  private @Nullable SpareNetwork spare() {
-    java.util.concurrent.Future<SpareNetwork> next = spares.poll();
-    if (next == null) {
-      return null;
-    }
-    try {
-      return waitFor(next);
-    } catch (RuntimeException e) {
-      return null; // The step plugs its namespace itself, and says what fails.
-    }
+    engine.wantStepNetwork();
   }
 
   /** A container that ran: its id and exit code. */
@@ -190,13 +164,8 @@ public final class StepContainers {
    * @throws io.jstack.engine.EngineException the first removal that failed, the others suppressed
    */
   public void awaitRemovals() {
-    preparing.shutdown();
-    for (java.util.concurrent.Future<SpareNetwork> f; (f = spares.poll()) != null; ) {
-      try {
-        engine.discard(waitFor(f));
-      } catch (RuntimeException e) {
-        // Not made, or its namespace is gone already.
-      }
+    if (tookNetwork) {
+      engine.refillStepNetwork();
     }
     removals.shutdown();
     RuntimeException failed = null;

@@ -101,6 +101,54 @@ class SpareNetworkIT {
   }
 
   @Test
+  void theSpare_isMadeAgainAfterABuildTookIt_andGoesWithTheNetworkOrTheEngine() throws Exception {
+    StepContainers steps = new StepContainers(engine);
+    steps.prepareNetwork();
+    StepContainers.Ran ran =
+        steps.run(
+            BUSYBOX, List.of("true"), List.of(), "/", null, "default", List.of(), r -> {}, s -> {});
+    steps.remove(ran.id());
+    steps.awaitRemovals();
+
+    Path kept = namespace(madeSpare());
+    assertThat(kept).exists();
+    engine.removeNetwork("bridge");
+    assertThat(kept).doesNotExist();
+    assertThat(spareFiles()).isEmpty();
+
+    engine.wantStepNetwork();
+    Path wanted = namespace(madeSpare());
+    engines.remove(engine);
+    engine.stopSupervising();
+    assertThat(wanted).doesNotExist();
+    engine.wantStepNetwork();
+    assertThat(spareFiles()).isEmpty();
+  }
+
+  /** The id of the one spare being made or made, once it is made (its namespace is there). */
+  private String madeSpare() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<String> ids = spareFiles();
+      if (ids.size() == 1 && Files.exists(namespace(ids.get(0)))) {
+        return ids.get(0);
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no spare network namespace was made: " + spareFiles());
+  }
+
+  private List<String> spareFiles() throws Exception {
+    Path d = dir.resolve("data/run/spare-netns");
+    if (!Files.isDirectory(d)) {
+      return List.of();
+    }
+    try (var files = Files.list(d)) {
+      return files.map(f -> f.getFileName().toString()).toList();
+    }
+  }
+
+  @Test
   void theSpareNamespace_isTheContainers_whichHasItsAddress() {
     SpareNetwork spare = engine.prepareStepNetwork();
     String id =
