@@ -276,9 +276,13 @@ public final class ImageBuilder {
       if (request.tags().isEmpty()) {
         store.keep(manifest);
       }
-      for (String t : request.tags()) {
-        ImageReference ref = ImageReference.parse(t);
-        store.tag(ref, manifest);
+      List<ImageReference> refs = request.tags().stream().map(ImageReference::parse).toList();
+      // The build's tags and the end of its temporary ones, in one change of the tag file.
+      synchronized (temporary) {
+        store.retag(manifest, refs, temporary);
+        temporary.clear();
+      }
+      for (ImageReference ref : refs) {
         progress.accept("Successfully tagged " + ref.familiar() + "\n");
       }
       return imageId;

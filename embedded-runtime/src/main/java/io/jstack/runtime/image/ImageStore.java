@@ -382,14 +382,34 @@ public final class ImageStore {
 
   /** Points {@code ref} (a tag) at the stored manifest {@code manifestDigest}. */
   public void tag(ImageReference ref, String manifestDigest) {
+    retag(manifestDigest, List.of(ref), List.of());
+  }
+
+  /**
+   * Points each of {@code refs} at the stored manifest {@code manifestDigest} and removes the tags
+   * {@code untag}, in one change of the tag file (a build's tags and its temporary ones).
+   */
+  public void retag(
+      String manifestDigest,
+      java.util.Collection<ImageReference> refs,
+      java.util.Collection<ImageReference> untag) {
     if (!hasBlob(manifestDigest)) {
       throw new EngineException(
-          "cannot tag " + ref + ": manifest " + manifestDigest + " is not in the store");
+          "cannot tag "
+              + (refs.isEmpty() ? "an image" : refs.iterator().next())
+              + ": manifest "
+              + manifestDigest
+              + " is not in the store");
     }
     updateTags(
-        t ->
-            t.put(
-                ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(), manifestDigest));
+        t -> {
+          for (ImageReference ref : untag) {
+            t.remove(ref.toString());
+          }
+          for (ImageReference ref : refs) {
+            t.put(ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(), manifestDigest);
+          }
+        });
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.jstack.runtime.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jstack.engine.ImageReference;
 import io.jstack.runtime.DataRoot;
@@ -33,5 +34,27 @@ class ImageStoreTagsTest {
     assertThat(store.untag(List.of())).isZero();
     assertThat(store.untag(kept)).isTrue();
     assertThat(store.tags()).isEmpty();
+  }
+
+  @Test
+  void retag_pointsTagsAtAnImage_andRemovesOthers_orRefusesAnImageNotThere() {
+    ImageStore store = ImageStore.open(new DataRoot(dir.resolve("data")));
+    String manifest =
+        store.putBlob("{\"schemaVersion\":2,\"layers\":[]}".getBytes(StandardCharsets.UTF_8));
+    ImageReference temporary = ImageReference.parse("jstack-build-x:0");
+    store.tag(temporary, manifest);
+
+    store.retag(
+        manifest,
+        List.of(ImageReference.parse("app"), ImageReference.parse("app:1")),
+        List.of(temporary));
+
+    assertThat(store.tags())
+        .containsOnlyKeys("docker.io/library/app:latest", "docker.io/library/app:1");
+    assertThat(store.tags()).containsValue(manifest);
+    assertThatThrownBy(() -> store.retag("sha256:" + "0".repeat(64), List.of(temporary), List.of()))
+        .hasMessageContaining("is not in the store");
+    assertThat(store.tags())
+        .containsOnlyKeys("docker.io/library/app:latest", "docker.io/library/app:1");
   }
 }
