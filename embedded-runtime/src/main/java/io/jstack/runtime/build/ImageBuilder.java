@@ -348,8 +348,6 @@ public final class ImageBuilder {
         state = new StageState(null, null, StageState.scratchDefaults());
       }
       shortId(state, progress);
-      // Spare network namespaces this stage asked for and its RUN steps have not taken yet.
-      int[] spares = {0};
       List<Step> all = s.steps();
       for (int k = 0; k < all.size(); k++) {
         Step st = all.get(k);
@@ -364,29 +362,21 @@ public final class ImageBuilder {
                 : "# Executing ONBUILD trigger: " + st.trigger().strip().split("\n", 2)[0];
         progress.accept("Step " + step + "/" + steps + " : " + shown + "\n");
         try {
-          boolean own = onDefaultNetwork(st);
-          boolean ran =
-              step(
-                  s,
-                  st,
-                  state,
-                  progress,
-                  () -> {
-                    // A step that runs makes a new image: the steps after it run too. A RUN among
-                    // them (or this one) on the default network finds its namespace made
-                    // meanwhile.
-                    boolean ahead = false;
-                    for (int later = at + 1; later < all.size() && !ahead; later++) {
-                      ahead = onDefaultNetwork(all.get(later));
-                    }
-                    for (int want = (own ? 1 : 0) + (ahead ? 1 : 0); spares[0] < want; ) {
-                      containers.prepareNetwork();
-                      spares[0]++;
-                    }
-                  });
-          if (ran && own && spares[0] > 0) {
-            spares[0]--;
-          }
+          step(
+              s,
+              st,
+              state,
+              progress,
+              () -> {
+                // A step that runs makes a new image: the steps after it run too. A RUN among them
+                // (or this one) on the default network finds the engine's spare namespace made.
+                for (int later = at; later < all.size(); later++) {
+                  if (onDefaultNetwork(all.get(later))) {
+                    containers.prepareNetwork();
+                    break;
+                  }
+                }
+              });
         } catch (DockerfileException e) {
           if (st.trigger().isEmpty()) {
             throw e;
@@ -417,11 +407,8 @@ public final class ImageBuilder {
       }
     }
 
-    /**
-     * Takes step {@code st} from the cache, or else calls {@code missed} and runs it; whether it
-     * ran (or came from a {@code --cache-from} image).
-     */
-    private boolean step(
+    /** Takes step {@code st} from the cache, or else calls {@code missed} and runs it. */
+    private void step(
         Stage s, Step st, StageState state, Consumer<String> progress, Runnable missed)
         throws IOException {
       String key = request.noCache() ? null : stepKey(s.index(), st, state);
@@ -435,7 +422,6 @@ public final class ImageBuilder {
         }
         state.reachedUnnamed(hit.get(), this::temporaryTag);
         progress.accept(" ---> Using cache\n");
-        return false;
       } else {
         missed.run();
         if (key == null
@@ -450,7 +436,6 @@ public final class ImageBuilder {
         if (key != null) {
           cache.put(key, Objects.requireNonNull(state.manifest(), "a step reaches an image"));
         }
-        return true;
       }
     }
 
