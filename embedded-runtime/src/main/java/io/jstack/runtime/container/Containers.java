@@ -178,6 +178,17 @@ public final class Containers {
    * @throws EngineException when its user, group or working directory cannot be used
    */
   public void create(ContainerConfig c) {
+    create(c, false);
+  }
+
+  /**
+   * As {@link #create(ContainerConfig)}; with {@code singleUse}, for a container whose root is
+   * mounted once and whose changes are taken when it is unmounted (a build step's): unmounting it
+   * then does not sync the file system it is on. The store of images syncs nothing either (what a
+   * build step makes is as durable as a pulled layer); a container that may run again keeps the
+   * sync.
+   */
+  public void create(ContainerConfig c, boolean singleUse) {
     Path dir = dir(c.id());
     if (Files.exists(dir)) {
       throw new EngineException.Conflict("a container with id " + c.id() + " already exists");
@@ -185,7 +196,7 @@ public final class Containers {
     // An unknown runtime, or one that cannot run containers here, fails the create, as dockerd's.
     RuntimeTools wanted = c.runtime() == null ? null : runtimeNamed(c.runtime());
     try {
-      Bundles.prepare(dir, c, tools::requireInit);
+      Bundles.prepare(dir, c, tools::requireInit, singleUse);
       if (wanted != null && !wanted.equals(tools)) {
         Files.writeString(dir.resolve(WANTED_RUNTIME), wanted.runtime() + "\n");
       }

@@ -115,7 +115,8 @@ final class Creations {
               false);
       List<String> anonymous = new ArrayList<>();
       try {
-        containers.create(decode(planned, image, imageVolumes, anonymous));
+        // A build step's container (the one create without its image's volumes) runs once.
+        containers.create(decode(planned, image, imageVolumes, anonymous), !imageVolumes);
       } catch (RuntimeException e) {
         for (String v : anonymous) {
           try {
