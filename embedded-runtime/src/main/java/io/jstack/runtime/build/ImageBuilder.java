@@ -204,7 +204,9 @@ public final class ImageBuilder {
         }
         throw e;
       } finally {
-        temporary.forEach(store::untag);
+        synchronized (temporary) {
+          store.untag(temporary);
+        }
         hashes.save();
       }
       containers.awaitRemovals();
@@ -274,9 +276,13 @@ public final class ImageBuilder {
       if (request.tags().isEmpty()) {
         store.keep(manifest);
       }
-      for (String t : request.tags()) {
-        ImageReference ref = ImageReference.parse(t);
-        store.tag(ref, manifest);
+      List<ImageReference> refs = request.tags().stream().map(ImageReference::parse).toList();
+      // The build's tags and the end of its temporary ones, in one change of the tag file.
+      synchronized (temporary) {
+        store.retag(manifest, refs, temporary);
+        temporary.clear();
+      }
+      for (ImageReference ref : refs) {
         progress.accept("Successfully tagged " + ref.familiar() + "\n");
       }
       return imageId;
@@ -320,7 +326,11 @@ public final class ImageBuilder {
       if (s.base() instanceof Stage.Base.StageRef ref) {
         StageState parent =
             Objects.requireNonNull(finished.get(ref.index()), "a base stage is built before it");
-        state = new StageState(parent.manifest(), parent.reference(), parent.config());
+        state = new StageState(null, null, parent.config());
+        String base = parent.manifest();
+        if (base != null) {
+          state.reachedUnnamed(base, this::temporaryTag);
+        }
       } else if (s.base() instanceof Stage.Base.Image img) {
         String m =
             store
@@ -332,12 +342,16 @@ public final class ImageBuilder {
                             "the base image " + img.reference() + " is not in the store",
                             "pull it first (docker pull " + img.reference() + ")"));
         // The triggers run as the steps after FROM; the image's own OnBuild is not inherited.
-        state = new StageState(m, temporaryTag(m), store.image(m).defaults());
+        state = new StageState(null, null, store.image(m).defaults());
+        state.reachedUnnamed(m, this::temporaryTag);
       } else {
         state = new StageState(null, null, StageState.scratchDefaults());
       }
       shortId(state, progress);
-      for (Step st : s.steps()) {
+      List<Step> all = s.steps();
+      for (int k = 0; k < all.size(); k++) {
+        Step st = all.get(k);
+        int at = k;
         if (cancelled) {
           throw new java.util.concurrent.CancellationException("another stage failed");
         }
@@ -348,7 +362,21 @@ public final class ImageBuilder {
                 : "# Executing ONBUILD trigger: " + st.trigger().strip().split("\n", 2)[0];
         progress.accept("Step " + step + "/" + steps + " : " + shown + "\n");
         try {
-          step(s, st, state, progress);
+          step(
+              s,
+              st,
+              state,
+              progress,
+              () -> {
+                // A step that runs makes a new image: the steps after it run too. A RUN among them
+                // (or this one) on the default network finds the engine's spare namespace made.
+                for (int later = at; later < all.size(); later++) {
+                  if (onDefaultNetwork(all.get(later))) {
+                    containers.prepareNetwork();
+                    break;
+                  }
+                }
+              });
         } catch (DockerfileException e) {
           if (st.trigger().isEmpty()) {
             throw e;
@@ -369,7 +397,19 @@ public final class ImageBuilder {
       return s.base() instanceof Stage.Base.Image img ? img.reference() : "scratch";
     }
 
-    private void step(Stage s, Step st, StageState state, Consumer<String> progress)
+    /** Whether step {@code st} is a RUN in a container on the default (bridge) network. */
+    private boolean onDefaultNetwork(Step st) {
+      try {
+        return st.instruction() instanceof Instruction.Run r
+            && RunStep.network(r, request.networkMode()).equals("default");
+      } catch (DockerfileException e) {
+        return false; // The step fails when it runs.
+      }
+    }
+
+    /** Takes step {@code st} from the cache, or else calls {@code missed} and runs it. */
+    private void step(
+        Stage s, Step st, StageState state, Consumer<String> progress, Runnable missed)
         throws IOException {
       String key = request.noCache() ? null : stepKey(s.index(), st, state);
       java.util.Optional<String> hit = key == null ? java.util.Optional.empty() : cache.lookup(key);
@@ -380,9 +420,10 @@ public final class ImageBuilder {
         } else {
           state.apply(st.instruction());
         }
-        state.reached(hit.get(), temporaryTag(hit.get()));
+        state.reachedUnnamed(hit.get(), this::temporaryTag);
         progress.accept(" ---> Using cache\n");
       } else {
+        missed.run();
         if (key == null
             || !cacheFrom.take(
                 st,

@@ -5,6 +5,7 @@ import io.jstack.runtime.build.internal.RunHeredocs;
 import io.jstack.runtime.build.internal.RunMounts;
 import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
+import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +97,7 @@ final class RunStep {
               mounts.mounts(),
               rootfs -> stubs[0] = mounts.stubs(rootfs),
               output::append);
+      boolean removed = false;
       try {
         progress.accept(" ---> Running in " + ran.id().substring(0, 12) + "\n");
         if (output.length() > 0) {
@@ -110,9 +112,26 @@ final class RunStep {
         }
         Path upper = x.containers.upperDir(ran.id());
         Objects.requireNonNull(stubs[0], "the stubs are noted before the RUN starts").clean(upper);
-        x.commit.commit(s, upper, HistoryText.run(step.buildArgs(), argv), null);
+        // The container is removed (the runtime's state, the network namespace) while its changes
+        // are committed, once they are out of it.
+        Path moved = x.containers.moveUpperDir(ran.id());
+        if (moved != null) {
+          removed = true;
+          x.containers.remove(ran.id());
+        }
+        try {
+          x.commit.commit(
+              s, moved != null ? moved : upper, HistoryText.run(step.buildArgs(), argv), null);
+        } finally {
+          if (moved != null) {
+            // What the store did not take (a layer with no entries).
+            LayerUnpacker.removeTree(moved);
+          }
+        }
       } finally {
-        x.containers.remove(ran.id());
+        if (!removed) {
+          x.containers.remove(ran.id());
+        }
       }
     }
   }
@@ -123,6 +142,17 @@ final class RunStep {
    * network.host} entitlement (which {@code networkmode=host} grants on dockerd).
    */
   private String network(Instruction.Run r) {
+    return network(r, x.request.networkMode());
+  }
+
+  /**
+   * The network RUN {@code r} is on in a build whose request asks {@code asked} ({@code docker
+   * build --network}): {@code default}, {@code none}, {@code host} or what its {@code --network}
+   * names.
+   *
+   * @throws DockerfileException when the build does not allow what it asks
+   */
+  static String network(Instruction.Run r, String asked) {
     if (r.security().equals("insecure")) {
       throw DockerfileException.at(
           r.line(),
@@ -130,7 +160,6 @@ final class RunStep {
               + " engine's builder never grants",
           "remove --security=insecure, or build this Dockerfile with --engine docker");
     }
-    String asked = x.request.networkMode();
     String byRequest = asked.equals("none") || asked.equals("host") ? asked : "default";
     String network =
         r.network().isEmpty() || r.network().equals("default") ? byRequest : r.network();

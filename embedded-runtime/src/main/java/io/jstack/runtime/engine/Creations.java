@@ -59,6 +59,19 @@ final class Creations {
    */
   public String create(
       @Nullable String requestedName, ContainerSettings asked, boolean imageVolumes) {
+    return create(requestedName, asked, imageVolumes, null);
+  }
+
+  /**
+   * As {@link #create(String, ContainerSettings, boolean)}; with {@code spare}, which the caller
+   * checked it {@link NetworkAttachments#fits}, the container gets the spare's id and endpoint, its
+   * network namespace plugged already.
+   */
+  String create(
+      @Nullable String requestedName,
+      ContainerSettings asked,
+      boolean imageVolumes,
+      @Nullable SpareNetwork spare) {
     ContainerSettings requested = tunings.byId(asked);
     String name =
         requestedName != null
@@ -82,9 +95,9 @@ final class Creations {
     store.reserve(name);
     Map<String, Endpoint> endpoints = Map.of();
     try {
-      String id = Ids.random();
+      String id = spare == null ? Ids.random() : spare.id();
       ContainerSettings settings = requested.withImageDefaults(image.defaults());
-      endpoints = attachments.endpoints(id, settings);
+      endpoints = spare == null ? attachments.endpoints(id, settings) : spare.endpoints();
       ContainerRecord planned =
           new ContainerRecord(
               id,
@@ -102,7 +115,8 @@ final class Creations {
               false);
       List<String> anonymous = new ArrayList<>();
       try {
-        containers.create(decode(planned, image, imageVolumes, anonymous));
+        // A build step's container (the one create without its image's volumes) runs once.
+        containers.create(decode(planned, image, imageVolumes, anonymous), !imageVolumes);
       } catch (RuntimeException e) {
         for (String v : anonymous) {
           try {

@@ -65,6 +65,7 @@ public final class EmbeddedEngine {
   private final ContainerFiles files;
   private final Removals removals;
   private final Commits commits;
+  private final StepNetworks stepNetworks;
 
   /**
    * A container's lifecycle changes one at a time: a start, stop, kill or removal never interleaves
@@ -93,7 +94,9 @@ public final class EmbeddedEngine {
     this.store = new ContainerStore(root, containers);
     this.events = new Events(store, containers, supervisor);
     this.dns = new ContainerDns(networks, store);
-    this.attachments = new NetworkAttachments(networks, store, events, dns);
+    this.attachments =
+        new NetworkAttachments(networks, store, events, dns, root.run().resolve("spare-netns"));
+    this.stepNetworks = new StepNetworks(attachments);
     this.tunings = new Tunings(store, containers);
     this.creations = new Creations(images, volumes, attachments, store, containers, events);
     this.execs = new ExecSessions(store, containers, events);
@@ -141,6 +144,8 @@ public final class EmbeddedEngine {
    */
   public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
+    attachments.removeStaleSpares();
+    stepNetworks.open();
     dns.serve(dnsUpstreams);
     for (Container c : list()) {
       if (c.alive()) {
@@ -163,6 +168,7 @@ public final class EmbeddedEngine {
 
   /** Stops looking after the containers (they keep running). */
   public void stopSupervising() {
+    stepNetworks.close();
     supervisor.close();
     ports.close();
     dns.close();
@@ -252,6 +258,8 @@ public final class EmbeddedEngine {
    * @throws EngineException.Conflict naming a container that uses it
    */
   public void removeNetwork(String idOrName) {
+    // The spare namespace may be on it.
+    stepNetworks.discard();
     attachments.removeNetwork(idOrName);
   }
 
@@ -280,6 +288,65 @@ public final class EmbeddedEngine {
    */
   public String createBuildStep(ContainerSettings requested) {
     return creations.create(null, requested, false);
+  }
+
+  /**
+   * As {@link #createBuildStep(ContainerSettings)}, in the network namespace {@code spare} when the
+   * container asks for Docker's default network alone, which the spare is still on: its namespace
+   * is then plugged already. Else, and when the create fails, the spare is discarded.
+   */
+  public String createBuildStep(ContainerSettings requested, SpareNetwork spare) {
+    if (!attachments.fits(spare, requested)) {
+      attachments.discard(spare);
+      return createBuildStep(requested);
+    }
+    String id;
+    try {
+      id = creations.create(null, requested, false, spare);
+    } catch (RuntimeException e) {
+      try {
+        attachments.discard(spare);
+      } catch (RuntimeException also) {
+        e.addSuppressed(also);
+      }
+      throw e;
+    }
+    attachments.taken(spare);
+    return id;
+  }
+
+  /**
+   * A network namespace on Docker's default network (made on first use) for a build step's
+   * container not created yet, made ahead of the step ({@link StepNetworks} keeps one between
+   * builds): a namespace and a veth pair take as long as starting the step's container. {@link
+   * #createBuildStep(ContainerSettings, SpareNetwork)} takes it, else {@link #discard} deletes it;
+   * what an engine that crashed left is deleted when the next one starts supervising.
+   */
+  public SpareNetwork prepareStepNetwork() {
+    return attachments.prepareSpare();
+  }
+
+  /** Deletes a spare network namespace no build step took. */
+  public void discard(SpareNetwork spare) {
+    attachments.discard(spare);
+  }
+
+  /**
+   * A build will soon run a RUN step on the default network: the engine's spare namespace ({@link
+   * StepNetworks}) is made now unless it is there already. Only while the engine supervises.
+   */
+  public void wantStepNetwork() {
+    stepNetworks.want();
+  }
+
+  /** The engine's spare namespace for a RUN step, waited for if being made; null when none. */
+  public @Nullable SpareNetwork takeStepNetwork() {
+    return stepNetworks.take();
+  }
+
+  /** A build that took the spare namespace has ended: the next one is made shortly. */
+  public void refillStepNetwork() {
+    stepNetworks.refillLater();
   }
 
   /** Starts a created or exited container (an exited one gets a fresh run of its process). */

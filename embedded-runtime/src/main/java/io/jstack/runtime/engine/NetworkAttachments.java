@@ -35,17 +35,122 @@ final class NetworkAttachments {
 
   private final ContainerDns dns;
 
-  NetworkAttachments(Networks networks, ContainerStore store, Events events, ContainerDns dns) {
+  /**
+   * One empty file per spare namespace not yet taken by a container, named by the container id it
+   * was made for: what a crashed engine left is removed at the next start ({@link
+   * #removeStaleSpares}). In the run-time directory, which a reboot clears with the namespaces.
+   */
+  private final Path spares;
+
+  /** The ids of spares whose namespace is plugged and whose container has not started yet. */
+  private final java.util.Set<String> plugged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  NetworkAttachments(
+      Networks networks, ContainerStore store, Events events, ContainerDns dns, Path spares) {
     this.networks = networks;
     this.store = store;
     this.events = events;
     this.dns = dns;
+    this.spares = spares;
   }
 
   /** Removes the network namespace of a container on bridge networks (it is removed). */
   void unplug(ContainerRecord r) {
     if (r.settings().bridged()) {
+      plugged.remove(r.id());
       Plumbing.deleteNamespace(namespace(r.id()));
+    }
+  }
+
+  /**
+   * A network namespace plugged into Docker's default network for a container not created yet (see
+   * {@link SpareNetwork}); its address is held until {@link #settle} (by the create that takes it)
+   * or {@link #discard}.
+   */
+  SpareNetwork prepareSpare() {
+    String id = Ids.random();
+    Network n = defaultNetwork();
+    Endpoint e = endpoint(Map.of(), n, ContainerSettings.EndpointRequest.NONE, id.substring(0, 12));
+    Map<String, Endpoint> endpoints = Map.of(n.id(), e);
+    try {
+      Files.createDirectories(spares);
+      Files.createFile(spares.resolve(id));
+      Plumbing.plug(namespace(id), true, List.of(link(id, n, e, true)));
+    } catch (java.io.IOException | RuntimeException failed) {
+      SpareNetwork half = new SpareNetwork(id, endpoints);
+      try {
+        discard(half);
+      } catch (RuntimeException also) {
+        failed.addSuppressed(also);
+      }
+      if (failed instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new EngineException(
+          "cannot prepare a network namespace for a build step: " + failed.getMessage(), failed);
+    }
+    plugged.add(id);
+    return new SpareNetwork(id, endpoints);
+  }
+
+  /**
+   * Whether a container with settings {@code s} can take {@code spare}: it asks for Docker's
+   * default network alone, which is still the one the spare is plugged into.
+   */
+  boolean fits(SpareNetwork spare, ContainerSettings s) {
+    String mode = s.host().networkMode();
+    if (!s.bridged()
+        || !(mode.isEmpty() || mode.equals("default") || mode.equals("bridge"))
+        || !s.networks().isEmpty()
+        || !plugged.contains(spare.id())) {
+      return false;
+    }
+    for (String network : spare.endpoints().keySet()) {
+      Optional<Network> n = networks.find(network);
+      if (n.isEmpty() || !n.get().name().equals("bridge")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The container of {@code spare} is recorded: its namespace is the container's from now on. */
+  void taken(SpareNetwork spare) {
+    try {
+      Files.deleteIfExists(spares.resolve(spare.id()));
+    } catch (java.io.IOException e) {
+      // A start after a crash would delete the namespace of a container that has its record; its
+      // next start plugs it again.
+    }
+  }
+
+  /** Deletes a spare no container took, and gives its address back. */
+  void discard(SpareNetwork spare) {
+    plugged.remove(spare.id());
+    try {
+      Plumbing.deleteNamespace(namespace(spare.id()));
+    } finally {
+      settle(spare.endpoints());
+      try {
+        Files.deleteIfExists(spares.resolve(spare.id()));
+      } catch (java.io.IOException e) {
+        // Left for the next start, which deletes a namespace that is gone already.
+      }
+    }
+  }
+
+  /** Deletes the spare namespaces an engine that ended without discarding them left. */
+  void removeStaleSpares() {
+    if (!Files.isDirectory(spares)) {
+      return;
+    }
+    try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(spares)) {
+      for (Path p : left) {
+        Plumbing.deleteNamespace(namespace(p.getFileName().toString()));
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      System.err.println("jstack engine: cannot remove spare network namespaces: " + e);
     }
   }
 
@@ -244,7 +349,8 @@ final class NetworkAttachments {
    * pair on each network's bridge. What is there already (an earlier run's) stays.
    */
   void plug(ContainerRecord r) {
-    if (!r.settings().bridged()) {
+    if (!r.settings().bridged() || plugged.remove(r.id())) {
+      // A spare's namespace was plugged before its container was created.
       return;
     }
     String ns = namespace(r.id());

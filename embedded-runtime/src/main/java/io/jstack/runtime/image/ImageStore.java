@@ -382,14 +382,34 @@ public final class ImageStore {
 
   /** Points {@code ref} (a tag) at the stored manifest {@code manifestDigest}. */
   public void tag(ImageReference ref, String manifestDigest) {
+    retag(manifestDigest, List.of(ref), List.of());
+  }
+
+  /**
+   * Points each of {@code refs} at the stored manifest {@code manifestDigest} and removes the tags
+   * {@code untag}, in one change of the tag file (a build's tags and its temporary ones).
+   */
+  public void retag(
+      String manifestDigest,
+      java.util.Collection<ImageReference> refs,
+      java.util.Collection<ImageReference> untag) {
     if (!hasBlob(manifestDigest)) {
       throw new EngineException(
-          "cannot tag " + ref + ": manifest " + manifestDigest + " is not in the store");
+          "cannot tag "
+              + (refs.isEmpty() ? "an image" : refs.iterator().next())
+              + ": manifest "
+              + manifestDigest
+              + " is not in the store");
     }
     updateTags(
-        t ->
-            t.put(
-                ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(), manifestDigest));
+        t -> {
+          for (ImageReference ref : untag) {
+            t.remove(ref.toString());
+          }
+          for (ImageReference ref : refs) {
+            t.put(ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(), manifestDigest);
+          }
+        });
   }
 
   /**
@@ -419,8 +439,21 @@ public final class ImageStore {
 
   /** Removes a tag; returns whether it existed. */
   public boolean untag(ImageReference ref) {
-    boolean[] had = {false};
-    updateTags(t -> had[0] = t.remove(ref.toString()) != null);
+    return untag(List.of(ref)) == 1;
+  }
+
+  /** Removes tags, in one change of the tag file; returns how many existed. */
+  public int untag(java.util.Collection<ImageReference> refs) {
+    if (refs.isEmpty()) {
+      return 0;
+    }
+    int[] had = {0};
+    updateTags(
+        t -> {
+          for (ImageReference ref : refs) {
+            had[0] += t.remove(ref.toString()) != null ? 1 : 0;
+          }
+        });
     return had[0];
   }
 
@@ -603,8 +636,12 @@ public final class ImageStore {
     return total[0];
   }
 
-  /** A fresh name in {@code tmp/}, tagged with this process's id. */
-  Path newTemporary() {
+  /**
+   * A fresh name in {@code tmp/}, tagged with this process's id: where something to be moved into
+   * the store can wait on its file system (what is left there when this process is gone is removed
+   * when a store opens).
+   */
+  public Path newTemporary() {
     return tmp.resolve(
         ProcessHandle.current().pid()
             + "-"

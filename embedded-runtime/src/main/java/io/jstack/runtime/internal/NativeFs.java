@@ -87,6 +87,17 @@ public final class NativeFs {
   /** Mounts an overlay of {@code lower} (top layer first) with its writable {@code upper}. */
   public static void mountOverlay(List<Path> lower, Path upper, Path work, Path target)
       throws IOException {
+    mountOverlay(lower, upper, work, target, false);
+  }
+
+  /**
+   * As {@link #mountOverlay(List, Path, Path, Path)}; with {@code unsynced}, overlayfs's {@code
+   * volatile} option (Linux 5.10 and later; plain where the kernel refuses it), so that unmounting
+   * it does not sync the upper directory's whole file system (2.5-5 ms on a busy host): for a root
+   * that is never mounted again.
+   */
+  public static void mountOverlay(
+      List<Path> lower, Path upper, Path work, Path target, boolean unsynced) throws IOException {
     StringBuilder lowers = new StringBuilder();
     for (Path l : lower) {
       String s = l.toString();
@@ -100,6 +111,16 @@ public final class NativeFs {
     if (data.length() > 4000) {
       throw new IOException(
           "the image has too many layers for one overlay mount (" + lower.size() + ")");
+    }
+    if (unsynced) {
+      try {
+        Holder.LIBC.mount("overlay", target.toString(), "overlay", 0, data + ",volatile");
+        return;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != 22) { // EINVAL: a kernel without the option
+          throw new IOException("mounting the overlay at " + target + ": " + strerror(e), e);
+        }
+      }
     }
     try {
       Holder.LIBC.mount("overlay", target.toString(), "overlay", 0, data);

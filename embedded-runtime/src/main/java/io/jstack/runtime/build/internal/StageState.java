@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +24,10 @@ public final class StageState {
 
   private @Nullable String manifest;
   private @Nullable String reference;
+
+  /** Names {@link #manifest} when {@link #reference} is first asked for; null once named. */
+  private @Nullable Function<String, String> naming;
+
   private boolean cmdSet;
   private List<String> entrypoint;
   private List<String> cmd;
@@ -83,15 +88,36 @@ public final class StageState {
     return manifest;
   }
 
-  /** A name of the image reached (a build's own tag), or null while it is an empty scratch. */
-  public @Nullable String reference() {
+  /**
+   * A name of the image reached (a build's own tag), or null while it is an empty scratch. An image
+   * reached {@link #reachedUnnamed unnamed} is named now.
+   */
+  public synchronized @Nullable String reference() {
+    Function<String, String> n = naming;
+    if (reference == null && manifest != null && n != null) {
+      reference = n.apply(manifest);
+      naming = null;
+    }
     return reference;
   }
 
   /** The stage has reached image {@code manifestDigest}, which {@code ref} names. */
-  public void reached(String manifestDigest, String ref) {
+  public synchronized void reached(String manifestDigest, String ref) {
     this.manifest = manifestDigest;
     this.reference = ref;
+    this.naming = null;
+  }
+
+  /**
+   * The stage has reached image {@code manifestDigest}, which something else keeps in the store (a
+   * cache entry, a tag of the user's): {@code naming} gives it a name only if a step needs one (a
+   * container of it, a {@code COPY --from} of the stage). A build whose steps are all cached so
+   * writes no tag for them.
+   */
+  public synchronized void reachedUnnamed(String manifestDigest, Function<String, String> naming) {
+    this.manifest = manifestDigest;
+    this.reference = null;
+    this.naming = naming;
   }
 
   /** The defaults as the image will have them. */

@@ -3,6 +3,7 @@ package io.jstack.runtime.build.internal;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.engine.ContainerSettings;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.engine.SpareNetwork;
 import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.image.Healthcheck;
 import java.io.IOException;
@@ -33,6 +34,9 @@ public final class StepContainers {
 
   private final List<java.util.concurrent.Future<?>> removing =
       java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  /** Whether a RUN step took the engine's spare network namespace. */
+  private volatile boolean tookNetwork;
 
   /** The containers of one build: {@link #awaitRemovals} before the build returns. */
   public StepContainers(EmbeddedEngine engine) {
@@ -69,8 +73,11 @@ public final class StepContainers {
       BeforeStart beforeStart,
       Consumer<String> output)
       throws IOException {
+    ContainerSettings settings = settings(reference, argv, env, workingDir, user, network, mounts);
+    SpareNetwork spare = network.equals("default") ? engine.takeStepNetwork() : null;
+    tookNetwork |= spare != null;
     String id =
-        engine.createBuildStep(settings(reference, argv, env, workingDir, user, network, mounts));
+        spare == null ? engine.createBuildStep(settings) : engine.createBuildStep(settings, spare);
     try {
       beforeStart.accept(rootfs(id));
       engine.start(id);
@@ -88,13 +95,24 @@ public final class StepContainers {
     }
   }
 
+  /**
+   * A RUN step on the default network comes: the engine's spare network namespace is made now
+   * unless it is there ({@link EmbeddedEngine#wantStepNetwork}), for the next {@link #run} on
+   * network {@code default} to take.
+   */
+  public void prepareNetwork() {
+    engine.wantStepNetwork();
+  }
+
   /** A container that ran: its id and exit code. */
   public record Ran(String id, int exitCode) {}
 
   /** A new container of {@code reference} that never runs, its root mounted; its id. */
   public String mounted(String reference) {
-    return engine.createBuildStep(
-        settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
+    String id =
+        engine.createBuildStep(
+            settings(reference, List.of("true"), List.of(), "/", null, "none", List.of()));
+    return id;
   }
 
   /** Where container {@code id}'s root filesystem is mounted. */
@@ -108,6 +126,23 @@ public final class StepContainers {
    */
   public Path upperDir(String id) throws IOException {
     return engine.containers().unmountedUpperDir(id);
+  }
+
+  /**
+   * Moves container {@code id}'s writable layer, its root unmounted, out of the container, to the
+   * image store's {@code tmp/} (the store's file system, from which a commit renames it into
+   * place), and returns where it is now, so that the container can be removed while its layer is
+   * committed; null, the layer left in place, when it cannot move there (another file system).
+   */
+  public @Nullable Path moveUpperDir(String id) throws IOException {
+    Path upper = upperDir(id);
+    Path out = engine.images().newTemporary();
+    try {
+      Files.move(upper, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return out;
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      return null;
+    }
   }
 
   /** Where the build's cache mounts are kept: {@code <data-root>/build-cache/mounts}. */
@@ -129,6 +164,9 @@ public final class StepContainers {
    * @throws io.jstack.engine.EngineException the first removal that failed, the others suppressed
    */
   public void awaitRemovals() {
+    if (tookNetwork) {
+      engine.refillStepNetwork();
+    }
     removals.shutdown();
     RuntimeException failed = null;
     List<java.util.concurrent.Future<?>> all;
@@ -151,13 +189,12 @@ public final class StepContainers {
     }
   }
 
-  private static void waitFor(java.util.concurrent.Future<?> f) {
+  private static <T> T waitFor(java.util.concurrent.Future<T> f) {
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          f.get();
-          return;
+          return f.get();
         } catch (InterruptedException e) {
           interrupted = true; // the containers go first: nothing is left behind
         } catch (java.util.concurrent.ExecutionException e) {
@@ -174,7 +211,7 @@ public final class StepContainers {
     }
   }
 
-  private static ContainerSettings settings(
+  static ContainerSettings settings(
       String reference,
       List<String> argv,
       List<String> env,

@@ -58,18 +58,21 @@ public final class Bundles {
 
   /**
    * Makes the bundle of {@code c} in {@code dir}; {@code init} gives the init binary when {@code c}
-   * asks for one. What it made stays on failure: the caller cleans up.
+   * asks for one; with {@code unsynced}, its root is mounted for a single use ({@link
+   * NativeFs#mountOverlay(List, Path, Path, Path, boolean)}). What it made stays on failure: the
+   * caller cleans up.
    *
    * @throws EngineException when its user, group or working directory cannot be used
    */
-  public static void prepare(Path dir, ContainerConfig c, Supplier<Path> init) throws IOException {
+  public static void prepare(Path dir, ContainerConfig c, Supplier<Path> init, boolean unsynced)
+      throws IOException {
     Path rootfs = dir.resolve("rootfs");
     Files.createDirectories(dir.resolve("upper"));
     Files.createDirectories(dir.resolve("work"));
     Files.createDirectories(rootfs);
     List<Path> lower = new ArrayList<>(c.layers());
     java.util.Collections.reverse(lower);
-    NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
+    NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs, unsynced);
     OciSpec.User user = Users.withGroups(rootfs, Users.resolve(rootfs, c.user()), c.tuning());
     for (ContainerConfig.BindMount m : c.mounts()) {
       if (m.populate()) {

@@ -98,6 +98,34 @@ class BuildCacheTest {
         .doesNotHaveDuplicates();
   }
 
+  /**
+   * A remembered hash is not used for a file rewritten with content of the same size and its
+   * modification time put back (its change time and the digest tell), nor after a mode or owner
+   * change made with the content and times left alone.
+   */
+  @Test
+  void aRememberedHash_isNotUsed_afterSameSizeContentWithItsTimePutBack_orAModeOrOwnerChange()
+      throws Exception {
+    Path b = context.resolve("dir/b.txt");
+    String before = digest("dir");
+    hashes.save();
+    ContentHashes remembered = ContentHashes.load(data.resolve("content-hashes"), Duration.ZERO);
+    FileTime modified = Files.getLastModifiedTime(b);
+    Thread.sleep(10); // so that the change time moves on a coarse clock too
+    Files.writeString(b, "B");
+    Files.setLastModifiedTime(b, modified);
+
+    String content = SourceDigest.of(source, List.of("dir"), List.of(), false, remembered);
+    assertThat(remembered.reads()).isOne();
+    Files.setPosixFilePermissions(b, PosixFilePermissions.fromString("rw-------"));
+    Files.setLastModifiedTime(b, modified);
+    String mode = SourceDigest.of(source, List.of("dir"), List.of(), false, remembered);
+    Files.setAttribute(b, "unix:gid", 4321);
+    String owner = SourceDigest.of(source, List.of("dir"), List.of(), false, remembered);
+
+    assertThat(List.of(before, content, mode, owner)).doesNotHaveDuplicates();
+  }
+
   @Test
   void wildcards_matchAsTheCopyDoes_andAMissingSourceHasItsOwnDigest() throws Exception {
     String txt = digest("*.txt");

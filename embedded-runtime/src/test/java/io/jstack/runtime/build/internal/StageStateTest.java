@@ -177,4 +177,31 @@ class StageStateTest {
     assertThat(StepContainers.log(log)).isEqualTo("hello\noops\n\n");
     assertThat(StepContainers.log(dir.resolve("none"))).isEmpty();
   }
+
+  /**
+   * An image reached unnamed (a cache hit) is tagged only when a step asks for its name, once; an
+   * image reached with its name, or a scratch with no image, is never named again.
+   */
+  @Test
+  void reachedUnnamed_isNamedOnFirstAsk_once() {
+    List<String> named = new ArrayList<>();
+    StageState s = new StageState(null, null, StageState.scratchDefaults());
+    s.reachedUnnamed(
+        "sha256:a",
+        m -> {
+          named.add(m);
+          return "build-x:" + named.size();
+        });
+
+    assertThat(named).isEmpty();
+    assertThat(s.manifest()).isEqualTo("sha256:a");
+    assertThat(s.reference()).isEqualTo("build-x:1");
+    assertThat(s.reference()).isEqualTo("build-x:1");
+    assertThat(named).containsExactly("sha256:a");
+
+    s.reached("sha256:b", "build-x:own");
+    assertThat(s.reference()).isEqualTo("build-x:own");
+    assertThat(named).containsExactly("sha256:a");
+    assertThat(new StageState(null, null, StageState.scratchDefaults()).reference()).isNull();
+  }
 }

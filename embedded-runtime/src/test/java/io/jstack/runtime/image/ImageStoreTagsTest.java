@@ -1,0 +1,60 @@
+package io.jstack.runtime.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jstack.engine.ImageReference;
+import io.jstack.runtime.DataRoot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tags in the store: several removed in one change, as a build drops its temporary ones. */
+class ImageStoreTagsTest {
+  @TempDir Path dir;
+
+  @Test
+  void untag_ofSeveral_removesThoseThereAndCountsThem() {
+    ImageStore store = ImageStore.open(new DataRoot(dir.resolve("data")));
+    String manifest =
+        store.putBlob("{\"schemaVersion\":2,\"layers\":[]}".getBytes(StandardCharsets.UTF_8));
+    ImageReference a = ImageReference.parse("jstack-build-x:0");
+    ImageReference b = ImageReference.parse("jstack-build-x:1");
+    ImageReference kept = ImageReference.parse("app:1");
+    store.tag(a, manifest);
+    store.tag(b, manifest);
+    store.tag(kept, manifest);
+
+    int removed = store.untag(List.of(a, b, ImageReference.parse("jstack-build-x:2")));
+
+    assertThat(removed).isEqualTo(2);
+    assertThat(store.tags()).containsOnlyKeys(kept.toString());
+    assertThat(store.untag(List.of())).isZero();
+    assertThat(store.untag(kept)).isTrue();
+    assertThat(store.tags()).isEmpty();
+  }
+
+  @Test
+  void retag_pointsTagsAtAnImage_andRemovesOthers_orRefusesAnImageNotThere() {
+    ImageStore store = ImageStore.open(new DataRoot(dir.resolve("data")));
+    String manifest =
+        store.putBlob("{\"schemaVersion\":2,\"layers\":[]}".getBytes(StandardCharsets.UTF_8));
+    ImageReference temporary = ImageReference.parse("jstack-build-x:0");
+    store.tag(temporary, manifest);
+
+    store.retag(
+        manifest,
+        List.of(ImageReference.parse("app"), ImageReference.parse("app:1")),
+        List.of(temporary));
+
+    assertThat(store.tags())
+        .containsOnlyKeys("docker.io/library/app:latest", "docker.io/library/app:1");
+    assertThat(store.tags()).containsValue(manifest);
+    assertThatThrownBy(() -> store.retag("sha256:" + "0".repeat(64), List.of(temporary), List.of()))
+        .hasMessageContaining("is not in the store");
+    assertThat(store.tags())
+        .containsOnlyKeys("docker.io/library/app:latest", "docker.io/library/app:1");
+  }
+}
