@@ -17,12 +17,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pulls and pushes carry the registry login of the environment the engine was opened for. */
+/**
+ * Pulls and pushes carry the registry login of the environment the engine was opened for; a push
+ * answers the digest the stream's {@code aux} reports, and one that reports none fails.
+ */
 class DockerImagesTest {
+  static final String DIGEST = "sha256:" + "ab".repeat(32);
+
   @TempDir Path dir;
 
   /** A transport that answers every request with 200 and keeps the requests. */
-  static final class Recording implements HttpTransport {
+  static class Recording implements HttpTransport {
     final List<HttpRequest> requests = new CopyOnWriteArrayList<>();
 
     @Override
@@ -31,7 +36,14 @@ class DockerImagesTest {
       String body =
           request.path().endsWith("/version")
               ? "{\"ApiVersion\":\"1.41\",\"Version\":\"20.10.24\"}"
-              : "{\"status\":\"done\"}\n";
+              : request.path().contains("/push")
+                  ? "{\"status\":\"1: digest: "
+                      + DIGEST
+                      + " size: 527\"}\n"
+                      + "{\"progressDetail\":{},\"aux\":{\"Tag\":\"1\",\"Digest\":\""
+                      + DIGEST
+                      + "\",\"Size\":527}}\n"
+                  : "{\"status\":\"done\"}\n";
       return new HttpResponse(
           200,
           Map.of("Content-Type", List.of("application/json")),
@@ -57,7 +69,7 @@ class DockerImagesTest {
             transport,
             Map.of("DOCKER_CONFIG", dir.toString()));
     engine.pullImage("registry.example:5000/team/app:1", p -> {});
-    engine.pushImage("registry.example:5000/team/app:1", p -> {});
+    assertThat(engine.pushImage("registry.example:5000/team/app:1", p -> {})).isEqualTo(DIGEST);
     List<String> logins =
         transport.requests.stream()
             .filter(r -> r.path().contains("/images/"))
@@ -68,5 +80,29 @@ class DockerImagesTest {
         .hasSize(2)
         .allSatisfy(
             l -> assertThat(l).contains("\"username\":\"ann\"").contains("\"password\":\"pw\""));
+  }
+
+  @Test
+  void aPushWhoseStreamReportsNoDigest_fails_sayingWhatToDo() {
+    HttpTransport silent =
+        new Recording() {
+          @Override
+          public HttpResponse execute(HttpRequest request) {
+            return request.path().contains("/push")
+                ? new HttpResponse(
+                    200,
+                    Map.of(),
+                    new ByteArrayInputStream(
+                        "{\"status\":\"Pushed\"}\n".getBytes(StandardCharsets.UTF_8)),
+                    () -> {})
+                : super.execute(request);
+          }
+        };
+    DockerEngine engine =
+        new DockerEngine(new EngineAddress.Unix(dir.resolve("docker.sock")), silent, Map.of());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> engine.pushImage("registry.example:5000/team/app:1", p -> {}))
+        .isInstanceOf(io.jstack.engine.EngineException.class)
+        .hasMessageContaining("pushed registry.example:5000/team/app:1 but reported no digest");
   }
 }
