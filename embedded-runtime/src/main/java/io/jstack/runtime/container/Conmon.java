@@ -188,7 +188,7 @@ final class Conmon {
   }
 
   /** The last line of a conmon or runtime log, for an error message. */
-  private static String tail(Path p) {
+  static String tail(Path p) {
     try {
       List<String> lines = Files.exists(p) ? Files.readAllLines(p) : List.of();
       return lines.isEmpty() ? "(no message)" : lines.get(lines.size() - 1);

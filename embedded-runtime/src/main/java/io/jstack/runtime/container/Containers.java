@@ -9,6 +9,7 @@ import io.jstack.runtime.internal.Children;
 import io.jstack.runtime.internal.NativeFs;
 import io.jstack.runtime.internal.Pty;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  * files, its attach socket and control FIFO, the runtime's log, exec processes, and which runtime
  * runs the container (the one chosen when it started: runc and crun do not read each other's
  * state).
+ *
+ * <p>A container that lives no longer than the engine call that runs it (a build step's) runs
+ * without conmon, in the foreground of one runtime process ({@link #startForeground}), its exit
+ * recorded in the same files.
  *
  * <p>This class keeps each container's lifecycle and reads its state from the files conmon and the
  * runtime leave; launching conmon is {@link Conmon}'s, running the runtime {@link Runc}'s, and the
@@ -229,29 +234,12 @@ public final class Containers {
    * that clients attached there see everything its process prints.
    */
   public void start(String id, java.util.function.Consumer<Path> beforeRun) {
-    Path dir = requireDir(id);
-    Path rt = runDir(id);
     try {
-      Runc last = runc(id);
-      if (last.hasState(id)) {
-        // A restart: the runtime's record of the last run goes first.
-        last.runQuietly("delete", "--force", id);
-        Conmon.waitForExit(rt);
-      }
-      Files.createDirectories(rt.resolve("exits"));
-      Path persist = Files.createDirectories(dir.resolve("persist"));
-      Files.deleteIfExists(persist.resolve("exit"));
-      Files.deleteIfExists(rt.resolve("exits").resolve(id));
-      Files.deleteIfExists(rt.resolve("pidfile"));
-      Files.writeString(rt.resolve("runtime"), wantedRuntime(dir) + "\n");
-      if (!Files.exists(rt.resolve("config.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        Files.createSymbolicLink(rt.resolve("config.json"), dir.resolve("config.json"));
-      }
-      Bundles.makeMountPoints(dir);
-      Path consoleFile = dir.resolve("console");
+      Path rt = prepareRun(id);
+      Path consoleFile = dir(id).resolve("console");
       String console = Files.exists(consoleFile) ? Files.readString(consoleFile) : "";
       Runc runc = runc(id);
-      if (conmon.launch(id, rt, persist, console, logFile(id), runc)) {
+      if (conmon.launch(id, rt, dir(id).resolve("persist"), console, logFile(id), runc)) {
         beforeRun.accept(attachSocket(id));
       }
       runc.run("start", id);
@@ -261,6 +249,251 @@ public final class Containers {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted starting container " + id, e);
     }
+  }
+
+  /**
+   * Starts a created container without conmon, in the foreground of one runtime process ({@code
+   * run}): for a container that lives no longer than the engine call that runs it, a build step's.
+   * One process instead of conmon, the runtime's {@code create} under it and its {@code start}.
+   * What it prints, both streams in order, goes to the caller of {@link Foreground#await}, which
+   * also records its exit where conmon would. A run whose engine process is gone before it ended is
+   * ended by the next one ({@link #endForegroundRunsOfGoneEngines}).
+   *
+   * @throws EngineException when the runtime cannot be started
+   */
+  public Foreground startForeground(String id) {
+    try {
+      Path rt = prepareRun(id);
+      Files.writeString(rt.resolve(FOREGROUND), ownProcess() + "\n");
+      Runc runc = runc(id);
+      Process p =
+          Children.of(
+                  runc.runtime().toString(),
+                  "--root=" + runc.root(),
+                  "--log=" + rt.resolve("runc.log"),
+                  "run",
+                  "--bundle",
+                  rt.toString(),
+                  "--pid-file",
+                  rt.resolve("pidfile").toString(),
+                  id)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectErrorStream(true)
+              .start();
+      return new Foreground(id, rt, p);
+    } catch (IOException e) {
+      throw new EngineException("could not start container " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A container run by {@link #startForeground}: its output, then its exit. */
+  public final class Foreground {
+    private final String id;
+    private final Path rt;
+    private final Process process;
+
+    private Foreground(String id, Path rt, Process process) {
+      this.id = id;
+      this.rt = rt;
+      this.process = process;
+    }
+
+    /**
+     * Hands {@code output} what the container prints, in whole lines (the last one when it ends),
+     * until it ends; records its exit code where conmon would and returns it.
+     *
+     * @throws EngineException with the runtime's own words when it could not create the container
+     */
+    public int await(java.util.function.Consumer<String> output) {
+      try (InputStream in = process.getInputStream()) {
+        Lines lines = new Lines(output);
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          lines.add(buffer, n);
+        }
+        lines.end();
+      } catch (IOException e) {
+        // Its output is for people: the exit below is what counts.
+      }
+      int code;
+      try {
+        code = waitUninterruptibly(process);
+      } finally {
+        if (process.isAlive()) {
+          process.destroyForcibly();
+        }
+      }
+      if (!Conmon.created(rt)) {
+        throw new EngineException(
+            "the runtime could not create container "
+                + id
+                + ": "
+                + Conmon.tail(rt.resolve("runc.log")));
+      }
+      try {
+        recordExit(id, code);
+      } catch (IOException e) {
+        throw new EngineException(
+            "container "
+                + id
+                + " exited with "
+                + code
+                + ", but that could not be recorded: "
+                + e.getMessage(),
+            e);
+      }
+      return code;
+    }
+  }
+
+  /** Splits bytes into whole UTF-8 lines for a consumer. */
+  private static final class Lines {
+    private final java.util.function.Consumer<String> output;
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+    Lines(java.util.function.Consumer<String> output) {
+      this.output = output;
+    }
+
+    void add(byte[] bytes, int n) {
+      int last = -1;
+      for (int i = n - 1; i >= 0; i--) {
+        if (bytes[i] == '\n') {
+          last = i;
+          break;
+        }
+      }
+      if (last < 0) {
+        pending.write(bytes, 0, n);
+        return;
+      }
+      pending.write(bytes, 0, last + 1);
+      output.accept(pending.toString(java.nio.charset.StandardCharsets.UTF_8));
+      pending.reset();
+      pending.write(bytes, last + 1, n - last - 1);
+    }
+
+    void end() {
+      if (pending.size() > 0) {
+        output.accept(pending.toString(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static int waitUninterruptibly(Process p) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return p.waitFor();
+        } catch (InterruptedException e) {
+          interrupted = true; // it ended its output already: its exit is near
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Records an exit as conmon does: in the run-time directory, and on disk. */
+  private void recordExit(String id, int code) throws IOException {
+    Path persist = Files.createDirectories(dir(id).resolve("persist"));
+    Files.writeString(persist.resolve("exit"), String.valueOf(code));
+    Files.writeString(runDir(id).resolve("exits").resolve(id), String.valueOf(code));
+  }
+
+  /**
+   * The marker of a run in the foreground ({@link #startForeground}): it names the engine process
+   * ({@code pid start-millis}) whose thread waits for it.
+   */
+  private static final String FOREGROUND = "foreground";
+
+  /** This process as a foreground run's marker names it. */
+  private static String ownProcess() {
+    ProcessHandle self = ProcessHandle.current();
+    return self.pid() + " " + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+  }
+
+  /**
+   * Ends the foreground runs whose engine process is gone (it crashed while a build step ran): no
+   * one would record their exit, and their pid could be another process's by now. Each is killed by
+   * the runtime (which checks the process is still the container's) and its exit recorded as 137.
+   */
+  public void endForegroundRunsOfGoneEngines() {
+    Path all = run.resolve("containers");
+    if (!Files.isDirectory(all)) {
+      return;
+    }
+    List<Path> dirs;
+    try (java.util.stream.Stream<Path> list = Files.list(all)) {
+      dirs = list.toList();
+    } catch (IOException e) {
+      return;
+    }
+    for (Path rt : dirs) {
+      String id = rt.getFileName().toString();
+      try {
+        Path marker = rt.resolve(FOREGROUND);
+        if (!Files.exists(marker) || exitCode(id).isPresent() || alive(Files.readString(marker))) {
+          continue;
+        }
+        Runc runc = runc(id);
+        if (runc.hasState(id)) {
+          runc.runQuietly("delete", "--force", id);
+        }
+        recordExit(id, 137);
+      } catch (IOException e) {
+        System.err.println(
+            "jstack engine: cannot end container "
+                + id
+                + "'s run of an engine gone: "
+                + e.getMessage());
+      }
+    }
+  }
+
+  /** Whether the process a foreground marker names still runs. */
+  private static boolean alive(String marker) {
+    String[] f = marker.strip().split(" ");
+    try {
+      long pid = Long.parseLong(f[0]);
+      return ProcessHandle.of(pid)
+          .flatMap(h -> h.info().startInstant())
+          .map(t -> f.length > 1 && String.valueOf(t.toEpochMilli()).equals(f[1]))
+          .orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Readies a created container's run-time directory for a new run ({@code config.json} linked to
+   * the bundle's, no exit or pid of a run before, the runtime noted, the mount points made), a
+   * restarted one's runtime state of the last run deleted first; returns the directory.
+   */
+  private Path prepareRun(String id) throws IOException {
+    Path dir = requireDir(id);
+    Path rt = runDir(id);
+    Runc last = runc(id);
+    if (last.hasState(id)) {
+      // A restart: the runtime's record of the last run goes first.
+      last.runQuietly("delete", "--force", id);
+      Conmon.waitForExit(rt);
+    }
+    Files.createDirectories(rt.resolve("exits"));
+    Path persist = Files.createDirectories(dir.resolve("persist"));
+    Files.deleteIfExists(persist.resolve("exit"));
+    Files.deleteIfExists(rt.resolve("exits").resolve(id));
+    Files.deleteIfExists(rt.resolve("pidfile"));
+    Files.deleteIfExists(rt.resolve(FOREGROUND));
+    Files.writeString(rt.resolve("runtime"), wantedRuntime(dir) + "\n");
+    if (!Files.exists(rt.resolve("config.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(rt.resolve("config.json"), dir.resolve("config.json"));
+    }
+    Bundles.makeMountPoints(dir);
+    return rt;
   }
 
   /**

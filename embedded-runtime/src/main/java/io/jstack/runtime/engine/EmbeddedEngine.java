@@ -145,6 +145,7 @@ public final class EmbeddedEngine {
   public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
     attachments.removeStaleSpares();
+    containers.endForegroundRunsOfGoneEngines();
     stepNetworks.open();
     dns.serve(dnsUpstreams);
     for (Container c : list()) {
@@ -370,6 +371,20 @@ public final class EmbeddedEngine {
 
   /** Starts a new run of a container; {@code byPolicy} when its restart policy asks for it. */
   void run(ContainerRecord r, boolean byPolicy) {
+    run(
+        r,
+        byPolicy,
+        () -> {
+          containers.start(r.id(), socket -> consoles.connectWaiting(r.id(), socket));
+          return r.id();
+        });
+  }
+
+  /**
+   * Starts a new run of a container with {@code launch} (which starts its process and returns a
+   * handle on it), its network, DNS and published ports ready first; records and announces it.
+   */
+  private <T> T run(ContainerRecord r, boolean byPolicy, java.util.function.Supplier<T> launch) {
     // The namespaces it shares first: a container it joins that is not running stops it here.
     tunings.join(r);
     attachments.plug(r);
@@ -382,8 +397,9 @@ public final class EmbeddedEngine {
       dns.detach(r.id());
       throw e;
     }
+    T launched;
     try {
-      containers.start(r.id(), socket -> consoles.connectWaiting(r.id(), socket));
+      launched = launch.get();
     } catch (RuntimeException e) {
       ports.unpublish(r.id());
       dns.detach(r.id());
@@ -393,6 +409,33 @@ public final class EmbeddedEngine {
     store.write(started);
     events.emit(started, "start", Map.of());
     supervisor.started(started);
+    return launched;
+  }
+
+  /**
+   * Runs a created container to its end in this call, without conmon ({@link
+   * Containers#startForeground}): a build step's. {@code output} gets what it prints, in whole
+   * lines, as it prints it; returns its exit code, which the engine knows as it returns.
+   *
+   * @throws EngineException.Conflict when it is not a container that was never started
+   */
+  public int runToEnd(String idOrName, java.util.function.Consumer<String> output) {
+    String id = require(idOrName).record().id();
+    java.util.concurrent.atomic.AtomicReference<Containers.Foreground> ran =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    changing(
+        id,
+        () -> {
+          Container c = require(id);
+          if (c.status() != Container.Status.created) {
+            throw new EngineException.Conflict(
+                "container " + id + " is " + c.status() + "; only a new container runs to its end");
+          }
+          ran.set(run(c.record(), false, () -> containers.startForeground(id)));
+        });
+    int code = java.util.Objects.requireNonNull(ran.get()).await(output);
+    announceExits();
+    return code;
   }
 
   /**

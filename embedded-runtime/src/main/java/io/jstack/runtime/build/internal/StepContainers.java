@@ -4,10 +4,8 @@ import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.engine.ContainerSettings;
 import io.jstack.runtime.engine.EmbeddedEngine;
 import io.jstack.runtime.engine.SpareNetwork;
-import io.jstack.runtime.engine.WaitFor;
 import io.jstack.runtime.image.Healthcheck;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,10 +55,11 @@ public final class StepContainers {
   }
 
   /**
-   * Runs {@code argv} in a new container of image {@code reference} with {@code mounts}, network
-   * {@code default}, {@code none} or {@code host}; hands {@code beforeStart} its mounted root,
-   * tells {@code output} what it prints as it prints it, and returns the container's id and exit
-   * code; the caller removes it.
+   * Runs {@code argv} to its end (in the foreground of the runtime: {@link
+   * EmbeddedEngine#runToEnd}) in a new container of image {@code reference} with {@code mounts},
+   * network {@code default}, {@code none} or {@code host}; hands {@code beforeStart} its mounted
+   * root, tells {@code output} what it prints as it prints it, and returns the container's id and
+   * exit code; the caller removes it.
    */
   public Ran run(
       String reference,
@@ -80,14 +79,7 @@ public final class StepContainers {
         spare == null ? engine.createBuildStep(settings) : engine.createBuildStep(settings, spare);
     try {
       beforeStart.accept(rootfs(id));
-      engine.start(id);
-      Path file = engine.containers().logFile(id);
-      LogTail tail = new LogTail();
-      while (engine.containers().waitExit(id, Duration.ofMillis(200)).isEmpty()) {
-        tail.read(file, output);
-      }
-      int exit = engine.await(id, WaitFor.NOT_RUNNING);
-      tail.read(file, output);
+      int exit = engine.runToEnd(id, output);
       return new Ran(id, exit);
     } catch (IOException | RuntimeException e) {
       remove(id);
@@ -243,57 +235,5 @@ public final class StepContainers {
         ContainerConfig.Console.NONE,
         host,
         Map.of());
-  }
-
-  /** The text of a conmon log ({@code TIME STREAM P|F CONTENT} lines), both streams in order. */
-  static String log(Path file) {
-    StringBuilder out = new StringBuilder();
-    new LogTail().read(file, out::append);
-    return out.toString();
-  }
-
-  /** Reads the whole lines a conmon log gained since the last read, while its container runs. */
-  static final class LogTail {
-    private long offset;
-
-    void read(Path file, Consumer<String> output) {
-      if (!Files.exists(file)) {
-        return;
-      }
-      StringBuilder out = new StringBuilder();
-      try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
-        ch.position(offset);
-        byte[] bytes = java.nio.channels.Channels.newInputStream(ch).readAllBytes();
-        int end = lastNewline(bytes);
-        if (end < 0) {
-          return;
-        }
-        offset += end + 1;
-        for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
-          String[] f = line.split(" ", 4);
-          if (f.length < 3) {
-            continue;
-          }
-          out.append(f.length == 4 ? f[3] : "");
-          if (f[2].equals("F")) {
-            out.append('\n');
-          }
-        }
-      } catch (IOException e) {
-        return; // The step's output is for people; the build goes on without it.
-      }
-      if (out.length() > 0) {
-        output.accept(out.toString());
-      }
-    }
-
-    private static int lastNewline(byte[] bytes) {
-      for (int i = bytes.length - 1; i >= 0; i--) {
-        if (bytes[i] == '\n') {
-          return i;
-        }
-      }
-      return -1;
-    }
   }
 }

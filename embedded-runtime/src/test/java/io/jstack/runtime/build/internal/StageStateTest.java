@@ -8,7 +8,6 @@ import io.jstack.runtime.build.Command;
 import io.jstack.runtime.build.Dockerfile;
 import io.jstack.runtime.build.Step;
 import io.jstack.runtime.image.ImageConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,19 +162,6 @@ class StageStateTest {
     StageState s = new StageState(null, null, StageState.scratchDefaults());
     assertThat(s.argv(Command.shell("echo hi"))).containsExactly("/bin/sh", "-c", "echo hi");
     assertThat(s.argv(Command.exec(List.of("a", "b")))).containsExactly("a", "b");
-  }
-
-  @Test
-  void log_joinsConmonsPartialLines() throws Exception {
-    Path log = dir.resolve("ctr.log");
-    Files.writeString(
-        log,
-        "2026-01-01T00:00:00Z stdout P hel\n"
-            + "2026-01-01T00:00:00Z stdout F lo\n"
-            + "2026-01-01T00:00:01Z stderr F oops\n"
-            + "2026-01-01T00:00:02Z stdout F \n");
-    assertThat(StepContainers.log(log)).isEqualTo("hello\noops\n\n");
-    assertThat(StepContainers.log(dir.resolve("none"))).isEmpty();
   }
 
   /**
