@@ -316,6 +316,69 @@ class IsolationIT {
     return p;
   }
 
+  /**
+   * An ended container is deleted without its runtime: its cgroups and runtime state go. One whose
+   * cgroup still holds a process after its end (it shares the host's PID namespace, so its end
+   * killed nothing) is deleted by the runtime's forced delete, which kills that process.
+   */
+  @Test
+  void remove_ofAnEndedContainer_takesItsCgroups_andKillsWhatOutlivedIt() throws Exception {
+    ContainerConfig ended = config("exit 0");
+    assertThat(run(ended).code()).isZero();
+    assertThat(cgroupsOf(ended.id())).isNotEmpty();
+    containers.remove(ended.id());
+    assertThat(cgroupsOf(ended.id())).isEmpty();
+
+    ContainerConfig.Tuning hostPid =
+        new ContainerConfig.Tuning(
+            ContainerConfig.Sharing.PRIVATE,
+            false,
+            ContainerConfig.Sharing.HOST,
+            ContainerConfig.Sharing.PRIVATE,
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            null,
+            null);
+    ContainerConfig outlived =
+        with(config("sleep 300 & echo $!; exit 0"), Map.of("tuning", hostPid));
+    Ran ran = run(outlived);
+    long sleeper = Long.parseLong(ran.output().strip());
+    assertThat(runs(sleeper)).as("its sleep outlived it").isTrue();
+    containers.remove(outlived.id());
+    assertThat(runs(sleeper)).as("killed (a zombie until the host's init reaps it)").isFalse();
+    assertThat(cgroupsOf(outlived.id())).isEmpty();
+  }
+
+  /** Whether {@code pid} is a process that has not ended (gone or a zombie). */
+  private static boolean runs(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException gone) {
+      return false;
+    }
+  }
+
+  /** The cgroup directories of container {@code id} in this host's hierarchies. */
+  private static List<Path> cgroupsOf(String id) throws Exception {
+    try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+      return hierarchies
+          .map(h -> h.resolve("jstack").resolve(id))
+          .filter(Files::isDirectory)
+          .toList();
+    }
+  }
+
   @Test
   void stop_sendsTheSignalThenKills() throws Exception {
     // Each says when its trap is set: a signal sent before that would not show what stop does.

@@ -115,6 +115,45 @@ public final class ContainerCgroup {
               + " below "
               + root);
     }
+
+    /**
+     * Removes container {@code id}'s cgroups, from every hierarchy that has one (each v1
+     * controller's, the unified one), as the runtime's delete does once the container has ended; a
+     * cgroup the kernel still counts a leaving process in is tried again for up to {@code
+     * patience}.
+     *
+     * @return whether none is left: false when one still holds a process after {@code patience}
+     *     (one of a container sharing another's, or the host's, pid namespace, which its end did
+     *     not kill; the runtime's forced delete kills those)
+     */
+    public boolean remove(String id, Duration patience) throws IOException {
+      List<Path> own = new ArrayList<>();
+      own.add(root.resolve("jstack").resolve(id));
+      try (java.util.stream.Stream<Path> hierarchies = Files.list(root)) {
+        hierarchies.forEach(h -> own.add(h.resolve("jstack").resolve(id)));
+      }
+      long deadline = System.nanoTime() + patience.toNanos();
+      for (Path cgroup : own) {
+        while (Files.isDirectory(cgroup, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          try {
+            Files.delete(cgroup); // rmdir: the kernel's control files go with it
+          } catch (java.nio.file.NoSuchFileException gone) {
+            break; // the same hierarchy, reached by another name (cpu -> cpu,cpuacct)
+          } catch (java.nio.file.FileSystemException busy) {
+            if (System.nanoTime() - deadline > 0) {
+              return false;
+            }
+            try {
+              Thread.sleep(1);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new InterruptedIOException("interrupted removing cgroup " + cgroup);
+            }
+          }
+        }
+      }
+      return true;
+    }
   }
 
   /** The hierarchy it is in. */

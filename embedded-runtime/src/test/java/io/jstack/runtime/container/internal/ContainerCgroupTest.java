@@ -257,4 +257,35 @@ class ContainerCgroupTest {
         .isInstanceOf(IOException.class)
         .hasMessage("no cgroup for container " + ID + " below " + root);
   }
+
+  @Test
+  void remove_takesItsCgroupFromEveryHierarchy_anotherNameForOneIncluded() throws Exception {
+    for (String h : List.of("memory", "pids", "cpu,cpuacct", "unified")) {
+      Files.createDirectories(root.resolve(h).resolve("jstack").resolve(ID));
+    }
+    Files.createSymbolicLink(root.resolve("cpuacct"), root.resolve("cpu,cpuacct"));
+    Files.createDirectories(root.resolve("jstack").resolve("other"));
+
+    assertThat(v1First().remove(ID, Duration.ZERO)).isTrue();
+
+    for (String h : List.of("memory", "pids", "cpu,cpuacct", "unified")) {
+      assertThat(root.resolve(h).resolve("jstack").resolve(ID)).doesNotExist();
+      assertThat(root.resolve(h).resolve("jstack")).isDirectory();
+    }
+    assertThat(root.resolve("jstack").resolve("other")).isDirectory();
+    assertThat(v1First().remove(ID, Duration.ZERO)).as("nothing left to remove").isTrue();
+  }
+
+  @Test
+  void remove_saysWhenACgroupCannotGo_afterItsPatience() throws Exception {
+    Files.createDirectories(root.resolve("memory/jstack").resolve(ID));
+    // What the kernel refuses to remove while a process is in it; here, a directory not empty.
+    write(root.resolve("pids/jstack").resolve(ID).resolve("cgroup.procs"), "42\n");
+
+    long started = System.nanoTime();
+    assertThat(v1First().remove(ID, Duration.ofMillis(50))).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    assertThat(root.resolve("pids/jstack").resolve(ID)).isDirectory();
+  }
 }
