@@ -123,6 +123,75 @@ class ResidentClientIT extends EmbeddedStackFixture {
         .reduce("", String::concat);
   }
 
+  /**
+   * The launcher's freshness check, done by the client ({@code --sources ROOT STAMP}): with nothing
+   * under ROOT's pom.xml files and src/main trees newer than STAMP, the command goes on (here to
+   * its fallback, no engine answering); a newer file, a new directory or no stamp runs ROOT/jstack
+   * again with the same arguments and {@code JSTACK_SOURCES_CHANGED=1}, for it to build.
+   */
+  @Test
+  void changedSources_runTheLauncherAgain_unchangedOnesGoOn() throws Exception {
+    Path root = bin.resolve("root");
+    Path source = root.resolve("mod/src/main/java/A.java");
+    Files.createDirectories(source.getParent());
+    Files.writeString(root.resolve("pom.xml"), "<project/>");
+    Files.writeString(root.resolve("mod/pom.xml"), "<project/>");
+    Files.writeString(source, "class A {}");
+    Path launcher = root.resolve("jstack");
+    Files.writeString(launcher, "#!/bin/sh\necho \"launcher again: $JSTACK_SOURCES_CHANGED $*\"\n");
+    launcher.toFile().setExecutable(true);
+    Path stamp = bin.resolve("stamp");
+    Files.writeString(stamp, "");
+    java.nio.file.attribute.FileTime now =
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis());
+    java.nio.file.attribute.FileTime before =
+        java.nio.file.attribute.FileTime.fromMillis(now.toMillis() - 10_000);
+    try (var all = Files.walk(root)) {
+      for (Path p : all.toList()) {
+        Files.setLastModifiedTime(p, before);
+      }
+    }
+    Files.setLastModifiedTime(stamp, now);
+    java.util.function.Supplier<Result> run =
+        () -> {
+          try {
+            List<String> cmd =
+                List.of(
+                    client.toString(),
+                    "--sources",
+                    root.toString(),
+                    stamp.toString(),
+                    bin.resolve("no-engine.sock").toString(),
+                    BUILD,
+                    "2",
+                    "ps",
+                    "-q",
+                    "/bin/echo",
+                    "fallback:");
+            return finish(new ProcessBuilder(cmd), "");
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+
+    assertThat(run.get().out()).isEqualTo("fallback: ps -q\n");
+
+    Files.setLastModifiedTime(
+        source, java.nio.file.attribute.FileTime.fromMillis(now.toMillis() + 1));
+    assertThat(run.get().out()).isEqualTo("launcher again: 1 ps -q\n");
+
+    Files.setLastModifiedTime(source, before);
+    assertThat(run.get().out()).isEqualTo("fallback: ps -q\n");
+    Files.createDirectories(root.resolve("mod/src/main/resources"));
+    assertThat(run.get().out()).as("a new directory").isEqualTo("launcher again: 1 ps -q\n");
+
+    Files.delete(root.resolve("mod/src/main/resources"));
+    Files.setLastModifiedTime(root.resolve("mod/src/main"), before);
+    assertThat(run.get().out()).isEqualTo("fallback: ps -q\n");
+    Files.delete(stamp);
+    assertThat(run.get().out()).as("no stamp").isEqualTo("launcher again: 1 ps -q\n");
+  }
+
   @Test
   void commandsRunInTheEngine_withTheOutputStatusAndDirectoryOfAProcessOfTheirOwn()
       throws Exception {
