@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.testing.FakeEngine;
+import io.jstack.engine.testing.ManualClock;
 import io.jstack.planner.ComposeLabels;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -139,13 +140,53 @@ class StackCommandsTest {
     assertThat(jstack("ps", "--status", "exited", "--services").out()).isEqualTo("db\n");
   }
 
+  /**
+   * Without {@code -f}, the lines of all containers come in the order they were printed (by the
+   * engine's times), whether or not the times are shown; each container's own lines keep their
+   * order, also where several have one time.
+   */
+  @Test
+  void logs_mergesTheContainersLinesByTheirTimes() {
+    ManualClock clock = new ManualClock();
+    engine =
+        new FakeEngine(clock)
+            .localImage("nginx:1.27", "sha256:ng")
+            .localImage("postgres:16", "sha256:pg");
+    jstack("up", "-d");
+    engine.write("demo-web-1", LogStream.Source.STDOUT, "1 web starts");
+    clock.advance(java.time.Duration.ofMillis(5));
+    engine.write("demo-db-1", LogStream.Source.STDOUT, "2 db answers");
+    clock.advance(java.time.Duration.ofMillis(5));
+    engine.write("demo-web-1", LogStream.Source.STDERR, "3 web fails");
+    engine.write("demo-web-1", LogStream.Source.STDOUT, "4 web retries");
+    clock.advance(java.time.Duration.ofMillis(5));
+    engine.write("demo-db-1", LogStream.Source.STDOUT, "5 db answers again");
+
+    assertThat(jstack("logs", "--no-log-prefix").out())
+        .isEqualTo("1 web starts\n2 db answers\n3 web fails\n4 web retries\n5 db answers again\n");
+    assertThat(jstack("logs", "-t").out().lines().toList())
+        .containsExactly(
+            "web-1  | 2025-01-01T00:00:00Z 1 web starts",
+            "db-1   | 2025-01-01T00:00:00.005Z 2 db answers",
+            "web-1  | 2025-01-01T00:00:00.010Z 3 web fails",
+            "web-1  | 2025-01-01T00:00:00.010Z 4 web retries",
+            "db-1   | 2025-01-01T00:00:00.015Z 5 db answers again");
+    assertThat(jstack("logs", "--tail", "1", "--no-log-prefix").out())
+        .isEqualTo("4 web retries\n5 db answers again\n");
+  }
+
   @Test
   void logs_prefixesLinesWithTheContainer() {
+    engine =
+        new FakeEngine(new ManualClock())
+            .localImage("nginx:1.27", "sha256:ng")
+            .localImage("postgres:16", "sha256:pg");
     jstack("up", "-d");
     engine.write("demo-web-1", LogStream.Source.STDOUT, "GET / 200");
     engine.write("demo-web-1", LogStream.Source.STDERR, "warning: slow");
     engine.write("demo-db-1", LogStream.Source.STDOUT, "ready to accept connections");
     assertThat(jstack("logs").out())
+        .as("lines of one time: in the containers' order")
         .isEqualTo(
             "db-1   | ready to accept connections\nweb-1  | GET / 200\nweb-1  | warning: slow\n");
     assertThat(jstack("logs", "--tail", "1", "web").out()).isEqualTo("web-1  | warning: slow\n");

@@ -6,6 +6,7 @@ import io.jstack.engine.EngineException;
 import io.jstack.engine.LogStream;
 import io.jstack.planner.ComposeLabels;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -84,20 +85,83 @@ public final class LogPrinter {
     print(prefix, line);
   }
 
-  /** Prints what each container has written, one container after the other. */
+  /**
+   * Prints what the containers printed, all of it (no following), merged by the engine's times of
+   * the lines: lines of several services read in the order they happened, lines of one time in the
+   * containers' order, each container's own lines in their order. The engine is asked for the times
+   * whether or not they are shown.
+   */
   public void print(Engine engine, List<ContainerInfo> containers, LogStream.Options options) {
     List<String> prefixes = prefixes(containers);
-    for (int i = 0; i < containers.size(); i++) {
-      try (LogStream s = engine.logs(containers.get(i).id(), options)) {
-        LogStream.Line line;
-        while ((line = s.next()) != null) {
-          print(prefixes.get(i), line);
+    LogStream.Options timed =
+        new LogStream.Options(false, options.tail(), options.since(), options.until(), true);
+    List<LogStream> streams = new ArrayList<>();
+    try {
+      java.util.PriorityQueue<Head> heads = new java.util.PriorityQueue<>();
+      for (int i = 0; i < containers.size(); i++) {
+        LogStream s;
+        try {
+          s = engine.logs(containers.get(i).id(), timed);
+        } catch (EngineException.NotFound gone) {
+          continue; // Removed meanwhile: nothing left to print.
         }
-      } catch (EngineException.NotFound gone) {
-        // Removed meanwhile: nothing left to print.
+        streams.add(s);
+        Head first = Head.next(s, i, Instant.MIN);
+        if (first != null) {
+          heads.add(first);
+        }
+      }
+      for (Head h; (h = heads.poll()) != null; ) {
+        print(prefixes.get(h.container), h.line);
+        Head next = Head.next(h.stream, h.container, h.time);
+        if (next != null) {
+          heads.add(next);
+        }
+      }
+    } finally {
+      for (LogStream s : streams) {
+        try {
+          s.close();
+        } catch (RuntimeException ignored) {
+          // Read to its end, or gone with its container.
+        }
       }
     }
     out.flush();
+  }
+
+  /**
+   * The next line of one container's stream, with the time it is ordered by: its own, else (a line
+   * the engine gave no time) the time of the line before it.
+   */
+  private record Head(LogStream stream, int container, Instant time, LogStream.Line line)
+      implements Comparable<Head> {
+    static @Nullable Head next(LogStream stream, int container, Instant previous) {
+      LogStream.Line line;
+      try {
+        line = stream.next();
+      } catch (EngineException.NotFound gone) {
+        return null;
+      }
+      if (line == null) {
+        return null;
+      }
+      Instant time = previous;
+      if (line.timestamp() != null) {
+        try {
+          time = java.time.OffsetDateTime.parse(line.timestamp()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+          // Ordered as the line before it.
+        }
+      }
+      return new Head(stream, container, time, line);
+    }
+
+    @Override
+    public int compareTo(Head o) {
+      int byTime = time.compareTo(o.time);
+      return byTime != 0 ? byTime : Integer.compare(container, o.container);
+    }
   }
 
   /**
