@@ -65,7 +65,7 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
     if (rmi != null && !List.of("local", "all").contains(rmi)) {
       throw new ParameterException(spec.commandLine(), "--rmi takes local or all, not " + rmi);
     }
-    LoadedProject loaded = load();
+    LoadedProject loaded = loadOrNamed();
     if (root.swarm()) {
       return SwarmCommands.down(root, loaded, out(), err());
     }

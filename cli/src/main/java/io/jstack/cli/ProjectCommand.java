@@ -49,6 +49,17 @@ abstract class ProjectCommand {
     return p;
   }
 
+  /**
+   * As {@link #load}; but with no compose file named or found and a project name given ({@code -p},
+   * {@code COMPOSE_PROJECT_NAME}), the project of that name as the engine has it, as Docker
+   * Compose's {@code -p NAME down}: for the commands that need no more of the model.
+   */
+  LoadedProject loadOrNamed() {
+    return io.jstack.compose.ComposeLoader.withoutFiles(
+            root.project.toOptions(root.caller(), root.stdin()))
+        .orElseGet(this::load);
+  }
+
   /** Connects to the engine the global flags select. */
   Engine engine() {
     return root.openEngine();

@@ -207,6 +207,65 @@ class StackCommandsTest {
     assertThat(jstack("down").out()).isEqualTo("nothing to do\n");
   }
 
+  /**
+   * {@code -p NAME down} where no compose file is (Docker Compose's): the project's containers,
+   * networks and (with {@code -v}) volumes, as the engine has them, go; none is an orphan.
+   */
+  @Test
+  void downByProjectName_withoutAComposeFile_removesWhatTheEngineHasOfIt() throws Exception {
+    Files.writeString(
+        compose, Files.readString(compose) + "    volumes: [data:/data]\nvolumes:\n  data:\n");
+    assertThat(jstack("up", "-d").code()).isZero();
+    assertThat(engine.volumes(Map.of(ComposeLabels.PROJECT, "demo"))).hasSize(1);
+    // Not below dir: its compose file would be found there.
+    Path elsewhere = Files.createTempDirectory("no-compose-file");
+    try {
+      downByName(elsewhere);
+    } finally {
+      Files.delete(elsewhere);
+    }
+  }
+
+  private void downByName(Path elsewhere) {
+
+    JstackTest.Run kept = fileless(elsewhere, "-p", "demo", "down");
+    assertThat(kept.err()).isEmpty();
+    assertThat(kept.code()).isZero();
+    assertThat(kept.out())
+        .contains(" Container demo-db-1  Removed")
+        .contains(" Container demo-web-1  Removed")
+        .contains(" Network demo_default  Removed");
+    assertThat(containers()).isEmpty();
+    assertThat(engine.volumes(Map.of(ComposeLabels.PROJECT, "demo"))).hasSize(1);
+
+    assertThat(fileless(elsewhere, "-p", "demo", "down", "-v").code()).isZero();
+    assertThat(engine.isEmpty()).isTrue();
+
+    JstackTest.Run nameless = fileless(elsewhere, "down");
+    assertThat(nameless.code()).isEqualTo(1);
+    assertThat(nameless.err()).contains("no configuration file provided");
+  }
+
+  /** {@code jstack ARGS} in {@code workdir}, with no {@code -f}. */
+  JstackTest.Run fileless(Path workdir, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Jstack.run(
+            args,
+            new io.jstack.cli.internal.Caller(
+                workdir, Map.of(), false, io.jstack.cli.internal.Signals.PROCESS),
+            (kind, env) -> engine,
+            new io.jstack.engine.Stdio(
+                java.io.InputStream.nullInputStream(),
+                java.io.OutputStream.nullOutputStream(),
+                java.io.OutputStream.nullOutputStream(),
+                null),
+            new PrintWriter(out),
+            new PrintWriter(err));
+    return new JstackTest.Run(code, out.toString(), err.toString());
+  }
+
   @Test
   void aFailedOperation_isOneLineNamingItsServiceAndCause() {
     engine.failNext(

@@ -29,6 +29,18 @@ public final class ComposeLoader {
   }
 
   /**
+   * The project {@code options} name when they name no compose file and none is found, as Docker
+   * Compose's {@code -p NAME} without files: a project of that name ({@code -p}, else {@code
+   * COMPOSE_PROJECT_NAME}) with nothing in it, for the commands that act on what an engine has of a
+   * project ({@code down}); empty when there are compose files, or no name is given.
+   *
+   * @throws ComposeException when the name given is not a valid project name
+   */
+  public static java.util.Optional<LoadedProject> withoutFiles(ProjectOptions options) {
+    return Loader.withoutFiles(options);
+  }
+
+  /**
    * The merged, interpolated document before normalisation, as a plain tree (for {@code config
    * --no-normalize}); the project is still loaded and validated in full.
    *

@@ -49,11 +49,19 @@ public final class Planner {
    * changes a project (the CLI's verbs, the Java API) plans with.
    */
   public static Planner of(io.jstack.engine.Engine engine, io.jstack.compose.LoadedProject loaded) {
-    return new Planner(
-        loaded.project(),
-        loaded.disabledServices().keySet(),
-        ObservedState.read(engine, loaded.project()),
-        ContainerSpecs.Origin.of(loaded));
+    ObservedState observed = ObservedState.read(engine, loaded.project());
+    Set<String> known = new TreeSet<>(loaded.disabledServices().keySet());
+    if (loaded.configFiles().isEmpty()) {
+      // A project named without compose files (-p NAME, ComposeLoader.withoutFiles): the services
+      // its containers are labelled with are its own, none of them an orphan.
+      for (ContainerInfo c : observed.containers()) {
+        String service = c.label(ComposeLabels.SERVICE);
+        if (service != null) {
+          known.add(service);
+        }
+      }
+    }
+    return new Planner(loaded.project(), known, observed, ContainerSpecs.Origin.of(loaded));
   }
 
   /**

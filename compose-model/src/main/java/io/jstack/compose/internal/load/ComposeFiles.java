@@ -43,6 +43,32 @@ final class ComposeFiles {
       }
       return out;
     }
+    List<Path> found = found(projectDir);
+    if (!found.isEmpty()) {
+      return found;
+    }
+    throw new ComposeException(
+        "no configuration file provided: not found (looked for "
+            + String.join(", ", Loader.DEFAULT_FILES)
+            + " in "
+            + projectDir
+            + " and its parents; name one with -f FILE)");
+  }
+
+  /**
+   * Whether compose files are named, by {@code -f} ({@code given}) or {@code COMPOSE_FILE} in
+   * {@code env}, rather than looked for.
+   */
+  static boolean named(List<Path> given, Map<String, String> env) {
+    String fromEnv = env.get("COMPOSE_FILE");
+    return !given.isEmpty() || fromEnv != null && !fromEnv.isBlank();
+  }
+
+  /**
+   * The compose file found in {@code projectDir} or the nearest of its parents that has one, with
+   * the first override file beside it; none when no folder up to the root has one.
+   */
+  static List<Path> found(Path projectDir) {
     for (Path dir = projectDir; dir != null; dir = dir.getParent()) {
       for (String name : Loader.DEFAULT_FILES) {
         Path candidate = dir.resolve(name);
@@ -62,11 +88,6 @@ final class ComposeFiles {
         }
       }
     }
-    throw new ComposeException(
-        "no configuration file provided: not found (looked for "
-            + String.join(", ", Loader.DEFAULT_FILES)
-            + " in "
-            + projectDir
-            + " and its parents; name one with -f FILE)");
+    return List.of();
   }
 }

@@ -78,6 +78,46 @@ public final class Loader {
     return naming.name();
   }
 
+  /**
+   * The project named by {@code options} ({@code -p}, else {@code COMPOSE_PROJECT_NAME}, also from
+   * {@code .env}) when they name no compose file and none is found: that project with nothing in
+   * it; empty when there are compose files, or no name.
+   *
+   * @throws ComposeException when the name given is not a valid project name
+   */
+  public static java.util.Optional<LoadedProject> withoutFiles(ProjectOptions options) {
+    Path cwd = options.workingDirectory().toAbsolutePath().normalize();
+    Path projectDir =
+        options.projectDirectory() != null
+            ? cwd.resolve(options.projectDirectory()).normalize()
+            : cwd;
+    List<Path> envFiles = options.envFiles().stream().map(cwd::resolve).toList();
+    Map<String, String> env = Environment.resolve(options.environment(), envFiles, projectDir);
+    if (ComposeFiles.named(options.files(), env) || !ComposeFiles.found(projectDir).isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String name = emptyToNull(options.projectName());
+    if (name == null) {
+      name = emptyToNull(env.get("COMPOSE_PROJECT_NAME"));
+    }
+    if (name == null) {
+      return java.util.Optional.empty();
+    }
+    String problem = ProjectNames.problem(name);
+    if (!problem.isEmpty()) {
+      throw new ComposeException(problem);
+    }
+    return java.util.Optional.of(
+        new LoadedProject(
+            new Project(name, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of()),
+            projectDir,
+            List.of(),
+            env,
+            Set.of(),
+            Map.of(),
+            List.of()));
+  }
+
   /** Where a project is, what it is called, and what it loads with. */
   private record Naming(
       Path cwd,
