@@ -72,9 +72,10 @@ class IsolationIT {
     return ContainerConfig.of(id, List.of(layer), List.of("sh", "-c", script));
   }
 
-  private static ContainerConfig with(ContainerConfig c, Map<String, Object> changes)
-      throws Exception {
-    var components = ContainerConfig.class.getRecordComponents();
+  /** {@code c}, a record, with the components {@code changes} names changed. */
+  @SuppressWarnings("unchecked")
+  private static <R extends Record> R with(R c, Map<String, Object> changes) throws Exception {
+    var components = c.getClass().getRecordComponents();
     Object[] args = new Object[components.length];
     Class<?>[] types = new Class<?>[components.length];
     for (int i = 0; i < components.length; i++) {
@@ -84,7 +85,7 @@ class IsolationIT {
               ? changes.get(components[i].getName())
               : components[i].getAccessor().invoke(c);
     }
-    return ContainerConfig.class.getDeclaredConstructor(types).newInstance(args);
+    return (R) c.getClass().getDeclaredConstructor(types).newInstance(args);
   }
 
   /** Runs it to the end; its exit code and what it printed (stdout and stderr, in order). */
@@ -330,25 +331,7 @@ class IsolationIT {
     assertThat(cgroupsOf(ended.id())).isEmpty();
 
     ContainerConfig.Tuning hostPid =
-        new ContainerConfig.Tuning(
-            ContainerConfig.Sharing.PRIVATE,
-            false,
-            ContainerConfig.Sharing.HOST,
-            ContainerConfig.Sharing.PRIVATE,
-            List.of(),
-            List.of(),
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            false,
-            null,
-            null);
+        with(ContainerConfig.Tuning.NONE, Map.of("pid", ContainerConfig.Sharing.HOST));
     ContainerConfig outlived =
         with(config("sleep 300 & echo $!; exit 0"), Map.of("tuning", hostPid));
     Ran ran = run(outlived);

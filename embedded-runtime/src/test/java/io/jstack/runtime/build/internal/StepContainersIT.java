@@ -21,15 +21,9 @@ class StepContainersIT extends StepEngineFixture {
     StepContainers steps = new StepContainers(engine);
     StringBuilder output = new StringBuilder();
     StepContainers.Ran ran =
-        steps.run(
-            BUSYBOX,
+        run(
+            steps,
             List.of("sh", "-c", "echo one; echo two >&2; printf three; exit 3"),
-            List.of(),
-            "/",
-            null,
-            "none",
-            List.of(),
-            root -> {},
             output::append);
     try {
       assertThat(ran.exitCode()).isEqualTo(3);
@@ -50,18 +44,7 @@ class StepContainersIT extends StepEngineFixture {
   @Test
   void aRunWhoseExecutableIsMissing_failsWithTheRuntimesWords() throws Exception {
     StepContainers steps = new StepContainers(engine);
-    assertThatThrownBy(
-            () ->
-                steps.run(
-                    BUSYBOX,
-                    List.of("/no/such/tool"),
-                    List.of(),
-                    "/",
-                    null,
-                    "none",
-                    List.of(),
-                    root -> {},
-                    out -> {}))
+    assertThatThrownBy(() -> run(steps, List.of("/no/such/tool"), out -> {}))
         .hasMessageContaining("/no/such/tool");
     steps.awaitRemovals();
     assertThat(engine.list()).isEmpty();
@@ -75,17 +58,7 @@ class StepContainersIT extends StepEngineFixture {
         new Thread(
             () -> {
               try {
-                ran.complete(
-                    steps.run(
-                        BUSYBOX,
-                        List.of("sleep", "60"),
-                        List.of(),
-                        "/",
-                        null,
-                        "none",
-                        List.of(),
-                        root -> {},
-                        out -> {}));
+                ran.complete(run(steps, List.of("sleep", "60"), out -> {}));
               } catch (Throwable t) {
                 ran.completeExceptionally(t);
               }
@@ -147,6 +120,13 @@ class StepContainersIT extends StepEngineFixture {
       steps.awaitRemovals();
     }
     assertThat(engine.list()).isEmpty();
+  }
+
+  /** Runs {@code argv} as a RUN step of busybox, on no network, its output to {@code output}. */
+  private static StepContainers.Ran run(
+      StepContainers steps, List<String> argv, java.util.function.Consumer<String> output)
+      throws java.io.IOException {
+    return steps.run(BUSYBOX, argv, List.of(), "/", null, "none", List.of(), root -> {}, output);
   }
 
   /** The super options of the mount at {@code target}, as /proc/self/mountinfo shows them. */
