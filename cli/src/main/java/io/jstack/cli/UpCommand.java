@@ -195,7 +195,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
               + " it is; push with jstack push");
     }
     if (root.swarm()) {
-      if (planFormat != PlanFormat.Kind.TEXT) {
+      if (dryRun && planFormat != PlanFormat.Kind.TEXT) {
         throw new ParameterException(
             spec.commandLine(),
             "with --engine swarm, up --dry-run prints the stack's plan as text only; drop --format "

@@ -118,6 +118,11 @@ class PicturesCommandTest {
     assertThat(noGraph.code()).isEqualTo(Jstack.EXIT_USAGE);
     assertThat(noGraph.err()).contains("--format mermaid draws a graph: add --graph");
 
+    JstackTest.Run swarm = jstack("--engine", "swarm", "up", "--dry-run", "--format", "dot");
+    assertThat(swarm.code()).isEqualTo(Jstack.EXIT_USAGE);
+    assertThat(swarm.err())
+        .contains("with --engine swarm, up --dry-run prints the stack's plan as text only");
+
     JstackTest.Run listing = jstack("config", "--graph", "--services");
     assertThat(listing.code()).isEqualTo(Jstack.EXIT_USAGE);
     assertThat(listing.err()).contains("--graph draws the resolved project: drop --services");
