@@ -7,6 +7,7 @@ import io.jstack.compose.Project;
 import io.jstack.compose.ProjectOptions;
 import io.jstack.compose.ProjectWriter;
 import io.jstack.compose.Service;
+import io.jstack.planner.ServiceGraph;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -36,12 +37,16 @@ import picocli.CommandLine.Spec;
       "  jstack config                      # the whole project as YAML",
       "  jstack -f a.yaml -f b.yaml config --format json",
       "  jstack config --services           # one service name per line",
-      "  jstack config --hash '*'           # each service's configuration hash"
+      "  jstack config --hash '*'           # each service's configuration hash",
+      "  jstack config --graph | dot -Tpng -o deps.png   # draw the dependencies",
+      "  jstack config --graph --format mermaid web"
     })
 final class ConfigCommand implements Callable<Integer> {
   enum Format {
     yaml,
-    json
+    json,
+    dot,
+    mermaid
   }
 
   @Spec CommandSpec spec;
@@ -52,9 +57,17 @@ final class ConfigCommand implements Callable<Integer> {
 
   @Option(
       names = "--format",
-      paramLabel = "yaml|json",
-      description = "Output format (default: yaml).")
-  Format format = Format.yaml;
+      paramLabel = "yaml|json|dot|mermaid",
+      description =
+          "Output format: yaml (the default) or json; with --graph, dot (the default) or mermaid.")
+  @Nullable Format format;
+
+  @Option(
+      names = "--graph",
+      description =
+          "Draw the services' dependency graph instead: an arrow from each service to those that"
+              + " depend on it, labelled with the depends_on condition.")
+  boolean graph;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -96,6 +109,28 @@ final class ConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (graph) {
+      if (format == Format.yaml || format == Format.json) {
+        throw new ParameterException(
+            spec.commandLine(), "--graph draws as dot or mermaid, not " + format);
+      }
+      if (listServices
+          || listVolumes
+          || listNetworks
+          || listProfiles
+          || listImages
+          || hash != null
+          || noInterpolate
+          || noNormalize) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--graph draws the resolved project: drop --services, --volumes, --networks,"
+                + " --profiles, --images, --hash, --no-interpolate and --no-normalize");
+      }
+    } else if (format == Format.dot || format == Format.mermaid) {
+      throw new ParameterException(
+          spec.commandLine(), "--format " + format + " draws a graph: add --graph");
+    }
     ProjectOptions options =
         root.project.toOptions(root.caller(), root.stdin()).withInterpolation(!noInterpolate);
     if (listProfiles) {
@@ -120,6 +155,10 @@ final class ConfigCommand implements Callable<Integer> {
       }
       if (quiet) {
         return Jstack.EXIT_OK;
+      }
+      if (graph) {
+        ServiceGraph services = ServiceGraph.of(project);
+        return emit(format == Format.mermaid ? services.mermaid() : services.dot());
       }
       String listing = listing(project, loaded);
       if (listing != null) {

@@ -4,6 +4,7 @@ import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
 import io.jstack.planner.DownOptions;
 import io.jstack.planner.Plan;
+import io.jstack.planner.PlanFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,8 +51,10 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
 
   @Option(
       names = "--format",
-      paramLabel = "text|json",
-      description = "With --dry-run: the plan's format.")
+      paramLabel = "text|json|dot|mermaid",
+      description =
+          "With --dry-run: the plan's format (default: text); dot (Graphviz) and mermaid draw its"
+              + " DAG.")
   String format = "text";
 
   @Option(
@@ -65,6 +68,7 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
     if (rmi != null && !List.of("local", "all").contains(rmi)) {
       throw new ParameterException(spec.commandLine(), "--rmi takes local or all, not " + rmi);
     }
+    PlanFormat.Kind planFormat = planFormat(format);
     LoadedProject loaded = loadOrNamed();
     if (root.swarm()) {
       return SwarmCommands.down(root, loaded, out(), err());
@@ -81,7 +85,7 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
                       timeout == null ? null : Duration.ofSeconds(timeout)));
       plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
       if (dryRun) {
-        printPlan(plan, format);
+        printPlan(plan, planFormat);
         return Jstack.EXIT_OK;
       }
       if (plan.isEmpty()) {

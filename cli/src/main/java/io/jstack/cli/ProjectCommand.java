@@ -6,6 +6,7 @@ import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
 import io.jstack.planner.Executor;
 import io.jstack.planner.Plan;
+import io.jstack.planner.PlanFormat;
 import io.jstack.planner.Planner;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -83,13 +84,24 @@ abstract class ProjectCommand {
     return Jstack.EXIT_OK;
   }
 
-  /** Prints a plan for {@code --dry-run}, as text or ({@code json}) as a JSON document. */
-  void printPlan(Plan plan, String format) {
-    out()
-        .print(
-            format.equals("json")
-                ? io.jstack.compose.ProjectWriter.json(io.jstack.planner.PlanFormat.tree(plan))
-                : io.jstack.planner.PlanFormat.text(plan));
+  /** Prints a plan for {@code --dry-run} in {@code format}. */
+  void printPlan(Plan plan, PlanFormat.Kind format) {
+    out().print(PlanFormat.render(plan, format));
+  }
+
+  /** The plan format {@code --format} names, or a usage error saying which there are. */
+  PlanFormat.Kind planFormat(String format) {
+    return PlanFormat.Kind.named(format)
+        .orElseThrow(
+            () ->
+                new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--format takes "
+                        + java.util.Arrays.stream(PlanFormat.Kind.values())
+                            .map(PlanFormat.Kind::toString)
+                            .collect(java.util.stream.Collectors.joining(", "))
+                        + ", not "
+                        + format));
   }
 
   /** The progress view {@code --progress} selects. */

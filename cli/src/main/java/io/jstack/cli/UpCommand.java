@@ -10,6 +10,7 @@ import io.jstack.planner.ComposeLabels;
 import io.jstack.planner.Executor;
 import io.jstack.planner.ImageBuilds;
 import io.jstack.planner.Plan;
+import io.jstack.planner.PlanFormat;
 import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.UpOptions;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Parameters;
       "  jstack up -d                 # in the background",
       "  jstack up -d --wait          # and wait until everything is running or healthy",
       "  jstack up --dry-run          # print the plan, change nothing",
+      "  jstack up --dry-run --format dot | dot -Tpng -o plan.png  # draw it",
       "  jstack up -d --scale web=3 web"
     })
 final class UpCommand extends ProjectCommand implements Callable<Integer> {
@@ -112,8 +114,10 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
 
   @Option(
       names = "--format",
-      paramLabel = "text|json",
-      description = "With --dry-run: the plan's format.")
+      paramLabel = "text|json|dot|mermaid",
+      description =
+          "With --dry-run: the plan's format (default: text); dot (Graphviz) and mermaid draw its"
+              + " DAG, each operation with its reason.")
   String format = "text";
 
   @Option(
@@ -169,10 +173,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--pull takes always, missing or never, not " + pull);
     }
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new ParameterException(
-          spec.commandLine(), "--format takes text or json, not " + format);
-    }
+    PlanFormat.Kind planFormat = planFormat(format);
     UpOptions options =
         new UpOptions(
             services,
@@ -194,6 +195,12 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
               + " it is; push with jstack push");
     }
     if (root.swarm()) {
+      if (dryRun && planFormat != PlanFormat.Kind.TEXT) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "with --engine swarm, up --dry-run prints the stack's plan as text only; drop --format "
+                + format);
+      }
       if (build != push || !services.isEmpty() || !scale.isEmpty() || noDeps || noStart) {
         throw new ParameterException(
             spec.commandLine(),
@@ -229,7 +236,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       Plan plan = planner(engine, loaded).up(options);
       plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
       if (dryRun) {
-        printPlan(plan, format);
+        printPlan(plan, planFormat);
         return Jstack.EXIT_OK;
       }
       if (plan.isEmpty()) {
