@@ -71,7 +71,14 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
     PlanFormat.Kind planFormat = planFormat(format);
     LoadedProject loaded = loadOrNamed();
     if (root.swarm()) {
-      return SwarmCommands.down(root, loaded, out(), err());
+      if (dryRun && planFormat != PlanFormat.Kind.TEXT) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "with --engine swarm, down --dry-run prints the stack's plan as text only; drop"
+                + " --format "
+                + format);
+      }
+      return SwarmCommands.down(root, loaded, out(), err(), dryRun);
     }
     Engine engine = engine();
     try {

@@ -117,13 +117,21 @@ final class SwarmCommands {
     return pinned;
   }
 
-  /** {@code down}: the stack's services, networks, configs and secrets removed. */
-  static int down(Jstack root, LoadedProject loaded, PrintWriter out, PrintWriter err)
+  /**
+   * {@code down}: the stack's services, networks, configs and secrets removed; with {@code dryRun}
+   * the plan of that, printed, and nothing removed.
+   */
+  static int down(
+      Jstack root, LoadedProject loaded, PrintWriter out, PrintWriter err, boolean dryRun)
       throws IOException, InterruptedException {
     try (DockerSwarm swarm = open(root)) {
       SwarmStack stack = new SwarmStack(swarm, loaded.project(), loaded.environment(), Map.of());
       SwarmStack.Plan plan = stack.down();
-      apply(stack, plan, out);
+      if (dryRun) {
+        print(List.of(), plan, out);
+      } else {
+        apply(stack, plan, out);
+      }
       plan.warnings().forEach(w -> err.println("jstack: " + w));
       return Jstack.EXIT_OK;
     }

@@ -148,6 +148,12 @@ class SwarmIT {
       assertThat(exec.code()).isEqualTo(1);
       assertThat(exec.err()).contains("--engine swarm runs up, down, ps, logs and config");
 
+      // A dry run of down prints its plan and removes nothing.
+      JstackRunner.Run dryDown = jstack.run(base, "down", "--dry-run");
+      assertThat(dryDown.code()).as(dryDown.err()).isZero();
+      assertThat(dryDown.out()).contains("remove service crew_web (down)");
+      assertThat(jstack.run(base, "ps").out()).contains("crew_web");
+
       JstackRunner.Run down = jstack.run(base, "down");
       assertThat(down.code()).as(down.err()).isZero();
       assertThat(down.out())
