@@ -81,9 +81,9 @@ final class LogsCommand extends ProjectCommand implements Callable<Integer> {
     }
     String sinceTs = unixTime(since, "--since");
     String untilTs = unixTime(until, "--until");
-    LoadedProject loaded = load();
+    LoadedProject loaded = loadOrNamed();
     for (String s : services) {
-      if (!loaded.project().services().containsKey(s)) {
+      if (!loaded.withoutFiles() && !loaded.project().services().containsKey(s)) {
         throw new ParameterException(spec.commandLine(), "no such service: " + s);
       }
     }

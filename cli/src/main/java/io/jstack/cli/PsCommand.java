@@ -93,7 +93,7 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
       }
     }
-    LoadedProject loaded = load();
+    LoadedProject loaded = loadOrNamed();
     if (root.swarm()) {
       return SwarmCommands.ps(root, loaded, out());
     }

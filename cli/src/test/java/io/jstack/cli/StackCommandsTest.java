@@ -209,10 +209,11 @@ class StackCommandsTest {
 
   /**
    * {@code -p NAME down} where no compose file is (Docker Compose's): the project's containers,
-   * networks and (with {@code -v}) volumes, as the engine has them, go; none is an orphan.
+   * networks and (with {@code -v}) volumes, as the engine has them, go; none is an orphan. {@code
+   * ps} and {@code logs} by name show them before.
    */
   @Test
-  void downByProjectName_withoutAComposeFile_removesWhatTheEngineHasOfIt() throws Exception {
+  void psLogsAndDownByProjectName_withoutAComposeFile_actOnWhatTheEngineHasOfIt() throws Exception {
     Files.writeString(
         compose, Files.readString(compose) + "    volumes: [data:/data]\nvolumes:\n  data:\n");
     assertThat(jstack("up", "-d").code()).isZero();
@@ -227,6 +228,10 @@ class StackCommandsTest {
   }
 
   private void downByName(Path elsewhere) {
+    assertThat(fileless(elsewhere, "-p", "demo", "ps", "--services").out()).isEqualTo("db\nweb\n");
+    engine.write("demo-web-1", LogStream.Source.STDOUT, "GET / 200");
+    assertThat(fileless(elsewhere, "-p", "demo", "logs", "--no-log-prefix", "web").out())
+        .isEqualTo("GET / 200\n");
 
     JstackTest.Run kept = fileless(elsewhere, "-p", "demo", "down");
     assertThat(kept.err()).isEmpty();

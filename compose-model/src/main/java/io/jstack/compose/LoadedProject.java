@@ -31,4 +31,12 @@ public record LoadedProject(
     disabledServices = Values.sortedMap(disabledServices);
     warnings = List.copyOf(warnings);
   }
+
+  /**
+   * Whether it was named without compose files ({@link ComposeLoader#withoutFiles}): what an engine
+   * has of it is all there is of it.
+   */
+  public boolean withoutFiles() {
+    return configFiles.isEmpty();
+  }
 }

@@ -51,9 +51,9 @@ public final class Planner {
   public static Planner of(io.jstack.engine.Engine engine, io.jstack.compose.LoadedProject loaded) {
     ObservedState observed = ObservedState.read(engine, loaded.project());
     Set<String> known = new TreeSet<>(loaded.disabledServices().keySet());
-    if (loaded.configFiles().isEmpty()) {
-      // A project named without compose files (-p NAME, ComposeLoader.withoutFiles): the services
-      // its containers are labelled with are its own, none of them an orphan.
+    if (loaded.withoutFiles()) {
+      // A project named without compose files (-p NAME): the services its containers are
+      // labelled with are its own, none of them an orphan.
       for (ContainerInfo c : observed.containers()) {
         String service = c.label(ComposeLabels.SERVICE);
         if (service != null) {
