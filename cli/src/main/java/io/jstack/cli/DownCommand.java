@@ -4,6 +4,7 @@ import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
 import io.jstack.planner.DownOptions;
 import io.jstack.planner.Plan;
+import io.jstack.runtime.ProjectLock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,36 +62,39 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
   int parallel;
 
   @Override
+  @SuppressWarnings("try") // The lock is used by holding it.
   public Integer call() throws Exception {
     if (rmi != null && !List.of("local", "all").contains(rmi)) {
       throw new ParameterException(spec.commandLine(), "--rmi takes local or all, not " + rmi);
     }
     LoadedProject loaded = load();
-    if (root.swarm()) {
-      return SwarmCommands.down(root, loaded, out(), err());
-    }
-    Engine engine = engine();
-    try {
-      Plan plan =
-          planner(engine, loaded)
-              .down(
-                  new DownOptions(
-                      volumes,
-                      removeOrphans,
-                      rmi,
-                      timeout == null ? null : Duration.ofSeconds(timeout)));
-      plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
-      if (dryRun) {
-        printPlan(plan, format);
-        return Jstack.EXIT_OK;
+    try (ProjectLock lock = dryRun ? null : lock(loaded)) {
+      if (root.swarm()) {
+        return SwarmCommands.down(root, loaded, out(), err());
       }
-      if (plan.isEmpty()) {
-        out().println("nothing to do");
-        return Jstack.EXIT_OK;
+      Engine engine = engine();
+      try {
+        Plan plan =
+            planner(engine, loaded)
+                .down(
+                    new DownOptions(
+                        volumes,
+                        removeOrphans,
+                        rmi,
+                        timeout == null ? null : Duration.ofSeconds(timeout)));
+        plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
+        if (dryRun) {
+          printPlan(plan, format);
+          return Jstack.EXIT_OK;
+        }
+        if (plan.isEmpty()) {
+          out().println("nothing to do");
+          return Jstack.EXIT_OK;
+        }
+        return runPlan(engine, plan, parallel);
+      } finally {
+        close(engine);
       }
-      return runPlan(engine, plan, parallel);
-    } finally {
-      close(engine);
     }
   }
 }

@@ -7,6 +7,7 @@ import io.jstack.engine.Engine;
 import io.jstack.planner.Executor;
 import io.jstack.planner.Plan;
 import io.jstack.planner.Planner;
+import io.jstack.runtime.ProjectLock;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,15 @@ abstract class ProjectCommand {
     p.warnings().forEach(w -> err().println("jstack: warning: " + w));
     err().flush();
     return p;
+  }
+
+  /**
+   * Takes the lock of {@code loaded}'s project for this command, which changes its containers,
+   * networks or volumes (commands that only read take none): a command of another process or thread
+   * that changes it meanwhile waits until this one is done ({@link ProjectLock}).
+   */
+  ProjectLock lock(LoadedProject loaded) throws InterruptedException {
+    return root.lockProject(loaded.project().name(), "jstack " + spec.name(), err());
   }
 
   /** Connects to the engine the global flags select. */
