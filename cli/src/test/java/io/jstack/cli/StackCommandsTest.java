@@ -55,7 +55,9 @@ class StackCommandsTest {
             all.toArray(String[]::new),
             new PrintWriter(out),
             new PrintWriter(err),
-            Map.of(),
+            // The commands that change the project lock it beside this socket: in the test's
+            // directory, not in /run/jstack.
+            Map.of("JSTACK_ENGINE_SOCKET", dir.resolve("engine.sock").toString()),
             (kind, env) -> engine,
             java.io.InputStream.nullInputStream());
     return new JstackTest.Run(code, out.toString(), err.toString());
