@@ -42,8 +42,8 @@ import org.jspecify.annotations.Nullable;
  * the project's name. That is enough: what it prevents is two plans made at once from the same
  * state; commands that come one after the other need nothing, since the planner reconciles what the
  * engine has (a second {@code up} after the first finds nothing to do). Clients on other hosts of a
- * remote engine, or of other users on the fallback directory (below), are not ordered with these;
- * for them the engine's name conflicts remain what they were without the lock.
+ * remote engine, or of other users on the fallback directory ({@link #directory}), are not ordered
+ * with these; for them the engine's name conflicts remain what they were without the lock.
  */
 public final class ProjectLock implements AutoCloseable {
   /** The directory preferred for every engine's locks on this host (a tmpfs, gone on reboot). */
@@ -110,13 +110,11 @@ public final class ProjectLock implements AutoCloseable {
       return preferred;
     }
     String runtime = env.get("XDG_RUNTIME_DIR");
-    Path own =
-        runtime != null && runtime.startsWith("/")
-            ? Path.of(runtime, "jstack", "locks")
-            : Path.of(
-                System.getProperty("java.io.tmpdir"),
-                "jstack-locks-" + System.getProperty("user.name"));
-    return own;
+    return runtime != null && runtime.startsWith("/")
+        ? Path.of(runtime, "jstack", "locks")
+        : Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "jstack-locks-" + System.getProperty("user.name"));
   }
 
   private static boolean usable(Path directory) {
