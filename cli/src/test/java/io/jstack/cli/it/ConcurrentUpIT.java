@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,18 +14,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Commands that change one project at once, on the embedded engine: each waits for the other
- * ({@code ProjectLock}) instead of both planning from the same state, so two {@code up -d} make one
- * set of containers and both succeed; projects of their own do not wait for each other. Rounds
- * alternate between two threads of this JVM (as the engine runs commands for thin clients) and two
- * processes; {@code -Djstack.it.concurrentUp.rounds=N} runs more.
+ * Commands that change one project at once, on each engine: each waits for the other ({@code
+ * ProjectLock}) instead of both planning from the same state, so two {@code up -d} make one set of
+ * containers and both succeed; projects of their own do not wait for each other. Rounds alternate
+ * between two threads of this JVM (as the engine runs commands for thin clients) and two processes;
+ * {@code -Djstack.it.concurrentUp.rounds=N} runs more.
  */
-class ConcurrentUpIT extends EmbeddedStackFixture {
+class ConcurrentUpIT extends OnEachEngine {
   private static final int ROUNDS = Integer.getInteger("jstack.it.concurrentUp.rounds", 20);
 
   private static final String WAITING = "jstack: waiting for another command on project ";
@@ -33,28 +36,64 @@ class ConcurrentUpIT extends EmbeddedStackFixture {
   /** The other projects a test brings up, taken down after it (before the fixture's checks). */
   private final List<String> others = new ArrayList<>();
 
-  @BeforeEach
-  void threeServicesTwoNetworksAVolume() throws Exception {
-    compose(
-        """
-        services:
-          a:
-            image: jstack-examples/busybox:latest
-            command: ["sleep", "600"]
-            networks: [default, back]
-            volumes: ["data:/data"]
-          b:
-            image: jstack-examples/busybox:latest
-            command: ["sleep", "600"]
-            networks: [back]
-          c:
-            image: jstack-examples/busybox:latest
-            command: ["sleep", "600"]
-        networks:
-          back: {}
-        volumes:
-          data: {}
-        """);
+  /** Where jstack keeps its locks for dockerd (and the default embedded engine's socket). */
+  private static final Path HOST_LOCKS = Path.of("/run/jstack/locks");
+
+  private static final String COMPOSE =
+      """
+      services:
+        a:
+          image: jstack-examples/busybox:latest
+          command: ["sleep", "600"]
+          networks: [default, back]
+          volumes: ["data:/data"]
+        b:
+          image: jstack-examples/busybox:latest
+          command: ["sleep", "600"]
+          networks: [back]
+        c:
+          image: jstack-examples/busybox:latest
+          command: ["sleep", "600"]
+      networks:
+        back: {}
+      volumes:
+        data: {}
+      """;
+
+  private String[] base;
+
+  /**
+   * The test's stack on {@code engine} with three services, two networks and a volume. On dockerd
+   * the lock files its projects leave in {@link #HOST_LOCKS} go after the test, with the
+   * directories the test made there (on the embedded engine they are in the test's directory).
+   */
+  private EngineStack ready(EngineKind engine) throws Exception {
+    boolean hadRunJstack = Files.exists(HOST_LOCKS.getParent());
+    boolean hadLocks = Files.exists(HOST_LOCKS);
+    EngineStack s = on(engine);
+    if (engine == EngineKind.DOCKER) {
+      s.onClose(
+          () -> {
+            if (Files.isDirectory(HOST_LOCKS)) {
+              try (Stream<Path> files = Files.list(HOST_LOCKS)) {
+                for (Path f : files.toList()) {
+                  if (f.getFileName().toString().startsWith(project + "-")) {
+                    Files.delete(f);
+                  }
+                }
+              }
+            }
+            if (!hadLocks) {
+              Files.deleteIfExists(HOST_LOCKS);
+            }
+            if (!hadRunJstack) {
+              Files.deleteIfExists(HOST_LOCKS.getParent());
+            }
+          });
+    }
+    s.compose(COMPOSE);
+    base = s.base;
+    return s;
   }
 
   @AfterEach
@@ -63,7 +102,7 @@ class ConcurrentUpIT extends EmbeddedStackFixture {
     assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     List<String> failed = new ArrayList<>();
     for (String p : others) {
-      JstackRunner.Run down = jstack.run(withProject(p), "down", "-v", "-t", "0");
+      JstackRunner.Run down = stack.jstack.run(withProject(p), "down", "-v", "-t", "0");
       if (down.code() != 0) {
         failed.add(p + ": " + down.err());
       }
@@ -71,8 +110,11 @@ class ConcurrentUpIT extends EmbeddedStackFixture {
     assertThat(failed).as("down of the other projects").isEmpty();
   }
 
-  @Test
-  void twoUpsOfOneProjectAtOnce_makeOneSetOfContainers_andBothSucceed() throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void twoUpsOfOneProjectAtOnce_makeOneSetOfContainers_andBothSucceed(EngineKind engine)
+      throws Exception {
+    ready(engine);
     int waited = 0;
     for (int round = 1; round <= ROUNDS; round++) {
       boolean inProcess = round % 2 == 1;
@@ -82,15 +124,17 @@ class ConcurrentUpIT extends EmbeddedStackFixture {
         waited += r.output().contains(WAITING + project + " to finish") ? 1 : 0;
       }
       assertOneSetOf(project, "round " + round);
-      ok("down", "-v", "-t", "0");
+      stack.ok("down", "-v", "-t", "0");
       assertThat(stack.containerIds("-a")).as("round %d: down left containers", round).isEmpty();
     }
     // Started together, the second asks for the lock while the first holds it: said at least once.
     assertThat(waited).as("commands that said they waited").isPositive();
   }
 
-  @Test
-  void upAndDownAtOnce_runOneAfterTheOther() throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void upAndDownAtOnce_runOneAfterTheOther(EngineKind engine) throws Exception {
+    ready(engine);
     for (int round = 1; round <= 6; round++) {
       boolean inProcess = round % 2 == 1;
       List<Result> results = new ArrayList<>();
@@ -109,12 +153,14 @@ class ConcurrentUpIT extends EmbeddedStackFixture {
       } else {
         assertOneSetOf(project, "round " + round);
       }
-      ok("down", "-v", "-t", "0");
+      stack.ok("down", "-v", "-t", "0");
     }
   }
 
-  @Test
-  void fourProjectsInParallel_allComeUp_andGo() throws Exception {
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void fourProjectsInParallel_allComeUp_andGo(EngineKind engine) throws Exception {
+    ready(engine);
     List<String> projects = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
       projects.add(project + "-" + i);
@@ -164,12 +210,12 @@ class ConcurrentUpIT extends EmbeddedStackFixture {
     go.await();
     String how = String.join(" ", args) + (inProcess ? " in a thread" : " in a process");
     if (inProcess) {
-      JstackRunner.Run r = jstack.run(b, args);
+      JstackRunner.Run r = stack.jstack.run(b, args);
       return new Result(how, r.code(), r.out() + r.err());
     }
     List<String> all = new ArrayList<>(List.of(b));
     all.addAll(List.of(args));
-    try (JstackProcess.Running p = JstackProcess.start(env, all.toArray(String[]::new))) {
+    try (JstackProcess.Running p = JstackProcess.start(stack.env, all.toArray(String[]::new))) {
       assertThat(p.waitFor(Duration.ofMinutes(5))).as(how + " ended").isTrue();
       return new Result(how, p.exitValue(), p.output());
     }
