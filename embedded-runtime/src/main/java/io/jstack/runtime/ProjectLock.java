@@ -26,17 +26,18 @@ import org.jspecify.annotations.Nullable;
  * down}) run one after the other instead of interleaving: two plans made from the same reading of
  * the engine would both create the same containers. Commands that only read take no lock.
  *
- * <p>It is an exclusive lock on {@code <directory>/<project>-<engine hash>.lock}, held by one
- * thread: the kernel releases it when its process dies, {@code kill -9} included, and a command the
- * engine runs for a thin client releases it when its thread leaves the command, by an exception or
- * an interrupt (a client's Ctrl-C) too. Java's file locks are POSIX record locks: a JVM holds one
- * per file ({@code FileChannel.lock} throws {@link java.nio.channels.OverlappingFileLockException}
- * for a second) and loses it when any descriptor it has on the file closes. So the threads of one
- * JVM first queue on a lock of this class per file, and only the thread at the head opens the file;
- * nothing else here opens it. The holder writes who it is into the file for waiters to say. The
- * files stay (one per project and engine, empty but for that line, on a tmpfs by default): deleting
- * one on release would let a waiter lock the unlinked file while a newcomer locks the new one, and
- * telling the two apart would take opening the path again, which drops the lock.
+ * <p>It is an exclusive lock on {@code <directory>/jstack-<project>-<engine hash>.lock}, held by
+ * one thread: the kernel releases it when its process dies, {@code kill -9} included, and a command
+ * the engine runs for a thin client releases it when its thread leaves the command, by an exception
+ * or an interrupt (a client's Ctrl-C) too. Java's file locks are POSIX record locks: a JVM holds
+ * one per file ({@code FileChannel.lock} throws {@link
+ * java.nio.channels.OverlappingFileLockException} for a second) and loses it when any descriptor it
+ * has on the file closes. So the threads of one JVM first queue on a lock of this class per file,
+ * and only the thread at the head opens the file; nothing else here opens it. The holder writes who
+ * it is into the file for waiters to say. The files stay (one per project and engine, empty but for
+ * that line, on a tmpfs by default): deleting one on release would let a waiter lock the unlinked
+ * file while a newcomer locks the new one, and telling the two apart would take opening the path
+ * again, which drops the lock.
  *
  * <p>The lock is local to this host, keyed by the engine's address as this client reaches it and
  * the project's name. That is enough: what it prevents is two plans made at once from the same
@@ -46,8 +47,11 @@ import org.jspecify.annotations.Nullable;
  * with these; for them the engine's name conflicts remain what they were without the lock.
  */
 public final class ProjectLock implements AutoCloseable {
-  /** The directory preferred for every engine's locks on this host (a tmpfs, gone on reboot). */
-  static final Path HOST_DIRECTORY = Path.of("/run/jstack/locks");
+  /**
+   * Where the locks of engines that are not the embedded one live: the host's directory for lock
+   * files (a tmpfs, emptied on reboot), as the engine's firewall lock.
+   */
+  static final Path HOST_DIRECTORY = Path.of("/run/lock");
 
   /** One queue per lock file for the threads of this JVM, with how many threads are in it. */
   private static final Map<Path, Queue> QUEUES = new ConcurrentHashMap<>();
@@ -87,19 +91,26 @@ public final class ProjectLock implements AutoCloseable {
       String command,
       Consumer<String> waiting)
       throws InterruptedException {
+    return take(file(kind, env, project), project, command, waiting);
+  }
+
+  /**
+   * The file of {@code project}'s lock on the engine {@code kind} and {@code env} select; it stays
+   * when no command holds it, and whoever knows that none runs (a test's clean-up) may delete it.
+   */
+  public static Path file(Engines.Kind kind, Map<String, String> env, String project) {
     String address =
         kind == Engines.Kind.embedded
             ? new EngineAddress.Unix(Engines.embeddedSocket(env)).toString()
             : EngineAddress.fromEnvironment(env).toString();
-    Path directory = directory(kind, env);
-    return take(directory.resolve(fileName(project, address)), project, command, waiting);
+    return directory(kind, env).resolve(fileName(project, address));
   }
 
   /**
    * Where the locks of the engine {@code kind} and {@code env} select live: beside the embedded
    * engine's socket (its run directory; {@code /run/jstack/locks} for the default socket), for a
-   * Docker engine in {@code /run/jstack/locks}; when that cannot be written (a user that is not
-   * root), in the user's own runtime directory.
+   * Docker engine in {@code /run/lock}; when that cannot be written (a user that is not root), in
+   * the user's own runtime directory.
    */
   static Path directory(Engines.Kind kind, Map<String, String> env) {
     Path preferred =
@@ -126,14 +137,14 @@ public final class ProjectLock implements AutoCloseable {
     }
   }
 
-  /** The lock file's name: the project's name and a hash of the engine's address. */
+  /** The lock file's name: jstack's, the project's name and a hash of the engine's address. */
   static String fileName(String project, String engineAddress) {
     String readable = project.replaceAll("[^A-Za-z0-9_.-]", "_");
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256")
               .digest((engineAddress + "\n" + project).getBytes(StandardCharsets.UTF_8));
-      return readable + "-" + HexFormat.of().formatHex(hash, 0, 6) + ".lock";
+      return "jstack-" + readable + "-" + HexFormat.of().formatHex(hash, 0, 6) + ".lock";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

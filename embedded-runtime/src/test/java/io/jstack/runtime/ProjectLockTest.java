@@ -231,8 +231,12 @@ class ProjectLockTest {
         Map.of("JSTACK_ENGINE_SOCKET", dir.resolve("run/engine.sock").toString());
     assertThat(ProjectLock.directory(Engines.Kind.embedded, env))
         .isEqualTo(dir.resolve("run/locks"));
+    assertThat(ProjectLock.file(Engines.Kind.embedded, env, "shop"))
+        .isEqualTo(
+            dir.resolve("run/locks")
+                .resolve(ProjectLock.fileName("shop", "unix://" + dir.resolve("run/engine.sock"))));
     String a = ProjectLock.fileName("shop", "unix:///run/jstack/engine.sock");
-    assertThat(a).matches("shop-[0-9a-f]{12}\\.lock");
+    assertThat(a).matches("jstack-shop-[0-9a-f]{12}\\.lock");
     assertThat(ProjectLock.fileName("shop", "unix:///var/run/docker.sock")).isNotEqualTo(a);
     assertThat(ProjectLock.fileName("shop2", "unix:///run/jstack/engine.sock")).isNotEqualTo(a);
   }

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
+import io.jstack.runtime.Engines;
+import io.jstack.runtime.ProjectLock;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,9 +35,6 @@ class ConcurrentUpIT extends OnEachEngine {
 
   /** The other projects a test brings up, taken down after it (before the fixture's checks). */
   private final List<String> others = new ArrayList<>();
-
-  /** Where jstack keeps its locks for dockerd (and the default embedded engine's socket). */
-  private static final Path HOST_LOCKS = Path.of("/run/jstack/locks");
 
   private static final String COMPOSE =
       """
@@ -62,35 +59,9 @@ class ConcurrentUpIT extends OnEachEngine {
 
   private String[] base;
 
-  /**
-   * The test's stack on {@code engine} with three services, two networks and a volume. On dockerd
-   * the lock files its projects leave in {@link #HOST_LOCKS} go after the test, with the
-   * directories the test made there (on the embedded engine they are in the test's directory).
-   */
+  /** The test's stack on {@code engine} with three services, two networks and a volume. */
   private EngineStack ready(EngineKind engine) throws Exception {
-    boolean hadRunJstack = Files.exists(HOST_LOCKS.getParent());
-    boolean hadLocks = Files.exists(HOST_LOCKS);
     EngineStack s = on(engine);
-    if (engine == EngineKind.DOCKER) {
-      s.onClose(
-          () -> {
-            if (Files.isDirectory(HOST_LOCKS)) {
-              try (Stream<Path> files = Files.list(HOST_LOCKS)) {
-                for (Path f : files.toList()) {
-                  if (f.getFileName().toString().startsWith(project + "-")) {
-                    Files.delete(f);
-                  }
-                }
-              }
-            }
-            if (!hadLocks) {
-              Files.deleteIfExists(HOST_LOCKS);
-            }
-            if (!hadRunJstack) {
-              Files.deleteIfExists(HOST_LOCKS.getParent());
-            }
-          });
-    }
     s.compose(COMPOSE);
     base = s.base;
     return s;
@@ -105,6 +76,10 @@ class ConcurrentUpIT extends OnEachEngine {
       JstackRunner.Run down = stack.jstack.run(withProject(p), "down", "-v", "-t", "0");
       if (down.code() != 0) {
         failed.add(p + ": " + down.err());
+      }
+      if (stack.engine == EngineKind.DOCKER) {
+        // Their lock files, in /run/lock (the test's project's goes with the stack).
+        Files.deleteIfExists(ProjectLock.file(Engines.Kind.docker, stack.env, p));
       }
     }
     assertThat(failed).as("down of the other projects").isEmpty();
