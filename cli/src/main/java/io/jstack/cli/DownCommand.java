@@ -5,6 +5,7 @@ import io.jstack.engine.Engine;
 import io.jstack.planner.DownOptions;
 import io.jstack.planner.Plan;
 import io.jstack.planner.PlanFormat;
+import io.jstack.runtime.ProjectLock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -64,44 +65,47 @@ final class DownCommand extends ProjectCommand implements Callable<Integer> {
   int parallel;
 
   @Override
+  @SuppressWarnings("try") // The lock is used by holding it.
   public Integer call() throws Exception {
     if (rmi != null && !List.of("local", "all").contains(rmi)) {
       throw new ParameterException(spec.commandLine(), "--rmi takes local or all, not " + rmi);
     }
     PlanFormat.Kind planFormat = planFormat(format);
     LoadedProject loaded = loadOrNamed();
-    if (root.swarm()) {
-      if (dryRun && planFormat != PlanFormat.Kind.TEXT) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "with --engine swarm, down --dry-run prints the stack's plan as text only; drop"
-                + " --format "
-                + format);
+    try (ProjectLock lock = dryRun ? null : lock(loaded)) {
+      if (root.swarm()) {
+        if (dryRun && planFormat != PlanFormat.Kind.TEXT) {
+          throw new ParameterException(
+              spec.commandLine(),
+              "with --engine swarm, down --dry-run prints the stack's plan as text only; drop"
+                  + " --format "
+                  + format);
+        }
+        return SwarmCommands.down(root, loaded, out(), err(), dryRun);
       }
-      return SwarmCommands.down(root, loaded, out(), err(), dryRun);
-    }
-    Engine engine = engine();
-    try {
-      Plan plan =
-          planner(engine, loaded)
-              .down(
-                  new DownOptions(
-                      volumes,
-                      removeOrphans,
-                      rmi,
-                      timeout == null ? null : Duration.ofSeconds(timeout)));
-      plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
-      if (dryRun) {
-        printPlan(plan, planFormat);
-        return Jstack.EXIT_OK;
+      Engine engine = engine();
+      try {
+        Plan plan =
+            planner(engine, loaded)
+                .down(
+                    new DownOptions(
+                        volumes,
+                        removeOrphans,
+                        rmi,
+                        timeout == null ? null : Duration.ofSeconds(timeout)));
+        plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
+        if (dryRun) {
+          printPlan(plan, planFormat);
+          return Jstack.EXIT_OK;
+        }
+        if (plan.isEmpty()) {
+          out().println("nothing to do");
+          return Jstack.EXIT_OK;
+        }
+        return runPlan(engine, plan, parallel);
+      } finally {
+        close(engine);
       }
-      if (plan.isEmpty()) {
-        out().println("nothing to do");
-        return Jstack.EXIT_OK;
-      }
-      return runPlan(engine, plan, parallel);
-    } finally {
-      close(engine);
     }
   }
 }

@@ -131,12 +131,34 @@ public final class Jstack {
 
   /** Connects to the engine {@code --engine} names. */
   Engine openEngine() {
-    return openEngine(
-        engine != null
-            ? engine
-            : engineEnvironment().containsKey("DOCKER_HOST")
-                ? Engines.Kind.docker
-                : Engines.Kind.embedded);
+    return openEngine(engineKind());
+  }
+
+  /** The kind of engine {@code --engine} names, or the default for this environment. */
+  private Engines.Kind engineKind() {
+    return engine != null
+        ? engine
+        : engineEnvironment().containsKey("DOCKER_HOST")
+            ? Engines.Kind.docker
+            : Engines.Kind.embedded;
+  }
+
+  /**
+   * Takes the lock of {@code project} on the engine this command line uses, for {@code command}
+   * (e.g. {@code jstack up}), which changes the project's containers, networks or volumes; while
+   * another command holds it, says so once on {@code err} and waits.
+   */
+  io.jstack.runtime.ProjectLock lockProject(String project, String command, PrintWriter err)
+      throws InterruptedException {
+    return io.jstack.runtime.ProjectLock.take(
+        engineKind(),
+        engineEnvironment(),
+        project,
+        command,
+        line -> {
+          err.println(line);
+          err.flush();
+        });
   }
 
   /**

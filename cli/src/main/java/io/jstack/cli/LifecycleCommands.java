@@ -4,6 +4,7 @@ import io.jstack.compose.LoadedProject;
 import io.jstack.engine.Engine;
 import io.jstack.planner.Plan;
 import io.jstack.planner.Planner;
+import io.jstack.runtime.ProjectLock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,19 +34,22 @@ final class LifecycleCommands {
     }
 
     @Override
+    @SuppressWarnings("try") // The lock is used by holding it.
     public Integer call() throws InterruptedException {
       LoadedProject loaded = load();
       requireServices(loaded, services);
-      Engine engine = engine();
-      try {
-        int code = runPlan(engine, plan(planner(engine, loaded)), 0);
-        if (code != Jstack.EXIT_OK) {
-          return code;
+      try (ProjectLock lock = lock(loaded)) {
+        Engine engine = engine();
+        try {
+          int code = runPlan(engine, plan(planner(engine, loaded)), 0);
+          if (code != Jstack.EXIT_OK) {
+            return code;
+          }
+          Plan next = then(planner(engine, loaded));
+          return next == null ? code : runPlan(engine, next, 0);
+        } finally {
+          close(engine);
         }
-        Plan next = then(planner(engine, loaded));
-        return next == null ? code : runPlan(engine, next, 0);
-      } finally {
-        close(engine);
       }
     }
   }

@@ -8,6 +8,7 @@ import io.jstack.planner.Executor;
 import io.jstack.planner.Plan;
 import io.jstack.planner.PlanFormat;
 import io.jstack.planner.Planner;
+import io.jstack.runtime.ProjectLock;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -53,12 +54,22 @@ abstract class ProjectCommand {
   /**
    * As {@link #load}; but with no compose file named or found and a project name given ({@code -p},
    * {@code COMPOSE_PROJECT_NAME}), the project of that name as the engine has it, as Docker
-   * Compose's {@code -p NAME down}: for the commands that need no more of the model.
+   * Compose's {@code -p NAME down}: for the commands that need no more of the model ({@code down},
+   * {@code ps}, {@code logs}).
    */
   LoadedProject loadOrNamed() {
     return io.jstack.compose.ComposeLoader.withoutFiles(
             root.project.toOptions(root.caller(), root.stdin()))
         .orElseGet(this::load);
+  }
+
+  /**
+   * Takes the lock of {@code loaded}'s project for this command, which changes its containers,
+   * networks or volumes (commands that only read take none): a command of another process or thread
+   * that changes it meanwhile waits until this one is done ({@link ProjectLock}).
+   */
+  ProjectLock lock(LoadedProject loaded) throws InterruptedException {
+    return root.lockProject(loaded.project().name(), "jstack " + spec.name(), err());
   }
 
   /** Connects to the engine the global flags select. */

@@ -12,6 +12,7 @@ import io.jstack.planner.Plan;
 import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.UpOptions;
 import io.jstack.planner.step.PullImage;
+import io.jstack.runtime.ProjectLock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -87,6 +88,7 @@ final class RunCommand extends ProjectCommand implements Callable<Integer>, OwnP
   List<String> command = new ArrayList<>();
 
   @Override
+  @SuppressWarnings("try") // The lock is used by holding it.
   public Integer call() throws Exception {
     LoadedProject loaded = load();
     requireServices(loaded, List.of(service));
@@ -98,11 +100,15 @@ final class RunCommand extends ProjectCommand implements Callable<Integer>, OwnP
         Set<String> deps = ServiceGraph.of(loaded.project()).withDependencies(List.of(service));
         deps.remove(service);
         if (!deps.isEmpty()) {
-          Plan up =
-              planner(engine, loaded).up(UpOptions.defaults().withServices(List.copyOf(deps)));
-          int code = runPlan(engine, up, 0);
-          if (code != Jstack.EXIT_OK) {
-            return code;
+          // Only bringing the dependencies up changes the project's shared containers and
+          // networks; the one-off container has a name of its own.
+          try (ProjectLock lock = lock(loaded)) {
+            Plan up =
+                planner(engine, loaded).up(UpOptions.defaults().withServices(List.copyOf(deps)));
+            int code = runPlan(engine, up, 0);
+            if (code != Jstack.EXIT_OK) {
+              return code;
+            }
           }
         }
       }

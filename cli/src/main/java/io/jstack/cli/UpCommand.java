@@ -13,6 +13,7 @@ import io.jstack.planner.Plan;
 import io.jstack.planner.PlanFormat;
 import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.UpOptions;
+import io.jstack.runtime.ProjectLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,6 +165,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   int parallel;
 
   @Override
+  @SuppressWarnings("try") // The lock is used by holding it.
   public Integer call() throws Exception {
     if (forceRecreate && noRecreate) {
       throw new ParameterException(
@@ -208,43 +210,63 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
                 + " --no-start, and --build only with --push (the nodes pull what is built from"
                 + " its registry)");
       }
-      return SwarmCommands.up(
-          root,
-          loaded,
-          out(),
-          err(),
-          dryRun,
-          build && push,
-          removeOrphans,
-          waitReady,
-          waitTimeout == null ? Duration.ofSeconds(120) : Duration.ofSeconds(waitTimeout));
+      try (ProjectLock lock = dryRun ? null : lock(loaded)) {
+        return SwarmCommands.up(
+            root,
+            loaded,
+            out(),
+            err(),
+            dryRun,
+            build && push,
+            removeOrphans,
+            waitReady,
+            waitTimeout == null ? Duration.ofSeconds(120) : Duration.ofSeconds(waitTimeout));
+      }
     }
     requireServices(loaded, services);
-    Engine engine = engine();
+    // Taken before the engine is opened, so that two of these also start the embedded engine one
+    // after the other; held while images are built (the second finds them) and the plan runs, not
+    // while the logs are followed.
+    ProjectLock lock = dryRun ? null : lock(loaded);
+    Engine engine;
+    try {
+      engine = engine();
+    } catch (RuntimeException | Error e) {
+      if (lock != null) {
+        lock.close();
+      }
+      throw e;
+    }
     try {
       Instant began = Instant.now();
-      if (!dryRun && !noBuild) {
-        java.util.Set<String> selected =
-            services.isEmpty()
-                ? loaded.project().services().keySet()
-                : noDeps
-                    ? new java.util.LinkedHashSet<>(services)
-                    : ServiceGraph.of(loaded.project()).withDependencies(services);
-        var toBuild = ImageBuilds.needed(loaded.project(), engine, selected, build);
-        BuildCommand.build(engine, loaded, toBuild, false, false, Map.of(), false, out());
-      }
-      Plan plan = planner(engine, loaded).up(options);
-      plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
-      if (dryRun) {
-        printPlan(plan, planFormat);
-        return Jstack.EXIT_OK;
-      }
-      if (plan.isEmpty()) {
-        out().println("nothing to do");
-      } else {
-        int code = run(engine, plan, options);
-        if (code != Jstack.EXIT_OK) {
-          return code;
+      try {
+        if (!dryRun && !noBuild) {
+          java.util.Set<String> selected =
+              services.isEmpty()
+                  ? loaded.project().services().keySet()
+                  : noDeps
+                      ? new java.util.LinkedHashSet<>(services)
+                      : ServiceGraph.of(loaded.project()).withDependencies(services);
+          var toBuild = ImageBuilds.needed(loaded.project(), engine, selected, build);
+          BuildCommand.build(engine, loaded, toBuild, false, false, Map.of(), false, out());
+        }
+        Plan plan = planner(engine, loaded).up(options);
+        plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
+        if (dryRun) {
+          printPlan(plan, planFormat);
+          return Jstack.EXIT_OK;
+        }
+        if (plan.isEmpty()) {
+          out().println("nothing to do");
+        } else {
+          int code = run(engine, plan, options);
+          if (code != Jstack.EXIT_OK) {
+            return code;
+          }
+        }
+      } finally {
+        if (lock != null) {
+          lock.close();
         }
       }
       if (detach || waitReady || noStart) {
@@ -305,6 +327,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   }
 
   /** Follows the logs of the project's containers until they stop or Ctrl-C stops them. */
+  @SuppressWarnings("try") // The lock is used by holding it.
   private int attach(Engine engine, LoadedProject loaded, Instant since) throws Exception {
     List<ContainerInfo> containers = new ArrayList<>();
     for (ContainerInfo c :
@@ -326,7 +349,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
           if (!stopping.compareAndSet(false, true)) {
             return;
           }
-          try {
+          try (ProjectLock held = lock(loaded)) {
             Plan stop =
                 planner(engine, loaded)
                     .stop(services, timeout == null ? null : Duration.ofSeconds(timeout));

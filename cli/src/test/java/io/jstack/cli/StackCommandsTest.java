@@ -1,20 +1,28 @@
 package io.jstack.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.testing.FakeEngine;
 import io.jstack.engine.testing.ManualClock;
 import io.jstack.planner.ComposeLabels;
+import io.jstack.runtime.Engines;
+import io.jstack.runtime.ProjectLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,19 +55,31 @@ class StackCommandsTest {
   }
 
   JstackTest.Run jstack(String... args) {
+    return jstack(new StringWriter(), args);
+  }
+
+  /** Runs {@code args}, its standard error written to {@code err} as it comes. */
+  JstackTest.Run jstack(StringWriter err, String... args) {
     List<String> all = new ArrayList<>(List.of("-f", compose.toString()));
     all.addAll(List.of(args));
     StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     int code =
         Jstack.run(
             all.toArray(String[]::new),
             new PrintWriter(out),
             new PrintWriter(err),
-            Map.of(),
+            env(),
             (kind, env) -> engine,
             java.io.InputStream.nullInputStream());
     return new JstackTest.Run(code, out.toString(), err.toString());
+  }
+
+  /**
+   * jstack's environment: the commands that change the project lock it beside this socket, in the
+   * test's directory, not in /run/jstack.
+   */
+  Map<String, String> env() {
+    return Map.of("JSTACK_ENGINE_SOCKET", dir.resolve("engine.sock").toString());
   }
 
   List<ContainerInfo> containers() {
@@ -269,6 +289,39 @@ class StackCommandsTest {
             new PrintWriter(out),
             new PrintWriter(err));
     return new JstackTest.Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  @SuppressWarnings("try") // The lock is used by holding it.
+  void aCommandThatChangesTheProject_waitsWhileAnotherHoldsIt_andOneThatReads_doesNot()
+      throws Exception {
+    jstack("up", "-d");
+    ExecutorService threads = Executors.newCachedThreadPool();
+    StringWriter err = new StringWriter();
+    Future<JstackTest.Run> stop;
+    try {
+      try (ProjectLock held =
+          ProjectLock.take(Engines.Kind.embedded, env(), "demo", "jstack up", line -> {})) {
+        assertThat(threads.submit(() -> jstack("ps")).get(10, TimeUnit.SECONDS).code()).isZero();
+        stop = threads.submit(() -> jstack(err, "stop"));
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    err.toString()
+                        .equals(
+                            "jstack: waiting for another command on project demo to finish"
+                                + " (jstack up, pid "
+                                + ProcessHandle.current().pid()
+                                + ")\n"));
+        assertThat(stop.isDone()).isFalse();
+        assertThat(containers()).allMatch(ContainerInfo::isRunning);
+      }
+      assertThat(stop.get(10, TimeUnit.SECONDS).code()).isZero();
+      assertThat(containers()).noneMatch(ContainerInfo::isRunning);
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test

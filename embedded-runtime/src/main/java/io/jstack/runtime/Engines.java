@@ -33,6 +33,7 @@ public final class Engines {
    *
    * @throws EngineException when it cannot be reached, saying how to start it
    */
+  @SuppressWarnings("try") // The start lock is used by holding it.
   public static Engine open(Kind kind, Map<String, String> env) {
     if (kind == Kind.swarm) {
       throw new EngineException(
@@ -42,15 +43,36 @@ public final class Engines {
     if (kind == Kind.embedded) {
       Path socket = embeddedSocket(env);
       if (!answers(socket)) {
-        startEmbedded(
-            socket,
-            DataRoot.resolve(null, env),
-            new ServeOptions(env.get("JSTACK_DNS_UPSTREAM"), null, null, null),
-            env.get(io.jstack.runtime.container.RuntimeChoice.VARIABLE));
+        DataRoot root = DataRoot.resolve(null, env);
+        // Two commands that find no engine at once (two first `up`) start one: the second waits,
+        // then finds the first's engine answering. Without the lock both start one, and the
+        // engine that finds the data root taken exits, failing its command.
+        try (io.jstack.runtime.internal.Locks.Lock starting = startLock(root)) {
+          if (!answers(socket)) {
+            startEmbedded(
+                socket,
+                root,
+                new ServeOptions(env.get("JSTACK_DNS_UPSTREAM"), null, null, null),
+                env.get(io.jstack.runtime.container.RuntimeChoice.VARIABLE));
+          }
+        }
       }
       return DockerEngine.connect(new EngineAddress.Unix(socket), env);
     }
     return DockerEngine.connect(EngineAddress.fromEnvironment(env), env);
+  }
+
+  /**
+   * The lock that orders the starts of an engine on {@code root} between commands; none (a no-op)
+   * when it cannot be taken there, and then the start says what is wrong with the data root.
+   */
+  private static io.jstack.runtime.internal.Locks.Lock startLock(DataRoot root) {
+    try {
+      Files.createDirectories(root.path());
+      return io.jstack.runtime.internal.Locks.exclusive(root.path().resolve("engine-start.lock"));
+    } catch (IOException e) {
+      return () -> {};
+    }
   }
 
   /** The embedded engine's socket: {@code JSTACK_ENGINE_SOCKET}, else /run/jstack/engine.sock. */

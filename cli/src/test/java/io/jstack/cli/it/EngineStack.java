@@ -21,13 +21,13 @@ import java.util.Map;
  * to run on either ({@code @ParameterizedTest @EnumSource(EngineKind.class)}), and to check what it
  * did through the engine's Docker API (the docker CLI, or curl on the socket) rather than jstack.
  *
- * <p>On dockerd the project's containers, networks and volumes are removed after the test. On the
- * embedded engine the stack has a data root and engine socket of its own (in the test's directory)
- * with the examples' busybox image loaded into its store (dockerd only supplies it, through docker
- * save); after the test come {@code down}, the removal of the engine's networks and the engine's
- * stop, each of which must succeed, and then {@link NothingLeft} checks that the host is as the
- * test found it. Either way the examples' image must be built on dockerd first ({@link
- * Docker#requireExampleImage}).
+ * <p>On dockerd the project's containers, networks, volumes and lock file are removed after the
+ * test. On the embedded engine the stack has a data root and engine socket of its own (in the
+ * test's directory) with the examples' busybox image loaded into its store (dockerd only supplies
+ * it, through docker save); after the test come {@code down}, the removal of the engine's networks
+ * and the engine's stop, each of which must succeed, and then {@link NothingLeft} checks that the
+ * host is as the test found it. Either way the examples' image must be built on dockerd first
+ * ({@link Docker#requireExampleImage}).
  */
 final class EngineStack implements AutoCloseable {
   final EngineKind engine;
@@ -288,7 +288,16 @@ final class EngineStack implements AutoCloseable {
     List<Exception> failures = new ArrayList<>();
     List<Error> errors = new ArrayList<>();
     List<AutoCloseable> steps = new ArrayList<>();
-    steps.add(engine == EngineKind.DOCKER ? () -> Docker.removeProject(project) : this::takeDown);
+    steps.add(
+        engine == EngineKind.DOCKER
+            ? () -> {
+              Docker.removeProject(project);
+              // jstack's lock of the project on dockerd, in /run/lock (on the embedded engine it
+              // is beside the socket, in the test's directory).
+              Files.deleteIfExists(
+                  io.jstack.runtime.ProjectLock.file(Engines.Kind.docker, env, project));
+            }
+            : this::takeDown);
     steps.addAll(onClose);
     if (nothingLeft != null) {
       steps.add(this::checkNothingLeft);
