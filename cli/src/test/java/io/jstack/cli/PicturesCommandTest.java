@@ -40,7 +40,8 @@ class PicturesCommandTest {
             all.toArray(String[]::new),
             new PrintWriter(out),
             new PrintWriter(err),
-            Map.of(),
+            // up takes the project's lock beside this socket: in the test's directory.
+            Map.of("JSTACK_ENGINE_SOCKET", dir.resolve("engine.sock").toString()),
             (kind, env) -> engine,
             java.io.InputStream.nullInputStream());
     return new JstackTest.Run(code, out.toString(), err.toString());

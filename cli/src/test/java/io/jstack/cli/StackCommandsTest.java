@@ -279,7 +279,10 @@ class StackCommandsTest {
         Jstack.run(
             args,
             new io.jstack.cli.internal.Caller(
-                workdir, Map.of(), false, io.jstack.cli.internal.Signals.PROCESS),
+                workdir,
+                Map.of("JSTACK_ENGINE_SOCKET", dir.resolve("engine.sock").toString()),
+                false,
+                io.jstack.cli.internal.Signals.PROCESS),
             (kind, env) -> engine,
             new io.jstack.engine.Stdio(
                 java.io.InputStream.nullInputStream(),
