@@ -93,8 +93,15 @@ public final class LogPrinter {
    */
   public void print(Engine engine, List<ContainerInfo> containers, LogStream.Options options) {
     List<String> prefixes = prefixes(containers);
+    // One container's lines need no merging: the engine is asked for times only when they are
+    // shown (a line printed in parts then reads as without them, whole).
     LogStream.Options timed =
-        new LogStream.Options(false, options.tail(), options.since(), options.until(), true);
+        new LogStream.Options(
+            false,
+            options.tail(),
+            options.since(),
+            options.until(),
+            options.timestamps() || containers.size() > 1);
     List<LogStream> streams = new ArrayList<>();
     try {
       java.util.PriorityQueue<Head> heads = new java.util.PriorityQueue<>();
