@@ -88,8 +88,8 @@ public final class LogPrinter {
   /**
    * Prints what the containers printed, all of it (no following), merged by the engine's times of
    * the lines: lines of several services read in the order they happened, lines of one time in the
-   * containers' order, each container's own lines in their order. The engine is asked for the times
-   * whether or not they are shown.
+   * containers' order, each container's own lines in their order. For several containers the engine
+   * is asked for the times whether or not they are shown.
    */
   public void print(Engine engine, List<ContainerInfo> containers, LogStream.Options options) {
     List<String> prefixes = prefixes(containers);
