@@ -8,7 +8,9 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLockInterruptionException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -34,10 +36,13 @@ import org.jspecify.annotations.Nullable;
  * java.nio.channels.OverlappingFileLockException} for a second) and loses it when any descriptor it
  * has on the file closes. So the threads of one JVM first queue on a lock of this class per file,
  * and only the thread at the head opens the file; nothing else here opens it. The holder writes who
- * it is into the file for waiters to say. The files stay (one per project and engine, empty but for
- * that line, on a tmpfs by default): deleting one on release would let a waiter lock the unlinked
- * file while a newcomer locks the new one, and telling the two apart would take opening the path
- * again, which drops the lock.
+ * it is into the file for waiters to say. The holder deletes the file as it releases the lock, so
+ * nothing of a project stays once its commands are done. A waiter may then hold the lock of the
+ * unlinked file while a newcomer locks a new one at the same path, so a taker checks, once it holds
+ * a lock, that its open file is still the one at the path, and starts again when it is not; it
+ * finds its open file through {@code /proc/self/fd} (opening the path again would drop the lock).
+ * Where there is no {@code /proc}, the files stay (one per project and engine, empty but for that
+ * line).
  *
  * <p>The lock is local to this host, keyed by the engine's address as this client reaches it and
  * the project's name. That is enough: what it prevents is two plans made at once from the same
@@ -55,6 +60,9 @@ public final class ProjectLock implements AutoCloseable {
 
   /** One queue per lock file for the threads of this JVM, with how many threads are in it. */
   private static final Map<Path, Queue> QUEUES = new ConcurrentHashMap<>();
+
+  /** This process's open descriptors, as links to what they have open. */
+  private static final Path OWN_DESCRIPTORS = Path.of("/proc/self/fd");
 
   private static final class Queue {
     final ReentrantLock lock = new ReentrantLock(true);
@@ -95,8 +103,8 @@ public final class ProjectLock implements AutoCloseable {
   }
 
   /**
-   * The file of {@code project}'s lock on the engine {@code kind} and {@code env} select; it stays
-   * when no command holds it, and whoever knows that none runs (a test's clean-up) may delete it.
+   * The file of {@code project}'s lock on the engine {@code kind} and {@code env} select; it exists
+   * while a command holds the lock (or one was killed holding it).
    */
   public static Path file(Engines.Kind kind, Map<String, String> env, String project) {
     String address =
@@ -182,14 +190,23 @@ public final class ProjectLock implements AutoCloseable {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      channel =
-          FileChannel.open(
-              key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      if (channel.tryLock() == null) {
-        if (!said) {
-          waiting.accept(waitingLine(project, read(channel)));
+      while (true) {
+        channel =
+            FileChannel.open(
+                key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+          if (!said) {
+            waiting.accept(waitingLine(project, read(channel)));
+            said = true;
+          }
+          channel.lock();
         }
-        channel.lock();
+        if (stillAtItsPath(key)) {
+          break;
+        }
+        // Its holder deleted it as it let go: the lock that counts is the one at the path now.
+        channel.close();
+        channel = null;
       }
       channel.truncate(0);
       channel.write(ByteBuffer.wrap((holder + "\n").getBytes(StandardCharsets.UTF_8)), 0);
@@ -234,6 +251,36 @@ public final class ProjectLock implements AutoCloseable {
         + (holder == null || holder.isBlank() ? "" : " (" + holder + ")");
   }
 
+  /**
+   * Whether the file this JVM holds open at {@code key} (one descriptor: only the thread at the
+   * head of the queue opens it) is still the one the path names, not an unlinked one. True where
+   * there is no {@code /proc}: there, files are never deleted.
+   */
+  private static boolean stillAtItsPath(Path key) throws IOException {
+    if (!Files.isDirectory(OWN_DESCRIPTORS)) {
+      return true;
+    }
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(OWN_DESCRIPTORS)) {
+      for (Path fd : fds) {
+        Path target;
+        try {
+          target = Files.readSymbolicLink(fd);
+        } catch (IOException closedMeanwhile) {
+          continue;
+        }
+        // An unlinked file's descriptor reads "<path> (deleted)".
+        if (target.equals(key)) {
+          try {
+            return Files.isSameFile(fd, key);
+          } catch (NoSuchFileException gone) {
+            return false;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   private static void giveUp(Path key, Queue queue, @Nullable FileChannel channel) {
     try {
       if (channel != null) {
@@ -276,6 +323,14 @@ public final class ProjectLock implements AutoCloseable {
     }
     released = true;
     queue.holder = null;
+    if (Files.isDirectory(OWN_DESCRIPTORS)) {
+      try {
+        // Deleted while locked: a waiter on it then sees it gone from the path and starts again.
+        Files.deleteIfExists(file);
+      } catch (IOException kept) {
+        // It stays, as where there is no /proc; the next taker locks it as it is.
+      }
+    }
     giveUp(file, queue, channel);
   }
 }

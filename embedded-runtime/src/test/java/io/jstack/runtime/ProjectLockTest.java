@@ -76,6 +76,7 @@ class ProjectLockTest {
     assertThat(most).hasValue(1);
     assertThat(Files.readString(counter)).isEqualTo("200");
     assertThat(ProjectLock.inUse(file())).isFalse();
+    assertThat(file()).as("deleted by its last holder").doesNotExist();
   }
 
   @Test
@@ -161,11 +162,11 @@ class ProjectLockTest {
   void anotherProcessHoldingIt_makesThisOneWait_untilItReleases() throws Exception {
     Process holder = holder();
     List<String> said = new CopyOnWriteArrayList<>();
-    Future<?> waiter =
+    Future<String> waiter =
         threads.submit(
             () -> {
               try (ProjectLock lock = take(file(), said)) {
-                return null;
+                return Files.readString(file());
               }
             });
     await().atMost(Duration.ofSeconds(10)).until(() -> !said.isEmpty());
@@ -176,7 +177,10 @@ class ProjectLockTest {
                 + ")");
     assertThat(waiter.isDone()).isFalse();
     holder.getOutputStream().close(); // Its input ends: it releases the lock and exits.
-    waiter.get(30, TimeUnit.SECONDS);
+    // The holder deleted the file the waiter was blocked on: the waiter holds the one at the path.
+    assertThat(waiter.get(30, TimeUnit.SECONDS))
+        .isEqualTo("jstack up, pid " + ProcessHandle.current().pid() + "\n");
+    assertThat(file()).doesNotExist();
     assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(holder.exitValue()).isZero();
   }
@@ -223,6 +227,7 @@ class ProjectLockTest {
           .isZero();
     }
     assertThat(Files.readString(counter)).isEqualTo("200");
+    assertThat(file()).as("deleted by its last holder").doesNotExist();
   }
 
   @Test

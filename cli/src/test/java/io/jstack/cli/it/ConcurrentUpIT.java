@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
-import io.jstack.runtime.Engines;
-import io.jstack.runtime.ProjectLock;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,10 +73,6 @@ class ConcurrentUpIT extends OnEachEngine {
       JstackRunner.Run down = stack.jstack.run(withProject(p), "down", "-v", "-t", "0");
       if (down.code() != 0) {
         failed.add(p + ": " + down.err());
-      }
-      if (stack.engine == EngineKind.DOCKER) {
-        // Their lock files, in /run/lock (the test's project's goes with the stack).
-        Files.deleteIfExists(ProjectLock.file(Engines.Kind.docker, stack.env, p));
       }
     }
     assertThat(failed).as("down of the other projects").isEmpty();

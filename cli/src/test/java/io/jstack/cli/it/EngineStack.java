@@ -288,16 +288,7 @@ final class EngineStack implements AutoCloseable {
     List<Exception> failures = new ArrayList<>();
     List<Error> errors = new ArrayList<>();
     List<AutoCloseable> steps = new ArrayList<>();
-    steps.add(
-        engine == EngineKind.DOCKER
-            ? () -> {
-              Docker.removeProject(project);
-              // jstack's lock of the project on dockerd, in /run/lock (on the embedded engine it
-              // is beside the socket, in the test's directory).
-              Files.deleteIfExists(
-                  io.jstack.runtime.ProjectLock.file(Engines.Kind.docker, env, project));
-            }
-            : this::takeDown);
+    steps.add(engine == EngineKind.DOCKER ? () -> Docker.removeProject(project) : this::takeDown);
     steps.addAll(onClose);
     if (nothingLeft != null) {
       steps.add(this::checkNothingLeft);

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *   <li>files outside the scope where jstack, its tools or its tests write: everything below {@code
  *       /run/jstack} and {@code /var/lib/jstack} (the default socket's and data root's places,
  *       which no test may use), and the entries of {@code /run/netns}, {@code /var/tmp} (skopeo's
- *       temporaries), {@code /dev/shm} and {@code /tmp/jstack*} (registries, benches).
+ *       temporaries), {@code /dev/shm}, {@code /tmp/jstack*} (registries, benches) and {@code
+ *       /run/lock/jstack-*} (projects' locks on dockerd; the firewall's lock stays once made).
  * </ul>
  *
  * <p>Test classes run one after another, so in CI a difference is this test's. On a machine where
@@ -368,6 +369,11 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
     entries(Path.of("/var/tmp"), n -> true, items);
     entries(Path.of("/dev/shm"), n -> true, items);
     entries(Path.of("/tmp"), n -> n.startsWith("jstack"), items);
+    // Projects' locks on dockerd; the firewall's lock stays once made, as the cgroup parents.
+    entries(
+        Path.of("/run/lock"),
+        n -> n.startsWith("jstack-") && !n.equals("jstack-firewall.lock"),
+        items);
   }
 
   private static void entries(
