@@ -120,8 +120,14 @@ abstract class ProjectCommand {
     return ProgressView.of(root.progress, root.ansi(), out());
   }
 
-  /** Refuses service names the project does not have, as a usage error. */
+  /**
+   * Refuses service names the project does not have, as a usage error; a project named without
+   * compose files ({@link #loadOrNamed}) has whatever services its containers say.
+   */
   void requireServices(LoadedProject loaded, List<String> services) {
+    if (loaded.withoutFiles()) {
+      return;
+    }
     for (String s : services) {
       if (!loaded.project().services().containsKey(s)) {
         throw new picocli.CommandLine.ParameterException(

@@ -8,16 +8,13 @@ import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
 import io.jstack.planner.ComposeLabels;
 import io.jstack.planner.Executor;
-import io.jstack.planner.ImageBuilds;
 import io.jstack.planner.Plan;
 import io.jstack.planner.PlanFormat;
-import io.jstack.planner.ServiceGraph;
 import io.jstack.planner.UpOptions;
 import io.jstack.runtime.ProjectLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -167,14 +164,8 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   @Override
   @SuppressWarnings("try") // The lock is used by holding it.
   public Integer call() throws Exception {
-    if (forceRecreate && noRecreate) {
-      throw new ParameterException(
-          spec.commandLine(), "--force-recreate and --no-recreate cannot be combined");
-    }
-    if (pull != null && !List.of("always", "missing", "never").contains(pull)) {
-      throw new ParameterException(
-          spec.commandLine(), "--pull takes always, missing or never, not " + pull);
-    }
+    ConvergeRun.checkRecreate(this, forceRecreate, noRecreate);
+    ConvergeRun.checkPull(this, pull);
     PlanFormat.Kind planFormat = planFormat(format);
     UpOptions options =
         new UpOptions(
@@ -184,7 +175,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
             noDeps,
             noStart,
             removeOrphans,
-            scales(),
+            ConvergeRun.scales(this, "--scale", scale),
             pull,
             waitReady,
             waitTimeout == null ? null : Duration.ofSeconds(waitTimeout),
@@ -224,106 +215,13 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       }
     }
     requireServices(loaded, services);
-    // Taken before the engine is opened, so that two of these also start the embedded engine one
-    // after the other; held while images are built (the second finds them) and the plan runs, not
-    // while the logs are followed.
-    ProjectLock lock = dryRun ? null : lock(loaded);
-    Engine engine;
-    try {
-      engine = engine();
-    } catch (RuntimeException | Error e) {
-      if (lock != null) {
-        lock.close();
-      }
-      throw e;
-    }
-    try {
-      Instant began = Instant.now();
-      try {
-        if (!dryRun && !noBuild) {
-          java.util.Set<String> selected =
-              services.isEmpty()
-                  ? loaded.project().services().keySet()
-                  : noDeps
-                      ? new java.util.LinkedHashSet<>(services)
-                      : ServiceGraph.of(loaded.project()).withDependencies(services);
-          var toBuild = ImageBuilds.needed(loaded.project(), engine, selected, build);
-          BuildCommand.build(engine, loaded, toBuild, false, false, Map.of(), false, out());
-        }
-        Plan plan = planner(engine, loaded).up(options);
-        plan.warnings().forEach(w -> err().println("jstack: warning: " + w));
-        if (dryRun) {
-          printPlan(plan, planFormat);
-          return Jstack.EXIT_OK;
-        }
-        if (plan.isEmpty()) {
-          out().println("nothing to do");
-        } else {
-          int code = run(engine, plan, options);
-          if (code != Jstack.EXIT_OK) {
-            return code;
-          }
-        }
-      } finally {
-        if (lock != null) {
-          lock.close();
-        }
-      }
-      if (detach || waitReady || noStart) {
-        return Jstack.EXIT_OK;
-      }
-      return attach(engine, loaded, began);
-    } finally {
-      close(engine);
-    }
-  }
-
-  private Map<String, Integer> scales() {
-    Map<String, Integer> m = new LinkedHashMap<>();
-    for (String s : scale) {
-      int eq = s.indexOf('=');
-      try {
-        m.put(s.substring(0, eq), Integer.parseInt(s.substring(eq + 1)));
-      } catch (RuntimeException e) {
-        throw new ParameterException(spec.commandLine(), "--scale takes SERVICE=NUM, not " + s);
-      }
-    }
-    return m;
-  }
-
-  /** Runs the plan with progress lines; Ctrl-C stops scheduling, a second one exits at once. */
-  private int run(Engine engine, Plan plan, UpOptions options) throws InterruptedException {
-    Executor.Options exec =
-        new Executor.Options(parallel, Duration.ofMillis(200), options.waitTimeout());
-    ProgressView view = progressView();
-    Executor.Run run = Executor.start(plan, engine, exec, view);
-    Executor.Result result;
-    Signals.Registration signals =
-        root.caller()
-            .interrupts()
-            .stopOnInterrupt(
-                () -> {
-                  err()
-                      .println(
-                          "jstack: stopping after the running operations (Ctrl-C again to quit now)");
-                  err().flush();
-                  run.cancel();
-                });
-    try {
-      result = run.await();
-    } finally {
-      signals.close();
-      view.close();
-    }
-    if (result.cancelled()) {
-      err().println("jstack: cancelled; " + result.notRun().size() + " operations did not run");
-      return 130;
-    }
-    if (!result.succeeded()) {
-      err().println("jstack: " + result.firstFailure());
-      return Jstack.EXIT_FAILURE;
-    }
-    return Jstack.EXIT_OK;
+    Instant began = Instant.now();
+    return ConvergeRun.run(
+        this,
+        loaded,
+        options,
+        new ConvergeRun.Settings(build, noBuild, dryRun, planFormat, parallel),
+        engine -> detach || waitReady || noStart ? Jstack.EXIT_OK : attach(engine, loaded, began));
   }
 
   /** Follows the logs of the project's containers until they stop or Ctrl-C stops them. */

@@ -177,4 +177,33 @@ public final class Planner {
     }
     return plan.build();
   }
+
+  /**
+   * The containers of {@code services} (all when empty) that are not running, one-off ({@code run})
+   * containers included, in name order: what {@code rm} removes.
+   */
+  public List<ContainerInfo> stopped(List<String> services) {
+    List<ContainerInfo> all = new ArrayList<>(observed.containers());
+    all.addAll(observed.oneOffs());
+    return all.stream()
+        .filter(c -> services.isEmpty() || services.contains(c.label(ComposeLabels.SERVICE)))
+        .filter(c -> !c.isRunning() && c.state() != ContainerInfo.State.PAUSED)
+        .sorted(java.util.Comparator.comparing(ContainerInfo::name))
+        .toList();
+  }
+
+  /**
+   * Removes {@code containers}, all at once, with their anonymous volumes when {@code
+   * removeVolumes}: {@code rm}.
+   */
+  public Plan remove(List<ContainerInfo> containers, boolean removeVolumes) {
+    PlanBuilder plan = new PlanBuilder();
+    for (ContainerInfo c : containers) {
+      plan.add(
+          new io.jstack.planner.step.RemoveContainer(c.name(), removeVolumes),
+          c.label(ComposeLabels.SERVICE),
+          "rm");
+    }
+    return plan.build();
+  }
 }
