@@ -34,6 +34,7 @@ public final class Jstack {
       java.util.List.of(
           CommandLine.HelpCommand.class,
           BuildCommand.class,
+          CommitCommand.class,
           CompletionCommand.class,
           ConfigCommand.class,
           CpCommand.class,
@@ -42,6 +43,7 @@ public final class Jstack {
           EngineCommand.class,
           EventsCommand.class,
           ExecCommand.class,
+          ExportCommand.class,
           ImageCommands.class,
           ImagesCommand.class,
           LifecycleCommands.Kill.class,
@@ -57,6 +59,7 @@ public final class Jstack {
           RunCommand.class,
           ScaleCommand.class,
           LifecycleCommands.Start.class,
+          StatsCommand.class,
           LifecycleCommands.Stop.class,
           TopCommand.class,
           LifecycleCommands.Unpause.class,

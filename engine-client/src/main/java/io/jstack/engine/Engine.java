@@ -76,8 +76,52 @@ public interface Engine {
   /** Unpacks the tar stream {@code archive} into the directory {@code dir} of the container. */
   void copyTo(String id, String dir, java.io.InputStream archive);
 
+  /**
+   * The container's root file system as a tar stream, its volumes and mounts not included ({@code
+   * docker export}); the caller closes it.
+   */
+  java.io.InputStream exportContainer(String id);
+
+  /**
+   * A new image of the container's changes to its image's files, with the container's settings as
+   * its defaults ({@code docker commit}); returns the new image's id.
+   *
+   * @throws EngineException.InvalidArgument when a change is not one a commit may make
+   */
+  String commitContainer(String id, CommitSpec spec);
+
+  /**
+   * What a commit asks for.
+   *
+   * @param reference the new image's name, or null for none
+   * @param message the history entry's comment, or null
+   * @param author the image's author, or null
+   * @param changes Dockerfile instructions applied to the image's defaults ({@code CMD}, {@code
+   *     ENTRYPOINT}, {@code ENV}, {@code EXPOSE}, {@code LABEL}, {@code ONBUILD}, {@code USER},
+   *     {@code VOLUME}, {@code WORKDIR}, ...)
+   * @param pause whether a running container is paused while it is committed
+   */
+  record CommitSpec(
+      @Nullable String reference,
+      @Nullable String message,
+      @Nullable String author,
+      List<String> changes,
+      boolean pause) {
+    public CommitSpec {
+      changes = List.copyOf(changes);
+    }
+  }
+
   /** The processes running in a container, as {@code ps} shows them. */
   Processes top(String id);
+
+  /**
+   * A sample of a running container's resource use, its CPU use measured over an interval the
+   * engine waits for (about a second on Docker's): what {@code docker stats --no-stream} shows.
+   *
+   * @throws EngineException.Conflict when the container does not run
+   */
+  ContainerStats stats(String id);
 
   /** A process table: the column titles, then one row per process. */
   record Processes(List<String> titles, List<List<String>> rows) {

@@ -95,4 +95,135 @@ class ComposeVerbsIT extends OnEachEngine {
     assertThat(containers("db")).isEmpty();
     assertThat(stack.dockerLines("volume", "ls", "-q")).doesNotContain(volume);
   }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void commitAndExport_ofAServiceContainer(EngineKind engine) throws Exception {
+    on(engine);
+    stack.compose(
+        """
+        services:
+          app:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "echo seeded > /seed.txt; echo kept > /data/in-volume.txt; sleep 3600"]
+            init: true
+            volumes: ["/data"]
+        """);
+    JstackRunner jstack = stack.jstack;
+    String[] base = stack.base;
+    assertThat(jstack.run(base, "up", "-d", "--wait").code()).isZero();
+    String reference = project + "-committed:v1";
+    try {
+      JstackRunner.Run commit =
+          jstack.run(
+              base,
+              "commit",
+              "-a",
+              "jstack test",
+              "-m",
+              "seeded it",
+              "-c",
+              "ENV SEEDED=1",
+              "-c",
+              "CMD [\"cat\", \"/seed.txt\"]",
+              "-c",
+              "WORKDIR /srv",
+              "app",
+              reference);
+      assertThat(commit.code()).as(commit.err()).isZero();
+      String id = commit.out().strip();
+      assertThat(id).startsWith("sha256:");
+      assertThat(
+              stack.dockerLines(
+                  "image",
+                  "inspect",
+                  "-f",
+                  "{{.Id}}|{{.Author}}|{{.Comment}}|{{json .Config.Cmd}}|{{.Config.WorkingDir}}",
+                  reference))
+          .containsExactly(id + "|jstack test|seeded it|[\"cat\",\"/seed.txt\"]|/srv");
+      assertThat(
+              stack.dockerLines(
+                  "image", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", reference))
+          .contains("SEEDED=1");
+      JstackRunner.Run refused = jstack.run(base, "commit", "-c", "RUN true", "app");
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.err()).contains("not a valid change command");
+
+      // export: the root file system with what the container wrote, not its volume's files.
+      java.nio.file.Path tar = dir.resolve("app.tar");
+      JstackRunner.Run export = jstack.run(base, "export", "-o", tar.toString(), "app");
+      assertThat(export.code()).as(export.err()).isZero();
+      List<String> entries = Docker.run(null, "tar", "-tf", tar.toString()).out().lines().toList();
+      assertThat(entries).contains("seed.txt", "bin/busybox", "data/");
+      assertThat(entries).noneMatch(e -> e.contains("in-volume.txt"));
+      JstackRunner.Run piped = jstack.run(base, "export", "app");
+      assertThat(piped.code()).isZero();
+      assertThat(piped.out()).contains("seed.txt").contains("ustar");
+    } finally {
+      stack.docker("image", "rm", "-f", reference);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void stats_showWhatTheContainersUse_asDockerStatsDoes(EngineKind engine) throws Exception {
+    on(engine);
+    stack.compose(
+        """
+        services:
+          busy:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "while :; do :; done"]
+            init: true
+          idle:
+            image: jstack-examples/busybox:latest
+            command: ["sleep", "3600"]
+            init: true
+        """);
+    JstackRunner jstack = stack.jstack;
+    String[] base = stack.base;
+    assertThat(jstack.run(base, "up", "-d", "--wait").code()).isZero();
+
+    JstackRunner.Run json = jstack.run(base, "stats", "--no-stream", "--format", "json");
+    assertThat(json.code()).as(json.err()).isZero();
+    List<com.fasterxml.jackson.databind.JsonNode> rows = new java.util.ArrayList<>();
+    for (String line : json.out().lines().toList()) {
+      rows.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+    }
+    assertThat(rows)
+        .extracting(r -> r.path("Name").asText())
+        .containsExactly(project + "-busy-1", project + "-idle-1");
+    double busyCpu = Double.parseDouble(rows.get(0).path("CPUPerc").asText().replace("%", ""));
+    assertThat(busyCpu).as("a shell loop keeps a CPU busy").isGreaterThan(20);
+    for (com.fasterxml.jackson.databind.JsonNode r : rows) {
+      assertThat(r.path("MemUsage").asText()).matches("[0-9.]+[KMG]iB / [0-9.]+[KMGT]iB");
+      assertThat(r.path("ID").asText()).hasSize(12);
+    }
+    // The process counts, as docker stats counts them on the same engine.
+    List<String> docker =
+        stack.dockerLines(
+            "stats",
+            "--no-stream",
+            "--format",
+            "{{.Name}} {{.PIDs}}",
+            project + "-busy-1",
+            project + "-idle-1");
+    assertThat(
+            jstack
+                .run(base, "stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}")
+                .out()
+                .lines())
+        .containsExactlyElementsOf(docker);
+    JstackRunner.Run table = jstack.run(base, "stats", "--no-stream", "idle");
+    assertThat(table.out().lines().findFirst().orElseThrow())
+        .matches("CONTAINER ID +NAME +CPU % +MEM USAGE / LIMIT +MEM % +NET I/O +BLOCK I/O +PIDS");
+    assertThat(table.out()).contains(project + "-idle-1").doesNotContain("busy");
+
+    // Without --no-stream: a table about once a second, until stopped.
+    try (io.jstack.cli.JstackProcess.Running live = stack.start("stats", "idle")) {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> live.output().split("CONTAINER ID", -1).length > 3);
+    }
+  }
 }

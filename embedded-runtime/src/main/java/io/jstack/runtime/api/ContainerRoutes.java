@@ -46,6 +46,7 @@ final class ContainerRoutes {
         .addStreaming(HttpMethod.PUT, "/containers/{id}/archive", this::copyTo)
         .add(HttpMethod.GET, "/containers/{id}/archive", this::copyFrom)
         .add(HttpMethod.HEAD, "/containers/{id}/archive", this::stat)
+        .add(HttpMethod.GET, "/containers/{id}/export", this::export)
         .add(HttpMethod.POST, "/containers/{id}/resize", this::resize)
         .add(HttpMethod.DELETE, "/containers/{id}", this::remove);
   }
@@ -161,6 +162,21 @@ final class ContainerRoutes {
     String asked = path == null ? "/" : path;
     x.header(PathStat.HEADER, PathStat.of(engine.pathIn(x.path("id"), asked), asked));
     x.empty(HttpResponseStatus.OK);
+  }
+
+  /**
+   * {@code docker export}: the container's root file system as a tar, without its volumes and bind
+   * mounts (which live elsewhere on the host) and without the files the engine made for it.
+   */
+  private void export(Exchange x) {
+    Path root = engine.pathIn(x.path("id"), "/");
+    x.startChunked("application/x-tar");
+    try (OutputStream out = x.chunks()) {
+      Archives.tarBelow(root, out);
+    } catch (IOException e) {
+      // The client sees the stream end early.
+    }
+    x.end();
   }
 
   private void copyFrom(Exchange x) {

@@ -319,8 +319,9 @@ final class EngineBackend
       @Nullable String reference,
       @Nullable String comment,
       @Nullable String author,
+      List<String> changes,
       boolean pause) {
-    return engine.commit(container, reference, comment, author, pause);
+    return engine.commit(container, reference, comment, author, changes, pause);
   }
 
   // ------------------------------------------------------------------ networks

@@ -203,12 +203,6 @@ final class ImageRoutes {
     if (container == null || container.isEmpty()) {
       throw new EngineException.InvalidArgument("commit needs a container (?container=...)");
     }
-    String changes = x.param("changes");
-    if (changes != null && !changes.isEmpty()) {
-      throw new UnsupportedOperationException(
-          "commit --change is not supported by the jstack engine yet; commit without it, or use"
-              + " --engine docker");
-    }
     String repo = x.param("repo");
     String tag = x.param("tag");
     String reference =
@@ -222,6 +216,7 @@ final class ImageRoutes {
             reference,
             emptyToNull(x.param("comment")),
             emptyToNull(x.param("author")),
+            x.params("changes"),
             pause == null || !pause.equals("0") && !pause.equalsIgnoreCase("false"));
     ObjectNode r = Exchange.JSON.createObjectNode();
     r.put("Id", id);

@@ -77,12 +77,13 @@ interface ImageService {
 
   /**
    * Makes an image of a container's changes ({@code docker commit}), named {@code reference} unless
-   * null; its id.
+   * null, its defaults changed by the Dockerfile instructions {@code changes}; its id.
    */
   String commit(
       String container,
       @Nullable String reference,
       @Nullable String comment,
       @Nullable String author,
+      List<String> changes,
       boolean pause);
 }

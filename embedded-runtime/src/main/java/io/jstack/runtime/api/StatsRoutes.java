@@ -85,6 +85,22 @@ final class StatsRoutes {
                 .createObjectNode()
                 .set("cpu_usage", Exchange.JSON.createObjectNode().put("total_usage", 0))
             : cpu(before));
+    if (!now.networks().isEmpty()) {
+      ObjectNode networks = s.putObject("networks");
+      now.networks()
+          .forEach(
+              (name, i) ->
+                  networks
+                      .putObject(name)
+                      .put("rx_bytes", i.rxBytes())
+                      .put("rx_packets", i.rxPackets())
+                      .put("rx_errors", i.rxErrors())
+                      .put("rx_dropped", i.rxDropped())
+                      .put("tx_bytes", i.txBytes())
+                      .put("tx_packets", i.txPackets())
+                      .put("tx_errors", i.txErrors())
+                      .put("tx_dropped", i.txDropped()));
+    }
     ObjectNode m = s.putObject("memory_stats");
     m.put("usage", now.memoryUsage());
     m.put("max_usage", now.memoryMaxUsage());

@@ -585,7 +585,7 @@ public final class Containers {
   public Usage usage(String id) {
     requireDir(id);
     try {
-      return Usage.of(cgroups.of(id));
+      return Usage.of(cgroups.of(id), pid(id).orElse(0));
     } catch (IOException | NumberFormatException e) {
       if (exitCode(id).isPresent()) {
         throw new EngineException.Conflict("container " + id + " is not running");

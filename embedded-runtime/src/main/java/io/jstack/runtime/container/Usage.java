@@ -20,6 +20,8 @@ import java.util.Map;
  * @param memoryStat the cgroup's {@code memory.stat}
  * @param pidsLimit 0 when unlimited
  * @param memoryLimit the host's memory when unlimited
+ * @param networks the counters of each interface of its network namespace but {@code lo}, by name;
+ *     none when it shares the host's (as Docker's stats leave them out for host networking)
  */
 public record Usage(
     Instant read,
@@ -34,12 +36,33 @@ public record Usage(
     long memoryLimit,
     Map<String, Long> memoryStat,
     long pids,
-    long pidsLimit) {
+    long pidsLimit,
+    Map<String, Interface> networks) {
+
+  public Usage {
+    perCpuNanos = List.copyOf(perCpuNanos);
+    memoryStat = Map.copyOf(memoryStat);
+    networks = Map.copyOf(networks);
+  }
+
+  /** An interface's counters, as {@code /proc/net/dev} has them. */
+  public record Interface(
+      long rxBytes,
+      long rxPackets,
+      long rxErrors,
+      long rxDropped,
+      long txBytes,
+      long txPackets,
+      long txErrors,
+      long txDropped) {}
 
   private static final long NANOS_PER_TICK = 1_000_000_000L / 100; // USER_HZ
 
-  /** Reads the usage of the container whose cgroup is {@code cgroup} now. */
-  static Usage of(ContainerCgroup cgroup) throws IOException {
+  /**
+   * Reads the usage of the container whose cgroup is {@code cgroup} now, and the interfaces of the
+   * network namespace of its process {@code pid} (0: none known).
+   */
+  static Usage of(ContainerCgroup cgroup, long pid) throws IOException {
     ContainerCgroup.Readings r = cgroup.read();
     long system = 0;
     int cpus = 0;
@@ -69,7 +92,52 @@ public record Usage(
         hostMemory > 0 && (limit == 0 || limit > hostMemory) ? hostMemory : limit,
         r.memoryStat(),
         r.pids(),
-        r.pidsLimit());
+        r.pidsLimit(),
+        pid > 0 ? interfaces(pid) : Map.of());
+  }
+
+  /**
+   * The interfaces of process {@code pid}'s network namespace but {@code lo}, from its {@code
+   * /proc/PID/net/dev}; none when that namespace is this process's (the host's) or it is gone.
+   */
+  static Map<String, Interface> interfaces(long pid) {
+    try {
+      Path ns = Path.of("/proc", Long.toString(pid), "ns", "net");
+      if (Files.readSymbolicLink(ns).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")))) {
+        return Map.of();
+      }
+      return parseNetDev(Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", "dev")));
+    } catch (IOException | RuntimeException gone) {
+      return Map.of();
+    }
+  }
+
+  /** {@code /proc/net/dev}'s lines as counters by interface, {@code lo} left out. */
+  static Map<String, Interface> parseNetDev(List<String> lines) {
+    Map<String, Interface> out = new java.util.TreeMap<>();
+    for (String l : lines) {
+      int colon = l.indexOf(':');
+      if (colon < 0) {
+        continue; // The two header lines.
+      }
+      String name = l.substring(0, colon).strip();
+      String[] f = l.substring(colon + 1).strip().split("\\s+");
+      if (name.equals("lo") || f.length < 16) {
+        continue;
+      }
+      out.put(
+          name,
+          new Interface(
+              Long.parseLong(f[0]),
+              Long.parseLong(f[1]),
+              Long.parseLong(f[2]),
+              Long.parseLong(f[3]),
+              Long.parseLong(f[8]),
+              Long.parseLong(f[9]),
+              Long.parseLong(f[10]),
+              Long.parseLong(f[11])));
+    }
+    return out;
   }
 
   /** The host's memory in bytes ({@code MemTotal}), 0 when unknown. */

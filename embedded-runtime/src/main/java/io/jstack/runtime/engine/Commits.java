@@ -2,6 +2,7 @@ package io.jstack.runtime.engine;
 
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
+import io.jstack.runtime.build.CommitChanges;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.image.ImageCommit;
 import io.jstack.runtime.image.ImageConfig;
@@ -33,12 +34,20 @@ final class Commits {
     this.events = events;
   }
 
-  /** What a commit asks for: the new image's name (or null), and its history's words. */
+  /**
+   * What a commit asks for: the new image's name (or null), its history's words, and the Dockerfile
+   * instructions that change its defaults.
+   */
   record Request(
       @Nullable String reference,
       @Nullable String comment,
       @Nullable String author,
-      boolean pause) {}
+      List<String> changes,
+      boolean pause) {
+    Request {
+      changes = List.copyOf(changes);
+    }
+  }
 
   /**
    * Commits a container; returns the new image's id (its config digest).
@@ -57,6 +66,9 @@ final class Commits {
                 () ->
                     new EngineException.NotFound(
                         "the image of container " + r.name() + " is gone: it cannot be committed"));
+    // Read before anything is paused or written: a change a commit does not take fails first.
+    ImageConfig defaults =
+        CommitChanges.apply(defaults(r, images.image(base).defaults()), request.changes());
     boolean pause = request.pause() && c.status() == Container.Status.running;
     if (pause) {
       containers.pause(r.id());
@@ -68,7 +80,7 @@ final class Commits {
               images,
               base,
               containers.upperDir(r.id()),
-              defaults(r, images.image(base).defaults()),
+              defaults,
               new ImageCommit.History(
                   Instant.now(),
                   String.join(" ", r.commandLine()),

@@ -596,15 +596,20 @@ public final class EmbeddedEngine {
 
   /**
    * Makes a new image of a container's changes ({@code docker commit}), named {@code reference}
-   * unless that is null; returns its id. A running container is paused meanwhile if {@code pause}.
+   * unless that is null, its defaults changed by the Dockerfile instructions {@code changes};
+   * returns its id. A running container is paused meanwhile if {@code pause}.
+   *
+   * @throws EngineException.InvalidArgument when a change is not one a commit takes
    */
   public String commit(
       String idOrName,
       @Nullable String reference,
       @Nullable String comment,
       @Nullable String author,
+      List<String> changes,
       boolean pause) {
-    return commits.commit(idOrName, new Commits.Request(reference, comment, author, pause));
+    return commits.commit(
+        idOrName, new Commits.Request(reference, comment, author, changes, pause));
   }
 
   /** Blocks until {@code condition} holds; the exit code of its last run (0 if it never ran). */

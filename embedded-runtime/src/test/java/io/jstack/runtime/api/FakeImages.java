@@ -135,7 +135,12 @@ final class FakeImages implements ImageService {
 
   @Override
   public String commit(
-      String container, String reference, String comment, String author, boolean pause) {
+      String container,
+      String reference,
+      String comment,
+      String author,
+      List<String> changes,
+      boolean pause) {
     calls.add(
         "commit "
             + container
@@ -145,6 +150,7 @@ final class FakeImages implements ImageService {
             + comment
             + " author="
             + author
+            + (changes.isEmpty() ? "" : " changes=" + changes)
             + " pause="
             + pause);
     return "sha256:committed";

@@ -178,7 +178,8 @@ class LogAndStatsRoutesTest {
         1L << 30,
         Map.of("cache", 4096L),
         7,
-        0);
+        0,
+        Map.of("eth0", new Usage.Interface(1500, 10, 0, 0, 700, 5, 0, 0)));
   }
 
   @Test
@@ -205,6 +206,10 @@ class LogAndStatsRoutesTest {
     assertThat(memory.path("usage").asLong()).isEqualTo(64 << 20);
     assertThat(memory.path("limit").asLong()).isEqualTo(1L << 30);
     assertThat(memory.path("stats").path("cache").asLong()).isEqualTo(4096);
+    JsonNode eth0 = s.path("networks").path("eth0");
+    assertThat(eth0.path("rx_bytes").asLong()).isEqualTo(1500);
+    assertThat(eth0.path("tx_bytes").asLong()).isEqualTo(700);
+    assertThat(eth0.path("rx_packets").asLong()).isEqualTo(10);
   }
 
   @Test

@@ -181,6 +181,100 @@ final class DockerContainers {
         "copy into " + dir + " of container " + id);
   }
 
+  InputStream export(String id) {
+    HttpResponse r = api.send(HttpRequest.get(path(id) + "/export"), "export container " + id);
+    return new FilterInputStream(r.body()) {
+      @Override
+      public void close() {
+        r.close();
+      }
+    };
+  }
+
+  String commit(String id, Engine.CommitSpec spec) {
+    StringBuilder q = new StringBuilder("/commit?container=").append(encode(id));
+    if (spec.reference() != null) {
+      RepoTag repoTag = RepoTag.of(spec.reference());
+      q.append("&repo=").append(encode(repoTag.repository()));
+      if (repoTag.tag() != null) {
+        q.append("&tag=").append(encode(repoTag.tag()));
+      }
+    }
+    if (spec.message() != null) {
+      q.append("&comment=").append(encode(spec.message()));
+    }
+    if (spec.author() != null) {
+      q.append("&author=").append(encode(spec.author()));
+    }
+    for (String change : spec.changes()) {
+      q.append("&changes=").append(encode(change));
+    }
+    q.append("&pause=").append(spec.pause());
+    JsonNode r =
+        api.json(
+            HttpRequest.postJson(
+                q.toString(), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            "commit container " + id);
+    return r.path("Id").asText();
+  }
+
+  /** One sample of {@code /stats}, its figures read as Docker's CLI reads them. */
+  io.jstack.engine.ContainerStats stats(String id) {
+    JsonNode s = api.json(HttpRequest.get(path(id) + "/stats?stream=false"), "stats of " + id);
+    JsonNode cpu = s.path("cpu_stats");
+    JsonNode pre = s.path("precpu_stats");
+    double cpuDelta =
+        cpu.path("cpu_usage").path("total_usage").asDouble()
+            - pre.path("cpu_usage").path("total_usage").asDouble();
+    double systemDelta =
+        cpu.path("system_cpu_usage").asDouble() - pre.path("system_cpu_usage").asDouble();
+    int cpus = cpu.path("online_cpus").asInt(0);
+    if (cpus == 0) {
+      cpus = Math.max(1, cpu.path("cpu_usage").path("percpu_usage").size());
+    }
+    double cpuPercent = systemDelta > 0 && cpuDelta > 0 ? cpuDelta / systemDelta * cpus * 100 : 0;
+    JsonNode memory = s.path("memory_stats");
+    long usage = memory.path("usage").asLong();
+    // As Docker's CLI: without the inactive page cache (cgroup v1's total_inactive_file, v2's
+    // inactive_file), which the kernel takes back before it runs short.
+    JsonNode stat = memory.path("stats");
+    JsonNode inactive =
+        stat.has("total_inactive_file")
+            ? stat.path("total_inactive_file")
+            : stat.path("inactive_file");
+    if (inactive.isNumber() && inactive.asLong() < usage) {
+      usage -= inactive.asLong();
+    }
+    long rx = 0;
+    long tx = 0;
+    for (JsonNode n : s.path("networks")) {
+      rx += n.path("rx_bytes").asLong();
+      tx += n.path("tx_bytes").asLong();
+    }
+    long read = 0;
+    long write = 0;
+    for (JsonNode e : s.path("blkio_stats").path("io_service_bytes_recursive")) {
+      String op = e.path("op").asText().toLowerCase(java.util.Locale.ROOT);
+      if (op.equals("read")) {
+        read += e.path("value").asLong();
+      } else if (op.equals("write")) {
+        write += e.path("value").asLong();
+      }
+    }
+    String name = s.path("name").asText(id);
+    return new io.jstack.engine.ContainerStats(
+        s.path("id").asText(id),
+        name.startsWith("/") ? name.substring(1) : name,
+        cpuPercent,
+        usage,
+        memory.path("limit").asLong(),
+        rx,
+        tx,
+        read,
+        write,
+        s.path("pids_stats").path("current").asLong());
+  }
+
   Engine.Processes top(String id) {
     JsonNode t = api.json(HttpRequest.get(path(id) + "/top"), "processes of container " + id);
     List<List<String>> rows = new ArrayList<>();

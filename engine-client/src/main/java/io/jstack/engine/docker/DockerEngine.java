@@ -178,6 +178,21 @@ public final class DockerEngine implements Engine, AutoCloseable {
   }
 
   @Override
+  public io.jstack.engine.ContainerStats stats(String id) {
+    return containers.stats(id);
+  }
+
+  @Override
+  public InputStream exportContainer(String id) {
+    return containers.export(id);
+  }
+
+  @Override
+  public String commitContainer(String id, CommitSpec spec) {
+    return containers.commit(id, spec);
+  }
+
+  @Override
   public Processes top(String id) {
     return containers.top(id);
   }

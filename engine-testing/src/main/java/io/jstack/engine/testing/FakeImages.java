@@ -166,6 +166,21 @@ final class FakeImages {
     }
   }
 
+  String commit(String containerId, io.jstack.engine.Engine.CommitSpec spec) {
+    synchronized (state.lock) {
+      FakeContainer c = state.require(containerId);
+      String id = "sha256:" + FakeState.sha256Hex(c.id + "\0" + state.images.size());
+      state.images.add(id);
+      if (!c.spec.labels().isEmpty()) {
+        state.imageLabels.put(id, Map.copyOf(c.spec.labels()));
+      }
+      if (spec.reference() != null) {
+        state.tags.put(FakeState.normalize(spec.reference()), id);
+      }
+      return id;
+    }
+  }
+
   void tagImage(String source, String target) {
     faults.mutate(
         "tagImage",

@@ -117,6 +117,33 @@ final class FakeProcesses {
         !mount.readOnly());
   }
 
+  io.jstack.engine.ContainerStats stats(String id) {
+    synchronized (state.lock) {
+      FakeContainer c = state.require(id);
+      if (c.state != io.jstack.engine.ContainerInfo.State.RUNNING) {
+        throw new EngineException.Conflict("container " + c.id + " is not running");
+      }
+      return new io.jstack.engine.ContainerStats(c.id, c.name, 0, 0, 0, 0, 0, 0, 0, 1);
+    }
+  }
+
+  /** The container's own files (not its volumes'), named below its root, as a tar stream. */
+  InputStream export(String id) {
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    synchronized (state.lock) {
+      FakeContainer c = state.require(id);
+      try {
+        for (Map.Entry<String, byte[]> f : new TreeMap<>(c.files).entrySet()) {
+          TarWriter.file(tar, f.getKey().substring(1), 0644, 0, 0, f.getValue());
+        }
+        TarWriter.end(tar);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return new java.io.ByteArrayInputStream(tar.toByteArray());
+  }
+
   /**
    * Regular files only: what {@link #copyTo} put there, by absolute path (into a volume: in the
    * volume), and {@code /etc/hostname}.

@@ -106,6 +106,21 @@ public abstract class ForwardingEngine implements Engine {
   }
 
   @Override
+  public io.jstack.engine.ContainerStats stats(String id) {
+    return delegate.stats(id);
+  }
+
+  @Override
+  public InputStream exportContainer(String id) {
+    return delegate.exportContainer(id);
+  }
+
+  @Override
+  public String commitContainer(String id, CommitSpec spec) {
+    return delegate.commitContainer(id, spec);
+  }
+
+  @Override
   public Processes top(String id) {
     return delegate.top(id);
   }

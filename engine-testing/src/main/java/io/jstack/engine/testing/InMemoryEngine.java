@@ -122,6 +122,27 @@ abstract class InMemoryEngine implements Engine {
     processes.copyTo(id, dir, archive);
   }
 
+  /** One process and nothing else used: nothing runs here. */
+  @Override
+  public io.jstack.engine.ContainerStats stats(String id) {
+    return processes.stats(id);
+  }
+
+  /** The regular files {@link #copyTo} put outside its volumes, by path below its root. */
+  @Override
+  public InputStream exportContainer(String id) {
+    return processes.export(id);
+  }
+
+  /**
+   * An image named by the container and how many commits came before; its labels are the
+   * container's. Changes are taken as they are: nothing here reads them.
+   */
+  @Override
+  public String commitContainer(String id, CommitSpec spec) {
+    return images.commit(id, spec);
+  }
+
   /** One process: the container's command (or its image's, unknown here: "sh"). */
   @Override
   public Processes top(String id) {

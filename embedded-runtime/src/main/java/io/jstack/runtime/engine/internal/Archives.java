@@ -11,8 +11,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.jspecify.annotations.Nullable;
 
-/** What the archive API sends out of a container: a tar whose top entry is the path's name. */
+/**
+ * What the archive API sends out of a container: a tar whose top entry is the path's name; and what
+ * export sends, its whole root file system.
+ */
 public final class Archives {
   private Archives() {}
 
@@ -22,6 +26,20 @@ public final class Archives {
    * file has another name on the host).
    */
   public static void tar(Path source, String top, OutputStream out) throws IOException {
+    write(source, top, out);
+  }
+
+  /**
+   * Writes what is below the directory {@code root} (links never followed) as a tar whose entries
+   * are named from it, without a top entry ({@code bin/}, {@code etc/passwd}): a root file system
+   * as {@code docker export} sends it.
+   */
+  public static void tarBelow(Path root, OutputStream out) throws IOException {
+    write(root, null, out);
+  }
+
+  private static void write(Path source, @Nullable String top, OutputStream out)
+      throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -31,7 +49,9 @@ public final class Archives {
           @Override
           public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a)
               throws IOException {
-            add(tar, name(source, top, d), d, a);
+            if (top != null || !d.equals(source)) {
+              add(tar, name(source, top, d), d, a);
+            }
             return FileVisitResult.CONTINUE;
           }
 
@@ -45,7 +65,10 @@ public final class Archives {
     tar.flush();
   }
 
-  private static String name(Path source, String top, Path p) {
+  private static String name(Path source, @Nullable String top, Path p) {
+    if (top == null) {
+      return source.relativize(p).toString();
+    }
     return p.equals(source) ? top : top + "/" + source.relativize(p);
   }
 
