@@ -33,6 +33,7 @@ public final class Jstack {
   private static final java.util.List<Class<?>> VERBS =
       java.util.List.of(
           CommandLine.HelpCommand.class,
+          AttachCommand.class,
           BuildCommand.class,
           CommitCommand.class,
           CompletionCommand.class,

@@ -168,6 +168,15 @@ public interface Engine {
   int startAttached(String id, Stdio stdio);
 
   /**
+   * Attaches {@code stdio} to a running container ({@code docker attach}): what it prints from now
+   * on, and, when it was created with {@link ContainerSpec#stdinOpen()} and {@code stdio.in()} is
+   * not null, its input; returns its exit code once it has exited.
+   *
+   * @throws EngineException.Conflict when it does not run
+   */
+  int attach(String id, Stdio stdio);
+
+  /**
    * A command to run in a container.
    *
    * @param env {@code KEY=VALUE} entries added to the container's

@@ -226,4 +226,38 @@ class ComposeVerbsIT extends OnEachEngine {
           .until(() -> live.output().split("CONTAINER ID", -1).length > 3);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void attach_followsARunningContainer_withItsInput_untilItExits(EngineKind engine)
+      throws Exception {
+    on(engine);
+    stack.compose(
+        """
+        services:
+          ticker:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "sleep 1; for i in 1 2 3 4 5; do echo tick $$i; sleep 0.3; done; exit 3"]
+          reader:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "read line; echo got $$line; exit 4"]
+            stdin_open: true
+        """);
+    JstackRunner jstack = stack.jstack;
+    String[] base = stack.base;
+    assertThat(jstack.run(base, "up", "-d").code()).isZero();
+
+    JstackRunner.Run ticks = jstack.run(base, "attach", "--no-stdin", "ticker");
+    assertThat(ticks.code()).as(ticks.err()).isEqualTo(3);
+    assertThat(ticks.out()).contains("tick 5\n");
+
+    JstackRunner.Run read =
+        jstack.runWithInput("hello\n".getBytes(StandardCharsets.UTF_8), base, "attach", "reader");
+    assertThat(read.code()).as(read.err()).isEqualTo(4);
+    assertThat(read.out()).contains("got hello");
+
+    JstackRunner.Run stopped = jstack.run(base, "attach", "ticker");
+    assertThat(stopped.code()).isEqualTo(1);
+    assertThat(stopped.err()).contains("does not run: start it first, then attach");
+  }
 }

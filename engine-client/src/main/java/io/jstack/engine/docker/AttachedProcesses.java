@@ -1,5 +1,6 @@
 package io.jstack.engine.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,15 +76,32 @@ final class AttachedProcesses {
 
   /** Attaches to container {@code id}, starts it, and returns its exit code once it ends. */
   int startAttached(String id, Stdio stdio) {
+    return attach(id, stdio, true);
+  }
+
+  int attach(String id, Stdio stdio) {
+    return attach(id, stdio, false);
+  }
+
+  private int attach(String id, Stdio stdio, boolean start) {
     String what = "attach to container " + id;
     String path = DockerContainers.path(id);
-    boolean tty = containers.inspectJson(id, what).path("Config").path("Tty").asBoolean();
+    JsonNode inspected = containers.inspectJson(id, what);
+    if (!start && !inspected.path("State").path("Running").asBoolean()) {
+      throw new EngineException.Conflict(
+          "container "
+              + inspected.path("Name").asText(id).replaceFirst("^/", "")
+              + " does not run: start it first, then attach");
+    }
+    boolean tty = inspected.path("Config").path("Tty").asBoolean();
     HttpRequest attach =
         HttpRequest.post(
                 path + "/attach?stream=1&stdout=1&stderr=1&stdin=" + (stdio.in() != null ? 1 : 0))
             .upgrading();
     try (HttpResponse r = api.send(attach, what)) {
-      containers.start(id);
+      if (start) {
+        containers.start(id);
+      }
       attached(r, stdio, tty, tty && stdio.terminal() != null ? path + "/resize" : null, what);
     }
     return containers.waitFor(id);

@@ -218,6 +218,11 @@ public final class DockerEngine implements Engine, AutoCloseable {
   }
 
   @Override
+  public int attach(String id, Stdio stdio) {
+    return attached.attach(id, stdio);
+  }
+
+  @Override
   public int waitContainer(String id) {
     return containers.waitFor(id);
   }

@@ -88,7 +88,23 @@ final class FakeStreams {
   /** Starts the container and copies what it writes until it exits; returns its exit code. */
   int startAttached(String id, Stdio stdio) {
     containers.start(id);
-    try (LogStream log = logs(id, new LogStream.Options(true, null, null, null, false))) {
+    return copyUntilExit(id, stdio, null);
+  }
+
+  /** Copies what the running container writes from now on until it exits; its exit code. */
+  int attach(String id, Stdio stdio) {
+    synchronized (state.lock) {
+      FakeContainer c = state.require(id);
+      if (c.state != io.jstack.engine.ContainerInfo.State.RUNNING) {
+        throw new EngineException.Conflict(
+            "container " + c.name + " does not run: start it first, then attach");
+      }
+    }
+    return copyUntilExit(id, stdio, 0);
+  }
+
+  private int copyUntilExit(String id, Stdio stdio, @Nullable Integer tail) {
+    try (LogStream log = logs(id, new LogStream.Options(true, tail, null, null, false))) {
       for (LogStream.Line l = log.next(); l != null; l = log.next()) {
         OutputStream to = l.source() == LogStream.Source.STDERR ? stdio.err() : stdio.out();
         to.write((l.text() + "\n").getBytes(StandardCharsets.UTF_8));

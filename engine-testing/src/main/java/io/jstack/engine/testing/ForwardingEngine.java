@@ -151,6 +151,11 @@ public abstract class ForwardingEngine implements Engine {
   }
 
   @Override
+  public int attach(String id, Stdio stdio) {
+    return delegate.attach(id, stdio);
+  }
+
+  @Override
   public int waitContainer(String id) {
     return delegate.waitContainer(id);
   }

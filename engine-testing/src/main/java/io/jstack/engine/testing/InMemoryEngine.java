@@ -171,6 +171,12 @@ abstract class InMemoryEngine implements Engine {
     return streams.startAttached(id, stdio);
   }
 
+  /** Copies what it writes from now on until it exits; its input is not read. */
+  @Override
+  public int attach(String id, Stdio stdio) {
+    return streams.attach(id, stdio);
+  }
+
   /** Returns at once for an exited container; otherwise blocks until it next exits. */
   @Override
   public int waitContainer(String id) {
