@@ -66,7 +66,8 @@ public final class Jstack {
           LifecycleCommands.Unpause.class,
           UpCommand.class,
           VersionCommand.class,
-          WaitCommand.class);
+          WaitCommand.class,
+          WatchCommand.class);
 
   @Mixin ProjectFlags project = new ProjectFlags();
 

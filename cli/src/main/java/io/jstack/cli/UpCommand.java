@@ -156,6 +156,13 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   boolean timestamps;
 
   @Option(
+      names = {"-w", "--watch"},
+      description =
+          "Watch the services' develop.watch paths while following the logs: sync, restart or"
+              + " rebuild on change.")
+  boolean watch;
+
+  @Option(
       names = "--parallel",
       paramLabel = "N",
       description = "At most N engine operations at once.")
@@ -215,13 +222,59 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       }
     }
     requireServices(loaded, services);
+    if (watch && (detach || waitReady || noStart || dryRun)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--watch follows the stack: it cannot be combined with -d, --wait, --no-start or"
+              + " --dry-run");
+    }
+    List<io.jstack.cli.internal.watch.WatchRule> rules =
+        watch ? WatchCommand.rules(loaded, services) : List.of();
     Instant began = Instant.now();
     return ConvergeRun.run(
         this,
         loaded,
         options,
         new ConvergeRun.Settings(build, noBuild, dryRun, planFormat, parallel),
-        engine -> detach || waitReady || noStart ? Jstack.EXIT_OK : attach(engine, loaded, began));
+        engine -> {
+          if (detach || waitReady || noStart) {
+            return Jstack.EXIT_OK;
+          }
+          Thread watcher = watch ? watchInBackground(loaded, rules) : null;
+          try {
+            return attach(engine, loaded, began);
+          } finally {
+            if (watcher != null) {
+              watcher.interrupt();
+            }
+          }
+        });
+  }
+
+  /**
+   * Runs the watch rules in a thread of their own, on an engine of their own, until interrupted.
+   */
+  private Thread watchInBackground(
+      LoadedProject loaded, List<io.jstack.cli.internal.watch.WatchRule> rules) {
+    Thread t =
+        new Thread(
+            () -> {
+              Engine own = engine();
+              try {
+                new WatchLoop(this, loaded, own, rules).run();
+              } catch (InterruptedException | java.nio.channels.ClosedByInterruptException done) {
+                // up is done.
+              } catch (Exception e) {
+                err().println("jstack: watch stopped: " + e.getMessage());
+                err().flush();
+              } finally {
+                close(own);
+              }
+            },
+            "jstack-watch");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   /** Follows the logs of the project's containers until they stop or Ctrl-C stops them. */

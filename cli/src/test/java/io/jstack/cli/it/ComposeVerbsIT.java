@@ -251,10 +251,16 @@ class ComposeVerbsIT extends OnEachEngine {
     assertThat(ticks.code()).as(ticks.err()).isEqualTo(3);
     assertThat(ticks.out()).contains("tick 5\n");
 
-    JstackRunner.Run read =
-        jstack.runWithInput("hello\n".getBytes(StandardCharsets.UTF_8), base, "attach", "reader");
-    assertThat(read.code()).as(read.err()).isEqualTo(4);
-    assertThat(read.out()).contains("got hello");
+    // Input stays open while the container answers: as with docker attach, the end of the
+    // input would end the attachment (moby closes its output streams then).
+    try (io.jstack.cli.JstackProcess.Running read = stack.start("attach", "reader")) {
+      java.io.OutputStream in = read.process().getOutputStream();
+      in.write("hello\n".getBytes(StandardCharsets.UTF_8));
+      in.flush();
+      assertThat(read.waitFor(java.time.Duration.ofSeconds(30))).isTrue();
+      assertThat(read.output()).contains("got hello");
+      assertThat(read.process().exitValue()).isEqualTo(4);
+    }
 
     JstackRunner.Run stopped = jstack.run(base, "attach", "ticker");
     assertThat(stopped.code()).isEqualTo(1);

@@ -7,9 +7,10 @@ import java.util.regex.Pattern;
 /**
  * {@code .dockerignore} rules, as the Docker CLI applies them to a build context: patterns with
  * {@code *}, {@code ?}, {@code [...]} and {@code **}, a leading {@code !} to re-include, the last
- * matching rule winning; a rule that matches a directory matches everything below it.
+ * matching rule winning; a rule that matches a directory matches everything below it. Compose's
+ * {@code develop.watch} rules take the same patterns for {@code ignore} and {@code include}.
  */
-final class DockerIgnore {
+public final class DockerIgnore {
   private record Rule(Pattern pattern, boolean exclude) {}
 
   private final List<Rule> rules;
@@ -19,7 +20,7 @@ final class DockerIgnore {
   }
 
   /** The rules in the text of a {@code .dockerignore} file. */
-  static DockerIgnore parse(String text) {
+  public static DockerIgnore parse(String text) {
     List<Rule> rules = new ArrayList<>();
     for (String raw : text.split("\n")) {
       String line = raw.strip();
@@ -40,12 +41,13 @@ final class DockerIgnore {
     return new DockerIgnore(rules);
   }
 
-  static DockerIgnore none() {
+  /** No rules: nothing is left out. */
+  public static DockerIgnore none() {
     return new DockerIgnore(List.of());
   }
 
   /** Whether {@code path} (relative, with {@code /}) is left out of the context. */
-  boolean excludes(String path) {
+  public boolean excludes(String path) {
     boolean excluded = false;
     for (Rule r : rules) {
       if (matches(r.pattern(), path)) {
