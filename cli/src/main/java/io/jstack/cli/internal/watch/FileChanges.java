@@ -71,19 +71,24 @@ public final class FileChanges implements AutoCloseable {
    * @throws ClosedWatchServiceException once closed
    */
   public Set<Path> next() throws InterruptedException, IOException {
-    Set<Path> changed = new TreeSet<>();
-    take(service.take(), changed);
-    long deadline = System.nanoTime() + LONGEST.toNanos();
     while (true) {
-      long left = Math.min(QUIET.toNanos(), deadline - System.nanoTime());
-      WatchKey key = left > 0 ? service.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (key == null) {
-        break;
+      Set<Path> changed = new TreeSet<>();
+      take(service.take(), changed);
+      long deadline = System.nanoTime() + LONGEST.toNanos();
+      while (true) {
+        long left = Math.min(QUIET.toNanos(), deadline - System.nanoTime());
+        WatchKey key = left > 0 ? service.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (key == null) {
+          break;
+        }
+        take(key, changed);
       }
-      take(key, changed);
+      // Neighbours of a watched file change in its directory too: they are no change of ours.
+      changed.removeIf(p -> roots.stream().noneMatch(p::startsWith));
+      if (!changed.isEmpty()) {
+        return changed;
+      }
     }
-    changed.removeIf(p -> roots.stream().noneMatch(p::startsWith));
-    return changed;
   }
 
   private void take(WatchKey key, Set<Path> changed) throws IOException {
