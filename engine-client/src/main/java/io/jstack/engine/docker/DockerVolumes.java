@@ -5,7 +5,9 @@ import static io.jstack.engine.docker.DockerApi.encode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ListFilters;
 import io.jstack.engine.VolumeInfo;
 import io.jstack.engine.VolumeSpec;
 import io.jstack.engine.http.HttpRequest;
@@ -14,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The volume resource of the Engine API ({@code /volumes}): list, inspect, create, remove. */
+/**
+ * The volume resource of the Engine API ({@code /volumes}): list, inspect, create, remove, prune.
+ */
 final class DockerVolumes {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -25,9 +29,15 @@ final class DockerVolumes {
   }
 
   List<VolumeInfo> list(Map<String, String> labels) {
-    JsonNode r =
-        api.json(
-            HttpRequest.get("/volumes?filters=" + DockerApi.labelFilter(labels)), "list volumes");
+    return list("/volumes?filters=" + DockerApi.labelFilter(labels));
+  }
+
+  List<VolumeInfo> list(ListFilters filters) {
+    return list("/volumes?filters=" + DockerApi.filters(filters));
+  }
+
+  private List<VolumeInfo> list(String path) {
+    JsonNode r = api.json(HttpRequest.get(path), "list volumes");
     List<VolumeInfo> out = new ArrayList<>();
     for (JsonNode v : r.path("Volumes")) {
       out.add(volume(v));
@@ -63,8 +73,25 @@ final class DockerVolumes {
     api.call(HttpRequest.delete("/volumes/" + encode(name)), "remove volume " + name);
   }
 
+  /** {@code POST /volumes/prune}: its {@code VolumesDeleted} and {@code SpaceReclaimed}. */
+  Engine.Pruned prune(ListFilters filters) {
+    JsonNode r =
+        api.json(
+            HttpRequest.post("/volumes/prune?filters=" + DockerApi.filters(filters)),
+            "prune volumes");
+    List<String> deleted = new ArrayList<>();
+    r.path("VolumesDeleted").forEach(n -> deleted.add(n.asText()));
+    return new Engine.Pruned(deleted, r.path("SpaceReclaimed").asLong());
+  }
+
   private static VolumeInfo volume(JsonNode v) {
     return new VolumeInfo(
-        v.path("Name").asText(), v.path("Driver").asText(), DockerApi.labels(v.path("Labels")));
+        v.path("Name").asText(),
+        v.path("Driver").asText(),
+        DockerApi.labels(v.path("Labels")),
+        v.path("Mountpoint").asText(),
+        v.path("Scope").asText("local"),
+        v.path("CreatedAt").asText(),
+        DockerApi.labels(v.path("Options")));
   }
 }
