@@ -47,6 +47,7 @@ public final class Jstack {
           LifecycleCommands.Kill.class,
           LogsCommand.class,
           LsCommand.class,
+          NetworkCommands.class,
           LifecycleCommands.Pause.class,
           PortCommand.class,
           PullPushCommands.Pull.class,
@@ -62,6 +63,8 @@ public final class Jstack {
           LifecycleCommands.Unpause.class,
           UpCommand.class,
           VersionCommand.class,
+          VolumeCommands.class,
+          VolumesCommand.class,
           WaitCommand.class);
 
   @Mixin ProjectFlags project = new ProjectFlags();
