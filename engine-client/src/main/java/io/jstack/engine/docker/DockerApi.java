@@ -61,6 +61,15 @@ final class DockerApi implements AutoCloseable {
     return address instanceof EngineAddress.Unix && engineVersion.startsWith("jstack-");
   }
 
+  /**
+   * Whether volume prune removes only anonymous volumes unless asked for all ({@code all=true}): in
+   * API 1.42 (Docker 23) and later, and on jstack's embedded engine, which prunes so in every
+   * version it speaks.
+   */
+  boolean prunesAnonymousVolumesOnly() {
+    return compare(version, "1.42") >= 0 || engineVersion.startsWith("jstack-");
+  }
+
   static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

@@ -73,8 +73,46 @@ final class DockerVolumes {
     api.call(HttpRequest.delete("/volumes/" + encode(name)), "remove volume " + name);
   }
 
-  /** {@code POST /volumes/prune}: its {@code VolumesDeleted} and {@code SpaceReclaimed}. */
+  /**
+   * {@code POST /volumes/prune}: its {@code VolumesDeleted} and {@code SpaceReclaimed}. An engine
+   * older than Docker 23 prunes every unused volume and knows no {@code all} filter: asked for all,
+   * it is not given the filter; else its unused volumes with names it made (64 hex digits, as it
+   * names anonymous ones) are removed one by one, and the space they took is not known.
+   */
   Engine.Pruned prune(ListFilters filters) {
+    boolean all = filters.bool("all").orElse(false);
+    if (!api.prunesAnonymousVolumesOnly()) {
+      ListFilters old = ListFilters.none();
+      for (Map.Entry<String, List<String>> f : filters.values().entrySet()) {
+        if (!f.getKey().equals("all")) {
+          for (String v : f.getValue()) {
+            old = old.with(f.getKey(), v);
+          }
+        }
+      }
+      return all ? pruneAll(old) : pruneAnonymous(old);
+    }
+    return pruneAll(filters);
+  }
+
+  private Engine.Pruned pruneAnonymous(ListFilters filters) {
+    filters.requireOnly("volume prune", "label", "label!");
+    List<String> deleted = new ArrayList<>();
+    for (VolumeInfo v : list(ListFilters.none().with("dangling", "true"))) {
+      if (!filters.labelsMatch(v.labels()) || !v.name().matches("[0-9a-f]{64}")) {
+        continue;
+      }
+      try {
+        remove(v.name());
+        deleted.add(v.name());
+      } catch (EngineException.NotFound | EngineException.Conflict kept) {
+        // removed meanwhile, or a container took it meanwhile: kept, as a prune keeps it
+      }
+    }
+    return new Engine.Pruned(deleted, 0);
+  }
+
+  private Engine.Pruned pruneAll(ListFilters filters) {
     JsonNode r =
         api.json(
             HttpRequest.post("/volumes/prune?filters=" + DockerApi.filters(filters)),
