@@ -81,7 +81,10 @@ final class VolumeRoutes {
 
   /**
    * As dockerd 23 and later prune: the volumes no container uses, only anonymous ones unless the
-   * {@code all} filter is true, those of the {@code label} and {@code label!} filters.
+   * {@code all} filter is true, those of the {@code label} and {@code label!} filters. Whatever API
+   * version the request names: dockerd adds {@code all} for one older than 1.42, which this engine
+   * (saying 1.41) would then get from every client, jstack's included; a docker CLI that warns of
+   * all volumes for an engine of 1.41 removes fewer, never more.
    */
   private void prune(Exchange x) {
     ListFilters f = new ListFilters(x.filters());
