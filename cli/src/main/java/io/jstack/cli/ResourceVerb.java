@@ -2,14 +2,12 @@ package io.jstack.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.cli.internal.Confirm;
 import io.jstack.cli.internal.RowTemplate;
 import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ListFilters;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,28 +155,20 @@ abstract class ResourceVerb extends Subcommand {
    * @throws EngineException when the answer is not {@code y}: nothing is done
    */
   void confirm(String warning) {
-    out().print(warning + "\nAre you sure you want to continue? [y/N] ");
-    out().flush();
-    String answer = line(root().stdin()).strip();
-    if (!answer.equalsIgnoreCase("y") && !answer.equalsIgnoreCase("yes")) {
+    boolean yes;
+    try {
+      yes =
+          Confirm.yes(
+              out(), root().stdin(), warning + "\nAre you sure you want to continue? [y/N] ");
+    } catch (IOException e) {
+      throw new EngineException("cannot read the answer from standard input: " + e.getMessage(), e);
+    }
+    if (!yes) {
       throw new EngineException(
           kind()
               + " prune cancelled, nothing was removed: answer y to go ahead, or pass -f to not be"
               + " asked");
     }
-  }
-
-  /** A line of {@code in}, read byte by byte so that nothing after it is taken. */
-  private static String line(InputStream in) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try {
-      for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-        bytes.write(b);
-      }
-    } catch (IOException e) {
-      throw new EngineException("cannot read the answer from standard input: " + e.getMessage(), e);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   /** Why a prune that asks its question must run in its own process (for {@link OwnProcess}). */
