@@ -141,15 +141,6 @@ final class NetworkCommands implements Callable<Integer> {
     }
   }
 
-  /** What every network command shares. */
-  @Command
-  abstract static class Verb extends ResourceVerb {
-    @Override
-    String kind() {
-      return "network";
-    }
-  }
-
   @Command(
       name = "ls",
       aliases = "list",
@@ -160,7 +151,7 @@ final class NetworkCommands implements Callable<Integer> {
         "  jstack network ls --filter label=com.docker.compose.project=shop",
         "  jstack network ls --format json"
       })
-  static final class Ls extends Verb {
+  static final class Ls extends ResourceVerb.ListVerb {
     @Option(
         names = {"-q", "--quiet"},
         description = "Only network IDs.")
@@ -177,16 +168,9 @@ final class NetworkCommands implements Callable<Integer> {
                 + " scope=local, type=custom|builtin.")
     List<String> filter = new ArrayList<>();
 
-    @Option(
-        names = "--format",
-        paramLabel = "FORMAT",
-        description =
-            "table (the default), json, a Go template ('{{.Name}}'), or 'table TEMPLATE'.")
-    String format = "table";
-
     @Override
     public Integer call() {
-      RowTemplate template = listFormat(format, TABLE, FIELDS);
+      RowTemplate template = template(TABLE, FIELDS);
       ListFilters filters = filters(filter);
       List<NetworkInfo> networks = new ArrayList<>(onEngine(e -> e.networks(filters)));
       networks.sort(Comparator.comparing(NetworkInfo::name));
@@ -201,7 +185,7 @@ final class NetworkCommands implements Callable<Integer> {
   }
 
   @Command(name = "inspect", description = "Show networks as JSON.")
-  static final class Inspect extends Verb {
+  static final class Inspect extends ResourceVerb {
     @Parameters(arity = "1..*", paramLabel = "NETWORK", description = "A name or ID.")
     List<String> names;
 
@@ -221,7 +205,7 @@ final class NetworkCommands implements Callable<Integer> {
       name = "rm",
       aliases = "remove",
       description = "Remove networks (none a running container is attached to).")
-  static final class Rm extends Verb {
+  static final class Rm extends ResourceVerb {
     @Parameters(arity = "1..*", paramLabel = "NETWORK", description = "A name or ID.")
     List<String> names;
 
@@ -234,36 +218,14 @@ final class NetworkCommands implements Callable<Integer> {
   @Command(
       name = "prune",
       description = "Remove the networks no container is attached to, but the engine's own.")
-  static final class Prune extends Verb implements OwnProcess {
-    @Option(
-        names = {"-f", "--force"},
-        description = "Do not ask for confirmation.")
-    boolean force;
-
-    @Option(
-        names = "--filter",
-        paramLabel = "KEY=VALUE",
-        description = "Only these: label=K[=V], label!=K[=V].")
-    List<String> filter = new ArrayList<>();
-
-    @Override
-    public @Nullable String whyOwnProcess() {
-      return whyPruneNeedsItsProcess(force);
-    }
-
+  static final class Prune extends ResourceVerb.PruneVerb {
     @Override
     public Integer call() {
-      ListFilters filters = filters(filter);
-      if (!force) {
-        confirm(
-            "WARNING! This will remove all custom networks not used by at least one container.");
-      }
-      Engine.Pruned pruned = onEngine(e -> e.pruneNetworks(filters));
-      if (!pruned.deleted().isEmpty()) {
-        out().println("Deleted Networks:");
-        pruned.deleted().forEach(out()::println);
-        out().println();
-      }
+      prune(
+          "WARNING! This will remove all custom networks not used by at least one container.",
+          ListFilters.none(),
+          "Networks",
+          Engine::pruneNetworks);
       out().flush();
       return Jstack.EXIT_OK;
     }

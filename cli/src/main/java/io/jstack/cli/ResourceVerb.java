@@ -8,6 +8,7 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ListFilters;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -26,8 +28,10 @@ import picocli.CommandLine.ParameterException;
  */
 @Command
 abstract class ResourceVerb extends Subcommand {
-  /** {@code volume} or {@code network}: what the messages name. */
-  abstract String kind();
+  /** {@code volume} or {@code network}: the group's name, which the messages name. */
+  String kind() {
+    return spec.parent().name();
+  }
 
   /** Runs {@code work} on the engine the global options select, then lets the engine go. */
   <T> T onEngine(Function<Engine, T> work) {
@@ -171,8 +175,72 @@ abstract class ResourceVerb extends Subcommand {
     }
   }
 
-  /** Why a prune that asks its question must run in its own process (for {@link OwnProcess}). */
-  @Nullable String whyPruneNeedsItsProcess(boolean force) {
-    return force ? null : kind() + " prune reads its confirmation from standard input (or pass -f)";
+  /** What {@code ls} of volumes and networks share: {@code --format}. */
+  @Command
+  abstract static class ListVerb extends ResourceVerb {
+    @Option(
+        names = "--format",
+        paramLabel = "FORMAT",
+        description =
+            "table (the default), json, a Go template ('{{.Name}}'), or 'table TEMPLATE'.")
+    String format = "table";
+
+    /** What {@code --format} asks for, {@code defaultTable} for {@code table}. */
+    RowTemplate template(String defaultTable, Map<String, String> fields) {
+      return listFormat(format, defaultTable, fields);
+    }
+  }
+
+  /**
+   * What {@code prune} of volumes and networks share: {@code -f} and {@code --filter}, and Docker's
+   * question first unless {@code -f}.
+   */
+  @Command
+  abstract static class PruneVerb extends ResourceVerb implements OwnProcess {
+    @Option(
+        names = {"-f", "--force"},
+        description = "Do not ask for confirmation.")
+    boolean force;
+
+    @Option(
+        names = "--filter",
+        paramLabel = "KEY=VALUE",
+        description = "Only these: label=K[=V], label!=K[=V].")
+    List<String> filter = new ArrayList<>();
+
+    @Override
+    public @Nullable String whyOwnProcess() {
+      return force
+          ? null
+          : kind() + " prune reads its confirmation from standard input (or pass -f)";
+    }
+
+    /**
+     * Asks, after {@code warning}, unless {@code -f}, then runs {@code prune} with the {@code
+     * --filter}s given and {@code more}; prints {@code Deleted <heading>:} and the names removed.
+     */
+    Engine.Pruned prune(
+        String warning,
+        ListFilters more,
+        String heading,
+        java.util.function.BiFunction<Engine, ListFilters, Engine.Pruned> prune) {
+      ListFilters filters = filters(filter);
+      for (Map.Entry<String, List<String>> f : more.values().entrySet()) {
+        for (String v : f.getValue()) {
+          filters = filters.with(f.getKey(), v);
+        }
+      }
+      if (!force) {
+        confirm(warning);
+      }
+      ListFilters chosen = filters;
+      Engine.Pruned pruned = onEngine(e -> prune.apply(e, chosen));
+      if (!pruned.deleted().isEmpty()) {
+        out().println("Deleted " + heading + ":");
+        pruned.deleted().forEach(out()::println);
+        out().println();
+      }
+      return pruned;
+    }
   }
 }

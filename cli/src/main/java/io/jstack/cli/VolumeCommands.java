@@ -109,15 +109,6 @@ final class VolumeCommands implements Callable<Integer> {
     return o;
   }
 
-  /** What every volume command shares. */
-  @Command
-  abstract static class Verb extends ResourceVerb {
-    @Override
-    String kind() {
-      return "volume";
-    }
-  }
-
   @Command(
       name = "ls",
       aliases = "list",
@@ -128,7 +119,7 @@ final class VolumeCommands implements Callable<Integer> {
         "  jstack volume ls --filter dangling=true -q",
         "  jstack volume ls --format '{{.Name}} {{.Mountpoint}}'"
       })
-  static final class Ls extends Verb {
+  static final class Ls extends ResourceVerb.ListVerb {
     @Option(
         names = {"-q", "--quiet"},
         description = "Only volume names.")
@@ -140,16 +131,9 @@ final class VolumeCommands implements Callable<Integer> {
         description = "Only these: dangling=true|false, driver=D, label=K[=V], name=PART.")
     List<String> filter = new ArrayList<>();
 
-    @Option(
-        names = "--format",
-        paramLabel = "FORMAT",
-        description =
-            "table (the default), json, a Go template ('{{.Name}}'), or 'table TEMPLATE'.")
-    String format = "table";
-
     @Override
     public Integer call() {
-      RowTemplate template = listFormat(format, TABLE, FIELDS);
+      RowTemplate template = template(TABLE, FIELDS);
       ListFilters filters = filters(filter);
       print(out(), onEngine(e -> e.volumes(filters)), quiet, template);
       return Jstack.EXIT_OK;
@@ -157,7 +141,7 @@ final class VolumeCommands implements Callable<Integer> {
   }
 
   @Command(name = "inspect", description = "Show volumes as JSON.")
-  static final class Inspect extends Verb {
+  static final class Inspect extends ResourceVerb {
     @Parameters(arity = "1..*", paramLabel = "VOLUME")
     List<String> names;
 
@@ -177,7 +161,7 @@ final class VolumeCommands implements Callable<Integer> {
       name = "rm",
       aliases = "remove",
       description = "Remove volumes (none a container uses, running or not).")
-  static final class Rm extends Verb {
+  static final class Rm extends ResourceVerb {
     @Parameters(arity = "1..*", paramLabel = "VOLUME")
     List<String> names;
 
@@ -211,47 +195,22 @@ final class VolumeCommands implements Callable<Integer> {
       name = "prune",
       description =
           "Remove the anonymous volumes no container uses; with -a, every volume no container uses.")
-  static final class Prune extends Verb implements OwnProcess {
+  static final class Prune extends ResourceVerb.PruneVerb {
     @Option(
         names = {"-a", "--all"},
         description = "Every unused volume, not only anonymous ones.")
     boolean all;
 
-    @Option(
-        names = {"-f", "--force"},
-        description = "Do not ask for confirmation.")
-    boolean force;
-
-    @Option(
-        names = "--filter",
-        paramLabel = "KEY=VALUE",
-        description = "Only these: label=K[=V], label!=K[=V].")
-    List<String> filter = new ArrayList<>();
-
-    @Override
-    public @Nullable String whyOwnProcess() {
-      return whyPruneNeedsItsProcess(force);
-    }
-
     @Override
     public Integer call() {
-      ListFilters filters = filters(filter);
-      if (all) {
-        filters = filters.with("all", "true");
-      }
-      if (!force) {
-        confirm(
-            "WARNING! This will remove "
-                + (all ? "all local volumes" : "anonymous local volumes")
-                + " not used by at least one container.");
-      }
-      ListFilters chosen = filters;
-      Engine.Pruned pruned = onEngine(e -> e.pruneVolumes(chosen));
-      if (!pruned.deleted().isEmpty()) {
-        out().println("Deleted Volumes:");
-        pruned.deleted().forEach(out()::println);
-        out().println();
-      }
+      Engine.Pruned pruned =
+          prune(
+              "WARNING! This will remove "
+                  + (all ? "all local volumes" : "anonymous local volumes")
+                  + " not used by at least one container.",
+              all ? ListFilters.none().with("all", "true") : ListFilters.none(),
+              "Volumes",
+              Engine::pruneVolumes);
       out().println("Total reclaimed space: " + ImageCommands.humanSize(pruned.reclaimedBytes()));
       out().flush();
       return Jstack.EXIT_OK;
