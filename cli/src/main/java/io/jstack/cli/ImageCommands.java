@@ -1,6 +1,5 @@
 package io.jstack.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.cli.internal.PullProgress;
@@ -16,7 +15,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,19 +66,9 @@ final class ImageCommands implements Callable<Integer> {
 
   /** What every image command shares: the store, the output, reference parsing. */
   @Command
-  abstract static class Verb implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    Jstack root() {
-      return (Jstack) spec.root().userObject();
-    }
-
+  abstract static class Verb extends Subcommand {
     ImageStore store() {
       return ImageStore.open(root().dataRoot());
-    }
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
     }
 
     ImageReference reference(String text) {
@@ -230,8 +218,7 @@ final class ImageCommands implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       ImageStore store = store();
-      ObjectMapper json = new ObjectMapper();
-      ArrayNode all = json.createArrayNode();
+      ArrayNode all = JSON.createArrayNode();
       for (String i : images) {
         String manifest = find(store, i);
         ImageStore.Image image = store.image(manifest);
@@ -259,8 +246,7 @@ final class ImageCommands implements Callable<Integer> {
         ArrayNode layers = rootfs.putArray("Layers");
         image.diffIds().forEach(layers::add);
       }
-      out().println(json.writerWithDefaultPrettyPrinter().writeValueAsString(all));
-      out().flush();
+      printJson(all);
       return Jstack.EXIT_OK;
     }
   }

@@ -50,6 +50,7 @@ public final class Jstack {
           LifecycleCommands.Kill.class,
           LogsCommand.class,
           LsCommand.class,
+          NetworkCommands.class,
           LifecycleCommands.Pause.class,
           PortCommand.class,
           PullPushCommands.Pull.class,
@@ -66,6 +67,8 @@ public final class Jstack {
           LifecycleCommands.Unpause.class,
           UpCommand.class,
           VersionCommand.class,
+          VolumeCommands.class,
+          VolumesCommand.class,
           WaitCommand.class,
           WatchCommand.class);
 

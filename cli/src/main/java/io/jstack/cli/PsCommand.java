@@ -185,7 +185,7 @@ final class PsCommand extends ProjectCommand implements Callable<Integer> {
   }
 
   /** Go's default time format, as Docker prints CreatedAt. */
-  private static final java.time.format.DateTimeFormatter CREATED_AT =
+  static final java.time.format.DateTimeFormatter CREATED_AT =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z z")
           .withZone(java.time.ZoneId.systemDefault());
 

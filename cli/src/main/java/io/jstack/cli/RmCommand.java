@@ -1,16 +1,13 @@
 package io.jstack.cli;
 
+import io.jstack.cli.internal.Confirm;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
 import io.jstack.runtime.ProjectLock;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -81,14 +78,8 @@ final class RmCommand extends ProjectCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Asks on the terminal (or whatever jstack's input is) and reads the answer; no is the default.
-   */
+  /** Asks Compose's question on the terminal (or whatever jstack's input is); no is the default. */
   private boolean confirmed(String what) throws IOException {
-    out().print(what + "\nAre you sure? [y/N] ");
-    out().flush();
-    String answer =
-        new BufferedReader(new InputStreamReader(root.stdin(), StandardCharsets.UTF_8)).readLine();
-    return answer != null && List.of("y", "yes").contains(answer.strip().toLowerCase(Locale.ROOT));
+    return Confirm.yes(out(), root.stdin(), what + "\nAre you sure? [y/N] ");
   }
 }

@@ -218,6 +218,22 @@ public interface Engine {
 
   void removeNetwork(String name);
 
+  /**
+   * Networks that pass {@code filters}: Docker's {@code driver}, {@code id}, {@code label}, {@code
+   * name}, {@code scope}, {@code type} ({@code custom} or {@code builtin}) and {@code dangling}.
+   *
+   * @throws EngineException.InvalidArgument for a filter the engine does not know
+   */
+  List<NetworkInfo> networks(ListFilters filters);
+
+  /**
+   * Removes the networks no container is attached to, except the engine's own ({@code bridge},
+   * {@code host}, {@code none}), that pass {@code filters} ({@code label}, {@code label!}).
+   *
+   * @return the names of the networks removed (no space is reclaimed)
+   */
+  Pruned pruneNetworks(ListFilters filters);
+
   /** Volumes carrying every label of {@code labels}. */
   List<VolumeInfo> volumes(Map<String, String> labels);
 
@@ -227,6 +243,28 @@ public interface Engine {
   void createVolume(VolumeSpec spec);
 
   void removeVolume(String name);
+
+  /**
+   * Volumes that pass {@code filters}: Docker's {@code dangling} ({@code true}: used by no
+   * container), {@code driver}, {@code label} and {@code name}.
+   *
+   * @throws EngineException.InvalidArgument for a filter the engine does not know
+   */
+  List<VolumeInfo> volumes(ListFilters filters);
+
+  /**
+   * Removes the volumes no container uses that pass {@code filters} ({@code label}, {@code
+   * label!}): only anonymous ones, as Docker 23 and later do, unless {@code all=true} is one of
+   * them.
+   */
+  Pruned pruneVolumes(ListFilters filters);
+
+  /** What a prune removed: the names, and the bytes that freed. */
+  record Pruned(List<String> deleted, long reclaimedBytes) {
+    public Pruned {
+      deleted = List.copyOf(deleted);
+    }
+  }
 
   /** The local images carrying every label of {@code labels}. */
   List<ImageInfo> images(Map<String, String> labels);

@@ -24,13 +24,36 @@ public final class RowTemplate {
   }
 
   private final boolean table;
+  private final boolean json;
   private final List<Part> parts;
   private final Map<String, String> headers;
 
   private RowTemplate(boolean table, List<Part> parts, Map<String, String> headers) {
+    this(table, false, parts, headers);
+  }
+
+  private RowTemplate(boolean table, boolean json, List<Part> parts, Map<String, String> headers) {
     this.table = table;
+    this.json = json;
     this.parts = parts;
     this.headers = headers;
+  }
+
+  /**
+   * What a list command's {@code --format} asks for, as Docker's list commands read it: {@code
+   * table} (its default columns, {@code defaultTable}), {@code json} (one object per row, each map
+   * as Docker prints labels, {@code k=v,k2=v2}), or a template (see {@link #parse}).
+   *
+   * @throws IllegalArgumentException saying what is wrong with the template and which fields there
+   *     are
+   */
+  public static RowTemplate forList(
+      String format, String defaultTable, Map<String, String> fields) {
+    return switch (format) {
+      case "table" -> parse(defaultTable, fields);
+      case "json" -> new RowTemplate(false, true, List.of(), fields);
+      default -> parse(format, fields);
+    };
   }
 
   /**
@@ -106,6 +129,14 @@ public final class RowTemplate {
    * columns under a header for a table.
    */
   public void print(PrintWriter out, List<Map<String, Object>> rows) {
+    if (json) {
+      for (Map<String, Object> row : rows) {
+        Map<String, Object> flat = new TreeMap<>(row);
+        flat.replaceAll((k, v) -> v instanceof Map<?, ?> m ? labels(m) : v);
+        out.println(ProjectWriter.jsonLine(flat));
+      }
+      return;
+    }
     if (!table) {
       for (Map<String, Object> row : rows) {
         out.println(render(row, false));

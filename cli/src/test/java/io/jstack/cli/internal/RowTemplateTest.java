@@ -48,6 +48,24 @@ class RowTemplateTest {
   }
 
   @Test
+  void forList_tableIsTheDefaultColumns_jsonAnObjectPerRowWithLabelsAsDockerWritesThem() {
+    StringWriter table = new StringWriter();
+    RowTemplate.forList("table", "table {{.Name}}\t{{.Status}}", FIELDS)
+        .print(new PrintWriter(table, true), ROWS);
+    StringWriter json = new StringWriter();
+    RowTemplate.forList("json", "table {{.Name}}", FIELDS).print(new PrintWriter(json, true), ROWS);
+
+    assertThat(table.toString())
+        .isEqualTo("NAME   STATUS\na-1    Up 2 seconds\nb-1    Exited (3)\n");
+    assertThat(json.toString().lines().toList())
+        .containsExactly(
+            "{\"ExitCode\":0,\"Labels\":\"\",\"Name\":\"a-1\",\"Status\":\"Up 2 seconds\"}",
+            "{\"ExitCode\":3,\"Labels\":\"app=shop,tier=back\",\"Name\":\"b-1\","
+                + "\"Status\":\"Exited (3)\"}");
+    assertThat(print("{{.Name}}")).isEqualTo("a-1\nb-1\n");
+  }
+
+  @Test
   void table_printsTheHeadersAndAlignsTheColumns() {
     assertThat(print("table {{.Name}}\\t{{.Status}}\\t{{.Label \"tier\"}}"))
         .isEqualTo(

@@ -384,6 +384,16 @@ final class EngineBackend
     engine.removeVolume(name);
   }
 
+  @Override
+  public long volumeSize(Volumes.Volume volume) {
+    return engine.volumes().size(volume);
+  }
+
+  @Override
+  public boolean volumeInUse(String name) {
+    return engine.volumeInUse(name);
+  }
+
   // ------------------------------------------------------------------ system
 
   @Override

@@ -3,6 +3,8 @@ package io.jstack.runtime.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.ListFilters;
 import io.jstack.runtime.engine.ContainerRecord;
 import io.jstack.runtime.engine.Endpoint;
 import io.jstack.runtime.network.Network;
@@ -10,7 +12,6 @@ import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Subnet;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +26,7 @@ final class NetworkRoutes {
   void register(Router r) {
     r.add(HttpMethod.GET, "/networks", this::list)
         .add(HttpMethod.POST, "/networks/create", this::create)
+        .add(HttpMethod.POST, "/networks/prune", this::prune)
         .add(
             HttpMethod.GET,
             "/networks/{id}",
@@ -34,17 +36,54 @@ final class NetworkRoutes {
         .add(HttpMethod.POST, "/networks/{id}/disconnect", this::disconnect);
   }
 
+  /**
+   * As dockerd's: {@code dangling}, {@code driver}, {@code id}, {@code label}, {@code name}, {@code
+   * scope} and {@code type} filters (the engine's own network, {@code bridge}, is {@code builtin}).
+   */
   private void list(Exchange x) {
-    Map<String, List<String>> filters = x.filters();
+    ListFilters f = new ListFilters(x.filters());
+    f.requireOnly("networks", "dangling", "driver", "id", "label", "name", "scope", "type");
     ArrayNode out = Exchange.JSON.createArrayNode();
     for (Network net : engine.networks()) {
-      if (Filters.labelsMatch(net.labels(), filters.getOrDefault("label", List.of()))
-          && filters.getOrDefault("name", List.of()).stream()
-              .allMatch(n -> net.name().contains(n))) {
+      if (f.labelsMatch(net.labels())
+          && f.anyOrNone("name", net.name()::contains)
+          && f.anyOrNone("id", net.id()::startsWith)
+          && f.anyOrNone("driver", "bridge"::equals)
+          && f.anyOrNone("scope", "local"::equals)
+          && f.anyOrNone("type", t -> t.equals(builtin(net) ? "builtin" : "custom"))
+          && f.bool("dangling").map(d -> d != !engine.attachedTo(net).isEmpty()).orElse(true)) {
         out.add(inspect(net));
       }
     }
     x.json(HttpResponseStatus.OK, out);
+  }
+
+  /** Whether {@code net} is the engine's own: Docker's default network, {@code bridge}. */
+  private static boolean builtin(Network net) {
+    return net.name().equals("bridge");
+  }
+
+  /**
+   * As dockerd's: the networks no container is attached to, but the engine's own, those of the
+   * {@code label} and {@code label!} filters.
+   */
+  private void prune(Exchange x) {
+    ListFilters f = new ListFilters(x.filters());
+    f.requireOnly("network prune", "label", "label!");
+    ObjectNode r = Exchange.JSON.createObjectNode();
+    ArrayNode deleted = r.putArray("NetworksDeleted");
+    for (Network net : engine.networks()) {
+      if (builtin(net) || !f.labelsMatch(net.labels()) || !engine.attachedTo(net).isEmpty()) {
+        continue;
+      }
+      try {
+        engine.removeNetwork(net.id());
+      } catch (EngineException.NotFound | EngineException.Conflict kept) {
+        continue; // removed meanwhile, or a container was attached meanwhile
+      }
+      deleted.add(net.name());
+    }
+    x.json(HttpResponseStatus.OK, r);
   }
 
   private void create(Exchange x) {

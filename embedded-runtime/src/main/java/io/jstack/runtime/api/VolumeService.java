@@ -18,4 +18,10 @@ interface VolumeService {
 
   /** Removes a volume; {@code Conflict} naming a container that uses it. */
   void removeVolume(String name);
+
+  /** The bytes of a volume's files. */
+  long volumeSize(Volumes.Volume volume);
+
+  /** Whether a container, running or not, mounts the volume. */
+  boolean volumeInUse(String name);
 }

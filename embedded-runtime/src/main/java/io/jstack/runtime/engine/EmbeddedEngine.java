@@ -222,6 +222,11 @@ public final class EmbeddedEngine {
     removals.volume(name);
   }
 
+  /** Whether a container, running or not, mounts volume {@code name}. */
+  public boolean volumeInUse(String name) {
+    return removals.volumeUser(name).isPresent();
+  }
+
   public Networks networks() {
     return networks;
   }

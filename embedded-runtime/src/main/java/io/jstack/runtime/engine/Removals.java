@@ -85,6 +85,20 @@ final class Removals {
 
   /** Removes a volume, unless a container uses it. */
   void volume(String name) {
+    Optional<ContainerRecord> user = volumeUser(name);
+    if (user.isPresent()) {
+      throw new EngineException.Conflict(
+          "volume is in use by container "
+              + user.get().id()
+              + " ("
+              + user.get().name()
+              + "): remove the container first");
+    }
+    volumes.remove(name);
+  }
+
+  /** A container, running or not, that mounts volume {@code name}; empty when none does. */
+  Optional<ContainerRecord> volumeUser(String name) {
     for (ContainerRecord r : store.records()) {
       boolean named = false;
       for (ContainerSettings.Mount m : r.settings().host().mounts()) {
@@ -95,14 +109,9 @@ final class Removals {
         named |= b.startsWith(name + ":");
       }
       if (named) {
-        throw new EngineException.Conflict(
-            "volume is in use by container "
-                + r.id()
-                + " ("
-                + r.name()
-                + "): remove the container first");
+        return Optional.of(r);
       }
     }
-    volumes.remove(name);
+    return Optional.empty();
   }
 }

@@ -14,6 +14,9 @@ final class FakeVolumes implements VolumeService {
   final List<String> calls = new ArrayList<>();
   RuntimeException failure;
 
+  /** The volumes a container uses: their removal is a Conflict, as the engine's. */
+  final java.util.Set<String> inUse = new java.util.HashSet<>();
+
   FakeVolumes with(String name, Map<String, String> labels) {
     byName.put(
         name,
@@ -47,6 +50,22 @@ final class FakeVolumes implements VolumeService {
     if (failure != null) {
       throw failure;
     }
+    if (inUse.contains(name)) {
+      throw new io.jstack.engine.EngineException.Conflict("volume " + name + " is in use");
+    }
+    if (!byName.containsKey(name)) {
+      throw new io.jstack.engine.EngineException.NotFound("get " + name + ": no such volume");
+    }
     byName.remove(name);
+  }
+
+  @Override
+  public long volumeSize(Volumes.Volume volume) {
+    return volume.name().length();
+  }
+
+  @Override
+  public boolean volumeInUse(String name) {
+    return inUse.contains(name);
   }
 }

@@ -141,6 +141,39 @@ class NetworkRoutesTest {
   }
 
   @Test
+  void list_danglingTypeIdAndDriverFilters_asDockers_andAnUnknownFilterIs400() {
+    engine.networks.add(network("bridge", "172.17.0.0/16", Map.of()));
+
+    assertThat(names(api.get("/networks?filters=" + filters("{'dangling':['true']}"))))
+        .containsExactly("shop_back", "other", "bridge");
+    assertThat(names(api.get("/networks?filters=" + filters("{'dangling':['false']}"))))
+        .containsExactly("shop_front");
+    assertThat(names(api.get("/networks?filters=" + filters("{'type':['builtin']}"))))
+        .containsExactly("bridge");
+    assertThat(names(api.get("/networks?filters=" + filters("{'type':['custom'],'id':['sh']}"))))
+        .containsExactly("shop_front", "shop_back");
+    assertThat(names(api.get("/networks?filters=" + filters("{'driver':['overlay']}")))).isEmpty();
+    ApiClient.Answer unknown = api.get("/networks?filters=" + filters("{'colour':['red']}"));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.message()).startsWith("invalid filter 'colour' for networks: use dangling");
+  }
+
+  @Test
+  void prune_removesTheNetworksNoContainerIsOn_butTheEnginesOwn_filteredByLabel() {
+    engine.networks.add(network("bridge", "172.17.0.0/16", Map.of()));
+
+    ApiClient.Answer labelled =
+        api.post("/networks/prune?filters=" + filters("{'label!':['x']}"), "{}");
+    ApiClient.Answer all = api.post("/networks/prune", "{}");
+
+    assertThat(labelled.status()).isEqualTo(200);
+    assertThat(labelled.json().path("NetworksDeleted").toString()).isEqualTo("[\"other\"]");
+    assertThat(all.json().path("NetworksDeleted").toString())
+        .isEqualTo("[\"shop_back\",\"other\"]");
+    assertThat(engine.calls).containsExactly("remove other", "remove shop_back", "remove other");
+  }
+
+  @Test
   void inspect_showsIpamOptionsLabels_andTheAttachedContainers() {
     JsonNode n = api.get("/networks/shop_front").json();
 

@@ -104,4 +104,61 @@ class VolumeRoutesTest {
     assertThat(inUse.message()).isEqualTo("volume shop_data is in use by web");
     assertThat(engine.calls).containsExactly("remove other", "remove shop_data");
   }
+
+  private static String filters(String json) {
+    return URLEncoder.encode(json, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void list_danglingNameAndDriverFilters_asDockers_andAnUnknownFilterIs400() {
+    engine.inUse.add("shop_data");
+
+    JsonNode dangling = api.get("/volumes?filters=" + filters("{\"dangling\":[\"true\"]}")).json();
+    JsonNode used = api.get("/volumes?filters=" + filters("{\"dangling\":[\"false\"]}")).json();
+    JsonNode named = api.get("/volumes?filters=" + filters("{\"name\":[\"shop\"]}")).json();
+    JsonNode nfs = api.get("/volumes?filters=" + filters("{\"driver\":[\"nfs\"]}")).json();
+    ApiClient.Answer unknown = api.get("/volumes?filters=" + filters("{\"colour\":[\"red\"]}"));
+
+    assertThat(dangling.path("Volumes").findValuesAsText("Name"))
+        .containsExactly("shop_cache", "other");
+    assertThat(used.path("Volumes").findValuesAsText("Name")).containsExactly("shop_data");
+    assertThat(named.path("Volumes").findValuesAsText("Name"))
+        .containsExactly("shop_data", "shop_cache");
+    assertThat(nfs.path("Volumes").findValuesAsText("Name")).isEmpty();
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.message())
+        .isEqualTo("invalid filter 'colour' for volumes: use dangling, driver, label, name");
+  }
+
+  @Test
+  void prune_removesUnusedAnonymousVolumes_orWithAllEveryUnusedOne_asDocker23() {
+    engine.with("anon1", Map.of("com.docker.volume.anonymous", ""));
+    engine.with("anon2", Map.of("com.docker.volume.anonymous", ""));
+    engine.inUse.add("anon2");
+    engine.inUse.add("shop_data");
+
+    JsonNode anonymous = api.post("/volumes/prune", "{}").json();
+
+    assertThat(anonymous.path("VolumesDeleted").toString()).isEqualTo("[\"anon1\"]");
+    assertThat(anonymous.path("SpaceReclaimed").asLong()).isEqualTo("anon1".length());
+    assertThat(engine.byName).containsOnlyKeys("shop_data", "shop_cache", "other", "anon2");
+
+    JsonNode labelled =
+        api.post(
+                "/volumes/prune?filters="
+                    + filters("{\"all\":[\"true\"],\"label\":[\"project=shop\"]}"),
+                "{}")
+            .json();
+    assertThat(labelled.path("VolumesDeleted").toString()).isEqualTo("[\"shop_cache\"]");
+
+    JsonNode all = api.post("/volumes/prune?filters=" + filters("{\"all\":[\"1\"]}"), "{}").json();
+    assertThat(all.path("VolumesDeleted").toString()).isEqualTo("[\"other\"]");
+    assertThat(engine.byName).containsOnlyKeys("shop_data", "anon2");
+  }
+
+  @Test
+  void remove_withForce_ofAVolumeThatIsNotThere_is204_withoutIt404() {
+    assertThat(api.delete("/volumes/nope?force=1").status()).isEqualTo(204);
+    assertThat(api.delete("/volumes/nope").status()).isEqualTo(404);
+  }
 }

@@ -61,6 +61,15 @@ final class DockerApi implements AutoCloseable {
     return address instanceof EngineAddress.Unix && engineVersion.startsWith("jstack-");
   }
 
+  /**
+   * Whether volume prune removes only anonymous volumes unless asked for all ({@code all=true}): in
+   * API 1.42 (Docker 23) and later, and on jstack's embedded engine, which prunes so in every
+   * version it speaks.
+   */
+  boolean prunesAnonymousVolumesOnly() {
+    return compare(version, "1.42") >= 0 || engineVersion.startsWith("jstack-");
+  }
+
   static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
@@ -224,6 +233,13 @@ final class DockerApi implements AutoCloseable {
   }
 
   /** The {@code filters} query value {@code {"label":["k=v", "k2"]}}, URL-encoded. */
+  /** {@code filters} as the {@code filters} query parameter takes them, URL-encoded. */
+  static String filters(io.jstack.engine.ListFilters filters) {
+    ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    filters.values().forEach((k, values) -> values.forEach(f.withArray(k)::add));
+    return encode(JsonTrees.text(f));
+  }
+
   static String labelFilter(Map<String, String> labels) {
     ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     ArrayNode values = f.putArray("label");

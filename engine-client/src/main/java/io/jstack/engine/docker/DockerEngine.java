@@ -9,6 +9,7 @@ import io.jstack.engine.EngineAddress;
 import io.jstack.engine.EngineInfo;
 import io.jstack.engine.EventStream;
 import io.jstack.engine.ImageInfo;
+import io.jstack.engine.ListFilters;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
@@ -256,7 +257,27 @@ public final class DockerEngine implements Engine, AutoCloseable {
     networks.remove(name);
   }
 
+  @Override
+  public List<NetworkInfo> networks(ListFilters filters) {
+    return networks.list(filters);
+  }
+
+  @Override
+  public Pruned pruneNetworks(ListFilters filters) {
+    return networks.prune(filters);
+  }
+
   // --- volumes ---
+
+  @Override
+  public List<VolumeInfo> volumes(ListFilters filters) {
+    return volumes.list(filters);
+  }
+
+  @Override
+  public Pruned pruneVolumes(ListFilters filters) {
+    return volumes.prune(filters);
+  }
 
   @Override
   public List<VolumeInfo> volumes(Map<String, String> labels) {

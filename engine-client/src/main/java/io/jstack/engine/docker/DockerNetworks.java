@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ListFilters;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
 import io.jstack.engine.http.HttpRequest;
@@ -15,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The network resource of the Engine API ({@code /networks}): list, inspect, create, remove. */
+/**
+ * The network resource of the Engine API ({@code /networks}): list, inspect, create, remove, prune.
+ */
 final class DockerNetworks {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -26,9 +30,15 @@ final class DockerNetworks {
   }
 
   List<NetworkInfo> list(Map<String, String> labels) {
-    JsonNode list =
-        api.json(
-            HttpRequest.get("/networks?filters=" + DockerApi.labelFilter(labels)), "list networks");
+    return list("/networks?filters=" + DockerApi.labelFilter(labels));
+  }
+
+  List<NetworkInfo> list(ListFilters filters) {
+    return list("/networks?filters=" + DockerApi.filters(filters));
+  }
+
+  private List<NetworkInfo> list(String path) {
+    JsonNode list = api.json(HttpRequest.get(path), "list networks");
     List<NetworkInfo> out = new ArrayList<>();
     for (JsonNode n : list) {
       out.add(network(n));
@@ -89,12 +99,54 @@ final class DockerNetworks {
     api.call(HttpRequest.delete("/networks/" + encode(name)), "remove network " + name);
   }
 
+  /** {@code POST /networks/prune}: its {@code NetworksDeleted}. */
+  Engine.Pruned prune(ListFilters filters) {
+    JsonNode r =
+        api.json(
+            HttpRequest.post("/networks/prune?filters=" + DockerApi.filters(filters)),
+            "prune networks");
+    List<String> deleted = new ArrayList<>();
+    r.path("NetworksDeleted").forEach(n -> deleted.add(n.asText()));
+    return new Engine.Pruned(deleted, 0);
+  }
+
   private static NetworkInfo network(JsonNode n) {
+    List<NetworkSpec.IpamPool> pools = new ArrayList<>();
+    for (JsonNode p : n.path("IPAM").path("Config")) {
+      pools.add(
+          new NetworkSpec.IpamPool(
+              text(p.path("Subnet")), text(p.path("IPRange")), text(p.path("Gateway"))));
+    }
+    Map<String, NetworkInfo.Endpoint> containers = new java.util.TreeMap<>();
+    n.path("Containers")
+        .properties()
+        .forEach(
+            e ->
+                containers.put(
+                    e.getKey(),
+                    new NetworkInfo.Endpoint(
+                        e.getValue().path("Name").asText(),
+                        e.getValue().path("EndpointID").asText(),
+                        e.getValue().path("MacAddress").asText(),
+                        e.getValue().path("IPv4Address").asText(),
+                        e.getValue().path("IPv6Address").asText())));
     return new NetworkInfo(
         n.path("Id").asText(),
         n.path("Name").asText(),
         n.path("Driver").asText(),
         n.path("Internal").asBoolean(),
-        DockerApi.labels(n.path("Labels")));
+        DockerApi.labels(n.path("Labels")),
+        n.path("Created").asText(),
+        n.path("Scope").asText("local"),
+        n.path("EnableIPv6").asBoolean(),
+        n.path("Attachable").asBoolean(),
+        n.path("Ingress").asBoolean(),
+        pools,
+        containers,
+        DockerApi.labels(n.path("Options")));
+  }
+
+  private static @org.jspecify.annotations.Nullable String text(JsonNode n) {
+    return n.isTextual() && !n.asText().isEmpty() ? n.asText() : null;
   }
 }

@@ -1,7 +1,9 @@
 package io.jstack.engine.testing;
 
 import io.jstack.engine.ContainerInfo.State;
+import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ListFilters;
 import io.jstack.engine.Names;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
@@ -99,6 +101,55 @@ final class FakeNetworksAndVolumes {
         });
   }
 
+  /** Docker's predefined networks: never pruned, the {@code builtin} type of the list filter. */
+  private static final java.util.Set<String> BUILTIN = java.util.Set.of("bridge", "host", "none");
+
+  /** Networks that pass Docker's list filters (see {@link io.jstack.engine.Engine#networks}). */
+  List<NetworkInfo> networks(ListFilters f) {
+    f.requireOnly("networks", "dangling", "driver", "id", "label", "name", "scope", "type");
+    synchronized (state.lock) {
+      return state.networks.values().stream()
+          .filter(
+              n ->
+                  f.labelsMatch(n.labels())
+                      && f.anyOrNone("name", n.name()::contains)
+                      && f.anyOrNone("id", n.id()::startsWith)
+                      && f.anyOrNone("driver", n.driver()::equals)
+                      && f.anyOrNone("scope", n.scope()::equals)
+                      && f.anyOrNone(
+                          "type", t -> t.equals(BUILTIN.contains(n.name()) ? "builtin" : "custom"))
+                      && f.bool("dangling").map(d -> d != attached(n)).orElse(true))
+          .toList();
+    }
+  }
+
+  private boolean attached(NetworkInfo n) {
+    return state.containers.values().stream()
+        .anyMatch(c -> c.state == State.RUNNING && c.networks.contains(n.name()));
+  }
+
+  /**
+   * Removes what {@link #removeNetwork} may of the networks that pass {@code f}, but Docker's own.
+   */
+  Engine.Pruned pruneNetworks(ListFilters f) {
+    f.requireOnly("network prune", "label", "label!");
+    List<String> deleted = new java.util.ArrayList<>();
+    for (NetworkInfo n : networks(ListFilters.none())) {
+      if (BUILTIN.contains(n.name()) || !f.labelsMatch(n.labels())) {
+        continue;
+      }
+      try {
+        removeNetwork(n.name());
+        deleted.add(n.name());
+      } catch (EngineException.NotFound gone) {
+        // removed meanwhile
+      } catch (EngineException inUse) {
+        // a running container is attached: kept, as dockerd keeps it
+      }
+    }
+    return new Engine.Pruned(deleted, 0);
+  }
+
   /** A network event's attributes, as dockerd's: its name and type, never its labels. */
   private static Map<String, String> attributes(NetworkInfo network) {
     return Map.of("name", network.name(), "type", network.driver());
@@ -111,6 +162,47 @@ final class FakeNetworksAndVolumes {
           .filter(v -> FakeState.matches(v.labels(), labels))
           .toList();
     }
+  }
+
+  /** Volumes that pass Docker's list filters (see {@link io.jstack.engine.Engine#volumes}). */
+  List<VolumeInfo> volumes(ListFilters f) {
+    f.requireOnly("volumes", "dangling", "driver", "label", "name");
+    synchronized (state.lock) {
+      return state.volumes.values().stream()
+          .filter(
+              v ->
+                  f.labelsMatch(v.labels())
+                      && f.anyOrNone("name", v.name()::contains)
+                      && f.anyOrNone("driver", v.driver()::equals)
+                      && f.bool("dangling").map(d -> d != used(v.name())).orElse(true))
+          .toList();
+    }
+  }
+
+  private boolean used(String volume) {
+    return state.containers.values().stream().anyMatch(c -> c.volumes.contains(volume));
+  }
+
+  /**
+   * Removes the unused volumes that pass {@code f}: anonymous ones only, unless {@code all=true}.
+   */
+  Engine.Pruned pruneVolumes(ListFilters f) {
+    f.requireOnly("volume prune", "all", "label", "label!");
+    boolean all = f.bool("all").orElse(false);
+    List<String> deleted = new java.util.ArrayList<>();
+    for (VolumeInfo v : volumes(ListFilters.none())) {
+      if (!all && !v.labels().containsKey(FakeEngine.ANONYMOUS_VOLUME_LABEL)
+          || !f.labelsMatch(v.labels())) {
+        continue;
+      }
+      try {
+        removeVolume(v.name());
+        deleted.add(v.name());
+      } catch (EngineException.NotFound | EngineException.Conflict kept) {
+        // removed meanwhile, or in use: kept, as dockerd keeps it
+      }
+    }
+    return new Engine.Pruned(deleted, 0);
   }
 
   Optional<VolumeInfo> volume(String name) {

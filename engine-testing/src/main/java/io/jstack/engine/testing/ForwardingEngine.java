@@ -7,6 +7,7 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.EngineInfo;
 import io.jstack.engine.EventStream;
 import io.jstack.engine.ImageInfo;
+import io.jstack.engine.ListFilters;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
@@ -188,6 +189,26 @@ public abstract class ForwardingEngine implements Engine {
   @Override
   public List<VolumeInfo> volumes(Map<String, String> labels) {
     return delegate.volumes(labels);
+  }
+
+  @Override
+  public List<VolumeInfo> volumes(ListFilters filters) {
+    return delegate.volumes(filters);
+  }
+
+  @Override
+  public Pruned pruneVolumes(ListFilters filters) {
+    return delegate.pruneVolumes(filters);
+  }
+
+  @Override
+  public List<NetworkInfo> networks(ListFilters filters) {
+    return delegate.networks(filters);
+  }
+
+  @Override
+  public Pruned pruneNetworks(ListFilters filters) {
+    return delegate.pruneNetworks(filters);
   }
 
   @Override

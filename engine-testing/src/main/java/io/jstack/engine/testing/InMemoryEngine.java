@@ -7,6 +7,7 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.EngineInfo;
 import io.jstack.engine.EventStream;
 import io.jstack.engine.ImageInfo;
+import io.jstack.engine.ListFilters;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.NetworkSpec;
@@ -217,6 +218,26 @@ abstract class InMemoryEngine implements Engine {
   @Override
   public List<VolumeInfo> volumes(Map<String, String> labels) {
     return networksAndVolumes.volumes(labels);
+  }
+
+  @Override
+  public List<VolumeInfo> volumes(ListFilters filters) {
+    return networksAndVolumes.volumes(filters);
+  }
+
+  @Override
+  public Pruned pruneVolumes(ListFilters filters) {
+    return networksAndVolumes.pruneVolumes(filters);
+  }
+
+  @Override
+  public List<NetworkInfo> networks(ListFilters filters) {
+    return networksAndVolumes.networks(filters);
+  }
+
+  @Override
+  public Pruned pruneNetworks(ListFilters filters) {
+    return networksAndVolumes.pruneNetworks(filters);
   }
 
   @Override

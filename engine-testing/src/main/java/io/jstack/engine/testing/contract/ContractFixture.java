@@ -9,6 +9,7 @@ import io.jstack.engine.ContainerSpec;
 import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.EventStream;
+import io.jstack.engine.ListFilters;
 import io.jstack.engine.LogStream;
 import io.jstack.engine.LogStream.Line;
 import io.jstack.engine.NetworkInfo;
@@ -289,6 +290,14 @@ public abstract class ContractFixture {
     Map<String, String> all = new HashMap<>(scratch.labels());
     all.putAll(labels);
     return engine.volumes(all).stream().map(VolumeInfo::name).toList();
+  }
+
+  List<String> networkNames(ListFilters filters) {
+    return engine.networks(filters).stream().map(NetworkInfo::name).toList();
+  }
+
+  List<String> volumeNames(ListFilters filters) {
+    return engine.volumes(filters).stream().map(VolumeInfo::name).toList();
   }
 
   NetworkSpec network(String name, boolean internal, Map<String, String> labels) {

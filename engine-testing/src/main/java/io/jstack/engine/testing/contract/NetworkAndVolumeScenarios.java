@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jstack.engine.ContainerSpec;
+import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
+import io.jstack.engine.ListFilters;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.TarWriter;
 import io.jstack.engine.VolumeInfo;
@@ -22,7 +24,7 @@ public abstract class NetworkAndVolumeScenarios extends ProcessScenarios {
   // ---------------------------------------------------------------- networks and volumes
 
   @Test
-  @Covers({"createNetwork", "network", "networks", "removeNetwork"})
+  @Covers({"createNetwork", "network", "networks(Map)", "removeNetwork"})
   void networks_createFindListAndRemove_andTheirErrors() {
     String front = scratch.name("front");
     String back = scratch.name("back");
@@ -52,6 +54,82 @@ public abstract class NetworkAndVolumeScenarios extends ProcessScenarios {
         .hasMessageContaining(front);
   }
 
+  /** Docker's filters of this run's resources: its label, and {@code more}. */
+  ListFilters runs(String... more) {
+    ListFilters f = ListFilters.parse(List.of(more));
+    for (Map.Entry<String, String> l : scratch.labels().entrySet()) {
+      f = f.with("label", l.getKey() + "=" + l.getValue());
+    }
+    return f;
+  }
+
+  /**
+   * Networks by Docker's list filters, and their prune, of this run's networks only (its label),
+   * which keeps a network a running container is on.
+   */
+  @Test
+  @Covers({"createNetwork", "createContainer", "networks(ListFilters)", "pruneNetworks"})
+  void networks_byDockersFilters_andPrune_keepsTheOnesInUse() {
+    String used = scratch.name("used");
+    String idle = scratch.name("idle");
+    engine.createNetwork(network(used, false, Map.of("role", "used")));
+    engine.createNetwork(network(idle, false, Map.of("role", "idle")));
+    String id = engine.createContainer(onNetwork(spec(scratch.name("on"), Program.SERVE), used));
+    engine.startContainer(id);
+    awaitReady(id, 1);
+
+    // No dangling here: dockerd 20.10 lists a network a running container is on as dangling.
+    assertThat(networkNames(runs())).containsExactlyInAnyOrder(used, idle);
+    assertThat(networkNames(runs("label=role=idle", "type=custom"))).containsExactly(idle);
+    assertThat(networkNames(runs("name=" + used, "driver=bridge"))).containsExactly(used);
+    assertThat(networkNames(runs("type=builtin"))).isEmpty();
+    assertThatThrownBy(() -> engine.networks(runs("colour=red")))
+        .isInstanceOf(EngineException.InvalidArgument.class)
+        .hasMessageContaining("colour");
+
+    Engine.Pruned pruned = engine.pruneNetworks(runs());
+
+    assertThat(pruned.deleted()).containsExactly(idle);
+    assertThat(engine.network(idle)).isEmpty();
+    assertThat(engine.network(used)).isPresent();
+  }
+
+  /**
+   * Volumes by Docker's list filters ({@code dangling}: no container mounts it, running or not),
+   * and a prune of every unused one ({@code all}) of this run's volumes only (its label), which
+   * keeps the one a container mounts.
+   */
+  @Test
+  @Covers({"createVolume", "createContainer", "volumes(ListFilters)", "pruneVolumes"})
+  void volumes_byDockersFilters_andPruneOfAll_keepsTheOnesInUse() {
+    String used = scratch.name("usedvol");
+    String idle = scratch.name("idlevol");
+    engine.createVolume(volume(used, Map.of("role", "used")));
+    engine.createVolume(volume(idle, Map.of("role", "idle")));
+    engine.createContainer(
+        Specs.with(
+            spec(scratch.name("mounter"), Program.SERVE),
+            "mounts",
+            List.of(volumeMount(used, "/data"))));
+
+    assertThat(volumeNames(runs())).containsExactlyInAnyOrder(used, idle);
+    assertThat(volumeNames(runs("dangling=true"))).containsExactly(idle);
+    assertThat(volumeNames(runs("dangling=false"))).containsExactly(used);
+    assertThat(volumeNames(runs("label=role=idle", "driver=local"))).containsExactly(idle);
+    assertThat(volumeNames(runs("name=" + used))).containsExactly(used);
+    assertThatThrownBy(() -> engine.volumes(runs("colour=red")))
+        .isInstanceOf(EngineException.InvalidArgument.class)
+        .hasMessageContaining("colour");
+
+    // Named volumes are not anonymous: a prune without all leaves them.
+    assertThat(engine.pruneVolumes(runs()).deleted()).isEmpty();
+    Engine.Pruned pruned = engine.pruneVolumes(runs("all=true"));
+
+    assertThat(pruned.deleted()).containsExactly(idle);
+    assertThat(engine.volume(idle)).isEmpty();
+    assertThat(engine.volume(used)).isPresent();
+  }
+
   @Test
   @Covers({"createNetwork", "createContainer", "container", "removeNetwork", "stopContainer"})
   void aNetwork_withARunningContainer_cannotBeRemoved_andAStoppedOneThenCannotStart() {
@@ -77,7 +155,7 @@ public abstract class NetworkAndVolumeScenarios extends ProcessScenarios {
   }
 
   @Test
-  @Covers({"createVolume", "volume", "volumes", "removeVolume"})
+  @Covers({"createVolume", "volume", "volumes(Map)", "removeVolume"})
   void volumes_createFindListAndRemove_andCreatingAnExistingOneKeepsIt() {
     String data = scratch.name("data");
     String logs = scratch.name("logs");
