@@ -138,4 +138,71 @@ public abstract class ProcessScenarios extends ContainerScenarios {
     assertThatThrownBy(() -> engine.copyFrom(id, "/tmp/absent.txt").close())
         .isInstanceOf(EngineException.NotFound.class);
   }
+
+  /**
+   * Attaching to a running container follows it until it stops, and gives its exit code (0: its
+   * trap answers the stop); one that does not run cannot be attached to.
+   */
+  @Test
+  @Covers({"attach"})
+  void attach_followsARunningContainer_untilItStops_andRefusesOneThatDoesNotRun() throws Exception {
+    String id = started(Program.SERVE, "attachto");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    java.util.concurrent.CompletableFuture<Integer> attached =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> engine.attach(id, new Stdio(null, out, out, null)));
+    // Attached once the call is under way; a stop before that would find nothing to attach to.
+    Thread.sleep(1000);
+    assertThat(attached).isNotDone();
+    engine.stopContainer(id, null, STOP_TIMEOUT);
+
+    assertThat(attached.get(BLOCKING.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isZero();
+    String created = engine.createContainer(spec(scratch.name("notrunning"), Program.SERVE));
+    assertThatThrownBy(() -> engine.attach(created, new Stdio(null, out, out, null)))
+        .isInstanceOf(EngineException.Conflict.class);
+  }
+
+  /**
+   * A commit makes a named image of a container, and an export is its root file system as a tar
+   * with what it wrote, named from the root.
+   */
+  @Test
+  @Covers({"commitContainer", "exportContainer", "image"})
+  void commitAndExport_ofARunningContainer() throws IOException {
+    String id = started(Program.SERVE, "committed");
+    engine.copyTo(id, "/tmp", new ByteArrayInputStream(tar("greeting.txt", "hello\n")));
+    String reference = scratch.name("commit") + ":contract";
+    scratch.image(reference);
+
+    String image =
+        engine.commitContainer(
+            id,
+            new io.jstack.engine.Engine.CommitSpec(
+                reference, "by the contract", null, List.of("ENV CONTRACT=1"), true));
+
+    assertThat(engine.image(reference))
+        .hasValueSatisfying(i -> assertThat(i.id()).isEqualTo(image));
+    try (InputStream exported = engine.exportContainer(id)) {
+      assertThat(untar(exported)).containsEntry("tmp/greeting.txt", "hello\n");
+    }
+  }
+
+  /** A running container's use, by its id and name; one that does not run has none. */
+  @Test
+  @Covers({"stats"})
+  void stats_ofARunningContainer_andNoneOfAStoppedOne() {
+    String name = scratch.name("measured");
+    String id = engine.createContainer(spec(name, Program.SERVE));
+    engine.startContainer(id);
+    awaitReady(id, 1);
+
+    io.jstack.engine.ContainerStats s = blocking(() -> engine.stats(id));
+
+    assertThat(s.id()).isEqualTo(id);
+    assertThat(s.name()).isEqualTo(name);
+    assertThat(s.pids()).isPositive();
+    assertThat(s.cpuPercent()).isNotNegative();
+    engine.stopContainer(id, null, STOP_TIMEOUT);
+    assertThatThrownBy(() -> engine.stats(id)).isInstanceOf(EngineException.Conflict.class);
+  }
 }
