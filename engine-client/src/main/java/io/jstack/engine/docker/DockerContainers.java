@@ -221,6 +221,10 @@ final class DockerContainers {
   /** One sample of {@code /stats}, its figures read as Docker's CLI reads them. */
   io.jstack.engine.ContainerStats stats(String id) {
     JsonNode s = api.json(HttpRequest.get(path(id) + "/stats?stream=false"), "stats of " + id);
+    if (s.path("read").asText().startsWith("0001-01-01")) {
+      // dockerd answers a container that does not run with an empty sample, not an error.
+      throw new EngineException.Conflict("container " + id + " is not running");
+    }
     JsonNode cpu = s.path("cpu_stats");
     JsonNode pre = s.path("precpu_stats");
     double cpuDelta =

@@ -72,7 +72,7 @@ public final class StackStarter {
       if (reuse) {
         removeOtherModels(stack, spec, env, base);
       }
-      up(stack, reuse);
+      up(stack, reuse, kind, env);
       Waits.await(stack, spec.waits(), spec.timeout());
       return stack;
     } catch (RuntimeException e) {
@@ -202,7 +202,21 @@ public final class StackStarter {
    * waits for every healthcheck. The crash guard watches the project before anything of it exists,
    * unless it is kept for reuse.
    */
-  private static void up(RunningStack stack, boolean reuse) {
+  @SuppressWarnings("try") // The lock is used by holding it.
+  private static void up(
+      RunningStack stack, boolean reuse, Engines.Kind kind, Map<String, String> env) {
+    // As the CLI's up: two JVMs reusing one stack plan one after the other, not from one reading.
+    try (io.jstack.runtime.ProjectLock lock =
+        io.jstack.runtime.ProjectLock.take(
+            kind, env, stack.project(), "jstack junit extension", line -> {})) {
+      converge(stack, reuse);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackException("stack " + stack.project() + ": interrupted before up", e);
+    }
+  }
+
+  private static void converge(RunningStack stack, boolean reuse) {
     Engine engine = stack.engine();
     LoadedProject loaded = stack.loaded();
     Project project = loaded.project();
