@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The verbs that change the state of existing containers: start, stop, restart, kill, pause,
- * unpause.
+ * unpause; like down, also of a project named without compose files ({@code -p NAME}).
  */
 final class LifecycleCommands {
   private LifecycleCommands() {}
@@ -36,7 +36,7 @@ final class LifecycleCommands {
     @Override
     @SuppressWarnings("try") // The lock is used by holding it.
     public Integer call() throws InterruptedException {
-      LoadedProject loaded = load();
+      LoadedProject loaded = loadOrNamed();
       requireServices(loaded, services);
       try (ProjectLock lock = lock(loaded)) {
         Engine engine = engine();

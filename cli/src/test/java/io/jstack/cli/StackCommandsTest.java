@@ -253,6 +253,16 @@ class StackCommandsTest {
     assertThat(fileless(elsewhere, "-p", "demo", "logs", "--no-log-prefix", "web").out())
         .isEqualTo("GET / 200\n");
 
+    // stop, start, restart, pause and kill by name act on the services its containers name.
+    JstackTest.Run stopped = fileless(elsewhere, "-p", "demo", "stop", "web");
+    assertThat(stopped.err()).isEmpty();
+    assertThat(stopped.out()).contains(" Container demo-web-1  Stopped");
+    assertThat(fileless(elsewhere, "-p", "demo", "ps", "--services").out()).isEqualTo("db\n");
+    assertThat(fileless(elsewhere, "-p", "demo", "start").out())
+        .contains(" Container demo-web-1  Started");
+    assertThat(fileless(elsewhere, "-p", "demo", "ps", "--services").out()).isEqualTo("db\nweb\n");
+    assertThat(fileless(elsewhere, "-p", "demo", "restart", "db").code()).isZero();
+
     JstackTest.Run kept = fileless(elsewhere, "-p", "demo", "down");
     assertThat(kept.err()).isEmpty();
     assertThat(kept.code()).isZero();

@@ -30,6 +30,12 @@ public final class Planner {
   private final Set<String> knownServices;
 
   /**
+   * The services in the order they start: the model's by their dependencies; for a project named
+   * without compose files (no services in its model), those its containers name, by name.
+   */
+  private final List<String> order;
+
+  /**
    * A planner for {@code project} against {@code observed}.
    *
    * @param disabled the services profiles switch off: their containers are not orphans
@@ -42,6 +48,15 @@ public final class Planner {
     this.graph = ServiceGraph.of(project);
     this.knownServices = new TreeSet<>(project.services().keySet());
     this.knownServices.addAll(disabled);
+    this.order =
+        project.services().isEmpty()
+            ? observed.containers().stream()
+                .map(c -> c.label(ComposeLabels.SERVICE))
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .sorted()
+                .toList()
+            : graph.order();
   }
 
   /**
@@ -86,7 +101,7 @@ public final class Planner {
   public Plan start(List<String> services) {
     PlanBuilder plan = new PlanBuilder();
     Map<String, List<Node>> starts = new HashMap<>();
-    for (String name : graph.order()) {
+    for (String name : order) {
       if (!services.isEmpty() && !services.contains(name)) {
         continue;
       }
@@ -109,7 +124,7 @@ public final class Planner {
    */
   public Plan kill(List<String> services, String signal) {
     PlanBuilder plan = new PlanBuilder();
-    for (String name : graph.order()) {
+    for (String name : order) {
       if (services.isEmpty() || services.contains(name)) {
         for (ContainerInfo c : observed.containersOf(name)) {
           if (c.isRunning()) {
@@ -124,7 +139,7 @@ public final class Planner {
   /** Pauses (or unpauses) every container of {@code services}: {@code pause}, {@code unpause}. */
   public Plan pause(List<String> services, boolean pause) {
     PlanBuilder plan = new PlanBuilder();
-    for (String name : graph.order()) {
+    for (String name : order) {
       if (services.isEmpty() || services.contains(name)) {
         for (ContainerInfo c : observed.containersOf(name)) {
           boolean applies =
@@ -152,13 +167,14 @@ public final class Planner {
   public Plan stop(List<String> services, java.time.@Nullable Duration timeout) {
     PlanBuilder plan = new PlanBuilder();
     Map<String, List<Node>> stops = new HashMap<>();
-    List<String> reverse = new ArrayList<>(graph.order());
+    List<String> reverse = new ArrayList<>(order);
     java.util.Collections.reverse(reverse);
     for (String name : reverse) {
       if (!services.isEmpty() && !services.contains(name)) {
         continue;
       }
-      Service s = ServiceSettings.service(project, name);
+      // Null for a service only containers name (a project without compose files).
+      @Nullable Service s = project.services().get(name);
       List<Node> after = new ArrayList<>();
       graph.dependents(name).forEach(d -> after.addAll(stops.getOrDefault(d, List.of())));
       List<Node> mine = new ArrayList<>();
@@ -167,7 +183,9 @@ public final class Planner {
           mine.add(
               plan.add(
                   new StopContainer(
-                      c.name(), s.stopSignal(), ServiceSettings.stopTimeout(s, timeout)),
+                      c.name(),
+                      s == null ? null : s.stopSignal(),
+                      ServiceSettings.stopTimeout(s, timeout)),
                   name,
                   "stop",
                   after));

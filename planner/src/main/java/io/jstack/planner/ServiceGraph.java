@@ -72,6 +72,9 @@ public final class ServiceGraph {
   /** The services {@code service} depends on directly, by name. */
   public Set<String> dependencies(String service) {
     Set<String> out = new TreeSet<>();
+    if (!graph.containsVertex(service)) {
+      return out; // A service only containers name (a project without compose files).
+    }
     graph.incomingEdgesOf(service).forEach(e -> out.add(graph.getEdgeSource(e)));
     return out;
   }
@@ -79,6 +82,9 @@ public final class ServiceGraph {
   /** The services that depend on {@code service} directly, by name. */
   public Set<String> dependents(String service) {
     Set<String> out = new TreeSet<>();
+    if (!graph.containsVertex(service)) {
+      return out; // A service only containers name (a project without compose files).
+    }
     graph.outgoingEdgesOf(service).forEach(e -> out.add(graph.getEdgeTarget(e)));
     return out;
   }
