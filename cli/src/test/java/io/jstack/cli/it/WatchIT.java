@@ -92,6 +92,42 @@ class WatchIT extends OnEachEngine {
     }
   }
 
+  /** {@code up --watch}: the logs followed, and the rules applied meanwhile. */
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void upWatch_followsTheLogs_andSyncs(EngineKind engine) throws Exception {
+    on(engine);
+    Path home = stack.composeFile.getParent();
+    Files.createDirectories(home.resolve("src"));
+    stack.compose(
+        """
+        services:
+          web:
+            image: jstack-examples/busybox:latest
+            command: ["sh", "-c", "echo started; exec sleep 3600"]
+            init: true
+            develop:
+              watch:
+                - {path: ./src, target: /app, action: sync}
+        """);
+    try (JstackProcess.Running up = stack.start("up", "--watch")) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> up.output().contains("Watch enabled") && up.output().contains("started"));
+      Files.writeString(home.resolve("src/page.html"), "synced\n");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  stack
+                      .docker("exec", project + "-web-1", "cat", "/app/page.html")
+                      .out()
+                      .equals("synced\n"));
+      assertThat(up.output()).contains("Syncing service \"web\"");
+    }
+    assertThat(stack.run("up", "-d", "--watch").code()).isEqualTo(2);
+  }
+
   private void exercise(
       EngineKind engine, JstackProcess.Running watch, Engine client, Path home, Path escape)
       throws Exception {
