@@ -52,6 +52,9 @@ final class Connection {
   private final ServerLimits limits;
   private final RequestDeadline deadline;
 
+  /** An answer that ends the connection once no request is in flight ({@link #refuse}). */
+  private @Nullable Runnable refusal;
+
   /** When a request last came or was answered, for {@link #idleSince}. */
   private volatile long lastActive = System.nanoTime();
 
@@ -219,19 +222,39 @@ final class Connection {
           } finally {
             done.run();
             lastActive = System.nanoTime();
-            if (inFlight.decrementAndGet() == 0 && inputEnded && !mayHijack) {
-              ctx.close();
+            if (inFlight.decrementAndGet() == 0) {
+              ctx.executor().execute(this::refuseOnceAnswered);
+              if (inputEnded && !mayHijack) {
+                ctx.close();
+              }
             }
           }
         });
   }
 
-  /** Answers a request refused before any route saw it, and ends the connection. */
+  /**
+   * Answers a request refused before any route saw it, and ends the connection: once the requests
+   * in flight on it are answered (a client that sent more than its request's length sends the rest
+   * as another request, while the first one's answer streams). Called on the event loop.
+   */
   private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
     deadline.streaming();
     ctx.channel().config().setAutoRead(false);
-    ctx.writeAndFlush(ApiErrors.closing(status, message))
-        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    refusal =
+        () ->
+            ctx.writeAndFlush(ApiErrors.closing(status, message))
+                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    // Queued: after what workers that just answered queued themselves.
+    ctx.executor().execute(() -> refuseOnceAnswered());
+  }
+
+  /** Sends the refusal waiting, if any, once no request is in flight (on the event loop). */
+  private void refuseOnceAnswered() {
+    Runnable r = refusal;
+    if (r != null && inFlight.get() == 0) {
+      refusal = null;
+      r.run();
+    }
   }
 
   /** The answer to a request the decoder could not read ({@code head.decoderResult()} failed). */

@@ -114,6 +114,19 @@ class HostileClientsTest {
     assertThat(refused("FROB /containers/json HTTP/1.1\r\nHost: x\r\n\r\n", 404)).isNotBlank();
   }
 
+  @Test
+  void bytesPastARequestsLength_areRefusedOnlyOnceItsAnswerIsWhole() throws IOException {
+    // What follows the length is read as the next request (garbage) while the first answer
+    // streams: the refusal waits for it instead of cutting it.
+    RawHttp.Reply r =
+        raw.exchange(
+            "GET /containers/web/archive?path=/etc HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n"
+                + "abGARBAGE WITHOUT VERSION\r\n\r\n");
+    assertThat(r.status()).as(r.head()).isEqualTo(200);
+    assertThat(r.text()).contains("hostname");
+    assertThat(ping()).isEqualTo(200);
+  }
+
   // ------------------------------------------------------------------ oversized
 
   @Test

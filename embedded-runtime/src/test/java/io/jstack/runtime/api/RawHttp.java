@@ -64,15 +64,24 @@ final class RawHttp implements AutoCloseable {
     return c;
   }
 
-  /** Sends {@code request} whole on a connection of its own and reads the answer. */
+  /**
+   * Sends {@code request} whole on a connection of its own and reads the answer, after ending the
+   * connection's sending half (so that a truncated request is seen as such, not waited for).
+   */
   Reply exchange(byte[] request, Duration limit) throws IOException {
+    return exchange(request, limit, true);
+  }
+
+  /** Sends {@code request}, ending the sending half after it if {@code halfClose}. */
+  Reply exchange(byte[] request, Duration limit, boolean halfClose) throws IOException {
     try (SocketChannel c = connect()) {
       ScheduledFuture<?> closer = closeAfter(c, limit);
       try {
         try {
           write(c, request);
-          // Nothing more is coming: a truncated request is seen as such, not waited for.
-          c.shutdownOutput();
+          if (halfClose) {
+            c.shutdownOutput();
+          }
         } catch (IOException refusedMidway) {
           // The server answered and closed before taking everything (a body over a limit): the
           // answer is still there to read.
