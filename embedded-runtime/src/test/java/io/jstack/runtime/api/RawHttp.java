@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client that sends whatever bytes it is given on a unix socket, as a hostile one would, and
@@ -74,12 +75,23 @@ final class RawHttp implements AutoCloseable {
 
   /** Sends {@code request}, ending the sending half after it if {@code halfClose}. */
   Reply exchange(byte[] request, Duration limit, boolean halfClose) throws IOException {
+    return exchange(request, limit, halfClose ? Duration.ZERO : null);
+  }
+
+  /**
+   * Sends {@code request} and ends the sending half once {@code halfCloseAfter} passed with no
+   * answer begun (never when null): a request the server waits on for more is then seen as cut, and
+   * one it answers is left whole.
+   */
+  Reply exchange(byte[] request, Duration limit, @Nullable Duration halfCloseAfter)
+      throws IOException {
     try (SocketChannel c = connect()) {
       ScheduledFuture<?> closer = closeAfter(c, limit);
       try {
         try {
           write(c, request);
-          if (halfClose) {
+          if (halfCloseAfter != null
+              && (halfCloseAfter.isZero() || !answerBegins(c, halfCloseAfter))) {
             c.shutdownOutput();
           }
         } catch (IOException refusedMidway) {
@@ -113,6 +125,20 @@ final class RawHttp implements AutoCloseable {
         },
         limit.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether something comes to read on {@code c} within {@code wait}. */
+  private static boolean answerBegins(SocketChannel c, Duration wait) throws IOException {
+    c.configureBlocking(false);
+    try (java.nio.channels.Selector s = java.nio.channels.Selector.open()) {
+      java.nio.channels.SelectionKey key = c.register(s, java.nio.channels.SelectionKey.OP_READ);
+      boolean ready = s.select(Math.max(1, wait.toMillis())) > 0;
+      key.cancel();
+      s.selectNow();
+      return ready;
+    } finally {
+      c.configureBlocking(true);
+    }
   }
 
   /** Whether the server has not closed {@code c} (a connection with nothing to read). */
