@@ -30,7 +30,12 @@ public final class EngineProcess {
                 "--socket",
                 socket.toAbsolutePath().toString()));
     args.addAll(options.flags());
-    List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Dio.netty.jfr.enabled=false"));
+    // Every client connection is a file: the engine takes the hard open-file limit as its own (the
+    // JVM's flag does what setrlimit would; a shell's soft 1024 would leave room for few clients
+    // next to the containers' pipes and logs).
+    List<String> jvm =
+        new ArrayList<>(
+            List.of("-XX:+UseSerialGC", "-XX:+MaxFDLimit", "-Dio.netty.jfr.enabled=false"));
     String build = System.getProperty(ResidentCommands.BUILD_PROPERTY);
     if (build != null) {
       jvm.add("-D" + ResidentCommands.BUILD_PROPERTY + "=" + build);

@@ -9,7 +9,10 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -18,6 +21,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -41,39 +47,81 @@ final class Connection {
   static final String AGGREGATE = "aggregate";
   static final String API = "api";
 
-  /** The largest body read whole (JSON requests); uploads are streamed and have no limit. */
-  static final int MAX_WHOLE_BODY = 16 << 20;
-
   private final Router router;
   private final ExecutorService workers;
+  private final ServerLimits limits;
+  private final RequestDeadline deadline;
+
+  /** An answer that ends the connection once no request is in flight ({@link #refuse}). */
+  private @Nullable Runnable refusal;
+
+  /** When a request last came or was answered, for {@link #idleSince}. */
+  private volatile long lastActive = System.nanoTime();
 
   /** Requests being answered on this connection, and whether its client ended its side. */
   private final AtomicInteger inFlight = new AtomicInteger();
 
   private volatile boolean inputEnded;
 
-  private Connection(Router router, ExecutorService workers) {
+  private Connection(Router router, ExecutorService workers, ServerLimits limits) {
     this.router = router;
     this.workers = workers;
+    this.limits = limits;
+    this.deadline = new RequestDeadline(limits.requestTimeout());
   }
 
-  /** Sets up {@code channel}'s pipeline to answer with {@code router}'s routes. */
-  static void install(Channel channel, Router router, ExecutorService workers) {
-    Connection c = new Connection(router, workers);
+  /**
+   * Sets up {@code channel}'s pipeline to answer with {@code router}'s routes within {@code
+   * limits}, and returns the connection.
+   */
+  static Connection install(
+      Channel channel, Router router, ExecutorService workers, ServerLimits limits) {
+    Connection c = new Connection(router, workers, limits);
     channel
         .pipeline()
-        .addLast(HTTP, new HttpServerCodec())
+        .addLast(RequestDeadline.NAME, c.deadline)
+        .addLast(
+            HTTP,
+            new HttpServerCodec(
+                new HttpDecoderConfig()
+                    .setMaxInitialLineLength(limits.maxLine())
+                    .setMaxHeaderSize(limits.maxHeaders())))
         .addLast(BODIES, c.new StreamedBodies())
-        .addLast(AGGREGATE, new HttpObjectAggregator(MAX_WHOLE_BODY))
+        .addLast(AGGREGATE, new WholeBodies(limits.maxWholeBody()))
         .addLast(API, c.new WholeRequests());
+    return c;
   }
 
-  /** The decoded path segments of {@code uri}, without the API version prefix. */
+  /**
+   * Since when (in {@link System#nanoTime}) this connection has been at rest: no request in flight,
+   * none arriving; {@link Long#MAX_VALUE} when it is busy.
+   */
+  long idleSince() {
+    return inFlight.get() == 0 && !deadline.arriving() ? lastActive : Long.MAX_VALUE;
+  }
+
+  /**
+   * The decoded path segments of {@code uri}, without the API version prefix.
+   *
+   * @throws IllegalArgumentException when a segment is not URL-encoded correctly, or decodes to
+   *     control characters (no name or ID holds one)
+   */
   static List<String> segments(String uri) {
     List<String> parts = new ArrayList<>();
     for (String s : uri.split("\\?", 2)[0].split("/")) {
       if (!s.isEmpty()) {
-        parts.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+        String decoded;
+        try {
+          decoded = URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "the path segment " + s + " is not URL-encoded correctly (" + e.getMessage() + ")");
+        }
+        if (decoded.chars().anyMatch(Character::isISOControl)) {
+          throw new IllegalArgumentException(
+              "the path segment " + s + " holds control characters; no name or ID has them");
+        }
+        parts.add(decoded);
       }
     }
     if (!parts.isEmpty() && parts.get(0).matches("v\\d+\\.\\d+")) {
@@ -87,8 +135,20 @@ final class Connection {
     // is gone altogether (closed, killed) gets nothing more: a stream it followed (logs, events)
     // would otherwise be served to nobody, polling, until something new came to write.
     inputEnded = true;
+    if (deadline.arriving() && inFlight.get() == 0) {
+      // What the decoder could not make a request of (half a head, a body shorter than its
+      // length): the client said all it will.
+      refuse(
+          ctx,
+          HttpResponseStatus.BAD_REQUEST,
+          "the request ended before all of it came (the client closed its side within its head,"
+              + " or before the body its length or chunks announce); send each request whole");
+      return;
+    }
     if (inFlight.get() == 0 || peerGone(ctx.channel())) {
-      ctx.close();
+      // After what is queued: a worker that just answered has its answer waiting as a task, which
+      // this event may have come before.
+      ctx.executor().execute(ctx::close);
     } else if (ctx.channel() instanceof io.netty.channel.epoll.EpollDomainSocketChannel) {
       watchPeer(ctx);
     }
@@ -126,6 +186,7 @@ final class Connection {
       boolean mayHijack,
       Runnable done) {
     inFlight.incrementAndGet();
+    lastActive = System.nanoTime();
     workers.submit(
         () -> {
           Exchange x =
@@ -138,18 +199,114 @@ final class Connection {
           try {
             if (match.isPresent()) {
               match.get().route().handler().handle(x);
-            } else {
+            } else if (DockerPaths.isDockers(head.method(), segments(head.uri()))) {
               x.unsupported(head.uri().split("\\?", 2)[0]);
+            } else {
+              x.error(
+                  HttpResponseStatus.NOT_FOUND,
+                  "page not found: "
+                      + head.method()
+                      + " "
+                      + head.uri().split("\\?", 2)[0]
+                      + " is no endpoint of the Docker Engine API");
             }
           } catch (Exception e) {
-            x.error(ApiErrors.status(e), ApiErrors.message(e));
+            BodyStream.Refused refused = body instanceof BodyStream b ? b.refusal() : null;
+            if (refused != null) {
+              // The rest of its body is not read: the connection cannot carry another request.
+              x.error(refused.status, ApiErrors.message(refused));
+              ctx.close();
+            } else {
+              x.error(ApiErrors.status(e), ApiErrors.message(e));
+            }
           } finally {
             done.run();
-            if (inFlight.decrementAndGet() == 0 && inputEnded && !mayHijack) {
-              ctx.close();
+            lastActive = System.nanoTime();
+            if (inFlight.decrementAndGet() == 0) {
+              ctx.executor().execute(this::refuseOnceAnswered);
+              if (inputEnded && !mayHijack) {
+                ctx.close();
+              }
             }
           }
         });
+  }
+
+  /**
+   * Answers a request refused before any route saw it, and ends the connection: once the requests
+   * in flight on it are answered (a client that sent more than its request's length sends the rest
+   * as another request, while the first one's answer streams). Called on the event loop.
+   */
+  private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+    deadline.streaming();
+    ctx.channel().config().setAutoRead(false);
+    refusal =
+        () ->
+            ctx.writeAndFlush(ApiErrors.closing(status, message))
+                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    // Queued: after what workers that just answered queued themselves.
+    ctx.executor().execute(() -> refuseOnceAnswered());
+  }
+
+  /** Sends the refusal waiting, if any, once no request is in flight (on the event loop). */
+  private void refuseOnceAnswered() {
+    Runnable r = refusal;
+    if (r != null && inFlight.get() == 0) {
+      refusal = null;
+      r.run();
+    }
+  }
+
+  /** The answer to a request the decoder could not read ({@code head.decoderResult()} failed). */
+  private void refuseUndecoded(ChannelHandlerContext ctx, Throwable why) {
+    if (why instanceof TooLongHttpLineException) {
+      refuse(
+          ctx,
+          HttpResponseStatus.REQUEST_URI_TOO_LONG,
+          "the request line is longer than "
+              + limits.maxLine()
+              + " bytes; shorten the path and query");
+    } else if (why instanceof TooLongHttpHeaderException) {
+      refuse(
+          ctx,
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "the request headers are larger than "
+              + limits.maxHeaders()
+              + " bytes; send fewer or shorter headers");
+    } else {
+      refuse(
+          ctx,
+          HttpResponseStatus.BAD_REQUEST,
+          "malformed HTTP request ("
+              + why.getMessage()
+              + "); the engine speaks HTTP/1.1 as the Docker Engine API does");
+    }
+  }
+
+  /**
+   * Bodies read whole, past whose limit the request is answered 413 in Docker's error shape (the
+   * aggregator's own answer has no body) and the connection ends.
+   */
+  private static final class WholeBodies extends HttpObjectAggregator {
+    private final int limit;
+
+    WholeBodies(int limit) {
+      super(limit);
+      this.limit = limit;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      ReferenceCountUtil.release(oversized);
+      ctx.channel().config().setAutoRead(false);
+      ctx.writeAndFlush(
+              ApiErrors.closing(
+                  HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                  "the request body is larger than the engine reads whole ("
+                      + limit
+                      + " bytes); send a smaller JSON body"))
+          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
   }
 
   /**
@@ -159,26 +316,85 @@ final class Connection {
   private final class StreamedBodies extends ChannelInboundHandlerAdapter {
     private @Nullable BodyStream current;
 
+    /** Whether the rest of what the client sends is thrown away (its request was refused). */
+    private boolean discarding;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (discarding) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+        discarding = true;
+        ReferenceCountUtil.release(msg);
+        if (current != null) {
+          // Its route answers, as it reads the body: one answer on the connection.
+          current.fail(
+              new BodyStream.Refused(
+                  HttpResponseStatus.BAD_REQUEST,
+                  "the request body could not be read ("
+                      + o.decoderResult().cause().getMessage()
+                      + "); send it whole, with a Content-Length or in valid chunks"));
+          current = null;
+          return;
+        }
+        refuseUndecoded(ctx, o.decoderResult().cause());
+        return;
+      }
       if (current != null && msg instanceof HttpContent content) {
         current.offer(content.content().retain());
         if (content instanceof LastHttpContent) {
           current.end();
           current = null;
+          deadline.received();
         }
         content.release();
         return;
       }
       if (msg instanceof HttpRequest head && !(msg instanceof FullHttpRequest)) {
-        Optional<Router.Match> match = router.match(head.method(), segments(head.uri()));
+        if (!head.protocolVersion().equals(HttpVersion.HTTP_1_1)
+            && !head.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+          discarding = true;
+          ReferenceCountUtil.release(msg);
+          refuse(
+              ctx,
+              HttpResponseStatus.BAD_REQUEST,
+              "the engine speaks HTTP/1.1 (or 1.0), not " + head.protocolVersion().text());
+          return;
+        }
+        Optional<Router.Match> match;
+        try {
+          match = router.match(head.method(), segments(head.uri()));
+        } catch (IllegalArgumentException e) {
+          discarding = true;
+          ReferenceCountUtil.release(msg);
+          refuse(ctx, HttpResponseStatus.BAD_REQUEST, ApiErrors.message(e));
+          return;
+        }
         if (match.isPresent() && match.get().route().streamsBody()) {
+          long declared = HttpUtil.getContentLength(head, -1L);
+          if (declared > limits.maxStreamedBody()) {
+            discarding = true;
+            ReferenceCountUtil.release(msg);
+            refuse(
+                ctx,
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "the request body is larger than the engine takes ("
+                    + limits.maxStreamedBody()
+                    + " bytes; this one says "
+                    + declared
+                    + "); send less, or in several requests");
+            return;
+          }
+          deadline.streaming();
           if (HttpUtil.is100ContinueExpected(head)) {
             ctx.writeAndFlush(
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             head.headers().remove(HttpHeaderNames.EXPECT);
           }
-          BodyStream body = new BodyStream(ctx.channel());
+          BodyStream body =
+              new BodyStream(ctx.channel(), limits.maxStreamedBody(), limits.bodyIdleTimeout());
           current = body;
           dispatch(ctx, head, match, body, false, body::close);
           if (msg instanceof HttpContent content) {
@@ -193,7 +409,11 @@ final class Connection {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof ChannelInputShutdownEvent && current != null) {
-        current.end();
+        // The client said all it will before the body it announced was whole.
+        current.fail(
+            new BodyStream.Refused(
+                HttpResponseStatus.BAD_REQUEST,
+                "the request body ended before the length or chunks it announced; send it whole"));
         current = null;
       }
       ctx.fireUserEventTriggered(evt);
@@ -220,9 +440,16 @@ final class Connection {
     }
 
     @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // What reaches here is the connection's own trouble (reset, broken pipe): nobody to answer.
+      ctx.close();
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      req.retain();
+      deadline.received();
       Optional<Router.Match> match = router.match(req.method(), segments(req.uri()));
+      req.retain();
       // Attach and exec take the connection over: nothing the client sends next is HTTP.
       boolean mayHijack =
           req.headers().contains(HttpHeaderNames.UPGRADE)

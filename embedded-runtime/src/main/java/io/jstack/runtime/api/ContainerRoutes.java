@@ -68,6 +68,10 @@ final class ContainerRoutes {
 
   private void create(Exchange x) {
     String name = x.param("name");
+    if (name != null && !name.isEmpty()) {
+      // Checked here too (the engine checks again): a name reaches paths, logs and DNS.
+      io.jstack.engine.Names.container(name);
+    }
     String id =
         engine.create(name == null || name.isEmpty() ? null : name, CreateBody.settings(x.json()));
     ObjectNode r = Exchange.JSON.createObjectNode();
@@ -151,15 +155,13 @@ final class ContainerRoutes {
   }
 
   private void copyTo(Exchange x) {
-    String path = x.param("path");
-    engine.copyTo(x.path("id"), path == null ? "/" : path, x.body());
+    engine.copyTo(x.path("id"), archivePath(x), x.body());
     x.empty(HttpResponseStatus.OK);
   }
 
   /** What the path is, in a header (the docker CLI's {@code cp} asks before it copies). */
   private void stat(Exchange x) {
-    String path = x.param("path");
-    String asked = path == null ? "/" : path;
+    String asked = archivePath(x);
     x.header(PathStat.HEADER, PathStat.of(engine.pathIn(x.path("id"), asked), asked));
     x.empty(HttpResponseStatus.OK);
   }
@@ -180,8 +182,7 @@ final class ContainerRoutes {
   }
 
   private void copyFrom(Exchange x) {
-    String path = x.param("path");
-    String asked = path == null ? "/" : path;
+    String asked = archivePath(x);
     Path source = engine.pathIn(x.path("id"), asked);
     x.header(PathStat.HEADER, PathStat.of(source, asked));
     x.startChunked("application/x-tar");
@@ -193,6 +194,26 @@ final class ContainerRoutes {
       // The client sees the stream end early.
     }
     x.end();
+  }
+
+  /**
+   * The {@code path} of an archive request, {@code /} when not given. It is resolved inside the
+   * container ({@code ..} stops at its root); control characters, which no path of a Docker client
+   * has, are refused.
+   */
+  private static String archivePath(Exchange x) {
+    String path = x.param("path");
+    if (path == null) {
+      return "/";
+    }
+    if (path.chars().anyMatch(Character::isISOControl)) {
+      throw new EngineException.InvalidArgument(
+          "path="
+              + io.jstack.engine.Names.printable(path)
+              + " is not a path in the container: give one without control characters, such as"
+              + " /etc");
+    }
+    return path;
   }
 
   private void resize(Exchange x) {

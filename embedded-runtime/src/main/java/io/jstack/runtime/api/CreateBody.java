@@ -24,8 +24,161 @@ import org.jspecify.annotations.Nullable;
 final class CreateBody {
   private CreateBody() {}
 
-  /** The settings a create body asks for. */
+  /** An endpoint's settings, in a create body's {@code NetworkingConfig} and in a connect. */
+  static final JsonShape ENDPOINT =
+      JsonShape.object(
+          Map.of(
+              "Aliases", JsonShape.strings(),
+              "Links", JsonShape.strings(),
+              "IPAMConfig", JsonShape.object(Map.of("IPv4Address", JsonShape.string()))));
+
+  /** What the fields of a create body decoded here must be (the types of moby's API types). */
+  static final JsonShape CREATE = createShape();
+
+  /** What the fields of an exec body decoded here must be. */
+  static final JsonShape EXEC =
+      JsonShape.object(
+          Map.of(
+              "Cmd", JsonShape.stringOrStrings(),
+              "Env", JsonShape.strings(),
+              "User", JsonShape.string(),
+              "WorkingDir", JsonShape.string(),
+              "Tty", JsonShape.bool(),
+              "Privileged", JsonShape.bool(),
+              "AttachStdin", JsonShape.bool(),
+              "AttachStdout", JsonShape.bool(),
+              "AttachStderr", JsonShape.bool()));
+
+  private static JsonShape createShape() {
+    JsonShape string = JsonShape.string();
+    JsonShape bool = JsonShape.bool();
+    JsonShape integer = JsonShape.integer();
+    JsonShape strings = JsonShape.strings();
+    Map<String, JsonShape> host = new java.util.HashMap<>();
+    for (String f :
+        List.of(
+            "NetworkMode",
+            "IpcMode",
+            "PidMode",
+            "UTSMode",
+            "CgroupnsMode",
+            "Runtime",
+            "CpusetCpus",
+            "CpusetMems")) {
+      host.put(f, string);
+    }
+    for (String f :
+        List.of(
+            "Binds",
+            "CapAdd",
+            "CapDrop",
+            "SecurityOpt",
+            "ExtraHosts",
+            "Dns",
+            "DnsSearch",
+            "DnsOptions",
+            "DeviceCgroupRules",
+            "GroupAdd",
+            "VolumesFrom")) {
+      host.put(f, strings);
+    }
+    for (String f :
+        List.of(
+            "Memory",
+            "NanoCpus",
+            "PidsLimit",
+            "ShmSize",
+            "CpuPeriod",
+            "CpuQuota",
+            "CpuShares",
+            "MemoryReservation",
+            "MemorySwap",
+            "MemorySwappiness")) {
+      host.put(f, integer);
+    }
+    host.put("OomScoreAdj", JsonShape.int32());
+    for (String f :
+        List.of(
+            "PublishAllPorts",
+            "AutoRemove",
+            "Privileged",
+            "ReadonlyRootfs",
+            "Init",
+            "OomKillDisable")) {
+      host.put(f, bool);
+    }
+    host.put(
+        "Mounts",
+        JsonShape.arrayOf(
+            JsonShape.object(
+                Map.of(
+                    "Type", string,
+                    "Source", string,
+                    "Target", string,
+                    "ReadOnly", bool,
+                    "VolumeOptions", JsonShape.object(Map.of("NoCopy", bool)),
+                    "TmpfsOptions",
+                        JsonShape.object(
+                            Map.of("SizeBytes", integer, "Mode", JsonShape.int32()))))));
+    host.put("Tmpfs", JsonShape.stringMap());
+    host.put("Sysctls", JsonShape.stringMap());
+    host.put(
+        "PortBindings",
+        JsonShape.mapOf(
+            JsonShape.arrayOf(JsonShape.object(Map.of("HostIp", string, "HostPort", string)))));
+    host.put(
+        "Ulimits",
+        JsonShape.arrayOf(
+            JsonShape.object(Map.of("Name", string, "Soft", integer, "Hard", integer))));
+    host.put(
+        "RestartPolicy",
+        JsonShape.object(Map.of("Name", string, "MaximumRetryCount", JsonShape.int32())));
+    host.put(
+        "Devices",
+        JsonShape.arrayOf(
+            JsonShape.object(
+                Map.of(
+                    "PathOnHost", string,
+                    "PathInContainer", string,
+                    "CgroupPermissions", string))));
+    Map<String, JsonShape> body = new java.util.HashMap<>();
+    for (String f :
+        List.of("Image", "WorkingDir", "User", "Hostname", "Domainname", "StopSignal")) {
+      body.put(f, string);
+    }
+    body.put("Entrypoint", JsonShape.stringOrStrings());
+    body.put("Cmd", JsonShape.stringOrStrings());
+    body.put("Env", strings);
+    body.put("Labels", JsonShape.stringMap());
+    body.put("StopTimeout", JsonShape.int32());
+    for (String f : List.of("Tty", "OpenStdin", "StdinOnce")) {
+      body.put(f, bool);
+    }
+    body.put("ExposedPorts", JsonShape.mapOf(JsonShape.object(Map.of())));
+    body.put("Volumes", JsonShape.mapOf(JsonShape.object(Map.of())));
+    body.put(
+        "Healthcheck",
+        JsonShape.object(
+            Map.of(
+                "Test", strings,
+                "Interval", integer,
+                "Timeout", integer,
+                "StartPeriod", integer,
+                "StartInterval", integer,
+                "Retries", JsonShape.int32())));
+    body.put("HostConfig", JsonShape.object(host));
+    body.put(
+        "NetworkingConfig", JsonShape.object(Map.of("EndpointsConfig", JsonShape.mapOf(ENDPOINT))));
+    return JsonShape.object(body);
+  }
+
+  /**
+   * The settings a create body asks for.
+   *
+   * @throws io.jstack.engine.EngineException.InvalidArgument naming a field of the wrong type
+   */
   static ContainerSettings settings(JsonNode body) {
+    CREATE.check(body);
     JsonNode h = body.path("HostConfig");
     List<ContainerSettings.Mount> mounts = new ArrayList<>();
     for (JsonNode m : h.path("Mounts")) {
@@ -150,6 +303,7 @@ final class CreateBody {
 
   /** An exec body ({@code POST /containers/{id}/exec}). */
   static ExecRequest exec(JsonNode body) {
+    EXEC.check(body);
     return new ExecRequest(
         new ExecConfig(
             strings(body.path("Cmd")),

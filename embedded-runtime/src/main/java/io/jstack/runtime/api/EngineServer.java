@@ -55,13 +55,21 @@ public final class EngineServer implements AutoCloseable {
   /** The TCP listeners ({@link #listen}), closed with the server. */
   private final List<Channel> tcp = new CopyOnWriteArrayList<>();
 
+  private final Connections connections;
+
   private EngineServer(
-      Path socket, Router router, EventLoopGroup group, Channel channel, ExecutorService workers) {
+      Path socket,
+      Router router,
+      EventLoopGroup group,
+      Channel channel,
+      ExecutorService workers,
+      Connections connections) {
     this.socket = socket;
     this.router = router;
     this.group = group;
     this.channel = channel;
     this.workers = workers;
+    this.connections = connections;
   }
 
   /**
@@ -216,6 +224,17 @@ public final class EngineServer implements AutoCloseable {
   static EngineServer start(
       Router router, Path socket, @Nullable String socketGroup, Consumer<String> log)
       throws IOException, InterruptedException {
+    return start(router, socket, socketGroup, log, ServerLimits.defaults());
+  }
+
+  /** Serves {@code router}'s routes on {@code socket} within {@code limits}. */
+  static EngineServer start(
+      Router router,
+      Path socket,
+      @Nullable String socketGroup,
+      Consumer<String> log,
+      ServerLimits limits)
+      throws IOException, InterruptedException {
     Files.createDirectories(socket.getParent());
     if (Files.exists(socket)) {
       if (answers(socket)) {
@@ -226,6 +245,7 @@ public final class EngineServer implements AutoCloseable {
     }
     ExecutorService workers = Executors.newCachedThreadPool(Daemons.named("jstack-engine-request"));
     Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    Connections connections = new Connections(limits);
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1, Daemons.named("jstack-engine-io"), EpollIoHandler.newFactory());
@@ -256,7 +276,7 @@ public final class EngineServer implements AutoCloseable {
                         log.accept("a client whose credentials cannot be read connected");
                       }
                     }
-                    Connection.install(c, router, workers);
+                    connections.open(c, router, workers);
                   }
                 })
             .bind(new DomainSocketAddress(socket.toString()))
@@ -283,7 +303,7 @@ public final class EngineServer implements AutoCloseable {
                 + ") or choose another with --group");
       }
     }
-    return new EngineServer(socket, router, group, ch, workers);
+    return new EngineServer(socket, router, group, ch, workers, connections);
   }
 
   /**
@@ -308,7 +328,7 @@ public final class EngineServer implements AutoCloseable {
                     if (gate != null) {
                       c.pipeline().addLast("tls-gate", gate.next());
                     }
-                    Connection.install(c, router, workers);
+                    connections.open(c, router, workers);
                   }
                 })
             .bind(listen.address())
@@ -338,6 +358,11 @@ public final class EngineServer implements AutoCloseable {
 
   public Path socket() {
     return socket;
+  }
+
+  /** How many client connections are open. */
+  int connections() {
+    return connections.count();
   }
 
   /** Stops serving (containers keep running) and removes the socket. */

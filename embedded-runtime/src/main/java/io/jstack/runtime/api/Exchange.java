@@ -187,9 +187,26 @@ final class Exchange {
       if (bytes.length == 0) {
         return JSON.createObjectNode();
       }
-      return JSON.readTree(bytes);
+      JsonNode json = JSON.readTree(bytes);
+      if (!json.isObject()) {
+        throw new IllegalArgumentException(
+            "the request body is JSON but not an object (it is "
+                + json.getNodeType().name().toLowerCase(Locale.ROOT)
+                + "); send a JSON object");
+      }
+      return json;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // Its own message quotes the body over several lines: the reason and where is enough.
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new IllegalArgumentException(
+          "the request body is not JSON: "
+              + e.getOriginalMessage()
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + "; send a JSON object");
     } catch (IOException e) {
-      throw new IllegalArgumentException("the request body is not JSON: " + e.getMessage());
+      throw new IllegalArgumentException("the request body could not be read: " + e.getMessage());
     }
   }
 
@@ -239,9 +256,7 @@ final class Exchange {
 
   /** Docker's error answer: {@code {"message": ...}}. */
   void error(HttpResponseStatus status, String message) {
-    ObjectNode e = JSON.createObjectNode();
-    e.put("message", message);
-    json(status, e);
+    send(status, "application/json", ApiErrors.body(message));
   }
 
   /** 501, naming what is not supported. */

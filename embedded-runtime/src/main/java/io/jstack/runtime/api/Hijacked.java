@@ -56,6 +56,10 @@ final class Hijacked implements AutoCloseable {
     // Reading goes on (the hold keeps what comes): toggling reads off and on again after the
     // client's half-close would make epoll drop the connection.
     ch.pipeline().replace(Connection.API, "hold", new Hold());
+    // The process's input may pause as long as it likes.
+    if (ch.pipeline().get(RequestDeadline.NAME) != null) {
+      ch.pipeline().remove(RequestDeadline.NAME);
+    }
     ch.pipeline().remove(Connection.AGGREGATE);
     ch.pipeline().remove(Connection.BODIES);
     // The decoder hands what it has not decoded yet to the next handler: the hold.

@@ -86,8 +86,43 @@ final class NetworkRoutes {
     x.json(HttpResponseStatus.OK, r);
   }
 
+  /** What the fields of a create body decoded here must be. */
+  private static final JsonShape CREATE =
+      JsonShape.object(
+          Map.of(
+              "Name",
+              JsonShape.string(),
+              "Driver",
+              JsonShape.string(),
+              "Internal",
+              JsonShape.bool(),
+              "Labels",
+              JsonShape.stringMap(),
+              "Options",
+              JsonShape.stringMap(),
+              "IPAM",
+              JsonShape.object(
+                  Map.of(
+                      "Config",
+                      JsonShape.arrayOf(
+                          JsonShape.object(
+                              Map.of(
+                                  "Subnet", JsonShape.string(),
+                                  "Gateway", JsonShape.string(),
+                                  "IPRange", JsonShape.string())))))));
+
+  /** What the fields of a connect or disconnect body must be. */
+  private static final JsonShape CONNECT =
+      JsonShape.object(
+          Map.of(
+              "Container", JsonShape.string(),
+              "EndpointConfig", CreateBody.ENDPOINT,
+              "Force", JsonShape.bool()));
+
   private void create(Exchange x) {
     JsonNode body = x.json();
+    CREATE.check(body);
+    io.jstack.engine.Names.network(body.path("Name").asText(""));
     Exchange.requireDriver(body, "network", "bridge");
     JsonNode pool = body.path("IPAM").path("Config").path(0);
     Map<String, String> labels = Exchange.labels(body);
@@ -115,6 +150,7 @@ final class NetworkRoutes {
 
   private void connect(Exchange x) {
     JsonNode body = x.json();
+    CONNECT.check(body);
     engine.connect(
         x.path("id"),
         body.path("Container").asText(),
@@ -123,7 +159,9 @@ final class NetworkRoutes {
   }
 
   private void disconnect(Exchange x) {
-    engine.disconnect(x.path("id"), x.json().path("Container").asText());
+    JsonNode body = x.json();
+    CONNECT.check(body);
+    engine.disconnect(x.path("id"), body.path("Container").asText());
     x.empty(HttpResponseStatus.OK);
   }
 

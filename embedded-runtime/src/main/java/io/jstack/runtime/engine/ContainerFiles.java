@@ -151,6 +151,13 @@ final class ContainerFiles {
       LayerUnpacker.extract(archive, target, LayerUnpacker.Limits.DEFAULT);
     } catch (LayerUnpacker.UnsafeLayerException e) {
       throw new IllegalArgumentException(e.getMessage());
+    } catch (io.jstack.runtime.image.internal.TarReader.Malformed e) {
+      throw new EngineException.InvalidArgument(
+          "cannot copy into "
+              + dir
+              + ": the archive is not a valid tar stream ("
+              + e.getMessage()
+              + "); send a tar archive");
     } catch (IOException e) {
       throw new EngineException("cannot copy into " + dir + ": " + e.getMessage(), e);
     }

@@ -61,6 +61,10 @@ class ConnectionTest {
           }
           x.text(io.netty.handler.codec.http.HttpResponseStatus.OK, "done");
         });
+    router.add(
+        HttpMethod.GET,
+        "/fast",
+        x -> x.text(io.netty.handler.codec.http.HttpResponseStatus.OK, "fast"));
     server = EngineServer.start(router, socket, null, line -> {});
   }
 
@@ -100,6 +104,18 @@ class ConnectionTest {
         b.clear();
       }
       assertThat(got.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 200").endsWith("done");
+    }
+  }
+
+  @Test
+  void aClientThatEndsItsHalfAtOnce_stillGetsAnAnswerMadeAtOnce() throws Exception {
+    // The answer of a fast route is still a task on the event loop when the half-close arrives.
+    try (RawHttp raw = new RawHttp(socket)) {
+      for (int i = 0; i < 300; i++) {
+        RawHttp.Reply r = raw.exchange("GET /fast HTTP/1.1\r\nHost: engine\r\n\r\n");
+        assertThat(r.status()).as("request " + i + ": " + r.head()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("fast");
+      }
     }
   }
 

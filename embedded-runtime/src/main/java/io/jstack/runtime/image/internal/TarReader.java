@@ -1,6 +1,5 @@
 package io.jstack.runtime.image.internal;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +15,18 @@ import org.jspecify.annotations.Nullable;
  * Reads a tar stream entry by entry: ustar, GNU long names ({@code L}, {@code K}) and POSIX pax
  * headers (per entry and global), with extended attributes from {@code SCHILY.xattr.*} and {@code
  * LIBARCHIVE.xattr.*} kept as raw bytes (file capabilities are binary). Every header's checksum is
- * verified; anything malformed or of an unknown kind is an {@link IOException} naming the entry.
+ * verified; anything malformed or of an unknown kind is a {@link Malformed} naming the entry.
  */
 public final class TarReader {
+  /** The stream is not a tar archive this reader takes, as opposed to a failure to read it. */
+  public static final class Malformed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Malformed(String message) {
+      super(message);
+    }
+  }
+
   private static final int BLOCK = 512;
   private static final int MAX_META = 1 << 20;
 
@@ -67,7 +75,7 @@ public final class TarReader {
         return null;
       }
       if (n < BLOCK) {
-        throw new IOException("the tar stream ends inside a header at byte " + (offset - n));
+        throw new Malformed("the tar stream ends inside a header at byte " + (offset - n));
       }
       if (allZero(h)) {
         return null;
@@ -100,10 +108,10 @@ public final class TarReader {
             case '0', '\0', '7' -> '0';
             case '1', '2', '3', '4', '5', '6' -> type;
             case 'S' ->
-                throw new IOException(
+                throw new Malformed(
                     "tar entry " + name + " is a GNU sparse file, which is not supported");
             default ->
-                throw new IOException(
+                throw new Malformed(
                     "tar entry " + name + " has the unknown type '" + printable(type) + "'");
           };
       if (pax.containsKey("path")) {
@@ -129,7 +137,7 @@ public final class TarReader {
               ? paxTime(utf8(pax.get("mtime")), name)
               : FileTime.from(Instant.ofEpochSecond(number(h, 136, 12, "mtime")));
       if (pax.keySet().stream().anyMatch(k -> k.startsWith("GNU.sparse."))) {
-        throw new IOException("tar entry " + name + " is a sparse file, which is not supported");
+        throw new Malformed("tar entry " + name + " is a sparse file, which is not supported");
       }
       Map<String, byte[]> xattrs = new LinkedHashMap<>();
       for (Map.Entry<String, byte[]> e : pax.entrySet()) {
@@ -148,7 +156,7 @@ public final class TarReader {
         size = 0;
       }
       if (size < 0) {
-        throw new IOException("tar entry " + name + " has a negative size");
+        throw new Malformed("tar entry " + name + " has a negative size");
       }
       remaining = size;
       padding = (BLOCK - size % BLOCK) % BLOCK;
@@ -183,7 +191,7 @@ public final class TarReader {
         }
         int n = in.read(b, off, (int) Math.min(len, remaining));
         if (n < 0) {
-          throw new EOFException("the tar stream ends inside an entry's content");
+          throw new Malformed("the tar stream ends inside an entry's content");
         }
         remaining -= n;
         offset += n;
@@ -218,7 +226,7 @@ public final class TarReader {
     while (left > 0) {
       int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
       if (n < 0) {
-        throw new EOFException("the tar stream ends inside an entry");
+        throw new Malformed("the tar stream ends inside an entry");
       }
       left -= n;
       offset += n;
@@ -227,11 +235,11 @@ public final class TarReader {
 
   private byte[] readMeta(long size, String name) throws IOException {
     if (size < 0 || size > MAX_META) {
-      throw new IOException("tar entry " + name + " has a header extension of " + size + " bytes");
+      throw new Malformed("tar entry " + name + " has a header extension of " + size + " bytes");
     }
     byte[] b = in.readNBytes((int) size);
     if (b.length < size) {
-      throw new EOFException("the tar stream ends inside a header extension");
+      throw new Malformed("the tar stream ends inside a header extension");
     }
     offset += size;
     discard((BLOCK - size % BLOCK) % BLOCK);
@@ -254,18 +262,18 @@ public final class TarReader {
       try {
         length = Integer.parseInt(new String(data, i, space - i, StandardCharsets.US_ASCII));
       } catch (NumberFormatException e) {
-        throw new IOException("malformed pax header record at offset " + i);
+        throw new Malformed("malformed pax header record at offset " + i);
       }
       int end = i + length;
       if (length <= 0 || end > data.length || data[end - 1] != '\n') {
-        throw new IOException("malformed pax header record at offset " + i);
+        throw new Malformed("malformed pax header record at offset " + i);
       }
       int eq = space + 1;
       while (eq < end && data[eq] != '=') {
         eq++;
       }
       if (eq >= end) {
-        throw new IOException("malformed pax header record at offset " + i);
+        throw new Malformed("malformed pax header record at offset " + i);
       }
       String key = new String(data, space + 1, eq - space - 1, StandardCharsets.UTF_8);
       out.put(key, java.util.Arrays.copyOfRange(data, eq + 1, end - 1));
@@ -284,7 +292,7 @@ public final class TarReader {
       signed += b;
     }
     if (stored != unsigned && stored != signed) {
-      throw new IOException(
+      throw new Malformed(
           "corrupt tar header for " + headerName(h) + ": checksum " + stored + " != " + unsigned);
     }
   }
@@ -305,7 +313,7 @@ public final class TarReader {
       long v = h[off] & 0x7f;
       for (int i = off + 1; i < off + len; i++) {
         if ((v >>> 55) != 0) {
-          throw new IOException("tar header field " + field + " is too large");
+          throw new Malformed("tar header field " + field + " is too large");
         }
         v = (v << 8) | (h[i] & 0xff);
       }
@@ -322,7 +330,7 @@ public final class TarReader {
         continue;
       }
       if (b < '0' || b > '7') {
-        throw new IOException("tar header field " + field + " is not an octal number");
+        throw new Malformed("tar header field " + field + " is not an octal number");
       }
       v = (v << 3) | (b - '0');
       any = true;
@@ -334,7 +342,7 @@ public final class TarReader {
     try {
       return Long.parseLong(s.strip());
     } catch (NumberFormatException e) {
-      throw new IOException("tar entry " + name + " has a malformed pax " + field + ": " + s);
+      throw new Malformed("tar entry " + name + " has a malformed pax " + field + ": " + s);
     }
   }
 
@@ -349,7 +357,7 @@ public final class TarReader {
               .longValueExact();
       return FileTime.from(Instant.ofEpochSecond(seconds, nanos));
     } catch (ArithmeticException | NumberFormatException e) {
-      throw new IOException("tar entry " + name + " has a malformed pax mtime: " + s);
+      throw new Malformed("tar entry " + name + " has a malformed pax mtime: " + s);
     }
   }
 
