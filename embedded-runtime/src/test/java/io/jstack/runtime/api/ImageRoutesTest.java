@@ -352,15 +352,18 @@ class ImageRoutesTest {
   }
 
   @Test
-  void commit_withoutAContainer_is400_andWithChanges501() {
+  void commit_withoutAContainer_is400_andItsChangesGoToTheEngine() {
     ApiClient.Answer none = api.post("/commit?repo=x");
     assertThat(none.status()).isEqualTo(400);
     assertThat(none.json().path("message").asText()).contains("container");
-
-    ApiClient.Answer changes = api.post("/commit?container=web&changes=CMD%20x");
-    assertThat(changes.status()).isEqualTo(501);
-    assertThat(changes.json().path("message").asText()).contains("--change");
     assertThat(engine.calls).isEmpty();
+
+    ApiClient.Answer changes =
+        api.post("/commit?container=web&changes=CMD%20x&changes=ENV%20A%3D1&pause=false");
+    assertThat(changes.status()).isEqualTo(201);
+    assertThat(engine.calls)
+        .containsExactly(
+            "commit web as null comment=null author=null changes=[CMD x, ENV A=1] pause=false");
   }
 
   @Test
