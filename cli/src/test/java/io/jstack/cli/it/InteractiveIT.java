@@ -81,6 +81,21 @@ class InteractiveIT extends OnEachEngine {
     assertThat(oneOffs("-a")).isEmpty();
   }
 
+  /** {@code stats} on a terminal redraws its table in place, about once a second, until Ctrl-C. */
+  @ParameterizedTest
+  @EnumSource(EngineKind.class)
+  void statsOnATerminal_redrawsItsTableInPlace_untilCtrlC(EngineKind engine) throws Exception {
+    up(engine);
+    tmux = Tmux.start("jstack-" + project, script + " stats; echo EXIT=$?");
+    tmux.awaitScreen(project + "-box-1");
+    Thread.sleep(3500);
+    String screen = tmux.screen();
+    assertThat(screen.split("CONTAINER ID", -1)).as(screen).hasSize(2);
+    assertThat(screen.split(project + "-box-1", -1)).as(screen).hasSize(2);
+    tmux.keys("C-c");
+    tmux.awaitScreen("EXIT=");
+  }
+
   @ParameterizedTest
   @EnumSource(EngineKind.class)
   void execOnATerminal_getsAPseudoTerminalThatFollowsTheWindow(EngineKind engine) throws Exception {
