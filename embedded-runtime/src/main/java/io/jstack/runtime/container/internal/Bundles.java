@@ -183,15 +183,37 @@ public final class Bundles {
   private static final java.util.Map<Path, Object> POPULATING =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static void populate(Path from, Path volume) throws IOException {
+  /**
+   * Beside a volume's directory while it is being filled: a fill that did not finish (its engine
+   * was killed) is found by it, and the next fill empties the volume and starts again, so that no
+   * volume stays half-filled.
+   */
+  static final String FILLING = "_filling";
+
+  static void populate(Path from, Path volume) throws IOException {
     if (!Files.isDirectory(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (java.util.stream.Stream<Path> inside = Files.list(volume)) {
-      if (inside.findAny().isPresent()) {
-        return;
+    Path unfinished = volume.resolveSibling(FILLING);
+    if (Files.exists(unfinished)) {
+      try (java.util.stream.Stream<Path> inside = Files.list(volume)) {
+        for (Path p : inside.toList()) {
+          io.jstack.runtime.image.internal.LayerUnpacker.removeTree(p);
+        }
       }
+    } else {
+      try (java.util.stream.Stream<Path> inside = Files.list(volume)) {
+        if (inside.findAny().isPresent()) {
+          return;
+        }
+      }
+      Files.createFile(unfinished);
     }
+    copyTree(from, volume);
+    Files.delete(unfinished);
+  }
+
+  private static void copyTree(Path from, Path volume) throws IOException {
     Files.walkFileTree(
         from,
         new java.nio.file.SimpleFileVisitor<>() {
