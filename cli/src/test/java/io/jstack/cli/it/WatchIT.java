@@ -73,9 +73,11 @@ class WatchIT extends OnEachEngine {
             .formatted(project));
     Map<String, String> env =
         Map.of("DOCKER_HOST", "unix://" + stack.socket(), "HOME", dir.toString());
+    // The engine started by the test's JVM, not by the watch process: closing that process ends
+    // what it started.
+    stack.ok("ps");
     try (JstackProcess.Running watch = stack.start("watch")) {
       await().atMost(Duration.ofMinutes(3)).until(() -> watch.output().contains("Watch enabled"));
-      // Connected once the engine runs: on the embedded engine, watch's up may have started it.
       Engine client = Engines.open(Engines.Kind.docker, env);
       try {
         exercise(engine, watch, client, home, escape);
@@ -110,6 +112,7 @@ class WatchIT extends OnEachEngine {
               watch:
                 - {path: ./src, target: /app, action: sync}
         """);
+    stack.ok("ps");
     try (JstackProcess.Running up = stack.start("up", "--watch")) {
       await()
           .atMost(Duration.ofMinutes(2))
