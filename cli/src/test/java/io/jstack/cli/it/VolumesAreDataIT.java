@@ -24,7 +24,8 @@ class VolumesAreDataIT extends OnEachEngine {
       throws Exception {
     on(engine);
     String external = project + "-external";
-    stack.docker("volume", "create", external);
+    stack.ok("ps"); // The engine runs (on the embedded engine, jstack starts it).
+    stack.dockerLines("volume", "create", external);
     stack.onClose(() -> stack.docker("volume", "rm", "-f", external));
     stack.compose(
         """
