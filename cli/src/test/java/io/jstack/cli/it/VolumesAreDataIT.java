@@ -24,9 +24,6 @@ class VolumesAreDataIT extends OnEachEngine {
       throws Exception {
     on(engine);
     String external = project + "-external";
-    stack.ok("ps"); // The engine runs (on the embedded engine, jstack starts it).
-    stack.dockerLines("volume", "create", external);
-    stack.onClose(() -> stack.docker("volume", "rm", "-f", external));
     stack.compose(
         """
         services:
@@ -48,6 +45,9 @@ class VolumesAreDataIT extends OnEachEngine {
             name: %s
         """
             .formatted(external));
+    stack.ok("ps"); // The engine runs (on the embedded engine, jstack starts it).
+    stack.dockerLines("volume", "create", external);
+    stack.onClose(() -> stack.docker("volume", "rm", "-f", external));
     stack.ok("up", "-d");
     stack.docker("exec", project + "-db-1", "sh", "-c", "echo precious > /data/kept.txt");
     stack.docker("exec", project + "-archive-1", "sh", "-c", "echo outside > /data/kept.txt");
