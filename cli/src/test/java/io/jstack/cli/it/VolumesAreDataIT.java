@@ -14,6 +14,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class VolumesAreDataIT extends OnEachEngine {
 
+  /** db's anonymous volumes: down without -v leaves them, as Compose's; removed at the end. */
+  final java.util.Set<String> anonymous = new java.util.LinkedHashSet<>();
+
+  void up() {
+    up();
+    anonymous.addAll(
+        stack.dockerLines(
+            "inspect",
+            "-f",
+            "{{range .Mounts}}{{if eq .Destination \"/scratch\"}}{{.Name}}{{end}}{{end}}",
+            project + "-db-1"));
+  }
+
   String read(String service) {
     return stack.docker("exec", project + "-" + service + "-1", "cat", "/data/kept.txt").out();
   }
@@ -48,7 +61,13 @@ class VolumesAreDataIT extends OnEachEngine {
     stack.ok("ps"); // The engine runs (on the embedded engine, jstack starts it).
     stack.dockerLines("volume", "create", external);
     stack.onClose(() -> stack.docker("volume", "rm", "-f", external));
-    stack.ok("up", "-d");
+    stack.onClose(
+        () -> {
+          for (String v : anonymous) {
+            stack.docker("volume", "rm", "-f", v);
+          }
+        });
+    up();
     stack.docker("exec", project + "-db-1", "sh", "-c", "echo precious > /data/kept.txt");
     stack.docker("exec", project + "-archive-1", "sh", "-c", "echo outside > /data/kept.txt");
     String data = project + "_data";
@@ -57,20 +76,20 @@ class VolumesAreDataIT extends OnEachEngine {
     stack.compose(
         java.nio.file.Files.readString(stack.composeFile)
             .replace("GENERATION: \"1\"", "GENERATION: \"2\""));
-    stack.ok("up", "-d");
+    up();
     assertThat(read("db")).isEqualTo("precious\n");
 
     // Stopped and removed with rm -v: only the anonymous volume goes.
     stack.ok("stop", "-t", "1", "db");
     stack.ok("rm", "-f", "-v", "db");
     assertThat(stack.dockerLines("volume", "ls", "-q")).contains(data, external);
-    stack.ok("up", "-d");
+    up();
     assertThat(read("db")).isEqualTo("precious\n");
 
     // down keeps every volume; down -v removes the project's named one, never the external one.
     stack.ok("down", "-t", "1");
     assertThat(stack.dockerLines("volume", "ls", "-q")).contains(data, external);
-    stack.ok("up", "-d");
+    up();
     assertThat(read("db")).isEqualTo("precious\n");
     JstackRunner.Run downV = stack.run("down", "-v", "-t", "1");
     assertThat(downV.code()).as(downV.err()).isZero();
