@@ -18,7 +18,7 @@ class VolumesAreDataIT extends OnEachEngine {
   final java.util.Set<String> anonymous = new java.util.LinkedHashSet<>();
 
   void up() {
-    up();
+    stack.ok("up", "-d");
     anonymous.addAll(
         stack.dockerLines(
             "inspect",
