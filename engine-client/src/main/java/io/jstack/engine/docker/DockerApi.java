@@ -232,7 +232,6 @@ final class DockerApi implements AutoCloseable {
     }
   }
 
-  /** The {@code filters} query value {@code {"label":["k=v", "k2"]}}, URL-encoded. */
   /** {@code filters} as the {@code filters} query parameter takes them, URL-encoded. */
   static String filters(io.jstack.engine.ListFilters filters) {
     ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -240,6 +239,7 @@ final class DockerApi implements AutoCloseable {
     return encode(JsonTrees.text(f));
   }
 
+  /** The {@code filters} query value {@code {"label":["k=v", "k2"]}}, URL-encoded. */
   static String labelFilter(Map<String, String> labels) {
     ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     ArrayNode values = f.putArray("label");
