@@ -2,6 +2,7 @@ package io.jstack.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.cli.JstackRunner;
 import io.jstack.runtime.Engines;
 import java.nio.file.Files;
@@ -116,6 +117,57 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
     for (String id : ids) {
       assertThat(Path.of("/sys/fs/cgroup/memory/jstack").resolve(id)).doesNotExist();
     }
+  }
+
+  @Test
+  void aKilledConmon_endsItsContainer_withAReason_andItsRestartPolicyStartsItAgain()
+      throws Exception {
+    compose(
+        """
+        services:
+          kept:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            restart: always
+            command: ["sleep", "600"]
+          left:
+            image: jstack-examples/busybox:latest
+            network_mode: host
+            command: ["sleep", "600"]
+        """);
+    ok("up", "-d");
+    String kept = inspect("kept").path("Id").asText();
+    String left = inspect("left").path("Id").asText();
+    long keptPid = inspect("kept").path("State").path("Pid").asLong();
+    long leftPid = inspect("left").path("State").path("Pid").asLong();
+    List<ProcessHandle> monitors = conmons(List.of(kept, left));
+    assertThat(monitors).hasSize(2);
+    for (ProcessHandle m : monitors) {
+      m.destroyForcibly();
+    }
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode state = inspect("left").path("State");
+              assertThat(state.path("Status").asText()).isEqualTo("exited");
+              assertThat(state.path("ExitCode").asInt()).isEqualTo(137);
+              assertThat(state.path("Error").asText())
+                  .startsWith("its monitor (conmon, pid ")
+                  .endsWith("ended before it did; the engine killed it");
+              JsonNode again = inspect("kept");
+              assertThat(again.path("State").path("Running").asBoolean()).isTrue();
+              assertThat(again.path("RestartCount").asInt()).isEqualTo(1);
+              assertThat(again.path("State").path("Pid").asLong()).isNotIn(0L, keptPid);
+              assertThat(again.path("State").path("Error").asText()).isEmpty();
+            });
+    // Neither the old processes nor a second conmon of either outlive it.
+    assertThat(ProcessHandle.of(leftPid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(ProcessHandle.of(keptPid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(conmons(List.of(left))).isEmpty();
+    assertThat(conmons(List.of(kept))).hasSize(1);
+    assertThat(jstack.run(base, "ps", "-a").out()).contains("Exited (137)");
   }
 
   @Test

@@ -137,7 +137,7 @@ final class ContainerJson {
     state.put("Dead", false);
     state.put("Pid", c.alive() ? engine.pid(r.id()) : 0);
     state.put("ExitCode", c.exitCode());
-    state.put("Error", "");
+    state.put("Error", c.error());
     state.put(
         "StartedAt", r.startedAt() == null ? "0001-01-01T00:00:00Z" : r.startedAt().toString());
     state.put(

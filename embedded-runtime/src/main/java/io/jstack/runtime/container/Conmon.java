@@ -172,6 +172,22 @@ final class Conmon {
     }
   }
 
+  /**
+   * Whether {@code pid} is the live conmon of container {@code id}: a process gone, a zombie (whose
+   * command line reads empty) or another process that took the pid since are not.
+   */
+  static boolean monitors(long pid, String id) {
+    try {
+      String args =
+          new String(
+              Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+              StandardCharsets.UTF_8);
+      return args.contains("\0--cid\0" + id + "\0");
+    } catch (IOException gone) {
+      return false;
+    }
+  }
+
   /** Whether {@code pid} is a live process (not gone, not a zombie). */
   private static boolean running(long pid) {
     try {

@@ -257,7 +257,7 @@ public final class Containers {
    * One process instead of conmon, the runtime's {@code create} under it and its {@code start}.
    * What it prints, both streams in order, goes to the caller of {@link Foreground#await}, which
    * also records its exit where conmon would. A run whose engine process is gone before it ended is
-   * ended by the next one ({@link #endForegroundRunsOfGoneEngines}).
+   * ended by the next one ({@link #endRunsOfGoneWatchers}).
    *
    * @throws EngineException when the runtime cannot be started
    */
@@ -416,41 +416,92 @@ public final class Containers {
     return self.pid() + " " + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
   }
 
+  /** Beside the exit of a run the engine ended itself ({@link #endRunsOfGoneWatchers}): why. */
+  private static final String ERROR = "error";
+
   /**
-   * Ends the foreground runs whose engine process is gone (it crashed while a build step ran): no
-   * one would record their exit, and their pid could be another process's by now. Each is killed by
-   * the runtime (which checks the process is still the container's) and its exit recorded as 137.
+   * Ends the runs whose watcher is gone, whose exit no one would otherwise record: a foreground run
+   * whose engine process crashed while a build step ran, and a run whose conmon was killed (the
+   * container would run on with its output going nowhere and no exit ever seen, its pid free to be
+   * another process's once it ended). Each is killed by the runtime (which checks the process is
+   * still the container's) and its exit recorded as 137, with why ({@link #error}); the engine then
+   * announces the exit, and the container's restart policy applies.
+   *
+   * @return the ids of the containers ended
    */
-  public void endForegroundRunsOfGoneEngines() {
+  public List<String> endRunsOfGoneWatchers() {
     Path all = run.resolve("containers");
     if (!Files.isDirectory(all)) {
-      return;
+      return List.of();
     }
     List<Path> dirs;
     try (java.util.stream.Stream<Path> list = Files.list(all)) {
       dirs = list.toList();
     } catch (IOException e) {
-      return;
+      return List.of();
     }
+    List<String> ended = new ArrayList<>();
     for (Path rt : dirs) {
       String id = rt.getFileName().toString();
       try {
-        Path marker = rt.resolve(FOREGROUND);
-        if (!Files.exists(marker) || exitCode(id).isPresent() || alive(Files.readString(marker))) {
+        String why = exitCode(id).isPresent() ? null : goneWatcher(rt, id);
+        // conmon records the exit before it ends: a record made meanwhile is the true one.
+        if (why == null || exitCode(id).isPresent() || !Files.isDirectory(dir(id))) {
           continue;
         }
         Runc runc = runc(id);
         if (runc.hasState(id)) {
           runc.runQuietly("delete", "--force", id);
         }
+        conmon.removeSocketLink(id);
+        Files.writeString(
+            Files.createDirectories(dir(id).resolve("persist")).resolve(ERROR), why + "\n");
         recordExit(id, 137);
-      } catch (IOException e) {
+        ended.add(id);
+      } catch (IOException | EngineException e) {
         System.err.println(
-            "jstack engine: cannot end container "
-                + id
-                + "'s run of an engine gone: "
-                + e.getMessage());
+            "jstack engine: cannot end container " + id + "'s run: " + e.getMessage());
       }
+    }
+    return ended;
+  }
+
+  /**
+   * Why run {@code rt} of container {@code id}, which has no exit recorded, has no watcher; or
+   * null.
+   */
+  private static @Nullable String goneWatcher(Path rt, String id) throws IOException {
+    Path marker = rt.resolve(FOREGROUND);
+    if (Files.exists(marker)) {
+      return alive(Files.readString(marker))
+          ? null
+          : "the engine process that ran it in the foreground ended before it";
+    }
+    Path monitor = rt.resolve("conmon.pid");
+    if (!Conmon.created(rt) || !Files.exists(monitor)) {
+      return null; // not started, or its conmon is still being launched
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(monitor).strip());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return Conmon.monitors(pid, id)
+        ? null
+        : "its monitor (conmon, pid " + pid + ") ended before it did; the engine killed it";
+  }
+
+  /**
+   * Why the engine ended its last run itself ({@link #endRunsOfGoneWatchers}), Docker's {@code
+   * State.Error}; empty when its run ended on its own or it has not ended.
+   */
+  public String error(String id) {
+    try {
+      Path f = dir(id).resolve("persist").resolve(ERROR);
+      return exitCode(id).isPresent() && Files.exists(f) ? Files.readString(f).strip() : "";
+    } catch (IOException e) {
+      return "";
     }
   }
 
@@ -485,6 +536,7 @@ public final class Containers {
     Files.createDirectories(rt.resolve("exits"));
     Path persist = Files.createDirectories(dir.resolve("persist"));
     Files.deleteIfExists(persist.resolve("exit"));
+    Files.deleteIfExists(persist.resolve(ERROR));
     Files.deleteIfExists(rt.resolve("exits").resolve(id));
     Files.deleteIfExists(rt.resolve("pidfile"));
     Files.deleteIfExists(rt.resolve(FOREGROUND));

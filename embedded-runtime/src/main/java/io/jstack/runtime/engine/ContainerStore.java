@@ -172,7 +172,8 @@ final class ContainerStore {
     OptionalInt code = containers.exitCode(r.id());
     if (code.isPresent()) {
       Instant finished = containers.finishedAt(r.id()).orElse(null);
-      return new Container(r, Container.Status.exited, code.getAsInt(), finished);
+      return new Container(
+          r, Container.Status.exited, code.getAsInt(), finished, containers.error(r.id()));
     }
     if (r.startedAt() != null && containers.started(r.id())) {
       return new Container(

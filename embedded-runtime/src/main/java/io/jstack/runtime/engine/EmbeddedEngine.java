@@ -145,7 +145,7 @@ public final class EmbeddedEngine {
   public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
     attachments.removeStaleSpares();
-    containers.endForegroundRunsOfGoneEngines();
+    containers.endRunsOfGoneWatchers();
     stepNetworks.open();
     dns.serve(dnsUpstreams);
     for (Container c : list()) {

@@ -31,6 +31,9 @@ final class Supervisor implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
   private static final Duration STABLE_RUN = Duration.ofSeconds(10);
 
+  /** Every how many looks for exits the supervisor also looks for runs whose conmon is gone. */
+  private static final int MONITOR_LOOKS = 5;
+
   private final EmbeddedEngine engine;
   private final ScheduledExecutorService timer =
       Executors.newScheduledThreadPool(1, Daemons.named("jstack-engine-supervisor"));
@@ -59,9 +62,15 @@ final class Supervisor implements AutoCloseable {
         exited(c.record(), c.exitCode());
       }
     }
+    java.util.concurrent.atomic.AtomicInteger looks =
+        new java.util.concurrent.atomic.AtomicInteger();
     timer.scheduleWithFixedDelay(
         () -> {
           try {
+            // A killed conmon is looked for less often: a /proc read per running container.
+            if (looks.incrementAndGet() % MONITOR_LOOKS == 0) {
+              engine.containers().endRunsOfGoneWatchers();
+            }
             engine.announceExits();
           } catch (RuntimeException e) {
             // Looked for again next time.
