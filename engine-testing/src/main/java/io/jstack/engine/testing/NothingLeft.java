@@ -85,6 +85,16 @@ public final class NothingLeft implements BeforeEachCallback, AfterEachCallback 
     return new NothingLeft(scope);
   }
 
+  /**
+   * What is on the host now that this check compares (see the class comment), as one line per item:
+   * {@code process PID COMMAND}, {@code mount PATH}, {@code cgroup HIERARCHY/jstack/NAME}, {@code
+   * link NAME}, {@code netns NAME}, {@code rule TABLE RULE}, {@code file PATH}; for a test that
+   * asks who owns each while its engine runs.
+   */
+  public static Set<String> inventory(Path scope) {
+    return Snapshot.take(scope).items();
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) {
     before = Snapshot.take(scope.get());
