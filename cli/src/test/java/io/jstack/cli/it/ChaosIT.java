@@ -176,7 +176,8 @@ class ChaosIT extends EmbeddedStackFixture {
 
       List<Round> rounds = new ArrayList<>();
       List<String> violations = new ArrayList<>();
-      for (int n = 1; n <= ROUNDS; n++) {
+      for (int i = 1; i <= ROUNDS; i++) {
+        int n = i;
         Op op = Op.values()[random.nextInt(Op.values().length)];
         List<String> projects = op.projects(project, built);
         String p = projects.get(random.nextInt(projects.size()));
