@@ -391,9 +391,9 @@ class ChaosIT extends EmbeddedStackFixture {
             return running.containsKey(id) ? null : "a mount of no container: " + item;
           }
           if (point.startsWith("/run/netns/jstack-")) {
-            return alive(running, point.substring("/run/netns/jstack-".length()))
+            return listed(running, point.substring("/run/netns/jstack-".length()))
                 ? null
-                : "a network namespace of no running container: " + item;
+                : "a network namespace of no container: " + item;
           }
           return "a mount of no one: " + item;
         }
@@ -404,9 +404,9 @@ class ChaosIT extends EmbeddedStackFixture {
               : "a cgroup of no running container: " + item;
         }
         case "netns" -> {
-          return alive(running, f[1].substring("jstack-".length()))
+          return listed(running, f[1].substring("jstack-".length()))
               ? null
-              : "a network namespace of no running container: " + item;
+              : "a network namespace of no container: " + item;
         }
         case "link" -> {
           if (f[1].startsWith("jst-")) {
@@ -416,7 +416,7 @@ class ChaosIT extends EmbeddedStackFixture {
                 : "a bridge of no network: " + item;
           }
           String prefix = f[1].substring(2, Math.min(f[1].length(), 11));
-          return alive(running, prefix) ? null : "a veth of no running container: " + item;
+          return listed(running, prefix) ? null : "a veth of no container: " + item;
         }
         case "rule" -> {
           int at = item.indexOf("jst-");
@@ -435,10 +435,13 @@ class ChaosIT extends EmbeddedStackFixture {
       }
     }
 
-    /** Whether a running container's id starts with {@code prefix}. */
-    private boolean alive(Map<String, Boolean> running, String prefix) {
-      return running.entrySet().stream()
-          .anyMatch(e -> e.getValue() && e.getKey().startsWith(prefix));
+    /**
+     * Whether a container the engine lists has an id starting with {@code prefix}: a container on a
+     * bridge keeps its namespace, and the veth in it, from its create to its removal, so that a
+     * restart keeps its address (conmon or not).
+     */
+    private boolean listed(Map<String, Boolean> running, String prefix) {
+      return running.keySet().stream().anyMatch(id -> id.startsWith(prefix));
     }
 
     /**
