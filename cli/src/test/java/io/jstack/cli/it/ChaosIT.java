@@ -436,12 +436,25 @@ class ChaosIT extends EmbeddedStackFixture {
     }
 
     /**
-     * Whether a container the engine lists has an id starting with {@code prefix}: a container on a
-     * bridge keeps its namespace, and the veth in it, from its create to its removal, so that a
-     * restart keeps its address (conmon or not).
+     * Whether a container the engine lists, or a spare namespace it keeps, has an id starting with
+     * {@code prefix}: a container on a bridge keeps its namespace, and the veth in it, from its
+     * create to its removal, so that a restart keeps its address (conmon or not).
      */
     private boolean listed(Map<String, Boolean> running, String prefix) {
-      return running.keySet().stream().anyMatch(id -> id.startsWith(prefix));
+      return running.keySet().stream().anyMatch(id -> id.startsWith(prefix))
+          || spares().stream().anyMatch(id -> id.startsWith(prefix));
+    }
+
+    /**
+     * The spare namespaces the engine keeps plugged for the next container on the default network
+     * (each named by the id of the container it is made for), which are the engine's own.
+     */
+    private List<String> spares() {
+      try (Stream<Path> all = Files.list(dir.resolve("data/run/spare-netns"))) {
+        return all.map(p -> p.getFileName().toString()).toList();
+      } catch (IOException none) {
+        return List.of();
+      }
     }
 
     /**
