@@ -139,9 +139,9 @@ class ChaosIT extends EmbeddedStackFixture {
       Files.write(files.resolve("f" + i), new byte[64 * 1024 + i]);
     }
     String[] builtBase = {"--engine", "embedded", "-p", built, "-f", builtDir + "/compose.yaml"};
-    stack.onClose(() -> jstack.run(builtBase, "down", "-v", "-t", "0"));
-
-    try (LocalRegistry registry = LocalRegistry.start()) {
+    // The second stack goes before the fixture's clean-up, which removes the engine's networks.
+    try (LocalRegistry registry = LocalRegistry.start();
+        AutoCloseable second = () -> EngineStack.ok(jstack, builtBase, "down", "-v", "-t", "0")) {
       String pulled = registry.host + "/chaos/big:latest";
       TestImages.ociLayout(dir.resolve("oci"), "big", 24);
       Docker.Result pushed =
