@@ -140,81 +140,87 @@ class ChaosIT extends EmbeddedStackFixture {
     }
     String[] builtBase = {"--engine", "embedded", "-p", built, "-f", builtDir + "/compose.yaml"};
     // The second stack goes before the fixture's clean-up, which removes the engine's networks.
-    try (LocalRegistry registry = LocalRegistry.start();
-        AutoCloseable second = () -> EngineStack.ok(jstack, builtBase, "down", "-v", "-t", "0")) {
-      String pulled = registry.host + "/chaos/big:latest";
-      TestImages.ociLayout(dir.resolve("oci"), "big", 24);
-      Docker.Result pushed =
-          Docker.run(
-              null,
-              "skopeo",
-              "--insecure-policy",
-              "copy",
-              "-q",
-              "--dest-tls-verify=false",
-              "oci:" + dir.resolve("oci") + ":big",
-              "docker://" + pulled);
-      assertThat(pushed.code()).as(pushed.err()).isZero();
-
-      Map<String, String[]> bases = Map.of(project, base, built, builtBase);
-      Chaos chaos = new Chaos(bases, pulled);
-
-      // Each operation once, unkilled: its duration is what the kill's delay is drawn across.
-      Map<String, Long> measured = new TreeMap<>();
-      for (Op op : Op.values()) {
-        for (String p : op.projects(project, built)) {
-          chaos.ready(op, p);
-          long started = System.nanoTime();
-          try (JstackProcess.Running r = chaos.start(op, p)) {
-            assertThat(r.waitFor(Duration.ofMinutes(3))).as(op + " ended").isTrue();
-            assertThat(r.exitValue()).as(op + " on " + p + ": " + r.output()).isZero();
-          }
-          measured.put(op + " " + p, (System.nanoTime() - started) / 1_000_000);
-        }
-      }
-      System.out.println("ChaosIT: measured durations (ms) " + measured);
-
-      List<Round> rounds = new ArrayList<>();
-      List<String> violations = new ArrayList<>();
-      for (int i = 1; i <= ROUNDS; i++) {
-        int n = i;
-        Op op = Op.values()[random.nextInt(Op.values().length)];
-        List<String> projects = op.projects(project, built);
-        String p = projects.get(random.nextInt(projects.size()));
-        Target target = Target.values()[random.nextInt(Target.values().length)];
-        long delay = (long) (random.nextDouble() * measured.get(op + " " + p));
-        chaos.ready(op, p);
-        boolean landed;
-        String said;
-        try (JstackProcess.Running r = chaos.start(op, p)) {
-          Thread.sleep(delay);
-          landed = r.process().isAlive();
-          chaos.kill(target, r, random);
-          boolean ended = r.waitFor(Duration.ofMinutes(2));
-          said = r.output();
-          if (!ended) {
-            violations.add("round " + n + ": " + op + " on " + p + " hung after the kill: " + said);
-          }
-        }
-        Round round = new Round(n, op, p, target, delay, landed);
-        rounds.add(round);
-        System.out.println("ChaosIT: " + round);
-        List<String> found = chaos.violations();
-        found.forEach(v -> violations.add("round " + n + " (" + round + "): " + v));
-        if (found.isEmpty()) {
-          chaos.nextCommandWorks(op, p).forEach(v -> violations.add("round " + n + ": " + v));
-        }
-        if (!violations.isEmpty()) {
-          break; // the state is someone's to look at, not to pile more rounds on
-        }
-      }
-      summary(rounds);
-      assertThat(violations).as("invariants broken (seed " + SEED + ")").isEmpty();
-      assertThat(rounds).hasSize(ROUNDS);
-      assertThat(rounds.stream().filter(Round::landed))
-          .as("kills that landed mid-operation")
-          .isNotEmpty();
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      chaos(random, built, builtBase, registry);
+    } finally {
+      EngineStack.ok(jstack, builtBase, "down", "-v", "-t", "0");
     }
+  }
+
+  private void chaos(Random random, String built, String[] builtBase, LocalRegistry registry)
+      throws Exception {
+    String pulled = registry.host + "/chaos/big:latest";
+    TestImages.ociLayout(dir.resolve("oci"), "big", 24);
+    Docker.Result pushed =
+        Docker.run(
+            null,
+            "skopeo",
+            "--insecure-policy",
+            "copy",
+            "-q",
+            "--dest-tls-verify=false",
+            "oci:" + dir.resolve("oci") + ":big",
+            "docker://" + pulled);
+    assertThat(pushed.code()).as(pushed.err()).isZero();
+
+    Map<String, String[]> bases = Map.of(project, base, built, builtBase);
+    Chaos chaos = new Chaos(bases, pulled);
+
+    // Each operation once, unkilled: its duration is what the kill's delay is drawn across.
+    Map<String, Long> measured = new TreeMap<>();
+    for (Op op : Op.values()) {
+      for (String p : op.projects(project, built)) {
+        chaos.ready(op, p);
+        long started = System.nanoTime();
+        try (JstackProcess.Running r = chaos.start(op, p)) {
+          assertThat(r.waitFor(Duration.ofMinutes(3))).as(op + " ended").isTrue();
+          assertThat(r.exitValue()).as(op + " on " + p + ": " + r.output()).isZero();
+        }
+        measured.put(op + " " + p, (System.nanoTime() - started) / 1_000_000);
+      }
+    }
+    System.out.println("ChaosIT: measured durations (ms) " + measured);
+
+    List<Round> rounds = new ArrayList<>();
+    List<String> violations = new ArrayList<>();
+    for (int i = 1; i <= ROUNDS; i++) {
+      int n = i;
+      Op op = Op.values()[random.nextInt(Op.values().length)];
+      List<String> projects = op.projects(project, built);
+      String p = projects.get(random.nextInt(projects.size()));
+      Target target = Target.values()[random.nextInt(Target.values().length)];
+      long delay = (long) (random.nextDouble() * measured.get(op + " " + p));
+      chaos.ready(op, p);
+      boolean landed;
+      String said;
+      try (JstackProcess.Running r = chaos.start(op, p)) {
+        Thread.sleep(delay);
+        landed = r.process().isAlive();
+        chaos.kill(target, r, random);
+        boolean ended = r.waitFor(Duration.ofMinutes(2));
+        said = r.output();
+        if (!ended) {
+          violations.add("round " + n + ": " + op + " on " + p + " hung after the kill: " + said);
+        }
+      }
+      Round round = new Round(n, op, p, target, delay, landed);
+      rounds.add(round);
+      System.out.println("ChaosIT: " + round);
+      List<String> found = chaos.violations();
+      found.forEach(v -> violations.add("round " + n + " (" + round + "): " + v));
+      if (found.isEmpty()) {
+        chaos.nextCommandWorks(op, p).forEach(v -> violations.add("round " + n + ": " + v));
+      }
+      if (!violations.isEmpty()) {
+        break; // the state is someone's to look at, not to pile more rounds on
+      }
+    }
+    summary(rounds);
+    assertThat(violations).as("invariants broken (seed " + SEED + ")").isEmpty();
+    assertThat(rounds).hasSize(ROUNDS);
+    assertThat(rounds.stream().filter(Round::landed))
+        .as("kills that landed mid-operation")
+        .isNotEmpty();
   }
 
   private static void summary(List<Round> rounds) {
