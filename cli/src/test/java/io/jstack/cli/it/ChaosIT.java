@@ -20,9 +20,11 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -285,13 +287,18 @@ class ChaosIT extends EmbeddedStackFixture {
       return JstackProcess.start(env, args.toArray(String[]::new));
     }
 
-    void kill(Target target, JstackProcess.Running command, Random random) throws IOException {
+    void kill(Target target, JstackProcess.Running command, Random random) throws Exception {
       switch (target) {
         case ENGINE -> {
           Path pidFile = dir.resolve("data/engine.pid");
           if (Files.exists(pidFile)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
-                .ifPresent(ProcessHandle::destroyForcibly);
+            // Killed means gone: a command right after must not meet the engine still dying.
+            Optional<ProcessHandle> engine =
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()));
+            engine.ifPresent(ProcessHandle::destroyForcibly);
+            if (engine.isPresent()) {
+              engine.get().onExit().get(30, TimeUnit.SECONDS);
+            }
           }
         }
         case CONMON -> {
