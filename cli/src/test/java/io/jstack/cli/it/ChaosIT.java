@@ -125,7 +125,8 @@ class ChaosIT extends EmbeddedStackFixture {
       """;
 
   /** What one round did, for the summary. */
-  private record Round(int n, Op op, String project, Target target, long delayMs, boolean landed) {}
+  private record Round(
+      int n, Op op, String project, Target target, long delayMs, boolean landed, String ended) {}
 
   @Test
   void killsDuringOperations_leaveNothingWithoutAnOwner_andTheNextCommandWorks() throws Exception {
@@ -194,18 +195,26 @@ class ChaosIT extends EmbeddedStackFixture {
       long delay = (long) (random.nextDouble() * measured.get(op + " " + p));
       chaos.ready(op, p);
       boolean landed;
-      String said;
+      String ended;
       try (JstackProcess.Running r = chaos.start(op, p)) {
         Thread.sleep(delay);
         landed = r.process().isAlive();
         chaos.kill(target, r, random);
-        boolean ended = r.waitFor(Duration.ofMinutes(2));
-        said = r.output();
-        if (!ended) {
-          violations.add("round " + n + ": " + op + " on " + p + " hung after the kill: " + said);
+        if (r.waitFor(Duration.ofMinutes(2))) {
+          List<String> lines = r.lines();
+          ended =
+              "exit "
+                  + r.exitValue()
+                  + (r.exitValue() == 0 || lines.isEmpty()
+                      ? ""
+                      : ": " + lines.get(lines.size() - 1));
+        } else {
+          ended = "hung";
+          violations.add(
+              "round " + n + ": " + op + " on " + p + " hung after the kill: " + r.output());
         }
       }
-      Round round = new Round(n, op, p, target, delay, landed);
+      Round round = new Round(n, op, p, target, delay, landed, ended);
       rounds.add(round);
       System.out.println("ChaosIT: " + round);
       List<String> found = chaos.violations();
@@ -411,10 +420,11 @@ class ChaosIT extends EmbeddedStackFixture {
           return "a mount of no one: " + item;
         }
         case "cgroup" -> {
+          // A container's cgroups and runtime state stay from its start until its removal or next
+          // start (so that its last run can be looked at): its process is what must not outlive
+          // it, which look() checks.
           String name = f[1].substring(f[1].lastIndexOf('/') + 1);
-          return Boolean.TRUE.equals(running.get(name))
-              ? null
-              : "a cgroup of no running container: " + item;
+          return running.containsKey(name) ? null : "a cgroup of no container: " + item;
         }
         case "netns" -> {
           return listed(running, f[1].substring("jstack-".length()))
@@ -471,8 +481,7 @@ class ChaosIT extends EmbeddedStackFixture {
     }
 
     /**
-     * The runtime's state and the containers' directories: the runtime keeps state only of running
-     * containers; a container's directory on disk is a container the engine lists.
+     * The runtime's state and the containers' directories: each is of a container the engine lists.
      */
     private void runtimeState(Map<String, Boolean> running, List<String> found) throws IOException {
       Path runtimes = dir.resolve("data/run/runtime");
@@ -482,8 +491,8 @@ class ChaosIT extends EmbeddedStackFixture {
             try (Stream<Path> states = Files.list(runtime)) {
               for (Path s : states.filter(Files::isDirectory).toList()) {
                 String id = s.getFileName().toString();
-                if (!Boolean.TRUE.equals(running.get(id))) {
-                  found.add("runtime state of a container that does not run: " + s);
+                if (!running.containsKey(id)) {
+                  found.add("runtime state of no container: " + s);
                 }
               }
             }
