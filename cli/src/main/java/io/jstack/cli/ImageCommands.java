@@ -332,7 +332,8 @@ final class ImageCommands implements Callable<Integer> {
       try (InputStream in =
           new BufferedInputStream(
               archive == null ? root().stdin() : Files.newInputStream(archive), 1 << 16)) {
-        for (ImageArchives.Loaded l : ImageArchives.load(store, in, platform)) {
+        long size = archive == null ? -1 : Files.size(archive);
+        for (ImageArchives.Loaded l : ImageArchives.load(store, in, size, platform)) {
           out()
               .println(
                   l.reference() != null

@@ -446,6 +446,18 @@ final class EngineBackend
       InputStream context,
       java.util.function.Function<Path, io.jstack.runtime.build.BuildRequest> request,
       Consumer<String> progress) {
+    // The context is unpacked on the data root: it may be what fills it.
+    return io.jstack.runtime.image.DiskFull.guard(
+        engine.dataRoot(),
+        "receiving the build context",
+        () -> -1,
+        () -> unpackAndBuild(context, request, progress));
+  }
+
+  private String unpackAndBuild(
+      InputStream context,
+      java.util.function.Function<Path, io.jstack.runtime.build.BuildRequest> request,
+      Consumer<String> progress) {
     Path dir = null;
     try {
       dir = Files.createTempDirectory(engine.dataRoot().path(), "build-");

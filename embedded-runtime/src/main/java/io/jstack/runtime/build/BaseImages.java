@@ -137,6 +137,8 @@ final class BaseImages {
             new RegistryClient(store, RegistryClient.Options.defaults(), p -> {}).pull(ref);
         progress.accept(" ---> Pulled " + ref.familiar() + " (" + digest + ")\n");
         pulled = true;
+      } catch (io.jstack.runtime.image.DiskFull full) {
+        throw full; // The data root's line, as the pull says it: no Dockerfile line would help.
       } catch (RuntimeException ex) {
         throw DockerfileException.at(
             e.getValue(),

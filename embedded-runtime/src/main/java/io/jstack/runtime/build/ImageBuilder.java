@@ -11,6 +11,7 @@ import io.jstack.runtime.build.internal.StageState;
 import io.jstack.runtime.build.internal.StepContainers;
 import io.jstack.runtime.container.internal.RootPaths;
 import io.jstack.runtime.engine.EmbeddedEngine;
+import io.jstack.runtime.image.DiskFull;
 import io.jstack.runtime.image.ImageCommit;
 import io.jstack.runtime.image.ImageStore;
 import java.io.IOException;
@@ -66,7 +67,12 @@ public final class ImageBuilder {
    */
   public String build(BuildRequest request, Consumer<String> progress) {
     try {
-      return new Run(request, progress).build();
+      Run run = new Run(request, progress);
+      return DiskFull.guard(
+          store.dataRoot(),
+          "building " + (request.tags().isEmpty() ? "an image" : request.tags().get(0)),
+          () -> run.failedWrite,
+          run::build);
     } catch (DockerfileException e) {
       throw e.in(DockerfileException.nameOf(request.dockerfile()));
     }
@@ -124,6 +130,12 @@ public final class ImageBuilder {
     private final ContentHashes hashes = ContentHashes.load(hashesFile);
     private final @Nullable Instant epoch;
     private final CacheFromSteps cacheFrom;
+
+    /**
+     * The bytes of the step whose commit failed for want of space, or -1: what the build can say it
+     * needed (what a RUN or COPY would have written is known to nobody).
+     */
+    private volatile long failedWrite = -1;
 
     /** Reads and plans the Dockerfile and loads the context's .dockerignore. */
     Run(BuildRequest request, Consumer<String> progress) {
@@ -535,16 +547,30 @@ public final class ImageBuilder {
     private void commit(
         StageState s, @Nullable Path changes, @Nullable String createdBy, @Nullable String author) {
       ImageReference ref = temporaryRef();
-      String m =
-          ImageCommit.commit(
-              store,
-              s.manifest(),
-              changes,
-              true, // a step's changes are its own: its container's or a temporary directory
-              s.config(),
-              new ImageCommit.History(
-                  epoch == null ? Instant.now() : epoch, createdBy, null, author, epoch),
-              ref);
+      String m;
+      try {
+        m =
+            ImageCommit.commit(
+                store,
+                s.manifest(),
+                changes,
+                true, // a step's changes are its own: its container's or a temporary directory
+                s.config(),
+                new ImageCommit.History(
+                    epoch == null ? Instant.now() : epoch, createdBy, null, author, epoch),
+                ref);
+      } catch (RuntimeException e) {
+        if (changes != null && DiskFull.caused(e)) {
+          try {
+            // The changes, and the layer's tar written from them (the changes then become the
+            // unpacked layer): when the build has failed, its step containers are gone.
+            failedWrite = 2 * ImageStore.diskUsage(changes);
+          } catch (IOException gone) {
+            e.addSuppressed(gone);
+          }
+        }
+        throw e;
+      }
       s.reached(m, ref.toString());
     }
 

@@ -94,8 +94,13 @@ public final class RecordFile {
     Path file = in(dir);
     Path temp = file.resolveSibling("record.json.tmp");
     try {
-      Files.write(temp, MAPPER.writeValueAsBytes(new Stored(FORMAT, r)));
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.write(temp, MAPPER.writeValueAsBytes(new Stored(FORMAT, r)));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        // A record half-written on a full disk is not left beside the whole one it did not replace.
+        Files.deleteIfExists(temp);
+      }
     } catch (IOException e) {
       throw new EngineException("cannot record container " + r.name() + ": " + e.getMessage(), e);
     }

@@ -47,10 +47,48 @@ public final class ImageArchives {
    * @throws EngineException when the archive is of no known layout or its content is corrupt
    */
   public static List<Loaded> load(ImageStore store, InputStream tar, @Nullable String platform) {
+    return load(store, tar, -1, platform);
+  }
+
+  /**
+   * As {@link #load(ImageStore, InputStream, String)}, for an archive of {@code size} bytes (-1:
+   * unknown). The archive is staged in the store's {@code tmp/}, its blobs linked from there, and
+   * its layers unpacked: it needs about twice its size.
+   *
+   * @throws DiskFull when the data root has not that space: before anything is written when {@code
+   *     size} is known and more than what is free, else when a write fails for it (the rest of the
+   *     archive is read then, to say how large it is)
+   */
+  public static List<Loaded> load(
+      ImageStore store, InputStream tar, long size, @Nullable String platform) {
+    String doing = "loading an image archive";
+    Counted counted = new Counted(tar);
+    return DiskFull.guard(
+        store.dataRoot(),
+        doing,
+        () -> 2 * Math.max(size, counted.bytes),
+        () -> {
+          if (size >= 0) {
+            DiskFull.require(store.dataRoot(), doing, size, 2 * size);
+          }
+          return stageAndLoad(store, counted, platform);
+        });
+  }
+
+  private static List<Loaded> stageAndLoad(
+      ImageStore store, Counted tar, @Nullable String platform) {
     Path staging = store.newTemporary();
     try {
       Files.createDirectory(staging);
-      Map<String, Path> files = stage(tar, staging);
+      Map<String, Path> files;
+      try {
+        files = stage(tar, staging);
+      } catch (IOException e) {
+        if (DiskFull.caused(e)) {
+          tar.drain();
+        }
+        throw e;
+      }
       if (files.containsKey("index.json")) {
         return loadOci(store, files, platform, classicNames(files));
       }
@@ -67,6 +105,44 @@ public final class ImageArchives {
       } catch (IOException ignored) {
         // The next store opening removes what is left.
       }
+    }
+  }
+
+  /** The archive as it is read, counting its bytes. */
+  private static final class Counted extends java.io.FilterInputStream {
+    long bytes;
+
+    Counted(InputStream in) {
+      super(in);
+    }
+
+    /** Reads the rest, to know the whole archive's size. */
+    void drain() throws IOException {
+      byte[] buffer = new byte[1 << 16];
+      while (read(buffer, 0, buffer.length) >= 0) {
+        // Counted by read.
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      bytes += skipped;
+      return skipped;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      bytes += b < 0 ? 0 : 1;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      bytes += Math.max(n, 0);
+      return n;
     }
   }
 
@@ -145,9 +221,7 @@ public final class ImageArchives {
     if (p == null) {
       throw new EngineException("the archive lacks blob " + digest);
     }
-    try (InputStream in = Files.newInputStream(p)) {
-      store.putBlob(digest, size, in);
-    }
+    store.linkBlob(digest, size, p);
   }
 
   /** RepoTags of a combined layout's manifest.json, by config digest. */
@@ -276,9 +350,7 @@ public final class ImageArchives {
                   + diffIds.get(i).asText()
                   + ": the archive is corrupt");
         }
-        try (InputStream in = Files.newInputStream(layer)) {
-          store.putBlob(digest, Files.size(layer), in);
-        }
+        store.linkBlob(digest, Files.size(layer), layer);
         ObjectNode ln = layers.addObject();
         ln.put("mediaType", mediaType);
         ln.put("digest", digest);

@@ -43,6 +43,7 @@ public final class ImageStore {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final int FORMAT = 1;
 
+  private final DataRoot dataRoot;
   private final Path root;
   private final Path blobs;
   private final Path layers;
@@ -50,8 +51,9 @@ public final class ImageStore {
   private final Path tags;
   private final Path lock;
 
-  private ImageStore(Path root) {
-    this.root = root;
+  private ImageStore(DataRoot dataRoot) {
+    this.dataRoot = dataRoot;
+    this.root = dataRoot.path().resolve("images");
     this.blobs = root.resolve("blobs/sha256");
     this.layers = root.resolve("layers/sha256");
     this.tmp = root.resolve("tmp");
@@ -61,7 +63,7 @@ public final class ImageStore {
 
   /** Opens (creating it if needed) the store of {@code dataRoot}. */
   public static ImageStore open(DataRoot dataRoot) {
-    ImageStore s = new ImageStore(dataRoot.path().resolve("images"));
+    ImageStore s = new ImageStore(dataRoot);
     try {
       Files.createDirectories(s.blobs);
       Files.createDirectories(s.layers);
@@ -90,6 +92,13 @@ public final class ImageStore {
   /** Where the store lives. */
   public Path root() {
     return root;
+  }
+
+  /**
+   * The data root the store lives in: what a failure for want of space names ({@link DiskFull}).
+   */
+  public DataRoot dataRoot() {
+    return dataRoot;
   }
 
   /** Whether the blob is present (and so verified). */
@@ -132,22 +141,51 @@ public final class ImageStore {
           n += r;
         }
       }
-      String actual = Digests.format(md.digest());
-      if (!actual.equals(digest)) {
-        throw new EngineException(
-            "blob "
-                + digest
-                + " arrived with the content of "
-                + actual
-                + ": the source is corrupt or was changed; retry, or check it");
-      }
-      if (size >= 0 && n != size) {
-        throw new EngineException(
-            "blob " + digest + " has " + n + " bytes, its manifest says " + size);
-      }
+      check(digest, size, Digests.format(md.digest()), n);
       moveIntoPlace(temp, target);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Stores the file {@code file}, on the store's file system (below {@link #newTemporary}), as the
+   * blob {@code digest} after checking it as {@link #putBlob(String, long, InputStream)} does: by a
+   * hard link, so that a staged archive's blob takes no space twice. The caller must not change the
+   * file afterwards.
+   */
+  public void linkBlob(String digest, long size, Path file) throws IOException {
+    if (hasBlob(digest)) {
+      return;
+    }
+    MessageDigest md = Digests.sha256();
+    long n;
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+      n = in.transferTo(OutputStream.nullOutputStream());
+    }
+    check(digest, size, Digests.format(md.digest()), n);
+    Path temp = newTemporary();
+    try {
+      Files.createLink(temp, file);
+      moveIntoPlace(temp, blobPath(digest));
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Checks that content of digest {@code actual} and {@code n} bytes is the blob expected. */
+  private static void check(String digest, long size, String actual, long n) {
+    if (!actual.equals(digest)) {
+      throw new EngineException(
+          "blob "
+              + digest
+              + " arrived with the content of "
+              + actual
+              + ": the source is corrupt or was changed; retry, or check it");
+    }
+    if (size >= 0 && n != size) {
+      throw new EngineException(
+          "blob " + digest + " has " + n + " bytes, its manifest says " + size);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the blob and layer work of one pull or push (downloads, unpacking, compression, uploads) a
@@ -19,6 +20,9 @@ final class ParallelTransfers {
   interface Transfer {
     void run() throws IOException;
   }
+
+  /** How long the other transfers may take to stop once one failed. */
+  private static final int STOP_SECONDS = 60;
 
   private ParallelTransfers() {}
 
@@ -31,8 +35,8 @@ final class ParallelTransfers {
   static void run(List<Transfer> tasks, int parallelism, String what) {
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.max(1, parallelism), Daemons.named("jstack-registry"));
+    List<Future<Void>> work = new ArrayList<>();
     try {
-      List<Future<Void>> work = new ArrayList<>();
       for (Transfer t : tasks) {
         work.add(
             pool.submit(
@@ -44,8 +48,19 @@ final class ParallelTransfers {
       for (Future<Void> f : work) {
         await(f, what);
       }
+    } catch (RuntimeException e) {
+      work.forEach(w -> w.cancel(true));
+      throw e;
     } finally {
       pool.shutdownNow();
+      // The others end, and remove their temporaries, before the failure is thrown: what it says
+      // of the store (a full disk's free space, DiskFull) holds, and the store is as it will stay.
+      try {
+        // One that does not stop in time (a read that ignores interrupts) removes its own later.
+        pool.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -142,8 +142,37 @@ public final class RegistryClient {
   /**
    * Pulls {@code ref} into the store (blobs, unpacked layers, and the tag when {@code ref} has one)
    * and returns the digest of its platform manifest.
+   *
+   * @throws DiskFull when the data root has not the space for it, before the layers download when
+   *     the manifest's sizes tell, else when a write fails for it
    */
   public String pull(ImageReference ref) {
+    String doing = "pulling " + ref;
+    // Asked again after a failure: the blobs that arrived whole stay, and need no more space.
+    ImageStore.Image[] image = {null};
+    return DiskFull.guard(
+        store.dataRoot(),
+        doing,
+        () -> image[0] == null ? -1 : lacking(image[0]),
+        () -> pull(ref, doing, image));
+  }
+
+  /**
+   * The bytes the store lacks of {@code image}: the layer blobs it has not, and the same again for
+   * each layer not unpacked. A layer unpacks to at least its compressed size; a guess of the
+   * compression ratio could refuse a pull that fits.
+   */
+  private long lacking(ImageStore.Image image) {
+    long bytes = 0;
+    for (int i = 0; i < image.layers().size(); i++) {
+      long size = Math.max(0, image.layers().get(i).size());
+      bytes += store.hasBlob(image.layers().get(i).digest()) ? 0 : size;
+      bytes += store.layer(image.diffIds().get(i)).isPresent() ? 0 : size;
+    }
+    return bytes;
+  }
+
+  private String pull(ImageReference ref, String doing, ImageStore.Image[] pulling) {
     ManifestPuller.Pulled top = manifestPuller.pull(ref, ref.manifestReference(), ref.digest());
     ManifestPuller.Pulled manifest = top;
     if (top.isIndex()) {
@@ -160,6 +189,9 @@ public final class RegistryClient {
       throw new EngineException("pulling the config of " + ref + " failed: " + e.getMessage(), e);
     }
     ImageStore.Image image = store.image(manifestDigest);
+    pulling[0] = image;
+    long lacking = lacking(image);
+    DiskFull.require(store.dataRoot(), doing, lacking, lacking);
     // Downloads first, all in parallel; then unpacking, also in parallel. Overlapping the two on
     // a small machine slows the downloads without ending the pull sooner.
     List<ParallelTransfers.Transfer> fetches = new ArrayList<>();

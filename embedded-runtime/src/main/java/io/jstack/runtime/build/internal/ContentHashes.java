@@ -123,32 +123,42 @@ public final class ContentHashes {
     try {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), ".content-hashes-", "");
-      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        for (Map.Entry<String, Entry> m : List.copyOf(entries.entrySet())) {
-          if (!Files.exists(Path.of(m.getKey()), NOFOLLOW)) {
-            continue;
-          }
-          Entry e = m.getValue();
-          w.write(
-              String.join(
-                  " ",
-                  e.hash,
-                  String.valueOf(e.size),
-                  String.valueOf(e.modified),
-                  String.valueOf(e.changed),
-                  String.valueOf(e.inode),
-                  m.getKey()));
-          w.write('\n');
-        }
-      }
       try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        write(tmp);
+        try {
+          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        dirty = false;
+      } finally {
+        // Not kept half-written on a full disk: the old file stays whole.
+        Files.deleteIfExists(tmp);
       }
-      dirty = false;
     } catch (IOException e) {
       // Not remembered: the next build reads the files again.
+    }
+  }
+
+  /** Writes the entries of files that are still there to {@code tmp}. */
+  private void write(Path tmp) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      for (Map.Entry<String, Entry> m : List.copyOf(entries.entrySet())) {
+        if (!Files.exists(Path.of(m.getKey()), NOFOLLOW)) {
+          continue;
+        }
+        Entry e = m.getValue();
+        w.write(
+            String.join(
+                " ",
+                e.hash,
+                String.valueOf(e.size),
+                String.valueOf(e.modified),
+                String.valueOf(e.changed),
+                String.valueOf(e.inode),
+                m.getKey()));
+        w.write('\n');
+      }
     }
   }
 

@@ -79,6 +79,19 @@ public final class TestImages {
   /** {@link #ociLayout(Path, String, int)} for the architecture {@code arch}. */
   public static Built ociLayout(Path dir, String tag, int padMegabytes, String arch)
       throws IOException {
+    return ociLayout(dir, tag, padMegabytes, arch, true);
+  }
+
+  /**
+   * {@link #ociLayout(Path, String, int)} padded with zeros rather than noise: its base layer
+   * unpacks to about a thousand times its compressed size, which the manifest does not tell.
+   */
+  public static Built ociLayoutOfZeros(Path dir, String tag, int padMegabytes) throws IOException {
+    return ociLayout(dir, tag, padMegabytes, "amd64", false);
+  }
+
+  private static Built ociLayout(Path dir, String tag, int padMegabytes, String arch, boolean noisy)
+      throws IOException {
     Files.createDirectories(dir.resolve("blobs/sha256"));
     FileTime t = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
@@ -103,7 +116,9 @@ public final class TestImages {
               file(out, "var/cache/old", 0644, "old".getBytes(StandardCharsets.UTF_8), t);
               if (padMegabytes > 0) {
                 byte[] noise = new byte[padMegabytes << 20];
-                new java.util.Random(tag.hashCode()).nextBytes(noise);
+                if (noisy) {
+                  new java.util.Random(tag.hashCode()).nextBytes(noise);
+                }
                 file(out, "opt/noise.bin", 0644, noise, t);
               }
             });
