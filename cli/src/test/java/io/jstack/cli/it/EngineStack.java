@@ -292,6 +292,7 @@ final class EngineStack implements AutoCloseable {
     steps.addAll(onClose);
     if (nothingLeft != null) {
       steps.add(this::checkNothingLeft);
+      steps.add(this::endStrayEngines);
     }
     for (AutoCloseable step : steps) {
       try {
@@ -328,6 +329,18 @@ final class EngineStack implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking that nothing is left", e);
     }
+  }
+
+  /**
+   * Kills an engine of this stack's data root that is still there after the clean-up (one that a
+   * step after {@link #takeDown} started again): the check before has failed the test for it, and
+   * it must not outlive the test with its directory deleted under it.
+   */
+  private void endStrayEngines() {
+    String root = "--data-root " + dir.resolve("data") + " ";
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> (c + " ").contains(root)).orElse(false))
+        .forEach(ProcessHandle::destroyForcibly);
   }
 
   private void takeDown() throws IOException {

@@ -26,6 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ContainerStore {
   private final Containers containers;
+
+  /** {@code <data root>/containers}: a directory per container, with its record. */
+  private final Path dir;
+
   private final Map<String, ContainerRecord> records = new ConcurrentHashMap<>();
   private final Set<String> reservedNames = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
@@ -38,7 +42,7 @@ final class ContainerStore {
    */
   ContainerStore(DataRoot root, Containers containers) {
     this.containers = containers;
-    Path dir = root.path().resolve("containers");
+    this.dir = root.path().resolve("containers");
     if (Files.isDirectory(dir)) {
       try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
         for (Path p : all) {
@@ -53,6 +57,30 @@ final class ContainerStore {
         throw new EngineException(
             "cannot read the containers in " + dir + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * Removes what creates that did not finish left behind (their engine was killed midway, after the
+   * bundle was begun and before the record was written): a container directory without a record
+   * file, its root still mounted, which no command can name. For the engine process as it starts,
+   * before it serves; a directory whose record cannot be read is kept, and skipped as before.
+   */
+  void removeUnfinishedCreates() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path p : all) {
+        String id = p.getFileName().toString();
+        if (!Files.exists(RecordFile.in(p)) && !records.containsKey(id)) {
+          System.err.println(
+              "jstack engine: removing container " + id + ", whose create did not finish");
+          containers.remove(id);
+        }
+      }
+    } catch (IOException | EngineException e) {
+      System.err.println("jstack engine: cannot remove an unfinished create: " + e.getMessage());
     }
   }
 

@@ -138,14 +138,15 @@ public final class EmbeddedEngine {
   /**
    * Starts looking after the containers on its own, every {@code period}: exits become events,
    * restart policies start containers again (also those that ended while no engine ran), and
-   * healthchecks run; bridge networks get their DNS (asking {@code dnsUpstreams} what it does not
-   * know) and running containers their published ports back. For the engine process; without it the
-   * engine only does what it is asked.
+   * healthchecks run; what creates killed midway left is removed; bridge networks get their DNS
+   * (asking {@code dnsUpstreams} what it does not know) and running containers their published
+   * ports back. For the engine process; without it the engine only does what it is asked.
    */
   public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
     attachments.removeStaleSpares();
     containers.endRunsOfGoneWatchers();
+    store.removeUnfinishedCreates();
     stepNetworks.open();
     dns.serve(dnsUpstreams);
     for (Container c : list()) {

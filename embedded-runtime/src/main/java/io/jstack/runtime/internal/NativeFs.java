@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The few file-system calls the JDK lacks, made through libc: device nodes and FIFOs ({@code
- * mknod}), and extended attributes of any namespace on a path that is never followed if it is a
- * symbolic link ({@code lsetxattr}). Device nodes and {@code trusted.*} attributes need root.
+ * mknod}), syncing a whole file system ({@code syncfs}), and extended attributes of any namespace
+ * on a path that is never followed if it is a symbolic link ({@code lsetxattr}). Device nodes and
+ * {@code trusted.*} attributes need root.
  */
 public final class NativeFs {
   private NativeFs() {}
@@ -44,6 +45,12 @@ public final class NativeFs {
     int umount2(String target, int flags) throws LastErrorException;
 
     int kill(int pid, int signal) throws LastErrorException;
+
+    int open(String path, int flags) throws LastErrorException;
+
+    int syncfs(int fd) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
   }
 
   private static final class Holder {
@@ -154,6 +161,29 @@ public final class NativeFs {
         return;
       }
       throw new IOException("unmounting " + target + ": " + strerror(e), e);
+    }
+  }
+
+  private static final int O_RDONLY = 0;
+  private static final int O_CLOEXEC = 02000000;
+
+  /**
+   * Writes to the disk whatever is still in memory of the file system that holds {@code path}
+   * ({@code syncfs}): one call where an {@code fsync} of each file written would take one each.
+   */
+  public static void syncFileSystem(Path path) throws IOException {
+    int fd;
+    try {
+      fd = Holder.LIBC.open(path.toString(), O_RDONLY | O_CLOEXEC);
+    } catch (LastErrorException e) {
+      throw new IOException("opening " + path + " to sync its file system: " + strerror(e), e);
+    }
+    try {
+      Holder.LIBC.syncfs(fd);
+    } catch (LastErrorException e) {
+      throw new IOException("syncing the file system of " + path + ": " + strerror(e), e);
+    } finally {
+      Holder.LIBC.close(fd);
     }
   }
 

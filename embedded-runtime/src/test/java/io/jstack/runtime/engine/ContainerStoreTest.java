@@ -55,4 +55,44 @@ class ContainerStoreTest {
     Files.writeString(runtime.resolve("exits/c1"), "0");
     assertThat(store.hasProcess(r)).as("conmon recorded its exit").isFalse();
   }
+
+  @Test
+  void removeUnfinishedCreates_removesDirectoriesWithoutARecord_andKeepsTheOthers()
+      throws Exception {
+    DataRoot root = new DataRoot(dir);
+    Containers containers =
+        new Containers(root, new RuntimeTools(Path.of("/bin/false"), Path.of("/bin/false"), null));
+    // A create killed midway: its bundle begun, no record.
+    Path unfinished = Files.createDirectories(containers.dir("killed").resolve("rootfs"));
+    Files.createDirectories(unfinished.resolveSibling("upper/var"));
+    // A whole one, and one whose record cannot be read: both stay.
+    Path recorded = Files.createDirectories(containers.dir("c1"));
+    Files.createDirectories(containers.dir("cut"));
+    Files.writeString(RecordFile.in(containers.dir("cut")), "{\"format\": 2, \"contai");
+    ContainerStore store = new ContainerStore(root, containers);
+    RecordFile.write(recorded, record("c1"));
+
+    store.removeUnfinishedCreates();
+
+    assertThat(containers.dir("killed")).doesNotExist();
+    assertThat(RecordFile.in(recorded)).exists();
+    assertThat(RecordFile.in(containers.dir("cut"))).exists();
+  }
+
+  private static ContainerRecord record(String id) {
+    return new ContainerRecord(
+        id,
+        "web",
+        "busybox",
+        "sha256:c0nf19",
+        Instant.parse("2026-01-02T03:04:05Z"),
+        ContainerSettingsTest.settings(Map.of(), null),
+        List.of("true"),
+        Map.of(),
+        List.of(),
+        List.of(),
+        null,
+        0,
+        false);
+  }
 }

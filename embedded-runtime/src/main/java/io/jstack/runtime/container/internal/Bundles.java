@@ -18,9 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The OCI bundle of a container, made before anything runs: its overlay root over the image's
- * layers, its volumes filled from the image where they are still empty, the files it gets ({@code
- * hosts}, {@code hostname}, {@code resolv.conf}), its {@code config.json} and the console it asks
- * for; and the process of each exec in it, made from that {@code config.json}.
+ * layers, its volumes filled from the image where they are still empty ({@link VolumeFill}), the
+ * files it gets ({@code hosts}, {@code hostname}, {@code resolv.conf}), its {@code config.json} and
+ * the console it asks for; and the process of each exec in it, made from that {@code config.json}.
  */
 public final class Bundles {
   /** config.json; a mapper is costly to make, and it is thread-safe. */
@@ -75,13 +75,10 @@ public final class Bundles {
     NativeFs.mountOverlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs, unsynced);
     OciSpec.User user = Users.withGroups(rootfs, Users.resolve(rootfs, c.user()), c.tuning());
     for (ContainerConfig.BindMount m : c.mounts()) {
-      if (m.populate()) {
-        // Containers created together may share a new volume: one fills it, the others see it
-        // filled.
-        Path volume = java.util.Objects.requireNonNull(m.source(), "a volume has a source");
-        synchronized (POPULATING.computeIfAbsent(volume, k -> new Object())) {
-          populate(RootPaths.resolve(rootfs, m.target()), volume);
-        }
+      Path volume = m.source();
+      if (m.type().equals("volume") && volume != null) {
+        VolumeFill.ON_DISK.prepare(
+            volume, m.populate() ? RootPaths.resolve(rootfs, m.target()) : null);
       }
     }
     String cwd = c.workingDir() == null || c.workingDir().isEmpty() ? "/" : c.workingDir();
@@ -174,100 +171,6 @@ public final class Bundles {
     ArrayNode envs = process.putArray("env");
     env.values().forEach(envs::add);
     Files.write(processFile, JSON.writeValueAsBytes(process));
-  }
-
-  /**
-   * Copies what the image has at a volume's target into the volume when the volume is still empty:
-   * owners, modes and times kept, symbolic links copied as links, never followed.
-   */
-  private static final java.util.Map<Path, Object> POPULATING =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Beside a volume's directory while it is being filled: a fill that did not finish (its engine
-   * was killed) is found by it, and the next fill empties the volume and starts again, so that no
-   * volume stays half-filled.
-   */
-  static final String FILLING = "_filling";
-
-  static void populate(Path from, Path volume) throws IOException {
-    if (!Files.isDirectory(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Path unfinished = volume.resolveSibling(FILLING);
-    if (Files.exists(unfinished)) {
-      try (java.util.stream.Stream<Path> inside = Files.list(volume)) {
-        for (Path p : inside.toList()) {
-          io.jstack.runtime.image.internal.LayerUnpacker.removeTree(p);
-        }
-      }
-    } else {
-      try (java.util.stream.Stream<Path> inside = Files.list(volume)) {
-        if (inside.findAny().isPresent()) {
-          return;
-        }
-      }
-      Files.createFile(unfinished);
-    }
-    copyTree(from, volume);
-    Files.delete(unfinished);
-  }
-
-  private static void copyTree(Path from, Path volume) throws IOException {
-    Files.walkFileTree(
-        from,
-        new java.nio.file.SimpleFileVisitor<>() {
-          @Override
-          public java.nio.file.FileVisitResult preVisitDirectory(
-              Path d, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
-            Path to = volume.resolve(from.relativize(d).toString());
-            Files.createDirectories(to);
-            copyOwnerAndMode(d, to);
-            return java.nio.file.FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public java.nio.file.FileVisitResult visitFile(
-              Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
-            Path to = volume.resolve(from.relativize(f).toString());
-            if (a.isRegularFile() || a.isSymbolicLink()) {
-              Files.copy(
-                  f,
-                  to,
-                  java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
-                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
-              Files.setAttribute(
-                  to,
-                  "unix:uid",
-                  Files.getAttribute(f, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS),
-                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
-              Files.setAttribute(
-                  to,
-                  "unix:gid",
-                  Files.getAttribute(f, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS),
-                  java.nio.file.LinkOption.NOFOLLOW_LINKS);
-              if (a.isRegularFile()) {
-                Files.setAttribute(to, "unix:mode", Files.getAttribute(f, "unix:mode"));
-              }
-            }
-            return java.nio.file.FileVisitResult.CONTINUE;
-          }
-        });
-  }
-
-  private static void copyOwnerAndMode(Path from, Path to) throws IOException {
-    Files.setAttribute(
-        to,
-        "unix:uid",
-        Files.getAttribute(from, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    Files.setAttribute(
-        to,
-        "unix:gid",
-        Files.getAttribute(from, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    Files.setAttribute(
-        to,
-        "unix:mode",
-        Files.getAttribute(from, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS));
   }
 
   private static String hosts(ContainerConfig c, String hostname) throws IOException {
