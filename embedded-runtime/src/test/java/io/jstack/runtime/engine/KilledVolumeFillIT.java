@@ -120,7 +120,8 @@ class KilledVolumeFillIT {
       if (marked) {
         moment = "mid-fill";
         midFill++;
-      } else if (entries == 0) {
+      } else if (entries <= 1) {
+        // No volume yet, or only its own (empty) directory: the fill had not begun.
         moment = "before the fill";
       } else {
         moment = "after the fill";
