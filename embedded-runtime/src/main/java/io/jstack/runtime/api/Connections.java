@@ -22,6 +22,7 @@ final class Connections {
 
   /** Serves {@code channel} with {@code router}'s routes, making room for it if need be. */
   void open(Channel channel, Router router, ExecutorService workers) {
+    EpollInterest.keepRegistered(channel);
     open.put(channel, Connection.install(channel, router, workers, limits));
     channel.closeFuture().addListener(f -> open.remove(channel));
     if (open.size() > limits.maxConnections()) {

@@ -28,6 +28,10 @@ class ConnectionTest {
   final CountDownLatch following = new CountDownLatch(1);
   final CountDownLatch followEnded = new CountDownLatch(1);
   EngineServer server;
+
+  /** A streamed answer far larger than the socket's buffers (an archive of a big directory). */
+  static final int BIG = 8 << 20;
+
   Path socket;
 
   @BeforeEach
@@ -65,6 +69,22 @@ class ConnectionTest {
         HttpMethod.GET,
         "/fast",
         x -> x.text(io.netty.handler.codec.http.HttpResponseStatus.OK, "fast"));
+    router.add(
+        HttpMethod.GET,
+        "/big",
+        x -> {
+          x.startChunked("application/octet-stream");
+          try (java.io.OutputStream out = x.chunks()) {
+            byte[] block = new byte[1 << 16];
+            java.util.Arrays.fill(block, (byte) 'x');
+            for (int i = 0; i < BIG / block.length; i++) {
+              out.write(block);
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          x.end();
+        });
     server = EngineServer.start(router, socket, null, line -> {});
   }
 
@@ -129,5 +149,25 @@ class ConnectionTest {
           .isFalse();
     }
     assertThat(followEnded.await(2, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aClientThatEndedItsHalf_getsAStreamedAnswerOfManyMegabytes_whole() throws Exception {
+    try (SocketChannel c = request("/big")) {
+      c.shutdownOutput();
+      long got = 0;
+      ByteBuffer b = ByteBuffer.allocate(1 << 16);
+      StringBuilder head = new StringBuilder();
+      for (int n; (n = c.read(b)) >= 0; ) {
+        if (head.length() < 200) {
+          head.append(new String(b.array(), 0, Math.min(n, 200), StandardCharsets.US_ASCII));
+        }
+        got += n;
+        b.clear();
+        Thread.sleep(got % (1 << 20) < n ? 50 : 0); // a reader slower than the writer, at times
+      }
+      assertThat(head.toString()).startsWith("HTTP/1.1 200");
+      assertThat(got).as("bytes received, head and chunk framing included").isGreaterThan(BIG);
+    }
   }
 }
