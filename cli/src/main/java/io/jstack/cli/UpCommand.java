@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -58,30 +59,13 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
       description = "How long --wait may wait.")
   @Nullable Integer waitTimeout;
 
-  @Option(names = "--force-recreate", description = "Recreate containers even if nothing changed.")
-  boolean forceRecreate;
-
-  @Option(
-      names = "--no-recreate",
-      description = "Keep existing containers even if their configuration changed.")
-  boolean noRecreate;
-
   @Option(
       names = {"-V", "--renew-anon-volumes"},
       description =
           "Give recreated containers fresh anonymous volumes instead of the old containers' data.")
   boolean renewAnonVolumes;
 
-  @Option(
-      names = "--remove-orphans",
-      description = "Remove containers of services no longer in the files.")
-  boolean removeOrphans;
-
-  @Option(
-      names = "--scale",
-      paramLabel = "SERVICE=NUM",
-      description = "Run NUM containers of SERVICE.")
-  List<String> scale = new ArrayList<>();
+  @Mixin ConvergeOptions converge = new ConvergeOptions();
 
   @Option(names = "--no-deps", description = "Do not start the services they depend on.")
   boolean noDeps;
@@ -90,25 +74,10 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   boolean noStart;
 
   @Option(
-      names = "--pull",
-      paramLabel = "always|missing|never",
-      description = "Pull images before running.")
-  @Nullable String pull;
-
-  @Option(names = "--build", description = "Build images before starting containers.")
-  boolean build;
-
-  @Option(names = "--no-build", description = "Do not build missing images.")
-  boolean noBuild;
-
-  @Option(
       names = "--push",
       description =
           "With --engine swarm and --build: build on the manager, push each built image to the registry its name gives, and run it by the pushed digest.")
   boolean push;
-
-  @Option(names = "--dry-run", description = "Print the plan and change nothing.")
-  boolean dryRun;
 
   @Option(
       names = "--format",
@@ -171,58 +140,60 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
   @Override
   @SuppressWarnings("try") // The lock is used by holding it.
   public Integer call() throws Exception {
-    ConvergeRun.checkRecreate(this, forceRecreate, noRecreate);
-    ConvergeRun.checkPull(this, pull);
     PlanFormat.Kind planFormat = planFormat(format);
     UpOptions options =
         new UpOptions(
             services,
-            forceRecreate,
-            noRecreate,
+            converge.forceRecreate,
+            converge.noRecreate,
             noDeps,
             noStart,
-            removeOrphans,
-            ConvergeRun.scales(this, "--scale", scale),
-            pull,
+            converge.removeOrphans,
+            converge.scales(this),
+            converge.pull,
             waitReady,
             waitTimeout == null ? null : Duration.ofSeconds(waitTimeout),
             renewAnonVolumes);
     LoadedProject loaded = load();
-    if (push && !(root.swarm() && build)) {
+    if (push && !(root.swarm() && converge.build)) {
       throw new ParameterException(
           spec.commandLine(),
           "--push goes with --engine swarm --build: on one engine, up runs what it builds where"
               + " it is; push with jstack push");
     }
     if (root.swarm()) {
-      if (dryRun && planFormat != PlanFormat.Kind.TEXT) {
+      if (converge.dryRun && planFormat != PlanFormat.Kind.TEXT) {
         throw new ParameterException(
             spec.commandLine(),
             "with --engine swarm, up --dry-run prints the stack's plan as text only; drop --format "
                 + format);
       }
-      if (build != push || !services.isEmpty() || !scale.isEmpty() || noDeps || noStart) {
+      if (converge.build != push
+          || !services.isEmpty()
+          || !converge.scale.isEmpty()
+          || noDeps
+          || noStart) {
         throw new ParameterException(
             spec.commandLine(),
             "with --engine swarm, up takes the whole stack: no services, --scale, --no-deps or"
                 + " --no-start, and --build only with --push (the nodes pull what is built from"
                 + " its registry)");
       }
-      try (ProjectLock lock = dryRun ? null : lock(loaded)) {
+      try (ProjectLock lock = converge.dryRun ? null : lock(loaded)) {
         return SwarmCommands.up(
             root,
             loaded,
             out(),
             err(),
-            dryRun,
-            build && push,
-            removeOrphans,
+            converge.dryRun,
+            converge.build && push,
+            converge.removeOrphans,
             waitReady,
             waitTimeout == null ? Duration.ofSeconds(120) : Duration.ofSeconds(waitTimeout));
       }
     }
     requireServices(loaded, services);
-    if (watch && (detach || waitReady || noStart || dryRun)) {
+    if (watch && (detach || waitReady || noStart || converge.dryRun)) {
       throw new ParameterException(
           spec.commandLine(),
           "--watch follows the stack: it cannot be combined with -d, --wait, --no-start or"
@@ -235,7 +206,7 @@ final class UpCommand extends ProjectCommand implements Callable<Integer> {
         this,
         loaded,
         options,
-        new ConvergeRun.Settings(build, noBuild, dryRun, planFormat, parallel),
+        converge.settings(planFormat, parallel),
         engine -> {
           if (detach || waitReady || noStart) {
             return Jstack.EXIT_OK;
