@@ -6,11 +6,11 @@ import io.jstack.compose.LoadedProject;
 import io.jstack.compose.Service;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
-import io.jstack.planner.ServiceContainers;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,11 +26,7 @@ final class AttachCommand extends ProjectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SERVICE")
   String service;
 
-  @Option(
-      names = "--index",
-      paramLabel = "N",
-      description = "Which container of the service (default: 1).")
-  int index = 1;
+  @Mixin ContainerIndex index = new ContainerIndex();
 
   @Option(names = "--no-stdin", description = "Do not attach jstack's input.")
   boolean noStdin;
@@ -52,7 +48,7 @@ final class AttachCommand extends ProjectCommand implements Callable<Integer> {
     Service s = java.util.Objects.requireNonNull(loaded.project().services().get(service));
     Engine engine = engine();
     try {
-      ContainerInfo c = ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c = index.pick(engine, loaded.project().name(), service);
       boolean input = !noStdin && s.stdinOpen();
       // A container with a pseudo-terminal gets jstack's terminal in raw mode, as docker attach.
       try (Tty tty = input && s.tty() ? Tty.raw().orElse(null) : null) {

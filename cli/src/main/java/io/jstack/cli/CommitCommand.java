@@ -3,12 +3,12 @@ package io.jstack.cli;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
-import io.jstack.planner.ServiceContainers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -55,11 +55,7 @@ final class CommitCommand extends ProjectCommand implements Callable<Integer> {
       description = "Pause the container while it is committed (default: true).")
   boolean pause = true;
 
-  @Option(
-      names = "--index",
-      paramLabel = "N",
-      description = "Which container of the service (default: 1).")
-  int index = 1;
+  @Mixin ContainerIndex index = new ContainerIndex();
 
   @Override
   public Integer call() {
@@ -67,7 +63,7 @@ final class CommitCommand extends ProjectCommand implements Callable<Integer> {
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
-      ContainerInfo c = ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c = index.pick(engine, loaded.project().name(), service);
       out()
           .println(
               engine.commitContainer(

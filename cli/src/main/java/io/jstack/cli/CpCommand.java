@@ -17,7 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
@@ -34,11 +34,7 @@ import picocli.CommandLine.Parameters;
       "  jstack cp ./site web:/usr/share/nginx/"
     })
 final class CpCommand extends ProjectCommand implements Callable<Integer> {
-  @Option(
-      names = "--index",
-      paramLabel = "N",
-      description = "Which container of the service (default: 1).")
-  int index = 1;
+  @Mixin ContainerIndex index = new ContainerIndex();
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "SERVICE:PATH or a host path.")
   String source;
@@ -63,8 +59,7 @@ final class CpCommand extends ProjectCommand implements Callable<Integer> {
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
-      ContainerInfo c =
-          io.jstack.planner.ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c = index.pick(engine, loaded.project().name(), service);
       if (fromContainer) {
         Path host = root.caller().resolve(dest);
         boolean intoDir = dest.endsWith("/") || Files.isDirectory(host);

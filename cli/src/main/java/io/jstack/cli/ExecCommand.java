@@ -32,11 +32,7 @@ final class ExecCommand extends ProjectCommand implements Callable<Integer>, Own
 
   @Mixin ProcessOptions process = new ProcessOptions();
 
-  @Option(
-      names = "--index",
-      paramLabel = "N",
-      description = "Which container of the service (default: 1).")
-  int index = 1;
+  @Mixin ContainerIndex index = new ContainerIndex();
 
   @Option(names = "--privileged", description = "Give the command extended privileges.")
   boolean privileged;
@@ -57,8 +53,7 @@ final class ExecCommand extends ProjectCommand implements Callable<Integer>, Own
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
-      ContainerInfo c =
-          io.jstack.planner.ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c = index.pick(engine, loaded.project().name(), service);
       Engine.ExecSpec exec =
           new Engine.ExecSpec(
               command, process.env, process.user, process.workdir, privileged, process.detach);

@@ -3,7 +3,6 @@ package io.jstack.cli;
 import io.jstack.compose.LoadedProject;
 import io.jstack.engine.ContainerInfo;
 import io.jstack.engine.Engine;
-import io.jstack.planner.ServiceContainers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -36,11 +36,7 @@ final class ExportCommand extends ProjectCommand implements Callable<Integer> {
       description = "Write to FILE instead of the standard output.")
   @Nullable String output;
 
-  @Option(
-      names = "--index",
-      paramLabel = "N",
-      description = "Which container of the service (default: 1).")
-  int index = 1;
+  @Mixin ContainerIndex index = new ContainerIndex();
 
   @Override
   public Integer call() throws IOException {
@@ -54,7 +50,7 @@ final class ExportCommand extends ProjectCommand implements Callable<Integer> {
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
-      ContainerInfo c = ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c = index.pick(engine, loaded.project().name(), service);
       try (InputStream tar = engine.exportContainer(c.id())) {
         if (output == null) {
           OutputStream out = root.stdio().out();

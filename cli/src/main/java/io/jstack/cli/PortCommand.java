@@ -6,6 +6,7 @@ import io.jstack.engine.Engine;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,11 +22,7 @@ final class PortCommand extends ProjectCommand implements Callable<Integer> {
   @Option(names = "--protocol", paramLabel = "tcp|udp", description = "Default: tcp.")
   String protocol = "tcp";
 
-  @Option(
-      names = "--index",
-      paramLabel = "N",
-      description = "Which container of the service (default: 1).")
-  int index = 1;
+  @Mixin ContainerIndex index = new ContainerIndex();
 
   @Override
   public Integer call() {
@@ -33,8 +30,7 @@ final class PortCommand extends ProjectCommand implements Callable<Integer> {
     requireServices(loaded, List.of(service));
     Engine engine = engine();
     try {
-      ContainerInfo c =
-          io.jstack.planner.ServiceContainers.pick(engine, loaded.project().name(), service, index);
+      ContainerInfo c = index.pick(engine, loaded.project().name(), service);
       for (ContainerInfo listed :
           engine.containers(
               java.util.Map.of(io.jstack.planner.ComposeLabels.PROJECT, loaded.project().name()))) {
