@@ -82,6 +82,25 @@ final class ConvergeRun {
     }
   }
 
+  /**
+   * Converges {@code loaded} with {@code options} on {@code engine}, which the caller opened and
+   * keeps open (watch's rebuild, beside its sync), under the project's lock.
+   *
+   * @return the convergence's exit code
+   */
+  @SuppressWarnings("try") // The lock is used by holding it.
+  static int runOn(
+      ProjectCommand command,
+      Engine engine,
+      LoadedProject loaded,
+      UpOptions options,
+      Settings settings)
+      throws InterruptedException {
+    try (ProjectLock lock = settings.dryRun() ? null : command.lock(loaded)) {
+      return converge(command, loaded, engine, options, settings);
+    }
+  }
+
   private static int converge(
       ProjectCommand command,
       LoadedProject loaded,

@@ -178,12 +178,12 @@ final class WatchLoop {
           new UpOptions(
               services, false, false, true, false, false, Map.of(), null, false, null, false);
       int code =
-          ConvergeRun.run(
+          ConvergeRun.runOn(
               command,
+              engine,
               loaded,
               options,
-              new ConvergeRun.Settings(true, false, false, PlanFormat.Kind.TEXT, 0),
-              e -> Jstack.EXIT_OK);
+              new ConvergeRun.Settings(true, false, false, PlanFormat.Kind.TEXT, 0));
       say(
           code == Jstack.EXIT_OK
               ? "service(s) " + services + " successfully built"
