@@ -75,7 +75,15 @@ final class StatsRoutes {
     s.put("preread", before == null ? "0001-01-01T00:00:00Z" : before.read().toString());
     s.putObject("pids_stats").put("current", now.pids()).put("limit", now.pidsLimit());
     s.put("num_procs", 0);
-    s.putObject("blkio_stats");
+    com.fasterxml.jackson.databind.node.ArrayNode io =
+        s.putObject("blkio_stats").putArray("io_service_bytes_recursive");
+    for (Usage.BlockIo b : now.blockIo()) {
+      io.addObject()
+          .put("major", b.major())
+          .put("minor", b.minor())
+          .put("op", b.op())
+          .put("value", b.value());
+    }
     s.putObject("storage_stats");
     s.set("cpu_stats", cpu(now));
     s.set(

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param memoryLimit the host's memory when unlimited
  * @param networks the counters of each interface of its network namespace but {@code lo}, by name;
  *     none when it shares the host's (as Docker's stats leave them out for host networking)
+ * @param blockIo the bytes its processes read from and wrote to each block device
  */
 public record Usage(
     Instant read,
@@ -37,13 +38,22 @@ public record Usage(
     Map<String, Long> memoryStat,
     long pids,
     long pidsLimit,
-    Map<String, Interface> networks) {
+    Map<String, Interface> networks,
+    List<BlockIo> blockIo) {
 
   public Usage {
     perCpuNanos = List.copyOf(perCpuNanos);
     memoryStat = Map.copyOf(memoryStat);
     networks = Map.copyOf(networks);
+    blockIo = List.copyOf(blockIo);
   }
+
+  /**
+   * One counter of block I/O, as Docker's {@code blkio_stats.io_service_bytes_recursive} has it:
+   * the device's numbers, the operation ({@code Read}, {@code Write}, ... on cgroup v1; {@code
+   * read} and {@code write} on v2, as Docker names them) and the bytes.
+   */
+  public record BlockIo(int major, int minor, String op, long value) {}
 
   /** An interface's counters, as {@code /proc/net/dev} has them. */
   public record Interface(
@@ -93,7 +103,8 @@ public record Usage(
         r.memoryStat(),
         r.pids(),
         r.pidsLimit(),
-        pid > 0 ? interfaces(pid) : Map.of());
+        pid > 0 ? interfaces(pid) : Map.of(),
+        r.blockIo());
   }
 
   /**

@@ -179,7 +179,8 @@ class LogAndStatsRoutesTest {
         Map.of("cache", 4096L),
         7,
         0,
-        Map.of("eth0", new Usage.Interface(1500, 10, 0, 0, 700, 5, 0, 0)));
+        Map.of("eth0", new Usage.Interface(1500, 10, 0, 0, 700, 5, 0, 0)),
+        List.of(new Usage.BlockIo(8, 0, "Read", 4096), new Usage.BlockIo(8, 0, "Write", 8192)));
   }
 
   @Test
@@ -210,6 +211,10 @@ class LogAndStatsRoutesTest {
     assertThat(eth0.path("rx_bytes").asLong()).isEqualTo(1500);
     assertThat(eth0.path("tx_bytes").asLong()).isEqualTo(700);
     assertThat(eth0.path("rx_packets").asLong()).isEqualTo(10);
+    assertThat(s.path("blkio_stats").path("io_service_bytes_recursive").toString())
+        .isEqualTo(
+            "[{\"major\":8,\"minor\":0,\"op\":\"Read\",\"value\":4096},"
+                + "{\"major\":8,\"minor\":0,\"op\":\"Write\",\"value\":8192}]");
   }
 
   @Test

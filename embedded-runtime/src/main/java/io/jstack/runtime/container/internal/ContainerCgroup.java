@@ -48,7 +48,8 @@ public final class ContainerCgroup {
       long memoryLimit,
       Map<String, Long> memoryStat,
       long pids,
-      long pidsLimit) {}
+      long pidsLimit,
+      List<io.jstack.runtime.container.Usage.BlockIo> blockIo) {}
 
   /** How long {@link #freeze} waits for the kernel. */
   private static final Duration FREEZE_TIMEOUT = Duration.ofSeconds(5);
@@ -289,7 +290,8 @@ public final class ContainerCgroup {
         limit >= Long.MAX_VALUE - 4096 ? 0 : limit,
         keyed(memory.resolve("memory.stat")),
         optional(pids.resolve("pids.current")),
-        optional(pids.resolve("pids.max")));
+        optional(pids.resolve("pids.max")),
+        blkioV1(v1("blkio").resolve("blkio.throttle.io_service_bytes_recursive")));
   }
 
   private Readings readV2() throws IOException {
@@ -305,7 +307,63 @@ public final class ContainerCgroup {
         optional(root.resolve("memory.max")),
         Files.exists(memoryStat) ? keyed(memoryStat) : Map.of(),
         optional(root.resolve("pids.current")),
-        optional(root.resolve("pids.max")));
+        optional(root.resolve("pids.max")),
+        ioStat(root.resolve("io.stat")));
+  }
+
+  /**
+   * The bytes read and written per device, from v1's {@code
+   * blkio.throttle.io_service_bytes_recursive} ({@code MAJ:MIN Op N} lines, the throttle policy
+   * being the one that counts with no CFQ), as Docker reports them: op {@code Read}, {@code Write}
+   * (and the file's others); none when the controller is not mounted.
+   */
+  static List<io.jstack.runtime.container.Usage.BlockIo> blkioV1(Path file) throws IOException {
+    List<io.jstack.runtime.container.Usage.BlockIo> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    for (String l : Files.readAllLines(file)) {
+      String[] f = l.strip().split("\\s+");
+      int colon = f[0].indexOf(':');
+      if (f.length == 3 && colon > 0) {
+        out.add(
+            new io.jstack.runtime.container.Usage.BlockIo(
+                Integer.parseInt(f[0].substring(0, colon)),
+                Integer.parseInt(f[0].substring(colon + 1)),
+                f[1],
+                Long.parseLong(f[2])));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The bytes read and written per device, from v2's {@code io.stat} ({@code MAJ:MIN rbytes=N
+   * wbytes=N ...}), as Docker reports them: op {@code read} and {@code write}; none without it.
+   */
+  static List<io.jstack.runtime.container.Usage.BlockIo> ioStat(Path file) throws IOException {
+    List<io.jstack.runtime.container.Usage.BlockIo> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    for (String l : Files.readAllLines(file)) {
+      String[] f = l.strip().split("\\s+");
+      int colon = f[0].indexOf(':');
+      if (colon <= 0) {
+        continue;
+      }
+      int major = Integer.parseInt(f[0].substring(0, colon));
+      int minor = Integer.parseInt(f[0].substring(colon + 1));
+      for (int i = 1; i < f.length; i++) {
+        String[] kv = f[i].split("=", 2);
+        if (kv.length == 2 && (kv[0].equals("rbytes") || kv[0].equals("wbytes"))) {
+          out.add(
+              new io.jstack.runtime.container.Usage.BlockIo(
+                  major, minor, kv[0].equals("rbytes") ? "read" : "write", Long.parseLong(kv[1])));
+        }
+      }
+    }
+    return out;
   }
 
   private static long number(Path file) throws IOException {

@@ -50,6 +50,11 @@ class ContainerCgroupTest {
     write(pids.resolve("pids.current"), "3\n");
     write(pids.resolve("pids.max"), "max\n");
     write(pids.resolve("cgroup.procs"), "42\n40\n41\n");
+    write(
+        root.resolve("blkio/jstack")
+            .resolve(ID)
+            .resolve("blkio.throttle.io_service_bytes_recursive"),
+        "8:0 Read 4096\n8:0 Write 12288\n8:0 Total 16384\nTotal 16384\n");
   }
 
   private Path v2Tree(Path unified, boolean controllers) throws IOException {
@@ -65,6 +70,8 @@ class ContainerCgroupTest {
       write(own.resolve("memory.stat"), "anon 8192\nfile 4096\n");
       write(own.resolve("pids.current"), "2\n");
       write(own.resolve("pids.max"), "64\n");
+      write(
+          own.resolve("io.stat"), "259:0 rbytes=1024 wbytes=2048 rios=3 wios=4 dbytes=0 dios=0\n");
     }
     return own;
   }
@@ -86,7 +93,11 @@ class ContainerCgroupTest {
                 0,
                 Map.of("cache", 4096L, "rss", 8192L, "total_rss", 8192L),
                 3,
-                0));
+                0,
+                List.of(
+                    new io.jstack.runtime.container.Usage.BlockIo(8, 0, "Read", 4096),
+                    new io.jstack.runtime.container.Usage.BlockIo(8, 0, "Write", 12288),
+                    new io.jstack.runtime.container.Usage.BlockIo(8, 0, "Total", 16384))));
     assertThat(cgroup.processes()).containsExactly(40L, 41L, 42L);
   }
 
@@ -107,7 +118,10 @@ class ContainerCgroupTest {
                 33554432,
                 Map.of("anon", 8192L, "file", 4096L),
                 2,
-                64));
+                64,
+                List.of(
+                    new io.jstack.runtime.container.Usage.BlockIo(259, 0, "read", 1024),
+                    new io.jstack.runtime.container.Usage.BlockIo(259, 0, "write", 2048))));
     assertThat(cgroup.processes()).containsExactly(50L, 51L);
   }
 
