@@ -209,9 +209,14 @@ final class NetworkCommands implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "NETWORK", description = "A name or ID.")
     List<String> names;
 
+    @Option(
+        names = {"-f", "--force"},
+        description = "A network that is not there is no error.")
+    boolean force;
+
     @Override
     public Integer call() {
-      return onEngine(e -> removeEach(names, e::removeNetwork));
+      return onEngine(e -> removeEach(names, e::removeNetwork, force));
     }
   }
 

@@ -114,19 +114,23 @@ abstract class ResourceVerb extends Subcommand {
   /**
    * Removes each name with {@code remove}, printing it once removed, as {@code docker volume rm}
    * and {@code docker network rm} do; a failure gets a line on stderr, the others are still
-   * removed.
+   * removed. With {@code force} ({@code -f}), a name that is not there is no error, as Docker's.
    *
    * @return the exit code: 1 when one could not be removed
    */
-  int removeEach(List<String> names, Consumer<String> remove) {
+  int removeEach(List<String> names, Consumer<String> remove, boolean force) {
     boolean failed = false;
     for (String name : names) {
       try {
         remove.accept(name);
         out().println(name);
       } catch (EngineException.NotFound e) {
-        err().println("jstack: " + notFound(name));
-        failed = true;
+        if (force) {
+          out().println(name); // as Docker's, which counts it removed
+        } else {
+          err().println("jstack: " + notFound(name));
+          failed = true;
+        }
       } catch (EngineException.Conflict e) {
         err()
             .println(

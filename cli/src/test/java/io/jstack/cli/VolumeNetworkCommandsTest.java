@@ -155,6 +155,7 @@ class VolumeNetworkCommandsTest {
     assertThat(engine.volume("stray")).isEmpty();
     assertThat(engine.volume("demo_data")).isPresent();
     assertThat(ok("volume", "rm", "-f", "nope").out()).isEqualTo("nope\n");
+    assertThat(ok("network", "rm", "-f", "nope").out()).isEqualTo("nope\n");
   }
 
   @Test
