@@ -488,9 +488,7 @@ public final class Containers {
     }
     Runc runc = runc(id);
     if (runc.hasState(id)) {
-      // It may fail once it killed: the process's zombie, which the host's init reaps slowly, still
-      // holds the cgroup. Whether a process still runs is what decides, below.
-      runc.runQuietly("delete", "--force", id);
+      runc.run("delete", "--force", id);
     }
     if (exitCode(id).isPresent() || !cgroups.of(id).liveProcesses().isEmpty()) {
       return false;
