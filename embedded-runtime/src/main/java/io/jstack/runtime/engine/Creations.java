@@ -114,24 +114,10 @@ final class Creations {
               0,
               false);
       List<String> anonymous = new ArrayList<>();
-      boolean made = false;
-      ContainerRecord record;
       try {
         // A build step's container (the one create without its image's volumes) runs once.
         containers.create(decode(planned, image, imageVolumes, anonymous), !imageVolumes);
-        made = true;
-        record = planned.withAnonymousVolumes(anonymous);
-        // Without its record no engine lists it: a create whose record cannot be written (a full
-        // disk) takes its bundle, mounted root and anonymous volumes back with it.
-        store.write(record);
       } catch (RuntimeException e) {
-        if (made) {
-          try {
-            containers.remove(id);
-          } catch (RuntimeException also) {
-            e.addSuppressed(also);
-          }
-        }
         for (String v : anonymous) {
           try {
             volumes.remove(v);
@@ -141,6 +127,8 @@ final class Creations {
         }
         throw e;
       }
+      ContainerRecord record = planned.withAnonymousVolumes(anonymous);
+      store.write(record);
       events.emit(record, "create", Map.of());
       return id;
     } finally {
