@@ -324,14 +324,8 @@ public final class ContainerCgroup {
     }
     for (String l : Files.readAllLines(file)) {
       String[] f = l.strip().split("\\s+");
-      int colon = f[0].indexOf(':');
-      if (f.length == 3 && colon > 0) {
-        out.add(
-            new io.jstack.runtime.container.Usage.BlockIo(
-                Integer.parseInt(f[0].substring(0, colon)),
-                Integer.parseInt(f[0].substring(colon + 1)),
-                f[1],
-                Long.parseLong(f[2])));
+      if (f.length == 3 && f[0].indexOf(':') > 0) {
+        out.add(counter(f[0], f[1], Long.parseLong(f[2])));
       }
     }
     return out;
@@ -348,22 +342,28 @@ public final class ContainerCgroup {
     }
     for (String l : Files.readAllLines(file)) {
       String[] f = l.strip().split("\\s+");
-      int colon = f[0].indexOf(':');
-      if (colon <= 0) {
+      if (f[0].indexOf(':') <= 0) {
         continue;
       }
-      int major = Integer.parseInt(f[0].substring(0, colon));
-      int minor = Integer.parseInt(f[0].substring(colon + 1));
       for (int i = 1; i < f.length; i++) {
         String[] kv = f[i].split("=", 2);
         if (kv.length == 2 && (kv[0].equals("rbytes") || kv[0].equals("wbytes"))) {
-          out.add(
-              new io.jstack.runtime.container.Usage.BlockIo(
-                  major, minor, kv[0].equals("rbytes") ? "read" : "write", Long.parseLong(kv[1])));
+          out.add(counter(f[0], kv[0].equals("rbytes") ? "read" : "write", Long.parseLong(kv[1])));
         }
       }
     }
     return out;
+  }
+
+  /** One counter of device {@code MAJ:MIN}. */
+  private static io.jstack.runtime.container.Usage.BlockIo counter(
+      String device, String op, long value) {
+    int colon = device.indexOf(':');
+    return new io.jstack.runtime.container.Usage.BlockIo(
+        Integer.parseInt(device.substring(0, colon)),
+        Integer.parseInt(device.substring(colon + 1)),
+        op,
+        value);
   }
 
   private static long number(Path file) throws IOException {
