@@ -114,7 +114,9 @@ abstract class ResourceVerb extends Subcommand {
   /**
    * Removes each name with {@code remove}, printing it once removed, as {@code docker volume rm}
    * and {@code docker network rm} do; a failure gets a line on stderr, the others are still
-   * removed. With {@code force} ({@code -f}), a name that is not there is no error, as Docker's.
+   * removed. With {@code force}, a name that is not there is passed over in silence, as {@code
+   * docker network rm -f} does ({@code docker volume rm -f} asks the daemon, which counts a missing
+   * volume removed, so its name is printed: that command's {@code remove} says so itself).
    *
    * @return the exit code: 1 when one could not be removed
    */
@@ -125,9 +127,7 @@ abstract class ResourceVerb extends Subcommand {
         remove.accept(name);
         out().println(name);
       } catch (EngineException.NotFound e) {
-        if (force) {
-          out().println(name); // as Docker's, which counts it removed
-        } else {
+        if (!force) {
           err().println("jstack: " + notFound(name));
           failed = true;
         }

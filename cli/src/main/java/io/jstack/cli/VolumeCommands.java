@@ -3,6 +3,7 @@ package io.jstack.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstack.cli.internal.RowTemplate;
 import io.jstack.engine.Engine;
+import io.jstack.engine.EngineException;
 import io.jstack.engine.ListFilters;
 import io.jstack.engine.VolumeInfo;
 import java.util.ArrayList;
@@ -171,7 +172,20 @@ final class VolumeCommands implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return onEngine(e -> removeEach(names, e::removeVolume, force));
+      return onEngine(
+          e ->
+              removeEach(
+                  names,
+                  n -> {
+                    try {
+                      e.removeVolume(n);
+                    } catch (EngineException.NotFound gone) {
+                      if (!force) {
+                        throw gone;
+                      }
+                    }
+                  },
+                  false));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.cli.JstackProcess;
 import io.jstack.cli.JstackRunner;
+import io.jstack.engine.testing.HostProcesses;
 import io.jstack.engine.testing.NothingLeft;
 import io.jstack.engine.testing.image.LocalRegistry;
 import io.jstack.engine.testing.image.TestImages;
@@ -361,11 +362,16 @@ class ChaosIT extends EmbeddedStackFixture {
         boolean runs = state.path("Running").asBoolean() && !state.path("Restarting").asBoolean();
         running.put(id, runs);
         long pid = state.path("Pid").asLong();
-        boolean cgroup = Files.isDirectory(Path.of("/sys/fs/cgroup/memory/jstack", id));
-        if (runs && !(pid > 0 && processRuns(pid) && cgroup)) {
+        Path cgroup = HostProcesses.containerCgroup(id);
+        if (runs && !(pid > 0 && HostProcesses.runs(pid) && cgroup != null)) {
           found.add("container " + id + " is running without a process (pid " + pid + ")");
         }
-        if (!runs && cgroup && hasProcesses(id)) {
+        // A running container is watched: its exit will be seen and recorded (a killed conmon's
+        // container is ended, with why, within the engine's next looks).
+        if (runs && !HostProcesses.conmonOf(id)) {
+          found.add("container " + id + " is running without its conmon");
+        }
+        if (!runs && cgroup != null && hasProcesses(cgroup)) {
           found.add("container " + id + " is " + state.path("Status").asText() + " with a process");
         }
       }
@@ -570,22 +576,11 @@ class ChaosIT extends EmbeddedStackFixture {
     }
   }
 
-  /** Whether process {@code pid} runs: it exists and is not a zombie. */
-  private static boolean processRuns(long pid) {
+  /** Whether cgroup directory {@code cgroup} lists a live process. */
+  private static boolean hasProcesses(Path cgroup) {
     try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (IOException gone) {
-      return false;
-    }
-  }
-
-  /** Whether the memory cgroup of container {@code id} holds a live process. */
-  private static boolean hasProcesses(String id) {
-    try {
-      for (String pid :
-          Files.readAllLines(Path.of("/sys/fs/cgroup/memory/jstack", id, "cgroup.procs"))) {
-        if (!pid.isBlank() && processRuns(Long.parseLong(pid.strip()))) {
+      for (String pid : Files.readAllLines(cgroup.resolve("cgroup.procs"))) {
+        if (!pid.isBlank() && HostProcesses.runs(Long.parseLong(pid.strip()))) {
           return true;
         }
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jstack.cli.JstackRunner;
+import io.jstack.engine.testing.HostProcesses;
 import io.jstack.runtime.Engines;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,8 +165,8 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
             });
     // Neither the old processes nor a second conmon of either outlive it. (With their conmon gone,
     // the host's init reaps them, slowly here: a zombie counts as ended.)
-    assertThat(runs(leftPid)).as("the left container's process").isFalse();
-    assertThat(runs(keptPid)).as("the kept container's first process").isFalse();
+    assertThat(HostProcesses.runs(leftPid)).as("the left container's process").isFalse();
+    assertThat(HostProcesses.runs(keptPid)).as("the kept container's first process").isFalse();
     assertThat(conmons(List.of(left))).isEmpty();
     assertThat(conmons(List.of(kept))).hasSize(1);
     assertThat(jstack.run(base, "ps", "-a").out()).contains("Exited (137)");
@@ -267,16 +268,6 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
           .findFirst()
           .orElseThrow()
           .resolve("ctr.log");
-    }
-  }
-
-  /** Whether process {@code pid} runs: it exists and is not a zombie. */
-  private static boolean runs(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (java.io.IOException gone) {
-      return false;
     }
   }
 

@@ -143,8 +143,10 @@ final class Conmon {
   }
 
   /**
-   * Waits (up to 10 s) for the conmon of bundle {@code dir} to end. A conmon that has ended but is
-   * not yet reaped (a zombie, until the host's init collects it) counts as ended.
+   * Waits (up to 10 s) for the conmon of bundle {@code dir} (named by its container's id) to end,
+   * then kills it. A conmon that has ended but is not yet reaped (a zombie, until the host's init
+   * collects it) counts as ended, and so does a pid that is no longer that container's conmon: the
+   * engine, which runs as root, never waits on or kills another process that took the pid.
    */
   static void waitForExit(Path dir) {
     long pid;
@@ -157,10 +159,13 @@ final class Conmon {
     } catch (IOException | NumberFormatException e) {
       return; // no conmon to wait for
     }
+    String id = dir.getFileName().toString();
     Instant deadline = Instant.now().plusSeconds(10);
-    while (running(pid)) {
+    while (monitors(pid, id)) {
       if (Instant.now().isAfter(deadline)) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(pid)
+            .filter(p -> monitors(pid, id))
+            .ifPresent(ProcessHandle::destroyForcibly);
         return;
       }
       try {
@@ -183,17 +188,6 @@ final class Conmon {
               Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
               StandardCharsets.UTF_8);
       return args.contains("\0--cid\0" + id + "\0");
-    } catch (IOException gone) {
-      return false;
-    }
-  }
-
-  /** Whether {@code pid} is a live process (not gone, not a zombie). */
-  private static boolean running(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      int close = stat.lastIndexOf(')');
-      return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) != 'Z';
     } catch (IOException gone) {
       return false;
     }

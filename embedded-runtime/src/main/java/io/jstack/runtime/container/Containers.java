@@ -419,6 +419,11 @@ public final class Containers {
   /** Beside the exit of a run the engine ended itself ({@link #endRunsOfGoneWatchers}): why. */
   private static final String ERROR = "error";
 
+  /** Runs a change of container {@code id} under its lifecycle lock (the engine's). */
+  public interface Lifecycle {
+    void changing(String id, Runnable change);
+  }
+
   /**
    * Ends the runs whose watcher is gone, whose exit no one would otherwise record: a foreground run
    * whose engine process crashed while a build step ran, and a run whose conmon was killed (the
@@ -427,9 +432,15 @@ public final class Containers {
    * still the container's) and its exit recorded as 137, with why ({@link #error}); the engine then
    * announces the exit, and the container's restart policy applies.
    *
+   * <p>Candidates are found without a lock; each is then looked at again and ended under {@code
+   * lifecycle}, so that a start, stop or removal of the same container never interleaves with it (a
+   * start that had just deleted the last run's exit record, or a removal, would otherwise meet an
+   * exit or a directory written behind its back). A run whose process outlives the runtime's forced
+   * delete is not recorded as ended; the next look tries again.
+   *
    * @return the ids of the containers ended
    */
-  public List<String> endRunsOfGoneWatchers() {
+  public List<String> endRunsOfGoneWatchers(Lifecycle lifecycle) {
     Path all = run.resolve("containers");
     if (!Files.isDirectory(all)) {
       return List.of();
@@ -444,26 +455,52 @@ public final class Containers {
     for (Path rt : dirs) {
       String id = rt.getFileName().toString();
       try {
-        String why = exitCode(id).isPresent() ? null : goneWatcher(rt, id);
-        // conmon records the exit before it ends: a record made meanwhile is the true one.
-        if (why == null || exitCode(id).isPresent() || !Files.isDirectory(dir(id))) {
+        if (exitCode(id).isPresent() || goneWatcher(rt, id) == null) {
           continue;
         }
-        Runc runc = runc(id);
-        if (runc.hasState(id)) {
-          runc.runQuietly("delete", "--force", id);
-        }
-        conmon.removeSocketLink(id);
-        Files.writeString(
-            Files.createDirectories(dir(id).resolve("persist")).resolve(ERROR), why + "\n");
-        recordExit(id, 137);
-        ended.add(id);
-      } catch (IOException | EngineException e) {
-        System.err.println(
-            "jstack engine: cannot end container " + id + "'s run: " + e.getMessage());
+      } catch (IOException e) {
+        continue;
       }
+      lifecycle.changing(
+          id,
+          () -> {
+            try {
+              if (endRun(id)) {
+                ended.add(id);
+              }
+            } catch (IOException | EngineException e) {
+              System.err.println(
+                  "jstack engine: cannot end container " + id + "'s run: " + e.getMessage());
+            }
+          });
     }
     return ended;
+  }
+
+  /** Ends the run of {@code id} if its watcher is still gone (under its lifecycle lock). */
+  private boolean endRun(String id) throws IOException {
+    Path dir = dir(id);
+    Path rt = runDir(id);
+    // conmon records the exit before it ends: a record made meanwhile is the true one.
+    String why = exitCode(id).isPresent() || !Files.isDirectory(dir) ? null : goneWatcher(rt, id);
+    if (why == null) {
+      return false;
+    }
+    Runc runc = runc(id);
+    if (runc.hasState(id)) {
+      runc.run("delete", "--force", id);
+    }
+    if (exitCode(id).isPresent() || !cgroups.of(id).liveProcesses().isEmpty()) {
+      return false;
+    }
+    conmon.removeSocketLink(id);
+    Path persist = dir.resolve("persist");
+    if (!Files.isDirectory(persist)) {
+      Files.createDirectory(persist); // not its parent: a removed container stays removed
+    }
+    Files.writeString(persist.resolve(ERROR), why + "\n");
+    recordExit(id, 137);
+    return true;
   }
 
   /**

@@ -107,6 +107,16 @@ public final class EmbeddedEngine {
     this.commits = new Commits(store, images, containers, events);
   }
 
+  /**
+   * Ends the runs whose watcher is gone (a killed conmon, a crashed engine's build step), each
+   * under its container's lifecycle lock; see {@link Containers#endRunsOfGoneWatchers}.
+   *
+   * @return the ids of the containers ended
+   */
+  public List<String> endRunsOfGoneWatchers() {
+    return containers.endRunsOfGoneWatchers(this::changing);
+  }
+
   /** Calls {@code listener} with every event from now on, until the returned handle runs. */
   public Runnable subscribe(Consumer<Event> listener) {
     return events.subscribe(listener);
@@ -145,7 +155,7 @@ public final class EmbeddedEngine {
   public void supervise(Duration period, List<java.net.InetSocketAddress> dnsUpstreams) {
     networks.restore();
     attachments.removeStaleSpares();
-    containers.endRunsOfGoneWatchers();
+    endRunsOfGoneWatchers();
     store.removeUnfinishedCreates();
     stepNetworks.open();
     dns.serve(dnsUpstreams);

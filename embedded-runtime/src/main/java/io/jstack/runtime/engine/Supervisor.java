@@ -66,11 +66,15 @@ final class Supervisor implements AutoCloseable {
         new java.util.concurrent.atomic.AtomicInteger();
     timer.scheduleWithFixedDelay(
         () -> {
-          try {
-            // A killed conmon is looked for less often: a /proc read per running container.
-            if (looks.incrementAndGet() % MONITOR_LOOKS == 0) {
-              engine.containers().endRunsOfGoneWatchers();
+          // A killed conmon is looked for less often: a /proc read per running container.
+          if (looks.incrementAndGet() % MONITOR_LOOKS == 0) {
+            try {
+              engine.endRunsOfGoneWatchers();
+            } catch (RuntimeException e) {
+              // Looked for again next time; exits are announced all the same.
             }
+          }
+          try {
             engine.announceExits();
           } catch (RuntimeException e) {
             // Looked for again next time.

@@ -336,20 +336,14 @@ class IsolationIT {
         with(config("sleep 300 & echo $!; exit 0"), Map.of("tuning", hostPid));
     Ran ran = run(outlived);
     long sleeper = Long.parseLong(ran.output().strip());
-    assertThat(runs(sleeper)).as("its sleep outlived it").isTrue();
+    assertThat(io.jstack.runtime.internal.Processes.runs(sleeper))
+        .as("its sleep outlived it")
+        .isTrue();
     containers.remove(outlived.id());
-    assertThat(runs(sleeper)).as("killed (a zombie until the host's init reaps it)").isFalse();
+    assertThat(io.jstack.runtime.internal.Processes.runs(sleeper))
+        .as("killed (a zombie until the host's init reaps it)")
+        .isFalse();
     assertThat(cgroupsOf(outlived.id())).isEmpty();
-  }
-
-  /** Whether {@code pid} is a process that has not ended (gone or a zombie). */
-  private static boolean runs(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (java.io.IOException gone) {
-      return false;
-    }
   }
 
   /** The cgroup directories of container {@code id} in this host's hierarchies. */

@@ -180,6 +180,24 @@ public final class ContainerCgroup {
   }
 
   /**
+   * Its processes that still run (a zombie, which its parent has yet to reap, does not); none when
+   * it is gone.
+   */
+  public List<Long> liveProcesses() {
+    try {
+      List<Long> live = new ArrayList<>();
+      for (long pid : processes()) {
+        if (io.jstack.runtime.internal.Processes.runs(pid)) {
+          live.add(pid);
+        }
+      }
+      return live;
+    } catch (IOException gone) {
+      return List.of();
+    }
+  }
+
+  /**
    * Freezes every process in it ({@code true}) or thaws them, as the runtimes' {@code pause} and
    * {@code resume} do, and returns once the kernel says so: v1's {@code freezer.state} {@code
    * FROZEN} or {@code THAWED}, v2's {@code cgroup.events} {@code frozen 1} or {@code frozen 0}.
