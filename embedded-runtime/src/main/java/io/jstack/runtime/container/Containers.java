@@ -488,7 +488,9 @@ public final class Containers {
     }
     Runc runc = runc(id);
     if (runc.hasState(id)) {
-      runc.run("delete", "--force", id);
+      // It may fail once it killed: the process's zombie, which the host's init reaps slowly, still
+      // holds the cgroup. Whether a process still runs is what decides, below.
+      runc.runQuietly("delete", "--force", id);
     }
     if (exitCode(id).isPresent() || !cgroups.of(id).liveProcesses().isEmpty()) {
       return false;
