@@ -492,7 +492,7 @@ public final class Containers {
       // holds the cgroup. Whether a process still runs is what decides, below.
       runc.runQuietly("delete", "--force", id);
     }
-    if (exitCode(id).isPresent() || !cgroups.of(id).liveProcesses().isEmpty()) {
+    if (exitCode(id).isPresent() || !cgroups.liveProcesses(id).isEmpty()) {
       return false;
     }
     conmon.removeSocketLink(id);

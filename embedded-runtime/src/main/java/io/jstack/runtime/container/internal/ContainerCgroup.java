@@ -118,6 +118,21 @@ public final class ContainerCgroup {
     }
 
     /**
+     * The processes of container {@code id} that still run (a zombie does not); none when no
+     * hierarchy has its cgroup any more (the runtime's forced delete removes it once it has
+     * killed).
+     */
+    public List<Long> liveProcesses(String id) {
+      ContainerCgroup cgroup;
+      try {
+        cgroup = of(id);
+      } catch (IOException gone) {
+        return List.of();
+      }
+      return cgroup.liveProcesses();
+    }
+
+    /**
      * Removes container {@code id}'s cgroups, from every hierarchy that has one (each v1
      * controller's, the unified one), as the runtime's delete does once the container has ended; a
      * cgroup the kernel still counts a leaving process in is tried again for up to {@code

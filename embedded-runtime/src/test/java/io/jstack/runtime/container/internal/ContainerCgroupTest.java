@@ -266,6 +266,18 @@ class ContainerCgroupTest {
   }
 
   @Test
+  void liveProcesses_leaveOutTheGone_andNoCgroupHasNone() throws Exception {
+    assertThat(v1First().liveProcesses(ID)).as("no cgroup left").isEmpty();
+    long self = ProcessHandle.current().pid();
+    write(root.resolve("cpuacct/jstack").resolve(ID).resolve("cgroup.procs"), "");
+    // A pid above the kernel's limit (2^22) is never a process.
+    write(
+        root.resolve("pids/jstack").resolve(ID).resolve("cgroup.procs"),
+        self + "\n" + (1L << 23) + "\n");
+    assertThat(v1First().liveProcesses(ID)).containsExactly(self);
+  }
+
+  @Test
   void noCgroup_saysWhere() {
     assertThatThrownBy(() -> v1First().of(ID))
         .isInstanceOf(IOException.class)
