@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the images of services with {@code build:}, before a plan is made: with {@code --build}
@@ -44,8 +46,8 @@ public final class ImageBuilds {
 
   /**
    * The build of {@code s}; its secrets given by an environment variable (of {@code environment},
-   * the one the project was loaded with) are written to files below {@code secretDir}, which the
-   * caller removes after the build.
+   * the one the project was loaded with) are written to files below the directory {@code secretDir}
+   * gives (asked for only then), which the caller removes after the build.
    *
    * @throws PlanException when a build secret is undefined, external, or names an unset variable
    */
@@ -56,7 +58,7 @@ public final class ImageBuilds {
       boolean pull,
       Map<String, String> extraArgs,
       Map<String, String> environment,
-      Path secretDir) {
+      Supplier<Path> secretDir) {
     BuildConfig b = s.build();
     if (b == null) {
       throw new IllegalArgumentException("service \"" + s.name() + "\" has no build:");
@@ -110,7 +112,7 @@ public final class ImageBuilds {
    * variable's value, as BuildKit's {@code --secret id=ID,env=VAR} reads it.
    */
   private static Map<String, Path> secrets(
-      Project project, BuildConfig b, Map<String, String> environment, Path secretDir) {
+      Project project, BuildConfig b, Map<String, String> environment, Supplier<Path> secretDir) {
     Map<String, Path> out = new LinkedHashMap<>();
     for (io.jstack.compose.FileReference r : b.secrets()) {
       io.jstack.compose.FileObject o = project.secrets().get(r.source());
@@ -127,7 +129,7 @@ public final class ImageBuilds {
                   + o.environment()
                   + ", which is not set: set it, or declare the secret with file:");
         }
-        out.put(id, written(secretDir, id, value));
+        out.put(id, written(secretDir.get(), id, value));
       } else {
         throw new PlanException(
             "build secret "
@@ -170,37 +172,97 @@ public final class ImageBuilds {
       Map<String, String> environment,
       BiConsumer<String, String> output) {
     for (Service s : services) {
-      Path secretDir = secretDir();
+      SecretDir secretDir = new SecretDir();
       try {
         engine.buildImage(
-            spec(project, s, noCache, pull, extraArgs, environment, secretDir),
+            spec(project, s, noCache, pull, extraArgs, environment, secretDir::get),
             line -> output.accept(s.name(), line));
       } finally {
-        removeSecrets(secretDir);
+        secretDir.remove();
       }
     }
   }
 
-  /** A new directory for a build's secret files, that only its owner may enter. */
-  private static Path secretDir() {
-    try {
-      return Files.createTempDirectory(
-          "jstack-build-secrets-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException e) {
-      throw new PlanException("cannot make a directory for build secrets: " + e.getMessage());
-    }
-  }
+  /**
+   * The directory of one build's secret files, that only its owner may enter: made when the first
+   * secret is written (a build without environment secrets makes none), named by this process's
+   * pid. A process killed mid-build cannot remove its own, so each new one first removes those of
+   * processes that no longer run.
+   */
+  static final class SecretDir {
+    static final String PREFIX = "jstack-build-secrets-";
+    private final Path parent;
+    private @Nullable Path dir;
 
-  private static void removeSecrets(Path dir) {
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Files.delete(f);
+    SecretDir() {
+      this(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    SecretDir(Path parent) {
+      this.parent = parent;
+    }
+
+    Path get() {
+      if (dir == null) {
+        removeThoseOfEndedProcesses(parent);
+        try {
+          dir =
+              Files.createTempDirectory(
+                  parent,
+                  PREFIX + ProcessHandle.current().pid() + "-",
+                  PosixFilePermissions.asFileAttribute(
+                      PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+          throw new PlanException("cannot make a directory for build secrets: " + e.getMessage());
+        }
+      }
+      return dir;
+    }
+
+    void remove() {
+      if (dir != null) {
+        try {
+          delete(dir);
+        } catch (IOException e) {
+          throw new PlanException(
+              "cannot remove the build's secrets in " + dir + ": " + e.getMessage());
+        }
+      }
+    }
+
+    /** Removes the secret directories in {@code parent} whose process no longer runs. */
+    static void removeThoseOfEndedProcesses(Path parent) {
+      try (java.util.stream.Stream<Path> all = Files.list(parent)) {
+        for (Path d : all.toList()) {
+          String name = d.getFileName().toString();
+          if (!name.startsWith(PREFIX)) {
+            continue;
+          }
+          String pid = name.substring(PREFIX.length()).split("-", 2)[0];
+          if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+          try {
+            delete(d);
+          } catch (IOException e) {
+            // Someone else's (another user's), or going already: not this build's to decide.
+          }
+        }
+      } catch (IOException e) {
+        // An unreadable temporary directory: the new directory's creation says so.
+      }
+    }
+
+    private static void delete(Path dir) throws IOException {
+      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
       }
       Files.delete(dir);
-    } catch (IOException e) {
-      throw new PlanException(
-          "cannot remove the build's secrets in " + dir + ": " + e.getMessage());
     }
   }
 

@@ -117,7 +117,43 @@ class ImageBuildsTest {
       throws Exception {
     Path secrets = Files.createDirectories(dir.resolve("secrets"));
     return ImageBuilds.spec(
-        p, p.services().get("app"), false, false, Map.of(), environment, secrets);
+        p, p.services().get("app"), false, false, Map.of(), environment, () -> secrets);
+  }
+
+  @Test
+  void aSecretDirectory_isMadeOnlyWhenASecretIsWritten_andRemovedWithItsFiles() throws Exception {
+    ImageBuilds.SecretDir unused = new ImageBuilds.SecretDir(dir);
+    unused.remove();
+    assertThat(dir).isEmptyDirectory();
+    ImageBuilds.SecretDir used = new ImageBuilds.SecretDir(dir);
+    Path made = used.get();
+    assertThat(used.get()).isEqualTo(made);
+    assertThat(made.getFileName().toString())
+        .startsWith(ImageBuilds.SecretDir.PREFIX + ProcessHandle.current().pid() + "-");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(made))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(made.resolve("secret-1"), "x");
+    used.remove();
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void aNewSecretDirectory_removesThoseOfProcessesThatEnded_notOfLiveOnes() throws Exception {
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    ended.onExit().get();
+    Path ofEnded =
+        Files.createDirectory(dir.resolve(ImageBuilds.SecretDir.PREFIX + ended.pid() + "-1"));
+    Files.writeString(ofEnded.resolve("secret-1"), "left by a killed build");
+    Path ofLive =
+        Files.createDirectory(
+            dir.resolve(ImageBuilds.SecretDir.PREFIX + ProcessHandle.current().pid() + "-2"));
+    Path other = Files.createDirectory(dir.resolve("jstack-build-secrets-notapid"));
+    Path made = new ImageBuilds.SecretDir(dir).get();
+    assertThat(ofEnded).doesNotExist();
+    assertThat(ofLive).exists();
+    assertThat(other).exists();
+    assertThat(made).exists();
   }
 
   @Test
