@@ -122,11 +122,14 @@ public final class Networks {
             request.labels(),
             Instant.now(),
             Firewall.BRIDGE_PREFIX + id.substring(0, 11));
+    // The record first: an engine killed before the bridge is up leaves a listed network, which
+    // the next engine's restore() completes, never a bridge that no network owns.
+    write(n);
     try {
       up(n);
-      write(n);
     } catch (RuntimeException e) {
       down(n);
+      forget(n);
       throw e;
     }
     byId.put(id, n);
@@ -136,12 +139,16 @@ public final class Networks {
   /** Removes a network's bridge, rules and file. The caller checks that no container uses it. */
   public synchronized void remove(Network n) {
     down(n);
+    forget(n);
+    byId.remove(n.id());
+  }
+
+  private void forget(Network n) {
     try {
       Files.deleteIfExists(dir.resolve(n.id() + ".json"));
     } catch (IOException e) {
       throw new EngineException("cannot remove network " + n.name() + ": " + e.getMessage(), e);
     }
-    byId.remove(n.id());
   }
 
   /** Puts back the bridge and rules of every network (a reboot takes them away). */
