@@ -11,9 +11,9 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * An image operation (a pull, a load, a build) ran out of space on the data root: the one place
- * that recognises {@code ENOSPC} and says it in one line, naming the data root, about how much more
- * the operation needs and how much is free, and what to do:
+ * An image operation (a pull, a load, a build) or a container's create ran out of space on the data
+ * root: the one place that recognises {@code ENOSPC} and says it in one line, naming the data root,
+ * about how much more the operation needs and how much is free, and what to do:
  *
  * <pre>
  * pulling IMAGE: no space left on the data root /var/lib/jstack (needs about 120 MiB more, 12 MiB
