@@ -6,6 +6,7 @@ import io.jstack.engine.Names;
 import io.jstack.runtime.container.ContainerConfig;
 import io.jstack.runtime.container.Containers;
 import io.jstack.runtime.container.Signals;
+import io.jstack.runtime.image.DiskFull;
 import io.jstack.runtime.image.ImageConfig;
 import io.jstack.runtime.image.ImageStore;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ final class Creations {
    *
    * @throws EngineException.Conflict when the name is taken
    * @throws EngineException.NotFound when its image is not here
+   * @throws DiskFull when the data root has no space for its bundle or record (nothing of it stays:
+   *     no bundle, mounted root or anonymous volume)
    */
   public String create(
       @Nullable String requestedName, ContainerSettings asked, boolean imageVolumes) {
@@ -114,9 +117,25 @@ final class Creations {
               0,
               false);
       List<String> anonymous = new ArrayList<>();
+      ContainerRecord record;
       try {
-        // A build step's container (the one create without its image's volumes) runs once.
-        containers.create(decode(planned, image, imageVolumes, anonymous), !imageVolumes);
+        ContainerConfig config = decode(planned, image, imageVolumes, anonymous);
+        ContainerRecord made = planned.withAnonymousVolumes(anonymous);
+        if (imageVolumes) {
+          DiskFull.guard(
+              images.dataRoot(),
+              "creating container " + name,
+              () -> -1,
+              () -> {
+                make(config, made, false);
+                return made;
+              });
+        } else {
+          // A build step's container (the one create without its image's volumes) runs once; its
+          // build says what a full disk stopped.
+          make(config, made, true);
+        }
+        record = made;
       } catch (RuntimeException e) {
         for (String v : anonymous) {
           try {
@@ -127,13 +146,33 @@ final class Creations {
         }
         throw e;
       }
-      ContainerRecord record = planned.withAnonymousVolumes(anonymous);
-      store.write(record);
       events.emit(record, "create", Map.of());
       return id;
     } finally {
       attachments.settle(endpoints);
       store.release(name);
+    }
+  }
+
+  /**
+   * Makes container {@code r}'s bundle and mounted root from {@code config}, then writes its
+   * record. Without its record no engine lists the container, and nothing would remove it until the
+   * next engine start: a record that cannot be written (a full disk) takes the bundle and root back
+   * with it.
+   *
+   * @throws EngineException when the bundle cannot be made or the record cannot be written
+   */
+  private void make(ContainerConfig config, ContainerRecord r, boolean singleUse) {
+    containers.create(config, singleUse);
+    try {
+      store.write(r);
+    } catch (RuntimeException e) {
+      try {
+        containers.remove(r.id());
+      } catch (RuntimeException also) {
+        e.addSuppressed(also);
+      }
+      throw e;
     }
   }
 

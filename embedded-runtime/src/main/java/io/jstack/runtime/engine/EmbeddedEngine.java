@@ -289,6 +289,8 @@ public final class EmbeddedEngine {
    *
    * @throws EngineException.Conflict when the name is taken
    * @throws EngineException.NotFound when its image is not here
+   * @throws io.jstack.runtime.image.DiskFull when the data root has no space for it (nothing of it
+   *     stays)
    */
   public String create(@Nullable String requestedName, ContainerSettings requested) {
     return creations.create(requestedName, requested, true);

@@ -121,11 +121,77 @@ class DiskFullTest {
   }
 
   @Test
+  void caused_findsAUsedUpDiskQuotaToo() {
+    IOException quota =
+        new FileSystemException("/data/volumes/v/_data/a", null, "Disk quota exceeded");
+
+    assertThat(DiskFull.caused(new EngineException("could not store blob", quota))).isTrue();
+    assertThat(DiskFull.reason(quota)).contains(DiskFull.NoRoom.QUOTA);
+    assertThat(DiskFull.reason(enospc())).contains(DiskFull.NoRoom.SPACE);
+    assertThat(DiskFull.reason(new IOException("Read-only file system"))).isEmpty();
+  }
+
+  @Test
+  void guard_failureForAUsedUpQuota_namesTheQuotaInsteadOfSizes() {
+    assertThatThrownBy(
+            () ->
+                DiskFull.guard(
+                    new DataRoot(dir),
+                    "creating container web",
+                    () -> -1,
+                    () -> {
+                      throw new java.io.UncheckedIOException(
+                          new IOException("Disk quota exceeded"));
+                    }))
+        .isInstanceOfSatisfying(DiskFull.class, e -> assertThat(e.quota()).isTrue())
+        .hasMessage(
+            "creating container web: no space left on the data root "
+                + dir
+                + " (its disk quota is exceeded); free space there, raise the quota or set"
+                + " JSTACK_DATA_ROOT");
+  }
+
+  @Test
+  void guard_nestedQuotaFailure_keepsItsReason() {
+    DiskFull inner =
+        catchDiskFull(
+            () ->
+                DiskFull.guard(
+                    new DataRoot(dir),
+                    "pulling base:1",
+                    () -> -1,
+                    () -> {
+                      throw new EngineException("x", new IOException("Disk quota exceeded"));
+                    }));
+
+    // A failure that wraps the nested one, not the DiskFull itself, keeps its reason.
+    DiskFull outer =
+        catchDiskFull(
+            () ->
+                DiskFull.guard(
+                    new DataRoot(dir),
+                    "building app:1",
+                    () -> -1,
+                    () -> {
+                      throw new EngineException("step 1 failed", inner);
+                    }));
+
+    assertThat(outer).isNotSameAs(inner);
+    assertThat(outer.quota()).isTrue();
+    assertThat(outer).hasMessageStartingWith("building app:1: ").hasMessageContaining("quota");
+  }
+
+  @Test
   void require_moreThanIsFree_failsBeforeWriting() {
     DataRoot root = new DataRoot(dir);
 
     assertThatThrownBy(() -> DiskFull.require(root, "loading an image archive", 1L << 60, 1L << 61))
-        .isInstanceOfSatisfying(DiskFull.class, e -> assertThat(e.needed()).isEqualTo(1L << 61))
+        .isInstanceOfSatisfying(
+            DiskFull.class,
+            e -> {
+              assertThat(e.needed()).isEqualTo(1L << 61);
+              assertThat(e.quota()).isFalse();
+            })
         .hasMessageContaining("loading an image archive: no space left on the data root " + dir);
     DiskFull.require(root, "loading an image archive", 1, 2);
   }

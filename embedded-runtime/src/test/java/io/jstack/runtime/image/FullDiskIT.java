@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * real {@code docker} CLI against the engine's socket: each fails with one line naming the data
  * root and the sizes, leaves every blob whole, no tag of an incomplete image, no half-unpacked
  * layer, step container or temporary; and once a filler file is removed the next pull, and the same
- * operation again, succeed.
+ * operation again, succeed. A container's create whose record does not fit leaves no mounted root,
+ * bundle or anonymous volume.
  */
 class FullDiskIT {
   private static final String FULL = "no space left on the data root ";
@@ -113,6 +114,8 @@ class FullDiskIT {
       try {
         if (engine != null) {
           engine.stopSupervising();
+          // What a failed test created: its mounted root would stay below the data root.
+          engine.list().forEach(c -> engine.remove(c.record().id(), true, true));
           engine.networks().list().forEach(engine.networks()::remove);
         }
       } finally {
@@ -130,12 +133,7 @@ class FullDiskIT {
    */
   private void unmountTheDataRoot() throws Exception {
     try {
-      List<String> below =
-          Files.readAllLines(Path.of("/proc/self/mounts")).stream()
-              .map(l -> l.split(" ")[1])
-              .filter(m -> m.startsWith(root + "/"))
-              .toList();
-      assertThat(below).as("mounts left below the data root").isEmpty();
+      assertThat(mountsBelowTheDataRoot()).as("mounts left below the data root").isEmpty();
       try (Stream<Path> all = Files.list(root)) {
         for (Path p : (Iterable<Path>) all::iterator) {
           io.jstack.runtime.image.internal.LayerUnpacker.removeTree(p);
@@ -144,6 +142,13 @@ class FullDiskIT {
     } finally {
       run("umount", "--lazy", root.toString());
     }
+  }
+
+  private List<String> mountsBelowTheDataRoot() throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+        .map(l -> l.split(" ")[1])
+        .filter(m -> m.startsWith(root + "/"))
+        .toList();
   }
 
   @Test
@@ -220,6 +225,60 @@ class FullDiskIT {
     assertWhole();
   }
 
+  @Test
+  void create_whoseRecordDoesNotFit_leavesNoMountBundleOrVolumeAndWorksOnceThereIsSpace()
+      throws Exception {
+    docker("pull", image("small"));
+    // Labels are kept in the record alone: about 2 MiB of them, with 512 KiB free, let the bundle
+    // and its mounted root be made and the record fail.
+    Path labels = dir.resolve("labels");
+    String value = "x".repeat(40 << 10);
+    try (java.io.BufferedWriter w = Files.newBufferedWriter(labels)) {
+      for (int i = 0; i < 48; i++) {
+        w.write("it.full.label" + i + "=" + value + "\n");
+      }
+    }
+    String[] create = {
+      "create",
+      "--name",
+      "full-create",
+      "--network",
+      "none",
+      "-v",
+      "/data",
+      "--label-file",
+      labels.toString(),
+      image("small"),
+      "true"
+    };
+    fillLeaving(512 << 10);
+
+    String said = failing(create);
+
+    oneLine(said, "creating container full-create");
+    assertThat(mountsBelowTheDataRoot()).as("mounts left below the data root").isEmpty();
+    assertThat(entries(root.resolve("containers"))).as("container directories").isEmpty();
+    assertThat(entries(root.resolve("volumes"))).as("volume directories").isEmpty();
+    assertThat(engine().list()).as("containers").isEmpty();
+    Files.delete(root.resolve("filler"));
+    String id = docker(create).strip();
+    assertThat(engine().list()).extracting(c -> c.record().id()).containsExactly(id);
+    assertThat(entries(root.resolve("volumes"))).as("its anonymous volume").hasSize(1);
+    docker("rm", "-v", "full-create");
+    assertThat(mountsBelowTheDataRoot()).as("mounts left below the data root").isEmpty();
+    assertThat(entries(root.resolve("volumes"))).as("volume directories").isEmpty();
+  }
+
+  /** The names in directory {@code d}; none when it is not there. */
+  private static List<String> entries(Path d) throws IOException {
+    if (!Files.isDirectory(d)) {
+      return List.of();
+    }
+    try (Stream<Path> all = Files.list(d)) {
+      return all.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
   /** The store after the last operation succeeded: every blob its images reach, and whole. */
   private void assertWhole() throws Exception {
     java.util.Set<String> reached = new java.util.HashSet<>();
@@ -244,6 +303,18 @@ class FullDiskIT {
         out.write(chunk);
       }
     }
+  }
+
+  /** Writes to the data root until {@code bytes} are left free there. */
+  private void fillLeaving(long bytes) throws IOException {
+    long left = Files.getFileStore(root).getUsableSpace() - bytes;
+    try (OutputStream out = Files.newOutputStream(root.resolve("filler"))) {
+      byte[] chunk = new byte[1 << 16];
+      for (; left > 0; left -= chunk.length) {
+        out.write(chunk, 0, (int) Math.min(chunk.length, left));
+      }
+    }
+    assertThat(Files.getFileStore(root).getUsableSpace()).isBetween(bytes - 8192, bytes + 8192);
   }
 
   /** Removes the filler, then pulls the small image: the next operation works. */

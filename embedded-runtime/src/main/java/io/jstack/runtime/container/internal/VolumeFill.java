@@ -12,8 +12,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -75,14 +73,24 @@ final class VolumeFill {
 
   /**
    * One fill of a volume at a time: containers created together may share a new volume; one fills
-   * it, the others see it filled.
+   * it, the others see it filled. Striped over a fixed set of monitors, by the volume's absolute
+   * path, so that no map of locks grows with every volume ever mounted (as {@code LifecycleLocks}
+   * does for containers); two volumes on one stripe only wait for each other.
    */
-  private final Map<Path, Object> filling = new ConcurrentHashMap<>();
+  private final Object[] stripes = new Object[64];
 
   private final Syncs syncs;
 
   VolumeFill(Syncs syncs) {
     this.syncs = syncs;
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Object();
+    }
+  }
+
+  /** The monitor that a fill of {@code volume} holds. */
+  private Object stripe(Path volume) {
+    return stripes[Math.floorMod(volume.toAbsolutePath().normalize().hashCode(), stripes.length)];
   }
 
   /**
@@ -91,7 +99,7 @@ final class VolumeFill {
    * mount does not fill) is a directory and the volume is empty, the volume gets a copy of it.
    */
   void prepare(Path volume, @Nullable Path from) throws IOException {
-    synchronized (filling.computeIfAbsent(volume, k -> new Object())) {
+    synchronized (stripe(volume)) {
       Path beside = volume.toAbsolutePath().getParent();
       if (beside == null) {
         throw new IllegalArgumentException("a volume's data has a directory beside it: " + volume);

@@ -1,10 +1,12 @@
 package io.jstack.runtime.container.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -155,6 +157,64 @@ class VolumeFillTest {
             "directory volumes/data marked []",
             "tree volumes/data/_data marked [a.conf,link,sub,sub/b.conf]",
             "directory volumes/data unmarked [a.conf,link,sub,sub/b.conf]");
+  }
+
+  @Test
+  void twoContainersSharingANewVolume_oneFillsIt_theOtherWaitsAndSeesItFilled() throws Exception {
+    // The first fill stops midway (its copy made, the marker still there) until the second
+    // prepare waits on the volume's lock; without the lock the second would find the marker and
+    // empty the volume under the first.
+    VolumeFill[] shared = new VolumeFill[1];
+    List<Thread> second = new ArrayList<>();
+    List<Throwable> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    shared[0] =
+        new VolumeFill(
+            new VolumeFill.Syncs() {
+              @Override
+              public void directory(Path d) throws IOException {
+                syncs.add("directory " + dir.relativize(d) + " " + state());
+              }
+
+              @Override
+              public void tree(Path d) throws IOException {
+                if (second.isEmpty()) {
+                  Thread t = new Thread(() -> prepare(shared[0], failed));
+                  second.add(t);
+                  t.start();
+                  await()
+                      .atMost(Duration.ofSeconds(10))
+                      .until(() -> t.getState() == Thread.State.BLOCKED);
+                }
+                syncs.add("tree " + dir.relativize(d) + " " + state());
+              }
+            });
+
+    try {
+      shared[0].prepare(volume, image);
+    } finally {
+      for (Thread t : second) {
+        t.join(10_000);
+      }
+    }
+
+    assertThat(second).hasSize(1).noneMatch(Thread::isAlive);
+    assertThat(failed).isEmpty();
+    assertThat(listing()).isEqualTo("a.conf,link,sub,sub/b.conf");
+    assertThat(syncs)
+        .as("one fill, and nothing from the second")
+        .containsExactly(
+            "directory volumes/data marked []",
+            "tree volumes/data/_data marked [a.conf,link,sub,sub/b.conf]",
+            "directory volumes/data unmarked [a.conf,link,sub,sub/b.conf]");
+  }
+
+  /** Prepares this test's volume with {@code f}, keeping what it throws in {@code failed}. */
+  private void prepare(VolumeFill f, List<Throwable> failed) {
+    try {
+      f.prepare(volume, image);
+    } catch (IOException | RuntimeException e) {
+      failed.add(e);
+    }
   }
 
   @Test
