@@ -242,7 +242,8 @@ public final class ImageBuilds {
           if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)) {
             continue;
           }
-          if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+          if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)
+              || !ownDirectory(d)) {
             continue;
           }
           try {
@@ -253,6 +254,21 @@ public final class ImageBuilds {
         }
       } catch (IOException e) {
         // An unreadable temporary directory: the new directory's creation says so.
+      }
+    }
+
+    /**
+     * Whether {@code d} is a directory (not a link to one) of this process's user: in a directory
+     * everyone may write to, anything else may be someone's bait, and in the sticky temporary
+     * directory no one else can swap it for another while it is looked at.
+     */
+    private static boolean ownDirectory(Path d) {
+      try {
+        return Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && Files.getAttribute(d, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                .equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+      } catch (IOException | UnsupportedOperationException e) {
+        return false;
       }
     }
 

@@ -149,10 +149,18 @@ class ImageBuildsTest {
         Files.createDirectory(
             dir.resolve(ImageBuilds.SecretDir.PREFIX + ProcessHandle.current().pid() + "-2"));
     Path other = Files.createDirectory(dir.resolve("jstack-build-secrets-notapid"));
+    // Bait: a link named as an ended process's directory, to a directory whose files must stay.
+    Path target = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(target.resolve("precious"), "kept");
+    Path bait =
+        Files.createSymbolicLink(
+            dir.resolve(ImageBuilds.SecretDir.PREFIX + ended.pid() + "-3"), target);
     Path made = new ImageBuilds.SecretDir(dir).get();
     assertThat(ofEnded).doesNotExist();
     assertThat(ofLive).exists();
     assertThat(other).exists();
+    assertThat(bait).isSymbolicLink();
+    assertThat(target.resolve("precious")).hasContent("kept");
     assertThat(made).exists();
   }
 
