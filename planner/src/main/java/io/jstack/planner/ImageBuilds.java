@@ -238,12 +238,13 @@ public final class ImageBuilds {
           if (!name.startsWith(PREFIX)) {
             continue;
           }
-          String pid = name.substring(PREFIX.length()).split("-", 2)[0];
-          if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)) {
+          long pid;
+          try {
+            pid = Long.parseLong(name.substring(PREFIX.length()).split("-", 2)[0]);
+          } catch (NumberFormatException notOurs) {
             continue;
           }
-          if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)
-              || !ownDirectory(d)) {
+          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || !ownDirectory(d)) {
             continue;
           }
           try {
@@ -252,7 +253,7 @@ public final class ImageBuilds {
             // Someone else's (another user's), or going already: not this build's to decide.
           }
         }
-      } catch (IOException e) {
+      } catch (IOException | java.io.UncheckedIOException e) {
         // An unreadable temporary directory: the new directory's creation says so.
       }
     }

@@ -149,6 +149,7 @@ class ImageBuildsTest {
         Files.createDirectory(
             dir.resolve(ImageBuilds.SecretDir.PREFIX + ProcessHandle.current().pid() + "-2"));
     Path other = Files.createDirectory(dir.resolve("jstack-build-secrets-notapid"));
+    Path huge = Files.createDirectory(dir.resolve("jstack-build-secrets-99999999999999999999-x"));
     // Bait: a link named as an ended process's directory, to a directory whose files must stay.
     Path target = Files.createDirectories(dir.resolve("elsewhere"));
     Files.writeString(target.resolve("precious"), "kept");
@@ -159,6 +160,7 @@ class ImageBuildsTest {
     assertThat(ofEnded).doesNotExist();
     assertThat(ofLive).exists();
     assertThat(other).exists();
+    assertThat(huge).exists();
     assertThat(bait).isSymbolicLink();
     assertThat(target.resolve("precious")).hasContent("kept");
     assertThat(made).exists();

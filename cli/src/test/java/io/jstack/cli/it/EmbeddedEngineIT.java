@@ -173,6 +173,40 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
   }
 
   @Test
+  void aStop_rightAfterItsConmonIsKilled_endsTheContainerAtOnce_withoutWaitingOutItsGrace()
+      throws Exception {
+    compose(
+        """
+        services:
+          app:
+            image: jstack-examples/busybox:latest
+            network_mode: none
+            command: ["sleep", "600"]
+        """);
+    ok("up", "-d");
+    String id = inspect("app").path("Id").asText();
+    long pid = inspect("app").path("State").path("Pid").asLong();
+    List<ProcessHandle> monitors = conmons(List.of(id));
+    assertThat(monitors).hasSize(1);
+    monitors.get(0).destroyForcibly();
+    monitors.get(0).onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+    // sleep, its pid 1, ignores TERM: only the engine's own end of the run stops it before the
+    // grace of 30 s is out. The stop holds the container's lifecycle lock while it waits, and the
+    // supervisor's sweep (once a second) takes that lock too: if the sweep has not ended the run
+    // before the stop began, the stop ends it itself.
+    long started = System.nanoTime();
+    ok("stop", "-t", "30", "app");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(took).isLessThan(Duration.ofSeconds(10));
+    JsonNode state = inspect("app").path("State");
+    assertThat(state.path("Status").asText()).isEqualTo("exited");
+    assertThat(state.path("ExitCode").asInt()).isEqualTo(137);
+    assertThat(state.path("Error").asText()).startsWith("its monitor (conmon, pid ");
+    assertThat(HostProcesses.runs(pid)).as("the container's process").isFalse();
+  }
+
+  @Test
   void volumesBindsAndPause() throws Exception {
     Files.writeString(
         dir.resolve("compose.yaml"),

@@ -399,7 +399,10 @@ public final class Containers {
 
   /** Records an exit as conmon does: in the run-time directory, and on disk. */
   private void recordExit(String id, int code) throws IOException {
-    Path persist = Files.createDirectories(dir(id).resolve("persist"));
+    Path persist = dir(id).resolve("persist");
+    if (!Files.isDirectory(persist)) {
+      Files.createDirectory(persist); // not its parent: a removed container stays removed
+    }
     Files.writeString(persist.resolve("exit"), String.valueOf(code));
     Files.writeString(runDir(id).resolve("exits").resolve(id), String.valueOf(code));
   }
@@ -492,16 +495,21 @@ public final class Containers {
       // holds the cgroup. Whether a process still runs is what decides, below.
       runc.runQuietly("delete", "--force", id);
     }
-    if (exitCode(id).isPresent() || !cgroups.liveProcesses(id).isEmpty()) {
+    if (exitCode(id).isPresent()) {
+      return false;
+    }
+    List<Long> live = cgroups.liveProcesses(id);
+    if (!live.isEmpty()) {
+      // Without the runtime's state (or past its delete) they are killed here: a pid in the
+      // container's cgroup is one of its processes. Their end is recorded at the next look.
+      for (long pid : live) {
+        NativeFs.kill(pid, 9);
+      }
       return false;
     }
     conmon.removeSocketLink(id);
-    Path persist = dir.resolve("persist");
-    if (!Files.isDirectory(persist)) {
-      Files.createDirectory(persist); // not its parent: a removed container stays removed
-    }
-    Files.writeString(persist.resolve(ERROR), why + "\n");
     recordExit(id, 137);
+    Files.writeString(dir.resolve("persist").resolve(ERROR), why + "\n");
     return true;
   }
 
@@ -776,14 +784,40 @@ public final class Containers {
   }
 
   /**
+   * {@link #waitExit}, for a stop or removal (which hold the container's lifecycle lock): a run
+   * whose watcher is gone records no exit of its own, so each second it is looked at and, if so,
+   * ended here ({@link #endRun}) rather than by the supervisor, which waits for the same lock.
+   */
+  private OptionalInt waitExitOrEnd(String id, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      OptionalInt code =
+          waitExit(id, left.compareTo(Duration.ofSeconds(1)) < 0 ? left : Duration.ofSeconds(1));
+      if (code.isPresent() || !Instant.now().isBefore(deadline)) {
+        return code;
+      }
+      try {
+        if (goneWatcher(runDir(id), id) != null) {
+          endRun(id);
+        }
+      } catch (IOException | EngineException e) {
+        // Looked at again in a second.
+      }
+    }
+  }
+
+  /**
    * Sends {@code signal} (e.g. {@code TERM}, {@code KILL}, or a number) to its process. While no
-   * exit is recorded, conmon has not reaped that process, so its pid cannot belong to another one:
-   * the signal goes straight to it, sparing a runc process per signal.
+   * exit is recorded and its conmon runs, conmon has not reaped that process, so its pid cannot
+   * belong to another one: the signal goes straight to it, sparing a runtime process per signal.
+   * Without its conmon the host's init may have reaped it, and the runtime, which checks the
+   * process's start time, signals it.
    */
   public void kill(String id, String signal) {
     Integer number = Signals.number(signal);
     Path pidFile = runDir(id).resolve("pidfile");
-    if (number != null && exitCode(id).isEmpty() && Conmon.created(runDir(id))) {
+    if (number != null && exitCode(id).isEmpty() && Conmon.created(runDir(id)) && conmonRuns(id)) {
       try {
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         if (NativeFs.kill(pid, number)) {
@@ -794,6 +828,16 @@ public final class Containers {
       }
     }
     runc(id).run("kill", id, signal);
+  }
+
+  /** Whether the conmon of container {@code id}'s run still runs (its pid is still its conmon). */
+  private boolean conmonRuns(String id) {
+    try {
+      long pid = Long.parseLong(Files.readString(runDir(id).resolve("conmon.pid")).strip());
+      return Conmon.monitors(pid, id);
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Sends a signal unless the container exited meanwhile (then runc has nothing to signal). */
@@ -893,11 +937,11 @@ public final class Containers {
     }
     if (exitCode(id).isEmpty()) {
       signal(id, signal == null ? "TERM" : signal);
-      if (waitExit(id, grace).isEmpty()) {
+      if (waitExitOrEnd(id, grace).isEmpty()) {
         signal(id, "KILL");
       }
     }
-    return waitExit(id, Duration.ofSeconds(30))
+    return waitExitOrEnd(id, Duration.ofSeconds(30))
         .orElseThrow(() -> new EngineException("container " + id + " did not exit after SIGKILL"));
   }
 
@@ -924,7 +968,7 @@ public final class Containers {
             // The runtime's forced delete below thaws it too, after the wait.
           }
         }
-        waitExit(id, Duration.ofSeconds(30));
+        waitExitOrEnd(id, Duration.ofSeconds(30));
       }
       cleanUp(id);
     } catch (IOException e) {

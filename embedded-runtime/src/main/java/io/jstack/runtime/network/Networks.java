@@ -128,8 +128,16 @@ public final class Networks {
     try {
       up(n);
     } catch (RuntimeException e) {
-      down(n);
-      forget(n);
+      try {
+        down(n);
+      } catch (RuntimeException also) {
+        e.addSuppressed(also);
+      }
+      try {
+        forget(n);
+      } catch (RuntimeException also) {
+        e.addSuppressed(also);
+      }
       throw e;
     }
     byId.put(id, n);
@@ -151,10 +159,19 @@ public final class Networks {
     }
   }
 
-  /** Puts back the bridge and rules of every network (a reboot takes them away). */
+  /**
+   * Puts back the bridge and rules of every network (a reboot takes them away). One that cannot be
+   * put back is said on standard error and left for its removal or the next start: the engine still
+   * starts, with its other networks.
+   */
   public void restore() {
     for (Network n : byId.values()) {
-      up(n);
+      try {
+        up(n);
+      } catch (RuntimeException e) {
+        System.err.println(
+            "jstack engine: cannot put back network " + n.name() + ": " + e.getMessage());
+      }
     }
   }
 

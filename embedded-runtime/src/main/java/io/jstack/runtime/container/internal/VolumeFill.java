@@ -73,24 +73,20 @@ final class VolumeFill {
 
   /**
    * One fill of a volume at a time: containers created together may share a new volume; one fills
-   * it, the others see it filled. Striped over a fixed set of monitors, by the volume's absolute
-   * path, so that no map of locks grows with every volume ever mounted (as {@code LifecycleLocks}
-   * does for containers); two volumes on one stripe only wait for each other.
+   * it, the others see it filled. Striped by the volume's absolute path.
    */
-  private final Object[] stripes = new Object[64];
+  private final io.jstack.runtime.internal.StripedLocks fills =
+      new io.jstack.runtime.internal.StripedLocks(64);
 
   private final Syncs syncs;
 
   VolumeFill(Syncs syncs) {
     this.syncs = syncs;
-    for (int i = 0; i < stripes.length; i++) {
-      stripes[i] = new Object();
-    }
   }
 
   /** The monitor that a fill of {@code volume} holds. */
   private Object stripe(Path volume) {
-    return stripes[Math.floorMod(volume.toAbsolutePath().normalize().hashCode(), stripes.length)];
+    return fills.of(volume.toAbsolutePath().normalize());
   }
 
   /**

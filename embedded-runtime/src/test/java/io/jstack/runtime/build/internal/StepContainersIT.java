@@ -91,9 +91,9 @@ class StepContainersIT extends StepEngineFixture {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
     Files.writeString(marker, gone.pid() + " 0\n");
-    // As the next engine would: none of its threads holds the run's lifecycle lock, which this
-    // engine's step thread does.
-    engine.containers().endRunsOfGoneWatchers((run, end) -> end.run());
+    // As the next engine would, under the run's lifecycle lock (the step thread waits for the run's
+    // end outside it).
+    assertThat(engine.endRunsOfGoneWatchers()).containsExactly(id);
 
     assertThat(ran.get(30, java.util.concurrent.TimeUnit.SECONDS).exitCode()).isEqualTo(137);
     assertThat(engine.containers().exitCode(id)).hasValue(137);
