@@ -498,19 +498,38 @@ public final class Containers {
     if (exitCode(id).isPresent()) {
       return false;
     }
-    List<Long> live = cgroups.liveProcesses(id);
+    List<Long> live = liveProcessesAfter(id, Duration.ofSeconds(1));
     if (!live.isEmpty()) {
       // Without the runtime's state (or past its delete) they are killed here: a pid in the
-      // container's cgroup is one of its processes. Their end is recorded at the next look.
+      // container's cgroup is one of its processes.
       for (long pid : live) {
         NativeFs.kill(pid, 9);
       }
-      return false;
+      if (!liveProcessesAfter(id, Duration.ofSeconds(1)).isEmpty()) {
+        return false; // looked at again next time
+      }
     }
     conmon.removeSocketLink(id);
     recordExit(id, 137);
     Files.writeString(dir.resolve("persist").resolve(ERROR), why + "\n");
     return true;
+  }
+
+  /** The live processes of container {@code id} once they are gone, or {@code patience} is out. */
+  private List<Long> liveProcessesAfter(String id, Duration patience) {
+    Instant deadline = Instant.now().plus(patience);
+    while (true) {
+      List<Long> live = cgroups.liveProcesses(id);
+      if (live.isEmpty() || Instant.now().isAfter(deadline)) {
+        return live;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return live;
+      }
+    }
   }
 
   /**
