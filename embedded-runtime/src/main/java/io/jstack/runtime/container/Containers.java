@@ -622,7 +622,7 @@ public final class Containers {
   public long mainPid(String id, String name) {
     requireDir(id);
     Path rt = runDir(id);
-    if (exitCode(id).isEmpty() && Conmon.created(rt)) {
+    if (exitCode(id).isEmpty() && Conmon.created(rt) && watched(id)) {
       try {
         return Long.parseLong(Files.readString(rt.resolve("pidfile")).strip());
       } catch (IOException | NumberFormatException e) {
@@ -828,15 +828,15 @@ public final class Containers {
 
   /**
    * Sends {@code signal} (e.g. {@code TERM}, {@code KILL}, or a number) to its process. While no
-   * exit is recorded and its conmon runs, conmon has not reaped that process, so its pid cannot
-   * belong to another one: the signal goes straight to it, sparing a runtime process per signal.
-   * Without its conmon the host's init may have reaped it, and the runtime, which checks the
-   * process's start time, signals it.
+   * exit is recorded and its watcher runs ({@link #watched}), its pid cannot belong to another
+   * process: the signal goes straight to it, sparing a runtime process per signal. Without its
+   * watcher the host's init may have reaped it, and the runtime, which checks the process's start
+   * time, signals it.
    */
   public void kill(String id, String signal) {
     Integer number = Signals.number(signal);
     Path pidFile = runDir(id).resolve("pidfile");
-    if (number != null && exitCode(id).isEmpty() && Conmon.created(runDir(id)) && conmonRuns(id)) {
+    if (number != null && exitCode(id).isEmpty() && Conmon.created(runDir(id)) && watched(id)) {
       try {
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         if (NativeFs.kill(pid, number)) {
@@ -849,12 +849,15 @@ public final class Containers {
     runc(id).run("kill", id, signal);
   }
 
-  /** Whether the conmon of container {@code id}'s run still runs (its pid is still its conmon). */
-  private boolean conmonRuns(String id) {
+  /**
+   * Whether the run of container {@code id} still has its watcher (its conmon, or the engine thread
+   * of a foreground run), which alone reaps its process: only then is the pid in its pidfile
+   * certainly that process's, and not one the host's init reaped and gave to another.
+   */
+  private boolean watched(String id) {
     try {
-      long pid = Long.parseLong(Files.readString(runDir(id).resolve("conmon.pid")).strip());
-      return Conmon.monitors(pid, id);
-    } catch (IOException | NumberFormatException e) {
+      return goneWatcher(runDir(id), id) == null;
+    } catch (IOException e) {
       return false;
     }
   }
@@ -871,12 +874,13 @@ public final class Containers {
   }
 
   /**
-   * The host pid of the container's process (runc's pidfile) while no exit is recorded: conmon has
-   * not reaped it, so the number is still that process's; empty before its start and after its end.
+   * The host pid of the container's process (runc's pidfile) while no exit is recorded and its
+   * watcher runs ({@link #watched}): the number is still that process's; empty before its start,
+   * after its end, and once its watcher is gone.
    */
   public OptionalLong pid(String id) {
     Path pidFile = runDir(id).resolve("pidfile");
-    if (exitCode(id).isPresent() || !Files.isReadable(pidFile)) {
+    if (exitCode(id).isPresent() || !Files.isReadable(pidFile) || !watched(id)) {
       return OptionalLong.empty();
     }
     try {
