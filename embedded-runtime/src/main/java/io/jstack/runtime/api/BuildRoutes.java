@@ -59,18 +59,16 @@ final class BuildRoutes {
   private void prune(Exchange x) {
     boolean all = x.flag("all");
     long keep = bytes(x, "keep-storage") + bytes(x, "reserved-space");
-    java.time.Instant until = null;
-    for (Map.Entry<String, List<String>> f : x.filters().entrySet()) {
-      if (!f.getKey().equals("until")) {
+    for (String key : x.filters().keySet()) {
+      if (!key.equals("until")) {
         throw new IllegalArgumentException(
             "build cache filter "
-                + f.getKey()
+                + key
                 + " is not supported by the jstack engine: use until=DURATION, or none");
       }
-      for (String v : f.getValue()) {
-        until = Durations.before(v, java.time.Instant.now());
-      }
     }
+    java.time.Instant until =
+        Durations.until(new io.jstack.engine.ListFilters(x.filters()), java.time.Instant.now());
     io.jstack.runtime.build.CachePruned pruned = builds.pruneBuildCache(all, keep, until);
     ObjectNode n = Exchange.JSON.createObjectNode();
     pruned.deleted().forEach(n.putArray("CachesDeleted")::add);

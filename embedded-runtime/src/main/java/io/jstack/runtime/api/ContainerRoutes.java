@@ -30,6 +30,7 @@ final class ContainerRoutes {
   void register(Router r) {
     r.add(HttpMethod.GET, "/containers/json", this::list)
         .add(HttpMethod.POST, "/containers/create", this::create)
+        .add(HttpMethod.POST, "/containers/prune", this::prune)
         .add(
             HttpMethod.GET,
             "/containers/{id}/json",
@@ -219,6 +220,41 @@ final class ContainerRoutes {
   private void resize(Exchange x) {
     engine.resize(engine.require(x.path("id")).record().id(), x.intParam("h"), x.intParam("w"));
     x.empty(HttpResponseStatus.OK);
+  }
+
+  /**
+   * {@code POST /containers/prune}, as dockerd answers it: removes every container that does not
+   * run (created or exited; one running, paused or about to restart stays), of the {@code until}
+   * (created before) and {@code label} and {@code label!} filters, leaving its volumes; {@code
+   * SpaceReclaimed} is the bytes of their writable layers.
+   */
+  private void prune(Exchange x) {
+    io.jstack.engine.ListFilters f = new io.jstack.engine.ListFilters(x.filters());
+    f.requireOnly("container prune", "until", "label", "label!");
+    java.time.Instant until = Durations.until(f, java.time.Instant.now());
+    ObjectNode r = Exchange.JSON.createObjectNode();
+    ArrayNode deleted = r.putArray("ContainersDeleted");
+    long reclaimed = 0;
+    for (Container c : engine.list()) {
+      if (c.alive()
+          || engine.restarting(c)
+          || !f.labelsMatch(c.record().labels())
+          || until != null && !c.record().created().isBefore(until)) {
+        continue;
+      }
+      String id = c.record().id();
+      long size = engine.writableLayerSize(id);
+      try {
+        engine.remove(id, false, false);
+      } catch (io.jstack.engine.EngineException.NotFound
+          | io.jstack.engine.EngineException.Conflict kept) {
+        continue; // removed meanwhile, or started meanwhile: kept, as dockerd keeps it
+      }
+      deleted.add(id);
+      reclaimed += size;
+    }
+    r.put("SpaceReclaimed", reclaimed);
+    x.json(HttpResponseStatus.OK, r);
   }
 
   private void remove(Exchange x) {

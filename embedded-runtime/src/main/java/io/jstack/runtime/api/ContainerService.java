@@ -21,6 +21,9 @@ interface ContainerService {
   /** Every container, newest first. */
   List<Container> list();
 
+  /** The bytes of its writable layer: what it wrote outside its volumes. */
+  long writableLayerSize(String id);
+
   /** A container; {@code NotFound} when there is none. */
   Container require(String idOrName);
 

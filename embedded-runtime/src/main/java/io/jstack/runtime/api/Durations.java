@@ -19,6 +19,26 @@ final class Durations {
    * @throws IllegalArgumentException naming the value when it is none of these
    */
   static Instant before(String value, Instant now) {
+    return parse(value, now);
+  }
+
+  /**
+   * The {@code until} filter of a prune (what was created before it goes); null without one.
+   *
+   * @throws IllegalArgumentException when it is given more than once, as dockerd refuses it, or is
+   *     no time
+   */
+  static @org.jspecify.annotations.Nullable Instant until(
+      io.jstack.engine.ListFilters filters, Instant now) {
+    java.util.List<String> values = filters.get("until");
+    if (values.size() > 1) {
+      throw new IllegalArgumentException(
+          "more than one until filter specified: give one, e.g. until=24h");
+    }
+    return values.isEmpty() ? null : parse(values.get(0), now);
+  }
+
+  private static Instant parse(String value, Instant now) {
     String v = value.strip();
     if (v.matches("\\d+(\\.\\d+)?")) {
       return Instant.ofEpochSecond(Long.parseLong(v.replaceFirst("\\..*", "")));

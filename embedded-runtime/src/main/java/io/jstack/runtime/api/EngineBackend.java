@@ -71,6 +71,11 @@ final class EngineBackend
   }
 
   @Override
+  public long writableLayerSize(String id) {
+    return io.jstack.runtime.internal.TreeBytes.of(engine.containers().upperDir(id));
+  }
+
+  @Override
   public Container require(String idOrName) {
     return engine.require(idOrName);
   }

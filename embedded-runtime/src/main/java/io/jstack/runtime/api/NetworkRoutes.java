@@ -65,15 +65,19 @@ final class NetworkRoutes {
 
   /**
    * As dockerd's: the networks no container is attached to, but the engine's own, those of the
-   * {@code label} and {@code label!} filters.
+   * {@code until} (created before) and {@code label} and {@code label!} filters.
    */
   private void prune(Exchange x) {
     ListFilters f = new ListFilters(x.filters());
-    f.requireOnly("network prune", "label", "label!");
+    f.requireOnly("network prune", "until", "label", "label!");
+    java.time.Instant until = Durations.until(f, java.time.Instant.now());
     ObjectNode r = Exchange.JSON.createObjectNode();
     ArrayNode deleted = r.putArray("NetworksDeleted");
     for (Network net : engine.networks()) {
-      if (builtin(net) || !f.labelsMatch(net.labels()) || !engine.attachedTo(net).isEmpty()) {
+      if (builtin(net)
+          || !f.labelsMatch(net.labels())
+          || until != null && !net.created().isBefore(until)
+          || !engine.attachedTo(net).isEmpty()) {
         continue;
       }
       try {

@@ -606,6 +606,58 @@ class ContainerRoutesTest {
   }
 
   @Test
+  void prune_removesWhatDoesNotRun_keepingItsVolumes_andSaysWhatItReclaimed() {
+    engine.with(
+        container("paused", Container.Status.paused, Map.of()),
+        container("again", Container.Status.exited, Map.of()));
+    engine.restartingIds.add("again-id");
+
+    ApiClient.Answer a = api.post("/v1.41/containers/prune");
+
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    assertThat(a.json().get("ContainersDeleted"))
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactly("db-id", "init-id");
+    // The fake's writable layers: 1000 bytes a letter of the name.
+    assertThat(a.json().get("SpaceReclaimed").asLong()).isEqualTo(2000 + 4000);
+    assertThat(engine.calls)
+        .containsExactly(
+            "remove db force=false volumes=false", "remove init force=false volumes=false");
+  }
+
+  @Test
+  void prune_takesLabelAndUntilFilters_andRefusesOthers() {
+    ApiClient.Answer labelled =
+        api.post("/v1.41/containers/prune?filters=" + filters("{'label':['app=shop']}"));
+    assertThat(labelled.json().get("ContainersDeleted"))
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactly("db-id");
+    ApiClient.Answer notLabelled =
+        api.post("/v1.41/containers/prune?filters=" + filters("{'label!':['app=shop']}"));
+    assertThat(notLabelled.json().get("ContainersDeleted"))
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactly("init-id");
+    // Created at Fixtures.CREATED: kept by an until before it, taken by one after it.
+    ApiClient.Answer before =
+        api.post(
+            "/v1.41/containers/prune?filters=" + filters("{'until':['2026-01-01T00:00:00Z']}"));
+    assertThat(before.json().get("ContainersDeleted")).isEmpty();
+    assertThat(before.json().get("SpaceReclaimed").asLong()).isZero();
+    ApiClient.Answer after =
+        api.post("/v1.41/containers/prune?filters=" + filters("{'until':['1h']}"));
+    assertThat(after.json().get("ContainersDeleted")).hasSize(2);
+
+    ApiClient.Answer twice =
+        api.post("/v1.41/containers/prune?filters=" + filters("{'until':['1h','2h']}"));
+    assertThat(twice.status()).isEqualTo(400);
+    assertThat(twice.message()).startsWith("more than one until filter specified");
+    ApiClient.Answer unknown =
+        api.post("/v1.41/containers/prune?filters=" + filters("{'status':['exited']}"));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.message()).startsWith("invalid filter 'status' for container prune");
+  }
+
+  @Test
   void remove_takesForceAndVolumes_asDockerReadsABoolean() {
     assertThat(api.delete("/containers/db").status()).isEqualTo(204);
     assertThat(api.delete("/containers/web?force=1&v=true").status()).isEqualTo(204);

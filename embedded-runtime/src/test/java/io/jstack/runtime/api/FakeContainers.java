@@ -132,6 +132,12 @@ final class FakeContainers implements ContainerService, LogService, StatsService
     call((pause ? "pause " : "unpause ") + require(idOrName).record().name());
   }
 
+  /** Each container's writable layer: 1000 bytes a letter of its name. */
+  @Override
+  public long writableLayerSize(String id) {
+    return 1000L * require(id).record().name().length();
+  }
+
   @Override
   public void remove(String idOrName, boolean force, boolean removeVolumes) {
     call(

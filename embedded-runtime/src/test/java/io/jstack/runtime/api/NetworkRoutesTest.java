@@ -174,6 +174,21 @@ class NetworkRoutesTest {
   }
 
   @Test
+  void prune_takesAnUntilFilter_keepingWhatWasCreatedAfterIt() {
+    // Every network here was created at Fixtures.CREATED.
+    ApiClient.Answer before =
+        api.post("/networks/prune?filters=" + filters("{'until':['2026-01-01T00:00:00Z']}"), "{}");
+    assertThat(before.status()).as(before.text()).isEqualTo(200);
+    assertThat(before.json().path("NetworksDeleted").toString()).isEqualTo("[]");
+    assertThat(engine.calls).isEmpty();
+
+    ApiClient.Answer after =
+        api.post("/networks/prune?filters=" + filters("{'until':['1h']}"), "{}");
+    assertThat(after.json().path("NetworksDeleted").toString())
+        .isEqualTo("[\"shop_back\",\"other\"]");
+  }
+
+  @Test
   void inspect_showsIpamOptionsLabels_andTheAttachedContainers() {
     JsonNode n = api.get("/networks/shop_front").json();
 
