@@ -259,6 +259,13 @@ final class EngineBackend
   }
 
   @Override
+  public java.util.Set<String> imagesInUse() {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    engine.list().forEach(c -> used.add(c.record().imageId()));
+    return used;
+  }
+
+  @Override
   public ImageRemoval removeImage(String reference, boolean force) {
     return engine.removeImage(reference, force);
   }

@@ -42,6 +42,7 @@ final class ImageRoutes {
                         x.filters().getOrDefault("label", List.of()))))
         .addStreaming(HttpMethod.POST, "/images/load", this::load)
         .add(HttpMethod.POST, "/images/create", this::pull)
+        .add(HttpMethod.POST, "/images/prune", this::prune)
         .add(HttpMethod.POST, "/auth", this::login)
         .add(HttpMethod.POST, "/commit", this::commit)
         .add(HttpMethod.POST, "/images/{name*}/tag", this::tag)
@@ -63,6 +64,86 @@ final class ImageRoutes {
                 x.json(
                     HttpResponseStatus.OK,
                     removal(images.removeImage(x.path("name"), x.flag("force")))));
+  }
+
+  /**
+   * {@code POST /images/prune}, as dockerd answers it: the images no container (running or not) is
+   * made from that have no name at all ({@code dangling}, the default), or with {@code
+   * dangling=false} every such image, its names taken off one by one; of the {@code until} (created
+   * before) and {@code label}/{@code label!} filters. {@code SpaceReclaimed}: the layers no image
+   * left holds.
+   */
+  private void prune(Exchange x) {
+    io.jstack.engine.ListFilters f = new io.jstack.engine.ListFilters(x.filters());
+    f.requireOnly("image prune", "dangling", "until", "label", "label!");
+    boolean danglingOnly = f.bool("dangling").orElse(true);
+    Instant until = Durations.until(f, Instant.now());
+    Map<String, List<String>> names = new LinkedHashMap<>();
+    images
+        .tags()
+        .forEach(
+            (k, v) -> {
+              List<String> of = names.computeIfAbsent(v, n -> new ArrayList<>());
+              if (!k.startsWith("@")) {
+                of.add(k);
+              }
+            });
+    java.util.Set<String> used = images.imagesInUse();
+    Map<String, Long> layersBefore = new LinkedHashMap<>();
+    ObjectNode r = Exchange.JSON.createObjectNode();
+    ArrayNode deleted = r.putArray("ImagesDeleted");
+    for (Map.Entry<String, List<String>> e : names.entrySet()) {
+      ImageStore.Image img = images.image(e.getKey());
+      img.layers().forEach(l -> layersBefore.put(l.digest(), l.size()));
+      if (danglingOnly && !e.getValue().isEmpty()
+          || used.contains(img.configDigest())
+          || !f.labelsMatch(labels(img))
+          || until != null && !created(img).isBefore(until)) {
+        continue;
+      }
+      try {
+        if (e.getValue().isEmpty()) {
+          deleted.addAll(removal(images.removeImage(img.configDigest(), false)));
+        }
+        for (String name : e.getValue()) {
+          deleted.addAll(removal(images.removeImage(name, false)));
+        }
+      } catch (EngineException.NotFound | EngineException.Conflict kept) {
+        // Removed meanwhile, or a container made from it meanwhile: kept, as dockerd keeps it.
+      }
+    }
+    java.util.Set<String> layersLeft = new java.util.HashSet<>();
+    images.tags().values().stream()
+        .distinct()
+        .forEach(m -> images.image(m).layers().forEach(l -> layersLeft.add(l.digest())));
+    long reclaimed = 0;
+    for (Map.Entry<String, Long> l : layersBefore.entrySet()) {
+      if (!layersLeft.contains(l.getKey())) {
+        reclaimed += l.getValue();
+      }
+    }
+    r.put("SpaceReclaimed", reclaimed);
+    x.json(HttpResponseStatus.OK, r);
+  }
+
+  /** An image's labels (its config's). */
+  private static Map<String, String> labels(ImageStore.Image img) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    img.config()
+        .path("config")
+        .path("Labels")
+        .properties()
+        .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return labels;
+  }
+
+  /** When an image was made, as its config says; the epoch when it says nothing readable. */
+  private static Instant created(ImageStore.Image img) {
+    try {
+      return Instant.parse(img.config().path("created").asText(Instant.EPOCH.toString()));
+    } catch (DateTimeParseException e) {
+      return Instant.EPOCH;
+    }
   }
 
   /** Docker's answer to an image removal: what was untagged, then what was deleted. */
@@ -298,10 +379,7 @@ final class ImageRoutes {
             return;
           }
           ImageStore.Image img = images.image(manifest);
-          JsonNode labels = img.config().path("config").path("Labels");
-          Map<String, String> labelMap = new LinkedHashMap<>();
-          labels.properties().forEach(e -> labelMap.put(e.getKey(), e.getValue().asText()));
-          if (!Filters.labelsMatch(labelMap, labelFilters)) {
+          if (!Filters.labelsMatch(labels(img), labelFilters)) {
             return;
           }
           ObjectNode i = out.addObject();
@@ -311,19 +389,14 @@ final class ImageRoutes {
           tags.stream().filter(t -> !t.contains("@")).map(ImageRoutes::familiar).forEach(rt::add);
           ArrayNode rd = i.putArray("RepoDigests");
           tags.stream().filter(t -> t.contains("@")).map(ImageRoutes::familiar).forEach(rd::add);
-          Instant created;
-          try {
-            created = Instant.parse(img.config().path("created").asText(Instant.EPOCH.toString()));
-          } catch (DateTimeParseException e) {
-            created = Instant.EPOCH;
-          }
-          i.put("Created", created.getEpochSecond());
+          i.put("Created", created(img).getEpochSecond());
           long size = img.layers().stream().mapToLong(ImageStore.Layer::size).sum();
           i.put("Size", size);
           // Gone from API 1.44 on, but docker-java 3.4 (Testcontainers 1.x) still reads it.
           i.put("VirtualSize", size);
           i.put("SharedSize", -1);
           i.put("Containers", -1);
+          JsonNode labels = img.config().path("config").path("Labels");
           i.set("Labels", labels.isObject() ? labels : Exchange.JSON.createObjectNode());
         });
     return out;

@@ -46,6 +46,9 @@ interface ImageService {
       @org.jspecify.annotations.Nullable RegistryCredentials credentials,
       Consumer<RegistryClient.Progress> progress);
 
+  /** The images (config digests) that containers, running or not, are made from. */
+  java.util.Set<String> imagesInUse();
+
   /** Removes a name, or with an ID every name, as {@code docker rmi} does. */
   ImageRemoval removeImage(String reference, boolean force);
 

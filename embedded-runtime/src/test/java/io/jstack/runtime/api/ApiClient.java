@@ -74,6 +74,12 @@ final class ApiClient implements AutoCloseable {
     return send(HttpRequest.delete(path));
   }
 
+  /** A {@code filters} query value: {@code json} (single quotes read as double), URL-encoded. */
+  static String filters(String json) {
+    return java.net.URLEncoder.encode(
+        json.replace('\'', '"'), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   Answer post(String path) {
     return send(HttpRequest.post(path));
   }

@@ -17,8 +17,6 @@ import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.Subnet;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -59,10 +57,6 @@ class ContainerRoutesTest {
   @AfterEach
   void stop() {
     api.close();
-  }
-
-  private static String filters(String json) {
-    return URLEncoder.encode(json.replace('\'', '"'), StandardCharsets.UTF_8);
   }
 
   private List<String> names(ApiClient.Answer list) {
@@ -106,27 +100,34 @@ class ContainerRoutesTest {
 
   @Test
   void list_filtersByLabel_keyOrKeyAndValue_everyOneMustHold() {
-    assertThat(names(api.get("/containers/json?all=1&filters=" + filters("{'label':['app']}"))))
+    assertThat(
+            names(
+                api.get(
+                    "/containers/json?all=1&filters=" + ApiClient.filters("{'label':['app']}"))))
         .containsExactly("/web", "/db", "/init");
     assertThat(
             names(
                 api.get(
                     "/containers/json?all=1&filters="
-                        + filters("{'label':['app=shop','tier=back']}"))))
+                        + ApiClient.filters("{'label':['app=shop','tier=back']}"))))
         .containsExactly("/db");
     // The older map form of a filter: {"label": {"app=other": true}}.
     assertThat(
             names(
                 api.get(
-                    "/containers/json?all=1&filters=" + filters("{'label':{'app=other':true}}"))))
+                    "/containers/json?all=1&filters="
+                        + ApiClient.filters("{'label':{'app=other':true}}"))))
         .containsExactly("/init");
   }
 
   @Test
   void list_filtersByName_asARegularExpressionOverTheNameWithItsSlash() {
-    assertThat(names(api.get("/containers/json?all=1&filters=" + filters("{'name':['^/d']}"))))
+    assertThat(
+            names(
+                api.get("/containers/json?all=1&filters=" + ApiClient.filters("{'name':['^/d']}"))))
         .containsExactly("/db");
-    assertThat(names(api.get("/containers/json?all=1&filters=" + filters("{'name':['i']}"))))
+    assertThat(
+            names(api.get("/containers/json?all=1&filters=" + ApiClient.filters("{'name':['i']}"))))
         .containsExactly("/init");
   }
 
@@ -135,13 +136,14 @@ class ContainerRoutesTest {
     assertThat(
             names(
                 api.get(
-                    "/containers/json?all=1&filters=" + filters("{'name':['^/db$','^/init$']}"))))
+                    "/containers/json?all=1&filters="
+                        + ApiClient.filters("{'name':['^/db$','^/init$']}"))))
         .containsExactly("/db", "/init");
     assertThat(
             names(
                 api.get(
                     "/containers/json?all=1&filters="
-                        + filters("{'status':['exited','created']}"))))
+                        + ApiClient.filters("{'status':['exited','created']}"))))
         .containsExactly("/db", "/init");
   }
 
@@ -151,7 +153,8 @@ class ContainerRoutesTest {
 
     assertThat(names(api.get("/containers/json"))).containsExactly("/web", "/db");
     JsonNode db =
-        api.get("/containers/json?filters=" + filters("{'status':['restarting']}")).json();
+        api.get("/containers/json?filters=" + ApiClient.filters("{'status':['restarting']}"))
+            .json();
     assertThat(db).hasSize(1);
     assertThat(db.get(0).path("State").asText()).isEqualTo("restarting");
     assertThat(db.get(0).path("Status").asText()).startsWith("Restarting (3) ");
@@ -163,13 +166,18 @@ class ContainerRoutesTest {
 
   @Test
   void list_filtersByStatus() {
-    assertThat(names(api.get("/containers/json?all=1&filters=" + filters("{'status':['exited']}"))))
+    assertThat(
+            names(
+                api.get(
+                    "/containers/json?all=1&filters="
+                        + ApiClient.filters("{'status':['exited']}"))))
         .containsExactly("/db");
   }
 
   @Test
   void list_aNameFilterThatIsNoRegularExpression_is400() {
-    ApiClient.Answer a = api.get("/containers/json?all=1&filters=" + filters("{'name':['(']}"));
+    ApiClient.Answer a =
+        api.get("/containers/json?all=1&filters=" + ApiClient.filters("{'name':['(']}"));
 
     assertThat(a.status()).isEqualTo(400);
     assertThat(a.message()).contains("not a regular expression: (");
@@ -177,7 +185,7 @@ class ContainerRoutesTest {
 
   @Test
   void list_malformedFilters_is400() {
-    ApiClient.Answer a = api.get("/containers/json?filters=" + filters("{nope"));
+    ApiClient.Answer a = api.get("/containers/json?filters=" + ApiClient.filters("{nope"));
 
     assertThat(a.status()).isEqualTo(400);
     assertThat(a.message()).startsWith("malformed filters");
@@ -299,7 +307,7 @@ class ContainerRoutesTest {
     assertThat(port.path("HostPort").asText()).isEqualTo("8080");
     assertThat(i.path("State").path("Health").path("Status").asText()).isEqualTo("healthy");
     JsonNode listed =
-        api.get("/containers/json?filters=" + filters("{'name':['api']}")).json().get(0);
+        api.get("/containers/json?filters=" + ApiClient.filters("{'name':['api']}")).json().get(0);
     assertThat(listed.path("Ports").toString())
         .isEqualTo(
             "[{\"IP\":\"0.0.0.0\",\"PrivatePort\":80,\"PublicPort\":8080,\"Type\":\"tcp\"}]");
@@ -628,31 +636,32 @@ class ContainerRoutesTest {
   @Test
   void prune_takesLabelAndUntilFilters_andRefusesOthers() {
     ApiClient.Answer labelled =
-        api.post("/v1.41/containers/prune?filters=" + filters("{'label':['app=shop']}"));
+        api.post("/v1.41/containers/prune?filters=" + ApiClient.filters("{'label':['app=shop']}"));
     assertThat(labelled.json().get("ContainersDeleted"))
         .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
         .containsExactly("db-id");
     ApiClient.Answer notLabelled =
-        api.post("/v1.41/containers/prune?filters=" + filters("{'label!':['app=shop']}"));
+        api.post("/v1.41/containers/prune?filters=" + ApiClient.filters("{'label!':['app=shop']}"));
     assertThat(notLabelled.json().get("ContainersDeleted"))
         .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
         .containsExactly("init-id");
     // Created at Fixtures.CREATED: kept by an until before it, taken by one after it.
     ApiClient.Answer before =
         api.post(
-            "/v1.41/containers/prune?filters=" + filters("{'until':['2026-01-01T00:00:00Z']}"));
+            "/v1.41/containers/prune?filters="
+                + ApiClient.filters("{'until':['2026-01-01T00:00:00Z']}"));
     assertThat(before.json().get("ContainersDeleted")).isEmpty();
     assertThat(before.json().get("SpaceReclaimed").asLong()).isZero();
     ApiClient.Answer after =
-        api.post("/v1.41/containers/prune?filters=" + filters("{'until':['1h']}"));
+        api.post("/v1.41/containers/prune?filters=" + ApiClient.filters("{'until':['1h']}"));
     assertThat(after.json().get("ContainersDeleted")).hasSize(2);
 
     ApiClient.Answer twice =
-        api.post("/v1.41/containers/prune?filters=" + filters("{'until':['1h','2h']}"));
+        api.post("/v1.41/containers/prune?filters=" + ApiClient.filters("{'until':['1h','2h']}"));
     assertThat(twice.status()).isEqualTo(400);
     assertThat(twice.message()).startsWith("more than one until filter specified");
     ApiClient.Answer unknown =
-        api.post("/v1.41/containers/prune?filters=" + filters("{'status':['exited']}"));
+        api.post("/v1.41/containers/prune?filters=" + ApiClient.filters("{'status':['exited']}"));
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.message()).startsWith("invalid filter 'status' for container prune");
   }

@@ -70,16 +70,46 @@ final class FakeImages implements ImageService {
     return Optional.ofNullable(tags.get(reference));
   }
 
+  /** The config digests containers are made from. */
+  final java.util.Set<String> inUse = new java.util.HashSet<>();
+
+  @Override
+  public java.util.Set<String> imagesInUse() {
+    return java.util.Set.copyOf(inUse);
+  }
+
+  /**
+   * Without a {@link #removal} set, a name (or, by its config digest, an image without names) is
+   * taken off as the engine does: the image goes with its last name.
+   */
   @Override
   public ImageRemoval removeImage(String reference, boolean force) {
     calls.add("remove " + reference + " force=" + force);
     if (removalFailure != null) {
       throw removalFailure;
     }
-    if (removal == null) {
-      throw new EngineException.NotFound("No such image: " + reference);
+    if (removal != null) {
+      return removal;
     }
-    return removal;
+    String manifest = tags.get(reference);
+    List<String> untagged = new ArrayList<>();
+    if (manifest != null) {
+      tags.remove(reference);
+      untagged.add(reference);
+    } else {
+      manifest =
+          images.values().stream()
+              .filter(i -> i.configDigest().equals(reference))
+              .map(ImageStore.Image::manifestDigest)
+              .findFirst()
+              .orElseThrow(() -> new EngineException.NotFound("No such image: " + reference));
+      String m = manifest;
+      tags.entrySet().removeIf(t -> t.getValue().equals(m) && t.getKey().startsWith("@"));
+    }
+    if (tags.containsValue(manifest)) {
+      return new ImageRemoval(untagged, Optional.empty());
+    }
+    return new ImageRemoval(untagged, Optional.of(images.remove(manifest).configDigest()));
   }
 
   @Override

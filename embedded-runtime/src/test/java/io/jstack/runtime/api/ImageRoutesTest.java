@@ -209,6 +209,73 @@ class ImageRoutesTest {
     assertThat(a.message()).isEqualTo("No such image: nope:1");
   }
 
+  private static ImageStore.Image unnamed(String n, String created, long layerSize) {
+    try {
+      return new ImageStore.Image(
+          "sha256:m" + n,
+          "sha256:c" + n,
+          List.of(new ImageStore.Layer("sha256:x" + n, "tar+gzip", layerSize)),
+          List.of("sha256:dx" + n),
+          Exchange.JSON.readTree("{\"created\": \"" + created + "\"}"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> deleted(ApiClient.Answer a) {
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    List<String> out = new ArrayList<>();
+    a.json()
+        .get("ImagesDeleted")
+        .forEach(
+            e -> e.properties().forEach(p -> out.add(p.getKey() + " " + p.getValue().asText())));
+    return out;
+  }
+
+  @Test
+  void prune_takesTheImagesWithoutAName_thatNoContainerIsMadeFrom() {
+    engine
+        .with(unnamed("4", "2026-01-02T03:04:05Z", 700), "@sha256:m4")
+        .with(unnamed("5", "2026-01-02T03:04:05Z", 900), "@sha256:m5");
+    engine.inUse.add("sha256:c5");
+
+    ApiClient.Answer a = api.post("/v1.41/images/prune");
+
+    assertThat(deleted(a)).containsExactlyInAnyOrder("Deleted sha256:c3", "Deleted sha256:c4");
+    assertThat(a.json().get("SpaceReclaimed").asLong()).isEqualTo(700);
+    assertThat(engine.tags()).containsKeys(ALPINE, APP, "@sha256:m5");
+  }
+
+  @Test
+  void prune_withDanglingFalse_takesNamedImagesToo_nameByName_ofItsFilters() {
+    ApiClient.Answer labelled =
+        api.post(
+            "/v1.41/images/prune?filters="
+                + ApiClient.filters("{'dangling':['false'],'label':['maintainer=me']}"));
+
+    assertThat(deleted(labelled))
+        .containsExactly(
+            "Untagged " + ALPINE,
+            "Untagged docker.io/library/alpine@sha256:m1",
+            "Deleted sha256:c1");
+    // Its second layer is its own; its first (sha256:l0) is also APP's, which stays.
+    assertThat(labelled.json().get("SpaceReclaimed").asLong()).isEqualTo(23);
+
+    // APP and the unnamed image have no readable creation time: Docker's zero time, before any.
+    ApiClient.Answer before =
+        api.post(
+            "/v1.41/images/prune?filters="
+                + ApiClient.filters("{'dangling':['false'],'until':['2026-01-01T00:00:00Z']}"));
+    assertThat(deleted(before))
+        .containsExactlyInAnyOrder("Untagged " + APP, "Deleted sha256:c2", "Deleted sha256:c3");
+    assertThat(engine.tags()).isEmpty();
+
+    ApiClient.Answer refused =
+        api.post("/v1.41/images/prune?filters=" + ApiClient.filters("{'name':['x']}"));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.message()).startsWith("invalid filter 'name' for image prune");
+  }
+
   @Test
   void remove_answersWhatWasUntagged_thenWhatWasDeleted() {
     engine.removal =

@@ -8,8 +8,6 @@ import io.jstack.runtime.engine.Endpoint;
 import io.jstack.runtime.network.Network;
 import io.jstack.runtime.network.NetworkRequest;
 import io.jstack.runtime.network.Subnet;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +64,6 @@ class NetworkRoutesTest {
   @AfterEach
   void stop() {
     api.close();
-  }
-
-  private static String filters(String json) {
-    return URLEncoder.encode(json.replace('\'', '"'), StandardCharsets.UTF_8);
   }
 
   @Test
@@ -129,10 +123,13 @@ class NetworkRoutesTest {
   @Test
   void list_filtersByLabelAndByPartOfTheName() {
     assertThat(names(api.get("/networks"))).containsExactly("shop_front", "shop_back", "other");
-    assertThat(names(api.get("/networks?filters=" + filters("{'label':['project=shop','x']}"))))
+    assertThat(
+            names(
+                api.get(
+                    "/networks?filters=" + ApiClient.filters("{'label':['project=shop','x']}"))))
         .containsExactly("shop_back");
     assertThat(
-            api.get("/networks?filters=" + filters("{'name':['front']}"))
+            api.get("/networks?filters=" + ApiClient.filters("{'name':['front']}"))
                 .json()
                 .path(0)
                 .path("Name")
@@ -144,16 +141,21 @@ class NetworkRoutesTest {
   void list_danglingTypeIdAndDriverFilters_asDockers_andAnUnknownFilterIs400() {
     engine.networks.add(network("bridge", "172.17.0.0/16", Map.of()));
 
-    assertThat(names(api.get("/networks?filters=" + filters("{'dangling':['true']}"))))
+    assertThat(names(api.get("/networks?filters=" + ApiClient.filters("{'dangling':['true']}"))))
         .containsExactly("shop_back", "other", "bridge");
-    assertThat(names(api.get("/networks?filters=" + filters("{'dangling':['false']}"))))
+    assertThat(names(api.get("/networks?filters=" + ApiClient.filters("{'dangling':['false']}"))))
         .containsExactly("shop_front");
-    assertThat(names(api.get("/networks?filters=" + filters("{'type':['builtin']}"))))
+    assertThat(names(api.get("/networks?filters=" + ApiClient.filters("{'type':['builtin']}"))))
         .containsExactly("bridge");
-    assertThat(names(api.get("/networks?filters=" + filters("{'type':['custom'],'id':['sh']}"))))
+    assertThat(
+            names(
+                api.get(
+                    "/networks?filters=" + ApiClient.filters("{'type':['custom'],'id':['sh']}"))))
         .containsExactly("shop_front", "shop_back");
-    assertThat(names(api.get("/networks?filters=" + filters("{'driver':['overlay']}")))).isEmpty();
-    ApiClient.Answer unknown = api.get("/networks?filters=" + filters("{'colour':['red']}"));
+    assertThat(names(api.get("/networks?filters=" + ApiClient.filters("{'driver':['overlay']}"))))
+        .isEmpty();
+    ApiClient.Answer unknown =
+        api.get("/networks?filters=" + ApiClient.filters("{'colour':['red']}"));
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.message()).startsWith("invalid filter 'colour' for networks: use dangling");
   }
@@ -163,7 +165,7 @@ class NetworkRoutesTest {
     engine.networks.add(network("bridge", "172.17.0.0/16", Map.of()));
 
     ApiClient.Answer labelled =
-        api.post("/networks/prune?filters=" + filters("{'label!':['x']}"), "{}");
+        api.post("/networks/prune?filters=" + ApiClient.filters("{'label!':['x']}"), "{}");
     ApiClient.Answer all = api.post("/networks/prune", "{}");
 
     assertThat(labelled.status()).isEqualTo(200);
@@ -177,13 +179,15 @@ class NetworkRoutesTest {
   void prune_takesAnUntilFilter_keepingWhatWasCreatedAfterIt() {
     // Every network here was created at Fixtures.CREATED.
     ApiClient.Answer before =
-        api.post("/networks/prune?filters=" + filters("{'until':['2026-01-01T00:00:00Z']}"), "{}");
+        api.post(
+            "/networks/prune?filters=" + ApiClient.filters("{'until':['2026-01-01T00:00:00Z']}"),
+            "{}");
     assertThat(before.status()).as(before.text()).isEqualTo(200);
     assertThat(before.json().path("NetworksDeleted").toString()).isEqualTo("[]");
     assertThat(engine.calls).isEmpty();
 
     ApiClient.Answer after =
-        api.post("/networks/prune?filters=" + filters("{'until':['1h']}"), "{}");
+        api.post("/networks/prune?filters=" + ApiClient.filters("{'until':['1h']}"), "{}");
     assertThat(after.json().path("NetworksDeleted").toString())
         .isEqualTo("[\"shop_back\",\"other\"]");
   }

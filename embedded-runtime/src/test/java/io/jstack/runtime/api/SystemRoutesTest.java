@@ -8,8 +8,6 @@ import io.jstack.runtime.engine.Container;
 import io.jstack.runtime.engine.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,7 +148,7 @@ class SystemRoutesTest {
                     "/events?until="
                         + until()
                         + "&filters="
-                        + filters("{'event':['health_status']}"))))
+                        + ApiClient.filters("{'event':['health_status']}"))))
         .containsExactly("web-id", "db-id");
     assertThat(
             ids(
@@ -158,7 +156,7 @@ class SystemRoutesTest {
                     "/events?until="
                         + until()
                         + "&filters="
-                        + filters("{'event':['health_status: unhealthy']}"))))
+                        + ApiClient.filters("{'event':['health_status: unhealthy']}"))))
         .containsExactly("db-id");
   }
 
@@ -169,17 +167,33 @@ class SystemRoutesTest {
     engine.events.add(new Event(AT, "stop", "x-id", Map.of("name", "x")));
 
     List<String> byLabel =
-        ids(api.get("/events?until=" + until() + "&filters=" + filters("{'label':['app=shop']}")));
+        ids(
+            api.get(
+                "/events?until="
+                    + until()
+                    + "&filters="
+                    + ApiClient.filters("{'label':['app=shop']}")));
     List<String> byName =
         ids(
             api.get(
-                "/events?until=" + until() + "&filters=" + filters("{'container':['db','x-id']}")));
+                "/events?until="
+                    + until()
+                    + "&filters="
+                    + ApiClient.filters("{'container':['db','x-id']}")));
     List<String> dies =
         ids(
             api.get(
-                "/events?until=" + until() + "&filters=" + filters("{'event':['die','kill']}")));
+                "/events?until="
+                    + until()
+                    + "&filters="
+                    + ApiClient.filters("{'event':['die','kill']}")));
     List<String> images =
-        ids(api.get("/events?until=" + until() + "&filters=" + filters("{'type':['image']}")));
+        ids(
+            api.get(
+                "/events?until="
+                    + until()
+                    + "&filters="
+                    + ApiClient.filters("{'type':['image']}")));
 
     assertThat(byLabel).containsExactly("web-id", "db-id");
     assertThat(byName).containsExactly("db-id", "x-id");
@@ -190,10 +204,6 @@ class SystemRoutesTest {
   private static String until() {
     Instant t = Instant.now().plusMillis(300);
     return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
-  }
-
-  private static String filters(String json) {
-    return URLEncoder.encode(json.replace('\'', '"'), StandardCharsets.UTF_8);
   }
 
   private static List<String> ids(ApiClient.Answer a) {

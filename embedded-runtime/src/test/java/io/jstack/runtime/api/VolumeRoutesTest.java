@@ -105,19 +105,20 @@ class VolumeRoutesTest {
     assertThat(engine.calls).containsExactly("remove other", "remove shop_data");
   }
 
-  private static String filters(String json) {
-    return URLEncoder.encode(json, StandardCharsets.UTF_8);
-  }
-
   @Test
   void list_danglingNameAndDriverFilters_asDockers_andAnUnknownFilterIs400() {
     engine.inUse.add("shop_data");
 
-    JsonNode dangling = api.get("/volumes?filters=" + filters("{\"dangling\":[\"true\"]}")).json();
-    JsonNode used = api.get("/volumes?filters=" + filters("{\"dangling\":[\"false\"]}")).json();
-    JsonNode named = api.get("/volumes?filters=" + filters("{\"name\":[\"shop\"]}")).json();
-    JsonNode nfs = api.get("/volumes?filters=" + filters("{\"driver\":[\"nfs\"]}")).json();
-    ApiClient.Answer unknown = api.get("/volumes?filters=" + filters("{\"colour\":[\"red\"]}"));
+    JsonNode dangling =
+        api.get("/volumes?filters=" + ApiClient.filters("{\"dangling\":[\"true\"]}")).json();
+    JsonNode used =
+        api.get("/volumes?filters=" + ApiClient.filters("{\"dangling\":[\"false\"]}")).json();
+    JsonNode named =
+        api.get("/volumes?filters=" + ApiClient.filters("{\"name\":[\"shop\"]}")).json();
+    JsonNode nfs =
+        api.get("/volumes?filters=" + ApiClient.filters("{\"driver\":[\"nfs\"]}")).json();
+    ApiClient.Answer unknown =
+        api.get("/volumes?filters=" + ApiClient.filters("{\"colour\":[\"red\"]}"));
 
     assertThat(dangling.path("Volumes").findValuesAsText("Name"))
         .containsExactly("shop_cache", "other");
@@ -146,12 +147,13 @@ class VolumeRoutesTest {
     JsonNode labelled =
         api.post(
                 "/volumes/prune?filters="
-                    + filters("{\"all\":[\"true\"],\"label\":[\"project=shop\"]}"),
+                    + ApiClient.filters("{\"all\":[\"true\"],\"label\":[\"project=shop\"]}"),
                 "{}")
             .json();
     assertThat(labelled.path("VolumesDeleted").toString()).isEqualTo("[\"shop_cache\"]");
 
-    JsonNode all = api.post("/volumes/prune?filters=" + filters("{\"all\":[\"1\"]}"), "{}").json();
+    JsonNode all =
+        api.post("/volumes/prune?filters=" + ApiClient.filters("{\"all\":[\"1\"]}"), "{}").json();
     assertThat(all.path("VolumesDeleted").toString()).isEqualTo("[\"other\"]");
     assertThat(engine.byName).containsOnlyKeys("shop_data", "anon2");
   }
