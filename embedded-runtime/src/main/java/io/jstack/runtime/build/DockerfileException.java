@@ -1,5 +1,7 @@
 package io.jstack.runtime.build;
 
+import io.jstack.engine.docker.DockerIgnore;
+
 /**
  * A Dockerfile (or a .dockerignore file) cannot be read; the message is one line, {@code
  * Dockerfile:LINE: what is wrong; what to do}, built here so that tests can assert it. The builder
@@ -28,6 +30,16 @@ public final class DockerfileException extends RuntimeException {
   /** An error in the Dockerfile at {@code line} (1-based). */
   public static DockerfileException at(int line, String problem, String fix) {
     return new DockerfileException("Dockerfile", line, problem, fix);
+  }
+
+  /**
+   * A malformed pattern of an ignore file ({@code .dockerignore}, {@code
+   * app.Dockerfile.dockerignore}) or of {@code COPY --exclude}, at its file and line.
+   */
+  public static DockerfileException of(DockerIgnore.PatternException e) {
+    DockerfileException d = new DockerfileException(e.file(), e.line(), e.problem(), e.fix());
+    d.initCause(e);
+    return d;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.jstack.runtime.build;
 
 import io.jstack.engine.EngineException;
 import io.jstack.engine.ImageReference;
+import io.jstack.engine.docker.DockerIgnore;
 import io.jstack.runtime.build.internal.BuildCache;
 import io.jstack.runtime.build.internal.CacheFromImages;
 import io.jstack.runtime.build.internal.ContentHashes;
@@ -157,6 +158,8 @@ public final class ImageBuilder {
         cacheFrom =
             new CacheFromSteps(
                 new CacheFromImages(store, request.cacheFrom()), store, this::commit);
+      } catch (DockerIgnore.PatternException e) {
+        throw DockerfileException.of(e);
       } catch (IOException e) {
         throw new UncheckedIOException("the build failed: " + e.getMessage(), e);
       }

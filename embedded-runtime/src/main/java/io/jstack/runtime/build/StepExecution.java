@@ -1,5 +1,6 @@
 package io.jstack.runtime.build;
 
+import io.jstack.engine.docker.DockerIgnore;
 import io.jstack.runtime.build.internal.Downloads;
 import io.jstack.runtime.build.internal.FileCopies;
 import io.jstack.runtime.build.internal.HistoryText;

@@ -1,7 +1,9 @@
 package io.jstack.runtime.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.jstack.engine.docker.DockerIgnore;
 import org.junit.jupiter.api.Test;
 
 class DockerfileExceptionTest {
@@ -48,5 +50,25 @@ class DockerfileExceptionTest {
     DockerfileException ignore =
         new DockerfileException(".dockerignore", 1, "syntax error in pattern [", "fix it");
     assertThat(ignore.in("Dockerfile.bad")).isSameAs(ignore);
+  }
+
+  /** A malformed .dockerignore pattern is the builder's error, naming the file and the line. */
+  @Test
+  void of_aMalformedIgnorePattern_namesItsFileAndLine() {
+    DockerIgnore.PatternException bad =
+        catchThrowableOfType(
+            DockerIgnore.PatternException.class,
+            () -> DockerIgnore.parse("a\n\n!\n", "app.Dockerfile.dockerignore"));
+
+    DockerfileException e = DockerfileException.of(bad);
+
+    assertThat(e)
+        .hasMessage(
+            "app.Dockerfile.dockerignore:3: illegal exclusion pattern: \"!\"; fix the pattern;"
+                + " see https://docs.docker.com/build/concepts/context/#dockerignore-files")
+        .hasCause(bad);
+    assertThat(e.file()).isEqualTo("app.Dockerfile.dockerignore");
+    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.in("Dockerfile.bad")).isSameAs(e);
   }
 }

@@ -15,31 +15,42 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes a build context as a tar stream: every file below the context directory that {@code
- * .dockerignore} does not leave out (the Dockerfile and {@code .dockerignore} itself always go), in
- * a stable order, with permissions, and symbolic links as links (never followed).
+ * Writes a build context as a tar stream: every file below the context directory that its ignore
+ * file ({@link DockerIgnore#load}: {@code <Dockerfile>.dockerignore} beside the Dockerfile, else
+ * {@code .dockerignore} at the root) does not leave out, in a stable order, with permissions, and
+ * symbolic links as links (never followed). The Dockerfile and the ignore file used always go, so
+ * that an engine reading the context finds both.
  */
 final class ContextTar {
   private ContextTar() {}
 
   /**
-   * Writes the context of {@code dir} to {@code out}; {@code extra} (may be null) is one more file
-   * to add, e.g. an inline Dockerfile, as {@code {name, text}}.
+   * The exclusions for the context {@code dir} built with {@code dockerfile} (relative to it).
+   *
+   * @throws DockerIgnore.PatternException on a malformed pattern
    */
-  static void write(Path dir, String dockerfile, String @Nullable [] extra, OutputStream out)
+  static DockerIgnore ignore(Path dir, String dockerfile) {
+    return DockerIgnore.load(dir, dir.resolve(dockerfile));
+  }
+
+  /**
+   * Writes the context of {@code dir} to {@code out}, less what {@code ignore} ({@link #ignore})
+   * excludes; {@code extra} (may be null) is one more file to add, e.g. an inline Dockerfile, as
+   * {@code {name, text}}.
+   */
+  static void write(
+      Path dir, String dockerfile, DockerIgnore ignore, String @Nullable [] extra, OutputStream out)
       throws IOException {
-    Path ignoreFile = dir.resolve(".dockerignore");
-    DockerIgnore ignore =
-        Files.isRegularFile(ignoreFile)
-            ? DockerIgnore.parse(Files.readString(ignoreFile))
-            : DockerIgnore.none();
+    String dockerfileRel = GoPaths.clean(dockerfile);
+    String ignoreRel =
+        ignore.file().map(f -> dir.relativize(f).toString().replace('\\', '/')).orElse("");
     List<Path> entries = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.filter(p -> !p.equals(dir)).sorted().forEach(entries::add);
     }
     for (Path p : entries) {
       String rel = dir.relativize(p).toString().replace('\\', '/');
-      boolean always = rel.equals(".dockerignore") || rel.equals(dockerfile);
+      boolean always = rel.equals(ignoreRel) || rel.equals(dockerfileRel);
       if (!always && ignore.excludes(rel)) {
         continue;
       }

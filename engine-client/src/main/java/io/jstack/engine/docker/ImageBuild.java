@@ -50,6 +50,7 @@ final class ImageBuild {
       inline = new String[] {dockerfile, spec.dockerfileInline()};
     }
     String query = query(spec, dockerfile);
+    String what = "build image " + (spec.tags().isEmpty() ? spec.context() : spec.tags().get(0));
     HttpRequest request;
     if (inline == null && api.localJstackEngine() && Files.isDirectory(spec.context())) {
       String dir = spec.context().toAbsolutePath().normalize().toString();
@@ -61,13 +62,20 @@ final class ImageBuild {
       // Where docker build says "Sending build context to Docker daemon".
       progress.accept("Build context " + dir + ": read in place by the engine");
     } else {
+      DockerIgnore ignore;
+      try {
+        ignore = ContextTar.ignore(spec.context(), dockerfile);
+      } catch (DockerIgnore.PatternException e) {
+        // Here, not in the thread that writes the tar, where it would only cut the context short.
+        throw new EngineException(what + " failed: " + e.getMessage(), e);
+      }
       request =
-          HttpRequest.postStream(query, "application/x-tar", context(spec, dockerfile, inline));
+          HttpRequest.postStream(
+              query, "application/x-tar", context(spec, dockerfile, ignore, inline));
     }
     // The aux ID (the whole ID) wins over "Successfully built" (a short one), which dockerd's
     // classic builder prints after it.
     String[] id = {""};
-    String what = "build image " + (spec.tags().isEmpty() ? spec.context() : spec.tags().get(0));
     api.stream(
         request,
         what,
@@ -146,7 +154,7 @@ final class ImageBuild {
 
   /** The build context as a tar, written by a thread of its own while the engine reads it. */
   private static PipedInputStream context(
-      BuildSpec spec, String dockerfile, String @Nullable [] inline) {
+      BuildSpec spec, String dockerfile, DockerIgnore ignore, String @Nullable [] inline) {
     PipedInputStream tar = new PipedInputStream(256 * 1024);
     PipedOutputStream sink;
     try {
@@ -158,7 +166,7 @@ final class ImageBuild {
         new Thread(
             () -> {
               try (sink) {
-                ContextTar.write(spec.context(), dockerfile, inline, sink);
+                ContextTar.write(spec.context(), dockerfile, ignore, inline, sink);
               } catch (IOException e) {
                 // The reader sees the stream end early and the engine reports the broken context.
               }

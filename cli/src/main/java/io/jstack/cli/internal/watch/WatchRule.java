@@ -78,13 +78,14 @@ public record WatchRule(
               "**/*.swx",
               "**/4913",
               "**/*___jb_tmp___",
-              "**/*___jb_old___"));
+              "**/*___jb_old___"),
+          "ephemeral files");
 
   /**
    * The rules of {@code services} (all with rules when empty) in {@code project}.
    *
    * @throws IllegalArgumentException saying which service and rule is wrong: no path, an unknown
-   *     action, a sync without target, a sync+exec without command
+   *     action, a sync without target, a sync+exec without command, a malformed pattern
    */
   public static List<WatchRule> of(Project project, Collection<String> services) {
     List<WatchRule> rules = new ArrayList<>();
@@ -120,13 +121,24 @@ public record WatchRule(
                 Path.of(w.path()).toAbsolutePath().normalize(),
                 action,
                 w.target(),
-                DockerIgnore.parse(String.join("\n", w.ignore())),
-                w.include().isEmpty() ? null : DockerIgnore.parse(String.join("\n", w.include())),
+                patterns(where, "ignore", w.ignore()),
+                w.include().isEmpty() ? null : patterns(where, "include", w.include()),
                 action == Action.SYNC_EXEC ? w.exec() : null,
                 w.initialSync()));
       }
     }
     return rules;
+  }
+
+  /** A rule's {@code ignore} or {@code include} patterns, matched as .dockerignore's are. */
+  private static DockerIgnore patterns(String where, String field, List<String> patterns) {
+    try {
+      return DockerIgnore.parse(String.join("\n", patterns), field);
+    } catch (DockerIgnore.PatternException e) {
+      // One pattern a line: the line says which.
+      throw new IllegalArgumentException(
+          where + " " + field + "[" + (e.line() - 1) + "]: " + e.problem() + "; " + e.fix(), e);
+    }
   }
 
   /** Whether this rule takes the changed host file {@code p}. */

@@ -68,6 +68,51 @@ class WatchRuleTest {
     assertThat(r.takes(dir.resolve("index.html"))).isFalse();
   }
 
+  /** Compose's watch patterns are .dockerignore's: moby's patternmatcher, escapes and classes. */
+  @Test
+  void patterns_areMatchedAsDockerignoresAre() throws Exception {
+    Project p =
+        load(
+            """
+            name: demo
+            services:
+              web:
+                image: busybox
+                develop:
+                  watch:
+                    - path: .
+                      target: /app
+                      action: sync
+                      ignore: ['draft\\*', 'file[!a]', '**/tmp']
+            """);
+    WatchRule r = WatchRule.of(p, List.of()).get(0);
+    assertThat(r.takes(dir.resolve("draft*"))).isFalse();
+    assertThat(r.takes(dir.resolve("drafts"))).isTrue();
+    assertThat(r.takes(dir.resolve("filea"))).isFalse();
+    assertThat(r.takes(dir.resolve("file!"))).isFalse();
+    assertThat(r.takes(dir.resolve("fileb"))).isTrue();
+    assertThat(r.takes(dir.resolve("a/b/tmp/x.js"))).isFalse();
+  }
+
+  @Test
+  void aMalformedPattern_saysWhichRuleAndPattern() throws Exception {
+    Project p =
+        load(
+            """
+            name: demo
+            services:
+              web:
+                image: busybox
+                develop:
+                  watch:
+                    - {path: ., target: /app, action: sync, ignore: ['*.tmp', '[']}
+            """);
+    assertThatThrownBy(() -> WatchRule.of(p, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "service web, develop.watch[0] ignore[1]: syntax error in pattern [; fix the pattern");
+  }
+
   @Test
   void wrongRules_sayWhichAndWhatToDo() throws Exception {
     Project noTarget =

@@ -1,6 +1,7 @@
 package io.jstack.runtime.build.internal;
 
 import com.github.luben.zstd.ZstdInputStream;
+import io.jstack.engine.docker.GoPaths;
 import io.jstack.runtime.container.internal.RootPaths;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import io.jstack.runtime.image.internal.TarReader;
@@ -88,11 +89,11 @@ public final class Archives {
     try (InputStream in = decompressed(Files.newInputStream(file))) {
       TarReader reader = new TarReader(in);
       for (TarReader.Entry e = reader.next(); e != null; e = reader.next()) {
-        String name = Paths.clean("/" + e.name());
+        String name = GoPaths.clean("/" + e.name());
         if (name.equals("/")) {
           continue; // the destination's own metadata is not the archive's, as Docker's "."
         }
-        Path parent = parentDirectory(root, Paths.dir(name), e.name());
+        Path parent = parentDirectory(root, GoPaths.dir(name), e.name());
         Path target = parent.resolve(name.substring(name.lastIndexOf('/') + 1));
         BasicFileAttributes there = attributes(target);
         if (there != null && !(there.isDirectory() && e.type() == '5')) {
@@ -130,11 +131,11 @@ public final class Archives {
           }
           case '2' -> Files.createSymbolicLink(target, Path.of(e.linkName()));
           case '1' -> {
-            String link = Paths.clean("/" + e.linkName());
+            String link = GoPaths.clean("/" + e.linkName());
             Path source =
                 link.equals("/")
                     ? root
-                    : RootPaths.resolve(root, Paths.dir(link))
+                    : RootPaths.resolve(root, GoPaths.dir(link))
                         .resolve(link.substring(link.lastIndexOf('/') + 1));
             BasicFileAttributes s = attributes(source);
             if (s == null || s.isDirectory() || !source.startsWith(root)) {

@@ -118,7 +118,7 @@ public final class CacheFromImages {
   private static String files(java.nio.file.Path layer) {
     // A hash cache of its own, never saved: layers are not the context.
     return SourceDigest.of(
-        new FileCopies.Source(layer, io.jstack.runtime.build.DockerIgnore.none(), true),
+        new FileCopies.Source(layer, io.jstack.engine.docker.DockerIgnore.none(), true),
         List.of("."),
         List.of(),
         false,

@@ -1,5 +1,6 @@
 package io.jstack.runtime.build.internal;
 
+import io.jstack.engine.docker.GoPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,7 +56,7 @@ public final class Downloads {
     } catch (IllegalArgumentException e) {
       return "__unnamed__";
     }
-    String base = p == null ? "" : Paths.clean("/" + p);
+    String base = p == null ? "" : GoPaths.clean("/" + p);
     base = base.substring(base.lastIndexOf('/') + 1);
     return base.isEmpty() || base.equals(".") ? "__unnamed__" : base;
   }

@@ -1,6 +1,7 @@
 package io.jstack.runtime.build.internal;
 
-import io.jstack.runtime.build.DockerIgnore;
+import io.jstack.engine.docker.DockerIgnore;
+import io.jstack.engine.docker.GoPaths;
 import io.jstack.runtime.container.internal.RootPaths;
 import io.jstack.runtime.image.internal.LayerUnpacker;
 import java.io.IOException;
@@ -202,7 +203,7 @@ public final class FileCopies {
         return;
       }
       if (Files.exists(target, NOFOLLOW)) {
-        throw new IllegalArgumentException("cannot copy to non-directory: " + Paths.clean(shown));
+        throw new IllegalArgumentException("cannot copy to non-directory: " + GoPaths.clean(shown));
       }
       Files.createDirectory(target);
     }

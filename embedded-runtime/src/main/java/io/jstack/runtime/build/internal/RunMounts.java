@@ -1,6 +1,6 @@
 package io.jstack.runtime.build.internal;
 
-import io.jstack.runtime.build.DockerIgnore;
+import io.jstack.engine.docker.DockerIgnore;
 import io.jstack.runtime.build.DockerfileException;
 import io.jstack.runtime.build.Mount;
 import io.jstack.runtime.container.internal.RootPaths;

@@ -1,6 +1,9 @@
 package io.jstack.runtime.build.internal;
 
-import io.jstack.runtime.build.DockerIgnore;
+import io.jstack.engine.docker.DockerIgnore;
+import io.jstack.engine.docker.GoPaths;
+import io.jstack.engine.docker.PatternMatcher;
+import io.jstack.runtime.build.DockerfileException;
 import io.jstack.runtime.container.internal.RootPaths;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -41,10 +44,14 @@ final class SourceWalk {
 
   private SourceWalk(FileCopies.Source from, List<String> excludes) {
     this.from = from;
-    this.excludes =
-        excludes.isEmpty()
-            ? DockerIgnore.none()
-            : DockerIgnore.parse(String.join("\n", excludes), "--exclude");
+    try {
+      this.excludes =
+          excludes.isEmpty()
+              ? DockerIgnore.none()
+              : DockerIgnore.parse(String.join("\n", excludes), "--exclude");
+    } catch (DockerIgnore.PatternException e) {
+      throw DockerfileException.of(e);
+    }
   }
 
   /** The entries {@code r} copies, parents before their contents. */
@@ -244,7 +251,7 @@ final class SourceWalk {
   }
 
   private static String clean(String source) {
-    String p = Paths.clean("/" + source);
+    String p = GoPaths.clean("/" + source);
     return p.equals("/") ? "" : p.substring(1);
   }
 

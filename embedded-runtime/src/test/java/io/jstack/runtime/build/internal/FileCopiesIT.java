@@ -3,7 +3,7 @@ package io.jstack.runtime.build.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jstack.runtime.build.DockerIgnore;
+import io.jstack.engine.docker.DockerIgnore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

@@ -1,14 +1,18 @@
-package io.jstack.runtime.build.internal;
+package io.jstack.engine.docker;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** Go's path.Clean and path.Dir for slash-separated paths, and filepath.Match's pattern syntax. */
-final class Paths {
-  private Paths() {}
+/**
+ * Go's path.Clean and path.Dir for slash-separated paths, as Docker's tools clean the paths in a
+ * context, an archive or a pattern; and filepath.Match's pattern syntax, for {@link
+ * PatternMatcher}.
+ */
+public final class GoPaths {
+  private GoPaths() {}
 
   /** Go's path.Clean: no repeated or trailing slashes, no . elements, .. resolved lexically. */
-  static String clean(String path) {
+  public static String clean(String path) {
     if (path.isEmpty()) {
       return ".";
     }
@@ -36,7 +40,7 @@ final class Paths {
   }
 
   /** Go's path.Dir: everything before the last slash, cleaned; "." when there is none. */
-  static String dir(String path) {
+  public static String dir(String path) {
     int slash = path.lastIndexOf('/');
     return clean(slash < 0 ? "" : path.substring(0, slash + 1));
   }

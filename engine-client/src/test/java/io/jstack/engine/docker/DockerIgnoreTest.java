@@ -1,4 +1,4 @@
-package io.jstack.runtime.build;
+package io.jstack.engine.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,17 +30,50 @@ class DockerIgnoreTest {
   }
 
   @Test
-  void lonelyExclamation_isAnErrorWithTheLine() {
+  void lonelyExclamation_isAnErrorWithTheFileAndLine() {
     assertThatThrownBy(() -> DockerIgnore.parse("a\n!\n", ".dockerignore"))
         .isInstanceOfSatisfying(
-            DockerfileException.class,
+            DockerIgnore.PatternException.class,
             e -> {
-              assertThat(e.getMessage())
-                  .startsWith(".dockerignore:2: illegal exclusion pattern: \"!\"; fix the pattern");
+              assertThat(e)
+                  .hasMessage(
+                      ".dockerignore:2: illegal exclusion pattern: \"!\"; fix the pattern; see"
+                          + " https://docs.docker.com/build/concepts/context/#dockerignore-files");
+              assertThat(e.file()).isEqualTo(".dockerignore");
               assertThat(e.line()).isEqualTo(2);
+              assertThat(e.problem()).isEqualTo("illegal exclusion pattern: \"!\"");
             });
-    assertThatThrownBy(() -> DockerIgnore.parse("[", "app.Dockerfile.dockerignore"))
-        .hasMessageStartingWith("app.Dockerfile.dockerignore:1: syntax error in pattern [;");
+    assertThatThrownBy(() -> DockerIgnore.parse("# ok\n[", "app.Dockerfile.dockerignore"))
+        .hasMessageStartingWith("app.Dockerfile.dockerignore:2: syntax error in pattern [;");
+    assertThatThrownBy(() -> DockerIgnore.parse("a\\", ".dockerignore"))
+        .hasMessageStartingWith(".dockerignore:1: syntax error in pattern a\\;");
+  }
+
+  /** A backslash escapes the next character, as in Go's filepath.Match; it is no separator. */
+  @Test
+  void backslash_escapesTheNextCharacter() {
+    DockerIgnore ignore = DockerIgnore.parse("a\\*b\nlogs\\?\n", ".dockerignore");
+    assertThat(ignore.excludes("a*b")).isTrue();
+    assertThat(ignore.excludes("axb")).isFalse();
+    assertThat(ignore.excludes("a*b/inside")).isTrue();
+    assertThat(ignore.excludes("logs?")).isTrue();
+    assertThat(ignore.excludes("logs1")).isFalse();
+    // Not a Windows separator: a\*b names no directory a.
+    assertThat(ignore.excludes("a/xb")).isFalse();
+  }
+
+  /** In a class only ^ negates, as in Go's filepath.Match; [!a] is the class of ! and a. */
+  @Test
+  void bracketExclamation_isNoNegation_onlyCaretIs() {
+    DockerIgnore bang = DockerIgnore.parse("file[!a].txt\n", ".dockerignore");
+    assertThat(bang.excludes("filea.txt")).isTrue();
+    assertThat(bang.excludes("file!.txt")).isTrue();
+    assertThat(bang.excludes("fileb.txt")).isFalse();
+
+    DockerIgnore caret = DockerIgnore.parse("file[^a].txt\n", ".dockerignore");
+    assertThat(caret.excludes("filea.txt")).isFalse();
+    assertThat(caret.excludes("fileb.txt")).isTrue();
+    assertThat(caret.excludes("file!.txt")).isTrue();
   }
 
   @Test
@@ -85,9 +118,22 @@ class DockerIgnoreTest {
     Path dockerfile = Files.createDirectories(context.resolve("docker")).resolve("app.Dockerfile");
     Files.writeString(dockerfile, "FROM a\n");
     assertThat(DockerIgnore.load(context, dockerfile).patterns()).isEmpty();
-    Files.writeString(context.resolve(".dockerignore"), "general\n");
+    assertThat(DockerIgnore.load(context, dockerfile).file()).isEmpty();
+    Path general = Files.writeString(context.resolve(".dockerignore"), "general\n");
     assertThat(DockerIgnore.load(context, dockerfile).patterns()).containsExactly("general");
-    Files.writeString(context.resolve("docker/app.Dockerfile.dockerignore"), "specific\n");
+    assertThat(DockerIgnore.load(context, dockerfile).file()).contains(general);
+    Path specific =
+        Files.writeString(context.resolve("docker/app.Dockerfile.dockerignore"), "specific\n");
     assertThat(DockerIgnore.load(context, dockerfile).patterns()).containsExactly("specific");
+    assertThat(DockerIgnore.load(context, dockerfile).file()).contains(specific);
+  }
+
+  @Test
+  void load_aMalformedPattern_namesTheFileItIsIn(@TempDir Path context) throws IOException {
+    Path dockerfile = Files.writeString(context.resolve("app.Dockerfile"), "FROM a\n");
+    Files.writeString(context.resolve("app.Dockerfile.dockerignore"), "ok\n\n[x-]\n");
+    assertThatThrownBy(() -> DockerIgnore.load(context, dockerfile))
+        .isInstanceOf(DockerIgnore.PatternException.class)
+        .hasMessageStartingWith("app.Dockerfile.dockerignore:3: syntax error in pattern [x-];");
   }
 }

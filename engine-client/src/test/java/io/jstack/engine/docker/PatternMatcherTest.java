@@ -1,4 +1,4 @@
-package io.jstack.runtime.build.internal;
+package io.jstack.engine.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,7 +131,7 @@ class PatternMatcherTest {
   @MethodSource("allCases")
   void matchesUsingParentResults_walkingDown(List<String> patterns, String path, boolean expected) {
     PatternMatcher pm = PatternMatcher.of(patterns);
-    String parent = Paths.dir(path);
+    String parent = GoPaths.dir(path);
     PatternMatcher.MatchInfo info = PatternMatcher.MatchInfo.NONE;
     if (!parent.equals(".")) {
       String[] dirs = parent.split("/", -1);
@@ -219,7 +219,8 @@ class PatternMatcherTest {
         "[Local-Only]/"
       })
   void malformedPatterns_areRefused(String pattern) {
-    assertThatThrownBy(() -> PatternMatcher.of(List.of(pattern))).isInstanceOf(LexException.class);
+    assertThatThrownBy(() -> PatternMatcher.of(List.of(pattern)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** TestCleanPatterns*: blank patterns are dropped, patterns are trimmed and cleaned. */

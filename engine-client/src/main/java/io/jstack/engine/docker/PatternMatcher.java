@@ -1,4 +1,4 @@
-package io.jstack.runtime.build.internal;
+package io.jstack.engine.docker;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
  * patternmatcher.go}, Unix separators): patterns are cleaned paths; {@code *} and {@code ?} stop at
  * {@code /}, {@code **} crosses it, {@code [...]} and {@code \} escapes as in Go's filepath.Match;
  * a pattern starting with {@code !} re-includes; the last pattern that matches decides; a path is
- * matched when it or one of its parent directories is.
+ * matched when it or one of its parent directories is. Like Go's filepath.Match, and unlike a
+ * shell, a class is negated by {@code ^} only: {@code [!a]} matches {@code !} or {@code a}. {@link
+ * DockerIgnore} reads a .dockerignore file into one; the embedded builder matches {@code COPY
+ * --parents} sources with one.
  */
 public final class PatternMatcher {
   private final List<Entry> patterns;
@@ -53,7 +56,8 @@ public final class PatternMatcher {
   /**
    * Compiles {@code patterns}; blank ones are skipped.
    *
-   * @throws LexException naming the first malformed pattern
+   * @throws IllegalArgumentException naming the first malformed pattern, in moby's words ({@link
+   *     DockerIgnore#parse} checks each line first, to say which)
    */
   public static PatternMatcher of(List<String> patterns) {
     List<Entry> out = new ArrayList<>();
@@ -62,26 +66,21 @@ public final class PatternMatcher {
       if (p.isEmpty()) {
         continue;
       }
-      p = Paths.clean(p);
+      p = GoPaths.clean(p);
       boolean exclusion = false;
       if (p.charAt(0) == '!') {
         if (p.length() == 1) {
-          throw new LexException("illegal exclusion pattern: \"!\"");
+          throw new IllegalArgumentException("illegal exclusion pattern: \"!\"");
         }
         exclusion = true;
         p = p.substring(1);
       }
-      if (!Paths.validGlob(p)) {
-        throw new LexException("syntax error in pattern " + raw.strip());
+      if (!GoPaths.validGlob(p)) {
+        throw new IllegalArgumentException("syntax error in pattern " + raw.strip());
       }
       out.add(compile(p, exclusion));
     }
     return new PatternMatcher(out);
-  }
-
-  /** Go's path.Clean, as patterns and paths are cleaned before matching. */
-  public static String clean(String path) {
-    return Paths.clean(path);
   }
 
   /** Whether any pattern starts with {@code !}. */
@@ -170,7 +169,7 @@ public final class PatternMatcher {
 
   /** Whether {@code p} matches one of the directories {@code file} is in. */
   private static boolean parentMatches(Entry p, String file) {
-    String parent = Paths.dir(file);
+    String parent = GoPaths.dir(file);
     if (parent.equals(".")) {
       return false;
     }
@@ -242,7 +241,7 @@ public final class PatternMatcher {
       try {
         regexp = Pattern.compile(re.toString(), Pattern.UNIX_LINES);
       } catch (PatternSyntaxException e) {
-        throw new LexException("syntax error in pattern " + pattern);
+        throw new IllegalArgumentException("syntax error in pattern " + pattern);
       }
     }
     return new Entry(pattern, exclusion, kind, regexp);
