@@ -5,7 +5,11 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
 import java.util.Optional;
 
-/** Removes a stopped container, with its anonymous volumes when {@code removeVolumes}. */
+/**
+ * Removes a stopped container, with its anonymous volumes when {@code removeVolumes}. One that runs
+ * again by then (its restart policy started it between its stop and this step, or someone else did)
+ * is killed first, as Compose's {@code down} removes by force after its stop.
+ */
 public record RemoveContainer(String name, boolean removeVolumes) implements Step {
   @Override
   public String verb() {
@@ -27,6 +31,21 @@ public record RemoveContainer(String name, boolean removeVolumes) implements Ste
       engine.removeContainer(c.get().id(), removeVolumes);
     } catch (EngineException.NotFound e) {
       return Optional.of("already gone");
+    } catch (EngineException.Conflict running) {
+      Optional<ContainerInfo> now = engine.container(name);
+      if (now.isEmpty()) {
+        return Optional.of("already gone");
+      }
+      if (!now.get().isRunning()) {
+        throw running;
+      }
+      if (now.get().state() == ContainerInfo.State.PAUSED) {
+        engine.unpauseContainer(now.get().id());
+      }
+      engine.killContainer(now.get().id(), "SIGKILL");
+      engine.waitContainer(now.get().id());
+      engine.removeContainer(now.get().id(), removeVolumes);
+      return Optional.of("killed first: it ran again after its stop");
     }
     return Optional.empty();
   }

@@ -1,0 +1,73 @@
+package io.jstack.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jstack.compose.Project;
+import io.jstack.engine.EngineException;
+import io.jstack.engine.testing.FakeEngine;
+import io.jstack.planner.step.RemoveContainer;
+import io.jstack.planner.step.StepContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A container that runs again between its stop and its removal (a restart policy's start) is killed
+ * and removed, as Compose's down removes by force; a plain removal needs no kill.
+ */
+class RemoveContainerStepTest {
+  static final String BUSYBOX = "sha256:" + "e5".repeat(32);
+
+  @TempDir Path dir;
+
+  final FakeEngine engine = new FakeEngine().localImage("busybox", BUSYBOX);
+
+  void up() throws InterruptedException {
+    Project p =
+        Runs.load(
+            dir,
+            """
+            name: demo
+            services:
+              web: {image: busybox, restart: always}
+            """);
+    Executor.Result r =
+        Executor.run(
+            Runs.up(engine, p, UpOptions.defaults()),
+            engine,
+            new Executor.Options(0, Duration.ofMillis(2), null),
+            new Runs.Events());
+    assertThat(r.failures()).isEmpty();
+    assertThat(engine.container("demo-web-1").orElseThrow().isRunning()).isTrue();
+  }
+
+  @Test
+  void aContainerRunningAgain_isKilledThenRemoved() throws Exception {
+    up();
+    assertThatThrownBy(() -> engine.removeContainer("demo-web-1", false))
+        .as("the fake engine refuses a running container's removal, as dockerd")
+        .isInstanceOf(EngineException.Conflict.class);
+
+    var said =
+        new RemoveContainer("demo-web-1", false).run(engine, StepContext.of(Duration.ofMillis(2)));
+
+    assertThat(said).hasValue("killed first: it ran again after its stop");
+    assertThat(engine.container("demo-web-1")).isEmpty();
+    assertThat(engine.calls("killContainer")).hasSize(1);
+  }
+
+  @Test
+  void aStoppedContainer_isRemovedWithoutAKill() throws Exception {
+    up();
+    engine.stopContainer(engine.container("demo-web-1").orElseThrow().id(), null, Duration.ZERO);
+
+    var said =
+        new RemoveContainer("demo-web-1", false).run(engine, StepContext.of(Duration.ofMillis(2)));
+
+    assertThat(said).isEmpty();
+    assertThat(engine.container("demo-web-1")).isEmpty();
+    assertThat(engine.calls("killContainer")).isEmpty();
+  }
+}
