@@ -70,15 +70,22 @@ final class ContainerJson {
   }
 
   /** Docker's state name: {@code restarting} for an exited container its policy starts again. */
+  /**
+   * Whether its restart policy is starting it again: exited with a restart pending, or between its
+   * last run's end and its new run's process (Docker's {@code restarting}, which a {@code down}
+   * stops before it removes).
+   */
+  private boolean restarting(Container c) {
+    return !c.alive() && engine.restarting(c);
+  }
+
   String state(Container c) {
-    return c.status() == Container.Status.exited && engine.restarting(c)
-        ? "restarting"
-        : c.status().name();
+    return restarting(c) ? "restarting" : c.status().name();
   }
 
   private String status(Container c) {
     String id = c.record().id();
-    if (c.status() == Container.Status.exited && engine.restarting(c)) {
+    if (restarting(c)) {
       return "Restarting (" + c.exitCode() + ") " + ago(c.finishedAt()) + " ago";
     }
     String health =
@@ -127,7 +134,7 @@ final class ContainerJson {
         "Config",
         CreateBody.config(r.id(), r.settings(), r.image(), engine.imageDefaults(r.imageId())));
     ObjectNode state = i.putObject("State");
-    boolean restarting = c.status() == Container.Status.exited && engine.restarting(c);
+    boolean restarting = restarting(c);
     state.put("Status", state(c));
     // Docker counts a container its policy is about to start again as running.
     state.put("Running", c.alive() || restarting);

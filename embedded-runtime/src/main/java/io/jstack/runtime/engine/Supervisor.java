@@ -42,6 +42,13 @@ final class Supervisor implements AutoCloseable {
 
   private final Map<String, Health> health = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> restarts = new ConcurrentHashMap<>();
+
+  /**
+   * The containers whose policy's start is under way: between the last run's records going and the
+   * new run's process, it shows as neither exited nor running, and is still restarting.
+   */
+  private final java.util.Set<String> launching = ConcurrentHashMap.newKeySet();
+
   private final Map<String, Duration> backoff = new ConcurrentHashMap<>();
   private volatile boolean watching;
 
@@ -103,6 +110,7 @@ final class Supervisor implements AutoCloseable {
    */
   boolean restarting(Container c) {
     return restarts.containsKey(c.record().id())
+        || launching.contains(c.record().id())
         || watching
             && c.status() == Container.Status.exited
             && !c.record().settings().host().autoRemove()
@@ -182,6 +190,7 @@ final class Supervisor implements AutoCloseable {
               || !java.util.Objects.equals(c.record().startedAt(), runToRestart)) {
             return; // removed, stopped or started by somebody meanwhile
           }
+          launching.add(id);
           try {
             engine.run(c.record(), true);
           } catch (EngineException e) {
@@ -194,6 +203,8 @@ final class Supervisor implements AutoCloseable {
                         true,
                         c.record().publishedPorts()),
                 -1);
+          } finally {
+            launching.remove(id);
           }
         });
   }

@@ -165,6 +165,18 @@ class ContainerRoutesTest {
   }
 
   @Test
+  void aContainerItsPolicyIsStartingNow_betweenItsLastRunAndItsNewProcess_isRestarting() {
+    // "init" is created as far as its records go (its last run's went, its new one's process is
+    // not there yet) while its policy starts it: Docker's restarting, which a down stops first.
+    engine.restartingIds.add("init-id");
+
+    JsonNode state = api.get("/containers/init/json").json().path("State");
+    assertThat(state.path("Status").asText()).isEqualTo("restarting");
+    assertThat(state.path("Restarting").asBoolean()).isTrue();
+    assertThat(names(api.get("/containers/json"))).containsExactly("/web", "/init");
+  }
+
+  @Test
   void list_filtersByStatus() {
     assertThat(
             names(
