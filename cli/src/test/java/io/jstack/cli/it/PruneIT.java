@@ -53,10 +53,11 @@ class PruneIT extends OnEachEngine {
       assertThat(stack.dockerLines("ps", "-a", "-q", "--no-trunc", "--filter", "label=" + label()))
           .containsExactly(kept);
 
-      // Images: a commit over the same name leaves the first image without one (dangling).
+      // Images: a commit without a name makes one without any (dangling), a second one a named one.
       String name = project + "-pruned:1";
       String change = "LABEL " + label();
-      String first = stack.dockerLines("commit", "--change", change, kept, name).get(0);
+      String first = stack.dockerLines("commit", "--change", change, kept).get(0);
+      stack.dockerLines("exec", kept, "touch", "/second");
       String second = stack.dockerLines("commit", "--change", change, kept, name).get(0);
       assertThat(first).isNotEqualTo(second);
       assertThat(images()).containsExactlyInAnyOrder(first, second);
