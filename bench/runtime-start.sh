@@ -6,9 +6,7 @@
 # installed (crun, runc), with the engine's run-time state on its tmpfs (the default) and on disk
 # (what every engine did before); all in one run, alternating (the order rotates each round), ROUNDS
 # rounds (default 9, after 2 warm-ups); medians, ratios engine/bare, and the tmpfs effect (disk
-# minus tmpfs). Target (issue 20): the engine with crun at most 1.5x a bare `crun run`. Also, what
-# the floor would be without conmon: a long-running process started by `run --detach`, and by
-# `create` then `start`, to running.
+# minus tmpfs). Target (issue 20): the engine with crun at most 1.5x a bare `crun run`.
 # Root; dockerd running (for the image); a runtime that cannot run here (crun on a hybrid cgroup host
 # before .ci/setup) stops the bench with its message. Engines run from temporary data roots.
 set -euo pipefail
@@ -79,18 +77,6 @@ spec["root"] = {"path": "rootfs", "readonly": True}
 json.dump(spec, open(p, "w"))
 EOF
 mount -t tmpfs -o mode=0700 tmpfs "$bare/state"
-# What a start without conmon would cost (the floor's parts, not timed by the target): the same root
-# running `sleep 60`, started detached by one runtime process (`run --detach`), and by two (`create`,
-# then `start`, as the engine does under conmon); each measured to running, removed untimed.
-held=$work/held
-mkdir -p "$held"
-python3 - "$bare/config.json" "$held/config.json" "$bare/rootfs" <<'EOF2'
-import json, sys
-spec = json.load(open(sys.argv[1]))
-spec["process"]["args"] = ["/bin/busybox", "sleep", "60"]
-spec["root"] = {"path": sys.argv[3], "readonly": True}
-json.dump(spec, open(sys.argv[2], "w"))
-EOF2
 
 WORK=$work ROUNDS=$rounds ENGINES="${engines[*]}" RUNTIMES="${runtimes[*]}" python3 - <<'EOF'
 import http.client, json, os, socket, statistics, subprocess, time
@@ -139,38 +125,12 @@ def bare_run(runtime, n):
         raise SystemExit(f"bench: {runtime} run failed: {(r.stdout + r.stderr).decode().strip()}")
     return took
 
-def held(runtime, n, how):
-    rt = [runtime, "--root", f"{work}/bare/state"]
-    name = f"rt-held-{runtime}-{how}-{n}"
-    quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    t0 = time.perf_counter()
-    if how == "detached":
-        r = subprocess.run(rt + ["run", "--detach", "--bundle", f"{work}/held", name], **quiet)
-    else:
-        r = subprocess.run(rt + ["create", "--bundle", f"{work}/held", name], **quiet)
-        if r.returncode == 0:
-            r = subprocess.run(rt + ["start", name], **quiet)
-    took = time.perf_counter() - t0
-    if r.returncode != 0:
-        raise SystemExit(f"bench: {runtime} {how} failed: {r.stderr.decode().strip()}")
-    state = json.loads(subprocess.run(rt + ["state", name], capture_output=True).stdout)
-    if state["status"] != "running":
-        raise SystemExit(f"bench: {name} is {state['status']}, not running")
-    subprocess.run(rt + ["delete", "--force", name], capture_output=True)
-    return took
-
-sides = ([("engine", e) for e in engines] + [("bare", r) for r in runtimes]
-         + [(how, r) for r in runtimes for how in ("detached", "create+start")])
+sides = [("engine", e) for e in engines] + [("bare", r) for r in runtimes]
 times = {s: [] for s in sides}
 for i in range(-2, rounds):
     for k in range(len(sides)):
         kind, what = sides[(i + k) % len(sides)]
-        if kind == "engine":
-            t = engine_start(what, i + 2)
-        elif kind == "bare":
-            t = bare_run(what, i + 2)
-        else:
-            t = held(what, i + 2, kind)
+        t = engine_start(what, i + 2) if kind == "engine" else bare_run(what, i + 2)
         if i >= 0:
             times[(kind, what)].append(t * 1000)
 
@@ -182,12 +142,6 @@ for r in runtimes:
     print(f"  {r}: engine API, state on tmpfs {tm:.1f}; state on disk {dk:.1f}; bare `{r} run` of"
           f" /bin/true {bare:.1f}; ratio engine(tmpfs)/bare {tm / bare:.2f}"
           f"{' (target <= 1.5)' if r == 'crun' else ''}; tmpfs saves {dk - tm:.1f} ms")
-print("  without conmon (what the engine's start path would cost without it; not the target):")
-for r in runtimes:
-    bare = med[("bare", r)]
-    d, cs = med[("detached", r)], med[("create+start", r)]
-    print(f"  {r}: `{r} run --detach` to running {d:.1f} ({d / bare:.2f}x bare);"
-          f" `{r} create` + `{r} start` {cs:.1f} ({cs / bare:.2f}x bare)")
 for s, v in times.items():
     print(f"    {s[0]} {s[1]}: " + " ".join(f"{x:.0f}" for x in v))
 EOF
