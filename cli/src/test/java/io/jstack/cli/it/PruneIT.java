@@ -64,6 +64,7 @@ class PruneIT extends OnEachEngine {
       List<String> dangling =
           stack.dockerLines("image", "prune", "-f", "--filter", "label=" + label());
       assertThat(dangling).contains("deleted: " + first);
+      assertThat(dangling).noneMatch(l -> l.startsWith("untagged: @"));
       assertThat(images()).containsExactly(second);
       // With -a, a named image goes too, once no container is made from it.
       List<String> all =

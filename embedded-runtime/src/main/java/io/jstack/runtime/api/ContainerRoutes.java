@@ -224,9 +224,10 @@ final class ContainerRoutes {
 
   /**
    * {@code POST /containers/prune}, as dockerd answers it: removes every container that does not
-   * run (created or exited; one running, paused or about to restart stays), of the {@code until}
-   * (created before) and {@code label} and {@code label!} filters, leaving its volumes; {@code
-   * SpaceReclaimed} is the bytes of their writable layers.
+   * run (created or exited; one running, paused or about to restart stays, and so does a build
+   * step's, which the builder removes), of the {@code until} (created before) and {@code label} and
+   * {@code label!} filters, leaving its volumes; {@code SpaceReclaimed} is the bytes of their
+   * writable layers. One that cannot be removed is left, as dockerd leaves it, and the rest go.
    */
   private void prune(Exchange x) {
     io.jstack.engine.ListFilters f = new io.jstack.engine.ListFilters(x.filters());
@@ -238,6 +239,7 @@ final class ContainerRoutes {
     for (Container c : engine.list()) {
       if (c.alive()
           || engine.restarting(c)
+          || engine.buildStep(c.record().id())
           || !f.labelsMatch(c.record().labels())
           || until != null && !c.record().created().isBefore(until)) {
         continue;
@@ -246,9 +248,8 @@ final class ContainerRoutes {
       long size = engine.writableLayerSize(id);
       try {
         engine.remove(id, false, false);
-      } catch (io.jstack.engine.EngineException.NotFound
-          | io.jstack.engine.EngineException.Conflict kept) {
-        continue; // removed meanwhile, or started meanwhile: kept, as dockerd keeps it
+      } catch (io.jstack.engine.EngineException kept) {
+        continue; // removed or started meanwhile, or not removable: kept, as dockerd keeps it
       }
       deleted.add(id);
       reclaimed += size;

@@ -21,6 +21,9 @@ interface ContainerService {
   /** Every container, newest first. */
   List<Container> list();
 
+  /** Whether it is a build step's container, the builder's own (no prune takes it). */
+  boolean buildStep(String id);
+
   /** The bytes of its writable layer: what it wrote outside its volumes. */
   long writableLayerSize(String id);
 

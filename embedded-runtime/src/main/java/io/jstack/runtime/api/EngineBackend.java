@@ -71,6 +71,11 @@ final class EngineBackend
   }
 
   @Override
+  public boolean buildStep(String id) {
+    return engine.isBuildStep(id);
+  }
+
+  @Override
   public long writableLayerSize(String id) {
     return io.jstack.runtime.internal.TreeBytes.of(engine.containers().upperDir(id));
   }

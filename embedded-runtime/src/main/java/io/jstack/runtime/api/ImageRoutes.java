@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** {@code /images}: list, inspect, history, remove, pull ({@code create}) and load (streamed). */
@@ -68,10 +69,11 @@ final class ImageRoutes {
 
   /**
    * {@code POST /images/prune}, as dockerd answers it: the images no container (running or not) is
-   * made from that have no name at all ({@code dangling}, the default), or with {@code
-   * dangling=false} every such image, its names taken off one by one; of the {@code until} (created
-   * before) and {@code label}/{@code label!} filters. {@code SpaceReclaimed}: the layers no image
-   * left holds.
+   * made from that have no tag ({@code dangling}, the default: a digest reference is no tag), or
+   * with {@code dangling=false} every such image, its names taken off one by one; of the {@code
+   * until} (created before; an image that says not when is kept) and {@code label}/{@code label!}
+   * filters. {@code SpaceReclaimed}: the layers no image left holds. An image that cannot be read
+   * or removed is left, and the rest go.
    */
   private void prune(Exchange x) {
     io.jstack.engine.ListFilters f = new io.jstack.engine.ListFilters(x.filters());
@@ -93,29 +95,35 @@ final class ImageRoutes {
     ObjectNode r = Exchange.JSON.createObjectNode();
     ArrayNode deleted = r.putArray("ImagesDeleted");
     for (Map.Entry<String, List<String>> e : names.entrySet()) {
-      ImageStore.Image img = images.image(e.getKey());
-      img.layers().forEach(l -> layersBefore.put(l.digest(), l.size()));
-      if (danglingOnly && !e.getValue().isEmpty()
-          || used.contains(img.configDigest())
-          || !f.labelsMatch(labels(img))
-          || until != null && !created(img).isBefore(until)) {
-        continue;
-      }
       try {
+        ImageStore.Image img = images.image(e.getKey());
+        img.layers().forEach(l -> layersBefore.put(l.digest(), l.size()));
+        Optional<Instant> created = createdAt(img);
+        if (danglingOnly && e.getValue().stream().anyMatch(n -> !n.contains("@"))
+            || used.contains(img.configDigest())
+            || !f.labelsMatch(labels(img))
+            || until != null && (created.isEmpty() || !created.get().isBefore(until))) {
+          continue;
+        }
         if (e.getValue().isEmpty()) {
           deleted.addAll(removal(images.removeImage(img.configDigest(), false)));
         }
-        for (String name : e.getValue()) {
+        for (String name : e.getValue().stream().sorted().toList()) {
           deleted.addAll(removal(images.removeImage(name, false)));
         }
-      } catch (EngineException.NotFound | EngineException.Conflict kept) {
-        // Removed meanwhile, or a container made from it meanwhile: kept, as dockerd keeps it.
+      } catch (RuntimeException kept) {
+        // Removed meanwhile, made into a container meanwhile, or unreadable: kept, as dockerd
+        // keeps what it cannot remove.
       }
     }
     java.util.Set<String> layersLeft = new java.util.HashSet<>();
-    images.tags().values().stream()
-        .distinct()
-        .forEach(m -> images.image(m).layers().forEach(l -> layersLeft.add(l.digest())));
+    for (String m : new java.util.HashSet<>(images.tags().values())) {
+      try {
+        images.image(m).layers().forEach(l -> layersLeft.add(l.digest()));
+      } catch (RuntimeException gone) {
+        // Removed meanwhile.
+      }
+    }
     long reclaimed = 0;
     for (Map.Entry<String, Long> l : layersBefore.entrySet()) {
       if (!layersLeft.contains(l.getKey())) {
@@ -139,10 +147,15 @@ final class ImageRoutes {
 
   /** When an image was made, as its config says; the epoch when it says nothing readable. */
   private static Instant created(ImageStore.Image img) {
+    return createdAt(img).orElse(Instant.EPOCH);
+  }
+
+  /** When an image was made, as its config says; empty when it says nothing readable. */
+  private static Optional<Instant> createdAt(ImageStore.Image img) {
     try {
-      return Instant.parse(img.config().path("created").asText(Instant.EPOCH.toString()));
+      return Optional.of(Instant.parse(img.config().path("created").asText("")));
     } catch (DateTimeParseException e) {
-      return Instant.EPOCH;
+      return Optional.empty();
     }
   }
 

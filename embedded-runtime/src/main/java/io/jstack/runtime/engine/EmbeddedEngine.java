@@ -73,6 +73,10 @@ public final class EmbeddedEngine {
    */
   private final LifecycleLocks lifecycle = new LifecycleLocks();
 
+  /** The containers of build steps (the builder's own, which no prune may take). */
+  private final java.util.Set<String> buildSteps =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** Runs {@code change} while no other lifecycle change of container {@code id} runs. */
   void changing(String id, Runnable change) {
     lifecycle.changing(id, change);
@@ -306,7 +310,14 @@ public final class EmbeddedEngine {
    * volumes: what it writes there goes to its layer, as BuildKit's RUN keeps it.
    */
   public String createBuildStep(ContainerSettings requested) {
-    return creations.create(null, requested, false);
+    String id = creations.create(null, requested, false);
+    buildSteps.add(id);
+    return id;
+  }
+
+  /** Whether container {@code id} is a build step's ({@link #createBuildStep}). */
+  public boolean isBuildStep(String id) {
+    return buildSteps.contains(id);
   }
 
   /**
@@ -331,6 +342,7 @@ public final class EmbeddedEngine {
       throw e;
     }
     attachments.taken(spare);
+    buildSteps.add(id);
     return id;
   }
 
@@ -604,6 +616,7 @@ public final class EmbeddedEngine {
     attachments.unplug(c.record());
     events.emit(c.record(), "destroy", Map.of());
     store.forget(c.record().id());
+    buildSteps.remove(c.record().id());
     execs.forget(c.record().id());
     if (removeVolumes) {
       for (String v : c.record().anonymousVolumes()) {

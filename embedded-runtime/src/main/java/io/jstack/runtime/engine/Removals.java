@@ -66,7 +66,11 @@ final class Removals {
     }
     List<String> untagged = new ArrayList<>();
     if (byId) {
-      untagged.addAll(images.forget(manifest));
+      // Its names as Docker prints them; the key that keeps a nameless image is none.
+      images.forget(manifest).stream()
+          .filter(k -> !k.startsWith("@"))
+          .map(k -> ImageReference.parse(k).familiar())
+          .forEach(untagged::add);
     } else {
       ImageReference ref = ImageReference.parse(reference);
       images.untag(ref);

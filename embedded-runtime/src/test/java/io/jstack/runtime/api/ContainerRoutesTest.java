@@ -629,8 +629,10 @@ class ContainerRoutesTest {
   void prune_removesWhatDoesNotRun_keepingItsVolumes_andSaysWhatItReclaimed() {
     engine.with(
         container("paused", Container.Status.paused, Map.of()),
-        container("again", Container.Status.exited, Map.of()));
+        container("again", Container.Status.exited, Map.of()),
+        container("step", Container.Status.created, Map.of()));
     engine.restartingIds.add("again-id");
+    engine.buildSteps.add("step-id");
 
     ApiClient.Answer a = api.post("/v1.41/containers/prune");
 

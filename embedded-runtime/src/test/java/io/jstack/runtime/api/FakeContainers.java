@@ -132,6 +132,14 @@ final class FakeContainers implements ContainerService, LogService, StatsService
     call((pause ? "pause " : "unpause ") + require(idOrName).record().name());
   }
 
+  /** The ids of build steps' containers. */
+  final java.util.Set<String> buildSteps = new java.util.HashSet<>();
+
+  @Override
+  public boolean buildStep(String id) {
+    return buildSteps.contains(id);
+  }
+
   /** Each container's writable layer: 1000 bytes a letter of its name. */
   @Override
   public long writableLayerSize(String id) {

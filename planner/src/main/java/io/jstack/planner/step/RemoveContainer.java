@@ -36,14 +36,18 @@ public record RemoveContainer(String name, boolean removeVolumes) implements Ste
       if (now.isEmpty()) {
         return Optional.of("already gone");
       }
-      if (!now.get().isRunning()) {
-        throw running;
+      if (!now.get().id().equals(c.get().id()) || !now.get().isRunning()) {
+        throw running; // another container by now, or in the way for another reason
       }
       if (now.get().state() == ContainerInfo.State.PAUSED) {
         engine.unpauseContainer(now.get().id());
       }
-      engine.killContainer(now.get().id(), "SIGKILL");
-      engine.waitContainer(now.get().id());
+      try {
+        engine.killContainer(now.get().id(), "SIGKILL");
+        engine.waitContainer(now.get().id());
+      } catch (EngineException.Conflict notRunning) {
+        // It ended again meanwhile (a restart pending): the kill found nothing to kill.
+      }
       engine.removeContainer(now.get().id(), removeVolumes);
       return Optional.of("killed first: it ran again after its stop");
     }
