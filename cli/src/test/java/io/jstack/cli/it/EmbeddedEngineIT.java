@@ -207,6 +207,32 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
   }
 
   @Test
+  void aBuildStepsContainer_leftByAnEngineKilledMidBuild_isRemovedByTheNextEngine()
+      throws Exception {
+    java.nio.file.Path app = java.nio.file.Files.createDirectories(dir.resolve("app"));
+    java.nio.file.Files.writeString(
+        app.resolve("Dockerfile"),
+        "FROM jstack-examples/busybox:latest\nRUN echo started; sleep 30\n");
+    compose(
+        """
+        services:
+          app:
+            build: ./app
+        """);
+    String steps = "label=" + io.jstack.runtime.engine.EmbeddedEngine.BUILD_STEP_LABEL;
+    try (io.jstack.cli.JstackProcess.Running build = start("build", "--progress", "plain")) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> !stack.dockerLines("ps", "-a", "-q", "--filter", steps).isEmpty());
+      stack.killTheEngine();
+      build.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    // The next engine, before it answers, removes the step's container and what it held.
+    ok("ps");
+    assertThat(stack.dockerLines("ps", "-a", "-q", "--filter", steps)).isEmpty();
+  }
+
+  @Test
   void volumesBindsAndPause() throws Exception {
     Files.writeString(
         dir.resolve("compose.yaml"),

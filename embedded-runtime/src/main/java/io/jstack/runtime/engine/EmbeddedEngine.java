@@ -73,9 +73,11 @@ public final class EmbeddedEngine {
    */
   private final LifecycleLocks lifecycle = new LifecycleLocks();
 
-  /** The containers of build steps (the builder's own, which no prune may take). */
-  private final java.util.Set<String> buildSteps =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * The label of a build step's container: the builder's own, which no prune takes, and which the
+   * next engine removes when an engine that ended mid-build left it.
+   */
+  public static final String BUILD_STEP_LABEL = "io.jstack.build-step";
 
   /** Runs {@code change} while no other lifecycle change of container {@code id} runs. */
   void changing(String id, Runnable change) {
@@ -161,6 +163,7 @@ public final class EmbeddedEngine {
     attachments.removeStaleSpares();
     endRunsOfGoneWatchers();
     store.removeUnfinishedCreates();
+    removeLeftBuildSteps();
     stepNetworks.open();
     dns.serve(dnsUpstreams);
     for (Container c : list()) {
@@ -310,14 +313,32 @@ public final class EmbeddedEngine {
    * volumes: what it writes there goes to its layer, as BuildKit's RUN keeps it.
    */
   public String createBuildStep(ContainerSettings requested) {
-    String id = creations.create(null, requested, false);
-    buildSteps.add(id);
-    return id;
+    return creations.create(null, requested, false);
   }
 
-  /** Whether container {@code id} is a build step's ({@link #createBuildStep}). */
+  /** Whether container {@code id} is a build step's ({@link #BUILD_STEP_LABEL}). */
   public boolean isBuildStep(String id) {
-    return buildSteps.contains(id);
+    return find(id).map(c -> c.record().labels().containsKey(BUILD_STEP_LABEL)).orElse(false);
+  }
+
+  /**
+   * Removes the build steps' containers that an engine which ended mid-build left: called before
+   * the engine answers, when no build of its own runs.
+   */
+  private void removeLeftBuildSteps() {
+    for (Container c : list()) {
+      if (c.record().labels().containsKey(BUILD_STEP_LABEL)) {
+        try {
+          remove(c.record().id(), true, true);
+        } catch (EngineException e) {
+          System.err.println(
+              "jstack engine: cannot remove the container of an ended build's step "
+                  + c.record().id()
+                  + ": "
+                  + e.getMessage());
+        }
+      }
+    }
   }
 
   /**
@@ -342,7 +363,6 @@ public final class EmbeddedEngine {
       throw e;
     }
     attachments.taken(spare);
-    buildSteps.add(id);
     return id;
   }
 
@@ -616,7 +636,6 @@ public final class EmbeddedEngine {
     attachments.unplug(c.record());
     events.emit(c.record(), "destroy", Map.of());
     store.forget(c.record().id());
-    buildSteps.remove(c.record().id());
     execs.forget(c.record().id());
     if (removeVolumes) {
       for (String v : c.record().anonymousVolumes()) {

@@ -226,7 +226,7 @@ public final class StepContainers {
         user,
         null,
         null,
-        Map.of(),
+        Map.of(EmbeddedEngine.BUILD_STEP_LABEL, "true"),
         null,
         null,
         NO_HEALTHCHECK,
