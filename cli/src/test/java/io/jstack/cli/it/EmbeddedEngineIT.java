@@ -220,7 +220,7 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
             build: ./app
         """);
     String steps = "label=" + io.jstack.runtime.engine.EmbeddedEngine.BUILD_STEP_LABEL;
-    try (io.jstack.cli.JstackProcess.Running build = start("build", "--progress", "plain")) {
+    try (io.jstack.cli.JstackProcess.Running build = stack.start("build", "--progress", "plain")) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !stack.dockerLines("ps", "-a", "-q", "--filter", steps).isEmpty());
