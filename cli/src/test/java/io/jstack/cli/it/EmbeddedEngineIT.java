@@ -223,7 +223,12 @@ class EmbeddedEngineIT extends EmbeddedStackFixture {
     try (io.jstack.cli.JstackProcess.Running build = stack.start("build", "--progress", "plain")) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> !stack.dockerLines("ps", "-a", "-q", "--filter", steps).isEmpty());
+          .until(
+              () -> {
+                // The build starts the engine: until it answers, the docker CLI fails.
+                Docker.Result r = stack.docker("ps", "-a", "-q", "--filter", steps);
+                return r.code() == 0 && !r.out().isBlank();
+              });
       stack.killTheEngine();
       build.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
     }
