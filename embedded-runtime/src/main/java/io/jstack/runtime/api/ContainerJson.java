@@ -69,7 +69,6 @@ final class ContainerJson {
     return String.join(" ", shown);
   }
 
-  /** Docker's state name: {@code restarting} for an exited container its policy starts again. */
   /**
    * Whether its restart policy is starting it again: exited with a restart pending, or between its
    * last run's end and its new run's process (Docker's {@code restarting}, which a {@code down}
@@ -79,6 +78,7 @@ final class ContainerJson {
     return !c.alive() && engine.restarting(c);
   }
 
+  /** Docker's state name: {@code restarting} for an exited container its policy starts again. */
   String state(Container c) {
     return restarting(c) ? "restarting" : c.status().name();
   }
