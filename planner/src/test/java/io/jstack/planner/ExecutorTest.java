@@ -355,7 +355,10 @@ class ExecutorTest {
     Plan plan = Runs.up(fake, project, UpOptions.defaults());
 
     Executor.Run run = Executor.start(plan, fake, options(0, null), events);
+    // The failure ends the run at once: what has not started by then is not run.
     events.await(PlanEvent.Started.class, 7);
+    events.await(PlanEvent.Finished.class, 3);
+    events.await(PlanEvent.Finished.class, 6);
     fake.exit("demo-db-1", 1);
     Executor.Result result = run.await();
 

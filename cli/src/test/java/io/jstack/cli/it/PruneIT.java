@@ -53,17 +53,22 @@ class PruneIT extends OnEachEngine {
       assertThat(stack.dockerLines("ps", "-a", "-q", "--no-trunc", "--filter", "label=" + label()))
           .containsExactly(kept);
 
-      // Images: a commit without a name makes one without any (dangling), a second one a named one.
+      // Images: a second commit to the same name leaves the first without any (dangling), as does
+      // a commit without a name.
       String name = project + "-pruned:1";
       String change = "LABEL " + label();
-      String first = stack.dockerLines("commit", "--change", change, kept).get(0);
+      String unnamed = stack.dockerLines("commit", "--change", change, kept).get(0);
+      stack.dockerLines("exec", kept, "touch", "/first");
+      String first = stack.dockerLines("commit", "--change", change, kept, name).get(0);
       stack.dockerLines("exec", kept, "touch", "/second");
       String second = stack.dockerLines("commit", "--change", change, kept, name).get(0);
-      assertThat(first).isNotEqualTo(second);
-      assertThat(images()).containsExactlyInAnyOrder(first, second);
+      assertThat(List.of(unnamed, first, second)).doesNotHaveDuplicates();
+      assertThat(images()).containsExactlyInAnyOrder(unnamed, first, second);
+      assertThat(stack.dockerLines("inspect", "-f", "{{len .RepoTags}}", first))
+          .containsExactly("0");
       List<String> dangling =
           stack.dockerLines("image", "prune", "-f", "--filter", "label=" + label());
-      assertThat(dangling).contains("deleted: " + first);
+      assertThat(dangling).contains("deleted: " + unnamed, "deleted: " + first);
       assertThat(dangling).noneMatch(l -> l.startsWith("untagged: @"));
       assertThat(images()).containsExactly(second);
       // With -a, a named image goes too, once no container is made from it.

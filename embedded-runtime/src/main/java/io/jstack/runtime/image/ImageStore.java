@@ -444,15 +444,30 @@ public final class ImageStore {
           for (ImageReference ref : untag) {
             t.remove(ref.toString());
           }
+          Set<String> moved = new HashSet<>();
           for (ImageReference ref : refs) {
-            t.put(ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(), manifestDigest);
+            String was =
+                t.put(
+                    ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(),
+                    manifestDigest);
+            if (was != null && !was.equals(manifestDigest)) {
+              moved.add(was);
+            }
+          }
+          // As dockerd: an image whose last name moved to another stays, dangling, until an image
+          // prune or rmi takes it (a container may still run on its layers).
+          for (String m : moved) {
+            if (!t.containsValue(m)) {
+              t.put("@" + m, m);
+            }
           }
         });
   }
 
   /**
-   * Keeps an untagged image (one an archive loaded without a name) from garbage collection: it is
-   * listed under the key {@code @<digest>}.
+   * Keeps an untagged image (one an archive loaded or a build made without a name, one whose last
+   * name moved, one a container uses after its name was removed) from garbage collection: it is
+   * listed under the key {@code @<digest>}, which is no name (a dangling image).
    */
   public void keep(String manifestDigest) {
     updateTags(t -> t.putIfAbsent("@" + manifestDigest, manifestDigest));

@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tags in the store: several removed in one change, as a build drops its temporary ones. */
+/**
+ * Tags in the store: several removed in one change, as a build drops its temporary ones; an image
+ * whose last name moves stays, dangling, as dockerd keeps it.
+ */
 class ImageStoreTagsTest {
   @TempDir Path dir;
 
@@ -56,5 +59,42 @@ class ImageStoreTagsTest {
         .hasMessageContaining("is not in the store");
     assertThat(store.tags())
         .containsOnlyKeys("docker.io/library/app:latest", "docker.io/library/app:1");
+  }
+
+  @Test
+  void anImageWhoseLastNameMoves_staysDangling_andOneWithAnotherNameDoesNot() {
+    ImageStore store = ImageStore.open(new DataRoot(dir.resolve("data")));
+    String first = image(store, "first");
+    String second = image(store, "second");
+    String third = image(store, "third");
+    store.tag(ImageReference.parse("app:1"), first);
+    store.tag(ImageReference.parse("app:2"), second);
+    store.tag(ImageReference.parse("other:1"), second);
+
+    store.tag(ImageReference.parse("app:1"), third);
+    store.tag(ImageReference.parse("app:2"), third);
+    store.tag(ImageReference.parse("app:2"), third);
+
+    assertThat(store.tags())
+        .containsOnlyKeys(
+            "docker.io/library/app:1",
+            "docker.io/library/app:2",
+            "docker.io/library/other:1",
+            "@" + first);
+    assertThat(store.tags()).containsEntry("@" + first, first);
+    store.collectGarbage();
+    assertThat(store.hasBlob(first)).isTrue();
+    assertThat(store.image(first).config().path("comment").asText()).isEqualTo("first");
+  }
+
+  /** A stored image without layers, its config told apart by {@code comment}. */
+  private static String image(ImageStore store, String comment) {
+    String config =
+        store.putBlob(
+            ("{\"comment\":\"" + comment + "\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}")
+                .getBytes(StandardCharsets.UTF_8));
+    return store.putBlob(
+        ("{\"schemaVersion\":2,\"config\":{\"digest\":\"" + config + "\"},\"layers\":[]}")
+            .getBytes(StandardCharsets.UTF_8));
   }
 }
