@@ -174,7 +174,7 @@ final class RunCommand extends ProjectCommand implements Callable<Integer>, OwnP
           return engine.startAttached(id, stdio(tty));
         } finally {
           if (remove) {
-            engine.removeContainer(id, true);
+            engine.removeContainer(id, true, false);
           }
         }
       }

@@ -59,8 +59,14 @@ public interface Engine {
 
   void killContainer(String id, @Nullable String signal);
 
-  /** Removes a stopped container, and its anonymous volumes when {@code removeVolumes}. */
-  void removeContainer(String id, boolean removeVolumes);
+  /**
+   * Removes a container, and its anonymous volumes when {@code removeVolumes}; with {@code force}
+   * one that runs or is paused is killed first, in the same call ({@code docker rm -f}): no restart
+   * policy can start it again in between.
+   *
+   * @throws EngineException.Conflict when it runs or is paused and {@code force} is not set
+   */
+  void removeContainer(String id, boolean removeVolumes, boolean force);
 
   /**
    * @throws EngineException.Conflict when {@code newName} is taken

@@ -139,8 +139,8 @@ final class GatedEngine extends ForwardingEngine {
   }
 
   @Override
-  public void removeContainer(String id, boolean removeVolumes) {
-    run("removeContainer", nameOf(id), () -> delegate().removeContainer(id, removeVolumes));
+  public void removeContainer(String id, boolean removeVolumes, boolean force) {
+    run("removeContainer", nameOf(id), () -> delegate().removeContainer(id, removeVolumes, force));
   }
 
   @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A container that runs again between its stop and its removal (a restart policy's start) is killed
- * and removed, as Compose's down removes by force; a plain removal needs no kill.
+ * and removed in one call, as Compose's down removes by force; a plain removal kills nothing.
  */
 class RemoveContainerStepTest {
   static final String BUSYBOX = "sha256:" + "e5".repeat(32);
@@ -46,7 +46,7 @@ class RemoveContainerStepTest {
   @Test
   void aContainerRunningAgain_isKilledThenRemoved() throws Exception {
     up();
-    assertThatThrownBy(() -> engine.removeContainer("demo-web-1", false))
+    assertThatThrownBy(() -> engine.removeContainer("demo-web-1", false, false))
         .as("the fake engine refuses a running container's removal, as dockerd")
         .isInstanceOf(EngineException.Conflict.class);
 
@@ -55,7 +55,8 @@ class RemoveContainerStepTest {
 
     assertThat(said).hasValue("killed first: it ran again after its stop");
     assertThat(engine.container("demo-web-1")).isEmpty();
-    assertThat(engine.calls("killContainer")).hasSize(1);
+    assertThat(engine.calls("removeContainer")).hasSize(2); // the refused one above, then this
+    assertThat(engine.calls("killContainer")).isEmpty();
   }
 
   @Test
@@ -68,6 +69,6 @@ class RemoveContainerStepTest {
 
     assertThat(said).isEmpty();
     assertThat(engine.container("demo-web-1")).isEmpty();
-    assertThat(engine.calls("killContainer")).isEmpty();
+    assertThat(engine.calls("removeContainer")).hasSize(1);
   }
 }

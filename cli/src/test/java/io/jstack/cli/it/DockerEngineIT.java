@@ -159,7 +159,7 @@ class DockerEngineIT {
     assertThatThrownBy(
             () -> engine.createContainer(ContainerSpec.of(project + "-renamed-1", IMAGE, labels())))
         .isInstanceOf(EngineException.Conflict.class);
-    engine.removeContainer(id, true);
+    engine.removeContainer(id, true, false);
     assertThat(engine.container(id)).isEmpty();
   }
 

@@ -146,9 +146,10 @@ final class DockerContainers {
         "kill container " + id);
   }
 
-  void remove(String id, boolean removeVolumes) {
+  void remove(String id, boolean removeVolumes, boolean force) {
     api.call(
-        HttpRequest.delete(path(id) + "?v=" + (removeVolumes ? 1 : 0)), "remove container " + id);
+        HttpRequest.delete(path(id) + "?v=" + (removeVolumes ? 1 : 0) + (force ? "&force=1" : "")),
+        "remove container " + id);
   }
 
   void rename(String id, String newName) {

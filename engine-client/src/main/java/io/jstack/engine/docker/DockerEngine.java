@@ -159,8 +159,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
   }
 
   @Override
-  public void removeContainer(String id, boolean removeVolumes) {
-    containers.remove(id, removeVolumes);
+  public void removeContainer(String id, boolean removeVolumes, boolean force) {
+    containers.remove(id, removeVolumes, force);
   }
 
   @Override

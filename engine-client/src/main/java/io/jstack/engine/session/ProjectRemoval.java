@@ -86,14 +86,7 @@ public final class ProjectRemoval {
 
   private static void removeContainer(Engine engine, ContainerInfo c) {
     try {
-      if (c.state() == ContainerInfo.State.PAUSED) {
-        engine.unpauseContainer(c.id());
-      }
-      if (c.isRunning()) {
-        engine.killContainer(c.id(), "SIGKILL");
-        engine.waitContainer(c.id());
-      }
-      engine.removeContainer(c.id(), true);
+      engine.removeContainer(c.id(), true, true);
     } catch (EngineException.NotFound gone) {
       // Removed meanwhile.
     } catch (EngineException e) {

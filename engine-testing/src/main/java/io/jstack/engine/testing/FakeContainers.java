@@ -240,18 +240,23 @@ final class FakeContainers {
   }
 
   /**
-   * Removes a container that is not running, and with {@code removeVolumes} the anonymous volumes
-   * created for it.
+   * Removes a container that is not running, or with {@code force} kills one that is (or is paused)
+   * first; with {@code removeVolumes} also the anonymous volumes created for it.
    *
-   * @throws EngineException.Conflict when it is running ("stop it first") or paused
+   * @throws EngineException.Conflict when it is running ("stop it first") or paused, without {@code
+   *     force}
    */
-  void remove(String id, boolean removeVolumes) {
+  void remove(String id, boolean removeVolumes, boolean force) {
     faults.mutateContainer(
         "removeContainer",
         id,
         () -> {
           synchronized (state.lock) {
             FakeContainer c = state.require(id);
+            if (force && (c.state == State.RUNNING || c.state == State.PAUSED)) {
+              killed(c, "SIGKILL");
+              exited(c, KILLED);
+            }
             if (c.state == State.RUNNING) {
               throw new EngineException.Conflict(
                   "cannot remove container \""

@@ -87,8 +87,8 @@ public abstract class ForwardingEngine implements Engine {
   }
 
   @Override
-  public void removeContainer(String id, boolean removeVolumes) {
-    delegate.removeContainer(id, removeVolumes);
+  public void removeContainer(String id, boolean removeVolumes, boolean force) {
+    delegate.removeContainer(id, removeVolumes, force);
   }
 
   @Override

@@ -103,8 +103,8 @@ abstract class InMemoryEngine implements Engine {
   }
 
   @Override
-  public void removeContainer(String id, boolean removeVolumes) {
-    containers.remove(id, removeVolumes);
+  public void removeContainer(String id, boolean removeVolumes, boolean force) {
+    containers.remove(id, removeVolumes, force);
   }
 
   @Override

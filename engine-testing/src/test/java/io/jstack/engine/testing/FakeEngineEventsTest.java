@@ -24,7 +24,7 @@ class FakeEngineEventsTest {
       engine.createContainer(ContainerSpec.of("other-app-1", "busybox:latest", Map.of()));
       engine.startContainer(id);
       engine.exit(id, 4);
-      engine.removeContainer(id, false);
+      engine.removeContainer(id, false, false);
       List<String> seen = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         EventStream.Event e = events.next();

@@ -386,13 +386,13 @@ class FakeEngineTest {
     @Test
     void remove_ofARunningContainer_isAConflict_stopItFirst() {
       String id = started(spec("web"));
-      assertThatThrownBy(() -> engine.removeContainer(id, false))
+      assertThatThrownBy(() -> engine.removeContainer(id, false, false))
           .isInstanceOf(EngineException.Conflict.class)
           .hasMessageContaining("\"web\"")
           .hasMessageContaining("stop it first");
 
       engine.stopContainer(id, null, TEN_SECONDS);
-      engine.removeContainer(id, false);
+      engine.removeContainer(id, false, false);
       assertThat(engine.container(id)).isEmpty();
       assertThat(engine.isEmpty()).isTrue();
     }
@@ -408,7 +408,7 @@ class FakeEngineTest {
           .isInstanceOf(EngineException.NotFound.class);
       assertThatThrownBy(() -> engine.killContainer("nope", null))
           .isInstanceOf(EngineException.NotFound.class);
-      assertThatThrownBy(() -> engine.removeContainer("nope", true))
+      assertThatThrownBy(() -> engine.removeContainer("nope", true, false))
           .isInstanceOf(EngineException.NotFound.class);
       assertThatThrownBy(() -> engine.renameContainer("nope", "other"))
           .isInstanceOf(EngineException.NotFound.class);
@@ -522,12 +522,12 @@ class FakeEngineTest {
       String id = started(spec("web"));
       Waiter<Integer> waiter = onThread("waiter", () -> engine.waitContainer(id)).parked();
       engine.pauseContainer(id);
-      assertThatThrownBy(() -> engine.removeContainer(id, false))
+      assertThatThrownBy(() -> engine.removeContainer(id, false, false))
           .isInstanceOf(EngineException.Conflict.class)
           .hasMessageContaining("paused");
 
       engine.stopContainer(id, null, TEN_SECONDS); // a paused one is stopped too
-      engine.removeContainer(id, false);
+      engine.removeContainer(id, false, false);
 
       assertThat(waiter.result().get(5, SECONDS)).isZero();
       assertThatThrownBy(() -> engine.waitContainer(id))
@@ -860,7 +860,7 @@ class FakeEngineTest {
           .hasMessageContaining("in use")
           .hasMessageContaining("db");
 
-      engine.removeContainer(id, true);
+      engine.removeContainer(id, true, false);
       engine.removeVolume("data");
       assertThat(engine.isEmpty()).isTrue();
     }
@@ -873,14 +873,14 @@ class FakeEngineTest {
       List<VolumeInfo> anonymous = engine.volumes(Map.of(FakeEngine.ANONYMOUS_VOLUME_LABEL, ""));
       assertThat(anonymous).singleElement().satisfies(v -> assertThat(v.name()).hasSize(64));
 
-      engine.removeContainer(id, true);
+      engine.removeContainer(id, true, false);
       assertThat(engine.volumes(Map.of())).extracting(VolumeInfo::name).containsExactly("implicit");
     }
 
     @Test
     void anonymousVolumes_stayWhenTheContainerIsRemovedWithoutThem() {
       String id = engine.createContainer(mounting("db", (String) null));
-      engine.removeContainer(id, false);
+      engine.removeContainer(id, false, false);
       assertThat(engine.volumes(Map.of())).hasSize(1);
       assertThat(engine.isEmpty()).isFalse();
     }
@@ -972,7 +972,7 @@ class FakeEngineTest {
           .hasMessageContaining("\"nginx\"")
           .hasMessageContaining(id.substring(0, 12));
 
-      engine.removeContainer(id, false);
+      engine.removeContainer(id, false, false);
       engine.removeImage("nginx");
       assertThat(engine.image("nginx")).isEmpty();
       assertThatThrownBy(() -> engine.createContainer(spec("web")))
@@ -1063,7 +1063,7 @@ class FakeEngineTest {
       engine.container(id);
       engine.stopContainer(id, null, TEN_SECONDS);
       engine.renameContainer(id, "web2");
-      engine.removeContainer(id, false);
+      engine.removeContainer(id, false, false);
       assertThatThrownBy(() -> engine.removeNetwork("nope")).isInstanceOf(EngineException.class);
 
       List<Call> calls = engine.calls();
@@ -1216,7 +1216,7 @@ class FakeEngineTest {
                       engine.startContainer(id);
                       engine.stopContainer(id, null, TEN_SECONDS);
                       assertThat(engine.waitContainer(id)).isZero();
-                      engine.removeContainer(id, true);
+                      engine.removeContainer(id, true, false);
                     }
                     return null;
                   }));

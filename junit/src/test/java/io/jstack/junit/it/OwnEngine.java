@@ -80,10 +80,7 @@ final class OwnEngine implements AutoCloseable {
   void removeProject(String project) {
     Map<String, String> label = Map.of(ComposeLabels.PROJECT, project);
     for (ContainerInfo c : engine.containers(label)) {
-      if (c.isRunning()) {
-        engine.killContainer(c.id(), null);
-      }
-      engine.removeContainer(c.id(), true);
+      engine.removeContainer(c.id(), true, true);
     }
     engine.networks(label).forEach(n -> engine.removeNetwork(n.name()));
     engine.volumes(label).forEach(v -> engine.removeVolume(v.name()));

@@ -6,9 +6,10 @@ import io.jstack.engine.EngineException;
 import java.util.Optional;
 
 /**
- * Removes a stopped container, with its anonymous volumes when {@code removeVolumes}. One that runs
- * again by then (its restart policy started it between its stop and this step, or someone else did)
- * is killed first, as Compose's {@code down} removes by force after its stop.
+ * Removes a stopped container, with its anonymous volumes when {@code removeVolumes}. It removes by
+ * force, as Compose's {@code down} does after its stop: one that runs again by then (its restart
+ * policy started it between its stop and this step, or someone else did) is killed in the same
+ * engine call, which no restart can come between.
  */
 public record RemoveContainer(String name, boolean removeVolumes) implements Step {
   @Override
@@ -28,29 +29,12 @@ public record RemoveContainer(String name, boolean removeVolumes) implements Ste
       return Optional.of("already gone");
     }
     try {
-      engine.removeContainer(c.get().id(), removeVolumes);
+      engine.removeContainer(c.get().id(), removeVolumes, true);
     } catch (EngineException.NotFound e) {
       return Optional.of("already gone");
-    } catch (EngineException.Conflict running) {
-      Optional<ContainerInfo> now = engine.container(name);
-      if (now.isEmpty()) {
-        return Optional.of("already gone");
-      }
-      if (!now.get().id().equals(c.get().id()) || !now.get().isRunning()) {
-        throw running; // another container by now, or in the way for another reason
-      }
-      if (now.get().state() == ContainerInfo.State.PAUSED) {
-        engine.unpauseContainer(now.get().id());
-      }
-      try {
-        engine.killContainer(now.get().id(), "SIGKILL");
-        engine.waitContainer(now.get().id());
-      } catch (EngineException.Conflict notRunning) {
-        // It ended again meanwhile (a restart pending): the kill found nothing to kill.
-      }
-      engine.removeContainer(now.get().id(), removeVolumes);
-      return Optional.of("killed first: it ran again after its stop");
     }
-    return Optional.empty();
+    return c.get().isRunning()
+        ? Optional.of("killed first: it ran again after its stop")
+        : Optional.empty();
   }
 }

@@ -83,7 +83,7 @@ public abstract class ContainerScenarios extends ContractFixture {
     Awaitility.await().atMost(BLOCKING).until(() -> state(id) == State.EXITED);
     assertThat(engine.container(id).orElseThrow().exitCode()).isEqualTo(137);
 
-    engine.removeContainer(id, false);
+    engine.removeContainer(id, false, false);
     assertThat(engine.container(id)).isEmpty();
     assertThat(engine.container(name)).isEmpty();
   }
@@ -168,7 +168,7 @@ public abstract class ContainerScenarios extends ContractFixture {
             () -> engine.startContainer(absent),
             () -> engine.stopContainer(absent, null, STOP_TIMEOUT),
             () -> engine.killContainer(absent, null),
-            () -> engine.removeContainer(absent, true),
+            () -> engine.removeContainer(absent, true, false),
             () -> engine.waitContainer(absent),
             () -> engine.logs(absent, LogStream.Options.all()).close(),
             () -> engine.top(absent),
@@ -212,7 +212,7 @@ public abstract class ContainerScenarios extends ContractFixture {
 
     engine.startContainer(id);
     awaitReady(id, 1);
-    assertThatThrownBy(() -> engine.removeContainer(id, false))
+    assertThatThrownBy(() -> engine.removeContainer(id, false, false))
         .isInstanceOf(EngineException.Conflict.class);
     // dockerd answers 500 up to 20.10 (so DockerEngine says EngineException), 409 since 23.0.
     assertThatThrownBy(() -> engine.unpauseContainer(id))
@@ -293,7 +293,7 @@ public abstract class ContainerScenarios extends ContractFixture {
     engine.pauseContainer(stopped);
     engine.pauseContainer(killed);
 
-    assertThatThrownBy(() -> engine.removeContainer(stopped, false))
+    assertThatThrownBy(() -> engine.removeContainer(stopped, false, false))
         .isInstanceOf(EngineException.Conflict.class)
         .hasMessageContaining("paused");
     engine.stopContainer(stopped, null, STOP_TIMEOUT); // thawed, it takes SIGTERM and exits 0
@@ -303,5 +303,21 @@ public abstract class ContainerScenarios extends ContractFixture {
     assertThat(engine.container(stopped).orElseThrow().exitCode()).isZero();
     Awaitility.await().atMost(BLOCKING).until(() -> state(killed) == State.EXITED);
     assertThat(engine.container(killed).orElseThrow().exitCode()).isEqualTo(137);
+  }
+
+  @Test
+  @Covers({"removeContainer", "pauseContainer"})
+  void aForcedRemoval_killsARunningOrPausedContainer_inTheSameCall() {
+    String running = started(Program.SERVE, "forcedrun");
+    String paused = started(Program.SERVE, "forcedpause");
+    engine.pauseContainer(paused);
+
+    engine.removeContainer(running, false, true);
+    engine.removeContainer(paused, false, true);
+
+    assertThat(engine.container(running)).isEmpty();
+    assertThat(engine.container(paused)).isEmpty();
+    assertThatThrownBy(() -> engine.removeContainer(running, false, true))
+        .isInstanceOf(EngineException.NotFound.class);
   }
 }

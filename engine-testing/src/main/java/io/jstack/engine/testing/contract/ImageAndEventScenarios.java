@@ -82,7 +82,7 @@ public abstract class ImageAndEventScenarios extends NetworkAndVolumeScenarios {
         .as("the last tag of an image a container was created from")
         .isInstanceOf(EngineException.Conflict.class);
 
-    engine.removeContainer(user, false);
+    engine.removeContainer(user, false, false);
     engine.removeImage(tag);
     assertThat(engine.image(id)).isEmpty();
     String absent = "jstack-contract/absent-" + scratch.run() + ":1";
@@ -210,7 +210,7 @@ public abstract class ImageAndEventScenarios extends NetworkAndVolumeScenarios {
       engine.startContainer(id);
       engine.killContainer(id, "SIGKILL");
       blocking(() -> engine.waitContainer(id));
-      engine.removeContainer(id, false);
+      engine.removeContainer(id, false, false);
 
       List<EventStream.Event> got = new ArrayList<>();
       while (got.stream().noneMatch(e -> e.action().equals("destroy"))) {

@@ -196,7 +196,7 @@ public abstract class NetworkAndVolumeScenarios extends ProcessScenarios {
         .isInstanceOf(EngineException.Conflict.class)
         .hasMessageContaining("in use");
 
-    engine.removeContainer(id, true);
+    engine.removeContainer(id, true, false);
     engine.removeVolume(data);
     assertThat(engine.volume(data)).isEmpty();
   }

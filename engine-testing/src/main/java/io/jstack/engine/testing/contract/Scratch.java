@@ -5,7 +5,6 @@ import io.jstack.engine.Engine;
 import io.jstack.engine.EngineException;
 import io.jstack.engine.NetworkInfo;
 import io.jstack.engine.VolumeInfo;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What one run of the suite makes on an engine, and its removal: names unique to the run, the run's
@@ -57,7 +54,7 @@ final class Scratch {
   }
 
   /**
-   * Removes every container (killed first), network and volume of this run and every image noted,
+   * Removes every container (by force), network and volume of this run and every image noted,
    * ignoring what is already gone.
    *
    * @return what could not be removed, with why; empty when all went
@@ -65,10 +62,7 @@ final class Scratch {
   List<String> cleanUp(Engine engine) {
     List<String> failures = new ArrayList<>();
     for (ContainerInfo c : engine.containers(labels())) {
-      stateChange(() -> engine.unpauseContainer(c.id()));
-      stateChange(() -> engine.killContainer(c.id(), null));
-      awaitExit(engine, c.id());
-      remove(failures, "container " + c.name(), () -> engine.removeContainer(c.id(), true));
+      remove(failures, "container " + c.name(), () -> engine.removeContainer(c.id(), true, true));
     }
     for (NetworkInfo n : engine.networks(labels())) {
       remove(failures, "network " + n.name(), () -> engine.removeNetwork(n.name()));
@@ -108,27 +102,6 @@ final class Scratch {
     engine.networks(labels()).forEach(n -> left.add("network " + n.name()));
     engine.volumes(labels()).forEach(v -> left.add("volume " + v.name()));
     return left;
-  }
-
-  /** Waits (30 s at most) until a container killed is no longer running: a kill is not a wait. */
-  private static void awaitExit(Engine engine, String id) {
-    try {
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(50))
-          .until(() -> engine.container(id).map(c -> !c.isRunning()).orElse(true));
-    } catch (ConditionTimeoutException stillRunning) {
-      // The removal fails and says so.
-    }
-  }
-
-  /** Undoes a state (paused, running) if the resource is in it; any refusal means it is not. */
-  private static void stateChange(Runnable step) {
-    try {
-      step.run();
-    } catch (EngineException notInThatState) {
-      // Not paused, or not running: nothing to undo.
-    }
   }
 
   /** Runs a removal; true when the resource is gone, else its failure is noted. */
