@@ -6,7 +6,9 @@
 # installed (crun, runc), with the engine's run-time state on its tmpfs (the default) and on disk
 # (what every engine did before); all in one run, alternating (the order rotates each round), ROUNDS
 # rounds (default 9, after 2 warm-ups); medians, ratios engine/bare, and the tmpfs effect (disk
-# minus tmpfs). Target (issue 20): the engine with crun at most 1.5x a bare `crun run`.
+# minus tmpfs). Target (issue 20): the engine with crun at most 1.5x a bare `crun run`. Also, what
+# the floor would be without conmon: a long-running process started by `run --detach`, and by
+# `create` then `start`, to running.
 # Root; dockerd running (for the image); a runtime that cannot run here (crun on a hybrid cgroup host
 # before .ci/setup) stops the bench with its message. Engines run from temporary data roots.
 set -euo pipefail
@@ -30,6 +32,13 @@ engines=()
 cleanup() {
   for e in "${engines[@]}"; do
     as "$e" stop_engine || true
+  done
+  # Whatever a failed round left running in the bare runtimes' state.
+  for r in "${runtimes[@]}"; do
+    [[ -d $work/bare/state ]] || continue
+    for c in $("$r" --root "$work/bare/state" list -q 2>/dev/null); do
+      "$r" --root "$work/bare/state" delete --force "$c" >/dev/null 2>&1 || true
+    done
   done
   remove "$work"
 }
@@ -77,6 +86,18 @@ spec["root"] = {"path": "rootfs", "readonly": True}
 json.dump(spec, open(p, "w"))
 EOF
 mount -t tmpfs -o mode=0700 tmpfs "$bare/state"
+# What a start without conmon would cost (the floor's parts, not timed by the target): the same root
+# running `sleep 60`, started detached by one runtime process (`run --detach`), and by two (`create`,
+# then `start`, as the engine does under conmon); each measured to running, removed untimed.
+held=$work/held
+mkdir -p "$held"
+python3 - "$bare/config.json" "$held/config.json" "$bare/rootfs" <<'EOF2'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["process"]["args"] = ["/bin/busybox", "sleep", "60"]
+spec["root"] = {"path": sys.argv[3], "readonly": True}
+json.dump(spec, open(sys.argv[2], "w"))
+EOF2
 
 WORK=$work ROUNDS=$rounds ENGINES="${engines[*]}" RUNTIMES="${runtimes[*]}" python3 - <<'EOF'
 import http.client, json, os, socket, statistics, subprocess, time
@@ -125,12 +146,44 @@ def bare_run(runtime, n):
         raise SystemExit(f"bench: {runtime} run failed: {(r.stdout + r.stderr).decode().strip()}")
     return took
 
-sides = [("engine", e) for e in engines] + [("bare", r) for r in runtimes]
+def held(runtime, n, how):
+    rt = [runtime, "--root", f"{work}/bare/state"]
+    name = f"rt-held-{runtime}-{how}-{n}"
+    # Its messages to a file: a pipe would stay open in the detached process, and reading it to
+    # its end would wait for the container to end.
+    log = open(f"{work}/held/{name}.log", "w+b")
+    quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+    t0 = time.perf_counter()
+    if how == "detached":
+        r = subprocess.run(rt + ["run", "--detach", "--bundle", f"{work}/held", name], **quiet)
+    else:
+        r = subprocess.run(rt + ["create", "--bundle", f"{work}/held", name], **quiet)
+        if r.returncode == 0:
+            r = subprocess.run(rt + ["start", name], **quiet)
+    took = time.perf_counter() - t0
+    log.seek(0)
+    said = log.read().decode().strip()
+    log.close()
+    if r.returncode != 0:
+        raise SystemExit(f"bench: {runtime} {how} failed: {said}")
+    state = json.loads(subprocess.run(rt + ["state", name], capture_output=True).stdout)
+    if state["status"] != "running":
+        raise SystemExit(f"bench: {name} is {state['status']}, not running")
+    subprocess.run(rt + ["delete", "--force", name], capture_output=True)
+    return took
+
+sides = ([("engine", e) for e in engines] + [("bare", r) for r in runtimes]
+         + [(how, r) for r in runtimes for how in ("detached", "create+start")])
 times = {s: [] for s in sides}
 for i in range(-2, rounds):
     for k in range(len(sides)):
         kind, what = sides[(i + k) % len(sides)]
-        t = engine_start(what, i + 2) if kind == "engine" else bare_run(what, i + 2)
+        if kind == "engine":
+            t = engine_start(what, i + 2)
+        elif kind == "bare":
+            t = bare_run(what, i + 2)
+        else:
+            t = held(what, i + 2, kind)
         if i >= 0:
             times[(kind, what)].append(t * 1000)
 
@@ -142,6 +195,12 @@ for r in runtimes:
     print(f"  {r}: engine API, state on tmpfs {tm:.1f}; state on disk {dk:.1f}; bare `{r} run` of"
           f" /bin/true {bare:.1f}; ratio engine(tmpfs)/bare {tm / bare:.2f}"
           f"{' (target <= 1.5)' if r == 'crun' else ''}; tmpfs saves {dk - tm:.1f} ms")
+print("  without conmon (what the engine's start path would cost without it; not the target):")
+for r in runtimes:
+    bare = med[("bare", r)]
+    d, cs = med[("detached", r)], med[("create+start", r)]
+    print(f"  {r}: `{r} run --detach` to running {d:.1f} ({d / bare:.2f}x bare);"
+          f" `{r} create` + `{r} start` {cs:.1f} ({cs / bare:.2f}x bare)")
 for s, v in times.items():
     print(f"    {s[0]} {s[1]}: " + " ".join(f"{x:.0f}" for x in v))
 EOF
