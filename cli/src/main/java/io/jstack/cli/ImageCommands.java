@@ -186,7 +186,13 @@ final class ImageCommands implements Callable<Integer> {
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"REPOSITORY", "TAG", "IMAGE ID", "SIZE"});
       Set<String> ids = new LinkedHashSet<>();
-      for (Map.Entry<String, String> t : store.tags().entrySet()) {
+      Map<String, String> tags = store.tags();
+      for (Map.Entry<String, String> t : tags.entrySet()) {
+        if (t.getKey().startsWith("@")
+            && tags.entrySet().stream()
+                .anyMatch(o -> !o.getKey().startsWith("@") && o.getValue().equals(t.getValue()))) {
+          continue; // a dangling image given a name since: listed by that name
+        }
         ImageStore.Image image = store.image(t.getValue());
         String id = image.configDigest().substring(7, 19);
         long size = image.layers().stream().mapToLong(ImageStore.Layer::size).sum();
@@ -195,7 +201,7 @@ final class ImageCommands implements Callable<Integer> {
         if (!t.getKey().startsWith("@")) {
           ImageReference ref = ImageReference.parse(t.getKey());
           repo = ImageArchivesNames.shortName(ref);
-          tag = ref.tag();
+          tag = ref.tag() != null ? ref.tag() : "<none>"; // a digest reference has none
         }
         ids.add(id);
         rows.add(new String[] {repo, tag, id, String.format("%.1fMB", size / 1e6)});

@@ -30,6 +30,15 @@ public class EngineException extends RuntimeException {
     public Conflict(String message) {
       super(message);
     }
+
+    /**
+     * Whether it says the container is being removed already (dockerd's "removal of container … is
+     * already in progress", for one that removes itself): gone, for whoever meant to remove it.
+     */
+    public boolean removalInProgress() {
+      String m = getMessage();
+      return m != null && m.contains("is already in progress");
+    }
   }
 
   /** The request names or holds something the engine refuses as given (a bad name, a bad value). */

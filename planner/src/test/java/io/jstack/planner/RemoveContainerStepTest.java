@@ -71,4 +71,25 @@ class RemoveContainerStepTest {
     assertThat(engine.container("demo-web-1")).isEmpty();
     assertThat(engine.calls("removeContainer")).hasSize(1);
   }
+
+  @Test
+  void aContainerDockerdIsRemovingAlready_isGone_anotherConflictFails() throws Exception {
+    up();
+    engine.failNext(
+        "removeContainer",
+        null,
+        new EngineException.Conflict("removal of container demo-web-1 is already in progress"));
+
+    var said =
+        new RemoveContainer("demo-web-1", false).run(engine, StepContext.of(Duration.ofMillis(2)));
+
+    assertThat(said).hasValue("already gone");
+    engine.failNext("removeContainer", null, new EngineException.Conflict("something else"));
+    assertThatThrownBy(
+            () ->
+                new RemoveContainer("demo-web-1", false)
+                    .run(engine, StepContext.of(Duration.ofMillis(2))))
+        .isInstanceOf(EngineException.Conflict.class)
+        .hasMessage("something else");
+  }
 }

@@ -35,12 +35,15 @@ final class ImageRoutes {
     r.add(
             HttpMethod.GET,
             "/images/json",
-            x ->
-                x.json(
-                    HttpResponseStatus.OK,
-                    list(
-                        x.filters().getOrDefault("reference", List.of()),
-                        x.filters().getOrDefault("label", List.of()))))
+            x -> {
+              io.jstack.engine.ListFilters f = new io.jstack.engine.ListFilters(x.filters());
+              x.json(
+                  HttpResponseStatus.OK,
+                  list(
+                      x.filters().getOrDefault("reference", List.of()),
+                      x.filters().getOrDefault("label", List.of()),
+                      f.bool("dangling")));
+            })
         .addStreaming(HttpMethod.POST, "/images/load", this::load)
         .add(HttpMethod.POST, "/images/create", this::pull)
         .add(HttpMethod.POST, "/images/prune", this::prune)
@@ -371,8 +374,12 @@ final class ImageRoutes {
         : rest.substring("library/".length());
   }
 
-  /** Docker's image list: one entry per stored image, with its names. */
-  private ArrayNode list(List<String> references, List<String> labelFilters) {
+  /**
+   * Docker's image list: one entry per stored image, with its names; with {@code dangling} true
+   * only those without a tag (a digest reference is none), false only those with a name.
+   */
+  private ArrayNode list(
+      List<String> references, List<String> labelFilters, Optional<Boolean> dangling) {
     Map<String, List<String>> names = new LinkedHashMap<>();
     images
         .tags()
@@ -389,6 +396,10 @@ final class ImageRoutes {
           if (!references.isEmpty()
               && tags.stream()
                   .noneMatch(t -> references.stream().anyMatch(r -> sameImageName(r, t)))) {
+            return;
+          }
+          boolean tagged = tags.stream().anyMatch(t -> !t.contains("@"));
+          if (dangling.isPresent() && (dangling.get() ? tagged : tags.isEmpty())) {
             return;
           }
           ImageStore.Image img = images.image(manifest);

@@ -70,7 +70,8 @@ final class SystemRoutes {
         "ContainersPaused",
         all.stream().filter(c -> c.status() == Container.Status.paused).count());
     i.put("ContainersStopped", all.stream().filter(c -> !c.alive()).count());
-    i.put("Images", images.tags().size());
+    // Images, not names: one image may have several, or only the key that keeps it dangling.
+    i.put("Images", new java.util.HashSet<>(images.tags().values()).size());
     i.put("DockerRootDir", engine.dataRoot().toString());
     i.put("Driver", "overlay");
     i.put("KernelVersion", System.getProperty("os.version"));

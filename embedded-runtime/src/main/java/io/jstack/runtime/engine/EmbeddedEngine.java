@@ -619,8 +619,9 @@ public final class EmbeddedEngine {
     }
     supervisor.forget(c.record().id());
     ports.unpublish(c.record().id());
-    // A wait for its removal may not have seen it exit: its exit code stays known a while.
-    OptionalInt ended = containers.exitCode(c.record().id());
+    // A wait for its removal may not have seen it exit: its exit code stays known a while (137
+    // for one a forced removal kills, as dockerd's).
+    OptionalInt ended = c.alive() ? OptionalInt.of(137) : containers.exitCode(c.record().id());
     waits.removed(c.record().id(), ended);
     // Its die comes before its destroy, as Docker's: an exit nobody announced yet is announced
     // now, and a forced removal kills it first.

@@ -77,14 +77,9 @@ final class Removals {
       untagged.add(ref.familiar());
     }
     Optional<String> deleted = Optional.empty();
-    // The key that keeps a dangling image ("@<digest>") is no name: its last name gone, it goes.
-    boolean named =
-        images.tags().entrySet().stream()
-            .anyMatch(e -> !e.getKey().startsWith("@") && e.getValue().equals(manifest));
-    if (!named && user.isPresent()) {
-      images.keep(manifest); // its layers are under a container's root file system
-    } else if (!named) {
-      images.forget(manifest);
+    // The key that keeps a dangling image ("@<digest>") is no name: its last name gone, it goes,
+    // unless a container runs on its layers.
+    if (images.settle(manifest, user.isPresent()) == ImageStore.Settled.UNREFERENCED) {
       deleted = Optional.of(configDigest);
     }
     images.collectGarbage();

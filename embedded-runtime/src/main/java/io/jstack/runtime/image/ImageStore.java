@@ -370,12 +370,16 @@ public final class ImageStore {
     }
   }
 
-  /** The manifest digest a tag points to. */
+  /**
+   * The manifest digest a tag or digest reference points to (a pull by an index's digest keeps the
+   * platform's manifest under that reference).
+   */
   public Optional<String> resolve(ImageReference ref) {
-    if (ref.digest() != null) {
+    Optional<String> named = Optional.ofNullable(tags().get(ref.toString()));
+    if (ref.digest() != null && named.isEmpty()) {
       return hasBlob(ref.digest()) ? Optional.of(ref.digest()) : Optional.empty();
     }
-    return Optional.ofNullable(tags().get(ref.toString()));
+    return named;
   }
 
   /** Whether {@code text} looks like an image ID or digest (hex, 6 digits or more), not a name. */
@@ -446,10 +450,12 @@ public final class ImageStore {
           }
           Set<String> moved = new HashSet<>();
           for (ImageReference ref : refs) {
-            String was =
-                t.put(
-                    ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString(),
-                    manifestDigest);
+            // A digest reference without a tag is kept as such (a pull by digest): no tag.
+            String key =
+                ref.digest() != null && ref.tag() == null
+                    ? ref.toString()
+                    : ref.withTag(ref.tag() == null ? "latest" : ref.tag()).toString();
+            String was = t.put(key, manifestDigest);
             if (was != null && !was.equals(manifestDigest)) {
               moved.add(was);
             }
@@ -471,6 +477,42 @@ public final class ImageStore {
    */
   public void keep(String manifestDigest) {
     updateTags(t -> t.putIfAbsent("@" + manifestDigest, manifestDigest));
+  }
+
+  /** What became of an image that lost a name ({@link #settle}). */
+  public enum Settled {
+    /** Another name or digest reference still points to it. */
+    NAMED,
+    /** No name, kept dangling (a container uses it). */
+    KEPT,
+    /** Nothing reaches it any longer: the next collection removes it. */
+    UNREFERENCED
+  }
+
+  /**
+   * Settles the image {@code manifestDigest} after a name of it was removed, in one change of the
+   * tag file (so a tag added meanwhile is seen, never lost): still named when any other key but its
+   * dangling one points to it; else kept dangling when {@code inUse}; else its dangling key goes.
+   */
+  public Settled settle(String manifestDigest, boolean inUse) {
+    Settled[] out = new Settled[1];
+    updateTags(
+        t -> {
+          boolean named =
+              t.entrySet().stream()
+                  .anyMatch(
+                      e -> !e.getKey().startsWith("@") && e.getValue().equals(manifestDigest));
+          if (named) {
+            out[0] = Settled.NAMED;
+          } else if (inUse) {
+            t.put("@" + manifestDigest, manifestDigest);
+            out[0] = Settled.KEPT;
+          } else {
+            t.remove("@" + manifestDigest);
+            out[0] = Settled.UNREFERENCED;
+          }
+        });
+    return out[0];
   }
 
   /** Removes every tag of the image {@code manifestDigest}; returns the keys removed. */

@@ -213,9 +213,7 @@ public final class RegistryClient {
     }
     inParallel(fetches, "pulling " + ref);
     inParallel(unpacks, "unpacking " + ref);
-    if (ref.tag() != null) {
-      store.tag(ref, manifestDigest);
-    }
+    store.tag(ref, manifestDigest); // by its tag, or by its digest: either way named, never lost
     progress.accept(new Progress(ref.toString(), "Digest: " + manifestDigest, -1, -1));
     return manifestDigest;
   }

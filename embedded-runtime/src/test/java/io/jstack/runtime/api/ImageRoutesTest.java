@@ -133,6 +133,19 @@ class ImageRoutesTest {
   }
 
   @Test
+  void list_dangling_showsTheImagesWithoutATag_orOnlyTheNamed() {
+    engine.with(image("sha256:m4", "sha256:c4", "{}"), "docker.io/library/pinned@sha256:m4");
+    String dangling = URLEncoder.encode("{\"dangling\":[\"true\"]}", StandardCharsets.UTF_8);
+    String named = URLEncoder.encode("{\"dangling\":[\"false\"]}", StandardCharsets.UTF_8);
+
+    // A digest reference is no tag: such an image is dangling, as dockerd lists it, yet named.
+    assertThat(api.get("/images/json?filters=" + dangling).json().findValuesAsText("Id"))
+        .containsExactlyInAnyOrder("sha256:c3", "sha256:c4");
+    assertThat(api.get("/images/json?filters=" + named).json().findValuesAsText("Id"))
+        .containsExactlyInAnyOrder("sha256:c1", "sha256:c2", "sha256:c4");
+  }
+
+  @Test
   void inspect_takesANameWithRegistryPortAndSlashes() {
     ApiClient.Answer a = api.get("/v1.41/images/" + APP + "/json");
 

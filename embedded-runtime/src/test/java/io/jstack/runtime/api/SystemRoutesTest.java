@@ -37,6 +37,7 @@ class SystemRoutesTest {
     engine.containers.add(container("p", Container.Status.paused, Map.of()));
     images.tags.put("docker.io/library/alpine:3", "sha256:m1");
     images.tags.put("docker.io/library/alpine:latest", "sha256:m1");
+    images.tags.put("@sha256:m2", "sha256:m2");
     api =
         ApiClient.serving(
             dir, new EngineServer.Services(null, null, null, null, images, null, null, engine));
@@ -71,7 +72,7 @@ class SystemRoutesTest {
   }
 
   @Test
-  void info_countsContainersRunningAndImageNames() {
+  void info_countsContainersRunningAndImages_notTheirNames() {
     JsonNode i = api.get("/info").json();
 
     assertThat(i.path("Containers").asInt()).isEqualTo(3);
@@ -80,7 +81,7 @@ class SystemRoutesTest {
     assertThat(i.path("ContainersStopped").asInt()).isEqualTo(1);
     assertThat(i.path("KernelVersion").asText()).isEqualTo(System.getProperty("os.version"));
     assertThat(i.path("Labels").isArray()).as("docker-java reads a list").isTrue();
-    assertThat(i.path("Images").asInt()).isEqualTo(2);
+    assertThat(i.path("Images").asInt()).as("one image of two names, one dangling").isEqualTo(2);
     assertThat(i.path("DockerRootDir").asText()).isEqualTo("/var/lib/jstack");
     assertThat(i.path("OSType").asText()).isEqualTo("linux");
     assertThat(i.path("DefaultRuntime").asText()).isEqualTo("crun");

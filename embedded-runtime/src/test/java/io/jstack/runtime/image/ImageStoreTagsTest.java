@@ -87,6 +87,40 @@ class ImageStoreTagsTest {
     assertThat(store.image(first).config().path("comment").asText()).isEqualTo("first");
   }
 
+  @Test
+  void settle_afterANameWent_seesNamesAddedMeanwhile_keepsAnImageInUse_elseLetsItGo() {
+    ImageStore store = ImageStore.open(new DataRoot(dir.resolve("data")));
+    String renamed = image(store, "renamed");
+    String used = image(store, "used");
+    String gone = image(store, "gone");
+    store.tag(ImageReference.parse("app:1"), renamed);
+    store.keep(gone);
+
+    assertThat(store.settle(renamed, false)).isEqualTo(ImageStore.Settled.NAMED);
+    assertThat(store.settle(used, true)).isEqualTo(ImageStore.Settled.KEPT);
+    assertThat(store.settle(gone, false)).isEqualTo(ImageStore.Settled.UNREFERENCED);
+
+    assertThat(store.tags())
+        .containsOnlyKeys("docker.io/library/app:1", "@" + used)
+        .containsEntry("@" + used, used);
+  }
+
+  @Test
+  void aDigestReference_isKeptAsSuch_andResolves() {
+    ImageStore store = ImageStore.open(new DataRoot(dir.resolve("data")));
+    String manifest = image(store, "pinned");
+    String index = "sha256:" + "a".repeat(64); // a pull by an index's digest: no such blob here
+    ImageReference byDigest = ImageReference.parse("registry:5000/team/app@" + index);
+
+    store.tag(byDigest, manifest);
+
+    assertThat(store.tags()).containsOnlyKeys("registry:5000/team/app@" + index);
+    assertThat(store.resolve(byDigest)).contains(manifest);
+    assertThat(store.resolve(ImageReference.parse("registry:5000/team/app@" + manifest)))
+        .as("a manifest's own digest resolves by its blob")
+        .contains(manifest);
+  }
+
   /** A stored image without layers, its config told apart by {@code comment}. */
   private static String image(ImageStore store, String comment) {
     String config =

@@ -89,6 +89,12 @@ public final class ProjectRemoval {
       engine.removeContainer(c.id(), true, true);
     } catch (EngineException.NotFound gone) {
       // Removed meanwhile.
+    } catch (EngineException.Conflict e) {
+      if (e.removalInProgress()) {
+        return;
+      }
+      throw new EngineException(
+          "could not remove container " + c.name() + " of a dead session: " + e.getMessage(), e);
     } catch (EngineException e) {
       throw new EngineException(
           "could not remove container " + c.name() + " of a dead session: " + e.getMessage(), e);

@@ -32,6 +32,12 @@ public record RemoveContainer(String name, boolean removeVolumes) implements Ste
       engine.removeContainer(c.get().id(), removeVolumes, true);
     } catch (EngineException.NotFound e) {
       return Optional.of("already gone");
+    } catch (EngineException.Conflict e) {
+      // As Compose: not a failure when it is gone, or on its way (one that removes itself).
+      if (engine.container(c.get().id()).isPresent() && !e.removalInProgress()) {
+        throw e;
+      }
+      return Optional.of("already gone");
     }
     return c.get().isRunning()
         ? Optional.of("killed first: it ran again after its stop")
