@@ -100,6 +100,20 @@ class RegistryIT {
     assertThat(client.pull(ImageReference.parse(registry.host + "/" + repo + "@" + digest)))
         .isEqualTo(digest);
     assertThat(events).noneMatch(e -> e.status().equals("Downloading"));
+
+    // Pulled by its digest alone into another store, it is named by that reference, so no
+    // collection takes it (dockerd lists it with a digest and no tag).
+    ImageStore byDigest = ImageStore.open(new DataRoot(dir.resolve("by-digest")));
+    ImageReference pinned = ImageReference.parse(registry.host + "/" + repo + "@" + digest);
+    assertThat(
+            new RegistryClient(byDigest, RegistryClient.Options.defaults(), e -> {}).pull(pinned))
+        .isEqualTo(digest);
+    assertThat(byDigest.tags()).containsExactly(java.util.Map.entry(pinned.toString(), digest));
+    byDigest.collectGarbage();
+    assertThat(byDigest.image(digest).diffIds()).containsExactly(built.diffIds());
+    for (String diffId : built.diffIds()) {
+      assertThat(byDigest.layer(diffId)).as("layer " + diffId).isPresent();
+    }
   }
 
   @Test
