@@ -26,7 +26,10 @@ trap cleanup EXIT
 "$root/examples/build-image.sh" embedded
 "$root/bench/junit-start/socat-image.sh"
 for side in jstack testcontainers; do
-  (cd "$root/bench/junit-start/$side" && mvn -B -q -o test-compile >/dev/null)
+  # Online: the first time, each project's plugins and libraries come from Maven Central. Its
+  # output only when it fails.
+  (cd "$root/bench/junit-start/$side" && mvn -B -q test-compile >"$work/prepare.log" 2>&1) ||
+    { cat "$work/prepare.log" >&2; echo "bench: preparing the $side project failed" >&2; exit 1; }
 done
 "$root/jstack" engine start >/dev/null
 echo "runtime: $("$root/jstack" engine status 2>&1 | tr "\n" " ")"

@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ServiceContainers}).
  */
 final class RunningStack implements Stack {
+  /**
+   * How often a wait of the plan (a dependency healthy, {@code up --wait}) asks the engine again: a
+   * test waits for its first test on it, and a look is one local request.
+   */
+  private static final Duration POLL = Duration.ofMillis(50);
+
   private final Engine engine;
   private final LoadedProject loaded;
   private final boolean keep;
@@ -253,9 +259,7 @@ final class RunningStack implements Stack {
   void run(Plan plan, String what) {
     Executor.Result result;
     try {
-      result =
-          Executor.run(
-              plan, engine, new Executor.Options(0, Duration.ofMillis(200), timeout), e -> {});
+      result = Executor.run(plan, engine, new Executor.Options(0, POLL, timeout), e -> {});
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StackException("stack " + project() + ": interrupted during " + what, e);

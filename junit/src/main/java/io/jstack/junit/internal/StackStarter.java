@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,21 +54,38 @@ public final class StackStarter {
     if (shared.isPresent()) {
       return attach(spec, env, shared.get());
     }
-    String base =
-        spec.projectName() != null
-            ? spec.projectName()
-            : first != null ? first.name() : projectName(spec, env);
-    String name = reuse ? StackNames.reused(base, model) : StackNames.unique(base);
-    LoadedProject named = load(spec, env, name);
     Engines.Kind kind = EngineChoice.kind(spec.engine(), env);
-    Engine engine = connect(kind, env, name);
-    RunningStack stack =
-        new RunningStack(
-            engine,
-            named,
-            reuse,
-            reuse ? CrashGuard.NONE : CrashGuard.on(kind, env),
-            spec.timeout());
+    // The engine's connection and crash guard come while the model loads: in a test JVM's first
+    // stack each costs about as much as the load (classes loaded, the engine asked).
+    CompletableFuture<Engine> connecting =
+        CompletableFuture.supplyAsync(() -> EngineChoice.open(kind, env));
+    CompletableFuture<CrashGuard> guarding =
+        reuse
+            ? CompletableFuture.completedFuture(CrashGuard.NONE)
+            : connecting.thenApply(e -> CrashGuard.on(kind, env));
+    String base;
+    String name;
+    LoadedProject named;
+    try {
+      base =
+          spec.projectName() != null
+              ? spec.projectName()
+              : first != null ? first.name() : projectName(spec, env);
+      name = reuse ? StackNames.reused(base, model) : StackNames.unique(base);
+      named = load(spec, env, name);
+    } catch (RuntimeException e) {
+      connecting.thenAccept(EngineChoice::close);
+      throw e;
+    }
+    Engine engine = joined(connecting, kind, name);
+    CrashGuard guard;
+    try {
+      guard = joined(guarding, kind, name);
+    } catch (RuntimeException e) {
+      EngineChoice.close(engine);
+      throw e;
+    }
+    RunningStack stack = new RunningStack(engine, named, reuse, guard, spec.timeout());
     try {
       if (reuse) {
         removeOtherModels(stack, spec, env, base);
@@ -132,9 +150,29 @@ public final class StackStarter {
     try {
       return EngineChoice.open(kind, env);
     } catch (EngineException e) {
-      throw new StackException(
-          "stack " + name + ": cannot reach the " + kind + " engine: " + e.getMessage(), e);
+      throw unreachable(kind, name, e);
     }
+  }
+
+  /** What {@code connecting} (started before the project's name was known) gave, or its failure. */
+  private static <T> T joined(CompletableFuture<T> connecting, Engines.Kind kind, String name) {
+    try {
+      return connecting.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof EngineException ee) {
+        throw unreachable(kind, name, ee);
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new StackException("stack " + name + ": " + cause, cause);
+    }
+  }
+
+  private static StackException unreachable(Engines.Kind kind, String name, EngineException e) {
+    return new StackException(
+        "stack " + name + ": cannot reach the " + kind + " engine: " + e.getMessage(), e);
   }
 
   /** The hash of {@code spec}'s resolved model, as {@link SharedStacks} and reuse key stacks. */
