@@ -83,16 +83,7 @@ final class ImageRoutes {
     f.requireOnly("image prune", "dangling", "until", "label", "label!");
     boolean danglingOnly = f.bool("dangling").orElse(true);
     Instant until = Durations.until(f, Instant.now());
-    Map<String, List<String>> names = new LinkedHashMap<>();
-    images
-        .tags()
-        .forEach(
-            (k, v) -> {
-              List<String> of = names.computeIfAbsent(v, n -> new ArrayList<>());
-              if (!k.startsWith("@")) {
-                of.add(k);
-              }
-            });
+    Map<String, List<String>> names = namesByImage();
     java.util.Set<String> used = images.imagesInUse();
     Map<String, Long> layersBefore = new LinkedHashMap<>();
     ObjectNode r = Exchange.JSON.createObjectNode();
@@ -102,7 +93,7 @@ final class ImageRoutes {
         ImageStore.Image img = images.image(e.getKey());
         img.layers().forEach(l -> layersBefore.put(l.digest(), l.size()));
         Optional<Instant> created = createdAt(img);
-        if (danglingOnly && e.getValue().stream().anyMatch(n -> !n.contains("@"))
+        if (danglingOnly && tagged(e.getValue())
             || used.contains(img.configDigest())
             || !f.labelsMatch(labels(img))
             || until != null && (created.isEmpty() || !created.get().isBefore(until))) {
@@ -146,6 +137,29 @@ final class ImageRoutes {
         .properties()
         .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
+  }
+
+  /**
+   * Every stored image (by manifest digest) with its names, tags and digest references; none for a
+   * dangling one, whose key ({@code @<digest>}) is no name.
+   */
+  private Map<String, List<String>> namesByImage() {
+    Map<String, List<String>> names = new LinkedHashMap<>();
+    images
+        .tags()
+        .forEach(
+            (k, v) -> {
+              List<String> of = names.computeIfAbsent(v, n -> new ArrayList<>());
+              if (!k.startsWith("@")) {
+                of.add(k);
+              }
+            });
+    return names;
+  }
+
+  /** Whether {@code names} hold a tag: a digest reference ({@code repo@sha256:…}) is none. */
+  private static boolean tagged(List<String> names) {
+    return names.stream().anyMatch(n -> !n.contains("@"));
   }
 
   /** When an image was made, as its config says; the epoch when it says nothing readable. */
@@ -380,16 +394,7 @@ final class ImageRoutes {
    */
   private ArrayNode list(
       List<String> references, List<String> labelFilters, Optional<Boolean> dangling) {
-    Map<String, List<String>> names = new LinkedHashMap<>();
-    images
-        .tags()
-        .forEach(
-            (k, v) -> {
-              List<String> tags = names.computeIfAbsent(v, n -> new ArrayList<>());
-              if (!k.startsWith("@")) {
-                tags.add(k);
-              }
-            });
+    Map<String, List<String>> names = namesByImage();
     ArrayNode out = Exchange.JSON.createArrayNode();
     names.forEach(
         (manifest, tags) -> {
@@ -398,8 +403,7 @@ final class ImageRoutes {
                   .noneMatch(t -> references.stream().anyMatch(r -> sameImageName(r, t)))) {
             return;
           }
-          boolean tagged = tags.stream().anyMatch(t -> !t.contains("@"));
-          if (dangling.isPresent() && (dangling.get() ? tagged : tags.isEmpty())) {
+          if (dangling.isPresent() && (dangling.get() ? tagged(tags) : tags.isEmpty())) {
             return;
           }
           ImageStore.Image img = images.image(manifest);

@@ -89,13 +89,10 @@ public final class ProjectRemoval {
       engine.removeContainer(c.id(), true, true);
     } catch (EngineException.NotFound gone) {
       // Removed meanwhile.
-    } catch (EngineException.Conflict e) {
-      if (e.removalInProgress()) {
-        return;
-      }
-      throw new EngineException(
-          "could not remove container " + c.name() + " of a dead session: " + e.getMessage(), e);
     } catch (EngineException e) {
+      if (e instanceof EngineException.Conflict conflict && conflict.removalInProgress()) {
+        return; // one that removes itself (--rm), as dockerd says
+      }
       throw new EngineException(
           "could not remove container " + c.name() + " of a dead session: " + e.getMessage(), e);
     }
