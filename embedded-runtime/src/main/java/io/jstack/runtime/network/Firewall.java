@@ -9,7 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The packet filter rules of bridge networks, in jstack's own chains of the system's {@code
@@ -19,11 +25,18 @@ import java.util.List;
  * (masqueraded) and get answers; nothing else comes in. Where dockerd runs, the policy of {@code
  * FORWARD} is DROP, so these ACCEPT rules are what lets bridged traffic pass. Changes hold a lock
  * for the whole host ({@code /run/lock/jstack-firewall.lock}): two engines (a test's and a user's)
- * may share the chains, and one must not drop them while the other adds its rules.
+ * may share the chains, and one must not drop them while the other adds its rules. A change reads
+ * the rules once ({@code iptables-save}) and makes what is missing, or drops what is there, in one
+ * {@code iptables-restore --noflush}: two processes, whatever the number of rules.
  */
 public final class Firewall {
   static final String FORWARD = "JSTACK-FORWARD";
   static final String NAT = "JSTACK-POSTROUTING";
+
+  /** jstack's chains: table, chain, and the built-in chain that jumps to it first. */
+  private static final String[][] CHAINS = {
+    {"filter", FORWARD, "FORWARD"}, {"nat", NAT, "POSTROUTING"}
+  };
 
   /** jstack's bridges are named with this prefix; the isolation rule matches all of them. */
   public static final String BRIDGE_PREFIX = "jst-";
@@ -53,16 +66,23 @@ public final class Firewall {
   }
 
   private static void add(String bridge, Subnet subnet, boolean internal) {
-    ensureChains();
-    for (List<String> rule : rules(bridge, subnet, internal)) {
-      List<String> check = new ArrayList<>(rule);
-      check.set(2, "-C");
-      if (!succeeds(check)) {
-        List<String> add = new ArrayList<>(rule);
-        add.set(2, "-A");
-        iptables(add);
+    Tables now = Tables.read();
+    Changes change = new Changes();
+    for (String[] c : CHAINS) {
+      if (!now.hasChain(c[0], c[1])) {
+        // Only a missing chain is declared: declaring one that exists would empty it.
+        change.declare(c[0], c[1]);
+      }
+      if (now.count(c[0], jump(c)) == 0) {
+        change.command(c[0], "-I " + c[2] + " 1 -j " + c[1]);
       }
     }
+    for (Rule r : rules(bridge, subnet, internal)) {
+      if (now.count(r.table(), r.line()) == 0) {
+        change.command(r.table(), r.line());
+      }
+    }
+    change.apply();
     if (!internal) {
       enableForwarding();
     }
@@ -74,86 +94,134 @@ public final class Firewall {
   }
 
   private static void remove(String bridge, Subnet subnet, boolean internal) {
-    for (List<String> rule : rules(bridge, subnet, internal)) {
-      List<String> delete = new ArrayList<>(rule);
-      delete.set(2, "-D");
-      List<String> check = new ArrayList<>(rule);
-      check.set(2, "-C");
-      while (succeeds(check)) {
-        iptables(delete);
+    Tables now = Tables.read();
+    Changes change = new Changes();
+    for (Rule r : rules(bridge, subnet, internal)) {
+      // Each copy: a rule added twice (by hand, or by an engine of before) goes too.
+      for (int n = now.count(r.table(), r.line()); n > 0; n--) {
+        change.command(r.table(), "-D" + r.line().substring(2));
+        now.drop(r.table(), r.line());
       }
     }
-    removeChainsIfEmpty();
+    for (String[] c : CHAINS) {
+      if (now.hasChain(c[0], c[1]) && !now.hasRules(c[0], c[1])) {
+        for (int n = now.count(c[0], jump(c)); n > 0; n--) {
+          change.command(c[0], "-D" + jump(c).substring(2));
+        }
+        change.command(c[0], "-X " + c[1]);
+      }
+    }
+    change.apply();
   }
 
-  /** The rules of one network, as {@code -t TABLE -A CHAIN ...} (the verb at index 2). */
-  private static List<List<String>> rules(String bridge, Subnet subnet, boolean internal) {
-    List<List<String>> r = new ArrayList<>();
-    r.add(List.of("-t", "filter", "-A", FORWARD, "-i", bridge, "-o", bridge, "-j", "ACCEPT"));
+  /** One rule of jstack's: its table, and its line as {@code iptables-save} prints it. */
+  private record Rule(String table, String line) {}
+
+  /** The jump to a chain of {@link #CHAINS}, as {@code iptables-save} prints it. */
+  private static String jump(String[] chain) {
+    return "-A " + chain[2] + " -j " + chain[1];
+  }
+
+  /** The rules of one network, each as {@code iptables-save} prints it. */
+  private static List<Rule> rules(String bridge, Subnet subnet, boolean internal) {
+    List<Rule> r = new ArrayList<>();
+    r.add(new Rule("filter", "-A " + FORWARD + " -i " + bridge + " -o " + bridge + " -j ACCEPT"));
     r.add(
-        List.of(
-            "-t", "filter", "-A", FORWARD, "-i", bridge, "-o", BRIDGE_PREFIX + "+", "-j", "DROP"));
+        new Rule(
+            "filter", "-A " + FORWARD + " -i " + bridge + " -o " + BRIDGE_PREFIX + "+ -j DROP"));
     if (internal) {
-      r.add(List.of("-t", "filter", "-A", FORWARD, "-i", bridge, "-j", "DROP"));
+      r.add(new Rule("filter", "-A " + FORWARD + " -i " + bridge + " -j DROP"));
     } else {
-      r.add(List.of("-t", "filter", "-A", FORWARD, "-i", bridge, "-j", "ACCEPT"));
+      r.add(new Rule("filter", "-A " + FORWARD + " -i " + bridge + " -j ACCEPT"));
       r.add(
-          List.of(
-              "-t",
+          new Rule(
               "filter",
-              "-A",
-              FORWARD,
-              "-o",
-              bridge,
-              "-m",
-              "conntrack",
-              "--ctstate",
-              "RELATED,ESTABLISHED",
-              "-j",
-              "ACCEPT"));
-      r.add(
-          List.of(
-              "-t",
-              "nat",
-              "-A",
-              NAT,
-              "-s",
-              subnet.toString(),
-              "!",
-              "-o",
-              bridge,
-              "-j",
-              "MASQUERADE"));
+              "-A "
+                  + FORWARD
+                  + " -o "
+                  + bridge
+                  + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"));
+      r.add(new Rule("nat", "-A " + NAT + " -s " + subnet + " ! -o " + bridge + " -j MASQUERADE"));
     }
-    r.add(List.of("-t", "filter", "-A", FORWARD, "-o", bridge, "-j", "DROP"));
+    r.add(new Rule("filter", "-A " + FORWARD + " -o " + bridge + " -j DROP"));
     return r;
   }
 
-  private static void ensureChains() {
-    for (String[] c :
-        new String[][] {{"filter", FORWARD, "FORWARD"}, {"nat", NAT, "POSTROUTING"}}) {
-      if (!succeeds(List.of("-t", c[0], "-n", "-L", c[1]))) {
-        iptables(List.of("-t", c[0], "-N", c[1]));
+  /**
+   * The packet filter as {@code iptables-save} prints it, read once for a change: per table, its
+   * chains and its rules (as lines, each as often as it is there).
+   */
+  private static final class Tables {
+    private final Map<String, Set<String>> chains = new HashMap<>();
+    private final Map<String, List<String>> rules = new HashMap<>();
+
+    static Tables read() {
+      Tables t = new Tables();
+      String table = "";
+      for (String line : output(List.of("iptables-save"), null).lines().toList()) {
+        if (line.startsWith("*")) {
+          table = line.substring(1).strip();
+        } else if (line.startsWith(":")) {
+          t.chains
+              .computeIfAbsent(table, k -> new HashSet<>())
+              .add(line.substring(1).split(" ")[0]);
+        } else if (line.startsWith("-A ")) {
+          t.rules.computeIfAbsent(table, k -> new ArrayList<>()).add(line.strip());
+        }
       }
-      if (!succeeds(List.of("-t", c[0], "-C", c[2], "-j", c[1]))) {
-        iptables(List.of("-t", c[0], "-I", c[2], "1", "-j", c[1]));
-      }
+      return t;
+    }
+
+    boolean hasChain(String table, String chain) {
+      return chains.getOrDefault(table, Set.of()).contains(chain);
+    }
+
+    boolean hasRules(String table, String chain) {
+      return rules.getOrDefault(table, List.of()).stream()
+          .anyMatch(l -> l.startsWith("-A " + chain + " "));
+    }
+
+    int count(String table, String line) {
+      return (int) rules.getOrDefault(table, List.of()).stream().filter(line::equals).count();
+    }
+
+    void drop(String table, String line) {
+      rules.getOrDefault(table, new ArrayList<>()).remove(line);
     }
   }
 
-  private static void removeChainsIfEmpty() {
-    for (String[] c :
-        new String[][] {{"filter", FORWARD, "FORWARD"}, {"nat", NAT, "POSTROUTING"}}) {
-      if (!succeeds(List.of("-t", c[0], "-n", "-L", c[1]))) {
-        continue;
+  /**
+   * Changes to make in one {@code iptables-restore --noflush} (which leaves every other rule as it
+   * is, and makes each table's changes at once): per table, the chains to declare, then the
+   * commands.
+   */
+  private static final class Changes {
+    private final Map<String, List<String>> declared = new TreeMap<>();
+    private final Map<String, List<String>> commands = new TreeMap<>();
+
+    void declare(String table, String chain) {
+      declared.computeIfAbsent(table, k -> new ArrayList<>()).add(":" + chain + " - [0:0]");
+      commands.computeIfAbsent(table, k -> new ArrayList<>());
+    }
+
+    void command(String table, String line) {
+      commands.computeIfAbsent(table, k -> new ArrayList<>()).add(line);
+    }
+
+    /** Makes them; nothing (and no process) when there are none. */
+    void apply() {
+      if (commands.isEmpty()) {
+        return;
       }
-      String rules = iptables(List.of("-t", c[0], "-S", c[1]));
-      if (rules.lines().filter(l -> l.startsWith("-A ")).findAny().isEmpty()) {
-        while (succeeds(List.of("-t", c[0], "-C", c[2], "-j", c[1]))) {
-          iptables(List.of("-t", c[0], "-D", c[2], "-j", c[1]));
-        }
-        iptables(List.of("-t", c[0], "-X", c[1]));
-      }
+      StringBuilder in = new StringBuilder();
+      commands.forEach(
+          (table, lines) -> {
+            in.append('*').append(table).append('\n');
+            declared.getOrDefault(table, List.of()).forEach(l -> in.append(l).append('\n'));
+            lines.forEach(l -> in.append(l).append('\n'));
+            in.append("COMMIT\n");
+          });
+      output(List.of("iptables-restore", "-w", "--noflush"), in.toString());
     }
   }
 
@@ -169,42 +237,37 @@ public final class Firewall {
     }
   }
 
-  private static boolean succeeds(List<String> args) {
+  /**
+   * Runs {@code cmd} (an iptables tool) with {@code input} on its standard input; what it printed.
+   *
+   * @throws EngineException with its own words (and, for a change, the lines it was given)
+   */
+  private static String output(List<String> cmd, @Nullable String input) {
     try {
-      return start(args).waitFor() == 0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static String iptables(List<String> args) {
-    try {
-      Process p = start(args);
+      Process p = Children.of(cmd).redirectErrorStream(true).start();
+      try (java.io.OutputStream in = p.getOutputStream()) {
+        if (input != null) {
+          in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+      }
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
-        throw new EngineException("iptables " + String.join(" ", args) + " failed: " + out.strip());
+        throw new EngineException(
+            String.join(" ", cmd)
+                + " failed: "
+                + out.strip().replace('\n', ' ')
+                + (input == null ? "" : " (its input: " + input.strip().replace('\n', ';') + ")"));
       }
       return out;
-    } catch (IOException e) {
-      throw new EngineException("cannot read what iptables said: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted running iptables", e);
-    }
-  }
-
-  private static Process start(List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of("iptables", "-w"));
-    cmd.addAll(args);
-    try {
-      return Children.of(cmd).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new EngineException(
           "bridge networks need iptables, which cannot run: apt-get install -y iptables ("
               + e.getMessage()
               + ")",
           e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted running " + String.join(" ", cmd), e);
     }
   }
 }

@@ -19,17 +19,19 @@ public final class Plumbing {
 
   private Plumbing() {}
 
-  /** Creates bridge {@code name} with the gateway's address, up; an existing one is kept. */
+  /**
+   * Creates bridge {@code name} with the gateway's address, up; an existing one is kept (and gets
+   * that MTU and address). One {@code ip -batch} process.
+   */
   public static void createBridge(String name, Subnet subnet, long gateway, int mtu) {
-    if (!exists(name)) {
-      ip("link", "add", "name", name, "type", "bridge");
-    }
-    ip("link", "set", "dev", name, "mtu", String.valueOf(mtu));
     String address = Subnet.address(gateway) + "/" + subnet.prefix();
-    if (!run(List.of("addr", "show", "dev", name)).contains(" " + address + " ")) {
-      ip("addr", "add", address, "dev", name);
-    }
-    ip("link", "set", "dev", name, "up");
+    batch(
+        List.of(
+            java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", name))
+                ? "link set dev " + name + " mtu " + mtu
+                : "link add name " + name + " mtu " + mtu + " type bridge",
+            "addr replace " + address + " dev " + name,
+            "link set dev " + name + " up"));
   }
 
   /** Deletes a link (a bridge, or a veth pair by either end); nothing if it is gone. */
@@ -41,23 +43,6 @@ public final class Plumbing {
       if (message == null || !message.contains("Cannot find device")) {
         throw e;
       }
-    }
-  }
-
-  /** Whether link {@code name} exists on the host. */
-  private static boolean exists(String name) {
-    try {
-      return Children.of("ip", "link", "show", "dev", name)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start()
-              .waitFor()
-          == 0;
-    } catch (IOException e) {
-      throw missingIp(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 
