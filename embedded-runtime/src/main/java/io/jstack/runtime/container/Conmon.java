@@ -3,7 +3,6 @@ package io.jstack.runtime.container;
 import io.jstack.engine.EngineException;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.image.internal.Digests;
-import io.jstack.runtime.internal.Children;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +106,7 @@ final class Conmon {
       }
     }
     Process conmon =
-        Children.of(cmd)
+        runc.process(cmd)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(dir.resolve("conmon.err").toFile())

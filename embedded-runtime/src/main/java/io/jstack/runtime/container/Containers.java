@@ -5,7 +5,6 @@ import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.container.internal.Bundles;
 import io.jstack.runtime.container.internal.ContainerCgroup;
 import io.jstack.runtime.image.internal.LayerUnpacker;
-import io.jstack.runtime.internal.Children;
 import io.jstack.runtime.internal.NativeFs;
 import io.jstack.runtime.internal.Pty;
 import java.io.IOException;
@@ -62,6 +61,7 @@ public final class Containers {
    */
   Containers(DataRoot root, RuntimeTools tools, ContainerCgroup.Hierarchies cgroups) {
     this.containers = root.path().resolve("containers");
+    NativeFs.spreadSubdirectories(containers);
     this.verdicts = root.path().resolve("runtime");
     this.run = root.run();
     this.tools = tools;
@@ -267,16 +267,17 @@ public final class Containers {
       Files.writeString(rt.resolve(FOREGROUND), ownProcess() + "\n");
       Runc runc = runc(id);
       Process p =
-          Children.of(
-                  runc.runtime().toString(),
-                  "--root=" + runc.root(),
-                  "--log=" + rt.resolve("runc.log"),
-                  "run",
-                  "--bundle",
-                  rt.toString(),
-                  "--pid-file",
-                  rt.resolve("pidfile").toString(),
-                  id)
+          runc.process(
+                  List.of(
+                      runc.runtime().toString(),
+                      "--root=" + runc.root(),
+                      "--log=" + rt.resolve("runc.log"),
+                      "run",
+                      "--bundle",
+                      rt.toString(),
+                      "--pid-file",
+                      rt.resolve("pidfile").toString(),
+                      id))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectErrorStream(true)
               .start();
@@ -670,10 +671,11 @@ public final class Containers {
     Path processFile = rt.resolve(name + ".json");
     try {
       Bundles.writeExecProcess(dir, e, processFile);
-      List<String> cmd = runc(id).execCommand(id, pidFile, processFile);
+      Runc runc = runc(id);
+      List<String> cmd = runc.execCommand(id, pidFile, processFile);
       List<Path> files = List.of(pidFile, processFile);
       if (!e.tty()) {
-        return new ExecProcess(Children.of(cmd).start(), null, files);
+        return new ExecProcess(runc.process(cmd).start(), null, files);
       }
       Pty pty = Pty.open(rows, columns);
       try {
@@ -683,7 +685,7 @@ public final class Containers {
             new ArrayList<>(
                 List.of("/bin/sh", "-c", "exec \"$@\" <>\"$JSTACK_PTY\" >&0 2>&0", "sh"));
         viaShell.addAll(cmd);
-        ProcessBuilder pb = Children.of(viaShell);
+        ProcessBuilder pb = runc.process(viaShell);
         pb.environment().put("JSTACK_PTY", pty.slave().toString());
         return new ExecProcess(pb.start(), pty, files);
       } catch (IOException | RuntimeException failed) {

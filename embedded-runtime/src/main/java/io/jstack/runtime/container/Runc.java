@@ -33,6 +33,24 @@ final class Runc {
     return root;
   }
 
+  /**
+   * A process builder for {@code cmd}, a command that runs this runtime (directly, or through
+   * conmon or a shell, which pass their environment on). Each runtime process makes a temporary
+   * file that guards its own executable while it works (crun: {@code crun.XXXXXX}, in {@code
+   * $_LIBCONTAINER_STATEDIR}, else in {@code /tmp}); that directory is one beside the state root,
+   * in memory as it is. In {@code /tmp} each would be a file made and deleted on the disk for every
+   * create, start and exec, a healthcheck's too: on an ext4 without a journal, each such deletion
+   * makes later file creations nearby slower for minutes.
+   *
+   * @throws IOException when that directory cannot be made
+   */
+  ProcessBuilder process(List<String> cmd) throws IOException {
+    Path tmp = Files.createDirectories(root.resolveSibling("tmp"));
+    ProcessBuilder pb = Children.of(cmd);
+    pb.environment().put("_LIBCONTAINER_STATEDIR", tmp.toString());
+    return pb;
+  }
+
   /** Whether the runtime holds state of container {@code id} (from a run not yet deleted). */
   boolean hasState(String id) {
     return Files.isDirectory(root.resolve(id));
@@ -47,7 +65,7 @@ final class Runc {
     List<String> cmd = new ArrayList<>(List.of(tools.runtime().toString(), "--root=" + root));
     cmd.addAll(List.of(args));
     try {
-      Process p = Children.of(cmd).redirectErrorStream(true).start();
+      Process p = process(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
         throw new EngineException(

@@ -24,6 +24,7 @@ public final class Volumes {
 
   public Volumes(DataRoot root) {
     this.dir = root.path().resolve("volumes");
+    io.jstack.runtime.internal.NativeFs.spreadSubdirectories(dir);
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =

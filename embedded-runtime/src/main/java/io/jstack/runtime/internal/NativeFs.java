@@ -51,6 +51,8 @@ public final class NativeFs {
     int syncfs(int fd) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int ioctl(int fd, long request, com.sun.jna.ptr.IntByReference arg) throws LastErrorException;
   }
 
   private static final class Holder {
@@ -182,6 +184,71 @@ public final class NativeFs {
       Holder.LIBC.syncfs(fd);
     } catch (LastErrorException e) {
       throw new IOException("syncing the file system of " + path + ": " + strerror(e), e);
+    } finally {
+      Holder.LIBC.close(fd);
+    }
+  }
+
+  private static final int O_DIRECTORY = 0200000;
+  private static final long FS_IOC_GETFLAGS = 0x80086601L;
+  private static final long FS_IOC_SETFLAGS = 0x40086602L;
+  private static final int FS_TOPDIR_FL = 0x00020000;
+
+  /**
+   * Makes directory {@code dir} if need be and marks it as the top of directory hierarchies ({@code
+   * chattr +T}), so that ext2, ext3 and ext4 spread the directories made in it over the file
+   * system's block groups instead of keeping them near {@code dir}; for a directory whose
+   * subdirectories come and go by the thousand (one per container, or volume). Best effort: false
+   * where the file system has no such flag (nor any need of it) or refuses it, or where {@code dir}
+   * cannot be made (which fails where it is used, saying what for).
+   *
+   * <p>Where it matters: an ext4 without a journal does not reuse an inode deleted in the last
+   * minutes, and skips each one, with a look-up, whenever it makes a file nearby. A directory whose
+   * subdirectories (each with a score of files) are made and deleted by the thousand, as containers
+   * are, would have every new file pay for all those deletions: a fifth of the CPU of an {@code up}
+   * of 50 containers, measured here.
+   */
+  public static boolean spreadSubdirectories(Path dir) {
+    int fd;
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (IOException e) {
+      return false;
+    }
+    try {
+      fd = Holder.LIBC.open(dir.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    } catch (LastErrorException | UnsatisfiedLinkError e) {
+      return false;
+    }
+    try {
+      com.sun.jna.ptr.IntByReference flags = new com.sun.jna.ptr.IntByReference();
+      Holder.LIBC.ioctl(fd, FS_IOC_GETFLAGS, flags);
+      if ((flags.getValue() & FS_TOPDIR_FL) == 0) {
+        flags.setValue(flags.getValue() | FS_TOPDIR_FL);
+        Holder.LIBC.ioctl(fd, FS_IOC_SETFLAGS, flags);
+      }
+      return true;
+    } catch (LastErrorException e) {
+      return false; // not ext2/3/4 (ENOTTY, EOPNOTSUPP), or flags it does not take
+    } finally {
+      Holder.LIBC.close(fd);
+    }
+  }
+
+  /** Whether directory {@code dir} is marked as the top of directory hierarchies. */
+  public static boolean spreadsSubdirectories(Path dir) throws IOException {
+    int fd;
+    try {
+      fd = Holder.LIBC.open(dir.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    } catch (LastErrorException e) {
+      throw new IOException("opening " + dir + ": " + strerror(e), e);
+    }
+    try {
+      com.sun.jna.ptr.IntByReference flags = new com.sun.jna.ptr.IntByReference();
+      Holder.LIBC.ioctl(fd, FS_IOC_GETFLAGS, flags);
+      return (flags.getValue() & FS_TOPDIR_FL) != 0;
+    } catch (LastErrorException e) {
+      return false;
     } finally {
       Holder.LIBC.close(fd);
     }
