@@ -33,9 +33,16 @@ public final class EngineProcess {
     // Every client connection is a file: the engine takes the hard open-file limit as its own (the
     // JVM's flag does what setrlimit would; a shell's soft 1024 would leave room for few clients
     // next to the containers' pipes and logs).
+    // C1 only: the engine orchestrates (processes, mounts, small files, HTTP) and compiles a great
+    // deal of code once each; with C2 as well, compiling took a quarter of the CPU of an up of 50
+    // containers after ten of them, and the engine reached its speed only after twenty.
     List<String> jvm =
         new ArrayList<>(
-            List.of("-XX:+UseSerialGC", "-XX:+MaxFDLimit", "-Dio.netty.jfr.enabled=false"));
+            List.of(
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+MaxFDLimit",
+                "-Dio.netty.jfr.enabled=false"));
     String build = System.getProperty(ResidentCommands.BUILD_PROPERTY);
     if (build != null) {
       jvm.add("-D" + ResidentCommands.BUILD_PROPERTY + "=" + build);
