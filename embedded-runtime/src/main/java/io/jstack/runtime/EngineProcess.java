@@ -30,17 +30,18 @@ public final class EngineProcess {
                 "--socket",
                 socket.toAbsolutePath().toString()));
     args.addAll(options.flags());
-    // Every client connection is a file: the engine takes the hard open-file limit as its own (the
-    // JVM's flag does what setrlimit would; a shell's soft 1024 would leave room for few clients
-    // next to the containers' pipes and logs).
-    // C1 only: the engine orchestrates (processes, mounts, small files, HTTP) and compiles a great
-    // deal of code once each; with C2 as well, compiling took a quarter of the CPU of an up of 50
-    // containers after ten of them, and the engine reached its speed only after twenty.
     List<String> jvm =
         new ArrayList<>(
             List.of(
                 "-XX:+UseSerialGC",
+                // C1 only: the engine orchestrates (processes, mounts, small files, HTTP) and runs
+                // a great deal of code a few times each; with C2 as well, compiling still took a
+                // quarter of the CPU of an up of 50 containers after ten of them, and the engine
+                // reached its speed only after about twenty.
                 "-XX:TieredStopAtLevel=1",
+                // Every client connection is a file: the engine takes the hard open-file limit as
+                // its own (the JVM's flag does what setrlimit would; a shell's soft 1024 would
+                // leave room for few clients next to the containers' pipes and logs).
                 "-XX:+MaxFDLimit",
                 "-Dio.netty.jfr.enabled=false"));
     String build = System.getProperty(ResidentCommands.BUILD_PROPERTY);

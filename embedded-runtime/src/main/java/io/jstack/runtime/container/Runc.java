@@ -38,9 +38,10 @@ final class Runc {
    * conmon or a shell, which pass their environment on). Each runtime process makes a temporary
    * file that guards its own executable while it works (crun: {@code crun.XXXXXX}, in {@code
    * $_LIBCONTAINER_STATEDIR}, else in {@code /tmp}); that directory is one beside the state root,
-   * in memory as it is. In {@code /tmp} each would be a file made and deleted on the disk for every
-   * create, start and exec, a healthcheck's too: on an ext4 without a journal, each such deletion
-   * makes later file creations nearby slower for minutes.
+   * in the run-time directory (a tmpfs, unless an engine of before left it on disk). In {@code
+   * /tmp} each would be a file made and deleted on the disk for every create, start and exec, a
+   * healthcheck's too: on an ext4 without a journal, each such deletion makes later file creations
+   * nearby slower for minutes.
    *
    * @throws IOException when that directory cannot be made
    */

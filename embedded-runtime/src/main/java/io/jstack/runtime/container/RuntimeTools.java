@@ -190,6 +190,10 @@ public record RuntimeTools(Path runtime, Path conmon, @Nullable Path init) {
     }
   }
 
+  /**
+   * Runs a probe's command. Not through {@link Runc#process}: one probe per engine start, so its
+   * runtime's guard file in {@code /tmp} does not count.
+   */
   private String run(List<String> cmd, String what) {
     try {
       Process p =

@@ -4,6 +4,7 @@ import io.jstack.engine.EngineException;
 import io.jstack.engine.Names;
 import io.jstack.runtime.DataRoot;
 import io.jstack.runtime.image.internal.LayerUnpacker;
+import io.jstack.runtime.internal.NativeFs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ public final class Volumes {
 
   public Volumes(DataRoot root) {
     this.dir = root.path().resolve("volumes");
-    io.jstack.runtime.internal.NativeFs.spreadSubdirectories(dir);
+    NativeFs.spreadSubdirectories(dir);
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =

@@ -189,7 +189,6 @@ public final class NativeFs {
     }
   }
 
-  private static final int O_DIRECTORY = 0200000;
   private static final long FS_IOC_GETFLAGS = 0x80086601L;
   private static final long FS_IOC_SETFLAGS = 0x40086602L;
   private static final int FS_TOPDIR_FL = 0x00020000;
@@ -215,8 +214,9 @@ public final class NativeFs {
     } catch (IOException e) {
       return false;
     }
+    // Opened without O_DIRECTORY, whose value differs between architectures: it is one now.
     try {
-      fd = Holder.LIBC.open(dir.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      fd = Holder.LIBC.open(dir.toString(), O_RDONLY | O_CLOEXEC);
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       return false;
     }
@@ -236,10 +236,10 @@ public final class NativeFs {
   }
 
   /** Whether directory {@code dir} is marked as the top of directory hierarchies. */
-  public static boolean spreadsSubdirectories(Path dir) throws IOException {
+  static boolean spreadsSubdirectories(Path dir) throws IOException {
     int fd;
     try {
-      fd = Holder.LIBC.open(dir.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      fd = Holder.LIBC.open(dir.toString(), O_RDONLY | O_CLOEXEC);
     } catch (LastErrorException e) {
       throw new IOException("opening " + dir + ": " + strerror(e), e);
     }

@@ -88,7 +88,11 @@ public final class Firewall {
     }
   }
 
-  /** Removes the rules of network {@code bridge}; jstack's chains go when they are empty. */
+  /**
+   * Removes the rules of network {@code bridge}; jstack's chains go when they are empty. (Each
+   * change reads the whole packet filter: a few hundred lines where dockerd runs, more beside a
+   * kube-proxy, once per network and engine start.)
+   */
   public static void removeNetwork(String bridge, Subnet subnet, boolean internal) {
     locked(() -> remove(bridge, subnet, internal));
   }
@@ -103,15 +107,19 @@ public final class Firewall {
         now.drop(r.table(), r.line());
       }
     }
+    change.apply();
+    // Apart, once the network's rules are gone: a chain still referred to elsewhere (a jump a
+    // user added) cannot go, and must not keep those rules with it.
+    Changes drop = new Changes();
     for (String[] c : CHAINS) {
       if (now.hasChain(c[0], c[1]) && !now.hasRules(c[0], c[1])) {
         for (int n = now.count(c[0], jump(c)); n > 0; n--) {
-          change.command(c[0], "-D" + jump(c).substring(2));
+          drop.command(c[0], "-D" + jump(c).substring(2));
         }
-        change.command(c[0], "-X " + c[1]);
+        drop.command(c[0], "-X " + c[1]);
       }
     }
-    change.apply();
+    drop.apply();
   }
 
   /** One rule of jstack's: its table, and its line as {@code iptables-save} prints it. */
@@ -243,8 +251,17 @@ public final class Firewall {
    * @throws EngineException with its own words (and, for a change, the lines it was given)
    */
   private static String output(List<String> cmd, @Nullable String input) {
+    Process p;
     try {
-      Process p = Children.of(cmd).redirectErrorStream(true).start();
+      p = Children.of(cmd).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new EngineException(
+          "bridge networks need iptables, which cannot run: apt-get install -y iptables ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    try {
       try (java.io.OutputStream in = p.getOutputStream()) {
         if (input != null) {
           in.write(input.getBytes(StandardCharsets.UTF_8));
@@ -261,10 +278,7 @@ public final class Firewall {
       return out;
     } catch (IOException e) {
       throw new EngineException(
-          "bridge networks need iptables, which cannot run: apt-get install -y iptables ("
-              + e.getMessage()
-              + ")",
-          e);
+          "could not talk to " + String.join(" ", cmd) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("interrupted running " + String.join(" ", cmd), e);

@@ -5,6 +5,8 @@ import io.jstack.runtime.internal.Children;
 import io.jstack.runtime.internal.NativeFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,8 +28,9 @@ public final class Plumbing {
   public static void createBridge(String name, Subnet subnet, long gateway, int mtu) {
     String address = Subnet.address(gateway) + "/" + subnet.prefix();
     batch(
+        "cannot create bridge " + name + " (" + address + ", MTU " + mtu + ")",
         List.of(
-            java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", name))
+            Files.exists(Path.of("/sys/class/net", name))
                 ? "link set dev " + name + " mtu " + mtu
                 : "link add name " + name + " mtu " + mtu + " type bridge",
             "addr replace " + address + " dev " + name,
@@ -115,7 +118,7 @@ public final class Plumbing {
       }
     }
     if (inside.isEmpty()) {
-      batch(host);
+      batch("cannot plug network namespace " + namespace, host);
       return;
     }
     java.nio.file.Path insideFile = null;
@@ -123,7 +126,7 @@ public final class Plumbing {
       insideFile = java.nio.file.Files.createTempFile("netns-" + namespace + "-", ".batch");
       java.nio.file.Files.writeString(insideFile, String.join("\n", inside) + "\n");
       host.add("netns exec " + namespace + " ip -batch " + insideFile);
-      batch(host);
+      batch("cannot plug network namespace " + namespace, host);
     } catch (IOException e) {
       throw new EngineException(
           "cannot write the commands for network namespace " + namespace + ": " + e.getMessage(),
@@ -139,8 +142,11 @@ public final class Plumbing {
     }
   }
 
-  /** Runs {@code lines} through {@code ip -batch -}; nothing for none. */
-  private static void batch(List<String> lines) {
+  /**
+   * Runs {@code lines} through {@code ip -batch -}; nothing for none. A failure says {@code what}
+   * failed, then ip's words (which name the line).
+   */
+  private static void batch(String what, List<String> lines) {
     if (lines.isEmpty()) {
       return;
     }
@@ -153,7 +159,7 @@ public final class Plumbing {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
         throw new EngineException(
-            String.join(" ", cmd) + " failed: " + out.strip().replace('\n', ' '));
+            what + ": " + String.join(" ", cmd) + " failed: " + out.strip().replace('\n', ' '));
       }
     } catch (IOException e) {
       throw missingIp(e);
