@@ -208,47 +208,42 @@ public final class NativeFs {
    * of 50 containers, measured here.
    */
   public static boolean spreadSubdirectories(Path dir) {
-    int fd;
     try {
       java.nio.file.Files.createDirectories(dir);
-    } catch (IOException e) {
+      return attributes(dir, FS_TOPDIR_FL) != null;
+    } catch (IOException | UnsatisfiedLinkError e) {
       return false;
-    }
-    // Opened without O_DIRECTORY, whose value differs between architectures: it is one now.
-    try {
-      fd = Holder.LIBC.open(dir.toString(), O_RDONLY | O_CLOEXEC);
-    } catch (LastErrorException | UnsatisfiedLinkError e) {
-      return false;
-    }
-    try {
-      com.sun.jna.ptr.IntByReference flags = new com.sun.jna.ptr.IntByReference();
-      Holder.LIBC.ioctl(fd, FS_IOC_GETFLAGS, flags);
-      if ((flags.getValue() & FS_TOPDIR_FL) == 0) {
-        flags.setValue(flags.getValue() | FS_TOPDIR_FL);
-        Holder.LIBC.ioctl(fd, FS_IOC_SETFLAGS, flags);
-      }
-      return true;
-    } catch (LastErrorException e) {
-      return false; // not ext2/3/4 (ENOTTY, EOPNOTSUPP), or flags it does not take
-    } finally {
-      Holder.LIBC.close(fd);
     }
   }
 
   /** Whether directory {@code dir} is marked as the top of directory hierarchies. */
   static boolean spreadsSubdirectories(Path dir) throws IOException {
+    Integer flags = attributes(dir, 0);
+    return flags != null && (flags & FS_TOPDIR_FL) != 0;
+  }
+
+  /**
+   * The attribute flags of {@code path} ({@code lsattr}'s), after adding {@code add} to them where
+   * they lack it; null where its file system has no such flags (not ext2/3/4: ENOTTY, EOPNOTSUPP)
+   * or refuses those. Opened without O_DIRECTORY, whose value differs between architectures.
+   */
+  private static @Nullable Integer attributes(Path path, int add) throws IOException {
     int fd;
     try {
-      fd = Holder.LIBC.open(dir.toString(), O_RDONLY | O_CLOEXEC);
+      fd = Holder.LIBC.open(path.toString(), O_RDONLY | O_CLOEXEC);
     } catch (LastErrorException e) {
-      throw new IOException("opening " + dir + ": " + strerror(e), e);
+      throw new IOException("opening " + path + ": " + strerror(e), e);
     }
     try {
       com.sun.jna.ptr.IntByReference flags = new com.sun.jna.ptr.IntByReference();
       Holder.LIBC.ioctl(fd, FS_IOC_GETFLAGS, flags);
-      return (flags.getValue() & FS_TOPDIR_FL) != 0;
+      if ((flags.getValue() & add) != add) {
+        flags.setValue(flags.getValue() | add);
+        Holder.LIBC.ioctl(fd, FS_IOC_SETFLAGS, flags);
+      }
+      return flags.getValue();
     } catch (LastErrorException e) {
-      return false;
+      return null;
     } finally {
       Holder.LIBC.close(fd);
     }
